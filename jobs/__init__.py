@@ -1,0 +1,29 @@
+"""Jobs: ingestion per landing batch, training on everything ingested, and the whole graph."""
+
+import dagster as dg
+
+from llm_assets.partitions import landing_batches
+
+INGESTION_GROUPS = ("ingestion", "privacy")
+TRAINING_GROUPS = ("training_data", "modeling")
+
+ingestion_job = dg.define_asset_job(
+    "ingestion_job",
+    selection=dg.AssetSelection.groups(*INGESTION_GROUPS),
+    partitions_def=landing_batches,
+    description="Landing batch -> raw documents (+ quarantine) -> anonymized documents (+ redaction audit).",
+)
+
+training_job = dg.define_asset_job(
+    "training_job",
+    selection=dg.AssetSelection.groups(*TRAINING_GROUPS),
+    description="Training set -> LoRA adapter -> evaluation report -> registered (and maybe promoted) model.",
+)
+
+full_pipeline_job = dg.define_asset_job(
+    "full_pipeline_job",
+    selection=dg.AssetSelection.groups(*INGESTION_GROUPS, *TRAINING_GROUPS),
+    partitions_def=landing_batches,
+    description="The whole graph: ingest the selected landing batches (a partition or a range), then retrain, "
+    "evaluate and register on everything ingested.",
+)

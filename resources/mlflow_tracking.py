@@ -1,0 +1,56 @@
+"""A thin MLflow resource: tracking and registry on sqlite under the data directory, artifacts on local disk."""
+
+
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from llm_assets.settings import data_dir
+
+
+def _default_tracking_uri() -> str:
+    return f"sqlite:///{data_dir() / 'mlflow' / 'mlflow.db'}"
+
+
+class MLflowTracking(dg.ConfigurableResource):
+    """Where runs, logged models and registered model versions are recorded."""
+
+    tracking_uri: str = Field(default_factory=_default_tracking_uri, description="MLflow tracking URI (sqlite://).")
+    registry_uri: str = Field(default="", description="Model registry URI; empty = same as the tracking URI.")
+    artifact_root: str = Field(
+        default_factory=lambda: str(data_dir() / "mlflow" / "artifacts"), description="Artifact store folder."
+    )
+    experiment_name: str = Field(default="governed-llm-finetuning", description="MLflow experiment for training runs.")
+    registered_model_name: str = Field(default="support-ticket-assistant", description="Registry model name.")
+    champion_alias: str = Field(default="champion", description="Alias that points at the promoted version.")
+
+    def setup(self):
+        """Points the mlflow client library at this store and returns the experiment id."""
+        import mlflow
+
+        if self.tracking_uri.startswith("sqlite:///"):
+            Path(self.tracking_uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        mlflow.set_tracking_uri(self.tracking_uri)
+        mlflow.set_registry_uri(self.registry_uri or self.tracking_uri)
+        experiment = mlflow.get_experiment_by_name(self.experiment_name)
+        if experiment is not None:
+            return experiment.experiment_id
+        Path(self.artifact_root).mkdir(parents=True, exist_ok=True)
+        return mlflow.create_experiment(self.experiment_name, artifact_location=Path(self.artifact_root).as_uri())
+
+    def client(self):
+        from mlflow import MlflowClient
+
+        self.setup()
+        return MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.registry_uri or self.tracking_uri)
+
+    def champion_version(self):
+        """The registered version the champion alias points at, or None."""
+        from mlflow.exceptions import MlflowException
+
+        client = self.client()
+        try:
+            return client.get_model_version_by_alias(self.registered_model_name, self.champion_alias)
+        except MlflowException:
+            return None

@@ -1,0 +1,138 @@
+"""The DuckDB warehouse: a resource for SQL, and an IO manager that stores polars frames as tables.
+
+Tables live in schemas named by each asset's ``schema`` metadata (``raw`` for the raw zone, ``anon`` for the
+anonymized zone, ``train`` for training data). Partitioned assets carry their partition key in ``batch_id``:
+re-materializing a partition replaces its rows, never duplicates them.
+"""
+
+
+import contextlib
+import random
+import time
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+import polars as pl
+from pydantic import Field
+
+from llm_assets.settings import default_path
+
+PARTITION_COLUMN = "batch_id"
+
+
+def _connect(path: str, timeout_s: float, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """DuckDB allows one writing process per file: another run's step may hold it for a moment, so wait for it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2 + random.random() * 0.3)
+
+
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """A query's result as a polars DataFrame (DuckDB 2 wants results consumed whole)."""
+    return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
+
+
+class DuckDBWarehouse(dg.ConfigurableResource):
+    """The DuckDB database that holds every table of the pipeline."""
+
+    path: str = Field(default_factory=lambda: default_path("warehouse.duckdb"), description="DuckDB database file.")
+    lock_timeout_s: float = Field(default=120.0, description="How long to wait for another process's write lock.")
+
+    @contextlib.contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        from pathlib import Path
+
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        con = _connect(self.path, self.lock_timeout_s, read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
+        with self.connect(read_only=False) as con:
+            return frame(con, sql, params)
+
+    def table_exists(self, con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+        return bool(
+            con.execute(
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                [schema, table],
+            ).fetchall()[0][0]
+        )
+
+    def replace_rows(
+        self, con: duckdb.DuckDBPyConnection, schema: str, table: str, df: pl.DataFrame, partitions: list[str] | None
+    ) -> None:
+        """Writes ``df`` into ``schema.table``: the whole table, or only the rows of ``partitions``."""
+        con.execute(f'create schema if not exists "{schema}"')
+        con.register("_incoming", df.to_arrow())
+        try:
+            con.execute("begin transaction")
+            if partitions is None or not self.table_exists(con, schema, table):
+                if partitions is None:
+                    con.execute(f'create or replace table "{schema}"."{table}" as select * from _incoming')
+                else:
+                    con.execute(f'create table "{schema}"."{table}" as select * from _incoming')
+            else:
+                existing = {r[0] for r in con.execute(f'describe "{schema}"."{table}"').fetchall()}
+                for name, dtype in zip(df.columns, con.execute("describe _incoming").fetchall(), strict=True):
+                    if name not in existing:
+                        con.execute(f'alter table "{schema}"."{table}" add column "{name}" {dtype[1]}')
+                placeholders = ", ".join("?" for _ in partitions)
+                con.execute(
+                    f'delete from "{schema}"."{table}" where "{PARTITION_COLUMN}" in ({placeholders})', partitions
+                )
+                con.execute(f'insert into "{schema}"."{table}" by name select * from _incoming')
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        finally:
+            con.unregister("_incoming")
+
+
+class WarehouseIOManager(dg.ConfigurableIOManager):
+    """Stores polars DataFrames as DuckDB tables named after the asset key."""
+
+    warehouse: DuckDBWarehouse
+
+    @staticmethod
+    def _location(context: dg.OutputContext | dg.InputContext) -> tuple[str, str]:
+        metadata = context.definition_metadata or {}
+        if isinstance(context, dg.InputContext) and context.upstream_output is not None:
+            metadata = context.upstream_output.definition_metadata or metadata
+        schema = str(metadata.get("schema", "main"))
+        return schema, context.asset_key.path[-1]
+
+    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
+        if obj is None:
+            return
+        schema, table = self._location(context)
+        partitions = list(context.asset_partition_keys) if context.has_asset_partitions else None
+        if partitions is not None and PARTITION_COLUMN not in obj.columns:
+            raise dg.DagsterInvariantViolationError(f"partitioned table {schema}.{table} needs a {PARTITION_COLUMN}")
+        with self.warehouse.connect() as con:
+            self.warehouse.replace_rows(con, schema, table, obj, partitions)
+        context.add_output_metadata({"table": f"{schema}.{table}", "dagster/row_count": obj.height})
+
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+        schema, table = self._location(context)
+        with self.warehouse.connect() as con:
+            if not self.warehouse.table_exists(con, schema, table):
+                raise dg.DagsterInvariantViolationError(
+                    f"table {schema}.{table} does not exist: materialize {context.asset_key.to_user_string()} first"
+                )
+            if context.has_asset_partitions:
+                keys = list(context.asset_partition_keys)
+                placeholders = ", ".join("?" for _ in keys) or "null"
+                return frame(
+                    con, f'select * from "{schema}"."{table}" where "{PARTITION_COLUMN}" in ({placeholders})', keys
+                )
+            return frame(con, f'select * from "{schema}"."{table}"')
