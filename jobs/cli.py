@@ -42,12 +42,13 @@ def _print_summary(defs) -> None:
         print(f"report: {md['report'].value}")
     if reg is not None:
         md = reg.asset_materialization.metadata
-        print(f"\n== Registry ==\n{md['registered_model'].value} v{md['version'].value}: {md['decision'].value} "
-              f"({md['reason'].value}); champion is v{md['champion_version'].value}")
+        print(
+            f"\n== Registry ==\n{md['registered_model'].value} v{md['version'].value}: {md['decision'].value} "
+            f"({md['reason'].value}); champion is v{md['champion_version'].value}"
+        )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    import dagster as dg
 
     from llm_assets.definitions import defs
     from llm_assets.partitions import landing_batches
@@ -79,8 +80,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             },
             raise_on_error=False,
         )
-    print(f"\nfull_pipeline_job over {len(batches)} batches: {'SUCCESS' if result.success else 'FAILURE'} "
-          f"in {time.time() - started:.0f} s (run {result.run_id})")
+    print(
+        f"\nfull_pipeline_job over {len(batches)} batches: {'SUCCESS' if result.success else 'FAILURE'} "
+        f"in {time.time() - started:.0f} s (run {result.run_id})"
+    )
     _print_summary(defs)
     print(
         "\nExplore it:\n"
@@ -95,8 +98,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_corpus(args: argparse.Namespace) -> int:
     from llm_assets.sample_corpus import write_landing_batches
 
-    names = write_landing_batches(args.output, n_tickets=args.tickets, n_batches=args.batches, seed=args.seed,
-                                  include_bad_files=not args.clean)
+    names = write_landing_batches(
+        args.output, n_tickets=args.tickets, n_batches=args.batches, seed=args.seed, include_bad_files=not args.clean
+    )
     print("\n".join(names))
     return 0
 
@@ -108,8 +112,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     client = tracking.client()
     before = tracking.champion_version()
     client.set_registered_model_alias(tracking.registered_model_name, tracking.champion_alias, str(args.version))
-    client.set_model_version_tag(tracking.registered_model_name, str(args.version), "rolled_back_from",
-                                 before.version if before else "none")
+    client.set_model_version_tag(
+        tracking.registered_model_name, str(args.version), "rolled_back_from", before.version if before else "none"
+    )
     print(f"{tracking.champion_alias}: v{before.version if before else '-'} -> v{args.version}")
     return 0
 
@@ -118,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="llm-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run the whole graph on the bundled sample corpus and the default model")
-    demo.add_argument("--tickets", type=int, default=1400, help="tickets in the sample corpus")
+    demo.add_argument("--tickets", type=int, default=1600, help="tickets in the sample corpus")
     demo.add_argument("--batches", type=int, default=3, help="landing batches to spread them over")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--max-steps", type=int, default=None, help="cap on optimizer steps")

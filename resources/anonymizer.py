@@ -1,7 +1,7 @@
 """The anonymizer as a resource: its configuration is what the Launchpad and the audit trail see."""
 
-
 import os
+
 import dagster as dg
 from pydantic import Field
 
@@ -14,7 +14,6 @@ from llm_assets.privacy.engine import (
     AnonymizationEngine,
     AnonymizerSettings,
 )
-
 
 _ENGINES: dict[str, AnonymizationEngine] = {}
 
@@ -61,7 +60,9 @@ class PresidioAnonymizer(dg.ConfigurableResource):
         salt = os.environ.get(self.salt_env_var, "")
         if "pseudonym" in [self.default_operator, *ops.values()] and not salt:
             raise dg.DagsterInvalidConfigError(
-                f"the pseudonym operator needs a secret salt: set the environment variable {self.salt_env_var}", [], None
+                f"the pseudonym operator needs a secret salt: set the environment variable {self.salt_env_var}",
+                [],
+                None,
             )
         return AnonymizerSettings(
             entities=tuple(self.entities),

@@ -1,6 +1,5 @@
 """Descriptors of large artifacts (adapter folders, reports) passed between assets as JSON, never pickles."""
 
-
 import json
 from pathlib import Path
 

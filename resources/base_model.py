@@ -4,7 +4,6 @@ The default, SmolLM2-135M-Instruct, ships as a GGUF file inside the ``llm-smollm
 once into a git-ignored cache with transformers' GGUF loader. No hub download is attempted unless explicitly allowed.
 """
 
-
 import fcntl
 import importlib.util
 import shutil

@@ -1,6 +1,5 @@
 """The landing zone: a folder where each sub-folder is one batch of raw documents (one Dagster partition)."""
 
-
 import time
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """A thin MLflow resource: tracking and registry on sqlite under the data directory, artifacts on local disk."""
 
-
 from pathlib import Path
 
 import dagster as dg

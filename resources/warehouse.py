@@ -5,7 +5,6 @@ anonymized zone, ``train`` for training data). Partitioned assets carry their pa
 re-materializing a partition replaces its rows, never duplicates them.
 """
 
-
 import contextlib
 import random
 import time

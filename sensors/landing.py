@@ -1,6 +1,5 @@
 """Watches the landing zone: each new, settled batch folder becomes a partition and gets an ingestion run."""
 
-
 import dagster as dg
 
 from jobs import ingestion_job

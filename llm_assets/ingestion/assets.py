@@ -1,6 +1,5 @@
 """``raw_documents`` and ``quarantined_documents``: every file of a landing batch ends up in one or the other."""
 
-
 import json
 from collections import Counter
 from datetime import UTC, datetime
@@ -15,12 +14,24 @@ from resources.landing import LandingZone
 from resources.warehouse import DuckDBWarehouse
 
 RAW_SCHEMA = {
-    "doc_id": pl.String, "batch_id": pl.String, "source_path": pl.String, "source_format": pl.String,
-    "record_no": pl.Int64, "text": pl.String, "fields": pl.String, "ingested_at": pl.Datetime("us", "UTC"),
+    "doc_id": pl.String,
+    "batch_id": pl.String,
+    "source_path": pl.String,
+    "source_format": pl.String,
+    "record_no": pl.Int64,
+    "text": pl.String,
+    "fields": pl.String,
+    "ingested_at": pl.Datetime("us", "UTC"),
 }
 QUARANTINE_SCHEMA = {
-    "batch_id": pl.String, "source_path": pl.String, "source_format": pl.String, "record_no": pl.Int64,
-    "reason": pl.String, "detail": pl.String, "content_sha256": pl.String, "quarantined_at": pl.Datetime("us", "UTC"),
+    "batch_id": pl.String,
+    "source_path": pl.String,
+    "source_format": pl.String,
+    "record_no": pl.Int64,
+    "reason": pl.String,
+    "detail": pl.String,
+    "content_sha256": pl.String,
+    "quarantined_at": pl.Datetime("us", "UTC"),
 }
 
 
@@ -60,11 +71,27 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
     for d in docs:
         first = seen.get(d.doc_id)
         if first is not None:
-            bad.append(Quarantined(d.source_path, d.source_format, d.record_no, "duplicate",
-                                   f"same content as {first.source_path} record {first.record_no}", d.doc_id))
+            bad.append(
+                Quarantined(
+                    d.source_path,
+                    d.source_format,
+                    d.record_no,
+                    "duplicate",
+                    f"same content as {first.source_path} record {first.record_no}",
+                    d.doc_id,
+                )
+            )
         elif d.doc_id in elsewhere:
-            bad.append(Quarantined(d.source_path, d.source_format, d.record_no, "duplicate",
-                                   f"already ingested in batch {elsewhere[d.doc_id]}", d.doc_id))
+            bad.append(
+                Quarantined(
+                    d.source_path,
+                    d.source_format,
+                    d.record_no,
+                    "duplicate",
+                    f"already ingested in batch {elsewhere[d.doc_id]}",
+                    d.doc_id,
+                )
+            )
         else:
             seen[d.doc_id] = d
             kept.append(d)
@@ -74,11 +101,15 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
 @dg.multi_asset(
     outs={
         "raw_documents": dg.AssetOut(
-            group_name="ingestion", io_manager_key="warehouse_io_manager", metadata={"schema": "raw"},
+            group_name="ingestion",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "raw"},
             description="Documents of the landing zone, one row per ticket, raw (PII included). Raw zone only.",
         ),
         "quarantined_documents": dg.AssetOut(
-            group_name="ingestion", io_manager_key="warehouse_io_manager", metadata={"schema": "raw"},
+            group_name="ingestion",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "raw"},
             description="Inputs that could not become documents, each with a reason. Never holds their content.",
         ),
     },
@@ -86,24 +117,36 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
     backfill_policy=dg.BackfillPolicy.single_run(),
     description="Reads one landing batch: parses JSONL, CSV, TXT transcripts and EML replies into documents.",
 )
-def ingest_landing_batch(
-    context: dg.AssetExecutionContext, landing_zone: LandingZone, warehouse: DuckDBWarehouse
-):
+def ingest_landing_batch(context: dg.AssetExecutionContext, landing_zone: LandingZone, warehouse: DuckDBWarehouse):
     now = datetime.now(UTC)
     raw_rows, quarantine_rows, files_read = [], [], 0
     for batch in context.partition_keys:
         kept, bad, n_files = _read_batch(batch, landing_zone, warehouse)
         files_read += n_files
         raw_rows += [
-            {"doc_id": d.doc_id, "batch_id": batch, "source_path": d.source_path, "source_format": d.source_format,
-             "record_no": d.record_no, "text": d.text,
-             "fields": json.dumps(d.fields, ensure_ascii=False, sort_keys=True), "ingested_at": now}
+            {
+                "doc_id": d.doc_id,
+                "batch_id": batch,
+                "source_path": d.source_path,
+                "source_format": d.source_format,
+                "record_no": d.record_no,
+                "text": d.text,
+                "fields": json.dumps(d.fields, ensure_ascii=False, sort_keys=True),
+                "ingested_at": now,
+            }
             for d in kept
         ]
         quarantine_rows += [
-            {"batch_id": batch, "source_path": q.source_path, "source_format": q.source_format,
-             "record_no": q.record_no, "reason": q.reason, "detail": q.detail, "content_sha256": q.content_sha256,
-             "quarantined_at": now}
+            {
+                "batch_id": batch,
+                "source_path": q.source_path,
+                "source_format": q.source_format,
+                "record_no": q.record_no,
+                "reason": q.reason,
+                "detail": q.detail,
+                "content_sha256": q.content_sha256,
+                "quarantined_at": now,
+            }
             for q in bad
         ]
         if bad:
@@ -137,9 +180,12 @@ def ingest_landing_batch(
             "dagster/row_count": quarantine.height,
             "by_reason": dg.MetadataValue.json(dict(reasons)),
             "quarantine": dg.MetadataValue.md(
-                markdown_table(["batch", "file", "record", "reason", "detail"],
-                               quarantine.select("batch_id", "source_path", "record_no", "reason", "detail").head(50).rows())
-                if quarantine.height else "nothing quarantined"
+                markdown_table(
+                    ["batch", "file", "record", "reason", "detail"],
+                    quarantine.select("batch_id", "source_path", "record_no", "reason", "detail").head(50).rows(),
+                )
+                if quarantine.height
+                else "nothing quarantined"
             ),
         },
     )

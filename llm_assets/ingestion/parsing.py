@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".txt": "txt", ".eml": "eml"}
+SUPPORTED_SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".txt": "txt",
+    ".eml": "eml",
+}
 TEXT_FIELDS = ("message", "text", "body", "content", "description")
 
 
@@ -89,8 +96,14 @@ def parse_file(path: Path, rel_path: str, max_bytes: int) -> Iterator[ParsedDocu
     sha = _sha(data)
 
     def bad(reason: str, detail: str, record_no: int | None = None, content: bytes | None = None) -> Quarantined:
-        return Quarantined(rel_path, fmt or path.suffix.lower().lstrip("."), record_no, reason, detail,
-                           _sha(content) if content is not None else sha)
+        return Quarantined(
+            rel_path,
+            fmt or path.suffix.lower().lstrip("."),
+            record_no,
+            reason,
+            detail,
+            _sha(content) if content is not None else sha,
+        )
 
     if fmt is None:
         yield bad("unsupported_format", f"suffix {path.suffix!r} is not one of {sorted(set(SUPPORTED_SUFFIXES))}")
@@ -117,8 +130,12 @@ def parse_file(path: Path, rel_path: str, max_bytes: int) -> Iterator[ParsedDocu
 def _record(rel_path: str, fmt: str, record_no: int, fields: dict[str, str], bad) -> ParsedDocument | Quarantined:
     split = _split_text(fields)
     if split is None:
-        return bad("missing_text", f"record has none of the text fields {list(TEXT_FIELDS)}", record_no,
-                   json.dumps(fields, sort_keys=True).encode())
+        return bad(
+            "missing_text",
+            f"record has none of the text fields {list(TEXT_FIELDS)}",
+            record_no,
+            json.dumps(fields, sort_keys=True).encode(),
+        )
     text, rest = split
     return ParsedDocument(rel_path, fmt, record_no, text.strip(), rest)
 
@@ -133,8 +150,12 @@ def _parse_jsonl(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocu
             yield bad("malformed_json", f"line {line_no}: {exc.msg} at column {exc.colno}", line_no, line.encode())
             continue
         if not isinstance(obj, dict):
-            yield bad("malformed_json", f"line {line_no}: expected an object, got {type(obj).__name__}", line_no,
-                      line.encode())
+            yield bad(
+                "malformed_json",
+                f"line {line_no}: expected an object, got {type(obj).__name__}",
+                line_no,
+                line.encode(),
+            )
             continue
         yield _record(rel_path, fmt, line_no, _flatten(obj), bad)
 
@@ -175,8 +196,12 @@ def _parse_csv(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocume
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield bad("malformed_csv", f"row {row_no}: {len(row)} columns, header has {len(header)}", row_no,
-                      ",".join(row).encode())
+            yield bad(
+                "malformed_csv",
+                f"row {row_no}: {len(row)} columns, header has {len(header)}",
+                row_no,
+                ",".join(row).encode(),
+            )
             continue
         yield _record(rel_path, fmt, row_no, {h: c for h, c in zip(header, row, strict=True) if c != ""}, bad)
 
@@ -245,7 +270,7 @@ def _parse_eml(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocume
     m = _QUOTE_INTRO.search(content)
     if m:
         fields["agent_reply"] = content[: m.start()].strip()
-        quoted = content[m.end():].strip().splitlines()
+        quoted = content[m.end() :].strip().splitlines()
         fields["message"] = "\n".join(re.sub(r"^>\s?", "", line) for line in quoted).strip()
     else:
         fields["message"] = content.strip()

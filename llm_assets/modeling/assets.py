@@ -1,6 +1,5 @@
 """``lora_adapter`` -> ``evaluation_report`` -> ``registered_model``: tune, compare, promote only if better."""
 
-
 import hashlib
 import json
 import shutil
@@ -65,37 +64,49 @@ def lora_adapter(
         "base_model": base_model.model,
     }
     with mlflow.start_run(experiment_id=experiment_id, run_name=f"lora-{version}", tags=tags) as run:
-        mlflow.log_params({
-            **{k: (",".join(v) if isinstance(v, list) else v) for k, v in config.model_dump().items()},
-            "base_model": base_model.model,
-            "training_set_version": version,
-            "train_examples_available": train.height,
-        })
+        mlflow.log_params(
+            {
+                **{k: (",".join(v) if isinstance(v, list) else v) for k, v in config.model_dump().items()},
+                "base_model": base_model.model,
+                "training_set_version": version,
+                "train_examples_available": train.height,
+            }
+        )
 
         def on_log(step: int, loss: float, tokens_per_s: float) -> None:
             mlflow.log_metrics({"train_loss": loss, "train_tokens_per_s": tokens_per_s}, step=step)
             context.log.info(f"step {step}: loss {loss:.4f}, {tokens_per_s:.0f} tokens/s")
 
         peft_model, result = train_lora(
-            model, tokenizer,
+            model,
+            tokenizer,
             (train["prompt"].to_list(), train["completion"].to_list()),
             (validation["prompt"].to_list(), validation["completion"].to_list()),
-            config, on_log=on_log,
+            config,
+            on_log=on_log,
         )
         adapter_version = f"{version}-{context.run_id[:8]}"
         adapter_dir = artifact_store.path("adapters", adapter_version)
         shutil.rmtree(adapter_dir, ignore_errors=True)
         peft_model.save_pretrained(adapter_dir)
         manifest = {
-            "adapter_version": adapter_version, "training_set_version": version, "base_model": base_model.model,
-            "dagster_run_id": context.run_id, "mlflow_run_id": run.info.run_id, "config": config.model_dump(),
+            "adapter_version": adapter_version,
+            "training_set_version": version,
+            "base_model": base_model.model,
+            "dagster_run_id": context.run_id,
+            "mlflow_run_id": run.info.run_id,
+            "config": config.model_dump(),
         }
         (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
         metrics = {
-            "train_final_loss": result.final_loss, "train_seconds": result.seconds,
-            "train_tokens": result.train_tokens, "train_tokens_per_s": result.tokens_per_second,
-            "trainable_params": result.trainable_params, "peak_rss_mb": result.peak_rss_mb,
-            "train_examples": result.train_examples, "steps": result.steps,
+            "train_final_loss": result.final_loss,
+            "train_seconds": result.seconds,
+            "train_tokens": result.train_tokens,
+            "train_tokens_per_s": result.tokens_per_second,
+            "trainable_params": result.trainable_params,
+            "peak_rss_mb": result.peak_rss_mb,
+            "train_examples": result.train_examples,
+            "steps": result.steps,
         }
         if result.validation_loss is not None:
             metrics["validation_loss"] = result.validation_loss
@@ -140,8 +151,9 @@ def lora_adapter(
             "peak_rss_mb": result.peak_rss_mb,
             "device": result.device,
             "precision": result.precision,
-            "loss_curve": dg.MetadataValue.md(line_plot_markdown(list(steps), {"train loss": list(losses)},
-                                                                 "Training loss", "optimizer step")),
+            "loss_curve": dg.MetadataValue.md(
+                line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
+            ),
         },
         data_version=dg.DataVersion(adapter_hash[:16]),
     )
@@ -216,8 +228,18 @@ def evaluation_report(
 
     def run(name: str, model) -> ModelEvaluation:
         context.log.info(f"evaluating {name} on {len(prompts)} test examples")
-        return evaluate_model(name, model, tokenizer, prompts, refs, labels, config.max_new_tokens,
-                              config.batch_size, max_length, config.precision)
+        return evaluate_model(
+            name,
+            model,
+            tokenizer,
+            prompts,
+            refs,
+            labels,
+            config.max_new_tokens,
+            config.batch_size,
+            max_length,
+            config.precision,
+        )
 
     evaluations = [run("base", base_model.load_model())]
     evaluations.append(run("candidate", _load_adapter_model(base_model, lora_adapter["adapter_dir"])))
@@ -320,7 +342,8 @@ def registered_model(
     name = mlflow_tracking.registered_model_name
     previous = mlflow_tracking.champion_version()
     mv = mlflow.register_model(
-        adapter["model_uri"], name,
+        adapter["model_uri"],
+        name,
         tags={
             "training_set_version": adapter["training_set_version"],
             "adapter_version": adapter["adapter_version"],
@@ -342,8 +365,9 @@ def registered_model(
     if promote:
         client.set_registered_model_alias(name, mlflow_tracking.champion_alias, mv.version)
     with mlflow.start_run(run_id=adapter["mlflow_run_id"]):
-        mlflow.set_tags({"promotion_decision": decision, "promotion_reason": reason,
-                         "registered_version": str(mv.version)})
+        mlflow.set_tags(
+            {"promotion_decision": decision, "promotion_reason": reason, "registered_version": str(mv.version)}
+        )
     champion = mlflow_tracking.champion_version()
     context.log.info(f"registered {name} v{mv.version}: {decision} ({reason})")
     value = {
@@ -351,8 +375,8 @@ def registered_model(
         "version": str(mv.version),
         "promoted": promote,
         "reason": reason,
-        "champion_version": champion.version if champion else None,
-        "previous_champion_version": previous.version if previous else None,
+        "champion_version": str(champion.version) if champion else None,
+        "previous_champion_version": str(previous.version) if previous else None,
         "adapter_version": adapter["adapter_version"],
         "mlflow_run_id": adapter["mlflow_run_id"],
         "training_set_version": adapter["training_set_version"],
@@ -368,7 +392,9 @@ def registered_model(
             "previous_champion_version": str(previous.version) if previous else "none",
             "mlflow_run_id": adapter["mlflow_run_id"],
             "rollback": dg.MetadataValue.md(
-                f"`llm-pipeline rollback --version {previous.version}`" if previous and promote else "nothing to roll back"
+                f"`llm-pipeline rollback --version {previous.version}`"
+                if previous and promote
+                else "nothing to roll back"
             ),
         },
     )

@@ -37,16 +37,23 @@ def generate(model, tokenizer, prompts: list[str], max_new_tokens: int, batch_si
     results: dict[int, str] = {}
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
-        enc = tokenizer([chat_prompt(tokenizer, prompts[i]) for i in idx], return_tensors="pt", padding=True,
-                        add_special_tokens=False).to(device)
+        enc = tokenizer(
+            [chat_prompt(tokenizer, prompts[i]) for i in idx],
+            return_tensors="pt",
+            padding=True,
+            add_special_tokens=False,
+        ).to(device)
         t0 = time.perf_counter()
         with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
             out = model.generate(
-                **enc, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad_id,
+                **enc,
+                max_new_tokens=max_new_tokens,
+                do_sample=False,
+                pad_token_id=pad_id,
                 eos_token_id=tokenizer.eos_token_id,
             )
         elapsed = time.perf_counter() - t0
-        gen = out[:, enc["input_ids"].shape[1]:]
+        gen = out[:, enc["input_ids"].shape[1] :]
         for row, i in enumerate(idx):
             tokens = gen[row]
             stop = (tokens == tokenizer.eos_token_id).nonzero()
@@ -109,11 +116,13 @@ def evaluate_model(
     generations, latencies, new_tokens = generate(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype)
     wall = time.perf_counter() - t0
     metrics = text_metrics(generations, completions, labels)
-    metrics.update({
-        "perplexity": math.exp(min(nll, 50.0)),
-        "latency_p50_s": percentile(latencies, 0.5),
-        "latency_p95_s": percentile(latencies, 0.95),
-        "generated_tokens_per_s": new_tokens / wall if wall else float("nan"),
-        "examples": float(len(prompts)),
-    })
+    metrics.update(
+        {
+            "perplexity": math.exp(min(nll, 50.0)),
+            "latency_p50_s": percentile(latencies, 0.5),
+            "latency_p95_s": percentile(latencies, 0.95),
+            "generated_tokens_per_s": new_tokens / wall if wall else float("nan"),
+            "examples": float(len(prompts)),
+        }
+    )
     return ModelEvaluation(name=name, metrics={k: round(v, 4) for k, v in metrics.items()}, generations=generations)

@@ -41,8 +41,5 @@ def parse_completion(text: str) -> tuple[str, str]:
     m = _CATEGORY.search(text)
     category = m.group(1).strip().lower().replace(" ", "_").replace("-", "_") if m else ""
     r = _REPLY.search(text)
-    if r:
-        reply = text[r.end():]
-    else:
-        reply = _CATEGORY.sub("", text, count=1) if m else text
+    reply = text[r.end() :] if r else (_CATEGORY.sub("", text, count=1) if m else text)
     return category, reply.strip()

@@ -26,8 +26,11 @@ class LoraAdapterModel(mlflow.pyfunc.PythonModel):
         from llm_assets.modeling.evaluation import generate
         from llm_assets.modeling.training import pick_device_and_dtype
 
-        prompts = list(model_input["prompt"]) if hasattr(model_input, "__getitem__") and not isinstance(
-            model_input, list) else list(model_input)
+        prompts = (
+            list(model_input["prompt"])
+            if hasattr(model_input, "__getitem__") and not isinstance(model_input, list)
+            else list(model_input)
+        )
         device, dtype = pick_device_and_dtype("auto")
         self.model.to(device)
         texts, _, _ = generate(self.model, self.tokenizer, prompts, self.max_new_tokens, 8, device, dtype)

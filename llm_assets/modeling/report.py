@@ -24,8 +24,9 @@ METRICS = [
 ]
 
 
-def write_report(report_dir: Path, adapter: dict, training_set_version: str, evaluations, test: pl.DataFrame,
-                 champion: dict | None) -> dict[str, Path]:
+def write_report(
+    report_dir: Path, adapter: dict, training_set_version: str, evaluations, test: pl.DataFrame, champion: dict | None
+) -> dict[str, Path]:
     names = [e.name for e in evaluations]
     rows = [[label, *[e.metrics.get(key, float("nan")) for e in evaluations]] for key, label in METRICS]
     samples = []
@@ -46,8 +47,16 @@ def write_report(report_dir: Path, adapter: dict, training_set_version: str, eva
         "## Sample generations (anonymized test prompts)",
     ]
     for row, gens in samples:
-        md += ["", f"### Example `{row['example_id']}` (label: {row['label']})", "", "**Reference**", "",
-               "```", row["completion"], "```"]
+        md += [
+            "",
+            f"### Example `{row['example_id']}` (label: {row['label']})",
+            "",
+            "**Reference**",
+            "",
+            "```",
+            row["completion"],
+            "```",
+        ]
         for name, text in gens.items():
             md += ["", f"**{name}**", "", "```", text, "```"]
     markdown_path = report_dir / "evaluation.md"
@@ -79,7 +88,17 @@ def write_report(report_dir: Path, adapter: dict, training_set_version: str, eva
     gen_path = report_dir / "generations.jsonl"
     with gen_path.open("w", encoding="utf-8") as f:
         for i, row in enumerate(test.iter_rows(named=True)):
-            f.write(json.dumps({"example_id": row["example_id"], "label": row["label"], "reference": row["completion"],
-                                **{e.name: e.generations[i] for e in evaluations}}, ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "example_id": row["example_id"],
+                        "label": row["label"],
+                        "reference": row["completion"],
+                        **{e.name: e.generations[i] for e in evaluations},
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     (report_dir / "metrics.json").write_text(json.dumps({e.name: e.metrics for e in evaluations}, indent=2))
     return {"markdown": markdown_path, "html": html_path, "generations": gen_path}

@@ -5,7 +5,6 @@ tokenized once, batches are grouped by length (little padding), the loss covers 
 autocast is used where the hardware supports it.
 """
 
-
 import math
 import random
 import resource
@@ -122,7 +121,9 @@ def mean_loss(model, examples, pad_id: int, device, dtype, batch_size: int = 8) 
             logits = model(input_ids=ids, attention_mask=att).logits.float()
         shift_logits, shift_labels = logits[:, :-1], lab[:, 1:]
         loss = torch.nn.functional.cross_entropy(
-            shift_logits.reshape(-1, shift_logits.size(-1)), shift_labels.reshape(-1), ignore_index=-100,
+            shift_logits.reshape(-1, shift_logits.size(-1)),
+            shift_labels.reshape(-1),
+            ignore_index=-100,
             reduction="sum",
         )
         total += loss.item()
@@ -159,8 +160,12 @@ def train_lora(
     peft_model = get_peft_model(
         model,
         LoraConfig(
-            r=config.r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-            target_modules=list(config.target_modules), task_type="CAUSAL_LM", bias="none",
+            r=config.r,
+            lora_alpha=config.lora_alpha,
+            lora_dropout=config.lora_dropout,
+            target_modules=list(config.target_modules),
+            task_type="CAUSAL_LM",
+            bias="none",
         ),
     ).to(device)
     trainable = sum(p.numel() for p in peft_model.parameters() if p.requires_grad)
@@ -174,12 +179,15 @@ def train_lora(
         total_steps = min(total_steps, config.max_steps)
     warmup = int(total_steps * config.warmup_ratio)
     optimizer = torch.optim.AdamW(
-        [p for p in peft_model.parameters() if p.requires_grad], lr=config.learning_rate,
+        [p for p in peft_model.parameters() if p.requires_grad],
+        lr=config.learning_rate,
         weight_decay=config.weight_decay,
     )
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer,
-        lambda s: (s + 1) / max(1, warmup) if s < warmup else max(0.0, (total_steps - s) / max(1, total_steps - warmup)),
+        lambda s: (
+            (s + 1) / max(1, warmup) if s < warmup else max(0.0, (total_steps - s) / max(1, total_steps - warmup))
+        ),
     )
 
     peft_model.train()
@@ -214,11 +222,21 @@ def train_lora(
     seconds = time.perf_counter() - started
     val_loss = mean_loss(peft_model, val, pad_id, device, dtype) if val else None
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    tail = [loss for _, loss in curve[-max(1, len(curve) // 10):]]
+    tail = [loss for _, loss in curve[-max(1, len(curve) // 10) :]]
     return peft_model, TrainingResult(
-        steps=step, epochs_run=round(step / steps_per_epoch, 3), train_examples=len(train), skipped_too_long=skipped,
-        train_tokens=tokens, seconds=round(seconds, 2), tokens_per_second=round(tokens / seconds, 1),
-        final_loss=round(sum(tail) / len(tail), 4), validation_loss=None if val_loss is None else round(val_loss, 4),
-        trainable_params=trainable, total_params=total, peak_rss_mb=round(peak_rss, 1), device=str(device),
-        precision="fp32" if dtype is None else str(dtype).removeprefix("torch."), loss_curve=curve,
+        steps=step,
+        epochs_run=round(step / steps_per_epoch, 3),
+        train_examples=len(train),
+        skipped_too_long=skipped,
+        train_tokens=tokens,
+        seconds=round(seconds, 2),
+        tokens_per_second=round(tokens / seconds, 1),
+        final_loss=round(sum(tail) / len(tail), 4),
+        validation_loss=None if val_loss is None else round(val_loss, 4),
+        trainable_params=trainable,
+        total_params=total,
+        peak_rss_mb=round(peak_rss, 1),
+        device=str(device),
+        precision="fp32" if dtype is None else str(dtype).removeprefix("torch."),
+        loss_curve=curve,
     )

@@ -1,6 +1,5 @@
 """``anonymized_documents`` and ``redaction_audit``, with the blocking residual-PII check."""
 
-
 import json
 from collections import Counter
 from datetime import UTC, datetime
@@ -15,8 +14,16 @@ from resources.anonymizer import PresidioAnonymizer
 
 RESIDUAL_CHECK = "no_residual_high_risk_pii"
 AUDIT_SCHEMA = {
-    "doc_id": pl.String, "batch_id": pl.String, "field": pl.String, "entity_type": pl.String, "start": pl.Int64,
-    "end": pl.Int64, "recognizer": pl.String, "score": pl.Float64, "operator": pl.String, "surrogate": pl.String,
+    "doc_id": pl.String,
+    "batch_id": pl.String,
+    "field": pl.String,
+    "entity_type": pl.String,
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "recognizer": pl.String,
+    "score": pl.Float64,
+    "operator": pl.String,
+    "surrogate": pl.String,
     "anonymizer_config": pl.String,
 }
 
@@ -38,11 +45,15 @@ def residual_pii(anonymizer: PresidioAnonymizer, docs: pl.DataFrame) -> list[tup
 @dg.multi_asset(
     outs={
         "anonymized_documents": dg.AssetOut(
-            group_name="privacy", io_manager_key="warehouse_io_manager", metadata={"schema": "anon"},
+            group_name="privacy",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "anon"},
             description="The documents with every PII finding replaced by a consistent surrogate. Anonymized zone.",
         ),
         "redaction_audit": dg.AssetOut(
-            group_name="privacy", io_manager_key="warehouse_io_manager", metadata={"schema": "anon"},
+            group_name="privacy",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "anon"},
             description="One row per redaction: doc, field, entity type, offsets, recognizer, score, operator, "
             "surrogate. Never the raw value.",
         ),
@@ -52,15 +63,15 @@ def residual_pii(anonymizer: PresidioAnonymizer, docs: pl.DataFrame) -> list[tup
     backfill_policy=dg.BackfillPolicy.single_run(),
     check_specs=[
         dg.AssetCheckSpec(
-            RESIDUAL_CHECK, asset="anonymized_documents", blocking=True,
+            RESIDUAL_CHECK,
+            asset="anonymized_documents",
+            blocking=True,
             description=f"A re-scan finds no high-confidence PII of the high-risk types {list(HIGH_RISK_ENTITIES)}.",
         )
     ],
     description="Anonymizes the text and every structured field of each raw document with Presidio.",
 )
-def anonymize_documents(
-    context: dg.AssetExecutionContext, raw_documents: pl.DataFrame, anonymizer: PresidioAnonymizer
-):
+def anonymize_documents(context: dg.AssetExecutionContext, raw_documents: pl.DataFrame, anonymizer: PresidioAnonymizer):
     engine = anonymizer.engine()
     config_hash = engine.config_hash
     rows = list(raw_documents.iter_rows(named=True))
@@ -72,22 +83,46 @@ def anonymize_documents(
     for row, res in zip(rows, results, strict=True):
         fields = dict(res.fields)
         text = fields.pop("text")
-        anon_rows.append({
-            "doc_id": row["doc_id"], "batch_id": row["batch_id"], "source_format": row["source_format"],
-            "text": text, "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
-            "redactions": len(res.redactions), "anonymizer_config": config_hash, "anonymized_at": now,
-        })
+        anon_rows.append(
+            {
+                "doc_id": row["doc_id"],
+                "batch_id": row["batch_id"],
+                "source_format": row["source_format"],
+                "text": text,
+                "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+                "redactions": len(res.redactions),
+                "anonymizer_config": config_hash,
+                "anonymized_at": now,
+            }
+        )
         audit_rows += [
-            {"doc_id": row["doc_id"], "batch_id": row["batch_id"], "field": r.field, "entity_type": r.entity_type,
-             "start": r.start, "end": r.end, "recognizer": r.recognizer, "score": r.score, "operator": r.operator,
-             "surrogate": r.surrogate, "anonymizer_config": config_hash}
+            {
+                "doc_id": row["doc_id"],
+                "batch_id": row["batch_id"],
+                "field": r.field,
+                "entity_type": r.entity_type,
+                "start": r.start,
+                "end": r.end,
+                "recognizer": r.recognizer,
+                "score": r.score,
+                "operator": r.operator,
+                "surrogate": r.surrogate,
+                "anonymizer_config": config_hash,
+            }
             for r in res.redactions
         ]
     anonymized = pl.DataFrame(
         anon_rows,
-        schema={"doc_id": pl.String, "batch_id": pl.String, "source_format": pl.String, "text": pl.String,
-                "fields": pl.String, "redactions": pl.Int64, "anonymizer_config": pl.String,
-                "anonymized_at": pl.Datetime("us", "UTC")},
+        schema={
+            "doc_id": pl.String,
+            "batch_id": pl.String,
+            "source_format": pl.String,
+            "text": pl.String,
+            "fields": pl.String,
+            "redactions": pl.Int64,
+            "anonymizer_config": pl.String,
+            "anonymized_at": pl.Datetime("us", "UTC"),
+        },
     )
     audit = pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)
 

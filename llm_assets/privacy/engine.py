@@ -25,23 +25,67 @@ from llm_assets.privacy.recognizers import custom_recognizers, find_known_values
 
 # One definition of "high risk", shared by the engine's defaults and the residual-PII check.
 HIGH_RISK_ENTITIES: tuple[str, ...] = (
-    "EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "US_SSN",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
 )
 DEFAULT_ENTITIES: tuple[str, ...] = (
     *HIGH_RISK_ENTITIES,
-    "PERSON", "LOCATION", "STREET_ADDRESS", "ZIP_CODE", "DATE_OF_BIRTH", "REFERENCE_NUMBER", "URL",
-    "US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER", "US_ITIN", "UK_NHS", "CRYPTO",
+    "PERSON",
+    "LOCATION",
+    "STREET_ADDRESS",
+    "ZIP_CODE",
+    "DATE_OF_BIRTH",
+    "REFERENCE_NUMBER",
+    "URL",
+    "US_PASSPORT",
+    "US_DRIVER_LICENSE",
+    "US_BANK_NUMBER",
+    "US_ITIN",
+    "UK_NHS",
+    "CRYPTO",
 )
 OPERATORS = ("placeholder", "pseudonym", "redact", "mask")
 # Domain words that the small NER model mistakes for people or places; they carry the training signal.
 DEFAULT_ALLOW_LIST: tuple[str, ...] = (
-    "UPS", "FedEx", "DHL", "USPS", "ParcelPoint", "Support Team", "Customer", "Agent",
-    "Hi", "Hello", "Dear", "Thanks", "Thank you", "Cheers", "Regards", "Best regards", "Kind regards", "Best",
-    "Canada", "Germany", "the United Kingdom", "United Kingdom", "Japan", "Brazil", "Australia", "Mexico", "France",
+    "UPS",
+    "FedEx",
+    "DHL",
+    "USPS",
+    "ParcelPoint",
+    "Support Team",
+    "Customer",
+    "Agent",
+    "Hi",
+    "Hello",
+    "Dear",
+    "Thanks",
+    "Thank you",
+    "Cheers",
+    "Regards",
+    "Best regards",
+    "Kind regards",
+    "Best",
+    "Canada",
+    "Germany",
+    "the United Kingdom",
+    "United Kingdom",
+    "Japan",
+    "Brazil",
+    "Australia",
+    "Mexico",
+    "France",
 )
 DEFAULT_PII_FIELDS: dict[str, str] = {
-    "customer_name": "PERSON", "customer_email": "EMAIL_ADDRESS", "customer_phone": "PHONE_NUMBER",
-    "name": "PERSON", "email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER",
+    "customer_name": "PERSON",
+    "customer_email": "EMAIL_ADDRESS",
+    "customer_phone": "PHONE_NUMBER",
+    "name": "PERSON",
+    "email": "EMAIL_ADDRESS",
+    "phone": "PHONE_NUMBER",
 }
 DEFAULT_PASSTHROUGH_FIELDS: tuple[str, ...] = ("category", "channel", "created_at", "priority", "language")
 
@@ -153,8 +197,23 @@ class AnonymizationEngine:
                 "nlp_engine_name": "spacy",
                 "models": [{"lang_code": "en", "model_name": self.settings.spacy_model}],
                 "ner_model_configuration": {
-                    "labels_to_ignore": ["CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "TIME", "DATE",
-                                         "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT", "ORG", "NORP", "FAC"],
+                    "labels_to_ignore": [
+                        "CARDINAL",
+                        "ORDINAL",
+                        "QUANTITY",
+                        "MONEY",
+                        "PERCENT",
+                        "TIME",
+                        "DATE",
+                        "PRODUCT",
+                        "WORK_OF_ART",
+                        "LAW",
+                        "LANGUAGE",
+                        "EVENT",
+                        "ORG",
+                        "NORP",
+                        "FAC",
+                    ],
                 },
             }
         )
@@ -173,10 +232,13 @@ class AnonymizationEngine:
 
     def _analyze(self, text: str, nlp_artifacts, known: dict[str, str]) -> list[RecognizerResult]:
         found = self.analyzer.analyze(
-            text, language="en", entities=list(self.settings.entities),
-            score_threshold=self.settings.score_threshold, nlp_artifacts=nlp_artifacts,
+            text,
+            language="en",
+            entities=list(self.settings.entities),
+            score_threshold=self.settings.score_threshold,
+            nlp_artifacts=nlp_artifacts,
         )
-        found = [r for r in found if text[r.start:r.end].strip(" .,;:").lower() not in self._allow]
+        found = [r for r in found if text[r.start : r.end].strip(" .,;:").lower() not in self._allow]
         found += find_known_values(text, known)
         found += find_known_values(text, self.settings.deny_list)
         return _resolve_overlaps(found)
@@ -194,7 +256,9 @@ class AnonymizationEngine:
                         known.setdefault(part, "PERSON")
         return known
 
-    def anonymize_documents(self, documents: Sequence[dict[str, str]], batch_size: int = 64) -> list[AnonymizedDocument]:
+    def anonymize_documents(
+        self, documents: Sequence[dict[str, str]], batch_size: int = 64
+    ) -> list[AnonymizedDocument]:
         """Anonymizes every non-passthrough string field of each document (a ``{field: text}`` dict).
 
         spaCy runs once over all texts through ``nlp.pipe``; the pattern recognizers and the anonymizer per text.
@@ -210,13 +274,32 @@ class AnonymizationEngine:
         # Structured PII fields first, so the customer's full name claims <PERSON_1> before any partial mention.
         jobs.sort(key=lambda j: (j[0], j[1] not in self.settings.pii_fields))
         artifacts = self.nlp_engine.process_batch([j[2] for j in jobs], language="en", batch_size=batch_size)
+        found: list[list[RecognizerResult]] = []
         for (i, name, text), (_, nlp_artifacts) in zip(jobs, artifacts, strict=True):
             if name in self.settings.pii_fields:
                 entity = self.settings.pii_fields[name]
-                results = [RecognizerResult(entity, 0, len(text), 1.0,
-                                            recognition_metadata={"recognizer_name": "StructuredField"})]
+                found.append(
+                    [
+                        RecognizerResult(
+                            entity, 0, len(text), 1.0, recognition_metadata={"recognizer_name": "StructuredField"}
+                        )
+                    ]
+                )
             else:
-                results = self._analyze(text, nlp_artifacts, known[i])
+                found.append(self._analyze(text, nlp_artifacts, known[i]))
+        # Second pass: a name found in one field of a document is that document's PII in every field
+        # ("Cheers, Sofia Johnson" in the message makes "Hi Sofia" in the reply a redaction too).
+        for (i, _, text), results in zip(jobs, found, strict=True):
+            for r in results:
+                if r.entity_type == "PERSON":
+                    value = text[r.start : r.end].strip()
+                    known[i].setdefault(value, "PERSON")
+                    for part in value.split():
+                        if len(part) > 2 and part.lower() not in self._allow:
+                            known[i].setdefault(part, "PERSON")
+        for (i, name, text), results in zip(jobs, found, strict=True):
+            if name not in self.settings.pii_fields:
+                results = _resolve_overlaps(results + find_known_values(text, known[i]))
             new_text, redactions = self._apply(text, results, mappers[i], name)
             out[i].fields[name] = new_text
             out[i].redactions.extend(redactions)
@@ -227,20 +310,23 @@ class AnonymizationEngine:
     ) -> tuple[str, list[Redaction]]:
         if not results:
             return text, []
-        surrogates = [mapper.surrogate(r.entity_type, text[r.start:r.end]) for r in results]
+        surrogates = [mapper.surrogate(r.entity_type, text[r.start : r.end]) for r in results]
         # One custom operator per finding: the anonymizer applies them right to left, offsets stay valid.
-        typed = [
-            RecognizerResult(f"S{k}", r.start, r.end, r.score) for k, r in enumerate(results)
-        ]
+        typed = [RecognizerResult(f"S{k}", r.start, r.end, r.score) for k, r in enumerate(results)]
         operators = {
             f"S{k}": OperatorConfig("custom", {"lambda": (lambda _x, s=s: s)}) for k, s in enumerate(surrogates)
         }
         new_text = self.anonymizer.anonymize(text=text, analyzer_results=typed, operators=operators).text
         redactions = [
             Redaction(
-                field=field_name, entity_type=r.entity_type, start=r.start, end=r.end,
+                field=field_name,
+                entity_type=r.entity_type,
+                start=r.start,
+                end=r.end,
                 recognizer=str((r.recognition_metadata or {}).get("recognizer_name", "unknown")),
-                score=round(float(r.score), 4), operator=self.settings.operator_for(r.entity_type), surrogate=s,
+                score=round(float(r.score), 4),
+                operator=self.settings.operator_for(r.entity_type),
+                surrogate=s,
             )
             for r, s in zip(results, surrogates, strict=True)
         ]
@@ -254,13 +340,16 @@ class AnonymizationEngine:
         Only the pattern and checksum recognizers run, without context boosts: a finding here stands on its own.
         """
         recognizers = [
-            r for r in self.analyzer.registry.get_recognizers(language="en", entities=list(entities))
+            r
+            for r in self.analyzer.registry.get_recognizers(language="en", entities=list(entities))
             if not getattr(r, "is_nlp_recognizer", False) and r.name != "SpacyRecognizer"
         ]
         findings = []
         for text in texts:
             results = [
-                res for rec in recognizers for res in (rec.analyze(text, list(entities), None) or [])
+                res
+                for rec in recognizers
+                for res in (rec.analyze(text, list(entities), None) or [])
                 if res.score >= score_threshold and res.entity_type in entities
             ]
             findings.append([r for r in results if not _is_surrogate(text, r)])

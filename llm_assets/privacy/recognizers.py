@@ -169,11 +169,59 @@ def find_known_values(text: str, known: dict[str, str]) -> list[RecognizerResult
         for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text, flags=re.IGNORECASE):
             results.append(
                 RecognizerResult(
-                    entity, m.start(), m.end(), 0.95,
+                    entity,
+                    m.start(),
+                    m.end(),
+                    0.95,
                     recognition_metadata={"recognizer_name": "KnownValues", "recognizer_identifier": "KnownValues"},
                 )
             )
     return results
+
+
+class SalutationNameRecognizer(PatternRecognizer):
+    """Names right after a greeting or a closing ("Hi Sofia", "Cheers, Sofia Johnson", "-- Ana"): signatures and
+    salutations are where the small NER model misses most names."""
+
+    GREETINGS = r"Hi|Hello|Hey|Dear|Good morning|Good afternoon|Morning"
+    CLOSINGS = r"Thanks|Thank you|Many thanks|Cheers|Regards|Best regards|Kind regards|Best|Sincerely|Yours|--|—"
+
+    def __init__(self) -> None:
+        name = r"[A-Z][a-zà-ÿ'-]+(?:[ \t]+[A-Z][a-zà-ÿ'-]+){0,2}"
+        super().__init__(
+            supported_entity="PERSON",
+            name="SalutationNameRecognizer",
+            patterns=[
+                Pattern("greeting", rf"(?<=(?:^|[\s>])(?:{self.GREETINGS})[ \t]+){name}(?=\s*[,!.:\n]|$)", 0.7),
+                Pattern("closing", rf"(?<=(?:^|[\s>])(?:{self.CLOSINGS})[,!.]?\s+){name}(?=\s*$|\s*\n)", 0.7),
+            ],
+            global_regex_flags=re.MULTILINE,  # case-sensitive: names are capitalized
+        )
+
+    NOT_NAMES = {
+        "The",
+        "Our",
+        "Your",
+        "All",
+        "Team",
+        "Support",
+        "Customer",
+        "Everyone",
+        "Again",
+        "Sir",
+        "Madam",
+        "Folks",
+        "Guys",
+        "Friends",
+        "Regards",
+        "Thanks",
+        "Please",
+        "Sorry",
+        "Team.",
+    }
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return pattern_text.split()[0] in self.NOT_NAMES
 
 
 def custom_recognizers() -> list[EntityRecognizer]:
@@ -185,4 +233,5 @@ def custom_recognizers() -> list[EntityRecognizer]:
         ReferenceNumberRecognizer(),
         NumericDateRecognizer(),
         TitledNameRecognizer(),
+        SalutationNameRecognizer(),
     ]

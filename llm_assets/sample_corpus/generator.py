@@ -84,9 +84,7 @@ class _Person:
 def _ids(rng: random.Random) -> dict[str, str]:
     return {
         "order": f"ORD-{rng.randint(100000, 999999)}",
-        "tracking": rng.choice(
-            [f"1Z{rng.randint(10**15, 10**16 - 1)}", f"TRK{rng.randint(10**9, 10**10 - 1)}"]
-        ),
+        "tracking": rng.choice([f"1Z{rng.randint(10**15, 10**16 - 1)}", f"TRK{rng.randint(10**9, 10**10 - 1)}"]),
         "product": rng.choice(v.PRODUCTS),
         "carrier": rng.choice(v.CARRIERS),
         "country": rng.choice(v.COUNTRIES),
@@ -142,8 +140,7 @@ _MESSAGES: dict[str, list[str]] = {
     ],
     "account_access": [
         "I cannot log in to my account. The password reset email never arrives at {email}. My phone is {phone}.",
-        "My account is locked after too many attempts. The username is {email}, date of birth {dob}. "
-        "Please unlock it.",
+        "My account is locked after too many attempts. The username is {email}, date of birth {dob}. Please unlock it.",
         "Someone changed the email on my account, I think it was hacked. My old address was {email} and I live "
         "at {address}.",
     ],
@@ -277,7 +274,9 @@ def _write_eml(path: Path, t: Ticket) -> None:
     msg["X-Ticket-Id"] = t.ticket_id
     msg["X-Ticket-Category"] = t.category
     quoted = "\n".join("> " + line for line in t.message.splitlines())
-    msg.set_content(f"{t.agent_reply}\n\nOn {t.created_at[:10]}, {t.customer_name} <{t.customer_email}> wrote:\n{quoted}\n")
+    msg.set_content(
+        f"{t.agent_reply}\n\nOn {t.created_at[:10]}, {t.customer_name} <{t.customer_email}> wrote:\n{quoted}\n"
+    )
     path.write_bytes(bytes(msg))
 
 

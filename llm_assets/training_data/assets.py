@@ -1,6 +1,5 @@
 """``training_set``: prompt/completion examples from the anonymized corpus, deduplicated and split by document."""
 
-
 import hashlib
 import json
 import re
@@ -18,8 +17,14 @@ NO_EMPTY_FIELDS = "no_empty_fields"
 MINIMUM_SIZE = "minimum_size"
 
 EXAMPLE_SCHEMA = {
-    "example_id": pl.String, "doc_id": pl.String, "batch_id": pl.String, "split": pl.String, "prompt": pl.String,
-    "completion": pl.String, "label": pl.String, "version": pl.String,
+    "example_id": pl.String,
+    "doc_id": pl.String,
+    "batch_id": pl.String,
+    "split": pl.String,
+    "prompt": pl.String,
+    "completion": pl.String,
+    "label": pl.String,
+    "version": pl.String,
 }
 
 
@@ -39,7 +44,9 @@ class TrainingSetConfig(dg.Config):
         default="Category: {category}\nReply: {agent_reply}",
         description="Completion built from document fields: what the model learns to write.",
     )
-    label_field: str = Field(default="category", description="Field holding the class label (for accuracy); '' if none.")
+    label_field: str = Field(
+        default="category", description="Field holding the class label (for accuracy); '' if none."
+    )
     optional_fields: list[str] = Field(default=["subject"], description="Template fields that may be missing (empty).")
     min_prompt_chars: int = Field(default=20, description="Shorter prompts are dropped.")
     max_prompt_chars: int = Field(default=2000, description="Longer prompts are dropped.")
@@ -60,7 +67,7 @@ _SURROGATE_NUM = re.compile(r"<([A-Z_]+?)_(?:\d+|[0-9a-f]{8})>")
 
 def normalized_key(prompt: str, completion: str) -> str:
     """Near-duplicate key: case, whitespace, punctuation, digits and surrogate numbering do not count."""
-    text = _SURROGATE_NUM.sub(r"<\1>", f"{prompt}\u241e{completion}").lower()
+    text = _SURROGATE_NUM.sub(r"<\1>", f"{prompt} \u241e {completion}").lower()
     text = re.sub(r"\d", "0", text)
     text = re.sub(r"[^\w<>\u241e]+", " ", text)
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
@@ -111,11 +118,18 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
             continue
         exact.add(exact_key)
         near.add(near_key)
-        examples.append({
-            "example_id": exact_key[:16], "doc_id": row["doc_id"], "batch_id": row["batch_id"],
-            "split": split_of(row["doc_id"], config.split_seed, config.validation_fraction, config.test_fraction),
-            "prompt": prompt, "completion": completion, "label": label, "version": "",
-        })
+        examples.append(
+            {
+                "example_id": exact_key[:16],
+                "doc_id": row["doc_id"],
+                "batch_id": row["batch_id"],
+                "split": split_of(row["doc_id"], config.split_seed, config.validation_fraction, config.test_fraction),
+                "prompt": prompt,
+                "completion": completion,
+                "label": label,
+                "version": "",
+            }
+        )
     df = pl.DataFrame(examples, schema=EXAMPLE_SCHEMA)
     digest = hashlib.sha256()
     digest.update(config.model_dump_json().encode())
@@ -129,12 +143,21 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
     io_manager_key="warehouse_io_manager",
     metadata={"schema": "train"},
     check_specs=[
-        dg.AssetCheckSpec(SPLITS_DISJOINT, asset="training_set", blocking=True,
-                          description="No source document contributes to two splits."),
-        dg.AssetCheckSpec(NO_EMPTY_FIELDS, asset="training_set", blocking=True,
-                          description="Every example has a prompt and a completion."),
-        dg.AssetCheckSpec(MINIMUM_SIZE, asset="training_set",
-                          description="Warns below the configured minimum of training examples."),
+        dg.AssetCheckSpec(
+            SPLITS_DISJOINT,
+            asset="training_set",
+            blocking=True,
+            description="No source document contributes to two splits.",
+        ),
+        dg.AssetCheckSpec(
+            NO_EMPTY_FIELDS,
+            asset="training_set",
+            blocking=True,
+            description="Every example has a prompt and a completion.",
+        ),
+        dg.AssetCheckSpec(
+            MINIMUM_SIZE, asset="training_set", description="Warns below the configured minimum of training examples."
+        ),
     ],
     description="Prompt/completion examples (ticket -> category + reply), deduplicated, split by source document.",
 )
@@ -164,11 +187,17 @@ def training_set(context: dg.AssetExecutionContext, config: TrainingSetConfig, a
         },
         data_version=dg.DataVersion(version),
     )
-    yield dg.AssetCheckResult(check_name=SPLITS_DISJOINT, passed=crossing == 0,
-                              metadata={"documents_in_several_splits": crossing})
-    yield dg.AssetCheckResult(check_name=NO_EMPTY_FIELDS, passed=empty == 0 and df.height > 0,
-                              metadata={"empty_examples": empty, "examples": df.height})
     yield dg.AssetCheckResult(
-        check_name=MINIMUM_SIZE, passed=n_train >= config.min_train_examples, severity=dg.AssetCheckSeverity.WARN,
+        check_name=SPLITS_DISJOINT, passed=crossing == 0, metadata={"documents_in_several_splits": crossing}
+    )
+    yield dg.AssetCheckResult(
+        check_name=NO_EMPTY_FIELDS,
+        passed=empty == 0 and df.height > 0,
+        metadata={"empty_examples": empty, "examples": df.height},
+    )
+    yield dg.AssetCheckResult(
+        check_name=MINIMUM_SIZE,
+        passed=n_train >= config.min_train_examples,
+        severity=dg.AssetCheckSeverity.WARN,
         metadata={"train_examples": n_train, "minimum": config.min_train_examples},
     )

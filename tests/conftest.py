@@ -1,0 +1,118 @@
+"""Shared fixtures: a tiny Llama with its own tokenizer, a sample landing zone, resources in a temp data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("LLMP_DATA_DIR", str(Path(__file__).resolve().parent.parent / ".data" / "test-default"))
+
+import llm_assets  # noqa: E402,F401  (sets the offline environment before any ML library is imported)
+from llm_assets.sample_corpus import generate_tickets, write_landing_batches  # noqa: E402
+
+CHATML = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A ~1M-parameter Llama and a BPE tokenizer trained on the sample corpus: real code paths, seconds to train."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    out = tmp_path_factory.mktemp("tiny-llama")
+    texts = []
+    for t in generate_tickets(400, seed=3):
+        texts += [t.message, t.agent_reply, f"Category: {t.category}", t.subject]
+    texts += ["<PERSON_1> <EMAIL_ADDRESS_1> <PHONE_NUMBER_1> <REFERENCE_NUMBER_1> <STREET_ADDRESS_1>"] * 20
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    tok = Tokenizer(models.BPE(unk_token=None))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.train_from_iterator(
+        texts,
+        trainers.BpeTrainer(
+            vocab_size=1000, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        ),
+    )
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token="<|im_start|>",
+        eos_token="<|im_end|>",
+        pad_token="<|im_end|>",
+        unk_token="<|endoftext|>",
+    )
+    tokenizer.chat_template = CHATML
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=4,
+        max_position_embeddings=1024,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        tie_word_embeddings=True,
+    )
+    LlamaForCausalLM(config).save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    monkeypatch.setenv("LLMP_DATA_DIR", str(d))
+    return d
+
+
+@pytest.fixture
+def landing(data_dir) -> tuple[Path, list[str]]:
+    root = data_dir / "landing"
+    names = write_landing_batches(root, n_tickets=140, n_batches=2, seed=11, include_bad_files=True)
+    return root, names
+
+
+@pytest.fixture
+def resources(data_dir, tiny_model_dir):
+    """The production resources, pointed at the temp data dir and the tiny model."""
+    from resources.anonymizer import PresidioAnonymizer
+    from resources.artifacts import ArtifactStore, JsonArtifactIOManager
+    from resources.base_model import BaseModelResource
+    from resources.landing import LandingZone
+    from resources.mlflow_tracking import MLflowTracking
+    from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
+
+    warehouse = DuckDBWarehouse(path=str(data_dir / "warehouse.duckdb"))
+    return {
+        "warehouse": warehouse,
+        "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
+        "artifact_io_manager": JsonArtifactIOManager(root=str(data_dir / "artifacts" / "descriptors")),
+        "landing_zone": LandingZone(path=str(data_dir / "landing"), settle_seconds=0),
+        "anonymizer": PresidioAnonymizer(),
+        "base_model": BaseModelResource(model=str(tiny_model_dir), cache_dir=str(data_dir / "models")),
+        "mlflow_tracking": MLflowTracking(
+            tracking_uri=f"sqlite:///{data_dir / 'mlflow' / 'mlflow.db'}",
+            artifact_root=str(data_dir / "mlflow" / "artifacts"),
+        ),
+        "artifact_store": ArtifactStore(root=str(data_dir / "artifacts")),
+    }
+
+
+@pytest.fixture
+def instance(data_dir):
+    import dagster as dg
+
+    home = data_dir / "dagster_home"
+    home.mkdir()
+    with dg.instance_for_test(temp_dir=str(home)) as inst:
+        yield inst

@@ -1,0 +1,91 @@
+"""The shape of the graph users see in the UI: asset keys, groups, lineage order, checks, jobs, sensors."""
+
+import dagster as dg
+
+from llm_assets.definitions import defs
+
+EXPECTED_ASSETS = {
+    "raw_documents": "ingestion",
+    "quarantined_documents": "ingestion",
+    "anonymized_documents": "privacy",
+    "redaction_audit": "privacy",
+    "training_set": "training_data",
+    "lora_adapter": "modeling",
+    "evaluation_report": "modeling",
+    "registered_model": "modeling",
+}
+
+
+def _graph():
+    return defs.resolve_asset_graph()
+
+
+def test_asset_keys_and_groups_are_pinned():
+    graph = _graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == set(EXPECTED_ASSETS)
+    for key, group in EXPECTED_ASSETS.items():
+        assert graph.get(dg.AssetKey(key)).group_name == group, key
+
+
+def test_lineage_runs_in_the_documented_order():
+    graph = _graph()
+    chain = [
+        "raw_documents",
+        "anonymized_documents",
+        "training_set",
+        "lora_adapter",
+        "evaluation_report",
+        "registered_model",
+    ]
+    for upstream, downstream in zip(chain, chain[1:], strict=False):
+        parents = {k.to_user_string() for k in graph.get(dg.AssetKey(downstream)).parent_keys}
+        assert upstream in parents, f"{downstream} must read {upstream}"
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("evaluation_report")).parent_keys} == {
+        "lora_adapter",
+        "training_set",
+    }
+
+
+def test_checks_are_attached_and_the_gates_block():
+    specs = {
+        (spec.asset_key.to_user_string(), spec.name): spec
+        for a in defs.assets
+        if isinstance(a, dg.AssetsDefinition)
+        for spec in a.check_specs
+    }
+    assert specs[("anonymized_documents", "no_residual_high_risk_pii")].blocking
+    assert specs[("training_set", "splits_disjoint_by_document")].blocking
+    assert specs[("training_set", "no_empty_fields")].blocking
+    assert not specs[("training_set", "minimum_size")].blocking
+
+
+def test_jobs_sensors_and_resources():
+    for name in ("ingestion_job", "training_job", "full_pipeline_job"):
+        assert defs.resolve_job_def(name) is not None
+    assert defs.resolve_sensor_def("landing_sensor") is not None
+    training = {k.to_user_string() for k in defs.resolve_job_def("training_job").asset_layer.executable_asset_keys}
+    assert training == {"training_set", "lora_adapter", "evaluation_report", "registered_model"}
+    assert {"warehouse_io_manager", "artifact_io_manager", "anonymizer", "base_model", "mlflow_tracking"} <= set(
+        defs.resources
+    )
+
+
+def test_hyperparameters_are_typed_and_described():
+    from llm_assets.modeling.training import LoraTrainingConfig
+
+    fields = LoraTrainingConfig.model_fields
+    for name in (
+        "r",
+        "lora_alpha",
+        "lora_dropout",
+        "target_modules",
+        "learning_rate",
+        "epochs",
+        "batch_size",
+        "gradient_accumulation_steps",
+        "max_steps",
+        "max_length",
+        "seed",
+    ):
+        assert fields[name].description, name

@@ -1,0 +1,59 @@
+"""Every landing format parses into text + fields; every bad input becomes a quarantine row with a reason."""
+
+from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
+from llm_assets.sample_corpus import write_landing_batches
+
+
+def _parse(path, max_bytes=10_000_000):
+    return list(parse_file(path, path.name, max_bytes))
+
+
+def test_each_format_yields_message_category_and_reply(tmp_path):
+    (name,) = write_landing_batches(tmp_path, n_tickets=12, n_batches=1, seed=4, include_bad_files=False)
+    docs = [d for p in sorted((tmp_path / name).iterdir()) for d in _parse(p)]
+    assert len(docs) == 12 and all(isinstance(d, ParsedDocument) for d in docs)
+    for d in docs:
+        assert d.text and d.fields["category"] and d.fields["agent_reply"], d.source_format
+    assert {d.source_format for d in docs} == {"jsonl", "csv", "txt", "eml"}
+    eml = next(d for d in docs if d.source_format == "eml")
+    assert "@" in eml.fields["customer_email"] and not eml.text.startswith(">")
+    assert len({d.doc_id for d in docs}) == 12
+
+
+def test_bad_inputs_are_quarantined_with_reasons(tmp_path):
+    cases = {
+        "empty.txt": b"  \n\t ",
+        "binary.txt": bytes(range(256)),
+        "latin1.txt": "Caf\xe9 cr\xe8me".encode("latin-1"),
+        "doc.pdf": b"%PDF-1.4",
+        "big.txt": b"x" * 200,
+        "bad.csv": b"message,category\nhello there,a,extra\n",
+        "nomessage.csv": b"subject,category\nhi,refund\n",
+        "broken.eml": b"just some words without headers",
+    }
+    expected = {
+        "empty.txt": "empty",
+        "binary.txt": "binary",
+        "latin1.txt": "undecodable",
+        "doc.pdf": "unsupported_format",
+        "big.txt": "oversized",
+        "bad.csv": "malformed_csv",
+        "nomessage.csv": "missing_text",
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    for name, reason in expected.items():
+        out = _parse(tmp_path / name, max_bytes=100 if name == "big.txt" else 10_000_000)
+        assert len(out) == 1 and isinstance(out[0], Quarantined), name
+        assert out[0].reason == reason, (name, out[0].reason)
+        assert "Caf" not in out[0].detail and "hello" not in out[0].detail  # never the content
+
+
+def test_a_malformed_jsonl_line_does_not_sink_the_file(tmp_path):
+    p = tmp_path / "t.jsonl"
+    p.write_text(
+        '{"message": "first ticket", "category": "a"}\n{"message": "bro\n{"message": "third", "category": "b"}\n'
+    )
+    out = _parse(p)
+    assert [type(o).__name__ for o in out] == ["ParsedDocument", "Quarantined", "ParsedDocument"]
+    assert out[1].reason == "malformed_json" and out[1].record_no == 2

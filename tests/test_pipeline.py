@@ -1,0 +1,166 @@
+"""The whole graph on real components (Presidio, DuckDB, peft, MLflow) with a tiny Llama built in a fixture."""
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+from mlflow import MlflowClient
+
+from llm_assets.modeling.evaluation import text_metrics
+from tests.helpers import ALL_ASSETS, fields, ingest, raw_pii_values, table
+
+TINY_TRAINING = {"max_steps": 4, "batch_size": 4, "max_length": 768, "log_every": 1, "learning_rate": 5e-3}
+TINY_EVAL = {"max_examples": 6, "max_new_tokens": 12, "batch_size": 6}
+
+
+def _run_config(promotion: dict | None = None) -> dg.RunConfig:
+    ops = {
+        "lora_adapter": {"config": TINY_TRAINING},
+        "evaluation_report": {"config": TINY_EVAL},
+        "training_set": {"config": {"validation_fraction": 0.1, "test_fraction": 0.15}},
+    }
+    if promotion:
+        ops["registered_model"] = {"config": promotion}
+    return dg.RunConfig(ops=ops)
+
+
+def _train(instance, resources, promotion=None):
+    return dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("training_data", "modeling"),
+        resources=resources,
+        instance=instance,
+        run_config=_run_config(promotion),
+    )
+
+
+def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(landing, instance, resources):
+    _, batches = landing
+    results = ingest(instance, resources, batches)
+    assert all(r.success for r in results)
+
+    raw = table(resources, "raw", "raw_documents")
+    quarantine = table(resources, "raw", "quarantined_documents")
+    assert raw.height == 140  # every generated ticket arrived
+    reasons = dict(zip(quarantine["source_path"], quarantine["reason"], strict=True))
+    assert reasons["empty_ticket.txt"] == "empty" and reasons["scan.pdf"] == "unsupported_format"
+    assert reasons["attachment.txt"] == "binary" and reasons["tickets.jsonl"] == "malformed_json"
+
+    first = results[0].asset_materializations_for_node("ingest_landing_batch")
+    md = {m.asset_key.to_user_string(): m.metadata for m in first}
+    assert md["raw_documents"]["records_in"].value == md["raw_documents"]["kept"].value + 4
+
+    anon = table(resources, "anon", "anonymized_documents")
+    assert anon.height == raw.height and set(anon["doc_id"]) == set(raw["doc_id"])
+    corpus = "\n".join(anon["text"].to_list() + anon["fields"].to_list())
+    leaked = [v for v in raw_pii_values(140, seed=11) if v in corpus]
+    assert leaked == []
+
+    audit = table(resources, "anon", "redaction_audit")
+    assert audit.height > 5 * anon.height
+    assert set(audit.columns) >= {"doc_id", "entity_type", "start", "end", "recognizer", "score", "operator"}
+    audit_blob = audit.write_csv()
+    assert not [v for v in raw_pii_values(140, seed=11) if v in audit_blob]
+
+    checks = results[0].get_asset_check_evaluations()
+    assert [(c.check_name, c.passed) for c in checks] == [("no_residual_high_risk_pii", True)]
+
+    # re-materializing a partition replaces its rows
+    ingest(instance, resources, batches[:1])
+    assert table(resources, "raw", "raw_documents").height == 140
+    assert table(resources, "anon", "anonymized_documents").height == 140
+
+
+def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_model_dir):
+    _, batches = landing
+    ingest(instance, resources, batches)
+
+    first = _train(instance, resources, promotion={"min_improvement_over_base": -100.0, "guard_metrics": []})
+    assert first.success
+    ts = table(resources, "train", "training_set")
+    per_doc = ts.group_by("doc_id").agg(pl.col("split").n_unique())
+    assert per_doc["split"].max() == 1 and ts.filter(pl.col("split") == "test").height > 0
+    checks = {c.check_name: c.passed for c in first.get_asset_check_evaluations()}
+    assert checks["splits_disjoint_by_document"] and checks["no_empty_fields"] and not checks["minimum_size"]
+
+    adapter = first.output_for_node("lora_adapter")
+    adapter_dir = Path(adapter["adapter_dir"])
+    assert (adapter_dir / "adapter_config.json").exists() and (adapter_dir / "adapter_model.safetensors").exists()
+    assert not list(adapter_dir.rglob("*.pkl")) and not list(adapter_dir.rglob("*.bin"))
+    assert adapter["training_set_version"] == ts["version"][0]
+    assert json.loads((adapter_dir / "adapter_config.json").read_text())["r"] == 16
+
+    client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)
+    run = client.get_run(adapter["mlflow_run_id"])
+    assert run.data.tags["dagster_run_id"] == first.run_id
+    assert run.data.params["max_steps"] == "4" and run.data.params["training_set_version"] == ts["version"][0]
+    losses = client.get_metric_history(run.info.run_id, "train_loss")
+    assert sorted(m.step for m in losses) == [1, 2, 3, 4], [(m.step, m.value) for m in losses]
+
+    report = first.output_for_node("evaluation_report")
+    assert report["adapter"]["adapter_dir"] == adapter["adapter_dir"]  # evaluates exactly what upstream produced
+    assert set(report["metrics"]) == {"base", "candidate"}
+    gens = [
+        json.loads(line) for line in Path(report["report_html"]).with_name("generations.jsonl").read_text().splitlines()
+    ]
+    assert len(gens) == report["test_examples"] == 6
+    for name in ("base", "candidate"):
+        recomputed = text_metrics([g[name] for g in gens], [g["reference"] for g in gens], [g["label"] for g in gens])
+        assert recomputed["rougeL"] == pytest.approx(report["metrics"][name]["rougeL"], abs=1e-4)
+        assert report["metrics"][name]["perplexity"] > 1.0
+    assert "<table>" in Path(report["report_html"]).read_text()
+
+    reg = first.output_for_node("registered_model")
+    assert reg["version"] == "1" and reg["promoted"] and reg["champion_version"] == "1"
+    mv = client.get_model_version_by_alias("support-ticket-assistant", "champion")
+    assert str(mv.version) == "1" and mv.tags["promotion_decision"] == "promoted"
+    assert mv.tags["training_set_version"] == ts["version"][0]
+
+    # a second model with the default gate: the champion joins the comparison, the alias moves only if better
+    second = _train(instance, resources)
+    assert second.success
+    report2 = second.output_for_node("evaluation_report")
+    assert set(report2["metrics"]) == {"base", "candidate", "champion"}
+    reg2 = second.output_for_node("registered_model")
+    assert reg2["version"] == "2"
+    champion = str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version)
+    assert champion == ("2" if reg2["promoted"] else "1")
+    assert client.get_model_version("support-ticket-assistant", "2").tags["promotion_decision"] in (
+        "promoted",
+        "not_promoted",
+    )
+
+
+def test_promotion_gate():
+    from llm_assets.modeling.assets import PromotionConfig, promotion_decision
+
+    cfg = PromotionConfig(min_improvement_over_base=0.02)
+    base = {"rougeL": 0.10, "category_accuracy": 0.1}
+    assert promotion_decision({"base": base, "candidate": {"rougeL": 0.30, "category_accuracy": 0.9}}, cfg)[0]
+    assert not promotion_decision({"base": base, "candidate": {"rougeL": 0.11, "category_accuracy": 0.9}}, cfg)[0]
+    assert not promotion_decision({"base": base, "candidate": {"rougeL": 0.30, "category_accuracy": 0.0}}, cfg)[0]
+    ok, reason = promotion_decision(
+        {
+            "base": base,
+            "candidate": {"rougeL": 0.30, "category_accuracy": 0.9},
+            "champion": {"rougeL": 0.35, "category_accuracy": 0.9},
+        },
+        cfg,
+    )
+    assert not ok and "champion" in reason
+
+
+def test_training_reads_only_the_anonymized_zone(landing, instance, resources):
+    _, batches = landing
+    ingest(instance, resources, batches)
+    result = dg.materialize(ALL_ASSETS, selection=["training_set"], resources=resources, instance=instance)
+    assert result.success
+    ts = table(resources, "train", "training_set")
+    blob = "\n".join(ts["prompt"].to_list() + ts["completion"].to_list())
+    assert not [v for v in raw_pii_values(140, seed=11) if v in blob]
+    names = [
+        f["customer_name"] for f in fields(table(resources, "anon", "anonymized_documents")) if "customer_name" in f
+    ]
+    assert names and all(n.startswith("<PERSON_") for n in names)
