@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install demo test test-fast lint ui mlflow-ui clean-data
+.PHONY: install demo test test-fast lint ui mlflow-ui clean-data bench-pii
 
 install: $(VENV)/.installed
 
@@ -34,8 +34,11 @@ test: install
 test-fast: install
 	$(PY) -m pytest -q -m "not real_model"
 
+bench-pii: install
+	$(PY) -m benchmarks.pii.run
+
 lint: install
-	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests
+	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests benchmarks
 
 ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000

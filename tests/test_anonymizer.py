@@ -6,9 +6,13 @@ import pytest
 
 from llm_assets.privacy.engine import AnonymizationEngine, AnonymizerSettings
 from llm_assets.privacy.recognizers import (
+    AgeRecognizer,
     CardNumberRecognizer,
+    CityRecognizer,
+    JobTitleRecognizer,
     PhoneNumberPatternRecognizer,
     ReferenceNumberRecognizer,
+    SalutationNameRecognizer,
     StreetAddressRecognizer,
     ZipCodeRecognizer,
     luhn_valid,
@@ -39,6 +43,15 @@ def _hits(recognizer, text, threshold=0.5):
         (PhoneNumberPatternRecognizer(), "call me at (312) 555-0147 today", "version 2.3.4 of the app"),
         (CardNumberRecognizer(), "card 5105 1051 0510 5100 was charged", "card 5105 1051 0510 5101 was charged"),
         (ReferenceNumberRecognizer(), "my order ORD-482913 and tracking 1Z9999W99999999999", "see page 12"),
+        (ReferenceNumberRecognizer(), "my order number is 5550123456", "we ship 1000 parcels a day"),
+        (ZipCodeRecognizer(), "post it to SW1A 1AA please", "the SW1A line is closed"),
+        (StreetAddressRecognizer(), "Lieferung an Lindenstraße 12 bitte", "Lindenstraße is long"),
+        (AgeRecognizer(), "I am 34 years old", "it took 34 days"),
+        (JobTitleRecognizer(), "Anna, Senior Procurement Manager at Acme", "the manager said no"),
+        (CityRecognizer(), "I live in Gothenburg now", "I live in a flat"),
+        (SalutationNameRecognizer(), "Thanks Diego, I have passed this on", "Thanks, we have passed this on"),
+        (SalutationNameRecognizer(), "On Monday, Ana Lima <ana@example.org> wrote:", "On Monday, we wrote:"),
+        (SalutationNameRecognizer(), "My name is Rafael Bianchi and", "My name is on the parcel"),
     ],
 )
 def test_custom_recognizers_positive_and_negative(recognizer, positive, negative):
@@ -101,3 +114,18 @@ def test_residual_scan_names_types_and_ignores_surrogates(engine):
 def test_allow_list_keeps_domain_terms(engine):
     (res,) = engine.anonymize_documents([{"message": "UPS says the parcel left Germany, FedEx has it now."}])
     assert "UPS" in res.fields["message"] and "Germany" in res.fields["message"] and "FedEx" in res.fields["message"]
+
+
+def test_all_caps_and_lower_case_documents_get_a_second_look(engine):
+    upper = "MY NAME IS INGRID NOVAK AND I LIVE IN LEEDS. MY ACCOUNT IS LOCKED."
+    lower = "hello, this is ingrid novak from leeds. my account is locked."
+    out = [d.fields["text"] for d in engine.anonymize_documents([{"text": upper}, {"text": lower}])]
+    assert "INGRID" not in out[0] and "LEEDS" not in out[0] and "MY ACCOUNT IS" in out[0]
+    assert "ingrid" not in out[1] and "leeds" not in out[1] and "account is locked" in out[1]
+
+
+def test_parallel_workers_give_the_serial_result(engine):
+    docs = [asdict(t) for t in generate_tickets(220, seed=5)]
+    serial = engine.anonymize_documents(docs)
+    parallel = engine.anonymize_documents(docs, n_process=2)
+    assert [d.fields for d in parallel] == [d.fields for d in serial]

@@ -67,10 +67,17 @@ def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(l
     checks = results[0].get_asset_check_evaluations()
     assert [(c.check_name, c.passed) for c in checks] == [("no_residual_high_risk_pii", True)]
 
-    # re-materializing a partition replaces its rows
-    ingest(instance, resources, batches[:1])
+    # re-materializing a partition replaces its rows; unchanged documents are not analyzed again
+    again = ingest(instance, resources, batches[:1])[0]
+    anon_md = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in again.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]
+    }["anonymized_documents"]
+    assert anon_md["newly_anonymized"].value == 0 and anon_md["reused_unchanged"].value == 70
     assert table(resources, "raw", "raw_documents").height == 140
     assert table(resources, "anon", "anonymized_documents").height == 140
+    assert table(resources, "anon", "redaction_audit").height == audit.height
 
 
 def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_model_dir):

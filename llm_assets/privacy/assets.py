@@ -11,8 +11,19 @@ from llm_assets.metadata import markdown_table
 from llm_assets.partitions import landing_batches
 from llm_assets.privacy.engine import HIGH_RISK_ENTITIES
 from resources.anonymizer import PresidioAnonymizer
+from resources.warehouse import DuckDBWarehouse, frame
 
 RESIDUAL_CHECK = "no_residual_high_risk_pii"
+ANON_SCHEMA = {
+    "doc_id": pl.String,
+    "batch_id": pl.String,
+    "source_format": pl.String,
+    "text": pl.String,
+    "fields": pl.String,
+    "redactions": pl.Int64,
+    "anonymizer_config": pl.String,
+    "anonymized_at": pl.Datetime("us", "UTC"),
+}
 AUDIT_SCHEMA = {
     "doc_id": pl.String,
     "batch_id": pl.String,
@@ -26,6 +37,38 @@ AUDIT_SCHEMA = {
     "surrogate": pl.String,
     "anonymizer_config": pl.String,
 }
+
+
+def _already_anonymized(
+    warehouse: DuckDBWarehouse, doc_ids: list[str], config_hash: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows (and audit rows) of documents already anonymized with this very configuration. The doc_id is a hash of
+    the content, so an unchanged id means unchanged text: re-analyzing it would give the same result."""
+    empty = pl.DataFrame(schema=ANON_SCHEMA), pl.DataFrame(schema=AUDIT_SCHEMA)
+    if not doc_ids:
+        return empty
+    with warehouse.connect() as con:
+        if not warehouse.table_exists(con, "anon", "anonymized_documents"):
+            return empty
+        con.register("_ids", pl.DataFrame({"doc_id": doc_ids}).to_arrow())
+        docs = frame(
+            con,
+            "select a.* from anon.anonymized_documents a join _ids using (doc_id) where a.anonymizer_config = ?",
+            [config_hash],
+        )
+        audit = (
+            frame(
+                con,
+                "select r.* from anon.redaction_audit r join _ids using (doc_id) where r.anonymizer_config = ?",
+                [config_hash],
+            )
+            if warehouse.table_exists(con, "anon", "redaction_audit")
+            else empty[1]
+        )
+    docs = docs.select(list(ANON_SCHEMA)).cast(ANON_SCHEMA)
+    audit = audit.select(list(AUDIT_SCHEMA)).cast(AUDIT_SCHEMA)
+    # a document is reusable only with its audit rows
+    return docs, audit.filter(pl.col("doc_id").is_in(docs["doc_id"].implode()))
 
 
 def residual_pii(anonymizer: PresidioAnonymizer, docs: pl.DataFrame) -> list[tuple[str, str, str]]:
@@ -71,12 +114,17 @@ def residual_pii(anonymizer: PresidioAnonymizer, docs: pl.DataFrame) -> list[tup
     ],
     description="Anonymizes the text and every structured field of each raw document with Presidio.",
 )
-def anonymize_documents(context: dg.AssetExecutionContext, raw_documents: pl.DataFrame, anonymizer: PresidioAnonymizer):
-    engine = anonymizer.engine()
-    config_hash = engine.config_hash
-    rows = list(raw_documents.iter_rows(named=True))
-    inputs = [{"text": r["text"], **json.loads(r["fields"])} for r in rows]
-    results = anonymizer.anonymize(inputs)
+def anonymize_documents(
+    context: dg.AssetExecutionContext,
+    raw_documents: pl.DataFrame,
+    anonymizer: PresidioAnonymizer,
+    warehouse: DuckDBWarehouse,
+):
+    config_hash = anonymizer.engine().config_hash
+    cached_docs, cached_audit = _already_anonymized(warehouse, raw_documents["doc_id"].to_list(), config_hash)
+    todo = raw_documents.filter(~pl.col("doc_id").is_in(cached_docs["doc_id"].implode()))
+    rows = list(todo.iter_rows(named=True))
+    results = anonymizer.anonymize([{"text": r["text"], **json.loads(r["fields"])} for r in rows])
     now = datetime.now(UTC)
 
     anon_rows, audit_rows = [], []
@@ -111,20 +159,14 @@ def anonymize_documents(context: dg.AssetExecutionContext, raw_documents: pl.Dat
             }
             for r in res.redactions
         ]
-    anonymized = pl.DataFrame(
-        anon_rows,
-        schema={
-            "doc_id": pl.String,
-            "batch_id": pl.String,
-            "source_format": pl.String,
-            "text": pl.String,
-            "fields": pl.String,
-            "redactions": pl.Int64,
-            "anonymizer_config": pl.String,
-            "anonymized_at": pl.Datetime("us", "UTC"),
-        },
-    )
-    audit = pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)
+    anonymized = pl.concat([cached_docs, pl.DataFrame(anon_rows, schema=ANON_SCHEMA)])
+    audit = pl.concat([cached_audit, pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)])
+    audit_rows = audit.to_dicts()
+    if cached_docs.height:
+        context.log.info(
+            f"{cached_docs.height} document(s) unchanged since their last anonymization with "
+            f"configuration {config_hash}: reused, not re-analyzed"
+        )
 
     by_type = Counter(r["entity_type"] for r in audit_rows)
     by_recognizer = Counter(r["recognizer"] for r in audit_rows)
@@ -135,6 +177,8 @@ def anonymize_documents(context: dg.AssetExecutionContext, raw_documents: pl.Dat
         metadata={
             "dagster/row_count": anonymized.height,
             "documents": anonymized.height,
+            "newly_anonymized": len(rows),
+            "reused_unchanged": cached_docs.height,
             "redactions": len(audit_rows),
             "anonymizer_config": config_hash,
             "redactions_by_type": dg.MetadataValue.md(

@@ -56,6 +56,14 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
 # Presidio's libphonenumber matcher scans each text once per region (eight of them): a third of the engine's time.
 # PhoneNumberPatternRecognizer covers US and international formats with one regex pass.
 SLOW_REDUNDANT_RECOGNIZERS = ("PhoneRecognizer",)
+CASE_SENSITIVE_RECOGNIZERS = (
+    "StreetAddressRecognizer",
+    "ZipCodeRecognizer",
+    "TitledNameRecognizer",
+    "SalutationNameRecognizer",
+    "JobTitleRecognizer",
+    "CityRecognizer",
+)
 SPACY_UNUSED = ("parser", "tagger", "attribute_ruler", "lemmatizer", "tok2vec")
 OPERATORS = ("placeholder", "pseudonym", "redact", "mask")
 # Domain words that the small NER model mistakes for people or places; they carry the training signal.
@@ -240,6 +248,15 @@ class AnonymizationEngine:
         for recognizer in custom_recognizers():
             registry.add_recognizer(recognizer)
         self.analyzer = AnalyzerEngine(nlp_engine=self.nlp_engine, registry=registry, supported_languages=["en"])
+        # The second look at ALL CAPS / lower-case texts needs only what depends on capitalization: the NER and the
+        # case-sensitive patterns; the others already ran on the original text.
+        case_registry = RecognizerRegistry(supported_languages=["en"])
+        for recognizer in registry.recognizers:
+            if recognizer.name == "SpacyRecognizer" or recognizer.name in CASE_SENSITIVE_RECOGNIZERS:
+                case_registry.add_recognizer(recognizer)
+        self.case_analyzer = AnalyzerEngine(
+            nlp_engine=self.nlp_engine, registry=case_registry, supported_languages=["en"]
+        )
         self.anonymizer = AnonymizerEngine()
         self._allow = {a.lower() for a in self.settings.allow_list}
 
@@ -247,10 +264,12 @@ class AnonymizationEngine:
     def config_hash(self) -> str:
         return self.settings.config_hash()
 
-    def _analyze(self, text: str, nlp_artifacts, known: dict[str, str]) -> list[RecognizerResult]:
+    def _analyze(
+        self, text: str, nlp_artifacts, known: dict[str, str], analyzer: AnalyzerEngine | None = None
+    ) -> list[RecognizerResult]:
         if nlp_artifacts.lemmas and not any(nlp_artifacts.lemmas):
             nlp_artifacts.lemmas = [t.lower_ for t in nlp_artifacts.tokens]
-        found = self.analyzer.analyze(
+        found = (analyzer or self.analyzer).analyze(
             text,
             language="en",
             entities=list(self.settings.entities),
@@ -330,7 +349,8 @@ class AnonymizationEngine:
                 batch_size=batch_size,
             )
             for (k, variant), (_, nlp_artifacts) in zip(variants, variant_artifacts, strict=True):
-                found[k] = _resolve_overlaps(found[k] + self._analyze(variant, nlp_artifacts, known[jobs[k][0]]))
+                more = self._analyze(variant, nlp_artifacts, known[jobs[k][0]], analyzer=self.case_analyzer)
+                found[k] = _resolve_overlaps(found[k] + more)
         # Second pass: a name found in one field of a document is that document's PII in every field
         # ("Cheers, Sofia Johnson" in the message makes "Hi Sofia" in the reply a redaction too).
         for (i, _, text), results in zip(jobs, found, strict=True):
@@ -343,7 +363,8 @@ class AnonymizationEngine:
                             known[i].setdefault(part, "PERSON")
         for (i, name, text), results in zip(jobs, found, strict=True):
             if name not in self.settings.pii_fields:
-                results = _resolve_overlaps(results + find_known_values(text, known[i]))
+                # low score: where a recognizer found the span itself, its attribution stays in the audit
+                results = _resolve_overlaps(results + find_known_values(text, known[i], score=0.51))
             new_text, redactions = self._apply(text, results, mappers[i], name)
             out[i].fields[name] = new_text
             out[i].redactions.extend(redactions)

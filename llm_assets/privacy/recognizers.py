@@ -168,7 +168,7 @@ class TitledNameRecognizer(PatternRecognizer):
         )
 
 
-def find_known_values(text: str, known: dict[str, str]) -> list[RecognizerResult]:
+def find_known_values(text: str, known: dict[str, str], score: float = 0.95) -> list[RecognizerResult]:
     """Values the document itself declares as PII (its structured customer fields), found anywhere in its text.
 
     A ticket whose ``customer_name`` is "Olivia Smith" makes "Olivia Smith", "Olivia" and "Smith" PERSON wherever they
@@ -184,7 +184,7 @@ def find_known_values(text: str, known: dict[str, str]) -> list[RecognizerResult
                     entity,
                     m.start(),
                     m.end(),
-                    0.95,
+                    score,
                     recognition_metadata={"recognizer_name": "KnownValues", "recognizer_identifier": "KnownValues"},
                 )
             )
@@ -208,8 +208,8 @@ class SalutationNameRecognizer(PatternRecognizer):
                 Pattern("closing", rf"(?<=(?:^|[\s>])(?:{self.CLOSINGS})[,!.]?\s+){name}(?=\s*$|\s*\n)", 0.7),
                 Pattern(
                     "introduced",
-                    rf"(?<=\b(?:[Mm]y name is|[Nn]ame:|[Aa]ccount holder:?|[Aa]ccount of|"
-                    rf"[Tt]his is|[Cc]ustomer:|[Cc]ontact:|[Ss]igned by|[Aa]ttn:?|[Aa]ttention:?)[ \t]+){name}",
+                    rf"(?<=\b(?i:my name is|name:|account holder:?|account of|this is|customer:|contact:|signed by|"
+                    rf"attn:?|attention:?|call|ask for|speak (?:to|with)|talk to|for the attention of)[ \t]+){name}",
                     0.7,
                 ),
                 Pattern("before_email", rf"(?<![\w@]){name}(?=[ \t]*<[^<>\s]+@[^<>\s]+>)", 0.75),

@@ -1,0 +1,102 @@
+"""``llm-anonymize INPUT -o OUTPUT``: try the pipeline's anonymizer on samples.
+
+INPUT is a JSONL file (``{"id", "text"}`` per line), a CSV file (a ``text`` column, ``id`` optional), a plain-text file
+(one document) or a folder of such files. OUTPUT is JSONL ``{"id", "text"}`` with the same ids in the same order. The
+engine and its configuration are the ``anonymizer`` resource of the pipeline's Definitions, nothing else. Bad lines
+are reported on stderr (by line number, never by content) and the rest is still written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+SUFFIXES = (".jsonl", ".ndjson", ".csv", ".txt")
+
+
+def read_documents(path: Path, errors: list[str]) -> Iterator[tuple[str, str]]:
+    if path.is_dir():
+        for child in sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES):
+            yield from read_documents(child, errors)
+        return
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                text = obj["text"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                errors.append(f"{path.name}:{n}: not a JSON object with a 'text' field")
+                continue
+            yield str(obj.get("id", f"{path.stem}:{n}")), str(text)
+    elif suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            if not reader.fieldnames or "text" not in reader.fieldnames:
+                errors.append(f"{path.name}: no 'text' column")
+                return
+            for n, row in enumerate(reader, start=2):
+                yield str(row.get("id") or f"{path.stem}:{n}"), row["text"] or ""
+    else:
+        yield path.stem, path.read_text(encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="llm-anonymize", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("input", type=Path, help="JSONL, CSV or text file, or a folder of them")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="anonymized JSONL to write")
+    parser.add_argument("--audit", type=Path, help="also write one JSONL row per redaction (never the value)")
+    args = parser.parse_args(argv)
+    if not args.input.exists():
+        parser.error(f"{args.input} does not exist")
+
+    from llm_assets.definitions import defs
+
+    anonymizer = defs.resources["anonymizer"]
+    errors: list[str] = []
+    docs = list(read_documents(args.input, errors))
+    results = anonymizer.anonymize([{"text": text} for _, text in docs])
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with args.output.open("w", encoding="utf-8") as out:
+        for (doc_id, _), res in zip(docs, results, strict=True):
+            out.write(json.dumps({"id": doc_id, "text": res.fields["text"]}, ensure_ascii=False) + "\n")
+    if args.audit:
+        with args.audit.open("w", encoding="utf-8") as audit:
+            for (doc_id, _), res in zip(docs, results, strict=True):
+                for r in res.redactions:
+                    audit.write(
+                        json.dumps(
+                            {
+                                "id": doc_id,
+                                "entity_type": r.entity_type,
+                                "start": r.start,
+                                "end": r.end,
+                                "recognizer": r.recognizer,
+                                "score": r.score,
+                                "surrogate": r.surrogate,
+                            }
+                        )
+                        + "\n"
+                    )
+    counts = Counter(r.entity_type for res in results for r in res.redactions)
+    print(
+        f"{len(docs)} document(s) anonymized with configuration {anonymizer.engine().config_hash} -> {args.output}",
+        file=sys.stderr,
+    )
+    print("redactions: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()), file=sys.stderr)
+    for e in errors:
+        print(f"skipped {e}", file=sys.stderr)
+    return 2 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
