@@ -171,3 +171,32 @@ def test_training_reads_only_the_anonymized_zone(landing, instance, resources):
         f["customer_name"] for f in fields(table(resources, "anon", "anonymized_documents")) if "customer_name" in f
     ]
     assert names and all(n.startswith("<PERSON_") for n in names)
+
+
+def test_residual_pii_blocks_training(landing, instance, resources):
+    """An anonymizer configured to leave e-mails alone: the blocking check fails, naming doc ids and types only,
+    and the training set is not built from that corpus."""
+    from resources.anonymizer import PresidioAnonymizer
+
+    _, batches = landing
+    leaky = PresidioAnonymizer(
+        entities=[e for e in PresidioAnonymizer().entities if e not in ("EMAIL_ADDRESS", "URL")],
+        pii_fields={"customer_name": "PERSON", "customer_phone": "PHONE_NUMBER"},
+    )
+    resources = {**resources, "anonymizer": leaky}
+    instance.add_dynamic_partitions("landing_batches", batches[:1])
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("ingestion", "privacy", "training_data"),
+        partition_key=batches[0],
+        resources=resources,
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert not result.success
+    (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "no_residual_high_risk_pii"]
+    assert not check.passed
+    findings = check.metadata["findings"].value
+    assert "EMAIL_ADDRESS" in findings and "@" not in findings
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "anonymized_documents" in materialized and "training_set" not in materialized
