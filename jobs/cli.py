@@ -105,6 +105,27 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_land_batch(args: argparse.Namespace) -> int:
+    """What a drift demo needs: a new landing batch, from the training distribution or a shifted one."""
+    from llm_assets.sample_corpus import write_landing_batches
+
+    landing = Path(args.landing or settings.data_dir() / "landing")
+    (name,) = write_landing_batches(
+        landing,
+        n_tickets=args.tickets,
+        n_batches=1,
+        seed=args.seed,
+        include_bad_files=False,
+        shifted=args.shifted,
+        prefix="shifted" if args.shifted else "batch",
+    )
+    print(
+        f"landed {args.tickets} {'shifted (recall / scam)' if args.shifted else 'in-distribution'} tickets in "
+        f"{landing / name}: the landing sensor ingests it, drift_report re-measures, drift_sensor decides"
+    )
+    return 0
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     from resources.mlflow_tracking import MLflowTracking
 
@@ -136,6 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     corpus.add_argument("--seed", type=int, default=7)
     corpus.add_argument("--clean", action="store_true", help="no deliberately broken files")
     corpus.set_defaults(func=cmd_corpus)
+    land = sub.add_parser("land-batch", help="land one more batch of sample tickets (e.g. a shifted one)")
+    land.add_argument("--shifted", action="store_true", help="a new topic and vocabulary: recalls and scams")
+    land.add_argument("--tickets", type=int, default=200)
+    land.add_argument("--seed", type=int, default=int(time.time()) % 10000)
+    land.add_argument("--landing", help="landing folder (default: the data dir's)")
+    land.set_defaults(func=cmd_land_batch)
     rollback = sub.add_parser("rollback", help="point the champion alias back at a registered version")
     rollback.add_argument("--version", required=True)
     rollback.set_defaults(func=cmd_rollback)

@@ -5,15 +5,17 @@ import dagster as dg
 from jobs import full_pipeline_job, ingestion_job, training_job
 from llm_assets.ingestion.assets import ingest_landing_batch
 from llm_assets.modeling.assets import evaluation_report, lora_adapter, registered_model
+from llm_assets.monitoring.assets import drift_report
 from llm_assets.privacy.assets import anonymize_documents
 from llm_assets.training_data.assets import training_set
 from resources.anonymizer import PresidioAnonymizer
 from resources.artifacts import ArtifactStore, JsonArtifactIOManager
 from resources.base_model import BaseModelResource
+from resources.drift_policy import DriftPolicy
 from resources.landing import LandingZone
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
-from sensors import landing_sensor
+from sensors import drift_sensor, landing_sensor
 
 
 def build_resources() -> dict:
@@ -27,12 +29,31 @@ def build_resources() -> dict:
         "base_model": BaseModelResource(),
         "mlflow_tracking": MLflowTracking(),
         "artifact_store": ArtifactStore(),
+        "drift_policy": DriftPolicy(),
     }
 
 
 defs = dg.Definitions(
-    assets=[ingest_landing_batch, anonymize_documents, training_set, lora_adapter, evaluation_report, registered_model],
+    assets=[
+        ingest_landing_batch,
+        anonymize_documents,
+        training_set,
+        lora_adapter,
+        evaluation_report,
+        registered_model,
+        drift_report,
+    ],
     jobs=[ingestion_job, training_job, full_pipeline_job],
-    sensors=[landing_sensor],
+    sensors=[
+        landing_sensor,
+        drift_sensor,
+        # keeps drift_report fresh: it re-materializes whenever new anonymized documents or a training set land
+        dg.AutomationConditionSensorDefinition(
+            "drift_report_freshness",
+            target=dg.AssetSelection.assets("drift_report"),
+            default_status=dg.DefaultSensorStatus.RUNNING,
+            minimum_interval_seconds=30,
+        ),
+    ],
     resources=build_resources(),
 )

@@ -13,6 +13,7 @@ EXPECTED_ASSETS = {
     "lora_adapter": "modeling",
     "evaluation_report": "modeling",
     "registered_model": "modeling",
+    "drift_report": "monitoring",
 }
 
 
@@ -30,6 +31,11 @@ def test_asset_keys_and_groups_are_pinned():
 
 def test_lineage_runs_in_the_documented_order():
     graph = _graph()
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("drift_report")).parent_keys} == {
+        "anonymized_documents",
+        "redaction_audit",
+        "training_set",
+    }
     chain = [
         "raw_documents",
         "anonymized_documents",
@@ -64,6 +70,7 @@ def test_jobs_sensors_and_resources():
     for name in ("ingestion_job", "training_job", "full_pipeline_job"):
         assert defs.resolve_job_def(name) is not None
     assert defs.resolve_sensor_def("landing_sensor") is not None
+    assert defs.resolve_sensor_def("drift_sensor") is not None
     training = {k.to_user_string() for k in defs.resolve_job_def("training_job").asset_layer.executable_asset_keys}
     assert training == {"training_set", "lora_adapter", "evaluation_report", "registered_model"}
     assert {"warehouse_io_manager", "artifact_io_manager", "anonymizer", "base_model", "mlflow_tracking"} <= set(

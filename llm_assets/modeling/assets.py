@@ -10,12 +10,14 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.metadata import line_plot_markdown, markdown_table
-from llm_assets.modeling.evaluation import ModelEvaluation, evaluate_model
+from llm_assets.modeling.evaluation import ModelEvaluation, evaluate_model, text_metrics
 from llm_assets.modeling.report import write_report
 from llm_assets.modeling.training import LoraTrainingConfig, train_lora
+from llm_assets.training_data.assets import version_members
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
 from resources.mlflow_tracking import MLflowTracking
+from resources.warehouse import DuckDBWarehouse
 
 LOWER_IS_BETTER = {"perplexity", "latency_p50_s", "latency_p95_s"}
 PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2"]
@@ -46,6 +48,7 @@ def lora_adapter(
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
     artifact_store: ArtifactStore,
+    warehouse: DuckDBWarehouse,
 ) -> dg.Output[dict]:
     import mlflow
 
@@ -208,6 +211,7 @@ def evaluation_report(
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
     artifact_store: ArtifactStore,
+    warehouse: DuckDBWarehouse,
 ) -> dg.Output[dict]:
     import mlflow
 
@@ -218,8 +222,22 @@ def evaluation_report(
             f"the test split comes from {version}; re-materialize lora_adapter first"
         )
     test = _split(training_set, "test")
+    # The new slice: test documents the current champion was never trained on (new data since its training set).
+    champion_version = mlflow_tracking.champion_version()
+    champion_set = (champion_version.tags or {}).get("training_set_version") if champion_version else None
+    seen_by_champion = set(version_members(warehouse, champion_set)["doc_id"].to_list()) if champion_set else set()
+    is_new = pl.col("doc_id").is_in(list(seen_by_champion)).not_()
     if config.max_examples:
-        test = test.head(config.max_examples)
+        new_part = test.filter(is_new).head(config.max_examples // 2) if champion_set else test.head(0)
+        test = pl.concat(
+            [
+                new_part,
+                test.filter(~pl.col("example_id").is_in(new_part["example_id"].implode())).head(
+                    config.max_examples - new_part.height
+                ),
+            ]
+        )
+    new_slice = [i for i, d in enumerate(test["doc_id"].to_list()) if champion_set and d not in seen_by_champion]
     if test.height == 0:
         raise dg.Failure("the test split is empty")
     prompts, refs, labels = test["prompt"].to_list(), test["completion"].to_list(), test["label"].to_list()
@@ -251,6 +269,15 @@ def evaluation_report(
             evaluations.append(run("champion", _load_adapter_model(base_model, champion_dir)))
             champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
 
+    new_window = {}
+    if new_slice:
+        for e in evaluations:
+            new_window[e.name] = {
+                k: round(v, 4)
+                for k, v in text_metrics(
+                    [e.generations[i] for i in new_slice], [refs[i] for i in new_slice], [labels[i] for i in new_slice]
+                ).items()
+            }
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
     paths = write_report(report_dir, lora_adapter, version, evaluations, test, champion_info)
     metrics = {e.name: e.metrics for e in evaluations}
@@ -259,6 +286,7 @@ def evaluation_report(
     with mlflow.start_run(run_id=lora_adapter["mlflow_run_id"]):
         for e in evaluations:
             mlflow.log_metrics({f"test_{e.name}_{k}": v for k, v in e.metrics.items() if v == v})
+            mlflow.log_metrics({f"new_{e.name}_{k}": v for k, v in new_window.get(e.name, {}).items() if v == v})
         mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
 
     names = [e.name for e in evaluations]
@@ -269,6 +297,8 @@ def evaluation_report(
         "training_set_version": version,
         "test_examples": test.height,
         "metrics": metrics,
+        "new_window_examples": len(new_slice),
+        "new_window_metrics": new_window,
         "champion": champion_info,
         "report_markdown": str(paths["markdown"]),
         "report_html": str(paths["html"]),
@@ -279,7 +309,23 @@ def evaluation_report(
             "mlflow_run_id": lora_adapter["mlflow_run_id"],
             "adapter_version": lora_adapter["adapter_version"],
             "test_examples": test.height,
+            "new_window_examples": len(new_slice),
             "comparison": dg.MetadataValue.md(table),
+            **(
+                {
+                    "new_window_comparison": dg.MetadataValue.md(
+                        markdown_table(
+                            ["metric (new slice)", *new_window],
+                            [
+                                [k, *[new_window[n][k] for n in new_window]]
+                                for k in ("rougeL", "category_accuracy", "bleu")
+                            ],
+                        )
+                    )
+                }
+                if new_window
+                else {}
+            ),
             "report": dg.MetadataValue.path(str(paths["html"])),
             "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
             **{f"{n}/{k}": metrics[n][k] for n in names for k in ("rougeL", "category_accuracy", "perplexity")},
@@ -300,8 +346,11 @@ class PromotionConfig(dg.Config):
     )
 
 
-def promotion_decision(metrics: dict[str, dict[str, float]], config: PromotionConfig) -> tuple[bool, str]:
-    """(promote?, reason), from the evaluation metrics of base, candidate and (optionally) champion."""
+def promotion_decision(
+    metrics: dict[str, dict[str, float]], config: PromotionConfig, new_window: dict | None = None
+) -> tuple[bool, str]:
+    """(promote?, reason), from the evaluation metrics of base, candidate and (optionally) champion, and on the new
+    slice (test documents the champion never saw) where there is one."""
     m = config.primary_metric
     sign = -1.0 if m in LOWER_IS_BETTER else 1.0
     cand, base = metrics["candidate"][m], metrics["base"][m]
@@ -316,6 +365,14 @@ def promotion_decision(metrics: dict[str, dict[str, float]], config: PromotionCo
         champ = metrics["champion"][m]
         if sign * (cand - champ) < -config.max_regression_vs_champion:
             return False, f"{m} {cand:.4f} regresses against the champion ({champ:.4f})"
+        if new_window and "champion" in new_window and m in new_window["champion"]:
+            nc, nh = new_window["candidate"][m], new_window["champion"][m]
+            if sign * (nc - nh) < -config.max_regression_vs_champion:
+                return False, f"on the new slice {m} {nc:.4f} regresses against the champion ({nh:.4f})"
+            return True, (
+                f"{m} {cand:.4f} beats base ({base:.4f}), holds against the champion ({champ:.4f}) on the "
+                f"test split and on the new slice ({nc:.4f} vs {nh:.4f})"
+            )
         return True, f"{m} {cand:.4f} beats base ({base:.4f}) and does not regress against the champion ({champ:.4f})"
     return True, f"{m} {cand:.4f} beats base ({base:.4f}); no champion yet"
 
@@ -336,7 +393,7 @@ def registered_model(
 
     adapter = evaluation_report["adapter"]
     metrics = evaluation_report["metrics"]
-    promote, reason = promotion_decision(metrics, config)
+    promote, reason = promotion_decision(metrics, config, evaluation_report.get("new_window_metrics"))
     mlflow_tracking.setup()
     client = mlflow_tracking.client()
     name = mlflow_tracking.registered_model_name

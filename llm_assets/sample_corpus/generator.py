@@ -204,13 +204,52 @@ _SUBJECTS = {
 _SIGNATURES = ["", "\n\nThanks,\n{name}", "\n\nBest regards,\n{name}\n{phone}", "\n\n-- {first}", "\n\nCheers, {name}"]
 
 
-def generate_tickets(n: int, seed: int = 7, start: datetime | None = None) -> list[Ticket]:
-    """``n`` tickets, identical for the same ``seed``."""
+# A shifted distribution for drift demos: a product recall and a payment scam wave, with their own vocabulary.
+SHIFTED_CATEGORIES = ["product_recall", "payment_fraud"]
+_MESSAGES_SHIFTED = {
+    "product_recall": [
+        "I got a recall notice for the lithium battery in my e-scooter bought with order {order}. Is it safe to "
+        "charge? The charger gets very hot. Please call {phone}.",
+        "Your recall email says the power bank from order {order} may overheat and catch fire. How do I return it "
+        "safely? I am at {address}.",
+        "The firmware update for the e-bike battery recall failed twice. Serial number on order {order}. "
+        "Email me at {email}.",
+    ],
+    "payment_fraud": [
+        "I received a text message asking me to pay a customs fee through a link for parcel {tracking}. Is this "
+        "phishing? I already entered my card {card}.",
+        "Someone called from a fake support number and asked for my one-time passcode. Order {order}. My phone is "
+        "{phone}. Is my account compromised?",
+        "An email that looks like yours asked me to confirm my bank details for a redelivery fee. I never ordered "
+        "anything. Contact {email}.",
+    ],
+}
+_REPLIES_SHIFTED = {
+    "product_recall": [
+        "Hi {first}, thank you for checking. Please stop charging the battery from order {order} now. We will send "
+        "a prepaid fire-safe return bag and refund the battery in full once it is collected.",
+        "Hi {first}, the recall covers the battery in order {order}. Do not use it; a courier will collect it in a "
+        "safety bag and a replacement ships once it reaches our recall centre.",
+    ],
+    "payment_fraud": [
+        "Hi {first}, that message is a phishing scam, we never ask for fees by text. Please call your bank to block "
+        "the card and reset your account password; I have flagged your account for extra protection.",
+        "Hi {first}, we never ask for passcodes or bank details by phone or email. I have locked your account, "
+        "reported the scam and sent you a secure link to set a new password.",
+    ],
+}
+
+
+def generate_tickets(n: int, seed: int = 7, start: datetime | None = None, shifted: bool = False) -> list[Ticket]:
+    """``n`` tickets, identical for the same ``seed``. ``shifted`` draws from the recall/scam distribution instead."""
     rng = random.Random(seed)
     start = start or datetime(2026, 9, 1, 8, 0, 0)
     tickets: list[Ticket] = []
+    categories = SHIFTED_CATEGORIES if shifted else CATEGORIES
+    messages = _MESSAGES_SHIFTED if shifted else _MESSAGES
+    replies = _REPLIES_SHIFTED if shifted else _REPLIES
     for i in range(n):
-        category = CATEGORIES[i % len(CATEGORIES)] if i < len(CATEGORIES) else rng.choice(CATEGORIES)
+        category = categories[i % len(categories)] if i < len(categories) else rng.choice(categories)
         person = _Person(rng)
         slots = {
             **_ids(rng),
@@ -222,7 +261,7 @@ def generate_tickets(n: int, seed: int = 7, start: datetime | None = None) -> li
             "dob": person.dob,
             "card": person.card,
         }
-        message = rng.choice(_MESSAGES[category]).format(**slots)
+        message = rng.choice(messages[category]).format(**slots)
         message += rng.choice(_SIGNATURES).format(**slots)
         tickets.append(
             Ticket(
@@ -232,10 +271,10 @@ def generate_tickets(n: int, seed: int = 7, start: datetime | None = None) -> li
                 customer_name=person.name,
                 customer_email=person.email,
                 customer_phone=person.phone,
-                subject=rng.choice(_SUBJECTS[category]),
+                subject=rng.choice(_SUBJECTS.get(category, ["Safety question", "Suspicious message"])),
                 message=message,
                 category=category,
-                agent_reply=rng.choice(_REPLIES[category]).format(**slots),
+                agent_reply=rng.choice(replies[category]).format(**slots),
             )
         )
     return tickets
@@ -286,6 +325,8 @@ def write_landing_batches(
     n_batches: int = 3,
     seed: int = 7,
     include_bad_files: bool = True,
+    shifted: bool = False,
+    prefix: str = "batch",
 ) -> list[str]:
     """Writes ``n_batches`` batch folders under ``landing_dir`` and returns their names (the partition keys).
 
@@ -294,14 +335,14 @@ def write_landing_batches(
     text, an unsupported format), as they do in real landing zones; ingestion must quarantine them and keep the rest.
     """
     landing = Path(landing_dir)
-    tickets = generate_tickets(n_tickets, seed=seed)
+    tickets = generate_tickets(n_tickets, seed=seed, shifted=shifted)
     per_batch = -(-n_tickets // n_batches)
     names: list[str] = []
     for b in range(n_batches):
         chunk = tickets[b * per_batch : (b + 1) * per_batch]
         if not chunk:
             break
-        name = f"batch_{seed:02d}_{b + 1:03d}"
+        name = f"{prefix}_{seed:02d}_{b + 1:03d}"
         batch_dir = landing / name
         batch_dir.mkdir(parents=True, exist_ok=True)
         third = max(1, len(chunk) // 3)

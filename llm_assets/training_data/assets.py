@@ -5,12 +5,14 @@ import json
 import re
 import string
 from collections import Counter
+from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
 from pydantic import Field
 
 from llm_assets.metadata import markdown_table
+from resources.warehouse import DuckDBWarehouse, frame
 
 SPLITS_DISJOINT = "splits_disjoint_by_document"
 NO_EMPTY_FIELDS = "no_empty_fields"
@@ -138,6 +140,54 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
     return df.with_columns(pl.lit(digest.hexdigest()[:12]).alias("version")), dropped
 
 
+MEMBERS_TABLE = "training_set_members"
+
+
+def record_version_members(warehouse: DuckDBWarehouse, df: pl.DataFrame) -> None:
+    """Keeps, for every training-set version ever built, which document fed which split (``train`` schema).
+
+    The ``training_set`` table holds the latest version only; drift references and lineage questions need the
+    version a registered model was trained on.
+    """
+    if df.height == 0:
+        return
+    members = df.select("version", "doc_id", "example_id", "split").with_columns(
+        pl.lit(datetime.now(UTC)).alias("recorded_at")
+    )
+    with warehouse.connect() as con:
+        con.execute("create schema if not exists train")
+        if warehouse.table_exists(con, "train", MEMBERS_TABLE):
+            exists = frame(
+                con, f"select count(*) as n from train.{MEMBERS_TABLE} where version = ?", [members["version"][0]]
+            )["n"][0]
+            if exists:
+                return
+            con.register("_members", members.to_arrow())
+            con.execute(f"insert into train.{MEMBERS_TABLE} by name select * from _members")
+        else:
+            con.register("_members", members.to_arrow())
+            con.execute(f"create table train.{MEMBERS_TABLE} as select * from _members")
+
+
+def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
+    with warehouse.connect() as con:
+        if not warehouse.table_exists(con, "train", MEMBERS_TABLE):
+            return pl.DataFrame(
+                schema={
+                    "version": pl.String,
+                    "doc_id": pl.String,
+                    "example_id": pl.String,
+                    "split": pl.String,
+                    "recorded_at": pl.Datetime("us", "UTC"),
+                }
+            )
+        return frame(
+            con,
+            f"select version, doc_id, example_id, split, recorded_at from train.{MEMBERS_TABLE} where version = ?",
+            [version],
+        )
+
+
 @dg.asset(
     group_name="training_data",
     io_manager_key="warehouse_io_manager",
@@ -161,9 +211,15 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
     ],
     description="Prompt/completion examples (ticket -> category + reply), deduplicated, split by source document.",
 )
-def training_set(context: dg.AssetExecutionContext, config: TrainingSetConfig, anonymized_documents: pl.DataFrame):
+def training_set(
+    context: dg.AssetExecutionContext,
+    config: TrainingSetConfig,
+    anonymized_documents: pl.DataFrame,
+    warehouse: DuckDBWarehouse,
+):
     df, dropped = build_examples(anonymized_documents, config)
     version = df["version"][0] if df.height else "empty"
+    record_version_members(warehouse, df)
     sizes = dict(Counter(df["split"].to_list()))
     labels = Counter(df.filter(pl.col("split") == "train")["label"].to_list())
 
@@ -201,3 +257,12 @@ def training_set(context: dg.AssetExecutionContext, config: TrainingSetConfig, a
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"train_examples": n_train, "minimum": config.min_train_examples},
     )
+
+
+def latest_version(warehouse: DuckDBWarehouse) -> str | None:
+    """The most recently recorded training-set version, if any."""
+    with warehouse.connect() as con:
+        if not warehouse.table_exists(con, "train", MEMBERS_TABLE):
+            return None
+        rows = frame(con, f"select version from train.{MEMBERS_TABLE} order by recorded_at desc limit 1")
+    return rows["version"][0] if rows.height else None

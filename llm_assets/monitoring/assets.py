@@ -1,0 +1,217 @@
+"""``drift_report``: do the documents arriving still look like what the champion was trained on?
+
+Reference: the anonymized documents of the champion's training split (its training-set version). Current window: the
+anonymized documents that version never saw. Evidently 0.7 measures drift of the text (domain classifier), length and
+entity-mix descriptors, category mix, and a TF-IDF + SVD embedding; the champion's perplexity (and ROUGE-L) on the
+window is compared with its evaluation baseline. Everything a sensor needs is cheap metadata.
+"""
+
+import hashlib
+import math
+from datetime import UTC, datetime
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from llm_assets.metadata import markdown_table
+from llm_assets.modeling.assets import _champion_adapter_dir, _load_adapter_model
+from llm_assets.modeling.evaluation import generate, text_metrics
+from llm_assets.modeling.training import mean_loss, pick_device_and_dtype, tokenize_split
+from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
+from llm_assets.training_data.assets import TrainingSetConfig, build_examples, latest_version, version_members
+from resources.artifacts import ArtifactStore
+from resources.base_model import BaseModelResource
+from resources.mlflow_tracking import MLflowTracking
+from resources.warehouse import DuckDBWarehouse
+
+DRIFT_COLUMNS = ["text", "chars", "words", "category", *[f"n_{e}" for e in ENTITY_COLUMNS]]
+
+
+class DriftReportConfig(dg.Config):
+    embedding_dims: int = Field(default=16, description="SVD components of the TF-IDF embedding.")
+    min_window_documents: int = Field(default=20, description="Below this many new documents drift is not measured.")
+    max_reference_documents: int = Field(default=2000, description="Sample of the reference, for speed.")
+    perplexity_examples: int = Field(default=48, description="Window examples scored by the champion (0 = skip).")
+    rouge_examples: int = Field(default=8, description="Window examples the champion answers, for ROUGE-L (0 = skip).")
+    max_length: int = Field(default=384, description="Token limit of the scored examples.")
+
+
+def _run_evidently(reference, current, embedding_cols: list[str], html_path: str) -> dict:
+    from evidently import DataDefinition, Dataset, Report
+    from evidently.metrics import EmbeddingsDrift
+    from evidently.presets import DataDriftPreset
+
+    definition = DataDefinition(
+        text_columns=["text"],
+        numerical_columns=[c for c in DRIFT_COLUMNS if c not in ("text", "category")] + embedding_cols,
+        categorical_columns=["category"],
+        embeddings={"tfidf_svd": embedding_cols},
+    )
+    report = Report(
+        [DataDriftPreset(columns=DRIFT_COLUMNS), EmbeddingsDrift(embeddings_name="tfidf_svd")], include_tests=False
+    )
+    snapshot = report.run(
+        reference_data=Dataset.from_pandas(reference, data_definition=definition),
+        current_data=Dataset.from_pandas(current, data_definition=definition),
+    )
+    snapshot.save_html(html_path)
+    out: dict = {"columns": {}}
+    for metric in snapshot.dict()["metrics"]:
+        cfg, value = metric["config"], metric["value"]
+        kind = cfg["type"].rsplit(":", 1)[-1]
+        if kind == "DriftedColumnsCount":
+            out["drift_share"], out["drifted_columns"] = float(value["share"]), int(value["count"])
+        elif kind == "ValueDrift":
+            p_value = "p_value" in str(cfg.get("method", ""))
+            threshold = float(cfg.get("threshold") or 0.05)
+            out["columns"][cfg["column"]] = {
+                "score": float(value),
+                "method": cfg.get("method", ""),
+                "threshold": threshold,
+                "drifted": bool(value < threshold) if p_value else bool(value > threshold),
+            }
+        elif kind == "EmbeddingsDrift":
+            out["embedding_drift"] = float(value)
+    return out
+
+
+def _performance_drift(
+    config: DriftReportConfig,
+    window_docs: pl.DataFrame,
+    base_model: BaseModelResource,
+    mlflow_tracking: MLflowTracking,
+) -> dict:
+    """The champion's perplexity and ROUGE-L on the window against its own test-split evaluation."""
+    champion = _champion_adapter_dir(mlflow_tracking, current_run_id="")
+    if champion is None or config.perplexity_examples == 0:
+        return {}
+    adapter_dir, version = champion
+    baseline = mlflow_tracking.client().get_run(version.run_id).data.metrics
+    examples, _ = build_examples(window_docs, TrainingSetConfig())
+    if examples.height == 0:
+        return {}
+    examples = examples.sort("example_id")
+    tokenizer = base_model.load_tokenizer()
+    model = _load_adapter_model(base_model, adapter_dir)
+    device, dtype = pick_device_and_dtype("auto")
+    model.to(device)
+    sample = examples.head(config.perplexity_examples)
+    encoded, _ = tokenize_split(
+        tokenizer, sample["prompt"].to_list(), sample["completion"].to_list(), config.max_length
+    )
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    perplexity = math.exp(min(mean_loss(model, encoded, pad, device, dtype), 50.0))
+    out = {"window_perplexity": perplexity}
+    if "test_candidate_perplexity" in baseline:
+        out["baseline_perplexity"] = baseline["test_candidate_perplexity"]
+        out["perplexity_degradation"] = perplexity / baseline["test_candidate_perplexity"] - 1.0
+    if config.rouge_examples:
+        few = examples.head(config.rouge_examples)
+        gens, _, _ = generate(model, tokenizer, few["prompt"].to_list(), 80, 8, device, dtype)
+        rouge = text_metrics(gens, few["completion"].to_list(), few["label"].to_list())["rougeL"]
+        out["window_rougeL"] = rouge
+        if "test_candidate_rougeL" in baseline and baseline["test_candidate_rougeL"] > 0:
+            out["baseline_rougeL"] = baseline["test_candidate_rougeL"]
+            out["rougeL_drop"] = 1.0 - rouge / baseline["test_candidate_rougeL"]
+    return out
+
+
+@dg.asset(
+    group_name="monitoring",
+    io_manager_key="artifact_io_manager",
+    deps=["training_set"],
+    automation_condition=dg.AutomationCondition.eager(),
+    description="Evidently drift of newly arrived anonymized documents against the champion's training inputs, and "
+    "the champion's quality on them. Read by drift_sensor.",
+)
+def drift_report(
+    context: dg.AssetExecutionContext,
+    config: DriftReportConfig,
+    anonymized_documents: pl.DataFrame,
+    redaction_audit: pl.DataFrame,
+    warehouse: DuckDBWarehouse,
+    mlflow_tracking: MLflowTracking,
+    base_model: BaseModelResource,
+    artifact_store: ArtifactStore,
+) -> dg.Output[dict]:
+    champion = mlflow_tracking.champion_version()
+    ref_version = (champion.tags or {}).get("training_set_version") if champion else latest_version(warehouse)
+    members = version_members(warehouse, ref_version) if ref_version else pl.DataFrame({"doc_id": []})
+    trained = set(members["doc_id"].to_list()) if members.height else set()
+    train_ids = set(members.filter(pl.col("split") == "train")["doc_id"].to_list()) if members.height else set()
+    # the window: documents anonymized after the reference version was built, that it does not contain
+    window = anonymized_documents.filter(~pl.col("doc_id").is_in(list(trained)))
+    if members.height:
+        window = window.filter(pl.col("anonymized_at") > members["recorded_at"].max())
+    reference = anonymized_documents.filter(pl.col("doc_id").is_in(list(train_ids)))
+    window_id = hashlib.sha256("\n".join(sorted(window["doc_id"].to_list())).encode()).hexdigest()[:12]
+    new_examples = build_examples(window, TrainingSetConfig())[0].height if window.height else 0
+    oldest = window["anonymized_at"].min() if window.height else None
+    value: dict = {
+        "status": "measured",
+        "reference_version": ref_version,
+        "champion_version": str(champion.version) if champion else None,
+        "window_id": window_id,
+        "window_documents": window.height,
+        "reference_documents": reference.height,
+        "new_examples": new_examples,
+        "oldest_untrained_at": oldest.timestamp() if oldest is not None else None,
+        "measured_at": datetime.now(UTC).timestamp(),
+    }
+    if not ref_version or reference.height < 10:
+        value["status"] = "no_reference"
+    elif window.height < config.min_window_documents:
+        value["status"] = "window_too_small"
+    else:
+        if reference.height > config.max_reference_documents:
+            reference = reference.sample(config.max_reference_documents, seed=0)
+        ref_df, cur_df = document_features(reference, redaction_audit), document_features(window, redaction_audit)
+        ref_emb, cur_emb = tfidf_svd_embeddings(ref_df["text"].tolist(), cur_df["text"].tolist(), config.embedding_dims)
+        emb_cols = [f"emb_{i}" for i in range(ref_emb.shape[1])]
+        for i, col in enumerate(emb_cols):
+            ref_df[col], cur_df[col] = ref_emb[:, i], cur_emb[:, i]
+        html = artifact_store.path("reports", "drift") / f"drift-{window_id}.html"
+        value.update(_run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html)))
+        value["report_html"] = str(html)
+        value.update(_performance_drift(config, window, base_model, mlflow_tracking))
+
+    columns = value.get("columns", {})
+    metadata = {
+        "status": value["status"],
+        "window_id": window_id,
+        "window_documents": window.height,
+        "reference_documents": value["reference_documents"],
+        "new_examples": new_examples,
+        "reference_version": ref_version or "none",
+        "champion_version": value["champion_version"] or "none",
+        "oldest_untrained_at": value["oldest_untrained_at"] or 0.0,
+        **{
+            k: float(value[k])
+            for k in (
+                "drift_share",
+                "embedding_drift",
+                "window_perplexity",
+                "baseline_perplexity",
+                "perplexity_degradation",
+                "window_rougeL",
+                "rougeL_drop",
+            )
+            if k in value
+        },
+        **{f"column/{c}": v["score"] for c, v in columns.items()},
+    }
+    if columns:
+        metadata["columns"] = dg.MetadataValue.md(
+            markdown_table(
+                ["column", "method", "score", "threshold", "drifted"],
+                [[c, v["method"], v["score"], v["threshold"], v["drifted"]] for c, v in columns.items()],
+            )
+        )
+    if "report_html" in value:
+        metadata["report"] = dg.MetadataValue.path(value["report_html"])
+    context.log.info(
+        f"drift window {window_id}: {window.height} documents, status {value['status']}, "
+        f"drift share {value.get('drift_share', 'n/a')}, embedding drift {value.get('embedding_drift', 'n/a')}"
+    )
+    return dg.Output(value, metadata=metadata)

@@ -1,0 +1,88 @@
+"""Retrains when the arriving documents drift away from the champion's training data, or the champion decays.
+
+Reads the latest ``drift_report`` materialization's metadata only: no heavy import, no model load, so a tick costs
+an event-log query. A cursor keeps it from storming: one run per distinct window, a cooldown, a minimum of new
+examples.
+"""
+
+import json
+import time
+from dataclasses import dataclass
+
+import dagster as dg
+
+from jobs import training_job
+from resources.drift_policy import DriftPolicy
+
+DRIFT_REPORT = dg.AssetKey("drift_report")
+
+
+@dataclass
+class Decision:
+    retrain: bool
+    reason: str
+    tags: dict[str, str]
+
+
+def decide(metadata: dict, policy: DriftPolicy, cursor: dict, now: float) -> Decision:
+    """Pure decision from a drift report's metadata values, the policy and the sensor's cursor."""
+    status = metadata.get("status", "")
+    window = str(metadata.get("window_id", ""))
+    new_examples = int(metadata.get("new_examples", 0))
+    if window in cursor.get("windows", []):
+        return Decision(False, f"window {window} already requested a retrain", {})
+    triggers = []
+    if status == "measured":
+        if metadata.get("drift_share", 0.0) >= policy.drift_share_threshold:
+            triggers.append(f"drift_share {metadata['drift_share']:.2f} >= {policy.drift_share_threshold}")
+        if metadata.get("embedding_drift", 0.0) >= policy.embedding_drift_threshold:
+            triggers.append(f"embedding_drift {metadata['embedding_drift']:.2f} >= {policy.embedding_drift_threshold}")
+        if metadata.get("perplexity_degradation", 0.0) >= policy.perplexity_degradation_threshold:
+            triggers.append(f"perplexity +{metadata['perplexity_degradation']:.0%} over baseline")
+        if metadata.get("rougeL_drop", 0.0) >= policy.rouge_drop_threshold:
+            triggers.append(f"ROUGE-L -{metadata['rougeL_drop']:.0%} under baseline")
+    oldest = float(metadata.get("oldest_untrained_at") or 0.0)
+    stale = oldest > 0 and new_examples > 0 and now - oldest >= policy.max_staleness_hours * 3600 * 0.9
+    if stale:
+        triggers.append(f"new data waiting for {(now - oldest) / 3600:.0f} h")
+    if not triggers:
+        return Decision(False, f"no drift in window {window} ({status})", {})
+    if new_examples < policy.min_new_examples and not stale:
+        return Decision(False, f"drift ({'; '.join(triggers)}) but only {new_examples} new examples", {})
+    since = now - float(cursor.get("last_request", 0.0))
+    if since < policy.cooldown_hours * 3600 and not stale:
+        return Decision(False, f"drift ({'; '.join(triggers)}) but in cooldown ({since / 3600:.1f} h)", {})
+    tags = {
+        "retrain_reason": "; ".join(triggers)[:250],
+        "drift_window": window,
+        "drift_new_examples": str(new_examples),
+        "drift_reference_version": str(metadata.get("reference_version", "")),
+        **{
+            f"drift_{k}": f"{float(metadata[k]):.4f}"
+            for k in ("drift_share", "embedding_drift", "perplexity_degradation")
+            if k in metadata
+        },
+    }
+    return Decision(True, tags["retrain_reason"], tags)
+
+
+@dg.sensor(
+    job=training_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Requests the training job when drift_report shows drift or decay (see the drift_policy resource).",
+)
+def drift_sensor(context: dg.SensorEvaluationContext, drift_policy: DriftPolicy):
+    event = context.instance.get_latest_materialization_event(DRIFT_REPORT)
+    if event is None or event.asset_materialization is None:
+        return dg.SkipReason("drift_report has never been materialized")
+    metadata = {k: v.value for k, v in event.asset_materialization.metadata.items()}
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    now = time.time()
+    decision = decide(metadata, drift_policy, cursor, now)
+    if not decision.retrain:
+        return dg.SkipReason(decision.reason)
+    cursor = {"windows": (cursor.get("windows", []) + [metadata["window_id"]])[-100:], "last_request": now}
+    context.update_cursor(json.dumps(cursor))
+    context.log.info(f"requesting a retrain: {decision.reason}")
+    return dg.RunRequest(run_key=f"drift:{metadata['window_id']}", tags=decision.tags)

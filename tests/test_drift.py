@@ -1,0 +1,123 @@
+"""Drift closes the loop: real drift_report materializations drive drift_sensor, for a control and a shifted batch."""
+
+import json
+import time
+
+import dagster as dg
+
+from llm_assets.sample_corpus import write_landing_batches
+from resources.drift_policy import DriftPolicy
+from sensors.drift import decide, drift_sensor
+from tests.helpers import ALL_ASSETS, ingest
+
+TINY = {
+    "lora_adapter": {"config": {"max_steps": 3, "batch_size": 4, "max_length": 768}},
+    "evaluation_report": {"config": {"max_examples": 8, "max_new_tokens": 8, "batch_size": 8}},
+}
+DRIFT = {"drift_report": {"config": {"perplexity_examples": 16, "rouge_examples": 0, "max_length": 768}}}
+
+
+def _metadata(**kw):
+    base = {
+        "status": "measured",
+        "window_id": "w1",
+        "new_examples": 50,
+        "drift_share": 0.0,
+        "embedding_drift": 0.5,
+        "oldest_untrained_at": time.time() - 60,
+    }
+    return {**base, **kw}
+
+
+def test_decision_rules():
+    policy, now = DriftPolicy(), time.time()
+    assert not decide(_metadata(), policy, {}, now).retrain
+    drifted = decide(_metadata(drift_share=0.6), policy, {}, now)
+    assert drifted.retrain and drifted.tags["drift_window"] == "w1" and "drift_share" in drifted.reason
+    assert not decide(_metadata(drift_share=0.6), policy, {"windows": ["w1"]}, now).retrain  # one run per window
+    assert not decide(_metadata(drift_share=0.6, new_examples=3), policy, {}, now).retrain  # too little new data
+    assert not decide(_metadata(drift_share=0.6), policy, {"last_request": now - 600}, now).retrain  # cooldown
+    assert decide(_metadata(perplexity_degradation=0.2), policy, {}, now).retrain  # quality decay alone
+    stale = _metadata(new_examples=2, oldest_untrained_at=now - 49 * 3600)
+    assert decide(stale, policy, {}, now).retrain  # folded into a retrain within 48 h
+
+
+def _tick(instance, cursor=None):
+    ctx = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"drift_policy": DriftPolicy()})
+    result = drift_sensor(ctx)
+    return result, ctx.cursor
+
+
+def _measure(instance, resources):
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=["drift_report"],
+        resources=resources,
+        instance=instance,
+        run_config=dg.RunConfig(ops=DRIFT),
+    )
+    assert result.success
+    return result.output_for_node("drift_report")
+
+
+def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing, instance, resources):
+    root, batches = landing
+    ingest(instance, resources, batches)
+    first = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("training_data", "modeling"),
+        resources=resources,
+        instance=instance,
+        run_config=dg.RunConfig(
+            ops={**TINY, "registered_model": {"config": {"min_improvement_over_base": -100.0, "guard_metrics": []}}}
+        ),
+    )
+    assert first.output_for_node("registered_model")["promoted"]
+
+    (control,) = write_landing_batches(
+        root, n_tickets=60, n_batches=1, seed=12, include_bad_files=False, prefix="control"
+    )
+    ingest(instance, resources, [control])
+    report = _measure(instance, resources)
+    assert report["status"] == "measured" and report["window_documents"] == 60
+    assert report["drift_share"] < 0.5 and report["embedding_drift"] < DriftPolicy().embedding_drift_threshold
+    assert "perplexity_degradation" in report
+    control_text, control_embedding = report["columns"]["text"]["score"], report["embedding_drift"]
+    result, cursor = _tick(instance)
+    assert isinstance(result, dg.SkipReason), result
+
+    (shifted,) = write_landing_batches(
+        root, n_tickets=60, n_batches=1, seed=13, include_bad_files=False, shifted=True, prefix="shifted"
+    )
+    ingest(instance, resources, [shifted])
+    report = _measure(instance, resources)
+    assert report["window_documents"] == 120  # everything since the champion's training set: control + shifted
+    assert report["drift_share"] >= DriftPolicy().drift_share_threshold and report["columns"]["category"]["drifted"]
+    assert report["columns"]["text"]["score"] > control_text and report["embedding_drift"] > control_embedding
+    request, cursor = _tick(instance, cursor)
+    assert isinstance(request, dg.RunRequest), request
+    assert request.tags["drift_window"] == report["window_id"] and request.tags["retrain_reason"]
+    again, _ = _tick(instance, cursor)
+    assert isinstance(again, dg.SkipReason)  # exactly one run for this window, not one per tick
+    assert report["window_id"] in json.loads(cursor)["windows"]
+
+    retrain = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("training_data", "modeling"),
+        resources=resources,
+        instance=instance,
+        run_config=dg.RunConfig(ops=TINY),
+        tags=request.tags,
+    )
+    assert retrain.success
+    evaluation = retrain.output_for_node("evaluation_report")
+    assert evaluation["new_window_examples"] > 0
+    assert set(evaluation["new_window_metrics"]) == {"base", "candidate", "champion"}
+    registered = retrain.output_for_node("registered_model")
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)
+    champion = str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version)
+    assert champion == (registered["version"] if registered["promoted"] else "1")
+    tags = client.get_model_version("support-ticket-assistant", registered["version"]).tags
+    assert tags["promotion_decision"] in ("promoted", "not_promoted") and tags["promotion_reason"]
