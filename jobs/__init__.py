@@ -6,6 +6,7 @@ from llm_assets.partitions import landing_batches
 
 INGESTION_GROUPS = ("ingestion", "privacy")
 TRAINING_GROUPS = ("training_data", "modeling")
+MONITORING_GROUPS = ("monitoring",)
 
 ingestion_job = dg.define_asset_job(
     "ingestion_job",
@@ -22,8 +23,8 @@ training_job = dg.define_asset_job(
 
 full_pipeline_job = dg.define_asset_job(
     "full_pipeline_job",
-    selection=dg.AssetSelection.groups(*INGESTION_GROUPS, *TRAINING_GROUPS),
+    selection=dg.AssetSelection.groups(*INGESTION_GROUPS, *TRAINING_GROUPS, *MONITORING_GROUPS),
     partitions_def=landing_batches,
     description="The whole graph: ingest the selected landing batches (a partition or a range), then retrain, "
-    "evaluate and register on everything ingested.",
+    "evaluate and register on everything ingested, and measure drift against the (new) champion.",
 )

@@ -34,7 +34,7 @@ def test_lineage_runs_in_the_documented_order():
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("drift_report")).parent_keys} == {
         "anonymized_documents",
         "redaction_audit",
-        "training_set",
+        "registered_model",
     }
     chain = [
         "raw_documents",

@@ -57,6 +57,8 @@ def _measure(instance, resources):
         run_config=dg.RunConfig(ops=DRIFT),
     )
     assert result.success
+    (check,) = result.get_asset_check_evaluations()
+    assert check.check_name == "champion_quality_within_tolerance"
     return result.output_for_node("drift_report")
 
 

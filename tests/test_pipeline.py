@@ -200,3 +200,18 @@ def test_residual_pii_blocks_training(landing, instance, resources):
     assert "EMAIL_ADDRESS" in findings and "@" not in findings
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "anonymized_documents" in materialized and "training_set" not in materialized
+
+
+def test_a_document_landing_twice_is_kept_once(data_dir, instance, resources):
+    root = data_dir / "landing"
+    ticket = "Ticket: T-1\nCategory: refund_request\n\nCustomer: Please refund order ORD-123456.\nAgent: Done.\n"
+    for batch in ("b1", "b2"):
+        (root / batch).mkdir(parents=True)
+        (root / batch / f"copy-{batch}.txt").write_text(ticket)
+        (root / batch / f"other-{batch}.txt").write_text(ticket.replace("T-1", f"T-{batch}"))
+    ingest(instance, resources, ["b1", "b2"])
+    raw = table(resources, "raw", "raw_documents")
+    quarantine = table(resources, "raw", "quarantined_documents")
+    assert raw.height == 3 and raw["doc_id"].n_unique() == 3
+    assert quarantine.select("source_path", "reason").rows() == [("copy-b2.txt", "duplicate")]
+    assert "already ingested in batch b1" in quarantine["detail"][0]

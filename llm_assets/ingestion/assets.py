@@ -51,7 +51,7 @@ def _already_ingested(warehouse: DuckDBWarehouse, batch: str, doc_ids: list[str]
     return dict(rows)
 
 
-def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehouse):
+def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehouse, earlier: dict[str, str]):
     """(kept documents, quarantined inputs, files read) of one landing batch."""
     docs: list[ParsedDocument] = []
     bad: list[Quarantined] = []
@@ -67,7 +67,8 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
 
     seen: dict[str, ParsedDocument] = {}
     kept: list[ParsedDocument] = []
-    elsewhere = _already_ingested(warehouse, batch, [d.doc_id for d in docs])
+    # other batches: already in the warehouse, or read earlier in this same (multi-batch) run
+    elsewhere = {**_already_ingested(warehouse, batch, [d.doc_id for d in docs]), **earlier}
     for d in docs:
         first = seen.get(d.doc_id)
         if first is not None:
@@ -120,8 +121,10 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
 def ingest_landing_batch(context: dg.AssetExecutionContext, landing_zone: LandingZone, warehouse: DuckDBWarehouse):
     now = datetime.now(UTC)
     raw_rows, quarantine_rows, files_read = [], [], 0
+    earlier: dict[str, str] = {}
     for batch in context.partition_keys:
-        kept, bad, n_files = _read_batch(batch, landing_zone, warehouse)
+        kept, bad, n_files = _read_batch(batch, landing_zone, warehouse, earlier)
+        earlier.update({d.doc_id: batch for d in kept})
         files_read += n_files
         raw_rows += [
             {

@@ -35,9 +35,15 @@ def _dir_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Steps that saturate the CPU (or a GPU) share one concurrency pool: with the instance's pool limit at 1 (see the
+# Makefile's dagster.yaml), a training never fights an evaluation or a drift measurement for cores.
+MODEL_POOL = "model_compute"
+
+
 @dg.asset(
     group_name="modeling",
     io_manager_key="artifact_io_manager",
+    pool=MODEL_POOL,
     description="A LoRA adapter fine-tuned from the base model on the training split. Saved as an adapter folder, "
     "logged to MLflow as a model.",
 )
@@ -200,6 +206,7 @@ def _champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) 
 @dg.asset(
     group_name="modeling",
     io_manager_key="artifact_io_manager",
+    pool=MODEL_POOL,
     description="The tuned adapter vs the zero-shot base model (and the current champion) on the held-out test "
     "split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, latency.",
 )

@@ -15,7 +15,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.metadata import markdown_table
-from llm_assets.modeling.assets import _champion_adapter_dir, _load_adapter_model
+from llm_assets.modeling.assets import MODEL_POOL, _champion_adapter_dir, _load_adapter_model
 from llm_assets.modeling.evaluation import generate, text_metrics
 from llm_assets.modeling.training import mean_loss, pick_device_and_dtype, tokenize_split
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
@@ -25,6 +25,8 @@ from resources.base_model import BaseModelResource
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
+QUALITY_CHECK = "champion_quality_within_tolerance"
+QUALITY_TOLERANCE = 0.10
 DRIFT_COLUMNS = ["text", "chars", "words", "category", *[f"n_{e}" for e in ENTITY_COLUMNS]]
 
 
@@ -120,8 +122,17 @@ def _performance_drift(
 @dg.asset(
     group_name="monitoring",
     io_manager_key="artifact_io_manager",
-    deps=["training_set"],
+    deps=["registered_model"],  # the reference follows the champion: re-measure after every registration
     automation_condition=dg.AutomationCondition.eager(),
+    pool=MODEL_POOL,
+    check_specs=[
+        dg.AssetCheckSpec(
+            QUALITY_CHECK,
+            asset="drift_report",
+            description="Alert: the champion's perplexity or ROUGE-L on the new window is more than 10 % worse than "
+            "its evaluation baseline.",
+        )
+    ],
     description="Evidently drift of newly arrived anonymized documents against the champion's training inputs, and "
     "the champion's quality on them. Read by drift_sensor.",
 )
@@ -134,7 +145,7 @@ def drift_report(
     mlflow_tracking: MLflowTracking,
     base_model: BaseModelResource,
     artifact_store: ArtifactStore,
-) -> dg.Output[dict]:
+):
     champion = mlflow_tracking.champion_version()
     ref_version = (champion.tags or {}).get("training_set_version") if champion else latest_version(warehouse)
     members = version_members(warehouse, ref_version) if ref_version else pl.DataFrame({"doc_id": []})
@@ -214,4 +225,15 @@ def drift_report(
         f"drift window {window_id}: {window.height} documents, status {value['status']}, "
         f"drift share {value.get('drift_share', 'n/a')}, embedding drift {value.get('embedding_drift', 'n/a')}"
     )
-    return dg.Output(value, metadata=metadata)
+    yield dg.Output(value, metadata=metadata)
+    degradation = max(value.get("perplexity_degradation", 0.0), value.get("rougeL_drop", 0.0))
+    yield dg.AssetCheckResult(
+        check_name=QUALITY_CHECK,
+        passed=degradation <= QUALITY_TOLERANCE,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "perplexity_degradation": float(value.get("perplexity_degradation", 0.0)),
+            "rougeL_drop": float(value.get("rougeL_drop", 0.0)),
+            "tolerance": QUALITY_TOLERANCE,
+        },
+    )
