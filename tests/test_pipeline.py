@@ -215,3 +215,38 @@ def test_a_document_landing_twice_is_kept_once(data_dir, instance, resources):
     assert raw.height == 3 and raw["doc_id"].n_unique() == 3
     assert quarantine.select("source_path", "reason").rows() == [("copy-b2.txt", "duplicate")]
     assert "already ingested in batch b1" in quarantine["detail"][0]
+
+
+def _leak_scan_blob(instance, resources, data_dir) -> str:
+    """Everything a run leaves outside the raw zone: event log (messages + metadata), MLflow params / tags / metric
+    names / artifacts, registry tags, reports, descriptors, adapter folders."""
+    parts = []
+    for run in instance.get_runs():
+        for entry in instance.all_logs(run.run_id):
+            parts.append(entry.user_message or "")
+            if entry.dagster_event is not None:
+                parts.append(repr(entry.dagster_event.event_specific_data))
+    client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)
+    for exp in client.search_experiments():
+        for run in client.search_runs([exp.experiment_id]):
+            parts += [json.dumps(run.data.params), json.dumps(run.data.tags), json.dumps(list(run.data.metrics))]
+    for mv in client.search_model_versions():
+        parts.append(json.dumps(mv.tags))
+    for root in (data_dir / "mlflow" / "artifacts", data_dir / "artifacts"):
+        for f in root.rglob("*"):
+            if f.is_file() and f.suffix in (".json", ".md", ".html", ".jsonl", ".txt", ".yaml", ".MLmodel", ""):
+                parts.append(f.read_text(errors="ignore"))
+    return "\n".join(parts)
+
+
+def test_no_raw_pii_outside_the_raw_zone_after_a_full_run(landing, instance, resources, data_dir):
+    _, batches = landing
+    ingest(instance, resources, batches)
+    assert _train(instance, resources).success
+    blob = _leak_scan_blob(instance, resources, data_dir)
+    assert len(blob) > 10_000  # the scan saw the event log, MLflow and the reports
+    values = raw_pii_values(140, seed=11)
+    raw_zone = table(resources, "raw", "raw_documents").write_csv()
+    assert sum(v in raw_zone for v in values) > 200  # the values searched for are real: the raw zone holds them
+    leaked = sorted(v for v in values if v in blob)
+    assert leaked == []
