@@ -11,6 +11,7 @@ import string
 from dataclasses import dataclass, field
 
 from llm_assets.sample_corpus import vocabulary as v
+from llm_assets.sample_corpus.generator import luhn_complete
 
 HIGH_RISK = ("EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "STREET_ADDRESS")
 
@@ -118,17 +119,6 @@ class LabeledDoc:
     layout: str = ""
 
 
-def _luhn(prefix: str, length: int, rng: random.Random) -> str:
-    body = prefix + "".join(str(rng.randrange(10)) for _ in range(length - len(prefix) - 1))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
-
-
 def _group(digits: str, sizes: list[int], sep: str = " ") -> str:
     out, i = [], 0
     for s in sizes:
@@ -192,22 +182,22 @@ class ValueFactory:
         r = self.rng
         kind = r.choice(["visa16", "visa19", "mc5", "mc2", "amex", "maestro12", "jcb15", "jcb16", "discover"])
         if kind == "visa16":
-            return _group(_luhn("4", 16, r), [4, 4, 4, 4], r.choice([" ", "-", ""]))
+            return _group(luhn_complete("4", 16, r), [4, 4, 4, 4], r.choice([" ", "-", ""]))
         if kind == "visa19":
-            return _group(_luhn("4", 19, r), [4, 4, 4, 4, 3], " ")
+            return _group(luhn_complete("4", 19, r), [4, 4, 4, 4, 3], " ")
         if kind == "mc5":
-            return _group(_luhn(f"5{r.randint(1, 5)}", 16, r), [4, 4, 4, 4], r.choice([" ", "-"]))
+            return _group(luhn_complete(f"5{r.randint(1, 5)}", 16, r), [4, 4, 4, 4], r.choice([" ", "-"]))
         if kind == "mc2":
-            return _group(_luhn(f"22{r.randint(21, 99)}", 16, r), [4, 4, 4, 4], " ")
+            return _group(luhn_complete(f"22{r.randint(21, 99)}", 16, r), [4, 4, 4, 4], " ")
         if kind == "amex":
-            return _group(_luhn(r.choice(["34", "37"]), 15, r), [4, 6, 5], " ")
+            return _group(luhn_complete(r.choice(["34", "37"]), 15, r), [4, 6, 5], " ")
         if kind == "maestro12":
-            return _group(_luhn("6759", 12, r), [4, 4, 4], " ")
+            return _group(luhn_complete("6759", 12, r), [4, 4, 4], " ")
         if kind == "jcb15":
-            return _group(_luhn("1800", 15, r), [4, 6, 5], " ")
+            return _group(luhn_complete("1800", 15, r), [4, 6, 5], " ")
         if kind == "jcb16":
-            return _group(_luhn("35", 16, r), [4, 4, 4, 4], " ")
-        return _group(_luhn("6011", 16, r), [4, 4, 4, 4], " ")
+            return _group(luhn_complete("35", 16, r), [4, 4, 4, 4], " ")
+        return _group(luhn_complete("6011", 16, r), [4, 4, 4, 4], " ")
 
     def iban(self) -> str:
         r = self.rng

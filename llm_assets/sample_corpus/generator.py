@@ -44,7 +44,7 @@ class Ticket:
     agent_reply: str
 
 
-def _luhn_complete(prefix: str, length: int, rng: random.Random) -> str:
+def luhn_complete(prefix: str, length: int, rng: random.Random) -> str:
     digits = prefix + "".join(str(rng.randrange(10)) for _ in range(length - len(prefix) - 1))
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -76,9 +76,9 @@ class _Person:
             f"{city}, {state} {zip3}{rng.randint(10, 99)}"
         )
         self.dob = (date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 50))).strftime("%m/%d/%Y")
-        self.card = _luhn_complete(rng.choice(["4", "51", "55", "37"]), 16, rng)
+        self.card = luhn_complete(rng.choice(["4", "51", "55", "37"]), 16, rng)
         if self.card.startswith("37"):
-            self.card = _luhn_complete("37", 15, rng)
+            self.card = luhn_complete("37", 15, rng)
 
 
 def _ids(rng: random.Random) -> dict[str, str]:
