@@ -49,3 +49,15 @@ def table(resources, schema: str, name: str):
 
 def fields(df):
     return [json.loads(f) for f in df["fields"]]
+
+
+def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.ExecuteInProcessResult:
+    """Materializes training_set -> registered_model on what has been ingested."""
+    return dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("training_data", "modeling"),
+        resources=resources,
+        instance=instance,
+        run_config=dg.RunConfig(ops=ops),
+        tags=tags,
+    )

@@ -8,7 +8,7 @@ import dagster as dg
 from llm_assets.sample_corpus import write_landing_batches
 from resources.drift_policy import DriftPolicy
 from sensors.drift import decide, drift_sensor
-from tests.helpers import ALL_ASSETS, ingest
+from tests.helpers import ALL_ASSETS, ingest, train
 
 TINY = {
     "lora_adapter": {"config": {"max_steps": 3, "batch_size": 4, "max_length": 768}},
@@ -65,15 +65,8 @@ def _measure(instance, resources):
 def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing, instance, resources):
     root, batches = landing
     ingest(instance, resources, batches)
-    first = dg.materialize(
-        ALL_ASSETS,
-        selection=dg.AssetSelection.groups("training_data", "modeling"),
-        resources=resources,
-        instance=instance,
-        run_config=dg.RunConfig(
-            ops={**TINY, "registered_model": {"config": {"min_improvement_over_base": -100.0, "guard_metrics": []}}}
-        ),
-    )
+    promote = {"registered_model": {"config": {"min_improvement_over_base": -100.0, "guard_metrics": []}}}
+    first = train(instance, resources, {**TINY, **promote})
     assert first.output_for_node("registered_model")["promoted"]
 
     (control,) = write_landing_batches(
@@ -103,14 +96,7 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     assert isinstance(again, dg.SkipReason)  # exactly one run for this window, not one per tick
     assert report["window_id"] in json.loads(cursor)["windows"]
 
-    retrain = dg.materialize(
-        ALL_ASSETS,
-        selection=dg.AssetSelection.groups("training_data", "modeling"),
-        resources=resources,
-        instance=instance,
-        run_config=dg.RunConfig(ops=TINY),
-        tags=request.tags,
-    )
+    retrain = train(instance, resources, TINY, tags=request.tags)
     assert retrain.success
     evaluation = retrain.output_for_node("evaluation_report")
     assert evaluation["new_window_examples"] > 0

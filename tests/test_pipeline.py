@@ -9,13 +9,13 @@ import pytest
 from mlflow import MlflowClient
 
 from llm_assets.modeling.evaluation import text_metrics
-from tests.helpers import ALL_ASSETS, fields, ingest, raw_pii_values, table
+from tests.helpers import ALL_ASSETS, fields, ingest, raw_pii_values, table, train
 
 TINY_TRAINING = {"max_steps": 4, "batch_size": 4, "max_length": 768, "log_every": 1, "learning_rate": 5e-3}
 TINY_EVAL = {"max_examples": 6, "max_new_tokens": 12, "batch_size": 6}
 
 
-def _run_config(promotion: dict | None = None) -> dg.RunConfig:
+def _train(instance, resources, promotion: dict | None = None):
     ops = {
         "lora_adapter": {"config": TINY_TRAINING},
         "evaluation_report": {"config": TINY_EVAL},
@@ -23,17 +23,7 @@ def _run_config(promotion: dict | None = None) -> dg.RunConfig:
     }
     if promotion:
         ops["registered_model"] = {"config": promotion}
-    return dg.RunConfig(ops=ops)
-
-
-def _train(instance, resources, promotion=None):
-    return dg.materialize(
-        ALL_ASSETS,
-        selection=dg.AssetSelection.groups("training_data", "modeling"),
-        resources=resources,
-        instance=instance,
-        run_config=_run_config(promotion),
-    )
+    return train(instance, resources, ops)
 
 
 def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(landing, instance, resources):

@@ -3,11 +3,10 @@
 import json
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
 from resources.base_model import DEFAULT_MODEL, BaseModelResource
-from tests.helpers import ALL_ASSETS, ingest
+from tests.helpers import ingest, train
 
 pytestmark = pytest.mark.real_model
 MODEL_CACHE = Path(__file__).resolve().parent.parent / ".data" / "models"  # shared with `make demo`
@@ -17,17 +16,13 @@ def test_real_model_learns_the_task_end_to_end(landing, instance, resources):
     _, batches = landing
     resources = {**resources, "base_model": BaseModelResource(model=DEFAULT_MODEL, cache_dir=str(MODEL_CACHE))}
     ingest(instance, resources, batches)
-    result = dg.materialize(
-        ALL_ASSETS,
-        selection=dg.AssetSelection.groups("training_data", "modeling"),
-        resources=resources,
-        instance=instance,
-        run_config=dg.RunConfig(
-            ops={
-                "lora_adapter": {"config": {"max_steps": 8, "batch_size": 4, "log_every": 2}},
-                "evaluation_report": {"config": {"max_examples": 4, "max_new_tokens": 24, "batch_size": 4}},
-            }
-        ),
+    result = train(
+        instance,
+        resources,
+        {
+            "lora_adapter": {"config": {"max_steps": 8, "batch_size": 4, "log_every": 2}},
+            "evaluation_report": {"config": {"max_examples": 4, "max_new_tokens": 24, "batch_size": 4}},
+        },
     )
     assert result.success
     adapter = result.output_for_node("lora_adapter")

@@ -71,28 +71,13 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
     elsewhere = {**_already_ingested(warehouse, batch, [d.doc_id for d in docs]), **earlier}
     for d in docs:
         first = seen.get(d.doc_id)
-        if first is not None:
-            bad.append(
-                Quarantined(
-                    d.source_path,
-                    d.source_format,
-                    d.record_no,
-                    "duplicate",
-                    f"same content as {first.source_path} record {first.record_no}",
-                    d.doc_id,
-                )
+        if first is not None or d.doc_id in elsewhere:
+            detail = (
+                f"same content as {first.source_path} record {first.record_no}"
+                if first is not None
+                else f"already ingested in batch {elsewhere[d.doc_id]}"
             )
-        elif d.doc_id in elsewhere:
-            bad.append(
-                Quarantined(
-                    d.source_path,
-                    d.source_format,
-                    d.record_no,
-                    "duplicate",
-                    f"already ingested in batch {elsewhere[d.doc_id]}",
-                    d.doc_id,
-                )
-            )
+            bad.append(Quarantined(d.source_path, d.source_format, d.record_no, "duplicate", detail, d.doc_id))
         else:
             seen[d.doc_id] = d
             kept.append(d)

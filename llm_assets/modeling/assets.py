@@ -182,13 +182,13 @@ class EvaluationConfig(dg.Config):
     precision: str = Field(default="auto", description="auto (bf16 where supported), bf16 or fp32.")
 
 
-def _load_adapter_model(base_model: BaseModelResource, adapter_dir: str):
+def load_adapter_model(base_model: BaseModelResource, adapter_dir: str):
     from peft import PeftModel
 
     return PeftModel.from_pretrained(base_model.load_model(), adapter_dir).merge_and_unload()
 
 
-def _champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) -> tuple[str, object] | None:
+def champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) -> tuple[str, object] | None:
     version = mlflow_tracking.champion_version()
     if version is None or version.run_id == current_run_id:
         return None
@@ -267,13 +267,13 @@ def evaluation_report(
         )
 
     evaluations = [run("base", base_model.load_model())]
-    evaluations.append(run("candidate", _load_adapter_model(base_model, lora_adapter["adapter_dir"])))
+    evaluations.append(run("candidate", load_adapter_model(base_model, lora_adapter["adapter_dir"])))
     champion_info = None
     if config.compare_with_champion:
-        champion = _champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
+        champion = champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
         if champion is not None:
             champion_dir, champion_version = champion
-            evaluations.append(run("champion", _load_adapter_model(base_model, champion_dir)))
+            evaluations.append(run("champion", load_adapter_model(base_model, champion_dir)))
             champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
 
     new_window = {}

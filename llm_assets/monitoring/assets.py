@@ -15,7 +15,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.metadata import markdown_table
-from llm_assets.modeling.assets import MODEL_POOL, _champion_adapter_dir, _load_adapter_model
+from llm_assets.modeling.assets import MODEL_POOL, champion_adapter_dir, load_adapter_model
 from llm_assets.modeling.evaluation import generate, text_metrics
 from llm_assets.modeling.training import mean_loss, pick_device_and_dtype, tokenize_split
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
@@ -80,22 +80,21 @@ def _run_evidently(reference, current, embedding_cols: list[str], html_path: str
 
 def _performance_drift(
     config: DriftReportConfig,
-    window_docs: pl.DataFrame,
+    examples: pl.DataFrame,
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
 ) -> dict:
     """The champion's perplexity and ROUGE-L on the window against its own test-split evaluation."""
-    champion = _champion_adapter_dir(mlflow_tracking, current_run_id="")
+    champion = champion_adapter_dir(mlflow_tracking, current_run_id="")
     if champion is None or config.perplexity_examples == 0:
         return {}
     adapter_dir, version = champion
     baseline = mlflow_tracking.client().get_run(version.run_id).data.metrics
-    examples, _ = build_examples(window_docs, TrainingSetConfig())
     if examples.height == 0:
         return {}
     examples = examples.sort("example_id")
     tokenizer = base_model.load_tokenizer()
-    model = _load_adapter_model(base_model, adapter_dir)
+    model = load_adapter_model(base_model, adapter_dir)
     device, dtype = pick_device_and_dtype("auto")
     model.to(device)
     sample = examples.head(config.perplexity_examples)
@@ -157,7 +156,9 @@ def drift_report(
         window = window.filter(pl.col("anonymized_at") > members["recorded_at"].max())
     reference = anonymized_documents.filter(pl.col("doc_id").is_in(list(train_ids)))
     window_id = hashlib.sha256("\n".join(sorted(window["doc_id"].to_list())).encode()).hexdigest()[:12]
-    new_examples = build_examples(window, TrainingSetConfig())[0].height if window.height else 0
+    # the window as training examples (default mapping): counted for the sensor, scored by the champion
+    window_examples = build_examples(window, TrainingSetConfig())[0]
+    new_examples = window_examples.height
     oldest = window["anonymized_at"].min() if window.height else None
     value: dict = {
         "status": "measured",
@@ -185,7 +186,7 @@ def drift_report(
         html = artifact_store.path("reports", "drift") / f"drift-{window_id}.html"
         value.update(_run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html)))
         value["report_html"] = str(html)
-        value.update(_performance_drift(config, window, base_model, mlflow_tracking))
+        value.update(_performance_drift(config, window_examples, base_model, mlflow_tracking))
 
     columns = value.get("columns", {})
     metadata = {
