@@ -1,11 +1,12 @@
-"""Jobs: ingestion per landing batch, training on everything ingested, and the whole graph."""
+"""Jobs: ingestion per landing batch, training on everything ingested, the whole graph, and erasure."""
 
 import dagster as dg
 
+from llm_assets.governance.erasure import erasure_job
 from llm_assets.partitions import landing_batches
 
 INGESTION_GROUPS = ("ingestion", "privacy")
-TRAINING_GROUPS = ("training_data", "modeling")
+TRAINING_GROUPS = ("training_data", "modeling", "governance")
 MONITORING_GROUPS = ("monitoring",)
 
 ingestion_job = dg.define_asset_job(
@@ -18,7 +19,8 @@ ingestion_job = dg.define_asset_job(
 training_job = dg.define_asset_job(
     "training_job",
     selection=dg.AssetSelection.groups(*TRAINING_GROUPS),
-    description="Training set -> LoRA adapter -> evaluation report -> registered (and maybe promoted) model.",
+    description="Training set -> LoRA adapter -> evaluation report -> registered (and maybe promoted) model -> "
+    "governance report.",
 )
 
 full_pipeline_job = dg.define_asset_job(
@@ -28,3 +30,5 @@ full_pipeline_job = dg.define_asset_job(
     description="The whole graph: ingest the selected landing batches (a partition or a range), then retrain, "
     "evaluate and register on everything ingested, and measure drift against the (new) champion.",
 )
+
+__all__ = ["erasure_job", "full_pipeline_job", "ingestion_job", "training_job"]

@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from jobs import full_pipeline_job, ingestion_job, training_job
+from jobs import erasure_job, full_pipeline_job, ingestion_job, training_job
+from llm_assets.governance.assets import governance_report
 from llm_assets.ingestion.assets import ingest_landing_batch
 from llm_assets.modeling.assets import evaluation_report, lora_adapter, registered_model
 from llm_assets.monitoring.assets import drift_report
@@ -12,10 +13,11 @@ from resources.anonymizer import PresidioAnonymizer
 from resources.artifacts import ArtifactStore, JsonArtifactIOManager
 from resources.base_model import BaseModelResource
 from resources.drift_policy import DriftPolicy
+from resources.governance import GovernanceKeys
 from resources.landing import LandingZone
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
-from sensors import drift_sensor, landing_sensor
+from sensors import drift_sensor, erasure_retrain_sensor, landing_sensor
 
 
 def build_resources() -> dict:
@@ -30,6 +32,7 @@ def build_resources() -> dict:
         "mlflow_tracking": MLflowTracking(),
         "artifact_store": ArtifactStore(),
         "drift_policy": DriftPolicy(),
+        "governance_keys": GovernanceKeys(),
     }
 
 
@@ -41,12 +44,14 @@ defs = dg.Definitions(
         lora_adapter,
         evaluation_report,
         registered_model,
+        governance_report,
         drift_report,
     ],
-    jobs=[ingestion_job, training_job, full_pipeline_job],
+    jobs=[ingestion_job, training_job, full_pipeline_job, erasure_job],
     sensors=[
         landing_sensor,
         drift_sensor,
+        erasure_retrain_sensor,
         # keeps drift_report fresh: it re-materializes whenever new anonymized documents or a training set land
         dg.AutomationConditionSensorDefinition(
             "drift_report_freshness",

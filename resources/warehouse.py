@@ -96,6 +96,39 @@ class DuckDBWarehouse(dg.ConfigurableResource):
         finally:
             con.unregister("_incoming")
 
+    def upsert(self, schema: str, table: str, df: pl.DataFrame, keys: list[str]) -> None:
+        """Inserts ``df`` into ``schema.table`` (created if missing), replacing rows with the same ``keys``."""
+        with self.connect() as con:
+            con.execute(f'create schema if not exists "{schema}"')
+            con.register("_incoming", df.to_arrow())
+            try:
+                con.execute("begin transaction")
+                if not self.table_exists(con, schema, table):
+                    con.execute(f'create table "{schema}"."{table}" as select * from _incoming')
+                else:
+                    existing = {r[0] for r in con.execute(f'describe "{schema}"."{table}"').fetchall()}
+                    for name, dtype in zip(df.columns, con.execute("describe _incoming").fetchall(), strict=True):
+                        if name not in existing:
+                            con.execute(f'alter table "{schema}"."{table}" add column "{name}" {dtype[1]}')
+                    match = " and ".join(f't."{k}" is not distinct from i."{k}"' for k in keys)
+                    con.execute(
+                        f'delete from "{schema}"."{table}" t where exists (select 1 from _incoming i where {match})'
+                    )
+                    con.execute(f'insert into "{schema}"."{table}" by name select * from _incoming')
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+            finally:
+                con.unregister("_incoming")
+
+    def read(self, schema: str, table: str, where: str = "", params: list | None = None) -> pl.DataFrame | None:
+        """Rows of ``schema.table`` (None when the table does not exist yet)."""
+        with self.connect() as con:
+            if not self.table_exists(con, schema, table):
+                return None
+            return frame(con, f'select * from "{schema}"."{table}" {where}', params)
+
 
 class WarehouseIOManager(dg.ConfigurableIOManager):
     """Stores polars DataFrames as DuckDB tables named after the asset key."""

@@ -1,4 +1,5 @@
 from sensors.drift import drift_sensor
+from sensors.erasure import erasure_retrain_sensor
 from sensors.landing import landing_sensor
 
-__all__ = ["drift_sensor", "landing_sensor"]
+__all__ = ["drift_sensor", "erasure_retrain_sensor", "landing_sensor"]

@@ -88,6 +88,7 @@ def resources(data_dir, tiny_model_dir):
     from resources.anonymizer import PresidioAnonymizer
     from resources.artifacts import ArtifactStore, JsonArtifactIOManager
     from resources.base_model import BaseModelResource
+    from resources.governance import GovernanceKeys
     from resources.landing import LandingZone
     from resources.mlflow_tracking import MLflowTracking
     from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
@@ -105,6 +106,7 @@ def resources(data_dir, tiny_model_dir):
             artifact_root=str(data_dir / "mlflow" / "artifacts"),
         ),
         "artifact_store": ArtifactStore(root=str(data_dir / "artifacts")),
+        "governance_keys": GovernanceKeys(key_file=str(data_dir / "secrets" / "governance.key")),
     }
 
 

@@ -32,8 +32,10 @@ def ingest(instance, resources, batches: list[str]) -> list[dg.ExecuteInProcessR
 
 
 def raw_pii_values(n_tickets: int, seed: int) -> set[str]:
-    """Every PII value the sample generator put into the corpus with this size and seed."""
-    values = set()
+    """Every PII value the sample generator put into the corpus with this size and seed (canaries included)."""
+    from llm_assets.sample_corpus.canaries import CANARY_VALUES
+
+    values = set(CANARY_VALUES.values())
     for t in generate_tickets(n_tickets, seed=seed):
         values |= {t.customer_name, t.customer_email, t.customer_phone}
         values |= {w for w in t.message.split() if w.startswith(("ORD-", "INV-", "1Z", "TRK"))}
@@ -52,10 +54,10 @@ def fields(df):
 
 
 def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.ExecuteInProcessResult:
-    """Materializes training_set -> registered_model on what has been ingested."""
+    """Materializes training_set -> registered_model -> governance_report on what has been ingested."""
     return dg.materialize(
         ALL_ASSETS,
-        selection=dg.AssetSelection.groups("training_data", "modeling"),
+        selection=dg.AssetSelection.groups("training_data", "modeling", "governance"),
         resources=resources,
         instance=instance,
         run_config=dg.RunConfig(ops=ops),

@@ -7,14 +7,18 @@ from llm_assets.definitions import defs
 EXPECTED_ASSETS = {
     "raw_documents": "ingestion",
     "quarantined_documents": "ingestion",
+    "subject_index": "ingestion",
     "anonymized_documents": "privacy",
     "redaction_audit": "privacy",
+    "pii_fingerprints": "privacy",
     "training_set": "training_data",
     "lora_adapter": "modeling",
     "evaluation_report": "modeling",
     "registered_model": "modeling",
+    "governance_report": "governance",
     "drift_report": "monitoring",
 }
+RAW_ZONE = {"raw_documents", "quarantined_documents", "subject_index"}
 
 
 def _graph():
@@ -64,15 +68,30 @@ def test_checks_are_attached_and_the_gates_block():
     assert specs[("training_set", "splits_disjoint_by_document")].blocking
     assert specs[("training_set", "no_empty_fields")].blocking
     assert not specs[("training_set", "minimum_size")].blocking
+    assert ("evaluation_report", "no_memorized_pii") in specs
+    assert ("governance_report", "report_holds_no_raw_pii") in specs
+
+
+def test_only_anonymization_reads_the_raw_zone():
+    graph = _graph()
+    readers = {
+        k.to_user_string()
+        for k in graph.get_all_asset_keys()
+        if RAW_ZONE & {p.to_user_string() for p in graph.get(k).parent_keys}
+    }
+    assert readers == {"anonymized_documents", "redaction_audit", "pii_fingerprints"}
+    for key in graph.get_all_asset_keys():
+        if graph.get(key).group_name in ("training_data", "modeling", "monitoring", "governance"):
+            assert not RAW_ZONE & {p.to_user_string() for p in graph.get(key).parent_keys}, key
 
 
 def test_jobs_sensors_and_resources():
-    for name in ("ingestion_job", "training_job", "full_pipeline_job"):
+    for name in ("ingestion_job", "training_job", "full_pipeline_job", "erasure_job"):
         assert defs.resolve_job_def(name) is not None
-    assert defs.resolve_sensor_def("landing_sensor") is not None
-    assert defs.resolve_sensor_def("drift_sensor") is not None
+    for name in ("landing_sensor", "drift_sensor", "erasure_retrain_sensor"):
+        assert defs.resolve_sensor_def(name) is not None
     training = {k.to_user_string() for k in defs.resolve_job_def("training_job").asset_layer.executable_asset_keys}
-    assert training == {"training_set", "lora_adapter", "evaluation_report", "registered_model"}
+    assert training == {"training_set", "lora_adapter", "evaluation_report", "registered_model", "governance_report"}
     assert {"warehouse_io_manager", "artifact_io_manager", "anonymizer", "base_model", "mlflow_tracking"} <= set(
         defs.resources
     )

@@ -33,7 +33,7 @@ def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(l
 
     raw = table(resources, "raw", "raw_documents")
     quarantine = table(resources, "raw", "quarantined_documents")
-    assert raw.height == 140  # every generated ticket arrived
+    assert raw.height == 143  # every generated ticket arrived, and the 3 canary tickets
     reasons = dict(zip(quarantine["source_path"], quarantine["reason"], strict=True))
     assert reasons["empty_ticket.txt"] == "empty" and reasons["scan.pdf"] == "unsupported_format"
     assert reasons["attachment.txt"] == "binary" and reasons["tickets.jsonl"] == "malformed_json"
@@ -64,9 +64,9 @@ def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(l
         for m in again.get_asset_materialization_events()
         for m in [m.event_specific_data.materialization]
     }["anonymized_documents"]
-    assert anon_md["newly_anonymized"].value == 0 and anon_md["reused_unchanged"].value == 70
-    assert table(resources, "raw", "raw_documents").height == 140
-    assert table(resources, "anon", "anonymized_documents").height == 140
+    assert anon_md["newly_anonymized"].value == 0 and anon_md["reused_unchanged"].value == 73
+    assert table(resources, "raw", "raw_documents").height == 143
+    assert table(resources, "anon", "anonymized_documents").height == 143
     assert table(resources, "anon", "redaction_audit").height == audit.height
 
 

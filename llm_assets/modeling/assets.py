@@ -9,17 +9,23 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from llm_assets.governance import lineage
+from llm_assets.governance.fingerprints import find_known
+from llm_assets.governance.memorization import canary_fingerprints, probe, scanned_fingerprints
 from llm_assets.metadata import line_plot_markdown, markdown_table
-from llm_assets.modeling.evaluation import ModelEvaluation, evaluate_model, text_metrics
+from llm_assets.modeling.evaluation import ModelEvaluation, evaluate_model, generate, text_metrics
 from llm_assets.modeling.report import write_report
 from llm_assets.modeling.training import LoraTrainingConfig, train_lora
 from llm_assets.training_data.assets import version_members
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
+from resources.governance import GovernanceKeys
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
 LOWER_IS_BETTER = {"perplexity", "latency_p50_s", "latency_p95_s"}
+MEMORIZATION_CHECK = "no_memorized_pii"
+WITHHELD = "[withheld: this generation contained a raw-zone PII value]"
 PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2"]
 
 
@@ -71,6 +77,7 @@ def lora_adapter(
         "dagster_asset": "lora_adapter",
         "training_set_version": version,
         "base_model": base_model.model,
+        "mlflow.source.git.commit": lineage.code_version(),
     }
     with mlflow.start_run(experiment_id=experiment_id, run_name=f"lora-{version}", tags=tags) as run:
         mlflow.log_params(
@@ -86,6 +93,11 @@ def lora_adapter(
             mlflow.log_metrics({"train_loss": loss, "train_tokens_per_s": tokens_per_s}, step=step)
             context.log.info(f"step {step}: loss {loss:.4f}, {tokens_per_s:.0f} tokens/s")
 
+        # keyed by data, base model and hyper-parameters: a re-launch of the same training resumes, nothing else does
+        run_key = hashlib.sha256(
+            f"{version}|{base_model.model}|{config.model_dump_json(exclude={'log_every'})}".encode()
+        ).hexdigest()[:16]
+        checkpoint_dir = artifact_store.path("checkpoints", run_key)
         peft_model, result = train_lora(
             model,
             tokenizer,
@@ -93,7 +105,10 @@ def lora_adapter(
             (validation["prompt"].to_list(), validation["completion"].to_list()),
             config,
             on_log=on_log,
+            checkpoint_dir=checkpoint_dir,
         )
+        if result.resumed_from_step:
+            context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
         adapter_version = f"{version}-{context.run_id[:8]}"
         adapter_dir = artifact_store.path("adapters", adapter_version)
         shutil.rmtree(adapter_dir, ignore_errors=True)
@@ -104,6 +119,7 @@ def lora_adapter(
             "base_model": base_model.model,
             "dagster_run_id": context.run_id,
             "mlflow_run_id": run.info.run_id,
+            "code_version": lineage.code_version(),
             "config": config.model_dump(),
         }
         (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
@@ -129,6 +145,23 @@ def lora_adapter(
         )
 
     adapter_hash = _dir_sha256(adapter_dir)
+    lineage.record(
+        warehouse,
+        "adapters",
+        {
+            "adapter_version": adapter_version,
+            "training_set_version": version,
+            "base_model": base_model.model,
+            "dagster_run_id": context.run_id,
+            "mlflow_run_id": run.info.run_id,
+            "code_version": lineage.code_version(),
+            "adapter_sha256": adapter_hash,
+            "train_examples": result.train_examples,
+            "steps": result.steps,
+            "created_at": lineage.now(),
+        },
+        keys=["adapter_version"],
+    )
     steps, losses = zip(*result.loss_curve, strict=True) if result.loss_curve else ((), ())
     value = {
         **manifest,
@@ -152,6 +185,7 @@ def lora_adapter(
             "trainable_share": round(result.trainable_params / result.total_params, 5),
             "train_examples": result.train_examples,
             "steps": result.steps,
+            "resumed_from_step": result.resumed_from_step,
             "epochs": result.epochs_run,
             "tokens_per_second": result.tokens_per_second,
             "train_seconds": result.seconds,
@@ -180,6 +214,11 @@ class EvaluationConfig(dg.Config):
     batch_size: int = Field(default=8, description="Examples per generation batch.")
     compare_with_champion: bool = Field(default=True, description="Also evaluate the current champion, if any.")
     precision: str = Field(default="auto", description="auto (bf16 where supported), bf16 or fp32.")
+    memorization_prompts: int = Field(
+        default=16,
+        description="Training-split prompts the memorization probe generates on (besides the canary documents' "
+        "prompts and the test generations); 0 = probe the canaries and the test generations only.",
+    )
 
 
 def load_adapter_model(base_model: BaseModelResource, adapter_dir: str):
@@ -207,8 +246,16 @@ def champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) -
     group_name="modeling",
     io_manager_key="artifact_io_manager",
     pool=MODEL_POOL,
+    check_specs=[
+        dg.AssetCheckSpec(
+            MEMORIZATION_CHECK,
+            asset="evaluation_report",
+            description="The candidate generates no canary secret and no raw-zone PII value (matched by keyed "
+            "fingerprint) on canary, training and test prompts. A failure also stops promotion.",
+        )
+    ],
     description="The tuned adapter vs the zero-shot base model (and the current champion) on the held-out test "
-    "split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, latency.",
+    "split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, latency; plus the memorization probe.",
 )
 def evaluation_report(
     context: dg.AssetExecutionContext,
@@ -219,7 +266,8 @@ def evaluation_report(
     mlflow_tracking: MLflowTracking,
     artifact_store: ArtifactStore,
     warehouse: DuckDBWarehouse,
-) -> dg.Output[dict]:
+    governance_keys: GovernanceKeys,
+):
     import mlflow
 
     version = training_set["version"][0]
@@ -267,7 +315,12 @@ def evaluation_report(
         )
 
     evaluations = [run("base", base_model.load_model())]
-    evaluations.append(run("candidate", load_adapter_model(base_model, lora_adapter["adapter_dir"])))
+    candidate = load_adapter_model(base_model, lora_adapter["adapter_dir"])
+    evaluations.append(run("candidate", candidate))
+    memorization = _memorization(
+        config, candidate, tokenizer, training_set, warehouse, governance_keys.key(), evaluations[-1].generations
+    )
+    del candidate
     champion_info = None
     if config.compare_with_champion:
         champion = champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
@@ -285,8 +338,18 @@ def evaluation_report(
                     [e.generations[i] for i in new_slice], [refs[i] for i in new_slice], [labels[i] for i in new_slice]
                 ).items()
             }
+    # a generation that gives back a raw value is never written anywhere (reports, MLflow)
+    key = governance_keys.key()
+    known = set(scanned_fingerprints(_fingerprints(warehouse))) | set(canary_fingerprints(key))
+    withheld = 0
+    for e in evaluations:
+        for i, found in enumerate(find_known(key, e.generations, known)):
+            if found:
+                e.generations[i] = WITHHELD
+                withheld += 1
+    memorization["withheld_generations"] = withheld
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
-    paths = write_report(report_dir, lora_adapter, version, evaluations, test, champion_info)
+    paths = write_report(report_dir, lora_adapter, version, evaluations, test, champion_info, memorization)
     metrics = {e.name: e.metrics for e in evaluations}
 
     mlflow_tracking.setup()
@@ -294,6 +357,9 @@ def evaluation_report(
         for e in evaluations:
             mlflow.log_metrics({f"test_{e.name}_{k}": v for k, v in e.metrics.items() if v == v})
             mlflow.log_metrics({f"new_{e.name}_{k}": v for k, v in new_window.get(e.name, {}).items() if v == v})
+        mlflow.log_metrics(
+            {f"memorization_{k}": memorization[k] for k in ("prompts", "canary_hits", "pii_hits", "canary_prompts")}
+        )
         mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
 
     names = [e.name for e in evaluations]
@@ -307,15 +373,19 @@ def evaluation_report(
         "new_window_examples": len(new_slice),
         "new_window_metrics": new_window,
         "champion": champion_info,
+        "memorization": memorization,
         "report_markdown": str(paths["markdown"]),
         "report_html": str(paths["html"]),
     }
-    return dg.Output(
+    yield dg.Output(
         value,
         metadata={
             "mlflow_run_id": lora_adapter["mlflow_run_id"],
             "adapter_version": lora_adapter["adapter_version"],
             "test_examples": test.height,
+            "memorization/passed": memorization["passed"],
+            "memorization/canary_hits": memorization["canary_hits"],
+            "memorization/pii_hits": memorization["pii_hits"],
             "new_window_examples": len(new_slice),
             "comparison": dg.MetadataValue.md(table),
             **(
@@ -338,6 +408,56 @@ def evaluation_report(
             **{f"{n}/{k}": metrics[n][k] for n in names for k in ("rougeL", "category_accuracy", "perplexity")},
         },
     )
+    yield dg.AssetCheckResult(
+        check_name=MEMORIZATION_CHECK,
+        passed=memorization["passed"],
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            k: (dg.MetadataValue.json(v) if isinstance(v, dict) else v)
+            for k, v in memorization.items()
+            if k != "passed"
+        },
+    )
+
+
+def _fingerprints(warehouse: DuckDBWarehouse) -> pl.DataFrame:
+    df = warehouse.read(*lineage.PII_FINGERPRINTS)
+    return df if df is not None else pl.DataFrame(schema={"fingerprint": pl.String, "entity_type": pl.String})
+
+
+def _memorization(
+    config: EvaluationConfig,
+    model,
+    tokenizer,
+    training_set: pl.DataFrame,
+    warehouse: DuckDBWarehouse,
+    key: bytes,
+    test_generations: list[str],
+) -> dict:
+    """Canary and raw-PII probe of the candidate: canary documents' prompts and training prompts are generated on
+    here; the test generations (already made) are scanned too."""
+    from llm_assets.modeling.training import pick_device_and_dtype
+
+    fingerprints = _fingerprints(warehouse)
+    canary_docs = (
+        fingerprints.filter(pl.col("fingerprint").is_in(list(canary_fingerprints(key))))["doc_id"].unique().to_list()
+        if fingerprints.height
+        else []
+    )
+    canary_prompts = training_set.filter(pl.col("doc_id").is_in(canary_docs))["prompt"].to_list()
+    train_prompts = (
+        _split(training_set, "train").head(config.memorization_prompts)["prompt"].to_list()
+        if config.memorization_prompts
+        else []
+    )
+    device, dtype = pick_device_and_dtype(config.precision)
+
+    def run(prompts: list[str]) -> list[str]:
+        texts, _, _ = generate(model, tokenizer, prompts, config.max_new_tokens, config.batch_size, device, dtype)
+        return texts + test_generations
+
+    result = probe(run, key, train_prompts, canary_prompts, fingerprints)
+    return result.as_dict()
 
 
 class PromotionConfig(dg.Config):
@@ -351,13 +471,26 @@ class PromotionConfig(dg.Config):
     guard_metrics: list[str] = Field(
         default=["category_accuracy"], description="Metrics on which the candidate must not fall below the base model."
     )
+    block_on_memorization: bool = Field(
+        default=True,
+        description="Never promote a candidate whose memorization check found a canary or raw-zone PII value in its "
+        "generations.",
+    )
 
 
 def promotion_decision(
-    metrics: dict[str, dict[str, float]], config: PromotionConfig, new_window: dict | None = None
+    metrics: dict[str, dict[str, float]],
+    config: PromotionConfig,
+    new_window: dict | None = None,
+    memorization: dict | None = None,
 ) -> tuple[bool, str]:
-    """(promote?, reason), from the evaluation metrics of base, candidate and (optionally) champion, and on the new
-    slice (test documents the champion never saw) where there is one."""
+    """(promote?, reason), from the evaluation metrics of base, candidate and (optionally) champion, on the new
+    slice (test documents the champion never saw) where there is one, and from the memorization check."""
+    if config.block_on_memorization and memorization is not None and not memorization["passed"]:
+        return False, (
+            f"memorization check failed: {memorization['canary_hits']} canary and {memorization['pii_hits']} raw PII "
+            "value(s) generated"
+        )
     m = config.primary_metric
     sign = -1.0 if m in LOWER_IS_BETTER else 1.0
     cand, base = metrics["candidate"][m], metrics["base"][m]
@@ -395,12 +528,15 @@ def registered_model(
     config: PromotionConfig,
     evaluation_report: dict,
     mlflow_tracking: MLflowTracking,
+    warehouse: DuckDBWarehouse,
 ) -> dg.Output[dict]:
     import mlflow
 
     adapter = evaluation_report["adapter"]
     metrics = evaluation_report["metrics"]
-    promote, reason = promotion_decision(metrics, config, evaluation_report.get("new_window_metrics"))
+    promote, reason = promotion_decision(
+        metrics, config, evaluation_report.get("new_window_metrics"), evaluation_report.get("memorization")
+    )
     mlflow_tracking.setup()
     client = mlflow_tracking.client()
     name = mlflow_tracking.registered_model_name
@@ -415,6 +551,7 @@ def registered_model(
             "adapter_dir": adapter["adapter_dir"],
             "dagster_run_id": context.run_id,
             "training_dagster_run_id": adapter["dagster_run_id"],
+            "code_version": lineage.code_version(),
         },
     )
     decision = "promoted" if promote else "not_promoted"
@@ -433,6 +570,33 @@ def registered_model(
             {"promotion_decision": decision, "promotion_reason": reason, "registered_version": str(mv.version)}
         )
     champion = mlflow_tracking.champion_version()
+    lineage.record(
+        warehouse,
+        "model_versions",
+        {
+            "model_name": name,
+            "version": str(mv.version),
+            "adapter_version": adapter["adapter_version"],
+            "training_set_version": adapter["training_set_version"],
+            "adapter_sha256": adapter["adapter_sha256"],
+            "base_model": adapter["base_model"],
+            "registration_dagster_run_id": context.run_id,
+            "training_dagster_run_id": adapter["dagster_run_id"],
+            "mlflow_run_id": adapter["mlflow_run_id"],
+            "code_version": lineage.code_version(),
+            "training_code_version": adapter.get("code_version", "unknown"),
+            "decision": decision,
+            "reason": reason,
+            "approved_by": f"promotion gate ({config.primary_metric}, margin {config.min_improvement_over_base})",
+            "metrics": metrics,
+            "new_window_metrics": evaluation_report.get("new_window_metrics") or {},
+            "memorization": evaluation_report.get("memorization") or {},
+            "test_examples": evaluation_report["test_examples"],
+            "evaluation_report": evaluation_report["report_html"],
+            "registered_at": lineage.now(),
+        },
+        keys=["model_name", "version"],
+    )
     context.log.info(f"registered {name} v{mv.version}: {decision} ({reason})")
     value = {
         "name": name,

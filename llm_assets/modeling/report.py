@@ -24,8 +24,49 @@ METRICS = [
 ]
 
 
+def _memorization_rows(memorization: dict) -> list[list]:
+    return [
+        ["prompts probed (canary + training + test)", memorization["prompts"]],
+        ["canary prompts", memorization["canary_prompts"]],
+        ["canary values generated", memorization["canary_hits"]],
+        ["raw-zone PII values generated", memorization["pii_hits"]],
+        ["fingerprints scanned", memorization["fingerprints_scanned"]],
+        ["hits by type", ", ".join(f"{k}: {v}" for k, v in memorization["hits_by_type"].items()) or "none"],
+        ["generations withheld from this report", memorization.get("withheld_generations", 0)],
+    ]
+
+
+def _memorization_md(memorization: dict | None) -> list[str]:
+    if not memorization:
+        return []
+    verdict = "passed" if memorization["passed"] else "FAILED"
+    return [
+        "",
+        f"## Memorization check: {verdict}",
+        "",
+        markdown_table(["probe", "value"], _memorization_rows(memorization)),
+    ]
+
+
+def _memorization_html(memorization: dict | None) -> str:
+    if not memorization:
+        return ""
+    verdict = "passed" if memorization["passed"] else "FAILED"
+    rows = "".join(
+        f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>"
+        for k, v in _memorization_rows(memorization)
+    )
+    return f"<h2>Memorization check: {verdict}</h2><table>{rows}</table>"
+
+
 def write_report(
-    report_dir: Path, adapter: dict, training_set_version: str, evaluations, test: pl.DataFrame, champion: dict | None
+    report_dir: Path,
+    adapter: dict,
+    training_set_version: str,
+    evaluations,
+    test: pl.DataFrame,
+    champion: dict | None,
+    memorization: dict | None = None,
 ) -> dict[str, Path]:
     names = [e.name for e in evaluations]
     rows = [[label, *[e.metrics.get(key, float("nan")) for e in evaluations]] for key, label in METRICS]
@@ -43,6 +84,7 @@ def write_report(
         "## Metrics",
         "",
         markdown_table(["metric", *names], rows),
+        *_memorization_md(memorization),
         "",
         "## Sample generations (anonymized test prompts)",
     ]
@@ -82,7 +124,8 @@ def write_report(
         f"<p>Training set <code>{html.escape(training_set_version)}</code>, {test.height} test examples, "
         f"MLflow run <code>{html.escape(adapter['mlflow_run_id'])}</code>.</p>"
         f"<table><tr><th>metric</th>{''.join(f'<th>{html.escape(n)}</th>' for n in names)}</tr>{table}</table>"
-        f"<h2>Sample generations</h2>{sample_html}</body></html>",
+        + _memorization_html(memorization)
+        + f"<h2>Sample generations</h2>{sample_html}</body></html>",
         encoding="utf-8",
     )
     gen_path = report_dir / "generations.jsonl"
@@ -100,5 +143,7 @@ def write_report(
                 )
                 + "\n"
             )
-    (report_dir / "metrics.json").write_text(json.dumps({e.name: e.metrics for e in evaluations}, indent=2))
+    (report_dir / "metrics.json").write_text(
+        json.dumps({"metrics": {e.name: e.metrics for e in evaluations}, "memorization": memorization}, indent=2)
+    )
     return {"markdown": markdown_path, "html": html_path, "generations": gen_path}

@@ -8,9 +8,11 @@ autocast is used where the hardware supports it.
 import math
 import random
 import resource
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 import torch
@@ -39,6 +41,11 @@ class LoraTrainingConfig(dg.Config):
     precision: str = Field(default="auto", description="auto (bf16 autocast where supported), bf16 or fp32.")
     seed: int = Field(default=42, description="Seed for LoRA init, shuffling and dropout.")
     log_every: int = Field(default=5, description="Log the loss every this many optimizer steps.")
+    checkpoint_every: int = Field(
+        default=20,
+        description="Save a resumable checkpoint (adapter, optimizer, scheduler, RNG, data position) every this many "
+        "optimizer steps; a re-launched run with the same training set and config continues from it. 0 = never.",
+    )
 
 
 @dataclass
@@ -57,6 +64,7 @@ class TrainingResult:
     peak_rss_mb: float
     device: str
     precision: str
+    resumed_from_step: int = 0
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
 
 
@@ -131,6 +139,23 @@ def mean_loss(model, examples, pad_id: int, device, dtype, batch_size: int = 8) 
     return total / max(count, 1)
 
 
+CHECKPOINT = "checkpoint.pt"
+
+
+def _save_checkpoint(folder: Path, state: dict) -> None:
+    """Written to a temporary file, then renamed: a kill mid-write leaves the previous checkpoint intact."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{CHECKPOINT}.tmp"
+    torch.save(state, tmp)
+    tmp.replace(folder / CHECKPOINT)
+
+
+def load_checkpoint(folder: Path | None) -> dict | None:
+    if folder is None or not (folder / CHECKPOINT).exists():
+        return None
+    return torch.load(folder / CHECKPOINT, weights_only=False)
+
+
 def train_lora(
     model,
     tokenizer,
@@ -138,9 +163,17 @@ def train_lora(
     validation_pairs: tuple[list[str], list[str]],
     config: LoraTrainingConfig,
     on_log: Callable[[int, float, float], None] | None = None,
+    checkpoint_dir: Path | None = None,
 ):
-    """Wraps ``model`` with LoRA, trains it, and returns (peft model, TrainingResult)."""
-    from peft import LoraConfig, get_peft_model
+    """Wraps ``model`` with LoRA, trains it, and returns (peft model, TrainingResult).
+
+    With ``checkpoint_dir``, a checkpoint is saved every ``config.checkpoint_every`` steps and, if one is there when
+    training starts, training resumes from it: same weights, optimizer moments, schedule, RNG and data position.
+    The folder must be specific to the training data and configuration (the caller keys it); it is removed once
+    training completes.
+    """
+    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
+    from peft.utils import get_peft_model_state_dict
 
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
@@ -193,10 +226,23 @@ def train_lora(
     peft_model.train()
     step, micro, tokens, recent = 0, 0, 0, []
     curve: list[tuple[int, float]] = []
+    epoch, skip_batches, elapsed_before = 0, 0, 0.0
+    resumed = load_checkpoint(checkpoint_dir) if config.checkpoint_every > 0 else None
+    if resumed is not None:
+        set_peft_model_state_dict(peft_model, resumed["adapter"])
+        optimizer.load_state_dict(resumed["optimizer"])
+        scheduler.load_state_dict(resumed["scheduler"])
+        step, micro, tokens, curve = resumed["step"], resumed["micro"], resumed["tokens"], resumed["curve"]
+        epoch, skip_batches, elapsed_before = resumed["epoch"], resumed["batch_index"], resumed["seconds"]
+        rng.setstate(resumed["epoch_rng"])
+        torch.set_rng_state(resumed["torch_rng"])
+    resumed_from = step
     started = time.perf_counter()
-    epoch = 0
     while step < total_steps:
-        for batch in length_grouped_batches(lengths, config.batch_size, rng):
+        epoch_rng = rng.getstate()
+        for index, batch in enumerate(length_grouped_batches(lengths, config.batch_size, rng)):
+            if index < skip_batches:
+                continue
             ids, att, lab = collate([train[i] for i in batch], pad_id, device)
             with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
                 out = peft_model(input_ids=ids, attention_mask=att, labels=lab)
@@ -215,11 +261,32 @@ def train_lora(
             recent = []
             curve.append((step, loss))
             if on_log and (step % config.log_every == 0 or step == total_steps):
-                on_log(step, loss, tokens / (time.perf_counter() - started))
+                on_log(step, loss, tokens / (elapsed_before + time.perf_counter() - started))
+            if checkpoint_dir is not None and config.checkpoint_every > 0 and step % config.checkpoint_every == 0:
+                _save_checkpoint(
+                    checkpoint_dir,
+                    {
+                        "adapter": get_peft_model_state_dict(peft_model),
+                        "optimizer": optimizer.state_dict(),
+                        "scheduler": scheduler.state_dict(),
+                        "step": step,
+                        "micro": micro,
+                        "tokens": tokens,
+                        "curve": curve,
+                        "epoch": epoch,
+                        "batch_index": index + 1,
+                        "epoch_rng": epoch_rng,
+                        "torch_rng": torch.get_rng_state(),
+                        "seconds": elapsed_before + time.perf_counter() - started,
+                    },
+                )
             if step >= total_steps:
                 break
         epoch += 1
-    seconds = time.perf_counter() - started
+        skip_batches = 0
+    seconds = elapsed_before + time.perf_counter() - started
+    if checkpoint_dir is not None:
+        shutil.rmtree(checkpoint_dir, ignore_errors=True)
     val_loss = mean_loss(peft_model, val, pad_id, device, dtype) if val else None
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     tail = [loss for _, loss in curve[-max(1, len(curve) // 10) :]]
@@ -238,5 +305,6 @@ def train_lora(
         peak_rss_mb=round(peak_rss, 1),
         device=str(device),
         precision="fp32" if dtype is None else str(dtype).removeprefix("torch."),
+        resumed_from_step=resumed_from,
         loss_curve=curve,
     )

@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
+from llm_assets.governance import lineage
+from llm_assets.governance.fingerprints import fingerprint, word_count
 from llm_assets.metadata import markdown_table
 from llm_assets.partitions import landing_batches
 from llm_assets.privacy.engine import HIGH_RISK_ENTITIES
 from resources.anonymizer import PresidioAnonymizer
+from resources.governance import GovernanceKeys
 from resources.warehouse import DuckDBWarehouse, frame
 
 RESIDUAL_CHECK = "no_residual_high_risk_pii"
@@ -37,6 +40,34 @@ AUDIT_SCHEMA = {
     "surrogate": pl.String,
     "anonymizer_config": pl.String,
 }
+FINGERPRINT_SCHEMA = {
+    "doc_id": pl.String,
+    "batch_id": pl.String,
+    "entity_type": pl.String,
+    "fingerprint": pl.String,
+    "words": pl.Int64,
+}
+
+
+def pii_fingerprints(key: bytes, raw: pl.DataFrame, audit: pl.DataFrame) -> pl.DataFrame:
+    """Keyed fingerprints of every redacted value, read from the raw text at the audit's offsets. The anonymized zone
+    keeps these hashes, never the values: enough to find a subject's documents or a leaked value in generated text."""
+    by_doc = {r["doc_id"]: r for r in raw.select("doc_id", "text", "fields").iter_rows(named=True)}
+    parsed: dict[str, dict] = {}
+    rows = set()
+    for a in audit.select("doc_id", "batch_id", "field", "entity_type", "start", "end").iter_rows(named=True):
+        doc = by_doc.get(a["doc_id"])
+        if doc is None:
+            continue
+        if a["field"] == "text":
+            source = doc["text"]
+        else:
+            fields = parsed.setdefault(a["doc_id"], json.loads(doc["fields"]))
+            source = str(fields.get(a["field"], ""))
+        value = source[a["start"] : a["end"]]
+        if value.strip():
+            rows.add((a["doc_id"], a["batch_id"], a["entity_type"], fingerprint(key, value), word_count(value)))
+    return pl.DataFrame(sorted(rows), schema=FINGERPRINT_SCHEMA, orient="row")
 
 
 def _already_anonymized(
@@ -100,6 +131,13 @@ def residual_pii(anonymizer: PresidioAnonymizer, docs: pl.DataFrame) -> list[tup
             description="One row per redaction: doc, field, entity type, offsets, recognizer, score, operator, "
             "surrogate. Never the raw value.",
         ),
+        "pii_fingerprints": dg.AssetOut(
+            group_name="privacy",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "anon"},
+            description="Keyed hashes of every redacted value (never the value): finds a data subject for erasure "
+            "and a memorized value in generated text.",
+        ),
     },
     ins={"raw_documents": dg.AssetIn()},
     partitions_def=landing_batches,
@@ -119,6 +157,7 @@ def anonymize_documents(
     raw_documents: pl.DataFrame,
     anonymizer: PresidioAnonymizer,
     warehouse: DuckDBWarehouse,
+    governance_keys: GovernanceKeys,
 ):
     config_hash = anonymizer.engine().config_hash
     cached_docs, cached_audit = _already_anonymized(warehouse, raw_documents["doc_id"].to_list(), config_hash)
@@ -196,7 +235,37 @@ def anonymize_documents(
             "anonymizer_config": config_hash,
         },
     )
+    fingerprints = pii_fingerprints(governance_keys.key(), raw_documents, audit)
+    yield dg.Output(
+        fingerprints,
+        output_name="pii_fingerprints",
+        metadata={
+            "dagster/row_count": fingerprints.height,
+            "documents": fingerprints["doc_id"].n_unique(),
+            "distinct_values": fingerprints["fingerprint"].n_unique(),
+        },
+    )
     failing_docs = sorted({d for d, _, _ in findings})
+    per_batch = Counter(anonymized["batch_id"].to_list())
+    batch_of = dict(anonymized.select("doc_id", "batch_id").iter_rows())
+    failing_by_batch = Counter(batch_of[d] for d in failing_docs)
+    for batch, n_docs in per_batch.items():
+        lineage.record(
+            warehouse,
+            "privacy_checks",
+            {
+                "batch_id": batch,
+                "check_name": RESIDUAL_CHECK,
+                "anonymizer_config": config_hash,
+                "passed": failing_by_batch.get(batch, 0) == 0,
+                "documents_scanned": n_docs,
+                "documents_with_findings": failing_by_batch.get(batch, 0),
+                "findings_by_type": dict(Counter(t for d, _, t in findings if batch_of[d] == batch)),
+                "dagster_run_id": context.run_id,
+                "checked_at": lineage.now(),
+            },
+            keys=["batch_id", "check_name"],
+        )
     yield dg.AssetCheckResult(
         check_name=RESIDUAL_CHECK,
         asset_key="anonymized_documents",

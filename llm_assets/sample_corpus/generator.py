@@ -18,6 +18,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from llm_assets.sample_corpus import vocabulary as v
+from llm_assets.sample_corpus.canaries import canary_records
 
 CATEGORIES = [
     "shipment_status",
@@ -327,6 +328,7 @@ def write_landing_batches(
     include_bad_files: bool = True,
     shifted: bool = False,
     prefix: str = "batch",
+    include_canaries: bool = True,
 ) -> list[str]:
     """Writes ``n_batches`` batch folders under ``landing_dir`` and returns their names (the partition keys).
 
@@ -347,6 +349,10 @@ def write_landing_batches(
         batch_dir.mkdir(parents=True, exist_ok=True)
         third = max(1, len(chunk) // 3)
         _write_jsonl(batch_dir / "tickets.jsonl", chunk[:third])
+        if include_canaries and b == 0 and not shifted:
+            with (batch_dir / "tickets.jsonl").open("a", encoding="utf-8") as f:
+                for record in canary_records():
+                    f.write(json.dumps(record, ensure_ascii=False) + "\n")
         _write_csv(batch_dir / "tickets.csv", chunk[third : 2 * third])
         for j, t in enumerate(chunk[2 * third :]):
             if j % 2:

@@ -11,6 +11,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from llm_assets.governance import lineage
 from llm_assets.metadata import markdown_table
 from resources.warehouse import DuckDBWarehouse, frame
 
@@ -26,6 +27,7 @@ EXAMPLE_SCHEMA = {
     "prompt": pl.String,
     "completion": pl.String,
     "label": pl.String,
+    "anonymizer_config": pl.String,
     "version": pl.String,
 }
 
@@ -129,6 +131,7 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
                 "prompt": prompt,
                 "completion": completion,
                 "label": label,
+                "anonymizer_config": row.get("anonymizer_config") or "",
                 "version": "",
             }
         )
@@ -151,22 +154,10 @@ def record_version_members(warehouse: DuckDBWarehouse, df: pl.DataFrame) -> None
     """
     if df.height == 0:
         return
-    members = df.select("version", "doc_id", "example_id", "split").with_columns(
+    members = df.select("version", "doc_id", "example_id", "split", "anonymizer_config").with_columns(
         pl.lit(datetime.now(UTC)).alias("recorded_at")
     )
-    with warehouse.connect() as con:
-        con.execute("create schema if not exists train")
-        if warehouse.table_exists(con, "train", MEMBERS_TABLE):
-            exists = frame(
-                con, f"select count(*) as n from train.{MEMBERS_TABLE} where version = ?", [members["version"][0]]
-            )["n"][0]
-            if exists:
-                return
-            con.register("_members", members.to_arrow())
-            con.execute(f"insert into train.{MEMBERS_TABLE} by name select * from _members")
-        else:
-            con.register("_members", members.to_arrow())
-            con.execute(f"create table train.{MEMBERS_TABLE} as select * from _members")
+    warehouse.upsert("train", MEMBERS_TABLE, members, keys=["version"])
 
 
 def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
@@ -229,6 +220,24 @@ def training_set(
         (pl.col("prompt").str.strip_chars() == "") | (pl.col("completion").str.strip_chars() == "")
     ).height
     n_train = sizes.get("train", 0)
+    lineage.record(
+        warehouse,
+        "training_set_versions",
+        {
+            "version": version,
+            "created_at": lineage.now(),
+            "dagster_run_id": context.run_id,
+            "code_version": lineage.code_version(),
+            "config": config.model_dump(),
+            "anonymizer_configs": sorted(set(df["anonymizer_config"].to_list())),
+            "documents_in": anonymized_documents.height,
+            "documents_used": df["doc_id"].n_unique(),
+            "examples": df.height,
+            "splits": {k: sizes.get(k, 0) for k in ("train", "validation", "test")},
+            "dropped": dict(dropped),
+        },
+        keys=["version"],
+    )
 
     yield dg.Output(
         df,

@@ -1,0 +1,1 @@
+"""Governance: record-level lineage, the auditor's report, erasure of a data subject, memorization checks."""

@@ -1,0 +1,87 @@
+"""``governance_report``: the auditor's report of every registered model version."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from llm_assets.governance import lineage
+from llm_assets.governance.fingerprints import find_known
+from llm_assets.governance.memorization import scanned_fingerprints
+from llm_assets.governance.report import GovernanceReport, build_report
+from resources.artifacts import ArtifactStore
+from resources.governance import GovernanceKeys
+from resources.mlflow_tracking import MLflowTracking
+from resources.warehouse import DuckDBWarehouse
+
+REPORT_CHECK = "report_holds_no_raw_pii"
+
+
+def write_governance_report(
+    warehouse: DuckDBWarehouse,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+    version: str,
+) -> tuple[GovernanceReport, dict[str, Path]]:
+    """Builds the report of ``version`` from the lineage tables and writes it under the artifact store."""
+    champion = mlflow_tracking.champion_version()
+    name = mlflow_tracking.registered_model_name
+    report = build_report(warehouse, name, str(version), str(champion.version) if champion else None)
+    return report, report.write(artifact_store.path("governance", name, f"v{version}"))
+
+
+def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:
+    """How many raw-zone PII values (by keyed fingerprint) a text contains."""
+    df = warehouse.read(*lineage.PII_FINGERPRINTS)
+    known = set(scanned_fingerprints(df)) if df is not None else set()
+    return len(find_known(key, [text], known)[0]) if known else 0
+
+
+@dg.asset(
+    group_name="governance",
+    io_manager_key="artifact_io_manager",
+    check_specs=[
+        dg.AssetCheckSpec(
+            REPORT_CHECK,
+            asset="governance_report",
+            description="The report contains no raw-zone PII value (checked by keyed fingerprint).",
+        )
+    ],
+    description="The auditor's report of the newly registered model version (HTML + markdown): sources, "
+    "redactions per entity type, residual-PII checks, filters and dedupe, splits, evaluation, memorization, the "
+    "promotion decision and every run id. Also logged to the version's MLflow run.",
+)
+def governance_report(
+    context: dg.AssetExecutionContext,
+    registered_model: dict,
+    warehouse: DuckDBWarehouse,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+    governance_keys: GovernanceKeys,
+):
+    import mlflow
+
+    report, paths = write_governance_report(warehouse, mlflow_tracking, artifact_store, registered_model["version"])
+    leaked = raw_values_in(report.markdown(), warehouse, governance_keys.key())
+    mlflow_tracking.setup()
+    with mlflow.start_run(run_id=registered_model["mlflow_run_id"]):
+        mlflow.log_artifacts(str(paths["markdown"].parent), artifact_path="governance")
+    mlflow_tracking.client().set_model_version_tag(
+        registered_model["name"], registered_model["version"], "governance_report", str(paths["html"])
+    )
+    s = report.summary
+    yield dg.Output(
+        {**s, "report_html": str(paths["html"]), "report_markdown": str(paths["markdown"])},
+        metadata={
+            "model_version": s["version"],
+            "decision": s["decision"],
+            "documents": s["documents"],
+            "train_documents": s["train_documents"],
+            "redactions": s["redactions"],
+            "residual_checks_passed": str(s["residual_checks_passed"]),
+            "memorization_passed": str(s["memorization_passed"]),
+            "report": dg.MetadataValue.path(str(paths["html"])),
+            "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
+            "preview": dg.MetadataValue.md(report.markdown()[:6000]),
+        },
+    )
+    yield dg.AssetCheckResult(check_name=REPORT_CHECK, passed=leaked == 0, metadata={"raw_values_found": leaked})

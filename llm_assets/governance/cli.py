@@ -1,0 +1,246 @@
+"""``llm-governance``: answers an auditor's questions from the lineage tables, and erases a data subject.
+
+    llm-governance trained-on --champion            # doc_ids whose examples were in the champion's training split
+    llm-governance trained-on --version 3 --splits train validation
+    llm-governance influenced --doc-id 1f0c...      # model versions trained on a document
+    llm-governance influenced --email ann@example.com
+    llm-governance report --version 3 [--print]     # the auditor's report (HTML + markdown), regenerated
+    llm-governance versions                         # every registered version, its decision, taint, champion
+    llm-governance fingerprint --email ann@example.com   # keyed hash to put in erasure_job's Launchpad config
+    llm-governance erase --email ann@example.com --reason "GDPR request 1234"
+    llm-governance tombstones
+
+Identifiers given here are hashed with the governance key at once; only the hashes go further (run config,
+tables, logs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from llm_assets import settings  # noqa: F401  (offline environment first)
+
+KINDS = ("email", "name", "customer_id", "phone")
+
+
+def _resources():
+    from llm_assets.definitions import build_resources
+
+    return build_resources()
+
+
+def _subject_keys(args: argparse.Namespace, keys) -> list[str]:
+    values = [v for kind in KINDS for v in (getattr(args, kind) or [])]
+    return sorted({keys.fingerprint(v) for v in values})
+
+
+def _resolve_version(args: argparse.Namespace, tracking) -> str:
+    if getattr(args, "champion", False):
+        champion = tracking.champion_version()
+        if champion is None:
+            raise SystemExit("there is no champion")
+        return str(champion.version)
+    return str(args.version)
+
+
+def cmd_trained_on(args: argparse.Namespace) -> int:
+    from llm_assets.governance import lineage
+
+    r = _resources()
+    version = _resolve_version(args, r["mlflow_tracking"])
+    mv = lineage.model_version(r["warehouse"], r["mlflow_tracking"].registered_model_name, version)
+    if mv is None:
+        raise SystemExit(f"version {version} is not in the lineage tables")
+    docs = lineage.docs_of_training_set(r["warehouse"], mv["training_set_version"], tuple(args.splits))
+    if args.json:
+        print(json.dumps({"version": version, "training_set_version": mv["training_set_version"], "doc_ids": docs}))
+    else:
+        print("\n".join(docs))
+        print(
+            f"# version {version}: {len(docs)} document(s) in split(s) {', '.join(args.splits)} of training set "
+            f"{mv['training_set_version']}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_influenced(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from llm_assets.governance import lineage
+
+    r = _resources()
+    doc_ids = list(args.doc_id or [])
+    keys = _subject_keys(args, r["governance_keys"])
+    if keys:
+        doc_ids += lineage.docs_of_subject(r["warehouse"], keys)["doc_id"].to_list()
+    doc_ids = sorted(set(doc_ids))
+    rows = lineage.versions_of_docs(r["warehouse"], doc_ids)
+    champion = r["mlflow_tracking"].champion_version()
+    summary = (
+        rows.group_by("version", "decision", "split")
+        .agg(pl.col("doc_id").n_unique().alias("documents"))
+        .sort(pl.col("version").cast(pl.Int64), "split")
+    )
+    if args.json:
+        print(json.dumps({"documents": doc_ids, "versions": summary.to_dicts()}))
+        return 0
+    print(f"{len(doc_ids)} document(s) found")
+    for v, decision, split, n in summary.rows():
+        mark = " (champion)" if champion and str(champion.version) == v else ""
+        print(f"version {v}{mark}: {n} document(s) in its {split} split; decision {decision}")
+    if not summary.height:
+        print("no registered model version was trained, validated or tested on them")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from llm_assets.governance.assets import write_governance_report
+
+    r = _resources()
+    version = _resolve_version(args, r["mlflow_tracking"])
+    report, paths = write_governance_report(r["warehouse"], r["mlflow_tracking"], r["artifact_store"], version)
+    if args.print:
+        print(report.markdown())
+    print(f"{paths['html']}\n{paths['markdown']}", file=sys.stderr if args.print else sys.stdout)
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    from llm_assets.governance import lineage
+
+    r = _resources()
+    versions = lineage.read(r["warehouse"], "model_versions")
+    taints = lineage.read(r["warehouse"], "taints")
+    tainted = set(taints["version"].to_list()) if taints.height else set()
+    champion = r["mlflow_tracking"].champion_version()
+    if not versions.height:
+        print("no registered version yet")
+        return 0
+    for row in versions.sort(versions["version"].cast(int)).iter_rows(named=True):  # noqa: B023
+        flags = [
+            f
+            for f, on in (
+                ("champion", champion and str(champion.version) == row["version"]),
+                ("TAINTED", row["version"] in tainted),
+            )
+            if on
+        ]
+        print(
+            f"v{row['version']} {row['decision']:<13} training set {row['training_set_version']} "
+            f"commit {row['code_version'][:12]} mlflow {row['mlflow_run_id'][:12]} {' '.join(flags)}"
+        )
+    return 0
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    keys = _subject_keys(args, _resources()["governance_keys"])
+    print(json.dumps({"subject_keys": keys}))
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from jobs.cli import _instance
+    from llm_assets.governance.erasure import erasure_job
+
+    resources = _resources()
+    keys = _subject_keys(args, resources["governance_keys"])
+    config = {
+        "subject_keys": keys,
+        "doc_ids": list(args.doc_id or []),
+        "reason": args.reason,
+        "requested_by": args.requested_by,
+        "champion_policy": args.champion_policy,
+        "retrain": not args.no_retrain,
+    }
+    with _instance() as instance:
+        job = dg.Definitions(jobs=[erasure_job], resources=resources).get_job_def("erasure_job")
+        result = job.execute_in_process(
+            run_config={"ops": {"erase_data_subject": {"config": config}}}, instance=instance
+        )
+    out = result.output_for_node("erase_data_subject")
+    print(json.dumps(out, indent=2))
+    if out["retrain_requested"]:
+        print(
+            "a retrain is requested: the erasure_retrain_sensor launches training_job when the daemon runs "
+            "(make ui), or run it now with `dagster job execute -m llm_assets.definitions -j training_job`",
+            file=sys.stderr,
+        )
+    return 0 if result.success else 1
+
+
+def cmd_tombstones(args: argparse.Namespace) -> int:
+    from llm_assets.governance import lineage
+
+    stones = lineage.read(_resources()["warehouse"], "tombstones")
+    if not stones.height:
+        print("no erasure recorded")
+    for row in stones.sort("erased_at").iter_rows(named=True):
+        print(
+            f"{row['tombstone_id']} {row['erased_at']:%Y-%m-%d %H:%M} {row['documents']} document(s) "
+            f"by {row['requested_by']}: {row['reason']}"
+        )
+    return 0
+
+
+def _add_identifiers(p: argparse.ArgumentParser, with_docs: bool = True) -> None:
+    for kind in KINDS:
+        p.add_argument(f"--{kind.replace('_', '-')}", dest=kind, action="append", help=f"subject's {kind}")
+    if with_docs:
+        p.add_argument("--doc-id", action="append", help="document id (repeatable)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="llm-governance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("trained-on", help="documents whose examples trained a model version")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--version")
+    g.add_argument("--champion", action="store_true")
+    p.add_argument("--splits", nargs="+", default=["train"], choices=["train", "validation", "test"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_trained_on)
+
+    p = sub.add_parser("influenced", help="model versions a document or a data subject influenced")
+    _add_identifiers(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_influenced)
+
+    p = sub.add_parser("report", help="write (and optionally print) the governance report of a version")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--version")
+    g.add_argument("--champion", action="store_true")
+    p.add_argument("--print", action="store_true", help="print the markdown")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("versions", help="every registered version: decision, training set, commit, taint")
+    p.set_defaults(func=cmd_versions)
+
+    p = sub.add_parser("fingerprint", help="keyed hashes of identifiers, for erasure_job's config")
+    _add_identifiers(p, with_docs=False)
+    p.set_defaults(func=cmd_fingerprint)
+
+    p = sub.add_parser("erase", help="erase a data subject from every zone (runs erasure_job)")
+    _add_identifiers(p)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--requested-by", default="governance")
+    p.add_argument("--champion-policy", default="rollback", choices=["rollback", "remove", "keep"])
+    p.add_argument("--no-retrain", action="store_true")
+    p.set_defaults(func=cmd_erase)
+
+    p = sub.add_parser("tombstones", help="erasures recorded so far")
+    p.set_defaults(func=cmd_tombstones)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

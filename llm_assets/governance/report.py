@@ -1,0 +1,277 @@
+"""The auditor's report of one registered model version, built from the lineage tables alone.
+
+It answers, for someone who has never opened Dagster: which data trained this model, how it was anonymized and
+checked, how it was filtered and split, how it scored, who or what approved it, and whether an erasure has tainted it
+since. It never holds a raw value: documents appear as counts, subjects not at all.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from llm_assets.governance import lineage
+from llm_assets.metadata import markdown_table
+from resources.warehouse import DuckDBWarehouse, frame
+
+METRIC_KEYS = ("perplexity", "rougeL", "bleu", "category_accuracy", "latency_p50_s", "latency_p95_s")
+
+
+@dataclass
+class Section:
+    title: str
+    lines: list[str] = field(default_factory=list)
+    tables: list[tuple[list[str], list[list]]] = field(default_factory=list)
+
+
+@dataclass
+class GovernanceReport:
+    model_name: str
+    version: str
+    sections: list[Section]
+    summary: dict
+
+    def markdown(self) -> str:
+        out = [f"# Governance report: {self.model_name} version {self.version}", ""]
+        for s in self.sections:
+            out += [f"## {s.title}", ""]
+            out += [f"- {line}" for line in s.lines]
+            for headers, rows in s.tables:
+                out += ["", markdown_table(headers, rows) if rows else "_none_"]
+            out.append("")
+        return "\n".join(out)
+
+    def html(self) -> str:
+        def cell(v: object) -> str:
+            return html.escape(f"{v:.4f}" if isinstance(v, float) else str(v))
+
+        body = [f"<h1>Governance report: {html.escape(self.model_name)} version {html.escape(self.version)}</h1>"]
+        for s in self.sections:
+            body.append(f"<h2>{html.escape(s.title)}</h2>")
+            if s.lines:
+                body.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in s.lines) + "</ul>")
+            for headers, rows in s.tables:
+                if not rows:
+                    body.append("<p><i>none</i></p>")
+                    continue
+                head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+                trs = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>" for r in rows)
+                body.append(f"<table><tr>{head}</tr>{trs}</table>")
+        return (
+            "<!doctype html><html><head><meta charset='utf-8'>"
+            f"<title>Governance report {html.escape(self.model_name)} v{html.escape(self.version)}</title>"
+            "<style>body{font-family:sans-serif;max-width:64em;margin:auto}td,th{border:1px solid #ccc;"
+            "padding:4px 8px;text-align:left}table{border-collapse:collapse;margin:8px 0}</style></head><body>"
+            + "".join(body)
+            + "</body></html>"
+        )
+
+    def write(self, folder: Path) -> dict[str, Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        md, page = folder / "governance_report.md", folder / "governance_report.html"
+        md.write_text(self.markdown(), encoding="utf-8")
+        page.write_text(self.html(), encoding="utf-8")
+        (folder / "governance_summary.json").write_text(json.dumps(self.summary, indent=2, default=str))
+        return {"markdown": md, "html": page}
+
+
+def _json(value) -> dict:
+    if isinstance(value, dict):
+        return value
+    return json.loads(value) if value else {}
+
+
+def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, champion: str | None) -> GovernanceReport:
+    mv = lineage.model_version(warehouse, model_name, version)
+    if mv is None:
+        raise KeyError(f"{model_name} version {version} is not in the lineage tables")
+    ts_version = mv["training_set_version"]
+    ts = lineage.read(warehouse, "training_set_versions", "where version = ?", [ts_version])
+    ts_row = ts.row(0, named=True) if ts.height else {}
+
+    with warehouse.connect() as con:
+        members = frame(
+            con,
+            "select doc_id, split, example_id, anonymizer_config from train.training_set_members where version = ?",
+            [ts_version],
+        )
+        con.register("_docs", members.select("doc_id").unique().to_arrow())
+        sources = (
+            frame(
+                con,
+                "select a.batch_id, a.source_format, count(*) as documents from anon.anonymized_documents a "
+                "join _docs using (doc_id) group by all order by all",
+            )
+            if warehouse.table_exists(con, "anon", "anonymized_documents")
+            else pl.DataFrame()
+        )
+        redactions = (
+            frame(
+                con,
+                "select r.entity_type, count(*) as redactions, count(distinct r.doc_id) as documents "
+                "from anon.redaction_audit r join _docs using (doc_id) group by all order by redactions desc",
+            )
+            if warehouse.table_exists(con, "anon", "redaction_audit")
+            else pl.DataFrame()
+        )
+        batches = sources["batch_id"].unique().to_list() if sources.height else []
+        con.register("_batches", pl.DataFrame({"batch_id": batches}, schema={"batch_id": pl.String}).to_arrow())
+        quarantine = (
+            frame(
+                con,
+                "select q.batch_id, q.reason, count(*) as inputs from raw.quarantined_documents q "
+                "join _batches using (batch_id) group by all order by all",
+            )
+            if warehouse.table_exists(con, "raw", "quarantined_documents")
+            else pl.DataFrame()
+        )
+        checks = (
+            frame(
+                con,
+                "select c.batch_id, c.check_name, c.passed, c.documents_scanned, c.documents_with_findings, "
+                "c.anonymizer_config, c.checked_at from governance.privacy_checks c join _batches using (batch_id) "
+                "order by c.batch_id",
+            )
+            if warehouse.table_exists(con, "governance", "privacy_checks")
+            else pl.DataFrame()
+        )
+    taints = lineage.read(warehouse, "taints", "where model_name = ? and version = ?", [model_name, str(version)])
+    present = int(sources["documents"].sum()) if sources.height else 0
+    erased_docs = members["doc_id"].n_unique() - present
+
+    split_docs = members.group_by("split").agg(
+        pl.col("doc_id").n_unique().alias("documents"), pl.len().alias("examples")
+    )
+    per_split = {r[0]: (r[1], r[2]) for r in split_docs.select("split", "documents", "examples").rows()}
+    split_rows = [[s, *per_split.get(s, (0, 0))] for s in ("train", "validation", "test")]
+    crossing = members.group_by("doc_id").agg(pl.col("split").n_unique().alias("n")).filter(pl.col("n") > 1).height
+    metrics = _json(mv["metrics"])
+    memorization = _json(mv["memorization"])
+    new_window = _json(mv["new_window_metrics"])
+    dropped = _json(ts_row.get("dropped"))
+    is_champion = champion is not None and str(champion) == str(version)
+
+    status = [
+        f"Registered at {mv['registered_at']}; promotion decision: {mv['decision']} — {mv['reason']}",
+        f"Approved by: {mv['approved_by']}",
+        f"Champion now: {'yes' if is_champion else 'no'} (champion is version {champion or 'none'})",
+        f"Tainted by an erasure: {'YES, see below' if taints.height else 'no'}",
+    ]
+    provenance = [
+        f"Training-set version: {ts_version}",
+        f"Adapter version: {mv['adapter_version']} (sha256 {mv['adapter_sha256']})",
+        f"Base model: {mv['base_model']}",
+        f"Training Dagster run: {mv['training_dagster_run_id']}; registration Dagster run: "
+        f"{mv['registration_dagster_run_id']}",
+        f"MLflow run: {mv['mlflow_run_id']}",
+        f"Code version (git commit) at training: {mv['training_code_version']}; at registration: {mv['code_version']}",
+        f"Training set built by Dagster run {ts_row.get('dagster_run_id', 'unknown')} from code "
+        f"{ts_row.get('code_version', 'unknown')}",
+    ]
+    anonymizer_configs = sorted(set(members["anonymizer_config"].drop_nulls().to_list()))
+    sections = [
+        Section("Status", status),
+        Section("Provenance", provenance),
+        Section(
+            "Data sources",
+            [
+                f"{members['doc_id'].n_unique()} source documents fed this training set, from {len(batches)} landing "
+                f"batch(es); {erased_docs} of them erased since",
+            ],
+            [
+                (["landing batch", "format", "documents"], sources.rows() if sources.height else []),
+                (["landing batch", "quarantine reason", "inputs"], quarantine.rows() if quarantine.height else []),
+            ],
+        ),
+        Section(
+            "Anonymization",
+            [f"Anonymizer configuration(s): {', '.join(anonymizer_configs) or 'unknown'}"],
+            [
+                (
+                    ["entity type", "redactions", "documents"],
+                    redactions.rows() if redactions.height else [],
+                ),
+                (
+                    [
+                        "landing batch",
+                        "check",
+                        "passed",
+                        "documents scanned",
+                        "documents with findings",
+                        "config",
+                        "checked at",
+                    ],
+                    checks.rows() if checks.height else [],
+                ),
+            ],
+        ),
+        Section(
+            "Training set",
+            [
+                f"Documents in: {ts_row.get('documents_in', 'unknown')}; documents used: "
+                f"{ts_row.get('documents_used', 'unknown')}; examples: {ts_row.get('examples', members.height)}",
+                f"Documents in more than one split: {crossing} (must be 0)",
+            ],
+            [
+                (["filter / dedupe", "examples dropped"], sorted(dropped.items())),
+                (["split", "documents", "examples"], split_rows),
+            ],
+        ),
+        Section(
+            "Evaluation (held-out test split)",
+            [f"Test examples: {mv['test_examples']}; report: {mv['evaluation_report']}"],
+            [
+                (
+                    ["metric", *metrics.keys()],
+                    [[k, *[metrics[n].get(k, "") for n in metrics]] for k in METRIC_KEYS],
+                ),
+                (
+                    ["metric (documents the previous champion never saw)", *new_window.keys()],
+                    [[k, *[new_window[n].get(k, "") for n in new_window]] for k in ("rougeL", "category_accuracy")]
+                    if new_window
+                    else [],
+                ),
+            ],
+        ),
+        Section(
+            "Memorization check",
+            [
+                f"Result: {'passed' if memorization.get('passed') else 'FAILED' if memorization else 'not run'}",
+                f"Prompts probed: {memorization.get('prompts', 0)} (canary prompts: "
+                f"{memorization.get('canary_prompts', 0)}); canary values generated: "
+                f"{memorization.get('canary_hits', 0)}; raw PII values generated: {memorization.get('pii_hits', 0)}",
+            ],
+        ),
+        Section(
+            "Erasures affecting this version",
+            [],
+            [
+                (
+                    ["tombstone", "documents of this version erased", "tainted at", "champion action"],
+                    taints.select("tombstone_id", "documents", "tainted_at", "champion_action").rows()
+                    if taints.height
+                    else [],
+                )
+            ],
+        ),
+    ]
+    summary = {
+        "model_name": model_name,
+        "version": str(version),
+        "decision": mv["decision"],
+        "champion": is_champion,
+        "tainted": bool(taints.height),
+        "training_set_version": ts_version,
+        "documents": members["doc_id"].n_unique(),
+        "train_documents": split_rows[0][1],
+        "redactions": int(redactions["redactions"].sum()) if redactions.height else 0,
+        "residual_checks_passed": bool(checks["passed"].all()) if checks.height else None,
+        "memorization_passed": memorization.get("passed"),
+        "mlflow_run_id": mv["mlflow_run_id"],
+        "code_version": mv["code_version"],
+    }
+    return GovernanceReport(model_name, str(version), sections, summary)

@@ -1,0 +1,62 @@
+"""The governance key: the secret behind the keyed hashes of the subject index and of the PII fingerprints.
+
+It comes from the environment (``LLMP_GOVERNANCE_KEY``) or from a key file outside git; a missing file is created
+once, readable by its owner only. Losing the key makes the index useless for erasure, so back it up with the
+warehouse.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from llm_assets.governance.fingerprints import fingerprint
+from llm_assets.settings import default_path
+
+
+class GovernanceKeys(dg.ConfigurableResource):
+    """Holds the key of the subject index and the PII fingerprints (never written to the warehouse or MLflow)."""
+
+    key_env_var: str = Field(
+        default="LLMP_GOVERNANCE_KEY", description="Environment variable holding the key (hex, 32+ characters)."
+    )
+    key_file: str = Field(
+        default_factory=lambda: default_path("secrets", "governance.key"),
+        description="Key file used when the environment variable is unset; created (mode 600) on first use.",
+    )
+    create_missing: bool = Field(default=True, description="Create the key file if neither source has a key.")
+
+    def key(self) -> bytes:
+        value = os.environ.get(self.key_env_var, "").strip()
+        if value:
+            if len(value) < 32:
+                raise dg.DagsterInvalidConfigError(
+                    f'{self.key_env_var} must hold at least 32 characters (e.g. `python -c "import secrets; '
+                    f'print(secrets.token_hex(32))"`)',
+                    [],
+                    None,
+                )
+            return value.encode()
+        path = Path(self.key_file)
+        if not path.exists():
+            if not self.create_missing:
+                raise dg.DagsterInvalidConfigError(
+                    f"no governance key: set {self.key_env_var} or create {path} (32+ random hex characters)", [], None
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+            try:
+                os.link(tmp, path)  # atomic: two processes starting at once agree on one key
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text().strip().encode()
+
+    def fingerprint(self, value: str) -> str:
+        return fingerprint(self.key(), value)
