@@ -9,7 +9,9 @@ def _parse(path, max_bytes=10_000_000):
 
 
 def test_each_format_yields_message_category_and_reply(tmp_path):
-    (name,) = write_landing_batches(tmp_path, n_tickets=12, n_batches=1, seed=4, include_bad_files=False)
+    (name,) = write_landing_batches(
+        tmp_path, n_tickets=12, n_batches=1, seed=4, include_bad_files=False, include_canaries=False
+    )
     docs = [d for p in sorted((tmp_path / name).iterdir()) for d in _parse(p)]
     assert len(docs) == 12 and all(isinstance(d, ParsedDocument) for d in docs)
     for d in docs:
@@ -34,7 +36,6 @@ def test_bad_inputs_are_quarantined_with_reasons(tmp_path):
     expected = {
         "empty.txt": "empty",
         "binary.txt": "binary",
-        "latin1.txt": "undecodable",
         "doc.pdf": "unsupported_format",
         "big.txt": "oversized",
         "bad.csv": "malformed_csv",
@@ -47,6 +48,8 @@ def test_bad_inputs_are_quarantined_with_reasons(tmp_path):
         assert len(out) == 1 and isinstance(out[0], Quarantined), name
         assert out[0].reason == reason, (name, out[0].reason)
         assert "Caf" not in out[0].detail and "hello" not in out[0].detail  # never the content
+    (latin1,) = _parse(tmp_path / "latin1.txt")
+    assert latin1.text == "Café crème" and latin1.encoding == "cp1252"  # legacy encodings land, decoded
 
 
 def test_a_malformed_jsonl_line_does_not_sink_the_file(tmp_path):

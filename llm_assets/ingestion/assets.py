@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
+from llm_assets.governance.fingerprints import subject_rows
+from llm_assets.governance.lineage import erased
 from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
 from llm_assets.metadata import markdown_table
 from llm_assets.partitions import landing_batches
+from resources.governance import GovernanceKeys
 from resources.landing import LandingZone
 from resources.warehouse import DuckDBWarehouse
 
@@ -33,6 +36,7 @@ QUARANTINE_SCHEMA = {
     "content_sha256": pl.String,
     "quarantined_at": pl.Datetime("us", "UTC"),
 }
+SUBJECT_SCHEMA = {"doc_id": pl.String, "batch_id": pl.String, "kind": pl.String, "subject_key": pl.String}
 
 
 def _already_ingested(warehouse: DuckDBWarehouse, batch: str, doc_ids: list[str]) -> dict[str, str]:
@@ -51,8 +55,15 @@ def _already_ingested(warehouse: DuckDBWarehouse, batch: str, doc_ids: list[str]
     return dict(rows)
 
 
-def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehouse, earlier: dict[str, str]):
-    """(kept documents, quarantined inputs, files read) of one landing batch."""
+def _read_batch(
+    batch: str,
+    landing_zone: LandingZone,
+    warehouse: DuckDBWarehouse,
+    earlier: dict[str, str],
+    key: bytes,
+    tombstones: tuple[dict[str, str], dict[str, str]],
+):
+    """(kept documents, their subject-index rows, quarantined inputs, files read) of one landing batch."""
     docs: list[ParsedDocument] = []
     bad: list[Quarantined] = []
     files = landing_zone.files(batch)
@@ -67,6 +78,8 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
 
     seen: dict[str, ParsedDocument] = {}
     kept: list[ParsedDocument] = []
+    subjects: list[dict] = []
+    erased_docs, erased_subjects = tombstones
     # other batches: already in the warehouse, or read earlier in this same (multi-batch) run
     elsewhere = {**_already_ingested(warehouse, batch, [d.doc_id for d in docs]), **earlier}
     for d in docs:
@@ -78,10 +91,21 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
                 else f"already ingested in batch {elsewhere[d.doc_id]}"
             )
             bad.append(Quarantined(d.source_path, d.source_format, d.record_no, "duplicate", detail, d.doc_id))
-        else:
-            seen[d.doc_id] = d
-            kept.append(d)
-    return kept, bad, len(files)
+            continue
+        rows = subject_rows(key, d.doc_id, batch, d.text, json.dumps(d.fields))
+        stone = erased_docs.get(d.doc_id) or next(
+            (erased_subjects[r["subject_key"]] for r in rows if r["subject_key"] in erased_subjects), None
+        )
+        if stone is not None:
+            # an erased document, or a data subject that asked to be forgotten: tombstones outlive re-ingestion
+            bad.append(
+                Quarantined(d.source_path, d.source_format, d.record_no, "erased", f"tombstone {stone}", d.doc_id)
+            )
+            continue
+        seen[d.doc_id] = d
+        kept.append(d)
+        subjects += rows
+    return kept, subjects, bad, len(files)
 
 
 @dg.multi_asset(
@@ -98,18 +122,35 @@ def _read_batch(batch: str, landing_zone: LandingZone, warehouse: DuckDBWarehous
             metadata={"schema": "raw"},
             description="Inputs that could not become documents, each with a reason. Never holds their content.",
         ),
+        "subject_index": dg.AssetOut(
+            group_name="ingestion",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "raw"},
+            description="Keyed hashes of the data-subject identifiers (email, customer id, name, phone) of each raw "
+            "document: how erasure finds a subject's documents without storing the identifier anywhere else.",
+        ),
     },
     partitions_def=landing_batches,
     backfill_policy=dg.BackfillPolicy.single_run(),
     description="Reads one landing batch: parses JSONL, CSV, TXT transcripts and EML replies into documents.",
 )
-def ingest_landing_batch(context: dg.AssetExecutionContext, landing_zone: LandingZone, warehouse: DuckDBWarehouse):
+def ingest_landing_batch(
+    context: dg.AssetExecutionContext,
+    landing_zone: LandingZone,
+    warehouse: DuckDBWarehouse,
+    governance_keys: GovernanceKeys,
+):
     now = datetime.now(UTC)
-    raw_rows, quarantine_rows, files_read = [], [], 0
+    raw_rows, quarantine_rows, subject_index, files_read = [], [], [], 0
+    encodings: Counter = Counter()
     earlier: dict[str, str] = {}
+    key = governance_keys.key()
+    tombstones = erased(warehouse)
     for batch in context.partition_keys:
-        kept, bad, n_files = _read_batch(batch, landing_zone, warehouse, earlier)
+        kept, subjects, bad, n_files = _read_batch(batch, landing_zone, warehouse, earlier, key, tombstones)
+        subject_index += subjects
         earlier.update({d.doc_id: batch for d in kept})
+        encodings.update(d.encoding for d in kept)
         files_read += n_files
         raw_rows += [
             {
@@ -158,6 +199,7 @@ def ingest_landing_batch(context: dg.AssetExecutionContext, landing_zone: Landin
             "kept": raw.height,
             "quarantined": quarantine.height,
             "by_format": dg.MetadataValue.json(dict(formats)),
+            "by_encoding": dg.MetadataValue.json(dict(encodings)),
             "batches": dg.MetadataValue.json(list(context.partition_keys)),
         },
     )
@@ -167,6 +209,7 @@ def ingest_landing_batch(context: dg.AssetExecutionContext, landing_zone: Landin
         metadata={
             "dagster/row_count": quarantine.height,
             "by_reason": dg.MetadataValue.json(dict(reasons)),
+            **{f"quarantined/{k}": v for k, v in sorted(reasons.items())},
             "quarantine": dg.MetadataValue.md(
                 markdown_table(
                     ["batch", "file", "record", "reason", "detail"],
@@ -175,5 +218,15 @@ def ingest_landing_batch(context: dg.AssetExecutionContext, landing_zone: Landin
                 if quarantine.height
                 else "nothing quarantined"
             ),
+        },
+    )
+    subjects = pl.DataFrame(subject_index, schema=SUBJECT_SCHEMA)
+    yield dg.Output(
+        subjects,
+        output_name="subject_index",
+        metadata={
+            "dagster/row_count": subjects.height,
+            "documents_indexed": subjects["doc_id"].n_unique(),
+            **{f"identifiers/{k}": v for k, v in sorted(Counter(subjects["kind"].to_list()).items())},
         },
     )

@@ -11,8 +11,11 @@ import csv
 import email
 import email.policy
 import hashlib
+import html
+import html.parser
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +29,8 @@ SUPPORTED_SUFFIXES = {
     ".csv": "csv",
     ".txt": "txt",
     ".eml": "eml",
+    ".html": "html",
+    ".htm": "html",
 }
 TEXT_FIELDS = ("message", "text", "body", "content", "description")
 
@@ -37,6 +42,7 @@ class ParsedDocument:
     record_no: int
     text: str
     fields: dict[str, str] = field(default_factory=dict)
+    encoding: str = "utf-8"  # how the bytes were decoded; not part of the content hash
 
     @property
     def doc_id(self) -> str:
@@ -90,9 +96,66 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and control / len(sample) > 0.05
 
 
+class ChangedWhileReading(OSError):
+    """The file's size or modification time moved while it was read: still being written."""
+
+
+def _read_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _read_stable(path: Path) -> bytes:
+    before = os.stat(path)
+    data = _read_bytes(path)
+    after = os.stat(path)
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        raise ChangedWhileReading(f"{before.st_size} -> {after.st_size} bytes while reading")
+    return data
+
+
+def decode(data: bytes, per_line: bool) -> tuple[str, str]:
+    """(text, encoding): UTF-8 when it is; else Windows-1252 / Latin-1, line by line for line-based formats so a file
+    that mixes encodings keeps its UTF-8 lines intact."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+
+    def legacy(chunk: bytes) -> str:
+        try:
+            return chunk.decode("cp1252")
+        except UnicodeDecodeError:
+            return chunk.decode("latin-1")
+
+    if not per_line:
+        return legacy(data), "cp1252"
+    lines, utf8_lines = [], 0
+    for line in data.splitlines(keepends=True):
+        try:
+            lines.append(line.decode("utf-8"))
+            utf8_lines += not line.isascii()
+        except UnicodeDecodeError:
+            lines.append(legacy(line))
+    return "".join(lines).removeprefix("\ufeff"), "mixed" if utf8_lines else "cp1252"
+
+
 def parse_file(path: Path, rel_path: str, max_bytes: int) -> Iterator[ParsedDocument | Quarantined]:
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    data = path.read_bytes()
+    if path.stat().st_size > max_bytes:  # never read a huge file into memory
+        yield Quarantined(
+            rel_path,
+            fmt or path.suffix.lower().lstrip("."),
+            None,
+            "oversized",
+            f"{path.stat().st_size} bytes exceeds the limit of {max_bytes}",
+            "",
+        )
+        return
+    try:
+        data = _read_stable(path)
+    except ChangedWhileReading as exc:
+        yield Quarantined(rel_path, fmt or path.suffix.lower().lstrip("."), None, "changed_while_reading", str(exc), "")
+        return
     sha = _sha(data)
 
     def bad(reason: str, detail: str, record_no: int | None = None, content: bytes | None = None) -> Quarantined:
@@ -117,14 +180,19 @@ def parse_file(path: Path, rel_path: str, max_bytes: int) -> Iterator[ParsedDocu
     if _looks_binary(data):
         yield bad("binary", "file holds binary data, not text")
         return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield bad("undecodable", f"not valid UTF-8 at byte {exc.start}")
-        return
-
-    parser = {"jsonl": _parse_jsonl, "json": _parse_json, "csv": _parse_csv, "txt": _parse_txt, "eml": _parse_eml}[fmt]
-    yield from parser(text, rel_path, fmt, bad)
+    text, encoding = decode(data, per_line=fmt in ("jsonl", "csv", "txt"))
+    parser = {
+        "jsonl": _parse_jsonl,
+        "json": _parse_json,
+        "csv": _parse_csv,
+        "txt": _parse_txt,
+        "eml": _parse_eml,
+        "html": _parse_html,
+    }[fmt]
+    for item in parser(text, rel_path, fmt, bad):
+        if isinstance(item, ParsedDocument):
+            item.encoding = encoding
+        yield item
 
 
 def _record(rel_path: str, fmt: str, record_no: int, fields: dict[str, str], bad) -> ParsedDocument | Quarantined:
@@ -274,4 +342,57 @@ def _parse_eml(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocume
         fields["message"] = "\n".join(re.sub(r"^>\s?", "", line) for line in quoted).strip()
     else:
         fields["message"] = content.strip()
+    yield _record(rel_path, fmt, 1, fields, bad)
+
+
+class _HtmlText(html.parser.HTMLParser):
+    """Visible text of an HTML page: scripts, styles, templates and comments dropped, blocks on their own lines."""
+
+    SKIP = {"script", "style", "noscript", "template", "head"}
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skip += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self._skip:
+            self._skip -= 1
+        elif tag == "title":
+            self._in_title = False
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title.append(data)
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def _parse_html(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocument | Quarantined]:
+    """A web form or ticket page exported as HTML: its visible text; the title becomes the subject."""
+    parser = _HtmlText()
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError) as exc:  # html.parser raises these on hopeless markup
+        yield bad("malformed_html", type(exc).__name__)
+        return
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
+    fields = {"message": "\n".join(line for line in lines if line)}
+    title = " ".join("".join(parser.title).split())
+    if title:
+        fields["subject"] = title
     yield _record(rel_path, fmt, 1, fields, bad)
