@@ -8,7 +8,16 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install demo test test-fast lint ui mlflow-ui clean-data bench-pii
+.PHONY: install system-deps demo test test-fast lint ui mlflow-ui clean-data bench-pii
+
+# Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
+# Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	  else echo "note: chromium/postgresql missing and apt-get unavailable: the UI and PostgreSQL tests will skip"; fi; \
+	fi
 
 install: $(VENV)/.installed
 
@@ -28,7 +37,7 @@ $(DAGSTER_HOME)/dagster.yaml:
 demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/llm-pipeline demo
 
-test: install
+test: install system-deps
 	$(PY) -m pytest -q
 
 test-fast: install

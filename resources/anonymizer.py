@@ -1,9 +1,12 @@
 """The anonymizer as a resource: its configuration is what the Launchpad and the audit trail see."""
 
 import os
+from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
+
+from llm_assets.settings import default_path
 
 from llm_assets.privacy.engine import (
     DEFAULT_ALLOW_LIST,
@@ -54,16 +57,27 @@ class PresidioAnonymizer(dg.ConfigurableResource):
     salt_env_var: str = Field(
         default="LLMP_PSEUDONYM_SALT", description="Environment variable holding the secret pseudonymization salt."
     )
+    salt_file: str = Field(
+        default_factory=lambda: default_path("secrets", "pseudonym.salt"),
+        description="File holding the salt when the environment variable is unset (keep it outside git).",
+    )
+
+    def salt(self) -> str:
+        value = os.environ.get(self.salt_env_var, "").strip()
+        if not value and Path(self.salt_file).is_file():
+            value = Path(self.salt_file).read_text().strip()
+        return value
 
     def settings(self) -> AnonymizerSettings:
         ops = {e: o for e, o in self.operators.items()}
         for op in [self.default_operator, *ops.values()]:
             if op not in OPERATORS:
                 raise dg.DagsterInvalidConfigError(f"unknown operator {op!r}; choose from {OPERATORS}", [], None)
-        salt = os.environ.get(self.salt_env_var, "")
-        if "pseudonym" in [self.default_operator, *ops.values()] and not salt:
+        salt = self.salt()
+        if "pseudonym" in [self.default_operator, *ops.values()] and len(salt) < 16:
             raise dg.DagsterInvalidConfigError(
-                f"the pseudonym operator needs a secret salt: set the environment variable {self.salt_env_var}",
+                "the pseudonym operator needs a secret salt of 16+ characters: set the environment variable "
+                f"{self.salt_env_var} or write it to {self.salt_file} (outside git)",
                 [],
                 None,
             )

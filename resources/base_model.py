@@ -74,8 +74,21 @@ class BaseModelResource(dg.ConfigurableResource):
     def local_path(self) -> str:
         if self.model == DEFAULT_MODEL:
             return str(convert_default_model(Path(self.cache_dir) / DEFAULT_MODEL))
-        if Path(self.model).is_dir():
-            return str(Path(self.model).resolve())
+        if Path(self.model).expanduser().is_dir():
+            return str(Path(self.model).expanduser().resolve())
+        if self.model.startswith(("/", ".", "~")):
+            raise FileNotFoundError(
+                f"base model folder {self.model} does not exist: give a model folder, '{DEFAULT_MODEL}', or a Hugging "
+                "Face id in the local cache"
+            )
+        if not self.allow_hub_download:
+            from huggingface_hub import try_to_load_from_cache
+
+            if not isinstance(try_to_load_from_cache(self.model, "config.json"), str):
+                raise FileNotFoundError(
+                    f"{self.model} is not in the local Hugging Face cache and allow_hub_download is off: copy the "
+                    "model folder here and give its path, or set allow_hub_download where a hub is reachable"
+                )
         return self.model  # a hub id: resolved from the local HF cache by from_pretrained
 
     @property

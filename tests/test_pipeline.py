@@ -208,8 +208,9 @@ def test_a_document_landing_twice_is_kept_once(data_dir, instance, resources):
 
 
 def _leak_scan_blob(instance, resources, data_dir) -> str:
-    """Everything a run leaves outside the raw zone: event log (messages + metadata), MLflow params / tags / metric
-    names / artifacts, registry tags, reports, descriptors, adapter folders."""
+    """Everything a run leaves outside the raw zone: event log (messages + metadata), the instance's storage and
+    captured compute logs, MLflow params / tags / metric names / artifacts and its database, registry tags, reports,
+    descriptors, adapter folders."""
     parts = []
     for run in instance.get_runs():
         for entry in instance.all_logs(run.run_id):
@@ -226,15 +227,24 @@ def _leak_scan_blob(instance, resources, data_dir) -> str:
         for f in root.rglob("*"):
             if f.is_file() and f.suffix in (".json", ".md", ".html", ".jsonl", ".txt", ".yaml", ".MLmodel", ""):
                 parts.append(f.read_text(errors="ignore"))
+    # the instance's own files: run/event storage (sqlite) and captured compute logs (stdout/stderr of each step)
+    for f in (data_dir / "dagster_home").rglob("*"):
+        if f.is_file():
+            parts.append(f.read_bytes().decode("utf-8", errors="ignore"))
+    # the MLflow tracking database itself
+    parts.append((data_dir / "mlflow" / "mlflow.db").read_bytes().decode("utf-8", errors="ignore"))
     return "\n".join(parts)
 
 
-def test_no_raw_pii_outside_the_raw_zone_after_a_full_run(landing, instance, resources, data_dir):
+def test_no_raw_pii_outside_the_raw_zone_after_a_full_run(landing, instance, resources, data_dir, capfd):
     _, batches = landing
     ingest(instance, resources, batches)
     assert _train(instance, resources).success
-    blob = _leak_scan_blob(instance, resources, data_dir)
+    out, err = capfd.readouterr()  # everything the run printed: Dagster's console logs, library output
+    assert "STEP_SUCCESS" in out + err
+    blob = _leak_scan_blob(instance, resources, data_dir) + out + err
     assert len(blob) > 10_000  # the scan saw the event log, MLflow and the reports
+    assert list((data_dir / "dagster_home").rglob("compute_logs/*.err"))  # ... and the captured step output
     values = raw_pii_values(140, seed=11)
     raw_zone = table(resources, "raw", "raw_documents").write_csv()
     assert sum(v in raw_zone for v in values) > 200  # the values searched for are real: the raw zone holds them

@@ -1,0 +1,73 @@
+"""Security defaults: loopback-only servers, secrets from the environment or files outside git, clear errors."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ui_servers_bind_to_loopback_by_default():
+    makefile = (ROOT / "Makefile").read_text()
+    ui = re.search(r"^ui:.*\n\t(.+)$", makefile, re.MULTILINE).group(1)
+    mlflow = re.search(r"^mlflow-ui:.*\n\t(.+)$", makefile, re.MULTILINE).group(1)
+    assert "-h 127.0.0.1" in ui and "--host 127.0.0.1" in mlflow
+    assert "0.0.0.0" not in makefile
+
+
+def test_secrets_and_runtime_state_stay_out_of_git():
+    ignored = subprocess.run(
+        ["git", "check-ignore", ".data/secrets/governance.key", ".data/warehouse.duckdb", "x.safetensors"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert len(ignored) == 3
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout
+    code = "\n".join((ROOT / f).read_text(errors="ignore") for f in tracked.split() if f.endswith(".py"))
+    assert not re.search(r"LLMP_PSEUDONYM_SALT\s*=\s*['\"]", code)  # never a salt set in code
+
+
+def test_pseudonym_salt_comes_from_env_or_file_with_a_clear_error_otherwise(tmp_path, monkeypatch):
+    from resources.anonymizer import PresidioAnonymizer
+
+    monkeypatch.delenv("LLMP_PSEUDONYM_SALT", raising=False)
+    salt_file = tmp_path / "pseudonym.salt"
+    anonymizer = PresidioAnonymizer(default_operator="pseudonym", salt_file=str(salt_file))
+    with pytest.raises(dg.DagsterInvalidConfigError, match="LLMP_PSEUDONYM_SALT.*pseudonym.salt"):
+        anonymizer.settings()
+    salt_file.write_text("a-long-enough-file-salt\n")
+    assert anonymizer.settings().salt == "a-long-enough-file-salt"
+    monkeypatch.setenv("LLMP_PSEUDONYM_SALT", "an-environment-salt-wins")
+    assert anonymizer.settings().salt == "an-environment-salt-wins"
+    monkeypatch.setenv("LLMP_PSEUDONYM_SALT", "short")
+    with pytest.raises(dg.DagsterInvalidConfigError, match="16"):
+        anonymizer.settings()
+
+
+def test_governance_key_is_created_private_once_and_validated(tmp_path, monkeypatch):
+    from resources.governance import GovernanceKeys
+
+    monkeypatch.delenv("LLMP_GOVERNANCE_KEY", raising=False)
+    keys = GovernanceKeys(key_file=str(tmp_path / "secrets" / "governance.key"))
+    first = keys.key()
+    assert (tmp_path / "secrets" / "governance.key").stat().st_mode & 0o077 == 0  # owner-only
+    assert keys.key() == first and len(first) == 64
+    with pytest.raises(dg.DagsterInvalidConfigError, match="no governance key"):
+        GovernanceKeys(key_file=str(tmp_path / "missing.key"), create_missing=False).key()
+    monkeypatch.setenv("LLMP_GOVERNANCE_KEY", "too-short")
+    with pytest.raises(dg.DagsterInvalidConfigError, match="at least 32"):
+        keys.key()
+
+
+def test_missing_configuration_fails_with_a_message_that_says_what_to_do(tmp_path):
+    from resources.base_model import BaseModelResource
+    from resources.landing import LandingZone
+
+    with pytest.raises(FileNotFoundError, match="landing batch 'nope' not found"):
+        LandingZone(path=str(tmp_path)).files("nope")
+    with pytest.raises(Exception, match="allow_hub_download|not found|does not exist"):
+        BaseModelResource(model=str(tmp_path / "no-such-model")).local_path()
