@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install system-deps demo test test-fast lint ui mlflow-ui clean-data bench-pii
+.PHONY: install system-deps demo test test-fast lint ui mlflow-ui clean-data bench-pii bench
 
 # Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
 # Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
@@ -44,6 +44,9 @@ test-fast: install
 
 bench-pii: install
 	$(PY) -m benchmarks.pii.run
+
+bench: install
+	$(PY) -m benchmarks.pipeline.run --out $(LLMP_DATA_DIR)/bench.json
 
 lint: install
 	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests benchmarks

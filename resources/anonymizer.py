@@ -6,24 +6,24 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from llm_assets.settings import default_path
-
-from llm_assets.privacy.engine import (
+from llm_assets.privacy.settings import (
     DEFAULT_ALLOW_LIST,
     DEFAULT_ENTITIES,
     DEFAULT_PASSTHROUGH_FIELDS,
     DEFAULT_PII_FIELDS,
     OPERATORS,
-    AnonymizationEngine,
-    AnonymizedDocument,
     AnonymizerSettings,
 )
+from llm_assets.settings import default_path
 
-_ENGINES: dict[str, AnonymizationEngine] = {}
+_ENGINES: dict = {}
 
 
-def _engine(settings: AnonymizerSettings) -> AnonymizationEngine:
-    """One engine per configuration and process: building one loads spaCy (seconds)."""
+def _engine(settings: AnonymizerSettings):
+    """One engine per configuration and process: building one loads spaCy (seconds). Presidio is imported here, not
+    when the definitions load."""
+    from llm_assets.privacy.engine import AnonymizationEngine
+
     key = settings.config_hash()
     if key not in _ENGINES:
         _ENGINES[key] = AnonymizationEngine(settings)
@@ -94,9 +94,9 @@ class PresidioAnonymizer(dg.ConfigurableResource):
             salt=salt,
         )
 
-    def engine(self) -> AnonymizationEngine:
+    def engine(self):
         return _engine(self.settings())
 
-    def anonymize(self, documents: list[dict[str, str]]) -> list[AnonymizedDocument]:
+    def anonymize(self, documents: list[dict[str, str]]) -> list:
         """Anonymizes ``{field: text}`` documents with this configuration (the spaCy work spread over workers)."""
         return self.engine().anonymize_documents(documents, batch_size=self.batch_size, n_process=self.workers)

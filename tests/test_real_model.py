@@ -21,7 +21,9 @@ def test_real_model_learns_the_task_end_to_end(landing, instance, resources):
         resources,
         {
             "lora_adapter": {"config": {"max_steps": 8, "batch_size": 4, "log_every": 2}},
-            "evaluation_report": {"config": {"max_examples": 4, "max_new_tokens": 24, "batch_size": 4}},
+            "evaluation_report": {
+                "config": {"max_examples": 4, "max_new_tokens": 24, "batch_size": 4, "memorization_prompts": 4}
+            },
         },
     )
     assert result.success
@@ -37,3 +39,5 @@ def test_real_model_learns_the_task_end_to_end(landing, instance, resources):
     rows = [json.loads(line) for line in gens.read_text().splitlines()]
     assert len(rows) == 4 and all(r["base"] and r["candidate"] for r in rows)
     assert result.output_for_node("registered_model")["version"] == "1"
+    memorization = result.output_for_node("evaluation_report")["memorization"]
+    assert memorization["passed"] and memorization["canary_prompts"] >= 1  # the real model never gives a canary back

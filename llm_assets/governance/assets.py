@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from llm_assets import compute
 from llm_assets.governance import lineage
 from llm_assets.governance.fingerprints import find_known
 from llm_assets.governance.memorization import scanned_fingerprints
@@ -39,6 +40,7 @@ def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:
 @dg.asset(
     group_name="governance",
     io_manager_key="artifact_io_manager",
+    op_tags=compute.LIGHT,
     check_specs=[
         dg.AssetCheckSpec(
             REPORT_CHECK,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
+from llm_assets import compute
 from llm_assets.governance.fingerprints import subject_rows
 from llm_assets.governance.lineage import erased
 from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
@@ -132,6 +133,7 @@ def _read_batch(
     },
     partitions_def=landing_batches,
     backfill_policy=dg.BackfillPolicy.single_run(),
+    op_tags=compute.INGESTION,
     description="Reads one landing batch: parses JSONL, CSV, TXT transcripts and EML replies into documents.",
 )
 def ingest_landing_batch(

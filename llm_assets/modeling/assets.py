@@ -9,13 +9,13 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from llm_assets import compute
 from llm_assets.governance import lineage
 from llm_assets.governance.fingerprints import find_known
 from llm_assets.governance.memorization import canary_fingerprints, probe, scanned_fingerprints
 from llm_assets.metadata import line_plot_markdown, markdown_table
-from llm_assets.modeling.evaluation import ModelEvaluation, evaluate_model, generate, text_metrics
+from llm_assets.modeling.config import LoraTrainingConfig
 from llm_assets.modeling.report import write_report
-from llm_assets.modeling.training import LoraTrainingConfig, train_lora
 from llm_assets.training_data.assets import version_members
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
@@ -50,6 +50,7 @@ MODEL_POOL = "model_compute"
     group_name="modeling",
     io_manager_key="artifact_io_manager",
     pool=MODEL_POOL,
+    op_tags=compute.TRAINING,
     description="A LoRA adapter fine-tuned from the base model on the training split. Saved as an adapter folder, "
     "logged to MLflow as a model.",
 )
@@ -64,12 +65,14 @@ def lora_adapter(
 ) -> dg.Output[dict]:
     import mlflow
 
+    from llm_assets.modeling.training import train_lora  # torch is imported by the step, not by the definitions
+
     version = training_set["version"][0]
     train, validation = _split(training_set, "train"), _split(training_set, "validation")
     if train.height == 0:
         raise dg.Failure("the training split is empty")
     tokenizer = base_model.load_tokenizer()
-    model = base_model.load_model()
+    model = base_model.load_model() if config.num_processes <= 1 else None  # each DDP process loads its own
 
     experiment_id = mlflow_tracking.setup()
     tags = {
@@ -98,21 +101,48 @@ def lora_adapter(
             f"{version}|{base_model.model}|{config.model_dump_json(exclude={'log_every'})}".encode()
         ).hexdigest()[:16]
         checkpoint_dir = artifact_store.path("checkpoints", run_key)
-        peft_model, result = train_lora(
-            model,
-            tokenizer,
-            (train["prompt"].to_list(), train["completion"].to_list()),
-            (validation["prompt"].to_list(), validation["completion"].to_list()),
-            config,
-            on_log=on_log,
-            checkpoint_dir=checkpoint_dir,
-        )
-        if result.resumed_from_step:
-            context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
         adapter_version = f"{version}-{context.run_id[:8]}"
         adapter_dir = artifact_store.path("adapters", adapter_version)
         shutil.rmtree(adapter_dir, ignore_errors=True)
-        peft_model.save_pretrained(adapter_dir)
+        pairs = {
+            "train_prompts": train["prompt"].to_list(),
+            "train_completions": train["completion"].to_list(),
+            "validation_prompts": validation["prompt"].to_list(),
+            "validation_completions": validation["completion"].to_list(),
+        }
+        if config.num_processes > 1:
+            from llm_assets.modeling.distributed import launch
+
+            def on_line(line: str) -> None:
+                logged = json.loads(line)
+                on_log(logged["step"], logged["loss"], logged["tokens_per_s"])
+
+            context.log.info(f"data-parallel training on {config.num_processes} processes (accelerate, DDP)")
+            result = launch(
+                {
+                    **pairs,
+                    "config": config.model_dump(),
+                    "base_model_path": base_model.local_path(),
+                    "checkpoint_dir": str(checkpoint_dir),
+                    "adapter_dir": str(adapter_dir),
+                },
+                config.num_processes,
+                artifact_store.path("distributed", adapter_version),
+                on_line=on_line,
+            )
+        else:
+            peft_model, result = train_lora(
+                model,
+                tokenizer,
+                (pairs["train_prompts"], pairs["train_completions"]),
+                (pairs["validation_prompts"], pairs["validation_completions"]),
+                config,
+                on_log=on_log,
+                checkpoint_dir=checkpoint_dir,
+            )
+            peft_model.save_pretrained(adapter_dir)
+        if result.resumed_from_step:
+            context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
         manifest = {
             "adapter_version": adapter_version,
             "training_set_version": version,
@@ -194,6 +224,7 @@ def lora_adapter(
             "peak_rss_mb": result.peak_rss_mb,
             "device": result.device,
             "precision": result.precision,
+            "data_parallel_processes": result.world_size,
             "loss_curve": dg.MetadataValue.md(
                 line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
             ),
@@ -246,6 +277,7 @@ def champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) -
     group_name="modeling",
     io_manager_key="artifact_io_manager",
     pool=MODEL_POOL,
+    op_tags=compute.EVALUATION,
     check_specs=[
         dg.AssetCheckSpec(
             MEMORIZATION_CHECK,
@@ -269,6 +301,8 @@ def evaluation_report(
     governance_keys: GovernanceKeys,
 ):
     import mlflow
+
+    from llm_assets.modeling.evaluation import ModelEvaluation, evaluate_model, text_metrics
 
     version = training_set["version"][0]
     if lora_adapter["training_set_version"] != version:
@@ -436,6 +470,7 @@ def _memorization(
 ) -> dict:
     """Canary and raw-PII probe of the candidate: canary documents' prompts and training prompts are generated on
     here; the test generations (already made) are scanned too."""
+    from llm_assets.modeling.evaluation import generate
     from llm_assets.modeling.training import pick_device_and_dtype
 
     fingerprints = _fingerprints(warehouse)
@@ -520,6 +555,7 @@ def promotion_decision(
 @dg.asset(
     group_name="modeling",
     io_manager_key="artifact_io_manager",
+    op_tags=compute.LIGHT,
     description="The adapter registered as a new version in the MLflow registry; the champion alias moves to it only "
     "if it beats the base model by the margin and does not regress against the current champion.",
 )

@@ -14,38 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import dagster as dg
 import torch
-from pydantic import Field
 
+from llm_assets.modeling.config import LoraTrainingConfig
 from llm_assets.modeling.prompting import encode_example
-
-
-class LoraTrainingConfig(dg.Config):
-    r: int = Field(default=16, description="LoRA rank.")
-    lora_alpha: int = Field(default=32, description="LoRA scaling numerator (scale = alpha / r).")
-    lora_dropout: float = Field(default=0.05, description="Dropout on the LoRA branch.")
-    target_modules: list[str] = Field(
-        default=["q_proj", "k_proj", "v_proj", "o_proj"], description="Module names that receive LoRA adapters."
-    )
-    learning_rate: float = Field(default=1e-3, description="Peak AdamW learning rate (1e-3 suits short CPU runs).")
-    weight_decay: float = Field(default=0.0, description="AdamW weight decay.")
-    warmup_ratio: float = Field(default=0.05, description="Share of steps with linear warm-up.")
-    epochs: float = Field(default=1.0, description="Passes over the training split (fractions allowed).")
-    batch_size: int = Field(default=8, description="Examples per micro-batch.")
-    gradient_accumulation_steps: int = Field(default=1, description="Micro-batches per optimizer step.")
-    max_steps: int = Field(default=-1, description="Stop after this many optimizer steps (-1 = no cap).")
-    max_length: int = Field(default=384, description="Maximum tokens per example (prompt + completion).")
-    max_train_examples: int = Field(default=0, description="Use at most this many training examples (0 = all).")
-    max_validation_examples: int = Field(default=64, description="Validation examples for the final loss (0 = none).")
-    precision: str = Field(default="auto", description="auto (bf16 autocast where supported), bf16 or fp32.")
-    seed: int = Field(default=42, description="Seed for LoRA init, shuffling and dropout.")
-    log_every: int = Field(default=5, description="Log the loss every this many optimizer steps.")
-    checkpoint_every: int = Field(
-        default=20,
-        description="Save a resumable checkpoint (adapter, optimizer, scheduler, RNG, data position) every this many "
-        "optimizer steps; a re-launched run with the same training set and config continues from it. 0 = never.",
-    )
 
 
 @dataclass
@@ -65,6 +37,7 @@ class TrainingResult:
     device: str
     precision: str
     resumed_from_step: int = 0
+    world_size: int = 1
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
 
 
@@ -118,6 +91,22 @@ def collate(examples: list[tuple[list[int], list[int]]], pad_id: int, device: to
     return input_ids.to(device), attention.to(device), labels.to(device)
 
 
+def completion_loss(model, ids, att, lab, reduction: str = "mean") -> torch.Tensor:
+    """Cross-entropy over completion tokens only, with the LM head applied only from the first completion position
+    of the batch on: prompts are most of each example, and their vocabulary-sized logits are neither needed nor
+    cheap (memory and time)."""
+    first = int((lab != -100).float().argmax(dim=1).min())  # earliest completion token in the batch
+    start = max(first - 1, 0)  # the position whose logits predict it
+    logits = model(input_ids=ids, attention_mask=att, logits_to_keep=ids.shape[1] - start).logits
+    shift_logits, shift_labels = logits[:, :-1], lab[:, start + 1 :]
+    return torch.nn.functional.cross_entropy(
+        shift_logits.float().reshape(-1, shift_logits.size(-1)),
+        shift_labels.reshape(-1),
+        ignore_index=-100,
+        reduction=reduction,
+    )
+
+
 @torch.no_grad()
 def mean_loss(model, examples, pad_id: int, device, dtype, batch_size: int = 8) -> float:
     """Token-weighted mean loss over completion tokens."""
@@ -126,16 +115,9 @@ def mean_loss(model, examples, pad_id: int, device, dtype, batch_size: int = 8) 
     for i in range(0, len(examples), batch_size):
         ids, att, lab = collate(examples[i : i + batch_size], pad_id, device)
         with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-            logits = model(input_ids=ids, attention_mask=att).logits.float()
-        shift_logits, shift_labels = logits[:, :-1], lab[:, 1:]
-        loss = torch.nn.functional.cross_entropy(
-            shift_logits.reshape(-1, shift_logits.size(-1)),
-            shift_labels.reshape(-1),
-            ignore_index=-100,
-            reduction="sum",
-        )
+            loss = completion_loss(model, ids, att, lab, reduction="sum")
         total += loss.item()
-        count += int((shift_labels != -100).sum())
+        count += int((lab[:, 1:] != -100).sum())
     return total / max(count, 1)
 
 
@@ -164,6 +146,7 @@ def train_lora(
     config: LoraTrainingConfig,
     on_log: Callable[[int, float, float], None] | None = None,
     checkpoint_dir: Path | None = None,
+    accelerator=None,
 ):
     """Wraps ``model`` with LoRA, trains it, and returns (peft model, TrainingResult).
 
@@ -171,6 +154,10 @@ def train_lora(
     training starts, training resumes from it: same weights, optimizer moments, schedule, RNG and data position.
     The folder must be specific to the training data and configuration (the caller keys it); it is removed once
     training completes.
+
+    With an ``accelerate.Accelerator`` (one process per GPU, launched by ``accelerate launch``), the model is wrapped
+    for DDP, each process takes every n-th batch of the same length-grouped order, gradients are averaged, and only
+    the main process writes checkpoints.
     """
     from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
     from peft.utils import get_peft_model_state_dict
@@ -178,6 +165,9 @@ def train_lora(
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
     device, dtype = pick_device_and_dtype(config.precision)
+    world, rank = (accelerator.num_processes, accelerator.process_index) if accelerator is not None else (1, 0)
+    if accelerator is not None:
+        device = accelerator.device
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
 
     prompts, completions = train_pairs
@@ -205,7 +195,7 @@ def train_lora(
     total = sum(p.numel() for p in peft_model.parameters())
 
     lengths = [len(ids) for ids, _ in train]
-    micro_per_epoch = math.ceil(len(train) / config.batch_size)
+    micro_per_epoch = max(1, math.ceil(len(train) / config.batch_size) // world)
     steps_per_epoch = max(1, micro_per_epoch // config.gradient_accumulation_steps)
     total_steps = max(1, math.ceil(steps_per_epoch * config.epochs))
     if config.max_steps > 0:
@@ -237,22 +227,34 @@ def train_lora(
         rng.setstate(resumed["epoch_rng"])
         torch.set_rng_state(resumed["torch_rng"])
     resumed_from = step
+    if accelerator is not None:
+        peft_model, optimizer = accelerator.prepare(peft_model, optimizer)
     started = time.perf_counter()
     while step < total_steps:
         epoch_rng = rng.getstate()
-        for index, batch in enumerate(length_grouped_batches(lengths, config.batch_size, rng)):
-            if index < skip_batches:
+        batches = length_grouped_batches(lengths, config.batch_size, rng)
+        batches = batches[: len(batches) // world * world] if world > 1 else batches  # same count on every rank
+        for index, batch in enumerate(batches):
+            if index < skip_batches or index % world != rank:
                 continue
             ids, att, lab = collate([train[i] for i in batch], pad_id, device)
             with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-                out = peft_model(input_ids=ids, attention_mask=att, labels=lab)
-            (out.loss / config.gradient_accumulation_steps).backward()
+                loss = completion_loss(peft_model, ids, att, lab)
+            loss_to_backprop = loss / config.gradient_accumulation_steps
+            if accelerator is not None:
+                accelerator.backward(loss_to_backprop)
+            else:
+                loss_to_backprop.backward()
             tokens += int(att.sum())
-            recent.append(out.loss.item())
+            recent.append(loss.item())
             micro += 1
             if micro % config.gradient_accumulation_steps:
                 continue
-            torch.nn.utils.clip_grad_norm_([p for p in peft_model.parameters() if p.requires_grad], 1.0)
+            trainable_params = [p for p in peft_model.parameters() if p.requires_grad]
+            if accelerator is not None:
+                accelerator.clip_grad_norm_(trainable_params, 1.0)
+            else:
+                torch.nn.utils.clip_grad_norm_(trainable_params, 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
@@ -262,11 +264,18 @@ def train_lora(
             curve.append((step, loss))
             if on_log and (step % config.log_every == 0 or step == total_steps):
                 on_log(step, loss, tokens / (elapsed_before + time.perf_counter() - started))
-            if checkpoint_dir is not None and config.checkpoint_every > 0 and step % config.checkpoint_every == 0:
+            if (
+                checkpoint_dir is not None
+                and rank == 0
+                and config.checkpoint_every > 0
+                and step % config.checkpoint_every == 0
+            ):
                 _save_checkpoint(
                     checkpoint_dir,
                     {
-                        "adapter": get_peft_model_state_dict(peft_model),
+                        "adapter": get_peft_model_state_dict(
+                            accelerator.unwrap_model(peft_model) if accelerator is not None else peft_model
+                        ),
                         "optimizer": optimizer.state_dict(),
                         "scheduler": scheduler.state_dict(),
                         "step": step,
@@ -285,7 +294,11 @@ def train_lora(
         epoch += 1
         skip_batches = 0
     seconds = elapsed_before + time.perf_counter() - started
-    if checkpoint_dir is not None:
+    if accelerator is not None:
+        accelerator.wait_for_everyone()
+        tokens = int(accelerator.reduce(torch.tensor(tokens, device=device), reduction="sum"))
+        peft_model = accelerator.unwrap_model(peft_model)
+    if checkpoint_dir is not None and rank == 0:
         shutil.rmtree(checkpoint_dir, ignore_errors=True)
     val_loss = mean_loss(peft_model, val, pad_id, device, dtype) if val else None
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -306,5 +319,6 @@ def train_lora(
         device=str(device),
         precision="fp32" if dtype is None else str(dtype).removeprefix("torch."),
         resumed_from_step=resumed_from,
+        world_size=world,
         loss_curve=curve,
     )

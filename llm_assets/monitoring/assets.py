@@ -14,10 +14,9 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from llm_assets import compute
 from llm_assets.metadata import markdown_table
 from llm_assets.modeling.assets import MODEL_POOL, champion_adapter_dir, load_adapter_model
-from llm_assets.modeling.evaluation import generate, text_metrics
-from llm_assets.modeling.training import mean_loss, pick_device_and_dtype, tokenize_split
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
 from llm_assets.training_data.assets import TrainingSetConfig, build_examples, latest_version, version_members
 from resources.artifacts import ArtifactStore
@@ -85,6 +84,9 @@ def _performance_drift(
     mlflow_tracking: MLflowTracking,
 ) -> dict:
     """The champion's perplexity and ROUGE-L on the window against its own test-split evaluation."""
+    from llm_assets.modeling.evaluation import generate, text_metrics
+    from llm_assets.modeling.training import mean_loss, pick_device_and_dtype, tokenize_split
+
     champion = champion_adapter_dir(mlflow_tracking, current_run_id="")
     if champion is None or config.perplexity_examples == 0:
         return {}
@@ -124,6 +126,7 @@ def _performance_drift(
     deps=["registered_model"],  # the reference follows the champion: re-measure after every registration
     automation_condition=dg.AutomationCondition.eager(),
     pool=MODEL_POOL,
+    op_tags=compute.MONITORING,
     check_specs=[
         dg.AssetCheckSpec(
             QUALITY_CHECK,

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
+from llm_assets import compute
 from llm_assets.governance import lineage
 from llm_assets.governance.fingerprints import fingerprint, word_count
 from llm_assets.metadata import markdown_table
 from llm_assets.partitions import landing_batches
-from llm_assets.privacy.engine import HIGH_RISK_ENTITIES
+from llm_assets.privacy.settings import HIGH_RISK_ENTITIES
 from resources.anonymizer import PresidioAnonymizer
 from resources.governance import GovernanceKeys
 from resources.warehouse import DuckDBWarehouse, frame
@@ -26,6 +27,8 @@ ANON_SCHEMA = {
     "redactions": pl.Int64,
     "anonymizer_config": pl.String,
     "anonymized_at": pl.Datetime("us", "UTC"),
+    # what the residual re-scan found, as "field:TYPE;..." ('' = clean, null = not scanned yet); never a value
+    "residual_findings": pl.String,
 }
 AUDIT_SCHEMA = {
     "doc_id": pl.String,
@@ -96,6 +99,8 @@ def _already_anonymized(
             if warehouse.table_exists(con, "anon", "redaction_audit")
             else empty[1]
         )
+    if "residual_findings" not in docs.columns:  # a table from before the column existed: re-scan those
+        docs = docs.with_columns(pl.lit(None, pl.String).alias("residual_findings"))
     docs = docs.select(list(ANON_SCHEMA)).cast(ANON_SCHEMA)
     audit = audit.select(list(AUDIT_SCHEMA)).cast(AUDIT_SCHEMA)
     # a document is reusable only with its audit rows
@@ -142,6 +147,7 @@ def residual_pii(anonymizer: PresidioAnonymizer, docs: pl.DataFrame) -> list[tup
     ins={"raw_documents": dg.AssetIn()},
     partitions_def=landing_batches,
     backfill_policy=dg.BackfillPolicy.single_run(),
+    op_tags=compute.ANONYMIZATION,
     check_specs=[
         dg.AssetCheckSpec(
             RESIDUAL_CHECK,
@@ -180,6 +186,7 @@ def anonymize_documents(
                 "redactions": len(res.redactions),
                 "anonymizer_config": config_hash,
                 "anonymized_at": now,
+                "residual_findings": None,
             }
         )
         audit_rows += [
@@ -209,7 +216,31 @@ def anonymize_documents(
 
     by_type = Counter(r["entity_type"] for r in audit_rows)
     by_recognizer = Counter(r["recognizer"] for r in audit_rows)
-    findings = residual_pii(anonymizer, anonymized)
+    # Only documents not scanned before are re-scanned: an unchanged document under the same configuration keeps
+    # its earlier result (stored with it), so a re-run of an unchanged batch costs no spaCy pass at all.
+    to_scan = anonymized.filter(pl.col("residual_findings").is_null())
+    scanned: dict[str, list[str]] = {d: [] for d in to_scan["doc_id"].to_list()}
+    for doc, field_name, entity in residual_pii(anonymizer, to_scan) if to_scan.height else []:
+        scanned[doc].append(f"{field_name}:{entity}")
+    anonymized = (
+        anonymized.join(
+            pl.DataFrame(
+                {"doc_id": list(scanned), "_scan": [";".join(v) for v in scanned.values()]},
+                schema={"doc_id": pl.String, "_scan": pl.String},
+            ),
+            on="doc_id",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.coalesce("_scan", "residual_findings").alias("residual_findings"))
+        .drop("_scan")
+    )
+    findings = sorted(
+        (doc, *item.split(":", 1))
+        for doc, stored in anonymized.select("doc_id", "residual_findings").iter_rows()
+        for item in (stored or "").split(";")
+        if item
+    )
     yield dg.Output(
         anonymized,
         output_name="anonymized_documents",
@@ -273,6 +304,7 @@ def anonymize_documents(
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
             "documents_scanned": anonymized.height,
+            "newly_scanned": to_scan.height,
             "documents_with_findings": len(failing_docs),
             "findings": dg.MetadataValue.md(
                 markdown_table(["doc_id", "field", "entity type"], findings[:100]) if findings else "none"

@@ -11,6 +11,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from llm_assets import compute
 from llm_assets.governance import lineage
 from llm_assets.metadata import markdown_table
 from resources.warehouse import DuckDBWarehouse, frame
@@ -183,6 +184,7 @@ def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
     group_name="training_data",
     io_manager_key="warehouse_io_manager",
     metadata={"schema": "train"},
+    op_tags=compute.TRAINING_DATA,
     check_specs=[
         dg.AssetCheckSpec(
             SPLITS_DISJOINT,

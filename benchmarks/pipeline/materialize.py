@@ -1,0 +1,56 @@
+"""One Dagster run in a fresh process, as the daemon launches them: ``python -m benchmarks.pipeline.materialize
+--groups ingestion privacy --partition batch_x [--config JSON] [--model-cache DIR]``. Prints its timing as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import llm_assets  # noqa: F401  (offline environment first)
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--groups", nargs="+", required=True)
+    parser.add_argument("--partition")
+    parser.add_argument("--config", default="{}")
+    parser.add_argument("--model-cache")
+    args = parser.parse_args()
+
+    import dagster as dg
+
+    from llm_assets.definitions import build_resources, defs
+    from llm_assets.partitions import landing_batches
+    from resources.base_model import BaseModelResource
+
+    resources = build_resources()
+    if args.model_cache:
+        resources["base_model"] = BaseModelResource(cache_dir=args.model_cache)
+    imported = time.perf_counter()
+    with dg.DagsterInstance.get() as instance:
+        if args.partition and args.partition not in instance.get_dynamic_partitions(landing_batches.name):
+            instance.add_dynamic_partitions(landing_batches.name, [args.partition])
+        result = dg.materialize(
+            list(defs.assets),
+            selection=dg.AssetSelection.groups(*args.groups),
+            partition_key=args.partition,
+            resources=resources,
+            instance=instance,
+            run_config=dg.RunConfig(ops=json.loads(args.config)),
+        )
+    done = time.perf_counter()
+    meta = {}
+    for event in result.get_asset_materialization_events():
+        m = event.event_specific_data.materialization
+        for key in ("newly_anonymized", "reused_unchanged", "documents", "examples", "tokens_per_second"):
+            if key in m.metadata:
+                meta[f"{m.asset_key.to_user_string()}/{key}"] = m.metadata[key].value
+    print(
+        json.dumps({"success": result.success, "import_s": imported - t0, "run_s": done - imported, "metadata": meta})
+    )
+
+
+if __name__ == "__main__":
+    main()

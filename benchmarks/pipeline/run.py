@@ -1,0 +1,242 @@
+"""Pipeline benchmark, everything measured side by side in one run on the same inputs:
+
+1. training throughput of the ``lora_adapter`` trainer vs a plain peft + ``transformers.Trainer`` script (same
+   model, examples, hyper-parameters; each in its own process for a clean peak RSS; rounds alternate);
+2. the incremental cost: a full materialization (ingestion + anonymization of every batch, training set, then
+   training, evaluation, registration), then a new batch of 1 % more documents and the re-run of everything upstream
+   of training; every run in a fresh process, as the daemon launches them;
+3. what the UI and the daemon pay constantly: loading the definitions, and a sensor tick.
+
+    python -m benchmarks.pipeline.run [--tickets 1500] [--train-steps 16] [--rounds 1] [--out bench.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HPARAMS = {
+    "r": 16,
+    "alpha": 32,
+    "dropout": 0.05,
+    "lr": 1e-3,
+    "batch_size": 8,
+    "max_length": 384,
+    "warmup_ratio": 0.05,
+    "seed": 42,
+}
+
+
+def _run(cmd: list[str], env: dict) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-4000:]}")
+    return wall, proc.stdout
+
+
+def _materialize(
+    env: dict,
+    groups: list[str],
+    partition: str | None = None,
+    config: dict | None = None,
+    model_cache: str | None = None,
+) -> dict:
+    cmd = [sys.executable, "-m", "benchmarks.pipeline.materialize", "--groups", *groups]
+    if partition:
+        cmd += ["--partition", partition]
+    if config:
+        cmd += ["--config", json.dumps(config)]
+    if model_cache:
+        cmd += ["--model-cache", model_cache]
+    wall, out = _run(cmd, env)
+    info = json.loads(out.strip().splitlines()[-1])
+    if not info["success"]:
+        sys.exit(f"run failed: {groups} {partition}")
+    return {"wall_s": round(wall, 2), **info}
+
+
+def incremental(env: dict, data: Path, tickets: int, steps: int, model_cache: str) -> dict:
+    """As production runs it: the landing sensor launches one ingestion run per batch, then one training run
+    (training set, adapter, evaluation, registration, governance report). After a 1 % batch, what has to run again
+    upstream of training is that batch's ingestion run, plus the training-set step of the next training run."""
+    from llm_assets.sample_corpus import write_landing_batches
+
+    batches = write_landing_batches(data / "landing", n_tickets=tickets, n_batches=3, seed=7)
+    ingestion = [_materialize(env, ["ingestion", "privacy"], b) for b in batches]
+    training_config = {
+        "lora_adapter": {"config": {"max_steps": steps, "batch_size": 8}},
+        "evaluation_report": {"config": {"max_examples": 16, "memorization_prompts": 8}},
+    }
+    training = _materialize(
+        env, ["training_data", "modeling", "governance"], config=training_config, model_cache=model_cache
+    )
+    (new,) = write_landing_batches(
+        data / "landing",
+        n_tickets=max(1, tickets // 100),
+        n_batches=1,
+        seed=8,
+        prefix="new",
+        include_bad_files=False,
+        include_canaries=False,
+    )
+    new_ingestion = _materialize(env, ["ingestion", "privacy"], new)
+    new_training_set = _materialize(env, ["training_data"])  # a step of the next training run: its in-run time
+    unchanged = _materialize(env, ["ingestion", "privacy"], batches[0])  # re-run of an unchanged batch
+    full_run = sum(r["wall_s"] for r in ingestion) + training["wall_s"]
+    incr_up = new_ingestion["wall_s"] + new_training_set["run_s"]
+    return {
+        "documents": tickets,
+        "new_documents": max(1, tickets // 100),
+        "ingestion_runs_s": [r["wall_s"] for r in ingestion],
+        "training_run_s": training["wall_s"],
+        "full_run_s": round(full_run, 1),
+        "full_upstream_s": round(sum(r["wall_s"] for r in ingestion), 1),
+        "new_batch_ingestion_run_s": new_ingestion["wall_s"],
+        "new_batch_ingestion_import_s": round(new_ingestion["import_s"], 2),
+        "training_set_step_s": round(new_training_set["run_s"], 2),
+        "incremental_upstream_s": round(incr_up, 1),
+        "incremental_vs_full_run": round(incr_up / full_run, 4),
+        "incremental_vs_full_upstream": round(incr_up / sum(r["wall_s"] for r in ingestion), 4),
+        "unchanged_batch_rerun_s": unchanged["wall_s"],
+        "unchanged_batch_first_run_s": ingestion[0]["wall_s"],
+        "unchanged_batch_reused": unchanged["metadata"].get("anonymized_documents/reused_unchanged"),
+        "new_batch_anonymized": new_ingestion["metadata"].get("anonymized_documents/newly_anonymized"),
+    }
+
+
+def constant_costs(env: dict, data: Path) -> dict:
+    import dagster as dg
+
+    code = "import time; t = time.perf_counter(); import llm_assets.definitions; print(time.perf_counter() - t)"
+    loads = [float(_run([sys.executable, "-c", code], env)[1].strip()) for _ in range(3)]
+    os.environ.update({k: env[k] for k in ("LLMP_DATA_DIR", "DAGSTER_HOME")})
+    from resources.drift_policy import DriftPolicy
+    from resources.landing import LandingZone
+    from sensors import drift_sensor, landing_sensor
+
+    ticks = {}
+    with dg.DagsterInstance.get() as instance:
+        for name, sensor, resources in (
+            ("landing_sensor", landing_sensor, {"landing_zone": LandingZone(path=str(data / "landing"))}),
+            ("drift_sensor", drift_sensor, {"drift_policy": DriftPolicy()}),
+        ):
+            times = []
+            for _ in range(20):
+                context = dg.build_sensor_context(instance=instance, resources=resources)
+                t0 = time.perf_counter()
+                sensor(context)
+                times.append(time.perf_counter() - t0)
+            ticks[name] = round(statistics.mean(times) * 1000, 1)
+    return {"definitions_load_s": round(statistics.median(loads), 2), "sensor_tick_ms": ticks}
+
+
+def training(env: dict, data: Path, model_dir: str, steps: int, rounds: int) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    rows = con.sql(
+        "select prompt, completion from train.training_set where split = 'train' order by example_id"
+    ).fetchall()
+    con.close()
+    spec = {
+        "model": model_dir,
+        "prompts": [r[0] for r in rows],
+        "completions": [r[1] for r in rows],
+        "hparams": {**HPARAMS, "steps": steps},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        spec_path = Path(tmp, "spec.json")
+        spec_path.write_text(json.dumps(spec))
+        results: dict[str, list[dict]] = {"own": [], "hf": []}
+        for _ in range(rounds):
+            for kind in ("own", "hf"):
+                out = Path(tmp, f"{kind}.json")
+                _run([sys.executable, "-m", "benchmarks.pipeline.train_worker", kind, str(spec_path), str(out)], env)
+                results[kind].append(json.loads(out.read_text()))
+    own = statistics.median(r["tokens_per_s"] for r in results["own"])
+    hf = statistics.median(r["tokens_per_s"] for r in results["hf"])
+    return {
+        "examples": len(rows),
+        "steps": steps,
+        "own": results["own"],
+        "hf_trainer": results["hf"],
+        "own_tokens_per_s": own,
+        "hf_tokens_per_s": hf,
+        "throughput_ratio": round(own / hf, 2),
+        "peak_rss_ratio": round(
+            statistics.median(r["peak_rss_mb"] for r in results["own"])
+            / statistics.median(r["peak_rss_mb"] for r in results["hf"]),
+            2,
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=1500, help="documents of the full corpus (3 batches)")
+    parser.add_argument("--train-steps", type=int, default=16, help="optimizer steps per training measurement")
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of the training comparison")
+    parser.add_argument("--out", help="also write the results as JSON here")
+    args = parser.parse_args()
+
+    from llm_assets import settings
+    from resources.base_model import BaseModelResource
+
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="llmp-bench-"))
+    data, home = work / "data", work / "dagster_home"
+    home.mkdir(parents=True)
+    env = {**os.environ, "LLMP_DATA_DIR": str(data), "DAGSTER_HOME": str(home)}
+    env.pop("LLMP_DAGSTER_POSTGRES_URL", None)
+    (home / "dagster.yaml").write_text(settings.dagster_yaml())
+    model_cache = str(ROOT / ".data" / "models")  # converted once, shared with `make demo`
+    model_dir = BaseModelResource(cache_dir=model_cache).local_path()
+
+    print(f"working in {work}", flush=True)
+    results = {"incremental": incremental(env, data, args.tickets, args.train_steps, model_cache)}
+    print(json.dumps(results["incremental"], indent=1), flush=True)
+    results["constant"] = constant_costs(env, data)
+    print(json.dumps(results["constant"], indent=1), flush=True)
+    results["training"] = training(env, data, model_dir, args.train_steps, args.rounds)
+    results["bench_minutes"] = round((time.perf_counter() - started) / 60, 1)
+
+    t, i, c = results["training"], results["incremental"], results["constant"]
+    own, hf = t["own"][0], t["hf_trainer"][0]
+    print("\n== Pipeline benchmark (same machine, same run) ==")
+    print(
+        f"1. training, {t['steps']} steps x {HPARAMS['batch_size']} on {t['examples']} examples: project trainer "
+        f"{t['own_tokens_per_s']:.0f} tokens/s ({own['precision']}, peak RSS {own['peak_rss_mb']:.0f} MB) vs plain "
+        f"Trainer {t['hf_tokens_per_s']:.0f} tokens/s (fp32, peak RSS {hf['peak_rss_mb']:.0f} MB): "
+        f"{t['throughput_ratio']:.2f}x throughput, {t['peak_rss_ratio']:.2f}x peak memory"
+    )
+    print(
+        f"2. incremental: full run {i['full_run_s']:.0f} s (3 ingestion runs {i['full_upstream_s']:.0f} s for "
+        f"{i['documents']} documents + training run {i['training_run_s']:.0f} s); 1 % new documents "
+        f"({i['new_documents']}): ingestion run {i['new_batch_ingestion_run_s']:.1f} s (of which imports "
+        f"{i['new_batch_ingestion_import_s']:.1f} s) + training-set step {i['training_set_step_s']:.1f} s = "
+        f"{i['incremental_upstream_s']:.1f} s = {100 * i['incremental_vs_full_run']:.1f} % of the full run, "
+        f"{100 * i['incremental_vs_full_upstream']:.1f} % of the full ingestion; "
+        f"an unchanged batch re-runs in {i['unchanged_batch_rerun_s']:.1f} s vs {i['unchanged_batch_first_run_s']:.1f}"
+        f" s ({i['unchanged_batch_reused']} documents reused, none re-anonymized)"
+    )
+    print(
+        f"3. definitions load {c['definitions_load_s']:.2f} s; sensor tick: "
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in c["sensor_tick_ms"].items())
+    )
+    print(f"benchmark took {results['bench_minutes']} min")
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

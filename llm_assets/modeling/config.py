@@ -1,0 +1,36 @@
+"""The hyper-parameters of LoRA fine-tuning, as the Launchpad shows them (no torch import here)."""
+
+import dagster as dg
+from pydantic import Field
+
+
+class LoraTrainingConfig(dg.Config):
+    r: int = Field(default=16, description="LoRA rank.")
+    lora_alpha: int = Field(default=32, description="LoRA scaling numerator (scale = alpha / r).")
+    lora_dropout: float = Field(default=0.05, description="Dropout on the LoRA branch.")
+    target_modules: list[str] = Field(
+        default=["q_proj", "k_proj", "v_proj", "o_proj"], description="Module names that receive LoRA adapters."
+    )
+    learning_rate: float = Field(default=1e-3, description="Peak AdamW learning rate (1e-3 suits short CPU runs).")
+    weight_decay: float = Field(default=0.0, description="AdamW weight decay.")
+    warmup_ratio: float = Field(default=0.05, description="Share of steps with linear warm-up.")
+    epochs: float = Field(default=1.0, description="Passes over the training split (fractions allowed).")
+    batch_size: int = Field(default=8, description="Examples per micro-batch.")
+    gradient_accumulation_steps: int = Field(default=1, description="Micro-batches per optimizer step.")
+    max_steps: int = Field(default=-1, description="Stop after this many optimizer steps (-1 = no cap).")
+    max_length: int = Field(default=384, description="Maximum tokens per example (prompt + completion).")
+    max_train_examples: int = Field(default=0, description="Use at most this many training examples (0 = all).")
+    max_validation_examples: int = Field(default=64, description="Validation examples for the final loss (0 = none).")
+    precision: str = Field(default="auto", description="auto (bf16 autocast where supported), bf16 or fp32.")
+    seed: int = Field(default=42, description="Seed for LoRA init, shuffling and dropout.")
+    log_every: int = Field(default=5, description="Log the loss every this many optimizer steps.")
+    num_processes: int = Field(
+        default=1,
+        description="Data-parallel training processes (DDP through `accelerate launch`): one per GPU. 1 trains in "
+        "the step's own process; more launches accelerate (on CPU too, with gloo, for testing).",
+    )
+    checkpoint_every: int = Field(
+        default=20,
+        description="Save a resumable checkpoint (adapter, optimizer, scheduler, RNG, data position) every this many "
+        "optimizer steps; a re-launched run with the same training set and config continues from it. 0 = never.",
+    )
