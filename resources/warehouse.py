@@ -66,6 +66,14 @@ class DuckDBWarehouse(dg.ConfigurableResource):
             ).fetchall()[0][0]
         )
 
+    @staticmethod
+    def _add_missing_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str, df: pl.DataFrame) -> None:
+        """Schema evolution: columns that ``_incoming`` has and the table lacks are added (existing rows get NULL)."""
+        existing = {r[0] for r in con.execute(f'describe "{schema}"."{table}"').fetchall()}
+        for name, dtype in zip(df.columns, con.execute("describe _incoming").fetchall(), strict=True):
+            if name not in existing:
+                con.execute(f'alter table "{schema}"."{table}" add column "{name}" {dtype[1]}')
+
     def replace_rows(
         self, con: duckdb.DuckDBPyConnection, schema: str, table: str, df: pl.DataFrame, partitions: list[str] | None
     ) -> None:
@@ -80,10 +88,7 @@ class DuckDBWarehouse(dg.ConfigurableResource):
                 else:
                     con.execute(f'create table "{schema}"."{table}" as select * from _incoming')
             else:
-                existing = {r[0] for r in con.execute(f'describe "{schema}"."{table}"').fetchall()}
-                for name, dtype in zip(df.columns, con.execute("describe _incoming").fetchall(), strict=True):
-                    if name not in existing:
-                        con.execute(f'alter table "{schema}"."{table}" add column "{name}" {dtype[1]}')
+                self._add_missing_columns(con, schema, table, df)
                 placeholders = ", ".join("?" for _ in partitions)
                 con.execute(
                     f'delete from "{schema}"."{table}" where "{PARTITION_COLUMN}" in ({placeholders})', partitions
@@ -106,10 +111,7 @@ class DuckDBWarehouse(dg.ConfigurableResource):
                 if not self.table_exists(con, schema, table):
                     con.execute(f'create table "{schema}"."{table}" as select * from _incoming')
                 else:
-                    existing = {r[0] for r in con.execute(f'describe "{schema}"."{table}"').fetchall()}
-                    for name, dtype in zip(df.columns, con.execute("describe _incoming").fetchall(), strict=True):
-                        if name not in existing:
-                            con.execute(f'alter table "{schema}"."{table}" add column "{name}" {dtype[1]}')
+                    self._add_missing_columns(con, schema, table, df)
                     match = " and ".join(f't."{k}" is not distinct from i."{k}"' for k in keys)
                     con.execute(
                         f'delete from "{schema}"."{table}" t where exists (select 1 from _incoming i where {match})'

@@ -7,7 +7,7 @@
    of training; every run in a fresh process, as the daemon launches them;
 3. what the UI and the daemon pay constantly: loading the definitions, and a sensor tick.
 
-    python -m benchmarks.pipeline.run [--tickets 1500] [--train-steps 16] [--rounds 1] [--out bench.json]
+    python -m benchmarks.pipeline.run [--tickets 3000] [--train-steps 16] [--rounds 1] [--out bench.json]
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def training(env: dict, data: Path, model_dir: str, steps: int, rounds: int) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tickets", type=int, default=1500, help="documents of the full corpus (3 batches)")
+    parser.add_argument("--tickets", type=int, default=3000, help="documents of the full corpus (3 batches)")
     parser.add_argument("--train-steps", type=int, default=16, help="optimizer steps per training measurement")
     parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of the training comparison")
     parser.add_argument("--out", help="also write the results as JSON here")

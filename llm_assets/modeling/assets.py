@@ -179,12 +179,7 @@ def lora_adapter(
         warehouse,
         "adapters",
         {
-            "adapter_version": adapter_version,
-            "training_set_version": version,
-            "base_model": base_model.model,
-            "dagster_run_id": context.run_id,
-            "mlflow_run_id": run.info.run_id,
-            "code_version": lineage.code_version(),
+            **{k: v for k, v in manifest.items() if k != "config"},
             "adapter_sha256": adapter_hash,
             "train_examples": result.train_examples,
             "steps": result.steps,

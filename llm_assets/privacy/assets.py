@@ -165,11 +165,11 @@ def anonymize_documents(
     warehouse: DuckDBWarehouse,
     governance_keys: GovernanceKeys,
 ):
-    config_hash = anonymizer.engine().config_hash
+    config_hash = anonymizer.settings().config_hash()  # without building the engine: a batch may need none
     cached_docs, cached_audit = _already_anonymized(warehouse, raw_documents["doc_id"].to_list(), config_hash)
     todo = raw_documents.filter(~pl.col("doc_id").is_in(cached_docs["doc_id"].implode()))
     rows = list(todo.iter_rows(named=True))
-    results = anonymizer.anonymize([{"text": r["text"], **json.loads(r["fields"])} for r in rows])
+    results = anonymizer.anonymize([{"text": r["text"], **json.loads(r["fields"])} for r in rows]) if rows else []
     now = datetime.now(UTC)
 
     anon_rows, audit_rows = [], []
