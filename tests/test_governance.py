@@ -263,3 +263,31 @@ def test_a_tainted_champion_rolls_back_to_the_newest_untainted_version(landing, 
     out = result.output_for_node("erase_data_subject")
     assert out["tainted_versions"] == ["2"] and out["champion_action"] == "rolled back from v2 to v1"
     assert str(resources["mlflow_tracking"].champion_version().version) == "1"
+
+
+def test_governance_staff_erase_from_the_command_line(landing, instance, resources, data_dir, capsys, monkeypatch):
+    from llm_assets.governance.cli import main as governance
+
+    _, batches = landing
+    _run(instance, resources, batches)
+    monkeypatch.setenv("DAGSTER_HOME", str(data_dir / "dagster_home"))
+    canary_docs = set(
+        lineage.docs_of_subject(resources["warehouse"], [resources["governance_keys"].fingerprint(CANARY_EMAIL)])[
+            "doc_id"
+        ]
+    )
+    assert len(canary_docs) == 3
+
+    assert governance(["erase", "--email", CANARY_EMAIL, "--reason", "canary drill", "--champion-policy", "keep"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["documents_erased"] == 3 and out["champion_action"] in ("none", "kept (flagged)")
+    assert not set(table(resources, "anon", "anonymized_documents")["doc_id"]) & canary_docs
+    assert governance(["tombstones"]) == 0
+    listing = capsys.readouterr().out
+    assert out["tombstone_id"] in listing and "canary drill" in listing and CANARY_EMAIL not in listing
+    assert governance(["versions"]) == 0
+    versions = capsys.readouterr().out
+    assert ("TAINTED" in versions) == bool(out["tainted_versions"])
+    # the erasure run is in the instance, with its config holding only keyed hashes
+    runs = [r for r in dg.DagsterInstance.get().get_runs() if r.job_name == "erasure_job"]
+    assert len(runs) == 1 and CANARY_EMAIL not in json.dumps(runs[0].run_config)

@@ -223,17 +223,28 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
         ),
         Section(
             "Evaluation (held-out test split)",
-            [f"Test examples: {mv['test_examples']}; report: {mv['evaluation_report']}"],
+            [
+                f"Test examples: {mv['test_examples']}; report: {mv['evaluation_report']}",
+                "New slice (test documents the previous champion never saw): "
+                + ("see the second table" if new_window else "none (no previous champion, or no new documents)"),
+            ],
             [
                 (
                     ["metric", *metrics.keys()],
                     [[k, *[metrics[n].get(k, "") for n in metrics]] for k in METRIC_KEYS],
                 ),
-                (
-                    ["metric (documents the previous champion never saw)", *new_window.keys()],
-                    [[k, *[new_window[n].get(k, "") for n in new_window]] for k in ("rougeL", "category_accuracy")]
+                *(
+                    [
+                        (
+                            ["metric (documents the previous champion never saw)", *new_window.keys()],
+                            [
+                                [k, *[new_window[n].get(k, "") for n in new_window]]
+                                for k in ("rougeL", "category_accuracy")
+                            ],
+                        )
+                    ]
                     if new_window
-                    else [],
+                    else []
                 ),
             ],
         ),
