@@ -74,55 +74,65 @@ class DuckDBWarehouse(dg.ConfigurableResource):
             if name not in existing:
                 con.execute(f'alter table "{schema}"."{table}" add column "{name}" {dtype[1]}')
 
-    def replace_rows(
-        self, con: duckdb.DuckDBPyConnection, schema: str, table: str, df: pl.DataFrame, partitions: list[str] | None
-    ) -> None:
-        """Writes ``df`` into ``schema.table``: the whole table, or only the rows of ``partitions``."""
-        con.execute(f'create schema if not exists "{schema}"')
-        con.register("_incoming", df.to_arrow())
+    @staticmethod
+    @contextlib.contextmanager
+    def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        con.execute("begin transaction")
         try:
-            con.execute("begin transaction")
-            if partitions is None or not self.table_exists(con, schema, table):
-                if partitions is None:
-                    con.execute(f'create or replace table "{schema}"."{table}" as select * from _incoming')
-                else:
-                    con.execute(f'create table "{schema}"."{table}" as select * from _incoming')
-            else:
-                self._add_missing_columns(con, schema, table, df)
-                placeholders = ", ".join("?" for _ in partitions)
-                con.execute(
-                    f'delete from "{schema}"."{table}" where "{PARTITION_COLUMN}" in ({placeholders})', partitions
-                )
-                con.execute(f'insert into "{schema}"."{table}" by name select * from _incoming')
+            yield
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
+
+    def write_rows(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        schema: str,
+        table: str,
+        df: pl.DataFrame,
+        delete_where: str | None = None,
+        params: list | None = None,
+        replace_table: bool = False,
+    ) -> None:
+        """Writes ``df`` into ``schema.table`` (alias ``t``) within the caller's transaction: creates the table if
+        missing (or replaces it whole), else adds new columns, deletes the rows matching ``delete_where`` (which may
+        refer to the incoming rows as ``_incoming``) and inserts."""
+        con.execute(f'create schema if not exists "{schema}"')
+        con.register("_incoming", df.to_arrow())
+        try:
+            if replace_table:
+                con.execute(f'create or replace table "{schema}"."{table}" as select * from _incoming')
+            elif not self.table_exists(con, schema, table):
+                con.execute(f'create table "{schema}"."{table}" as select * from _incoming')
+            else:
+                self._add_missing_columns(con, schema, table, df)
+                if delete_where:
+                    con.execute(f'delete from "{schema}"."{table}" t where {delete_where}', params or None)
+                con.execute(f'insert into "{schema}"."{table}" by name select * from _incoming')
         finally:
             con.unregister("_incoming")
 
+    def replace_rows(
+        self, con: duckdb.DuckDBPyConnection, schema: str, table: str, df: pl.DataFrame, partitions: list[str] | None
+    ) -> None:
+        """Writes ``df`` into ``schema.table``: the whole table, or only the rows of ``partitions``."""
+        with self.transaction(con):
+            self.write_rows(
+                con,
+                schema,
+                table,
+                df,
+                delete_where=f'"{PARTITION_COLUMN}" in ({", ".join("?" for _ in partitions or [])})',
+                params=partitions,
+                replace_table=partitions is None,
+            )
+
     def upsert(self, schema: str, table: str, df: pl.DataFrame, keys: list[str]) -> None:
         """Inserts ``df`` into ``schema.table`` (created if missing), replacing rows with the same ``keys``."""
-        with self.connect() as con:
-            con.execute(f'create schema if not exists "{schema}"')
-            con.register("_incoming", df.to_arrow())
-            try:
-                con.execute("begin transaction")
-                if not self.table_exists(con, schema, table):
-                    con.execute(f'create table "{schema}"."{table}" as select * from _incoming')
-                else:
-                    self._add_missing_columns(con, schema, table, df)
-                    match = " and ".join(f't."{k}" is not distinct from i."{k}"' for k in keys)
-                    con.execute(
-                        f'delete from "{schema}"."{table}" t where exists (select 1 from _incoming i where {match})'
-                    )
-                    con.execute(f'insert into "{schema}"."{table}" by name select * from _incoming')
-                con.execute("commit")
-            except Exception:
-                con.execute("rollback")
-                raise
-            finally:
-                con.unregister("_incoming")
+        match = " and ".join(f't."{k}" is not distinct from i."{k}"' for k in keys)
+        with self.connect() as con, self.transaction(con):
+            self.write_rows(con, schema, table, df, delete_where=f"exists (select 1 from _incoming i where {match})")
 
     def read(self, schema: str, table: str, where: str = "", params: list | None = None) -> pl.DataFrame | None:
         """Rows of ``schema.table`` (None when the table does not exist yet)."""

@@ -56,6 +56,7 @@ def test_lineage_runs_in_the_documented_order():
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("evaluation_report")).parent_keys} == {
         "lora_adapter",
         "training_set",
+        "pii_fingerprints",
     }
 
 

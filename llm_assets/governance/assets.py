@@ -32,8 +32,7 @@ def write_governance_report(
 
 def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:
     """How many raw-zone PII values (by keyed fingerprint) a text contains."""
-    df = warehouse.read(*lineage.PII_FINGERPRINTS)
-    known = set(scanned_fingerprints(df)) if df is not None else set()
+    known = set(scanned_fingerprints(lineage.pii_fingerprints(warehouse)))
     return len(find_known(key, [text], known)[0]) if known else 0
 
 

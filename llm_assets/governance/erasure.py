@@ -61,59 +61,41 @@ def _erase_rows(warehouse: DuckDBWarehouse, doc_ids: list[str], tombstone: dict,
     """Deletes the documents' rows from every zone and writes the tombstone, in one transaction."""
     counts: dict[str, int] = {}
     now = tombstone["erased_at"]
-    with warehouse.connect() as con:
-        con.execute(f"create schema if not exists {lineage.SCHEMA}")
+    with warehouse.connect() as con, warehouse.transaction(con):
         con.register("_docs", pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String}).to_arrow())
-        con.execute("begin transaction")
-        try:
-            batches = {}
-            for schema, table in ERASABLE_TABLES:
-                if not warehouse.table_exists(con, schema, table):
-                    continue
-                if table == "raw_documents":
-                    batches = dict(
-                        con.execute(
-                            "select doc_id, batch_id from raw.raw_documents where doc_id in (select doc_id from _docs)"
-                        ).fetchall()
-                    )
-                n = con.execute(
-                    f'delete from "{schema}"."{table}" where doc_id in (select doc_id from _docs)'
-                ).fetchall()[0][0]
-                counts[f"{schema}.{table}"] = int(n)
-            stone = pl.DataFrame([{**tombstone, "documents": len(doc_ids)}])
-            erased_docs = pl.DataFrame(
-                {
-                    "tombstone_id": [tombstone["tombstone_id"]] * len(doc_ids),
-                    "doc_id": doc_ids,
-                    "batch_id": [batches.get(d) for d in doc_ids],
-                    "erased_at": [now] * len(doc_ids),
-                },
-                schema={
-                    "tombstone_id": pl.String,
-                    "doc_id": pl.String,
-                    "batch_id": pl.String,
-                    "erased_at": pl.Datetime("us", "UTC"),
-                },
-            )
-            subjects = pl.DataFrame(
-                {"tombstone_id": [tombstone["tombstone_id"]] * len(subject_keys), "subject_key": subject_keys},
-                schema={"tombstone_id": pl.String, "subject_key": pl.String},
-            )
-            for table, df in (
-                ("tombstones", stone),
-                ("erased_documents", erased_docs),
-                ("tombstone_subjects", subjects),
-            ):
-                con.register("_rows", df.to_arrow())
-                if warehouse.table_exists(con, lineage.SCHEMA, table):
-                    con.execute(f"insert into {lineage.SCHEMA}.{table} by name select * from _rows")
-                else:
-                    con.execute(f"create table {lineage.SCHEMA}.{table} as select * from _rows")
-                con.unregister("_rows")
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+        batches = {}
+        for schema, table in ERASABLE_TABLES:
+            if not warehouse.table_exists(con, schema, table):
+                continue
+            if table == "raw_documents":
+                batches = dict(
+                    con.execute(
+                        "select doc_id, batch_id from raw.raw_documents where doc_id in (select doc_id from _docs)"
+                    ).fetchall()
+                )
+            n = con.execute(f'delete from "{schema}"."{table}" where doc_id in (select doc_id from _docs)').fetchall()
+            counts[f"{schema}.{table}"] = int(n[0][0])
+        erased_docs = pl.DataFrame(
+            {
+                "tombstone_id": [tombstone["tombstone_id"]] * len(doc_ids),
+                "doc_id": doc_ids,
+                "batch_id": [batches.get(d) for d in doc_ids],
+                "erased_at": [now] * len(doc_ids),
+            },
+            schema={
+                "tombstone_id": pl.String,
+                "doc_id": pl.String,
+                "batch_id": pl.String,
+                "erased_at": pl.Datetime("us", "UTC"),
+            },
+        )
+        subjects = pl.DataFrame(
+            {"tombstone_id": [tombstone["tombstone_id"]] * len(subject_keys), "subject_key": subject_keys},
+            schema={"tombstone_id": pl.String, "subject_key": pl.String},
+        )
+        stone = pl.DataFrame([{**tombstone, "documents": len(doc_ids)}])
+        for table, df in (("tombstones", stone), ("erased_documents", erased_docs), ("tombstone_subjects", subjects)):
+            warehouse.write_rows(con, lineage.SCHEMA, table, df)
     return counts
 
 

@@ -149,6 +149,22 @@ def docs_of_subject(warehouse: DuckDBWarehouse, subject_keys: list[str]) -> pl.D
     return frames[0].unique().sort("doc_id", "found_by")
 
 
+def pii_fingerprints(warehouse: DuckDBWarehouse) -> pl.DataFrame:
+    """The keyed fingerprints of every redacted value (empty before the first anonymization)."""
+    df = warehouse.read(*PII_FINGERPRINTS)
+    if df is None:
+        return pl.DataFrame(
+            schema={
+                "doc_id": pl.String,
+                "batch_id": pl.String,
+                "entity_type": pl.String,
+                "fingerprint": pl.String,
+                "words": pl.Int64,
+            }
+        )
+    return df
+
+
 def erased(warehouse: DuckDBWarehouse) -> tuple[dict[str, str], dict[str, str]]:
     """(erased doc_id -> tombstone id, subject key -> tombstone id): what ingestion must keep out."""
     docs = read(warehouse, "erased_documents")

@@ -100,44 +100,33 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
             [ts_version],
         )
         con.register("_docs", members.select("doc_id").unique().to_arrow())
-        sources = (
-            frame(
-                con,
-                "select a.batch_id, a.source_format, count(*) as documents from anon.anonymized_documents a "
-                "join _docs using (doc_id) group by all order by all",
-            )
-            if warehouse.table_exists(con, "anon", "anonymized_documents")
-            else pl.DataFrame()
+
+        def query(table: str, sql: str) -> pl.DataFrame:
+            """``sql`` over ``table`` (schema.name), or nothing while that table does not exist yet."""
+            return frame(con, sql) if warehouse.table_exists(con, *table.split(".")) else pl.DataFrame()
+
+        sources = query(
+            "anon.anonymized_documents",
+            "select a.batch_id, a.source_format, count(*) as documents from anon.anonymized_documents a "
+            "join _docs using (doc_id) group by all order by all",
         )
-        redactions = (
-            frame(
-                con,
-                "select r.entity_type, count(*) as redactions, count(distinct r.doc_id) as documents "
-                "from anon.redaction_audit r join _docs using (doc_id) group by all order by redactions desc",
-            )
-            if warehouse.table_exists(con, "anon", "redaction_audit")
-            else pl.DataFrame()
+        redactions = query(
+            "anon.redaction_audit",
+            "select r.entity_type, count(*) as redactions, count(distinct r.doc_id) as documents "
+            "from anon.redaction_audit r join _docs using (doc_id) group by all order by redactions desc",
         )
         batches = sources["batch_id"].unique().to_list() if sources.height else []
         con.register("_batches", pl.DataFrame({"batch_id": batches}, schema={"batch_id": pl.String}).to_arrow())
-        quarantine = (
-            frame(
-                con,
-                "select q.batch_id, q.reason, count(*) as inputs from raw.quarantined_documents q "
-                "join _batches using (batch_id) group by all order by all",
-            )
-            if warehouse.table_exists(con, "raw", "quarantined_documents")
-            else pl.DataFrame()
+        quarantine = query(
+            "raw.quarantined_documents",
+            "select q.batch_id, q.reason, count(*) as inputs from raw.quarantined_documents q "
+            "join _batches using (batch_id) group by all order by all",
         )
-        checks = (
-            frame(
-                con,
-                "select c.batch_id, c.check_name, c.passed, c.documents_scanned, c.documents_with_findings, "
-                "c.anonymizer_config, c.checked_at from governance.privacy_checks c join _batches using (batch_id) "
-                "order by c.batch_id",
-            )
-            if warehouse.table_exists(con, "governance", "privacy_checks")
-            else pl.DataFrame()
+        checks = query(
+            "governance.privacy_checks",
+            "select c.batch_id, c.check_name, c.passed, c.documents_scanned, c.documents_with_findings, "
+            "c.anonymizer_config, c.checked_at from governance.privacy_checks c join _batches using (batch_id) "
+            "order by c.batch_id",
         )
     taints = lineage.read(warehouse, "taints", "where model_name = ? and version = ?", [model_name, str(version)])
     present = int(sources["documents"].sum()) if sources.height else 0

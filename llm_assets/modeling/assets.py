@@ -273,6 +273,7 @@ def champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) -
     io_manager_key="artifact_io_manager",
     pool=MODEL_POOL,
     op_tags=compute.EVALUATION,
+    deps=["pii_fingerprints"],  # the memorization probe scans generations against them
     check_specs=[
         dg.AssetCheckSpec(
             MEMORIZATION_CHECK,
@@ -346,8 +347,9 @@ def evaluation_report(
     evaluations = [run("base", base_model.load_model())]
     candidate = load_adapter_model(base_model, lora_adapter["adapter_dir"])
     evaluations.append(run("candidate", candidate))
+    key, fingerprints = governance_keys.key(), lineage.pii_fingerprints(warehouse)
     memorization = _memorization(
-        config, candidate, tokenizer, training_set, warehouse, governance_keys.key(), evaluations[-1].generations
+        config, candidate, tokenizer, training_set, fingerprints, key, evaluations[-1].generations
     )
     del candidate
     champion_info = None
@@ -368,8 +370,7 @@ def evaluation_report(
                 ).items()
             }
     # a generation that gives back a raw value is never written anywhere (reports, MLflow)
-    key = governance_keys.key()
-    known = set(scanned_fingerprints(_fingerprints(warehouse))) | set(canary_fingerprints(key))
+    known = set(scanned_fingerprints(fingerprints)) | set(canary_fingerprints(key))
     withheld = 0
     for e in evaluations:
         for i, found in enumerate(find_known(key, e.generations, known)):
@@ -449,17 +450,12 @@ def evaluation_report(
     )
 
 
-def _fingerprints(warehouse: DuckDBWarehouse) -> pl.DataFrame:
-    df = warehouse.read(*lineage.PII_FINGERPRINTS)
-    return df if df is not None else pl.DataFrame(schema={"fingerprint": pl.String, "entity_type": pl.String})
-
-
 def _memorization(
     config: EvaluationConfig,
     model,
     tokenizer,
     training_set: pl.DataFrame,
-    warehouse: DuckDBWarehouse,
+    fingerprints: pl.DataFrame,
     key: bytes,
     test_generations: list[str],
 ) -> dict:
@@ -468,11 +464,8 @@ def _memorization(
     from llm_assets.modeling.evaluation import generate
     from llm_assets.modeling.training import pick_device_and_dtype
 
-    fingerprints = _fingerprints(warehouse)
     canary_docs = (
         fingerprints.filter(pl.col("fingerprint").is_in(list(canary_fingerprints(key))))["doc_id"].unique().to_list()
-        if fingerprints.height
-        else []
     )
     canary_prompts = training_set.filter(pl.col("doc_id").is_in(canary_docs))["prompt"].to_list()
     train_prompts = (
