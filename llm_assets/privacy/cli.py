@@ -48,6 +48,19 @@ def read_documents(path: Path, errors: list[str]) -> Iterator[tuple[str, str]]:
         yield path.stem, path.read_text(encoding="utf-8")
 
 
+def pipeline_anonymizer():
+    """The ``anonymizer`` resource of the pipeline's Definitions: the engine and configuration the asset uses."""
+    from llm_assets.definitions import defs
+
+    return defs.resources["anonymizer"]
+
+
+def anonymize_texts(texts: list[str], anonymizer=None) -> list:
+    """Anonymizes plain texts exactly as ``llm-anonymize`` (and so the pipeline) does."""
+    anonymizer = anonymizer or pipeline_anonymizer()
+    return anonymizer.anonymize([{"text": t} for t in texts])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="llm-anonymize", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -59,12 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.input.exists():
         parser.error(f"{args.input} does not exist")
 
-    from llm_assets.definitions import defs
-
-    anonymizer = defs.resources["anonymizer"]
+    anonymizer = pipeline_anonymizer()
     errors: list[str] = []
     docs = list(read_documents(args.input, errors))
-    results = anonymizer.anonymize([{"text": text} for _, text in docs])
+    results = anonymize_texts([text for _, text in docs], anonymizer)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with args.output.open("w", encoding="utf-8") as out:
         for (doc_id, _), res in zip(docs, results, strict=True):
