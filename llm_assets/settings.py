@@ -33,6 +33,15 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV, Path.cwd() / ".data")).resolve()
 
 
+CACHE_DIR_ENV = "LLMP_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Derived, rebuildable files (word lists): ``$LLMP_CACHE_DIR`` or ``<data dir>/cache``."""
+    value = os.environ.get(CACHE_DIR_ENV)
+    return Path(value).resolve() if value else data_dir() / "cache"
+
+
 def default_path(*parts: str) -> str:
     return str(data_dir().joinpath(*parts))
 

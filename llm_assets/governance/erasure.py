@@ -28,6 +28,7 @@ ERASABLE_TABLES = (
     ("anon", "anonymized_documents"),
     ("anon", "redaction_audit"),
     ("anon", "pii_fingerprints"),
+    ("anon", "privacy_quarantine"),
     ("train", "training_set"),
 )
 ASSET_OF_TABLE = {
@@ -36,6 +37,7 @@ ASSET_OF_TABLE = {
     "anonymized_documents": "anonymized_documents",
     "redaction_audit": "redaction_audit",
     "pii_fingerprints": "pii_fingerprints",
+    "privacy_quarantine": "privacy_quarantine",
     "training_set": "training_set",
 }
 

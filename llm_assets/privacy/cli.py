@@ -3,7 +3,9 @@
 INPUT is a JSONL file (``{"id", "text"}`` per line), a CSV file (a ``text`` column, ``id`` optional), a plain-text file
 (one document) or a folder of such files. OUTPUT is JSONL ``{"id", "text"}`` with the same ids in the same order. The
 engine and its configuration are the ``anonymizer`` resource of the pipeline's Definitions, nothing else. Bad lines
-are reported on stderr (by line number, never by content) and the rest is still written.
+are reported on stderr (by line number, never by content) and the rest is still written. A document the pipeline
+would hold back (too long, analysis failure or timeout, PII still found by the independent second look) is written
+as ``{"id", "text": null, "held_back": reason}``.
 """
 
 from __future__ import annotations
@@ -68,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("input", type=Path, help="JSONL, CSV or text file, or a folder of them")
     parser.add_argument("-o", "--output", type=Path, required=True, help="anonymized JSONL to write")
     parser.add_argument("--audit", type=Path, help="also write one JSONL row per redaction (never the value)")
+    parser.add_argument(
+        "--no-second-look",
+        action="store_true",
+        help="skip the independent re-scan that holds back documents still holding PII (the pipeline always runs it)",
+    )
     args = parser.parse_args(argv)
     if not args.input.exists():
         parser.error(f"{args.input} does not exist")
@@ -76,34 +83,45 @@ def main(argv: list[str] | None = None) -> int:
     errors: list[str] = []
     docs = list(read_documents(args.input, errors))
     results = anonymize_texts([text for _, text in docs], anonymizer)
+    held_back: Counter = Counter()
+    reasons: list[str | None] = [res.failure for res in results]
+    if not args.no_second_look:
+        from llm_assets.privacy.residual import scanner
+
+        ok = [i for i, res in enumerate(results) if res.ok]
+        for i, found in zip(ok, scanner().scan([results[i].fields["text"] for i in ok]), strict=True):
+            if found:
+                reasons[i] = "residual_pii"
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with args.output.open("w", encoding="utf-8") as out:
-        for (doc_id, _), res in zip(docs, results, strict=True):
-            out.write(json.dumps({"id": doc_id, "text": res.fields["text"]}, ensure_ascii=False) + "\n")
+        for (doc_id, _), res, reason in zip(docs, results, reasons, strict=True):
+            if reason:  # held back: never written, as the pipeline never lets it into the anonymized zone
+                held_back[reason] += 1
+                out.write(json.dumps({"id": doc_id, "text": None, "held_back": reason}) + "\n")
+            else:
+                out.write(json.dumps({"id": doc_id, "text": res.fields["text"]}, ensure_ascii=False) + "\n")
     if args.audit:
         with args.audit.open("w", encoding="utf-8") as audit:
             for (doc_id, _), res in zip(docs, results, strict=True):
                 for r in res.redactions:
-                    audit.write(
-                        json.dumps(
-                            {
-                                "id": doc_id,
-                                "entity_type": r.entity_type,
-                                "start": r.start,
-                                "end": r.end,
-                                "recognizer": r.recognizer,
-                                "score": r.score,
-                                "surrogate": r.surrogate,
-                            }
-                        )
-                        + "\n"
-                    )
+                    row = {
+                        "id": doc_id,
+                        "entity_type": r.entity_type,
+                        "start": r.start,
+                        "end": r.end,
+                        "recognizer": r.recognizer,
+                        "score": r.score,
+                        "surrogate": r.surrogate,
+                    }
+                    audit.write(json.dumps(row) + "\n")
     counts = Counter(r.entity_type for res in results for r in res.redactions)
     print(
-        f"{len(docs)} document(s) anonymized with configuration {anonymizer.engine().config_hash} -> {args.output}",
+        f"{len(docs)} document(s) anonymized with configuration {anonymizer.settings().config_hash()} -> {args.output}",
         file=sys.stderr,
     )
     print("redactions: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()), file=sys.stderr)
+    for reason, n in held_back.most_common():
+        print(f"held back ({reason}): {n} document(s), written with text null", file=sys.stderr)
     for e in errors:
         print(f"skipped {e}", file=sys.stderr)
     return 2 if errors else 0

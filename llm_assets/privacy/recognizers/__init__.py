@@ -1,0 +1,65 @@
+"""The recognizers the engine registers, besides spaCy's named-entity recognizer: Presidio's own pattern and
+checksum recognizers where they hold, and the project's where Presidio's defaults miss (see each module)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+
+from llm_assets.privacy.gazetteers import Gazetteers
+from llm_assets.privacy.recognizers.addresses import StreetAddressRecognizer
+from llm_assets.privacy.recognizers.names import GazetteerNameRecognizer, StructuredNameRecognizer
+from llm_assets.privacy.recognizers.numbers import (
+    AgeRecognizer,
+    CardNumberRecognizer,
+    DateTimeRecognizer,
+    DriverLicenceRecognizer,
+    IdentifierRecognizer,
+    luhn_valid,
+    national_id_recognizers,
+)
+from llm_assets.privacy.recognizers.organizations import OrganizationRecognizer
+from llm_assets.privacy.recognizers.phones import PhoneNumberRecognizer
+from llm_assets.privacy.recognizers.places import PlaceRecognizer
+from llm_assets.privacy.recognizers.titles import JobTitleRecognizer
+from llm_assets.privacy.recognizers.web import ObfuscatedEmailRecognizer
+
+# Presidio's predefined recognizers that the project's replace: libphonenumber matching per region (slow, and blind
+# to national formats outside its eight regions), card numbers without issuer grouping (it types phone numbers as
+# cards), and its date patterns.
+REPLACED_PRESIDIO_RECOGNIZERS = ("PhoneRecognizer", "CreditCardRecognizer", "DateRecognizer")
+# Recognizers that depend on capitalization: they also run on the title-cased copy of ALL CAPS / lower-case text.
+CASE_SENSITIVE = (
+    "StructuredNameRecognizer",
+    "GazetteerNameRecognizer",
+    "PlaceRecognizer",
+    "StreetAddressRecognizer",
+    "OrganizationRecognizer",
+    "JobTitleRecognizer",
+)
+
+
+def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
+    return [
+        PhoneNumberRecognizer(),
+        CardNumberRecognizer(),
+        IdentifierRecognizer(),
+        DriverLicenceRecognizer(),
+        AgeRecognizer(),
+        DateTimeRecognizer(),
+        ObfuscatedEmailRecognizer(),
+        StreetAddressRecognizer(gazetteers),
+        StructuredNameRecognizer(),
+        GazetteerNameRecognizer(gazetteers),
+        PlaceRecognizer(gazetteers),
+        OrganizationRecognizer(),
+        JobTitleRecognizer(gazetteers),
+        *national_id_recognizers(),
+    ]
+
+
+__all__ = [
+    "CASE_SENSITIVE",
+    "REPLACED_PRESIDIO_RECOGNIZERS",
+    "luhn_valid",
+    "project_recognizers",
+]

@@ -1,0 +1,378 @@
+"""Street addresses and postcodes, international: the way addresses are written, not a list of streets.
+
+A street is a name next to a house number and a street designator in one of ~20 languages: a designator word after
+the name (Maple *Avenue*, Linzer *Strasse*), before it (*Rue* de la Paix, *Avenida* Noruega, *ulica* Zielona), or
+fused into it (Herma-Matthäi-*Ring*, Jente*singel*, Runeberg*intie*). Post boxes and military addresses follow their
+postal formats. A street line pulls in the unit, city, region, postcode and country lines that follow it, so an
+address block goes as one. Postcodes are recognized by the national formats that are distinctive on their own (UK,
+Canada, the Netherlands, Portugal, Poland, Brazil, ZIP+4), and by any country's format next to a city, a US state
+or a word that announces one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.privacy.gazetteers import Gazetteers, fold
+from llm_assets.privacy.recognizers.base import SpanRecognizer, cue_pattern, finding, near
+
+# Designators written after the street's name, as a word of their own (USPS Publication 28 suffixes and their
+# British, Irish, Australian and continental counterparts).
+SUFFIX_WORDS = (
+    "Street Streets St Avenue Ave Av Road Roads Rd Boulevard Blvd Lane Ln Drive Drives Dr Court Courts Ct Way Ways "
+    "Place Pl Terrace Ter Parkway Parkways Pkwy Highway Hwy Circle Circles Cir Square Squares Sq Trail Trl Alley Aly "
+    "Row Crescent Cres Close Grove Groves Gardens Gdns Garden Mews Walk Walks Rise Hill Hills View Views Park Parks "
+    "Green Greens Loop Path Pike Run Pass Passage Crossing Xing Point Points Pt Heights Hts Ridge Ridges Plaza Plz "
+    "Center Centers Ctr Centre Junction Junctions Jct Expressway Expy Freeway Fwy Turnpike Tpke Causeway Cswy Cove "
+    "Coves Cv Creek Crk Estate Estates Est Falls Fall Ferry Field Fields Flat Flats Ford Fords Forest Fork Forks Fort "
+    "Ft Gateway Glen Glens Harbor Harbors Harbour Haven Island Islands Isle Key Keys Knoll Knolls Lake Lakes Landing "
+    "Lodge Manor Manors Meadow Meadows Mill Mills Mission Mount Mt Mountain Mountains Orchard Oval Overpass Pines Pine "
+    "Plains Plain Port Ports Prairie Ramp Ranch Rapid Rapids Rest Route Rte Shoal Shoals Shore Shores Spring Springs "
+    "Spur Spurs Station Sta Stravenue Stream Summit Trace Track Tunnel Underpass Union Unions Valley Valleys Viaduct "
+    "Village Villages Ville Vista Wall Well Wells Wharf Quay Embankment Parade Esplanade Promenade Arcade Broadway Wynd "
+    "Yard Burg Burgs Bypass Bluff Bluffs Bottom Branch Bridge Brook Brooks Camp Canyon Cape Cliff Cliffs Club Common "
+    "Commons Corner Corners Course Curve Dale Dam Divide Extension Extensions Forge Forges Hollow Inlet Land Light "
+    "Lights Loaf Lock Locks Motorway Neck Radial Skyway Throughway Trafficway Trailer Tunnel "
+    "Quadrant Circuit Concourse Crest Brae Chase Croft Dene Drove Paddock Approach "
+    "Strasse Straße Str Weg Gasse Platz Allee Ring Damm Ufer Steig Chaussee Markt Allé Vej Gade Plads Utca Út Tér "
+    "Körút Sor Laan Straat Gracht Singel Plein Kade Dijk Gatan Vägen Väg Gata Gate Veien Vegen Katu Tie Kuja"
+).split()
+# Designators written before the name.
+PREFIX_WORDS = (
+    "Rue Avenue Av Avenida Avda Calle Carrer Camino Carretera Paseo Plaza Pasaje Ronda Travesía Via Viale Piazza "
+    "Piazzale Corso Largo Vicolo Strada Borgo Contrada Lungomare Rua Travessa Praça Alameda Estrada Rodovia Boulevard "
+    "Bd Chemin Impasse Allée Place Quai Cours Route Sentier Ulica Ul Aleja Al Plac Osiedle Os Bulevardul Bulevard Calea "
+    "Piața Aleea Strada Str Šetalište Trg Ulice Náměstí Třída Na Pod Nad U V Ve Ulitsa Prospekt Odos Leoforos"
+).split()
+# Designators that can only be an address when written before a name (the others also mean other things).
+UNAMBIGUOUS_PREFIXES = set(
+    "Rue Avenida Avda Calle Carrer Carretera Paseo Travesía Viale Piazza Piazzale Vicolo Contrada Lungomare Rua "
+    "Travessa Praça Alameda Estrada Rodovia Chemin Impasse Allée Quai Ulica Ul Aleja Plac Osiedle Bulevardul Calea "
+    "Piața Aleea Ulice Náměstí Třída Ulitsa Prospekt Odos Leoforos".split()
+)
+# Designators fused to the name's end in one word.
+FUSED_SUFFIXES = (
+    "straße strasse str. weg gasse platz allee ring damm ufer steig pfad chaussee markt graben laan straat gracht "
+    "singel plein kade dijk steeg vej gade stræde plads allé gatan vägen väg gränd torget stigen gången backen veien "
+    "vegen gata gate tie katu kuja polku väylä tori kaari rinne utca út körút tér ulice třída náměstí nábřeží ulica "
+    "cesta iela gatvė tänav caddesi sokak sokağı bulvarı yolu"
+).split()
+UNIT = (
+    r"(?:,?[ \t]*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|Room|Rm\.?|Studio|Building|Bldg\.?|Piso|"
+    r"Appartamento|App\.?|Interno|Int\.?|Scala|Étage|Etage|Bus|Box|Dept\.?|#|No\.?|Nr\.?|Nº)[ \t]*[A-Za-z]?\d{1,5}"
+    r"[A-Za-z]?(?![\w]))"
+)
+UNIT_ALONE = (
+    r"(?<![\w])(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Studio|Piso|Appartamento|Interno|Wohnung|Whg\.?)[ \t]*#?[ \t]*"
+    r"[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w])"
+)
+NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+NAME = r"\p{Lu}[\w'’.-]*"
+PARTICLE = (
+    r"(?:de|del|de la|de las|de los|des|da|das|do|dos|di|dei|degli|della|delle|van|von|der|den|am|an|im|la|le|les|"
+    r"du|of|the)"
+)
+NAME_RUN = rf"{NAME}(?:[ \t]+(?:{PARTICLE}[ \t]+)?{NAME}){{0,4}}"
+ADDRESS_CUES = cue_pattern(
+    [
+        "address",
+        "addresses",
+        "live at",
+        "lives at",
+        "lived at",
+        "live on",
+        "lives on",
+        "located at",
+        "located on",
+        "send to",
+        "sent to",
+        "ship to",
+        "deliver to",
+        "meet me at",
+        "moved to",
+        "corner of",
+        "drops you off at",
+        "stop at",
+        "return to",
+        "offices are",
+        "office is at",
+        "is at",
+        "street",
+    ]
+)
+# Postcodes whose shape names them on its own.
+DISTINCTIVE_POSTCODE = (
+    r"(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}"  # United Kingdom
+    r"|[A-CEGHJ-NPR-TVXY]\d[A-CEGHJ-NPR-TV-Z][ \t]?\d[A-CEGHJ-NPR-TV-Z]\d"  # Canada
+    r"|\d{4}[ \t]?[A-Z]{2}(?![A-Za-z])"  # the Netherlands
+    r"|\d{4}-\d{3}|\d{5}-\d{3}|\d{2}-\d{3}|\d{5}-\d{4}"  # Portugal, Brazil, Poland, US ZIP+4
+    r"|[A-Z]\d{2}[ \t]?[A-Z0-9]{4})"  # Ireland (Eircode)
+)
+ANY_POSTCODE = rf"(?:{DISTINCTIVE_POSTCODE}|(?:[A-Z]{{1,2}}-)?\d{{4,5}}|\d{{3}}[ \t]\d{{2}})"
+POSTCODE_CUES = cue_pattern(["zip", "zip code", "zipcode", "postcode", "post code", "postal code", "plz", "cep"])
+# Words that announce an address; what follows them up to the end of the clause is one if it holds a number.
+ADDRESS_INTRO = re.compile(
+    r"(?i:\b(?:address(?:es)?|addr\.?)(?:\s+(?:is|was))?\s*[:\-]\s*|"
+    r"\b(?:address(?:es)?|addr\.?)\s+(?:is|was)\s+|"
+    r"\b(?:live|lives|lived|living|located|situated|reside|resides|stay|staying)\s+(?:at|on)\s+|"
+    r"\b(?:meet(?:\s+me)?|drops?\s+(?:you|me|us)\s+off|stop|taxi|sent|send(?:\s+it)?|ship(?:\s+it)?|"
+    r"deliver(?:\s+it)?|return(?:\s+it)?|mail(?:\s+it)?|post(?:\s+it)?|moved|move|arrived)\s+(?:at|to)\s+|"
+    r"\b(?:is|are|was|were)\s+(?:at|on)\s+(?=\p{Lu}|\d+[a-z]?[ \t]+\p{Lu}))"
+    r"(?P<addr>(?=[\p{Lu}\d])[^\n.;!?]{3,90}?)(?=\.\s|[.;!?]?$|[.;!?]?\n|,\s+(?:and|but|please|thanks)\b|\s+(?:for|after|in case)\b)"
+)
+
+
+ZIP_AFTER_CUE = re.compile(
+    r"(?i:\b(?:zip|zip code|zipcode|postcode|post code|postal code)(?:\s+is)?\s*[:#]?\s*)"
+    r"(?P<code>[A-Za-z0-9][A-Za-z0-9 -]{1,9}[A-Za-z0-9])(?![\w])"
+)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
+
+
+class StreetAddressRecognizer(SpanRecognizer):
+    ENTITIES = ("STREET_ADDRESS", "ZIP_CODE")
+
+    def __init__(self, gazetteers: Gazetteers) -> None:
+        super().__init__()
+        self.g = gazetteers
+        suffix = rf"(?:{_alternation(SUFFIX_WORDS)})\.?(?![\w])"
+        prefix = rf"(?:{_alternation(PREFIX_WORDS)})\.?"
+        fused = rf"[A-ZÀ-ÖØ-Þ][\w'’-]*?(?:{_alternation(FUSED_SUFFIXES)})"
+        flags = re.UNICODE
+        self.patterns: list[tuple[re.Pattern, float]] = [
+            # 12 Maple Avenue, 69981 11 Botley Road
+            (re.compile(rf"(?<![\w.,/-])(?:{NUM}[ \t]+)?{NUM},?[ \t]+{NAME_RUN}[ \t]+{suffix}{UNIT}*", flags), 0.8),
+            # Linzer Strasse 69, Skaffer Allé 474, Ligetfalvai utca 27.
+            (
+                re.compile(
+                    rf"(?<![\w-])(?:{NAME}[ \t]+){{1,3}}(?i:{_alternation(SUFFIX_WORDS)})\.?,?[ \t]+{NUM}(?![\w]){UNIT}*",
+                    flags,
+                ),
+                0.75,
+            ),
+            # Herma-Matthäi-Ring 1915, Jentesingel 391, Runebergintie 7; 3 Jagtvej, 182 Puuskakatu
+            (re.compile(rf"(?<![\w-])(?:{NAME}[ \t]+){{0,2}}{fused}\.?,?[ \t]+{NUM}(?![\w]){UNIT}*", flags), 0.75),
+            (re.compile(rf"(?<![\w.,/-]){NUM},?[ \t]+(?:{NAME}[ \t]+){{0,2}}{fused}\.?(?![\w]){UNIT}*", flags), 0.75),
+            # Apt. 320, Suite 304: a unit is part of an address wherever it stands
+            (re.compile(UNIT_ALONE, flags), 0.6),
+            # 7, boulevard Paulette Gosselin; Avenida Noruega 42; Na Pomezí 4; aleja Zielona 690
+            (
+                re.compile(
+                    rf"(?<![\w-])(?:{NUM},?[ \t]+)?(?i:{prefix})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN},?[ \t]*{NUM}"
+                    rf"(?![\w]){UNIT}*",
+                    flags,
+                ),
+                0.75,
+            ),
+            (
+                re.compile(rf"(?<![\w-]){NUM},?[ \t]+(?i:{prefix})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN}{UNIT}*", flags),
+                0.75,
+            ),
+            # post boxes and military addresses
+            (
+                re.compile(
+                    r"\b(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]Office[ \t]Box|Postfach|Apartado(?:[ \t]de[ \t]Correos)?|"
+                    r"Caixa[ \t]Postal|Casella[ \t]Postale|Boîte[ \t]Postale|B\.?P\.?)[ \t]*#?[ \t]*\d{1,7}\b",
+                    re.IGNORECASE,
+                ),
+                0.8,
+            ),
+            (re.compile(r"\b(?:PSC|CMR|Unit)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}\b"), 0.8),
+            (re.compile(r"\b(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b"), 0.8),
+            (re.compile(r"\bUS(?:NS|NV|S|CGC)[ \t]+[A-Z][a-z]+\b"), 0.7),
+        ]
+        self.unambiguous = re.compile(
+            rf"(?<![\w-])(?i:{_alternation(UNAMBIGUOUS_PREFIXES)})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN}", flags
+        )
+        self.named_street = re.compile(rf"(?<![\w-]){NAME_RUN}[ \t]+(?:{suffix}|(?i:street|road|avenue|lane)\b)", flags)
+        self.corner = re.compile(
+            rf"(?i:corner[ \t]+of)[ \t]+(?P<a>{NAME_RUN}(?:[ \t]+{suffix})?)[ \t]+(?:and|&)[ \t]+(?P<b>{NAME_RUN}(?:[ \t]+{suffix})?)",
+            flags,
+        )
+        self.postcode_city = re.compile(
+            rf"(?:(?<=^)|(?<=[\n,]))[ \t]*(?P<code>{ANY_POSTCODE}),?[ \t]+(?P<city>{NAME}(?:[ \t-]+(?:[a-zà-ÿ]{{1,4}}[ \t-]+)?{NAME}){{0,4}})",
+            flags | re.MULTILINE,
+        )
+        # "Altoona 16602", "Iceland 70897", "South Glendachester 04307"
+        self.place_code = re.compile(
+            rf"(?P<city>\p{{Lu}}[\w'’.-]*(?:[ \t-]+\p{{Lu}}[\w'’.-]*){{0,3}}),?[ \t]+(?P<code>{DISTINCTIVE_POSTCODE}|\d{{4,6}}|\d{{3}}[ \t]\d{{2}})(?![\w-])",
+            flags,
+        )
+        self.state_zip = re.compile(
+            rf"(?P<city>{NAME}(?:[ \t]+{NAME}){{0,3}}),?[ \t\n]+(?P<state>[A-Z]{{2}})[ \t\n]+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b",
+            flags,
+        )
+        self.zip_after_state = re.compile(r"(?<=\b[A-Z]{2}[ \t])\d{5}(?:-\d{4})?\b")
+        self.distinctive = re.compile(rf"(?<![\w-]){DISTINCTIVE_POSTCODE}(?![\w-])")
+        self.any_postcode = re.compile(rf"(?<![\w-]){ANY_POSTCODE}(?![\w-])")
+        self.suffix_re = re.compile(rf"\b{suffix}", flags)
+
+    def find(self, text: str) -> Iterable:
+        spans: list[tuple[int, int, float]] = []
+        if any(c.isdigit() for c in text):  # every pattern of the list wants a house, box or unit number
+            for pattern, score in self.patterns:
+                spans += [(m.start(), m.end(), score) for m in pattern.finditer(text)]
+        for m in self.unambiguous.finditer(text):
+            spans.append((m.start(), m.end(), 0.6))
+        for m in ADDRESS_INTRO.finditer(text):
+            if re.search(r"\d", m.group("addr")):
+                spans.append((m.start("addr"), m.end("addr"), 0.65))
+        for m in self.place_code.finditer(text):
+            if self._is_place_or_unknown(m.group("city")) and not re.fullmatch(r"(?:19|20)\d{2}", m.group("code")):
+                spans.append((m.start("city"), m.end("code"), 0.6))
+        for m in self.named_street.finditer(text):
+            first = m.group(0).split()[0]
+            strong = near(text, m.start(), m.end(), ADDRESS_CUES, before=25, after=0)
+            if self.g.zipf(first) < 4.5 or strong:
+                spans.append((m.start(), m.end(), 0.65 if strong else 0.5))
+        for m in self.corner.finditer(text):
+            spans += [(m.start("a"), m.end("a"), 0.75), (m.start("b"), m.end("b"), 0.75)]
+        for m in self.postcode_city.finditer(text):
+            if self._is_place_or_unknown(m.group("city")):
+                spans.append((m.start("code"), m.end("city"), 0.65))
+        for m in self.state_zip.finditer(text):
+            if m.group("state") in self.g.us_states:
+                spans.append((m.start("city"), m.end("zip"), 0.75))
+        spans = [(s, e, sc) for s, e, sc in spans if text[s:e].strip()]
+        for start, end, score in self._extend_blocks(text, spans):
+            yield finding("STREET_ADDRESS", start, end, score, self.name)
+        for start, end in self._address_blocks(text):
+            yield finding("STREET_ADDRESS", start, end, 0.7, self.name)
+        yield from self._postcodes(text)
+
+    def _is_place_or_unknown(self, name: str) -> bool:
+        key = fold(name)
+        return key in self.g.places or any(self.g.zipf(w) < 3.0 for w in key.split())
+
+    def _line_is_address_part(self, line: str) -> bool:
+        s = line.strip().strip(">").strip(" ,.")
+        if not s or len(s) > 60:
+            return False
+        key = fold(s)
+        if re.fullmatch(UNIT.lstrip(",?").replace("(?:,?[ \\t]*", "(?:"), s):
+            return True
+        if re.fullmatch(rf"{ANY_POSTCODE}", s) or key in self.g.places or key in self.g.countries:
+            return True
+        if s in self.g.us_states:
+            return True
+        # "Reykjavík", "Iceland 70897", "South Glendachester, VA 04307", "H-6000 Zalaegerszeg"
+        parts = re.split(r"[ ,]+", s)
+        known = [p for p in parts if re.fullmatch(ANY_POSTCODE, p) or p in self.g.us_states or fold(p) in self.g.places]
+        return bool(known) and len(parts) <= 5 and all(p[:1].isupper() or p[:1].isdigit() or p == "-" for p in parts)
+
+    def _line_kind(self, line: str) -> str | None:
+        """What an address block's line is: street, unit, postal, country, state, place; None for anything else."""
+        s = re.sub(r"^[^\w(+]+", "", line).strip(" ,.")
+        if not s or len(s) > 70 or s.endswith(("?", "!")):
+            return None
+        words_ = s.replace(",", " ").split()
+        if re.fullmatch(UNIT_ALONE.replace("(?<![\\w])", ""), s):
+            return "unit"
+        key = fold(s)
+        if key in self.g.countries:
+            return "country"
+        if s in self.g.us_states or (key in self.g.places and self.g.places[key] >= 10**9 and len(words_) <= 3):
+            return "state"
+        has_code = any(re.fullmatch(ANY_POSTCODE, w) for w in words_) or re.search(
+            rf"(?<![\w-]){ANY_POSTCODE}(?![\w-])", s
+        )
+        caps = all(w[:1].isupper() or w[:1].isdigit() or w in ("-", "&") or w.islower() and len(w) <= 4 for w in words_)
+        if has_code and caps and len(words_) <= 6:
+            return "postal"
+        if len(words_) <= 6 and re.search(rf"(?:^|\s){NUM}(?:$|\s)", s) and sum(w[:1].isalpha() for w in words_) >= 1:
+            return "street"
+        if (
+            len(words_) <= 4
+            and all(w[:1].isupper() for w in words_)
+            and (key in self.g.places or all(self.g.zipf(w) < 3.5 for w in key.split()))
+        ):
+            return "place"
+        return None
+
+    def _address_blocks(self, text: str) -> list[tuple[int, int]]:
+        """Multi-line address blocks: consecutive street / unit / place / postal / state / country lines, at least
+        two, anchored by one that only an address has (a unit, a postcode, a state, a country, a house number)."""
+        lines, pos = [], 0
+        for raw in text.split("\n"):
+            lines.append((pos, pos + len(raw), raw))
+            pos += len(raw) + 1
+        kinds = [self._line_kind(raw) for _, _, raw in lines]
+        for k in range(1, len(lines) - 1):
+            # a short capitalized line between two address lines is the town ("Lie", "Store Merløse")
+            s = re.sub(r"^[^\w(+]+", "", lines[k][2]).strip(" ,.")
+            if kinds[k] is None and kinds[k - 1] and kinds[k + 1] and 0 < len(s.split()) <= 4 and s[:1].isupper():
+                kinds[k] = "place"
+        out, i = [], 0
+        while i < len(lines):
+            if kinds[i] is None:
+                i += 1
+                continue
+            j = i
+            while True:
+                if j + 1 < len(lines) and kinds[j + 1] is not None:
+                    j += 1
+                elif j + 2 < len(lines) and not lines[j + 1][2].strip() and kinds[j + 2] is not None:
+                    j += 2  # one blank line inside a block
+                else:
+                    break
+            block = kinds[i : j + 1]
+            if (
+                sum(k is not None for k in block) >= 2
+                and any(k in ("unit", "postal", "country", "state", "street") for k in block)
+                and any(k not in ("place", None) for k in block)
+            ):
+                for k in range(i, j + 1):
+                    start, end, raw = lines[k]
+                    stripped = re.sub(r"^[^\w(+]+", "", raw).strip(" \t,.")
+                    if stripped:
+                        offset = raw.index(stripped)
+                        out.append((start + offset, start + offset + len(stripped)))
+            i = j + 1
+        return out
+
+    def _extend_blocks(self, text: str, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """A street line takes the unit / city / region / postcode / country lines right after it."""
+        out = []
+        for start, end, score in spans:
+            pos = end
+            while True:
+                nl = text.find("\n", pos)
+                if nl < 0 or text[pos:nl].strip(" ,.\t"):
+                    break
+                next_end = text.find("\n", nl + 1)
+                next_end = len(text) if next_end < 0 else next_end
+                if not self._line_is_address_part(text[nl + 1 : next_end]):
+                    break
+                pos = next_end
+            end = pos if pos > end else end
+            # ", INSKIP", ", Springfield, IL 62704", ", Iceland": the town, region and country after a street
+            while True:
+                m = re.match(
+                    r",[ \t]*(\p{Lu}[\p{L}'’.-]*(?:[ \t]+\p{Lu}[\p{L}'’.-]*){0,3}(?:[ \t]+\d{4,5})?)(?![\w])",
+                    text[end:],
+                )
+                if not m or not self._is_place_or_unknown(m.group(1).rstrip("0123456789 ")):
+                    break
+                end += m.end()
+            out.append((start, end, score))
+        return out
+
+    def _postcodes(self, text: str) -> Iterable:
+        for m in self.zip_after_state.finditer(text):
+            state = text[m.start() - 3 : m.start() - 1]
+            if state in self.g.us_states:
+                yield finding("ZIP_CODE", m.start(), m.end(), 0.7, self.name)
+        for m in self.distinctive.finditer(text):
+            yield finding("ZIP_CODE", m.start(), m.end(), 0.55, self.name)
+        for m in self.any_postcode.finditer(text):
+            if near(text, m.start(), m.end(), POSTCODE_CUES, before=20, after=0):
+                yield finding("ZIP_CODE", m.start(), m.end(), 0.8, self.name)
+        for m in ZIP_AFTER_CUE.finditer(text):
+            code = m.group("code")
+            if re.search(r"\d", code):
+                yield finding("ZIP_CODE", m.start("code"), m.end("code"), 0.8, self.name)

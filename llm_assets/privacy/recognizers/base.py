@@ -1,0 +1,52 @@
+"""What every recognizer of the engine shares: a Presidio ``EntityRecognizer`` that finds spans with its own code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import regex as re
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+
+def finding(entity: str, start: int, end: int, score: float, recognizer: str) -> RecognizerResult:
+    return RecognizerResult(
+        entity,
+        start,
+        end,
+        round(min(score, 1.0), 3),
+        # the analyzer adds the recognizer's id, which its context enhancement matches findings by
+        recognition_metadata={"recognizer_name": recognizer},
+    )
+
+
+def near(text: str, start: int, end: int, cues: re.Pattern, before: int = 40, after: int = 25) -> bool:
+    """Whether a cue word appears shortly before the span or right after it (same line or the label of the line)."""
+    left = text[max(0, start - before) : start]
+    right = text[end : end + after]
+    return bool(cues.search(left) or cues.match(right.lstrip(" -–:(")))
+
+
+def cue_pattern(words: Iterable[str]) -> re.Pattern:
+    alternatives = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+class SpanRecognizer(EntityRecognizer):
+    """A recognizer whose ``find`` yields findings from the text alone (no NLP artifacts needed)."""
+
+    ENTITIES: Sequence[str] = ()
+
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(
+            supported_entities=list(self.ENTITIES), name=name or type(self).__name__, supported_language="en"
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        wanted = set(entities or self.ENTITIES)
+        return [r for r in self.find(text) if r.entity_type in wanted]
+
+    def find(self, text: str) -> Iterable[RecognizerResult]:
+        raise NotImplementedError

@@ -1,0 +1,217 @@
+"""People's names beyond what a small NER model finds: by name lists, by the words around them, and by where
+e-mails and letters put them (headers, greetings, signatures, credits, field labels)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.privacy.gazetteers import Gazetteers, fold
+from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
+from llm_assets.privacy.text import PARTICLES, Word, capitalized_runs, mostly_capitalized, words
+
+HONORIFICS = (
+    "Mr Mrs Ms Miss Mx Dr Prof Sir Dame Lady Lord Rev Revd Fr Sr Sra Srta Herr Frau Mme Mlle Dott Ing Mag Hr Fru Pan "
+    "Pani Sig Signor Signora Señor Señora Senhor Senhora Monsieur Madame Mister Missus Doctor Professor Captain Capt "
+    "Col Gen Lt Sgt Hon Judge Justice Rabbi Imam Father Sister Brother Mrs. Ms."
+).split()
+_HONORIFIC = r"(?:" + "|".join(sorted({re.escape(h.rstrip(".")) for h in HONORIFICS}, key=len, reverse=True)) + r")"
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’\-]|[A-ZÀ-ÖØ-Þ](?=[a-zß-öø-ÿ]))+"
+_INITIAL = r"[A-Z]\.?"
+NAME_RUN = rf"{_NAME_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+)?(?:{_NAME_WORD}|{_INITIAL})){{0,3}}"
+# Words that put a name right after them ("Hi Ana", "name is Ana", "call me Ana", "my daughter Ana").
+NAME_CUES = re.compile(
+    r"(?i:\b(?:hi|hello|hey|dear|thanks|thank you|cheers|greetings|name is|name's|named|called|call me|calls me|"
+    r"i'm|i am|this is|ask for|speak to|speak with|talk to|attn|attention|signed|sincerely|regards|"
+    r"directed by|written by|starring|featuring|feat\.?|guardian|partner|husband|wife|son|daughter|mother|"
+    r"father|brother|sister|friend|colleague|boss|kid|child|founders|given|told|tell|asked|ask|thank|"
+    r"meet|met|mr|mrs|ms|miss|dr|prof)\.?\s*[:,]?\s*)$"
+)
+# Weaker: words that often stand before a name, and as often before anything else.
+LEAD_CUES = re.compile(
+    r"(?i:\b(?:it's|it is|under|with|by|from|to|for|and|saw|see|listed|manager|agent|customer|client|patient|"
+    r"of|about|between|cc)\s*[:,]?\s*)$"
+)
+TRAIL_CUES = re.compile(
+    r"^(?:'s\b|’s\b|\s*,\s*(?:the|a|an|our|my|who)\b|\s+(?:said|says|wrote|writes|replied|asked|told|shouted|"
+    r"explained|called|emailed|is|was|will|has|had|can|could|would|just|also|spent|began|listed|lives|lived|"
+    r"shouted|so)\b|\s*:)"
+)
+VALEDICTIONS = (
+    "Best regards|Kind regards|Warm regards|Warmest regards|Regards|Best wishes|All the best|Best|Thanks again|"
+    "Many thanks|Thanks|Thank you|Cheers|Sincerely|Yours sincerely|Yours truly|Yours faithfully|Sincerely yours|"
+    "Respectfully|Cordially|Take care|Talk soon|Love|Warmly|BR|Rgds|Mit freundlichen Grüßen|Viele Grüße|"
+    "Cordialement|Bien à vous|Saludos|Atentamente|Cordiali saluti|Met vriendelijke groet|Med vänlig hälsning|"
+    "Venlig hilsen|Med vennlig hilsen|Pozdrawiam|S pozdravem|Ystävällisin terveisin|--|—"
+)
+GREETINGS = r"Hi|Hello|Hey|Dear|Good morning|Good afternoon|Good evening|Greetings|Hallo|Hej|Hola|Bonjour|Ciao|Olá"
+FIELD_LABELS = (
+    r"Name|Full name|Customer|Customer name|Contact|Contact person|Attn|Attention|Account holder|Cardholder|"
+    r"Card holder|Patient|Employee|Passenger|Recipient|Sender|Signed|Signature|Directed by|Written by|Produced by|"
+    r"Author|Owner|Guardian|Beneficiary|Requester|Reported by|Assigned to"
+)
+
+
+class StructuredNameRecognizer(SpanRecognizer):
+    """Names where correspondence puts them: ``From:``/``To:``/``Cc:`` display names, ``Name <email>``, greetings
+    ("Dear Ms. Ana Lima,"), the line after a valediction ("Best regards,\\nAna Lima"), quoted-reply attributions
+    ("On Monday, Ana Lima wrote:"), labelled fields ("Name: Ana Lima", "Directed by: ..."), honorific + name."""
+
+    ENTITIES = ("PERSON",)
+
+    _PATTERNS = [
+        (
+            re.compile(
+                r"(?im)^[ \t>]*(?:from|to|cc|bcc|reply-to|sender|von|an|de|à|para|da)[ \t]*:[ \t]*\"?"
+                r"(?P<name>[^\"<>\n@,;]{2,60}?)\"?[ \t]*<[^<>\n]+>"
+            ),
+            0.9,
+        ),
+        (re.compile(rf"(?m)^[ \t>]*(?i:from|sender|von|de)[ \t]*:[ \t]*(?P<name>{NAME_RUN})[ \t]*$"), 0.8),
+        (re.compile(rf"(?P<name>{NAME_RUN})[ \t]*<[^<>\s]+@[^<>\s]+>"), 0.8),
+        (
+            re.compile(
+                rf"(?:^|(?<=[\n.!?]))[ \t>]*(?i:{GREETINGS})[ \t,]+(?:{_HONORIFIC}\.?[ \t]+)?(?P<name>{NAME_RUN})"
+                rf"[ \t]*(?=[,!:\n]|$)"
+            ),
+            0.8,
+        ),
+        (
+            re.compile(
+                rf"(?m)^[ \t>]*(?i:{VALEDICTIONS})[ \t]*[,!.]?[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?P<name>{NAME_RUN})[ \t]*$"
+            ),
+            0.85,
+        ),
+        (re.compile(rf"(?m)^[ \t>]*(?i:{VALEDICTIONS})[ \t]*,[ \t]*(?P<name>{NAME_RUN})[ \t]*$"), 0.8),
+        (
+            re.compile(rf"(?i:\bon\b)[^\n]{{0,80}}?,[ \t]*(?P<name>{NAME_RUN})[ \t]*(?:<[^>\n]+>[ \t]*)?(?i:wrote):"),
+            0.85,
+        ),
+        (re.compile(rf"(?m)^[ \t>]*(?i:{FIELD_LABELS})[ \t]*:[ \t]*(?P<name>{NAME_RUN})"), 0.8),
+        (re.compile(rf"(?P<name>\b{_HONORIFIC}\.?[ \t]+{NAME_RUN})"), 0.85),
+    ]
+
+    def find(self, text: str) -> Iterable:
+        for pattern, score in self._PATTERNS:
+            for m in pattern.finditer(text):
+                name = m.group("name").strip()
+                if not name or not any(c.isalpha() for c in name):
+                    continue
+                start = m.start("name") + m.group("name").index(name)
+                yield finding("PERSON", start, start + len(name), score, self.name)
+
+
+class GazetteerNameRecognizer(SpanRecognizer):
+    """Capitalized words that name lists know as first and last names ("Inessa Samoylova", "Atso S. Myller"),
+    weighed against how common each word is in English, and single names where the words around them say so
+    ("call me Inessa", "Popović's novel"). Works on a title-cased copy of lower-case or ALL CAPS text too."""
+
+    ENTITIES = ("PERSON",)
+
+    def __init__(self, gazetteers: Gazetteers) -> None:
+        super().__init__()
+        self.g = gazetteers
+
+    def _first(self, w: str) -> int:
+        return self.g.first_names.get(fold(w), 0)
+
+    def _last(self, w: str) -> int:
+        return self.g.last_names.get(fold(w), 0)
+
+    def _unknown(self, w: str) -> bool:
+        return len(w) >= 3 and self.g.zipf(w) < 2.0 and w.replace("-", "").replace("'", "").isalpha()
+
+    def _namish(self, w: Word) -> bool:
+        t = w.text
+        return len(t) == 1 or bool(self._first(t) or self._last(t) or self._unknown(t))
+
+    _LIST = re.compile(
+        r"(?<![\w-])(\p{Lu}[\p{L}'’-]+)((?:,[ \t]+\p{Lu}[\p{L}'’-]+)+),?[ \t]+(?:and|&)[ \t]+(\p{Lu}[\p{L}'’-]+)(?![\w-])"
+    )
+
+    def find(self, text: str) -> Iterable:
+        ws = words(text)
+        # where every word is capitalized, capitals say nothing: single words need a cue
+        self._strict = mostly_capitalized(text)
+        for run in capitalized_runs(text, ws):
+            yield from self._in_run(text, run)
+        yield from self._lists(text)
+
+    def _lists(self, text: str) -> Iterable:
+        """ "Lorenzen, Brooks and Parker": in a list of single capitalized words that name lists know, one rare
+        surname makes them all names."""
+        for m in self._LIST.finditer(text):
+            items = [(m.start(1), m.end(1))]
+            pos = m.start(2)
+            for part in re.finditer(r"\p{Lu}[\p{L}'’-]+", m.group(2)):
+                items.append((pos + part.start(), pos + part.end()))
+            items.append((m.start(3), m.end(3)))
+            names = [text[s:e] for s, e in items]
+            if not all(self._first(n) or self._last(n) or self._unknown(n) for n in names):
+                continue
+            if any(self.g.zipf(n) < 3.0 for n in names):
+                for s, e in items:
+                    yield finding("PERSON", s, e, 0.6, self.name)
+
+    def _in_run(self, text: str, run: list[Word]) -> Iterable:
+        n = len(run)
+        i = 0
+        while i < n:
+            matched = False
+            for j in range(min(n, i + 4), i, -1):
+                window = run[i:j]
+                score = self._score(text, window)
+                if score:
+                    yield finding("PERSON", window[0].start, window[-1].end, score, self.name)
+                    i = j
+                    matched = True
+                    break
+            if not matched:
+                i += 1
+
+    def _score(self, text: str, window: list[Word]) -> float:
+        core = [w for w in window if w.text not in PARTICLES]
+        if not core or window[0].text in PARTICLES:
+            return 0.0
+        first, last = core[0].text, core[-1].text
+        left = text[max(0, window[0].start - 40) : window[0].start]
+        cue = NAME_CUES.search(left) is not None
+        lead = cue or LEAD_CUES.search(left) is not None
+        trail = TRAIL_CUES.match(text[window[-1].end : window[-1].end + 25]) is not None
+        # a single word that is also a town's name is a person only with a cue or as a known first name
+        place_pop = self.g.places.get(fold(" ".join(w.text for w in window)), 0) if len(core) < 2 else 0
+        if place_pop and not cue and not (0 < self._first(first) <= 3000 and place_pop < 100_000):
+            return 0.0
+        if len(core) >= 2:
+            if not all(self._namish(w) for w in core) or len(last) == 1:
+                return 0.0
+            if any(self.g.zipf(w.text) >= 5.0 for w in core):
+                return 0.0
+            f_rank, l_rank = self._first(first), self._last(last)
+            if f_rank and (l_rank or self._unknown(last)):
+                return 0.85 if f_rank <= 1500 and self.g.zipf(first) < 4.5 else 0.7
+            if (self._unknown(first) and l_rank) or (self._unknown(first) and self._unknown(last) and (lead or trail)):
+                return 0.65
+            return 0.0
+        word = first
+        if len(word) < 3:
+            return 0.0
+        known = self._first(word) or self._last(word)
+        z = self.g.zipf(word)
+        sentence_start = re.search(r"(?:^|[.!?:\n\"“]\s*)$", text[max(0, window[0].start - 3) : window[0].start])
+        if cue and (known or self._unknown(word) or z < 4.5):
+            return 0.75
+        if known and z < 3.0 and not self._strict:
+            return 0.7 if (lead or trail) else 0.55
+        if (
+            not self._strict
+            and not sentence_start
+            and 0 < self._first(word) <= 3000
+            and z < 4.5
+            and self.g.places.get(fold(word), 0) < 100_000
+        ):
+            return 0.6  # a first name inside a sentence: "Why is Derek so impulsive?"
+        if (lead or trail) and ((known and z < 4.5) or self._unknown(word)):
+            return 0.6
+        return 0.0

@@ -1,0 +1,87 @@
+"""spaCy's named entities, cleaned before they count: a redaction should cover the name, not the sentence around it.
+
+The statistical model's spans run over line breaks ("Anna Shah\\nKennel attendant"), take articles and possessives
+with them ("the University of X", "Marco's"), call relative time a date ("next week", "this morning") and common
+words or acronyms an organization ("SSN", "Country Club"). Each span is cut at line breaks and trimmed; then a date
+must carry a year, a month, a weekday, or digits in a date's shape; a name, place or organization must be mostly
+capitalized and not only common English words.
+"""
+
+from __future__ import annotations
+
+import regex as re
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+from llm_assets.privacy.gazetteers import Gazetteers, fold
+from llm_assets.privacy.text import PARTICLES, WORD
+
+_LEAD = re.compile(
+    r"^(?:(?:the|a|an|during|in|on|at|since|by|of|from|to|and|this|that|these|those)\s+)+", re.IGNORECASE
+)
+_TRAIL = re.compile(r"(?:['’]s|['’]|[\s.,;:!?\"()]+)$")
+_DATE_EVIDENCE = re.compile(
+    r"\b(?:1\d{3}|20\d{2})\b|\d{1,2}[:/.-]\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}(?:st|nd|rd|th)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(r"^\d+\+?\s*(?:years?|months?|weeks?|days?|hours?|minutes?)$", re.IGNORECASE)
+
+
+class CleanSpacyRecognizer(SpacyRecognizer):
+    def __init__(self, gazetteers: Gazetteers, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.g = gazetteers
+
+    def analyze(self, text: str, entities, nlp_artifacts=None):
+        out = []
+        for r in super().analyze(text, entities, nlp_artifacts):
+            for start, end in self._pieces(text, r.start, r.end):
+                if self._keep(r.entity_type, text[start:end]):
+                    out.append(
+                        RecognizerResult(
+                            r.entity_type, start, end, r.score, recognition_metadata=dict(r.recognition_metadata)
+                        )
+                    )
+        return out
+
+    @staticmethod
+    def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+        pieces = []
+        pos = start
+        for line in text[start:end].split("\n"):
+            s, e = pos, pos + len(line)
+            pos = e + 1
+            lead = _LEAD.match(text[s:e])
+            if lead:
+                s += lead.end()
+            while e > s:
+                trail = _TRAIL.search(text[s:e])
+                if not trail or trail.start() == trail.end():
+                    break
+                e = s + trail.start()
+            while s < e and not text[s].isalnum():
+                s += 1
+            if e > s:
+                pieces.append((s, e))
+        return pieces
+
+    def _keep(self, entity: str, span: str) -> bool:
+        if entity == "DATE_TIME":
+            return bool(_DATE_EVIDENCE.search(span)) and not _DURATION.match(span)
+        words = WORD.findall(span)
+        core = [w for w in words if w not in PARTICLES]
+        if not core:
+            return False
+        capitalized = [w for w in core if w[0].isupper() or w[0].isdigit()]
+        if len(capitalized) < max(1, len(core) / 2):
+            return False
+        if len(core) > 6:
+            return False
+        if entity == "ORGANIZATION" and len(core) == 1 and core[0].isupper() and len(core[0]) <= 4:
+            return False  # acronyms: SSN, IBAN, CEO
+        common = all(self.g.zipf(w) >= 4.0 for w in core)
+        known_name = any(0 < self.g.first_names.get(fold(w), 0) <= 500 for w in core)
+        if entity == "PERSON" and common and not known_name:
+            return False
+        return not (entity == "ORGANIZATION" and common)

@@ -1,0 +1,230 @@
+"""Numbers that identify: payment cards, identity and reference numbers, driver's licences, ages, dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.privacy.recognizers.base import SpanRecognizer, cue_pattern, finding, near
+
+
+def luhn_valid(number: str) -> bool:
+    digits = [int(c) for c in number if c.isdigit()]
+    if len(digits) < 12:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 1:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return total % 10 == 0
+
+
+# How issuers print card numbers: contiguous, in fours, or 4-6-5 / 4-6-4 (Amex, Diners).
+_CARD_GROUPINGS = {(4, 6, 5), (4, 6, 4), (4, 4, 5), (4, 4, 4)}
+_CARD = re.compile(r"(?<![\w+.,/-])\d(?:[ -]?\d){11,18}(?![\w]|[.,/-]\d)")
+
+
+def card_grouping_ok(raw: str) -> bool:
+    groups = [len(g) for g in re.split(r"[ -]", raw) if g]
+    if len(groups) == 1:
+        return True
+    if tuple(groups) in _CARD_GROUPINGS:
+        return True
+    return all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
+
+
+class CardNumberRecognizer(SpanRecognizer):
+    """12 to 19 digit payment card numbers (every issuer prefix, Maestro to 19-digit Visa), Luhn-checked, printed as
+    issuers print them. A number written after ``+`` or grouped like a phone number is left to the phone recognizer."""
+
+    ENTITIES = ("CREDIT_CARD",)
+    CUES = cue_pattern("card credit debit visa mastercard amex maestro jcb discover diners cc paid charged".split())
+
+    def find(self, text: str) -> Iterable:
+        for m in _CARD.finditer(text):
+            raw = m.group(0)
+            digits = re.sub(r"\D", "", raw)
+            if not 12 <= len(digits) <= 19 or digits[0] not in "123456" or not card_grouping_ok(raw):
+                continue
+            if luhn_valid(digits):
+                score = 0.9 if near(text, m.start(), m.end(), self.CUES) or len(digits) >= 15 else 0.75
+                yield finding("CREDIT_CARD", m.start(), m.end(), score, self.name)
+
+
+ID_CUES = cue_pattern(
+    [
+        *"id no no. nr nr. number num # account acct order ticket reference ref invoice policy member customer client "
+        "case claim booking confirmation tracking parcel package shipment licence license passport serial badge "
+        "employee patient student voucher contract iban routing sort insurance tax vat ssn nin personal".split(),
+        "social security",
+        "identity card",
+    ]
+)
+_ID_TOKEN = re.compile(r"(?<![\w@/.:-])[A-Za-z0-9](?:[A-Za-z0-9]|[./-](?=[A-Za-z0-9])){4,40}(?![\w@]|[./-]\w)")
+_DATE_LIKE = re.compile(r"^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$")
+_AMOUNT = re.compile(r"^\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?$|^\d+[.,]\d{1,2}$")
+
+
+class IdentifierRecognizer(SpanRecognizer):
+    """Account, order, ticket, membership, national and other identity numbers by shape: a token of 5+ digits
+    (possibly with letters and ``-``, ``.``, ``/`` inside), not a date, an amount, an IP address or a version. Long
+    ones stand alone; short, all-digit ones need an identifier word nearby ("order", "account", "#", "no." ...)."""
+
+    ENTITIES = ("REFERENCE_NUMBER",)
+
+    def find(self, text: str) -> Iterable:
+        for m in _ID_TOKEN.finditer(text):
+            token = m.group(0)
+            digits = sum(c.isdigit() for c in token)
+            letters = sum(c.isalpha() for c in token)
+            if digits < 5 or _DATE_LIKE.match(token) or _AMOUNT.match(token) or token.count(".") >= 3:
+                continue
+            if letters and digits < 5:
+                continue
+            if re.fullmatch(r"(?:19|20)\d{2}", token):
+                continue
+            if letters == 0 and digits <= 6:
+                score = 0.3
+            elif digits >= 7 or (letters and digits >= 5):
+                score = 0.55
+            else:
+                score = 0.4
+            if near(text, m.start(), m.end(), ID_CUES, before=30, after=0):
+                score += 0.3
+            if score >= 0.35:
+                yield finding("REFERENCE_NUMBER", m.start(), m.end(), score, self.name)
+
+
+class DriverLicenceRecognizer(SpanRecognizer):
+    """A licence number right after the words that introduce one (any state's or country's format)."""
+
+    ENTITIES = ("US_DRIVER_LICENSE",)
+    _AFTER_CUE = re.compile(
+        r"(?i:driver'?s?|driving|drivers)\s+(?i:licen[cs]e|permit)(?:\s+(?i:number|no\.?|nr\.?|#|id))?"
+        r"(?:\s+(?i:is|was))?\s*[:#]?\s*(?P<value>[A-Za-z0-9](?:[A-Za-z0-9 -]{3,18}[A-Za-z0-9]))"
+        r"|(?<!\w)(?i:DL|lic(?:ense|ence)?\.?)\s*(?:(?i:no\.?|number|#))?\s*[:#]\s*(?P<value2>[A-Za-z0-9][A-Za-z0-9-]{3,18})"
+    )
+
+    def find(self, text: str) -> Iterable:
+        for m in self._AFTER_CUE.finditer(text):
+            group = "value" if m.group("value") else "value2"
+            value = m.group(group)
+            # keep the first token run that carries digits ("is A1234567 and ..." -> "A1234567")
+            token = re.match(r"[A-Za-z0-9-]+(?: [A-Za-z0-9-]+)*?(?=$|[ ,.;]|\s(?:and|or|but|is)\b)", value)
+            value = token.group(0) if token else value
+            if sum(c.isdigit() for c in value) >= 3:
+                start = m.start(group)
+                yield finding("US_DRIVER_LICENSE", start, start + len(value), 0.85, self.name)
+
+
+class AgeRecognizer(SpanRecognizer):
+    """Ages as English states them: "34 years old", "a 34-year-old", "34 y/o", "aged 34", "at the age of 34",
+    "turned 34", "she is 34."."""
+
+    ENTITIES = ("AGE",)
+    _NUM = r"(?P<n>\d{1,3}(?:[.,]\d)?)"
+    _PATTERNS = [
+        re.compile(rf"(?<![\w.,]){_NUM}(?=\s*-?\s*(?i:years?|yrs?|yo|y/o|y\.o\.)(?:[\s-]*(?i:old|of age))?\b)"),
+        re.compile(rf"(?<![\w.,]){_NUM}(?=[\s-]*(?i:year|yr)[\s-]*(?i:old))"),
+        re.compile(
+            rf"(?i:\bage[ds]?|\baged|\bage of|\bturn(?:s|ed|ing)?|\bwill turn|'ll turn|\bage:)\s*{_NUM}(?![\w.,]\d|\s*%)"
+        ),
+        re.compile(
+            rf"(?i:\b(?:i|he|she|they|you|we|who)\s*(?:am|is|was|were|are|'m|'s|'re))\s+{_NUM}"
+            r"(?=\s*(?:[.,;!?)]|$|\s(?:and|but|when|now|today|this|next|last)\b))"
+        ),
+    ]
+
+    def find(self, text: str) -> Iterable:
+        for pattern in self._PATTERNS:
+            for m in pattern.finditer(text):
+                value = m.group("n")
+                if float(value.replace(",", ".")) <= 130:
+                    yield finding("AGE", m.start("n"), m.end("n"), 0.9, self.name)
+
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_WEEKDAYS = (
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+    "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|"
+    "domenica|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|maandag|dinsdag|woensdag|donderdag|"
+    "vrijdag|zaterdag|zondag|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|mandag|tirsdag|lørdag|søndag|"
+    "poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela|pondělí|úterý|středa|čtvrtek|pátek|neděle|"
+    "maanantai|tiistai|keskiviikko|torstai|perjantai|lauantai|sunnuntai"
+)
+
+
+class DateTimeRecognizer(SpanRecognizer):
+    """Dates and times: numeric (12/03/1987, 1987-03-12, 12.03.87), with a month name (March 12, 1987; 12 March;
+    Mar 1987), weekdays, times of day, and years in a date's place ("in 1987", "since 2003")."""
+
+    ENTITIES = ("DATE_TIME",)
+    _PATTERNS = [
+        (re.compile(r"(?<![\w./-])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"), 0.75),
+        (re.compile(r"(?<![\w./-])\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?(?![\w/-])"), 0.8),
+        (
+            re.compile(
+                rf"\b(?:(?:{_WEEKDAYS}),?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\.?"
+                rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?\b"
+            ),
+            0.6,
+        ),
+        (re.compile(rf"(?<!\w)(?i:{_WEEKDAYS})(?!\w)"), 0.55),
+        (re.compile(r"(?<![\w:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?(?![\w:])"), 0.6),
+        (
+            re.compile(
+                r"(?<=\b(?:in|since|from|until|till|by|of|year|born|founded|during|before|after|circa|c\.)\s)"
+                r"(?:1[5-9]\d{2}|20\d{2})(?![\w%])",
+                re.IGNORECASE,
+            ),
+            0.6,
+        ),
+    ]
+
+    def find(self, text: str) -> Iterable:
+        for pattern, score in self._PATTERNS:
+            for m in pattern.finditer(text):
+                token = m.group(0)
+                # a bare month-name match on a lone "May"/"March" needs a day or a year next to it
+                if re.fullmatch(rf"(?:{_MONTHS})\.?", token) and not re.search(r"\d", text[m.end() : m.end() + 6]):
+                    continue
+                yield finding("DATE_TIME", m.start(), m.end(), score, self.name)
+
+
+def national_id_recognizers() -> list:
+    """Presidio's own national identity number recognizers, registered for English text (their defaults name each
+    country's language): NINO, SIN, PESEL, HETU, personnummer, codice fiscale, NIF/NIE, Aadhaar, PAN, NRIC/FIN, TFN,
+    T.C. Kimlik, RRN, TNIN, NIN, South African ID, Steuer-ID, Rentenversicherungsnummer, UK passport and licence."""
+    from presidio_analyzer import predefined_recognizers as p
+
+    classes = [
+        p.UkNinoRecognizer,
+        p.CaSinRecognizer,
+        p.PlPeselRecognizer,
+        p.FiPersonalIdentityCodeRecognizer,
+        p.SePersonnummerRecognizer,
+        p.ItFiscalCodeRecognizer,
+        p.EsNifRecognizer,
+        p.EsNieRecognizer,
+        p.InAadhaarRecognizer,
+        p.InPanRecognizer,
+        p.SgFinRecognizer,
+        p.AuTfnRecognizer,
+        p.TrNationalIdRecognizer,
+        p.KrRrnRecognizer,
+        p.ThTninRecognizer,
+        p.NgNinRecognizer,
+        p.ZaIdNumberRecognizer,
+        p.DeTaxIdRecognizer,
+        p.DeSocialSecurityRecognizer,
+        p.UkPassportRecognizer,
+        p.UkDrivingLicenceRecognizer,
+    ]
+    return [c(supported_language="en") for c in classes]

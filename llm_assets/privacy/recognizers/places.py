@@ -1,0 +1,162 @@
+"""Places (cities, regions, countries) and nationalities, religions and political groups (NRP).
+
+Places come from the GeoNames and ISO 3166 lists (see ``gazetteers``) and, for places no list knows (new
+developments, villages, invented test data), from the words that introduce a place: "moved here from X",
+"lives in X", "flew to X", "based in X", "X, <US state>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.privacy.gazetteers import Gazetteers, fold
+from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
+from llm_assets.privacy.text import capitalized_runs, mostly_capitalized, words
+
+# World religions and their adherents, and the usual names of political leanings (capitalized uses only).
+# continental and regional origins, named as nationalities are
+ORIGINS = (
+    "Asian Asians African Africans European Europeans Latin Latino Latinos Latina Latinas Latinx Hispanic Hispanics "
+    "Arab Arabs Arabic Caribbean Slavic Nordic Scandinavian Scandinavians Balkan Celtic Anglo Aboriginal Indigenous "
+    "Romani Roma Kurdish Kurds Berber Tamil Punjabi Bengali Pashtun Uyghur Tibetan Basque Catalan Flemish Walloon "
+    "Maori Inuit Sami"
+).split()
+RELIGIONS = (
+    "Christian Christians Christianity Catholic Catholics Catholicism Protestant Protestants Orthodox Evangelical "
+    "Evangelicals Baptist Baptists Methodist Methodists Lutheran Lutherans Anglican Anglicans Presbyterian Pentecostal "
+    "Mormon Mormons Quaker Quakers Adventist Muslim Muslims Islam Islamic Sunni Shia Shiite Sufi Jewish Jew Jews "
+    "Judaism Hindu Hindus Hinduism Buddhist Buddhists Buddhism Sikh Sikhs Sikhism Jain Jains Jainism Taoist Taoism "
+    "Shinto Zoroastrian Bahai Baháʼí Rastafarian Wiccan Pagan Pagans Atheist Atheists Agnostic Agnostics"
+).split()
+POLITICAL = (
+    "Democrat Democrats Democratic Republican Republicans Conservative Conservatives Tory Tories Labour Liberal "
+    "Liberals Libertarian Libertarians Socialist Socialists Communist Communists Marxist Marxists Green Greens "
+    "Nationalist Nationalists Populist Social Democrat Social Democrats Christian Democrat Christian Democrats"
+).split()
+# lower-case words that are demonyms and, more often, something else
+HOMOGRAPHS = frozenset({"polish", "green", "greens", "liberal", "liberals", "conservative", "conservatives", "jersey"})
+PLACE_LEAD = re.compile(
+    r"(?i:\b(?:in|from|to|at|near|around|outside|visit|visiting|visited|moved|move|moving|relocated|live|lives|lived|"
+    r"living|based|born|raised|grew up|located|situated|travel|travelling|traveling|flew|fly|flying|drove|trip|"
+    r"arrived|arriving|headquartered|home city|hometown|city of|town of|village of|university of)\s+(?:to\s+|in\s+|"
+    r"at\s+|from\s+)?(?:the\s+)?)$"
+)
+
+
+# Nationality nouns that English does not build from the adjective with "-s" (a Dane, the Swedes, a Scotswoman).
+NATIONALITY_NOUNS = (
+    "Dane Danes Swede Swedes Finn Finns Pole Poles Turk Turks Scot Scots Scotsman Scotsmen Scotswoman Scotswomen Brit "
+    "Brits Briton Britons Spaniard Spaniards Kurd Kurds Icelander Icelanders Greenlander Greenlanders Faroese "
+    "Luxembourger Luxembourgers Netherlander Netherlanders Filipino Filipinos Filipina Filipinas Thai Thais Lao "
+    "Laotians Swiss Welsh Irish Dutch French English Cornish Manx Arab Arabs Kiwi Kiwis Aussie Aussies Yank Yankee "
+    "Yankees Québécois Quebecer Quebecers Basques Catalans Slovak Slovaks Czech Czechs Serb Serbs Croat Croats "
+    "Bosniak Bosniaks Slovene Slovenes Uzbek Uzbeks Kazakh Kazakhs Tajik Tajiks Tatar Tatars Afghan Afghans Pakistani "
+    "Pakistanis Bangladeshi Bangladeshis Nepali Nepalis Sri Lankan Sri Lankans Chechen Chechens Roma Sinti"
+).split()
+
+
+def _forms(demonym: str) -> set[str]:
+    """German -> Germans; French -> Frenchman, Frenchwomen; Englishman -> Englishmen; Chinese stays."""
+    out = {demonym}
+    if demonym.endswith("man"):
+        out |= {demonym[:-3] + "men", demonym[:-3] + "woman", demonym[:-3] + "women"}
+    elif demonym.endswith(("sh", "ch")):
+        out |= {demonym + suffix for suffix in ("man", "men", "woman", "women", "people")}
+    elif not demonym.endswith(("s", "ese", "x")):
+        out.add(demonym + "s")
+    return out
+
+
+class PlaceRecognizer(SpanRecognizer):
+    ENTITIES = ("LOCATION", "NRP")
+
+    def __init__(self, gazetteers: Gazetteers) -> None:
+        super().__init__()
+        self.g = gazetteers
+        nrp = {f for d in gazetteers.demonyms for f in _forms(d)}
+        nrp |= {fold(w) for w in RELIGIONS + POLITICAL + ORIGINS + NATIONALITY_NOUNS}
+        for d in list(gazetteers.demonyms):
+            nrp |= {f"{d}-{x}" for x in ("american", "born")}
+        self.nrp = frozenset(nrp)
+
+    def find(self, text: str) -> Iterable:
+        ws = words(text)
+        self._strict = mostly_capitalized(text)
+        yield from self._labelled(text)
+        yield from self._upper_and_lower(text, ws)
+        for run in capitalized_runs(text, ws, max_len=5):
+            n = len(run)
+            i = 0
+            while i < n:
+                for j in range(min(n, i + 4), i, -1):
+                    span = text[run[i].start : run[j - 1].end]
+                    hit = self._classify(text, span, run[i].start, run[j - 1].end)
+                    if hit:
+                        yield finding(hit[0], run[i].start, run[j - 1].end, hit[1], self.name)
+                        i = j
+                        break
+                else:
+                    i += 1
+
+    _LABELLED = re.compile(
+        r"(?im)^[ \t>]*(?:where|location|city|town|place|venue|country|state|region|province|hometown|birthplace)"
+        r"[ \t]*:[ \t]*(?P<place>\p{Lu}[\p{L}'’.-]*(?:[ \t]+\p{Lu}[\p{L}'’.-]*){0,3})"
+    )
+
+    def _labelled(self, text: str) -> Iterable:
+        """ "Where: SPRING FLAT Country Club", "City: Olten": a field that holds a place."""
+        for m in self._LABELLED.finditer(text):
+            place = m.group("place")
+            words_ = place.split()
+            # stop before the venue's own words ("... Country Club")
+            while len(words_) > 1 and not words_[-1].isupper() and words_[0].isupper():
+                words_.pop()
+            value = " ".join(words_)
+            yield finding("LOCATION", m.start("place"), m.start("place") + len(value), 0.7, self.name)
+
+    def _upper_and_lower(self, text: str, ws) -> Iterable:
+        """ALL CAPS place names (address blocks print the town in capitals: "SAUMUR", "SPRING FLAT") and lower-case
+        nationalities ("great ecuadorean food")."""
+        i = 0
+        while i < len(ws):
+            w = ws[i]
+            if w.text.isupper() and len(w.text) > 2:
+                j = i + 1
+                while j < len(ws) and j - i < 3 and ws[j].text.isupper() and text[ws[j - 1].end : ws[j].start] == " ":
+                    j += 1
+                for k in range(j, i, -1):
+                    key = fold(text[w.start : ws[k - 1].end])
+                    if self.g.places.get(key, 0) and (k - i > 1 or self.g.zipf(key) < 4.0):
+                        yield finding("LOCATION", w.start, ws[k - 1].end, 0.7, self.name)
+                        i = k - 1
+                        break
+            elif w.text.islower() and w.text in self.nrp and w.text not in HOMOGRAPHS:
+                yield finding("NRP", w.start, w.end, 0.6, self.name)
+            i += 1
+
+    def _classify(self, text: str, span: str, start: int, end: int) -> tuple[str, float] | None:
+        key = fold(span)
+        single = " " not in key
+        if key in self.nrp:
+            return ("NRP", 0.8)
+        lead = PLACE_LEAD.search(text[max(0, start - 30) : start]) is not None
+        population = self.g.places.get(key, 0)
+        if population:
+            z = max(self.g.zipf(w) for w in key.split())
+            if key in self.g.countries or population >= 10**9:
+                return ("LOCATION", 0.85)
+            if single and (z >= 4.0 or (self._strict and z >= 3.0)) and not lead:
+                return None  # a common word that is also some town's name ("Nice", "Reading", "Order")
+            if lead or population >= 100_000:
+                return ("LOCATION", 0.8)
+            if z < 3.0:
+                return ("LOCATION", 0.6)
+            return None
+        if lead:
+            # a place no list knows: "moved here from Port Samuel", "lives in Malcolm Ville", "arrived at New Scott"
+            parts = key.split()
+            if self.g.zipf(parts[-1]) < 4.5 and not key.isdigit() and len(parts) <= 3:
+                return ("LOCATION", 0.6)
+        return None

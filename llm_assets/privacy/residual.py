@@ -1,0 +1,89 @@
+"""The second look at anonymized text: a detector that shares nothing with the engine that anonymized it.
+
+The engine finds PII with spaCy's medium English pipeline and the project's recognizers; a re-scan with the same
+recognizers could hardly disagree with them. This scan uses Presidio's own defaults instead: its recognizers
+(libphonenumber matching in 30 numbering plans, Presidio's card, e-mail, IBAN, IP and SSN patterns) over spaCy's
+*small* English pipeline, plus a capitalized-name rule that needs a cue ("Dear", "Mr.", "my name is", a signature's
+valediction). A document it flags is held back from the anonymized zone (reason ``residual_pii``); only types and
+counts are reported, never the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from llm_assets.privacy.settings import HIGH_RISK_ENTITIES, SECOND_LOOK_SPACY_MODEL, resolve_spacy_model
+
+# The 30 most populous numbering plans and the EU's largest: where Presidio's libphonenumber matcher looks.
+PHONE_REGIONS = (
+    "US CN IN ID PK NG BR BD RU MX JP PH EG VN TR IR DE TH GB FR IT ZA KE CO KR ES AR PL CA UA NL BE SE CH AT PT"
+).split()
+PHONE_THRESHOLD = 0.4
+SCANNED = (*[e for e in HIGH_RISK_ENTITIES if e != "STREET_ADDRESS"], "US_BANK_NUMBER", "PERSON")
+_SURROGATE = re.compile(r"<[A-Z_]+_(?:\d+|[0-9a-f]{8})>")
+_NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?:[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+){0,2}"
+CONTEXT_NAME = re.compile(
+    rf"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+|\b(?:Dear|Hi|Hello)[ \t]+|\b(?i:my name is|I am called|call me)[ \t]+|"
+    rf"(?m:^(?:Best regards|Kind regards|Regards|Sincerely|Thanks|Cheers),?[ \t]*\n[ \t]*))(?P<name>{_NAME})"
+)
+
+
+@dataclass(frozen=True)
+class Residue:
+    field: str
+    entity_type: str
+
+
+class ResidualScanner:
+    def __init__(self, spacy_model: str = SECOND_LOOK_SPACY_MODEL) -> None:
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+        from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+        nlp = NlpEngineProvider(
+            nlp_configuration={
+                "nlp_engine_name": "spacy",
+                "models": [{"lang_code": "en", "model_name": resolve_spacy_model(spacy_model)}],
+            }
+        ).create_engine()
+        registry = RecognizerRegistry(supported_languages=["en"])
+        registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp)
+        registry.remove_recognizer("PhoneRecognizer")
+        registry.add_recognizer(PhoneRecognizer(supported_regions=PHONE_REGIONS))
+        self.analyzer = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["en"])
+
+    def scan(self, texts: list[str], threshold: float = 0.5) -> list[list[str]]:
+        """For each text, the types of PII the second look still finds in it (outside surrogates)."""
+        out = []
+        for text in texts:
+            found = set()
+            for r in self.analyzer.analyze(text, language="en", entities=list(SCANNED), score_threshold=0.0):
+                # Presidio scores a libphonenumber-valid number 0.4 before context: valid is enough here
+                if r.score < (PHONE_THRESHOLD if r.entity_type == "PHONE_NUMBER" else threshold):
+                    continue
+                span = text[r.start : r.end]
+                if _inside_surrogate(text, r.start, r.end) or not span.strip():
+                    continue
+                # the small model's single capitalized words are too often a product or a band
+                if r.entity_type == "PERSON" and len(re.findall(r"[A-ZÀ-Þ][a-zß-ÿ]+", span)) < 2:
+                    continue
+                found.add(r.entity_type)
+            for m in CONTEXT_NAME.finditer(text):
+                if not _inside_surrogate(text, m.start("name"), m.end("name")):
+                    found.add("PERSON")
+            out.append(sorted(found))
+        return out
+
+
+def _inside_surrogate(text: str, start: int, end: int) -> bool:
+    return any(
+        m.start() <= start and end <= m.end() or (start < m.end() and m.start() < end)
+        for m in _SURROGATE.finditer(text)
+    )
+
+
+@functools.cache
+def scanner() -> ResidualScanner:
+    return ResidualScanner()

@@ -1,0 +1,110 @@
+"""Text helpers shared by the recognizers: normalization, words with offsets, capitalized runs, case variants."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+# Invisible format characters (zero-width space/joiners, word joiner, BOM, soft hyphen, bidi marks) split a value
+# for a regex while a reader, and a language model, still sees it whole: they go before analysis.
+_INVISIBLE_RE = regex.compile(r"\p{Cf}")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters, ligatures, non-breaking spaces become plain ones), invisible characters
+    removed, line endings unified. What the anonymized zone stores, and what every offset refers to."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE_RE.sub("", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# words with inner hyphens ("Jean-Luc") and a one-letter prefix's apostrophe ("O'Neil", "d'Ávila"); clitics ("'s",
+# "'m") stay outside
+WORD = re.compile(
+    r"[^\W_](?:(?<=\b[^\W\d_])['’](?!(?:s|m|re|ll|ve|d|t)\b)(?=[^\W_])|[\w]|-(?=[^\W_]))*", re.UNICODE | re.IGNORECASE
+)
+# lower-case words that sit inside names of people and places ("Ludwig van Beethoven", "Rocca de' Giorgi")
+PARTICLES = frozenset(
+    "van von der den de del della di da das dos du la le les lo al el bin ibn ben y e zu ter ten af av st".split()
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalized(self) -> bool:
+        t = self.text
+        return t[0].isupper() and (len(t) == 1 or not t[1:].isupper() or len(t) <= 2)
+
+
+def words(text: str) -> list[Word]:
+    return [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+
+
+def gap(text: str, a: Word, b: Word) -> str:
+    return text[a.end : b.start]
+
+
+def capitalized_runs(text: str, ws: list[Word] | None = None, max_len: int = 6) -> list[list[Word]]:
+    """Maximal runs of capitalized words on one line, joined by single spaces, hyphens, apostrophes or an initial's
+    period ("Jean-Luc", "S. Myller", "O'Neil"), with name particles inside ("Rocca de' Giorgi")."""
+    ws = words(text) if ws is None else ws
+    runs: list[list[Word]] = []
+    current: list[Word] = []
+    for w in ws:
+        if current:
+            between = gap(text, current[-1], w)
+            joined = between in (" ", ". ", "' ", "’ ") or (between == "." and len(current[-1].text) == 1)
+            if joined and (w.capitalized or (w.text in PARTICLES and len(current) < max_len)):
+                current.append(w)
+                continue
+            runs.append(current)
+            current = []
+        if w.capitalized:
+            current = [w]
+    if current:
+        runs.append(current)
+    # particles cannot end a run
+    out = []
+    for run in runs:
+        while run and run[-1].text in PARTICLES:
+            run = run[:-1]
+        if run:
+            out.append(run[:max_len] if len(run) > max_len else run)
+    return out
+
+
+def line_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, (len(text) if end < 0 else end)
+
+
+def before(text: str, pos: int, chars: int = 40) -> str:
+    return text[max(0, pos - chars) : pos]
+
+
+def mostly_capitalized(text: str) -> bool:
+    """Every word capitalized: a heading, a title-cased copy of a lower-case text, or a line of names."""
+    ws = [w for w in WORD.findall(text) if w[0].isalpha()]
+    return len(ws) >= 4 and sum(w[0].isupper() for w in ws) >= 0.9 * len(ws)
+
+
+def case_variant(text: str) -> str | None:
+    """A title-cased copy of a text written in ALL CAPS or all lower case (same length, so offsets carry over), or
+    None for ordinary text: named-entity models and capitalization rules need the capitals to see names."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 8:
+        return None
+    upper = sum(c.isupper() for c in letters) / len(letters)
+    if 0.03 < upper < 0.85:
+        return None
+    variant = text.title()
+    return variant if len(variant) == len(text) else None
