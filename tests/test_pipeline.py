@@ -194,6 +194,51 @@ def test_residual_pii_blocks_training(landing, instance, resources):
     assert "anonymized_documents" in materialized and "training_set" not in materialized
 
 
+def test_realistic_residues_are_held_back_and_the_batch_goes_on(data_dir, instance, resources):
+    """A field the configuration passes through unchanged ("notes", a usual place for a callback number) carries
+    PII in two tickets: the second look finds it, those two are held back in privacy_quarantine, the other tickets
+    are anonymized, the check passes (2 of 40 is under max_residual_share=0.1) and the training set never sees them."""
+    from resources.anonymizer import PresidioAnonymizer
+
+    batch = data_dir / "landing" / "notes"
+    batch.mkdir(parents=True)
+    rows = [
+        {
+            "message": f"Parcel {i} arrived late, the box was dented.",
+            "category": "delivery_delay",
+            "agent_reply": "Sorry, a voucher is on its way.",
+            "notes": "no callback needed",
+        }
+        for i in range(38)
+    ]
+    rows.append({**rows[0], "message": "Box dented again.", "notes": "call back on +44 20 8123 4567 after 5pm"})
+    rows.append(
+        {**rows[0], "message": "Still no box.", "notes": "customer asked for replies to kit.moreau@laposte.net"}
+    )
+    (batch / "tickets.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    permissive = PresidioAnonymizer(passthrough_fields=[*PresidioAnonymizer().passthrough_fields, "notes"])
+    resources = {**resources, "anonymizer": permissive}
+    instance.add_dynamic_partitions("landing_batches", ["notes"])
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("ingestion", "privacy"),
+        partition_key="notes",
+        resources=resources,
+        instance=instance,
+        run_config=dg.RunConfig(ops={"anonymize_documents": {"config": {"max_residual_share": 0.1}}}),
+    )
+    assert result.success
+    (check,) = result.get_asset_check_evaluations()
+    assert check.passed and check.metadata["documents_held_back"].value == 2
+    held = table(resources, "anon", "privacy_quarantine")
+    assert held["reason"].to_list() == ["residual_pii", "residual_pii"]
+    assert {d.split("second look found ")[1] for d in held["detail"]} == {"PHONE_NUMBER", "EMAIL_ADDRESS"}
+    anon = table(resources, "anon", "anonymized_documents")
+    assert anon.height == 38 and not set(anon["doc_id"]) & set(held["doc_id"])
+    blob = anon.write_csv() + held.write_csv()
+    assert "8123" not in blob and "laposte" not in blob
+
+
 def test_a_document_landing_twice_is_kept_once(data_dir, instance, resources):
     root = data_dir / "landing"
     ticket = "Ticket: T-1\nCategory: refund_request\n\nCustomer: Please refund order ORD-123456.\nAgent: Done.\n"

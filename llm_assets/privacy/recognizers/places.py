@@ -57,6 +57,20 @@ NATIONALITY_NOUNS = (
 ).split()
 
 
+def _derived_demonyms(g: Gazetteers) -> set[str]:
+    """Nationality adjectives English builds from a one-word country name (Argentina -> Argentinian, Malta -> Maltese,
+    Oman -> Omani), for the spellings a demonym list does not give; only rare words, never a common one."""
+    out = set()
+    for country in g.countries:
+        if " " in country or len(country) < 4:
+            continue
+        stem = country[:-1] if country[-1] in "aey" else country
+        for form in (country + "n", country + "ian", stem + "ian", stem + "an", stem + "ese", country + "i", stem + "i"):
+            if g.zipf(form) < 3.0 and form not in g.places:
+                out.add(form)
+    return out
+
+
 def _forms(demonym: str) -> set[str]:
     """German -> Germans; French -> Frenchman, Frenchwomen; Englishman -> Englishmen; Chinese stays."""
     out = {demonym}
@@ -76,6 +90,7 @@ class PlaceRecognizer(SpanRecognizer):
         super().__init__()
         self.g = gazetteers
         nrp = {f for d in gazetteers.demonyms for f in _forms(d)}
+        nrp |= {f for d in _derived_demonyms(gazetteers) for f in _forms(d)}
         nrp |= {fold(w) for w in RELIGIONS + POLITICAL + ORIGINS + NATIONALITY_NOUNS}
         for d in list(gazetteers.demonyms):
             nrp |= {f"{d}-{x}" for x in ("american", "born")}
