@@ -1,11 +1,13 @@
 """The landing zone: a folder where each sub-folder is one batch of raw documents (one Dagster partition)."""
 
+import os
 import time
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
+from llm_assets.ingestion.inventory import Entry, walk
 from llm_assets.settings import default_path
 
 
@@ -17,9 +19,21 @@ class LandingZone(dg.ConfigurableResource):
     settle_seconds: float = Field(
         default=5.0, description="A batch is ready once none of its files changed for this long (still uploading)."
     )
+    allow_hard_links: bool = Field(
+        default=False,
+        description="Read files that have several hard links. Off: such a file's other names may lie outside the "
+        "landing zone, so it is quarantined (reason hard_link).",
+    )
 
     def batch_dir(self, batch: str) -> Path:
         return Path(self.path) / batch
+
+    def entries(self, batch: str) -> list[Entry]:
+        """Every entry of the batch folder: to read, quarantined or ignored by a rule (see ingestion/inventory)."""
+        d = self.batch_dir(batch)
+        if not d.is_dir():
+            raise FileNotFoundError(f"landing batch {batch!r} not found under {self.path}")
+        return list(walk(d, Path(self.path), self.allow_hard_links))
 
     def ready_batches(self, now: float | None = None) -> list[str]:
         root = Path(self.path)
@@ -27,14 +41,17 @@ class LandingZone(dg.ConfigurableResource):
             return []
         now = time.time() if now is None else now
         ready = []
-        for d in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-            files = [f for f in d.rglob("*") if f.is_file()]
-            if files and all(now - f.stat().st_mtime >= self.settle_seconds for f in files):
+        for d in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()):
+            if d.name.startswith((".", "_")):
+                continue
+            entries = list(walk(d, root))
+            mtimes = []
+            for e in (e for e in entries if e.outcome == "read" and e.real_path is not None):
+                try:
+                    mtimes.append(os.stat(e.real_path).st_mtime)
+                except OSError:
+                    continue
+            # a batch of nothing but unreadable entries is ingested too: its entries must be accounted for
+            if entries and all(now - m >= self.settle_seconds for m in mtimes):
                 ready.append(d.name)
         return ready
-
-    def files(self, batch: str) -> list[Path]:
-        d = self.batch_dir(batch)
-        if not d.is_dir():
-            raise FileNotFoundError(f"landing batch {batch!r} not found under {self.path}")
-        return sorted(f for f in d.rglob("*") if f.is_file() and not f.name.startswith("."))

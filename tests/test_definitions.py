@@ -10,6 +10,7 @@ EXPECTED_ASSETS = {
     "raw_documents": "ingestion",
     "quarantined_documents": "ingestion",
     "subject_index": "ingestion",
+    "landing_inventory": "ingestion",
     "anonymized_documents": "privacy",
     "redaction_audit": "privacy",
     "pii_fingerprints": "privacy",
@@ -21,7 +22,7 @@ EXPECTED_ASSETS = {
     "governance_report": "governance",
     "drift_report": "monitoring",
 }
-RAW_ZONE = {"raw_documents", "quarantined_documents", "subject_index"}
+RAW_ZONE = {"raw_documents", "quarantined_documents", "subject_index", "landing_inventory"}
 
 
 def _graph():

@@ -2,10 +2,10 @@
 re-run gives identical row counts."""
 
 import json
+import os
 
 import polars as pl
 
-from llm_assets.ingestion import parsing
 from tests.helpers import ingest, table
 
 GOOD = {"message": "My parcel ORD-123456 has not arrived.", "category": "delivery_delay", "agent_reply": "Sorry!"}
@@ -63,25 +63,28 @@ def _write_hostile_batch(root) -> dict[str, str | None]:
         None,
     )
     put("nested/deeper/ticket.txt", b"Customer: A ticket in a sub-folder about ORD-444444.\n", None)
-    put("scan.pdf", b"%PDF-1.4\n", "unsupported_format")
+    put("scan.pdf", b"%PDF-1.4\n", "malformed_pdf")
     put("growing.jsonl", (_line(message="Being written right now.") + "\n").encode(), "changed_while_reading")
     return expected
 
 
 def test_hostile_batch_lands_with_every_item_accounted_for(data_dir, instance, resources, monkeypatch):
+    from llm_assets.ingestion import inventory
     from resources.landing import LandingZone
 
     expected = _write_hostile_batch(data_dir / "landing")
-    real_read = parsing._read_bytes
+    real_read, appended = inventory.os.read, []
 
-    def read_while_appending(path):
-        data = real_read(path)
-        if path.name == "growing.jsonl":  # the uploader appends while ingestion reads
-            with path.open("ab") as f:
+    def read_while_appending(fd, n):
+        data = real_read(fd, n)
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        if data and name.endswith("growing.jsonl") and not appended:  # the uploader appends once, meanwhile
+            appended.append(name)
+            with open(name, "ab") as f:
                 f.write(b'{"message": "one more line"}\n')
         return data
 
-    monkeypatch.setattr(parsing, "_read_bytes", read_while_appending)
+    monkeypatch.setattr(inventory.os, "read", read_while_appending)
     resources = {**resources, "landing_zone": LandingZone(path=str(data_dir / "landing"), max_file_bytes=200_000)}
     (result,) = ingest(instance, resources, ["hostile"])
     assert result.success
@@ -116,7 +119,10 @@ def test_hostile_batch_lands_with_every_item_accounted_for(data_dir, instance, r
         m.asset_key.to_user_string(): m.metadata for m in result.asset_materializations_for_node("ingest_landing_batch")
     }["raw_documents"]
     assert md["records_in"].value == md["kept"].value + md["quarantined"].value == raw.height + quarantine.height
-    assert md["files_read"].value == len(expected)
+    books = {
+        m.asset_key.to_user_string(): m.metadata for m in result.asset_materializations_for_node("ingest_landing_batch")
+    }["landing_inventory"]
+    assert books["entries_seen"].value == len(expected) == books["kept"].value + books["quarantined"].value
     assert md["by_encoding"].value.get("cp1252") == 1 and md["by_encoding"].value.get("mixed") == 2
 
     # a re-run replaces the partition's rows: identical counts (the grown file is now stable and lands)

@@ -28,6 +28,7 @@ def test_bad_inputs_are_quarantined_with_reasons(tmp_path):
         "binary.txt": bytes(range(256)),
         "latin1.txt": "Caf\xe9 cr\xe8me".encode("latin-1"),
         "doc.pdf": b"%PDF-1.4",
+        "doc.xlsx": b"PK\x03\x04 a spreadsheet",
         "big.txt": b"x" * 200,
         "bad.csv": b"message,category\nhello there,a,extra\n",
         "nomessage.csv": b"subject,category\nhi,refund\n",
@@ -36,7 +37,8 @@ def test_bad_inputs_are_quarantined_with_reasons(tmp_path):
     expected = {
         "empty.txt": "empty",
         "binary.txt": "binary",
-        "doc.pdf": "unsupported_format",
+        "doc.pdf": "malformed_pdf",
+        "doc.xlsx": "unsupported_format",
         "big.txt": "oversized",
         "bad.csv": "malformed_csv",
         "nomessage.csv": "missing_text",

@@ -35,7 +35,7 @@ def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(l
     quarantine = table(resources, "raw", "quarantined_documents")
     assert raw.height == 143  # every generated ticket arrived, and the 3 canary tickets
     reasons = dict(zip(quarantine["source_path"], quarantine["reason"], strict=True))
-    assert reasons["empty_ticket.txt"] == "empty" and reasons["scan.pdf"] == "unsupported_format"
+    assert reasons["empty_ticket.txt"] == "empty" and reasons["scan.pdf"] == "malformed_pdf"
     assert reasons["attachment.txt"] == "binary" and reasons["tickets.jsonl"] == "malformed_json"
 
     first = results[0].asset_materializations_for_node("ingest_landing_batch")

@@ -68,6 +68,6 @@ def test_missing_configuration_fails_with_a_message_that_says_what_to_do(tmp_pat
     from resources.landing import LandingZone
 
     with pytest.raises(FileNotFoundError, match="landing batch 'nope' not found"):
-        LandingZone(path=str(tmp_path)).files("nope")
+        LandingZone(path=str(tmp_path)).entries("nope")
     with pytest.raises(Exception, match="allow_hub_download|not found|does not exist"):
         BaseModelResource(model=str(tmp_path / "no-such-model")).local_path()

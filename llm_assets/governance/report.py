@@ -122,6 +122,16 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
             "select q.batch_id, q.reason, count(*) as inputs from raw.quarantined_documents q "
             "join _batches using (batch_id) group by all order by all",
         )
+        intake = query(
+            "raw.landing_inventory",
+            "select i.batch_id, i.outcome, i.reason, count(*) as entries from raw.landing_inventory i "
+            "join _batches using (batch_id) where i.outcome <> 'walked' group by all order by all",
+        )
+        held_back = query(
+            "anon.privacy_quarantine",
+            "select h.batch_id, h.reason, count(*) as documents from anon.privacy_quarantine h "
+            "join _batches using (batch_id) group by all order by all",
+        )
         checks = query(
             "governance.privacy_checks",
             "select c.batch_id, c.check_name, c.passed, c.documents_scanned, c.documents_with_findings, "
@@ -174,6 +184,10 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
             [
                 (["landing batch", "format", "documents"], sources.rows() if sources.height else []),
                 (["landing batch", "quarantine reason", "inputs"], quarantine.rows() if quarantine.height else []),
+                (
+                    ["landing batch", "entry outcome", "reason or ignore rule", "directory entries"],
+                    intake.rows() if intake.height else [],
+                ),
             ],
         ),
         Section(
@@ -195,6 +209,10 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
                         "checked at",
                     ],
                     checks.rows() if checks.height else [],
+                ),
+                (
+                    ["landing batch", "held back from the anonymized zone", "documents"],
+                    held_back.rows() if held_back.height else [],
                 ),
             ],
         ),

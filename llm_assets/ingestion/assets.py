@@ -2,6 +2,7 @@
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -38,6 +39,17 @@ QUARANTINE_SCHEMA = {
     "quarantined_at": pl.Datetime("us", "UTC"),
 }
 SUBJECT_SCHEMA = {"doc_id": pl.String, "batch_id": pl.String, "kind": pl.String, "subject_key": pl.String}
+INVENTORY_SCHEMA = {
+    "batch_id": pl.String,
+    "path": pl.String,
+    "entry_type": pl.String,
+    "size_bytes": pl.Int64,
+    "outcome": pl.String,  # read, quarantined, ignored, walked
+    "reason": pl.String,  # the quarantine reason or the ignore rule
+    "documents": pl.Int64,
+    "quarantined_records": pl.Int64,
+    "listed_at": pl.Datetime("us", "UTC"),
+}
 
 
 def _already_ingested(warehouse: DuckDBWarehouse, batch: str, doc_ids: list[str]) -> dict[str, str]:
@@ -56,6 +68,14 @@ def _already_ingested(warehouse: DuckDBWarehouse, batch: str, doc_ids: list[str]
     return dict(rows)
 
 
+@dataclass
+class BatchRead:
+    kept: list[ParsedDocument]
+    subjects: list[dict]
+    bad: list[Quarantined]
+    inventory: list[dict]
+
+
 def _read_batch(
     batch: str,
     landing_zone: LandingZone,
@@ -63,19 +83,36 @@ def _read_batch(
     earlier: dict[str, str],
     key: bytes,
     tombstones: tuple[dict[str, str], dict[str, str]],
-):
-    """(kept documents, their subject-index rows, quarantined inputs, files read) of one landing batch."""
+) -> BatchRead:
+    """Every entry of one landing batch: documents kept (with their subject-index rows), inputs quarantined, and one
+    inventory row per directory entry saying which."""
     docs: list[ParsedDocument] = []
     bad: list[Quarantined] = []
-    files = landing_zone.files(batch)
-    root = landing_zone.batch_dir(batch)
-    for path in files:
-        rel = str(path.relative_to(root))
-        try:
-            for item in parse_file(path, rel, landing_zone.max_file_bytes):
-                (docs if isinstance(item, ParsedDocument) else bad).append(item)
-        except OSError as exc:  # vanished or unreadable mid-run: quarantine, keep going
-            bad.append(Quarantined(rel, path.suffix.lstrip("."), None, "unreadable", type(exc).__name__, ""))
+    inventory: list[dict] = []
+    for entry in landing_zone.entries(batch):
+        row = {
+            "batch_id": batch,
+            "path": entry.rel_path,
+            "entry_type": entry.kind,
+            "size_bytes": entry.size,
+            "outcome": entry.outcome,
+            "reason": entry.reason,
+            "documents": 0,
+            "quarantined_records": 0,
+        }
+        inventory.append(row)
+        if entry.outcome == "quarantined":
+            bad.append(Quarantined(entry.rel_path, entry.kind, None, entry.reason, entry.detail, ""))
+            continue
+        if entry.outcome != "read" or entry.real_path is None:
+            continue
+        items = list(parse_file(entry.real_path, entry.rel_path, landing_zone.max_file_bytes))
+        row["documents"] = sum(isinstance(i, ParsedDocument) for i in items)
+        row["quarantined_records"] = len(items) - row["documents"]
+        if not row["documents"] and items:
+            row["outcome"], row["reason"] = "quarantined", items[0].reason  # the whole file, not a record of it
+        for item in items:
+            (docs if isinstance(item, ParsedDocument) else bad).append(item)
 
     seen: dict[str, ParsedDocument] = {}
     kept: list[ParsedDocument] = []
@@ -106,7 +143,7 @@ def _read_batch(
         seen[d.doc_id] = d
         kept.append(d)
         subjects += rows
-    return kept, subjects, bad, len(files)
+    return BatchRead(kept, subjects, bad, inventory)
 
 
 @dg.multi_asset(
@@ -130,11 +167,19 @@ def _read_batch(
             description="Keyed hashes of the data-subject identifiers (email, customer id, name, phone) of each raw "
             "document: how erasure finds a subject's documents without storing the identifier anywhere else.",
         ),
+        "landing_inventory": dg.AssetOut(
+            group_name="ingestion",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "raw"},
+            description="One row per directory entry of each landing batch: kept, quarantined (with the reason) or "
+            "ignored by a named rule; the books entries_seen = kept + quarantined + ignored_by_rule.",
+        ),
     },
     partitions_def=landing_batches,
     backfill_policy=dg.BackfillPolicy.single_run(),
     op_tags=compute.INGESTION,
-    description="Reads one landing batch: parses JSONL, CSV, TXT transcripts and EML replies into documents.",
+    description="Reads one landing batch: every directory entry is kept, quarantined or ignored by a rule; files "
+    "parse into documents (JSONL, JSON, CSV/TSV, TXT, Markdown, EML, HTML, PDF, DOCX) or quarantine rows.",
 )
 def ingest_landing_batch(
     context: dg.AssetExecutionContext,
@@ -143,17 +188,18 @@ def ingest_landing_batch(
     governance_keys: GovernanceKeys,
 ):
     now = datetime.now(UTC)
-    raw_rows, quarantine_rows, subject_index, files_read = [], [], [], 0
+    raw_rows, quarantine_rows, subject_index, inventory_rows = [], [], [], []
     encodings: Counter = Counter()
     earlier: dict[str, str] = {}
     key = governance_keys.key()
     tombstones = erased(warehouse)
     for batch in context.partition_keys:
-        kept, subjects, bad, n_files = _read_batch(batch, landing_zone, warehouse, earlier, key, tombstones)
-        subject_index += subjects
-        earlier.update({d.doc_id: batch for d in kept})
-        encodings.update(d.encoding for d in kept)
-        files_read += n_files
+        read = _read_batch(batch, landing_zone, warehouse, earlier, key, tombstones)
+        subject_index += read.subjects
+        earlier.update({d.doc_id: batch for d in read.kept})
+        encodings.update(d.encoding for d in read.kept)
+        inventory_rows += [{**r, "outcome": "kept" if r["outcome"] == "read" else r["outcome"], "listed_at": now}
+                           for r in read.inventory]  # fmt: skip
         raw_rows += [
             {
                 "doc_id": d.doc_id,
@@ -165,7 +211,7 @@ def ingest_landing_batch(
                 "fields": json.dumps(d.fields, ensure_ascii=False, sort_keys=True),
                 "ingested_at": now,
             }
-            for d in kept
+            for d in read.kept
         ]
         quarantine_rows += [
             {
@@ -178,26 +224,28 @@ def ingest_landing_batch(
                 "content_sha256": q.content_sha256,
                 "quarantined_at": now,
             }
-            for q in bad
+            for q in read.bad
         ]
-        if bad:
+        if read.bad:
             context.log.warning(
-                f"batch {batch}: {len(bad)} input(s) quarantined: "
-                + ", ".join(f"{q.source_path} ({q.reason})" for q in bad[:20])
+                f"batch {batch}: {len(read.bad)} input(s) quarantined, by reason: "
+                + ", ".join(f"{r} {n}" for r, n in Counter(q.reason for q in read.bad).most_common())
             )
 
     raw = pl.DataFrame(raw_rows, schema=RAW_SCHEMA)
     quarantine = pl.DataFrame(quarantine_rows, schema=QUARANTINE_SCHEMA)
+    inventory = pl.DataFrame(inventory_rows, schema=INVENTORY_SCHEMA)
     reasons = Counter(quarantine["reason"].to_list())
     formats = Counter(raw["source_format"].to_list())
-    records_in = raw.height + quarantine.height
+    entries = inventory.filter(pl.col("outcome") != "walked")
+    outcomes = Counter(entries["outcome"].to_list())
+    rules = Counter(entries.filter(pl.col("outcome") == "ignored")["reason"].to_list())
     yield dg.Output(
         raw,
         output_name="raw_documents",
         metadata={
             "dagster/row_count": raw.height,
-            "files_read": files_read,
-            "records_in": records_in,
+            "records_in": raw.height + quarantine.height,
             "kept": raw.height,
             "quarantined": quarantine.height,
             "by_format": dg.MetadataValue.json(dict(formats)),
@@ -230,5 +278,19 @@ def ingest_landing_batch(
             "dagster/row_count": subjects.height,
             "documents_indexed": subjects["doc_id"].n_unique(),
             **{f"identifiers/{k}": v for k, v in sorted(Counter(subjects["kind"].to_list()).items())},
+        },
+    )
+    yield dg.Output(
+        inventory,
+        output_name="landing_inventory",
+        metadata={
+            "dagster/row_count": inventory.height,
+            "entries_seen": entries.height,
+            "kept": outcomes.get("kept", 0),
+            "quarantined": outcomes.get("quarantined", 0),
+            "ignored_by_rule": outcomes.get("ignored", 0),
+            "folders_walked": inventory.height - entries.height,
+            "ignore_rules": dg.MetadataValue.json(dict(rules)),
+            "entry_types": dg.MetadataValue.json(dict(Counter(entries["entry_type"].to_list()))),
         },
     )

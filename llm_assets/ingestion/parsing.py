@@ -1,12 +1,21 @@
-"""Turns the files of one landing batch into documents, or quarantine rows that say why not.
+"""Turns the bytes of one landing file into documents, or quarantine rows that say why not.
 
 A document is ``text`` (the free text a model learns from) plus ``fields`` (whatever structure the format carries:
-subject, category, agent reply, customer contact...). Nothing raises out of here for a bad input: each bad file or
-record becomes a :class:`Quarantined` with a reason code and a detail that never quotes the content.
+subject, category, agent reply, customer contact...). Nothing raises out of here for a bad input: a parser that
+breaks on a file (any exception, a recursion limit) leaves the records it read and one quarantine row with a reason
+code; the detail never quotes the content.
+
+Formats: JSON Lines, JSON, CSV/TSV, plain text (chat transcripts), Markdown, e-mail (multipart, attachments parsed
+by the same rules), HTML, PDF text layers, Word (.docx); README's "Landing formats" table says what each becomes.
+
+Text encodings: UTF-8 (with or without BOM), UTF-16 and UTF-32 by BOM, UTF-16 without BOM by its zero bytes,
+charsets declared by e-mail parts and HTML, else Windows-1252 / Latin-1 (line by line for line formats, so a file
+that mixes encodings keeps its UTF-8 lines).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import email
 import email.policy
@@ -15,24 +24,35 @@ import html
 import html.parser
 import io
 import json
-import os
 import re
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+
+from llm_assets.ingestion.inventory import ChangedWhileReading, FileTooLarge, NotRegularFile, read_regular
 
 SUPPORTED_SUFFIXES = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",
     ".csv": "csv",
+    ".tsv": "tsv",
     ".txt": "txt",
+    ".text": "txt",
+    ".md": "markdown",
+    ".markdown": "markdown",
     ".eml": "eml",
     ".html": "html",
     ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
 TEXT_FIELDS = ("message", "text", "body", "content", "description")
+MAX_NESTING = 32  # deeper JSON objects are kept as one JSON string field
+MAX_PDF_PAGES = 2000
+MAX_ATTACHMENT_DEPTH = 2
 
 
 @dataclass
@@ -61,15 +81,169 @@ class Quarantined:
     content_sha256: str
 
 
-def _flatten(record: dict, prefix: str = "") -> dict[str, str]:
+Bad = Callable[..., Quarantined]
+Item = ParsedDocument | Quarantined
+
+
+def format_of(name: str) -> str | None:
+    return SUPPORTED_SUFFIXES.get(Path(name).suffix.lower())
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- decoding ----------------------------------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    return next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM: mostly-ASCII text has a zero in every second byte."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) > 0.8 * len(zeros):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if text and sum(c.isprintable() or c.isspace() for c in text) > 0.95 * len(text):
+                return encoding
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return bool(sample) and control / len(sample) > 0.05
+
+
+def _legacy(chunk: bytes) -> str:
+    try:
+        return chunk.decode("cp1252")
+    except UnicodeDecodeError:
+        return chunk.decode("latin-1")
+
+
+def decode(data: bytes, per_line: bool, declared: str | None = None) -> tuple[str, str] | None:
+    """(text, encoding), or None when the bytes are binary. The BOM first, then a declared charset, then UTF-8,
+    then Windows-1252 / Latin-1 (line by line for line-based formats)."""
+    bom = _bom_encoding(data)
+    if bom:
+        try:
+            return data.decode(bom), bom.replace("-sig", "")
+        except UnicodeDecodeError:
+            pass
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16), utf16
+    if looks_binary(data):
+        return None
+    if declared:
+        try:
+            return data.decode(declared), declared.lower()
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if not per_line:
+        return _legacy(data), "cp1252"
+    lines, utf8_lines = [], 0
+    for line in data.splitlines(keepends=True):
+        try:
+            lines.append(line.decode("utf-8"))
+            utf8_lines += not line.isascii()
+        except UnicodeDecodeError:
+            lines.append(_legacy(line))
+    return "".join(lines), "mixed" if utf8_lines else "cp1252"
+
+
+# -- entry points ------------------------------------------------------------------------------------------------------
+
+
+def parse_file(path: Path, rel_path: str, max_bytes: int) -> Iterator[Item]:
+    """Reads one regular file (safely: no links, no FIFOs, a size limit) and parses it."""
+    fmt = format_of(path.name)
+    label = fmt or path.suffix.lower().lstrip(".")
+    try:
+        data, _ = read_regular(path, max_bytes)
+    except FileTooLarge as exc:
+        yield Quarantined(rel_path, label, None, "oversized", str(exc), "")
+        return
+    except ChangedWhileReading as exc:
+        yield Quarantined(rel_path, label, None, "changed_while_reading", str(exc), "")
+        return
+    except NotRegularFile as exc:
+        yield Quarantined(rel_path, label, None, "not_a_regular_file", str(exc), "")
+        return
+    except OSError as exc:  # vanished, permissions, a link swapped in (ELOOP)
+        yield Quarantined(rel_path, label, None, "unreadable", type(exc).__name__, "")
+        return
+    yield from parse_bytes(data, rel_path, fmt, label)
+
+
+def parse_bytes(
+    data: bytes, rel_path: str, fmt: str | None, label: str | None = None, depth: int = 0
+) -> Iterator[Item]:
+    label = label or fmt or Path(rel_path).suffix.lower().lstrip(".")
+    sha = _sha(data)
+
+    def bad(reason: str, detail: str, record_no: int | None = None, content: bytes | None = None) -> Quarantined:
+        return Quarantined(rel_path, label, record_no, reason, detail, _sha(content) if content is not None else sha)
+
+    if fmt is None:
+        yield bad(
+            "unsupported_format", f"suffix {Path(rel_path).suffix!r} is not one of {sorted(set(SUPPORTED_SUFFIXES))}"
+        )
+        return
+    if not data.strip():
+        yield bad("empty", "file is empty or whitespace only")
+        return
+    parser = PARSERS[fmt]
+    yielded = 0
+    try:
+        for item in parser(data, rel_path, fmt, bad, depth):
+            yielded += 1
+            yield item
+        if not yielded:
+            yield bad("no_records", "the file parses but holds no record (a header, blank rows, an empty list)")
+    except RecursionError:
+        yield bad("too_deep", "nested deeper than a parser can follow")
+    except MemoryError:
+        yield bad("too_large_to_parse", "the parser ran out of memory")
+    except Exception as exc:  # noqa: BLE001  (one broken file never stops a batch)
+        yield bad("parse_error", f"{type(exc).__name__} in the {fmt} parser")
+
+
+# -- structured formats ------------------------------------------------------------------------------------------------
+
+
+def _flatten(record: dict, prefix: str = "", depth: int = 0) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in record.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{name}_"))
+        if isinstance(value, dict) and depth < MAX_NESTING:
+            out.update(_flatten(value, f"{name}_", depth + 1))
         elif value is None:
             continue
-        elif isinstance(value, list):
+        elif isinstance(value, dict | list):
             out[name] = json.dumps(value, ensure_ascii=False)
         else:
             out[name] = str(value)
@@ -84,118 +258,7 @@ def _split_text(fields: dict[str, str]) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _looks_binary(data: bytes) -> bool:
-    if b"\x00" in data[:8192]:
-        return True
-    sample = data[:8192]
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return bool(sample) and control / len(sample) > 0.05
-
-
-class ChangedWhileReading(OSError):
-    """The file's size or modification time moved while it was read: still being written."""
-
-
-def _read_bytes(path: Path) -> bytes:
-    return path.read_bytes()
-
-
-def _read_stable(path: Path) -> bytes:
-    before = os.stat(path)
-    data = _read_bytes(path)
-    after = os.stat(path)
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
-        raise ChangedWhileReading(f"{before.st_size} -> {after.st_size} bytes while reading")
-    return data
-
-
-def decode(data: bytes, per_line: bool) -> tuple[str, str]:
-    """(text, encoding): UTF-8 when it is; else Windows-1252 / Latin-1, line by line for line-based formats so a file
-    that mixes encodings keeps its UTF-8 lines intact."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-
-    def legacy(chunk: bytes) -> str:
-        try:
-            return chunk.decode("cp1252")
-        except UnicodeDecodeError:
-            return chunk.decode("latin-1")
-
-    if not per_line:
-        return legacy(data), "cp1252"
-    lines, utf8_lines = [], 0
-    for line in data.splitlines(keepends=True):
-        try:
-            lines.append(line.decode("utf-8"))
-            utf8_lines += not line.isascii()
-        except UnicodeDecodeError:
-            lines.append(legacy(line))
-    return "".join(lines).removeprefix("\ufeff"), "mixed" if utf8_lines else "cp1252"
-
-
-def parse_file(path: Path, rel_path: str, max_bytes: int) -> Iterator[ParsedDocument | Quarantined]:
-    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    if path.stat().st_size > max_bytes:  # never read a huge file into memory
-        yield Quarantined(
-            rel_path,
-            fmt or path.suffix.lower().lstrip("."),
-            None,
-            "oversized",
-            f"{path.stat().st_size} bytes exceeds the limit of {max_bytes}",
-            "",
-        )
-        return
-    try:
-        data = _read_stable(path)
-    except ChangedWhileReading as exc:
-        yield Quarantined(rel_path, fmt or path.suffix.lower().lstrip("."), None, "changed_while_reading", str(exc), "")
-        return
-    sha = _sha(data)
-
-    def bad(reason: str, detail: str, record_no: int | None = None, content: bytes | None = None) -> Quarantined:
-        return Quarantined(
-            rel_path,
-            fmt or path.suffix.lower().lstrip("."),
-            record_no,
-            reason,
-            detail,
-            _sha(content) if content is not None else sha,
-        )
-
-    if fmt is None:
-        yield bad("unsupported_format", f"suffix {path.suffix!r} is not one of {sorted(set(SUPPORTED_SUFFIXES))}")
-        return
-    if len(data) > max_bytes:
-        yield bad("oversized", f"{len(data)} bytes exceeds the limit of {max_bytes}")
-        return
-    if not data.strip():
-        yield bad("empty", "file is empty or whitespace only")
-        return
-    if _looks_binary(data):
-        yield bad("binary", "file holds binary data, not text")
-        return
-    text, encoding = decode(data, per_line=fmt in ("jsonl", "csv", "txt"))
-    parser = {
-        "jsonl": _parse_jsonl,
-        "json": _parse_json,
-        "csv": _parse_csv,
-        "txt": _parse_txt,
-        "eml": _parse_eml,
-        "html": _parse_html,
-    }[fmt]
-    for item in parser(text, rel_path, fmt, bad):
-        if isinstance(item, ParsedDocument):
-            item.encoding = encoding
-        yield item
-
-
-def _record(rel_path: str, fmt: str, record_no: int, fields: dict[str, str], bad) -> ParsedDocument | Quarantined:
+def _record(rel_path: str, fmt: str, record_no: int, fields: dict[str, str], bad: Bad, encoding: str = "utf-8") -> Item:
     split = _split_text(fields)
     if split is None:
         return bad(
@@ -205,17 +268,32 @@ def _record(rel_path: str, fmt: str, record_no: int, fields: dict[str, str], bad
             json.dumps(fields, sort_keys=True).encode(),
         )
     text, rest = split
-    return ParsedDocument(rel_path, fmt, record_no, text.strip(), rest)
+    return ParsedDocument(rel_path, fmt, record_no, text.strip(), rest, encoding)
 
 
-def _parse_jsonl(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocument | Quarantined]:
-    for line_no, line in enumerate(text.splitlines(), start=1):
+def _text_or_binary(
+    data: bytes, bad: Bad, per_line: bool, declared: str | None = None
+) -> tuple[str, str] | Quarantined:
+    decoded = decode(data, per_line, declared)
+    return decoded if decoded is not None else bad("binary", "file holds binary data, not text")
+
+
+def _parse_jsonl(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    decoded = _text_or_binary(data, bad, per_line=True)
+    if isinstance(decoded, Quarantined):
+        yield decoded
+        return
+    text, encoding = decoded
+    for line_no, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield bad("malformed_json", f"line {line_no}: {exc.msg} at column {exc.colno}", line_no, line.encode())
+            continue
+        except RecursionError:
+            yield bad("too_deep", f"line {line_no}: nested deeper than the JSON parser follows", line_no, line.encode())
             continue
         if not isinstance(obj, dict):
             yield bad(
@@ -225,29 +303,43 @@ def _parse_jsonl(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocu
                 line.encode(),
             )
             continue
-        yield _record(rel_path, fmt, line_no, _flatten(obj), bad)
+        yield _record(rel_path, fmt, line_no, _flatten(obj), bad, encoding)
 
 
-def _parse_json(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocument | Quarantined]:
+def _parse_json(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    decoded = _text_or_binary(data, bad, per_line=False)
+    if isinstance(decoded, Quarantined):
+        yield decoded
+        return
+    text, encoding = decoded
     try:
-        obj = json.loads(text)
+        obj = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         yield bad("malformed_json", f"{exc.msg} at line {exc.lineno}")
+        return
+    except RecursionError:
+        yield bad("too_deep", "nested deeper than the JSON parser follows")
         return
     records = obj if isinstance(obj, list) else [obj]
     for i, rec in enumerate(records, start=1):
         if isinstance(rec, dict):
-            yield _record(rel_path, fmt, i, _flatten(rec), bad)
+            yield _record(rel_path, fmt, i, _flatten(rec), bad, encoding)
         else:
-            yield bad("malformed_json", f"item {i}: expected an object", i, json.dumps(rec).encode())
+            yield bad("malformed_json", f"item {i}: expected an object", i, json.dumps(rec)[:10000].encode())
 
 
-def _parse_csv(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocument | Quarantined]:
+def _parse_csv(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    decoded = _text_or_binary(data, bad, per_line=True)
+    if isinstance(decoded, Quarantined):
+        yield decoded
+        return
+    text, encoding = decoded
+    csv.field_size_limit(64 * 1024 * 1024)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter="\t" if fmt == "tsv" else ",")
         header = next(reader)
     except (csv.Error, StopIteration) as exc:
-        yield bad("malformed_csv", f"cannot read a header row: {exc}")
+        yield bad("malformed_csv", f"cannot read a header row: {type(exc).__name__}")
         return
     header = [h.strip() for h in header]
     row_no = 1
@@ -258,7 +350,7 @@ def _parse_csv(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocume
             break
         except csv.Error as exc:
             row_no += 1
-            yield bad("malformed_csv", f"row {row_no}: {exc}", row_no)
+            yield bad("malformed_csv", f"row {row_no}: {type(exc).__name__}", row_no)
             continue
         row_no += 1
         if not any(cell.strip() for cell in row):
@@ -271,14 +363,17 @@ def _parse_csv(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocume
                 ",".join(row).encode(),
             )
             continue
-        yield _record(rel_path, fmt, row_no, {h: c for h, c in zip(header, row, strict=True) if c != ""}, bad)
+        fields = {h: c for h, c in zip(header, row, strict=True) if c != ""}
+        yield _record(rel_path, fmt, row_no, fields, bad, encoding)
 
+
+# -- text formats ------------------------------------------------------------------------------------------------------
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z _-]{0,40}):\s*(.*)$")
 _TURN = re.compile(r"^(Customer|Agent|User|Assistant)\s*:\s*(.*)$", re.IGNORECASE)
 
 
-def _parse_txt(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocument | Quarantined]:
+def transcript_fields(text: str) -> dict[str, str]:
     """A chat transcript (``Key: value`` header lines, a blank line, ``Customer:``/``Agent:`` turns) or free text."""
     head, sep, body = text.partition("\n\n")
     fields: dict[str, str] = {}
@@ -304,52 +399,42 @@ def _parse_txt(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocume
             fields["agent_reply"] = "\n".join(agent).strip()
     else:
         fields["message"] = body.strip()
-    yield _record(rel_path, fmt, 1, fields, bad)
+    return fields
 
 
-_QUOTE_INTRO = re.compile(r"^On .{0,200}wrote:\s*$", re.MULTILINE)
-
-
-def _parse_eml(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocument | Quarantined]:
-    """A support reply email: the agent's reply on top, the customer's message quoted below it."""
-    msg = email.message_from_string(text, policy=email.policy.default)
-    if not msg.keys():
-        yield bad("malformed_email", "no RFC 822 headers found")
+def _parse_txt(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    decoded = _text_or_binary(data, bad, per_line=True)
+    if isinstance(decoded, Quarantined):
+        yield decoded
         return
-    part = msg.get_body(preferencelist=("plain",)) if msg.is_multipart() else msg
-    try:
-        content = part.get_content() if part is not None else ""
-    except (LookupError, ValueError) as exc:
-        yield bad("malformed_email", f"cannot decode the body: {type(exc).__name__}")
+    text, encoding = decoded
+    yield _record(rel_path, fmt, 1, transcript_fields(text.lstrip("\ufeff")), bad, encoding)
+
+
+def _parse_markdown(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    from markdown_it import MarkdownIt
+
+    decoded = _text_or_binary(data, bad, per_line=False)
+    if isinstance(decoded, Quarantined):
+        yield decoded
         return
-    fields: dict[str, str] = {}
-    name, addr = parseaddr(str(msg.get("To", "")))
-    if name:
-        fields["customer_name"] = name
-    if addr:
-        fields["customer_email"] = addr
-    if msg.get("Subject"):
-        fields["subject"] = re.sub(r"^(re|fwd?):\s*", "", str(msg["Subject"]), flags=re.IGNORECASE)
-    if msg.get("Date"):
-        fields["created_at"] = str(msg["Date"])
-    for header, key in (("X-Ticket-Id", "ticket_id"), ("X-Ticket-Category", "category")):
-        if msg.get(header):
-            fields[key] = str(msg[header])
-    m = _QUOTE_INTRO.search(content)
-    if m:
-        fields["agent_reply"] = content[: m.start()].strip()
-        quoted = content[m.end() :].strip().splitlines()
-        fields["message"] = "\n".join(re.sub(r"^>\s?", "", line) for line in quoted).strip()
-    else:
-        fields["message"] = content.strip()
-    yield _record(rel_path, fmt, 1, fields, bad)
+    text, encoding = decoded
+    text = re.sub(r"\A---\n.*?\n---\n", "", text.lstrip("\ufeff"), flags=re.DOTALL)  # YAML front matter
+    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    visible, title = html_text(rendered)
+    fields = {"message": visible}
+    heading = re.search(r"^#\s+(.+)$", text, flags=re.MULTILINE)
+    if heading:
+        fields["subject"] = heading.group(1).strip()
+    yield _record(rel_path, fmt, 1, fields, bad, encoding)
 
 
 class _HtmlText(html.parser.HTMLParser):
     """Visible text of an HTML page: scripts, styles, templates and comments dropped, blocks on their own lines."""
 
     SKIP = {"script", "style", "noscript", "template", "head"}
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote"}
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote",
+             "pre", "td", "th", "table", "ul", "ol", "hr"}  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -381,18 +466,166 @@ class _HtmlText(html.parser.HTMLParser):
             self.parts.append(data)
 
 
-def _parse_html(text: str, rel_path: str, fmt: str, bad) -> Iterator[ParsedDocument | Quarantined]:
-    """A web form or ticket page exported as HTML: its visible text; the title becomes the subject."""
+def html_text(markup: str) -> tuple[str, str]:
+    """(visible text, title) of an HTML document."""
     parser = _HtmlText()
+    parser.feed(markup)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
+    return "\n".join(line for line in lines if line), " ".join("".join(parser.title).split())
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _parse_html(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    declared = _META_CHARSET.search(data[:4096])
+    decoded = _text_or_binary(data, bad, per_line=False, declared=declared.group(1).decode() if declared else None)
+    if isinstance(decoded, Quarantined):
+        yield decoded
+        return
+    text, encoding = decoded
     try:
-        parser.feed(text)
-        parser.close()
+        visible, title = html_text(text.lstrip("\ufeff"))
     except (AssertionError, ValueError) as exc:  # html.parser raises these on hopeless markup
         yield bad("malformed_html", type(exc).__name__)
         return
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    fields = {"message": "\n".join(line for line in lines if line)}
-    title = " ".join("".join(parser.title).split())
+    fields = {"message": visible}
     if title:
         fields["subject"] = title
+    yield _record(rel_path, fmt, 1, fields, bad, encoding)
+
+
+# -- e-mail ------------------------------------------------------------------------------------------------------------
+
+_QUOTE_INTRO = re.compile(r"^On .{0,200}wrote:\s*$", re.MULTILINE)
+
+
+def _parse_eml(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    """A support e-mail: the agent's reply on top, the customer's message quoted below it (or a customer's message
+    alone). Attachments are parsed by the same rules as landing files, or quarantined."""
+    if looks_binary(data) and not _bom_encoding(data):
+        yield bad("binary", "file holds binary data, not an e-mail")
+        return
+    msg = email.message_from_bytes(data.removeprefix(codecs.BOM_UTF8), policy=email.policy.default)
+    if not msg.keys():
+        yield bad("malformed_email", "no RFC 822 headers found")
+        return
+    part = msg.get_body(preferencelist=("plain", "html")) if msg.is_multipart() else msg
+    try:
+        content = part.get_content() if part is not None else ""
+    except (LookupError, ValueError, AttributeError) as exc:
+        yield bad("malformed_email", f"cannot decode the body: {type(exc).__name__}")
+        return
+    if not isinstance(content, str):
+        content = decode(content, per_line=False)[0] if decode(content, per_line=False) else ""
+    if part is not None and part.get_content_type() == "text/html":
+        content = html_text(content)[0]
+    fields: dict[str, str] = {}
+    name, addr = parseaddr(str(msg.get("To", "")))
+    if name:
+        fields["customer_name"] = name
+    if addr:
+        fields["customer_email"] = addr
+    if msg.get("Subject"):
+        fields["subject"] = re.sub(r"^(re|fwd?):\s*", "", str(msg["Subject"]), flags=re.IGNORECASE)
+    if msg.get("Date"):
+        fields["created_at"] = str(msg["Date"])
+    for header, key in (("X-Ticket-Id", "ticket_id"), ("X-Ticket-Category", "category")):
+        if msg.get(header):
+            fields[key] = str(msg[header])
+    m = _QUOTE_INTRO.search(content)
+    if m:
+        fields["agent_reply"] = content[: m.start()].strip()
+        quoted = content[m.end() :].strip().splitlines()
+        fields["message"] = "\n".join(re.sub(r"^>\s?", "", line) for line in quoted).strip()
+    else:
+        fields["message"] = content.strip()
+    attachments = list(msg.iter_attachments()) if msg.is_multipart() else []
+    if attachments:
+        fields["attachments"] = str(len(attachments))
     yield _record(rel_path, fmt, 1, fields, bad)
+    for n, attachment in enumerate(attachments, start=1):
+        filename = attachment.get_filename() or f"attachment-{n}"
+        inner = f"{rel_path}#{Path(filename).name}"
+        payload = attachment.get_payload(decode=True) or b""
+        inner_fmt = format_of(filename)
+        if depth >= MAX_ATTACHMENT_DEPTH:
+            yield Quarantined(
+                inner, inner_fmt or "", n, "attachment_too_deep", "attachments nest too deep", _sha(payload)
+            )
+        elif inner_fmt is None:
+            yield Quarantined(inner, Path(filename).suffix.lstrip("."), n, "unsupported_attachment",
+                              f"attachment type {attachment.get_content_type()}", _sha(payload))  # fmt: skip
+        else:
+            yield from parse_bytes(payload, inner, inner_fmt, depth=depth + 1)
+
+
+# -- documents ---------------------------------------------------------------------------------------------------------
+
+
+def _parse_pdf(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            yield bad("encrypted", "the PDF needs a password")
+            return
+        pages = reader.pages
+        if len(pages) > MAX_PDF_PAGES:
+            yield bad("oversized", f"{len(pages)} pages exceeds the limit of {MAX_PDF_PAGES}")
+            return
+        text = "\n".join((page.extract_text() or "").strip() for page in pages).strip()
+        title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        yield bad("malformed_pdf", type(exc).__name__)
+        return
+    if not text:
+        yield bad("no_text_layer", "no extractable text (a scan needs OCR, which this pipeline does not run)")
+        return
+    fields = {"message": text}
+    if title and str(title).strip():
+        fields["subject"] = str(title).strip()
+    yield _record(rel_path, fmt, 1, fields, bad)
+
+
+def _parse_docx(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
+    import docx
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+        if unpacked > 50 * max(len(data), 1_000_000):  # a zip bomb, not a letter
+            yield bad("oversized", f"unpacks to {unpacked} bytes")
+            return
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        yield bad("malformed_docx", type(exc).__name__)
+        return
+    lines = [p.text for p in document.paragraphs if p.text.strip()]
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells if c.text.strip()]
+            if cells:
+                lines.append(" | ".join(cells))
+    fields = transcript_fields("\n".join(lines))
+    title = document.core_properties.title
+    if title and title.strip():
+        fields.setdefault("subject", title.strip())
+    yield _record(rel_path, fmt, 1, fields, bad)
+
+
+PARSERS: dict[str, Callable[..., Iterator[Item]]] = {
+    "jsonl": _parse_jsonl,
+    "json": _parse_json,
+    "csv": _parse_csv,
+    "tsv": _parse_csv,
+    "txt": _parse_txt,
+    "markdown": _parse_markdown,
+    "eml": _parse_eml,
+    "html": _parse_html,
+    "pdf": _parse_pdf,
+    "docx": _parse_docx,
+}

@@ -35,8 +35,9 @@ def generate(model, tokenizer, prompts: list[str], max_new_tokens: int, batch_si
     new_tokens = 0
     order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))  # similar lengths share a batch
     results: dict[int, str] = {}
-    for start in range(0, len(order), batch_size):
-        idx = order[start : start + batch_size]
+    batches = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
+    while batches:
+        idx = batches.pop(0)
         enc = tokenizer(
             [chat_prompt(tokenizer, prompts[i]) for i in idx],
             return_tensors="pt",
@@ -44,14 +45,23 @@ def generate(model, tokenizer, prompts: list[str], max_new_tokens: int, batch_si
             add_special_tokens=False,
         ).to(device)
         t0 = time.perf_counter()
-        with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-            out = model.generate(
-                **enc,
-                max_new_tokens=max_new_tokens,
-                do_sample=False,
-                pad_token_id=pad_id,
-                eos_token_id=tokenizer.eos_token_id,
-            )
+        try:
+            with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
+                out = model.generate(
+                    **enc,
+                    max_new_tokens=max_new_tokens,
+                    do_sample=False,
+                    pad_token_id=pad_id,
+                    eos_token_id=tokenizer.eos_token_id,
+                )
+        except (RuntimeError, ValueError, IndexError):
+            # one example that breaks generation (a length limit, a tokenizer corner) is that example's problem
+            if len(idx) > 1:
+                batches[:0] = [[i] for i in idx]
+            else:
+                results[idx[0]] = ""
+                latencies.append(time.perf_counter() - t0)
+            continue
         elapsed = time.perf_counter() - t0
         gen = out[:, enc["input_ids"].shape[1] :]
         for row, i in enumerate(idx):

@@ -2,7 +2,7 @@
 
 The engine finds PII with spaCy's medium English pipeline and the project's recognizers; a re-scan with the same
 recognizers could hardly disagree with them. This scan uses Presidio's own defaults instead: its recognizers
-(libphonenumber matching in 30 numbering plans, Presidio's card, e-mail, IBAN, IP and SSN patterns) over spaCy's
+(libphonenumber matching in 37 numbering plans, Presidio's card, e-mail, IBAN, IP and SSN patterns) over spaCy's
 *small* English pipeline, plus a capitalized-name rule that needs a cue ("Dear", "Mr.", "my name is", a signature's
 valediction). A document it flags is held back from the anonymized zone (reason ``residual_pii``); only types and
 counts are reported, never the text.
@@ -21,7 +21,8 @@ PHONE_REGIONS = (
     "US CN IN ID PK NG BR BD RU MX JP PH EG VN TR IR DE TH GB FR IT ZA KE CO KR ES AR PL CA UA NL BE SE CH AT PT"
 ).split()
 PHONE_THRESHOLD = 0.4
-SCANNED = (*[e for e in HIGH_RISK_ENTITIES if e != "STREET_ADDRESS"], "US_BANK_NUMBER", "PERSON")
+# names come from the cue rule: the small model's PERSON spans are too often a product, a band, or German nouns
+SCANNED = (*[e for e in HIGH_RISK_ENTITIES if e != "STREET_ADDRESS"], "US_BANK_NUMBER")
 _SURROGATE = re.compile(r"<[A-Z_]+_(?:\d+|[0-9a-f]{8})>")
 _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?:[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+){0,2}"
 CONTEXT_NAME = re.compile(
@@ -65,9 +66,6 @@ class ResidualScanner:
                     continue
                 span = text[r.start : r.end]
                 if _inside_surrogate(text, r.start, r.end) or not span.strip():
-                    continue
-                # the small model's single capitalized words are too often a product or a band
-                if r.entity_type == "PERSON" and len(re.findall(r"[A-ZÀ-Þ][a-zß-ÿ]+", span)) < 2:
                     continue
                 found.add(r.entity_type)
             for m in CONTEXT_NAME.finditer(text):

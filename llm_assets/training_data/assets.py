@@ -93,7 +93,11 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
     needed = set(template_fields(config.prompt_template)) | set(template_fields(config.completion_template))
     docs = []
     for row in anonymized.sort("doc_id").iter_rows(named=True):
-        fields = {"text": row["text"], **json.loads(row["fields"])}
+        try:
+            fields = {"text": row["text"], **json.loads(row["fields"])}
+        except (ValueError, TypeError, RecursionError):  # one broken row is that row's problem
+            dropped["unreadable_fields"] += 1
+            continue
         missing = [f for f in needed if not str(fields.get(f, "")).strip() and f not in config.optional_fields]
         if missing:
             dropped["missing_fields"] += 1
@@ -105,8 +109,12 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
     instruction = config.instruction.replace("{labels}", ", ".join(labels))
     examples, exact, near = [], set(), set()
     for row, values, label in docs:
-        prompt = f"{instruction}\n\n{config.prompt_template.format(**values)}".strip()
-        completion = config.completion_template.format(**values).strip()
+        try:
+            prompt = f"{instruction}\n\n{config.prompt_template.format(**values)}".strip()
+            completion = config.completion_template.format(**values).strip()
+        except (KeyError, IndexError, ValueError) as exc:
+            dropped[f"template_error_{type(exc).__name__}"] += 1
+            continue
         if not config.min_prompt_chars <= len(prompt) <= config.max_prompt_chars + len(instruction):
             dropped["prompt_length"] += 1
             continue

@@ -65,7 +65,15 @@ def _derived_demonyms(g: Gazetteers) -> set[str]:
         if " " in country or len(country) < 4:
             continue
         stem = country[:-1] if country[-1] in "aey" else country
-        for form in (country + "n", country + "ian", stem + "ian", stem + "an", stem + "ese", country + "i", stem + "i"):
+        for form in (
+            country + "n",
+            country + "ian",
+            stem + "ian",
+            stem + "an",
+            stem + "ese",
+            country + "i",
+            stem + "i",
+        ):
             if g.zipf(form) < 3.0 and form not in g.places:
                 out.add(form)
     return out
