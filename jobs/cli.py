@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
+from jobs import progress
 from llm_assets import settings
 
 DEMO_RUN_CONFIG = {
@@ -63,6 +66,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.max_steps is not None:
         run_config["lora_adapter"]["config"]["max_steps"] = args.max_steps
     started = time.time()
+    run_id = str(uuid.uuid4())
+    log_file = settings.data_dir() / "logs" / f"demo-{time.strftime('%Y%m%d-%H%M%S')}-{run_id[:8]}.log"
+    console = sys.stdout
+    if not args.verbose:
+        print(f"full_pipeline_job over {len(batches)} batches (run {run_id}); full log: {log_file}")
+        progress.stderr_to(log_file).__enter__()
     with _instance() as instance:
         # What the landing sensor does in a running deployment: register the batches as partitions.
         known = set(instance.get_dynamic_partitions(landing_batches.name))
@@ -70,16 +79,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if new:
             instance.add_dynamic_partitions(landing_batches.name, new)
         job = defs.resolve_job_def("full_pipeline_job")
-        result = job.execute_in_process(
-            instance=instance,
-            run_config={"ops": run_config},
-            tags={
-                "dagster/asset_partition_range_start": batches[0],
-                "dagster/asset_partition_range_end": batches[-1],
-                "launched_by": "llm-pipeline demo",
-            },
-            raise_on_error=False,
+        quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}} if not args.verbose else {}
+        view = (
+            progress.ProgressView(instance, run_id, console, run_config["lora_adapter"]["config"]["max_steps"])
+            if not args.verbose
+            else contextlib.nullcontext()
         )
+        with view:
+            result = job.execute_in_process(
+                instance=instance,
+                run_config={"ops": run_config, **quiet},
+                run_id=run_id,
+                tags={
+                    "dagster/asset_partition_range_start": batches[0],
+                    "dagster/asset_partition_range_end": batches[-1],
+                    "launched_by": "llm-pipeline demo",
+                },
+                raise_on_error=False,
+            )
+        if not args.verbose:
+            progress.write_event_log(instance, run_id, log_file)
     print(
         f"\nfull_pipeline_job over {len(batches)} batches: {'SUCCESS' if result.success else 'FAILURE'} "
         f"in {time.time() - started:.0f} s (run {result.run_id})"
@@ -87,7 +106,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _print_summary(defs)
     print(
         "\nExplore it:\n"
-        f"  DAGSTER_HOME={os.environ['DAGSTER_HOME']} .venv/bin/dagster dev -h 127.0.0.1 -p 3000   "
+        + (f"  less {log_file}   # every event of the run and every library message\n" if not args.verbose else "")
+        + f"  DAGSTER_HOME={os.environ['DAGSTER_HOME']} .venv/bin/dagster dev -h 127.0.0.1 -p 3000   "
         "# Dagster UI on http://127.0.0.1:3000\n"
         f"  .venv/bin/mlflow ui --host 127.0.0.1 --port 5000 --backend-store-uri "
         f"sqlite:///{settings.data_dir() / 'mlflow' / 'mlflow.db'}   # MLflow UI on http://127.0.0.1:5000"
@@ -149,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--max-steps", type=int, default=None, help="cap on optimizer steps")
     demo.add_argument("--fresh-corpus", action="store_true", help="write the sample corpus even if batches exist")
+    demo.add_argument("--verbose", action="store_true", help="print every Dagster event instead of the progress view")
     demo.set_defaults(func=cmd_demo)
     corpus = sub.add_parser("sample-corpus", help="write sample landing batches to a folder")
     corpus.add_argument("output")

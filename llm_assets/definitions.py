@@ -4,6 +4,7 @@ import dagster as dg
 
 from jobs import erasure_job, full_pipeline_job, ingestion_job, training_job
 from llm_assets.governance.assets import governance_report
+from llm_assets.governance.erasure import ERASURE_LEDGERS
 from llm_assets.ingestion.assets import ingest_landing_batch
 from llm_assets.modeling.assets import evaluation_report, lora_adapter, registered_model
 from llm_assets.monitoring.assets import drift_report
@@ -46,6 +47,7 @@ defs = dg.Definitions(
         registered_model,
         governance_report,
         drift_report,
+        *ERASURE_LEDGERS,
     ],
     jobs=[ingestion_job, training_job, full_pipeline_job, erasure_job],
     sensors=[

@@ -143,7 +143,11 @@ class DuckDBWarehouse(dg.ConfigurableResource):
 
 
 class WarehouseIOManager(dg.ConfigurableIOManager):
-    """Stores polars DataFrames as DuckDB tables named after the asset key."""
+    """Stores polars DataFrames as DuckDB tables named after the asset key.
+
+    An output whose metadata names ``ledger_keys`` is a ledger: its rows are upserted by those keys and the table
+    keeps every earlier row (the history of versions, checks and decisions), partitioned or not.
+    """
 
     warehouse: DuckDBWarehouse
 
@@ -159,6 +163,12 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
         if obj is None:
             return
         schema, table = self._location(context)
+        ledger_keys = (context.definition_metadata or {}).get("ledger_keys")
+        if ledger_keys:
+            if obj.height:
+                self.warehouse.upsert(schema, table, obj, list(ledger_keys))
+            context.add_output_metadata({"table": f"{schema}.{table}", "rows_recorded": obj.height})
+            return
         partitions = list(context.asset_partition_keys) if context.has_asset_partitions else None
         if partitions is not None and PARTITION_COLUMN not in obj.columns:
             raise dg.DagsterInvariantViolationError(f"partitioned table {schema}.{table} needs a {PARTITION_COLUMN}")
@@ -173,7 +183,9 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
                 raise dg.DagsterInvariantViolationError(
                     f"table {schema}.{table} does not exist: materialize {context.asset_key.to_user_string()} first"
                 )
-            if context.has_asset_partitions:
+            if context.has_asset_partitions and not (
+                context.upstream_output and (context.upstream_output.definition_metadata or {}).get("ledger_keys")
+            ):
                 keys = list(context.asset_partition_keys)
                 placeholders = ", ".join("?" for _ in keys) or "null"
                 return frame(

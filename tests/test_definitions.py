@@ -15,14 +15,25 @@ EXPECTED_ASSETS = {
     "redaction_audit": "privacy",
     "pii_fingerprints": "privacy",
     "privacy_quarantine": "privacy",
+    "privacy_checks": "privacy",
     "training_set": "training_data",
+    "training_set_members": "training_data",
+    "training_set_versions": "training_data",
     "lora_adapter": "modeling",
+    "adapters": "modeling",
     "evaluation_report": "modeling",
     "registered_model": "modeling",
+    "model_versions": "modeling",
     "governance_report": "governance",
+    "tombstones": "governance",
+    "tombstone_subjects": "governance",
+    "erased_documents": "governance",
+    "taints": "governance",
     "drift_report": "monitoring",
 }
 RAW_ZONE = {"raw_documents", "quarantined_documents", "subject_index", "landing_inventory"}
+# the raw-zone tables that hold content (the quarantine and the inventory hold reasons and counts)
+RAW_CONTENT = {"raw_documents", "subject_index"}
 
 
 def _graph():
@@ -43,6 +54,7 @@ def test_lineage_runs_in_the_documented_order():
         "anonymized_documents",
         "redaction_audit",
         "registered_model",
+        "training_set_members",
     }
     chain = [
         "raw_documents",
@@ -59,6 +71,7 @@ def test_lineage_runs_in_the_documented_order():
         "lora_adapter",
         "training_set",
         "pii_fingerprints",
+        "training_set_members",
     }
 
 
@@ -82,12 +95,18 @@ def test_only_anonymization_reads_the_raw_zone():
     readers = {
         k.to_user_string()
         for k in graph.get_all_asset_keys()
-        if RAW_ZONE & {p.to_user_string() for p in graph.get(k).parent_keys}
+        if RAW_CONTENT & {p.to_user_string() for p in graph.get(k).parent_keys}
     }
-    assert readers == {"anonymized_documents", "redaction_audit", "pii_fingerprints", "privacy_quarantine"}
+    assert readers == {
+        "anonymized_documents",
+        "redaction_audit",
+        "pii_fingerprints",
+        "privacy_quarantine",
+        "privacy_checks",
+    }
     for key in graph.get_all_asset_keys():
         if graph.get(key).group_name in ("training_data", "modeling", "monitoring", "governance"):
-            assert not RAW_ZONE & {p.to_user_string() for p in graph.get(key).parent_keys}, key
+            assert not RAW_CONTENT & {p.to_user_string() for p in graph.get(key).parent_keys}, key
 
 
 def test_jobs_sensors_and_resources():
@@ -96,7 +115,17 @@ def test_jobs_sensors_and_resources():
     for name in ("landing_sensor", "drift_sensor", "erasure_retrain_sensor"):
         assert defs.resolve_sensor_def(name) is not None
     training = {k.to_user_string() for k in defs.resolve_job_def("training_job").asset_layer.executable_asset_keys}
-    assert training == {"training_set", "lora_adapter", "evaluation_report", "registered_model", "governance_report"}
+    assert training == {
+        "training_set",
+        "training_set_members",
+        "training_set_versions",
+        "lora_adapter",
+        "adapters",
+        "evaluation_report",
+        "registered_model",
+        "model_versions",
+        "governance_report",
+    }
     assert {"warehouse_io_manager", "artifact_io_manager", "anonymizer", "base_model", "mlflow_tracking"} <= set(
         defs.resources
     )
@@ -126,6 +155,8 @@ def test_every_asset_carries_kubernetes_requests_and_model_steps_share_a_pool():
     graph = _graph()
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
+        if not node.is_executable:  # ledgers the erasure job writes
+            continue
         tag = node.assets_def.op.tags["dagster-k8s/config"]  # stored as JSON, as dagster-k8s reads it
         spec = (json.loads(tag) if isinstance(tag, str) else tag)["container_config"]["resources"]
         assert {"cpu", "memory"} <= set(spec["requests"]), key

@@ -67,7 +67,7 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     ingest(instance, resources, batches)
     promote = {"registered_model": {"config": {"min_improvement_over_base": -100.0, "guard_metrics": []}}}
     first = train(instance, resources, {**TINY, **promote})
-    assert first.output_for_node("registered_model")["promoted"]
+    assert first.output_for_node("registered_model", "registered_model")["promoted"]
 
     (control,) = write_landing_batches(
         root, n_tickets=60, n_batches=1, seed=12, include_bad_files=False, prefix="control"
@@ -101,7 +101,7 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     evaluation = retrain.output_for_node("evaluation_report")
     assert evaluation["new_window_examples"] > 0
     assert set(evaluation["new_window_metrics"]) == {"base", "candidate", "champion"}
-    registered = retrain.output_for_node("registered_model")
+    registered = retrain.output_for_node("registered_model", "registered_model")
     from mlflow import MlflowClient
 
     client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)

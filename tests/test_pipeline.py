@@ -82,7 +82,7 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
     checks = {c.check_name: c.passed for c in first.get_asset_check_evaluations()}
     assert checks["splits_disjoint_by_document"] and checks["no_empty_fields"] and not checks["minimum_size"]
 
-    adapter = first.output_for_node("lora_adapter")
+    adapter = first.output_for_node("lora_adapter", "lora_adapter")
     adapter_dir = Path(adapter["adapter_dir"])
     assert (adapter_dir / "adapter_config.json").exists() and (adapter_dir / "adapter_model.safetensors").exists()
     assert not list(adapter_dir.rglob("*.pkl")) and not list(adapter_dir.rglob("*.bin"))
@@ -109,7 +109,7 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
         assert report["metrics"][name]["perplexity"] > 1.0
     assert "<table>" in Path(report["report_html"]).read_text()
 
-    reg = first.output_for_node("registered_model")
+    reg = first.output_for_node("registered_model", "registered_model")
     assert reg["version"] == "1" and reg["promoted"] and reg["champion_version"] == "1"
     mv = client.get_model_version_by_alias("support-ticket-assistant", "champion")
     assert str(mv.version) == "1" and mv.tags["promotion_decision"] == "promoted"
@@ -120,7 +120,7 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
     assert second.success
     report2 = second.output_for_node("evaluation_report")
     assert set(report2["metrics"]) == {"base", "candidate", "champion"}
-    reg2 = second.output_for_node("registered_model")
+    reg2 = second.output_for_node("registered_model", "registered_model")
     assert reg2["version"] == "2"
     champion = str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version)
     assert champion == ("2" if reg2["promoted"] else "1")
@@ -152,7 +152,12 @@ def test_promotion_gate():
 def test_training_reads_only_the_anonymized_zone(landing, instance, resources):
     _, batches = landing
     ingest(instance, resources, batches)
-    result = dg.materialize(ALL_ASSETS, selection=["training_set"], resources=resources, instance=instance)
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.assets("training_set").required_multi_asset_neighbors(),
+        resources=resources,
+        instance=instance,
+    )
     assert result.success
     ts = table(resources, "train", "training_set")
     blob = "\n".join(ts["prompt"].to_list() + ts["completion"].to_list())

@@ -27,7 +27,7 @@ def test_real_model_learns_the_task_end_to_end(landing, instance, resources):
         },
     )
     assert result.success
-    adapter = result.output_for_node("lora_adapter")
+    adapter = result.output_for_node("lora_adapter", "lora_adapter")
     config = json.loads(Path(adapter["adapter_dir"], "adapter_config.json").read_text())
     assert config["base_model_name_or_path"].endswith(DEFAULT_MODEL)
     assert adapter["training"]["trainable_params"] == 1_843_200  # r=16 on q/k/v/o of the 30 layers
@@ -38,6 +38,6 @@ def test_real_model_learns_the_task_end_to_end(landing, instance, resources):
     gens = Path(result.output_for_node("evaluation_report")["report_html"]).with_name("generations.jsonl")
     rows = [json.loads(line) for line in gens.read_text().splitlines()]
     assert len(rows) == 4 and all(r["base"] and r["candidate"] for r in rows)
-    assert result.output_for_node("registered_model")["version"] == "1"
+    assert result.output_for_node("registered_model", "registered_model")["version"] == "1"
     memorization = result.output_for_node("evaluation_report")["memorization"]
     assert memorization["passed"] and memorization["canary_prompts"] >= 1  # the real model never gives a canary back

@@ -36,9 +36,26 @@ def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:
     return len(find_known(key, [text], known)[0]) if known else 0
 
 
+# every table the report reads, besides registered_model (its input)
+REPORT_SOURCES = (
+    "model_versions",
+    "training_set_versions",
+    "training_set_members",
+    "landing_inventory",
+    "quarantined_documents",
+    "anonymized_documents",
+    "redaction_audit",
+    "privacy_quarantine",
+    "privacy_checks",
+    "pii_fingerprints",
+    "taints",
+)
+
+
 @dg.asset(
     group_name="governance",
     io_manager_key="artifact_io_manager",
+    deps=list(REPORT_SOURCES),
     op_tags=compute.LIGHT,
     check_specs=[
         dg.AssetCheckSpec(

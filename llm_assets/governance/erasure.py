@@ -42,6 +42,36 @@ ASSET_OF_TABLE = {
 }
 
 
+# Ledgers written by the erasure job (an op job, run on request): declared here so the lineage graph shows them and
+# the assets that read them can depend on them; the job reports their materializations.
+ERASURE_LEDGERS = (
+    dg.AssetSpec(
+        "tombstones",
+        group_name="governance",
+        metadata={"schema": lineage.SCHEMA},
+        description="Ledger: one row per erasure (reason, who asked, how many documents, Dagster run). No identifier.",
+    ),
+    dg.AssetSpec(
+        "tombstone_subjects",
+        group_name="governance",
+        metadata={"schema": lineage.SCHEMA},
+        description="Ledger: the keyed fingerprints of erased subjects; ingestion keeps their new documents out.",
+    ),
+    dg.AssetSpec(
+        "erased_documents",
+        group_name="governance",
+        metadata={"schema": lineage.SCHEMA},
+        description="Ledger: the documents each erasure removed (by content hash); ingestion never lets them back.",
+    ),
+    dg.AssetSpec(
+        "taints",
+        group_name="governance",
+        metadata={"schema": lineage.SCHEMA},
+        description="Ledger: model versions trained on erased documents, and what happened to the champion.",
+    ),
+)
+
+
 class ErasureConfig(dg.Config):
     subject_keys: list[str] = Field(
         default_factory=list,
@@ -190,6 +220,9 @@ def erase_data_subject(
                 },
                 keys=["model_name", "version", "tombstone_id"],
             )
+    written = ["tombstones", "erased_documents", "tombstone_subjects"] + (["taints"] if tainted else [])
+    for ledger in written:
+        context.log_event(dg.AssetMaterialization(asset_key=ledger, metadata={"tombstone": stone}))
     retrain = bool(config.retrain and tainted)
     tags = {TOMBSTONE_TAG: stone}
     if retrain:

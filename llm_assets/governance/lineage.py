@@ -64,12 +64,20 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def ledger_rows(rows: list[dict]) -> pl.DataFrame:
+    """Rows of a ledger table (written by the warehouse IO manager as an asset output); dicts and lists as JSON."""
+    return pl.DataFrame(
+        [
+            {k: json.dumps(v, sort_keys=True, default=str) if isinstance(v, dict | list) else v for k, v in r.items()}
+            for r in rows
+        ]
+    )
+
+
 def record(warehouse: DuckDBWarehouse, table: str, row: dict, keys: list[str]) -> None:
-    """Inserts (or replaces, by ``keys``) one row of a governance table; dicts and lists are stored as JSON."""
-    values = {
-        k: json.dumps(v, sort_keys=True, default=str) if isinstance(v, dict | list) else v for k, v in row.items()
-    }
-    warehouse.upsert(SCHEMA, table, pl.DataFrame([values]), keys)
+    """Inserts (or replaces, by ``keys``) one row of a governance ledger from an op outside the asset graph (the
+    erasure job, which then reports the ledger's materialization)."""
+    warehouse.upsert(SCHEMA, table, ledger_rows([row]), keys)
 
 
 def read(warehouse: DuckDBWarehouse, table: str, where: str = "", params: list | None = None) -> pl.DataFrame:
@@ -94,6 +102,28 @@ def docs_of_training_set(warehouse: DuckDBWarehouse, training_set_version: str, 
             [training_set_version, *splits],
         )
     return df["doc_id"].to_list()
+
+
+def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
+    """(version, doc_id, example_id, split, recorded_at) of one training-set version (empty if unknown)."""
+    df = warehouse.read(*MEMBERS, "where version = ?", [version])
+    if df is None:
+        return pl.DataFrame(
+            schema={
+                "version": pl.String,
+                "doc_id": pl.String,
+                "example_id": pl.String,
+                "split": pl.String,
+                "recorded_at": pl.Datetime("us", "UTC"),
+            }
+        )
+    return df.select("version", "doc_id", "example_id", "split", "recorded_at")
+
+
+def latest_training_set_version(warehouse: DuckDBWarehouse) -> str | None:
+    """The most recently recorded training-set version, if any."""
+    df = warehouse.read(*MEMBERS, "order by recorded_at desc limit 1")
+    return df["version"][0] if df is not None and df.height else None
 
 
 def versions_of_docs(warehouse: DuckDBWarehouse, doc_ids: list[str]) -> pl.DataFrame:

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import polars as pl
 
+from llm_assets.core.metrics import HEADLINE
 from llm_assets.governance import lineage
 from llm_assets.metadata import markdown_table
 from resources.warehouse import DuckDBWarehouse, frame
-
-METRIC_KEYS = ("perplexity", "rougeL", "bleu", "category_accuracy", "latency_p50_s", "latency_p95_s")
 
 
 @dataclass
@@ -238,7 +237,7 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
             [
                 (
                     ["metric", *metrics.keys()],
-                    [[k, *[metrics[n].get(k, "") for n in metrics]] for k in METRIC_KEYS],
+                    [[k, *[metrics[n].get(k, "") for n in metrics]] for k in HEADLINE],
                 ),
                 *(
                     [

@@ -175,6 +175,8 @@ def _read_batch(
             "ignored by a named rule; the books entries_seen = kept + quarantined + ignored_by_rule.",
         ),
     },
+    # erased documents and subjects never come back in
+    deps=["erased_documents", "tombstone_subjects"],
     partitions_def=landing_batches,
     backfill_policy=dg.BackfillPolicy.single_run(),
     op_tags=compute.INGESTION,

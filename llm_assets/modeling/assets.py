@@ -10,20 +10,19 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets import compute
+from llm_assets.core.metrics import METRICS, metric
 from llm_assets.governance import lineage
 from llm_assets.governance.fingerprints import find_known
 from llm_assets.governance.memorization import canary_fingerprints, probe, scanned_fingerprints
 from llm_assets.metadata import line_plot_markdown, markdown_table
 from llm_assets.modeling.config import LoraTrainingConfig
 from llm_assets.modeling.report import write_report
-from llm_assets.training_data.assets import version_members
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
 from resources.governance import GovernanceKeys
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
-LOWER_IS_BETTER = {"perplexity", "latency_p50_s", "latency_p95_s"}
 MEMORIZATION_CHECK = "no_memorized_pii"
 WITHHELD = "[withheld: this generation contained a raw-zone PII value]"
 PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2"]
@@ -46,13 +45,25 @@ def _dir_sha256(path: Path) -> str:
 MODEL_POOL = "model_compute"
 
 
-@dg.asset(
-    group_name="modeling",
-    io_manager_key="artifact_io_manager",
+@dg.multi_asset(
+    outs={
+        "lora_adapter": dg.AssetOut(
+            group_name="modeling",
+            io_manager_key="artifact_io_manager",
+            description="A LoRA adapter fine-tuned from the base model on the training split. Saved as an adapter "
+            "folder, logged to MLflow as a model.",
+        ),
+        "adapters": dg.AssetOut(
+            group_name="modeling",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "governance", "ledger_keys": ["adapter_version"]},
+            description="Ledger: every adapter trained, with its training-set version, base model, Dagster and "
+            "MLflow runs, code version and content hash.",
+        ),
+    },
+    ins={"training_set": dg.AssetIn()},
     pool=MODEL_POOL,
     op_tags=compute.TRAINING,
-    description="A LoRA adapter fine-tuned from the base model on the training split. Saved as an adapter folder, "
-    "logged to MLflow as a model.",
 )
 def lora_adapter(
     context: dg.AssetExecutionContext,
@@ -61,8 +72,7 @@ def lora_adapter(
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
     artifact_store: ArtifactStore,
-    warehouse: DuckDBWarehouse,
-) -> dg.Output[dict]:
+):
     import mlflow
 
     from llm_assets.modeling.training import train_lora  # torch is imported by the step, not by the definitions
@@ -175,18 +185,6 @@ def lora_adapter(
         )
 
     adapter_hash = _dir_sha256(adapter_dir)
-    lineage.record(
-        warehouse,
-        "adapters",
-        {
-            **{k: v for k, v in manifest.items() if k != "config"},
-            "adapter_sha256": adapter_hash,
-            "train_examples": result.train_examples,
-            "steps": result.steps,
-            "created_at": lineage.now(),
-        },
-        keys=["adapter_version"],
-    )
     steps, losses = zip(*result.loss_curve, strict=True) if result.loss_curve else ((), ())
     value = {
         **manifest,
@@ -197,8 +195,9 @@ def lora_adapter(
         "max_length": config.max_length,
         "training": {k: v for k, v in result.__dict__.items() if k != "loss_curve"},
     }
-    return dg.Output(
+    yield dg.Output(
         value,
+        output_name="lora_adapter",
         metadata={
             "mlflow_run_id": run.info.run_id,
             "model_uri": info.model_uri,
@@ -226,6 +225,18 @@ def lora_adapter(
         },
         data_version=dg.DataVersion(adapter_hash[:16]),
     )
+    ledger = lineage.ledger_rows(
+        [
+            {
+                **{k: v for k, v in manifest.items() if k != "config"},
+                "adapter_sha256": adapter_hash,
+                "train_examples": result.train_examples,
+                "steps": result.steps,
+                "created_at": lineage.now(),
+            }
+        ]
+    )
+    yield dg.Output(ledger, output_name="adapters", metadata={"adapter_version": adapter_version})
 
 
 def _pyfunc_model():
@@ -273,7 +284,9 @@ def champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) -
     io_manager_key="artifact_io_manager",
     pool=MODEL_POOL,
     op_tags=compute.EVALUATION,
-    deps=["pii_fingerprints"],  # the memorization probe scans generations against them
+    # the memorization probe scans generations against the fingerprints; the new slice is what the champion's
+    # training-set version did not hold
+    deps=["pii_fingerprints", "training_set_members"],
     check_specs=[
         dg.AssetCheckSpec(
             MEMORIZATION_CHECK,
@@ -310,7 +323,9 @@ def evaluation_report(
     # The new slice: test documents the current champion was never trained on (new data since its training set).
     champion_version = mlflow_tracking.champion_version()
     champion_set = (champion_version.tags or {}).get("training_set_version") if champion_version else None
-    seen_by_champion = set(version_members(warehouse, champion_set)["doc_id"].to_list()) if champion_set else set()
+    seen_by_champion = (
+        set(lineage.version_members(warehouse, champion_set)["doc_id"].to_list()) if champion_set else set()
+    )
     is_new = pl.col("doc_id").is_in(list(seen_by_champion)).not_()
     if config.max_examples:
         new_part = test.filter(is_new).head(config.max_examples // 2) if champion_set else test.head(0)
@@ -393,8 +408,9 @@ def evaluation_report(
         mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
 
     names = [e.name for e in evaluations]
-    keys = ["perplexity", "rouge1", "rouge2", "rougeL", "bleu", "category_accuracy", "latency_p50_s", "latency_p95_s"]
-    table = markdown_table(["metric", *names], [[k, *[metrics[n][k] for n in names]] for k in keys])
+    table = markdown_table(
+        ["metric", *names], [[m.name, *[m.format(metrics[n].get(m.name)) for n in names]] for m in METRICS]
+    )
     value = {
         "adapter": lora_adapter,
         "training_set_version": version,
@@ -515,22 +531,21 @@ def promotion_decision(
             "value(s) generated"
         )
     m = config.primary_metric
-    sign = -1.0 if m in LOWER_IS_BETTER else 1.0
+    primary = metric(m)
     cand, base = metrics["candidate"][m], metrics["base"][m]
-    gain = sign * (cand - base)
+    gain = primary.better(cand, base)
     if gain < config.min_improvement_over_base:
         return False, f"{m} {cand:.4f} does not beat the base model ({base:.4f}) by {config.min_improvement_over_base}"
     for g in config.guard_metrics:
-        gs = -1.0 if g in LOWER_IS_BETTER else 1.0
-        if gs * (metrics["candidate"][g] - metrics["base"][g]) < 0:
+        if metric(g).better(metrics["candidate"][g], metrics["base"][g]) < 0:
             return False, f"{g} {metrics['candidate'][g]:.4f} is worse than the base model's {metrics['base'][g]:.4f}"
     if "champion" in metrics:
         champ = metrics["champion"][m]
-        if sign * (cand - champ) < -config.max_regression_vs_champion:
+        if primary.better(cand, champ) < -config.max_regression_vs_champion:
             return False, f"{m} {cand:.4f} regresses against the champion ({champ:.4f})"
         if new_window and "champion" in new_window and m in new_window["champion"]:
             nc, nh = new_window["candidate"][m], new_window["champion"][m]
-            if sign * (nc - nh) < -config.max_regression_vs_champion:
+            if primary.better(nc, nh) < -config.max_regression_vs_champion:
                 return False, f"on the new slice {m} {nc:.4f} regresses against the champion ({nh:.4f})"
             return True, (
                 f"{m} {cand:.4f} beats base ({base:.4f}), holds against the champion ({champ:.4f}) on the "
@@ -540,20 +555,31 @@ def promotion_decision(
     return True, f"{m} {cand:.4f} beats base ({base:.4f}); no champion yet"
 
 
-@dg.asset(
-    group_name="modeling",
-    io_manager_key="artifact_io_manager",
+@dg.multi_asset(
+    outs={
+        "registered_model": dg.AssetOut(
+            group_name="modeling",
+            io_manager_key="artifact_io_manager",
+            description="The adapter registered as a new version in the MLflow registry; the champion alias moves "
+            "to it only if it beats the base model by the margin and does not regress against the current champion.",
+        ),
+        "model_versions": dg.AssetOut(
+            group_name="modeling",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "governance", "ledger_keys": ["model_name", "version"]},
+            description="Ledger: every registered version with its Dagster and MLflow runs, code version, "
+            "evaluation and memorization results, and the promotion decision with its reason.",
+        ),
+    },
+    ins={"evaluation_report": dg.AssetIn()},
     op_tags=compute.LIGHT,
-    description="The adapter registered as a new version in the MLflow registry; the champion alias moves to it only "
-    "if it beats the base model by the margin and does not regress against the current champion.",
 )
 def registered_model(
     context: dg.AssetExecutionContext,
     config: PromotionConfig,
     evaluation_report: dict,
     mlflow_tracking: MLflowTracking,
-    warehouse: DuckDBWarehouse,
-) -> dg.Output[dict]:
+):
     import mlflow
 
     adapter = evaluation_report["adapter"]
@@ -594,32 +620,31 @@ def registered_model(
             {"promotion_decision": decision, "promotion_reason": reason, "registered_version": str(mv.version)}
         )
     champion = mlflow_tracking.champion_version()
-    lineage.record(
-        warehouse,
-        "model_versions",
-        {
-            "model_name": name,
-            "version": str(mv.version),
-            "adapter_version": adapter["adapter_version"],
-            "training_set_version": adapter["training_set_version"],
-            "adapter_sha256": adapter["adapter_sha256"],
-            "base_model": adapter["base_model"],
-            "registration_dagster_run_id": context.run_id,
-            "training_dagster_run_id": adapter["dagster_run_id"],
-            "mlflow_run_id": adapter["mlflow_run_id"],
-            "code_version": lineage.code_version(),
-            "training_code_version": adapter.get("code_version", "unknown"),
-            "decision": decision,
-            "reason": reason,
-            "approved_by": f"promotion gate ({config.primary_metric}, margin {config.min_improvement_over_base})",
-            "metrics": metrics,
-            "new_window_metrics": evaluation_report.get("new_window_metrics") or {},
-            "memorization": evaluation_report.get("memorization") or {},
-            "test_examples": evaluation_report["test_examples"],
-            "evaluation_report": evaluation_report["report_html"],
-            "registered_at": lineage.now(),
-        },
-        keys=["model_name", "version"],
+    ledger = lineage.ledger_rows(
+        [
+            {
+                "model_name": name,
+                "version": str(mv.version),
+                "adapter_version": adapter["adapter_version"],
+                "training_set_version": adapter["training_set_version"],
+                "adapter_sha256": adapter["adapter_sha256"],
+                "base_model": adapter["base_model"],
+                "registration_dagster_run_id": context.run_id,
+                "training_dagster_run_id": adapter["dagster_run_id"],
+                "mlflow_run_id": adapter["mlflow_run_id"],
+                "code_version": lineage.code_version(),
+                "training_code_version": adapter.get("code_version", "unknown"),
+                "decision": decision,
+                "reason": reason,
+                "approved_by": f"promotion gate ({config.primary_metric}, margin {config.min_improvement_over_base})",
+                "metrics": metrics,
+                "new_window_metrics": evaluation_report.get("new_window_metrics") or {},
+                "memorization": evaluation_report.get("memorization") or {},
+                "test_examples": evaluation_report["test_examples"],
+                "evaluation_report": evaluation_report["report_html"],
+                "registered_at": lineage.now(),
+            }
+        ]
     )
     context.log.info(f"registered {name} v{mv.version}: {decision} ({reason})")
     value = {
@@ -633,8 +658,9 @@ def registered_model(
         "mlflow_run_id": adapter["mlflow_run_id"],
         "training_set_version": adapter["training_set_version"],
     }
-    return dg.Output(
+    yield dg.Output(
         value,
+        output_name="registered_model",
         metadata={
             "registered_model": name,
             "version": str(mv.version),
@@ -650,3 +676,4 @@ def registered_model(
             ),
         },
     )
+    yield dg.Output(ledger, output_name="model_versions", metadata={"version": str(mv.version), "decision": decision})

@@ -8,20 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
+from llm_assets.core.metrics import METRICS
 from llm_assets.metadata import markdown_table
-
-METRICS = [
-    ("perplexity", "Perplexity on reference completions (lower is better)"),
-    ("rouge1", "ROUGE-1 F1 of the reply"),
-    ("rouge2", "ROUGE-2 F1 of the reply"),
-    ("rougeL", "ROUGE-L F1 of the reply"),
-    ("bleu", "BLEU of the reply (sacrebleu)"),
-    ("category_accuracy", "Category accuracy"),
-    ("format_rate", "Answers in the expected format"),
-    ("latency_p50_s", "Latency p50 per request, s (batched)"),
-    ("latency_p95_s", "Latency p95 per request, s (batched)"),
-    ("generated_tokens_per_s", "Generated tokens per second"),
-]
 
 
 def _memorization_rows(memorization: dict) -> list[list]:
@@ -69,7 +57,7 @@ def write_report(
     memorization: dict | None = None,
 ) -> dict[str, Path]:
     names = [e.name for e in evaluations]
-    rows = [[label, *[e.metrics.get(key, float("nan")) for e in evaluations]] for key, label in METRICS]
+    rows = [[m.label, *[e.metrics.get(m.name, float("nan")) for e in evaluations]] for m in METRICS]
     samples = []
     for i, row in enumerate(test.head(5).iter_rows(named=True)):
         samples.append((row, {e.name: e.generations[i] for e in evaluations}))

@@ -15,17 +15,18 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets import compute
+from llm_assets.governance import lineage
 from llm_assets.metadata import markdown_table
 from llm_assets.modeling.assets import MODEL_POOL, champion_adapter_dir, load_adapter_model
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
-from llm_assets.training_data.assets import TrainingSetConfig, build_examples, latest_version, version_members
+from llm_assets.training_data.assets import TrainingSetConfig, build_examples
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
+from resources.drift_policy import DriftPolicy
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
 QUALITY_CHECK = "champion_quality_within_tolerance"
-QUALITY_TOLERANCE = 0.10
 DRIFT_COLUMNS = ["text", "chars", "words", "category", *[f"n_{e}" for e in ENTITY_COLUMNS]]
 
 
@@ -123,7 +124,8 @@ def _performance_drift(
 @dg.asset(
     group_name="monitoring",
     io_manager_key="artifact_io_manager",
-    deps=["registered_model"],  # the reference follows the champion: re-measure after every registration
+    # the reference follows the champion (re-measure after every registration): its training-set version's members
+    deps=["registered_model", "training_set_members"],
     automation_condition=dg.AutomationCondition.eager(),
     pool=MODEL_POOL,
     op_tags=compute.MONITORING,
@@ -131,8 +133,8 @@ def _performance_drift(
         dg.AssetCheckSpec(
             QUALITY_CHECK,
             asset="drift_report",
-            description="Alert: the champion's perplexity or ROUGE-L on the new window is more than 10 % worse than "
-            "its evaluation baseline.",
+            description="Alert: the champion's perplexity or ROUGE-L on the new window is worse than its evaluation "
+            "baseline by drift_policy's thresholds (the ones drift_sensor retrains on).",
         )
     ],
     description="Evidently drift of newly arrived anonymized documents against the champion's training inputs, and "
@@ -147,10 +149,15 @@ def drift_report(
     mlflow_tracking: MLflowTracking,
     base_model: BaseModelResource,
     artifact_store: ArtifactStore,
+    drift_policy: DriftPolicy,
 ):
     champion = mlflow_tracking.champion_version()
-    ref_version = (champion.tags or {}).get("training_set_version") if champion else latest_version(warehouse)
-    members = version_members(warehouse, ref_version) if ref_version else pl.DataFrame({"doc_id": []})
+    ref_version = (
+        (champion.tags or {}).get("training_set_version")
+        if champion
+        else lineage.latest_training_set_version(warehouse)
+    )
+    members = lineage.version_members(warehouse, ref_version) if ref_version else pl.DataFrame({"doc_id": []})
     trained = set(members["doc_id"].to_list()) if members.height else set()
     train_ids = set(members.filter(pl.col("split") == "train")["doc_id"].to_list()) if members.height else set()
     # the window: documents anonymized after the reference version was built, that it does not contain
@@ -230,14 +237,18 @@ def drift_report(
         f"drift share {value.get('drift_share', 'n/a')}, embedding drift {value.get('embedding_drift', 'n/a')}"
     )
     yield dg.Output(value, metadata=metadata)
-    degradation = max(value.get("perplexity_degradation", 0.0), value.get("rougeL_drop", 0.0))
+    # the same thresholds drift_sensor applies (one definition, the drift_policy resource)
+    perplexity_rise = float(value.get("perplexity_degradation", 0.0))
+    rouge_drop = float(value.get("rougeL_drop", 0.0))
     yield dg.AssetCheckResult(
         check_name=QUALITY_CHECK,
-        passed=degradation <= QUALITY_TOLERANCE,
+        passed=perplexity_rise < drift_policy.perplexity_degradation_threshold
+        and rouge_drop < drift_policy.rouge_drop_threshold,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "perplexity_degradation": float(value.get("perplexity_degradation", 0.0)),
-            "rougeL_drop": float(value.get("rougeL_drop", 0.0)),
-            "tolerance": QUALITY_TOLERANCE,
+            "perplexity_degradation": round(perplexity_rise, 4),
+            "perplexity_degradation_threshold": drift_policy.perplexity_degradation_threshold,
+            "rougeL_drop": round(rouge_drop, 4),
+            "rouge_drop_threshold": drift_policy.rouge_drop_threshold,
         },
     )

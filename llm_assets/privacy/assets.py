@@ -185,6 +185,14 @@ def second_look(docs: list[dict]) -> list[list[str]]:
             description="Documents held back from the anonymized zone, with the reason (too_long, analysis_error, "
             "analysis_timeout, residual_pii) and the residue's types. Never their content.",
         ),
+        "privacy_checks": dg.AssetOut(
+            group_name="privacy",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "governance", "ledger_keys": ["batch_id", "check_name"]},
+            description="Ledger: the residual-PII check of each anonymization run, per batch (passed, documents "
+            "scanned and flagged, finding types, Dagster run). The governance report's proof that no PII reached "
+            "training.",
+        ),
     },
     ins={"raw_documents": dg.AssetIn()},
     partitions_def=landing_batches,
@@ -338,10 +346,8 @@ def anonymize_documents(
     residue_types = Counter(f.split(":", 1)[1] for found in residues for f in found)
     per_batch = Counter(raw_documents["batch_id"].to_list())
     flagged_by_batch = Counter(r["batch_id"] for r in quarantine.filter(pl.col("reason") == "residual_pii").to_dicts())
-    for batch, n_docs in per_batch.items():
-        lineage.record(
-            warehouse,
-            "privacy_checks",
+    checks = lineage.ledger_rows(
+        [
             {
                 "batch_id": batch,
                 "check_name": RESIDUAL_CHECK,
@@ -352,9 +358,11 @@ def anonymize_documents(
                 "findings_by_type": dict(residue_types),
                 "dagster_run_id": context.run_id,
                 "checked_at": lineage.now(),
-            },
-            keys=["batch_id", "check_name"],
-        )
+            }
+            for batch, n_docs in sorted(per_batch.items())
+        ]
+    )
+    yield dg.Output(checks, output_name="privacy_checks", metadata={"batches": checks.height, "passed": passed})
     yield dg.AssetCheckResult(
         check_name=RESIDUAL_CHECK,
         asset_key="anonymized_documents",

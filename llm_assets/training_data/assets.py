@@ -14,7 +14,6 @@ from pydantic import Field
 from llm_assets import compute
 from llm_assets.governance import lineage
 from llm_assets.metadata import markdown_table
-from resources.warehouse import DuckDBWarehouse, frame
 
 SPLITS_DISJOINT = "splits_disjoint_by_document"
 NO_EMPTY_FIELDS = "no_empty_fields"
@@ -155,43 +154,39 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
 MEMBERS_TABLE = "training_set_members"
 
 
-def record_version_members(warehouse: DuckDBWarehouse, df: pl.DataFrame) -> None:
-    """Keeps, for every training-set version ever built, which document fed which split (``train`` schema).
-
-    The ``training_set`` table holds the latest version only; drift references and lineage questions need the
-    version a registered model was trained on.
-    """
-    if df.height == 0:
-        return
-    members = df.select("version", "doc_id", "example_id", "split", "anonymizer_config").with_columns(
+def version_members_rows(df: pl.DataFrame) -> pl.DataFrame:
+    """Which document fed which split of this training-set version: the ``training_set`` table holds the latest
+    version only; drift references and lineage questions need the version a registered model was trained on."""
+    return df.select("version", "doc_id", "example_id", "split", "anonymizer_config").with_columns(
         pl.lit(datetime.now(UTC)).alias("recorded_at")
     )
-    warehouse.upsert("train", MEMBERS_TABLE, members, keys=["version"])
 
 
-def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
-    with warehouse.connect() as con:
-        if not warehouse.table_exists(con, "train", MEMBERS_TABLE):
-            return pl.DataFrame(
-                schema={
-                    "version": pl.String,
-                    "doc_id": pl.String,
-                    "example_id": pl.String,
-                    "split": pl.String,
-                    "recorded_at": pl.Datetime("us", "UTC"),
-                }
-            )
-        return frame(
-            con,
-            f"select version, doc_id, example_id, split, recorded_at from train.{MEMBERS_TABLE} where version = ?",
-            [version],
-        )
-
-
-@dg.asset(
-    group_name="training_data",
-    io_manager_key="warehouse_io_manager",
-    metadata={"schema": "train"},
+@dg.multi_asset(
+    outs={
+        "training_set": dg.AssetOut(
+            group_name="training_data",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "train"},
+            description="Prompt/completion examples (ticket -> category + reply), deduplicated, split by source "
+            "document. The latest version.",
+        ),
+        MEMBERS_TABLE: dg.AssetOut(
+            group_name="training_data",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "train", "ledger_keys": ["version"]},
+            description="Ledger: for every training-set version ever built, which document (and anonymizer "
+            "configuration) fed which split. Erasure finds the model versions a document shaped through it.",
+        ),
+        "training_set_versions": dg.AssetOut(
+            group_name="training_data",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "governance", "ledger_keys": ["version"]},
+            description="Ledger: each training-set version's configuration, code version, inputs, filter and "
+            "dedupe counts and split sizes.",
+        ),
+    },
+    ins={"anonymized_documents": dg.AssetIn()},
     op_tags=compute.TRAINING_DATA,
     check_specs=[
         dg.AssetCheckSpec(
@@ -216,11 +211,9 @@ def training_set(
     context: dg.AssetExecutionContext,
     config: TrainingSetConfig,
     anonymized_documents: pl.DataFrame,
-    warehouse: DuckDBWarehouse,
 ):
     df, dropped = build_examples(anonymized_documents, config)
     version = df["version"][0] if df.height else "empty"
-    record_version_members(warehouse, df)
     sizes = dict(Counter(df["split"].to_list()))
     labels = Counter(df.filter(pl.col("split") == "train")["label"].to_list())
 
@@ -230,23 +223,22 @@ def training_set(
         (pl.col("prompt").str.strip_chars() == "") | (pl.col("completion").str.strip_chars() == "")
     ).height
     n_train = sizes.get("train", 0)
-    lineage.record(
-        warehouse,
-        "training_set_versions",
-        {
-            "version": version,
-            "created_at": lineage.now(),
-            "dagster_run_id": context.run_id,
-            "code_version": lineage.code_version(),
-            "config": config.model_dump(),
-            "anonymizer_configs": sorted(set(df["anonymizer_config"].to_list())),
-            "documents_in": anonymized_documents.height,
-            "documents_used": df["doc_id"].n_unique(),
-            "examples": df.height,
-            "splits": {k: sizes.get(k, 0) for k in ("train", "validation", "test")},
-            "dropped": dict(dropped),
-        },
-        keys=["version"],
+    version_row = lineage.ledger_rows(
+        [
+            {
+                "version": version,
+                "created_at": lineage.now(),
+                "dagster_run_id": context.run_id,
+                "code_version": lineage.code_version(),
+                "config": config.model_dump(),
+                "anonymizer_configs": sorted(set(df["anonymizer_config"].to_list())),
+                "documents_in": anonymized_documents.height,
+                "documents_used": df["doc_id"].n_unique(),
+                "examples": df.height,
+                "splits": {k: sizes.get(k, 0) for k in ("train", "validation", "test")},
+                "dropped": dict(dropped),
+            }
+        ]
     )
 
     yield dg.Output(
@@ -261,27 +253,32 @@ def training_set(
             "label_counts": dg.MetadataValue.md(markdown_table(["label", "train examples"], sorted(labels.items()))),
         },
         data_version=dg.DataVersion(version),
+        output_name="training_set",
+    )
+    members = version_members_rows(df)
+    yield dg.Output(
+        members,
+        output_name=MEMBERS_TABLE,
+        metadata={"version": version, "rows_recorded": members.height},
+        data_version=dg.DataVersion(version),
+    )
+    yield dg.Output(version_row, output_name="training_set_versions", metadata={"version": version})
+    yield dg.AssetCheckResult(
+        asset_key="training_set",
+        check_name=SPLITS_DISJOINT,
+        passed=crossing == 0,
+        metadata={"documents_in_several_splits": crossing},
     )
     yield dg.AssetCheckResult(
-        check_name=SPLITS_DISJOINT, passed=crossing == 0, metadata={"documents_in_several_splits": crossing}
-    )
-    yield dg.AssetCheckResult(
+        asset_key="training_set",
         check_name=NO_EMPTY_FIELDS,
         passed=empty == 0 and df.height > 0,
         metadata={"empty_examples": empty, "examples": df.height},
     )
     yield dg.AssetCheckResult(
+        asset_key="training_set",
         check_name=MINIMUM_SIZE,
         passed=n_train >= config.min_train_examples,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"train_examples": n_train, "minimum": config.min_train_examples},
     )
-
-
-def latest_version(warehouse: DuckDBWarehouse) -> str | None:
-    """The most recently recorded training-set version, if any."""
-    with warehouse.connect() as con:
-        if not warehouse.table_exists(con, "train", MEMBERS_TABLE):
-            return None
-        rows = frame(con, f"select version from train.{MEMBERS_TABLE} order by recorded_at desc limit 1")
-    return rows["version"][0] if rows.height else None
