@@ -2,8 +2,8 @@
 
 import dagster as dg
 
+from llm_assets.core.partitions import landing_batches
 from llm_assets.governance.erasure import erasure_job
-from llm_assets.partitions import landing_batches
 
 INGESTION_GROUPS = ("ingestion", "privacy")
 TRAINING_GROUPS = ("training_data", "modeling", "governance")

@@ -53,8 +53,8 @@ def _print_summary(defs) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
 
+    from llm_assets.core.partitions import landing_batches
     from llm_assets.definitions import defs
-    from llm_assets.partitions import landing_batches
     from llm_assets.sample_corpus import write_landing_batches
 
     landing = settings.data_dir() / "landing"

@@ -1,10 +1,13 @@
 """The governance key: the secret behind the keyed hashes of the subject index and of the PII fingerprints.
 
-It comes from the environment (``LLMP_GOVERNANCE_KEY``) or from a key file outside git; a missing file is created
+The canary secrets the memorization probe looks for are configured here too (a file outside git).
+
+The key comes from the environment (``LLMP_GOVERNANCE_KEY``) or from a key file outside git; a missing file is created
 once, readable by its owner only. Losing the key makes the index useless for erasure, so back it up with the
 warehouse.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -12,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from llm_assets.governance.fingerprints import fingerprint
+from llm_assets.core.fingerprints import fingerprint
 from llm_assets.settings import default_path
 
 
@@ -27,6 +30,18 @@ class GovernanceKeys(dg.ConfigurableResource):
         description="Key file used when the environment variable is unset; created (mode 600) on first use.",
     )
     create_missing: bool = Field(default=True, description="Create the key file if neither source has a key.")
+    canaries_file: str = Field(
+        default_factory=lambda: default_path("secrets", "canaries.json"),
+        description="JSON object {kind: value} of canary secrets planted in the raw zone: the memorization probe "
+        "fails a model that generates any of them. Missing = no canaries (raw-zone values are probed either way).",
+    )
+
+    def canaries(self) -> dict[str, str]:
+        path = Path(self.canaries_file)
+        if not path.exists():
+            return {}
+        values = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k): str(v) for k, v in values.items()}
 
     def key(self) -> bytes:
         value = os.environ.get(self.key_env_var, "").strip()

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from jobs import ingestion_job
-from llm_assets.partitions import landing_batches
+from llm_assets.core.partitions import landing_batches
 from resources.landing import LandingZone
 
 

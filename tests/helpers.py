@@ -6,8 +6,8 @@ import json
 
 import dagster as dg
 
+from llm_assets.core.partitions import landing_batches
 from llm_assets.definitions import defs
-from llm_assets.partitions import landing_batches
 from llm_assets.sample_corpus import generate_tickets
 
 ALL_ASSETS = list(defs.assets)

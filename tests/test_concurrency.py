@@ -11,7 +11,7 @@ WORKER = """
 import sys
 import dagster as dg
 from llm_assets.definitions import build_resources
-from llm_assets.partitions import landing_batches
+from llm_assets.core.partitions import landing_batches
 from tests.helpers import ALL_ASSETS
 
 batches = sys.argv[1:]

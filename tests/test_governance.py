@@ -6,13 +6,13 @@ import dagster as dg
 import polars as pl
 from mlflow import MlflowClient
 
-from llm_assets.governance import lineage
+from llm_assets.core import lineage
+from llm_assets.core.fingerprints import candidate_fingerprints, fingerprint, normalize_identifier
+from llm_assets.core.memorization import probe
 from llm_assets.governance.erasure import erasure_job
-from llm_assets.governance.fingerprints import candidate_fingerprints, fingerprint, normalize_identifier
-from llm_assets.governance.memorization import probe
-from llm_assets.modeling.assets import PromotionConfig, promotion_decision
+from llm_assets.modeling.gate import PromotionConfig, promotion_decision
 from llm_assets.sample_corpus import generate_tickets
-from llm_assets.sample_corpus.canaries import CANARY_CARD, CANARY_EMAIL, CANARY_PHONE
+from llm_assets.sample_corpus.canaries import CANARY_CARD, CANARY_EMAIL, CANARY_PHONE, CANARY_VALUES
 from sensors.erasure import erasure_retrain_sensor
 from tests.helpers import ingest, raw_pii_values, table, train
 
@@ -56,6 +56,7 @@ def test_memorization_probe_counts_canaries_and_raw_values_and_blocks_promotion(
         ["p1", "p2"],
         ["canary prompt"],
         fingerprints,
+        CANARY_VALUES,
     )
     assert not leaky.passed and leaky.canary_hits == 3 and leaky.pii_hits == 3 and leaky.prompts == 3
     assert leaky.hits_by_type == {"CANARY_EMAIL": 3, "PERSON": 3}

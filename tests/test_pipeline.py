@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from mlflow import MlflowClient
 
-from llm_assets.modeling.evaluation import text_metrics
+from llm_assets.core.scoring import text_metrics
 from tests.helpers import ALL_ASSETS, fields, ingest, raw_pii_values, table, train
 
 TINY_TRAINING = {"max_steps": 4, "batch_size": 4, "max_length": 768, "log_every": 1, "learning_rate": 5e-3}
@@ -131,7 +131,7 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
 
 
 def test_promotion_gate():
-    from llm_assets.modeling.assets import PromotionConfig, promotion_decision
+    from llm_assets.modeling.gate import PromotionConfig, promotion_decision
 
     cfg = PromotionConfig(min_improvement_over_base=0.02)
     base = {"rougeL": 0.10, "category_accuracy": 0.1}

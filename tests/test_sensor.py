@@ -5,7 +5,7 @@ import time
 
 import dagster as dg
 
-from llm_assets.partitions import landing_batches
+from llm_assets.core.partitions import landing_batches
 from resources.landing import LandingZone
 from sensors.landing import landing_sensor
 

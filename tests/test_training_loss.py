@@ -3,7 +3,7 @@
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from llm_assets.modeling.prompting import encode_example
+from llm_assets.core.prompting import encode_example
 from llm_assets.modeling.training import collate, completion_loss
 
 

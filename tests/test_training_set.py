@@ -4,7 +4,7 @@ import json
 
 import polars as pl
 
-from llm_assets.training_data.assets import TrainingSetConfig, build_examples, normalized_key
+from llm_assets.core.examples import TrainingSetConfig, build_examples, normalized_key
 
 
 def _word(i: int) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from llm_assets.partitions import landing_batches
+from llm_assets.core.partitions import landing_batches
 from llm_assets.sample_corpus import write_landing_batches
 from tests.test_definitions import EXPECTED_ASSETS
 

@@ -21,8 +21,8 @@ def main() -> None:
 
     import dagster as dg
 
+    from llm_assets.core.partitions import landing_batches
     from llm_assets.definitions import build_resources, defs
-    from llm_assets.partitions import landing_batches
     from resources.base_model import BaseModelResource
 
     resources = build_resources()

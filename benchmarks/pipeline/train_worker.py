@@ -61,7 +61,7 @@ def run_hf(spec: dict) -> dict:
     from peft import LoraConfig, get_peft_model
     from transformers import DataCollatorForLanguageModeling, Trainer, TrainingArguments
 
-    from llm_assets.modeling.prompting import chat_prompt
+    from llm_assets.core.prompting import chat_prompt
 
     model, tok = _load(spec)
     h = spec["hparams"]

@@ -4,10 +4,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from llm_assets import compute
-from llm_assets.governance import lineage
-from llm_assets.governance.fingerprints import find_known
-from llm_assets.governance.memorization import scanned_fingerprints
+from llm_assets.core import compute, lineage
+from llm_assets.core.fingerprints import find_known
+from llm_assets.core.memorization import scanned_fingerprints
 from llm_assets.governance.report import GovernanceReport, build_report
 from resources.artifacts import ArtifactStore
 from resources.governance import GovernanceKeys

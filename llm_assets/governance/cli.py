@@ -46,7 +46,7 @@ def _resolve_version(args: argparse.Namespace, tracking) -> str:
 
 
 def cmd_trained_on(args: argparse.Namespace) -> int:
-    from llm_assets.governance import lineage
+    from llm_assets.core import lineage
 
     r = _resources()
     version = _resolve_version(args, r["mlflow_tracking"])
@@ -69,7 +69,7 @@ def cmd_trained_on(args: argparse.Namespace) -> int:
 def cmd_influenced(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from llm_assets.governance import lineage
+    from llm_assets.core import lineage
 
     r = _resources()
     doc_ids = list(args.doc_id or [])
@@ -109,7 +109,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
-    from llm_assets.governance import lineage
+    from llm_assets.core import lineage
 
     r = _resources()
     versions = lineage.read(r["warehouse"], "model_versions")
@@ -174,7 +174,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_tombstones(args: argparse.Namespace) -> int:
-    from llm_assets.governance import lineage
+    from llm_assets.core import lineage
 
     stones = lineage.read(_resources()["warehouse"], "tombstones")
     if not stones.height:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
+from llm_assets.core import lineage
+from llm_assets.core.metadata import markdown_table
 from llm_assets.core.metrics import HEADLINE
-from llm_assets.governance import lineage
-from llm_assets.metadata import markdown_table
 from resources.warehouse import DuckDBWarehouse, frame
 
 

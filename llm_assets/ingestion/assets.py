@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
-from llm_assets import compute
-from llm_assets.governance.fingerprints import subject_rows
-from llm_assets.governance.lineage import erased
+from llm_assets.core import compute
+from llm_assets.core.fingerprints import subject_rows
+from llm_assets.core.lineage import erased
+from llm_assets.core.metadata import markdown_table
+from llm_assets.core.partitions import landing_batches
 from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
-from llm_assets.metadata import markdown_table
-from llm_assets.partitions import landing_batches
 from resources.governance import GovernanceKeys
 from resources.landing import LandingZone
 from resources.warehouse import DuckDBWarehouse

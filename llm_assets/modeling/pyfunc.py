@@ -23,8 +23,8 @@ class LoraAdapterModel(mlflow.pyfunc.PythonModel):
         self.max_new_tokens = int(context.model_config.get("max_new_tokens", 96))
 
     def predict(self, context, model_input, params=None):
-        from llm_assets.modeling.evaluation import generate
-        from llm_assets.modeling.training import pick_device_and_dtype
+        from llm_assets.core.lm import pick_device_and_dtype
+        from llm_assets.core.scoring import generate
 
         prompts = (
             list(model_input["prompt"])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
+from llm_assets.core.metadata import markdown_table
 from llm_assets.core.metrics import METRICS
-from llm_assets.metadata import markdown_table
 
 
 def _memorization_rows(memorization: dict) -> list[list]:

@@ -14,12 +14,11 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets import compute
-from llm_assets.governance import lineage
-from llm_assets.metadata import markdown_table
-from llm_assets.modeling.assets import MODEL_POOL, champion_adapter_dir, load_adapter_model
+from llm_assets.core import compute, lineage
+from llm_assets.core.examples import TrainingSetConfig, build_examples
+from llm_assets.core.metadata import markdown_table
+from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
-from llm_assets.training_data.assets import TrainingSetConfig, build_examples
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
 from resources.drift_policy import DriftPolicy
@@ -85,8 +84,8 @@ def _performance_drift(
     mlflow_tracking: MLflowTracking,
 ) -> dict:
     """The champion's perplexity and ROUGE-L on the window against its own test-split evaluation."""
-    from llm_assets.modeling.evaluation import generate, text_metrics
-    from llm_assets.modeling.training import mean_loss, pick_device_and_dtype, tokenize_split
+    from llm_assets.core.lm import mean_loss, pick_device_and_dtype, tokenize_split
+    from llm_assets.core.scoring import generate, text_metrics
 
     champion = champion_adapter_dir(mlflow_tracking, current_run_id="")
     if champion is None or config.perplexity_examples == 0:

@@ -12,11 +12,10 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets import compute
-from llm_assets.governance import lineage
-from llm_assets.governance.fingerprints import fingerprint, word_count
-from llm_assets.metadata import markdown_table
-from llm_assets.partitions import landing_batches
+from llm_assets.core import compute, lineage
+from llm_assets.core.fingerprints import fingerprint, word_count
+from llm_assets.core.metadata import markdown_table
+from llm_assets.core.partitions import landing_batches
 from llm_assets.privacy.settings import HIGH_RISK_ENTITIES
 from llm_assets.privacy.text import normalize
 from resources.anonymizer import PresidioAnonymizer

@@ -17,16 +17,8 @@ import hmac
 import json
 from dataclasses import asdict, dataclass, field
 
-# One definition of "high risk", shared by the engine's defaults, the residual check and the memorization probe.
-HIGH_RISK_ENTITIES: tuple[str, ...] = (
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "US_SSN",
-    "CREDIT_CARD",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "STREET_ADDRESS",
-)
+from llm_assets.core.entities import HIGH_RISK_ENTITIES
+
 NATIONAL_ID_ENTITIES: tuple[str, ...] = (
     "UK_NINO",
     "CA_SIN",

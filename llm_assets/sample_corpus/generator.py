@@ -18,7 +18,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from llm_assets.sample_corpus import vocabulary as v
-from llm_assets.sample_corpus.canaries import canary_records
+from llm_assets.sample_corpus.canaries import CANARY_VALUES, canary_records
+from llm_assets.settings import default_path
 
 CATEGORIES = [
     "shipment_status",
@@ -329,12 +330,15 @@ def write_landing_batches(
     shifted: bool = False,
     prefix: str = "batch",
     include_canaries: bool = True,
+    canaries_file: str | Path | None = None,
 ) -> list[str]:
     """Writes ``n_batches`` batch folders under ``landing_dir`` and returns their names (the partition keys).
 
     Batches rotate formats: a JSONL file, a CSV file, and one ``.txt``/``.eml`` file per ticket. With
     ``include_bad_files`` a few broken inputs ride along (a malformed JSONL line, an empty file, a file that is not
     text, an unsupported format), as they do in real landing zones; ingestion must quarantine them and keep the rest.
+    Planted canaries are registered in ``canaries_file`` (default: the data dir's ``secrets/canaries.json``, where
+    the ``governance_keys`` resource reads them for the memorization probe).
     """
     landing = Path(landing_dir)
     tickets = generate_tickets(n_tickets, seed=seed, shifted=shifted)
@@ -353,6 +357,9 @@ def write_landing_batches(
             with (batch_dir / "tickets.jsonl").open("a", encoding="utf-8") as f:
                 for record in canary_records():
                     f.write(json.dumps(record, ensure_ascii=False) + "\n")
+            register = Path(canaries_file or default_path("secrets", "canaries.json"))
+            register.parent.mkdir(parents=True, exist_ok=True)
+            register.write_text(json.dumps(CANARY_VALUES, indent=2), encoding="utf-8")
         _write_csv(batch_dir / "tickets.csv", chunk[third : 2 * third])
         for j, t in enumerate(chunk[2 * third :]):
             if j % 2:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from llm_assets.modeling.prompting import chat_prompt, parse_completion
-from llm_assets.modeling.training import mean_loss, pick_device_and_dtype, tokenize_split
+from llm_assets.core.lm import mean_loss, pick_device_and_dtype, tokenize_split
+from llm_assets.core.prompting import chat_prompt, parse_completion
 
 
 @dataclass

@@ -1,0 +1,12 @@
+"""Entity types that identify someone on their own: one definition of "high risk", shared by the anonymizer's
+defaults, the residual check, the benchmark's headline figure and the memorization probe."""
+
+HIGH_RISK_ENTITIES: tuple[str, ...] = (
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "US_SSN",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "STREET_ADDRESS",
+)

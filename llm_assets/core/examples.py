@@ -1,0 +1,143 @@
+"""Prompt/completion examples from anonymized documents: templates, length filters, exact and near dedupe, and the
+split of each source document. Used by ``training_set`` and by ``drift_report`` (the champion scored on new data)."""
+
+import hashlib
+import json
+import re
+import string
+from collections import Counter
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+EXAMPLE_SCHEMA = {
+    "example_id": pl.String,
+    "doc_id": pl.String,
+    "batch_id": pl.String,
+    "split": pl.String,
+    "prompt": pl.String,
+    "completion": pl.String,
+    "label": pl.String,
+    "anonymizer_config": pl.String,
+    "version": pl.String,
+}
+
+
+class TrainingSetConfig(dg.Config):
+    instruction: str = Field(
+        default=(
+            "Classify this support ticket as one of: {labels}. Then write the agent's reply.\n"
+            "Answer exactly as:\nCategory: <category>\nReply: <reply>"
+        ),
+        description="Task instruction that opens every prompt; {labels} lists the label values seen in the corpus.",
+    )
+    prompt_template: str = Field(
+        default="Subject: {subject}\n{text}",
+        description="Prompt built from document fields ({text} is the document body; other names are its fields).",
+    )
+    completion_template: str = Field(
+        default="Category: {category}\nReply: {agent_reply}",
+        description="Completion built from document fields: what the model learns to write.",
+    )
+    label_field: str = Field(
+        default="category", description="Field holding the class label (for accuracy); '' if none."
+    )
+    optional_fields: list[str] = Field(default=["subject"], description="Template fields that may be missing (empty).")
+    min_prompt_chars: int = Field(default=20, description="Shorter prompts are dropped.")
+    max_prompt_chars: int = Field(default=2000, description="Longer prompts are dropped.")
+    min_completion_chars: int = Field(default=10, description="Shorter completions are dropped.")
+    max_completion_chars: int = Field(default=1200, description="Longer completions are dropped.")
+    validation_fraction: float = Field(default=0.1, description="Share of source documents in the validation split.")
+    test_fraction: float = Field(default=0.1, description="Share of source documents in the held-out test split.")
+    split_seed: int = Field(default=13, description="Seed of the document-to-split assignment.")
+    min_train_examples: int = Field(default=1000, description="Below this many training examples the size check warns.")
+
+
+def template_fields(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+_SURROGATE_NUM = re.compile(r"<([A-Z_]+?)_(?:\d+|[0-9a-f]{8})>")
+
+
+def normalized_key(prompt: str, completion: str) -> str:
+    """Near-duplicate key: case, whitespace, punctuation, digits and surrogate numbering do not count."""
+    text = _SURROGATE_NUM.sub(r"<\1>", f"{prompt} \u241e {completion}").lower()
+    text = re.sub(r"\d", "0", text)
+    text = re.sub(r"[^\w<>\u241e]+", " ", text)
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def split_of(doc_id: str, seed: int, validation_fraction: float, test_fraction: float) -> str:
+    u = int(hashlib.sha256(f"{seed}:{doc_id}".encode()).hexdigest()[:12], 16) / float(16**12)
+    if u < test_fraction:
+        return "test"
+    if u < test_fraction + validation_fraction:
+        return "validation"
+    return "train"
+
+
+def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple[pl.DataFrame, Counter]:
+    """Examples plus a count of what was dropped and why."""
+    dropped: Counter = Counter()
+    needed = set(template_fields(config.prompt_template)) | set(template_fields(config.completion_template))
+    docs = []
+    for row in anonymized.sort("doc_id").iter_rows(named=True):
+        try:
+            fields = {"text": row["text"], **json.loads(row["fields"])}
+        except (ValueError, TypeError, RecursionError):  # one broken row is that row's problem
+            dropped["unreadable_fields"] += 1
+            continue
+        missing = [f for f in needed if not str(fields.get(f, "")).strip() and f not in config.optional_fields]
+        if missing:
+            dropped["missing_fields"] += 1
+            continue
+        values = {f: str(fields.get(f, "")).strip() for f in needed}
+        docs.append((row, values, str(fields.get(config.label_field, "")).strip() if config.label_field else ""))
+
+    labels = sorted({label for _, _, label in docs if label})
+    instruction = config.instruction.replace("{labels}", ", ".join(labels))
+    examples, exact, near = [], set(), set()
+    for row, values, label in docs:
+        try:
+            prompt = f"{instruction}\n\n{config.prompt_template.format(**values)}".strip()
+            completion = config.completion_template.format(**values).strip()
+        except (KeyError, IndexError, ValueError) as exc:
+            dropped[f"template_error_{type(exc).__name__}"] += 1
+            continue
+        if not config.min_prompt_chars <= len(prompt) <= config.max_prompt_chars + len(instruction):
+            dropped["prompt_length"] += 1
+            continue
+        if not config.min_completion_chars <= len(completion) <= config.max_completion_chars:
+            dropped["completion_length"] += 1
+            continue
+        exact_key = hashlib.sha256(f"{prompt}\u241e{completion}".encode()).hexdigest()
+        if exact_key in exact:
+            dropped["exact_duplicate"] += 1
+            continue
+        near_key = normalized_key(prompt, completion)
+        if near_key in near:
+            dropped["near_duplicate"] += 1
+            continue
+        exact.add(exact_key)
+        near.add(near_key)
+        examples.append(
+            {
+                "example_id": exact_key[:16],
+                "doc_id": row["doc_id"],
+                "batch_id": row["batch_id"],
+                "split": split_of(row["doc_id"], config.split_seed, config.validation_fraction, config.test_fraction),
+                "prompt": prompt,
+                "completion": completion,
+                "label": label,
+                "anonymizer_config": row.get("anonymizer_config") or "",
+                "version": "",
+            }
+        )
+    df = pl.DataFrame(examples, schema=EXAMPLE_SCHEMA)
+    digest = hashlib.sha256()
+    digest.update(config.model_dump_json().encode())
+    for ex_id, split in df.select("example_id", "split").sort("example_id").iter_rows():
+        digest.update(f"{ex_id}:{split};".encode())
+    return df.with_columns(pl.lit(digest.hexdigest()[:12]).alias("version")), dropped

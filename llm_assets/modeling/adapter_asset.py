@@ -1,0 +1,227 @@
+"""``lora_adapter`` (+ the ``adapters`` ledger): a LoRA adapter tuned on the training split, logged to MLflow."""
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from llm_assets.core import compute, lineage
+from llm_assets.core.metadata import line_plot_markdown
+from llm_assets.core.models import MODEL_POOL, split_rows
+from llm_assets.modeling.config import LoraTrainingConfig
+from resources.artifacts import ArtifactStore
+from resources.base_model import BaseModelResource
+from resources.mlflow_tracking import MLflowTracking
+
+PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2"]
+
+
+def _dir_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f.relative_to(path).as_posix().encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+@dg.multi_asset(
+    outs={
+        "lora_adapter": dg.AssetOut(
+            group_name="modeling",
+            io_manager_key="artifact_io_manager",
+            description="A LoRA adapter fine-tuned from the base model on the training split. Saved as an adapter "
+            "folder, logged to MLflow as a model.",
+        ),
+        "adapters": dg.AssetOut(
+            group_name="modeling",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "governance", "ledger_keys": ["adapter_version"]},
+            description="Ledger: every adapter trained, with its training-set version, base model, Dagster and "
+            "MLflow runs, code version and content hash.",
+        ),
+    },
+    ins={"training_set": dg.AssetIn()},
+    pool=MODEL_POOL,
+    op_tags=compute.TRAINING,
+)
+def lora_adapter(
+    context: dg.AssetExecutionContext,
+    config: LoraTrainingConfig,
+    training_set: pl.DataFrame,
+    base_model: BaseModelResource,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+):
+    import mlflow
+
+    from llm_assets.modeling.training import train_lora  # torch is imported by the step, not by the definitions
+
+    version = training_set["version"][0]
+    train, validation = split_rows(training_set, "train"), split_rows(training_set, "validation")
+    if train.height == 0:
+        raise dg.Failure("the training split is empty")
+    tokenizer = base_model.load_tokenizer()
+    model = base_model.load_model() if config.num_processes <= 1 else None  # each DDP process loads its own
+
+    experiment_id = mlflow_tracking.setup()
+    tags = {
+        "dagster_run_id": context.run_id,
+        "dagster_asset": "lora_adapter",
+        "training_set_version": version,
+        "base_model": base_model.model,
+        "mlflow.source.git.commit": lineage.code_version(),
+    }
+    with mlflow.start_run(experiment_id=experiment_id, run_name=f"lora-{version}", tags=tags) as run:
+        mlflow.log_params(
+            {
+                **{k: (",".join(v) if isinstance(v, list) else v) for k, v in config.model_dump().items()},
+                "base_model": base_model.model,
+                "training_set_version": version,
+                "train_examples_available": train.height,
+            }
+        )
+
+        def on_log(step: int, loss: float, tokens_per_s: float) -> None:
+            mlflow.log_metrics({"train_loss": loss, "train_tokens_per_s": tokens_per_s}, step=step)
+            context.log.info(f"step {step}: loss {loss:.4f}, {tokens_per_s:.0f} tokens/s")
+
+        # keyed by data, base model and hyper-parameters: a re-launch of the same training resumes, nothing else does
+        run_key = hashlib.sha256(
+            f"{version}|{base_model.model}|{config.model_dump_json(exclude={'log_every'})}".encode()
+        ).hexdigest()[:16]
+        checkpoint_dir = artifact_store.path("checkpoints", run_key)
+        adapter_version = f"{version}-{context.run_id[:8]}"
+        adapter_dir = artifact_store.path("adapters", adapter_version)
+        shutil.rmtree(adapter_dir, ignore_errors=True)
+        pairs = {
+            "train_prompts": train["prompt"].to_list(),
+            "train_completions": train["completion"].to_list(),
+            "validation_prompts": validation["prompt"].to_list(),
+            "validation_completions": validation["completion"].to_list(),
+        }
+        if config.num_processes > 1:
+            from llm_assets.modeling.distributed import launch
+
+            def on_line(line: str) -> None:
+                logged = json.loads(line)
+                on_log(logged["step"], logged["loss"], logged["tokens_per_s"])
+
+            context.log.info(f"data-parallel training on {config.num_processes} processes (accelerate, DDP)")
+            result = launch(
+                {
+                    **pairs,
+                    "config": config.model_dump(),
+                    "base_model_path": base_model.local_path(),
+                    "checkpoint_dir": str(checkpoint_dir),
+                    "adapter_dir": str(adapter_dir),
+                },
+                config.num_processes,
+                artifact_store.path("distributed", adapter_version),
+                on_line=on_line,
+            )
+        else:
+            peft_model, result = train_lora(
+                model,
+                tokenizer,
+                (pairs["train_prompts"], pairs["train_completions"]),
+                (pairs["validation_prompts"], pairs["validation_completions"]),
+                config,
+                on_log=on_log,
+                checkpoint_dir=checkpoint_dir,
+            )
+            peft_model.save_pretrained(adapter_dir)
+        if result.resumed_from_step:
+            context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
+        manifest = {
+            "adapter_version": adapter_version,
+            "training_set_version": version,
+            "base_model": base_model.model,
+            "dagster_run_id": context.run_id,
+            "mlflow_run_id": run.info.run_id,
+            "code_version": lineage.code_version(),
+            "config": config.model_dump(),
+        }
+        (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
+        metrics = {
+            "train_final_loss": result.final_loss,
+            "train_seconds": result.seconds,
+            "train_tokens": result.train_tokens,
+            "train_tokens_per_s": result.tokens_per_second,
+            "trainable_params": result.trainable_params,
+            "peak_rss_mb": result.peak_rss_mb,
+            "train_examples": result.train_examples,
+            "steps": result.steps,
+        }
+        if result.validation_loss is not None:
+            metrics["validation_loss"] = result.validation_loss
+        mlflow.log_metrics(metrics)
+        info = mlflow.pyfunc.log_model(
+            name="adapter",
+            python_model=_pyfunc_model(),
+            artifacts={"adapter": str(adapter_dir)},
+            model_config={"base_model_path": base_model.local_path(), "max_new_tokens": 96},
+            pip_requirements=PIP_REQUIREMENTS,
+        )
+
+    adapter_hash = _dir_sha256(adapter_dir)
+    steps, losses = zip(*result.loss_curve, strict=True) if result.loss_curve else ((), ())
+    value = {
+        **manifest,
+        "adapter_dir": str(adapter_dir),
+        "adapter_sha256": adapter_hash,
+        "model_uri": info.model_uri,
+        "base_model_path": base_model.local_path(),
+        "max_length": config.max_length,
+        "training": {k: v for k, v in result.__dict__.items() if k != "loss_curve"},
+    }
+    yield dg.Output(
+        value,
+        output_name="lora_adapter",
+        metadata={
+            "mlflow_run_id": run.info.run_id,
+            "model_uri": info.model_uri,
+            "training_set_version": version,
+            "adapter_version": adapter_version,
+            "adapter_dir": dg.MetadataValue.path(str(adapter_dir)),
+            "adapter_sha256": adapter_hash,
+            "trainable_params": result.trainable_params,
+            "trainable_share": round(result.trainable_params / result.total_params, 5),
+            "train_examples": result.train_examples,
+            "steps": result.steps,
+            "resumed_from_step": result.resumed_from_step,
+            "epochs": result.epochs_run,
+            "tokens_per_second": result.tokens_per_second,
+            "train_seconds": result.seconds,
+            "final_loss": result.final_loss,
+            "validation_loss": result.validation_loss if result.validation_loss is not None else float("nan"),
+            "peak_rss_mb": result.peak_rss_mb,
+            "device": result.device,
+            "precision": result.precision,
+            "data_parallel_processes": result.world_size,
+            "loss_curve": dg.MetadataValue.md(
+                line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
+            ),
+        },
+        data_version=dg.DataVersion(adapter_hash[:16]),
+    )
+    ledger = lineage.ledger_rows(
+        [
+            {
+                **{k: v for k, v in manifest.items() if k != "config"},
+                "adapter_sha256": adapter_hash,
+                "train_examples": result.train_examples,
+                "steps": result.steps,
+                "created_at": lineage.now(),
+            }
+        ]
+    )
+    yield dg.Output(ledger, output_name="adapters", metadata={"adapter_version": adapter_version})
+
+
+def _pyfunc_model():
+    from llm_assets.modeling.pyfunc import LoraAdapterModel
+
+    return LoraAdapterModel()

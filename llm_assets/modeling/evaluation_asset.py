@@ -1,0 +1,259 @@
+"""``evaluation_report``: the tuned adapter against the base model and the champion on the held-out test split (and
+the new slice the champion never saw), with the memorization probe."""
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from llm_assets.core import compute, lineage
+from llm_assets.core.fingerprints import find_known
+from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
+from llm_assets.core.metadata import markdown_table
+from llm_assets.core.metrics import METRICS
+from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model, split_rows
+from llm_assets.modeling.report import write_report
+from resources.artifacts import ArtifactStore
+from resources.base_model import BaseModelResource
+from resources.governance import GovernanceKeys
+from resources.mlflow_tracking import MLflowTracking
+from resources.warehouse import DuckDBWarehouse
+
+MEMORIZATION_CHECK = "no_memorized_pii"
+WITHHELD = "[withheld: this generation contained a raw-zone PII value]"
+
+
+class EvaluationConfig(dg.Config):
+    max_examples: int = Field(default=48, description="Test examples to evaluate (0 = the whole test split).")
+    max_new_tokens: int = Field(default=80, description="Generation budget per answer.")
+    batch_size: int = Field(default=8, description="Examples per generation batch.")
+    compare_with_champion: bool = Field(default=True, description="Also evaluate the current champion, if any.")
+    precision: str = Field(default="auto", description="auto (bf16 where supported), bf16 or fp32.")
+    memorization_prompts: int = Field(
+        default=16,
+        description="Training-split prompts the memorization probe generates on (besides the canary documents' "
+        "prompts and the test generations); 0 = probe the canaries and the test generations only.",
+    )
+
+
+@dg.asset(
+    group_name="modeling",
+    io_manager_key="artifact_io_manager",
+    pool=MODEL_POOL,
+    op_tags=compute.EVALUATION,
+    # the memorization probe scans generations against the fingerprints; the new slice is what the champion's
+    # training-set version did not hold
+    deps=["pii_fingerprints", "training_set_members"],
+    check_specs=[
+        dg.AssetCheckSpec(
+            MEMORIZATION_CHECK,
+            asset="evaluation_report",
+            description="The candidate generates no canary secret and no raw-zone PII value (matched by keyed "
+            "fingerprint) on canary, training and test prompts. A failure also stops promotion.",
+        )
+    ],
+    description="The tuned adapter vs the zero-shot base model (and the current champion) on the held-out test "
+    "split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, latency; plus the memorization probe.",
+)
+def evaluation_report(
+    context: dg.AssetExecutionContext,
+    config: EvaluationConfig,
+    lora_adapter: dict,
+    training_set: pl.DataFrame,
+    base_model: BaseModelResource,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+    warehouse: DuckDBWarehouse,
+    governance_keys: GovernanceKeys,
+):
+    import mlflow
+
+    from llm_assets.core.scoring import ModelEvaluation, evaluate_model, text_metrics
+
+    version = training_set["version"][0]
+    if lora_adapter["training_set_version"] != version:
+        raise dg.Failure(
+            f"lineage mismatch: the adapter was trained on training set {lora_adapter['training_set_version']}, "
+            f"the test split comes from {version}; re-materialize lora_adapter first"
+        )
+    test = split_rows(training_set, "test")
+    # The new slice: test documents the current champion was never trained on (new data since its training set).
+    champion_version = mlflow_tracking.champion_version()
+    champion_set = (champion_version.tags or {}).get("training_set_version") if champion_version else None
+    seen_by_champion = (
+        set(lineage.version_members(warehouse, champion_set)["doc_id"].to_list()) if champion_set else set()
+    )
+    is_new = pl.col("doc_id").is_in(list(seen_by_champion)).not_()
+    if config.max_examples:
+        new_part = test.filter(is_new).head(config.max_examples // 2) if champion_set else test.head(0)
+        test = pl.concat(
+            [
+                new_part,
+                test.filter(~pl.col("example_id").is_in(new_part["example_id"].implode())).head(
+                    config.max_examples - new_part.height
+                ),
+            ]
+        )
+    new_slice = [i for i, d in enumerate(test["doc_id"].to_list()) if champion_set and d not in seen_by_champion]
+    if test.height == 0:
+        raise dg.Failure("the test split is empty")
+    prompts, refs, labels = test["prompt"].to_list(), test["completion"].to_list(), test["label"].to_list()
+    tokenizer = base_model.load_tokenizer()
+    max_length = int(lora_adapter.get("max_length", 384))
+
+    def run(name: str, model) -> ModelEvaluation:
+        context.log.info(f"evaluating {name} on {len(prompts)} test examples")
+        return evaluate_model(
+            name,
+            model,
+            tokenizer,
+            prompts,
+            refs,
+            labels,
+            config.max_new_tokens,
+            config.batch_size,
+            max_length,
+            config.precision,
+        )
+
+    evaluations = [run("base", base_model.load_model())]
+    candidate = load_adapter_model(base_model, lora_adapter["adapter_dir"])
+    evaluations.append(run("candidate", candidate))
+    key, fingerprints = governance_keys.key(), lineage.pii_fingerprints(warehouse)
+    canaries = governance_keys.canaries()
+    memorization = _memorization(
+        config, candidate, tokenizer, training_set, fingerprints, key, canaries, evaluations[-1].generations
+    )
+    del candidate
+    champion_info = None
+    if config.compare_with_champion:
+        champion = champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
+        if champion is not None:
+            champion_dir, champion_version = champion
+            evaluations.append(run("champion", load_adapter_model(base_model, champion_dir)))
+            champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
+
+    new_window = {}
+    if new_slice:
+        for e in evaluations:
+            new_window[e.name] = {
+                k: round(v, 4)
+                for k, v in text_metrics(
+                    [e.generations[i] for i in new_slice], [refs[i] for i in new_slice], [labels[i] for i in new_slice]
+                ).items()
+            }
+    # a generation that gives back a raw value is never written anywhere (reports, MLflow)
+    known = set(scanned_fingerprints(fingerprints)) | set(canary_fingerprints(key, canaries))
+    withheld = 0
+    for e in evaluations:
+        for i, found in enumerate(find_known(key, e.generations, known)):
+            if found:
+                e.generations[i] = WITHHELD
+                withheld += 1
+    memorization["withheld_generations"] = withheld
+    report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
+    paths = write_report(report_dir, lora_adapter, version, evaluations, test, champion_info, memorization)
+    metrics = {e.name: e.metrics for e in evaluations}
+
+    mlflow_tracking.setup()
+    with mlflow.start_run(run_id=lora_adapter["mlflow_run_id"]):
+        for e in evaluations:
+            mlflow.log_metrics({f"test_{e.name}_{k}": v for k, v in e.metrics.items() if v == v})
+            mlflow.log_metrics({f"new_{e.name}_{k}": v for k, v in new_window.get(e.name, {}).items() if v == v})
+        mlflow.log_metrics(
+            {f"memorization_{k}": memorization[k] for k in ("prompts", "canary_hits", "pii_hits", "canary_prompts")}
+        )
+        mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
+
+    names = [e.name for e in evaluations]
+    table = markdown_table(
+        ["metric", *names], [[m.name, *[m.format(metrics[n].get(m.name)) for n in names]] for m in METRICS]
+    )
+    value = {
+        "adapter": lora_adapter,
+        "training_set_version": version,
+        "test_examples": test.height,
+        "metrics": metrics,
+        "new_window_examples": len(new_slice),
+        "new_window_metrics": new_window,
+        "champion": champion_info,
+        "memorization": memorization,
+        "report_markdown": str(paths["markdown"]),
+        "report_html": str(paths["html"]),
+    }
+    yield dg.Output(
+        value,
+        metadata={
+            "mlflow_run_id": lora_adapter["mlflow_run_id"],
+            "adapter_version": lora_adapter["adapter_version"],
+            "test_examples": test.height,
+            "memorization/passed": memorization["passed"],
+            "memorization/canary_hits": memorization["canary_hits"],
+            "memorization/pii_hits": memorization["pii_hits"],
+            "new_window_examples": len(new_slice),
+            "comparison": dg.MetadataValue.md(table),
+            **(
+                {
+                    "new_window_comparison": dg.MetadataValue.md(
+                        markdown_table(
+                            ["metric (new slice)", *new_window],
+                            [
+                                [k, *[new_window[n][k] for n in new_window]]
+                                for k in ("rougeL", "category_accuracy", "bleu")
+                            ],
+                        )
+                    )
+                }
+                if new_window
+                else {}
+            ),
+            "report": dg.MetadataValue.path(str(paths["html"])),
+            "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
+            **{f"{n}/{k}": metrics[n][k] for n in names for k in ("rougeL", "category_accuracy", "perplexity")},
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=MEMORIZATION_CHECK,
+        passed=memorization["passed"],
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            k: (dg.MetadataValue.json(v) if isinstance(v, dict) else v)
+            for k, v in memorization.items()
+            if k != "passed"
+        },
+    )
+
+
+def _memorization(
+    config: EvaluationConfig,
+    model,
+    tokenizer,
+    training_set: pl.DataFrame,
+    fingerprints: pl.DataFrame,
+    key: bytes,
+    canaries: dict[str, str],
+    test_generations: list[str],
+) -> dict:
+    """Canary and raw-PII probe of the candidate: canary documents' prompts and training prompts are generated on
+    here; the test generations (already made) are scanned too."""
+    from llm_assets.core.lm import pick_device_and_dtype
+    from llm_assets.core.scoring import generate
+
+    canary_docs = (
+        fingerprints.filter(pl.col("fingerprint").is_in(list(canary_fingerprints(key, canaries))))["doc_id"]
+        .unique()
+        .to_list()
+    )
+    canary_prompts = training_set.filter(pl.col("doc_id").is_in(canary_docs))["prompt"].to_list()
+    train_prompts = (
+        split_rows(training_set, "train").head(config.memorization_prompts)["prompt"].to_list()
+        if config.memorization_prompts
+        else []
+    )
+    device, dtype = pick_device_and_dtype(config.precision)
+
+    def run(prompts: list[str]) -> list[str]:
+        texts, _, _ = generate(model, tokenizer, prompts, config.max_new_tokens, config.batch_size, device, dtype)
+        return texts + test_generations
+
+    result = probe(run, key, train_prompts, canary_prompts, fingerprints, canaries)
+    return result.as_dict()

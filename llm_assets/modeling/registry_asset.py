@@ -1,0 +1,132 @@
+"""``registered_model`` (+ the ``model_versions`` ledger): the adapter as a new MLflow registry version; the champion
+alias moves only when the gate says so."""
+
+import dagster as dg
+
+from llm_assets.core import compute, lineage
+from llm_assets.modeling.gate import PromotionConfig, promotion_decision
+from resources.mlflow_tracking import MLflowTracking
+
+
+@dg.multi_asset(
+    outs={
+        "registered_model": dg.AssetOut(
+            group_name="modeling",
+            io_manager_key="artifact_io_manager",
+            description="The adapter registered as a new version in the MLflow registry; the champion alias moves "
+            "to it only if it beats the base model by the margin and does not regress against the current champion.",
+        ),
+        "model_versions": dg.AssetOut(
+            group_name="modeling",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "governance", "ledger_keys": ["model_name", "version"]},
+            description="Ledger: every registered version with its Dagster and MLflow runs, code version, "
+            "evaluation and memorization results, and the promotion decision with its reason.",
+        ),
+    },
+    ins={"evaluation_report": dg.AssetIn()},
+    op_tags=compute.LIGHT,
+)
+def registered_model(
+    context: dg.AssetExecutionContext,
+    config: PromotionConfig,
+    evaluation_report: dict,
+    mlflow_tracking: MLflowTracking,
+):
+    import mlflow
+
+    adapter = evaluation_report["adapter"]
+    metrics = evaluation_report["metrics"]
+    promote, reason = promotion_decision(
+        metrics, config, evaluation_report.get("new_window_metrics"), evaluation_report.get("memorization")
+    )
+    mlflow_tracking.setup()
+    client = mlflow_tracking.client()
+    name = mlflow_tracking.registered_model_name
+    previous = mlflow_tracking.champion_version()
+    mv = mlflow.register_model(
+        adapter["model_uri"],
+        name,
+        tags={
+            "training_set_version": adapter["training_set_version"],
+            "adapter_version": adapter["adapter_version"],
+            "adapter_sha256": adapter["adapter_sha256"],
+            "adapter_dir": adapter["adapter_dir"],
+            "dagster_run_id": context.run_id,
+            "training_dagster_run_id": adapter["dagster_run_id"],
+            "code_version": lineage.code_version(),
+        },
+    )
+    decision = "promoted" if promote else "not_promoted"
+    for key, val in {
+        "promotion_decision": decision,
+        "promotion_reason": reason,
+        "primary_metric": config.primary_metric,
+        f"candidate_{config.primary_metric}": str(metrics["candidate"][config.primary_metric]),
+        f"base_{config.primary_metric}": str(metrics["base"][config.primary_metric]),
+    }.items():
+        client.set_model_version_tag(name, mv.version, key, val)
+    if promote:
+        client.set_registered_model_alias(name, mlflow_tracking.champion_alias, mv.version)
+    with mlflow.start_run(run_id=adapter["mlflow_run_id"]):
+        mlflow.set_tags(
+            {"promotion_decision": decision, "promotion_reason": reason, "registered_version": str(mv.version)}
+        )
+    champion = mlflow_tracking.champion_version()
+    ledger = lineage.ledger_rows(
+        [
+            {
+                "model_name": name,
+                "version": str(mv.version),
+                "adapter_version": adapter["adapter_version"],
+                "training_set_version": adapter["training_set_version"],
+                "adapter_sha256": adapter["adapter_sha256"],
+                "base_model": adapter["base_model"],
+                "registration_dagster_run_id": context.run_id,
+                "training_dagster_run_id": adapter["dagster_run_id"],
+                "mlflow_run_id": adapter["mlflow_run_id"],
+                "code_version": lineage.code_version(),
+                "training_code_version": adapter.get("code_version", "unknown"),
+                "decision": decision,
+                "reason": reason,
+                "approved_by": f"promotion gate ({config.primary_metric}, margin {config.min_improvement_over_base})",
+                "metrics": metrics,
+                "new_window_metrics": evaluation_report.get("new_window_metrics") or {},
+                "memorization": evaluation_report.get("memorization") or {},
+                "test_examples": evaluation_report["test_examples"],
+                "evaluation_report": evaluation_report["report_html"],
+                "registered_at": lineage.now(),
+            }
+        ]
+    )
+    context.log.info(f"registered {name} v{mv.version}: {decision} ({reason})")
+    value = {
+        "name": name,
+        "version": str(mv.version),
+        "promoted": promote,
+        "reason": reason,
+        "champion_version": str(champion.version) if champion else None,
+        "previous_champion_version": str(previous.version) if previous else None,
+        "adapter_version": adapter["adapter_version"],
+        "mlflow_run_id": adapter["mlflow_run_id"],
+        "training_set_version": adapter["training_set_version"],
+    }
+    yield dg.Output(
+        value,
+        output_name="registered_model",
+        metadata={
+            "registered_model": name,
+            "version": str(mv.version),
+            "decision": decision,
+            "reason": reason,
+            "champion_version": str(champion.version) if champion else "none",
+            "previous_champion_version": str(previous.version) if previous else "none",
+            "mlflow_run_id": adapter["mlflow_run_id"],
+            "rollback": dg.MetadataValue.md(
+                f"`llm-pipeline rollback --version {previous.version}`"
+                if previous and promote
+                else "nothing to roll back"
+            ),
+        },
+    )
+    yield dg.Output(ledger, output_name="model_versions", metadata={"version": str(mv.version), "decision": decision})
