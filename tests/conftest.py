@@ -90,6 +90,7 @@ def resources(data_dir, tiny_model_dir):
     from resources.anonymizer import PresidioAnonymizer
     from resources.artifacts import ArtifactStore, JsonArtifactIOManager
     from resources.base_model import BaseModelResource
+    from resources.drift_policy import DriftPolicy
     from resources.governance import GovernanceKeys
     from resources.landing import LandingZone
     from resources.mlflow_tracking import MLflowTracking
@@ -109,6 +110,7 @@ def resources(data_dir, tiny_model_dir):
         ),
         "artifact_store": ArtifactStore(root=str(data_dir / "artifacts")),
         "governance_keys": GovernanceKeys(key_file=str(data_dir / "secrets" / "governance.key")),
+        "drift_policy": DriftPolicy(),
     }
 
 
