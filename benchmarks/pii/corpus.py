@@ -10,6 +10,7 @@ import random
 import string
 from dataclasses import dataclass, field
 
+from llm_assets.core.entities import LOCATION, PERSON, TITLE
 from llm_assets.sample_corpus import vocabulary as v
 from llm_assets.sample_corpus.generator import luhn_complete
 
@@ -294,17 +295,17 @@ def layout_signature(rng, f: ValueFactory, b: _Builder) -> None:
     first, last, email = _person(f)
     b.text("Hello team,\n\n").text(_filler(rng, 2)).text(" My order number is ").pii("REFERENCE_NUMBER", f.reference())
     b.text(".\n\n").text(rng.choice(["Best regards,", "Kind regards,", "Thanks,", "Cheers,"])).text("\n")
-    b.pii("PERSON", f"{first} {last}").text("\n").pii("TITLE", rng.choice(JOB_TITLES)).text("\n")
+    b.pii(PERSON, f"{first} {last}").text("\n").pii(TITLE, rng.choice(JOB_TITLES)).text("\n")
     b.text("Tel: ").pii("PHONE_NUMBER", f.phone()).text("\n").pii("EMAIL_ADDRESS", email).text("\n")
 
 
 def layout_bullets(rng, f: ValueFactory, b: _Builder) -> None:
     first, last, email = _person(f)
     b.text("Please update the customer record:\n")
-    b.text("- Name: ").pii("PERSON", f"{first} {last}").text("\n")
+    b.text("- Name: ").pii(PERSON, f"{first} {last}").text("\n")
     b.text("- Email: ").pii("EMAIL_ADDRESS", email).text("\n")
     b.text("- Phone: ").pii("PHONE_NUMBER", f.phone()).text("\n")
-    b.text("- Address: ").pii("STREET_ADDRESS", f.street()).text(", ").pii("LOCATION", rng.choice(CITIES))
+    b.text("- Address: ").pii("STREET_ADDRESS", f.street()).text(", ").pii(LOCATION, rng.choice(CITIES))
     b.text(" ").pii("ZIP_CODE", f.zip()).text("\n")
     b.text("- Date of birth: ").pii("DATE_OF_BIRTH", f.dob()).text("\n")
     b.text("- Card on file: ").pii("CREDIT_CARD", f.card()).text("\n").text(_filler(rng, 1))
@@ -313,35 +314,35 @@ def layout_bullets(rng, f: ValueFactory, b: _Builder) -> None:
 def layout_quoted(rng, f: ValueFactory, b: _Builder) -> None:
     first, last, email = _person(f)
     agent_first = f.first()
-    b.text("Thanks ").pii("PERSON", first).text(", I have passed this to the warehouse. ").text(_filler(rng, 1))
-    b.text("\n\n").pii("PERSON", agent_first).text("\n\nOn Monday, ").pii("PERSON", f"{first} {last}")
+    b.text("Thanks ").pii(PERSON, first).text(", I have passed this to the warehouse. ").text(_filler(rng, 1))
+    b.text("\n\n").pii(PERSON, agent_first).text("\n\nOn Monday, ").pii(PERSON, f"{first} {last}")
     b.text(" <").pii("EMAIL_ADDRESS", email).text("> wrote:\n> My parcel ")
     b.pii("REFERENCE_NUMBER", f.reference()).text(" never arrived at ").pii("STREET_ADDRESS", f.street())
-    b.text(".\n> You can call me on ").pii("PHONE_NUMBER", f.phone()).text(".\n> ").pii("PERSON", last).text("\n")
+    b.text(".\n> You can call me on ").pii("PHONE_NUMBER", f.phone()).text(".\n> ").pii(PERSON, last).text("\n")
 
 
 def layout_table(rng, f: ValueFactory, b: _Builder) -> None:
     b.text("Escalations for today:\n\n| customer | email | phone | IP |\n|---|---|---|---|\n")
     for _ in range(rng.randint(2, 3)):
         first, last, email = _person(f)
-        b.text("| ").pii("PERSON", f"{first} {last}").text(" | ").pii("EMAIL_ADDRESS", email).text(" | ")
+        b.text("| ").pii(PERSON, f"{first} {last}").text(" | ").pii("EMAIL_ADDRESS", email).text(" | ")
         b.pii("PHONE_NUMBER", f.phone()).text(" | ").pii("IP_ADDRESS", f.ip()).text(" |\n")
     b.text("\n").text(_filler(rng, 1))
 
 
 def layout_narrative(rng, f: ValueFactory, b: _Builder) -> None:
     first, last, _ = _person(f)
-    b.text("My name is ").pii("PERSON", f"{first} {last}").text(", I am ").pii("AGE", str(rng.randint(19, 88)))
-    b.text(" years old and I live in ").pii("LOCATION", rng.choice(CITIES)).text(". ").text(_filler(rng, 1))
+    b.text("My name is ").pii(PERSON, f"{first} {last}").text(", I am ").pii("AGE", str(rng.randint(19, 88)))
+    b.text(" years old and I live in ").pii(LOCATION, rng.choice(CITIES)).text(". ").text(_filler(rng, 1))
     b.text(" For the insurance claim my social security number is ").pii("US_SSN", f.ssn())
     b.text(" and my date of birth is ").pii("DATE_OF_BIRTH", f.dob()).text(". Please ask for ")
-    b.pii("PERSON", f"{rng.choice(HONORIFICS)} {f.last()}").text(" at the depot.")
+    b.pii(PERSON, f"{rng.choice(HONORIFICS)} {f.last()}").text(" at the depot.")
 
 
 def layout_banking(rng, f: ValueFactory, b: _Builder) -> None:
     first, last, email = _person(f)
     b.text(_filler(rng, 1)).text(" Please send the refund to IBAN ").pii("IBAN_CODE", f.iban())
-    b.text(", account holder ").pii("PERSON", f"{first} {last}").text(". I paid with card ")
+    b.text(", account holder ").pii(PERSON, f"{first} {last}").text(". I paid with card ")
     b.pii("CREDIT_CARD", f.card()).text(" and the confirmation went to ").pii("EMAIL_ADDRESS", email).text(".")
     b.text(" My profile: ").pii(
         "URL", f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{rng.randint(10, 99)}"
@@ -350,11 +351,11 @@ def layout_banking(rng, f: ValueFactory, b: _Builder) -> None:
 
 def layout_it(rng, f: ValueFactory, b: _Builder) -> None:
     first, last, email = _person(f)
-    b.text("Login alert: someone signed in to the account of ").pii("PERSON", f"{first} {last}")
+    b.text("Login alert: someone signed in to the account of ").pii(PERSON, f"{first} {last}")
     b.text(" from ").pii("IP_ADDRESS", f.ip()).text(". The recovery address is ").pii("EMAIL_ADDRESS", email)
     b.text(" and the recovery phone ").pii("PHONE_NUMBER", f.phone()).text(". ").text(_filler(rng, 1))
     b.text(" Shipping address on file: ").pii("STREET_ADDRESS", f.street()).text(", ")
-    b.pii("LOCATION", rng.choice(CITIES)).text(".")
+    b.pii(LOCATION, rng.choice(CITIES)).text(".")
 
 
 LAYOUTS = [layout_signature, layout_bullets, layout_quoted, layout_table, layout_narrative, layout_banking, layout_it]

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from benchmarks.pii.corpus import HIGH_RISK, LabeledDoc
+from llm_assets.core.entities import LOCATION, PERSON, TITLE
 
 NUMERIC = {
     "PHONE_NUMBER",
@@ -19,7 +20,7 @@ NUMERIC = {
     "DATE_OF_BIRTH",
     "AGE",
 }
-TOKEN_TYPES = {"PERSON", "STREET_ADDRESS", "EMAIL_ADDRESS", "URL", "LOCATION", "TITLE"}
+TOKEN_TYPES = {PERSON, "STREET_ADDRESS", "EMAIL_ADDRESS", "URL", LOCATION, TITLE}
 NOT_IDENTIFYING = {
     "street",
     "st",

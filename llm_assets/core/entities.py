@@ -10,3 +10,11 @@ HIGH_RISK_ENTITIES: tuple[str, ...] = (
     "IP_ADDRESS",
     "STREET_ADDRESS",
 )
+
+# Entity type names the anonymizer emits (Presidio's names): the label schema that the engine, the audit, reports and
+# benchmarks share by import, never by copying the strings.
+PERSON = "PERSON"
+LOCATION = "LOCATION"
+ORGANIZATION = "ORGANIZATION"
+TITLE = "TITLE"
+DATE_TIME = "DATE_TIME"

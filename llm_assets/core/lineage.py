@@ -91,17 +91,8 @@ def model_version(warehouse: DuckDBWarehouse, model_name: str, version: str) -> 
 
 
 def docs_of_training_set(warehouse: DuckDBWarehouse, training_set_version: str, splits: tuple[str, ...]) -> list[str]:
-    with warehouse.connect() as con:
-        if not warehouse.table_exists(con, *MEMBERS):
-            return []
-        placeholders = ", ".join("?" for _ in splits)
-        df = frame(
-            con,
-            f"select distinct doc_id from {MEMBERS[0]}.{MEMBERS[1]} where version = ? and split in ({placeholders}) "
-            "order by doc_id",
-            [training_set_version, *splits],
-        )
-    return df["doc_id"].to_list()
+    members = version_members(warehouse, training_set_version)
+    return sorted(set(members.filter(pl.col("split").is_in(list(splits)))["doc_id"].to_list()))
 
 
 def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:

@@ -31,44 +31,27 @@ ERASABLE_TABLES = (
     ("anon", "privacy_quarantine"),
     ("train", "training_set"),
 )
-ASSET_OF_TABLE = {
-    "raw_documents": "raw_documents",
-    "subject_index": "subject_index",
-    "anonymized_documents": "anonymized_documents",
-    "redaction_audit": "redaction_audit",
-    "pii_fingerprints": "pii_fingerprints",
-    "privacy_quarantine": "privacy_quarantine",
-    "training_set": "training_set",
-}
 
 
 # Ledgers written by the erasure job (an op job, run on request): declared here so the lineage graph shows them and
 # the assets that read them can depend on them; the job reports their materializations.
+def _ledger(name: str, description: str) -> dg.AssetSpec:
+    return dg.AssetSpec(name, group_name="governance", metadata={"schema": lineage.SCHEMA}, description=description)
+
+
 ERASURE_LEDGERS = (
-    dg.AssetSpec(
-        "tombstones",
-        group_name="governance",
-        metadata={"schema": lineage.SCHEMA},
-        description="Ledger: one row per erasure (reason, who asked, how many documents, Dagster run). No identifier.",
+    _ledger(
+        "tombstones", "Ledger: one row per erasure (reason, who asked, how many documents, Dagster run). No identifier."
     ),
-    dg.AssetSpec(
+    _ledger(
         "tombstone_subjects",
-        group_name="governance",
-        metadata={"schema": lineage.SCHEMA},
-        description="Ledger: the keyed fingerprints of erased subjects; ingestion keeps their new documents out.",
+        "Ledger: the keyed fingerprints of erased subjects; ingestion keeps their new documents out.",
     ),
-    dg.AssetSpec(
+    _ledger(
         "erased_documents",
-        group_name="governance",
-        metadata={"schema": lineage.SCHEMA},
-        description="Ledger: the documents each erasure removed (by content hash); ingestion never lets them back.",
+        "Ledger: the documents each erasure removed (by content hash); ingestion never lets them back.",
     ),
-    dg.AssetSpec(
-        "taints",
-        group_name="governance",
-        metadata={"schema": lineage.SCHEMA},
-        description="Ledger: model versions trained on erased documents, and what happened to the champion.",
-    ),
+    _ledger("taints", "Ledger: model versions trained on erased documents, and what happened to the champion."),
 )
 
 
@@ -175,11 +158,9 @@ def erase_data_subject(
     stone = tombstone["tombstone_id"]
     context.log.info(f"tombstone {stone}: {len(doc_ids)} document(s) erased; rows deleted: {counts}")
     for table, n in counts.items():
-        schema, name = table.split(".")
+        schema, name = table.split(".")  # each table is the asset of the same name
         context.log_event(
-            dg.AssetObservation(
-                asset_key=ASSET_OF_TABLE[name], metadata={"erased_rows": n, "tombstone": stone, "zone": schema}
-            )
+            dg.AssetObservation(asset_key=name, metadata={"erased_rows": n, "tombstone": stone, "zone": schema})
         )
 
     # A version is tainted when an erased document was in its training or validation split (both shaped the weights).

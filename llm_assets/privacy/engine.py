@@ -26,6 +26,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from llm_assets.core.entities import LOCATION, ORGANIZATION, PERSON, TITLE
+
 
 class _NoTransformers(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
@@ -68,13 +70,13 @@ from llm_assets.privacy.text import case_variant, normalize  # noqa: E402
 
 # spaCy labels -> Presidio entity types; the rest (numbers, money, products, works of art, laws...) are not PII.
 NER_MAPPING = {
-    "PERSON": "PERSON",
-    "PER": "PERSON",
+    "PERSON": PERSON,
+    "PER": PERSON,
     "NORP": "NRP",
-    "GPE": "LOCATION",
-    "LOC": "LOCATION",
-    "FAC": "LOCATION",
-    "ORG": "ORGANIZATION",
+    "GPE": LOCATION,
+    "LOC": LOCATION,
+    "FAC": LOCATION,
+    "ORG": ORGANIZATION,
     "DATE": "DATE_TIME",
     "TIME": "DATE_TIME",
 }
@@ -97,13 +99,13 @@ TYPE_PRIORITY = {
             "URL",
             "STREET_ADDRESS",
             "US_DRIVER_LICENSE",
-            "PERSON",
+            PERSON,
             "AGE",
             "ZIP_CODE",
-            "ORGANIZATION",
-            "LOCATION",
+            ORGANIZATION,
+            LOCATION,
             "NRP",
-            "TITLE",
+            TITLE,
             "DATE_TIME",
             "REFERENCE_NUMBER",
         ]
@@ -158,8 +160,8 @@ class SurrogateMapper:
         key = (entity, _normalize_key(entity, value))
         if key in self._by_value:
             return self._by_value[key]
-        if entity == "PERSON" and " " not in key[1] and key[1] in self._person_tokens:
-            return self._person_tokens[key[1]]  # "Olivia" after "Olivia Smith" is the same person
+        if entity == PERSON and " " not in key[1] and key[1] in self._person_tokens:
+            return self._person_tokens[key[1]]  # a lone first name after the full name is the same person
         op = self._settings.operator_for(entity)
         if op == "pseudonym":
             digest = hmac.new(self._settings.salt.encode(), f"{entity}|{key[1]}".encode(), hashlib.sha256).hexdigest()
@@ -418,10 +420,10 @@ class AnonymizationEngine:
             for r in results:
                 if r.entity_type == "PERSON":
                     value = text[r.start : r.end].strip()
-                    known[i].setdefault(value, "PERSON")
+                    known[i].setdefault(value, PERSON)
                     for part in value.split():
                         if len(part) > 2 and part.lower() not in self._allow and part[0].isupper():
-                            known[i].setdefault(part, "PERSON")
+                            known[i].setdefault(part, PERSON)
         for (i, name, text), results in zip(jobs, found, strict=True):
             if name not in self.settings.pii_fields:
                 # low score: where a recognizer found the span itself, its attribution stays in the audit
@@ -445,7 +447,7 @@ class AnonymizationEngine:
             if entity == "PERSON":
                 for part in value.split():
                     if len(part) > 2 and part.lower() not in self._allow:
-                        known.setdefault(part, "PERSON")
+                        known.setdefault(part, PERSON)
         return known
 
     def _apply(

@@ -14,6 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from llm_assets.core.entities import PERSON
 from llm_assets.privacy.settings import HIGH_RISK_ENTITIES, SECOND_LOOK_SPACY_MODEL, resolve_spacy_model
 
 # The 30 most populous numbering plans and the EU's largest: where Presidio's libphonenumber matcher looks.
@@ -70,7 +71,7 @@ class ResidualScanner:
                 found.add(r.entity_type)
             for m in CONTEXT_NAME.finditer(text):
                 if not _inside_surrogate(text, m.start("name"), m.end("name")):
-                    found.add("PERSON")
+                    found.add(PERSON)
             out.append(sorted(found))
         return out
 

@@ -17,7 +17,7 @@ import hmac
 import json
 from dataclasses import asdict, dataclass, field
 
-from llm_assets.core.entities import HIGH_RISK_ENTITIES
+from llm_assets.core.entities import HIGH_RISK_ENTITIES, LOCATION, ORGANIZATION, PERSON, TITLE
 
 NATIONAL_ID_ENTITIES: tuple[str, ...] = (
     "UK_NINO",
@@ -42,13 +42,13 @@ NATIONAL_ID_ENTITIES: tuple[str, ...] = (
     "UK_PASSPORT",
     "UK_DRIVING_LICENCE",
 )
-CONTEXTUAL_ENTITIES: tuple[str, ...] = ("ORGANIZATION", "DATE_TIME")
+CONTEXTUAL_ENTITIES: tuple[str, ...] = (ORGANIZATION, "DATE_TIME")
 DEFAULT_ENTITIES: tuple[str, ...] = (
     *HIGH_RISK_ENTITIES,
-    "PERSON",
-    "LOCATION",
+    PERSON,
+    LOCATION,
     "NRP",
-    "ORGANIZATION",
+    ORGANIZATION,
     "DATE_TIME",
     "URL",
     "CRYPTO",
@@ -61,16 +61,16 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
     "MAC_ADDRESS",
     "ZIP_CODE",
     "AGE",
-    "TITLE",
+    TITLE,
     "REFERENCE_NUMBER",
     *NATIONAL_ID_ENTITIES,
 )
 OPERATORS = ("placeholder", "pseudonym", "redact", "mask")
 DEFAULT_PII_FIELDS: dict[str, str] = {
-    "customer_name": "PERSON",
+    "customer_name": PERSON,
     "customer_email": "EMAIL_ADDRESS",
     "customer_phone": "PHONE_NUMBER",
-    "name": "PERSON",
+    "name": PERSON,
     "email": "EMAIL_ADDRESS",
     "phone": "PHONE_NUMBER",
 }
@@ -114,7 +114,7 @@ ENGINE_VERSION = "2"
 
 
 def policy_entities(keep_organizations: bool = False, keep_dates: bool = False) -> tuple[str, ...]:
-    kept = {"ORGANIZATION"} if keep_organizations else set()
+    kept = {ORGANIZATION} if keep_organizations else set()
     kept |= {"DATE_TIME"} if keep_dates else set()
     return tuple(e for e in DEFAULT_ENTITIES if e not in kept)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.entities import PERSON
 from llm_assets.privacy.gazetteers import Gazetteers, fold
 from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 from llm_assets.privacy.text import PARTICLES, Word, capitalized_runs, mostly_capitalized, words
@@ -58,7 +59,7 @@ class StructuredNameRecognizer(SpanRecognizer):
     ("Dear Ms. Ana Lima,"), the line after a valediction ("Best regards,\\nAna Lima"), quoted-reply attributions
     ("On Monday, Ana Lima wrote:"), labelled fields ("Name: Ana Lima", "Directed by: ..."), honorific + name."""
 
-    ENTITIES = ("PERSON",)
+    ENTITIES = (PERSON,)
 
     _PATTERNS = [
         (
@@ -99,7 +100,7 @@ class StructuredNameRecognizer(SpanRecognizer):
                 if not name or not any(c.isalpha() for c in name):
                     continue
                 start = m.start("name") + m.group("name").index(name)
-                yield finding("PERSON", start, start + len(name), score, self.name)
+                yield finding(PERSON, start, start + len(name), score, self.name)
 
 
 class GazetteerNameRecognizer(SpanRecognizer):
@@ -107,7 +108,7 @@ class GazetteerNameRecognizer(SpanRecognizer):
     weighed against how common each word is in English, and single names where the words around them say so
     ("call me Inessa", "Popović's novel"). Works on a title-cased copy of lower-case or ALL CAPS text too."""
 
-    ENTITIES = ("PERSON",)
+    ENTITIES = (PERSON,)
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -152,7 +153,7 @@ class GazetteerNameRecognizer(SpanRecognizer):
                 continue
             if any(self.g.zipf(n) < 3.0 for n in names):
                 for s, e in items:
-                    yield finding("PERSON", s, e, 0.6, self.name)
+                    yield finding(PERSON, s, e, 0.6, self.name)
 
     def _in_run(self, text: str, run: list[Word]) -> Iterable:
         n = len(run)
@@ -163,7 +164,7 @@ class GazetteerNameRecognizer(SpanRecognizer):
                 window = run[i:j]
                 score = self._score(text, window)
                 if score:
-                    yield finding("PERSON", window[0].start, window[-1].end, score, self.name)
+                    yield finding(PERSON, window[0].start, window[-1].end, score, self.name)
                     i = j
                     matched = True
                     break

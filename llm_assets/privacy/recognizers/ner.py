@@ -13,6 +13,7 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+from llm_assets.core.entities import ORGANIZATION, PERSON
 from llm_assets.privacy.gazetteers import Gazetteers, fold
 from llm_assets.privacy.text import PARTICLES, WORD
 
@@ -78,10 +79,10 @@ class CleanSpacyRecognizer(SpacyRecognizer):
             return False
         if len(core) > 6:
             return False
-        if entity == "ORGANIZATION" and len(core) == 1 and core[0].isupper() and len(core[0]) <= 4:
+        if entity == ORGANIZATION and len(core) == 1 and core[0].isupper() and len(core[0]) <= 4:
             return False  # acronyms: SSN, IBAN, CEO
         common = all(self.g.zipf(w) >= 4.0 for w in core)
         known_name = any(0 < self.g.first_names.get(fold(w), 0) <= 500 for w in core)
-        if entity == "PERSON" and common and not known_name:
+        if entity == PERSON and common and not known_name:
             return False
-        return not (entity == "ORGANIZATION" and common)
+        return not (entity == ORGANIZATION and common)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.entities import ORGANIZATION
 from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 
 LEGAL_FORMS = (
@@ -22,7 +23,7 @@ class OrganizationRecognizer(SpanRecognizer):
     """ "Manaksia Limited", "Žák v.o.s.", "Smith, Jones and Brown LLC", "Acme Widgets GmbH & Co. KG",
     "University of Leeds"."""
 
-    ENTITIES = ("ORGANIZATION",)
+    ENTITIES = (ORGANIZATION,)
     _NAME = r"[A-ZÀ-ÖØ-Þ0-9][\w'’&.-]*"
     # as written, or in capitals ("CORONA CORPORATION"); never lower-cased ("as", "co" are words)
     _FORM = "|".join(
@@ -45,4 +46,4 @@ class OrganizationRecognizer(SpanRecognizer):
                 span = m.group(0).rstrip(".")
                 if span.endswith(("Co", "Inc", "Corp", "Ltd")) and m.group(0).endswith("."):
                     span += "."
-                yield finding("ORGANIZATION", m.start(), m.start() + len(span), score, self.name)
+                yield finding(ORGANIZATION, m.start(), m.start() + len(span), score, self.name)

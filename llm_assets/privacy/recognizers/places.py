@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.entities import LOCATION
 from llm_assets.privacy.gazetteers import Gazetteers, fold
 from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 from llm_assets.privacy.text import capitalized_runs, mostly_capitalized, words
@@ -92,7 +93,7 @@ def _forms(demonym: str) -> set[str]:
 
 
 class PlaceRecognizer(SpanRecognizer):
-    ENTITIES = ("LOCATION", "NRP")
+    ENTITIES = (LOCATION, "NRP")
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -137,7 +138,7 @@ class PlaceRecognizer(SpanRecognizer):
             while len(words_) > 1 and not words_[-1].isupper() and words_[0].isupper():
                 words_.pop()
             value = " ".join(words_)
-            yield finding("LOCATION", m.start("place"), m.start("place") + len(value), 0.7, self.name)
+            yield finding(LOCATION, m.start("place"), m.start("place") + len(value), 0.7, self.name)
 
     def _upper_and_lower(self, text: str, ws) -> Iterable:
         """ALL CAPS place names (address blocks print the town in capitals: "SAUMUR", "SPRING FLAT") and lower-case
@@ -152,7 +153,7 @@ class PlaceRecognizer(SpanRecognizer):
                 for k in range(j, i, -1):
                     key = fold(text[w.start : ws[k - 1].end])
                     if self.g.places.get(key, 0) and (k - i > 1 or self.g.zipf(key) < 4.0):
-                        yield finding("LOCATION", w.start, ws[k - 1].end, 0.7, self.name)
+                        yield finding(LOCATION, w.start, ws[k - 1].end, 0.7, self.name)
                         i = k - 1
                         break
             elif w.text.islower() and w.text in self.nrp and w.text not in HOMOGRAPHS:
@@ -169,17 +170,17 @@ class PlaceRecognizer(SpanRecognizer):
         if population:
             z = max(self.g.zipf(w) for w in key.split())
             if key in self.g.countries or population >= 10**9:
-                return ("LOCATION", 0.85)
+                return (LOCATION, 0.85)
             if single and (z >= 4.0 or (self._strict and z >= 3.0)) and not lead:
                 return None  # a common word that is also some town's name ("Nice", "Reading", "Order")
             if lead or population >= 100_000:
-                return ("LOCATION", 0.8)
+                return (LOCATION, 0.8)
             if z < 3.0:
-                return ("LOCATION", 0.6)
+                return (LOCATION, 0.6)
             return None
         if lead:
             # a place no list knows: "moved here from Port Samuel", "lives in Malcolm Ville", "arrived at New Scott"
             parts = key.split()
             if self.g.zipf(parts[-1]) < 4.5 and not key.isdigit() and len(parts) <= 3:
-                return ("LOCATION", 0.6)
+                return (LOCATION, 0.6)
         return None

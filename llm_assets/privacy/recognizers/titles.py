@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.entities import TITLE
 from llm_assets.privacy.gazetteers import Gazetteers, fold
 from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 from llm_assets.privacy.text import words
@@ -24,7 +25,7 @@ class JobTitleRecognizer(SpanRecognizer):
     qualifier ("Research scientist (life sciences)"); a bare occupational word ("surgeon") where the words before it
     make it a job, or alone on a signature line."""
 
-    ENTITIES = ("TITLE",)
+    ENTITIES = (TITLE,)
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -66,7 +67,7 @@ class JobTitleRecognizer(SpanRecognizer):
                 tail = re.match(r"[ \t]*(?:,[ \t]*[a-z][\w -]{2,30}(?=[\n.;]|$)|\([^()\n]{2,40}\))", text[end:])
                 if tail:
                     end += len(tail.group(0))
-                yield finding("TITLE", ws[i].start, end, score, self.name)
+                yield finding(TITLE, ws[i].start, end, score, self.name)
                 i = j
             else:
                 i += 1
