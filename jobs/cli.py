@@ -147,9 +147,9 @@ def cmd_land_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from resources.mlflow_tracking import MLflowTracking
+    from resources import build_resources, resolved
 
-    tracking = MLflowTracking()
+    tracking = resolved(build_resources())["mlflow_tracking"]
     client = tracking.client()
     before = tracking.champion_version()
     client.set_registered_model_alias(tracking.registered_model_name, tracking.champion_alias, str(args.version))
@@ -161,6 +161,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    settings.apply_offline_environment()
     parser = argparse.ArgumentParser(prog="llm-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run the whole graph on the bundled sample corpus and the default model")

@@ -1,4 +1,8 @@
-"""The one Definitions object of the project (named by workspace.yaml)."""
+"""The one Definitions object of the project (named by workspace.yaml): the code location's entry point."""
+
+from llm_assets import settings
+
+settings.apply_offline_environment()  # before presidio, transformers and mlflow are imported
 
 import dagster as dg
 
@@ -10,32 +14,8 @@ from llm_assets.modeling.assets import evaluation_report, lora_adapter, register
 from llm_assets.monitoring.assets import drift_report
 from llm_assets.privacy.assets import anonymize_documents
 from llm_assets.training_data.assets import training_set
-from resources.anonymizer import PresidioAnonymizer
-from resources.artifacts import ArtifactStore, JsonArtifactIOManager
-from resources.base_model import BaseModelResource
-from resources.drift_policy import DriftPolicy
-from resources.governance import GovernanceKeys
-from resources.landing import LandingZone
-from resources.mlflow_tracking import MLflowTracking
-from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
+from resources import build_resources
 from sensors import drift_sensor, erasure_retrain_sensor, landing_sensor
-
-
-def build_resources() -> dict:
-    warehouse = DuckDBWarehouse()
-    return {
-        "warehouse": warehouse,
-        "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
-        "artifact_io_manager": JsonArtifactIOManager(),
-        "landing_zone": LandingZone(),
-        "anonymizer": PresidioAnonymizer(),
-        "base_model": BaseModelResource(),
-        "mlflow_tracking": MLflowTracking(),
-        "artifact_store": ArtifactStore(),
-        "drift_policy": DriftPolicy(),
-        "governance_keys": GovernanceKeys(),
-    }
-
 
 defs = dg.Definitions(
     assets=[

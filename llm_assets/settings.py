@@ -1,4 +1,10 @@
-"""Where runtime state lives, and the environment that keeps every library offline.
+"""The one place the pipeline reads its environment, and where runtime state lives.
+
+Every environment variable the project honours is listed in ``ENVIRONMENT``. Paths (data and cache directories) are
+read when asked for; secrets and service URLs reach resources as ``dg.EnvVar`` (see ``env_or``), so Dagster resolves
+them at run time and the UI shows the variable's name, never its value. Importing this module (or any module of the
+package) changes nothing: the entry points (``definitions.py``, the CLIs, the test and benchmark harnesses) call
+``apply_offline_environment()`` themselves.
 
 Everything the pipeline writes (warehouse, MLflow store, adapters, reports, model cache, DAGSTER_HOME) sits under one
 git-ignored data directory, ``$LLMP_DATA_DIR`` or ``./.data`` by default.
@@ -8,8 +14,27 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 DATA_DIR_ENV = "LLMP_DATA_DIR"
+CACHE_DIR_ENV = "LLMP_CACHE_DIR"
+MLFLOW_TRACKING_URI_ENV = "LLMP_MLFLOW_TRACKING_URI"
+GOVERNANCE_KEY_ENV = "LLMP_GOVERNANCE_KEY"
+PSEUDONYM_SALT_ENV = "LLMP_PSEUDONYM_SALT"
+DAGSTER_POSTGRES_URL_ENV = "LLMP_DAGSTER_POSTGRES_URL"
+K8S_GPUS_ENV = "LLMP_K8S_GPUS"
+CODE_VERSION_ENV = "LLMP_CODE_VERSION"
+
+ENVIRONMENT: dict[str, str] = {
+    DATA_DIR_ENV: "data directory for everything the pipeline writes (default ./.data)",
+    CACHE_DIR_ENV: "derived, rebuildable files such as word lists (default <data dir>/cache)",
+    MLFLOW_TRACKING_URI_ENV: "MLflow tracking URI, e.g. postgresql://… for a shared server (default sqlite)",
+    GOVERNANCE_KEY_ENV: "secret key of the subject index and PII fingerprints (default: a key file)",
+    PSEUDONYM_SALT_ENV: "secret salt of the pseudonym operator (default: a salt file)",
+    DAGSTER_POSTGRES_URL_ENV: "Dagster run/event storage on PostgreSQL (default sqlite in DAGSTER_HOME)",
+    K8S_GPUS_ENV: "GPUs requested by the model steps on Kubernetes (default 0)",
+    CODE_VERSION_ENV: "code version recorded in lineage when the tree is not a git checkout",
+}
 
 # Set before presidio, transformers, mlflow or dagster are imported: each of them phones home otherwise.
 OFFLINE_ENV = {
@@ -25,15 +50,23 @@ OFFLINE_ENV = {
 
 
 def apply_offline_environment() -> None:
+    """Called by every entry point before the libraries that phone home are imported; keeps values already set."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
 
 
+def env_or(name: str, default: Any) -> Any:
+    """Resource config for a secret or URL: ``dg.EnvVar(name)`` when the variable is set (resolved by Dagster at run
+    time, shown by name in the UI), else ``default``."""
+    if os.environ.get(name, "").strip():
+        import dagster as dg
+
+        return dg.EnvVar(name)
+    return default
+
+
 def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV, Path.cwd() / ".data")).resolve()
-
-
-CACHE_DIR_ENV = "LLMP_CACHE_DIR"
 
 
 def cache_dir() -> Path:
@@ -46,13 +79,25 @@ def default_path(*parts: str) -> str:
     return str(data_dir().joinpath(*parts))
 
 
+def default_mlflow_tracking_uri() -> str:
+    return f"sqlite:///{data_dir() / 'mlflow' / 'mlflow.db'}"
+
+
+def k8s_gpus() -> int:
+    return int(os.environ.get(K8S_GPUS_ENV, "0") or 0)
+
+
+def code_version_override() -> str | None:
+    return os.environ.get(CODE_VERSION_ENV) or None
+
+
 def dagster_yaml() -> str:
     """The instance configuration ``make`` and the CLI write into ``$DAGSTER_HOME``: telemetry off, one model step at
     a time (concurrency pools), and run/event/schedule storage on PostgreSQL when ``$LLMP_DAGSTER_POSTGRES_URL`` is
     set (read from the environment at run time, never written into the file)."""
     text = "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n"
-    if os.environ.get("LLMP_DAGSTER_POSTGRES_URL"):
-        text += "storage:\n  postgres:\n    postgres_url:\n      env: LLMP_DAGSTER_POSTGRES_URL\n"
+    if os.environ.get(DAGSTER_POSTGRES_URL_ENV):
+        text += f"storage:\n  postgres:\n    postgres_url:\n      env: {DAGSTER_POSTGRES_URL_ENV}\n"
     return text
 
 

@@ -1,1 +1,55 @@
-"""Dagster resources, injected into assets by parameter name."""
+"""Dagster resources, injected into assets by parameter name.
+
+``build_resources()`` is the one place they are configured: secrets and service URLs arrive as ``dg.EnvVar`` when
+their variable is set (see ``llm_assets.settings.ENVIRONMENT``), so Dagster resolves them at run time and neither the
+UI nor the run config ever holds their values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_assets.settings import (
+    GOVERNANCE_KEY_ENV,
+    MLFLOW_TRACKING_URI_ENV,
+    PSEUDONYM_SALT_ENV,
+    default_mlflow_tracking_uri,
+    env_or,
+)
+
+
+def build_resources() -> dict[str, Any]:
+    from resources.anonymizer import PresidioAnonymizer
+    from resources.artifacts import ArtifactStore, JsonArtifactIOManager
+    from resources.base_model import BaseModelResource
+    from resources.drift_policy import DriftPolicy
+    from resources.governance import GovernanceKeys
+    from resources.landing import LandingZone
+    from resources.mlflow_tracking import MLflowTracking
+    from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
+
+    warehouse = DuckDBWarehouse()
+    return {
+        "warehouse": warehouse,
+        "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
+        "artifact_io_manager": JsonArtifactIOManager(),
+        "landing_zone": LandingZone(),
+        "anonymizer": PresidioAnonymizer(pseudonym_salt=env_or(PSEUDONYM_SALT_ENV, "")),
+        "base_model": BaseModelResource(),
+        "mlflow_tracking": MLflowTracking(tracking_uri=env_or(MLFLOW_TRACKING_URI_ENV, default_mlflow_tracking_uri())),
+        "artifact_store": ArtifactStore(),
+        "drift_policy": DriftPolicy(),
+        "governance_keys": GovernanceKeys(key=env_or(GOVERNANCE_KEY_ENV, "")),
+    }
+
+
+def resolved(resources: dict[str, Any]) -> dict[str, Any]:
+    """The resources with their ``dg.EnvVar`` values resolved, for tools that call them outside a Dagster run (the
+    CLIs); IO managers are left out."""
+    import dagster as dg
+
+    return {
+        name: resource.process_config_and_initialize()
+        for name, resource in resources.items()
+        if isinstance(resource, dg.ConfigurableResource)
+    }

@@ -1,6 +1,5 @@
 """The anonymizer as a resource: its configuration is what the Launchpad and the audit trail see."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -14,7 +13,7 @@ from llm_assets.privacy.settings import (
     AnonymizerSettings,
     policy_entities,
 )
-from llm_assets.settings import default_path
+from llm_assets.settings import PSEUDONYM_SALT_ENV, default_path
 
 _ENGINES: dict = {}
 
@@ -88,8 +87,10 @@ class PresidioAnonymizer(dg.ConfigurableResource):
     time_budget_s: float = Field(
         default=60.0, description="Analysis time per document; a document past it is held back (analysis_timeout)."
     )
-    salt_env_var: str = Field(
-        default="LLMP_PSEUDONYM_SALT", description="Environment variable holding the secret pseudonymization salt."
+    pseudonym_salt: str = Field(
+        default="",
+        description="Secret salt of the pseudonym operator, given as dg.EnvVar('LLMP_PSEUDONYM_SALT') when that "
+        "variable is set; empty = the salt file.",
     )
     salt_file: str = Field(
         default_factory=lambda: default_path("secrets", "pseudonym.salt"),
@@ -97,7 +98,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
     )
 
     def salt(self) -> str:
-        value = os.environ.get(self.salt_env_var, "").strip()
+        value = self.pseudonym_salt.strip()
         if not value and Path(self.salt_file).is_file():
             value = Path(self.salt_file).read_text().strip()
         return value
@@ -111,7 +112,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
         if "pseudonym" in [self.default_operator, *ops.values()] and len(salt) < 16:
             raise dg.DagsterInvalidConfigError(
                 "the pseudonym operator needs a secret salt of 16+ characters: set the environment variable "
-                f"{self.salt_env_var} or write it to {self.salt_file} (outside git)",
+                f"{PSEUDONYM_SALT_ENV} or write it to {self.salt_file} (outside git)",
                 [],
                 None,
             )

@@ -2,9 +2,9 @@
 
 The canary secrets the memorization probe looks for are configured here too (a file outside git).
 
-The key comes from the environment (``LLMP_GOVERNANCE_KEY``) or from a key file outside git; a missing file is created
-once, readable by its owner only. Losing the key makes the index useless for erasure, so back it up with the
-warehouse.
+The key comes from ``LLMP_GOVERNANCE_KEY`` (passed as ``dg.EnvVar`` by ``resources.build_resources``) or from a key
+file outside git; a missing file is created once, readable by its owner only. Losing the key makes the index useless
+for erasure, so back it up with the warehouse.
 """
 
 import json
@@ -16,14 +16,16 @@ import dagster as dg
 from pydantic import Field
 
 from llm_assets.core.fingerprints import fingerprint
-from llm_assets.settings import default_path
+from llm_assets.settings import GOVERNANCE_KEY_ENV, default_path
 
 
 class GovernanceKeys(dg.ConfigurableResource):
     """Holds the key of the subject index and the PII fingerprints (never written to the warehouse or MLflow)."""
 
-    key_env_var: str = Field(
-        default="LLMP_GOVERNANCE_KEY", description="Environment variable holding the key (hex, 32+ characters)."
+    key: str = Field(
+        default="",
+        description="The key (hex, 32+ characters), given as dg.EnvVar('LLMP_GOVERNANCE_KEY') when that variable is "
+        "set; empty = the key file.",
     )
     key_file: str = Field(
         default_factory=lambda: default_path("secrets", "governance.key"),
@@ -43,12 +45,12 @@ class GovernanceKeys(dg.ConfigurableResource):
         values = json.loads(path.read_text(encoding="utf-8"))
         return {str(k): str(v) for k, v in values.items()}
 
-    def key(self) -> bytes:
-        value = os.environ.get(self.key_env_var, "").strip()
+    def secret(self) -> bytes:
+        value = self.key.strip()
         if value:
             if len(value) < 32:
                 raise dg.DagsterInvalidConfigError(
-                    f'{self.key_env_var} must hold at least 32 characters (e.g. `python -c "import secrets; '
+                    f'{GOVERNANCE_KEY_ENV} must hold at least 32 characters (e.g. `python -c "import secrets; '
                     f'print(secrets.token_hex(32))"`)',
                     [],
                     None,
@@ -58,7 +60,9 @@ class GovernanceKeys(dg.ConfigurableResource):
         if not path.exists():
             if not self.create_missing:
                 raise dg.DagsterInvalidConfigError(
-                    f"no governance key: set {self.key_env_var} or create {path} (32+ random hex characters)", [], None
+                    f"no governance key: set {GOVERNANCE_KEY_ENV} or create {path} (32+ random hex characters)",
+                    [],
+                    None,
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}")
@@ -74,4 +78,4 @@ class GovernanceKeys(dg.ConfigurableResource):
         return path.read_text().strip().encode()
 
     def fingerprint(self, value: str) -> str:
-        return fingerprint(self.key(), value)
+        return fingerprint(self.secret(), value)

@@ -1,25 +1,20 @@
 """A thin MLflow resource: tracking and registry on sqlite under the data directory, artifacts on local disk."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
-from llm_assets.settings import data_dir
-
-
-def _default_tracking_uri() -> str:
-    """``$LLMP_MLFLOW_TRACKING_URI`` (e.g. ``postgresql://user@host/mlflow`` for a shared server), else sqlite."""
-    return os.environ.get("LLMP_MLFLOW_TRACKING_URI") or f"sqlite:///{data_dir() / 'mlflow' / 'mlflow.db'}"
+from llm_assets.settings import data_dir, default_mlflow_tracking_uri
 
 
 class MLflowTracking(dg.ConfigurableResource):
     """Where runs, logged models and registered model versions are recorded."""
 
     tracking_uri: str = Field(
-        default_factory=_default_tracking_uri,
-        description="MLflow tracking URI: sqlite:///... (default) or postgresql://... for a shared server.",
+        default_factory=default_mlflow_tracking_uri,
+        description="MLflow tracking URI: sqlite:///... (default) or postgresql://... for a shared server, given as "
+        "dg.EnvVar('LLMP_MLFLOW_TRACKING_URI') when that variable is set.",
     )
     registry_uri: str = Field(default="", description="Model registry URI; empty = same as the tracking URI.")
     artifact_root: str = Field(

@@ -11,7 +11,10 @@ os.environ.setdefault("LLMP_DATA_DIR", str(Path(__file__).resolve().parent.paren
 # derived word lists are built once for every test (each test has its own data dir)
 os.environ.setdefault("LLMP_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".data" / "cache"))
 
-import llm_assets  # noqa: E402,F401  (sets the offline environment before any ML library is imported)
+from llm_assets.settings import apply_offline_environment  # noqa: E402
+
+apply_offline_environment()  # before any ML library is imported
+
 from llm_assets.sample_corpus import generate_tickets, write_landing_batches  # noqa: E402
 
 CHATML = (

@@ -10,7 +10,8 @@ from tests.helpers import table
 WORKER = """
 import sys
 import dagster as dg
-from llm_assets.definitions import build_resources
+from llm_assets.definitions import defs  # noqa: F401  (the code location's offline environment)
+from resources import build_resources
 from llm_assets.core.partitions import landing_batches
 from tests.helpers import ALL_ASSETS
 

@@ -207,3 +207,43 @@ def test_layering_base_libraries_below_stages_and_no_stage_imports_another():
                 if parts[0] == "llm_assets" and crossing:
                     crossings.append(f"{path.relative_to(root)} imports {name}")
     assert crossings == []
+
+
+def test_importing_the_package_changes_no_environment_and_secrets_arrive_as_env_vars(monkeypatch, tmp_path):
+    """Only entry points set the offline environment; secrets and service URLs reach resources as dg.EnvVar, so the
+    Definitions hold the variable's name and a run resolves its value."""
+    import os
+    import subprocess
+    import sys
+
+    from llm_assets.settings import OFFLINE_ENV
+
+    clean = {k: v for k, v in os.environ.items() if k not in OFFLINE_ENV}
+    code = (
+        "import os, llm_assets, llm_assets.settings, llm_assets.core.lineage, llm_assets.core.metrics, resources; "
+        f"print(sorted(k for k in {sorted(OFFLINE_ENV)!r} if k in os.environ))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=clean).stdout
+    assert out.strip() == "[]"
+
+    from resources import build_resources, resolved
+    from resources.governance import GovernanceKeys
+
+    secret = "k" * 40
+    monkeypatch.setenv("LLMP_GOVERNANCE_KEY", secret)
+    monkeypatch.setenv("LLMP_MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    built = build_resources()
+    assert isinstance(built["governance_keys"].key, dg.EnvVar)
+    assert isinstance(built["mlflow_tracking"].tracking_uri, dg.EnvVar)
+    assert secret not in repr(built["governance_keys"])
+    assert resolved(built)["governance_keys"].secret() == secret.encode()
+
+    @dg.asset
+    def key_length(governance_keys: GovernanceKeys) -> int:
+        return len(governance_keys.secret())
+
+    result = dg.materialize([key_length], resources={"governance_keys": built["governance_keys"]})
+    assert result.output_for_node("key_length") == len(secret)
+
+    monkeypatch.delenv("LLMP_GOVERNANCE_KEY")
+    assert build_resources()["governance_keys"].key == ""

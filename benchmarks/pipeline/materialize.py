@@ -7,10 +7,11 @@ import argparse
 import json
 import time
 
-import llm_assets  # noqa: F401  (offline environment first)
+from llm_assets.settings import apply_offline_environment
 
 
 def main() -> None:
+    apply_offline_environment()
     t0 = time.perf_counter()
     parser = argparse.ArgumentParser()
     parser.add_argument("--groups", nargs="+", required=True)
@@ -22,7 +23,8 @@ def main() -> None:
     import dagster as dg
 
     from llm_assets.core.partitions import landing_batches
-    from llm_assets.definitions import build_resources, defs
+    from llm_assets.definitions import defs
+    from resources import build_resources
     from resources.base_model import BaseModelResource
 
     resources = build_resources()

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-import llm_assets  # noqa: F401  (offline environment first)
+from llm_assets.settings import apply_offline_environment
 
 
 def _load(spec: dict):
@@ -117,6 +117,7 @@ def run_hf(spec: dict) -> dict:
 
 
 def main() -> None:
+    apply_offline_environment()
     kind, spec_path, out_path = sys.argv[1:4]
     spec = json.loads(Path(spec_path).read_text())
     result = (run_own if kind == "own" else run_hf)(spec)

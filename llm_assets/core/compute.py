@@ -8,7 +8,7 @@ steps.
 
 from __future__ import annotations
 
-import os
+from llm_assets.settings import k8s_gpus
 
 
 def k8s_tags(cpu: str, memory: str, gpus: int = 0) -> dict:
@@ -19,7 +19,7 @@ def k8s_tags(cpu: str, memory: str, gpus: int = 0) -> dict:
     return {"dagster-k8s/config": {"container_config": {"resources": {"requests": requests, "limits": limits}}}}
 
 
-_GPUS = int(os.environ.get("LLMP_K8S_GPUS", "0") or 0)
+_GPUS = k8s_gpus()
 
 INGESTION = k8s_tags(cpu="1", memory="2Gi")
 ANONYMIZATION = k8s_tags(cpu="4", memory="6Gi")  # spaCy workers, one per core

@@ -34,10 +34,10 @@ PII_FINGERPRINTS = ("anon", "pii_fingerprints")
 @functools.cache
 def code_version() -> str:
     """The git commit of the code that runs (``-dirty`` when the tree has changes), or ``$LLMP_CODE_VERSION``."""
-    import os
+    from llm_assets.settings import code_version_override
 
-    if os.environ.get("LLMP_CODE_VERSION"):
-        return os.environ["LLMP_CODE_VERSION"]
+    if override := code_version_override():
+        return override
     root = Path(__file__).resolve().parents[2]
     try:
         commit = subprocess.run(

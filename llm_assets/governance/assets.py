@@ -78,7 +78,7 @@ def governance_report(
     import mlflow
 
     report, paths = write_governance_report(warehouse, mlflow_tracking, artifact_store, registered_model["version"])
-    leaked = raw_values_in(report.markdown(), warehouse, governance_keys.key())
+    leaked = raw_values_in(report.markdown(), warehouse, governance_keys.secret())
     mlflow_tracking.setup()
     with mlflow.start_run(run_id=registered_model["mlflow_run_id"]):
         mlflow.log_artifacts(str(paths["markdown"].parent), artifact_path="governance")

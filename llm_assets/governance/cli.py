@@ -20,15 +20,15 @@ import argparse
 import json
 import sys
 
-from llm_assets import settings  # noqa: F401  (offline environment first)
+from llm_assets.settings import apply_offline_environment
 
 KINDS = ("email", "name", "customer_id", "phone")
 
 
 def _resources():
-    from llm_assets.definitions import build_resources
+    from resources import build_resources, resolved
 
-    return build_resources()
+    return resolved(build_resources())
 
 
 def _subject_keys(args: argparse.Namespace, keys) -> list[str]:
@@ -146,9 +146,10 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
     from jobs.cli import _instance
     from llm_assets.governance.erasure import erasure_job
+    from resources import build_resources, resolved
 
-    resources = _resources()
-    keys = _subject_keys(args, resources["governance_keys"])
+    resources = build_resources()  # the job resolves its dg.EnvVar values itself
+    keys = _subject_keys(args, resolved(resources)["governance_keys"])
     config = {
         "subject_keys": keys,
         "doc_ids": list(args.doc_id or []),
@@ -195,6 +196,7 @@ def _add_identifiers(p: argparse.ArgumentParser, with_docs: bool = True) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
+    apply_offline_environment()
     parser = argparse.ArgumentParser(
         prog="llm-governance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -193,7 +193,7 @@ def ingest_landing_batch(
     raw_rows, quarantine_rows, subject_index, inventory_rows = [], [], [], []
     encodings: Counter = Counter()
     earlier: dict[str, str] = {}
-    key = governance_keys.key()
+    key = governance_keys.secret()
     tombstones = erased(warehouse)
     for batch in context.partition_keys:
         read = _read_batch(batch, landing_zone, warehouse, earlier, key, tombstones)

@@ -118,7 +118,7 @@ def evaluation_report(
     evaluations = [run("base", base_model.load_model())]
     candidate = load_adapter_model(base_model, lora_adapter["adapter_dir"])
     evaluations.append(run("candidate", candidate))
-    key, fingerprints = governance_keys.key(), lineage.pii_fingerprints(warehouse)
+    key, fingerprints = governance_keys.secret(), lineage.pii_fingerprints(warehouse)
     canaries = governance_keys.canaries()
     memorization = _memorization(
         config, candidate, tokenizer, training_set, fingerprints, key, canaries, evaluations[-1].generations

@@ -321,7 +321,7 @@ def anonymize_documents(
             "anonymizer_config": config_hash,
         },
     )
-    fingerprints = pii_fingerprints(governance_keys.key(), raw_documents, audit)
+    fingerprints = pii_fingerprints(governance_keys.secret(), raw_documents, audit)
     yield dg.Output(
         fingerprints,
         output_name="pii_fingerprints",

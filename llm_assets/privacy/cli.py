@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from llm_assets import settings
+
 SUFFIXES = (".jsonl", ".ndjson", ".csv", ".txt")
 
 
@@ -64,6 +66,7 @@ def anonymize_texts(texts: list[str], anonymizer=None) -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
+    settings.apply_offline_environment()
     parser = argparse.ArgumentParser(
         prog="llm-anonymize", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
