@@ -1,4 +1,9 @@
-"""The DuckDB warehouse: a resource for SQL, and an IO manager that stores polars frames as tables.
+"""The DuckDB warehouse: the pipeline's one data-access layer, and an IO manager that stores polars frames as tables.
+
+Assets and libraries never write SQL: they call named operations (``select`` with filters, ``delete_in``,
+``write_rows``, ``upsert``, ``replace_rows``) and do their aggregations in polars. Every DuckDB idiom (arrow
+registration, ``insert … by name``, ``create or replace``, lock retries) lives in this module, so another backend is
+one module.
 
 Tables live in schemas named by each asset's ``schema`` metadata (``raw`` for the raw zone, ``anon`` for the
 anonymized zone, ``train`` for training data). Partitioned assets carry their partition key in ``batch_id``:
@@ -54,10 +59,6 @@ class DuckDBWarehouse(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
-        with self.connect(read_only=False) as con:
-            return frame(con, sql, params)
-
     def table_exists(self, con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
         return bool(
             con.execute(
@@ -73,6 +74,12 @@ class DuckDBWarehouse(dg.ConfigurableResource):
         for name, dtype in zip(df.columns, con.execute("describe _incoming").fetchall(), strict=True):
             if name not in existing:
                 con.execute(f'alter table "{schema}"."{table}" add column "{name}" {dtype[1]}')
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: every operation given it commits together, or none does."""
+        with self.connect() as con, self.transaction(con):
+            yield con
 
     @staticmethod
     @contextlib.contextmanager
@@ -134,12 +141,71 @@ class DuckDBWarehouse(dg.ConfigurableResource):
         with self.connect() as con, self.transaction(con):
             self.write_rows(con, schema, table, df, delete_where=f"exists (select 1 from _incoming i where {match})")
 
-    def read(self, schema: str, table: str, where: str = "", params: list | None = None) -> pl.DataFrame | None:
-        """Rows of ``schema.table`` (None when the table does not exist yet)."""
-        with self.connect() as con:
+    @staticmethod
+    @contextlib.contextmanager
+    def _filters(
+        con: duckdb.DuckDBPyConnection,
+        equals: dict[str, object] | None,
+        is_in: dict[str, list] | None,
+        not_equal: dict[str, object] | None,
+    ) -> Iterator[tuple[str, list]]:
+        """A where clause (and its parameters) from named filters; value lists are registered as arrow tables."""
+        clauses, params, registered = [], [], []
+        for column, value in (equals or {}).items():
+            clauses.append(f'"{column}" is not distinct from ?')
+            params.append(value)
+        for column, value in (not_equal or {}).items():
+            clauses.append(f'"{column}" is distinct from ?')
+            params.append(value)
+        try:
+            for i, (column, values) in enumerate((is_in or {}).items()):
+                name = f"_in_{i}"
+                con.register(name, pl.DataFrame({"v": [str(v) for v in values]}, schema={"v": pl.String}).to_arrow())
+                registered.append(name)
+                clauses.append(f'cast("{column}" as varchar) in (select v from {name})')
+            yield (" where " + " and ".join(clauses) if clauses else ""), params
+        finally:
+            for name in registered:
+                con.unregister(name)
+
+    def select(
+        self,
+        schema: str,
+        table: str,
+        *,
+        columns: list[str] | None = None,
+        equals: dict[str, object] | None = None,
+        is_in: dict[str, list] | None = None,
+        not_equal: dict[str, object] | None = None,
+        order_by: list[str] | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> pl.DataFrame | None:
+        """Rows of ``schema.table`` that match every filter (``equals``/``not_equal``: column -> value, ``is_in``:
+        column -> values), or None while the table does not exist. ``con`` joins the caller's transaction."""
+        with contextlib.ExitStack() as stack:
+            if con is None:
+                con = stack.enter_context(self.connect())
             if not self.table_exists(con, schema, table):
                 return None
-            return frame(con, f'select * from "{schema}"."{table}" {where}', params)
+            cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+            where, params = stack.enter_context(self._filters(con, equals, is_in, not_equal))
+            order = ""
+            if order_by:
+                order = " order by " + ", ".join(f'"{c}"' + (" desc" if descending else "") for c in order_by)
+            tail = f" limit {int(limit)}" if limit is not None else ""
+            return frame(con, f'select {cols} from "{schema}"."{table}"{where}{order}{tail}', params)
+
+    def delete_in(
+        self, con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str, values: list
+    ) -> int | None:
+        """Deletes the rows whose ``column`` is one of ``values`` within the caller's transaction; the count deleted
+        (None when the table does not exist)."""
+        if not self.table_exists(con, schema, table):
+            return None
+        with self._filters(con, None, {column: values}, None) as (where, params):
+            return int(con.execute(f'delete from "{schema}"."{table}"{where}', params or None).fetchall()[0][0])
 
 
 class WarehouseIOManager(dg.ConfigurableIOManager):

@@ -247,3 +247,24 @@ def test_importing_the_package_changes_no_environment_and_secrets_arrive_as_env_
 
     monkeypatch.delenv("LLMP_GOVERNANCE_KEY")
     assert build_resources()["governance_keys"].key == ""
+
+
+def test_sql_lives_only_in_the_warehouse_module():
+    """Assets, libraries, sensors and jobs call the warehouse's named operations; DuckDB idioms and SQL text stay in
+    resources/warehouse.py, so another backend is one module."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sql = re.compile(
+        r"\.execute\(|\.sql\(|\.register\(|\bselect\s+[\w*\"., ]+\s+from\s|\bdelete\s+from\s|\binsert\s+into\s",
+        re.IGNORECASE,
+    )
+    offenders = [
+        f"{path.relative_to(root)}:{i}"
+        for folder in ("llm_assets", "sensors", "jobs")
+        for path in (root / folder).rglob("*.py")
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if sql.search(line)
+    ]
+    assert offenders == []

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from resources.warehouse import DuckDBWarehouse, frame
+from resources.warehouse import DuckDBWarehouse
 
 SCHEMA = "governance"
 MEMBERS = ("train", "training_set_members")
@@ -80,13 +80,14 @@ def record(warehouse: DuckDBWarehouse, table: str, row: dict, keys: list[str]) -
     warehouse.upsert(SCHEMA, table, ledger_rows([row]), keys)
 
 
-def read(warehouse: DuckDBWarehouse, table: str, where: str = "", params: list | None = None) -> pl.DataFrame:
-    df = warehouse.read(SCHEMA, table, where, params)
+def read(warehouse: DuckDBWarehouse, table: str, **filters) -> pl.DataFrame:
+    """Rows of a governance ledger matching ``filters`` (``equals=``, ``is_in=``…, see ``DuckDBWarehouse.select``)."""
+    df = warehouse.select(SCHEMA, table, **filters)
     return df if df is not None else pl.DataFrame()
 
 
 def model_version(warehouse: DuckDBWarehouse, model_name: str, version: str) -> dict | None:
-    df = read(warehouse, "model_versions", "where model_name = ? and version = ?", [model_name, str(version)])
+    df = read(warehouse, "model_versions", equals={"model_name": model_name, "version": str(version)})
     return df.row(0, named=True) if df.height else None
 
 
@@ -97,7 +98,7 @@ def docs_of_training_set(warehouse: DuckDBWarehouse, training_set_version: str, 
 
 def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
     """(version, doc_id, example_id, split, recorded_at) of one training-set version (empty if unknown)."""
-    df = warehouse.read(*MEMBERS, "where version = ?", [version])
+    df = warehouse.select(*MEMBERS, equals={"version": version})
     if df is None:
         return pl.DataFrame(
             schema={
@@ -113,7 +114,7 @@ def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
 
 def latest_training_set_version(warehouse: DuckDBWarehouse) -> str | None:
     """The most recently recorded training-set version, if any."""
-    df = warehouse.read(*MEMBERS, "order by recorded_at desc limit 1")
+    df = warehouse.select(*MEMBERS, columns=["version"], order_by=["recorded_at"], descending=True, limit=1)
     return df["version"][0] if df is not None and df.height else None
 
 
@@ -129,50 +130,42 @@ def versions_of_docs(warehouse: DuckDBWarehouse, doc_ids: list[str]) -> pl.DataF
             "decision": pl.String,
         }
     )
-    if not doc_ids:
+    members = warehouse.select(*MEMBERS, columns=["version", "doc_id", "split"], is_in={"doc_id": doc_ids})
+    versions = read(warehouse, "model_versions")
+    if members is None or not members.height or not versions.height:
         return empty
-    with warehouse.connect() as con:
-        if not (warehouse.table_exists(con, *MEMBERS) and warehouse.table_exists(con, SCHEMA, "model_versions")):
-            return empty
-        con.register("_docs", pl.DataFrame({"doc_id": doc_ids}).to_arrow())
-        df = frame(
-            con,
-            f"""
-            select distinct v.model_name, v.version, v.training_set_version, m.doc_id, m.split, v.decision
-            from {MEMBERS[0]}.{MEMBERS[1]} m
-            join _docs using (doc_id)
-            join {SCHEMA}.model_versions v on v.training_set_version = m.version
-            order by cast(v.version as integer), m.doc_id
-            """,
-        )
+    df = (
+        versions.select("model_name", "version", "training_set_version", "decision")
+        .join(members.rename({"version": "training_set_version"}), on="training_set_version")
+        .select(list(empty.columns))
+        .unique()
+        .sort(pl.col("version").cast(pl.Int64), "doc_id")
+    )
     return df if df.height else empty
 
 
 def docs_of_subject(warehouse: DuckDBWarehouse, subject_keys: list[str]) -> pl.DataFrame:
     """(doc_id, batch_id, found_by) of documents whose subject index or PII fingerprints hold any of the keys."""
-    parts, frames = [], []
-    with warehouse.connect() as con:
-        con.register("_keys", pl.DataFrame({"k": subject_keys}, schema={"k": pl.String}).to_arrow())
-        if warehouse.table_exists(con, *SUBJECT_INDEX):
-            parts.append(
-                f"select doc_id, batch_id, 'subject_index:' || kind as found_by from {SUBJECT_INDEX[0]}."
-                f"{SUBJECT_INDEX[1]} where subject_key in (select k from _keys)"
-            )
-        if warehouse.table_exists(con, *PII_FINGERPRINTS):
-            parts.append(
-                f"select doc_id, batch_id, 'fingerprint:' || entity_type as found_by from {PII_FINGERPRINTS[0]}."
-                f"{PII_FINGERPRINTS[1]} where fingerprint in (select k from _keys)"
-            )
-        if parts:
-            frames.append(frame(con, " union ".join(parts)))
-    if not frames:
-        return pl.DataFrame(schema={"doc_id": pl.String, "batch_id": pl.String, "found_by": pl.String})
-    return frames[0].unique().sort("doc_id", "found_by")
+    found = []
+    index = warehouse.select(
+        *SUBJECT_INDEX, columns=["doc_id", "batch_id", "kind"], is_in={"subject_key": subject_keys}
+    )
+    if index is not None:
+        found.append(index.select("doc_id", "batch_id", ("subject_index:" + pl.col("kind")).alias("found_by")))
+    prints = warehouse.select(
+        *PII_FINGERPRINTS, columns=["doc_id", "batch_id", "entity_type"], is_in={"fingerprint": subject_keys}
+    )
+    if prints is not None:
+        found.append(prints.select("doc_id", "batch_id", ("fingerprint:" + pl.col("entity_type")).alias("found_by")))
+    schema = {"doc_id": pl.String, "batch_id": pl.String, "found_by": pl.String}
+    if not found:
+        return pl.DataFrame(schema=schema)
+    return pl.concat([f.cast(schema) for f in found]).unique().sort("doc_id", "found_by")
 
 
 def pii_fingerprints(warehouse: DuckDBWarehouse) -> pl.DataFrame:
     """The keyed fingerprints of every redacted value (empty before the first anonymization)."""
-    df = warehouse.read(*PII_FINGERPRINTS)
+    df = warehouse.select(*PII_FINGERPRINTS)
     if df is None:
         return pl.DataFrame(
             schema={

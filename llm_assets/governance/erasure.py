@@ -76,20 +76,15 @@ def _erase_rows(warehouse: DuckDBWarehouse, doc_ids: list[str], tombstone: dict,
     """Deletes the documents' rows from every zone and writes the tombstone, in one transaction."""
     counts: dict[str, int] = {}
     now = tombstone["erased_at"]
-    with warehouse.connect() as con, warehouse.transaction(con):
-        con.register("_docs", pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String}).to_arrow())
-        batches = {}
+    with warehouse.unit_of_work() as con:
+        raw = warehouse.select(
+            "raw", "raw_documents", columns=["doc_id", "batch_id"], is_in={"doc_id": doc_ids}, con=con
+        )
+        batches = dict(raw.iter_rows()) if raw is not None else {}
         for schema, table in ERASABLE_TABLES:
-            if not warehouse.table_exists(con, schema, table):
-                continue
-            if table == "raw_documents":
-                batches = dict(
-                    con.execute(
-                        "select doc_id, batch_id from raw.raw_documents where doc_id in (select doc_id from _docs)"
-                    ).fetchall()
-                )
-            n = con.execute(f'delete from "{schema}"."{table}" where doc_id in (select doc_id from _docs)').fetchall()
-            counts[f"{schema}.{table}"] = int(n[0][0])
+            deleted = warehouse.delete_in(con, schema, table, "doc_id", doc_ids)
+            if deleted is not None:
+                counts[f"{schema}.{table}"] = deleted
         erased_docs = pl.DataFrame(
             {
                 "tombstone_id": [tombstone["tombstone_id"]] * len(doc_ids),
@@ -115,8 +110,8 @@ def _erase_rows(warehouse: DuckDBWarehouse, doc_ids: list[str], tombstone: dict,
 
 
 def _new_champion(warehouse: DuckDBWarehouse, model_name: str, tainted: set[str]) -> str | None:
-    versions = lineage.read(warehouse, "model_versions", "where model_name = ? and decision = 'promoted'", [model_name])
-    taints = lineage.read(warehouse, "taints", "where model_name = ?", [model_name])
+    versions = lineage.read(warehouse, "model_versions", equals={"model_name": model_name, "decision": "promoted"})
+    taints = lineage.read(warehouse, "taints", equals={"model_name": model_name})
     tainted = tainted | (set(taints["version"].to_list()) if taints.height else set())
     candidates = (
         sorted((int(v) for v in versions["version"].to_list() if v not in tainted), reverse=True)

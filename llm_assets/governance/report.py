@@ -17,7 +17,7 @@ import polars as pl
 from llm_assets.core import lineage
 from llm_assets.core.metadata import markdown_table
 from llm_assets.core.metrics import HEADLINE
-from resources.warehouse import DuckDBWarehouse, frame
+from resources.warehouse import DuckDBWarehouse
 
 
 @dataclass
@@ -89,55 +89,64 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
     if mv is None:
         raise KeyError(f"{model_name} version {version} is not in the lineage tables")
     ts_version = mv["training_set_version"]
-    ts = lineage.read(warehouse, "training_set_versions", "where version = ?", [ts_version])
+    ts = lineage.read(warehouse, "training_set_versions", equals={"version": ts_version})
     ts_row = ts.row(0, named=True) if ts.height else {}
 
-    with warehouse.connect() as con:
-        members = frame(
-            con,
-            "select doc_id, split, example_id, anonymizer_config from train.training_set_members where version = ?",
-            [ts_version],
-        )
-        con.register("_docs", members.select("doc_id").unique().to_arrow())
+    def rows(schema: str, table: str, columns: list[str], **filters) -> pl.DataFrame:
+        """``columns`` of the matching rows, or an empty frame while the table does not exist yet."""
+        df = warehouse.select(schema, table, columns=columns, **filters)
+        return df if df is not None else pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
 
-        def query(table: str, sql: str) -> pl.DataFrame:
-            """``sql`` over ``table`` (schema.name), or nothing while that table does not exist yet."""
-            return frame(con, sql) if warehouse.table_exists(con, *table.split(".")) else pl.DataFrame()
+    def counted(df: pl.DataFrame, by: list[str], name: str) -> pl.DataFrame:
+        return df.group_by(by).agg(pl.len().alias(name)).sort(by, nulls_last=True)
 
-        sources = query(
-            "anon.anonymized_documents",
-            "select a.batch_id, a.source_format, count(*) as documents from anon.anonymized_documents a "
-            "join _docs using (doc_id) group by all order by all",
-        )
-        redactions = query(
-            "anon.redaction_audit",
-            "select r.entity_type, count(*) as redactions, count(distinct r.doc_id) as documents "
-            "from anon.redaction_audit r join _docs using (doc_id) group by all order by redactions desc",
-        )
-        batches = sources["batch_id"].unique().to_list() if sources.height else []
-        con.register("_batches", pl.DataFrame({"batch_id": batches}, schema={"batch_id": pl.String}).to_arrow())
-        quarantine = query(
-            "raw.quarantined_documents",
-            "select q.batch_id, q.reason, count(*) as inputs from raw.quarantined_documents q "
-            "join _batches using (batch_id) group by all order by all",
-        )
-        intake = query(
-            "raw.landing_inventory",
-            "select i.batch_id, i.outcome, i.reason, count(*) as entries from raw.landing_inventory i "
-            "join _batches using (batch_id) where i.outcome <> 'walked' group by all order by all",
-        )
-        held_back = query(
-            "anon.privacy_quarantine",
-            "select h.batch_id, h.reason, count(*) as documents from anon.privacy_quarantine h "
-            "join _batches using (batch_id) group by all order by all",
-        )
-        checks = query(
-            "governance.privacy_checks",
-            "select c.batch_id, c.check_name, c.passed, c.documents_scanned, c.documents_with_findings, "
-            "c.anonymizer_config, c.checked_at from governance.privacy_checks c join _batches using (batch_id) "
-            "order by c.batch_id",
-        )
-    taints = lineage.read(warehouse, "taints", "where model_name = ? and version = ?", [model_name, str(version)])
+    members = rows(
+        *lineage.MEMBERS, ["doc_id", "split", "example_id", "anonymizer_config"], equals={"version": ts_version}
+    )
+    docs = {"doc_id": members["doc_id"].unique().to_list()}
+    sources = counted(
+        rows("anon", "anonymized_documents", ["batch_id", "source_format"], is_in=docs),
+        ["batch_id", "source_format"],
+        "documents",
+    )
+    redactions = (
+        rows("anon", "redaction_audit", ["entity_type", "doc_id"], is_in=docs)
+        .group_by("entity_type")
+        .agg(pl.len().alias("redactions"), pl.col("doc_id").n_unique().alias("documents"))
+        .sort("redactions", "entity_type", descending=[True, False])
+    )
+    batches = sources["batch_id"].unique().to_list() if sources.height else []
+    in_batches = {"batch_id": batches}
+    quarantine = counted(
+        rows("raw", "quarantined_documents", ["batch_id", "reason"], is_in=in_batches), ["batch_id", "reason"], "inputs"
+    )
+    intake = counted(
+        rows("raw", "landing_inventory", ["batch_id", "outcome", "reason"], is_in=in_batches).filter(
+            pl.col("outcome") != "walked"
+        ),
+        ["batch_id", "outcome", "reason"],
+        "entries",
+    )
+    held_back = counted(
+        rows("anon", "privacy_quarantine", ["batch_id", "reason"], is_in=in_batches),
+        ["batch_id", "reason"],
+        "documents",
+    )
+    checks = rows(
+        lineage.SCHEMA,
+        "privacy_checks",
+        [
+            "batch_id",
+            "check_name",
+            "passed",
+            "documents_scanned",
+            "documents_with_findings",
+            "anonymizer_config",
+            "checked_at",
+        ],
+        is_in=in_batches,
+    ).sort("batch_id")
+    taints = lineage.read(warehouse, "taints", equals={"model_name": model_name, "version": str(version)})
     present = int(sources["documents"].sum()) if sources.height else 0
     erased_docs = members["doc_id"].n_unique() - present
 

@@ -56,16 +56,10 @@ def _already_ingested(warehouse: DuckDBWarehouse, batch: str, doc_ids: list[str]
     """doc_id -> batch for documents that other batches already brought in."""
     if not doc_ids:
         return {}
-    with warehouse.connect() as con:
-        if not warehouse.table_exists(con, "raw", "raw_documents"):
-            return {}
-        con.register("_ids", pl.DataFrame({"doc_id": doc_ids}).to_arrow())
-        rows = con.execute(
-            "select distinct r.doc_id, r.batch_id from raw.raw_documents r join _ids using (doc_id) "
-            "where r.batch_id <> ?",
-            [batch],
-        ).fetchall()
-    return dict(rows)
+    rows = warehouse.select(
+        "raw", "raw_documents", columns=["doc_id", "batch_id"], is_in={"doc_id": doc_ids}, not_equal={"batch_id": batch}
+    )
+    return dict(rows.unique().iter_rows()) if rows is not None else {}
 
 
 @dataclass

@@ -20,7 +20,7 @@ from llm_assets.privacy.settings import HIGH_RISK_ENTITIES
 from llm_assets.privacy.text import normalize
 from resources.anonymizer import PresidioAnonymizer
 from resources.governance import GovernanceKeys
-from resources.warehouse import DuckDBWarehouse, frame
+from resources.warehouse import DuckDBWarehouse
 
 RESIDUAL_CHECK = "no_residual_high_risk_pii"
 ANON_SCHEMA = {
@@ -112,24 +112,13 @@ def _already_anonymized(
     empty = pl.DataFrame(schema=ANON_SCHEMA), pl.DataFrame(schema=AUDIT_SCHEMA)
     if not doc_ids:
         return empty
-    with warehouse.connect() as con:
-        if not warehouse.table_exists(con, "anon", "anonymized_documents"):
-            return empty
-        con.register("_ids", pl.DataFrame({"doc_id": doc_ids}).to_arrow())
-        docs = frame(
-            con,
-            "select a.* from anon.anonymized_documents a join _ids using (doc_id) where a.anonymizer_config = ?",
-            [config_hash],
-        )
-        audit = (
-            frame(
-                con,
-                "select r.* from anon.redaction_audit r join _ids using (doc_id) where r.anonymizer_config = ?",
-                [config_hash],
-            )
-            if warehouse.table_exists(con, "anon", "redaction_audit")
-            else empty[1]
-        )
+    filters = {"is_in": {"doc_id": doc_ids}, "equals": {"anonymizer_config": config_hash}}
+    docs = warehouse.select("anon", "anonymized_documents", **filters)
+    if docs is None:
+        return empty
+    audit = warehouse.select("anon", "redaction_audit", **filters)
+    if audit is None:
+        audit = empty[1]
     if "residual_findings" not in docs.columns:
         docs = docs.with_columns(pl.lit(None, pl.String).alias("residual_findings"))
     docs = docs.select(list(ANON_SCHEMA)).cast(ANON_SCHEMA).filter(pl.col("residual_findings") == "")
