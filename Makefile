@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install system-deps demo test test-fast lint ui mlflow-ui clean-data bench-pii bench-pii-regression bench
+.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui clean-data bench-pii bench-pii-regression bench
 
 # Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
 # Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
@@ -55,8 +55,15 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests benchmarks
 
+# the reports' static route (loopback only) runs beside the UI and stops with it
 ui: install $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+	mkdir -p $(LLMP_DATA_DIR)/artifacts/reports
+	$(PY) -m http.server 3001 --bind 127.0.0.1 --directory $(LLMP_DATA_DIR)/artifacts/reports >/dev/null 2>&1 & \
+	trap "kill $$!" EXIT INT TERM; $(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+
+reports:
+	mkdir -p $(LLMP_DATA_DIR)/artifacts/reports
+	$(PY) -m http.server 3001 --bind 127.0.0.1 --directory $(LLMP_DATA_DIR)/artifacts/reports
 
 mlflow-ui: install
 	$(VENV)/bin/mlflow ui --host 127.0.0.1 --port 5000 --backend-store-uri sqlite:///$(LLMP_DATA_DIR)/mlflow/mlflow.db

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import dagster as dg
 from pydantic import Field
@@ -13,11 +14,21 @@ class ArtifactStore(dg.ConfigurableResource):
     """Root folder of the pipeline's file artifacts: adapters, reports, caches."""
 
     root: str = Field(default_factory=lambda: default_path("artifacts"), description="Folder for file artifacts.")
+    reports_url: str = Field(
+        default="http://127.0.0.1:3001",
+        description="Where the reports folder is served (`make ui` starts a static server on loopback, or "
+        "`make reports`): Dagster metadata links to each HTML report there.",
+    )
 
     def path(self, *parts: str) -> Path:
         p = Path(self.root).joinpath(*parts)
         p.mkdir(parents=True, exist_ok=True)
         return p
+
+    def report_url(self, path: str | Path) -> str:
+        """The URL of a file under ``<root>/reports`` on the static route."""
+        relative = Path(path).resolve().relative_to(Path(self.root, "reports").resolve())
+        return f"{self.reports_url.rstrip('/')}/{quote(relative.as_posix())}"
 
 
 class JsonArtifactIOManager(dg.ConfigurableIOManager):

@@ -1,7 +1,38 @@
-"""When drift (or staleness) is enough to retrain: the thresholds drift_sensor applies."""
+"""When drift (or staleness) is enough to retrain: the thresholds drift_report's verdict and drift_sensor both apply.
+
+``DriftPolicy.signals()`` is the one definition: the drift report's quality check, its ``verdict`` metadata and the
+sensor's run request or skip reason all come from it, each stating the score next to its threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 import dagster as dg
 from pydantic import Field
+
+QUALITY_SIGNALS = ("perplexity_degradation", "rougeL_drop")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One drift score against its threshold."""
+
+    name: str
+    value: float
+    threshold: float
+    label: str
+    percent: bool
+
+    @property
+    def exceeded(self) -> bool:
+        return self.value >= self.threshold
+
+    def _fmt(self, x: float) -> str:
+        return f"{x:.0%}" if self.percent else f"{x:.2f}"
+
+    def describe(self) -> str:
+        return f"{self.label} {self._fmt(self.value)} {'≥' if self.exceeded else '<'} {self._fmt(self.threshold)}"
 
 
 class DriftPolicy(dg.ConfigurableResource):
@@ -20,3 +51,17 @@ class DriftPolicy(dg.ConfigurableResource):
     max_staleness_hours: float = Field(
         default=48.0, description="New data is folded into a retrain within this many hours even without drift."
     )
+
+    def signals(self, scores: dict) -> list[Signal]:
+        """The drift and decay scores present in ``scores`` (a drift report's values), each with its threshold."""
+        table = (
+            ("drift_share", self.drift_share_threshold, "drift share", False),
+            ("embedding_drift", self.embedding_drift_threshold, "embedding drift", False),
+            ("perplexity_degradation", self.perplexity_degradation_threshold, "perplexity rise", True),
+            ("rougeL_drop", self.rouge_drop_threshold, "ROUGE-L drop", True),
+        )
+        return [
+            Signal(name, float(scores[name]), threshold, label, percent)
+            for name, threshold, label, percent in table
+            if scores.get(name) is not None
+        ]

@@ -1,6 +1,7 @@
 """A thin MLflow resource: tracking and registry on sqlite under the data directory, artifacts on local disk."""
 
 from pathlib import Path
+from urllib.parse import quote
 
 import dagster as dg
 from pydantic import Field
@@ -23,6 +24,28 @@ class MLflowTracking(dg.ConfigurableResource):
     experiment_name: str = Field(default="governed-llm-finetuning", description="MLflow experiment for training runs.")
     registered_model_name: str = Field(default="support-ticket-assistant", description="Registry model name.")
     champion_alias: str = Field(default="champion", description="Alias that points at the promoted version.")
+    ui_url: str = Field(
+        default="http://127.0.0.1:5000",
+        description="Where the MLflow UI serves this store (`make mlflow-ui`): Dagster metadata links point here.",
+    )
+    dagster_ui_url: str = Field(
+        default="http://127.0.0.1:3000",
+        description="Where the Dagster UI serves (`make ui`): MLflow runs and versions link back to their Dagster run.",
+    )
+
+    def run_url(self, run_id: str) -> str:
+        experiment_id = self.client().get_run(run_id).info.experiment_id
+        return f"{self.ui_url.rstrip('/')}/#/experiments/{experiment_id}/runs/{run_id}"
+
+    def artifact_url(self, run_id: str, path: str) -> str:
+        """A file logged to a run, served as is by the MLflow server (an HTML report opens in the browser)."""
+        return f"{self.ui_url.rstrip('/')}/get-artifact?path={quote(path)}&run_uuid={run_id}"
+
+    def model_version_url(self, version: str) -> str:
+        return f"{self.ui_url.rstrip('/')}/#/models/{quote(self.registered_model_name)}/versions/{version}"
+
+    def dagster_run_url(self, run_id: str) -> str:
+        return f"{self.dagster_ui_url.rstrip('/')}/runs/{run_id}"
 
     def setup(self):
         """Points the mlflow client library at this store and returns the experiment id."""

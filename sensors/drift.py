@@ -16,6 +16,11 @@ from resources.drift_policy import DriftPolicy
 
 DRIFT_REPORT = dg.AssetKey("drift_report")
 
+STATUS_TEXT = {
+    "no_reference": "no reference training set yet",
+    "window_too_small": "the window holds too few new documents to measure",
+}
+
 
 @dataclass
 class Decision:
@@ -31,27 +36,31 @@ def decide(metadata: dict, policy: DriftPolicy, cursor: dict, now: float) -> Dec
     new_examples = int(metadata.get("new_examples", 0))
     if window in cursor.get("windows", []):
         return Decision(False, f"window {window} already requested a retrain", {})
-    triggers = []
-    if status == "measured":
-        if metadata.get("drift_share", 0.0) >= policy.drift_share_threshold:
-            triggers.append(f"drift_share {metadata['drift_share']:.2f} >= {policy.drift_share_threshold}")
-        if metadata.get("embedding_drift", 0.0) >= policy.embedding_drift_threshold:
-            triggers.append(f"embedding_drift {metadata['embedding_drift']:.2f} >= {policy.embedding_drift_threshold}")
-        if metadata.get("perplexity_degradation", 0.0) >= policy.perplexity_degradation_threshold:
-            triggers.append(f"perplexity +{metadata['perplexity_degradation']:.0%} over baseline")
-        if metadata.get("rougeL_drop", 0.0) >= policy.rouge_drop_threshold:
-            triggers.append(f"ROUGE-L -{metadata['rougeL_drop']:.0%} under baseline")
+    signals = policy.signals(metadata) if status == "measured" else []
+    triggers = [s.describe() for s in signals if s.exceeded]
     oldest = float(metadata.get("oldest_untrained_at") or 0.0)
     stale = oldest > 0 and new_examples > 0 and now - oldest >= policy.max_staleness_hours * 3600 * 0.9
     if stale:
-        triggers.append(f"new data waiting for {(now - oldest) / 3600:.0f} h")
+        triggers.append(
+            f"new data waiting {(now - oldest) / 3600:.0f} h ≥ {policy.max_staleness_hours:g} h staleness limit"
+        )
     if not triggers:
-        return Decision(False, f"no drift in window {window} ({status})", {})
+        scores = "; ".join(s.describe() for s in signals) or STATUS_TEXT.get(status, status)
+        return Decision(False, f"no drift in window {window}: {scores}", {})
     if new_examples < policy.min_new_examples and not stale:
-        return Decision(False, f"drift ({'; '.join(triggers)}) but only {new_examples} new examples", {})
+        return Decision(
+            False,
+            f"drift ({'; '.join(triggers)}) but {new_examples} new examples < {policy.min_new_examples} required",
+            {},
+        )
     since = now - float(cursor.get("last_request", 0.0))
     if since < policy.cooldown_hours * 3600 and not stale:
-        return Decision(False, f"drift ({'; '.join(triggers)}) but in cooldown ({since / 3600:.1f} h)", {})
+        return Decision(
+            False,
+            f"drift ({'; '.join(triggers)}) but the last retrain was requested {since / 3600:.1f} h ago "
+            f"< cooldown {policy.cooldown_hours:g} h",
+            {},
+        )
     tags = {
         "retrain_reason": "; ".join(triggers)[:250],
         "drift_window": window,

@@ -31,12 +31,20 @@ def _metadata(**kw):
 
 def test_decision_rules():
     policy, now = DriftPolicy(), time.time()
-    assert not decide(_metadata(), policy, {}, now).retrain
+    calm = decide(_metadata(), policy, {}, now)
+    # a skip states every score against its threshold
+    assert (
+        not calm.retrain
+        and calm.reason == "no drift in window w1: drift share 0.00 < 0.50; embedding drift 0.50 < 0.70"
+    )
     drifted = decide(_metadata(drift_share=0.6), policy, {}, now)
-    assert drifted.retrain and drifted.tags["drift_window"] == "w1" and "drift_share" in drifted.reason
+    assert drifted.retrain and drifted.tags["drift_window"] == "w1" and drifted.reason == "drift share 0.60 ≥ 0.50"
     assert not decide(_metadata(drift_share=0.6), policy, {"windows": ["w1"]}, now).retrain  # one run per window
-    assert not decide(_metadata(drift_share=0.6, new_examples=3), policy, {}, now).retrain  # too little new data
-    assert not decide(_metadata(drift_share=0.6), policy, {"last_request": now - 600}, now).retrain  # cooldown
+    few = decide(_metadata(drift_share=0.6, new_examples=3), policy, {}, now)
+    assert not few.retrain and "3 new examples < 20 required" in few.reason
+    cooling = decide(_metadata(drift_share=0.6), policy, {"last_request": now - 600}, now)
+    assert not cooling.retrain and "0.2 h ago < cooldown 6 h" in cooling.reason
+    assert "no reference training set" in decide(_metadata(status="no_reference"), policy, {}, now).reason
     assert decide(_metadata(perplexity_degradation=0.2), policy, {}, now).retrain  # quality decay alone
     stale = _metadata(new_examples=2, oldest_untrained_at=now - 49 * 3600)
     assert decide(stale, policy, {}, now).retrain  # folded into a retrain within 48 h

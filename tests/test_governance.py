@@ -122,7 +122,7 @@ def test_lineage_report_and_cli_answer_the_auditors_questions(landing, instance,
     for heading in ("Provenance", "Data sources", "Anonymization", "Training set", "Evaluation", "Memorization check"):
         assert f"## {heading}" in report
     assert mv["mlflow_run_id"] in report and "no_residual_high_risk_pii" in report and "| EMAIL_ADDRESS |" in report
-    html = next((data_dir / "artifacts" / "governance").rglob("governance_report.html")).read_text()
+    html = next((data_dir / "artifacts" / "reports" / "governance").rglob("governance_report.html")).read_text()
     assert not [v for v in raw_pii_values(140, seed=11) if v in report or v in html]
 
     # the memorization check ran on the canary documents' prompts and found nothing

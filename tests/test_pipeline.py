@@ -109,6 +109,8 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
         assert report["metrics"][name]["perplexity"] > 1.0
     assert "<table>" in Path(report["report_html"]).read_text()
 
+    _links_not_text(first, resources, report, run)
+
     reg = first.output_for_node("registered_model", "registered_model")
     assert reg["version"] == "1" and reg["promoted"] and reg["champion_version"] == "1"
     mv = client.get_model_version_by_alias("support-ticket-assistant", "champion")
@@ -124,6 +126,43 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
     assert reg2["version"] == "2" and not reg2["promoted"] and "does not beat the base model" in reg2["reason"]
     assert str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version) == "1"
     assert client.get_model_version("support-ticket-assistant", "2").tags["promotion_decision"] == "not_promoted"
+
+
+def _links_not_text(result, resources, report: dict, run) -> None:
+    """Metadata links to MLflow and to the served reports; MLflow links back to the Dagster run; floats rounded."""
+    import threading
+    import urllib.request
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    tracking, store = resources["mlflow_tracking"], resources["artifact_store"]
+    meta = {
+        m.asset_key.to_user_string(): m.metadata
+        for e in result.get_asset_materialization_events()
+        for m in [e.event_specific_data.materialization]
+    }
+    run_url = f"{tracking.ui_url}/#/experiments/{run.info.experiment_id}/runs/{run.info.run_id}"
+    assert meta["lora_adapter"]["mlflow_run"].value == meta["evaluation_report"]["mlflow_run"].value == run_url
+    assert run.data.tags["dagster_run_url"] == f"{tracking.dagster_ui_url}/runs/{result.run_id}"
+    in_mlflow = meta["evaluation_report"]["report_in_mlflow"].value
+    assert in_mlflow.endswith(f"?path=evaluation/evaluation.html&run_uuid={run.info.run_id}")
+    logged = MlflowClient(tracking_uri=tracking.tracking_uri).list_artifacts(run.info.run_id, "evaluation")
+    assert "evaluation/evaluation.html" in {a.path for a in logged}
+    floats = [v.value for v in meta["lora_adapter"].values() if isinstance(v.value, float) and v.value == v.value]
+    assert floats and all(v == round(v, 4) for v in floats)
+
+    # the report link resolves on the reports' static route (what `make ui` serves)
+    handler = partial(SimpleHTTPRequestHandler, directory=str(Path(store.root) / "reports"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        served = store.model_copy(update={"reports_url": f"http://127.0.0.1:{server.server_port}"})
+        url = meta["evaluation_report"]["report"].value
+        assert url == store.report_url(report["report_html"])
+        with urllib.request.urlopen(served.report_url(report["report_html"]), timeout=10) as response:
+            assert response.read().decode() == Path(report["report_html"]).read_text()
+    finally:
+        server.shutdown()
 
 
 def test_promotion_gate():
@@ -298,3 +337,26 @@ def test_no_raw_pii_outside_the_raw_zone_after_a_full_run(landing, instance, res
     assert sum(v in raw_zone for v in values) > 200  # the values searched for are real: the raw zone holds them
     leaked = sorted(v for v in values if v in blob)
     assert leaked == []
+
+
+def test_evaluation_report_shows_the_new_slice_the_gate_compared(tmp_path):
+    from types import SimpleNamespace
+
+    from llm_assets.modeling.report import write_report
+
+    test = pl.DataFrame({"example_id": ["e1"], "label": ["billing"], "completion": ["Category: billing"]})
+    evaluations = [
+        SimpleNamespace(name=n, metrics={"rougeL": r}, generations=["Category: billing"])
+        for n, r in (("base", 0.1), ("candidate", 0.5))
+    ]
+    new_window = {"candidate": {"rougeL": 0.41, "category_accuracy": 0.75}, "champion": {"rougeL": 0.12}}
+    adapter = {"adapter_version": "v1", "base_model": "tiny", "mlflow_run_id": "r1"}
+    paths = write_report(tmp_path, adapter, "ts1", evaluations, test, None, None, new_window, 8)
+    page = paths["html"].read_text()
+    assert "New slice (8 test examples from documents the champion never saw)" in page
+    assert "<td>0.4100</td><td>0.1200</td>" in page and "<td>0.7500</td><td>–</td>" in page
+    assert "New slice (8 test examples" in paths["markdown"].read_text()
+    assert json.loads(paths["html"].with_name("metrics.json").read_text())["new_window_metrics"] == new_window
+    (tmp_path / "none").mkdir()
+    no_slice = write_report(tmp_path / "none", adapter, "ts1", evaluations, test, None)
+    assert "New slice" not in no_slice["html"].read_text()

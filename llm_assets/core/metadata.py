@@ -7,6 +7,17 @@ import io
 from collections.abc import Sequence
 
 
+def tidy(metadata: dict) -> dict:
+    """Floats rounded for reading (4 decimals below 100, 1 above); other values, MetadataValues included, as is."""
+
+    def rounded(v: object) -> object:
+        if isinstance(v, float) and v == v and abs(v) != float("inf"):
+            return round(v, 1) if abs(v) >= 100 else round(v, 4)
+        return v
+
+    return {k: rounded(v) for k, v in metadata.items()}
+
+
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     def cell(v: object) -> str:
         text = f"{v:.4f}" if isinstance(v, float) else str(v)

@@ -26,7 +26,7 @@ def write_governance_report(
     champion = mlflow_tracking.champion_version()
     name = mlflow_tracking.registered_model_name
     report = build_report(warehouse, name, str(version), str(champion.version) if champion else None)
-    return report, report.write(artifact_store.path("governance", name, f"v{version}"))
+    return report, report.write(artifact_store.path("reports", "governance", name, f"v{version}"))
 
 
 def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:
@@ -96,7 +96,14 @@ def governance_report(
             "redactions": s["redactions"],
             "residual_checks_passed": str(s["residual_checks_passed"]),
             "memorization_passed": str(s["memorization_passed"]),
-            "report": dg.MetadataValue.path(str(paths["html"])),
+            "report": dg.MetadataValue.url(artifact_store.report_url(paths["html"])),
+            "report_in_mlflow": dg.MetadataValue.url(
+                mlflow_tracking.artifact_url(registered_model["mlflow_run_id"], f"governance/{paths['html'].name}")
+            ),
+            "model_version_in_mlflow": dg.MetadataValue.url(
+                mlflow_tracking.model_version_url(registered_model["version"])
+            ),
+            "report_file": dg.MetadataValue.path(str(paths["html"])),
             "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
             "preview": dg.MetadataValue.md(report.markdown()[:6000]),
         },

@@ -9,7 +9,7 @@ import dagster as dg
 import polars as pl
 
 from llm_assets.core import compute, lineage
-from llm_assets.core.metadata import line_plot_markdown
+from llm_assets.core.metadata import line_plot_markdown, tidy
 from llm_assets.core.models import MODEL_POOL, split_rows
 from llm_assets.modeling.config import LoraTrainingConfig
 from resources.artifacts import ArtifactStore
@@ -69,6 +69,7 @@ def lora_adapter(
     experiment_id = mlflow_tracking.setup()
     tags = {
         "dagster_run_id": context.run_id,
+        "dagster_run_url": mlflow_tracking.dagster_run_url(context.run_id),
         "dagster_asset": "lora_adapter",
         "training_set_version": version,
         "base_model": base_model.model,
@@ -180,31 +181,34 @@ def lora_adapter(
     yield dg.Output(
         value,
         output_name="lora_adapter",
-        metadata={
-            "mlflow_run_id": run.info.run_id,
-            "model_uri": info.model_uri,
-            "training_set_version": version,
-            "adapter_version": adapter_version,
-            "adapter_dir": dg.MetadataValue.path(str(adapter_dir)),
-            "adapter_sha256": adapter_hash,
-            "trainable_params": result.trainable_params,
-            "trainable_share": round(result.trainable_params / result.total_params, 5),
-            "train_examples": result.train_examples,
-            "steps": result.steps,
-            "resumed_from_step": result.resumed_from_step,
-            "epochs": result.epochs_run,
-            "tokens_per_second": result.tokens_per_second,
-            "train_seconds": result.seconds,
-            "final_loss": result.final_loss,
-            "validation_loss": result.validation_loss if result.validation_loss is not None else float("nan"),
-            "peak_rss_mb": result.peak_rss_mb,
-            "device": result.device,
-            "precision": result.precision,
-            "data_parallel_processes": result.world_size,
-            "loss_curve": dg.MetadataValue.md(
-                line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
-            ),
-        },
+        metadata=tidy(
+            {
+                "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(run.info.run_id)),
+                "mlflow_run_id": run.info.run_id,
+                "model_uri": info.model_uri,
+                "training_set_version": version,
+                "adapter_version": adapter_version,
+                "adapter_dir": dg.MetadataValue.path(str(adapter_dir)),
+                "adapter_sha256": adapter_hash,
+                "trainable_params": result.trainable_params,
+                "trainable_share": round(result.trainable_params / result.total_params, 5),
+                "train_examples": result.train_examples,
+                "steps": result.steps,
+                "resumed_from_step": result.resumed_from_step,
+                "epochs": result.epochs_run,
+                "tokens_per_second": result.tokens_per_second,
+                "train_seconds": result.seconds,
+                "final_loss": result.final_loss,
+                "validation_loss": result.validation_loss if result.validation_loss is not None else float("nan"),
+                "peak_rss_mb": result.peak_rss_mb,
+                "device": result.device,
+                "precision": result.precision,
+                "data_parallel_processes": result.world_size,
+                "loss_curve": dg.MetadataValue.md(
+                    line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
+                ),
+            }
+        ),
         data_version=dg.DataVersion(adapter_hash[:16]),
     )
     ledger = lineage.ledger_rows(

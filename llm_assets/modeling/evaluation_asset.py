@@ -8,10 +8,10 @@ from pydantic import Field
 from llm_assets.core import compute, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
-from llm_assets.core.metadata import markdown_table
-from llm_assets.core.metrics import METRICS
+from llm_assets.core.metadata import markdown_table, tidy
+from llm_assets.core.metrics import HEADLINE, METRICS
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model, split_rows
-from llm_assets.modeling.report import write_report
+from llm_assets.modeling.report import new_slice_rows, write_report
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
 from resources.governance import GovernanceKeys
@@ -151,7 +151,9 @@ def evaluation_report(
                 withheld += 1
     memorization["withheld_generations"] = withheld
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
-    paths = write_report(report_dir, lora_adapter, version, evaluations, test, champion_info, memorization)
+    paths = write_report(
+        report_dir, lora_adapter, version, evaluations, test, champion_info, memorization, new_window, len(new_slice)
+    )
     metrics = {e.name: e.metrics for e in evaluations}
 
     mlflow_tracking.setup()
@@ -180,36 +182,38 @@ def evaluation_report(
         "report_markdown": str(paths["markdown"]),
         "report_html": str(paths["html"]),
     }
+    run_id = lora_adapter["mlflow_run_id"]
     yield dg.Output(
         value,
-        metadata={
-            "mlflow_run_id": lora_adapter["mlflow_run_id"],
-            "adapter_version": lora_adapter["adapter_version"],
-            "test_examples": test.height,
-            "memorization/passed": memorization["passed"],
-            "memorization/canary_hits": memorization["canary_hits"],
-            "memorization/pii_hits": memorization["pii_hits"],
-            "new_window_examples": len(new_slice),
-            "comparison": dg.MetadataValue.md(table),
-            **(
-                {
-                    "new_window_comparison": dg.MetadataValue.md(
-                        markdown_table(
-                            ["metric (new slice)", *new_window],
-                            [
-                                [k, *[new_window[n][k] for n in new_window]]
-                                for k in ("rougeL", "category_accuracy", "bleu")
-                            ],
+        metadata=tidy(
+            {
+                "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(run_id)),
+                "mlflow_run_id": run_id,
+                "adapter_version": lora_adapter["adapter_version"],
+                "test_examples": test.height,
+                "memorization/passed": memorization["passed"],
+                "memorization/canary_hits": memorization["canary_hits"],
+                "memorization/pii_hits": memorization["pii_hits"],
+                "new_window_examples": len(new_slice),
+                "comparison": dg.MetadataValue.md(table),
+                **(
+                    {
+                        "new_window_comparison": dg.MetadataValue.md(
+                            markdown_table(["metric (new slice)", *new_window], new_slice_rows(new_window))
                         )
-                    )
-                }
-                if new_window
-                else {}
-            ),
-            "report": dg.MetadataValue.path(str(paths["html"])),
-            "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
-            **{f"{n}/{k}": metrics[n][k] for n in names for k in ("rougeL", "category_accuracy", "perplexity")},
-        },
+                    }
+                    if new_window
+                    else {}
+                ),
+                "report": dg.MetadataValue.url(artifact_store.report_url(paths["html"])),
+                "report_in_mlflow": dg.MetadataValue.url(
+                    mlflow_tracking.artifact_url(run_id, f"evaluation/{paths['html'].name}")
+                ),
+                "report_file": dg.MetadataValue.path(str(paths["html"])),
+                "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
+                **{f"{n}/{k}": metrics[n][k] for n in names for k in HEADLINE if k in metrics[n]},
+            }
+        ),
     )
     yield dg.AssetCheckResult(
         check_name=MEMORIZATION_CHECK,

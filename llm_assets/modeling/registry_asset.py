@@ -53,7 +53,9 @@ def registered_model(
             "adapter_sha256": adapter["adapter_sha256"],
             "adapter_dir": adapter["adapter_dir"],
             "dagster_run_id": context.run_id,
+            "dagster_run_url": mlflow_tracking.dagster_run_url(context.run_id),
             "training_dagster_run_id": adapter["dagster_run_id"],
+            "training_dagster_run_url": mlflow_tracking.dagster_run_url(adapter["dagster_run_id"]),
             "code_version": lineage.code_version(),
         },
     )
@@ -122,6 +124,8 @@ def registered_model(
             "champion_version": str(champion.version) if champion else "none",
             "previous_champion_version": str(previous.version) if previous else "none",
             "mlflow_run_id": adapter["mlflow_run_id"],
+            "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(adapter["mlflow_run_id"])),
+            "model_version": dg.MetadataValue.url(mlflow_tracking.model_version_url(str(mv.version))),
             "rollback": dg.MetadataValue.md(
                 f"`llm-pipeline rollback --version {previous.version}`"
                 if previous and promote

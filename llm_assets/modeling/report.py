@@ -47,6 +47,38 @@ def _memorization_html(memorization: dict | None) -> str:
     return f"<h2>Memorization check: {verdict}</h2><table>{rows}</table>"
 
 
+def new_slice_rows(new_window: dict[str, dict[str, float]]) -> list[list]:
+    """The gate's view of the new slice (test examples from documents the champion never saw): one row per metric
+    that was measured there."""
+    names = list(new_window)
+    measured = [m for m in METRICS if any(m.name in new_window[n] for n in names)]
+    return [[m.label, *[m.format(new_window[n].get(m.name)) for n in names]] for m in measured]
+
+
+def _new_slice_md(new_window: dict | None, size: int) -> list[str]:
+    if not new_window:
+        return []
+    return [
+        "",
+        f"## New slice ({size} test examples from documents the champion never saw): what the gate compared",
+        "",
+        markdown_table(["metric", *new_window], new_slice_rows(new_window)),
+    ]
+
+
+def _new_slice_html(new_window: dict | None, size: int) -> str:
+    if not new_window:
+        return ""
+    head = "".join(f"<th>{html.escape(n)}</th>" for n in new_window)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in new_slice_rows(new_window)
+    )
+    return (
+        f"<h2>New slice ({size} test examples from documents the champion never saw): what the gate compared</h2>"
+        f"<table><tr><th>metric</th>{head}</tr>{rows}</table>"
+    )
+
+
 def write_report(
     report_dir: Path,
     adapter: dict,
@@ -55,6 +87,8 @@ def write_report(
     test: pl.DataFrame,
     champion: dict | None,
     memorization: dict | None = None,
+    new_window: dict[str, dict[str, float]] | None = None,
+    new_slice_size: int = 0,
 ) -> dict[str, Path]:
     names = [e.name for e in evaluations]
     rows = [[m.label, *[e.metrics.get(m.name, float("nan")) for e in evaluations]] for m in METRICS]
@@ -72,6 +106,7 @@ def write_report(
         "## Metrics",
         "",
         markdown_table(["metric", *names], rows),
+        *_new_slice_md(new_window, new_slice_size),
         *_memorization_md(memorization),
         "",
         "## Sample generations (anonymized test prompts)",
@@ -112,6 +147,7 @@ def write_report(
         f"<p>Training set <code>{html.escape(training_set_version)}</code>, {test.height} test examples, "
         f"MLflow run <code>{html.escape(adapter['mlflow_run_id'])}</code>.</p>"
         f"<table><tr><th>metric</th>{''.join(f'<th>{html.escape(n)}</th>' for n in names)}</tr>{table}</table>"
+        + _new_slice_html(new_window, new_slice_size)
         + _memorization_html(memorization)
         + f"<h2>Sample generations</h2>{sample_html}</body></html>",
         encoding="utf-8",
@@ -132,6 +168,13 @@ def write_report(
                 + "\n"
             )
     (report_dir / "metrics.json").write_text(
-        json.dumps({"metrics": {e.name: e.metrics for e in evaluations}, "memorization": memorization}, indent=2)
+        json.dumps(
+            {
+                "metrics": {e.name: e.metrics for e in evaluations},
+                "new_window_metrics": new_window or {},
+                "memorization": memorization,
+            },
+            indent=2,
+        )
     )
     return {"markdown": markdown_path, "html": html_path, "generations": gen_path}

@@ -16,12 +16,12 @@ from pydantic import Field
 
 from llm_assets.core import compute, lineage
 from llm_assets.core.examples import TrainingSetConfig, build_examples
-from llm_assets.core.metadata import markdown_table
+from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
-from resources.drift_policy import DriftPolicy
+from resources.drift_policy import QUALITY_SIGNALS, DriftPolicy
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -198,15 +198,37 @@ def drift_report(
         value.update(_performance_drift(config, window_examples, base_model, mlflow_tracking))
 
     columns = value.get("columns", {})
+    signals = drift_policy.signals(value) if value["status"] == "measured" else []
+    verdict = (
+        "; ".join(s.describe() for s in signals)
+        if signals
+        else {"no_reference": "no reference training set yet", "window_too_small": "window too small"}.get(
+            value["status"], value["status"]
+        )
+    )
     metadata = {
         "status": value["status"],
+        "verdict": dg.MetadataValue.md(
+            markdown_table(
+                ["signal", "score", "threshold", "over"],
+                [[s.label, s.value, s.threshold, "yes" if s.exceeded else "no"] for s in signals],
+            )
+            if signals
+            else verdict
+        ),
+        "retrain_signal": any(s.exceeded for s in signals),
         "window_id": window_id,
         "window_documents": window.height,
         "reference_documents": value["reference_documents"],
         "new_examples": new_examples,
         "reference_version": ref_version or "none",
         "champion_version": value["champion_version"] or "none",
-        "oldest_untrained_at": value["oldest_untrained_at"] or 0.0,
+        "measured_at": dg.MetadataValue.timestamp(value["measured_at"]),
+        **(
+            {"oldest_untrained_at": dg.MetadataValue.timestamp(value["oldest_untrained_at"])}
+            if value["oldest_untrained_at"]
+            else {}
+        ),
         **{
             k: float(value[k])
             for k in (
@@ -230,24 +252,21 @@ def drift_report(
             )
         )
     if "report_html" in value:
-        metadata["report"] = dg.MetadataValue.path(value["report_html"])
-    context.log.info(
-        f"drift window {window_id}: {window.height} documents, status {value['status']}, "
-        f"drift share {value.get('drift_share', 'n/a')}, embedding drift {value.get('embedding_drift', 'n/a')}"
-    )
-    yield dg.Output(value, metadata=metadata)
-    # the same thresholds drift_sensor applies (one definition, the drift_policy resource)
-    perplexity_rise = float(value.get("perplexity_degradation", 0.0))
-    rouge_drop = float(value.get("rougeL_drop", 0.0))
+        metadata["report"] = dg.MetadataValue.url(artifact_store.report_url(value["report_html"]))
+        metadata["report_file"] = dg.MetadataValue.path(value["report_html"])
+    context.log.info(f"drift window {window_id}: {window.height} documents, status {value['status']}, {verdict}")
+    yield dg.Output(value, metadata=tidy(metadata))
+    # the same signals and thresholds drift_sensor applies (one definition, DriftPolicy.signals)
+    quality = [s for s in signals if s.name in QUALITY_SIGNALS]
     yield dg.AssetCheckResult(
         check_name=QUALITY_CHECK,
-        passed=perplexity_rise < drift_policy.perplexity_degradation_threshold
-        and rouge_drop < drift_policy.rouge_drop_threshold,
+        passed=not any(s.exceeded for s in quality),
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "perplexity_degradation": round(perplexity_rise, 4),
-            "perplexity_degradation_threshold": drift_policy.perplexity_degradation_threshold,
-            "rougeL_drop": round(rouge_drop, 4),
-            "rouge_drop_threshold": drift_policy.rouge_drop_threshold,
-        },
+        metadata=tidy(
+            {
+                "verdict": "; ".join(s.describe() for s in quality) or verdict,
+                **{s.name: s.value for s in quality},
+                **{f"{s.name}_threshold": s.threshold for s in quality},
+            }
+        ),
     )
