@@ -12,6 +12,11 @@ import dagster as dg
 from pydantic import Field
 
 QUALITY_SIGNALS = ("perplexity_degradation", "rougeL_drop")
+# a drift report that measured nothing says why
+STATUS_TEXT = {
+    "no_reference": "no reference training set yet",
+    "window_too_small": "the window holds too few new documents to measure",
+}
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,9 @@ from dataclasses import dataclass
 import dagster as dg
 
 from jobs import training_job
-from resources.drift_policy import DriftPolicy
+from resources.drift_policy import STATUS_TEXT, DriftPolicy
 
 DRIFT_REPORT = dg.AssetKey("drift_report")
-
-STATUS_TEXT = {
-    "no_reference": "no reference training set yet",
-    "window_too_small": "the window holds too few new documents to measure",
-}
 
 
 @dataclass

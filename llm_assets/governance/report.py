@@ -16,7 +16,7 @@ import polars as pl
 
 from llm_assets.core import lineage
 from llm_assets.core.metadata import markdown_table
-from llm_assets.core.metrics import HEADLINE
+from llm_assets.core.metrics import HEADLINE, METRICS
 from resources.warehouse import DuckDBWarehouse
 
 
@@ -84,13 +84,52 @@ def _json(value) -> dict:
     return json.loads(value) if value else {}
 
 
-def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, champion: str | None) -> GovernanceReport:
+@dataclass
+class Evidence:
+    """Everything the report states, read from the lineage tables and the zones (never a raw value)."""
+
+    model_version: dict
+    training_set: dict
+    members: pl.DataFrame
+    sources: pl.DataFrame
+    redactions: pl.DataFrame
+    quarantine: pl.DataFrame
+    intake: pl.DataFrame
+    held_back: pl.DataFrame
+    checks: pl.DataFrame
+    taints: pl.DataFrame
+
+    @property
+    def batches(self) -> list[str]:
+        return self.sources["batch_id"].unique().to_list() if self.sources.height else []
+
+    def split_rows(self) -> list[list]:
+        per_split = {
+            r[0]: (r[1], r[2])
+            for r in self.members.group_by("split")
+            .agg(pl.col("doc_id").n_unique().alias("documents"), pl.len().alias("examples"))
+            .rows()
+        }
+        return [[s, *per_split.get(s, (0, 0))] for s in ("train", "validation", "test")]
+
+
+PRIVACY_CHECK_COLUMNS = [
+    "batch_id",
+    "check_name",
+    "passed",
+    "documents_scanned",
+    "documents_with_findings",
+    "anonymizer_config",
+    "checked_at",
+]
+
+
+def gather_evidence(warehouse: DuckDBWarehouse, model_name: str, version: str) -> Evidence:
     mv = lineage.model_version(warehouse, model_name, version)
     if mv is None:
         raise KeyError(f"{model_name} version {version} is not in the lineage tables")
     ts_version = mv["training_set_version"]
     ts = lineage.read(warehouse, "training_set_versions", equals={"version": ts_version})
-    ts_row = ts.row(0, named=True) if ts.height else {}
 
     def rows(schema: str, table: str, columns: list[str], **filters) -> pl.DataFrame:
         """``columns`` of the matching rows, or an empty frame while the table does not exist yet."""
@@ -109,194 +148,209 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
         ["batch_id", "source_format"],
         "documents",
     )
-    redactions = (
-        rows("anon", "redaction_audit", ["entity_type", "doc_id"], is_in=docs)
+    in_batches = {"batch_id": sources["batch_id"].unique().to_list() if sources.height else []}
+    return Evidence(
+        model_version=mv,
+        training_set=ts.row(0, named=True) if ts.height else {},
+        members=members,
+        sources=sources,
+        redactions=rows("anon", "redaction_audit", ["entity_type", "doc_id"], is_in=docs)
         .group_by("entity_type")
         .agg(pl.len().alias("redactions"), pl.col("doc_id").n_unique().alias("documents"))
-        .sort("redactions", "entity_type", descending=[True, False])
-    )
-    batches = sources["batch_id"].unique().to_list() if sources.height else []
-    in_batches = {"batch_id": batches}
-    quarantine = counted(
-        rows("raw", "quarantined_documents", ["batch_id", "reason"], is_in=in_batches), ["batch_id", "reason"], "inputs"
-    )
-    intake = counted(
-        rows("raw", "landing_inventory", ["batch_id", "outcome", "reason"], is_in=in_batches).filter(
-            pl.col("outcome") != "walked"
+        .sort("redactions", "entity_type", descending=[True, False]),
+        quarantine=counted(
+            rows("raw", "quarantined_documents", ["batch_id", "reason"], is_in=in_batches),
+            ["batch_id", "reason"],
+            "inputs",
         ),
-        ["batch_id", "outcome", "reason"],
-        "entries",
+        intake=counted(
+            rows("raw", "landing_inventory", ["batch_id", "outcome", "reason"], is_in=in_batches).filter(
+                pl.col("outcome") != "walked"
+            ),
+            ["batch_id", "outcome", "reason"],
+            "entries",
+        ),
+        held_back=counted(
+            rows("anon", "privacy_quarantine", ["batch_id", "reason"], is_in=in_batches),
+            ["batch_id", "reason"],
+            "documents",
+        ),
+        checks=rows(lineage.SCHEMA, "privacy_checks", PRIVACY_CHECK_COLUMNS, is_in=in_batches).sort("batch_id"),
+        taints=lineage.read(warehouse, "taints", equals={"model_name": model_name, "version": str(version)}),
     )
-    held_back = counted(
-        rows("anon", "privacy_quarantine", ["batch_id", "reason"], is_in=in_batches),
-        ["batch_id", "reason"],
-        "documents",
-    )
-    checks = rows(
-        lineage.SCHEMA,
-        "privacy_checks",
+
+
+def _status(e: Evidence, is_champion: bool, champion: str | None) -> Section:
+    mv = e.model_version
+    return Section(
+        "Status",
         [
-            "batch_id",
-            "check_name",
-            "passed",
-            "documents_scanned",
-            "documents_with_findings",
-            "anonymizer_config",
-            "checked_at",
+            f"Registered at {mv['registered_at']}; promotion decision: {mv['decision']} — {mv['reason']}",
+            f"Approved by: {mv['approved_by']}",
+            f"Champion now: {'yes' if is_champion else 'no'} (champion is version {champion or 'none'})",
+            f"Tainted by an erasure: {'YES, see below' if e.taints.height else 'no'}",
         ],
-        is_in=in_batches,
-    ).sort("batch_id")
-    taints = lineage.read(warehouse, "taints", equals={"model_name": model_name, "version": str(version)})
-    present = int(sources["documents"].sum()) if sources.height else 0
-    erased_docs = members["doc_id"].n_unique() - present
-
-    split_docs = members.group_by("split").agg(
-        pl.col("doc_id").n_unique().alias("documents"), pl.len().alias("examples")
     )
-    per_split = {r[0]: (r[1], r[2]) for r in split_docs.select("split", "documents", "examples").rows()}
-    split_rows = [[s, *per_split.get(s, (0, 0))] for s in ("train", "validation", "test")]
-    crossing = members.group_by("doc_id").agg(pl.col("split").n_unique().alias("n")).filter(pl.col("n") > 1).height
-    metrics = _json(mv["metrics"])
-    memorization = _json(mv["memorization"])
-    new_window = _json(mv["new_window_metrics"])
-    dropped = _json(ts_row.get("dropped"))
-    is_champion = champion is not None and str(champion) == str(version)
 
-    status = [
-        f"Registered at {mv['registered_at']}; promotion decision: {mv['decision']} — {mv['reason']}",
-        f"Approved by: {mv['approved_by']}",
-        f"Champion now: {'yes' if is_champion else 'no'} (champion is version {champion or 'none'})",
-        f"Tainted by an erasure: {'YES, see below' if taints.height else 'no'}",
-    ]
-    provenance = [
-        f"Training-set version: {ts_version}",
-        f"Adapter version: {mv['adapter_version']} (sha256 {mv['adapter_sha256']})",
-        f"Base model: {mv['base_model']}",
-        f"Training Dagster run: {mv['training_dagster_run_id']}; registration Dagster run: "
-        f"{mv['registration_dagster_run_id']}",
-        f"MLflow run: {mv['mlflow_run_id']}",
-        f"Code version (git commit) at training: {mv['training_code_version']}; at registration: {mv['code_version']}",
-        f"Training set built by Dagster run {ts_row.get('dagster_run_id', 'unknown')} from code "
-        f"{ts_row.get('code_version', 'unknown')}",
-    ]
-    anonymizer_configs = sorted(set(members["anonymizer_config"].drop_nulls().to_list()))
+
+def _provenance(e: Evidence) -> Section:
+    mv, ts_row = e.model_version, e.training_set
+    return Section(
+        "Provenance",
+        [
+            f"Training-set version: {mv['training_set_version']}",
+            f"Adapter version: {mv['adapter_version']} (sha256 {mv['adapter_sha256']})",
+            f"Base model: {mv['base_model']}",
+            f"Training Dagster run: {mv['training_dagster_run_id']}; registration Dagster run: "
+            f"{mv['registration_dagster_run_id']}",
+            f"MLflow run: {mv['mlflow_run_id']}",
+            f"Code version (git commit) at training: {mv['training_code_version']}; at registration: "
+            f"{mv['code_version']}",
+            f"Training set built by Dagster run {ts_row.get('dagster_run_id', 'unknown')} from code "
+            f"{ts_row.get('code_version', 'unknown')}",
+        ],
+    )
+
+
+def _data_sources(e: Evidence) -> Section:
+    present = int(e.sources["documents"].sum()) if e.sources.height else 0
+    documents = e.members["doc_id"].n_unique()
+    return Section(
+        "Data sources",
+        [
+            f"{documents} source documents fed this training set, from {len(e.batches)} landing batch(es); "
+            f"{documents - present} of them erased since",
+        ],
+        [
+            (["landing batch", "format", "documents"], e.sources.rows()),
+            (["landing batch", "quarantine reason", "inputs"], e.quarantine.rows()),
+            (["landing batch", "entry outcome", "reason or ignore rule", "directory entries"], e.intake.rows()),
+        ],
+    )
+
+
+def _anonymization(e: Evidence) -> Section:
+    configs = sorted(set(e.members["anonymizer_config"].drop_nulls().to_list()))
+    return Section(
+        "Anonymization",
+        [f"Anonymizer configuration(s): {', '.join(configs) or 'unknown'}"],
+        [
+            (["entity type", "redactions", "documents"], e.redactions.rows()),
+            (
+                [
+                    "landing batch",
+                    "check",
+                    "passed",
+                    "documents scanned",
+                    "documents with findings",
+                    "config",
+                    "checked at",
+                ],
+                e.checks.rows(),
+            ),
+            (["landing batch", "held back from the anonymized zone", "documents"], e.held_back.rows()),
+        ],
+    )
+
+
+def _training_set(e: Evidence) -> Section:
+    ts_row = e.training_set
+    crossing = e.members.group_by("doc_id").agg(pl.col("split").n_unique().alias("n")).filter(pl.col("n") > 1).height
+    return Section(
+        "Training set",
+        [
+            f"Documents in: {ts_row.get('documents_in', 'unknown')}; documents used: "
+            f"{ts_row.get('documents_used', 'unknown')}; examples: {ts_row.get('examples', e.members.height)}",
+            f"Documents in more than one split: {crossing} (must be 0)",
+        ],
+        [
+            (["filter / dedupe", "examples dropped"], sorted(_json(ts_row.get("dropped")).items())),
+            (["split", "documents", "examples"], e.split_rows()),
+        ],
+    )
+
+
+def _evaluation(e: Evidence) -> Section:
+    mv = e.model_version
+    metrics, new_window = _json(mv["metrics"]), _json(mv["new_window_metrics"])
+    measured_new = [m for m in METRICS if any(m.name in new_window[n] for n in new_window)]
+    return Section(
+        "Evaluation (held-out test split)",
+        [
+            f"Test examples: {mv['test_examples']}; report: {mv['evaluation_report']}",
+            "New slice (test documents the previous champion never saw): "
+            + ("see the second table" if new_window else "none (no previous champion, or no new documents)"),
+        ],
+        [
+            (["metric", *metrics.keys()], [[k, *[metrics[n].get(k, "") for n in metrics]] for k in HEADLINE]),
+            *(
+                [
+                    (
+                        ["metric (documents the previous champion never saw)", *new_window.keys()],
+                        [[m.name, *[new_window[n].get(m.name, "") for n in new_window]] for m in measured_new],
+                    )
+                ]
+                if new_window
+                else []
+            ),
+        ],
+    )
+
+
+def _memorization(e: Evidence) -> Section:
+    memorization = _json(e.model_version["memorization"])
+    return Section(
+        "Memorization check",
+        [
+            f"Result: {'passed' if memorization.get('passed') else 'FAILED' if memorization else 'not run'}",
+            f"Prompts probed: {memorization.get('prompts', 0)} (canary prompts: "
+            f"{memorization.get('canary_prompts', 0)}); canary values generated: "
+            f"{memorization.get('canary_hits', 0)}; raw PII values generated: {memorization.get('pii_hits', 0)}",
+        ],
+    )
+
+
+def _erasures(e: Evidence) -> Section:
+    return Section(
+        "Erasures affecting this version",
+        [],
+        [
+            (
+                ["tombstone", "documents of this version erased", "tainted at", "champion action"],
+                e.taints.select("tombstone_id", "documents", "tainted_at", "champion_action").rows()
+                if e.taints.height
+                else [],
+            )
+        ],
+    )
+
+
+def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, champion: str | None) -> GovernanceReport:
+    e = gather_evidence(warehouse, model_name, version)
+    mv = e.model_version
+    is_champion = champion is not None and str(champion) == str(version)
     sections = [
-        Section("Status", status),
-        Section("Provenance", provenance),
-        Section(
-            "Data sources",
-            [
-                f"{members['doc_id'].n_unique()} source documents fed this training set, from {len(batches)} landing "
-                f"batch(es); {erased_docs} of them erased since",
-            ],
-            [
-                (["landing batch", "format", "documents"], sources.rows() if sources.height else []),
-                (["landing batch", "quarantine reason", "inputs"], quarantine.rows() if quarantine.height else []),
-                (
-                    ["landing batch", "entry outcome", "reason or ignore rule", "directory entries"],
-                    intake.rows() if intake.height else [],
-                ),
-            ],
-        ),
-        Section(
-            "Anonymization",
-            [f"Anonymizer configuration(s): {', '.join(anonymizer_configs) or 'unknown'}"],
-            [
-                (
-                    ["entity type", "redactions", "documents"],
-                    redactions.rows() if redactions.height else [],
-                ),
-                (
-                    [
-                        "landing batch",
-                        "check",
-                        "passed",
-                        "documents scanned",
-                        "documents with findings",
-                        "config",
-                        "checked at",
-                    ],
-                    checks.rows() if checks.height else [],
-                ),
-                (
-                    ["landing batch", "held back from the anonymized zone", "documents"],
-                    held_back.rows() if held_back.height else [],
-                ),
-            ],
-        ),
-        Section(
-            "Training set",
-            [
-                f"Documents in: {ts_row.get('documents_in', 'unknown')}; documents used: "
-                f"{ts_row.get('documents_used', 'unknown')}; examples: {ts_row.get('examples', members.height)}",
-                f"Documents in more than one split: {crossing} (must be 0)",
-            ],
-            [
-                (["filter / dedupe", "examples dropped"], sorted(dropped.items())),
-                (["split", "documents", "examples"], split_rows),
-            ],
-        ),
-        Section(
-            "Evaluation (held-out test split)",
-            [
-                f"Test examples: {mv['test_examples']}; report: {mv['evaluation_report']}",
-                "New slice (test documents the previous champion never saw): "
-                + ("see the second table" if new_window else "none (no previous champion, or no new documents)"),
-            ],
-            [
-                (
-                    ["metric", *metrics.keys()],
-                    [[k, *[metrics[n].get(k, "") for n in metrics]] for k in HEADLINE],
-                ),
-                *(
-                    [
-                        (
-                            ["metric (documents the previous champion never saw)", *new_window.keys()],
-                            [
-                                [k, *[new_window[n].get(k, "") for n in new_window]]
-                                for k in ("rougeL", "category_accuracy")
-                            ],
-                        )
-                    ]
-                    if new_window
-                    else []
-                ),
-            ],
-        ),
-        Section(
-            "Memorization check",
-            [
-                f"Result: {'passed' if memorization.get('passed') else 'FAILED' if memorization else 'not run'}",
-                f"Prompts probed: {memorization.get('prompts', 0)} (canary prompts: "
-                f"{memorization.get('canary_prompts', 0)}); canary values generated: "
-                f"{memorization.get('canary_hits', 0)}; raw PII values generated: {memorization.get('pii_hits', 0)}",
-            ],
-        ),
-        Section(
-            "Erasures affecting this version",
-            [],
-            [
-                (
-                    ["tombstone", "documents of this version erased", "tainted at", "champion action"],
-                    taints.select("tombstone_id", "documents", "tainted_at", "champion_action").rows()
-                    if taints.height
-                    else [],
-                )
-            ],
-        ),
+        _status(e, is_champion, champion),
+        _provenance(e),
+        _data_sources(e),
+        _anonymization(e),
+        _training_set(e),
+        _evaluation(e),
+        _memorization(e),
+        _erasures(e),
     ]
     summary = {
         "model_name": model_name,
         "version": str(version),
         "decision": mv["decision"],
         "champion": is_champion,
-        "tainted": bool(taints.height),
-        "training_set_version": ts_version,
-        "documents": members["doc_id"].n_unique(),
-        "train_documents": split_rows[0][1],
-        "redactions": int(redactions["redactions"].sum()) if redactions.height else 0,
-        "residual_checks_passed": bool(checks["passed"].all()) if checks.height else None,
-        "memorization_passed": memorization.get("passed"),
+        "tainted": bool(e.taints.height),
+        "training_set_version": mv["training_set_version"],
+        "documents": e.members["doc_id"].n_unique(),
+        "train_documents": e.split_rows()[0][1],
+        "redactions": int(e.redactions["redactions"].sum()) if e.redactions.height else 0,
+        "residual_checks_passed": bool(e.checks["passed"].all()) if e.checks.height else None,
+        "memorization_passed": _json(mv["memorization"]).get("passed"),
         "mlflow_run_id": mv["mlflow_run_id"],
         "code_version": mv["code_version"],
     }

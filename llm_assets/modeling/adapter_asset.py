@@ -57,15 +57,8 @@ def lora_adapter(
 ):
     import mlflow
 
-    from llm_assets.modeling.training import train_lora  # torch is imported by the step, not by the definitions
-
     version = training_set["version"][0]
-    train, validation = split_rows(training_set, "train"), split_rows(training_set, "validation")
-    if train.height == 0:
-        raise dg.Failure("the training split is empty")
-    tokenizer = base_model.load_tokenizer()
-    model = base_model.load_model() if config.num_processes <= 1 else None  # each DDP process loads its own
-
+    pairs = _prompt_completion_pairs(training_set)
     experiment_id = mlflow_tracking.setup()
     tags = {
         "dagster_run_id": context.run_id,
@@ -81,7 +74,7 @@ def lora_adapter(
                 **{k: (",".join(v) if isinstance(v, list) else v) for k, v in config.model_dump().items()},
                 "base_model": base_model.model,
                 "training_set_version": version,
-                "train_examples_available": train.height,
+                "train_examples_available": len(pairs["train_prompts"]),
             }
         )
 
@@ -89,51 +82,13 @@ def lora_adapter(
             mlflow.log_metrics({"train_loss": loss, "train_tokens_per_s": tokens_per_s}, step=step)
             context.log.info(f"step {step}: loss {loss:.4f}, {tokens_per_s:.0f} tokens/s")
 
-        # keyed by data, base model and hyper-parameters: a re-launch of the same training resumes, nothing else does
-        run_key = hashlib.sha256(
-            f"{version}|{base_model.model}|{config.model_dump_json(exclude={'log_every'})}".encode()
-        ).hexdigest()[:16]
-        checkpoint_dir = artifact_store.path("checkpoints", run_key)
         adapter_version = f"{version}-{context.run_id[:8]}"
         adapter_dir = artifact_store.path("adapters", adapter_version)
         shutil.rmtree(adapter_dir, ignore_errors=True)
-        pairs = {
-            "train_prompts": train["prompt"].to_list(),
-            "train_completions": train["completion"].to_list(),
-            "validation_prompts": validation["prompt"].to_list(),
-            "validation_completions": validation["completion"].to_list(),
-        }
-        if config.num_processes > 1:
-            from llm_assets.modeling.distributed import launch
-
-            def on_line(line: str) -> None:
-                logged = json.loads(line)
-                on_log(logged["step"], logged["loss"], logged["tokens_per_s"])
-
-            context.log.info(f"data-parallel training on {config.num_processes} processes (accelerate, DDP)")
-            result = launch(
-                {
-                    **pairs,
-                    "config": config.model_dump(),
-                    "base_model_path": base_model.local_path(),
-                    "checkpoint_dir": str(checkpoint_dir),
-                    "adapter_dir": str(adapter_dir),
-                },
-                config.num_processes,
-                artifact_store.path("distributed", adapter_version),
-                on_line=on_line,
-            )
-        else:
-            peft_model, result = train_lora(
-                model,
-                tokenizer,
-                (pairs["train_prompts"], pairs["train_completions"]),
-                (pairs["validation_prompts"], pairs["validation_completions"]),
-                config,
-                on_log=on_log,
-                checkpoint_dir=checkpoint_dir,
-            )
-            peft_model.save_pretrained(adapter_dir)
+        checkpoint_dir = artifact_store.path("checkpoints", _run_key(version, base_model, config))
+        result = _train(
+            context, config, base_model, artifact_store, pairs, adapter_version, adapter_dir, checkpoint_dir, on_log
+        )
         if result.resumed_from_step:
             context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
         manifest = {
@@ -146,34 +101,14 @@ def lora_adapter(
             "config": config.model_dump(),
         }
         (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
-        metrics = {
-            "train_final_loss": result.final_loss,
-            "train_seconds": result.seconds,
-            "train_tokens": result.train_tokens,
-            "train_tokens_per_s": result.tokens_per_second,
-            "trainable_params": result.trainable_params,
-            "peak_rss_mb": result.peak_rss_mb,
-            "train_examples": result.train_examples,
-            "steps": result.steps,
-        }
-        if result.validation_loss is not None:
-            metrics["validation_loss"] = result.validation_loss
-        mlflow.log_metrics(metrics)
-        info = mlflow.pyfunc.log_model(
-            name="adapter",
-            python_model=_pyfunc_model(),
-            artifacts={"adapter": str(adapter_dir)},
-            model_config={"base_model_path": base_model.local_path(), "max_new_tokens": 96},
-            pip_requirements=PIP_REQUIREMENTS,
-        )
+        model_uri = _log_adapter_to_mlflow(result, adapter_dir, base_model)
 
     adapter_hash = _dir_sha256(adapter_dir)
-    steps, losses = zip(*result.loss_curve, strict=True) if result.loss_curve else ((), ())
     value = {
         **manifest,
         "adapter_dir": str(adapter_dir),
         "adapter_sha256": adapter_hash,
-        "model_uri": info.model_uri,
+        "model_uri": model_uri,
         "base_model_path": base_model.local_path(),
         "max_length": config.max_length,
         "training": {k: v for k, v in result.__dict__.items() if k != "loss_curve"},
@@ -181,34 +116,10 @@ def lora_adapter(
     yield dg.Output(
         value,
         output_name="lora_adapter",
-        metadata=tidy(
-            {
-                "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(run.info.run_id)),
-                "mlflow_run_id": run.info.run_id,
-                "model_uri": info.model_uri,
-                "training_set_version": version,
-                "adapter_version": adapter_version,
-                "adapter_dir": dg.MetadataValue.path(str(adapter_dir)),
-                "adapter_sha256": adapter_hash,
-                "trainable_params": result.trainable_params,
-                "trainable_share": round(result.trainable_params / result.total_params, 5),
-                "train_examples": result.train_examples,
-                "steps": result.steps,
-                "resumed_from_step": result.resumed_from_step,
-                "epochs": result.epochs_run,
-                "tokens_per_second": result.tokens_per_second,
-                "train_seconds": result.seconds,
-                "final_loss": result.final_loss,
-                "validation_loss": result.validation_loss if result.validation_loss is not None else float("nan"),
-                "peak_rss_mb": result.peak_rss_mb,
-                "device": result.device,
-                "precision": result.precision,
-                "data_parallel_processes": result.world_size,
-                "loss_curve": dg.MetadataValue.md(
-                    line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
-                ),
-            }
-        ),
+        metadata={
+            "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(run.info.run_id)),
+            **_metadata(result, manifest, model_uri, adapter_dir, adapter_hash),
+        },
         data_version=dg.DataVersion(adapter_hash[:16]),
     )
     ledger = lineage.ledger_rows(
@@ -223,6 +134,130 @@ def lora_adapter(
         ]
     )
     yield dg.Output(ledger, output_name="adapters", metadata={"adapter_version": adapter_version})
+
+
+def _prompt_completion_pairs(training_set: pl.DataFrame) -> dict[str, list[str]]:
+    train, validation = split_rows(training_set, "train"), split_rows(training_set, "validation")
+    if train.height == 0:
+        raise dg.Failure("the training split is empty")
+    return {
+        "train_prompts": train["prompt"].to_list(),
+        "train_completions": train["completion"].to_list(),
+        "validation_prompts": validation["prompt"].to_list(),
+        "validation_completions": validation["completion"].to_list(),
+    }
+
+
+def _run_key(version: str, base_model: BaseModelResource, config: LoraTrainingConfig) -> str:
+    """Keyed by data, base model and hyper-parameters: a re-launch of the same training resumes, nothing else does."""
+    return hashlib.sha256(
+        f"{version}|{base_model.model}|{config.model_dump_json(exclude={'log_every'})}".encode()
+    ).hexdigest()[:16]
+
+
+def _train(
+    context: dg.AssetExecutionContext,
+    config: LoraTrainingConfig,
+    base_model: BaseModelResource,
+    artifact_store: ArtifactStore,
+    pairs: dict[str, list[str]],
+    adapter_version: str,
+    adapter_dir: Path,
+    checkpoint_dir: Path,
+    on_log,
+):
+    """Trains in this process, or data-parallel in ``num_processes`` processes; the adapter lands in adapter_dir."""
+    if config.num_processes > 1:
+        from llm_assets.modeling.distributed import launch
+
+        def on_line(line: str) -> None:
+            logged = json.loads(line)
+            on_log(logged["step"], logged["loss"], logged["tokens_per_s"])
+
+        context.log.info(f"data-parallel training on {config.num_processes} processes (accelerate, DDP)")
+        return launch(
+            {
+                **pairs,
+                "config": config.model_dump(),
+                "base_model_path": base_model.local_path(),
+                "checkpoint_dir": str(checkpoint_dir),
+                "adapter_dir": str(adapter_dir),
+            },
+            config.num_processes,
+            artifact_store.path("distributed", adapter_version),
+            on_line=on_line,
+        )
+    from llm_assets.modeling.training import train_lora  # torch is imported by the step, not by the definitions
+
+    peft_model, result = train_lora(
+        base_model.load_model(),
+        base_model.load_tokenizer(),
+        (pairs["train_prompts"], pairs["train_completions"]),
+        (pairs["validation_prompts"], pairs["validation_completions"]),
+        config,
+        on_log=on_log,
+        checkpoint_dir=checkpoint_dir,
+    )
+    peft_model.save_pretrained(adapter_dir)
+    return result
+
+
+def _log_adapter_to_mlflow(result, adapter_dir: Path, base_model: BaseModelResource) -> str:
+    """The run's training metrics and the adapter as an MLflow pyfunc model; its model URI."""
+    import mlflow
+
+    metrics = {
+        "train_final_loss": result.final_loss,
+        "train_seconds": result.seconds,
+        "train_tokens": result.train_tokens,
+        "train_tokens_per_s": result.tokens_per_second,
+        "trainable_params": result.trainable_params,
+        "peak_rss_mb": result.peak_rss_mb,
+        "train_examples": result.train_examples,
+        "steps": result.steps,
+    }
+    if result.validation_loss is not None:
+        metrics["validation_loss"] = result.validation_loss
+    mlflow.log_metrics(metrics)
+    info = mlflow.pyfunc.log_model(
+        name="adapter",
+        python_model=_pyfunc_model(),
+        artifacts={"adapter": str(adapter_dir)},
+        model_config={"base_model_path": base_model.local_path(), "max_new_tokens": 96},
+        pip_requirements=PIP_REQUIREMENTS,
+    )
+    return info.model_uri
+
+
+def _metadata(result, manifest: dict, model_uri: str, adapter_dir: Path, adapter_hash: str) -> dict:
+    steps, losses = zip(*result.loss_curve, strict=True) if result.loss_curve else ((), ())
+    return tidy(
+        {
+            "mlflow_run_id": manifest["mlflow_run_id"],
+            "model_uri": model_uri,
+            "training_set_version": manifest["training_set_version"],
+            "adapter_version": manifest["adapter_version"],
+            "adapter_dir": dg.MetadataValue.path(str(adapter_dir)),
+            "adapter_sha256": adapter_hash,
+            "trainable_params": result.trainable_params,
+            "trainable_share": round(result.trainable_params / result.total_params, 5),
+            "train_examples": result.train_examples,
+            "steps": result.steps,
+            "resumed_from_step": result.resumed_from_step,
+            "epochs": result.epochs_run,
+            "tokens_per_second": result.tokens_per_second,
+            "train_seconds": result.seconds,
+            "final_loss": result.final_loss,
+            "validation_loss": result.validation_loss if result.validation_loss is not None else float("nan"),
+            "peak_rss_mb": result.peak_rss_mb,
+            "device": result.device,
+            "precision": result.precision,
+            "data_parallel_processes": result.world_size,
+            "loss_curve": dg.MetadataValue.md(
+                line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
+            ),
+        }
+    )
 
 
 def _pyfunc_model():

@@ -65,18 +65,67 @@ def evaluation_report(
     warehouse: DuckDBWarehouse,
     governance_keys: GovernanceKeys,
 ):
-    import mlflow
-
-    from llm_assets.core.scoring import ModelEvaluation, evaluate_model, text_metrics
-
     version = training_set["version"][0]
     if lora_adapter["training_set_version"] != version:
         raise dg.Failure(
             f"lineage mismatch: the adapter was trained on training set {lora_adapter['training_set_version']}, "
             f"the test split comes from {version}; re-materialize lora_adapter first"
         )
+    test, new_slice = _test_examples_with_new_slice(config, training_set, mlflow_tracking, warehouse)
+    evaluations, memorization, champion_info = _evaluate_models(
+        context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, warehouse, governance_keys
+    )
+    new_window = _new_slice_metrics(evaluations, test, new_slice)
+    memorization["withheld_generations"] = _withhold_raw_values(evaluations, warehouse, governance_keys)
+    report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
+    paths = write_report(
+        report_dir, lora_adapter, version, evaluations, test, champion_info, memorization, new_window, len(new_slice)
+    )
+    metrics = {e.name: e.metrics for e in evaluations}
+    _log_to_mlflow(mlflow_tracking, lora_adapter["mlflow_run_id"], evaluations, new_window, memorization, report_dir)
+
+    value = {
+        "adapter": lora_adapter,
+        "training_set_version": version,
+        "test_examples": test.height,
+        "metrics": metrics,
+        "new_window_examples": len(new_slice),
+        "new_window_metrics": new_window,
+        "champion": champion_info,
+        "memorization": memorization,
+        "report_markdown": str(paths["markdown"]),
+        "report_html": str(paths["html"]),
+    }
+    metadata = _metadata(lora_adapter, metrics, new_window, len(new_slice), test.height, memorization, paths)
+    yield dg.Output(
+        value,
+        metadata={
+            **metadata,
+            "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(lora_adapter["mlflow_run_id"])),
+            "report": dg.MetadataValue.url(artifact_store.report_url(paths["html"])),
+            "report_in_mlflow": dg.MetadataValue.url(
+                mlflow_tracking.artifact_url(lora_adapter["mlflow_run_id"], f"evaluation/{paths['html'].name}")
+            ),
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=MEMORIZATION_CHECK,
+        passed=memorization["passed"],
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            k: (dg.MetadataValue.json(v) if isinstance(v, dict) else v)
+            for k, v in memorization.items()
+            if k != "passed"
+        },
+    )
+
+
+def _test_examples_with_new_slice(
+    config: EvaluationConfig, training_set: pl.DataFrame, mlflow_tracking: MLflowTracking, warehouse: DuckDBWarehouse
+) -> tuple[pl.DataFrame, list[int]]:
+    """The test examples to evaluate and the indices of the new slice among them: test documents the current
+    champion was never trained on (new data since its training set), given up to half the budget."""
     test = split_rows(training_set, "test")
-    # The new slice: test documents the current champion was never trained on (new data since its training set).
     champion_version = mlflow_tracking.champion_version()
     champion_set = (champion_version.tags or {}).get("training_set_version") if champion_version else None
     seen_by_champion = (
@@ -93,9 +142,27 @@ def evaluation_report(
                 ),
             ]
         )
-    new_slice = [i for i, d in enumerate(test["doc_id"].to_list()) if champion_set and d not in seen_by_champion]
     if test.height == 0:
         raise dg.Failure("the test split is empty")
+    new_slice = [i for i, d in enumerate(test["doc_id"].to_list()) if champion_set and d not in seen_by_champion]
+    return test, new_slice
+
+
+def _evaluate_models(
+    context: dg.AssetExecutionContext,
+    config: EvaluationConfig,
+    lora_adapter: dict,
+    training_set: pl.DataFrame,
+    test: pl.DataFrame,
+    base_model: BaseModelResource,
+    mlflow_tracking: MLflowTracking,
+    warehouse: DuckDBWarehouse,
+    governance_keys: GovernanceKeys,
+) -> tuple[list, dict, dict | None]:
+    """Base, candidate (exactly the adapter upstream produced) and champion on the same prompts; the memorization
+    probe runs on the candidate while it is loaded."""
+    from llm_assets.core.scoring import ModelEvaluation, evaluate_model
+
     prompts, refs, labels = test["prompt"].to_list(), test["completion"].to_list(), test["label"].to_list()
     tokenizer = base_model.load_tokenizer()
     max_length = int(lora_adapter.get("max_length", 384))
@@ -118,10 +185,15 @@ def evaluation_report(
     evaluations = [run("base", base_model.load_model())]
     candidate = load_adapter_model(base_model, lora_adapter["adapter_dir"])
     evaluations.append(run("candidate", candidate))
-    key, fingerprints = governance_keys.secret(), lineage.pii_fingerprints(warehouse)
-    canaries = governance_keys.canaries()
     memorization = _memorization(
-        config, candidate, tokenizer, training_set, fingerprints, key, canaries, evaluations[-1].generations
+        config,
+        candidate,
+        tokenizer,
+        training_set,
+        lineage.pii_fingerprints(warehouse),
+        governance_keys.secret(),
+        governance_keys.canaries(),
+        evaluations[-1].generations,
     )
     del candidate
     champion_info = None
@@ -131,33 +203,47 @@ def evaluation_report(
             champion_dir, champion_version = champion
             evaluations.append(run("champion", load_adapter_model(base_model, champion_dir)))
             champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
+    return evaluations, memorization, champion_info
 
-    new_window = {}
-    if new_slice:
-        for e in evaluations:
-            new_window[e.name] = {
-                k: round(v, 4)
-                for k, v in text_metrics(
-                    [e.generations[i] for i in new_slice], [refs[i] for i in new_slice], [labels[i] for i in new_slice]
-                ).items()
-            }
-    # a generation that gives back a raw value is never written anywhere (reports, MLflow)
-    known = set(scanned_fingerprints(fingerprints)) | set(canary_fingerprints(key, canaries))
+
+def _new_slice_metrics(evaluations, test: pl.DataFrame, new_slice: list[int]) -> dict[str, dict[str, float]]:
+    """Each model's text metrics on the new slice: what the gate compares besides the whole test split."""
+    from llm_assets.core.scoring import text_metrics
+
+    if not new_slice:
+        return {}
+    refs, labels = test["completion"].to_list(), test["label"].to_list()
+    return {
+        e.name: {
+            k: round(v, 4)
+            for k, v in text_metrics(
+                [e.generations[i] for i in new_slice], [refs[i] for i in new_slice], [labels[i] for i in new_slice]
+            ).items()
+        }
+        for e in evaluations
+    }
+
+
+def _withhold_raw_values(evaluations, warehouse: DuckDBWarehouse, governance_keys: GovernanceKeys) -> int:
+    """A generation that gives back a raw value is never written anywhere (reports, MLflow): replaced in place."""
+    key, fingerprints = governance_keys.secret(), lineage.pii_fingerprints(warehouse)
+    known = set(scanned_fingerprints(fingerprints)) | set(canary_fingerprints(key, governance_keys.canaries()))
     withheld = 0
     for e in evaluations:
         for i, found in enumerate(find_known(key, e.generations, known)):
             if found:
                 e.generations[i] = WITHHELD
                 withheld += 1
-    memorization["withheld_generations"] = withheld
-    report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
-    paths = write_report(
-        report_dir, lora_adapter, version, evaluations, test, champion_info, memorization, new_window, len(new_slice)
-    )
-    metrics = {e.name: e.metrics for e in evaluations}
+    return withheld
+
+
+def _log_to_mlflow(
+    mlflow_tracking: MLflowTracking, run_id: str, evaluations, new_window: dict, memorization: dict, report_dir
+) -> None:
+    import mlflow
 
     mlflow_tracking.setup()
-    with mlflow.start_run(run_id=lora_adapter["mlflow_run_id"]):
+    with mlflow.start_run(run_id=run_id):
         for e in evaluations:
             mlflow.log_metrics({f"test_{e.name}_{k}": v for k, v in e.metrics.items() if v == v})
             mlflow.log_metrics({f"new_{e.name}_{k}": v for k, v in new_window.get(e.name, {}).items() if v == v})
@@ -166,64 +252,43 @@ def evaluation_report(
         )
         mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
 
-    names = [e.name for e in evaluations]
+
+def _metadata(
+    lora_adapter: dict,
+    metrics: dict,
+    new_window: dict,
+    new_slice_size: int,
+    test_examples: int,
+    memorization: dict,
+    paths: dict,
+) -> dict:
+    names = list(metrics)
     table = markdown_table(
         ["metric", *names], [[m.name, *[m.format(metrics[n].get(m.name)) for n in names]] for m in METRICS]
     )
-    value = {
-        "adapter": lora_adapter,
-        "training_set_version": version,
-        "test_examples": test.height,
-        "metrics": metrics,
-        "new_window_examples": len(new_slice),
-        "new_window_metrics": new_window,
-        "champion": champion_info,
-        "memorization": memorization,
-        "report_markdown": str(paths["markdown"]),
-        "report_html": str(paths["html"]),
-    }
-    run_id = lora_adapter["mlflow_run_id"]
-    yield dg.Output(
-        value,
-        metadata=tidy(
-            {
-                "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(run_id)),
-                "mlflow_run_id": run_id,
-                "adapter_version": lora_adapter["adapter_version"],
-                "test_examples": test.height,
-                "memorization/passed": memorization["passed"],
-                "memorization/canary_hits": memorization["canary_hits"],
-                "memorization/pii_hits": memorization["pii_hits"],
-                "new_window_examples": len(new_slice),
-                "comparison": dg.MetadataValue.md(table),
-                **(
-                    {
-                        "new_window_comparison": dg.MetadataValue.md(
-                            markdown_table(["metric (new slice)", *new_window], new_slice_rows(new_window))
-                        )
-                    }
-                    if new_window
-                    else {}
-                ),
-                "report": dg.MetadataValue.url(artifact_store.report_url(paths["html"])),
-                "report_in_mlflow": dg.MetadataValue.url(
-                    mlflow_tracking.artifact_url(run_id, f"evaluation/{paths['html'].name}")
-                ),
-                "report_file": dg.MetadataValue.path(str(paths["html"])),
-                "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
-                **{f"{n}/{k}": metrics[n][k] for n in names for k in HEADLINE if k in metrics[n]},
-            }
-        ),
-    )
-    yield dg.AssetCheckResult(
-        check_name=MEMORIZATION_CHECK,
-        passed=memorization["passed"],
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            k: (dg.MetadataValue.json(v) if isinstance(v, dict) else v)
-            for k, v in memorization.items()
-            if k != "passed"
-        },
+    return tidy(
+        {
+            "mlflow_run_id": lora_adapter["mlflow_run_id"],
+            "adapter_version": lora_adapter["adapter_version"],
+            "test_examples": test_examples,
+            "memorization/passed": memorization["passed"],
+            "memorization/canary_hits": memorization["canary_hits"],
+            "memorization/pii_hits": memorization["pii_hits"],
+            "new_window_examples": new_slice_size,
+            "comparison": dg.MetadataValue.md(table),
+            **(
+                {
+                    "new_window_comparison": dg.MetadataValue.md(
+                        markdown_table(["metric (new slice)", *new_window], new_slice_rows(new_window))
+                    )
+                }
+                if new_window
+                else {}
+            ),
+            "report_file": dg.MetadataValue.path(str(paths["html"])),
+            "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
+            **{f"{n}/{k}": metrics[n][k] for n in names for k in HEADLINE if k in metrics[n]},
+        }
     )
 
 

@@ -21,7 +21,7 @@ from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapte
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
-from resources.drift_policy import QUALITY_SIGNALS, DriftPolicy
+from resources.drift_policy import QUALITY_SIGNALS, STATUS_TEXT, DriftPolicy
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -120,6 +120,88 @@ def _performance_drift(
     return out
 
 
+def _metadata(value: dict, signals: list, verdict: str, artifact_store: ArtifactStore) -> dict:
+    """What the UI shows and drift_sensor reads: scores, the verdict against the policy, dates, links."""
+    columns = value.get("columns", {})
+    metadata = {
+        "status": value["status"],
+        "verdict": dg.MetadataValue.md(
+            markdown_table(
+                ["signal", "score", "threshold", "over"],
+                [[s.label, s.value, s.threshold, "yes" if s.exceeded else "no"] for s in signals],
+            )
+            if signals
+            else verdict
+        ),
+        "retrain_signal": any(s.exceeded for s in signals),
+        "window_id": value["window_id"],
+        "window_documents": value["window_documents"],
+        "reference_documents": value["reference_documents"],
+        "new_examples": value["new_examples"],
+        "reference_version": value["reference_version"] or "none",
+        "champion_version": value["champion_version"] or "none",
+        "measured_at": dg.MetadataValue.timestamp(value["measured_at"]),
+        **(
+            {"oldest_untrained_at": dg.MetadataValue.timestamp(value["oldest_untrained_at"])}
+            if value["oldest_untrained_at"]
+            else {}
+        ),
+        **{
+            k: float(value[k])
+            for k in (
+                "drift_share",
+                "embedding_drift",
+                "window_perplexity",
+                "baseline_perplexity",
+                "perplexity_degradation",
+                "window_rougeL",
+                "rougeL_drop",
+            )
+            if k in value
+        },
+        **{f"column/{c}": v["score"] for c, v in columns.items()},
+    }
+    if columns:
+        metadata["columns"] = dg.MetadataValue.md(
+            markdown_table(
+                ["column", "method", "score", "threshold", "drifted"],
+                [[c, v["method"], v["score"], v["threshold"], v["drifted"]] for c, v in columns.items()],
+            )
+        )
+    if "report_html" in value:
+        metadata["report"] = dg.MetadataValue.url(artifact_store.report_url(value["report_html"]))
+        metadata["report_file"] = dg.MetadataValue.path(value["report_html"])
+    return tidy(metadata)
+
+
+def _reference_and_window(
+    anonymized_documents: pl.DataFrame, warehouse: DuckDBWarehouse, ref_version: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Reference: the documents of the reference version's training split. Window: documents anonymized after that
+    version was built, that it does not contain."""
+    members = lineage.version_members(warehouse, ref_version) if ref_version else pl.DataFrame({"doc_id": []})
+    trained = set(members["doc_id"].to_list()) if members.height else set()
+    train_ids = set(members.filter(pl.col("split") == "train")["doc_id"].to_list()) if members.height else set()
+    window = anonymized_documents.filter(~pl.col("doc_id").is_in(list(trained)))
+    if members.height:
+        window = window.filter(pl.col("anonymized_at") > members["recorded_at"].max())
+    return anonymized_documents.filter(pl.col("doc_id").is_in(list(train_ids))), window
+
+
+def _data_drift(
+    config: DriftReportConfig, reference: pl.DataFrame, window: pl.DataFrame, redaction_audit: pl.DataFrame, html
+) -> dict:
+    """Evidently over text descriptors, entity mix, category and a TF-IDF + SVD embedding; the HTML report."""
+    if reference.height > config.max_reference_documents:
+        reference = reference.sample(config.max_reference_documents, seed=0)
+    ref_df, cur_df = document_features(reference, redaction_audit), document_features(window, redaction_audit)
+    ref_emb, cur_emb = tfidf_svd_embeddings(ref_df["text"].tolist(), cur_df["text"].tolist(), config.embedding_dims)
+    emb_cols = [f"emb_{i}" for i in range(ref_emb.shape[1])]
+    for i, col in enumerate(emb_cols):
+        ref_df[col], cur_df[col] = ref_emb[:, i], cur_emb[:, i]
+    return _run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html))
+
+
 @dg.asset(
     group_name="monitoring",
     io_manager_key="artifact_io_manager",
@@ -156,14 +238,7 @@ def drift_report(
         if champion
         else lineage.latest_training_set_version(warehouse)
     )
-    members = lineage.version_members(warehouse, ref_version) if ref_version else pl.DataFrame({"doc_id": []})
-    trained = set(members["doc_id"].to_list()) if members.height else set()
-    train_ids = set(members.filter(pl.col("split") == "train")["doc_id"].to_list()) if members.height else set()
-    # the window: documents anonymized after the reference version was built, that it does not contain
-    window = anonymized_documents.filter(~pl.col("doc_id").is_in(list(trained)))
-    if members.height:
-        window = window.filter(pl.col("anonymized_at") > members["recorded_at"].max())
-    reference = anonymized_documents.filter(pl.col("doc_id").is_in(list(train_ids)))
+    reference, window = _reference_and_window(anonymized_documents, warehouse, ref_version)
     window_id = hashlib.sha256("\n".join(sorted(window["doc_id"].to_list())).encode()).hexdigest()[:12]
     # the window as training examples (default mapping): counted for the sensor, scored by the champion
     window_examples = build_examples(window, TrainingSetConfig())[0]
@@ -185,77 +260,16 @@ def drift_report(
     elif window.height < config.min_window_documents:
         value["status"] = "window_too_small"
     else:
-        if reference.height > config.max_reference_documents:
-            reference = reference.sample(config.max_reference_documents, seed=0)
-        ref_df, cur_df = document_features(reference, redaction_audit), document_features(window, redaction_audit)
-        ref_emb, cur_emb = tfidf_svd_embeddings(ref_df["text"].tolist(), cur_df["text"].tolist(), config.embedding_dims)
-        emb_cols = [f"emb_{i}" for i in range(ref_emb.shape[1])]
-        for i, col in enumerate(emb_cols):
-            ref_df[col], cur_df[col] = ref_emb[:, i], cur_emb[:, i]
         html = artifact_store.path("reports", "drift") / f"drift-{window_id}.html"
-        value.update(_run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html)))
+        value.update(_data_drift(config, reference, window, redaction_audit, html))
         value["report_html"] = str(html)
         value.update(_performance_drift(config, window_examples, base_model, mlflow_tracking))
 
-    columns = value.get("columns", {})
     signals = drift_policy.signals(value) if value["status"] == "measured" else []
-    verdict = (
-        "; ".join(s.describe() for s in signals)
-        if signals
-        else {"no_reference": "no reference training set yet", "window_too_small": "window too small"}.get(
-            value["status"], value["status"]
-        )
-    )
-    metadata = {
-        "status": value["status"],
-        "verdict": dg.MetadataValue.md(
-            markdown_table(
-                ["signal", "score", "threshold", "over"],
-                [[s.label, s.value, s.threshold, "yes" if s.exceeded else "no"] for s in signals],
-            )
-            if signals
-            else verdict
-        ),
-        "retrain_signal": any(s.exceeded for s in signals),
-        "window_id": window_id,
-        "window_documents": window.height,
-        "reference_documents": value["reference_documents"],
-        "new_examples": new_examples,
-        "reference_version": ref_version or "none",
-        "champion_version": value["champion_version"] or "none",
-        "measured_at": dg.MetadataValue.timestamp(value["measured_at"]),
-        **(
-            {"oldest_untrained_at": dg.MetadataValue.timestamp(value["oldest_untrained_at"])}
-            if value["oldest_untrained_at"]
-            else {}
-        ),
-        **{
-            k: float(value[k])
-            for k in (
-                "drift_share",
-                "embedding_drift",
-                "window_perplexity",
-                "baseline_perplexity",
-                "perplexity_degradation",
-                "window_rougeL",
-                "rougeL_drop",
-            )
-            if k in value
-        },
-        **{f"column/{c}": v["score"] for c, v in columns.items()},
-    }
-    if columns:
-        metadata["columns"] = dg.MetadataValue.md(
-            markdown_table(
-                ["column", "method", "score", "threshold", "drifted"],
-                [[c, v["method"], v["score"], v["threshold"], v["drifted"]] for c, v in columns.items()],
-            )
-        )
-    if "report_html" in value:
-        metadata["report"] = dg.MetadataValue.url(artifact_store.report_url(value["report_html"]))
-        metadata["report_file"] = dg.MetadataValue.path(value["report_html"])
+    verdict = "; ".join(sig.describe() for sig in signals) or STATUS_TEXT.get(value["status"], value["status"])
+    metadata = _metadata(value, signals, verdict, artifact_store)
     context.log.info(f"drift window {window_id}: {window.height} documents, status {value['status']}, {verdict}")
-    yield dg.Output(value, metadata=tidy(metadata))
+    yield dg.Output(value, metadata=metadata)
     # the same signals and thresholds drift_sensor applies (one definition, DriftPolicy.signals)
     quality = [s for s in signals if s.name in QUALITY_SIGNALS]
     yield dg.AssetCheckResult(

@@ -209,78 +209,21 @@ def anonymize_documents(
 ):
     config_hash = anonymizer.settings().config_hash()  # without building the engine: a batch may need none
     cached_docs, cached_audit = _already_anonymized(warehouse, raw_documents["doc_id"].to_list(), config_hash)
-    todo = raw_documents.filter(~pl.col("doc_id").is_in(cached_docs["doc_id"].implode()))
-    rows = list(todo.iter_rows(named=True))
-    results = anonymizer.anonymize([{"text": r["text"], **json.loads(r["fields"])} for r in rows]) if rows else []
-    now = datetime.now(UTC)
-
-    anon_rows, audit_rows, held_back = [], [], []
-    for row, res in zip(rows, results, strict=True):
-        if not res.ok:
-            held_back.append((row, res.failure, res.detail))
-            continue
-        fields = dict(res.fields)
-        text = fields.pop("text")
-        anon_rows.append(
-            {
-                "doc_id": row["doc_id"],
-                "batch_id": row["batch_id"],
-                "source_format": row["source_format"],
-                "text": text,
-                "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
-                "redactions": len(res.redactions),
-                "anonymizer_config": config_hash,
-                "anonymized_at": now,
-                "residual_findings": None,
-            }
-        )
-        audit_rows += [
-            {
-                "doc_id": row["doc_id"],
-                "batch_id": row["batch_id"],
-                "field": r.field,
-                "entity_type": r.entity_type,
-                "start": r.start,
-                "end": r.end,
-                "recognizer": r.recognizer,
-                "score": r.score,
-                "operator": r.operator,
-                "surrogate": r.surrogate,
-                "anonymizer_config": config_hash,
-            }
-            for r in res.redactions
-        ]
-    residues = second_look(anon_rows) if anon_rows else []
-    source_format = {r["doc_id"]: r for r in rows}
-    for doc, found in zip(anon_rows, residues, strict=True):
-        doc["residual_findings"] = ";".join(found)
-        if found:
-            types = sorted({f.split(":", 1)[1] for f in found})
-            held_back.append((source_format[doc["doc_id"]], "residual_pii", "second look found " + ", ".join(types)))
-    flagged = {doc["doc_id"] for doc, found in zip(anon_rows, residues, strict=True) if found}
-    fresh = pl.DataFrame([d for d in anon_rows if d["doc_id"] not in flagged], schema=ANON_SCHEMA)
-    anonymized = pl.concat([cached_docs, fresh])
-    audit = pl.concat([cached_audit, pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)])
-    quarantine = pl.DataFrame(
-        [
-            {
-                "doc_id": row["doc_id"],
-                "batch_id": row["batch_id"],
-                "source_format": row["source_format"],
-                "reason": reason,
-                "detail": detail,
-                "anonymizer_config": config_hash,
-                "held_back_at": now,
-            }
-            for row, reason, detail in held_back
-        ],
-        schema=HELD_BACK_SCHEMA,
-    )
     if cached_docs.height:
         context.log.info(
             f"{cached_docs.height} document(s) unchanged since their last anonymization with "
             f"configuration {config_hash}: reused, not re-analyzed"
         )
+    todo = raw_documents.filter(~pl.col("doc_id").is_in(cached_docs["doc_id"].implode()))
+    rows = list(todo.iter_rows(named=True))
+    now = datetime.now(UTC)
+    anon_rows, audit_rows, held_back = _anonymize_rows(rows, anonymizer, config_hash, now)
+    residues, flagged = _second_look(rows, anon_rows, held_back)
+    fresh = pl.DataFrame([d for d in anon_rows if d["doc_id"] not in flagged], schema=ANON_SCHEMA)
+    anonymized = pl.concat([cached_docs, fresh])
+    audit = pl.concat([cached_audit, pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)])
+    quarantine = _held_back_frame(held_back, config_hash, now)
+
     by_type = Counter(audit["entity_type"].to_list())
     by_reason = Counter(quarantine["reason"].to_list())
     yield dg.Output(
@@ -332,24 +275,7 @@ def anonymize_documents(
     share = len(flagged) / max(1, len(anon_rows))
     passed = share <= config.max_residual_share or len(flagged) < config.min_flagged_to_fail
     residue_types = Counter(f.split(":", 1)[1] for found in residues for f in found)
-    per_batch = Counter(raw_documents["batch_id"].to_list())
-    flagged_by_batch = Counter(r["batch_id"] for r in quarantine.filter(pl.col("reason") == "residual_pii").to_dicts())
-    checks = lineage.ledger_rows(
-        [
-            {
-                "batch_id": batch,
-                "check_name": RESIDUAL_CHECK,
-                "anonymizer_config": config_hash,
-                "passed": passed,
-                "documents_scanned": n_docs,
-                "documents_with_findings": flagged_by_batch.get(batch, 0),
-                "findings_by_type": dict(residue_types),
-                "dagster_run_id": context.run_id,
-                "checked_at": lineage.now(),
-            }
-            for batch, n_docs in sorted(per_batch.items())
-        ]
-    )
+    checks = _check_ledger(context.run_id, raw_documents, quarantine, config_hash, passed, residue_types)
     yield dg.Output(checks, output_name="privacy_checks", metadata={"batches": checks.height, "passed": passed})
     yield dg.AssetCheckResult(
         check_name=RESIDUAL_CHECK,
@@ -369,4 +295,112 @@ def anonymize_documents(
         description=None
         if passed
         else f"the second look flagged {len(flagged)} of {len(anon_rows)} document(s) ({share:.1%})",
+    )
+
+
+def _anonymize_rows(
+    rows: list[dict], anonymizer: PresidioAnonymizer, config_hash: str, now: datetime
+) -> tuple[list[dict], list[dict], list[tuple[dict, str, str]]]:
+    """(anonymized rows, audit rows, held back): each document analysed on its own; one that fails is held back
+    with its reason, the batch goes on."""
+    results = anonymizer.anonymize([{"text": r["text"], **json.loads(r["fields"])} for r in rows]) if rows else []
+    anon_rows, audit_rows, held_back = [], [], []
+    for row, res in zip(rows, results, strict=True):
+        if not res.ok:
+            held_back.append((row, res.failure, res.detail))
+            continue
+        fields = dict(res.fields)
+        text = fields.pop("text")
+        anon_rows.append(
+            {
+                "doc_id": row["doc_id"],
+                "batch_id": row["batch_id"],
+                "source_format": row["source_format"],
+                "text": text,
+                "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+                "redactions": len(res.redactions),
+                "anonymizer_config": config_hash,
+                "anonymized_at": now,
+                "residual_findings": None,
+            }
+        )
+        audit_rows += [
+            {
+                "doc_id": row["doc_id"],
+                "batch_id": row["batch_id"],
+                "field": r.field,
+                "entity_type": r.entity_type,
+                "start": r.start,
+                "end": r.end,
+                "recognizer": r.recognizer,
+                "score": r.score,
+                "operator": r.operator,
+                "surrogate": r.surrogate,
+                "anonymizer_config": config_hash,
+            }
+            for r in res.redactions
+        ]
+    return anon_rows, audit_rows, held_back
+
+
+def _second_look(
+    rows: list[dict], anon_rows: list[dict], held_back: list[tuple[dict, str, str]]
+) -> tuple[list[list[str]], set[str]]:
+    """The independent detector over the anonymized rows: findings per row (recorded on it) and the flagged
+    documents, which join ``held_back`` as residual_pii."""
+    residues = second_look(anon_rows) if anon_rows else []
+    raw_by_id = {r["doc_id"]: r for r in rows}
+    for doc, found in zip(anon_rows, residues, strict=True):
+        doc["residual_findings"] = ";".join(found)
+        if found:
+            types = sorted({f.split(":", 1)[1] for f in found})
+            held_back.append((raw_by_id[doc["doc_id"]], "residual_pii", "second look found " + ", ".join(types)))
+    flagged = {doc["doc_id"] for doc, found in zip(anon_rows, residues, strict=True) if found}
+    return residues, flagged
+
+
+def _held_back_frame(held_back: list[tuple[dict, str, str]], config_hash: str, now: datetime) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "doc_id": row["doc_id"],
+                "batch_id": row["batch_id"],
+                "source_format": row["source_format"],
+                "reason": reason,
+                "detail": detail,
+                "anonymizer_config": config_hash,
+                "held_back_at": now,
+            }
+            for row, reason, detail in held_back
+        ],
+        schema=HELD_BACK_SCHEMA,
+    )
+
+
+def _check_ledger(
+    run_id: str,
+    raw_documents: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    config_hash: str,
+    passed: bool,
+    residue_types: Counter,
+) -> pl.DataFrame:
+    """One privacy_checks row per landing batch: the residual check's verdict, for the governance report."""
+    per_batch = Counter(raw_documents["batch_id"].to_list())
+    flagged_by_batch = Counter(r["batch_id"] for r in quarantine.filter(pl.col("reason") == "residual_pii").to_dicts())
+    return lineage.ledger_rows(
+        [
+            {
+                "batch_id": batch,
+                "check_name": RESIDUAL_CHECK,
+                "anonymizer_config": config_hash,
+                "passed": passed,
+                "documents_scanned": n_docs,
+                "documents_with_findings": flagged_by_batch.get(batch, 0),
+                "findings_by_type": dict(residue_types),
+                "dagster_run_id": run_id,
+                "checked_at": lineage.now(),
+            }
+            for batch, n_docs in sorted(per_batch.items())
+        ]
     )
