@@ -112,8 +112,16 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     registered = retrain.output_for_node("registered_model", "registered_model")
     from mlflow import MlflowClient
 
+    from llm_assets.modeling.gate import PromotionConfig, promotion_decision
+
     client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)
+    # the decision is the gate's on exactly the evaluation it was given (new slice included), and the alias follows it
+    expected, reason = promotion_decision(
+        evaluation["metrics"], PromotionConfig(), evaluation["new_window_metrics"], evaluation["memorization"]
+    )
+    assert (registered["promoted"], registered["reason"]) == (expected, reason)
     champion = str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version)
-    assert champion == (registered["version"] if registered["promoted"] else "1")
+    assert champion == (registered["version"] if expected else "1")
     tags = client.get_model_version("support-ticket-assistant", registered["version"]).tags
-    assert tags["promotion_decision"] in ("promoted", "not_promoted") and tags["promotion_reason"]
+    assert tags["promotion_decision"] == ("promoted" if expected else "not_promoted")
+    assert tags["promotion_reason"] == reason

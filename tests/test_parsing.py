@@ -42,6 +42,7 @@ def test_bad_inputs_are_quarantined_with_reasons(tmp_path):
         "big.txt": "oversized",
         "bad.csv": "malformed_csv",
         "nomessage.csv": "missing_text",
+        "broken.eml": "malformed_email",
     }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)

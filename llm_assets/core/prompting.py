@@ -32,14 +32,24 @@ def encode_example(tokenizer, prompt: str, completion: str, max_length: int) -> 
     return prompt_ids + completion_ids, [-100] * len(prompt_ids) + completion_ids
 
 
-_CATEGORY = re.compile(r"category\s*[:=-]\s*\**\s*([A-Za-z][A-Za-z_-]*)", re.IGNORECASE)
-_REPLY = re.compile(r"reply\s*[:=-]\s*", re.IGNORECASE)
+# the category is the rest of its line: a model may write "Shipment Status", "<refund>" or "**Refund**."
+_CATEGORY = re.compile(r"category\s*\**\s*[:=-]\s*([^\n]*)", re.IGNORECASE)
+_REPLY = re.compile(r"reply\s*\**\s*[:=-]\s*\**\s*", re.IGNORECASE)
+
+
+def normalize_category(value: str) -> str:
+    """A label as the corpus spells labels: lower case, words joined by underscores, no markup or punctuation."""
+    return re.sub(r"[^0-9a-z]+", "_", value.lower()).strip("_")[:64]
 
 
 def parse_completion(text: str) -> tuple[str, str]:
     """(category, reply) from a generated or reference completion; missing parts are ''."""
     m = _CATEGORY.search(text)
-    category = m.group(1).strip().lower().replace(" ", "_").replace("-", "_") if m else ""
+    category = ""
+    if m:
+        value = m.group(1)
+        same_line_reply = _REPLY.search(value)
+        category = normalize_category(value[: same_line_reply.start()] if same_line_reply else value)
     r = _REPLY.search(text)
     reply = text[r.end() :] if r else (_CATEGORY.sub("", text, count=1) if m else text)
     return category, reply.strip()

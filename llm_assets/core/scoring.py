@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 
 from llm_assets.core.lm import mean_loss, pick_device_and_dtype, tokenize_split
-from llm_assets.core.prompting import chat_prompt, parse_completion
+from llm_assets.core.prompting import chat_prompt, normalize_category, parse_completion
 
 
 @dataclass
@@ -94,7 +94,7 @@ def text_metrics(generations: list[str], references: list[str], labels: list[str
     ref_replies = [parse_completion(r)[1] for r in references]
     scores = [scorer.score(ref, gen) for ref, gen in zip(ref_replies, gen_replies, strict=True)]
     predicted = [parse_completion(g)[0] for g in generations]
-    labelled = [(p, lab) for p, lab in zip(predicted, labels, strict=True) if lab]
+    labelled = [(p, normalize_category(lab)) for p, lab in zip(predicted, labels, strict=True) if lab]
     return {
         "rouge1": statistics.fmean(s["rouge1"].fmeasure for s in scores),
         "rouge2": statistics.fmean(s["rouge2"].fmeasure for s in scores),
