@@ -85,7 +85,6 @@ def _count(url: str, sql: str) -> int:
 
 def test_dagster_instance_and_mlflow_on_postgresql(postgres_server, landing, resources, monkeypatch, tmp_path):
     from llm_assets.settings import dagster_yaml
-    from resources.mlflow_tracking import MLflowTracking
 
     # dagster-postgres speaks psycopg2 (SQLAlchemy 2.1 would pick psycopg 3 for a bare postgresql://)
     dagster_url = f"{postgres_server.replace('postgresql://', 'postgresql+psycopg2://')}/dagster"
@@ -97,9 +96,16 @@ def test_dagster_instance_and_mlflow_on_postgresql(postgres_server, landing, res
     home.mkdir()
     (home / "dagster.yaml").write_text(dagster_yaml())
     assert dagster_url not in (home / "dagster.yaml").read_text()  # the URL (and any password) stays in the env
-    tracking = MLflowTracking(artifact_root=str(tmp_path / "mlflow-artifacts"))
+    from resources import build_resources, resolved
+
+    # the runs get the URL as dg.EnvVar (resolved by Dagster at run time); direct calls use a resolved copy
+    configured = build_resources()["mlflow_tracking"].model_copy(
+        update={"artifact_root": str(tmp_path / "mlflow-artifacts")}
+    )
+    assert isinstance(configured.tracking_uri, dg.EnvVar)
+    tracking = resolved({"mlflow_tracking": configured})["mlflow_tracking"]
     assert tracking.tracking_uri == mlflow_url
-    resources = {**resources, "mlflow_tracking": tracking}
+    resources = {**resources, "mlflow_tracking": configured}
 
     _, batches = landing
     with dg.DagsterInstance.from_config(str(home)) as instance:

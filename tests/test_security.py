@@ -12,9 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_ui_servers_bind_to_loopback_by_default():
     makefile = (ROOT / "Makefile").read_text()
-    ui = re.search(r"^ui:.*\n\t(.+)$", makefile, re.MULTILINE).group(1)
-    mlflow = re.search(r"^mlflow-ui:.*\n\t(.+)$", makefile, re.MULTILINE).group(1)
-    assert "-h 127.0.0.1" in ui and "--host 127.0.0.1" in mlflow
+
+    def recipe(target: str) -> str:
+        return re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE).group(1)
+
+    ui, reports, mlflow = recipe("ui"), recipe("reports"), recipe("mlflow-ui")
+    assert "dagster dev -h 127.0.0.1" in ui and "http.server 3001 --bind 127.0.0.1" in ui
+    assert "--bind 127.0.0.1" in reports and "--host 127.0.0.1" in mlflow
     assert "0.0.0.0" not in makefile
 
 
