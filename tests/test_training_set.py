@@ -65,3 +65,43 @@ def test_splits_are_disjoint_by_document_and_deterministic():
     assert again.sort("example_id")["split"].to_list() == df.sort("example_id")["split"].to_list()
     other, _ = build_examples(_docs(301), config)
     assert other["version"][0] != df["version"][0]
+
+
+def test_a_document_in_two_splits_fails_the_blocking_check_and_stops_downstream(monkeypatch, resources, instance):
+    """The check is not true by construction: fed a set where one document crosses splits, it fails and blocks."""
+    import dagster as dg
+
+    from llm_assets.training_data import assets as training_assets
+
+    real_build = training_assets.build_examples
+
+    def crossing_build(docs, config):
+        df, dropped = real_build(docs, config)
+        test_doc = df.filter(pl.col("split") == "test")["doc_id"][0]
+        first_train = df.filter(pl.col("split") == "train")["example_id"][0]
+        return df.with_columns(
+            pl.when(pl.col("example_id") == first_train).then(pl.lit(test_doc)).otherwise("doc_id").alias("doc_id")
+        ), dropped
+
+    monkeypatch.setattr(training_assets, "build_examples", crossing_build)
+
+    @dg.asset(name="anonymized_documents", io_manager_key="mem")
+    def anonymized_documents() -> pl.DataFrame:
+        return _docs(60).filter(pl.col("doc_id") != "nolabel").with_columns(anonymizer_config=pl.lit("cfg"))
+
+    reached = []
+
+    @dg.asset(deps=["training_set"])
+    def downstream() -> None:
+        reached.append(True)
+
+    result = dg.materialize(
+        [anonymized_documents, training_assets.training_set, downstream],
+        resources={**resources, "mem": dg.InMemoryIOManager()},
+        instance=instance,
+        raise_on_error=False,
+    )
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
+    assert not checks["splits_disjoint_by_document"].passed
+    assert checks["splits_disjoint_by_document"].metadata["documents_in_several_splits"].value == 1
+    assert reached == []  # blocking: nothing downstream ran on the leaking set
