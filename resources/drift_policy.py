@@ -56,6 +56,12 @@ class DriftPolicy(dg.ConfigurableResource):
     max_staleness_hours: float = Field(
         default=48.0, description="New data is folded into a retrain within this many hours even without drift."
     )
+    warm_start: bool = Field(
+        default=True,
+        description="A drift retrain continues the champion's adapter on the new examples plus a replay sample "
+        "(lora_adapter init_from=champion; a tainted champion still gets a full retrain); false = always retrain "
+        "from the base model.",
+    )
 
     def signals(self, scores: dict) -> list[Signal]:
         """The drift and decay scores present in ``scores`` (a drift report's values), each with its threshold."""

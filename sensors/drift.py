@@ -89,4 +89,9 @@ def drift_sensor(context: dg.SensorEvaluationContext, drift_policy: DriftPolicy)
     cursor = {"windows": (cursor.get("windows", []) + [metadata["window_id"]])[-100:], "last_request": now}
     context.update_cursor(json.dumps(cursor))
     context.log.info(f"requesting a retrain: {decision.reason}")
-    return dg.RunRequest(run_key=f"drift:{metadata['window_id']}", tags=decision.tags)
+    init_from = "champion" if drift_policy.warm_start else "base"
+    return dg.RunRequest(
+        run_key=f"drift:{metadata['window_id']}",
+        tags={**decision.tags, "init_from": init_from},
+        run_config={"ops": {"lora_adapter": {"config": {"init_from": init_from}}}},
+    )

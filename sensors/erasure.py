@@ -18,7 +18,9 @@ def erasure_retrain_sensor(context: dg.RunStatusSensorContext):
     if tags.get(RETRAIN_TAG) != "true":
         return dg.SkipReason(f"erasure run {context.dagster_run.run_id} tainted no model version")
     stone = tags.get(TOMBSTONE_TAG, "")
+    # never a warm start after an erasure: the tainted champion's weights would carry the erased data
     return dg.RunRequest(
         run_key=f"erasure-{stone}",
-        tags={"llmp/trigger": "erasure", TOMBSTONE_TAG: stone},
+        tags={"llmp/trigger": "erasure", TOMBSTONE_TAG: stone, "init_from": "base"},
+        run_config={"ops": {"lora_adapter": {"config": {"init_from": "base"}}}},
     )

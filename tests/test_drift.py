@@ -104,8 +104,14 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     assert isinstance(again, dg.SkipReason)  # exactly one run for this window, not one per tick
     assert report["window_id"] in json.loads(cursor)["windows"]
 
-    retrain = train(instance, resources, TINY, tags=request.tags)
+    # the sensor asks for a warm start: the champion's adapter continues on the new examples plus a replay sample
+    assert request.tags["init_from"] == "champion"
+    warm = {**TINY["lora_adapter"]["config"], **request.run_config["ops"]["lora_adapter"]["config"]}
+    retrain = train(instance, resources, {**TINY, "lora_adapter": {"config": warm}}, tags=request.tags)
     assert retrain.success
+    adapter = retrain.output_for_node("lora_adapter", "lora_adapter")
+    assert adapter["init_from"] == "champion" and adapter["parent_model_version"] == "1", adapter["init_reason"]
+    assert adapter["new_examples"] > 0 and adapter["replay_examples"] > 0
     evaluation = retrain.output_for_node("evaluation_report")
     assert evaluation["new_window_examples"] > 0
     assert set(evaluation["new_window_metrics"]) == {"base", "candidate", "champion"}

@@ -187,6 +187,7 @@ def test_erasure_removes_a_subject_everywhere_taints_demotes_retrains_and_surviv
     )
     request = erasure_retrain_sensor(context)
     assert isinstance(request, dg.RunRequest) and request.tags["llmp/trigger"] == "erasure"
+    assert request.run_config["ops"]["lora_adapter"]["config"]["init_from"] == "base"  # never a warm start here
 
     # re-ingesting the very same landing batches does not bring the subject back
     ingest(instance, resources, batches)

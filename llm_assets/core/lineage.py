@@ -189,3 +189,29 @@ def erased(warehouse: DuckDBWarehouse) -> tuple[dict[str, str], dict[str, str]]:
         if subjects.height
         else {},
     )
+
+
+def warm_start_descendants(warehouse: DuckDBWarehouse, model_name: str, versions: set[str]) -> dict[str, str]:
+    """Registered versions whose adapter was warm-started, directly or through others, from one of ``versions``:
+    version -> the ancestor in ``versions``. Their weights carry whatever that ancestor learned."""
+    registered = read(warehouse, "model_versions", equals={"model_name": model_name})
+    adapters = read(warehouse, "adapters")
+    if not registered.height or not adapters.height or "parent_model_version" not in adapters.columns:
+        return {}
+    parent_of = {
+        v: p
+        for v, p in registered.select("version", "adapter_version")
+        .join(adapters.select("adapter_version", "parent_model_version"), on="adapter_version")
+        .select("version", "parent_model_version")
+        .iter_rows()
+        if p
+    }
+    found: dict[str, str] = {}
+    for version in parent_of:
+        seen, ancestor = {version}, parent_of.get(version)
+        while ancestor and ancestor not in versions and ancestor not in seen:
+            seen.add(ancestor)
+            ancestor = parent_of.get(ancestor)
+        if ancestor in versions and version not in versions:
+            found[version] = ancestor
+    return found

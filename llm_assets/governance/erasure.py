@@ -51,7 +51,11 @@ ERASURE_LEDGERS = (
         "erased_documents",
         "Ledger: the documents each erasure removed (by content hash); ingestion never lets them back.",
     ),
-    _ledger("taints", "Ledger: model versions trained on erased documents, and what happened to the champion."),
+    _ledger(
+        "taints",
+        "Ledger: model versions trained on erased documents, or warm-started from such a version (inherited_from), "
+        "and what happened to the champion.",
+    ),
 )
 
 
@@ -160,8 +164,11 @@ def erase_data_subject(
 
     # A version is tainted when an erased document was in its training or validation split (both shaped the weights).
     trained_on = affected.filter(pl.col("split").is_in(["train", "validation"]))
-    tainted = sorted(set(trained_on["version"].to_list()), key=int)
     name = mlflow_tracking.registered_model_name
+    direct = set(trained_on["version"].to_list())
+    # so is a version warm-started from a tainted one: its weights began as the tainted adapter's
+    inherited = lineage.warm_start_descendants(warehouse, name, direct) if direct else {}
+    tainted = sorted(direct | set(inherited), key=int)
     champion = mlflow_tracking.champion_version()
     champion_version = str(champion.version) if champion else None
     champion_action = "none"
@@ -190,7 +197,8 @@ def erase_data_subject(
                     "model_name": name,
                     "version": v,
                     "tombstone_id": stone,
-                    "documents": per_version[v],
+                    "documents": per_version[inherited.get(v, v)],
+                    "inherited_from": inherited.get(v, ""),
                     "tainted_at": lineage.now(),
                     "champion_action": champion_action if v == champion_version else "",
                 },

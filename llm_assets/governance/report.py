@@ -201,6 +201,13 @@ def _provenance(e: Evidence) -> Section:
             f"Training-set version: {mv['training_set_version']}",
             f"Adapter version: {mv['adapter_version']} (sha256 {mv['adapter_sha256']})",
             f"Base model: {mv['base_model']}",
+            "Started from: "
+            + (
+                f"the adapter of version {mv.get('parent_model_version')} (continual fine-tuning; its training data "
+                "is this version's too): " + str(mv.get("init_reason") or "")
+                if mv.get("init_from") == "champion"
+                else "the base model (a fresh adapter)"
+            ),
             f"Training Dagster run: {mv['training_dagster_run_id']}; registration Dagster run: "
             f"{mv['registration_dagster_run_id']}",
             f"MLflow run: {mv['mlflow_run_id']}",

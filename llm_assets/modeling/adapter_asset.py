@@ -10,11 +10,13 @@ import polars as pl
 
 from llm_assets.core import compute, lineage
 from llm_assets.core.metadata import line_plot_markdown, tidy
-from llm_assets.core.models import MODEL_POOL, split_rows
+from llm_assets.core.models import MODEL_POOL
 from llm_assets.modeling.config import LoraTrainingConfig
+from llm_assets.modeling.warm_start import TrainingPlan, plan_training
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
 from resources.mlflow_tracking import MLflowTracking
+from resources.warehouse import DuckDBWarehouse
 
 PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2"]
 
@@ -44,6 +46,8 @@ def _dir_sha256(path: Path) -> str:
         ),
     },
     ins={"training_set": dg.AssetIn()},
+    # a champion warm start reads which documents the champion saw and whether an erasure tainted it
+    deps=["training_set_members", "taints"],
     pool=MODEL_POOL,
     op_tags=compute.TRAINING,
 )
@@ -54,11 +58,14 @@ def lora_adapter(
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
     artifact_store: ArtifactStore,
+    warehouse: DuckDBWarehouse,
 ):
     import mlflow
 
     version = training_set["version"][0]
-    pairs = _prompt_completion_pairs(training_set)
+    plan = plan_training(config, training_set, mlflow_tracking, warehouse)
+    pairs = plan.pairs
+    context.log.info(f"training plan: {plan.reason}")
     experiment_id = mlflow_tracking.setup()
     tags = {
         "dagster_run_id": context.run_id,
@@ -66,6 +73,7 @@ def lora_adapter(
         "dagster_asset": "lora_adapter",
         "training_set_version": version,
         "base_model": base_model.model,
+        "init_from": plan.init_from,
         "mlflow.source.git.commit": lineage.code_version(),
     }
     with mlflow.start_run(experiment_id=experiment_id, run_name=f"lora-{version}", tags=tags) as run:
@@ -75,8 +83,10 @@ def lora_adapter(
                 "base_model": base_model.model,
                 "training_set_version": version,
                 "train_examples_available": len(pairs["train_prompts"]),
+                **{k: v for k, v in plan.summary().items() if k != "init_reason"},
             }
         )
+        mlflow.set_tag("init_reason", plan.reason[:250])
 
         def on_log(step: int, loss: float, tokens_per_s: float) -> None:
             mlflow.log_metrics({"train_loss": loss, "train_tokens_per_s": tokens_per_s}, step=step)
@@ -85,9 +95,9 @@ def lora_adapter(
         adapter_version = f"{version}-{context.run_id[:8]}"
         adapter_dir = artifact_store.path("adapters", adapter_version)
         shutil.rmtree(adapter_dir, ignore_errors=True)
-        checkpoint_dir = artifact_store.path("checkpoints", _run_key(version, base_model, config))
+        checkpoint_dir = artifact_store.path("checkpoints", _run_key(version, base_model, config, plan))
         result = _train(
-            context, config, base_model, artifact_store, pairs, adapter_version, adapter_dir, checkpoint_dir, on_log
+            context, config, base_model, artifact_store, plan, adapter_version, adapter_dir, checkpoint_dir, on_log
         )
         if result.resumed_from_step:
             context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
@@ -99,6 +109,7 @@ def lora_adapter(
             "mlflow_run_id": run.info.run_id,
             "code_version": lineage.code_version(),
             "config": config.model_dump(),
+            **plan.summary(),
         }
         (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
         model_uri = _log_adapter_to_mlflow(result, adapter_dir, base_model)
@@ -136,22 +147,12 @@ def lora_adapter(
     yield dg.Output(ledger, output_name="adapters", metadata={"adapter_version": adapter_version})
 
 
-def _prompt_completion_pairs(training_set: pl.DataFrame) -> dict[str, list[str]]:
-    train, validation = split_rows(training_set, "train"), split_rows(training_set, "validation")
-    if train.height == 0:
-        raise dg.Failure("the training split is empty")
-    return {
-        "train_prompts": train["prompt"].to_list(),
-        "train_completions": train["completion"].to_list(),
-        "validation_prompts": validation["prompt"].to_list(),
-        "validation_completions": validation["completion"].to_list(),
-    }
-
-
-def _run_key(version: str, base_model: BaseModelResource, config: LoraTrainingConfig) -> str:
-    """Keyed by data, base model and hyper-parameters: a re-launch of the same training resumes, nothing else does."""
+def _run_key(version: str, base_model: BaseModelResource, config: LoraTrainingConfig, plan: TrainingPlan) -> str:
+    """Keyed by data, starting point, base model and hyper-parameters: a re-launch of the same training resumes,
+    nothing else does."""
+    start = f"{plan.init_from}:{plan.parent.get('adapter_version', '')}"
     return hashlib.sha256(
-        f"{version}|{base_model.model}|{config.model_dump_json(exclude={'log_every'})}".encode()
+        f"{version}|{start}|{base_model.model}|{config.model_dump_json(exclude={'log_every'})}".encode()
     ).hexdigest()[:16]
 
 
@@ -160,13 +161,14 @@ def _train(
     config: LoraTrainingConfig,
     base_model: BaseModelResource,
     artifact_store: ArtifactStore,
-    pairs: dict[str, list[str]],
+    plan: TrainingPlan,
     adapter_version: str,
     adapter_dir: Path,
     checkpoint_dir: Path,
     on_log,
 ):
     """Trains in this process, or data-parallel in ``num_processes`` processes; the adapter lands in adapter_dir."""
+    pairs = plan.pairs
     if config.num_processes > 1:
         from llm_assets.modeling.distributed import launch
 
@@ -182,6 +184,7 @@ def _train(
                 "base_model_path": base_model.local_path(),
                 "checkpoint_dir": str(checkpoint_dir),
                 "adapter_dir": str(adapter_dir),
+                "init_adapter_dir": plan.parent_adapter_dir,
             },
             config.num_processes,
             artifact_store.path("distributed", adapter_version),
@@ -197,6 +200,7 @@ def _train(
         config,
         on_log=on_log,
         checkpoint_dir=checkpoint_dir,
+        init_adapter_dir=plan.parent_adapter_dir,
     )
     peft_model.save_pretrained(adapter_dir)
     return result
@@ -239,6 +243,11 @@ def _metadata(result, manifest: dict, model_uri: str, adapter_dir: Path, adapter
             "adapter_version": manifest["adapter_version"],
             "adapter_dir": dg.MetadataValue.path(str(adapter_dir)),
             "adapter_sha256": adapter_hash,
+            "init_from": manifest["init_from"],
+            "init_reason": manifest["init_reason"],
+            "parent_model_version": manifest["parent_model_version"] or "none",
+            "new_examples": manifest["new_examples"],
+            "replay_examples": manifest["replay_examples"],
             "trainable_params": result.trainable_params,
             "trainable_share": round(result.trainable_params / result.total_params, 5),
             "train_examples": result.train_examples,

@@ -29,6 +29,17 @@ class LoraTrainingConfig(dg.Config):
         description="Data-parallel training processes (DDP through `accelerate launch`): one per GPU. 1 trains in "
         "the step's own process; more launches accelerate (on CPU too, with gloo, for testing).",
     )
+    init_from: str = Field(
+        default="base",
+        description="base = a fresh adapter on the whole training split; champion = continue the champion's adapter "
+        "on the examples its training set did not hold plus a replay sample (falls back to base, with the reason "
+        "recorded, when there is no champion, it is tainted by an erasure, nothing is new or its LoRA shape differs).",
+    )
+    replay_ratio: float = Field(
+        default=1.0,
+        description="In a champion warm start: earlier training examples replayed per new example (against "
+        "forgetting); 0 = new examples only.",
+    )
     checkpoint_every: int = Field(
         default=20,
         description="Save a resumable checkpoint (adapter, optimizer, scheduler, RNG, data position) every this many "

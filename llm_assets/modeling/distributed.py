@@ -95,6 +95,7 @@ def main() -> None:
         on_log=on_log,
         checkpoint_dir=Path(spec["checkpoint_dir"]) if spec.get("checkpoint_dir") else None,
         accelerator=accelerator,
+        init_adapter_dir=spec.get("init_adapter_dir"),
     )
     if accelerator.is_main_process:
         peft_model.save_pretrained(spec["adapter_dir"])

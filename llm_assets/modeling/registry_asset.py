@@ -57,6 +57,8 @@ def registered_model(
             "training_dagster_run_id": adapter["dagster_run_id"],
             "training_dagster_run_url": mlflow_tracking.dagster_run_url(adapter["dagster_run_id"]),
             "code_version": lineage.code_version(),
+            "init_from": adapter.get("init_from", "base"),
+            "parent_model_version": adapter.get("parent_model_version", ""),
         },
     )
     decision = "promoted" if promote else "not_promoted"
@@ -89,6 +91,9 @@ def registered_model(
                 "mlflow_run_id": adapter["mlflow_run_id"],
                 "code_version": lineage.code_version(),
                 "training_code_version": adapter.get("code_version", "unknown"),
+                "init_from": adapter.get("init_from", "base"),
+                "parent_model_version": adapter.get("parent_model_version", ""),
+                "init_reason": adapter.get("init_reason", ""),
                 "decision": decision,
                 "reason": reason,
                 "approved_by": f"promotion gate ({config.primary_metric}, margin {config.min_improvement_over_base})",

@@ -81,8 +81,12 @@ def train_lora(
     on_log: Callable[[int, float, float], None] | None = None,
     checkpoint_dir: Path | None = None,
     accelerator=None,
+    init_adapter_dir: str | None = None,
 ):
     """Wraps ``model`` with LoRA, trains it, and returns (peft model, TrainingResult).
+
+    With ``init_adapter_dir`` (a saved adapter of the same LoRA shape), training continues from its weights instead of
+    a fresh LoRA initialisation: the warm start of continual fine-tuning.
 
     With ``checkpoint_dir``, a checkpoint is saved every ``config.checkpoint_every`` steps and, if one is there when
     training starts, training resumes from it: same weights, optimizer moments, schedule, RNG and data position.
@@ -125,6 +129,14 @@ def train_lora(
             bias="none",
         ),
     ).to(device)
+    if init_adapter_dir is not None:
+        from safetensors.torch import load_file
+
+        loaded = set_peft_model_state_dict(
+            peft_model, load_file(str(Path(init_adapter_dir, "adapter_model.safetensors")))
+        )
+        if loaded.unexpected_keys:
+            raise ValueError(f"the adapter in {init_adapter_dir} does not fit: {loaded.unexpected_keys[:3]}")
     trainable = sum(p.numel() for p in peft_model.parameters() if p.requires_grad)
     total = sum(p.numel() for p in peft_model.parameters())
 

@@ -1,0 +1,117 @@
+"""Continual fine-tuning: what a training run starts from and which examples it sees.
+
+``init_from="base"`` trains a fresh adapter on the whole training split. ``init_from="champion"`` continues the
+champion's adapter on the examples its training set did not hold, plus a replay sample of earlier ones against
+forgetting. A warm start falls back to a full retrain from the base model, with the reason recorded, when there is no
+champion, when the champion is tainted by an erasure (its weights would carry the erased data into the new adapter),
+when nothing is new, or when the configured LoRA shape differs from the champion's.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from llm_assets.core import lineage
+from llm_assets.core.models import champion_adapter_dir, split_rows
+from llm_assets.modeling.config import LoraTrainingConfig
+from resources.mlflow_tracking import MLflowTracking
+from resources.warehouse import DuckDBWarehouse
+
+INIT_FROM = ("base", "champion")
+
+
+@dataclass
+class TrainingPlan:
+    pairs: dict[str, list[str]]
+    init_from: str
+    reason: str
+    new_examples: int
+    replay_examples: int = 0
+    parent_adapter_dir: str | None = None
+    parent: dict[str, str] = field(default_factory=dict)  # model_version, adapter_version of the warm start
+
+    def summary(self) -> dict:
+        return {
+            "init_from": self.init_from,
+            "init_reason": self.reason,
+            "parent_model_version": self.parent.get("model_version", ""),
+            "parent_adapter_version": self.parent.get("adapter_version", ""),
+            "new_examples": self.new_examples,
+            "replay_examples": self.replay_examples,
+        }
+
+
+def _pairs(train: pl.DataFrame, validation: pl.DataFrame) -> dict[str, list[str]]:
+    return {
+        "train_prompts": train["prompt"].to_list(),
+        "train_completions": train["completion"].to_list(),
+        "validation_prompts": validation["prompt"].to_list(),
+        "validation_completions": validation["completion"].to_list(),
+    }
+
+
+def _shape_mismatch(adapter_dir: str, config: LoraTrainingConfig) -> str | None:
+    saved = json.loads(Path(adapter_dir, "adapter_config.json").read_text())
+    wanted = {"r": config.r, "lora_alpha": config.lora_alpha, "target_modules": sorted(config.target_modules)}
+    have = {
+        "r": saved.get("r"),
+        "lora_alpha": saved.get("lora_alpha"),
+        "target_modules": sorted(saved.get("target_modules") or []),
+    }
+    diff = [f"{k} {have[k]} vs {wanted[k]}" for k in wanted if have[k] != wanted[k]]
+    return ", ".join(diff) or None
+
+
+def plan_training(
+    config: LoraTrainingConfig,
+    training_set: pl.DataFrame,
+    mlflow_tracking: MLflowTracking,
+    warehouse: DuckDBWarehouse,
+) -> TrainingPlan:
+    if config.init_from not in INIT_FROM:
+        raise dg.Failure(f"init_from must be one of {INIT_FROM}, not {config.init_from!r}")
+    train, validation = split_rows(training_set, "train"), split_rows(training_set, "validation")
+    if train.height == 0:
+        raise dg.Failure("the training split is empty")
+
+    def full(reason: str) -> TrainingPlan:
+        return TrainingPlan(_pairs(train, validation), "base", reason, new_examples=train.height)
+
+    if config.init_from == "base":
+        return full("init_from=base: a fresh adapter on the whole training split")
+    champion = champion_adapter_dir(mlflow_tracking, current_run_id="")
+    if champion is None:
+        return full("no champion to continue from: full retrain from the base model")
+    adapter_dir, version = champion
+    tags = version.tags or {}
+    name = mlflow_tracking.registered_model_name
+    taints = lineage.read(warehouse, "taints", equals={"model_name": name, "version": str(version.version)})
+    if taints.height:
+        return full(
+            f"the champion v{version.version} is tainted by erasure {', '.join(taints['tombstone_id'].to_list())}: "
+            "a warm start would carry the erased data; full retrain from the base model"
+        )
+    if mismatch := _shape_mismatch(adapter_dir, config):
+        return full(f"the champion's LoRA shape differs ({mismatch}): full retrain from the base model")
+    parent_set = tags.get("training_set_version")
+    seen = set(lineage.version_members(warehouse, parent_set)["doc_id"].to_list()) if parent_set else set()
+    is_new = ~pl.col("doc_id").is_in(list(seen))
+    new, earlier = train.filter(is_new), train.filter(~is_new)
+    if new.height == 0:
+        return full(f"nothing new since the champion's training set {parent_set}: full retrain from the base model")
+    n_replay = min(earlier.height, round(config.replay_ratio * new.height))
+    replay = earlier.sample(n_replay, seed=config.seed) if n_replay else earlier.head(0)
+    return TrainingPlan(
+        _pairs(pl.concat([new, replay]).sort("example_id"), validation),
+        "champion",
+        f"continues champion v{version.version} on {new.height} new and {n_replay} replayed examples",
+        new_examples=new.height,
+        replay_examples=n_replay,
+        parent_adapter_dir=adapter_dir,
+        parent={"model_version": str(version.version), "adapter_version": tags.get("adapter_version", "")},
+    )
