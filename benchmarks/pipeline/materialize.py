@@ -46,7 +46,18 @@ def main() -> None:
     meta = {}
     for event in result.get_asset_materialization_events():
         m = event.event_specific_data.materialization
-        for key in ("newly_anonymized", "reused_unchanged", "documents", "examples", "tokens_per_second"):
+        for key in (
+            "newly_anonymized",
+            "reused_unchanged",
+            "documents",
+            "examples",
+            "tokens_per_second",
+            "steps",
+            "train_seconds",
+            "init_from",
+            "new_examples",
+            "replay_examples",
+        ):
             if key in m.metadata:
                 meta[f"{m.asset_key.to_user_string()}/{key}"] = m.metadata[key].value
     print(
