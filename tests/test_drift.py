@@ -123,8 +123,14 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)
     # the decision is the gate's on exactly the evaluation it was given (new slice included), and the alias follows it
     expected, reason = promotion_decision(
-        evaluation["metrics"], PromotionConfig(), evaluation["new_window_metrics"], evaluation["memorization"]
+        evaluation["metrics"],
+        PromotionConfig(),
+        evaluation["new_window_metrics"],
+        evaluation["memorization"],
+        evaluation["new_data"],
     )
+    assert evaluation["new_data"]["train_examples"] > 0
+    assert sum(g["examples"] for g in evaluation["new_window_by_label"].values()) == evaluation["new_window_examples"]
     assert (registered["promoted"], registered["reason"]) == (expected, reason)
     champion = str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version)
     assert champion == (registered["version"] if expected else "1")

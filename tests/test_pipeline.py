@@ -182,6 +182,16 @@ def test_promotion_gate():
         cfg,
     )
     assert not ok and "champion" in reason
+    # new data the test split barely holds: not promoted on old-domain metrics, whatever they say
+    better = {
+        "base": base,
+        "candidate": {"rougeL": 0.40, "category_accuracy": 0.9},
+        "champion": {"rougeL": 0.35, "category_accuracy": 0.9},
+    }
+    ok, reason = promotion_decision(better, cfg, None, None, {"train_examples": 30, "test_examples": 2})
+    assert not ok and "under-represented" in reason and "2 test example(s)" in reason
+    assert promotion_decision(better, cfg, None, None, {"train_examples": 30, "test_examples": 4})[0]
+    assert promotion_decision(better, cfg, None, None, {"train_examples": 0, "test_examples": 0})[0]  # nothing new
 
 
 def test_training_reads_only_the_anonymized_zone(landing, instance, resources):
@@ -351,11 +361,13 @@ def test_evaluation_report_shows_the_new_slice_the_gate_compared(tmp_path):
     ]
     new_window = {"candidate": {"rougeL": 0.41, "category_accuracy": 0.75}, "champion": {"rougeL": 0.12}}
     adapter = {"adapter_version": "v1", "base_model": "tiny", "mlflow_run_id": "r1"}
-    paths = write_report(tmp_path, adapter, "ts1", evaluations, test, None, None, new_window, 8)
+    by_label = {"billing": {"examples": 8, "candidate": {"rougeL": 0.41, "category_accuracy": 0.75}}}
+    paths = write_report(tmp_path, adapter, "ts1", evaluations, test, None, None, new_window, 8, by_label)
     page = paths["html"].read_text()
     assert "New slice (8 test examples from documents the champion never saw)" in page
     assert "<td>0.4100</td><td>0.1200</td>" in page and "<td>0.7500</td><td>–</td>" in page
     assert "New slice (8 test examples" in paths["markdown"].read_text()
+    assert "<h3>New slice per label</h3>" in page and "<td>billing</td><td>8</td><td>0.41</td><td>0.75</td>" in page
     assert json.loads(paths["html"].with_name("metrics.json").read_text())["new_window_metrics"] == new_window
     (tmp_path / "none").mkdir()
     no_slice = write_report(tmp_path / "none", adapter, "ts1", evaluations, test, None)

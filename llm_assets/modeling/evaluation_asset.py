@@ -71,15 +71,27 @@ def evaluation_report(
             f"lineage mismatch: the adapter was trained on training set {lora_adapter['training_set_version']}, "
             f"the test split comes from {version}; re-materialize lora_adapter first"
         )
-    test, new_slice = _test_examples_with_new_slice(config, training_set, mlflow_tracking, warehouse)
+    test, new_slice, new_train_examples = _test_examples_with_new_slice(
+        config, training_set, mlflow_tracking, warehouse
+    )
     evaluations, memorization, champion_info = _evaluate_models(
         context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, warehouse, governance_keys
     )
     new_window = _new_slice_metrics(evaluations, test, new_slice)
+    by_label = _new_slice_by_label(evaluations, test, new_slice)
     memorization["withheld_generations"] = _withhold_raw_values(evaluations, warehouse, governance_keys)
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
     paths = write_report(
-        report_dir, lora_adapter, version, evaluations, test, champion_info, memorization, new_window, len(new_slice)
+        report_dir,
+        lora_adapter,
+        version,
+        evaluations,
+        test,
+        champion_info,
+        memorization,
+        new_window,
+        len(new_slice),
+        by_label,
     )
     metrics = {e.name: e.metrics for e in evaluations}
     _log_to_mlflow(mlflow_tracking, lora_adapter["mlflow_run_id"], evaluations, new_window, memorization, report_dir)
@@ -91,12 +103,14 @@ def evaluation_report(
         "metrics": metrics,
         "new_window_examples": len(new_slice),
         "new_window_metrics": new_window,
+        "new_window_by_label": by_label,
+        "new_data": {"train_examples": new_train_examples, "test_examples": len(new_slice)},
         "champion": champion_info,
         "memorization": memorization,
         "report_markdown": str(paths["markdown"]),
         "report_html": str(paths["html"]),
     }
-    metadata = _metadata(lora_adapter, metrics, new_window, len(new_slice), test.height, memorization, paths)
+    metadata = _metadata(lora_adapter, metrics, new_window, by_label, len(new_slice), test.height, memorization, paths)
     yield dg.Output(
         value,
         metadata={
@@ -122,9 +136,10 @@ def evaluation_report(
 
 def _test_examples_with_new_slice(
     config: EvaluationConfig, training_set: pl.DataFrame, mlflow_tracking: MLflowTracking, warehouse: DuckDBWarehouse
-) -> tuple[pl.DataFrame, list[int]]:
-    """The test examples to evaluate and the indices of the new slice among them: test documents the current
-    champion was never trained on (new data since its training set), given up to half the budget."""
+) -> tuple[pl.DataFrame, list[int], int]:
+    """The test examples to evaluate, the indices of the new slice among them (test documents the current champion
+    was never trained on: new data since its training set, given up to half the budget) and how many training
+    examples come from such documents."""
     test = split_rows(training_set, "test")
     champion_version = mlflow_tracking.champion_version()
     champion_set = (champion_version.tags or {}).get("training_set_version") if champion_version else None
@@ -145,7 +160,9 @@ def _test_examples_with_new_slice(
     if test.height == 0:
         raise dg.Failure("the test split is empty")
     new_slice = [i for i, d in enumerate(test["doc_id"].to_list()) if champion_set and d not in seen_by_champion]
-    return test, new_slice
+    train = split_rows(training_set, "train")
+    new_train = train.filter(is_new).height if champion_set else 0
+    return test, new_slice, new_train
 
 
 def _evaluate_models(
@@ -224,6 +241,32 @@ def _new_slice_metrics(evaluations, test: pl.DataFrame, new_slice: list[int]) ->
     }
 
 
+def _new_slice_by_label(evaluations, test: pl.DataFrame, new_slice: list[int]) -> dict[str, dict]:
+    """The new slice per label, with its example count: a new domain that the test split barely holds shows here."""
+    from llm_assets.core.scoring import text_metrics
+
+    refs, labels = test["completion"].to_list(), test["label"].to_list()
+    groups: dict[str, list[int]] = {}
+    for i in new_slice:
+        groups.setdefault(labels[i] or "(none)", []).append(i)
+    return {
+        label: {
+            "examples": len(idx),
+            **{
+                e.name: {
+                    k: round(v, 4)
+                    for k, v in text_metrics(
+                        [e.generations[i] for i in idx], [refs[i] for i in idx], [labels[i] for i in idx]
+                    ).items()
+                    if k in ("rougeL", "category_accuracy")
+                }
+                for e in evaluations
+            },
+        }
+        for label, idx in sorted(groups.items())
+    }
+
+
 def _withhold_raw_values(evaluations, warehouse: DuckDBWarehouse, governance_keys: GovernanceKeys) -> int:
     """A generation that gives back a raw value is never written anywhere (reports, MLflow): replaced in place."""
     key, fingerprints = governance_keys.secret(), lineage.pii_fingerprints(warehouse)
@@ -257,6 +300,7 @@ def _metadata(
     lora_adapter: dict,
     metrics: dict,
     new_window: dict,
+    by_label: dict,
     new_slice_size: int,
     test_examples: int,
     memorization: dict,
@@ -283,6 +327,21 @@ def _metadata(
                     )
                 }
                 if new_window
+                else {}
+            ),
+            **(
+                {
+                    "new_window_by_label": dg.MetadataValue.md(
+                        markdown_table(
+                            ["label (new slice)", "examples", *[f"{n} rougeL" for n in names if n != "base"]],
+                            [
+                                [label, g["examples"], *[g[n]["rougeL"] for n in names if n != "base"]]
+                                for label, g in by_label.items()
+                            ],
+                        )
+                    )
+                }
+                if by_label
                 else {}
             ),
             "report_file": dg.MetadataValue.path(str(paths["html"])),

@@ -18,6 +18,12 @@ class PromotionConfig(dg.Config):
     guard_metrics: list[str] = Field(
         default=["category_accuracy"], description="Metrics on which the candidate must not fall below the base model."
     )
+    min_new_slice_examples: int = Field(
+        default=4,
+        description="When the candidate was trained on documents the champion never saw, at least this many test "
+        "examples must come from such documents; below it the new data is under-represented and the candidate is not "
+        "promoted on old-domain metrics alone.",
+    )
     block_on_memorization: bool = Field(
         default=True,
         description="Never promote a candidate whose memorization check found a canary or raw-zone PII value in its "
@@ -30,14 +36,24 @@ def promotion_decision(
     config: PromotionConfig,
     new_window: dict | None = None,
     memorization: dict | None = None,
+    new_data: dict | None = None,
 ) -> tuple[bool, str]:
     """(promote?, reason), from the evaluation metrics of base, candidate and (optionally) champion, on the new
-    slice (test documents the champion never saw) where there is one, and from the memorization check."""
+    slice (test documents the champion never saw) where there is one, from how well the new data is represented in
+    the test split (``new_data``: new training and test examples) and from the memorization check."""
     if config.block_on_memorization and memorization is not None and not memorization["passed"]:
         return False, (
             f"memorization check failed: {memorization['canary_hits']} canary and {memorization['pii_hits']} raw PII "
             "value(s) generated"
         )
+    if "champion" in metrics and new_data and new_data.get("train_examples", 0) > 0:
+        tested = int(new_data.get("test_examples", 0))
+        if tested < config.min_new_slice_examples:
+            return False, (
+                f"the new data is under-represented in the test split: {tested} test example(s) from documents the "
+                f"champion never saw < {config.min_new_slice_examples} required ({new_data['train_examples']} new "
+                "training examples); not promoted on old-domain metrics"
+            )
     m = config.primary_metric
     primary = metric(m)
     cand, base = metrics["candidate"][m], metrics["base"][m]

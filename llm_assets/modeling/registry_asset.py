@@ -38,7 +38,11 @@ def registered_model(
     adapter = evaluation_report["adapter"]
     metrics = evaluation_report["metrics"]
     promote, reason = promotion_decision(
-        metrics, config, evaluation_report.get("new_window_metrics"), evaluation_report.get("memorization")
+        metrics,
+        config,
+        evaluation_report.get("new_window_metrics"),
+        evaluation_report.get("memorization"),
+        evaluation_report.get("new_data"),
     )
     mlflow_tracking.setup()
     client = mlflow_tracking.client()

@@ -55,27 +55,51 @@ def new_slice_rows(new_window: dict[str, dict[str, float]]) -> list[list]:
     return [[m.label, *[m.format(new_window[n].get(m.name)) for n in names]] for m in measured]
 
 
-def _new_slice_md(new_window: dict | None, size: int) -> list[str]:
+def label_rows(by_label: dict[str, dict]) -> tuple[list[str], list[list]]:
+    """Per label of the new slice: its example count and each model's ROUGE-L and category accuracy."""
+    models = [m for m in next(iter(by_label.values())) if m != "examples"] if by_label else []
+    headers = ["label", "examples", *[f"{m} {k}" for m in models for k in ("rougeL", "category_accuracy")]]
+    rows = [
+        [label, g["examples"], *[g[m].get(k, "") for m in models for k in ("rougeL", "category_accuracy")]]
+        for label, g in by_label.items()
+    ]
+    return headers, rows
+
+
+def _new_slice_md(new_window: dict | None, size: int, by_label: dict | None) -> list[str]:
     if not new_window:
         return []
-    return [
+    out = [
         "",
         f"## New slice ({size} test examples from documents the champion never saw): what the gate compared",
         "",
         markdown_table(["metric", *new_window], new_slice_rows(new_window)),
     ]
+    if by_label:
+        out += ["", "### New slice per label", "", markdown_table(*label_rows(by_label))]
+    return out
 
 
-def _new_slice_html(new_window: dict | None, size: int) -> str:
+def _new_slice_html(new_window: dict | None, size: int, by_label: dict | None) -> str:
     if not new_window:
         return ""
+    per_label = ""
+    if by_label:
+        headers, rows = label_rows(by_label)
+        per_label = (
+            "<h3>New slice per label</h3><table><tr>"
+            + "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+            + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in rows)
+            + "</table>"
+        )
     head = "".join(f"<th>{html.escape(n)}</th>" for n in new_window)
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in new_slice_rows(new_window)
     )
     return (
         f"<h2>New slice ({size} test examples from documents the champion never saw): what the gate compared</h2>"
-        f"<table><tr><th>metric</th>{head}</tr>{rows}</table>"
+        f"<table><tr><th>metric</th>{head}</tr>{rows}</table>{per_label}"
     )
 
 
@@ -89,6 +113,7 @@ def write_report(
     memorization: dict | None = None,
     new_window: dict[str, dict[str, float]] | None = None,
     new_slice_size: int = 0,
+    new_by_label: dict[str, dict] | None = None,
 ) -> dict[str, Path]:
     names = [e.name for e in evaluations]
     rows = [[m.label, *[e.metrics.get(m.name, float("nan")) for e in evaluations]] for m in METRICS]
@@ -106,7 +131,7 @@ def write_report(
         "## Metrics",
         "",
         markdown_table(["metric", *names], rows),
-        *_new_slice_md(new_window, new_slice_size),
+        *_new_slice_md(new_window, new_slice_size, new_by_label),
         *_memorization_md(memorization),
         "",
         "## Sample generations (anonymized test prompts)",
@@ -147,7 +172,7 @@ def write_report(
         f"<p>Training set <code>{html.escape(training_set_version)}</code>, {test.height} test examples, "
         f"MLflow run <code>{html.escape(adapter['mlflow_run_id'])}</code>.</p>"
         f"<table><tr><th>metric</th>{''.join(f'<th>{html.escape(n)}</th>' for n in names)}</tr>{table}</table>"
-        + _new_slice_html(new_window, new_slice_size)
+        + _new_slice_html(new_window, new_slice_size, new_by_label)
         + _memorization_html(memorization)
         + f"<h2>Sample generations</h2>{sample_html}</body></html>",
         encoding="utf-8",
@@ -172,6 +197,7 @@ def write_report(
             {
                 "metrics": {e.name: e.metrics for e in evaluations},
                 "new_window_metrics": new_window or {},
+                "new_window_by_label": new_by_label or {},
                 "memorization": memorization,
             },
             indent=2,
