@@ -223,6 +223,7 @@ def test_a_tainted_champion_rolls_back_to_the_newest_untainted_version(landing, 
                     "min_improvement_over_base": -100.0,
                     "guard_metrics": [],
                     "max_regression_vs_champion": 100.0,
+                    "min_new_slice_examples": 1,  # a 6-example test split holds at most 3 new ones
                 }
             },
         },
