@@ -169,8 +169,8 @@ BASELINES = {
 }
 
 
-def training(env: dict, data: Path, model_dir: str, steps: int, rounds: int) -> dict:
-    """The project trainer against three standard set-ups, each in its own process, rounds alternating; medians."""
+def training(env: dict, data: Path, model_dir: str, steps: int, rounds: int, kinds: tuple[str, ...] = KINDS) -> dict:
+    """The project trainer against standard set-ups, each in its own process, rounds alternating; medians."""
     import duckdb
 
     con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
@@ -192,9 +192,9 @@ def training(env: dict, data: Path, model_dir: str, steps: int, rounds: int) -> 
     with tempfile.TemporaryDirectory() as tmp:
         spec_path = Path(tmp, "spec.json")
         spec_path.write_text(json.dumps(spec))
-        results: dict[str, list[dict]] = {k: [] for k in KINDS}
+        results: dict[str, list[dict]] = {k: [] for k in kinds}
         for _ in range(rounds):
-            for kind in KINDS:
+            for kind in kinds:
                 out = Path(tmp, f"{kind}.json")
                 _run([sys.executable, "-m", "benchmarks.pipeline.train_worker", kind, str(spec_path), str(out)], env)
                 results[kind].append(json.loads(out.read_text()))
@@ -203,9 +203,10 @@ def training(env: dict, data: Path, model_dir: str, steps: int, rounds: int) -> 
             m: statistics.median(r[m] for r in results[k])
             for m in ("tokens_per_s", "peak_rss_mb", "validation_loss", "seconds")
         }
-        for k in KINDS
+        for k in kinds
     }
-    best = max(BASELINES, key=lambda k: median[k]["tokens_per_s"])
+    baselines = [k for k in BASELINES if k in kinds]
+    best = max(baselines, key=lambda k: median[k]["tokens_per_s"])
     return {
         "examples": len(train),
         "validation_examples": len(validation),
@@ -214,8 +215,8 @@ def training(env: dict, data: Path, model_dir: str, steps: int, rounds: int) -> 
         "runs": results,
         "median": median,
         "best_baseline": best,
-        "throughput_vs": {k: round(median["own"]["tokens_per_s"] / median[k]["tokens_per_s"], 2) for k in BASELINES},
-        "peak_rss_vs": {k: round(median["own"]["peak_rss_mb"] / median[k]["peak_rss_mb"], 2) for k in BASELINES},
+        "throughput_vs": {k: round(median["own"]["tokens_per_s"] / median[k]["tokens_per_s"], 2) for k in baselines},
+        "peak_rss_vs": {k: round(median["own"]["peak_rss_mb"] / median[k]["peak_rss_mb"], 2) for k in baselines},
     }
 
 
@@ -230,6 +231,8 @@ def _print_training(t: dict) -> None:
         f"peak RSS {own['peak_rss_mb']:.0f} MB ({t['runs']['own'][0]['precision']})"
     )
     for k, label in BASELINES.items():
+        if k not in t["median"]:
+            continue
         m = t["median"][k]
         print(
             f"   {label}: {m['tokens_per_s']:.0f} tokens/s, validation loss {m['validation_loss']:.4f}, peak RSS "
@@ -248,6 +251,9 @@ def main() -> None:
         "--only-training",
         action="store_true",
         help="only the training comparison (on a training set built from --tickets documents in one batch)",
+    )
+    parser.add_argument(
+        "--kinds", nargs="+", default=list(KINDS), choices=KINDS, help="set-ups of the training comparison"
     )
     parser.add_argument("--out", help="also write the results as JSON here")
     args = parser.parse_args()
@@ -272,7 +278,7 @@ def main() -> None:
         (batch,) = write_landing_batches(data / "landing", n_tickets=args.tickets, n_batches=1, seed=7)
         _materialize(env, ["ingestion", "privacy"], batch)
         _materialize(env, ["training_data"])
-        t = training(env, data, model_dir, args.train_steps, args.rounds)
+        t = training(env, data, model_dir, args.train_steps, args.rounds, tuple(args.kinds))
         print("\n== Training benchmark (same machine, same run) ==")
         _print_training(t)
         if args.out:
@@ -282,7 +288,7 @@ def main() -> None:
     print(json.dumps(results["incremental"], indent=1), flush=True)
     results["constant"] = constant_costs(env, data)
     print(json.dumps(results["constant"], indent=1), flush=True)
-    results["training"] = training(env, data, model_dir, args.train_steps, args.rounds)
+    results["training"] = training(env, data, model_dir, args.train_steps, args.rounds, tuple(args.kinds))
     results["bench_minutes"] = round((time.perf_counter() - started) / 60, 1)
 
     t, i, c = results["training"], results["incremental"], results["constant"]
