@@ -55,6 +55,30 @@ def validation_loss(model, tok, spec: dict) -> float:
     return round(mean_loss(model.to(device), encoded, pad, device, dtype), 4)
 
 
+def _train_counted(trainer_cls, tok, spec: dict, precision: str, **kwargs) -> dict:
+    """Runs a (subclass of) ``transformers.Trainer`` that counts the non-padding tokens it feeds the model, and
+    reports what every set-up reports."""
+    counted = {"tokens": 0}
+
+    class CountingTrainer(trainer_cls):
+        def compute_loss(self, model, inputs, *args, **kw):
+            counted["tokens"] += int(inputs["attention_mask"].sum())
+            return super().compute_loss(model, inputs, *args, **kw)
+
+    trainer = CountingTrainer(**kwargs)
+    t0 = time.perf_counter()
+    output = trainer.train()
+    seconds = time.perf_counter() - t0
+    return {
+        "tokens": counted["tokens"],
+        "seconds": round(seconds, 2),
+        "steps": output.global_step,
+        "final_loss": round(output.training_loss, 4),
+        "precision": precision,
+        "validation_loss": validation_loss(trainer.model, tok, spec),
+    }
+
+
 def run_own(spec: dict) -> dict:
     from llm_assets.modeling.training import LoraTrainingConfig, train_lora
 
@@ -89,8 +113,6 @@ def run_hf(spec: dict) -> dict:
     collator, the Trainer's defaults otherwise (fp32 on CPU, random order, no length grouping)."""
     import tempfile
 
-    import torch
-    from peft import LoraConfig, get_peft_model
     from transformers import DataCollatorForLanguageModeling, Trainer, TrainingArguments
 
     from llm_assets.core.prompting import chat_prompt
@@ -100,53 +122,20 @@ def run_hf(spec: dict) -> dict:
     texts = [chat_prompt(tok, p) + c + tok.eos_token for p, c in zip(spec["prompts"], spec["completions"], strict=True)]
     rows = [tok(t, truncation=True, max_length=h["max_length"], add_special_tokens=False) for t in texts]
     dataset = [{"input_ids": r["input_ids"], "attention_mask": r["attention_mask"]} for r in rows]
-    model = get_peft_model(
-        model,
-        LoraConfig(
-            r=h["r"],
-            lora_alpha=h["alpha"],
-            lora_dropout=h["dropout"],
-            target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
-            task_type="CAUSAL_LM",
-        ),
-    )
-    counted = {"tokens": 0}
-
-    class CountingTrainer(Trainer):
-        def compute_loss(self, model, inputs, *args, **kwargs):
-            counted["tokens"] += int(inputs["attention_mask"].sum())
-            return super().compute_loss(model, inputs, *args, **kwargs)
-
+    model = _lora(model, h)
     with tempfile.TemporaryDirectory() as out:
-        args = TrainingArguments(
-            output_dir=out,
-            per_device_train_batch_size=h["batch_size"],
-            learning_rate=h["lr"],
-            max_steps=h["steps"],
-            warmup_steps=int(h["steps"] * h["warmup_ratio"]),
-            lr_scheduler_type="linear",
-            logging_steps=max(1, h["steps"] // 4),
-            save_strategy="no",
-            report_to=[],
-            use_cpu=not torch.cuda.is_available(),
-            seed=h["seed"],
-            dataloader_num_workers=0,
-            disable_tqdm=True,
+        # the Trainer's defaults: fp32, random order
+        args = TrainingArguments(**{**_common_args(h, out), "bf16": False, "train_sampling_strategy": "random"})
+        return _train_counted(
+            Trainer,
+            tok,
+            spec,
+            "fp32",
+            model=model,
+            args=args,
+            train_dataset=dataset,
+            data_collator=DataCollatorForLanguageModeling(tok, mlm=False),
         )
-        trainer = CountingTrainer(
-            model=model, args=args, train_dataset=dataset, data_collator=DataCollatorForLanguageModeling(tok, mlm=False)
-        )
-        t0 = time.perf_counter()
-        output = trainer.train()
-        seconds = time.perf_counter() - t0
-    return {
-        "tokens": counted["tokens"],
-        "seconds": round(seconds, 2),
-        "steps": output.global_step,
-        "final_loss": round(output.training_loss, 4),
-        "precision": "fp32",
-        "validation_loss": validation_loss(trainer.model, tok, spec),
-    }
 
 
 def _lora(model, h: dict):
@@ -202,13 +191,6 @@ def run_hf_best(spec: dict) -> dict:
         for ids, labels in encoded
     ]
     model = _lora(model, h)
-    counted = {"tokens": 0}
-
-    class CountingTrainer(Trainer):
-        def compute_loss(self, model, inputs, *args, **kwargs):
-            counted["tokens"] += int(inputs["attention_mask"].sum())
-            return super().compute_loss(model, inputs, *args, **kwargs)
-
     with tempfile.TemporaryDirectory() as out:
         args = TrainingArguments(**_common_args(h, out), remove_unused_columns=False)
         collator = DataCollatorForSeq2Seq(tok, padding="longest", label_pad_token_id=-100)
@@ -216,18 +198,9 @@ def run_hf_best(spec: dict) -> dict:
         def collate(rows):
             return collator([{k: v for k, v in r.items() if k != "length"} for r in rows])
 
-        trainer = CountingTrainer(model=model, args=args, train_dataset=dataset, data_collator=collate)
-        t0 = time.perf_counter()
-        output = trainer.train()
-        seconds = time.perf_counter() - t0
-    return {
-        "tokens": counted["tokens"],
-        "seconds": round(seconds, 2),
-        "steps": output.global_step,
-        "final_loss": round(output.training_loss, 4),
-        "precision": _precision(),
-        "validation_loss": validation_loss(trainer.model, tok, spec),
-    }
+        return _train_counted(
+            Trainer, tok, spec, _precision(), model=model, args=args, train_dataset=dataset, data_collator=collate
+        )
 
 
 def run_trl(spec: dict) -> dict:
@@ -247,13 +220,6 @@ def run_trl(spec: dict) -> dict:
             for p, c in zip(spec["prompts"], spec["completions"], strict=True)
         ]
     )
-    counted = {"tokens": 0}
-
-    class CountingTrainer(SFTTrainer):
-        def compute_loss(self, model, inputs, *args, **kwargs):
-            counted["tokens"] += int(inputs["attention_mask"].sum())
-            return super().compute_loss(model, inputs, *args, **kwargs)
-
     with tempfile.TemporaryDirectory() as out:
         args = SFTConfig(
             **_common_args(h, out),
@@ -263,18 +229,16 @@ def run_trl(spec: dict) -> dict:
             padding_free=False,
             dataset_kwargs={"add_special_tokens": False},
         )
-        trainer = CountingTrainer(model=_lora(model, h), args=args, train_dataset=dataset, processing_class=tok)
-        t0 = time.perf_counter()
-        output = trainer.train()
-        seconds = time.perf_counter() - t0
-    return {
-        "tokens": counted["tokens"],
-        "seconds": round(seconds, 2),
-        "steps": output.global_step,
-        "final_loss": round(output.training_loss, 4),
-        "precision": _precision(),
-        "validation_loss": validation_loss(trainer.model, tok, spec),
-    }
+        return _train_counted(
+            SFTTrainer,
+            tok,
+            spec,
+            _precision(),
+            model=_lora(model, h),
+            args=args,
+            train_dataset=dataset,
+            processing_class=tok,
+        )
 
 
 RUNNERS = {"own": run_own, "hf": run_hf, "hf_best": run_hf_best, "trl": run_trl}

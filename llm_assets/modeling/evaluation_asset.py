@@ -1,6 +1,8 @@
 """``evaluation_report``: the tuned adapter against the base model and the champion on the held-out test split (and
 the new slice the champion never saw), with the memorization probe."""
 
+from dataclasses import dataclass
+
 import dagster as dg
 import polars as pl
 from pydantic import Field
@@ -20,6 +22,16 @@ from resources.warehouse import DuckDBWarehouse
 
 MEMORIZATION_CHECK = "no_memorized_pii"
 WITHHELD = "[withheld: this generation contained a raw-zone PII value]"
+
+
+@dataclass(frozen=True)
+class KnownValues:
+    """The governance key, the keyed fingerprints of every redacted value and the canaries: what a generation must
+    never give back."""
+
+    key: bytes
+    fingerprints: pl.DataFrame
+    canaries: dict[str, str]
 
 
 class EvaluationConfig(dg.Config):
@@ -74,12 +86,14 @@ def evaluation_report(
     test, new_slice, new_train_examples = _test_examples_with_new_slice(
         config, training_set, mlflow_tracking, warehouse
     )
+    # what the memorization probe and the withholding look for, read once
+    known = KnownValues(governance_keys.secret(), lineage.pii_fingerprints(warehouse), governance_keys.canaries())
     evaluations, memorization, champion_info = _evaluate_models(
-        context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, warehouse, governance_keys
+        context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known
     )
     new_window = _new_slice_metrics(evaluations, test, new_slice)
     by_label = _new_slice_by_label(evaluations, test, new_slice)
-    memorization["withheld_generations"] = _withhold_raw_values(evaluations, warehouse, governance_keys)
+    memorization["withheld_generations"] = _withhold_raw_values(evaluations, known)
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
     paths = write_report(
         report_dir,
@@ -173,8 +187,7 @@ def _evaluate_models(
     test: pl.DataFrame,
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
-    warehouse: DuckDBWarehouse,
-    governance_keys: GovernanceKeys,
+    known: "KnownValues",
 ) -> tuple[list, dict, dict | None]:
     """Base, candidate (exactly the adapter upstream produced) and champion on the same prompts; the memorization
     probe runs on the candidate while it is loaded."""
@@ -207,9 +220,9 @@ def _evaluate_models(
         candidate,
         tokenizer,
         training_set,
-        lineage.pii_fingerprints(warehouse),
-        governance_keys.secret(),
-        governance_keys.canaries(),
+        known.fingerprints,
+        known.key,
+        known.canaries,
         evaluations[-1].generations,
     )
     del candidate
@@ -267,13 +280,12 @@ def _new_slice_by_label(evaluations, test: pl.DataFrame, new_slice: list[int]) -
     }
 
 
-def _withhold_raw_values(evaluations, warehouse: DuckDBWarehouse, governance_keys: GovernanceKeys) -> int:
+def _withhold_raw_values(evaluations, known: "KnownValues") -> int:
     """A generation that gives back a raw value is never written anywhere (reports, MLflow): replaced in place."""
-    key, fingerprints = governance_keys.secret(), lineage.pii_fingerprints(warehouse)
-    known = set(scanned_fingerprints(fingerprints)) | set(canary_fingerprints(key, governance_keys.canaries()))
+    prints = set(scanned_fingerprints(known.fingerprints)) | set(canary_fingerprints(known.key, known.canaries))
     withheld = 0
     for e in evaluations:
-        for i, found in enumerate(find_known(key, e.generations, known)):
+        for i, found in enumerate(find_known(known.key, e.generations, prints)):
             if found:
                 e.generations[i] = WITHHELD
                 withheld += 1
