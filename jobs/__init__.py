@@ -2,12 +2,13 @@
 
 import dagster as dg
 
-from llm_assets.core.partitions import landing_batches
+from llm_assets.core.partitions import landing_batches, traffic_days
 from llm_assets.governance.erasure import erasure_job
 
 INGESTION_GROUPS = ("ingestion", "privacy")
 TRAINING_GROUPS = ("training_data", "modeling", "governance")
 MONITORING_GROUPS = ("monitoring",)
+SERVING_GROUPS = ("serving",)
 
 ingestion_job = dg.define_asset_job(
     "ingestion_job",
@@ -31,4 +32,11 @@ full_pipeline_job = dg.define_asset_job(
     "evaluate and register on everything ingested, and measure drift against the (new) champion.",
 )
 
-__all__ = ["erasure_job", "full_pipeline_job", "ingestion_job", "training_job"]
+serving_job = dg.define_asset_job(
+    "serving_job",
+    selection=dg.AssetSelection.groups(*SERVING_GROUPS),
+    partitions_def=traffic_days,
+    description="A day of the served model's traffic -> inference log and user feedback tables (anonymized).",
+)
+
+__all__ = ["erasure_job", "full_pipeline_job", "ingestion_job", "serving_job", "training_job"]

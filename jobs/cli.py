@@ -1,4 +1,4 @@
-"""``llm-pipeline``: the command line of the pipeline (demo run, sample corpus, champion rollback)."""
+"""``llm-pipeline``: the command line of the pipeline (demo run, sample corpus, champion rollback, serving)."""
 
 from __future__ import annotations
 
@@ -160,6 +160,44 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from llm_assets.serving.server import ServeConfig, serve
+    from resources import build_resources, resolved
+
+    config = ServeConfig(
+        host=args.host,
+        port=args.port,
+        max_batch=args.max_batch,
+        challenger_share=args.challenger_share,
+        quantize=args.quantize,
+    )
+    serve(config, resolved(build_resources()))
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    import urllib.error
+    import urllib.request
+
+    body = {"request_id": args.request_id, "rating": args.rating}
+    if args.reply:
+        body["corrected_reply"] = args.reply
+    if args.category:
+        body["category"] = args.category
+    req = urllib.request.Request(
+        f"{args.url.rstrip('/')}/v1/feedback",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            print(resp.read().decode())
+    except urllib.error.HTTPError as exc:
+        print(f"refused ({exc.code}): {exc.read().decode()}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     settings.apply_offline_environment()
     parser = argparse.ArgumentParser(prog="llm-pipeline", description=__doc__)
@@ -188,6 +226,20 @@ def main(argv: list[str] | None = None) -> int:
     rollback = sub.add_parser("rollback", help="point the champion alias back at a registered version")
     rollback.add_argument("--version", required=True)
     rollback.set_defaults(func=cmd_rollback)
+    srv = sub.add_parser("serve", help="serve the champion on loopback: POST /v1/tickets, POST /v1/feedback")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8080)
+    srv.add_argument("--max-batch", type=int, default=4, help="requests generated together (dynamic batching)")
+    srv.add_argument("--challenger-share", type=float, default=0.0, help="canary: share routed to @challenger")
+    srv.add_argument("--quantize", choices=["none", "int8"], default="none")
+    srv.set_defaults(func=cmd_serve)
+    fb = sub.add_parser("feedback", help="rate a served answer (and correct its reply)")
+    fb.add_argument("--request-id", required=True)
+    fb.add_argument("--rating", type=int, required=True, choices=range(1, 6))
+    fb.add_argument("--reply", help="the reply the answer should have given")
+    fb.add_argument("--category", help="the right category, if the model's was wrong")
+    fb.add_argument("--url", default="http://127.0.0.1:8080")
+    fb.set_defaults(func=cmd_feedback)
     args = parser.parse_args(argv)
     return args.func(args)
 

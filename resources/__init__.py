@@ -26,6 +26,7 @@ def build_resources() -> dict[str, Any]:
     from resources.governance import GovernanceKeys
     from resources.landing import LandingZone
     from resources.mlflow_tracking import MLflowTracking
+    from resources.traffic import TrafficLog
     from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
 
     warehouse = DuckDBWarehouse()
@@ -40,6 +41,7 @@ def build_resources() -> dict[str, Any]:
         "artifact_store": ArtifactStore(),
         "drift_policy": DriftPolicy(),
         "governance_keys": GovernanceKeys(key=env_or(GOVERNANCE_KEY_ENV, "")),
+        "traffic_log": TrafficLog(),
     }
 
 

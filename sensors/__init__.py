@@ -1,5 +1,6 @@
 from sensors.drift import drift_sensor
 from sensors.erasure import erasure_retrain_sensor
 from sensors.landing import landing_sensor
+from sensors.traffic import traffic_sensor
 
-__all__ = ["drift_sensor", "erasure_retrain_sensor", "landing_sensor"]
+__all__ = ["drift_sensor", "erasure_retrain_sensor", "landing_sensor", "traffic_sensor"]

@@ -97,6 +97,7 @@ def resources(data_dir, tiny_model_dir):
     from resources.governance import GovernanceKeys
     from resources.landing import LandingZone
     from resources.mlflow_tracking import MLflowTracking
+    from resources.traffic import TrafficLog
     from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
 
     warehouse = DuckDBWarehouse(path=str(data_dir / "warehouse.duckdb"))
@@ -114,6 +115,7 @@ def resources(data_dir, tiny_model_dir):
         "artifact_store": ArtifactStore(root=str(data_dir / "artifacts")),
         "governance_keys": GovernanceKeys(key_file=str(data_dir / "secrets" / "governance.key")),
         "drift_policy": DriftPolicy(),
+        "traffic_log": TrafficLog(path=str(data_dir / "serving" / "traffic")),
     }
 
 

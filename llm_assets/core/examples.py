@@ -11,6 +11,8 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from llm_assets.core.prompting import format_prompt
+
 EXAMPLE_SCHEMA = {
     "example_id": pl.String,
     "doc_id": pl.String,
@@ -52,6 +54,11 @@ class TrainingSetConfig(dg.Config):
     test_fraction: float = Field(default=0.1, description="Share of source documents in the held-out test split.")
     split_seed: int = Field(default=13, description="Seed of the document-to-split assignment.")
     min_train_examples: int = Field(default=1000, description="Below this many training examples the size check warns.")
+    max_feedback_share: float = Field(
+        default=0.25,
+        description="At most this many served-traffic feedback examples per landed document (the most recent kept): "
+        "users' corrections steer the model, they do not replace the corpus. 0 = none.",
+    )
 
 
 def template_fields(template: str) -> list[str]:
@@ -67,6 +74,11 @@ def normalized_key(prompt: str, completion: str) -> str:
     text = re.sub(r"\d", "0", text)
     text = re.sub(r"[^\w<>\u241e]+", " ", text)
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def instruction_for(config: TrainingSetConfig, labels: list[str]) -> str:
+    """The task instruction as the examples carry it: ``{labels}`` replaced by the sorted label values."""
+    return config.instruction.replace("{labels}", ", ".join(sorted(set(labels))))
 
 
 def split_of(doc_id: str, seed: int, validation_fraction: float, test_fraction: float) -> str:
@@ -96,12 +108,11 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
         values = {f: str(fields.get(f, "")).strip() for f in needed}
         docs.append((row, values, str(fields.get(config.label_field, "")).strip() if config.label_field else ""))
 
-    labels = sorted({label for _, _, label in docs if label})
-    instruction = config.instruction.replace("{labels}", ", ".join(labels))
+    instruction = instruction_for(config, [label for _, _, label in docs if label])
     examples, exact, near = [], set(), set()
     for row, values, label in docs:
         try:
-            prompt = f"{instruction}\n\n{config.prompt_template.format(**values)}".strip()
+            prompt = format_prompt(instruction, config.prompt_template, values)
             completion = config.completion_template.format(**values).strip()
         except (KeyError, IndexError, ValueError) as exc:
             dropped[f"template_error_{type(exc).__name__}"] += 1

@@ -1,6 +1,7 @@
 """One way to turn a prompt into model input, shared by training, evaluation and serving.
 
-Training and evaluation must format identically, or the evaluation measures a different task than was learned.
+Training and evaluation must format identically, or the evaluation measures a different task than was learned. The
+served model carries this file in its MLflow code paths: it imports only the standard library.
 """
 
 from __future__ import annotations
@@ -9,6 +10,12 @@ import re
 
 SYSTEM_PROMPT = "You are a customer support agent for a parcel delivery and online retail company."
 _FALLBACK_TEMPLATE = "### System\n{system}\n### User\n{user}\n### Assistant\n"
+
+
+def format_prompt(instruction: str, prompt_template: str, values: dict[str, str]) -> str:
+    """One prompt: the instruction, a blank line, the template filled with the document's fields. Training, evaluation
+    and the served model (which reads both strings from its model config) build prompts only here."""
+    return f"{instruction}\n\n{prompt_template.format_map(values)}".strip()
 
 
 def chat_prompt(tokenizer, prompt: str) -> str:

@@ -269,6 +269,8 @@ def _training_set(e: Evidence) -> Section:
             f"Documents in: {ts_row.get('documents_in', 'unknown')}; documents used: "
             f"{ts_row.get('documents_used', 'unknown')}; examples: {ts_row.get('examples', e.members.height)}",
             f"Documents in more than one split: {crossing} (must be 0)",
+            f"Examples from served traffic (users' corrections and endorsed replies, anonymized by the server, "
+            f"document ids `feedback-<request id>`): {ts_row.get('feedback_examples', 0)}",
         ],
         [
             (["filter / dedupe", "examples dropped"], sorted(_json(ts_row.get("dropped")).items())),

@@ -9,8 +9,10 @@ import dagster as dg
 import polars as pl
 
 from llm_assets.core import compute, lineage
+from llm_assets.core.examples import TrainingSetConfig, instruction_for
 from llm_assets.core.metadata import line_plot_markdown, tidy
 from llm_assets.core.models import MODEL_POOL
+from llm_assets.core.prompting import normalize_category
 from llm_assets.modeling.config import LoraTrainingConfig
 from llm_assets.modeling.warm_start import TrainingPlan, plan_training
 from resources.artifacts import ArtifactStore
@@ -18,7 +20,9 @@ from resources.base_model import BaseModelResource
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
-PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2"]
+PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2", "pandas<3"]
+SERVED_MODEL_CODE = Path(__file__).resolve().parent.parent / "serving" / "ticket_model.py"
+PROMPTING_CODE = Path(__file__).resolve().parent.parent / "core" / "prompting.py"
 
 
 def _dir_sha256(path: Path) -> str:
@@ -46,8 +50,9 @@ def _dir_sha256(path: Path) -> str:
         ),
     },
     ins={"training_set": dg.AssetIn()},
-    # a champion warm start reads which documents the champion saw and whether an erasure tainted it
-    deps=["training_set_members", "taints"],
+    # a champion warm start reads which documents the champion saw and whether an erasure tainted it; the served
+    # model's prompt format comes from the training set's recorded configuration
+    deps=["training_set_members", "taints", "training_set_versions"],
     pool=MODEL_POOL,
     op_tags=compute.TRAINING,
 )
@@ -112,7 +117,8 @@ def lora_adapter(
             **plan.summary(),
         }
         (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
-        model_uri = _log_adapter_to_mlflow(result, adapter_dir, base_model)
+        serving = serving_config(training_set, warehouse, base_model)
+        model_uri = _log_adapter_to_mlflow(result, adapter_dir, serving)
 
     adapter_hash = _dir_sha256(adapter_dir)
     value = {
@@ -206,9 +212,48 @@ def _train(
     return result
 
 
-def _log_adapter_to_mlflow(result, adapter_dir: Path, base_model: BaseModelResource) -> str:
-    """The run's training metrics and the adapter as an MLflow pyfunc model; its model URI."""
+def serving_config(training_set: pl.DataFrame, warehouse: DuckDBWarehouse, base_model: BaseModelResource) -> dict:
+    """What the served model needs to build prompts as this training set did: its instruction (labels filled in), its
+    prompt template, and the base model by name (a path only for a local folder)."""
+    version = training_set["version"][0]
+    recorded = lineage.read(warehouse, "training_set_versions", equals={"version": version})
+    config = TrainingSetConfig(**json.loads(recorded["config"][0])) if recorded.height else TrainingSetConfig()
+    labels = [str(v) for v in training_set["label"].unique().to_list() if v]
+    return {
+        "base_model": base_model.model,
+        "instruction": instruction_for(config, labels),
+        "prompt_template": config.prompt_template,
+        "labels": sorted({normalize_category(v) for v in labels}),
+        "max_new_tokens": 64,
+        "merge": True,
+        "quantize": "none",
+    }
+
+
+# the served model's columns: (name, MLflow type, required)
+SERVED_INPUT = [("subject", "string", False), ("message", "string", True)]
+SERVED_OUTPUT = [
+    ("category", "string", True),
+    ("reply", "string", True),
+    ("completion", "string", True),
+    ("new_tokens", "long", True),
+    ("format_ok", "boolean", True),
+]
+INPUT_EXAMPLE = {
+    "subject": ["Where is my parcel?"],
+    "message": ["Hello, my order <REFERENCE_NUMBER_1> has not arrived yet. Regards, <PERSON_1>"],
+}
+
+
+def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict) -> str:
+    """The run's training metrics and the adapter as the served MLflow pyfunc (models from code); its model URI."""
     import mlflow
+    import pandas as pd
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, ParamSchema, ParamSpec, Schema
+
+    def schema(cols: list[tuple[str, str, bool]]) -> Schema:
+        return Schema([ColSpec(kind, name, required=required) for name, kind, required in cols])
 
     metrics = {
         "train_final_loss": result.final_loss,
@@ -225,9 +270,16 @@ def _log_adapter_to_mlflow(result, adapter_dir: Path, base_model: BaseModelResou
     mlflow.log_metrics(metrics)
     info = mlflow.pyfunc.log_model(
         name="adapter",
-        python_model=_pyfunc_model(),
+        python_model=str(SERVED_MODEL_CODE),
+        code_paths=[str(PROMPTING_CODE)],
         artifacts={"adapter": str(adapter_dir)},
-        model_config={"base_model_path": base_model.local_path(), "max_new_tokens": 96},
+        model_config=serving,
+        signature=ModelSignature(
+            inputs=schema(SERVED_INPUT),
+            outputs=schema(SERVED_OUTPUT),
+            params=ParamSchema([ParamSpec("max_new_tokens", "long", 64)]),
+        ),
+        input_example=pd.DataFrame(INPUT_EXAMPLE),
         pip_requirements=PIP_REQUIREMENTS,
     )
     return info.model_uri
@@ -267,9 +319,3 @@ def _metadata(result, manifest: dict, model_uri: str, adapter_dir: Path, adapter
             ),
         }
     )
-
-
-def _pyfunc_model():
-    from llm_assets.modeling.pyfunc import LoraAdapterModel
-
-    return LoraAdapterModel()

@@ -25,6 +25,28 @@ def version_members_rows(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+FEEDBACK_PREFIX = "feedback-"
+CORPUS_COLUMNS = {
+    "doc_id": pl.String,
+    "batch_id": pl.String,
+    "text": pl.String,
+    "fields": pl.String,
+    "anonymizer_config": pl.String,
+}
+
+
+def _corpus_columns(df: pl.DataFrame) -> pl.DataFrame:
+    return df.select([pl.col(c).cast(t) for c, t in CORPUS_COLUMNS.items()])
+
+
+def feedback_to_use(feedback: pl.DataFrame, corpus_documents: int, max_share: float) -> pl.DataFrame:
+    """The most recent feedback examples, at most ``max_share`` per landed document."""
+    cap = int(max_share * corpus_documents)
+    if cap <= 0 or not feedback.height:
+        return feedback.head(0)
+    return feedback.sort("received_at", descending=True).head(cap)
+
+
 @dg.multi_asset(
     outs={
         "training_set": dg.AssetOut(
@@ -49,7 +71,7 @@ def version_members_rows(df: pl.DataFrame) -> pl.DataFrame:
             "dedupe counts and split sizes.",
         ),
     },
-    ins={"anonymized_documents": dg.AssetIn()},
+    ins={"anonymized_documents": dg.AssetIn(), "feedback_examples": dg.AssetIn()},
     op_tags=compute.TRAINING_DATA,
     check_specs=[
         dg.AssetCheckSpec(
@@ -74,8 +96,11 @@ def training_set(
     context: dg.AssetExecutionContext,
     config: TrainingSetConfig,
     anonymized_documents: pl.DataFrame,
+    feedback_examples: pl.DataFrame,
 ):
-    df, dropped = build_examples(anonymized_documents, config)
+    feedback = feedback_to_use(feedback_examples, anonymized_documents.height, config.max_feedback_share)
+    df, dropped = build_examples(pl.concat([_corpus_columns(anonymized_documents), _corpus_columns(feedback)]), config)
+    n_feedback = df.filter(pl.col("doc_id").str.starts_with(FEEDBACK_PREFIX)).height
     version = df["version"][0] if df.height else "empty"
     sizes = dict(Counter(df["split"].to_list()))
     labels = Counter(df.filter(pl.col("split") == "train")["label"].to_list())
@@ -96,6 +121,8 @@ def training_set(
                 "config": config.model_dump(),
                 "anonymizer_configs": sorted(set(df["anonymizer_config"].to_list())),
                 "documents_in": anonymized_documents.height,
+                "feedback_documents_in": feedback.height,
+                "feedback_examples": n_feedback,
                 "documents_used": df["doc_id"].n_unique(),
                 "examples": df.height,
                 "splits": {k: sizes.get(k, 0) for k in ("train", "validation", "test")},
@@ -110,6 +137,7 @@ def training_set(
             "dagster/row_count": df.height,
             "version": version,
             "documents_in": anonymized_documents.height,
+            "feedback_examples": n_feedback,
             "examples": df.height,
             **{f"split/{k}": sizes.get(k, 0) for k in ("train", "validation", "test")},
             **{f"dropped/{k}": v for k, v in sorted(dropped.items())},

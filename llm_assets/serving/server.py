@@ -1,0 +1,483 @@
+"""The served champion: a small ASGI app (Starlette under uvicorn) in front of the registered MLflow pyfunc.
+
+A ticket is anonymized with the pipeline's own engine and configuration before the model sees it; placeholders in
+the reply are filled back with the request's own values for the caller only. What is logged (the inference log,
+feedback) holds placeholders and keyed fingerprints, never a raw value. A watcher follows the ``champion`` (and,
+with a canary share, the ``challenger``) alias and swaps models without dropping requests: a request keeps the model
+it was routed to until it is answered. Requests are batched dynamically: the generation worker takes whatever is
+queued (up to ``max_batch``, waiting at most ``batch_wait_ms`` for company).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import queue
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+
+from llm_assets.core.fingerprints import fingerprint, word_count
+
+log = logging.getLogger("llm_assets.serving")
+
+REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
+TICKET_TEXT_FIELDS = ("subject", "message")
+
+
+class ServeConfig(BaseModel):
+    """How the server runs (``llm-pipeline serve`` flags)."""
+
+    host: str = Field(default="127.0.0.1", description="Interface to bind: loopback unless you put it behind a proxy.")
+    port: int = Field(default=8080, description="TCP port.")
+    max_batch: int = Field(default=4, description="Most requests generated together (dynamic batching).")
+    batch_wait_ms: float = Field(default=5.0, description="How long the first queued request waits for company.")
+    max_new_tokens: int = Field(default=64, description="Reply length limit, in tokens.")
+    max_message_chars: int = Field(default=8000, description="Longer tickets are refused (413).")
+    poll_seconds: float = Field(default=10.0, description="How often the alias watcher asks MLflow for changes.")
+    challenger_share: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Share of requests routed to the challenger alias (canary); 0 = off."
+    )
+    challenger_alias: str = Field(default="challenger", description="Registry alias of the canary model.")
+    merge: bool = Field(default=True, description="Merge the LoRA weights into the base model at load.")
+    quantize: str = Field(default="none", description="'none' or 'int8' (dynamic int8 linear layers, CPU).")
+    remember_requests: int = Field(
+        default=10_000, description="Recent requests whose values anonymize a corrected reply sent as feedback."
+    )
+
+
+@dataclass
+class Served:
+    alias: str
+    version: str
+    model: object  # mlflow.pyfunc.PyFuncModel
+    loaded_at: float = field(default_factory=time.time)
+
+
+class ModelRouter:
+    """The loaded model per alias, swapped atomically when the registry alias moves."""
+
+    def __init__(self, mlflow_tracking, config: ServeConfig):
+        self.tracking = mlflow_tracking
+        self.config = config
+        self._served: dict[str, Served] = {}
+        self._lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+        self.swaps = 0
+
+    def aliases(self) -> list[str]:
+        wanted = [self.tracking.champion_alias]
+        if self.config.challenger_share > 0:
+            wanted.append(self.config.challenger_alias)
+        return wanted
+
+    def _alias_version(self, client, alias: str) -> str | None:
+        from mlflow.exceptions import MlflowException
+
+        try:
+            return str(client.get_model_version_by_alias(self.tracking.registered_model_name, alias).version)
+        except MlflowException:
+            return None
+
+    def refresh(self) -> dict[str, str | None]:
+        """Loads what each alias points at now (outside the lock), then swaps. An alias that disappeared (an erasure
+        demoted its version) stops being served."""
+        import mlflow.pyfunc
+
+        with self._refresh_lock:
+            client = self.tracking.client()
+            overrides = {"merge": self.config.merge, "quantize": self.config.quantize}
+            for alias in self.aliases():
+                version = self._alias_version(client, alias)
+                current = self._served.get(alias)
+                if version is None:
+                    if current is not None:
+                        with self._lock:
+                            self._served.pop(alias, None)
+                        log.warning("alias %s removed: no longer served", alias)
+                    continue
+                if current is not None and current.version == version:
+                    continue
+                uri = f"models:/{self.tracking.registered_model_name}/{version}"
+                try:
+                    model = mlflow.pyfunc.load_model(uri, model_config=overrides)
+                except Exception:  # keep serving what was loaded
+                    log.exception("could not load %s (alias %s)", uri, alias)
+                    continue
+                with self._lock:
+                    self._served[alias] = Served(alias, version, model)
+                    self.swaps += 1
+                log.info("serving %s v%s", alias, version)
+            return {alias: (s.version if (s := self._served.get(alias)) else None) for alias in self.aliases()}
+
+    def pick(self, request_id: str) -> Served | None:
+        with self._lock:
+            champion = self._served.get(self.tracking.champion_alias)
+            challenger = self._served.get(self.config.challenger_alias) if self.config.challenger_share > 0 else None
+        if challenger is not None:
+            u = int(hashlib.sha256(request_id.encode()).hexdigest()[:8], 16) / 16**8
+            if u < self.config.challenger_share or champion is None:
+                return challenger
+        return champion
+
+    def status(self) -> dict[str, str]:
+        with self._lock:
+            return {alias: s.version for alias, s in self._served.items()}
+
+
+@dataclass
+class _Job:
+    served: Served
+    row: dict
+    max_new_tokens: int
+    future: Future
+    queued_at: float = field(default_factory=time.perf_counter)
+
+
+class Batcher:
+    """One generation thread: the model uses every core for one batch; concurrent requests join the next batch."""
+
+    def __init__(self, max_batch: int, wait_ms: float):
+        self.max_batch = max(1, max_batch)
+        self.wait_s = max(0.0, wait_ms) / 1000
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="generation", daemon=True)
+        self._thread.start()
+
+    def submit(self, served: Served, row: dict, max_new_tokens: int) -> Future:
+        job = _Job(served, row, max_new_tokens, Future())
+        self._queue.put(job)
+        return job.future
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _gather(self, first: _Job) -> list[_Job]:
+        jobs = [first]
+        deadline = time.perf_counter() + self.wait_s
+        while len(jobs) < self.max_batch:
+            try:
+                job = self._queue.get(timeout=max(0.0, deadline - time.perf_counter()))
+            except queue.Empty:
+                break
+            if job is None:
+                self._queue.put(None)
+                break
+            jobs.append(job)
+        return jobs
+
+    def _loop(self) -> None:
+        import pandas as pd
+
+        while (first := self._queue.get()) is not None:
+            groups: dict[tuple[int, int], list[_Job]] = {}
+            for job in self._gather(first):
+                groups.setdefault((id(job.served), job.max_new_tokens), []).append(job)
+            for jobs in groups.values():
+                started = time.perf_counter()
+                try:
+                    out = jobs[0].served.model.predict(
+                        pd.DataFrame([j.row for j in jobs]), params={"max_new_tokens": jobs[0].max_new_tokens}
+                    )
+                except Exception as exc:  # noqa: BLE001  (answered as a 500 to each request of the batch)
+                    for j in jobs:
+                        j.future.set_exception(exc)
+                    continue
+                generate_s = time.perf_counter() - started
+                for j, row in zip(jobs, out.to_dict("records"), strict=True):
+                    j.future.set_result(
+                        {**row, "generate_s": generate_s, "queue_s": started - j.queued_at, "batch_size": len(jobs)}
+                    )
+
+
+@dataclass
+class AnonymizedTicket:
+    fields: dict[str, str]  # anonymized subject, message (+ other fields sent)
+    originals: dict[str, str]  # surrogate -> the request's value: fills the reply for the caller, never logged
+    fingerprints: list[dict]  # keyed fingerprints of the replaced values: the leak scan's evidence
+    entity_counts: dict[str, int]
+
+
+class TicketAnonymizer:
+    """The pipeline's engine (same configuration as anonymize_documents), one call at a time."""
+
+    def __init__(self, anonymizer, key: bytes):
+        from llm_assets.privacy.text import normalize
+
+        self._normalize = normalize
+        self._engine = anonymizer.engine()
+        self._key = key
+        self._lock = threading.Lock()
+
+    def fingerprints(self, values: dict[str, str]) -> list[dict]:
+        """surrogate -> value pairs as fingerprint records (entity type read from the placeholder)."""
+        return [
+            {
+                "entity_type": s.strip("<>").rsplit("_", 1)[0],
+                "fingerprint": fingerprint(self._key, v),
+                "words": word_count(v),
+            }
+            for s, v in values.items()
+        ]
+
+    def __call__(self, fields: dict[str, str]) -> AnonymizedTicket:
+        doc = {"text" if k == "message" else k: v for k, v in fields.items()}
+        with self._lock:
+            result = self._engine.anonymize_serial([doc])[0]
+        if not result.ok:
+            raise ValueError(result.failure or "analysis_error")
+        normalized = {k: self._normalize(v) for k, v in doc.items() if isinstance(v, str)}
+        originals: dict[str, str] = {}
+        prints: dict[str, dict] = {}
+        counts: dict[str, int] = {}
+        for r in result.redactions:
+            value = normalized.get(r.field, "")[r.start : r.end]
+            if not value.strip():
+                continue
+            originals.setdefault(r.surrogate, value)
+            counts[r.entity_type] = counts.get(r.entity_type, 0) + 1
+            fp = fingerprint(self._key, value)
+            prints[fp] = {"entity_type": r.entity_type, "fingerprint": fp, "words": word_count(value)}
+        out = {("message" if k == "text" else k): v for k, v in result.fields.items()}
+        return AnonymizedTicket(out, originals, list(prints.values()), counts)
+
+
+def fill_back(text: str, originals: dict[str, str]) -> str:
+    for surrogate in sorted(originals, key=len, reverse=True):
+        text = text.replace(surrogate, originals[surrogate])
+    return text
+
+
+def scrub(text: str, originals: dict[str, str]) -> tuple[str, int]:
+    """The request's own values put back as placeholders wherever they appear in text bound for a log (a model that
+    echoes a value it was never shown is impossible; a value the engine missed in one field but found in another is
+    not)."""
+    hits = 0
+    for surrogate, value in sorted(originals.items(), key=lambda kv: len(kv[1]), reverse=True):
+        if len(value) >= 3 and value in text:
+            hits += text.count(value)
+            text = text.replace(value, surrogate)
+    return text, hits
+
+
+class TicketService:
+    """What the HTTP layer calls: answer a ticket, take feedback. Independent of the web framework (and tested so)."""
+
+    def __init__(self, config: ServeConfig, router: ModelRouter, anonymize: TicketAnonymizer, writer):
+        self.config = config
+        self.router = router
+        self.anonymize = anonymize
+        self.writer = writer
+        self.batcher = Batcher(config.max_batch, config.batch_wait_ms)
+        self._recent: OrderedDict[str, dict] = OrderedDict()
+        self._recent_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.batcher.close()
+
+    def _remember(self, request_id: str, info: dict) -> None:
+        with self._recent_lock:
+            self._recent[request_id] = info
+            while len(self._recent) > self.config.remember_requests:
+                self._recent.popitem(last=False)
+
+    def _recalled(self, request_id: str) -> dict | None:
+        with self._recent_lock:
+            return self._recent.get(request_id)
+
+    async def answer(self, ticket: dict) -> dict:
+        received = time.perf_counter()
+        request_id = uuid.uuid4().hex
+        served = self.router.pick(request_id)
+        if served is None:
+            raise LookupError("no model behind the champion alias")
+        fields = {k: str(v) for k, v in ticket.items() if isinstance(v, str) and v.strip()}
+        anon = await asyncio.to_thread(self.anonymize, fields)
+        anonymized_s = time.perf_counter() - received
+        row = {"subject": anon.fields.get("subject", ""), "message": anon.fields.get("message", "")}
+        result = await asyncio.wrap_future(self.batcher.submit(served, row, self.config.max_new_tokens))
+        latency_s = time.perf_counter() - received
+        reply_logged, hits_reply = scrub(result["reply"], anon.originals)
+        completion_logged, hits_completion = scrub(result["completion"], anon.originals)
+        subject_logged, hits_subject = scrub(row["subject"], anon.originals)
+        message_logged, hits_message = scrub(row["message"], anon.originals)
+        self.writer.write(
+            "requests",
+            {
+                "request_id": request_id,
+                "received_at": datetime.now(UTC).isoformat(),
+                "model_name": self.router.tracking.registered_model_name,
+                "model_version": served.version,
+                "alias": served.alias,
+                "subject": subject_logged,
+                "message": message_logged,
+                "category": result["category"],
+                "reply": reply_logged,
+                "completion": completion_logged,
+                "format_ok": bool(result["format_ok"]),
+                "new_tokens": int(result["new_tokens"]),
+                "latency_ms": round(latency_s * 1000, 2),
+                "anonymize_ms": round(anonymized_s * 1000, 2),
+                "queue_ms": round(result["queue_s"] * 1000, 2),
+                "generate_ms": round(result["generate_s"] * 1000, 2),
+                "batch_size": int(result["batch_size"]),
+                "fields_sent": sorted(fields),
+                "entity_counts": anon.entity_counts,
+                "pii_fingerprints": anon.fingerprints,
+                "scrubbed_values": hits_reply + hits_completion + hits_subject + hits_message,
+            },
+        )
+        self._remember(request_id, {"originals": anon.originals, "version": served.version, "alias": served.alias})
+        return {
+            "request_id": request_id,
+            "category": result["category"],
+            "reply": fill_back(result["reply"], anon.originals),
+            "model_version": served.version,
+            "alias": served.alias,
+            "latency_ms": round(latency_s * 1000, 2),
+        }
+
+    async def feedback(self, request_id: str, rating: int, corrected_reply: str = "", category: str = "") -> dict:
+        if not REQUEST_ID.match(request_id):
+            raise ValueError("request_id must be the 32 hex characters the answer carried")
+        if not 1 <= int(rating) <= 5:
+            raise ValueError("rating must be 1 to 5")
+        recalled = self._recalled(request_id) or {}
+        record = {
+            "request_id": request_id,
+            "received_at": datetime.now(UTC).isoformat(),
+            "rating": int(rating),
+            "category": category.strip()[:64],
+            "corrected_reply": "",
+            "pii_fingerprints": [],
+            "request_known": bool(recalled),
+        }
+        if corrected_reply.strip():
+            originals = recalled.get("originals", {})
+            # the request's own values get the request's placeholders (the correction then reads like the prompt);
+            # the engine finds the rest
+            text, _ = scrub(corrected_reply, originals)
+            anon = await asyncio.to_thread(self.anonymize, {"message": text})
+            record["corrected_reply"] = anon.fields["message"]
+            record["pii_fingerprints"] = self.anonymize.fingerprints(originals) + anon.fingerprints
+        self.writer.write("feedback", record)
+        return {"request_id": request_id, "recorded": True}
+
+
+def create_app(service: TicketService, refresh_in_background: bool = True):
+    """The HTTP layer: POST /v1/tickets, POST /v1/feedback, GET /health, POST /admin/refresh."""
+    from contextlib import asynccontextmanager
+
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(service.config.poll_seconds):
+            try:
+                service.router.refresh()
+            except Exception:  # the registry being briefly unreachable must not kill the watcher
+                log.exception("alias refresh failed")
+
+    @asynccontextmanager
+    async def lifespan(app):
+        await asyncio.to_thread(service.router.refresh)
+        watcher = threading.Thread(target=watch, name="alias-watcher", daemon=True)
+        if refresh_in_background:
+            watcher.start()
+        yield
+        stop.set()
+        service.close()
+
+    async def read_json(request: Request) -> dict:
+        body = await request.body()
+        if len(body) > 4 * service.config.max_message_chars + 4096:
+            raise OverflowError
+        import json
+
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object")
+        return data
+
+    async def tickets(request: Request):
+        try:
+            ticket = await read_json(request)
+        except OverflowError:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        except ValueError as exc:
+            return JSONResponse({"error": f"invalid JSON: {type(exc).__name__}"}, status_code=400)
+        message = ticket.get("message")
+        if not isinstance(message, str) or not message.strip():
+            return JSONResponse({"error": "'message' (a non-empty string) is required"}, status_code=422)
+        if sum(len(v) for v in ticket.values() if isinstance(v, str)) > service.config.max_message_chars:
+            return JSONResponse({"error": "ticket too long"}, status_code=413)
+        try:
+            return JSONResponse(await service.answer(ticket))
+        except LookupError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=503)
+        except ValueError as exc:  # the engine could not analyse it: never sent to the model unanonymized
+            return JSONResponse({"error": f"could not anonymize the ticket ({exc})"}, status_code=422)
+
+    async def feedback(request: Request):
+        try:
+            data = await read_json(request)
+            rating = data.get("rating")
+            if isinstance(rating, bool) or not isinstance(rating, int):
+                raise ValueError("rating must be an integer 1 to 5")
+            result = await service.feedback(
+                str(data.get("request_id", "")),
+                rating,
+                str(data.get("corrected_reply") or ""),
+                str(data.get("category") or ""),
+            )
+        except OverflowError:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=422)
+        return JSONResponse(result)
+
+    async def health(request: Request):
+        served = service.router.status()
+        return JSONResponse(
+            {"status": "ok" if served else "no_model", "serving": served}, status_code=200 if served else 503
+        )
+
+    async def refresh(request: Request):
+        return JSONResponse({"serving": await asyncio.to_thread(service.router.refresh)})
+
+    return Starlette(
+        routes=[
+            Route("/v1/tickets", tickets, methods=["POST"]),
+            Route("/v1/feedback", feedback, methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
+            Route("/admin/refresh", refresh, methods=["POST"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def build_service(config: ServeConfig, resources: dict) -> TicketService:
+    """The service from the pipeline's resources (resolved): same anonymizer, registry and governance key."""
+    router = ModelRouter(resources["mlflow_tracking"], config)
+    anonymize = TicketAnonymizer(resources["anonymizer"], resources["governance_keys"].secret())
+    return TicketService(config, router, anonymize, resources["traffic_log"].writer())
+
+
+def serve(config: ServeConfig, resources: dict) -> None:
+    import uvicorn
+
+    app = create_app(build_service(config, resources))
+    uvicorn.run(app, host=config.host, port=config.port, log_level="info", access_log=False)

@@ -1,0 +1,263 @@
+"""The served champion, for real: the CLI's server on loopback, the registered pyfunc, the traffic assets."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from llm_assets.sample_corpus import write_landing_batches
+from llm_assets.serving.server import fill_back, scrub
+from resources.traffic import today
+from tests.helpers import ALL_ASSETS, ingest, table, train
+
+TINY = {
+    "lora_adapter": {"config": {"max_steps": 2, "batch_size": 4, "max_length": 512}},
+    "evaluation_report": {"config": {"max_examples": 4, "max_new_tokens": 8, "batch_size": 4}},
+    "training_set": {"config": {"validation_fraction": 0.1, "test_fraction": 0.15}},
+}
+# written for this test; the values are what must never reach a log
+TICKETS = [
+    {
+        "subject": "Refund for a broken kettle",
+        "message": "Hi, I am Marguerite Okonkwo-Lindqvist and the kettle from order 88123 arrived broken. "
+        "Please call me on +44 7700 900461 or write to m.okonkwo.l@fastpost.example.",
+        "customer_name": "Marguerite Okonkwo-Lindqvist",
+        "customer_email": "m.okonkwo.l@fastpost.example",
+    },
+    {
+        "subject": "Parcel late",
+        "message": "My parcel has not come. Tracking says Leeds depot since Monday. Reach me at 0161 496 0777. "
+        "Thanks, Bartholomew Ferreira-Nakamura",
+        "customer_phone": "0161 496 0777",
+    },
+]
+RAW_VALUES = [
+    "Marguerite",
+    "Okonkwo",
+    "m.okonkwo.l@fastpost.example",
+    "7700 900461",
+    "0161 496 0777",
+    "Bartholomew",
+    "Ferreira-Nakamura",
+]
+
+
+def _post(url: str, body: dict, timeout: float = 120) -> tuple[int, dict]:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(port: int, data_dir: Path) -> subprocess.Popen:
+    env = {**os.environ, "LLMP_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jobs.cli", "serve", "--port", str(port), "--max-batch", "4"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(proc.stdout.read().decode()[-3000:])
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return proc
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    raise AssertionError("server did not come up")
+
+
+def test_placeholders_are_filled_for_the_caller_and_values_scrubbed_from_logs():
+    originals = {"<PERSON_1>": "Ana Lima", "<EMAIL_ADDRESS_1>": "ana@x.example", "<PERSON_10>": "Bo Li"}
+    assert fill_back("Dear <PERSON_1>, <PERSON_10> wrote to <EMAIL_ADDRESS_1>", originals) == (
+        "Dear Ana Lima, Bo Li wrote to ana@x.example"
+    )
+    assert scrub("Ana Lima asked; mail ana@x.example", originals) == ("<PERSON_1> asked; mail <EMAIL_ADDRESS_1>", 2)
+
+
+def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_without_dropping(
+    instance, resources, data_dir, tiny_model_dir
+):
+    batches = write_landing_batches(data_dir / "landing", n_tickets=60, n_batches=1, seed=5)
+    ingest(instance, resources, batches)
+    assert train(instance, resources, TINY).success
+    tracking = resources["mlflow_tracking"]
+    client = tracking.client()
+    name = tracking.registered_model_name
+    client.set_registered_model_alias(name, tracking.champion_alias, "1")
+
+    # the logged model: a signature, an input example, its code, the base model by name (here a local folder)
+    import mlflow.artifacts
+    import mlflow.models
+
+    info = mlflow.models.get_model_info(f"models:/{name}/1")
+    assert [c["name"] for c in info.signature.inputs.to_dict()] == ["subject", "message"]
+    assert {c["name"] for c in info.signature.outputs.to_dict()} >= {"category", "reply", "format_ok"}
+    model_dir = Path(mlflow.artifacts.download_artifacts(f"models:/{name}/1"))
+    assert (model_dir / "code" / "prompting.py").exists() and (model_dir / "input_example.json").exists()
+    # it loads and answers where the project is not importable: only its own code folder
+    probe = (
+        "import sys; sys.modules['llm_assets'] = None; sys.modules['resources'] = None\n"
+        "import mlflow.pyfunc, pandas as pd\n"
+        f"m = mlflow.pyfunc.load_model({str(model_dir)!r})\n"
+        "out = m.predict(pd.DataFrame({'subject': ['Late'], 'message': ['Where is order <REFERENCE_NUMBER_1>?']}),"
+        " params={'max_new_tokens': 4})\n"
+        "print(list(out.columns), len(out))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert "['category', 'reply', 'completion', 'new_tokens', 'format_ok'] 1" in done.stdout, done.stderr[-2000:]
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = _start_server(port, data_dir)
+    try:
+        answers = []
+        for ticket in TICKETS:
+            status, body = _post(f"{url}/v1/tickets", ticket)
+            assert status == 200, body
+            assert body["model_version"] == "1" and body["alias"] == "champion"
+            assert isinstance(body["category"], str) and isinstance(body["reply"], str)
+            assert len(body["request_id"]) == 32 and body["latency_ms"] > 0
+            answers.append(body)
+        assert _post(f"{url}/v1/tickets", {"subject": "no message"})[0] == 422
+        assert _post(f"{url}/v1/tickets", {"message": "x" * 20_000})[0] == 413
+
+        # a hot swap under concurrent requests: nothing fails, both versions answer
+        results: list[tuple[int, str]] = []
+        stop = threading.Event()
+
+        def client_loop(i: int) -> None:
+            while not stop.is_set():
+                status, body = _post(f"{url}/v1/tickets", TICKETS[i % 2])
+                results.append((status, body.get("model_version", "")))
+
+        clients = [threading.Thread(target=client_loop, args=(i,)) for i in range(4)]
+        for c in clients:
+            c.start()
+        time.sleep(2)
+        v2 = str(mlflow.register_model(client.get_model_version(name, "1").source, name).version)
+        client.set_registered_model_alias(name, tracking.champion_alias, v2)
+        assert _post(f"{url}/admin/refresh", {})[1]["serving"]["champion"] == v2
+        time.sleep(3)
+        stop.set()
+        for c in clients:
+            c.join(timeout=120)
+        assert results and all(status == 200 for status, _ in results), results
+        assert {"1", v2} <= {v for _, v in results}
+
+        # feedback: a correction naming the customer, a rating, a refused one
+        correction = "Sorry Marguerite Okonkwo-Lindqvist, a refund for order 88123 is on its way to you."
+        status, _ = _post(
+            f"{url}/v1/feedback",
+            {"request_id": answers[0]["request_id"], "rating": 2, "corrected_reply": correction, "category": "refund"},
+        )
+        assert status == 200
+        assert _post(f"{url}/v1/feedback", {"request_id": answers[1]["request_id"], "rating": 5})[0] == 200
+        assert _post(f"{url}/v1/feedback", {"request_id": "nope", "rating": 9})[0] == 422
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+
+    traffic_files = "".join(p.read_text() for p in (data_dir / "serving" / "traffic").rglob("*.jsonl"))
+    assert traffic_files and not [v for v in RAW_VALUES if v in traffic_files]
+
+    day = today()
+    logged = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("serving"),
+        partition_key=day,
+        resources=resources,
+        instance=instance,
+    )
+    assert logged.success
+    checks = {c.check_name: c.passed for c in logged.get_asset_check_evaluations()}
+    assert checks == {"no_raw_values_in_traffic": True}
+    log = table(resources, "monitoring", "inference_log")
+    assert log.height == len(results) + len(TICKETS)
+    assert set(log["model_version"]) == {"1", v2} and (log["batch_id"] == day).all()
+    assert (log["latency_ms"] > 0).all()
+    feedback = table(resources, "monitoring", "user_feedback")
+    assert sorted(feedback["rating"].to_list()) == [2, 5]
+    blob = log.write_csv() + feedback.write_csv()
+    assert not [v for v in RAW_VALUES if v in blob]
+
+    # the correction becomes a training example of the next training set, under the request's placeholders
+    rebuilt = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.assets("feedback_examples", "training_set").required_multi_asset_neighbors(),
+        resources=resources,
+        instance=instance,
+    )
+    assert rebuilt.success
+    examples = table(resources, "train", "feedback_examples")
+    corrected = examples.filter(pl.col("kind") == "correction")
+    assert corrected.height == 1 and corrected["source_request_id"][0] == answers[0]["request_id"]
+    reply = json.loads(corrected["fields"][0])["agent_reply"]
+    assert "Marguerite" not in reply and "<PERSON_" in reply and "refund" in reply
+    training = table(resources, "train", "training_set")
+    from_feedback = training.filter(pl.col("doc_id").str.starts_with("feedback-"))
+    assert set(from_feedback["doc_id"]) <= {f"feedback-{a['request_id']}" for a in answers}
+    assert from_feedback.filter(pl.col("completion").str.contains("<PERSON_")).height == 1
+    members = table(resources, "train", "training_set_members")
+    assert f"feedback-{answers[0]['request_id']}" in set(members["doc_id"])
+
+
+@pytest.mark.parametrize(
+    "rating, corrected, kind", [(5, "", "endorsed"), (3, "", None), (1, "Better reply.", "correction")]
+)
+def test_feedback_policy_decides_what_becomes_an_example(rating, corrected, kind):
+    from llm_assets.serving.assets import FEEDBACK_COLUMNS, REQUEST_COLUMNS, FeedbackPolicyConfig, feedback_documents
+
+    request = {c: None for c in REQUEST_COLUMNS} | {
+        "request_id": "a" * 32,
+        "received_at": "2026-11-23T10:00:00",
+        "subject": "Late",
+        "message": "Where is <REFERENCE_NUMBER_1>?",
+        "category": "shipping",
+        "reply": "It is on its way.",
+        "model_version": "3",
+        "batch_id": "2026-11-23",
+    }
+    fb = {c: None for c in FEEDBACK_COLUMNS} | {
+        "request_id": "a" * 32,
+        "received_at": "2026-11-23T10:05:00",
+        "rating": rating,
+        "category": "",
+        "corrected_reply": corrected,
+        "batch_id": "2026-11-23",
+    }
+    docs = feedback_documents(
+        pl.DataFrame([request], schema=REQUEST_COLUMNS | {"batch_id": pl.String}),
+        pl.DataFrame([fb], schema=FEEDBACK_COLUMNS | {"batch_id": pl.String}),
+        FeedbackPolicyConfig(),
+    )
+    assert docs["kind"].to_list() == ([kind] if kind else [])
+    if kind:
+        fields = json.loads(docs["fields"][0])
+        assert fields["category"] == "shipping"
+        assert fields["agent_reply"] == (corrected or "It is on its way.")
