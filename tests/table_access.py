@@ -15,7 +15,7 @@ import dagster as dg
 
 from resources.warehouse import DuckDBWarehouse
 
-SCHEMAS = ("raw", "anon", "train", "governance")
+SCHEMAS = ("raw", "anon", "train", "governance", "monitoring")
 TABLE = re.compile(r'"?\b(' + "|".join(SCHEMAS) + r')"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?')
 WRITE = re.compile(r"^\s*(create|insert|delete|update|alter)\b", re.IGNORECASE)
 

@@ -30,6 +30,9 @@ EXPECTED_ASSETS = {
     "erased_documents": "governance",
     "taints": "governance",
     "drift_report": "monitoring",
+    "inference_log": "serving",
+    "user_feedback": "serving",
+    "feedback_examples": "training_data",
 }
 RAW_ZONE = {"raw_documents", "quarantined_documents", "subject_index", "landing_inventory"}
 # the raw-zone tables that hold content (the quarantine and the inventory hold reasons and counts)
@@ -88,6 +91,7 @@ def test_checks_are_attached_and_the_gates_block():
     assert not specs[("training_set", "minimum_size")].blocking
     assert ("evaluation_report", "no_memorized_pii") in specs
     assert ("governance_report", "report_holds_no_raw_pii") in specs
+    assert specs[("inference_log", "no_raw_values_in_traffic")].blocking
 
 
 def test_only_anonymization_reads_the_raw_zone():
@@ -105,17 +109,18 @@ def test_only_anonymization_reads_the_raw_zone():
         "privacy_checks",
     }
     for key in graph.get_all_asset_keys():
-        if graph.get(key).group_name in ("training_data", "modeling", "monitoring", "governance"):
+        if graph.get(key).group_name in ("training_data", "modeling", "monitoring", "governance", "serving"):
             assert not RAW_CONTENT & {p.to_user_string() for p in graph.get(key).parent_keys}, key
 
 
 def test_jobs_sensors_and_resources():
-    for name in ("ingestion_job", "training_job", "full_pipeline_job", "erasure_job"):
+    for name in ("ingestion_job", "training_job", "full_pipeline_job", "erasure_job", "serving_job"):
         assert defs.resolve_job_def(name) is not None
-    for name in ("landing_sensor", "drift_sensor", "erasure_retrain_sensor"):
+    for name in ("landing_sensor", "drift_sensor", "erasure_retrain_sensor", "traffic_sensor"):
         assert defs.resolve_sensor_def(name) is not None
     training = {k.to_user_string() for k in defs.resolve_job_def("training_job").asset_layer.executable_asset_keys}
     assert training == {
+        "feedback_examples",
         "training_set",
         "training_set_members",
         "training_set_versions",

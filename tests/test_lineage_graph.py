@@ -3,6 +3,7 @@
 import dagster as dg
 
 from llm_assets.definitions import defs
+from resources.traffic import today
 from resources.warehouse import WarehouseIOManager
 from tests import table_access
 from tests.helpers import ALL_ASSETS, ingest, train
@@ -44,6 +45,15 @@ def test_every_table_an_asset_reads_or_writes_is_a_declared_edge(landing, instan
     table_access.ACCESS.clear()
     _, batches = landing
     assert all(r.success for r in ingest(instance, resources, batches))
+    # a day of served traffic (none logged: the tables exist, empty) that feedback_examples then reads
+    serving = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("serving"),
+        partition_key=today(),
+        resources=resources,
+        instance=instance,
+    )
+    assert serving.success
     assert train(instance, resources, TINY).success
     # with a champion: a warm start and the evaluation read its training set's members (and the taints)
     warm = {**TINY, "lora_adapter": {"config": {**TINY["lora_adapter"]["config"], "init_from": "champion"}}}

@@ -199,7 +199,7 @@ def test_training_reads_only_the_anonymized_zone(landing, instance, resources):
     ingest(instance, resources, batches)
     result = dg.materialize(
         ALL_ASSETS,
-        selection=dg.AssetSelection.assets("training_set").required_multi_asset_neighbors(),
+        selection=dg.AssetSelection.assets("feedback_examples", "training_set").required_multi_asset_neighbors(),
         resources=resources,
         instance=instance,
     )

@@ -89,6 +89,12 @@ def test_a_document_in_two_splits_fails_the_blocking_check_and_stops_downstream(
     def anonymized_documents() -> pl.DataFrame:
         return _docs(60).filter(pl.col("doc_id") != "nolabel").with_columns(anonymizer_config=pl.lit("cfg"))
 
+    @dg.asset(name="feedback_examples", io_manager_key="mem")
+    def feedback_examples() -> pl.DataFrame:
+        from llm_assets.serving.assets import FEEDBACK_DOCUMENT_COLUMNS
+
+        return pl.DataFrame(schema=FEEDBACK_DOCUMENT_COLUMNS)
+
     reached = []
 
     @dg.asset(deps=["training_set"])
@@ -96,7 +102,7 @@ def test_a_document_in_two_splits_fails_the_blocking_check_and_stops_downstream(
         reached.append(True)
 
     result = dg.materialize(
-        [anonymized_documents, training_assets.training_set, downstream],
+        [anonymized_documents, feedback_examples, training_assets.training_set, downstream],
         resources={**resources, "mem": dg.InMemoryIOManager()},
         instance=instance,
         raise_on_error=False,

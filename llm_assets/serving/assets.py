@@ -17,7 +17,6 @@ from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import scanned_fingerprints
 from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.core.partitions import traffic_days
-from llm_assets.core.scoring import percentile
 from resources.governance import GovernanceKeys
 from resources.traffic import TrafficLog
 from resources.warehouse import DuckDBWarehouse
@@ -137,7 +136,6 @@ def inference_log(
     req = req.filter(~pl.Series(req_leaks, dtype=pl.Boolean)) if req.height else req
     fb = fb.filter(~pl.Series(fb_leaks, dtype=pl.Boolean)) if fb.height else fb
 
-    latencies = req["latency_ms"].drop_nulls().to_list()
     by_version = (
         req.group_by("model_version", "alias")
         .agg(pl.len().alias("requests"), pl.col("latency_ms").median().alias("p50_ms"))
@@ -154,8 +152,8 @@ def inference_log(
                 "dagster/row_count": req.height,
                 "unreadable_lines": bad_request_lines,
                 "withheld_for_raw_values": sum(req_leaks),
-                "latency_p50_ms": percentile(latencies, 0.5) if latencies else float("nan"),
-                "latency_p95_ms": percentile(latencies, 0.95) if latencies else float("nan"),
+                "latency_p50_ms": req["latency_ms"].quantile(0.5, "linear") if req.height else float("nan"),
+                "latency_p95_ms": req["latency_ms"].quantile(0.95, "linear") if req.height else float("nan"),
                 "format_compliance": float(req["format_ok"].mean()) if req.height else float("nan"),
                 "by_model_version": dg.MetadataValue.md(
                     markdown_table(["version", "alias", "requests", "p50 ms"], by_version.rows())
