@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui clean-data bench-pii bench-pii-regression bench
+.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving
 
 # Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
 # Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
@@ -51,6 +51,10 @@ bench-pii-regression: install
 
 bench: install
 	$(PY) -m benchmarks.pipeline.run --out $(LLMP_DATA_DIR)/bench.json
+	$(PY) -m benchmarks.serving.run --out $(LLMP_DATA_DIR)/bench-serving.json
+
+bench-serving: install
+	$(PY) -m benchmarks.serving.run --out $(LLMP_DATA_DIR)/bench-serving.json
 
 lint: install
 	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests benchmarks
@@ -64,6 +68,10 @@ ui: install $(DAGSTER_HOME)/dagster.yaml
 reports:
 	mkdir -p $(LLMP_DATA_DIR)/artifacts/reports
 	$(PY) -m http.server 3001 --bind 127.0.0.1 --directory $(LLMP_DATA_DIR)/artifacts/reports
+
+# the champion on loopback: POST /v1/tickets, POST /v1/feedback, GET /health (see README "Serving")
+serve: install $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/llm-pipeline serve --host 127.0.0.1 --port 8080
 
 mlflow-ui: install
 	$(VENV)/bin/mlflow ui --host 127.0.0.1 --port 5000 --backend-store-uri sqlite:///$(LLMP_DATA_DIR)/mlflow/mlflow.db

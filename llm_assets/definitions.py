@@ -12,11 +12,12 @@ from llm_assets.governance.erasure import ERASURE_LEDGERS
 from llm_assets.ingestion.assets import ingest_landing_batch
 from llm_assets.modeling.assets import evaluation_report, lora_adapter, registered_model
 from llm_assets.monitoring.assets import drift_report
+from llm_assets.monitoring.live_traffic import live_traffic_report
 from llm_assets.privacy.assets import anonymize_documents
 from llm_assets.serving.assets import feedback_examples, inference_log
 from llm_assets.training_data.assets import training_set
 from resources import build_resources
-from sensors import drift_sensor, erasure_retrain_sensor, landing_sensor, traffic_sensor
+from sensors import drift_sensor, erasure_retrain_sensor, landing_sensor, live_traffic_sensor, traffic_sensor
 
 defs = dg.Definitions(
     assets=[
@@ -30,6 +31,7 @@ defs = dg.Definitions(
         registered_model,
         governance_report,
         drift_report,
+        live_traffic_report,
         *ERASURE_LEDGERS,
     ],
     jobs=[ingestion_job, training_job, full_pipeline_job, erasure_job, serving_job],
@@ -38,6 +40,7 @@ defs = dg.Definitions(
         drift_sensor,
         erasure_retrain_sensor,
         traffic_sensor,
+        live_traffic_sensor,
         # keeps drift_report fresh: it re-materializes whenever new anonymized documents or a training set land
         dg.AutomationConditionSensorDefinition(
             "drift_report_freshness",

@@ -51,6 +51,14 @@ class DriftPolicy(dg.ConfigurableResource):
         description="Relative rise of the champion's perplexity on the window over its baseline that means decay.",
     )
     rouge_drop_threshold: float = Field(default=0.10, description="Relative drop of the champion's ROUGE-L.")
+    latency_p95_slo_s: float = Field(
+        default=2.5, description="Served latency p95 (seconds, per request) above which the service level is breached."
+    )
+    quality_drop_threshold: float = Field(
+        default=0.05,
+        description="Relative drop of the served champion's share of well-formed answers on live traffic below its "
+        "evaluation's, that means decay.",
+    )
     min_new_examples: int = Field(default=20, description="Never retrain for fewer new examples than this.")
     cooldown_hours: float = Field(default=6.0, description="At most one drift retrain per this many hours.")
     max_staleness_hours: float = Field(
@@ -70,6 +78,20 @@ class DriftPolicy(dg.ConfigurableResource):
             ("embedding_drift", self.embedding_drift_threshold, "embedding drift", False),
             ("perplexity_degradation", self.perplexity_degradation_threshold, "perplexity rise", True),
             ("rougeL_drop", self.rouge_drop_threshold, "ROUGE-L drop", True),
+        )
+        return [
+            Signal(name, float(scores[name]), threshold, label, percent)
+            for name, threshold, label, percent in table
+            if scores.get(name) is not None
+        ]
+
+    def live_signals(self, scores: dict) -> list[Signal]:
+        """The live-traffic scores present in ``scores`` (a live traffic report's values), with their thresholds."""
+        table = (
+            ("drift_share", self.drift_share_threshold, "input drift share", False),
+            ("embedding_drift", self.embedding_drift_threshold, "input embedding drift", False),
+            ("quality_drop", self.quality_drop_threshold, "well-formed answers drop", True),
+            ("latency_p95_s", self.latency_p95_slo_s, "latency p95 (s)", False),
         )
         return [
             Signal(name, float(scores[name]), threshold, label, percent)

@@ -24,14 +24,16 @@ class Decision:
     tags: dict[str, str]
 
 
-def decide(metadata: dict, policy: DriftPolicy, cursor: dict, now: float) -> Decision:
-    """Pure decision from a drift report's metadata values, the policy and the sensor's cursor."""
+def decide(metadata: dict, policy: DriftPolicy, cursor: dict, now: float, signals: list | None = None) -> Decision:
+    """Pure decision from a drift report's metadata values, the policy and the sensor's cursor (``signals``: the
+    scores to act on, by default ``policy.signals`` of a measured report)."""
     status = metadata.get("status", "")
     window = str(metadata.get("window_id", ""))
     new_examples = int(metadata.get("new_examples", 0))
     if window in cursor.get("windows", []):
         return Decision(False, f"window {window} already requested a retrain", {})
-    signals = policy.signals(metadata) if status == "measured" else []
+    if signals is None:
+        signals = policy.signals(metadata) if status == "measured" else []
     triggers = [s.describe() for s in signals if s.exceeded]
     oldest = float(metadata.get("oldest_untrained_at") or 0.0)
     stale = oldest > 0 and new_examples > 0 and now - oldest >= policy.max_staleness_hours * 3600 * 0.9
@@ -63,7 +65,7 @@ def decide(metadata: dict, policy: DriftPolicy, cursor: dict, now: float) -> Dec
         "drift_reference_version": str(metadata.get("reference_version", "")),
         **{
             f"drift_{k}": f"{float(metadata[k]):.4f}"
-            for k in ("drift_share", "embedding_drift", "perplexity_degradation")
+            for k in ("drift_share", "embedding_drift", "perplexity_degradation", "quality_drop", "latency_p95_s")
             if k in metadata
         },
     }

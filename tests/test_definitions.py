@@ -33,6 +33,7 @@ EXPECTED_ASSETS = {
     "inference_log": "serving",
     "user_feedback": "serving",
     "feedback_examples": "training_data",
+    "live_traffic_report": "monitoring",
 }
 RAW_ZONE = {"raw_documents", "quarantined_documents", "subject_index", "landing_inventory"}
 # the raw-zone tables that hold content (the quarantine and the inventory hold reasons and counts)
@@ -116,7 +117,7 @@ def test_only_anonymization_reads_the_raw_zone():
 def test_jobs_sensors_and_resources():
     for name in ("ingestion_job", "training_job", "full_pipeline_job", "erasure_job", "serving_job"):
         assert defs.resolve_job_def(name) is not None
-    for name in ("landing_sensor", "drift_sensor", "erasure_retrain_sensor", "traffic_sensor"):
+    for name in ("landing_sensor", "drift_sensor", "erasure_retrain_sensor", "traffic_sensor", "live_traffic_sensor"):
         assert defs.resolve_sensor_def(name) is not None
     training = {k.to_user_string() for k in defs.resolve_job_def("training_job").asset_layer.executable_asset_keys}
     assert training == {

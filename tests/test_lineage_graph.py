@@ -59,7 +59,11 @@ def test_every_table_an_asset_reads_or_writes_is_a_declared_edge(landing, instan
     warm = {**TINY, "lora_adapter": {"config": {**TINY["lora_adapter"]["config"], "init_from": "champion"}}}
     assert train(instance, resources, warm).success
     drift = dg.materialize(
-        ALL_ASSETS, selection=["drift_report"], resources=resources, instance=instance, raise_on_error=True
+        ALL_ASSETS,
+        selection=["drift_report", "live_traffic_report"],
+        resources=resources,
+        instance=instance,
+        raise_on_error=True,
     )
     assert drift.success
 

@@ -206,6 +206,21 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
     blob = log.write_csv() + feedback.write_csv()
     assert not [v for v in RAW_VALUES if v in blob]
 
+    # live traffic against the champion's training documents: drift, service levels, the comparison per version
+    live = dg.materialize(
+        ALL_ASSETS,
+        selection=["live_traffic_report"],
+        resources=resources,
+        instance=instance,
+        run_config=dg.RunConfig(ops={"live_traffic_report": {"config": {"min_window_requests": 5}}}),
+    )
+    assert live.success
+    md = live.asset_materializations_for_node("live_traffic_report")[0].metadata
+    assert md["status"].value == "measured" and md["window_requests"].value == log.height
+    assert 0.0 <= md["drift_share"].value <= 1.0 and md["latency_p95_s"].value > 0
+    assert "| 1 | champion |" in md["by_model_version"].value and f"| {v2} | champion |" in md["by_model_version"].value
+    assert [c.check_name for c in live.get_asset_check_evaluations()] == ["served_within_slo"]
+
     # the correction becomes a training example of the next training set, under the request's placeholders
     rebuilt = dg.materialize(
         ALL_ASSETS,
@@ -261,3 +276,42 @@ def test_feedback_policy_decides_what_becomes_an_example(rating, corrected, kind
         fields = json.loads(docs["fields"][0])
         assert fields["category"] == "shipping"
         assert fields["agent_reply"] == (corrected or "It is on its way.")
+
+
+def test_live_traffic_sensor_retrains_on_decay_with_new_examples_and_reports_latency_only(instance):
+    from resources.drift_policy import DriftPolicy
+    from sensors.live_traffic import live_traffic_sensor
+
+    def tick(metadata: dict):
+        instance.report_runtime_event(dg.AssetMaterialization("live_traffic_report", metadata=metadata))
+        ctx = dg.build_sensor_context(instance=instance, resources={"drift_policy": DriftPolicy()})
+        return live_traffic_sensor(ctx)
+
+    slow = tick({"status": "measured", "window_id": "w1", "new_examples": 0, "latency_p95_s": 3.1, "quality_drop": 0.0})
+    assert isinstance(slow, dg.SkipReason)
+    assert "latency SLO breached: latency p95 (s) 3.10 ≥ 2.50" in slow.skip_message
+    assert "0 new examples" not in slow.skip_message  # nothing to retrain on, nothing over: no drift
+    decayed = tick({"status": "measured", "window_id": "w2", "new_examples": 25, "quality_drop": 0.12})
+    assert isinstance(decayed, dg.RunRequest)
+    assert (
+        decayed.tags["trigger"] == "live_traffic"
+        and "well-formed answers drop 12% ≥ 5%" in decayed.tags["retrain_reason"]
+    )
+    few = tick({"status": "measured", "window_id": "w3", "new_examples": 3, "drift_share": 0.9})
+    assert isinstance(few, dg.SkipReason) and "3 new examples < 20 required" in few.skip_message
+
+
+def test_canary_routes_its_share_to_the_challenger_and_never_serves_without_a_champion():
+    from llm_assets.serving.server import ModelRouter, ServeConfig, Served
+    from resources.mlflow_tracking import MLflowTracking
+
+    router = ModelRouter(MLflowTracking(), ServeConfig(challenger_share=0.25))
+    router._served = {"champion": Served("champion", "3", None), "challenger": Served("challenger", "4", None)}
+    picks = [router.pick(f"{i:032x}").alias for i in range(2000)]
+    assert 0.20 < picks.count("challenger") / len(picks) < 0.30
+    assert router.pick("a" * 32).alias == router.pick("a" * 32).alias  # a request id always takes the same route
+    del router._served["champion"]
+    assert router.pick("b" * 32) is None
+    off = ModelRouter(MLflowTracking(), ServeConfig())
+    off._served = {"champion": Served("champion", "3", None), "challenger": Served("challenger", "4", None)}
+    assert {off.pick(f"{i:032x}").alias for i in range(200)} == {"champion"}

@@ -246,14 +246,8 @@ INPUT_EXAMPLE = {
 
 
 def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict) -> str:
-    """The run's training metrics and the adapter as the served MLflow pyfunc (models from code); its model URI."""
+    """The run's training metrics and the adapter as the served MLflow pyfunc; its model URI."""
     import mlflow
-    import pandas as pd
-    from mlflow.models import ModelSignature
-    from mlflow.types import ColSpec, ParamSchema, ParamSpec, Schema
-
-    def schema(cols: list[tuple[str, str, bool]]) -> Schema:
-        return Schema([ColSpec(kind, name, required=required) for name, kind, required in cols])
 
     metrics = {
         "train_final_loss": result.final_loss,
@@ -268,6 +262,19 @@ def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict) -> str:
     if result.validation_loss is not None:
         metrics["validation_loss"] = result.validation_loss
     mlflow.log_metrics(metrics)
+    return log_served_model(adapter_dir, serving)
+
+
+def log_served_model(adapter_dir: Path, serving: dict) -> str:
+    """The adapter as the served pyfunc (models from code) in the active MLflow run; its model URI."""
+    import mlflow
+    import pandas as pd
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, ParamSchema, ParamSpec, Schema
+
+    def schema(cols: list[tuple[str, str, bool]]) -> Schema:
+        return Schema([ColSpec(kind, name, required=required) for name, kind, required in cols])
+
     info = mlflow.pyfunc.log_model(
         name="adapter",
         python_model=str(SERVED_MODEL_CODE),
@@ -279,7 +286,8 @@ def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict) -> str:
             outputs=schema(SERVED_OUTPUT),
             params=ParamSchema([ParamSpec("max_new_tokens", "long", 64)]),
         ),
-        input_example=pd.DataFrame(INPUT_EXAMPLE),
+        # MLflow loads the logged model and answers this example before the run ends: a short answer keeps it cheap
+        input_example=(pd.DataFrame(INPUT_EXAMPLE), {"max_new_tokens": 4}),
         pip_requirements=PIP_REQUIREMENTS,
     )
     return info.model_uri

@@ -122,9 +122,10 @@ class ModelRouter:
         with self._lock:
             champion = self._served.get(self.tracking.champion_alias)
             challenger = self._served.get(self.config.challenger_alias) if self.config.challenger_share > 0 else None
-        if challenger is not None:
+        # a canary runs beside a champion, never instead of one (no champion: nothing is served)
+        if challenger is not None and champion is not None:
             u = int(hashlib.sha256(request_id.encode()).hexdigest()[:8], 16) / 16**8
-            if u < self.config.challenger_share or champion is None:
+            if u < self.config.challenger_share:
                 return challenger
         return champion
 

@@ -63,6 +63,7 @@ class SupportTicketModel(mlflow.pyfunc.PythonModel):
         self.text_field = cfg.get("text_field", "message")
         self.labels = set(cfg.get("labels", []))
         self.max_new_tokens = int(cfg.get("max_new_tokens", 64))
+        self.use_cache = bool(cfg.get("use_cache", True))  # off only to measure what the KV cache buys
 
     def prompts(self, tickets: pd.DataFrame) -> list[str]:
         rows = tickets.fillna("").astype(str).to_dict("records")
@@ -82,7 +83,7 @@ class SupportTicketModel(mlflow.pyfunc.PythonModel):
                 **enc,
                 max_new_tokens=max_new_tokens,
                 do_sample=False,
-                use_cache=True,
+                use_cache=self.use_cache,
                 pad_token_id=self.tokenizer.pad_token_id,
                 eos_token_id=self.tokenizer.eos_token_id,
             )

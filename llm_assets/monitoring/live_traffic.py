@@ -1,0 +1,247 @@
+"""``live_traffic_report``: is the served champion still answering the traffic it gets, fast and in shape?
+
+Window: the most recent requests of the inference log that the champion (or a canary) answered. Input drift: the
+same Evidently comparison as ``drift_report`` (text, length and entity-mix descriptors, a TF-IDF + SVD embedding)
+between the window's anonymized tickets and the champion's training documents; the ``category`` column compares the
+categories the model gave with the labels it was trained on (output drift). Service level: latency p95 and the share
+of answers in the trained format against the champion's own evaluation, mean user rating. Per model version (the
+canary's comparison). Read by ``live_traffic_sensor`` through ``DriftPolicy.signals``.
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from llm_assets.core import compute, lineage
+from llm_assets.core.metadata import markdown_table, tidy
+from llm_assets.monitoring.assets import _run_evidently
+from llm_assets.monitoring.features import document_features, tfidf_svd_embeddings
+from resources.artifacts import ArtifactStore
+from resources.drift_policy import DriftPolicy
+from resources.mlflow_tracking import MLflowTracking
+from resources.warehouse import DuckDBWarehouse
+
+SLO_CHECK = "served_within_slo"
+
+
+class LiveTrafficConfig(dg.Config):
+    window_requests: int = Field(default=500, description="The most recent requests that form the window.")
+    min_window_requests: int = Field(default=20, description="Below this many requests nothing is measured.")
+    max_reference_documents: int = Field(default=2000, description="Sample of the champion's training documents.")
+    embedding_dims: int = Field(default=16, description="SVD components of the TF-IDF embedding.")
+
+
+def _window_documents(window: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The window's requests as anonymized documents (the model's category as the label) and their entity audit."""
+    docs = window.select(
+        pl.col("request_id").alias("doc_id"),
+        pl.col("message").fill_null("").alias("text"),
+        pl.col("category").fill_null("").map_elements(lambda c: json.dumps({"category": c}), pl.String).alias("fields"),
+    )
+    audit_rows = [
+        {"doc_id": row["request_id"], "entity_type": entity}
+        for row in window.select("request_id", "entity_counts").iter_rows(named=True)
+        for entity, n in json.loads(row["entity_counts"] or "{}").items()
+        for _ in range(int(n))
+    ]
+    audit = pl.DataFrame(audit_rows, schema={"doc_id": pl.String, "entity_type": pl.String})
+    return docs, audit
+
+
+def _service_levels(window: pl.DataFrame, feedback: pl.DataFrame | None, baseline_format_rate: float | None) -> dict:
+    latency_s = window["latency_ms"] / 1000
+    format_rate = float((window["category"].fill_null("") != "").mean())
+    out = {
+        "latency_p50_s": float(latency_s.quantile(0.5, "linear")),
+        "latency_p95_s": float(latency_s.quantile(0.95, "linear")),
+        "format_rate": format_rate,
+        "format_ok_rate": float(window["format_ok"].mean()),
+        "mean_reply_chars": float(window["reply"].fill_null("").str.len_chars().mean()),
+    }
+    if baseline_format_rate:
+        out["baseline_format_rate"] = baseline_format_rate
+        out["quality_drop"] = 1.0 - format_rate / baseline_format_rate
+    if feedback is not None and feedback.height:
+        rated = feedback.filter(pl.col("request_id").is_in(window["request_id"].implode()))
+        if rated.height:
+            out["mean_rating"] = float(rated["rating"].mean())
+            out["rated_requests"] = rated.height
+    return out
+
+
+def _by_version(window: pl.DataFrame, feedback: pl.DataFrame | None) -> list[list]:
+    ratings = (
+        feedback.group_by("request_id").agg(pl.col("rating").last())
+        if feedback is not None and feedback.height
+        else pl.DataFrame(schema={"request_id": pl.String, "rating": pl.Int64})
+    )
+    table = (
+        window.join(ratings, on="request_id", how="left")
+        .group_by("model_version", "alias")
+        .agg(
+            pl.len().alias("requests"),
+            (pl.col("latency_ms").quantile(0.95, "linear") / 1000).alias("p95_s"),
+            (pl.col("category").fill_null("") != "").mean().alias("format_rate"),
+            pl.col("rating").mean().alias("mean_rating"),
+            pl.col("rating").count().alias("ratings"),
+        )
+        .sort("model_version")
+    )
+    return [list(r) for r in table.iter_rows()]
+
+
+@dg.asset(
+    group_name="monitoring",
+    io_manager_key="artifact_io_manager",
+    deps=[
+        "inference_log",
+        "user_feedback",
+        "feedback_examples",
+        "registered_model",
+        "training_set_members",
+        "model_versions",
+    ],
+    op_tags=compute.MONITORING,
+    check_specs=[
+        dg.AssetCheckSpec(
+            SLO_CHECK,
+            asset="live_traffic_report",
+            description="Alert: the served champion's latency p95 or its share of well-formed answers breached "
+            "drift_policy's service levels on live traffic.",
+        )
+    ],
+    description="Drift and service levels of the served model on live traffic: input drift of the tickets against "
+    "the champion's training documents, output drift (category mix, reply length, format), latency, ratings, and "
+    "the comparison per model version (canary). Read by live_traffic_sensor.",
+)
+def live_traffic_report(
+    context: dg.AssetExecutionContext,
+    config: LiveTrafficConfig,
+    anonymized_documents: pl.DataFrame,
+    redaction_audit: pl.DataFrame,
+    warehouse: DuckDBWarehouse,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+    drift_policy: DriftPolicy,
+):
+    requests = warehouse.select("monitoring", "inference_log")
+    feedback = warehouse.select("monitoring", "user_feedback")
+    champion = mlflow_tracking.champion_version()
+    ref_version = (champion.tags or {}).get("training_set_version") if champion else None
+    window = (
+        requests.sort("received_at", descending=True).head(config.window_requests)
+        if requests is not None and requests.height
+        else pl.DataFrame()
+    )
+    window_id = (
+        hashlib.sha256("\n".join(sorted(window["request_id"].to_list())).encode()).hexdigest()[:12]
+        if (window.height)
+        else "empty"
+    )
+    value: dict = {
+        "status": "measured",
+        "window_id": window_id,
+        "window_requests": window.height,
+        "champion_version": str(champion.version) if champion else None,
+        "reference_version": ref_version,
+        "measured_at": datetime.now(UTC).timestamp(),
+    }
+    members = lineage.version_members(warehouse, ref_version) if ref_version else None
+    train_docs = set(members.filter(pl.col("split") == "train")["doc_id"].to_list()) if members is not None else set()
+    reference = anonymized_documents.filter(pl.col("doc_id").is_in(list(train_docs)))
+    # what a retrain could learn from: users' corrections the champion's training set did not hold
+    trained = set(members["doc_id"].to_list()) if members is not None else set()
+    candidates = warehouse.select("train", "feedback_examples")
+    value["new_examples"] = (
+        candidates.filter(~pl.col("doc_id").is_in(list(trained))).height if candidates is not None else 0
+    )
+    if window.height < config.min_window_requests:
+        value["status"] = "window_too_small"
+    elif reference.height < 10:
+        value["status"] = "no_reference"
+    else:
+        if reference.height > config.max_reference_documents:
+            reference = reference.sample(config.max_reference_documents, seed=0)
+        docs, audit = _window_documents(window)
+        ref_df, cur_df = document_features(reference, redaction_audit), document_features(docs, audit)
+        ref_emb, cur_emb = tfidf_svd_embeddings(ref_df["text"].tolist(), cur_df["text"].tolist(), config.embedding_dims)
+        emb_cols = [f"emb_{i}" for i in range(ref_emb.shape[1])]
+        for i, col in enumerate(emb_cols):
+            ref_df[col], cur_df[col] = ref_emb[:, i], cur_emb[:, i]
+        html = artifact_store.path("reports", "live") / f"live-{window_id}.html"
+        value.update(_run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html)))
+        value["report_html"] = str(html)
+    if window.height:
+        recorded = (
+            lineage.model_version(warehouse, mlflow_tracking.registered_model_name, str(champion.version))
+            if champion
+            else None
+        )
+        metrics = json.loads(recorded["metrics"]) if recorded and recorded.get("metrics") else {}
+        baseline = (metrics.get("candidate") or {}).get("format_rate")
+        champion_window = window.filter(pl.col("alias") == mlflow_tracking.champion_alias)
+        value.update(_service_levels(champion_window if champion_window.height else window, feedback, baseline))
+        value["by_version"] = _by_version(window, feedback)
+
+    signals = drift_policy.live_signals(value) if window.height else []
+    verdict = "; ".join(s.describe() for s in signals) or value["status"]
+    context.log.info(f"live window {window_id}: {window.height} requests, {verdict}")
+    yield dg.Output(value, metadata=_metadata(value, signals, artifact_store))
+    slo = [s for s in signals if s.name in ("latency_p95_s", "quality_drop")]
+    yield dg.AssetCheckResult(
+        check_name=SLO_CHECK,
+        passed=not any(s.exceeded for s in slo),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"verdict": "; ".join(s.describe() for s in slo) or "nothing measured"},
+    )
+
+
+def _metadata(value: dict, signals: list, artifact_store: ArtifactStore) -> dict:
+    metadata = {
+        "status": value["status"],
+        "window_id": value["window_id"],
+        "window_requests": value["window_requests"],
+        "new_examples": value["new_examples"],
+        "champion_version": value["champion_version"] or "none",
+        "reference_version": value["reference_version"] or "none",
+        "measured_at": dg.MetadataValue.timestamp(value["measured_at"]),
+        "retrain_signal": any(s.exceeded for s in signals if s.name not in ("latency_p95_s",)),
+        "verdict": dg.MetadataValue.md(
+            markdown_table(
+                ["signal", "score", "threshold", "over"],
+                [[s.label, s.value, s.threshold, "yes" if s.exceeded else "no"] for s in signals],
+            )
+            if signals
+            else value["status"]
+        ),
+        **{
+            k: float(value[k])
+            for k in (
+                "drift_share",
+                "embedding_drift",
+                "latency_p50_s",
+                "latency_p95_s",
+                "format_rate",
+                "format_ok_rate",
+                "baseline_format_rate",
+                "quality_drop",
+                "mean_reply_chars",
+                "mean_rating",
+            )
+            if value.get(k) is not None
+        },
+    }
+    if value.get("by_version"):
+        metadata["by_model_version"] = dg.MetadataValue.md(
+            markdown_table(
+                ["version", "alias", "requests", "p95 s", "format rate", "mean rating", "ratings"],
+                value["by_version"],
+            )
+        )
+    if "report_html" in value:
+        metadata["report"] = dg.MetadataValue.url(artifact_store.report_url(value["report_html"]))
+    return tidy(metadata)
