@@ -74,6 +74,9 @@ def register_untrained_champion(data: Path) -> tuple[dict, str]:
         "prompt_template": TrainingSetConfig().prompt_template,
         "labels": labels,
         "max_new_tokens": 64,
+        "merge": True,
+        "quantize": "none",
+        "use_cache": True,
     }
     tracking = res["mlflow_tracking"]
     experiment = tracking.setup()

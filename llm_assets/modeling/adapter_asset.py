@@ -225,8 +225,10 @@ def serving_config(training_set: pl.DataFrame, warehouse: DuckDBWarehouse, base_
         "prompt_template": config.prompt_template,
         "labels": sorted({normalize_category(v) for v in labels}),
         "max_new_tokens": 64,
+        # load-time choices the server may override (MLflow accepts overrides only of keys logged here)
         "merge": True,
         "quantize": "none",
+        "use_cache": True,
     }
 
 
