@@ -161,6 +161,9 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
             c.start()
         time.sleep(2)
         v2 = str(mlflow.register_model(client.get_model_version(name, "1").source, name).version)
+        # registered by hand (the pipeline would tag it): it holds v1's adapter, trained on v1's training set
+        for tag in ("training_set_version", "adapter_version"):
+            client.set_model_version_tag(name, v2, tag, client.get_model_version(name, "1").tags[tag])
         client.set_registered_model_alias(name, tracking.champion_alias, v2)
         assert _post(f"{url}/admin/refresh", {})[1]["serving"]["champion"] == v2
         time.sleep(3)
@@ -241,6 +244,38 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
     members = table(resources, "train", "training_set_members")
     assert f"feedback-{answers[0]['request_id']}" in set(members["doc_id"])
 
+    # erasing the customer reaches served traffic: every request that named her, the example her correction became,
+    # and the model versions trained on it; a re-run of the day's ingestion does not bring them back
+    from llm_assets.governance.erasure import erasure_job
+
+    key = resources["governance_keys"].fingerprint(TICKETS[0]["customer_name"])
+    named = log.filter(pl.col("pii_fingerprints").str.contains(key))
+    assert named.height >= 1
+    erased = (
+        dg.Definitions(jobs=[erasure_job], resources=resources)
+        .get_job_def("erasure_job")
+        .execute_in_process(
+            run_config={"ops": {"erase_data_subject": {"config": {"subject_keys": [key], "reason": "test"}}}},
+            instance=instance,
+        )
+    )
+    assert erased.success
+    out = erased.output_for_node("erase_data_subject")
+    assert out["rows_deleted"]["monitoring.inference_log"] == named.height
+    assert out["rows_deleted"]["train.feedback_examples"] == 1
+    again = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("serving"),
+        partition_key=day,
+        resources=resources,
+        instance=instance,
+    )
+    assert again.success
+    left = table(resources, "monitoring", "inference_log")
+    assert left.height == log.height - named.height
+    assert not set(named["request_id"]) & set(left["request_id"])
+    assert answers[0]["request_id"] not in set(table(resources, "monitoring", "user_feedback")["request_id"])
+
 
 @pytest.mark.parametrize(
     "rating, corrected, kind", [(5, "", "endorsed"), (3, "", None), (1, "Better reply.", "correction")]
@@ -283,7 +318,11 @@ def test_live_traffic_sensor_retrains_on_decay_with_new_examples_and_reports_lat
     from sensors.live_traffic import live_traffic_sensor
 
     def tick(metadata: dict):
-        instance.report_runtime_event(dg.AssetMaterialization("live_traffic_report", metadata=metadata))
+        @dg.asset(name="live_traffic_report")
+        def report() -> dg.MaterializeResult:  # a stand-in: only its metadata is read
+            return dg.MaterializeResult(metadata=metadata)
+
+        assert dg.materialize([report], instance=instance).success
         ctx = dg.build_sensor_context(instance=instance, resources={"drift_policy": DriftPolicy()})
         return live_traffic_sensor(ctx)
 

@@ -80,6 +80,10 @@ def record(warehouse: DuckDBWarehouse, table: str, row: dict, keys: list[str]) -
     warehouse.upsert(SCHEMA, table, ledger_rows([row]), keys)
 
 
+# a served request's candidate training example, as a document of the training set
+FEEDBACK_DOC_PREFIX = "feedback-"
+
+
 def read(warehouse: DuckDBWarehouse, table: str, **filters) -> pl.DataFrame:
     """Rows of a governance ledger matching ``filters`` (``equals=``, ``is_in=``…, see ``DuckDBWarehouse.select``)."""
     df = warehouse.select(SCHEMA, table, **filters)
@@ -161,6 +165,29 @@ def docs_of_subject(warehouse: DuckDBWarehouse, subject_keys: list[str]) -> pl.D
     if not found:
         return pl.DataFrame(schema=schema)
     return pl.concat([f.cast(schema) for f in found]).unique().sort("doc_id", "found_by")
+
+
+TRAFFIC_TABLES = (("monitoring", "inference_log"), ("monitoring", "user_feedback"))
+
+
+def requests_of_subject(warehouse: DuckDBWarehouse, subject_keys: list[str]) -> list[str]:
+    """Served requests (and feedback) whose replaced values include any of the keys: the server logs the keyed
+    fingerprints of every value it replaced, made with the same function as the subject index."""
+    found: set[str] = set()
+    for schema, table in TRAFFIC_TABLES:
+        rows = warehouse.select(schema, table, columns=["request_id", "pii_fingerprints"])
+        if rows is not None and rows.height and subject_keys:
+            hits = rows.filter(pl.col("pii_fingerprints").fill_null("").str.contains_any(subject_keys))
+            found |= set(hits["request_id"].to_list())
+    return sorted(found)
+
+
+def erased_requests(warehouse: DuckDBWarehouse) -> set[str]:
+    """Request ids an erasure removed (recorded as ``feedback-<request id>`` documents): never ingested again."""
+    df = read(warehouse, "erased_documents", columns=["doc_id"])
+    if not df.height:
+        return set()
+    return {d.removeprefix(FEEDBACK_DOC_PREFIX) for d in df["doc_id"].to_list() if d.startswith(FEEDBACK_DOC_PREFIX)}
 
 
 def pii_fingerprints(warehouse: DuckDBWarehouse) -> pl.DataFrame:

@@ -30,6 +30,7 @@ ERASABLE_TABLES = (
     ("anon", "pii_fingerprints"),
     ("anon", "privacy_quarantine"),
     ("train", "training_set"),
+    ("train", "feedback_examples"),
 )
 
 
@@ -76,11 +77,18 @@ class ErasureConfig(dg.Config):
     retrain: bool = Field(default=True, description="Request a training_job run when a model version was tainted.")
 
 
-def _erase_rows(warehouse: DuckDBWarehouse, doc_ids: list[str], tombstone: dict, subject_keys: list[str]) -> dict:
-    """Deletes the documents' rows from every zone and writes the tombstone, in one transaction."""
+def _erase_rows(
+    warehouse: DuckDBWarehouse, doc_ids: list[str], tombstone: dict, subject_keys: list[str], requests: list[str]
+) -> dict:
+    """Deletes the documents' rows from every zone, the served requests' rows from the traffic tables, and writes the
+    tombstone, in one transaction."""
     counts: dict[str, int] = {}
     now = tombstone["erased_at"]
     with warehouse.unit_of_work() as con:
+        for schema, table in lineage.TRAFFIC_TABLES:
+            deleted = warehouse.delete_in(con, schema, table, "request_id", requests)
+            if deleted is not None:
+                counts[f"{schema}.{table}"] = deleted
         raw = warehouse.select(
             "raw", "raw_documents", columns=["doc_id", "batch_id"], is_in={"doc_id": doc_ids}, con=con
         )
@@ -141,8 +149,13 @@ def erase_data_subject(
     if not config.subject_keys and not config.doc_ids:
         raise dg.Failure("nothing to erase: give subject_keys (see `llm-governance fingerprint`) or doc_ids")
     found = lineage.docs_of_subject(warehouse, config.subject_keys) if config.subject_keys else pl.DataFrame()
-    doc_ids = sorted(set(found["doc_id"].to_list() if found.height else []) | set(config.doc_ids))
+    # served tickets that named the subject, and the training examples users' feedback on them became
+    requests = lineage.requests_of_subject(warehouse, config.subject_keys)
+    served_docs = {f"{lineage.FEEDBACK_DOC_PREFIX}{r}" for r in requests}
+    doc_ids = sorted(set(found["doc_id"].to_list() if found.height else []) | set(config.doc_ids) | served_docs)
     found_by = Counter(found["found_by"].to_list()) if found.height else Counter()
+    if requests:
+        found_by["served_request"] = len(requests)
     affected = lineage.versions_of_docs(warehouse, doc_ids)
     tombstone = {
         "tombstone_id": f"ts-{uuid.uuid4().hex[:12]}",
@@ -153,7 +166,7 @@ def erase_data_subject(
         "doc_ids_requested": len(config.doc_ids),
         "dagster_run_id": context.run_id,
     }
-    counts = _erase_rows(warehouse, doc_ids, tombstone, config.subject_keys)
+    counts = _erase_rows(warehouse, doc_ids, tombstone, config.subject_keys, requests)
     stone = tombstone["tombstone_id"]
     context.log.info(f"tombstone {stone}: {len(doc_ids)} document(s) erased; rows deleted: {counts}")
     for table, n in counts.items():

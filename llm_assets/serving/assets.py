@@ -102,8 +102,8 @@ def _leaking_rows(df: pl.DataFrame, texts: tuple[str, ...], key: bytes, raw_zone
         ),
     },
     partitions_def=traffic_days,
-    # the raw zone's fingerprints: a logged text holding any of them is a leak
-    deps=["pii_fingerprints"],
+    # the raw zone's fingerprints: a logged text holding any of them is a leak; erased requests never come back
+    deps=["pii_fingerprints", "erased_documents"],
     op_tags=compute.LIGHT,
     check_specs=[
         dg.AssetCheckSpec(
@@ -126,8 +126,9 @@ def inference_log(
     raw_zone = set(scanned_fingerprints(lineage.pii_fingerprints(warehouse)))
     requests, bad_request_lines = traffic_log.read_day("requests", day)
     feedback, bad_feedback_lines = traffic_log.read_day("feedback", day)
-    req = _frame(requests, REQUEST_COLUMNS, day)
-    fb = _frame(feedback, FEEDBACK_COLUMNS, day)
+    erased = list(lineage.erased_requests(warehouse))
+    req = _frame(requests, REQUEST_COLUMNS, day).filter(~pl.col("request_id").is_in(erased))
+    fb = _frame(feedback, FEEDBACK_COLUMNS, day).filter(~pl.col("request_id").is_in(erased))
     req_leaks = _leaking_rows(req, REQUEST_TEXTS, key, raw_zone)
     fb_leaks = _leaking_rows(fb, FEEDBACK_TEXTS, key, raw_zone)
     withheld = sum(req_leaks) + sum(fb_leaks)
@@ -231,7 +232,7 @@ def feedback_documents(requests: pl.DataFrame, feedback: pl.DataFrame, policy: F
             continue
         rows.append(
             {
-                "doc_id": f"feedback-{r['request_id']}",
+                "doc_id": f"{lineage.FEEDBACK_DOC_PREFIX}{r['request_id']}",
                 "batch_id": f"feedback-{r['batch_id']}",
                 "text": r["message"] or "",
                 "fields": json.dumps(

@@ -25,7 +25,7 @@ def version_members_rows(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-FEEDBACK_PREFIX = "feedback-"
+FEEDBACK_PREFIX = lineage.FEEDBACK_DOC_PREFIX
 CORPUS_COLUMNS = {
     "doc_id": pl.String,
     "batch_id": pl.String,
