@@ -16,7 +16,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from llm_assets.sample_corpus import write_landing_batches
+from llm_assets.sample_corpus import generate_tickets, write_landing_batches
 from llm_assets.serving.server import fill_back, scrub
 from resources.traffic import today
 from tests.helpers import ALL_ASSETS, ingest, table, train
@@ -151,10 +151,17 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
         results: list[tuple[int, str]] = []
         stop = threading.Event()
 
+        more = [
+            {"subject": t.subject, "message": t.message, "customer_name": t.customer_name}
+            for t in generate_tickets(60, seed=23)
+        ]
+
         def client_loop(i: int) -> None:
+            k = i
             while not stop.is_set():
-                status, body = _post(f"{url}/v1/tickets", TICKETS[i % 2])
+                status, body = _post(f"{url}/v1/tickets", more[k % len(more)])
                 results.append((status, body.get("model_version", "")))
+                k += 4
 
         clients = [threading.Thread(target=client_loop, args=(i,)) for i in range(4)]
         for c in clients:
@@ -215,11 +222,12 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
         selection=["live_traffic_report"],
         resources=resources,
         instance=instance,
-        run_config=dg.RunConfig(ops={"live_traffic_report": {"config": {"min_window_requests": 5}}}),
+        run_config=dg.RunConfig(ops={"live_traffic_report": {"config": {"min_window_requests": 4}}}),
     )
     assert live.success
     md = live.asset_materializations_for_node("live_traffic_report")[0].metadata
-    assert md["status"].value == "measured" and md["window_requests"].value == log.height
+    assert md["window_requests"].value == log.height
+    assert md["status"].value == "measured", md["distinct_tickets"].value
     assert 0.0 <= md["drift_share"].value <= 1.0 and md["latency_p95_s"].value > 0
     assert "| 1 | champion |" in md["by_model_version"].value and f"| {v2} | champion |" in md["by_model_version"].value
     assert [c.check_name for c in live.get_asset_check_evaluations()] == ["served_within_slo"]

@@ -101,7 +101,8 @@ def test_asset_graph_and_a_materialization_launched_from_the_ui(dagster_ui):
     groups = sorted(set(EXPECTED_ASSETS.values()))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        # wide enough that the graph of the largest group is drawn at a zoom that shows its labels
+        page = browser.new_page(viewport={"width": 2400, "height": 1400})
         page.set_default_timeout(60_000)
 
         page.goto(f"{base}/asset-groups")

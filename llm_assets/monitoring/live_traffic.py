@@ -13,6 +13,7 @@ import json
 from datetime import UTC, datetime
 
 import dagster as dg
+import numpy as np
 import polars as pl
 from pydantic import Field
 
@@ -30,7 +31,9 @@ SLO_CHECK = "served_within_slo"
 
 class LiveTrafficConfig(dg.Config):
     window_requests: int = Field(default=500, description="The most recent requests that form the window.")
-    min_window_requests: int = Field(default=20, description="Below this many requests nothing is measured.")
+    min_window_requests: int = Field(
+        default=20, description="Below this many distinct tickets in the window input drift is not measured."
+    )
     max_reference_documents: int = Field(default=2000, description="Sample of the champion's training documents.")
     embedding_dims: int = Field(default=16, description="SVD components of the TF-IDF embedding.")
 
@@ -159,22 +162,33 @@ def live_traffic_report(
     value["new_examples"] = (
         candidates.filter(~pl.col("doc_id").is_in(list(trained))).height if candidates is not None else 0
     )
-    if window.height < config.min_window_requests:
+    # input drift is about what is asked, not how often: a ticket sent many times (a retrying client, a load test)
+    # counts once, and too few distinct tickets leave nothing to measure (the statistics degenerate)
+    distinct = window.unique(subset=["message"], keep="first") if window.height else window
+    value["distinct_tickets"] = distinct.height
+    if distinct.height < config.min_window_requests:
         value["status"] = "window_too_small"
     elif reference.height < 10:
         value["status"] = "no_reference"
     else:
         if reference.height > config.max_reference_documents:
             reference = reference.sample(config.max_reference_documents, seed=0)
-        docs, audit = _window_documents(window)
+        docs, audit = _window_documents(distinct)
         ref_df, cur_df = document_features(reference, redaction_audit), document_features(docs, audit)
         ref_emb, cur_emb = tfidf_svd_embeddings(ref_df["text"].tolist(), cur_df["text"].tolist(), config.embedding_dims)
         emb_cols = [f"emb_{i}" for i in range(ref_emb.shape[1])]
         for i, col in enumerate(emb_cols):
             ref_df[col], cur_df[col] = ref_emb[:, i], cur_emb[:, i]
         html = artifact_store.path("reports", "live") / f"live-{window_id}.html"
-        value.update(_run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html)))
-        value["report_html"] = str(html)
+        try:
+            value.update(
+                _run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html))
+            )
+            value["report_html"] = str(html)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            # degenerate traffic (near-identical tickets) breaks the statistics: say so, keep the service levels
+            value["status"] = "drift_not_computable"
+            context.log.warning(f"input drift not computable on window {window_id}: {type(exc).__name__}")
     if window.height:
         recorded = (
             lineage.model_version(warehouse, mlflow_tracking.registered_model_name, str(champion.version))
@@ -205,6 +219,7 @@ def _metadata(value: dict, signals: list, artifact_store: ArtifactStore) -> dict
         "status": value["status"],
         "window_id": value["window_id"],
         "window_requests": value["window_requests"],
+        "distinct_tickets": value["distinct_tickets"],
         "new_examples": value["new_examples"],
         "champion_version": value["champion_version"] or "none",
         "reference_version": value["reference_version"] or "none",
