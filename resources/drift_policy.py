@@ -73,28 +73,37 @@ class DriftPolicy(dg.ConfigurableResource):
 
     def signals(self, scores: dict) -> list[Signal]:
         """The drift and decay scores present in ``scores`` (a drift report's values), each with its threshold."""
-        table = (
-            ("drift_share", self.drift_share_threshold, "drift share", False),
-            ("embedding_drift", self.embedding_drift_threshold, "embedding drift", False),
-            ("perplexity_degradation", self.perplexity_degradation_threshold, "perplexity rise", True),
-            ("rougeL_drop", self.rouge_drop_threshold, "ROUGE-L drop", True),
+        return _present(
+            scores,
+            (
+                ("drift_share", self.drift_share_threshold, "drift share", False),
+                ("embedding_drift", self.embedding_drift_threshold, "embedding drift", False),
+                ("perplexity_degradation", self.perplexity_degradation_threshold, "perplexity rise", True),
+                ("rougeL_drop", self.rouge_drop_threshold, "ROUGE-L drop", True),
+            ),
         )
-        return [
-            Signal(name, float(scores[name]), threshold, label, percent)
-            for name, threshold, label, percent in table
-            if scores.get(name) is not None
-        ]
 
     def live_signals(self, scores: dict) -> list[Signal]:
         """The live-traffic scores present in ``scores`` (a live traffic report's values), with their thresholds."""
-        table = (
-            ("drift_share", self.drift_share_threshold, "input drift share", False),
-            ("embedding_drift", self.embedding_drift_threshold, "input embedding drift", False),
-            ("quality_drop", self.quality_drop_threshold, "well-formed answers drop", True),
-            ("latency_p95_s", self.latency_p95_slo_s, "latency p95 (s)", False),
+        return _present(
+            scores,
+            (
+                ("drift_share", self.drift_share_threshold, "input drift share", False),
+                ("embedding_drift", self.embedding_drift_threshold, "input embedding drift", False),
+                ("quality_drop", self.quality_drop_threshold, "well-formed answers drop", True),
+                ("latency_p95_s", self.latency_p95_slo_s, "latency p95 (s)", False),
+            ),
         )
-        return [
-            Signal(name, float(scores[name]), threshold, label, percent)
-            for name, threshold, label, percent in table
-            if scores.get(name) is not None
-        ]
+
+
+def _present(scores: dict, table: tuple) -> list[Signal]:
+    return [
+        Signal(name, float(scores[name]), threshold, label, percent)
+        for name, threshold, label, percent in table
+        if scores.get(name) is not None
+    ]
+
+
+def verdict_rows(signals: list[Signal]) -> list[list]:
+    """Rows of the ``verdict`` metadata table: each score against its threshold."""
+    return [[s.label, s.value, s.threshold, "yes" if s.exceeded else "no"] for s in signals]

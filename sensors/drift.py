@@ -88,12 +88,25 @@ def drift_sensor(context: dg.SensorEvaluationContext, drift_policy: DriftPolicy)
     decision = decide(metadata, drift_policy, cursor, now)
     if not decision.retrain:
         return dg.SkipReason(decision.reason)
-    cursor = {"windows": (cursor.get("windows", []) + [metadata["window_id"]])[-100:], "last_request": now}
+    return retrain_request(context, drift_policy, decision, cursor, str(metadata["window_id"]), now, "drift")
+
+
+def retrain_request(
+    context: dg.SensorEvaluationContext,
+    policy: DriftPolicy,
+    decision: Decision,
+    cursor: dict,
+    window_id: str,
+    now: float,
+    trigger: str,
+) -> dg.RunRequest:
+    """The training_job run a drift decision asks for; the cursor remembers the window and the time."""
+    cursor = {"windows": (cursor.get("windows", []) + [window_id])[-100:], "last_request": now}
     context.update_cursor(json.dumps(cursor))
-    context.log.info(f"requesting a retrain: {decision.reason}")
-    init_from = "champion" if drift_policy.warm_start else "base"
+    context.log.info(f"requesting a retrain ({trigger}): {decision.reason}")
+    init_from = "champion" if policy.warm_start else "base"
     return dg.RunRequest(
-        run_key=f"drift:{metadata['window_id']}",
-        tags={**decision.tags, "init_from": init_from},
+        run_key=f"{trigger}:{window_id}",
+        tags={**decision.tags, "trigger": trigger, "init_from": init_from},
         run_config={"ops": {"lora_adapter": {"config": {"init_from": init_from}}}},
     )

@@ -13,7 +13,7 @@ import dagster as dg
 
 from jobs import training_job
 from resources.drift_policy import DriftPolicy
-from sensors.drift import decide
+from sensors.drift import decide, retrain_request
 
 LIVE_REPORT = dg.AssetKey("live_traffic_report")
 
@@ -39,12 +39,4 @@ def live_traffic_sensor(context: dg.SensorEvaluationContext, drift_policy: Drift
     if not decision.retrain:
         breach = f"; latency SLO breached: {latency[0]} (not a retraining matter)" if latency else ""
         return dg.SkipReason(decision.reason.replace("no drift in window", "no live drift in window") + breach)
-    cursor = {"windows": (cursor.get("windows", []) + [metadata["window_id"]])[-100:], "last_request": now}
-    context.update_cursor(json.dumps(cursor))
-    context.log.info(f"requesting a retrain on live traffic: {decision.reason}")
-    init_from = "champion" if drift_policy.warm_start else "base"
-    return dg.RunRequest(
-        run_key=f"live:{metadata['window_id']}",
-        tags={**decision.tags, "trigger": "live_traffic", "init_from": init_from},
-        run_config={"ops": {"lora_adapter": {"config": {"init_from": init_from}}}},
-    )
+    return retrain_request(context, drift_policy, decision, cursor, str(metadata["window_id"]), now, "live_traffic")

@@ -21,7 +21,7 @@ from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapte
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
-from resources.drift_policy import QUALITY_SIGNALS, STATUS_TEXT, DriftPolicy
+from resources.drift_policy import QUALITY_SIGNALS, STATUS_TEXT, DriftPolicy, verdict_rows
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -128,7 +128,7 @@ def _metadata(value: dict, signals: list, verdict: str, artifact_store: Artifact
         "verdict": dg.MetadataValue.md(
             markdown_table(
                 ["signal", "score", "threshold", "over"],
-                [[s.label, s.value, s.threshold, "yes" if s.exceeded else "no"] for s in signals],
+                verdict_rows(signals),
             )
             if signals
             else verdict

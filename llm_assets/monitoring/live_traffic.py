@@ -22,7 +22,7 @@ from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.monitoring.assets import _run_evidently
 from llm_assets.monitoring.features import document_features, tfidf_svd_embeddings
 from resources.artifacts import ArtifactStore
-from resources.drift_policy import DriftPolicy
+from resources.drift_policy import DriftPolicy, verdict_rows
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -228,7 +228,7 @@ def _metadata(value: dict, signals: list, artifact_store: ArtifactStore) -> dict
         "verdict": dg.MetadataValue.md(
             markdown_table(
                 ["signal", "score", "threshold", "over"],
-                [[s.label, s.value, s.threshold, "yes" if s.exceeded else "no"] for s in signals],
+                verdict_rows(signals),
             )
             if signals
             else value["status"]
