@@ -362,3 +362,47 @@ def test_canary_routes_its_share_to_the_challenger_and_never_serves_without_a_ch
     off = ModelRouter(MLflowTracking(), ServeConfig())
     off._served = {"champion": Served("champion", "3", None), "challenger": Served("challenger", "4", None)}
     assert {off.pick(f"{i:032x}").alias for i in range(200)} == {"champion"}
+
+
+def test_a_full_queue_refuses_at_once_instead_of_answering_late():
+    import asyncio
+
+    import pandas as pd
+
+    from llm_assets.serving.server import ModelRouter, ServeConfig, Served, TicketService
+
+    class SlowModel:
+        def predict(self, df, params=None):
+            time.sleep(0.3)
+            return pd.DataFrame(
+                [{"category": "x", "reply": "ok", "completion": "", "new_tokens": 1, "format_ok": True}] * len(df)
+            )
+
+    class Writer:
+        def write(self, kind, record):
+            pass
+
+    class NoAnonymizer:
+        def __call__(self, fields):
+            from llm_assets.serving.server import AnonymizedTicket
+
+            return AnonymizedTicket(fields, {}, [], {})
+
+    from resources.mlflow_tracking import MLflowTracking
+
+    config = ServeConfig(max_queue=2, max_batch=1, batch_wait_ms=0)
+    router = ModelRouter(MLflowTracking(), config)
+    router._served = {"champion": Served("champion", "1", SlowModel())}
+    service = TicketService(config, router, NoAnonymizer(), Writer())
+
+    async def burst():
+        return await asyncio.gather(*(service.answer({"message": f"t{i}"}) for i in range(8)), return_exceptions=True)
+
+    try:
+        results = asyncio.run(burst())
+    finally:
+        service.close()
+    refused = [r for r in results if isinstance(r, LookupError)]
+    answered = [r for r in results if isinstance(r, dict)]
+    assert refused and answered and len(refused) + len(answered) == 8
+    assert all("busy" in str(r) for r in refused)

@@ -42,6 +42,9 @@ class ServeConfig(BaseModel):
     batch_wait_ms: float = Field(default=5.0, description="How long the first queued request waits for company.")
     max_new_tokens: int = Field(default=64, description="Reply length limit, in tokens.")
     max_message_chars: int = Field(default=8000, description="Longer tickets are refused (413).")
+    max_queue: int = Field(
+        default=32, description="Tickets waiting for generation beyond which new ones are refused at once (503)."
+    )
     poll_seconds: float = Field(default=10.0, description="How often the alias watcher asks MLflow for changes.")
     challenger_share: float = Field(
         default=0.0, ge=0.0, le=1.0, description="Share of requests routed to the challenger alias (canary); 0 = off."
@@ -152,6 +155,9 @@ class Batcher:
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._thread = threading.Thread(target=self._loop, name="generation", daemon=True)
         self._thread.start()
+
+    def waiting(self) -> int:
+        return self._queue.qsize()
 
     def submit(self, served: Served, row: dict, max_new_tokens: int) -> Future:
         job = _Job(served, row, max_new_tokens, Future())
@@ -305,6 +311,9 @@ class TicketService:
         anon = await asyncio.to_thread(self.anonymize, fields)
         anonymized_s = time.perf_counter() - received
         row = {"subject": anon.fields.get("subject", ""), "message": anon.fields.get("message", "")}
+        if self.batcher.waiting() >= self.config.max_queue:
+            # refusing at once beats answering after minutes: the client can retry or fall back to a person
+            raise LookupError(f"busy: {self.batcher.waiting()} tickets waiting")
         result = await asyncio.wrap_future(self.batcher.submit(served, row, self.config.max_new_tokens))
         latency_s = time.perf_counter() - received
         reply_logged, hits_reply = scrub(result["reply"], anon.originals)
