@@ -62,6 +62,17 @@ def _post(url: str, body: dict, timeout: float = 120) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read() or b"{}")
 
 
+def _ingest_traffic(day: str, resources, instance) -> dg.ExecuteInProcessResult:
+    """serving_job for one day, as traffic_sensor requests it."""
+    return dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("serving"),
+        partition_key=day,
+        resources=resources,
+        instance=instance,
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -145,6 +156,7 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
             assert len(body["request_id"]) == 32 and body["latency_ms"] > 0
             answers.append(body)
         assert _post(f"{url}/v1/tickets", {"subject": "no message"})[0] == 422
+        assert _post(f"{url}/v1/tickets", {"message": "Where is my order?", "order_id": 88123})[0] == 422
         assert _post(f"{url}/v1/tickets", {"message": "x" * 20_000})[0] == 413
 
         # a hot swap under concurrent requests: nothing fails, both versions answer
@@ -197,13 +209,7 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
     assert traffic_files and not [v for v in RAW_VALUES if v in traffic_files]
 
     day = today()
-    logged = dg.materialize(
-        ALL_ASSETS,
-        selection=dg.AssetSelection.groups("serving"),
-        partition_key=day,
-        resources=resources,
-        instance=instance,
-    )
+    logged = _ingest_traffic(day, resources, instance)
     assert logged.success
     checks = {c.check_name: c.passed for c in logged.get_asset_check_evaluations()}
     assert checks == {"no_raw_values_in_traffic": True}
@@ -271,13 +277,7 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
     out = erased.output_for_node("erase_data_subject")
     assert out["rows_deleted"]["monitoring.inference_log"] == named.height
     assert out["rows_deleted"]["train.feedback_examples"] == 1
-    again = dg.materialize(
-        ALL_ASSETS,
-        selection=dg.AssetSelection.groups("serving"),
-        partition_key=day,
-        resources=resources,
-        instance=instance,
-    )
+    again = _ingest_traffic(day, resources, instance)
     assert again.success
     left = table(resources, "monitoring", "inference_log")
     assert left.height == log.height - named.height
@@ -309,12 +309,13 @@ def test_feedback_policy_decides_what_becomes_an_example(rating, corrected, kind
         "corrected_reply": corrected,
         "batch_id": "2026-11-23",
     }
-    docs = feedback_documents(
+    docs, skipped = feedback_documents(
         pl.DataFrame([request], schema=REQUEST_COLUMNS | {"batch_id": pl.String}),
         pl.DataFrame([fb], schema=FEEDBACK_COLUMNS | {"batch_id": pl.String}),
         FeedbackPolicyConfig(),
     )
     assert docs["kind"].to_list() == ([kind] if kind else [])
+    assert dict(skipped) == ({} if kind else {"rating_below_policy": 1})
     if kind:
         fields = json.loads(docs["fields"][0])
         assert fields["category"] == "shipping"

@@ -9,6 +9,7 @@ window is compared with its evaluation baseline. Everything a sensor needs is ch
 import hashlib
 import math
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import polars as pl
@@ -24,6 +25,9 @@ from resources.base_model import BaseModelResource
 from resources.drift_policy import QUALITY_SIGNALS, STATUS_TEXT, DriftPolicy, verdict_rows
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 QUALITY_CHECK = "champion_quality_within_tolerance"
 DRIFT_COLUMNS = ["text", "chars", "words", "category", *[f"n_{e}" for e in ENTITY_COLUMNS]]
@@ -125,14 +129,7 @@ def _metadata(value: dict, signals: list, verdict: str, artifact_store: Artifact
     columns = value.get("columns", {})
     metadata = {
         "status": value["status"],
-        "verdict": dg.MetadataValue.md(
-            markdown_table(
-                ["signal", "score", "threshold", "over"],
-                verdict_rows(signals),
-            )
-            if signals
-            else verdict
-        ),
+        "verdict": dg.MetadataValue.md(verdict_markdown(signals, verdict)),
         "retrain_signal": any(s.exceeded for s in signals),
         "window_id": value["window_id"],
         "window_documents": value["window_documents"],
@@ -188,18 +185,19 @@ def _reference_and_window(
     return anonymized_documents.filter(pl.col("doc_id").is_in(list(train_ids))), window
 
 
-def _data_drift(
-    config: DriftReportConfig, reference: pl.DataFrame, window: pl.DataFrame, redaction_audit: pl.DataFrame, html
-) -> dict:
-    """Evidently over text descriptors, entity mix, category and a TF-IDF + SVD embedding; the HTML report."""
-    if reference.height > config.max_reference_documents:
-        reference = reference.sample(config.max_reference_documents, seed=0)
-    ref_df, cur_df = document_features(reference, redaction_audit), document_features(window, redaction_audit)
-    ref_emb, cur_emb = tfidf_svd_embeddings(ref_df["text"].tolist(), cur_df["text"].tolist(), config.embedding_dims)
+def data_drift(reference: "pd.DataFrame", current: "pd.DataFrame", embedding_dims: int, html) -> dict:
+    """Evidently over two frames of ``document_features`` plus a TF-IDF + SVD embedding fitted on the reference; the
+    HTML report. Shared by ``drift_report`` (landed documents) and ``live_traffic_report`` (served tickets)."""
+    ref_emb, cur_emb = tfidf_svd_embeddings(reference["text"].tolist(), current["text"].tolist(), embedding_dims)
     emb_cols = [f"emb_{i}" for i in range(ref_emb.shape[1])]
     for i, col in enumerate(emb_cols):
-        ref_df[col], cur_df[col] = ref_emb[:, i], cur_emb[:, i]
-    return _run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html))
+        reference[col], current[col] = ref_emb[:, i], cur_emb[:, i]
+    return _run_evidently(reference.drop(columns="doc_id"), current.drop(columns="doc_id"), emb_cols, str(html))
+
+
+def verdict_markdown(signals: list, otherwise: str) -> str:
+    """The ``verdict`` metadata: each score against its threshold, or why nothing was measured."""
+    return markdown_table(["signal", "score", "threshold", "over"], verdict_rows(signals)) if signals else otherwise
 
 
 @dg.asset(
@@ -261,7 +259,10 @@ def drift_report(
         value["status"] = "window_too_small"
     else:
         html = artifact_store.path("reports", "drift") / f"drift-{window_id}.html"
-        value.update(_data_drift(config, reference, window, redaction_audit, html))
+        if reference.height > config.max_reference_documents:
+            reference = reference.sample(config.max_reference_documents, seed=0)
+        features = document_features(reference, redaction_audit), document_features(window, redaction_audit)
+        value.update(data_drift(*features, config.embedding_dims, html))
         value["report_html"] = str(html)
         value.update(_performance_drift(config, window_examples, base_model, mlflow_tracking))
 

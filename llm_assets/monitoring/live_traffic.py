@@ -19,10 +19,10 @@ from pydantic import Field
 
 from llm_assets.core import compute, lineage
 from llm_assets.core.metadata import markdown_table, tidy
-from llm_assets.monitoring.assets import _run_evidently
-from llm_assets.monitoring.features import document_features, tfidf_svd_embeddings
+from llm_assets.monitoring.assets import data_drift, verdict_markdown
+from llm_assets.monitoring.features import document_features
 from resources.artifacts import ArtifactStore
-from resources.drift_policy import DriftPolicy, verdict_rows
+from resources.drift_policy import DriftPolicy
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -174,16 +174,10 @@ def live_traffic_report(
         if reference.height > config.max_reference_documents:
             reference = reference.sample(config.max_reference_documents, seed=0)
         docs, audit = _window_documents(distinct)
-        ref_df, cur_df = document_features(reference, redaction_audit), document_features(docs, audit)
-        ref_emb, cur_emb = tfidf_svd_embeddings(ref_df["text"].tolist(), cur_df["text"].tolist(), config.embedding_dims)
-        emb_cols = [f"emb_{i}" for i in range(ref_emb.shape[1])]
-        for i, col in enumerate(emb_cols):
-            ref_df[col], cur_df[col] = ref_emb[:, i], cur_emb[:, i]
         html = artifact_store.path("reports", "live") / f"live-{window_id}.html"
+        features = document_features(reference, redaction_audit), document_features(docs, audit)
         try:
-            value.update(
-                _run_evidently(ref_df.drop(columns="doc_id"), cur_df.drop(columns="doc_id"), emb_cols, str(html))
-            )
+            value.update(data_drift(*features, config.embedding_dims, html))
             value["report_html"] = str(html)
         except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
             # degenerate traffic (near-identical tickets) breaks the statistics: say so, keep the service levels
@@ -225,14 +219,7 @@ def _metadata(value: dict, signals: list, artifact_store: ArtifactStore) -> dict
         "reference_version": value["reference_version"] or "none",
         "measured_at": dg.MetadataValue.timestamp(value["measured_at"]),
         "retrain_signal": any(s.exceeded for s in signals if s.name not in ("latency_p95_s",)),
-        "verdict": dg.MetadataValue.md(
-            markdown_table(
-                ["signal", "score", "threshold", "over"],
-                verdict_rows(signals),
-            )
-            if signals
-            else value["status"]
-        ),
+        "verdict": dg.MetadataValue.md(verdict_markdown(signals, value["status"])),
         **{
             k: float(value[k])
             for k in (

@@ -7,13 +7,14 @@ value) never lands, and the blocking check says so.
 """
 
 import json
+from collections import Counter
 
 import dagster as dg
 import polars as pl
 from pydantic import Field
 
 from llm_assets.core import compute, lineage
-from llm_assets.core.fingerprints import find_known
+from llm_assets.core.fingerprints import candidate_fingerprints
 from llm_assets.core.memorization import scanned_fingerprints
 from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.core.partitions import traffic_days
@@ -60,7 +61,8 @@ REQUEST_TEXTS = ("subject", "message", "reply", "completion")
 FEEDBACK_TEXTS = ("corrected_reply",)
 
 
-def _frame(records: list[dict], columns: dict, day: str) -> pl.DataFrame:
+def _frame(records: list[dict], columns: dict, day: str) -> tuple[pl.DataFrame, int]:
+    """The day's records as a table, and how many lines repeated one already read (a client that re-sent)."""
     rows = []
     for r in records:
         row = {}
@@ -71,7 +73,8 @@ def _frame(records: list[dict], columns: dict, day: str) -> pl.DataFrame:
             row[name] = value
         rows.append(row)
     df = pl.DataFrame(rows, schema=columns, strict=False) if rows else pl.DataFrame(schema=columns)
-    return df.with_columns(pl.lit(day).alias("batch_id")).unique(subset=["request_id", "received_at"], keep="first")
+    unique = df.unique(subset=["request_id", "received_at"], keep="first", maintain_order=True)
+    return unique.with_columns(pl.lit(day).alias("batch_id")), df.height - unique.height
 
 
 def _leaking_rows(df: pl.DataFrame, texts: tuple[str, ...], key: bytes, raw_zone: set[str]) -> list[bool]:
@@ -79,9 +82,8 @@ def _leaking_rows(df: pl.DataFrame, texts: tuple[str, ...], key: bytes, raw_zone
     out = []
     for row in df.iter_rows(named=True):
         own = pl.DataFrame(json.loads(row["pii_fingerprints"] or "[]"), schema=["entity_type", "fingerprint", "words"])
-        known = raw_zone | set(scanned_fingerprints(own))
-        blob = "\n".join(str(row[t] or "") for t in texts)
-        out.append(bool(known) and bool(find_known(key, [blob], known)[0]))
+        spans = candidate_fingerprints(key, "\n".join(str(row[t] or "") for t in texts))
+        out.append(bool(spans & raw_zone) or bool(spans & set(scanned_fingerprints(own))))
     return out
 
 
@@ -127,8 +129,13 @@ def inference_log(
     requests, bad_request_lines = traffic_log.read_day("requests", day)
     feedback, bad_feedback_lines = traffic_log.read_day("feedback", day)
     erased = list(lineage.erased_requests(warehouse))
-    req = _frame(requests, REQUEST_COLUMNS, day).filter(~pl.col("request_id").is_in(erased))
-    fb = _frame(feedback, FEEDBACK_COLUMNS, day).filter(~pl.col("request_id").is_in(erased))
+    (req, repeated_requests), (fb, repeated_feedback) = (
+        _frame(requests, REQUEST_COLUMNS, day),
+        _frame(feedback, FEEDBACK_COLUMNS, day),
+    )
+    erased_requests, erased_feedback = req["request_id"].is_in(erased).sum(), fb["request_id"].is_in(erased).sum()
+    req = req.filter(~pl.col("request_id").is_in(erased))
+    fb = fb.filter(~pl.col("request_id").is_in(erased))
     req_leaks = _leaking_rows(req, REQUEST_TEXTS, key, raw_zone)
     fb_leaks = _leaking_rows(fb, FEEDBACK_TEXTS, key, raw_zone)
     withheld = sum(req_leaks) + sum(fb_leaks)
@@ -152,6 +159,8 @@ def inference_log(
                 "day": day,
                 "dagster/row_count": req.height,
                 "unreadable_lines": bad_request_lines,
+                "repeated_lines": repeated_requests,
+                "erased_requests_skipped": int(erased_requests),
                 "withheld_for_raw_values": sum(req_leaks),
                 "latency_p50_ms": req["latency_ms"].quantile(0.5, "linear") if req.height else float("nan"),
                 "latency_p95_ms": req["latency_ms"].quantile(0.95, "linear") if req.height else float("nan"),
@@ -173,6 +182,8 @@ def inference_log(
                 "day": day,
                 "dagster/row_count": fb.height,
                 "unreadable_lines": bad_feedback_lines,
+                "repeated_lines": repeated_feedback,
+                "erased_requests_skipped": int(erased_feedback),
                 "withheld_for_raw_values": sum(fb_leaks),
                 "corrections": fb.filter(pl.col("corrected_reply").str.len_chars() > 0).height if fb.height else 0,
                 "mean_rating": sum(ratings) / len(ratings) if ratings else float("nan"),
@@ -211,13 +222,19 @@ FEEDBACK_DOCUMENT_COLUMNS = {
 }
 
 
-def feedback_documents(requests: pl.DataFrame, feedback: pl.DataFrame, policy: FeedbackPolicyConfig) -> pl.DataFrame:
+def feedback_documents(
+    requests: pl.DataFrame, feedback: pl.DataFrame, policy: FeedbackPolicyConfig
+) -> tuple[pl.DataFrame, Counter]:
     """Candidate examples as documents of the anonymized corpus's shape (the training set's templates apply): the
-    request's anonymized ticket, the category (the user's, else the model's) and the corrected or endorsed reply."""
-    if not requests.height or not feedback.height:
-        return pl.DataFrame(schema=FEEDBACK_DOCUMENT_COLUMNS)
+    request's anonymized ticket, the category (the user's, else the model's) and the corrected or endorsed reply;
+    and, per reason, the feedback that did not become one."""
+    skipped: Counter = Counter()
+    if not feedback.height:
+        return pl.DataFrame(schema=FEEDBACK_DOCUMENT_COLUMNS), skipped
     latest = feedback.sort("received_at").unique(subset=["request_id"], keep="last")
+    skipped["superseded_by_later_feedback"] = feedback.height - latest.height
     joined = latest.join(requests.unique(subset=["request_id"], keep="first"), on="request_id", suffix="_served")
+    skipped["request_not_in_inference_log"] = latest.height - joined.height
     rows = []
     for r in joined.sort("received_at").iter_rows(named=True):
         corrected = (r["corrected_reply"] or "").strip()
@@ -226,9 +243,11 @@ def feedback_documents(requests: pl.DataFrame, feedback: pl.DataFrame, policy: F
         elif 0 < policy.min_rating_to_keep_reply <= (r["rating"] or 0) and (r["reply"] or "").strip():
             kind, reply = "endorsed", r["reply"].strip()
         else:
+            skipped["rating_below_policy"] += 1
             continue
         category = (r["category"] or "").strip() or (r["category_served"] or "").strip()
         if not category:
+            skipped["no_category"] += 1
             continue
         rows.append(
             {
@@ -246,7 +265,7 @@ def feedback_documents(requests: pl.DataFrame, feedback: pl.DataFrame, policy: F
                 "received_at": r["received_at"],
             }
         )
-    return pl.DataFrame(rows, schema=FEEDBACK_DOCUMENT_COLUMNS)
+    return pl.DataFrame(rows, schema=FEEDBACK_DOCUMENT_COLUMNS), +skipped
 
 
 @dg.asset(
@@ -264,7 +283,7 @@ def feedback_examples(
 ) -> dg.Output[pl.DataFrame]:
     requests = warehouse.select(SCHEMA, "inference_log")
     feedback = warehouse.select(SCHEMA, "user_feedback")
-    docs = feedback_documents(
+    docs, skipped = feedback_documents(
         requests if requests is not None else pl.DataFrame(schema=REQUEST_COLUMNS | {"batch_id": pl.String}),
         feedback if feedback is not None else pl.DataFrame(schema=FEEDBACK_COLUMNS | {"batch_id": pl.String}),
         config,
@@ -278,5 +297,6 @@ def feedback_examples(
             "corrections": kinds.get("correction", 0),
             "endorsed_replies": kinds.get("endorsed", 0),
             "feedback_rows": feedback.height if feedback is not None else 0,
+            **{f"skipped/{reason}": n for reason, n in sorted(skipped.items())},
         },
     )

@@ -432,6 +432,9 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
         message = ticket.get("message")
         if not isinstance(message, str) or not message.strip():
             return JSONResponse({"error": "'message' (a non-empty string) is required"}, status_code=422)
+        not_text = sorted(k for k, v in ticket.items() if v is not None and not isinstance(v, str))
+        if not_text:  # never dropped silently: a number could be an order id the caller expects to be used
+            return JSONResponse({"error": f"fields must be strings: {', '.join(not_text)[:200]}"}, status_code=422)
         if sum(len(v) for v in ticket.values() if isinstance(v, str)) > service.config.max_message_chars:
             return JSONResponse({"error": "ticket too long"}, status_code=413)
         try:
