@@ -111,3 +111,69 @@ def test_a_document_in_two_splits_fails_the_blocking_check_and_stops_downstream(
     assert not checks["splits_disjoint_by_document"].passed
     assert checks["splits_disjoint_by_document"].metadata["documents_in_several_splits"].value == 1
     assert reached == []  # blocking: nothing downstream ran on the leaking set
+
+
+def _materialize_training_set(resources, instance, docs: pl.DataFrame):
+    import dagster as dg
+
+    from llm_assets.serving.assets import FEEDBACK_DOCUMENT_COLUMNS
+    from llm_assets.training_data import assets as training_assets
+
+    @dg.asset(name="anonymized_documents", io_manager_key="mem")
+    def anonymized_documents() -> pl.DataFrame:
+        return docs.filter(pl.col("doc_id") != "nolabel").with_columns(anonymizer_config=pl.lit("cfg"))
+
+    @dg.asset(name="feedback_examples", io_manager_key="mem")
+    def feedback_examples() -> pl.DataFrame:
+        return pl.DataFrame(schema=FEEDBACK_DOCUMENT_COLUMNS)
+
+    result = dg.materialize(
+        [anonymized_documents, feedback_examples, training_assets.training_set],
+        resources={**resources, "mem": dg.InMemoryIOManager()},
+        instance=instance,
+    )
+    return result.output_for_node("training_set", "training_set")
+
+
+def test_a_past_version_rebuilds_byte_identical_and_diffs_list_what_changed(resources, instance, tmp_path, capsys):
+    """Only the latest version stays in the training_set table; the store and the members ledger rebuild an older one
+    to its recorded hash. A document removed from the store (as erasure does) makes the rebuild say so."""
+    import hashlib
+
+    from llm_assets.core.lineage import MEMBERS
+    from llm_assets.governance import cli, snapshots
+
+    v1_df = _materialize_training_set(resources, instance, _docs(60))
+    v2_docs = _docs(80).filter(~pl.col("doc_id").is_in(["d0003", "d0004"]))
+    v2_df = _materialize_training_set(resources, instance, v2_docs)
+    v1, v2 = v1_df["version"][0], v2_df["version"][0]
+    assert v1 != v2
+    warehouse = resources["warehouse"]
+    assert warehouse.select("train", "training_set", columns=["version"])["version"].unique().to_list() == [v2]
+
+    rebuilt = snapshots.rebuild(warehouse, v1)
+    assert rebuilt.identical and rebuilt.rebuilt_sha256 == snapshots.recorded_sha256(warehouse, v1)
+    assert rebuilt.examples.sort("example_id").equals(v1_df.sort("example_id").select(rebuilt.examples.columns))
+    out = tmp_path / "v1.jsonl"
+    assert cli.main(["rebuild", "--version", v1, "--out", str(out)]) == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == rebuilt.recorded_sha256
+
+    d = snapshots.diff(warehouse, v1, v2)
+    assert d["documents_removed"] == ["d0003", "d0004"]
+    assert d["documents_added"] == [f"d{i:04d}" for i in range(60, 80)]
+    assert len(d["examples_added"]) == 20 and len(d["examples_removed"]) == 2
+    assert sum(c["added"] for c in d["per_split"].values()) == 20
+    capsys.readouterr()
+    assert cli.main(["diff", "--from", v1, "--to", v2, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents_removed"] == ["d0003", "d0004"]
+
+    cost = snapshots.storage_cost(warehouse)
+    assert cost["versions"] == 2 and cost["stored_examples"] == 80  # shared examples stored once
+    assert cost["store_bytes"] < cost["full_copies_bytes"]
+
+    with warehouse.unit_of_work() as con:  # what erasure does to the store
+        assert warehouse.delete_in(con, "train", "training_examples", "doc_id", ["d0005"]) == 1
+    broken = snapshots.rebuild(warehouse, v1)
+    assert not broken.identical and broken.missing_examples == 1
+    assert warehouse.select(*MEMBERS, equals={"doc_id": "d0005"}).height == 2  # ids stay: lineage still answers
+    assert cli.main(["rebuild", "--version", v1]) == 1

@@ -152,3 +152,15 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
     for ex_id, split in df.select("example_id", "split").sort("example_id").iter_rows():
         digest.update(f"{ex_id}:{split};".encode())
     return df.with_columns(pl.lit(digest.hexdigest()[:12]).alias("version")), dropped
+
+
+def canonical_bytes(df: pl.DataFrame) -> bytes:
+    """A training-set version as bytes that do not depend on row order or storage: JSON lines of the example columns
+    in ``EXAMPLE_SCHEMA`` order, sorted by example id. Their sha256 is the version's recorded content hash; a rebuild
+    from the warehouse must give the same bytes."""
+    rows = df.select([pl.col(c).cast(t) for c, t in EXAMPLE_SCHEMA.items()]).sort("example_id").iter_rows()
+    return "".join(json.dumps(list(r), ensure_ascii=False) + "\n" for r in rows).encode()
+
+
+def content_sha256(df: pl.DataFrame) -> str:
+    return hashlib.sha256(canonical_bytes(df)).hexdigest()

@@ -9,6 +9,8 @@
     llm-governance fingerprint --email ann@example.com   # keyed hash to put in erasure_job's Launchpad config
     llm-governance erase --email ann@example.com --reason "GDPR request 1234"
     llm-governance tombstones
+    llm-governance diff --from 3f2a... --to 9c1b...   # documents and examples added/removed between training sets
+    llm-governance rebuild --version 3f2a... [--out set.jsonl]   # a past training set, checked against its hash
 
 Identifiers given here are hashed with the governance key at once; only the hashes go further (run config,
 tables, logs).
@@ -188,6 +190,76 @@ def cmd_tombstones(args: argparse.Namespace) -> int:
     return 0
 
 
+def _training_set_version(value: str, r) -> str:
+    """A training-set version, or ``model:N`` for the one registered version N was trained on."""
+    if not value.startswith("model:"):
+        return value
+    from llm_assets.core import lineage
+
+    mv = lineage.model_version(r["warehouse"], r["mlflow_tracking"].registered_model_name, value.split(":", 1)[1])
+    if mv is None:
+        raise SystemExit(f"{value} is not in the lineage tables")
+    return mv["training_set_version"]
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from llm_assets.governance import snapshots
+
+    r = _resources()
+    try:
+        d = snapshots.diff(r["warehouse"], _training_set_version(args.old, r), _training_set_version(args.new, r))
+    except LookupError as exc:
+        raise SystemExit(str(exc)) from exc
+    if args.json:
+        print(json.dumps(d, indent=2))
+        return 0
+    print(f"training set {d['from']} -> {d['to']}")
+    print(
+        f"documents: {d['documents']['from']} -> {d['documents']['to']} "
+        f"(+{len(d['documents_added'])} / -{len(d['documents_removed'])})"
+    )
+    print(
+        f"examples:  {d['examples']['from']} -> {d['examples']['to']} "
+        f"(+{len(d['examples_added'])} / -{len(d['examples_removed'])}, {d['examples_moved_split']} changed split)"
+    )
+    for split, c in d["per_split"].items():
+        print(f"  {split:<10} +{c['added']} / -{c['removed']}")
+    limit = None if args.all else 20
+    for label, key in (("added", "documents_added"), ("removed", "documents_removed")):
+        ids = d[key]
+        if ids:
+            shown = ids[:limit]
+            more = f" … and {len(ids) - len(shown)} more (--all)" if len(shown) < len(ids) else ""
+            print(f"documents {label}: {' '.join(shown)}{more}")
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from llm_assets.governance import snapshots
+
+    r = _resources()
+    try:
+        rb = snapshots.rebuild(r["warehouse"], _training_set_version(args.version, r))
+    except LookupError as exc:
+        raise SystemExit(str(exc)) from exc
+    if args.out:
+        Path(args.out).write_bytes(rb.canonical_bytes())
+    print(json.dumps(rb.summary(), indent=2))
+    if not rb.identical:
+        why = (
+            f"{rb.missing_examples} example(s) missing, of {len(rb.erased_documents)} erased document(s)"
+            if rb.missing_examples
+            else "no hash was recorded for this version"
+            if rb.recorded_sha256 is None
+            else "the rebuilt bytes differ from the recorded hash"
+        )
+        print(f"NOT identical: {why}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _add_identifiers(p: argparse.ArgumentParser, with_docs: bool = True) -> None:
     for kind in KINDS:
         p.add_argument(f"--{kind.replace('_', '-')}", dest=kind, action="append", help=f"subject's {kind}")
@@ -239,6 +311,18 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("tombstones", help="erasures recorded so far")
     p.set_defaults(func=cmd_tombstones)
+
+    p = sub.add_parser("diff", help="documents and examples added/removed between two training-set versions")
+    p.add_argument("--from", dest="old", required=True, help="training-set version, or model:N")
+    p.add_argument("--to", dest="new", required=True, help="training-set version, or model:N")
+    p.add_argument("--all", action="store_true", help="list every document id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("rebuild", help="rebuild a past training-set version and check it against its recorded hash")
+    p.add_argument("--version", required=True, help="training-set version, or model:N")
+    p.add_argument("--out", help="write the canonical JSON lines (their sha256 is the recorded hash)")
+    p.set_defaults(func=cmd_rebuild)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -30,6 +30,7 @@ ERASABLE_TABLES = (
     ("anon", "pii_fingerprints"),
     ("anon", "privacy_quarantine"),
     ("train", "training_set"),
+    ("train", "training_examples"),
     ("train", "feedback_examples"),
 )
 

@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from llm_assets.core import compute, lineage
-from llm_assets.core.examples import TrainingSetConfig, build_examples
+from llm_assets.core.examples import TrainingSetConfig, build_examples, content_sha256
 from llm_assets.core.metadata import markdown_table
 
 SPLITS_DISJOINT = "splits_disjoint_by_document"
@@ -15,14 +15,22 @@ NO_EMPTY_FIELDS = "no_empty_fields"
 MINIMUM_SIZE = "minimum_size"
 
 MEMBERS_TABLE = "training_set_members"
+EXAMPLE_STORE = "training_examples"
 
 
 def version_members_rows(df: pl.DataFrame) -> pl.DataFrame:
-    """Which document fed which split of this training-set version: the ``training_set`` table holds the latest
-    version only; drift references and lineage questions need the version a registered model was trained on."""
-    return df.select("version", "doc_id", "example_id", "split", "anonymizer_config").with_columns(
+    """Which document fed which split of this training-set version (and the per-version columns of each example):
+    the ``training_set`` table holds the latest version only; drift references, lineage questions and rebuilds need
+    the version a registered model was trained on."""
+    return df.select("version", "doc_id", "example_id", "batch_id", "split", "label", "anonymizer_config").with_columns(
         pl.lit(datetime.now(UTC)).alias("recorded_at")
     )
+
+
+def example_store_rows(df: pl.DataFrame) -> pl.DataFrame:
+    """The texts of the version's examples, stored once per (example, document) across versions: with the members
+    ledger they rebuild any past version byte for byte (``lineage.rebuild_training_set``)."""
+    return df.select("example_id", "doc_id", "prompt", "completion")
 
 
 FEEDBACK_PREFIX = lineage.FEEDBACK_DOC_PREFIX
@@ -63,6 +71,14 @@ def feedback_to_use(feedback: pl.DataFrame, corpus_documents: int, max_share: fl
             description="Ledger: for every training-set version ever built, which document (and anonymizer "
             "configuration) fed which split. Erasure finds the model versions a document shaped through it.",
         ),
+        EXAMPLE_STORE: dg.AssetOut(
+            group_name="training_data",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "train", "ledger_keys": ["example_id", "doc_id"]},
+            description="Content-addressed store of every example's prompt and completion, once per (example, "
+            "document) across all versions; with training_set_members it rebuilds any past version byte-identical "
+            "(`llm-governance rebuild`). Erasure deletes a document's rows here too.",
+        ),
         "training_set_versions": dg.AssetOut(
             group_name="training_data",
             io_manager_key="warehouse_io_manager",
@@ -102,6 +118,7 @@ def training_set(
     df, dropped = build_examples(pl.concat([_corpus_columns(anonymized_documents), _corpus_columns(feedback)]), config)
     n_feedback = df.filter(pl.col("doc_id").str.starts_with(FEEDBACK_PREFIX)).height
     version = df["version"][0] if df.height else "empty"
+    sha = content_sha256(df)
     sizes = dict(Counter(df["split"].to_list()))
     labels = Counter(df.filter(pl.col("split") == "train")["label"].to_list())
 
@@ -115,6 +132,7 @@ def training_set(
         [
             {
                 "version": version,
+                "content_sha256": sha,
                 "created_at": lineage.now(),
                 "dagster_run_id": context.run_id,
                 "code_version": lineage.code_version(),
@@ -137,6 +155,7 @@ def training_set(
         metadata={
             "dagster/row_count": df.height,
             "version": version,
+            "content_sha256": sha,
             "documents_in": anonymized_documents.height,
             "feedback_examples": n_feedback,
             "feedback_over_share_cap": feedback_examples.height - feedback.height,
@@ -155,7 +174,16 @@ def training_set(
         metadata={"version": version, "rows_recorded": members.height},
         data_version=dg.DataVersion(version),
     )
-    yield dg.Output(version_row, output_name="training_set_versions", metadata={"version": version})
+    store = example_store_rows(df)
+    yield dg.Output(
+        store,
+        output_name=EXAMPLE_STORE,
+        metadata={"version": version, "rows_upserted": store.height},
+        data_version=dg.DataVersion(version),
+    )
+    yield dg.Output(
+        version_row, output_name="training_set_versions", metadata={"version": version, "content_sha256": sha}
+    )
     yield dg.AssetCheckResult(
         asset_key="training_set",
         check_name=SPLITS_DISJOINT,
