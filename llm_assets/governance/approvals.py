@@ -1,0 +1,254 @@
+"""Human decisions on the champion: approving or rejecting a candidate the gate passed, and rolling back.
+
+Each is an asset (a ledger in the governance schema) materialized by its own job with typed config, so the decision,
+who took it and why are in the Dagster run, the governance tables, the MLflow version's tags and the report. A
+decision the lineage does not allow (a tainted version, a candidate the gate refused, a champion that moved since the
+gate compared against it) fails the run with the reason and records nothing.
+"""
+
+from typing import Literal
+
+import dagster as dg
+from pydantic import Field
+
+from llm_assets.core import compute, lineage
+from llm_assets.governance.erasure import CHAMPION_DECISIONS
+from resources.alerts import Alert, AlertChannels
+from resources.artifacts import ArtifactStore
+from resources.mlflow_tracking import MLflowTracking
+from resources.promotion_policy import PromotionPolicy
+from resources.warehouse import DuckDBWarehouse
+
+APPROVALS = "model_approvals"
+ROLLBACKS = "champion_rollbacks"
+
+
+class ApprovalConfig(dg.Config):
+    version: str = Field(description="Registered model version waiting as pending_approval.")
+    decision: Literal["approve", "reject"] = Field(description="approve = it becomes champion; reject = it never does.")
+    approver: str = Field(description="Who decides (recorded; must be a configured approver when a list is set).")
+    note: str = Field(default="", description="Why (recorded in the ledger, the MLflow tags and the report).")
+
+
+class RollbackConfig(dg.Config):
+    version: str = Field(description="Registered version that becomes champion again (it must have been one).")
+    requested_by: str = Field(description="Who rolls back (recorded; a configured approver when a list is set).")
+    reason: str = Field(description="Why (recorded in the ledger, the MLflow tags and the report).")
+
+
+def _tainted(warehouse: DuckDBWarehouse, name: str, version: str) -> bool:
+    taints = lineage.read(warehouse, "taints", equals={"model_name": name, "version": version})
+    return bool(taints.height)
+
+
+def _record_and_republish(
+    warehouse: DuckDBWarehouse,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+    table: str,
+    row: dict,
+    keys: list[str],
+    versions: list[str],
+) -> dict[str, str]:
+    """Writes the decision's ledger row, then regenerates the model card and the governance report of the versions
+    it concerns (so both show who decided and why); version -> report file."""
+    from llm_assets.governance.assets import write_governance_report
+
+    lineage.record(warehouse, table, {**row, "decided_at": lineage.now()}, keys)
+    return {
+        v: str(write_governance_report(warehouse, mlflow_tracking, artifact_store, v)[1]["html"]) for v in versions if v
+    }
+
+
+@dg.asset(
+    name=APPROVALS,
+    group_name="governance",
+    metadata={"schema": lineage.SCHEMA, "ledger_keys": ["model_name", "version"]},
+    deps=["model_versions", "taints"],
+    op_tags=compute.LIGHT,
+    description="Ledger: human approvals and rejections of candidates that passed the gate while "
+    "require_approval was on (who, when, why, the champion before and after). Materialized by approval_job.",
+)
+def model_approvals(
+    context: dg.AssetExecutionContext,
+    config: ApprovalConfig,
+    warehouse: DuckDBWarehouse,
+    mlflow_tracking: MLflowTracking,
+    promotion_policy: PromotionPolicy,
+    alerts: AlertChannels,
+    artifact_store: ArtifactStore,
+) -> dg.MaterializeResult:
+    promotion_policy.check_approver(config.approver)
+    name = mlflow_tracking.registered_model_name
+    mv = lineage.model_version(warehouse, name, config.version)
+    if mv is None:
+        raise dg.Failure(f"version {config.version} of {name} is not registered")
+    decided = lineage.read(warehouse, APPROVALS, equals={"model_name": name, "version": config.version})
+    if decided.height:
+        raise dg.Failure(f"v{config.version} was already {decided['decision'][0]} by {decided['approver'][0]}")
+    if mv["decision"] != lineage.PENDING_APPROVAL:
+        raise dg.Failure(f"v{config.version} is not waiting for approval: the gate decided {mv['decision']}")
+    champion = mlflow_tracking.champion_version()
+    before = str(champion.version) if champion else ""
+    if config.decision == "approve":
+        if _tainted(warehouse, name, config.version):
+            raise dg.Failure(f"v{config.version} is tainted by an erasure: it cannot become champion")
+        if before != (mv.get("champion_at_gate") or ""):
+            raise dg.Failure(
+                f"the champion moved since the gate compared v{config.version} against it "
+                f"(v{mv.get('champion_at_gate') or '-'} then, v{before or '-'} now): re-evaluate before approving"
+            )
+    client = mlflow_tracking.client()
+    status = "approved" if config.decision == "approve" else "rejected"
+    if status == "approved":
+        client.set_registered_model_alias(name, mlflow_tracking.champion_alias, config.version)
+    for key, value in {
+        "approval_status": status,
+        "approval_by": config.approver,
+        "approval_note": config.note,
+        "approval_dagster_run_id": context.run_id,
+    }.items():
+        client.set_model_version_tag(name, config.version, key, value)
+    after = config.version if status == "approved" else before
+    row = {
+        "model_name": name,
+        "version": config.version,
+        "decision": status,
+        "approver": config.approver,
+        "note": config.note,
+        "champion_before": before,
+        "champion_after": after,
+        "dagster_run_id": context.run_id,
+    }
+    reports = _record_and_republish(
+        warehouse, mlflow_tracking, artifact_store, APPROVALS, row, ["model_name", "version"], [config.version]
+    )
+    delivered = alerts.send(
+        Alert(
+            "promotion" if status == "approved" else "rejection",
+            f"{name} v{config.version} {status} by {config.approver}",
+            {
+                "model": name,
+                "version": config.version,
+                "decision": status,
+                "approver": config.approver,
+                "note": config.note,
+                "champion_before": before or "none",
+                "champion_after": after or "none",
+            },
+            link=mlflow_tracking.model_version_url(config.version),
+        ),
+        context.log,
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "reports": dg.MetadataValue.json(reports),
+            "version": config.version,
+            "decision": status,
+            "approver": config.approver,
+            "champion_before": before or "none",
+            "champion_after": after or "none",
+            "alerts": dg.MetadataValue.json(delivered),
+            "model_version": dg.MetadataValue.url(mlflow_tracking.model_version_url(config.version)),
+        },
+    )
+
+
+@dg.asset(
+    name=ROLLBACKS,
+    group_name="governance",
+    metadata={"schema": lineage.SCHEMA, "ledger_keys": ["rollback_id"]},
+    deps=["model_versions", "taints", APPROVALS],
+    op_tags=compute.LIGHT,
+    description="Ledger: every rollback of the champion alias (from, to, who, why). Refuses a tainted version and "
+    "one that was never champion. Materialized by rollback_job or `llm-governance rollback`.",
+)
+def champion_rollbacks(
+    context: dg.AssetExecutionContext,
+    config: RollbackConfig,
+    warehouse: DuckDBWarehouse,
+    mlflow_tracking: MLflowTracking,
+    promotion_policy: PromotionPolicy,
+    alerts: AlertChannels,
+    artifact_store: ArtifactStore,
+) -> dg.MaterializeResult:
+    promotion_policy.check_approver(config.requested_by)
+    if not config.reason.strip():
+        raise dg.Failure("a rollback needs a reason")
+    name = mlflow_tracking.registered_model_name
+    mv = lineage.model_version(warehouse, name, config.version)
+    if mv is None:
+        raise dg.Failure(f"version {config.version} of {name} is not registered")
+    if _tainted(warehouse, name, config.version):
+        raise dg.Failure(f"v{config.version} is tainted by an erasure: it cannot become champion again")
+    decision = lineage.effective_decision(warehouse, name, config.version)
+    if decision not in CHAMPION_DECISIONS:
+        raise dg.Failure(f"v{config.version} was never champion (decision {decision}): nothing to roll back to")
+    champion = mlflow_tracking.champion_version()
+    before = str(champion.version) if champion else ""
+    if before == config.version:
+        raise dg.Failure(f"v{config.version} is already the champion")
+    client = mlflow_tracking.client()
+    client.set_registered_model_alias(name, mlflow_tracking.champion_alias, config.version)
+    for key, value in {
+        "rolled_back_from": before or "none",
+        "rollback_by": config.requested_by,
+        "rollback_reason": config.reason,
+        "rollback_dagster_run_id": context.run_id,
+    }.items():
+        client.set_model_version_tag(name, config.version, key, value)
+    row = {
+        "rollback_id": context.run_id,
+        "model_name": name,
+        "from_version": before,
+        "to_version": config.version,
+        "requested_by": config.requested_by,
+        "reason": config.reason,
+        "dagster_run_id": context.run_id,
+    }
+    reports = _record_and_republish(
+        warehouse, mlflow_tracking, artifact_store, ROLLBACKS, row, ["rollback_id"], [config.version, before]
+    )
+    delivered = alerts.send(
+        Alert(
+            "rollback",
+            f"{name} champion rolled back v{before or '-'} -> v{config.version} by {config.requested_by}",
+            {
+                "model": name,
+                "from_version": before or "none",
+                "to_version": config.version,
+                "requested_by": config.requested_by,
+                "reason": config.reason,
+            },
+            link=mlflow_tracking.model_version_url(config.version),
+            severity="warning",
+        ),
+        context.log,
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "reports": dg.MetadataValue.json(reports),
+            "from_version": before or "none",
+            "to_version": config.version,
+            "requested_by": config.requested_by,
+            "alerts": dg.MetadataValue.json(delivered),
+        },
+    )
+
+
+# taken by people on request, never by a training run
+HUMAN_DECISIONS = dg.AssetSelection.assets(APPROVALS, ROLLBACKS)
+
+approval_job = dg.define_asset_job(
+    "approval_job",
+    selection=dg.AssetSelection.assets(APPROVALS),
+    description="A human approves or rejects a candidate waiting as pending_approval (config: version, decision, "
+    "approver, note).",
+)
+
+rollback_job = dg.define_asset_job(
+    "rollback_job",
+    selection=dg.AssetSelection.assets(ROLLBACKS),
+    description="The champion alias moves back to an earlier champion (config: version, requested_by, reason); "
+    "tainted versions are refused.",
+)
