@@ -3,6 +3,7 @@
 import dagster as dg
 
 from llm_assets.core.partitions import landing_batches, traffic_days
+from llm_assets.governance.approvals import HUMAN_DECISIONS, approval_job, rollback_job
 from llm_assets.governance.erasure import erasure_job
 
 INGESTION_GROUPS = ("ingestion", "privacy")
@@ -19,14 +20,14 @@ ingestion_job = dg.define_asset_job(
 
 training_job = dg.define_asset_job(
     "training_job",
-    selection=dg.AssetSelection.groups(*TRAINING_GROUPS),
+    selection=dg.AssetSelection.groups(*TRAINING_GROUPS) - HUMAN_DECISIONS,
     description="Training set -> LoRA adapter -> evaluation report -> registered (and maybe promoted) model -> "
     "governance report.",
 )
 
 full_pipeline_job = dg.define_asset_job(
     "full_pipeline_job",
-    selection=dg.AssetSelection.groups(*INGESTION_GROUPS, *TRAINING_GROUPS, *MONITORING_GROUPS),
+    selection=dg.AssetSelection.groups(*INGESTION_GROUPS, *TRAINING_GROUPS, *MONITORING_GROUPS) - HUMAN_DECISIONS,
     partitions_def=landing_batches,
     description="The whole graph: ingest the selected landing batches (a partition or a range), then retrain, "
     "evaluate and register on everything ingested, and measure drift against the (new) champion.",
@@ -39,4 +40,12 @@ serving_job = dg.define_asset_job(
     description="A day of the served model's traffic -> inference log and user feedback tables (anonymized).",
 )
 
-__all__ = ["erasure_job", "full_pipeline_job", "ingestion_job", "serving_job", "training_job"]
+__all__ = [
+    "approval_job",
+    "erasure_job",
+    "full_pipeline_job",
+    "ingestion_job",
+    "rollback_job",
+    "serving_job",
+    "training_job",
+]

@@ -147,17 +147,9 @@ def cmd_land_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from resources import build_resources, resolved
+    from llm_assets.governance.cli import cmd_rollback as governance_rollback
 
-    tracking = resolved(build_resources())["mlflow_tracking"]
-    client = tracking.client()
-    before = tracking.champion_version()
-    client.set_registered_model_alias(tracking.registered_model_name, tracking.champion_alias, str(args.version))
-    client.set_model_version_tag(
-        tracking.registered_model_name, str(args.version), "rolled_back_from", before.version if before else "none"
-    )
-    print(f"{tracking.champion_alias}: v{before.version if before else '-'} -> v{args.version}")
-    return 0
+    return governance_rollback(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -223,8 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     land.add_argument("--seed", type=int, default=int(time.time()) % 10000)
     land.add_argument("--landing", help="landing folder (default: the data dir's)")
     land.set_defaults(func=cmd_land_batch)
-    rollback = sub.add_parser("rollback", help="point the champion alias back at a registered version")
+    rollback = sub.add_parser(
+        "rollback", help="point the champion alias back at an earlier champion (= llm-governance rollback)"
+    )
     rollback.add_argument("--version", required=True)
+    rollback.add_argument("--by", required=True, help="who rolls back (recorded)")
+    rollback.add_argument("--reason", required=True, help="why (recorded)")
     rollback.set_defaults(func=cmd_rollback)
     srv = sub.add_parser("serve", help="serve the champion on loopback: POST /v1/tickets, POST /v1/feedback")
     srv.add_argument("--host", default="127.0.0.1")

@@ -24,6 +24,14 @@ PSEUDONYM_SALT_ENV = "LLMP_PSEUDONYM_SALT"
 DAGSTER_POSTGRES_URL_ENV = "LLMP_DAGSTER_POSTGRES_URL"
 K8S_GPUS_ENV = "LLMP_K8S_GPUS"
 CODE_VERSION_ENV = "LLMP_CODE_VERSION"
+REQUIRE_APPROVAL_ENV = "LLMP_REQUIRE_APPROVAL"
+APPROVERS_ENV = "LLMP_APPROVERS"
+ALERT_SMTP_HOST_ENV = "LLMP_ALERT_SMTP_HOST"
+ALERT_SMTP_PORT_ENV = "LLMP_ALERT_SMTP_PORT"
+ALERT_SMTP_PASSWORD_ENV = "LLMP_ALERT_SMTP_PASSWORD"
+ALERT_EMAIL_TO_ENV = "LLMP_ALERT_EMAIL_TO"
+ALERT_WEBHOOK_URL_ENV = "LLMP_ALERT_WEBHOOK_URL"
+ALERT_WEBHOOK_TOKEN_ENV = "LLMP_ALERT_WEBHOOK_TOKEN"
 
 ENVIRONMENT: dict[str, str] = {
     DATA_DIR_ENV: "data directory for everything the pipeline writes (default ./.data)",
@@ -34,6 +42,14 @@ ENVIRONMENT: dict[str, str] = {
     DAGSTER_POSTGRES_URL_ENV: "Dagster run/event storage on PostgreSQL (default sqlite in DAGSTER_HOME)",
     K8S_GPUS_ENV: "GPUs requested by the model steps on Kubernetes (default 0)",
     CODE_VERSION_ENV: "code version recorded in lineage when the tree is not a git checkout",
+    REQUIRE_APPROVAL_ENV: "1 = a candidate that passes the gate waits for a human approval (default 0)",
+    APPROVERS_ENV: "comma-separated names allowed to approve, reject and roll back (default: anyone)",
+    ALERT_SMTP_HOST_ENV: "SMTP server for alert e-mails (default: no e-mail)",
+    ALERT_SMTP_PORT_ENV: "its port (default 25)",
+    ALERT_SMTP_PASSWORD_ENV: "SMTP password (the user is the alerts resource's smtp_user; default: no login)",
+    ALERT_EMAIL_TO_ENV: "comma-separated recipients of alert e-mails",
+    ALERT_WEBHOOK_URL_ENV: "URL that receives each alert as a JSON POST (default: none)",
+    ALERT_WEBHOOK_TOKEN_ENV: "bearer token sent to the webhook (default: none)",
 }
 
 # Set before presidio, transformers, mlflow or dagster are imported: each of them phones home otherwise.

@@ -7,18 +7,32 @@ UI nor the run config ever holds their values.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from llm_assets.settings import (
+    ALERT_EMAIL_TO_ENV,
+    ALERT_SMTP_HOST_ENV,
+    ALERT_SMTP_PASSWORD_ENV,
+    ALERT_SMTP_PORT_ENV,
+    ALERT_WEBHOOK_TOKEN_ENV,
+    ALERT_WEBHOOK_URL_ENV,
+    APPROVERS_ENV,
     GOVERNANCE_KEY_ENV,
     MLFLOW_TRACKING_URI_ENV,
     PSEUDONYM_SALT_ENV,
+    REQUIRE_APPROVAL_ENV,
     default_mlflow_tracking_uri,
     env_or,
 )
 
 
+def _env_list(name: str) -> list[str]:
+    return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
+
+
 def build_resources() -> dict[str, Any]:
+    from resources.alerts import AlertChannels
     from resources.anonymizer import PresidioAnonymizer
     from resources.artifacts import ArtifactStore, JsonArtifactIOManager
     from resources.base_model import BaseModelResource
@@ -26,6 +40,7 @@ def build_resources() -> dict[str, Any]:
     from resources.governance import GovernanceKeys
     from resources.landing import LandingZone
     from resources.mlflow_tracking import MLflowTracking
+    from resources.promotion_policy import PromotionPolicy
     from resources.traffic import TrafficLog
     from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
 
@@ -42,6 +57,18 @@ def build_resources() -> dict[str, Any]:
         "drift_policy": DriftPolicy(),
         "governance_keys": GovernanceKeys(key=env_or(GOVERNANCE_KEY_ENV, "")),
         "traffic_log": TrafficLog(),
+        "promotion_policy": PromotionPolicy(
+            require_approval=os.environ.get(REQUIRE_APPROVAL_ENV, "").strip().lower() in ("1", "true", "yes"),
+            approvers=_env_list(APPROVERS_ENV),
+        ),
+        "alerts": AlertChannels(
+            smtp_host=os.environ.get(ALERT_SMTP_HOST_ENV, ""),
+            smtp_port=int(os.environ.get(ALERT_SMTP_PORT_ENV, "25") or 25),
+            smtp_password=env_or(ALERT_SMTP_PASSWORD_ENV, ""),
+            email_to=_env_list(ALERT_EMAIL_TO_ENV),
+            webhook_url=env_or(ALERT_WEBHOOK_URL_ENV, ""),
+            webhook_token=env_or(ALERT_WEBHOOK_TOKEN_ENV, ""),
+        ),
     }
 
 

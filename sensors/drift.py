@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from jobs import training_job
+from resources.alerts import Alert, AlertChannels
 from resources.drift_policy import STATUS_TEXT, DriftPolicy
 
 DRIFT_REPORT = dg.AssetKey("drift_report")
@@ -78,7 +79,7 @@ def decide(metadata: dict, policy: DriftPolicy, cursor: dict, now: float, signal
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Requests the training job when drift_report shows drift or decay (see the drift_policy resource).",
 )
-def drift_sensor(context: dg.SensorEvaluationContext, drift_policy: DriftPolicy):
+def drift_sensor(context: dg.SensorEvaluationContext, drift_policy: DriftPolicy, alerts: AlertChannels):
     event = context.instance.get_latest_materialization_event(DRIFT_REPORT)
     if event is None or event.asset_materialization is None:
         return dg.SkipReason("drift_report has never been materialized")
@@ -88,12 +89,13 @@ def drift_sensor(context: dg.SensorEvaluationContext, drift_policy: DriftPolicy)
     decision = decide(metadata, drift_policy, cursor, now)
     if not decision.retrain:
         return dg.SkipReason(decision.reason)
-    return retrain_request(context, drift_policy, decision, cursor, str(metadata["window_id"]), now, "drift")
+    return retrain_request(context, drift_policy, alerts, decision, cursor, str(metadata["window_id"]), now, "drift")
 
 
 def retrain_request(
     context: dg.SensorEvaluationContext,
     policy: DriftPolicy,
+    alerts: AlertChannels,
     decision: Decision,
     cursor: dict,
     window_id: str,
@@ -105,6 +107,20 @@ def retrain_request(
     context.update_cursor(json.dumps(cursor))
     context.log.info(f"requesting a retrain ({trigger}): {decision.reason}")
     init_from = "champion" if policy.warm_start else "base"
+    alerts.send(
+        Alert(
+            "retrain_requested",
+            f"retrain requested by {trigger}",
+            {
+                "trigger": trigger,
+                "reason": decision.reason,
+                "window_id": window_id,
+                "init_from": init_from,
+                **{k: v for k, v in decision.tags.items() if k.startswith("drift_")},
+            },
+        ),
+        context.log,
+    )
     return dg.RunRequest(
         run_key=f"{trigger}:{window_id}",
         tags={**decision.tags, "trigger": trigger, "init_from": init_from},

@@ -12,6 +12,7 @@ import time
 import dagster as dg
 
 from jobs import training_job
+from resources.alerts import AlertChannels
 from resources.drift_policy import DriftPolicy
 from sensors.drift import decide, retrain_request
 
@@ -25,7 +26,7 @@ LIVE_REPORT = dg.AssetKey("live_traffic_report")
     description="Requests the training job when live_traffic_report shows input drift or a drop of well-formed "
     "answers (see the drift_policy resource); reports latency breaches.",
 )
-def live_traffic_sensor(context: dg.SensorEvaluationContext, drift_policy: DriftPolicy):
+def live_traffic_sensor(context: dg.SensorEvaluationContext, drift_policy: DriftPolicy, alerts: AlertChannels):
     event = context.instance.get_latest_materialization_event(LIVE_REPORT)
     if event is None or event.asset_materialization is None:
         return dg.SkipReason("live_traffic_report has never been materialized")
@@ -39,4 +40,6 @@ def live_traffic_sensor(context: dg.SensorEvaluationContext, drift_policy: Drift
     if not decision.retrain:
         breach = f"; latency SLO breached: {latency[0]} (not a retraining matter)" if latency else ""
         return dg.SkipReason(decision.reason.replace("no drift in window", "no live drift in window") + breach)
-    return retrain_request(context, drift_policy, decision, cursor, str(metadata["window_id"]), now, "live_traffic")
+    return retrain_request(
+        context, drift_policy, alerts, decision, cursor, str(metadata["window_id"]), now, "live_traffic"
+    )

@@ -15,6 +15,16 @@ from llm_assets.settings import apply_offline_environment  # noqa: E402
 
 apply_offline_environment()  # before any ML library is imported
 
+# rouge-score pulls in absl logging, whose handler holds the stderr of the moment it was created (pytest's capture
+# buffer). A Dagster run that applies the instance's python_logs config shuts every logging handler down, and absl's
+# closes that stream, so the next read of the capture fails. Pointing it at the real stderr (which it never closes)
+# keeps the buffer open.
+import sys  # noqa: E402
+
+import absl.logging  # noqa: E402
+
+absl.logging.get_absl_handler().python_handler.stream = sys.__stderr__
+
 from llm_assets.sample_corpus import generate_tickets, write_landing_batches  # noqa: E402
 
 CHATML = (
@@ -90,6 +100,7 @@ def landing(data_dir) -> tuple[Path, list[str]]:
 @pytest.fixture
 def resources(data_dir, tiny_model_dir):
     """The production resources, pointed at the temp data dir and the tiny model."""
+    from resources.alerts import AlertChannels
     from resources.anonymizer import PresidioAnonymizer
     from resources.artifacts import ArtifactStore, JsonArtifactIOManager
     from resources.base_model import BaseModelResource
@@ -97,6 +108,7 @@ def resources(data_dir, tiny_model_dir):
     from resources.governance import GovernanceKeys
     from resources.landing import LandingZone
     from resources.mlflow_tracking import MLflowTracking
+    from resources.promotion_policy import PromotionPolicy
     from resources.traffic import TrafficLog
     from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
 
@@ -116,6 +128,8 @@ def resources(data_dir, tiny_model_dir):
         "governance_keys": GovernanceKeys(key_file=str(data_dir / "secrets" / "governance.key")),
         "drift_policy": DriftPolicy(),
         "traffic_log": TrafficLog(path=str(data_dir / "serving" / "traffic")),
+        "promotion_policy": PromotionPolicy(),
+        "alerts": AlertChannels(),
     }
 
 
@@ -127,3 +141,12 @@ def instance(data_dir):
     home.mkdir()
     with dg.instance_for_test(temp_dir=str(home)) as inst:
         yield inst
+
+
+@pytest.fixture
+def alert_sinks():
+    from tests.alert_sinks import start_sinks
+
+    sinks, stop = start_sinks()
+    yield sinks
+    stop()

@@ -8,6 +8,7 @@ import dagster as dg
 
 from llm_assets.core.partitions import landing_batches
 from llm_assets.definitions import defs
+from llm_assets.governance.approvals import HUMAN_DECISIONS
 from llm_assets.sample_corpus import generate_tickets
 
 ALL_ASSETS = list(defs.assets)
@@ -57,7 +58,7 @@ def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.Execut
     """Materializes training_set -> registered_model -> governance_report on what has been ingested."""
     return dg.materialize(
         ALL_ASSETS,
-        selection=dg.AssetSelection.groups("training_data", "modeling", "governance"),
+        selection=dg.AssetSelection.groups("training_data", "modeling", "governance") - HUMAN_DECISIONS,
         resources=resources,
         instance=instance,
         run_config=dg.RunConfig(ops=ops),

@@ -26,6 +26,9 @@ EXPECTED_ASSETS = {
     "registered_model": "modeling",
     "model_versions": "modeling",
     "governance_report": "governance",
+    "fairness_audit": "governance",
+    "model_approvals": "governance",
+    "champion_rollbacks": "governance",
     "tombstones": "governance",
     "tombstone_subjects": "governance",
     "erased_documents": "governance",
@@ -93,6 +96,7 @@ def test_checks_are_attached_and_the_gates_block():
     assert not specs[("training_set", "minimum_size")].blocking
     assert ("evaluation_report", "no_memorized_pii") in specs
     assert ("governance_report", "report_holds_no_raw_pii") in specs
+    assert not specs[("fairness_audit", "no_flagged_segment")].blocking  # the gate decides (block_on_fairness)
     assert specs[("inference_log", "no_raw_values_in_traffic")].blocking
 
 
@@ -116,9 +120,24 @@ def test_only_anonymization_reads_the_raw_zone():
 
 
 def test_jobs_sensors_and_resources():
-    for name in ("ingestion_job", "training_job", "full_pipeline_job", "erasure_job", "serving_job"):
+    for name in (
+        "ingestion_job",
+        "training_job",
+        "full_pipeline_job",
+        "erasure_job",
+        "serving_job",
+        "approval_job",
+        "rollback_job",
+    ):
         assert defs.resolve_job_def(name) is not None
-    for name in ("landing_sensor", "drift_sensor", "erasure_retrain_sensor", "traffic_sensor", "live_traffic_sensor"):
+    for name in (
+        "landing_sensor",
+        "drift_sensor",
+        "erasure_retrain_sensor",
+        "traffic_sensor",
+        "live_traffic_sensor",
+        "run_failure_alert_sensor",
+    ):
         assert defs.resolve_sensor_def(name) is not None
     training = {k.to_user_string() for k in defs.resolve_job_def("training_job").asset_layer.executable_asset_keys}
     assert training == {
@@ -130,13 +149,22 @@ def test_jobs_sensors_and_resources():
         "lora_adapter",
         "adapters",
         "evaluation_report",
+        "fairness_audit",
         "registered_model",
         "model_versions",
         "governance_report",
     }
-    assert {"warehouse_io_manager", "artifact_io_manager", "anonymizer", "base_model", "mlflow_tracking"} <= set(
-        defs.resources
-    )
+    assert {
+        "warehouse_io_manager",
+        "artifact_io_manager",
+        "anonymizer",
+        "base_model",
+        "mlflow_tracking",
+        "alerts",
+        "promotion_policy",
+    } <= set(defs.resources)
+    # people's decisions never run inside a training run
+    assert not {"model_approvals", "champion_rollbacks"} & training
 
 
 def test_hyperparameters_are_typed_and_described():

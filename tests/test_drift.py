@@ -6,6 +6,7 @@ import time
 import dagster as dg
 
 from llm_assets.sample_corpus import write_landing_batches
+from resources.alerts import AlertChannels
 from resources.drift_policy import DriftPolicy
 from sensors.drift import decide, drift_sensor
 from tests.helpers import ALL_ASSETS, ingest, train
@@ -51,7 +52,9 @@ def test_decision_rules():
 
 
 def _tick(instance, cursor=None):
-    ctx = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"drift_policy": DriftPolicy()})
+    ctx = dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"drift_policy": DriftPolicy(), "alerts": AlertChannels()}
+    )
     result = drift_sensor(ctx)
     return result, ctx.cursor
 

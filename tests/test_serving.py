@@ -323,6 +323,7 @@ def test_feedback_policy_decides_what_becomes_an_example(rating, corrected, kind
 
 
 def test_live_traffic_sensor_retrains_on_decay_with_new_examples_and_reports_latency_only(instance):
+    from resources.alerts import AlertChannels
     from resources.drift_policy import DriftPolicy
     from sensors.live_traffic import live_traffic_sensor
 
@@ -332,7 +333,9 @@ def test_live_traffic_sensor_retrains_on_decay_with_new_examples_and_reports_lat
             return dg.MaterializeResult(metadata=metadata)
 
         assert dg.materialize([report], instance=instance).success
-        ctx = dg.build_sensor_context(instance=instance, resources={"drift_policy": DriftPolicy()})
+        ctx = dg.build_sensor_context(
+            instance=instance, resources={"drift_policy": DriftPolicy(), "alerts": AlertChannels()}
+        )
         return live_traffic_sensor(ctx)
 
     slow = tick({"status": "measured", "window_id": "w1", "new_examples": 0, "latency_p95_s": 3.1, "quality_drop": 0.0})

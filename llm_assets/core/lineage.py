@@ -80,6 +80,9 @@ def record(warehouse: DuckDBWarehouse, table: str, row: dict, keys: list[str]) -
     warehouse.upsert(SCHEMA, table, ledger_rows([row]), keys)
 
 
+# a registered version that passed the gate and waits for a human decision (model_approvals)
+PENDING_APPROVAL = "pending_approval"
+
 # a served request's candidate training example, as a document of the training set
 FEEDBACK_DOC_PREFIX = "feedback-"
 
@@ -93,6 +96,22 @@ def read(warehouse: DuckDBWarehouse, table: str, **filters) -> pl.DataFrame:
 def model_version(warehouse: DuckDBWarehouse, model_name: str, version: str) -> dict | None:
     df = read(warehouse, "model_versions", equals={"model_name": model_name, "version": str(version)})
     return df.row(0, named=True) if df.height else None
+
+
+def effective_decisions(warehouse: DuckDBWarehouse, model_name: str) -> dict[str, str]:
+    """version -> the gate's decision, or the human one (approved / rejected) for a version that waited for it."""
+    versions = read(warehouse, "model_versions", equals={"model_name": model_name})
+    if not versions.height:
+        return {}
+    decisions = dict(zip(versions["version"].to_list(), versions["decision"].to_list(), strict=True))
+    approvals = read(warehouse, "model_approvals", equals={"model_name": model_name})
+    if approvals.height:
+        decisions |= dict(zip(approvals["version"].to_list(), approvals["decision"].to_list(), strict=True))
+    return decisions
+
+
+def effective_decision(warehouse: DuckDBWarehouse, model_name: str, version: str) -> str | None:
+    return effective_decisions(warehouse, model_name).get(str(version))
 
 
 def docs_of_training_set(warehouse: DuckDBWarehouse, training_set_version: str, splits: tuple[str, ...]) -> list[str]:

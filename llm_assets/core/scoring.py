@@ -105,6 +105,23 @@ def text_metrics(generations: list[str], references: list[str], labels: list[str
     }
 
 
+def per_example_scores(generations: list[str], references: list[str], labels: list[str]) -> dict[str, list]:
+    """Each example's ROUGE-L (reply), category correctness (None without a label) and format compliance: what
+    ``text_metrics`` averages, kept per example for segment breakdowns."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    parsed = [parse_completion(g) for g in generations]
+    refs = [parse_completion(r)[1] for r in references]
+    return {
+        "rougeL": [round(scorer.score(r, p[1])["rougeL"].fmeasure, 4) for r, p in zip(refs, parsed, strict=True)],
+        "category_correct": [
+            (p[0] == normalize_category(lab)) if lab else None for p, lab in zip(parsed, labels, strict=True)
+        ],
+        "format_ok": [bool(p[0]) for p in parsed],
+    }
+
+
 def evaluate_model(
     name: str,
     model,

@@ -7,6 +7,7 @@ import dagster as dg
 from llm_assets.core import compute, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import scanned_fingerprints
+from llm_assets.governance.model_card import publish_model_card
 from llm_assets.governance.report import GovernanceReport, build_report
 from resources.artifacts import ArtifactStore
 from resources.governance import GovernanceKeys
@@ -22,11 +23,14 @@ def write_governance_report(
     artifact_store: ArtifactStore,
     version: str,
 ) -> tuple[GovernanceReport, dict[str, Path]]:
-    """Builds the report of ``version`` from the lineage tables and writes it under the artifact store."""
+    """Publishes the version's model card, then builds its report from the lineage tables and writes it under the
+    artifact store."""
     champion = mlflow_tracking.champion_version()
     name = mlflow_tracking.registered_model_name
-    report = build_report(warehouse, name, str(version), str(champion.version) if champion else None)
-    return report, report.write(artifact_store.path("reports", "governance", name, f"v{version}"))
+    card = publish_model_card(warehouse, mlflow_tracking, artifact_store, str(version))
+    report = build_report(warehouse, name, str(version), str(champion.version) if champion else None, str(card))
+    paths = report.write(artifact_store.path("reports", "governance", name, f"v{version}"))
+    return report, {**paths, "model_card": card}
 
 
 def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:
@@ -48,6 +52,8 @@ REPORT_SOURCES = (
     "privacy_checks",
     "pii_fingerprints",
     "taints",
+    "model_approvals",
+    "champion_rollbacks",
 )
 
 
@@ -60,7 +66,7 @@ REPORT_SOURCES = (
         dg.AssetCheckSpec(
             REPORT_CHECK,
             asset="governance_report",
-            description="The report contains no raw-zone PII value (checked by keyed fingerprint).",
+            description="The report and the model card contain no raw-zone PII value (checked by keyed fingerprint).",
         )
     ],
     description="The auditor's report of the newly registered model version (HTML + markdown): sources, "
@@ -78,7 +84,9 @@ def governance_report(
     import mlflow
 
     report, paths = write_governance_report(warehouse, mlflow_tracking, artifact_store, registered_model["version"])
-    leaked = raw_values_in(report.markdown(), warehouse, governance_keys.secret())
+    leaked = raw_values_in(
+        report.markdown() + paths["model_card"].read_text(encoding="utf-8"), warehouse, governance_keys.secret()
+    )
     mlflow_tracking.setup()
     with mlflow.start_run(run_id=registered_model["mlflow_run_id"]):
         mlflow.log_artifacts(str(paths["markdown"].parent), artifact_path="governance")
@@ -105,6 +113,8 @@ def governance_report(
             ),
             "report_file": dg.MetadataValue.path(str(paths["html"])),
             "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
+            "model_card": dg.MetadataValue.path(str(paths["model_card"])),
+            "fairness_passed": str(s["fairness_passed"]),
             "preview": dg.MetadataValue.md(report.markdown()[:6000]),
         },
     )

@@ -11,6 +11,9 @@
     llm-governance tombstones
     llm-governance diff --from 3f2a... --to 9c1b...   # documents and examples added/removed between training sets
     llm-governance rebuild --version 3f2a... [--out set.jsonl]   # a past training set, checked against its hash
+    llm-governance approve --version 4 --approver "J. Doe" --note "reviewed eval + fairness"   # runs approval_job
+    llm-governance reject --version 4 --approver "J. Doe" --note "tone regressed on refunds"
+    llm-governance rollback --version 2 --by "J. Doe" --reason "complaints about v3"          # runs rollback_job
 
 Identifiers given here are hashed with the governance key at once; only the hashes go further (run config,
 tables, logs).
@@ -143,14 +146,72 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_erase(args: argparse.Namespace) -> int:
+def run_job(job, run_config: dict, resources: dict | None = None):
+    """Runs a job of the project in this process, on the project's Dagster instance (the run shows in the UI)."""
     import dagster as dg
 
     from jobs.cli import _instance
+    from llm_assets.definitions import defs
+    from resources import build_resources
+
+    resources = resources or build_resources()  # the job resolves its dg.EnvVar values itself
+    with _instance() as instance:
+        # the project's assets with resources built now (the CLI's environment, not the import-time one)
+        job_def = dg.Definitions(assets=list(defs.assets), jobs=[job], resources=resources).resolve_job_def(job.name)
+        return job_def.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+
+
+def _failure(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure:
+            return (
+                event.step_failure_data.error.message.strip().splitlines()[0] if event.step_failure_data.error else ""
+            )
+    return "the run failed"
+
+
+def _decide(args: argparse.Namespace, decision: str) -> int:
+    from llm_assets.governance.approvals import APPROVALS, approval_job
+
+    config = {"version": str(args.version), "decision": decision, "approver": args.approver, "note": args.note}
+    result = run_job(approval_job, {"ops": {APPROVALS: {"config": config}}})
+    if not result.success:
+        print(f"refused: {_failure(result)}", file=sys.stderr)
+        return 1
+    md = result.asset_materializations_for_node(APPROVALS)[0].metadata
+    print(
+        f"v{args.version} {md['decision'].value} by {args.approver}; champion "
+        f"{md['champion_before'].value} -> {md['champion_after'].value} (run {result.run_id})"
+    )
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    return _decide(args, "approve")
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    return _decide(args, "reject")
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from llm_assets.governance.approvals import ROLLBACKS, rollback_job
+
+    config = {"version": str(args.version), "requested_by": args.by, "reason": args.reason}
+    result = run_job(rollback_job, {"ops": {ROLLBACKS: {"config": config}}})
+    if not result.success:
+        print(f"refused: {_failure(result)}", file=sys.stderr)
+        return 1
+    md = result.asset_materializations_for_node(ROLLBACKS)[0].metadata
+    print(f"champion v{md['from_version'].value} -> v{md['to_version'].value} by {args.by} (run {result.run_id})")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
     from llm_assets.governance.erasure import erasure_job
     from resources import build_resources, resolved
 
-    resources = build_resources()  # the job resolves its dg.EnvVar values itself
+    resources = build_resources()
     keys = _subject_keys(args, resolved(resources)["governance_keys"])
     config = {
         "subject_keys": keys,
@@ -160,11 +221,10 @@ def cmd_erase(args: argparse.Namespace) -> int:
         "champion_policy": args.champion_policy,
         "retrain": not args.no_retrain,
     }
-    with _instance() as instance:
-        job = dg.Definitions(jobs=[erasure_job], resources=resources).get_job_def("erasure_job")
-        result = job.execute_in_process(
-            run_config={"ops": {"erase_data_subject": {"config": config}}}, instance=instance
-        )
+    result = run_job(erasure_job, {"ops": {"erase_data_subject": {"config": config}}}, resources)
+    if not result.success:
+        print(f"failed: {_failure(result)}", file=sys.stderr)
+        return 1
     out = result.output_for_node("erase_data_subject")
     print(json.dumps(out, indent=2))
     if out["retrain_requested"]:
@@ -311,6 +371,22 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("tombstones", help="erasures recorded so far")
     p.set_defaults(func=cmd_tombstones)
+
+    for name, func, help_text in (
+        ("approve", cmd_approve, "approve a candidate waiting as pending_approval (runs approval_job)"),
+        ("reject", cmd_reject, "reject a candidate waiting as pending_approval (runs approval_job)"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--version", required=True)
+        p.add_argument("--approver", required=True, help="who decides (recorded)")
+        p.add_argument("--note", default="", help="why (recorded)")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("rollback", help="move the champion back to an earlier champion (runs rollback_job)")
+    p.add_argument("--version", required=True)
+    p.add_argument("--by", required=True, help="who rolls back (recorded)")
+    p.add_argument("--reason", required=True, help="why (recorded)")
+    p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("diff", help="documents and examples added/removed between two training-set versions")
     p.add_argument("--from", dest="old", required=True, help="training-set version, or model:N")

@@ -14,12 +14,14 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import lineage
+from resources.alerts import Alert, AlertChannels
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
 RETRAIN_TAG = "llmp/retrain_requested"
 TOMBSTONE_TAG = "llmp/tombstone"
 CHAMPION_POLICIES = ("rollback", "remove", "keep")
+CHAMPION_DECISIONS = ("promoted", "approved")  # versions that were champion once
 
 # every table that holds rows derived from a document, by zone
 ERASABLE_TABLES = (
@@ -123,14 +125,10 @@ def _erase_rows(
 
 
 def _new_champion(warehouse: DuckDBWarehouse, model_name: str, tainted: set[str]) -> str | None:
-    versions = lineage.read(warehouse, "model_versions", equals={"model_name": model_name, "decision": "promoted"})
+    champions = [v for v, d in lineage.effective_decisions(warehouse, model_name).items() if d in CHAMPION_DECISIONS]
     taints = lineage.read(warehouse, "taints", equals={"model_name": model_name})
     tainted = tainted | (set(taints["version"].to_list()) if taints.height else set())
-    candidates = (
-        sorted((int(v) for v in versions["version"].to_list() if v not in tainted), reverse=True)
-        if (versions.height)
-        else []
-    )
+    candidates = sorted((int(v) for v in champions if v not in tainted), reverse=True)
     return str(candidates[0]) if candidates else None
 
 
@@ -144,6 +142,7 @@ def erase_data_subject(
     config: ErasureConfig,
     warehouse: DuckDBWarehouse,
     mlflow_tracking: MLflowTracking,
+    alerts: AlertChannels,
 ) -> dict:
     if config.champion_policy not in CHAMPION_POLICIES:
         raise dg.Failure(f"champion_policy must be one of {CHAMPION_POLICIES}")
@@ -226,6 +225,21 @@ def erase_data_subject(
     if retrain:
         tags[RETRAIN_TAG] = "true"
     context.instance.add_run_tags(context.run_id, tags)
+    # the reason is free text typed by staff: it stays in the tombstone, out of the alert
+    facts = {
+        "tombstone": stone,
+        "requested_by": config.requested_by,
+        "documents_erased": len(doc_ids),
+        "served_requests_erased": len(requests),
+        "tainted_versions": ", ".join(tainted) or "none",
+        "champion_action": champion_action,
+    }
+    delivered = {"erasure": alerts.send(Alert("erasure", f"erasure {stone}", facts, severity="warning"), context.log)}
+    if retrain:
+        delivered["retrain_requested"] = alerts.send(
+            Alert("retrain_requested", f"retrain from the base model requested by erasure {stone}", facts),
+            context.log,
+        )
     context.add_output_metadata(
         {
             "tombstone": stone,
@@ -235,6 +249,7 @@ def erase_data_subject(
             "tainted_versions": dg.MetadataValue.json(tainted),
             "champion_action": champion_action,
             "retrain_requested": retrain,
+            "alerts": dg.MetadataValue.json(delivered),
         }
     )
     return {

@@ -98,6 +98,8 @@ class Evidence:
     held_back: pl.DataFrame
     checks: pl.DataFrame
     taints: pl.DataFrame
+    approvals: pl.DataFrame
+    rollbacks: pl.DataFrame
 
     @property
     def batches(self) -> list[str]:
@@ -177,20 +179,78 @@ def gather_evidence(warehouse: DuckDBWarehouse, model_name: str, version: str) -
         ),
         checks=rows(lineage.SCHEMA, "privacy_checks", PRIVACY_CHECK_COLUMNS, is_in=in_batches).sort("batch_id"),
         taints=lineage.read(warehouse, "taints", equals={"model_name": model_name, "version": str(version)}),
+        approvals=lineage.read(
+            warehouse, "model_approvals", equals={"model_name": model_name, "version": str(version)}
+        ),
+        rollbacks=lineage.read(warehouse, "champion_rollbacks", equals={"model_name": model_name}),
     )
 
 
-def _status(e: Evidence, is_champion: bool, champion: str | None) -> Section:
+def _status(e: Evidence, is_champion: bool, champion: str | None, card: str | None) -> Section:
     mv = e.model_version
+    lines = [
+        f"Registered at {mv['registered_at']}; promotion gate: {mv['decision']} — {mv['reason']}",
+        f"Approved by: {mv['approved_by'] or 'nobody yet'}",
+    ]
+    if e.approvals.height:
+        a = e.approvals.row(0, named=True)
+        lines.append(
+            f"Human decision: {a['decision']} by {a['approver']} on {a['decided_at']}"
+            + (f" — {a['note']}" if a.get("note") else "")
+            + f" (champion v{a['champion_before'] or '-'} -> v{a['champion_after'] or '-'})"
+        )
+    elif mv["decision"] == "pending_approval":
+        lines.append("Human decision: PENDING (approval_job or `llm-governance approve`)")
+    lines += [
+        f"Champion now: {'yes' if is_champion else 'no'} (champion is version {champion or 'none'})",
+        f"Tainted by an erasure: {'YES, see below' if e.taints.height else 'no'}",
+    ]
+    if card:
+        lines.append(f"Model card: {card}")
+    rollbacks = (
+        e.rollbacks.filter((pl.col("to_version") == mv["version"]) | (pl.col("from_version") == mv["version"]))
+        if e.rollbacks.height
+        else e.rollbacks
+    )
     return Section(
         "Status",
+        lines,
         [
-            f"Registered at {mv['registered_at']}; promotion decision: {mv['decision']} — {mv['reason']}",
-            f"Approved by: {mv['approved_by']}",
-            f"Champion now: {'yes' if is_champion else 'no'} (champion is version {champion or 'none'})",
-            f"Tainted by an erasure: {'YES, see below' if e.taints.height else 'no'}",
+            (
+                ["rolled back from", "to", "by", "reason", "at"],
+                rollbacks.select("from_version", "to_version", "requested_by", "reason", "decided_at").rows()
+                if rollbacks.height
+                else [],
+            )
         ],
     )
+
+
+def _fairness(e: Evidence) -> Section:
+    f = _json(e.model_version.get("fairness"))
+    if not f:
+        return Section("Fairness and representation", ["not audited (registered before the audit existed)"])
+    under = [r for r in f.get("representation", []) if r["under_represented"]]
+    flagged = [q for q in f.get("segment_quality", []) if q["flagged"]]
+    groups = (f.get("probe") or {}).get("groups") or {}
+    return Section(
+        "Fairness and representation",
+        [
+            f"Audit: {'passed' if f.get('passed') else 'FLAGGED'} ({len(f.get('flags', []))} flag(s)) on adapter "
+            f"{f.get('adapter_version')}",
+            *[f"Flag: {x}" for x in f.get("flags", [])],
+            f"Counterfactual probe: {(f.get('probe') or {}).get('prompts', 0)} prompts × {len(groups)} groups",
+        ],
+        [
+            (["under-represented segment", "value", "corpus share", "train share"],
+             [[r["segment"], r["value"], r["corpus_share"], r["train_share"]] for r in under]),
+            (["flagged segment", "value", "metric", "examples", "mean", "95 % CI", "overall"],
+             [[q["segment"], q["value"], q["metric"], q["examples"], q["mean"], f"{q['ci_low']}–{q['ci_high']}",
+               q["overall"]] for q in flagged]),
+            (["probe group", "category flip rate", "reply similarity", "signature unredacted"],
+             [[g, r["flip_rate"], r["reply_similarity"], r["unredacted_rate"]] for g, r in groups.items()]),
+        ],
+    )  # fmt: skip
 
 
 def _provenance(e: Evidence) -> Section:
@@ -269,6 +329,8 @@ def _training_set(e: Evidence) -> Section:
             f"Documents in: {ts_row.get('documents_in', 'unknown')}; documents used: "
             f"{ts_row.get('documents_used', 'unknown')}; examples: {ts_row.get('examples', e.members.height)}",
             f"Documents in more than one split: {crossing} (must be 0)",
+            f"Content sha256: {ts_row.get('content_sha256', 'not recorded')} (`llm-governance rebuild --version "
+            f"{e.model_version['training_set_version']}` rebuilds it from the warehouse and checks it)",
             f"Examples from served traffic (users' corrections and endorsed replies, anonymized by the server, "
             f"document ids `feedback-<request id>`): {ts_row.get('feedback_examples', 0)}",
         ],
@@ -334,17 +396,20 @@ def _erasures(e: Evidence) -> Section:
     )
 
 
-def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, champion: str | None) -> GovernanceReport:
+def build_report(
+    warehouse: DuckDBWarehouse, model_name: str, version: str, champion: str | None, card: str | None = None
+) -> GovernanceReport:
     e = gather_evidence(warehouse, model_name, version)
     mv = e.model_version
     is_champion = champion is not None and str(champion) == str(version)
     sections = [
-        _status(e, is_champion, champion),
+        _status(e, is_champion, champion, card),
         _provenance(e),
         _data_sources(e),
         _anonymization(e),
         _training_set(e),
         _evaluation(e),
+        _fairness(e),
         _memorization(e),
         _erasures(e),
     ]
@@ -360,6 +425,8 @@ def build_report(warehouse: DuckDBWarehouse, model_name: str, version: str, cham
         "redactions": int(e.redactions["redactions"].sum()) if e.redactions.height else 0,
         "residual_checks_passed": bool(e.checks["passed"].all()) if e.checks.height else None,
         "memorization_passed": _json(mv["memorization"]).get("passed"),
+        "fairness_passed": _json(mv.get("fairness")).get("passed"),
+        "human_decision": e.approvals["decision"][0] if e.approvals.height else None,
         "mlflow_run_id": mv["mlflow_run_id"],
         "code_version": mv["code_version"],
     }

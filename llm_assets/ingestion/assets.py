@@ -14,6 +14,7 @@ from llm_assets.core.lineage import erased
 from llm_assets.core.metadata import markdown_table
 from llm_assets.core.partitions import landing_batches
 from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
+from resources.alerts import Alert, AlertChannels
 from resources.governance import GovernanceKeys
 from resources.landing import LandingZone
 from resources.warehouse import DuckDBWarehouse
@@ -140,6 +141,34 @@ def _read_batch(
     return BatchRead(kept, subjects, bad, inventory)
 
 
+def _quarantine_spike_alert(
+    context: dg.AssetExecutionContext, alerts: AlertChannels, kept: int, reasons: Counter
+) -> dict[str, str]:
+    """Alerts when the run quarantined more than the configured share of its records (reasons and counts only:
+    file names can hold personal data)."""
+    quarantined = sum(reasons.values())
+    share = quarantined / max(1, kept + quarantined)
+    if not quarantined or share <= alerts.quarantine_spike_share:
+        return {}
+    return alerts.send(
+        Alert(
+            "quarantine_spike",
+            f"{quarantined} of {kept + quarantined} records quarantined ({share:.0%})",
+            {
+                "batches": ", ".join(context.partition_keys),
+                "records_in": kept + quarantined,
+                "quarantined": quarantined,
+                "share": round(share, 4),
+                "threshold": alerts.quarantine_spike_share,
+                **{f"reason/{r}": n for r, n in reasons.most_common()},
+                "dagster_run_id": context.run_id,
+            },
+            severity="warning",
+        ),
+        context.log,
+    )
+
+
 @dg.multi_asset(
     outs={
         "raw_documents": dg.AssetOut(
@@ -182,6 +211,7 @@ def ingest_landing_batch(
     landing_zone: LandingZone,
     warehouse: DuckDBWarehouse,
     governance_keys: GovernanceKeys,
+    alerts: AlertChannels,
 ):
     now = datetime.now(UTC)
     raw_rows, quarantine_rows, subject_index, inventory_rows = [], [], [], []
@@ -236,6 +266,7 @@ def ingest_landing_batch(
     entries = inventory.filter(pl.col("outcome") != "walked")
     outcomes = Counter(entries["outcome"].to_list())
     rules = Counter(entries.filter(pl.col("outcome") == "ignored")["reason"].to_list())
+    delivered = _quarantine_spike_alert(context, alerts, raw.height, reasons)
     yield dg.Output(
         raw,
         output_name="raw_documents",
@@ -255,6 +286,7 @@ def ingest_landing_batch(
         metadata={
             "dagster/row_count": quarantine.height,
             "by_reason": dg.MetadataValue.json(dict(reasons)),
+            "alerts": dg.MetadataValue.json(delivered),
             **{f"quarantined/{k}": v for k, v in sorted(reasons.items())},
             "quarantine": dg.MetadataValue.md(
                 markdown_table(

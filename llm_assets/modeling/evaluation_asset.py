@@ -93,6 +93,7 @@ def evaluation_report(
     )
     new_window = _new_slice_metrics(evaluations, test, new_slice)
     by_label = _new_slice_by_label(evaluations, test, new_slice)
+    per_example = _per_example(evaluations, test)
     memorization["withheld_generations"] = _withhold_raw_values(evaluations, known)
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
     paths = write_report(
@@ -118,6 +119,7 @@ def evaluation_report(
         "new_window_examples": len(new_slice),
         "new_window_metrics": new_window,
         "new_window_by_label": by_label,
+        "per_example": per_example,
         "new_data": {"train_examples": new_train_examples, "test_examples": len(new_slice)},
         "champion": champion_info,
         "memorization": memorization,
@@ -251,6 +253,19 @@ def _new_slice_metrics(evaluations, test: pl.DataFrame, new_slice: list[int]) ->
             ).items()
         }
         for e in evaluations
+    }
+
+
+def _per_example(evaluations, test: pl.DataFrame) -> dict:
+    """Per test example, each model's scores (no text): the fairness audit's segments are built from these."""
+    from llm_assets.core.scoring import per_example_scores
+
+    refs, labels = test["completion"].to_list(), test["label"].to_list()
+    return {
+        "example_id": test["example_id"].to_list(),
+        "doc_id": test["doc_id"].to_list(),
+        "label": labels,
+        "scores": {e.name: per_example_scores(e.generations, refs, labels) for e in evaluations},
     }
 
 

@@ -24,6 +24,16 @@ class PromotionConfig(dg.Config):
         "examples must come from such documents; below it the new data is under-represented and the candidate is not "
         "promoted on old-domain metrics alone.",
     )
+    require_approval: bool | None = Field(
+        default=None,
+        description="A candidate that passes the gate waits as pending_approval for a human decision (approval_job "
+        "or `llm-governance approve`). Unset = the deployment's promotion_policy (LLMP_REQUIRE_APPROVAL).",
+    )
+    block_on_fairness: bool = Field(
+        default=False,
+        description="Never promote a candidate the fairness audit flagged (an under-represented segment, a segment "
+        "served measurably worse, a probe group whose category flips). Off = the flags are reported, not blocking.",
+    )
     block_on_memorization: bool = Field(
         default=True,
         description="Never promote a candidate whose memorization check found a canary or raw-zone PII value in its "
@@ -37,6 +47,7 @@ def promotion_decision(
     new_window: dict | None = None,
     memorization: dict | None = None,
     new_data: dict | None = None,
+    fairness: dict | None = None,
 ) -> tuple[bool, str]:
     """(promote?, reason), from the evaluation metrics of base, candidate and (optionally) champion, on the new
     slice (test documents the champion never saw) where there is one, from how well the new data is represented in
@@ -46,6 +57,9 @@ def promotion_decision(
             f"memorization check failed: {memorization['canary_hits']} canary and {memorization['pii_hits']} raw PII "
             "value(s) generated"
         )
+    if config.block_on_fairness and fairness is not None and fairness.get("flags"):
+        flags = fairness["flags"]
+        return False, f"fairness audit flagged {len(flags)} issue(s): {'; '.join(flags[:3])}"
     if "champion" in metrics and new_data and new_data.get("train_examples", 0) > 0:
         tested = int(new_data.get("test_examples", 0))
         if tested < config.min_new_slice_examples:

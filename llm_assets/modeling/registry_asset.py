@@ -5,7 +5,13 @@ import dagster as dg
 
 from llm_assets.core import compute, lineage
 from llm_assets.modeling.gate import PromotionConfig, promotion_decision
+from resources.alerts import Alert, AlertChannels
 from resources.mlflow_tracking import MLflowTracking
+from resources.promotion_policy import PromotionPolicy
+
+PENDING = lineage.PENDING_APPROVAL
+# what the ledger keeps of the fairness audit (for the report and the model card)
+FAIRNESS_FIELDS = ("adapter_version", "passed", "flags", "overall", "representation", "segment_quality", "probe")
 
 
 @dg.multi_asset(
@@ -24,18 +30,26 @@ from resources.mlflow_tracking import MLflowTracking
             "evaluation and memorization results, and the promotion decision with its reason.",
         ),
     },
-    ins={"evaluation_report": dg.AssetIn()},
+    ins={"evaluation_report": dg.AssetIn(), "fairness_audit": dg.AssetIn()},
     op_tags=compute.LIGHT,
 )
 def registered_model(
     context: dg.AssetExecutionContext,
     config: PromotionConfig,
     evaluation_report: dict,
+    fairness_audit: dict,
     mlflow_tracking: MLflowTracking,
+    promotion_policy: PromotionPolicy,
+    alerts: AlertChannels,
 ):
     import mlflow
 
     adapter = evaluation_report["adapter"]
+    if fairness_audit["adapter_version"] != adapter["adapter_version"]:
+        raise dg.Failure(
+            f"lineage mismatch: the fairness audit is of adapter {fairness_audit['adapter_version']}, the evaluation "
+            f"of {adapter['adapter_version']}; re-materialize fairness_audit"
+        )
     metrics = evaluation_report["metrics"]
     promote, reason = promotion_decision(
         metrics,
@@ -43,6 +57,7 @@ def registered_model(
         evaluation_report.get("new_window_metrics"),
         evaluation_report.get("memorization"),
         evaluation_report.get("new_data"),
+        fairness_audit,
     )
     mlflow_tracking.setup()
     client = mlflow_tracking.client()
@@ -65,7 +80,11 @@ def registered_model(
             "parent_model_version": adapter.get("parent_model_version", ""),
         },
     )
-    decision = "promoted" if promote else "not_promoted"
+    needs_approval = promotion_policy.require_approval if config.require_approval is None else config.require_approval
+    decision = "not_promoted" if not promote else PENDING if needs_approval else "promoted"
+    if decision == PENDING:
+        reason = f"{reason}; waits for a human approval (approval_job or `llm-governance approve`)"
+        client.set_model_version_tag(name, mv.version, "approval_status", "pending")
     for key, val in {
         "promotion_decision": decision,
         "promotion_reason": reason,
@@ -74,7 +93,7 @@ def registered_model(
         f"base_{config.primary_metric}": str(metrics["base"][config.primary_metric]),
     }.items():
         client.set_model_version_tag(name, mv.version, key, val)
-    if promote:
+    if decision == "promoted":
         client.set_registered_model_alias(name, mlflow_tracking.champion_alias, mv.version)
     with mlflow.start_run(run_id=adapter["mlflow_run_id"]):
         mlflow.set_tags(
@@ -100,10 +119,14 @@ def registered_model(
                 "init_reason": adapter.get("init_reason", ""),
                 "decision": decision,
                 "reason": reason,
-                "approved_by": f"promotion gate ({config.primary_metric}, margin {config.min_improvement_over_base})",
+                "champion_at_gate": str(previous.version) if previous else "",
+                "approved_by": f"promotion gate ({config.primary_metric}, margin {config.min_improvement_over_base})"
+                if decision == "promoted"
+                else "",
                 "metrics": metrics,
                 "new_window_metrics": evaluation_report.get("new_window_metrics") or {},
                 "memorization": evaluation_report.get("memorization") or {},
+                "fairness": {k: fairness_audit[k] for k in FAIRNESS_FIELDS},
                 "test_examples": evaluation_report["test_examples"],
                 "evaluation_report": evaluation_report["report_html"],
                 "registered_at": lineage.now(),
@@ -111,10 +134,34 @@ def registered_model(
         ]
     )
     context.log.info(f"registered {name} v{mv.version}: {decision} ({reason})")
+    kind, severity = {
+        "promoted": ("promotion", "info"),
+        PENDING: ("approval_needed", "warning"),
+        "not_promoted": ("rejection", "info"),
+    }[decision]
+    delivered = alerts.send(
+        Alert(
+            kind,
+            f"{name} v{mv.version}: {decision.replace('_', ' ')}",
+            {
+                "model": name,
+                "version": str(mv.version),
+                "decision": decision,
+                "reason": reason,
+                "champion_before": str(previous.version) if previous else "none",
+                "training_set_version": adapter["training_set_version"],
+                "dagster_run_id": context.run_id,
+            },
+            link=mlflow_tracking.model_version_url(str(mv.version)),
+            severity=severity,
+        ),
+        context.log,
+    )
     value = {
         "name": name,
         "version": str(mv.version),
-        "promoted": promote,
+        "promoted": decision == "promoted",
+        "decision": decision,
         "reason": reason,
         "champion_version": str(champion.version) if champion else None,
         "previous_champion_version": str(previous.version) if previous else None,
@@ -130,14 +177,15 @@ def registered_model(
             "version": str(mv.version),
             "decision": decision,
             "reason": reason,
+            "alerts": dg.MetadataValue.json(delivered),
             "champion_version": str(champion.version) if champion else "none",
             "previous_champion_version": str(previous.version) if previous else "none",
             "mlflow_run_id": adapter["mlflow_run_id"],
             "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(adapter["mlflow_run_id"])),
             "model_version": dg.MetadataValue.url(mlflow_tracking.model_version_url(str(mv.version))),
             "rollback": dg.MetadataValue.md(
-                f"`llm-pipeline rollback --version {previous.version}`"
-                if previous and promote
+                f"`llm-governance rollback --version {previous.version} --by <you> --reason <why>`"
+                if previous and decision == "promoted"
                 else "nothing to roll back"
             ),
         },

@@ -21,6 +21,7 @@ from llm_assets.core import compute, lineage
 from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.monitoring.assets import data_drift, verdict_markdown
 from llm_assets.monitoring.features import document_features
+from resources.alerts import Alert, AlertChannels
 from resources.artifacts import ArtifactStore
 from resources.drift_policy import DriftPolicy
 from resources.mlflow_tracking import MLflowTracking
@@ -130,6 +131,7 @@ def live_traffic_report(
     mlflow_tracking: MLflowTracking,
     artifact_store: ArtifactStore,
     drift_policy: DriftPolicy,
+    alerts: AlertChannels,
 ):
     requests = warehouse.select("monitoring", "inference_log")
     feedback = warehouse.select("monitoring", "user_feedback")
@@ -200,11 +202,32 @@ def live_traffic_report(
     context.log.info(f"live window {window_id}: {window.height} requests, {verdict}")
     yield dg.Output(value, metadata=_metadata(value, signals, artifact_store))
     slo = [s for s in signals if s.name in ("latency_p95_s", "quality_drop")]
+    breached = [s.describe() for s in slo if s.exceeded]
+    delivered = {}
+    if breached:
+        delivered = alerts.send(
+            Alert(
+                "slo_breach",
+                f"served model v{value['champion_version'] or '-'} missed its service level",
+                {
+                    "window_id": window_id,
+                    "window_requests": window.height,
+                    "champion_version": value["champion_version"] or "none",
+                    "breaches": "; ".join(breached),
+                    "dagster_run_id": context.run_id,
+                },
+                severity="warning",
+            ),
+            context.log,
+        )
     yield dg.AssetCheckResult(
         check_name=SLO_CHECK,
-        passed=not any(s.exceeded for s in slo),
+        passed=not breached,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"verdict": "; ".join(s.describe() for s in slo) or "nothing measured"},
+        metadata={
+            "verdict": "; ".join(s.describe() for s in slo) or "nothing measured",
+            "alerts": dg.MetadataValue.json(delivered),
+        },
     )
 
 
