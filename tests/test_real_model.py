@@ -24,6 +24,7 @@ def test_real_model_learns_the_task_end_to_end(landing, instance, resources):
             "evaluation_report": {
                 "config": {"max_examples": 4, "max_new_tokens": 24, "batch_size": 4, "memorization_prompts": 4}
             },
+            "fairness_audit": {"config": {"probe_prompts": 2, "probe_groups": ["US/F", "NG/M", "CN/F", "DE/M"]}},
         },
     )
     assert result.success

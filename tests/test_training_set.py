@@ -166,6 +166,10 @@ def test_a_past_version_rebuilds_byte_identical_and_diffs_list_what_changed(reso
     capsys.readouterr()
     assert cli.main(["diff", "--from", v1, "--to", v2, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["documents_removed"] == ["d0003", "d0004"]
+    assert cli.main(["diff", "--from", v1, "--to", v2]) == 0
+    listing = capsys.readouterr().out
+    print(listing)
+    assert "documents: 60 -> 78 (+20 / -2)" in listing and "documents removed: d0003 d0004" in listing
 
     cost = snapshots.storage_cost(warehouse)
     assert cost["versions"] == 2 and cost["stored_examples"] == 80  # shared examples stored once
