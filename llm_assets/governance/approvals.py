@@ -21,6 +21,22 @@ from resources.warehouse import DuckDBWarehouse
 
 APPROVALS = "model_approvals"
 ROLLBACKS = "champion_rollbacks"
+# the tables the governance report and the model card read (llm_assets.governance.assets.REPORT_SOURCES)
+REPORT_SOURCES = (
+    "model_versions",
+    "training_set_versions",
+    "training_set_members",
+    "landing_inventory",
+    "quarantined_documents",
+    "anonymized_documents",
+    "redaction_audit",
+    "privacy_quarantine",
+    "privacy_checks",
+    "pii_fingerprints",
+    "taints",
+    APPROVALS,
+    ROLLBACKS,
+)
 
 
 class ApprovalConfig(dg.Config):
@@ -64,7 +80,8 @@ def _record_and_republish(
     name=APPROVALS,
     group_name="governance",
     metadata={"schema": lineage.SCHEMA, "ledger_keys": ["model_name", "version"]},
-    deps=["model_versions", "taints"],
+    # reads the report's sources to regenerate it (champion_rollbacks too, undeclared: it depends on this ledger)
+    deps=[t for t in REPORT_SOURCES if t not in (APPROVALS, ROLLBACKS)],
     op_tags=compute.LIGHT,
     description="Ledger: human approvals and rejections of candidates that passed the gate while "
     "require_approval was on (who, when, why, the champion before and after). Materialized by approval_job.",
@@ -158,7 +175,7 @@ def model_approvals(
     name=ROLLBACKS,
     group_name="governance",
     metadata={"schema": lineage.SCHEMA, "ledger_keys": ["rollback_id"]},
-    deps=["model_versions", "taints", APPROVALS],
+    deps=[t for t in REPORT_SOURCES if t != ROLLBACKS],
     op_tags=compute.LIGHT,
     description="Ledger: every rollback of the champion alias (from, to, who, why). Refuses a tainted version and "
     "one that was never champion. Materialized by rollback_job or `llm-governance rollback`.",

@@ -7,6 +7,7 @@ import dagster as dg
 from llm_assets.core import compute, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import scanned_fingerprints
+from llm_assets.governance import approvals
 from llm_assets.governance.model_card import publish_model_card
 from llm_assets.governance.report import GovernanceReport, build_report
 from resources.artifacts import ArtifactStore
@@ -40,6 +41,7 @@ def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:
 
 
 # every table the report reads, besides registered_model (its input)
+REPORT_SOURCES = approvals.REPORT_SOURCES
 REPORT_SOURCES = (
     "model_versions",
     "training_set_versions",
