@@ -69,7 +69,9 @@ def test_every_table_an_asset_reads_or_writes_is_a_declared_edge(landing, instan
 
     owns, may_read, asset_of = _tables_by_node()
     seen = {node: access for node, access in table_access.ACCESS.items() if node in owns}
-    assert set(seen) == set(owns)  # every step of the graph ran and touched the warehouse
+    # every step of the graph ran and touched the warehouse, but people's decisions (approval_job, rollback_job: run
+    # in tests/test_human_governance.py, their reads not traced here)
+    assert set(seen) == set(owns) - {"model_approvals", "champion_rollbacks"}
     undeclared_reads = {
         node: sorted(f"{s}.{t}" for s, t in access["read"] - may_read[node]) for node, access in seen.items()
     }
