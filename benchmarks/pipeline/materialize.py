@@ -24,6 +24,7 @@ def main() -> None:
 
     from llm_assets.core.partitions import landing_batches
     from llm_assets.definitions import defs
+    from llm_assets.governance.approvals import HUMAN_DECISIONS
     from resources import build_resources
     from resources.base_model import BaseModelResource
 
@@ -36,7 +37,7 @@ def main() -> None:
             instance.add_dynamic_partitions(landing_batches.name, [args.partition])
         result = dg.materialize(
             list(defs.assets),
-            selection=dg.AssetSelection.groups(*args.groups),
+            selection=dg.AssetSelection.groups(*args.groups) - HUMAN_DECISIONS,  # people's decisions: not a run step
             partition_key=args.partition,
             resources=resources,
             instance=instance,
