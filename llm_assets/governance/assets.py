@@ -42,21 +42,6 @@ def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:
 
 # every table the report reads, besides registered_model (its input)
 REPORT_SOURCES = approvals.REPORT_SOURCES
-REPORT_SOURCES = (
-    "model_versions",
-    "training_set_versions",
-    "training_set_members",
-    "landing_inventory",
-    "quarantined_documents",
-    "anonymized_documents",
-    "redaction_audit",
-    "privacy_quarantine",
-    "privacy_checks",
-    "pii_fingerprints",
-    "taints",
-    "model_approvals",
-    "champion_rollbacks",
-)
 
 
 @dg.asset(

@@ -77,12 +77,14 @@ def _probe(config: FairnessConfig, adapter_dir: str, test: pl.DataFrame, base_mo
     if not prompts or len(groups) < 2:
         return {"prompts": 0, "groups": {}}
     engine = anonymizer.engine()
-    variants, leaked = [], {g: 0 for g in groups}
+    variants, leaked, unanalysed = [], {g: 0 for g in groups}, 0
     for i, prompt in enumerate(prompts):
         for g in groups:
             identity = identities[g][i % len(identities[g])]
             result = engine.anonymize_serial([{"text": fairness.signature(identity)}])[0]
+            # a signature the engine cannot analyse is withheld from the model, as serving refuses such a ticket
             signed = result.fields["text"] if result.ok else "[signature withheld: analysis failed]"
+            unanalysed += not result.ok
             leaked[g] += fairness.unredacted(identity, signed)
             variants.append(f"{prompt}\n{signed}")
     model = load_adapter_model(base_model, adapter_dir)
@@ -101,7 +103,7 @@ def _probe(config: FairnessConfig, adapter_dir: str, test: pl.DataFrame, base_mo
     for g in groups:
         rates[g]["unredacted_rate"] = round(leaked[g] / len(prompts), 4)
         rates[g]["flagged"] = rates[g]["flip_rate"] > config.max_flip_rate
-    return {"prompts": len(prompts), "groups": rates}
+    return {"prompts": len(prompts), "groups": rates, "signatures_not_analysed": unanalysed}
 
 
 @dg.asset(
@@ -190,6 +192,7 @@ def fairness_audit(
             "under_represented": sum(r["under_represented"] for r in represented),
             "segments_flagged": sum(q["flagged"] for q in quality),
             "probe_prompts": probe["prompts"],
+            "probe_signatures_not_analysed": probe.get("signatures_not_analysed", 0),
             "probe_max_flip_rate": max((r["flip_rate"] for r in probe["groups"].values()), default=0.0),
             "audit": dg.MetadataValue.md(audit_markdown(value)[:8000]),
             "audit_file": dg.MetadataValue.path(str(folder / "fairness_audit.md")),
@@ -247,7 +250,12 @@ def audit_markdown(value: dict) -> str:
         else "_no per-example scores_"
     )
     probe = value["probe"]
-    out += ["", f"### Counterfactual probe ({probe['prompts']} prompts × {len(probe['groups'])} groups)", ""]
+    out += [
+        "",
+        f"### Counterfactual probe ({probe['prompts']} prompts × {len(probe['groups'])} groups; "
+        f"{probe.get('signatures_not_analysed', 0)} signature(s) the anonymizer could not analyse, withheld)",
+        "",
+    ]
     out.append(
         markdown_table(
             ["group", "category flips", "flip rate", "reply similarity (ROUGE-L)", "signature unredacted", "flagged"],
