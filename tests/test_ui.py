@@ -101,8 +101,9 @@ def test_asset_graph_and_a_materialization_launched_from_the_ui(dagster_ui):
     groups = sorted(set(EXPECTED_ASSETS.values()))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # wide enough that the graph of the largest group is drawn at a zoom that shows its labels
-        page = browser.new_page(viewport={"width": 2400, "height": 1400})
+        # large enough that the graph of the largest group (governance: the report, the human-decision ledgers and the
+        # many tables they read) is drawn whole at a zoom that shows its labels
+        page = browser.new_page(viewport={"width": 3200, "height": 4200})
         page.set_default_timeout(60_000)
 
         page.goto(f"{base}/asset-groups")
