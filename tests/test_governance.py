@@ -256,19 +256,23 @@ def test_governance_staff_erase_from_the_command_line(landing, instance, resourc
     )
     assert len(canary_docs) == 3
 
+    # TINY's gate is open, so version 1 is the champion; the fixture's split puts canary documents in its training
+    # or validation split: the erasure must taint it and, with --champion-policy keep, flag it in place.
     champion = resources["mlflow_tracking"].champion_version()
+    assert champion is not None and str(champion.version) == "1"
+    v1_set = lineage.model_version(resources["warehouse"], "support-ticket-assistant", "1")["training_set_version"]
+    assert canary_docs & set(lineage.docs_of_training_set(resources["warehouse"], v1_set, ("train", "validation")))
     assert governance(["erase", "--email", CANARY_EMAIL, "--reason", "canary drill", "--champion-policy", "keep"]) == 0
     out = json.loads(capsys.readouterr().out)
-    champion_tainted = champion is not None and str(champion.version) in out["tainted_versions"]
     assert out["documents_erased"] == 3
-    assert out["champion_action"] == ("kept (flagged)" if champion_tainted else "none")
+    assert out["tainted_versions"] == ["1"] and out["champion_action"] == "kept (flagged)"
     assert not set(table(resources, "anon", "anonymized_documents")["doc_id"]) & canary_docs
     assert governance(["tombstones"]) == 0
     listing = capsys.readouterr().out
     assert out["tombstone_id"] in listing and "canary drill" in listing and CANARY_EMAIL not in listing
     assert governance(["versions"]) == 0
     versions = capsys.readouterr().out
-    assert ("TAINTED" in versions) == bool(out["tainted_versions"])
+    assert "TAINTED" in versions
     # the erasure run is in the instance, with its config holding only keyed hashes
     runs = [r for r in dg.DagsterInstance.get().get_runs() if r.job_name == "erasure_job"]
     assert len(runs) == 1 and CANARY_EMAIL not in json.dumps(runs[0].run_config)
