@@ -501,6 +501,9 @@ def _parse_html(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> I
 _QUOTE_INTRO = re.compile(r"^On .{0,200}wrote:\s*$", re.MULTILINE)
 
 
+_TICKET_HEADER = re.compile(r"[^0-9a-z]+")
+
+
 def _parse_eml(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
     """A support e-mail: the agent's reply on top, the customer's message quoted below it (or a customer's message
     alone). Attachments are parsed by the same rules as landing files, or quarantined."""
@@ -531,9 +534,11 @@ def _parse_eml(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> It
         fields["subject"] = re.sub(r"^(re|fwd?):\s*", "", str(msg["Subject"]), flags=re.IGNORECASE)
     if msg.get("Date"):
         fields["created_at"] = str(msg["Date"])
-    for header, key in (("X-Ticket-Id", "ticket_id"), ("X-Ticket-Category", "category")):
-        if msg.get(header):
-            fields[key] = str(msg[header])
+    # helpdesk exports carry ticket fields as X-Ticket-<Name> headers: X-Ticket-Split-Group -> split_group
+    for header, value in msg.items():
+        name = header.lower()
+        if name.startswith("x-ticket-") and len(name) > 9 and str(value).strip():
+            fields[_TICKET_HEADER.sub("_", name[9:]).strip("_")] = str(value).strip()
     m = _QUOTE_INTRO.search(content)
     if m:
         fields["agent_reply"] = content[: m.start()].strip()

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from llm_assets.sample_corpus import scenarios
 from llm_assets.sample_corpus import vocabulary as v
 from llm_assets.sample_corpus.canaries import CANARY_VALUES, canary_records
 from llm_assets.settings import default_path
@@ -44,6 +45,7 @@ class Ticket:
     message: str
     category: str
     agent_reply: str
+    split_group: str = ""  # the message's paraphrase family: a split by this field holds whole families out
 
 
 def luhn_complete(prefix: str, length: int, rng: random.Random) -> str:
@@ -96,113 +98,6 @@ def _ids(rng: random.Random) -> dict[str, str]:
     }
 
 
-# Customer messages per category: {slots} are filled from the person and the ids above.
-_MESSAGES: dict[str, list[str]] = {
-    "shipment_status": [
-        "Hi, I ordered a {product} last week (order {order}) and the tracking number {tracking} has not updated "
-        "in days. Can you tell me where my package is? It should go to {address}.",
-        "Hello, where is my order {order}? {carrier} shows tracking {tracking} as 'label created' only. "
-        "You can reach me at {phone}.",
-        "Could you check the status of my {product}? Order number {order}, tracking {tracking}. Thanks!",
-    ],
-    "delivery_delay": [
-        "My {product} (order {order}) was supposed to arrive {days} days ago and it is still not here. "
-        "I need it urgently at {address}. Please call me on {phone}.",
-        "This is the third time my delivery has been pushed back. Order {order}, tracking {tracking}. "
-        "Why is {carrier} so late?",
-        "The delivery date for order {order} keeps slipping. I was told it would be here {days} days ago. "
-        "What is going on?",
-    ],
-    "customs_paperwork": [
-        "I am shipping my {product} to {country} and the courier says customs paperwork is missing for order "
-        "{order}. What forms do I need? My date of birth is {dob} if you need it for the declaration.",
-        "Customs in {country} is holding my parcel (tracking {tracking}). They ask for a commercial invoice. "
-        "Can you send it to {email}?",
-        "Do I have to pay import duties for order {order} going to {country}? The customs form asks for the "
-        "value of the {product}.",
-    ],
-    "damaged_goods": [
-        "My {product} arrived broken. The box was crushed and the screen is cracked. Order {order}. I can send "
-        "photos to whoever handles this, my email is {email}.",
-        "The {product} from order {order} came damaged, one of the parts is snapped off. I want a replacement "
-        "sent to {address}.",
-        "Package {tracking} was delivered wet and the {product} inside does not turn on. Please help.",
-    ],
-    "refund_request": [
-        "I returned the {product} two weeks ago (order {order}) and I still have not received my refund of "
-        "${amount}. It was paid with card {card}.",
-        "Please refund order {order}. The {product} is not what was described. Contact me at {phone} or {email}.",
-        "I cancelled order {order} before it shipped but was charged ${amount}. I want my money back.",
-    ],
-    "billing_issue": [
-        "I was charged twice for order {order}, ${amount} each time, on card {card}. Please fix this.",
-        "Invoice {invoice} shows a shipping fee I never agreed to. My billing address is {address}.",
-        "Why does my statement show ${amount} from your company? I do not recognise invoice {invoice}. "
-        "Call me at {phone}.",
-    ],
-    "account_access": [
-        "I cannot log in to my account. The password reset email never arrives at {email}. My phone is {phone}.",
-        "My account is locked after too many attempts. The username is {email}, date of birth {dob}. Please unlock it.",
-        "Someone changed the email on my account, I think it was hacked. My old address was {email} and I live "
-        "at {address}.",
-    ],
-}
-
-_REPLIES: dict[str, list[str]] = {
-    "shipment_status": [
-        "Hi {first}, thanks for reaching out. I checked order {order}: the parcel is in transit with {carrier} "
-        "and should arrive within 2 business days. You can follow it with tracking number {tracking}.",
-        "Hi {first}, your order {order} has left our warehouse and is on its way. Tracking {tracking} will update "
-        "once {carrier} scans it at the next hub.",
-    ],
-    "delivery_delay": [
-        "Hi {first}, I am sorry for the delay with order {order}. {carrier} reported a backlog at the regional hub. "
-        "I have escalated the shipment and added a shipping credit to your account.",
-        "Hi {first}, apologies that order {order} is late. The carrier has a delay in your area; I have asked for "
-        "priority handling and will email you when it moves.",
-    ],
-    "customs_paperwork": [
-        "Hi {first}, for shipments to {country} customs needs a commercial invoice and a customs declaration. "
-        "I have attached both for order {order}; please print them and hand them to the courier.",
-        "Hi {first}, I have sent the commercial invoice for order {order} to the customs broker in {country}. "
-        "Duties, if any, are paid by the recipient on delivery.",
-    ],
-    "damaged_goods": [
-        "Hi {first}, I am sorry your {product} arrived damaged. I have opened a claim for order {order} and a "
-        "replacement will ship today at no cost. No need to return the broken item.",
-        "Hi {first}, sorry about the damaged {product}. Please reply with two photos of the item and the box, "
-        "and I will send a replacement for order {order} right away.",
-    ],
-    "refund_request": [
-        "Hi {first}, I have processed the refund for order {order}. It will appear on your original payment "
-        "method within 5 to 7 business days.",
-        "Hi {first}, your return for order {order} was received and the refund of ${amount} has been issued. "
-        "Banks usually take 5 business days to post it.",
-    ],
-    "billing_issue": [
-        "Hi {first}, you are right, the duplicate charge on order {order} was an error. I have reversed it; the "
-        "credit will show within 3 to 5 business days.",
-        "Hi {first}, I reviewed your invoice and removed the incorrect fee. A corrected invoice has been sent to "
-        "your email on file.",
-    ],
-    "account_access": [
-        "Hi {first}, I have verified your identity and reset your account. You will receive a secure link to "
-        "set a new password; it expires in 24 hours.",
-        "Hi {first}, your account was locked for security. I have unlocked it and recommend turning on two-step "
-        "verification in your profile settings.",
-    ],
-}
-
-_SUBJECTS = {
-    "shipment_status": ["Where is my order?", "Tracking not updating", "Order status"],
-    "delivery_delay": ["Late delivery", "Delivery delayed again", "Still waiting for my package"],
-    "customs_paperwork": ["Customs forms", "Parcel held at customs", "Import duties question"],
-    "damaged_goods": ["Item arrived damaged", "Broken product", "Damaged package"],
-    "refund_request": ["Refund not received", "Refund request", "Charged for cancelled order"],
-    "billing_issue": ["Double charge", "Wrong invoice", "Unknown charge"],
-    "account_access": ["Cannot log in", "Account locked", "Account hacked?"],
-}
-
 _SIGNATURES = ["", "\n\nThanks,\n{name}", "\n\nBest regards,\n{name}\n{phone}", "\n\n-- {first}", "\n\nCheers, {name}"]
 
 
@@ -248,8 +143,6 @@ def generate_tickets(n: int, seed: int = 7, start: datetime | None = None, shift
     start = start or datetime(2026, 9, 1, 8, 0, 0)
     tickets: list[Ticket] = []
     categories = SHIFTED_CATEGORIES if shifted else CATEGORIES
-    messages = _MESSAGES_SHIFTED if shifted else _MESSAGES
-    replies = _REPLIES_SHIFTED if shifted else _REPLIES
     for i in range(n):
         category = categories[i % len(categories)] if i < len(categories) else rng.choice(categories)
         person = _Person(rng)
@@ -263,20 +156,28 @@ def generate_tickets(n: int, seed: int = 7, start: datetime | None = None, shift
             "dob": person.dob,
             "card": person.card,
         }
-        message = rng.choice(messages[category]).format(**slots)
+        created = start + timedelta(minutes=37 * i + rng.randint(0, 30))
+        if shifted:
+            message = rng.choice(_MESSAGES_SHIFTED[category]).format(**slots)
+            reply, family = rng.choice(_REPLIES_SHIFTED[category]).format(**slots), ""
+            subject = rng.choice(["Safety question", "Suspicious message"])
+        else:
+            message, reply, family = scenarios.write_case(rng, category, slots, created)
+            subject = rng.choice(scenarios.SUBJECTS[category])
         message += rng.choice(_SIGNATURES).format(**slots)
         tickets.append(
             Ticket(
                 ticket_id=f"T-{seed:02d}{i:06d}",
-                created_at=(start + timedelta(minutes=37 * i + rng.randint(0, 30))).isoformat(),
+                created_at=created.isoformat(),
                 channel=rng.choice(v.CHANNELS),
                 customer_name=person.name,
                 customer_email=person.email,
                 customer_phone=person.phone,
-                subject=rng.choice(_SUBJECTS.get(category, ["Safety question", "Suspicious message"])),
+                subject=subject,
                 message=message,
                 category=category,
-                agent_reply=rng.choice(replies[category]).format(**slots),
+                agent_reply=reply,
+                split_group=family,
             )
         )
     return tickets
@@ -301,7 +202,8 @@ def _write_csv(path: Path, tickets: list[Ticket]) -> None:
 def _write_transcript(path: Path, t: Ticket) -> None:
     path.write_text(
         f"Ticket: {t.ticket_id}\nDate: {t.created_at}\nChannel: chat\nCategory: {t.category}\n"
-        f"Subject: {t.subject}\n\nCustomer: {t.message.replace(chr(10), ' ')}\nAgent: {t.agent_reply}\n",
+        + (f"Split-Group: {t.split_group}\n" if t.split_group else "")
+        + f"Subject: {t.subject}\n\nCustomer: {t.message.replace(chr(10), ' ')}\nAgent: {t.agent_reply}\n",
         encoding="utf-8",
     )
 
@@ -314,6 +216,8 @@ def _write_eml(path: Path, t: Ticket) -> None:
     msg["Date"] = format_datetime(datetime.fromisoformat(t.created_at))
     msg["X-Ticket-Id"] = t.ticket_id
     msg["X-Ticket-Category"] = t.category
+    if t.split_group:
+        msg["X-Ticket-Split-Group"] = t.split_group
     quoted = "\n".join("> " + line for line in t.message.splitlines())
     msg.set_content(
         f"{t.agent_reply}\n\nOn {t.created_at[:10]}, {t.customer_name} <{t.customer_email}> wrote:\n{quoted}\n"
