@@ -50,9 +50,15 @@ class TrainingSetConfig(dg.Config):
     max_prompt_chars: int = Field(default=2000, description="Longer prompts are dropped.")
     min_completion_chars: int = Field(default=10, description="Shorter completions are dropped.")
     max_completion_chars: int = Field(default=1200, description="Longer completions are dropped.")
-    validation_fraction: float = Field(default=0.1, description="Share of source documents in the validation split.")
-    test_fraction: float = Field(default=0.1, description="Share of source documents in the held-out test split.")
-    split_seed: int = Field(default=13, description="Seed of the document-to-split assignment.")
+    validation_fraction: float = Field(default=0.1, description="Share of split units in the validation split.")
+    test_fraction: float = Field(default=0.1, description="Share of split units in the held-out test split.")
+    split_seed: int = Field(default=13, description="Seed of the unit-to-split assignment.")
+    split_group_field: str = Field(
+        default="split_group",
+        description="Documents with the same value in this field (a thread, a customer, a template or paraphrase "
+        "family) are one split unit and land in the same split, so near-copies never straddle train and test. "
+        "Documents without the field are their own unit. '' = split by document only.",
+    )
     min_train_examples: int = Field(default=1000, description="Below this many training examples the size check warns.")
     max_feedback_share: float = Field(
         default=0.25,
@@ -81,13 +87,35 @@ def instruction_for(config: TrainingSetConfig, labels: list[str]) -> str:
     return config.instruction.replace("{labels}", ", ".join(sorted(set(labels))))
 
 
+def _unit_position(unit: str, seed: int) -> float:
+    return int(hashlib.sha256(f"{seed}:{unit}".encode()).hexdigest()[:12], 16) / float(16**12)
+
+
 def split_of(doc_id: str, seed: int, validation_fraction: float, test_fraction: float) -> str:
-    u = int(hashlib.sha256(f"{seed}:{doc_id}".encode()).hexdigest()[:12], 16) / float(16**12)
+    """A unit's split from its hashed position alone: stable when other units come and go."""
+    u = _unit_position(doc_id, seed)
     if u < test_fraction:
         return "test"
     if u < test_fraction + validation_fraction:
         return "validation"
     return "train"
+
+
+def split_units(units: list[str], seed: int, validation_fraction: float, test_fraction: float) -> dict[str, str]:
+    """Each distinct unit's split. Named groups (``group:<value>``) are few and large (a handful of paraphrase
+    families): the hashed thresholds can leave the test or validation split without any of them, and the groups
+    would then never be measured held out. So when at least three named groups exist and none fell into test (or
+    validation), the group with the lowest position goes there. Single documents keep their hashed split."""
+    distinct = sorted(set(units), key=lambda u: _unit_position(u, seed))
+    splits = {u: split_of(u, seed, validation_fraction, test_fraction) for u in distinct}
+    groups = [u for u in distinct if u.startswith("group:")]
+    if len(groups) >= 3:
+        for wanted, fraction in (("test", test_fraction), ("validation", validation_fraction)):
+            if fraction > 0 and all(splits[g] != wanted for g in groups):
+                free = next((g for g in groups if splits[g] == "train"), None)
+                if free is not None:
+                    splits[free] = wanted
+    return splits
 
 
 def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple[pl.DataFrame, Counter]:
@@ -106,11 +134,16 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
             dropped["missing_fields"] += 1
             continue
         values = {f: str(fields.get(f, "")).strip() for f in needed}
-        docs.append((row, values, str(fields.get(config.label_field, "")).strip() if config.label_field else ""))
+        group = str(fields.get(config.split_group_field, "")).strip() if config.split_group_field else ""
+        label = str(fields.get(config.label_field, "")).strip() if config.label_field else ""
+        docs.append((row, values, label, f"group:{group}" if group else row["doc_id"]))
 
-    instruction = instruction_for(config, [label for _, _, label in docs if label])
+    instruction = instruction_for(config, [label for _, _, label, _ in docs if label])
+    split = split_units(
+        [unit for *_, unit in docs], config.split_seed, config.validation_fraction, config.test_fraction
+    )
     examples, exact, near = [], set(), set()
-    for row, values, label in docs:
+    for row, values, label, unit in docs:
         try:
             prompt = format_prompt(instruction, config.prompt_template, values)
             completion = config.completion_template.format(**values).strip()
@@ -138,7 +171,7 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
                 "example_id": exact_key[:16],
                 "doc_id": row["doc_id"],
                 "batch_id": row["batch_id"],
-                "split": split_of(row["doc_id"], config.split_seed, config.validation_fraction, config.test_fraction),
+                "split": split[unit],
                 "prompt": prompt,
                 "completion": completion,
                 "label": label,
