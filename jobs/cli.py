@@ -40,7 +40,7 @@ def _print_summary(defs) -> None:
         ev = instance.get_latest_materialization_event(dg.AssetKey("evaluation_report"))
     if ev is not None:
         md = ev.asset_materialization.metadata
-        print("\n== Evaluation on the held-out test split ==")
+        print("\n== Evaluation on the held-out test split (95 % bootstrap intervals) ==")
         print(md["comparison"].value)
         print(f"report: {md['report'].value}")
     if reg is not None:

@@ -131,7 +131,7 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     assert adapter["new_examples"] > 0 and adapter["replay_examples"] > 0
     evaluation = retrain.output_for_node("evaluation_report")
     assert 0 < evaluation["new_window_examples"] <= 8
-    assert set(evaluation["new_window_metrics"]) == {"base", "candidate", "champion"}
+    assert set(evaluation["new_window_metrics"]) == {"base", "base_few_shot", "candidate", "champion"}
     assert evaluation["new_data"]["train_examples"] > 0
     assert sum(g["examples"] for g in evaluation["new_window_by_label"].values()) == evaluation["new_window_examples"]
     registered = retrain.output_for_node("registered_model", "registered_model")

@@ -98,15 +98,26 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
 
     report = first.output_for_node("evaluation_report")
     assert report["adapter"]["adapter_dir"] == adapter["adapter_dir"]  # evaluates exactly what upstream produced
-    assert set(report["metrics"]) == {"base", "candidate"}
+    assert set(report["metrics"]) == {"base", "base_few_shot", "candidate"}
+    # the few-shot baseline is shown training examples of distinct labels, never a test example
+    shots = ts.filter(pl.col("example_id").is_in(report["few_shot"]["example_ids"]))
+    assert report["few_shot"]["k"] == 3 and set(shots["split"]) == {"train"} and shots["label"].n_unique() == 3
     gens = [
         json.loads(line) for line in Path(report["report_html"]).with_name("generations.jsonl").read_text().splitlines()
     ]
-    assert len(gens) == report["test_examples"] == 6
-    for name in ("base", "candidate"):
-        recomputed = text_metrics([g[name] for g in gens], [g["reference"] for g in gens], [g["label"] for g in gens])
-        assert recomputed["rougeL"] == pytest.approx(report["metrics"][name]["rougeL"], abs=1e-4)
+    assert len(gens) == report["test_examples"] == 6, (len(gens), report["test_examples"], gens[:1])
+    for name in ("base", "base_few_shot", "candidate"):
+        recomputed = text_metrics(
+            [g[name] for g in gens],
+            [g["reference"] for g in gens],
+            [g["label"] for g in gens],
+            [g["prompt"] for g in gens],
+        )
+        for key in ("rougeL", "fact_accuracy", "category_accuracy", "format_rate"):
+            assert recomputed[key] == pytest.approx(report["metrics"][name][key], abs=1e-4, nan_ok=True), key
         assert report["metrics"][name]["perplexity"] > 1.0
+        low, high = report["intervals"][name]["rougeL"]
+        assert low <= report["metrics"][name]["rougeL"] <= high
     assert "<table>" in Path(report["report_html"]).read_text()
 
     _links_not_text(first, resources, report, run)
@@ -121,7 +132,7 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
     second = _train(instance, resources, promotion={"min_improvement_over_base": 100.0})
     assert second.success
     report2 = second.output_for_node("evaluation_report")
-    assert set(report2["metrics"]) == {"base", "candidate", "champion"}
+    assert set(report2["metrics"]) == {"base", "base_few_shot", "candidate", "champion"}
     reg2 = second.output_for_node("registered_model", "registered_model")
     assert reg2["version"] == "2" and not reg2["promoted"] and "does not beat the base model" in reg2["reason"]
     assert str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version) == "1"
@@ -350,13 +361,14 @@ def test_no_raw_pii_outside_the_raw_zone_after_a_full_run(landing, instance, res
 
 
 def test_evaluation_report_shows_the_new_slice_the_gate_compared(tmp_path):
-    from types import SimpleNamespace
-
+    from llm_assets.core.scoring import ModelEvaluation
     from llm_assets.modeling.report import write_report
 
-    test = pl.DataFrame({"example_id": ["e1"], "label": ["billing"], "completion": ["Category: billing"]})
+    test = pl.DataFrame(
+        {"example_id": ["e1"], "label": ["billing"], "prompt": ["Ticket"], "completion": ["Category: billing"]}
+    )
     evaluations = [
-        SimpleNamespace(name=n, metrics={"rougeL": r}, generations=["Category: billing"])
+        ModelEvaluation(n, {"rougeL": r}, ["Category: billing"], {"rougeL": [r - 0.05, r + 0.05]})
         for n, r in (("base", 0.1), ("candidate", 0.5))
     ]
     new_window = {"candidate": {"rougeL": 0.41, "category_accuracy": 0.75}, "champion": {"rougeL": 0.12}}
@@ -367,6 +379,7 @@ def test_evaluation_report_shows_the_new_slice_the_gate_compared(tmp_path):
     assert "New slice (8 test examples from documents the champion never saw)" in page
     assert "<td>0.4100</td><td>0.1200</td>" in page and "<td>0.7500</td><td>–</td>" in page
     assert "New slice (8 test examples" in paths["markdown"].read_text()
+    assert "<td>0.5000 [0.4500, 0.5500]</td>" in page  # the candidate's ROUGE-L with its bootstrap interval
     assert "<h3>New slice per label</h3>" in page and "<td>billing</td><td>8</td><td>0.41</td><td>0.75</td>" in page
     assert json.loads(paths["html"].with_name("metrics.json").read_text())["new_window_metrics"] == new_window
     (tmp_path / "none").mkdir()

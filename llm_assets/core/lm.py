@@ -21,10 +21,12 @@ def pick_device_and_dtype(precision: str) -> tuple[torch.device, torch.dtype | N
     return device, torch.bfloat16 if ("AVX512" in capability or "AMX" in capability) else None
 
 
-def tokenize_split(tokenizer, prompts: list[str], completions: list[str], max_length: int):
+def tokenize_split(
+    tokenizer, prompts: list[str], completions: list[str], max_length: int, shots: tuple[tuple[str, str], ...] = ()
+):
     encoded, skipped = [], 0
     for p, c in zip(prompts, completions, strict=True):
-        e = encode_example(tokenizer, p, c, max_length)
+        e = encode_example(tokenizer, p, c, max_length, shots)
         if e is None:
             skipped += 1
         else:

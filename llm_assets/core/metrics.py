@@ -18,9 +18,12 @@ class Metric:
         """How much ``a`` is better than ``b`` (negative: worse), whatever the metric's direction."""
         return (a - b) if self.higher_is_better else (b - a)
 
-    def format(self, value: float | None) -> str:
+    def format(self, value: float | None, interval: list[float] | None = None) -> str:
         if value is None or value != value:
             return "–"
+        if interval and all(v == v for v in interval):
+            lo, hi = interval
+            return f"{value:.{self.digits}f} [{lo:.{self.digits}f}, {hi:.{self.digits}f}]"
         return f"{value:.{self.digits}f}"
 
 
@@ -30,8 +33,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("rouge2", "ROUGE-2 F1 of the reply"),
     Metric("rougeL", "ROUGE-L F1 of the reply", headline=True),
     Metric("bleu", "BLEU of the reply (sacrebleu)", digits=2, headline=True),
-    Metric("category_accuracy", "Category accuracy", headline=True),
-    Metric("format_rate", "Answers in the expected format"),
+    Metric("category_accuracy", "Category accuracy (label read leniently)", headline=True),
+    Metric("format_rate", "Format compliance (Category: line, then Reply:)", headline=True),
+    Metric("fact_accuracy", "Fact accuracy (the message's facts restated in the reply)", headline=True),
     Metric("latency_p50_s", "Latency p50 per request, s (batched)", False, 3, True),
     Metric("latency_p95_s", "Latency p95 per request, s (batched)", False, 3, True),
     Metric("generated_tokens_per_s", "Generated tokens per second", digits=1),

@@ -18,20 +18,29 @@ def format_prompt(instruction: str, prompt_template: str, values: dict[str, str]
     return f"{instruction}\n\n{prompt_template.format_map(values)}".strip()
 
 
-def chat_prompt(tokenizer, prompt: str) -> str:
-    """The text the model sees before it starts writing its answer."""
-    messages = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt}]
+_FALLBACK_SHOT = "### User\n{user}\n### Assistant\n{assistant}\n"
+
+
+def chat_prompt(tokenizer, prompt: str, shots: tuple[tuple[str, str], ...] = ()) -> str:
+    """The text the model sees before it starts writing its answer. ``shots``: solved (prompt, completion) examples
+    shown first as earlier turns of the conversation (in-context learning, for the few-shot baseline)."""
+    turns = [m for p, c in shots for m in ({"role": "user", "content": p}, {"role": "assistant", "content": c})]
+    messages = [{"role": "system", "content": SYSTEM_PROMPT}, *turns, {"role": "user", "content": prompt}]
     if getattr(tokenizer, "chat_template", None):
         return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-    return _FALLBACK_TEMPLATE.format(system=SYSTEM_PROMPT, user=prompt)
+    head = _FALLBACK_TEMPLATE.split("### User")[0].format(system=SYSTEM_PROMPT)
+    examples = "".join(_FALLBACK_SHOT.format(user=p, assistant=c) for p, c in shots)
+    return head + examples + f"### User\n{prompt}\n### Assistant\n"
 
 
-def encode_example(tokenizer, prompt: str, completion: str, max_length: int) -> tuple[list[int], list[int]] | None:
+def encode_example(
+    tokenizer, prompt: str, completion: str, max_length: int, shots: tuple[tuple[str, str], ...] = ()
+) -> tuple[list[int], list[int]] | None:
     """input_ids and labels (prompt positions masked with -100: the loss is on completion tokens only).
 
     None when the prompt alone leaves no room for a completion within ``max_length``.
     """
-    prompt_ids = tokenizer(chat_prompt(tokenizer, prompt), add_special_tokens=False)["input_ids"]
+    prompt_ids = tokenizer(chat_prompt(tokenizer, prompt, shots), add_special_tokens=False)["input_ids"]
     completion_ids = tokenizer(completion, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
     if len(prompt_ids) + 8 > max_length:
         return None

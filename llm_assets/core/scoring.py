@@ -1,20 +1,27 @@
-"""Scoring a model on held-out examples: perplexity, ROUGE, BLEU, category accuracy, generation latency.
+"""Scoring a model on held-out examples: perplexity, ROUGE, BLEU, category accuracy, format compliance, fact
+accuracy, generation latency, with bootstrap confidence intervals.
 
 Every generation metric is computed from text the model actually generated (kept alongside the scores), with the
-established implementations: ``rouge_score`` for ROUGE and ``sacrebleu`` for BLEU.
+established implementations: ``rouge_score`` for ROUGE and ``sacrebleu`` for BLEU. Fact accuracy and the label
+resolution are defined from the evaluated examples themselves (see ``FactModel``, ``resolve_label``), never from a
+list of the corpus's words.
 """
 
 from __future__ import annotations
 
 import math
+import random
+import re
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
 from llm_assets.core.lm import mean_loss, pick_device_and_dtype, tokenize_split
 from llm_assets.core.prompting import chat_prompt, normalize_category, parse_completion
+
+Shots = tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -22,11 +29,15 @@ class ModelEvaluation:
     name: str
     metrics: dict[str, float]
     generations: list[str]
+    intervals: dict[str, list[float]] = field(default_factory=dict)  # metric -> [low, high], bootstrap 95 %
 
 
 @torch.no_grad()
-def generate(model, tokenizer, prompts: list[str], max_new_tokens: int, batch_size: int, device, dtype):
-    """Greedy, batched, left-padded generation. Returns the texts and each request's latency (its batch's time)."""
+def generate(
+    model, tokenizer, prompts: list[str], max_new_tokens: int, batch_size: int, device, dtype, shots: Shots = ()
+):
+    """Greedy, batched, left-padded generation (after the in-context ``shots``, if any). Returns the texts and each
+    request's latency (its batch's time)."""
     model.eval()
     tokenizer.padding_side = "left"
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
@@ -39,7 +50,7 @@ def generate(model, tokenizer, prompts: list[str], max_new_tokens: int, batch_si
     while batches:
         idx = batches.pop(0)
         enc = tokenizer(
-            [chat_prompt(tokenizer, prompts[i]) for i in idx],
+            [chat_prompt(tokenizer, prompts[i], shots) for i in idx],
             return_tensors="pt",
             padding=True,
             add_special_tokens=False,
@@ -84,8 +95,137 @@ def percentile(values: list[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def text_metrics(generations: list[str], references: list[str], labels: list[str]) -> dict[str, float]:
-    """ROUGE-1/2/L F1 and BLEU on the reply part; accuracy of the predicted category against the label."""
+_FACT_TOKEN = re.compile(r"<[A-Z][A-Z0-9_]*>|\$?\d+(?:[.,:/-]\d+)*|[^\W\d_]{3,}")
+
+
+def fact_tokens(text: str) -> set[str]:
+    """Placeholders as written, numbers and amounts, and words of three letters or more, lower-cased."""
+    return {t if t.startswith("<") else t.lower() for t in _FACT_TOKEN.findall(text)}
+
+
+def _restated_tokens(pairs: list[tuple[set[str], set[str]]]) -> set[str]:
+    n = len(pairs)
+    in_prompt: dict[str, int] = {}
+    in_ref: dict[str, int] = {}
+    both: dict[str, int] = {}
+    for p, r in pairs:
+        for counts, tokens in ((in_prompt, p), (in_ref, r), (both, p & r)):
+            for t in tokens:
+                counts[t] = counts.get(t, 0) + 1
+
+    def restated(t: str) -> bool:
+        with_prompt, without_prompt = in_prompt[t], n - in_prompt[t]
+        if without_prompt == 0:
+            return False
+        rate = both[t] / with_prompt
+        return rate >= 0.5 and (in_ref[t] - both[t]) / without_prompt <= rate / 2
+
+    return {t for t in both if restated(t)}
+
+
+@dataclass(frozen=True)
+class FactModel:
+    """Which tokens a reference reply takes from its prompt, learnt from the evaluated pairs themselves.
+
+    A token is a fact of an example when it is in both its prompt and its reference and, across the pairs of the
+    same label, the reference usually restates it when the prompt holds it (P(ref | prompt) >= 1/2) and rarely
+    writes it otherwise (at most half as often). Comparing within a label keeps out words a label's replies always
+    write (its template words); tokens of every prompt of a label (the instruction) have no contrast and never count.
+    What passes is what varies with the message: its order number's placeholder, product, amount, carrier. Nothing
+    here knows the corpus."""
+
+    facts_of_pair: tuple[frozenset[str], ...]
+
+    @classmethod
+    def fit(cls, prompts: list[str], references: list[str], labels: list[str] | None = None) -> FactModel:
+        pairs = [(fact_tokens(p), fact_tokens(r)) for p, r in zip(prompts, references, strict=True)]
+        groups: dict[str, list[int]] = {}
+        for i, label in enumerate(labels or [""] * len(pairs)):
+            groups.setdefault(label, []).append(i)
+        facts_of: dict[int, frozenset[str]] = {}
+        for members in groups.values():
+            facts = _restated_tokens([pairs[i] for i in members])
+            for i in members:
+                p, r = pairs[i]
+                facts_of[i] = frozenset(p & r & facts)
+        return cls(tuple(facts_of[i] for i in range(len(pairs))))
+
+    def accuracy(self, generations: list[str]) -> list[float | None]:
+        """Per example, the share of its facts the generation carries (None when the example has no fact)."""
+        return [
+            (len(facts & fact_tokens(g)) / len(facts)) if facts else None
+            for facts, g in zip(self.facts_of_pair, generations, strict=True)
+        ]
+
+
+def resolve_label(predicted: str, text: str, labels: set[str]) -> str:
+    """The label a completion names, read leniently: its ``Category:`` value when that is a label; else the one label
+    that value is part of, or that contains it ("shipment" -> shipment_status); else the one label named anywhere
+    before the reply. Format compliance is scored apart (``format_ok``): a right label in a sloppy layout counts
+    here and is reported there."""
+    if predicted in labels:
+        return predicted
+    if predicted:
+        words = set(predicted.split("_"))
+        close = [lab for lab in labels if predicted in lab or lab in predicted or set(lab.split("_")) <= words]
+        if len(close) == 1:
+            return close[0]
+    head = normalize_category(re.split(r"reply\s*[:=-]", text, maxsplit=1, flags=re.IGNORECASE)[0])
+    named = [lab for lab in labels if re.search(rf"(^|_){re.escape(lab)}(_|$)", head)]
+    return named[0] if len(named) == 1 else predicted
+
+
+_LAYOUT = re.compile(r"^\s*\**\s*category\s*\**\s*:[^\n]*\S[^\n]*\n+\s*\**\s*reply\s*\**\s*:\s*\S", re.IGNORECASE)
+
+
+def format_ok(text: str) -> bool:
+    """The completion follows the requested layout: a ``Category:`` line with a value, then ``Reply:`` and text."""
+    return bool(_LAYOUT.match(text))
+
+
+def per_example_scores(
+    generations: list[str], references: list[str], labels: list[str], prompts: list[str] | None = None
+) -> dict[str, list]:
+    """Each example's ROUGE-L (reply), category correctness (None without a label), format compliance and, given
+    the prompts, fact accuracy (None without a fact): what ``text_metrics`` averages, kept per example for segment
+    breakdowns and bootstrap intervals."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    parsed = [parse_completion(g) for g in generations]
+    refs = [parse_completion(r)[1] for r in references]
+    label_set = {normalize_category(lab) for lab in labels if lab}
+    scores: dict[str, list] = {
+        "rougeL": [round(scorer.score(r, p[1])["rougeL"].fmeasure, 4) for r, p in zip(refs, parsed, strict=True)],
+        "category_correct": [
+            (resolve_label(p[0], g, label_set) == normalize_category(lab)) if lab else None
+            for p, g, lab in zip(parsed, generations, labels, strict=True)
+        ],
+        "format_ok": [format_ok(g) for g in generations],
+    }
+    if prompts is not None:
+        model = FactModel.fit(prompts, refs, [normalize_category(lab) for lab in labels])
+        scores["fact_accuracy"] = [None if v is None else round(v, 4) for v in model.accuracy([p[1] for p in parsed])]
+    return scores
+
+
+def bootstrap_interval(
+    values: list[float], statistic=statistics.fmean, rounds: int = 1000, seed: int = 0
+) -> list[float]:
+    """Percentile bootstrap 95 % interval of ``statistic`` over ``values`` (resampled with replacement)."""
+    if not values:
+        return [float("nan"), float("nan")]
+    rng = random.Random(seed)
+    n = len(values)
+    stats = sorted(statistic([values[rng.randrange(n)] for _ in range(n)]) for _ in range(rounds))
+    return [round(percentile(stats, 0.025), 4), round(percentile(stats, 0.975), 4)]
+
+
+def text_metrics(
+    generations: list[str], references: list[str], labels: list[str], prompts: list[str] | None = None
+) -> dict[str, float]:
+    """ROUGE-1/2/L F1 and BLEU on the reply part; accuracy of the category (read leniently) against the label;
+    format compliance; fact accuracy when the prompts are given."""
     import sacrebleu
     from rouge_score import rouge_scorer
 
@@ -93,33 +233,45 @@ def text_metrics(generations: list[str], references: list[str], labels: list[str
     gen_replies = [parse_completion(g)[1] for g in generations]
     ref_replies = [parse_completion(r)[1] for r in references]
     scores = [scorer.score(ref, gen) for ref, gen in zip(ref_replies, gen_replies, strict=True)]
-    predicted = [parse_completion(g)[0] for g in generations]
-    labelled = [(p, normalize_category(lab)) for p, lab in zip(predicted, labels, strict=True) if lab]
-    return {
+    per = per_example_scores(generations, references, labels, prompts)
+    labelled = [c for c in per["category_correct"] if c is not None]
+    metrics = {
         "rouge1": statistics.fmean(s["rouge1"].fmeasure for s in scores),
         "rouge2": statistics.fmean(s["rouge2"].fmeasure for s in scores),
         "rougeL": statistics.fmean(s["rougeL"].fmeasure for s in scores),
         "bleu": sacrebleu.corpus_bleu(gen_replies, [ref_replies]).score,
-        "category_accuracy": (sum(p == lab for p, lab in labelled) / len(labelled)) if labelled else float("nan"),
-        "format_rate": sum(bool(p) for p in predicted) / max(1, len(predicted)),
+        "category_accuracy": (sum(labelled) / len(labelled)) if labelled else float("nan"),
+        "format_rate": sum(per["format_ok"]) / max(1, len(generations)),
     }
+    if "fact_accuracy" in per:
+        with_facts = [v for v in per["fact_accuracy"] if v is not None]
+        metrics["fact_accuracy"] = statistics.fmean(with_facts) if with_facts else float("nan")
+        metrics["fact_examples"] = float(len(with_facts))
+    return metrics
 
 
-def per_example_scores(generations: list[str], references: list[str], labels: list[str]) -> dict[str, list]:
-    """Each example's ROUGE-L (reply), category correctness (None without a label) and format compliance: what
-    ``text_metrics`` averages, kept per example for segment breakdowns."""
-    from rouge_score import rouge_scorer
+def metric_intervals(
+    generations: list[str], references: list[str], labels: list[str], prompts: list[str] | None = None
+) -> dict[str, list[float]]:
+    """Bootstrap 95 % intervals of the per-example metrics, and of corpus BLEU (examples resampled, BLEU recomputed)."""
+    import sacrebleu
 
-    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
-    parsed = [parse_completion(g) for g in generations]
+    per = per_example_scores(generations, references, labels, prompts)
+    intervals = {
+        "rougeL": bootstrap_interval(per["rougeL"]),
+        "category_accuracy": bootstrap_interval([float(c) for c in per["category_correct"] if c is not None]),
+        "format_rate": bootstrap_interval([float(f) for f in per["format_ok"]]),
+    }
+    if "fact_accuracy" in per:
+        intervals["fact_accuracy"] = bootstrap_interval([v for v in per["fact_accuracy"] if v is not None])
+    gens = [parse_completion(g)[1] for g in generations]
     refs = [parse_completion(r)[1] for r in references]
-    return {
-        "rougeL": [round(scorer.score(r, p[1])["rougeL"].fmeasure, 4) for r, p in zip(refs, parsed, strict=True)],
-        "category_correct": [
-            (p[0] == normalize_category(lab)) if lab else None for p, lab in zip(parsed, labels, strict=True)
-        ],
-        "format_ok": [bool(p[0]) for p in parsed],
-    }
+
+    def corpus_bleu(idx: list[int]) -> float:
+        return sacrebleu.corpus_bleu([gens[i] for i in idx], [[refs[i] for i in idx]]).score
+
+    intervals["bleu"] = bootstrap_interval(list(range(len(gens))), corpus_bleu, rounds=300)
+    return intervals
 
 
 def evaluate_model(
@@ -133,16 +285,23 @@ def evaluate_model(
     batch_size: int,
     max_length: int,
     precision: str = "auto",
+    shots: Shots = (),
 ) -> ModelEvaluation:
+    """One model on the examples; with ``shots``, the same model shown those solved examples first (few-shot)."""
     device, dtype = pick_device_and_dtype(precision)
     model.to(device)
-    encoded, _ = tokenize_split(tokenizer, prompts, completions, max_length)
+    if shots:  # the shots lengthen every prompt: the completion keeps the same room as without them
+        shot_tokens = len(tokenizer(chat_prompt(tokenizer, "", shots), add_special_tokens=False)["input_ids"])
+        max_length += shot_tokens
+    encoded, _ = tokenize_split(tokenizer, prompts, completions, max_length, shots)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     nll = mean_loss(model, encoded, pad_id, device, dtype, batch_size)
     t0 = time.perf_counter()
-    generations, latencies, new_tokens = generate(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype)
+    generations, latencies, new_tokens = generate(
+        model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots
+    )
     wall = time.perf_counter() - t0
-    metrics = text_metrics(generations, completions, labels)
+    metrics = text_metrics(generations, completions, labels, prompts)
     metrics.update(
         {
             "perplexity": math.exp(min(nll, 50.0)),
@@ -152,4 +311,9 @@ def evaluate_model(
             "examples": float(len(prompts)),
         }
     )
-    return ModelEvaluation(name=name, metrics={k: round(v, 4) for k, v in metrics.items()}, generations=generations)
+    return ModelEvaluation(
+        name=name,
+        metrics={k: round(v, 4) for k, v in metrics.items()},
+        generations=generations,
+        intervals=metric_intervals(generations, completions, labels, prompts),
+    )

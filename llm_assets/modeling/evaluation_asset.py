@@ -11,9 +11,9 @@ from llm_assets.core import compute, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
 from llm_assets.core.metadata import markdown_table, tidy
-from llm_assets.core.metrics import HEADLINE, METRICS
+from llm_assets.core.metrics import HEADLINE
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model, split_rows
-from llm_assets.modeling.report import new_slice_rows, write_report
+from llm_assets.modeling.report import comparison_rows, new_slice_rows, write_report
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
 from resources.governance import GovernanceKeys
@@ -39,6 +39,12 @@ class EvaluationConfig(dg.Config):
     max_new_tokens: int = Field(default=80, description="Generation budget per answer.")
     batch_size: int = Field(default=8, description="Examples per generation batch.")
     compare_with_champion: bool = Field(default=True, description="Also evaluate the current champion, if any.")
+    few_shot_examples: int = Field(
+        default=3,
+        description="The few-shot baseline: the base model shown this many solved training examples (of distinct "
+        "labels, the same for every test prompt) before each test prompt. The gate compares the candidate with the "
+        "better of zero-shot and few-shot. 0 = zero-shot baseline only.",
+    )
     precision: str = Field(default="auto", description="auto (bf16 where supported), bf16 or fp32.")
     memorization_prompts: int = Field(
         default=16,
@@ -63,8 +69,9 @@ class EvaluationConfig(dg.Config):
             "fingerprint) on canary, training and test prompts. A failure also stops promotion.",
         )
     ],
-    description="The tuned adapter vs the zero-shot base model (and the current champion) on the held-out test "
-    "split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, latency; plus the memorization probe.",
+    description="The tuned adapter vs the base model zero-shot and few-shot (and the current champion) on the "
+    "held-out test split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, format compliance, fact accuracy with "
+    "bootstrap 95 % intervals, latency; plus the memorization probe.",
 )
 def evaluation_report(
     context: dg.AssetExecutionContext,
@@ -88,10 +95,13 @@ def evaluation_report(
     )
     # what the memorization probe and the withholding look for, read once
     known = KnownValues(governance_keys.secret(), lineage.pii_fingerprints(warehouse), governance_keys.canaries())
+    shots = few_shot_examples(training_set, config.few_shot_examples)
+    shots_info = {"k": len(shots), "example_ids": [s["example_id"] for s in shots]}
     evaluations, memorization, champion_info = _evaluate_models(
-        context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known
+        context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots
     )
     new_window = _new_slice_metrics(evaluations, test, new_slice)
+    intervals = {e.name: e.intervals for e in evaluations}
     by_label = _new_slice_by_label(evaluations, test, new_slice)
     per_example = _per_example(evaluations, test)
     memorization["withheld_generations"] = _withhold_raw_values(evaluations, known)
@@ -116,6 +126,8 @@ def evaluation_report(
         "training_set_version": version,
         "test_examples": test.height,
         "metrics": metrics,
+        "intervals": intervals,
+        "few_shot": shots_info,
         "new_window_examples": len(new_slice),
         "new_window_metrics": new_window,
         "new_window_by_label": by_label,
@@ -126,7 +138,9 @@ def evaluation_report(
         "report_markdown": str(paths["markdown"]),
         "report_html": str(paths["html"]),
     }
-    metadata = _metadata(lora_adapter, metrics, new_window, by_label, len(new_slice), test.height, memorization, paths)
+    metadata = _metadata(
+        lora_adapter, metrics, intervals, new_window, by_label, len(new_slice), test.height, memorization, paths
+    )
     yield dg.Output(
         value,
         metadata={
@@ -190,16 +204,17 @@ def _evaluate_models(
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
     known: "KnownValues",
+    shots: list[dict],
 ) -> tuple[list, dict, dict | None]:
-    """Base, candidate (exactly the adapter upstream produced) and champion on the same prompts; the memorization
-    probe runs on the candidate while it is loaded."""
+    """Base (zero-shot, then few-shot), candidate (exactly the adapter upstream produced) and champion on the same
+    prompts; the memorization probe runs on the candidate while it is loaded."""
     from llm_assets.core.scoring import ModelEvaluation, evaluate_model
 
     prompts, refs, labels = test["prompt"].to_list(), test["completion"].to_list(), test["label"].to_list()
     tokenizer = base_model.load_tokenizer()
     max_length = int(lora_adapter.get("max_length", 384))
 
-    def run(name: str, model) -> ModelEvaluation:
+    def run(name: str, model, shot_pairs: tuple = ()) -> ModelEvaluation:
         context.log.info(f"evaluating {name} on {len(prompts)} test examples")
         return evaluate_model(
             name,
@@ -212,9 +227,14 @@ def _evaluate_models(
             config.batch_size,
             max_length,
             config.precision,
+            shot_pairs,
         )
 
-    evaluations = [run("base", base_model.load_model())]
+    base = base_model.load_model()
+    evaluations = [run("base", base)]
+    if shots:
+        evaluations.append(run("base_few_shot", base, tuple((s["prompt"], s["completion"]) for s in shots)))
+    del base
     candidate = load_adapter_model(base_model, lora_adapter["adapter_dir"])
     evaluations.append(run("candidate", candidate))
     memorization = _memorization(
@@ -238,18 +258,36 @@ def _evaluate_models(
     return evaluations, memorization, champion_info
 
 
+def few_shot_examples(training_set: pl.DataFrame, k: int) -> list[dict]:
+    """``k`` solved training examples of distinct labels (the most frequent labels first), the shortest prompt of
+    each: what a practitioner would paste into a few-shot prompt. Training split only, never a test example."""
+    train = split_rows(training_set, "train")
+    if k <= 0 or train.height == 0:
+        return []
+    ranked = train.with_columns(pl.col("prompt").str.len_chars().alias("_len")).sort("_len", "example_id")
+    order = train.group_by("label").len().sort(["len", "label"], descending=[True, False])["label"].to_list()
+    picked = [ranked.filter(pl.col("label") == label).row(0, named=True) for label in order[:k]]
+    if len(picked) < k:  # fewer labels than shots: fill with the next shortest examples
+        taken = {r["example_id"] for r in picked}
+        picked += [r for r in ranked.iter_rows(named=True) if r["example_id"] not in taken][: k - len(picked)]
+    return [{key: r[key] for key in ("example_id", "prompt", "completion", "label")} for r in picked]
+
+
 def _new_slice_metrics(evaluations, test: pl.DataFrame, new_slice: list[int]) -> dict[str, dict[str, float]]:
     """Each model's text metrics on the new slice: what the gate compares besides the whole test split."""
     from llm_assets.core.scoring import text_metrics
 
     if not new_slice:
         return {}
-    refs, labels = test["completion"].to_list(), test["label"].to_list()
+    refs, labels, prompts = test["completion"].to_list(), test["label"].to_list(), test["prompt"].to_list()
     return {
         e.name: {
             k: round(v, 4)
             for k, v in text_metrics(
-                [e.generations[i] for i in new_slice], [refs[i] for i in new_slice], [labels[i] for i in new_slice]
+                [e.generations[i] for i in new_slice],
+                [refs[i] for i in new_slice],
+                [labels[i] for i in new_slice],
+                [prompts[i] for i in new_slice],
             ).items()
         }
         for e in evaluations
@@ -265,7 +303,9 @@ def _per_example(evaluations, test: pl.DataFrame) -> dict:
         "example_id": test["example_id"].to_list(),
         "doc_id": test["doc_id"].to_list(),
         "label": labels,
-        "scores": {e.name: per_example_scores(e.generations, refs, labels) for e in evaluations},
+        "scores": {
+            e.name: per_example_scores(e.generations, refs, labels, test["prompt"].to_list()) for e in evaluations
+        },
     }
 
 
@@ -326,6 +366,7 @@ def _log_to_mlflow(
 def _metadata(
     lora_adapter: dict,
     metrics: dict,
+    intervals: dict,
     new_window: dict,
     by_label: dict,
     new_slice_size: int,
@@ -334,9 +375,7 @@ def _metadata(
     paths: dict,
 ) -> dict:
     names = list(metrics)
-    table = markdown_table(
-        ["metric", *names], [[m.name, *[m.format(metrics[n].get(m.name)) for n in names]] for m in METRICS]
-    )
+    table = markdown_table(["metric (95 % bootstrap interval)", *names], comparison_rows(metrics, intervals))
     return tidy(
         {
             "mlflow_run_id": lora_adapter["mlflow_run_id"],

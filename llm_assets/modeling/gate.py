@@ -10,13 +10,16 @@ from llm_assets.core.metrics import metric
 class PromotionConfig(dg.Config):
     primary_metric: str = Field(default="rougeL", description="Metric that decides promotion.")
     min_improvement_over_base: float = Field(
-        default=0.02, description="The candidate must beat the zero-shot base model by at least this much."
+        default=0.02,
+        description="The candidate must beat the base model by at least this much: its better baseline, zero-shot or "
+        "few-shot (when the evaluation ran one).",
     )
     max_regression_vs_champion: float = Field(
         default=0.0, description="The candidate may trail the current champion by at most this much."
     )
     guard_metrics: list[str] = Field(
-        default=["category_accuracy"], description="Metrics on which the candidate must not fall below the base model."
+        default=["category_accuracy"],
+        description="Metrics on which the candidate must not fall below the base model's better baseline.",
     )
     min_new_slice_examples: int = Field(
         default=4,
@@ -39,6 +42,26 @@ class PromotionConfig(dg.Config):
         description="Never promote a candidate whose memorization check found a canary or raw-zone PII value in its "
         "generations.",
     )
+
+
+BASELINES = ("base", "base_few_shot")
+
+
+def best_baseline(metrics: dict[str, dict[str, float]], name: str) -> tuple[str, float]:
+    """The base model's better figure on ``name`` over its baselines (zero-shot, few-shot) and which one it was."""
+    m = metric(name)
+    found = [(b, metrics[b][name]) for b in BASELINES if b in metrics and metrics[b].get(name) == metrics[b].get(name)]
+    if not found:
+        return "base", float("nan")
+    best = found[0]
+    for candidate in found[1:]:
+        if m.better(candidate[1], best[1]) > 0:
+            best = candidate
+    return best
+
+
+def _baseline_label(which: str) -> str:
+    return "few-shot" if which == "base_few_shot" else "zero-shot"
 
 
 def promotion_decision(
@@ -70,13 +93,22 @@ def promotion_decision(
             )
     m = config.primary_metric
     primary = metric(m)
-    cand, base = metrics["candidate"][m], metrics["base"][m]
+    which, base = best_baseline(metrics, m)
+    cand = metrics["candidate"][m]
     gain = primary.better(cand, base)
-    if gain < config.min_improvement_over_base:
-        return False, f"{m} {cand:.4f} does not beat the base model ({base:.4f}) by {config.min_improvement_over_base}"
+    if not gain >= config.min_improvement_over_base:
+        return False, (
+            f"{m} {cand:.4f} does not beat the base model ({_baseline_label(which)} {base:.4f}) by "
+            f"{config.min_improvement_over_base}"
+        )
     for g in config.guard_metrics:
-        if metric(g).better(metrics["candidate"][g], metrics["base"][g]) < 0:
-            return False, f"{g} {metrics['candidate'][g]:.4f} is worse than the base model's {metrics['base'][g]:.4f}"
+        g_which, g_base = best_baseline(metrics, g)
+        if metric(g).better(metrics["candidate"][g], g_base) < 0:
+            return False, (
+                f"{g} {metrics['candidate'][g]:.4f} is worse than the base model's {_baseline_label(g_which)} "
+                f"{g_base:.4f}"
+            )
+    beats = f"{m} {cand:.4f} beats base ({_baseline_label(which)} {base:.4f})"
     if "champion" in metrics:
         champ = metrics["champion"][m]
         if primary.better(cand, champ) < -config.max_regression_vs_champion:
@@ -86,8 +118,8 @@ def promotion_decision(
             if primary.better(nc, nh) < -config.max_regression_vs_champion:
                 return False, f"on the new slice {m} {nc:.4f} regresses against the champion ({nh:.4f})"
             return True, (
-                f"{m} {cand:.4f} beats base ({base:.4f}), holds against the champion ({champ:.4f}) on the "
-                f"test split and on the new slice ({nc:.4f} vs {nh:.4f})"
+                f"{beats}, holds against the champion ({champ:.4f}) on the test split and on the new slice "
+                f"({nc:.4f} vs {nh:.4f})"
             )
-        return True, f"{m} {cand:.4f} beats base ({base:.4f}) and does not regress against the champion ({champ:.4f})"
-    return True, f"{m} {cand:.4f} beats base ({base:.4f}); no champion yet"
+        return True, f"{beats} and does not regress against the champion ({champ:.4f})"
+    return True, f"{beats}; no champion yet"

@@ -4,7 +4,7 @@ alias moves only when the gate says so."""
 import dagster as dg
 
 from llm_assets.core import compute, lineage
-from llm_assets.modeling.gate import PromotionConfig, promotion_decision
+from llm_assets.modeling.gate import BASELINES, PromotionConfig, promotion_decision
 from resources.alerts import Alert, AlertChannels
 from resources.mlflow_tracking import MLflowTracking
 from resources.promotion_policy import PromotionPolicy
@@ -90,7 +90,7 @@ def registered_model(
         "promotion_reason": reason,
         "primary_metric": config.primary_metric,
         f"candidate_{config.primary_metric}": str(metrics["candidate"][config.primary_metric]),
-        f"base_{config.primary_metric}": str(metrics["base"][config.primary_metric]),
+        **{f"{b}_{config.primary_metric}": str(metrics[b][config.primary_metric]) for b in BASELINES if b in metrics},
     }.items():
         client.set_model_version_tag(name, mv.version, key, val)
     if decision == "promoted":

@@ -47,6 +47,15 @@ def _memorization_html(memorization: dict | None) -> str:
     return f"<h2>Memorization check: {verdict}</h2><table>{rows}</table>"
 
 
+def comparison_rows(metrics: dict[str, dict[str, float]], intervals: dict[str, dict] | None = None) -> list[list]:
+    """One row per metric, one cell per model: the value and, where measured, its bootstrap 95 % interval."""
+    intervals = intervals or {}
+    return [
+        [m.label, *[m.format(metrics[n].get(m.name), intervals.get(n, {}).get(m.name)) for n in metrics]]
+        for m in METRICS
+    ]
+
+
 def new_slice_rows(new_window: dict[str, dict[str, float]]) -> list[list]:
     """The gate's view of the new slice (test examples from documents the champion never saw): one row per metric
     that was measured there."""
@@ -116,7 +125,7 @@ def write_report(
     new_by_label: dict[str, dict] | None = None,
 ) -> dict[str, Path]:
     names = [e.name for e in evaluations]
-    rows = [[m.label, *[e.metrics.get(m.name, float("nan")) for e in evaluations]] for m in METRICS]
+    rows = comparison_rows({e.name: e.metrics for e in evaluations}, {e.name: e.intervals for e in evaluations})
     samples = []
     for i, row in enumerate(test.head(5).iter_rows(named=True)):
         samples.append((row, {e.name: e.generations[i] for e in evaluations}))
@@ -131,6 +140,9 @@ def write_report(
         "## Metrics",
         "",
         markdown_table(["metric", *names], rows),
+        "",
+        "Brackets: bootstrap 95 % intervals over the test examples. `base` is the base model zero-shot, "
+        "`base_few_shot` the same model shown solved training examples first.",
         *_new_slice_md(new_window, new_slice_size, new_by_label),
         *_memorization_md(memorization),
         "",
@@ -152,10 +164,7 @@ def write_report(
     markdown_path = report_dir / "evaluation.md"
     markdown_path.write_text("\n".join(md) + "\n", encoding="utf-8")
 
-    table = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(f'{v:.4f}' if isinstance(v, float) else str(v))}</td>" for v in r) + "</tr>"
-        for r in rows
-    )
+    table = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in rows)
     sample_html = "".join(
         f"<h3>Example {html.escape(row['example_id'])} ({html.escape(row['label'])})</h3>"
         f"<p><b>Reference</b></p><pre>{html.escape(row['completion'])}</pre>"
@@ -185,6 +194,7 @@ def write_report(
                     {
                         "example_id": row["example_id"],
                         "label": row["label"],
+                        "prompt": row["prompt"],
                         "reference": row["completion"],
                         **{e.name: e.generations[i] for e in evaluations},
                     },
@@ -196,6 +206,7 @@ def write_report(
         json.dumps(
             {
                 "metrics": {e.name: e.metrics for e in evaluations},
+                "intervals": {e.name: e.intervals for e in evaluations},
                 "new_window_metrics": new_window or {},
                 "new_window_by_label": new_by_label or {},
                 "memorization": memorization,
