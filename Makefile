@@ -50,6 +50,7 @@ bench-pii-regression: install
 	$(PY) -m benchmarks.pii.run
 
 bench: install
+	$(PY) -m benchmarks.task_floor
 	$(PY) -m benchmarks.pipeline.run --out $(LLMP_DATA_DIR)/bench.json
 	$(PY) -m benchmarks.serving.run --out $(LLMP_DATA_DIR)/bench-serving.json
 

@@ -176,6 +176,37 @@ def _links_not_text(result, resources, report: dict, run) -> None:
         server.shutdown()
 
 
+def test_the_gate_compares_with_the_better_baseline_and_few_shot_uses_training_examples_only():
+    from llm_assets.modeling.evaluation_asset import few_shot_examples
+    from llm_assets.modeling.gate import PromotionConfig, promotion_decision
+
+    cfg = PromotionConfig(min_improvement_over_base=0.02)
+    zero, few = {"rougeL": 0.10, "category_accuracy": 0.2}, {"rougeL": 0.33, "category_accuracy": 0.6}
+    candidate = {"rougeL": 0.34, "category_accuracy": 0.9}
+    assert promotion_decision({"base": zero, "candidate": candidate}, cfg)[0]  # beats zero-shot by far ...
+    ok, reason = promotion_decision({"base": zero, "base_few_shot": few, "candidate": candidate}, cfg)
+    assert not ok and "few-shot 0.3300" in reason  # ... but not few-shot by the margin
+    ok, reason = promotion_decision(
+        {"base": zero, "base_few_shot": few, "candidate": {"rougeL": 0.40, "category_accuracy": 0.5}}, cfg
+    )
+    assert not ok and "category_accuracy 0.5000 is worse than the base model's few-shot 0.6000" in reason
+    assert promotion_decision({"base": zero, "base_few_shot": few, "candidate": {**candidate, "rougeL": 0.36}}, cfg)[0]
+
+    ts = pl.DataFrame(
+        {
+            "example_id": [f"e{i}" for i in range(8)],
+            "split": ["train", "train", "train", "train", "test", "validation", "train", "train"],
+            "label": ["a", "a", "b", "c", "a", "b", "a", "b"],
+            "prompt": ["long prompt a", "a", "bb", "cc", "x", "b", "aa", "b prompt"],
+            "completion": ["ca"] * 8,
+        }
+    )
+    shots = few_shot_examples(ts, 2)
+    assert [s["example_id"] for s in shots] == ["e1", "e2"]  # the two commonest labels, shortest prompt each
+    assert [s["example_id"] for s in few_shot_examples(ts, 4)] == ["e1", "e2", "e3", "e6"]  # 3 labels, then shortest
+    assert few_shot_examples(ts, 0) == [] and all(s["example_id"] not in ("e4", "e5") for s in few_shot_examples(ts, 6))
+
+
 def test_promotion_gate():
     from llm_assets.modeling.gate import PromotionConfig, promotion_decision
 

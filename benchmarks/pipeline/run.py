@@ -81,7 +81,7 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
 
     batches = write_landing_batches(data / "landing", n_tickets=tickets, n_batches=3, seed=7)
     ingestion = [_materialize(env, ["ingestion", "privacy"], b) for b in batches]
-    # the training run as `make demo` configures it: 60 steps x 8, 48 test examples, the memorization probe
+    # the training run as `make demo` configures it (DEMO_RUN_CONFIG: steps, test examples, probes)
     training_config = DEMO_RUN_CONFIG
     training = _materialize(
         env, ["training_data", "modeling", "governance"], config=training_config, model_cache=model_cache
