@@ -133,6 +133,16 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
     assert second.success
     report2 = second.output_for_node("evaluation_report")
     assert set(report2["metrics"]) == {"base", "base_few_shot", "candidate", "champion"}
+    # the same test split, weights and settings: the base model's answers are reused, identical, not recomputed
+    assert {n: b["reused"] for n, b in report["baselines"].items()} == {"base": False, "base_few_shot": False}
+    assert {n: b["computed_in_run"] for n, b in report2["baselines"].items()} == {
+        "base": first.run_id,
+        "base_few_shot": first.run_id,
+    }
+    for name in ("base", "base_few_shot"):
+        assert report2["metrics"][name] == report["metrics"][name]
+    gens2 = Path(report2["report_html"]).with_name("generations.jsonl").read_text().splitlines()
+    assert [json.loads(line)["base"] for line in gens2] == [g["base"] for g in gens]
     reg2 = second.output_for_node("registered_model", "registered_model")
     assert reg2["version"] == "2" and not reg2["promoted"] and "does not beat the base model" in reg2["reason"]
     assert str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version) == "1"

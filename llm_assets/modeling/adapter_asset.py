@@ -9,6 +9,7 @@ import dagster as dg
 import polars as pl
 
 from llm_assets.core import compute, lineage
+from llm_assets.core.digests import dir_sha256
 from llm_assets.core.examples import TrainingSetConfig, instruction_for
 from llm_assets.core.metadata import line_plot_markdown, tidy
 from llm_assets.core.models import MODEL_POOL
@@ -23,14 +24,6 @@ from resources.warehouse import DuckDBWarehouse
 PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2", "pandas<3"]
 SERVED_MODEL_CODE = Path(__file__).resolve().parent.parent / "serving" / "ticket_model.py"
 PROMPTING_CODE = Path(__file__).resolve().parent.parent / "core" / "prompting.py"
-
-
-def _dir_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    for f in sorted(p for p in path.rglob("*") if p.is_file()):
-        digest.update(f.relative_to(path).as_posix().encode())
-        digest.update(f.read_bytes())
-    return digest.hexdigest()
 
 
 @dg.multi_asset(
@@ -120,7 +113,7 @@ def lora_adapter(
         serving = serving_config(training_set, warehouse, base_model)
         model_uri = _log_adapter_to_mlflow(result, adapter_dir, serving)
 
-    adapter_hash = _dir_sha256(adapter_dir)
+    adapter_hash = dir_sha256(adapter_dir)
     value = {
         **manifest,
         "adapter_dir": str(adapter_dir),

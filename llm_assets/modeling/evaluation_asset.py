@@ -2,6 +2,7 @@
 the new slice the champion never saw), with the memorization probe."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -13,6 +14,7 @@ from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fin
 from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.core.metrics import HEADLINE
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model, split_rows
+from llm_assets.modeling import baseline_cache
 from llm_assets.modeling.report import comparison_rows, new_slice_rows, write_report
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
@@ -97,14 +99,19 @@ def evaluation_report(
     known = KnownValues(governance_keys.secret(), lineage.pii_fingerprints(warehouse), governance_keys.canaries())
     shots = few_shot_examples(training_set, config.few_shot_examples)
     shots_info = {"k": len(shots), "example_ids": [s["example_id"] for s in shots]}
-    evaluations, memorization, champion_info = _evaluate_models(
-        context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots
+    cache_dir = artifact_store.path("cache", "baseline_evaluations")
+    evaluations, memorization, champion_info, baselines = _evaluate_models(
+        context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots, cache_dir
     )
     new_window = _new_slice_metrics(evaluations, test, new_slice)
     intervals = {e.name: e.intervals for e in evaluations}
     by_label = _new_slice_by_label(evaluations, test, new_slice)
     per_example = _per_example(evaluations, test)
     memorization["withheld_generations"] = _withhold_raw_values(evaluations, known)
+    for e in evaluations:  # cached only once withheld: a raw value never reaches the cache
+        b = baselines.get(e.name)
+        if b and b["key"] and not b["reused"]:
+            baseline_cache.save(cache_dir, b["key"], e, context.run_id)
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
     paths = write_report(
         report_dir,
@@ -128,6 +135,7 @@ def evaluation_report(
         "metrics": metrics,
         "intervals": intervals,
         "few_shot": shots_info,
+        "baselines": baselines,
         "new_window_examples": len(new_slice),
         "new_window_metrics": new_window,
         "new_window_by_label": by_label,
@@ -145,6 +153,12 @@ def evaluation_report(
         value,
         metadata={
             **metadata,
+            "baselines": dg.MetadataValue.json(
+                {
+                    n: f"reused from run {b['computed_in_run']}" if b["reused"] else "computed"
+                    for n, b in baselines.items()
+                }
+            ),
             "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(lora_adapter["mlflow_run_id"])),
             "report": dg.MetadataValue.url(artifact_store.report_url(paths["html"])),
             "report_in_mlflow": dg.MetadataValue.url(
@@ -205,7 +219,8 @@ def _evaluate_models(
     mlflow_tracking: MLflowTracking,
     known: "KnownValues",
     shots: list[dict],
-) -> tuple[list, dict, dict | None]:
+    cache_dir: Path,
+) -> tuple[list, dict, dict | None, dict]:
     """Base (zero-shot, then few-shot), candidate (exactly the adapter upstream produced) and champion on the same
     prompts; the memorization probe runs on the candidate while it is loaded."""
     from llm_assets.core.scoring import ModelEvaluation, evaluate_model
@@ -230,11 +245,9 @@ def _evaluate_models(
             shot_pairs,
         )
 
-    base = base_model.load_model()
-    evaluations = [run("base", base)]
-    if shots:
-        evaluations.append(run("base_few_shot", base, tuple((s["prompt"], s["completion"]) for s in shots)))
-    del base
+    evaluations, baselines = _baselines(
+        context, config, base_model, run, prompts, refs, labels, max_length, shots, cache_dir
+    )
     candidate = load_adapter_model(base_model, lora_adapter["adapter_dir"])
     evaluations.append(run("candidate", candidate))
     memorization = _memorization(
@@ -255,7 +268,43 @@ def _evaluate_models(
             champion_dir, champion_version = champion
             evaluations.append(run("champion", load_adapter_model(base_model, champion_dir)))
             champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
-    return evaluations, memorization, champion_info
+    return evaluations, memorization, champion_info, baselines
+
+
+def _baselines(
+    context, config, base_model, run, prompts, refs, labels, max_length, shots, cache_dir: Path
+) -> tuple[list, dict]:
+    """The base model zero-shot and few-shot: reused from the baseline cache when the same weights already answered
+    the same test examples with the same settings (see ``baseline_cache``), computed otherwise. Returns them and,
+    per baseline, its cache key, whether it was reused and the run that computed it."""
+    from llm_assets.core.lm import pick_device_and_dtype
+
+    device, dtype = pick_device_and_dtype(config.precision)
+    weights = baseline_cache.weights_digest(base_model.local_path())
+    settings = {
+        "max_new_tokens": config.max_new_tokens,
+        "batch_size": config.batch_size,
+        "max_length": max_length,
+        "device": device.type,
+        "dtype": str(dtype),
+    }
+    examples = {"prompts": prompts, "references": refs, "labels": labels}
+    wanted = [("base", ())]
+    if shots:
+        wanted.append(("base_few_shot", tuple((s["prompt"], s["completion"]) for s in shots)))
+    evaluations, info, model = [], {}, None
+    for name, shot_pairs in wanted:
+        key = baseline_cache.cache_key(weights, name, examples, settings, shot_pairs) if weights else None
+        cached, computed_in = baseline_cache.load(cache_dir, key) if key else (None, None)
+        if cached is None:
+            model = model if model is not None else base_model.load_model()
+            cached, computed_in = run(name, model, shot_pairs), context.run_id
+        else:
+            context.log.info(f"{name}: reusing the evaluation computed in run {computed_in} (same weights, examples, "
+                             "settings)")  # fmt: skip
+        evaluations.append(cached)
+        info[name] = {"key": key, "reused": computed_in != context.run_id, "computed_in_run": computed_in}
+    return evaluations, info
 
 
 def few_shot_examples(training_set: pl.DataFrame, k: int) -> list[dict]:
