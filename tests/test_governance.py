@@ -1,6 +1,7 @@
 """Governance: record-level lineage, zones, the auditor's report, erasure that propagates, memorization."""
 
 import json
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -266,6 +267,9 @@ def test_governance_staff_erase_from_the_command_line(landing, instance, resourc
     out = json.loads(capsys.readouterr().out)
     assert out["documents_erased"] == 3
     assert out["tainted_versions"] == ["1"] and out["champion_action"] == "kept (flagged)"
+    # the base model's cached answers (zero-shot, few-shot) covered test prompts: dropped with the documents
+    assert out["baseline_cache_entries_dropped"] == 2
+    assert not list((Path(resources["artifact_store"].root) / "cache" / "baseline_evaluations").glob("*.json"))
     assert not set(table(resources, "anon", "anonymized_documents")["doc_id"]) & canary_docs
     assert governance(["tombstones"]) == 0
     listing = capsys.readouterr().out

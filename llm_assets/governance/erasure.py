@@ -13,8 +13,9 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import lineage
+from llm_assets.core import baseline_cache, lineage
 from resources.alerts import Alert, AlertChannels
+from resources.artifacts import ArtifactStore
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -143,6 +144,7 @@ def erase_data_subject(
     warehouse: DuckDBWarehouse,
     mlflow_tracking: MLflowTracking,
     alerts: AlertChannels,
+    artifact_store: ArtifactStore,
 ) -> dict:
     if config.champion_policy not in CHAMPION_POLICIES:
         raise dg.Failure(f"champion_policy must be one of {CHAMPION_POLICIES}")
@@ -220,6 +222,8 @@ def erase_data_subject(
     written = ["tombstones", "erased_documents", "tombstone_subjects"] + (["taints"] if tainted else [])
     for ledger in written:
         context.log_event(dg.AssetMaterialization(asset_key=ledger, metadata={"tombstone": stone}))
+    # the base model's cached answers cover test prompts the erased documents may have been: dropped with them
+    cache_entries = baseline_cache.clear(baseline_cache.folder(artifact_store))
     retrain = bool(config.retrain and tainted)
     tags = {TOMBSTONE_TAG: stone}
     if retrain:
@@ -246,6 +250,7 @@ def erase_data_subject(
             "documents_erased": len(doc_ids),
             "found_by": dg.MetadataValue.json(dict(found_by)),
             "rows_deleted": dg.MetadataValue.json(counts),
+            "baseline_cache_entries_dropped": cache_entries,
             "tainted_versions": dg.MetadataValue.json(tainted),
             "champion_action": champion_action,
             "retrain_requested": retrain,
@@ -256,6 +261,7 @@ def erase_data_subject(
         "tombstone_id": stone,
         "documents_erased": len(doc_ids),
         "rows_deleted": counts,
+        "baseline_cache_entries_dropped": cache_entries,
         "tainted_versions": tainted,
         "champion_action": champion_action,
         "retrain_requested": retrain,

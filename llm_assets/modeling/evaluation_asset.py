@@ -8,13 +8,12 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import baseline_cache, compute, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
 from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.core.metrics import HEADLINE
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model, split_rows
-from llm_assets.modeling import baseline_cache
 from llm_assets.modeling.report import comparison_rows, new_slice_rows, write_report
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
@@ -99,7 +98,7 @@ def evaluation_report(
     known = KnownValues(governance_keys.secret(), lineage.pii_fingerprints(warehouse), governance_keys.canaries())
     shots = few_shot_examples(training_set, config.few_shot_examples)
     shots_info = {"k": len(shots), "example_ids": [s["example_id"] for s in shots]}
-    cache_dir = artifact_store.path("cache", "baseline_evaluations")
+    cache_dir = baseline_cache.folder(artifact_store)
     evaluations, memorization, champion_info, baselines = _evaluate_models(
         context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots, cache_dir
     )

@@ -16,6 +16,12 @@ from pathlib import Path
 
 from llm_assets.core.digests import dir_sha256
 
+
+def folder(artifact_store) -> Path:
+    """Where the entries live: under the artifact store, beside the reports."""
+    return artifact_store.path("cache", "baseline_evaluations")
+
+
 # Bumped whenever scoring changes what a cached evaluation would hold.
 SCORING_VERSION = "2"
 _WEIGHTS_DIGESTS: dict[tuple[str, float], str] = {}
@@ -62,3 +68,11 @@ def save(folder: Path, key: str, evaluation, run_id: str) -> None:
     tmp = folder / f".{key}.tmp"
     tmp.write_text(json.dumps({"computed_in_run": run_id, "evaluation": asdict(evaluation)}), encoding="utf-8")
     tmp.replace(folder / f"{key}.json")
+
+
+def clear(folder: Path) -> int:
+    """Drops every entry (erasure does: an entry's generations answered prompts of documents that may be gone)."""
+    entries = list(folder.glob("*.json")) if folder.is_dir() else []
+    for f in entries:
+        f.unlink(missing_ok=True)
+    return len(entries)
