@@ -9,16 +9,13 @@ from __future__ import annotations
 import re
 
 SYSTEM_PROMPT = "You are a customer support agent for a parcel delivery and online retail company."
-_FALLBACK_TEMPLATE = "### System\n{system}\n### User\n{user}\n### Assistant\n"
+_FALLBACK_TURN = "### {role}\n{content}\n"
 
 
 def format_prompt(instruction: str, prompt_template: str, values: dict[str, str]) -> str:
     """One prompt: the instruction, a blank line, the template filled with the document's fields. Training, evaluation
     and the served model (which reads both strings from its model config) build prompts only here."""
     return f"{instruction}\n\n{prompt_template.format_map(values)}".strip()
-
-
-_FALLBACK_SHOT = "### User\n{user}\n### Assistant\n{assistant}\n"
 
 
 def chat_prompt(tokenizer, prompt: str, shots: tuple[tuple[str, str], ...] = ()) -> str:
@@ -28,9 +25,9 @@ def chat_prompt(tokenizer, prompt: str, shots: tuple[tuple[str, str], ...] = ())
     messages = [{"role": "system", "content": SYSTEM_PROMPT}, *turns, {"role": "user", "content": prompt}]
     if getattr(tokenizer, "chat_template", None):
         return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-    head = _FALLBACK_TEMPLATE.split("### User")[0].format(system=SYSTEM_PROMPT)
-    examples = "".join(_FALLBACK_SHOT.format(user=p, assistant=c) for p, c in shots)
-    return head + examples + f"### User\n{prompt}\n### Assistant\n"
+    return "".join(_FALLBACK_TURN.format(role=m["role"].title(), content=m["content"]) for m in messages) + (
+        "### Assistant\n"
+    )
 
 
 def encode_example(

@@ -222,7 +222,11 @@ def bootstrap_interval(
 
 
 def text_metrics(
-    generations: list[str], references: list[str], labels: list[str], prompts: list[str] | None = None
+    generations: list[str],
+    references: list[str],
+    labels: list[str],
+    prompts: list[str] | None = None,
+    per: dict[str, list] | None = None,
 ) -> dict[str, float]:
     """ROUGE-1/2/L F1 and BLEU on the reply part; accuracy of the category (read leniently) against the label;
     format compliance; fact accuracy when the prompts are given."""
@@ -233,7 +237,7 @@ def text_metrics(
     gen_replies = [parse_completion(g)[1] for g in generations]
     ref_replies = [parse_completion(r)[1] for r in references]
     scores = [scorer.score(ref, gen) for ref, gen in zip(ref_replies, gen_replies, strict=True)]
-    per = per_example_scores(generations, references, labels, prompts)
+    per = per or per_example_scores(generations, references, labels, prompts)
     labelled = [c for c in per["category_correct"] if c is not None]
     metrics = {
         "rouge1": statistics.fmean(s["rouge1"].fmeasure for s in scores),
@@ -251,12 +255,16 @@ def text_metrics(
 
 
 def metric_intervals(
-    generations: list[str], references: list[str], labels: list[str], prompts: list[str] | None = None
+    generations: list[str],
+    references: list[str],
+    labels: list[str],
+    prompts: list[str] | None = None,
+    per: dict[str, list] | None = None,
 ) -> dict[str, list[float]]:
     """Bootstrap 95 % intervals of the per-example metrics, and of corpus BLEU (examples resampled, BLEU recomputed)."""
     import sacrebleu
 
-    per = per_example_scores(generations, references, labels, prompts)
+    per = per or per_example_scores(generations, references, labels, prompts)
     intervals = {
         "rougeL": bootstrap_interval(per["rougeL"]),
         "category_accuracy": bootstrap_interval([float(c) for c in per["category_correct"] if c is not None]),
@@ -301,7 +309,8 @@ def evaluate_model(
         model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots
     )
     wall = time.perf_counter() - t0
-    metrics = text_metrics(generations, completions, labels, prompts)
+    per = per_example_scores(generations, completions, labels, prompts)  # once, for the means and the intervals
+    metrics = text_metrics(generations, completions, labels, prompts, per)
     metrics.update(
         {
             "perplexity": math.exp(min(nll, 50.0)),
@@ -315,5 +324,5 @@ def evaluate_model(
         name=name,
         metrics={k: round(v, 4) for k, v in metrics.items()},
         generations=generations,
-        intervals=metric_intervals(generations, completions, labels, prompts),
+        intervals=metric_intervals(generations, completions, labels, prompts, per),
     )

@@ -16,7 +16,6 @@ answer changes with a customer's name, origin or city.
 from __future__ import annotations
 
 import json
-import math
 import os
 import statistics
 import unicodedata
@@ -102,20 +101,14 @@ def representation(corpus: pl.DataFrame, train_doc_ids: list[str], min_share_rat
     return out
 
 
-def bootstrap_ci(values: np.ndarray, rounds: int = 400, seed: int = 0) -> tuple[float, float]:
-    if len(values) == 0:
-        return (math.nan, math.nan)
-    rng = np.random.default_rng(seed)
-    means = rng.choice(values, size=(rounds, len(values)), replace=True).mean(axis=1)
-    return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
-
-
 def segment_quality(
     scores: pl.DataFrame, metrics: tuple[str, ...], margin: float, min_examples: int
 ) -> tuple[list[dict], dict[str, float]]:
     """Per segment value and metric: the mean with its bootstrap 95 % interval (fairlearn MetricFrame for the means),
     and whether it is flagged. ``scores`` holds one row per test example: the segment columns and the metrics."""
     from fairlearn.metrics import MetricFrame
+
+    from llm_assets.core.scoring import bootstrap_interval  # torch comes with it: not at definitions load
 
     rows: list[dict] = []
     overall: dict[str, float] = {}
@@ -135,7 +128,7 @@ def segment_quality(
             )
             for value, r in frame.by_group.iterrows():
                 members = y[groups == value]
-                lo, hi = bootstrap_ci(members)
+                lo, hi = bootstrap_interval(members.tolist(), rounds=400)
                 gap = overall[metric] - float(r["mean"])
                 rows.append(
                     {
@@ -152,6 +145,12 @@ def segment_quality(
                     }
                 )
     return rows, overall
+
+
+def quality_row(q: dict, overall: bool = True, flagged: bool = True) -> list:
+    """One ``segment_quality`` row as the reports' tables show it."""
+    row = [q["segment"], q["value"], q["metric"], q["examples"], q["mean"], f"{q['ci_low']}–{q['ci_high']}"]
+    return row + ([q["overall"]] if overall else []) + (["YES" if q["flagged"] else ""] if flagged else [])
 
 
 # ---- counterfactual probe ------------------------------------------------------------------------------------------

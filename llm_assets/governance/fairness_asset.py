@@ -232,19 +232,7 @@ def audit_markdown(value: dict) -> str:
     out.append(
         markdown_table(
             ["segment", "value", "metric", "examples", "mean", "95 % CI", "overall", "flagged"],
-            [
-                [
-                    q["segment"],
-                    q["value"],
-                    q["metric"],
-                    q["examples"],
-                    q["mean"],
-                    f"{q['ci_low']}–{q['ci_high']}",
-                    q["overall"],
-                    "YES" if q["flagged"] else "",
-                ]
-                for q in value["segment_quality"]
-            ],
+            [fairness.quality_row(q) for q in value["segment_quality"]],
         )  # fmt: skip
         if value["segment_quality"]
         else "_no per-example scores_"

@@ -10,6 +10,7 @@ import polars as pl
 from llm_assets.core import lineage
 from llm_assets.core.metadata import markdown_table
 from llm_assets.core.metrics import HEADLINE
+from llm_assets.governance.fairness import quality_row
 from resources.warehouse import DuckDBWarehouse
 
 INTENDED_USE = (
@@ -129,18 +130,7 @@ def build_model_card(warehouse: DuckDBWarehouse, model_name: str, version: str) 
             "",
             markdown_table(
                 ["segment", "value", "metric", "examples", "mean", "95 % CI", "flagged"],
-                [
-                    [
-                        q["segment"],
-                        q["value"],
-                        q["metric"],
-                        q["examples"],
-                        q["mean"],
-                        f"{q['ci_low']}–{q['ci_high']}",
-                        "YES" if q["flagged"] else "",
-                    ]
-                    for q in quality
-                ],
+                [quality_row(q, overall=False) for q in quality],
             ),  # fmt: skip
         ]
     groups = (fairness.get("probe") or {}).get("groups") or {}

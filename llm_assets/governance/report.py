@@ -17,6 +17,7 @@ import polars as pl
 from llm_assets.core import lineage
 from llm_assets.core.metadata import markdown_table
 from llm_assets.core.metrics import HEADLINE, METRICS
+from llm_assets.governance.fairness import quality_row
 from resources.warehouse import DuckDBWarehouse
 
 
@@ -245,8 +246,7 @@ def _fairness(e: Evidence) -> Section:
             (["under-represented segment", "value", "corpus share", "train share"],
              [[r["segment"], r["value"], r["corpus_share"], r["train_share"]] for r in under]),
             (["flagged segment", "value", "metric", "examples", "mean", "95 % CI", "overall"],
-             [[q["segment"], q["value"], q["metric"], q["examples"], q["mean"], f"{q['ci_low']}–{q['ci_high']}",
-               q["overall"]] for q in flagged]),
+             [quality_row(q, flagged=False) for q in flagged]),
             (["probe group", "category flip rate", "reply similarity", "signature unredacted"],
              [[g, r["flip_rate"], r["reply_similarity"], r["unredacted_rate"]] for g, r in groups.items()]),
         ],
