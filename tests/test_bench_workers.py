@@ -1,4 +1,4 @@
-"""The training benchmark's four set-ups run on the tiny model and account the same tokens (a wiring test: the
+"""The training benchmark's set-ups run on the tiny model and account the same tokens (a wiring test: the
 figures themselves come from `make bench`, never from a timed test)."""
 
 import pytest
@@ -16,6 +16,7 @@ def spec(tiny_model_dir):
         "completions": completions,
         "validation_prompts": prompts[:4],
         "validation_completions": completions[:4],
+        "eval_every": 1,
         "hparams": {
             "r": 4,
             "alpha": 8,
@@ -35,6 +36,10 @@ def test_every_setup_trains_the_same_steps_and_reports_validation_loss(spec):
     for kind, r in results.items():
         assert r["steps"] == 2, kind
         assert r["tokens"] > 0 and r["validation_loss"] > 0, kind
+        # validated after each step, outside the training time: the curve's times grow, the last is the final loss
+        steps, times, losses = zip(*r["validation_curve"], strict=True)
+        assert steps == (1, 2) and 0 < times[0] < times[1] <= r["seconds"] + 0.01, (kind, r)
+        assert losses[-1] == r["validation_loss"], kind
     # same token accounting: each fed 2 batches of 4 of these examples, counted without padding
     from transformers import AutoTokenizer
 
@@ -44,5 +49,15 @@ def test_every_setup_trains_the_same_steps_and_reports_validation_loss(spec):
     lengths = sorted(
         len(encode_example(tok, p, c, 128)[0]) for p, c in zip(spec["prompts"], spec["completions"], strict=True)
     )
-    for kind in ("own", "hf_best", "trl"):
+    for kind in ("own", "hf_best", "trl", "trl_padding_free"):
         assert sum(lengths[:8]) <= results[kind]["tokens"] <= sum(lengths[-8:]), (kind, results[kind]["tokens"])
+
+
+def test_time_to_loss_reads_the_curve():
+    from benchmarks.pipeline.run import time_to_loss
+
+    curve = [[4, 10.0, 2.0], [8, 20.0, 1.5], [12, 30.0, 1.0]]
+    assert time_to_loss(curve, 1.5) == 20.0
+    assert time_to_loss(curve, 1.25) == 25.0  # halfway between the points that straddle it
+    assert time_to_loss(curve, 3.0) == 10.0  # already there at the first measurement
+    assert time_to_loss(curve, 0.5) is None

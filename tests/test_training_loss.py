@@ -3,6 +3,7 @@
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from llm_assets.core.lm import shared_prefix_length
 from llm_assets.core.prompting import encode_example
 from llm_assets.modeling.training import collate, completion_loss
 
@@ -21,6 +22,54 @@ def test_completion_loss_matches_the_full_logits_loss(tiny_model_dir):
         full = model(input_ids=ids, attention_mask=att, labels=lab).loss
         ours = completion_loss(model, ids, att, lab)
     assert torch.allclose(full, ours, atol=1e-5), (full, ours)
+
+
+def test_shared_prefix_run_once_gives_the_same_loss_and_gradients(tiny_model_dir):
+    """The batch's common leading tokens (chat template + instruction) run once, their keys and values repeated per
+    example: the loss and every LoRA gradient match running each example whole."""
+    from peft import LoraConfig, get_peft_model
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    base = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    lora = LoraConfig(r=4, lora_alpha=8, lora_dropout=0.0, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    model = get_peft_model(base, lora).train()
+    instruction = "Classify this support ticket and write the reply.\n\n"
+    pairs = [
+        (instruction + "Where is my parcel? It was due on Monday.", "Category: shipment_status\nReply: On its way."),
+        (instruction + "Refund please.", "Category: refund_request\nReply: Your refund is on its way to you, sorry."),
+        (instruction + "My card was charged twice for one order, please check.", "Category: billing_issue"),
+    ]
+    ids, att, lab = collate([encode_example(tok, p, c, 256) for p, c in pairs], tok.pad_token_id, torch.device("cpu"))
+    shared = shared_prefix_length(ids, att, lab)
+    first_completion = int((lab != -100).float().argmax(dim=1).min())
+    assert 16 <= shared < first_completion  # the instruction is shared; the last prompt token never is
+    results = []
+    for min_shared in (0, 16):
+        loss = completion_loss(model, ids, att, lab, min_shared_prefix=min_shared)
+        loss.backward()
+        grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.requires_grad}
+        model.zero_grad()
+        results.append((loss.detach(), grads))
+    (whole, whole_grads), (once, once_grads) = results
+    assert torch.allclose(whole, once, atol=1e-5), (whole, once)
+    assert whole_grads.keys() == once_grads.keys() and whole_grads
+    for name, grad in whole_grads.items():
+        assert grad.abs().sum() > 0, name
+        assert torch.allclose(grad, once_grads[name], rtol=1e-3, atol=1e-6), name
+
+
+def test_shared_prefix_stops_where_the_tokens_differ_and_before_the_last_prompt_token(tiny_model_dir):
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    examples = [encode_example(tok, p, "Reply: ok", 256) for p in ("alpha beta", "gamma delta")]
+    ids, att, lab = collate(examples, tok.pad_token_id, torch.device("cpu"))
+    a, b = examples[0][0], examples[1][0]
+    common = next(i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y)
+    assert shared_prefix_length(ids, att, lab) == common
+    # the same prompt twice: everything but the token that predicts the completion's first token is shared
+    examples = [encode_example(tok, "alpha beta", c, 256) for c in ("Reply: ok", "Reply: no")]
+    prompt_tokens = examples[0][1].count(-100)
+    ids, att, lab = collate(examples, tok.pad_token_id, torch.device("cpu"))
+    assert shared_prefix_length(ids, att, lab) == prompt_tokens - 1
 
 
 def _rss_mb() -> float:

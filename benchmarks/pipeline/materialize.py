@@ -61,6 +61,9 @@ def main() -> None:
         ):
             if key in m.metadata:
                 meta[f"{m.asset_key.to_user_string()}/{key}"] = m.metadata[key].value
+        for key, value in m.metadata.items():  # the candidate's quality, on the test split and the new slice
+            if key.startswith(("candidate/", "new_window/candidate/")) or key == "new_window_examples":
+                meta[f"{m.asset_key.to_user_string()}/{key}"] = value.value
     print(
         json.dumps({"success": result.success, "import_s": imported - t0, "run_s": done - imported, "metadata": meta})
     )

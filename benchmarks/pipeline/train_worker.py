@@ -6,14 +6,16 @@ and token accounting (non-padding tokens fed to the model):
 - ``hf_best``: ``Trainer`` as a careful practitioner sets it up: completion-only labels (prompt positions -100),
   ``train_sampling_strategy="group_by_length"``, padding to the longest of each batch, bf16 where the project trainer
   uses it;
-- ``trl``: TRL's ``SFTTrainer`` with its best CPU settings: prompt-completion data with ``completion_only_loss``,
-  length grouping. Packing and padding-free batching are left off: without FlashAttention (CUDA only) they let
-  examples attend to each other, a different computation, not a faster one.
+- ``trl``: TRL's ``SFTTrainer`` on prompt-completion data with ``completion_only_loss``, length grouping;
+- ``trl_padding_free``: the same with ``padding_free=True`` (the batch flattened into one sequence without padding;
+  transformers builds the block-diagonal mask from the position ids, so examples do not attend to each other on
+  SDPA either). Packing is left off: it changes how many examples a step sees.
 
-Every run reports the completion-only loss on the same held-out validation examples, measured the same way after
-training, so throughput is compared at known loss.
+Every run measures the completion-only loss on the same held-out validation examples with the same function at the
+same steps (``eval_every``), outside its training time, so speed is compared at known loss and the time to reach a
+given validation loss can be read off the curve.
 
-    python -m benchmarks.pipeline.train_worker own|hf|hf_best|trl SPEC.json OUT.json
+    python -m benchmarks.pipeline.train_worker own|hf|hf_best|trl|trl_padding_free SPEC.json OUT.json
 """
 
 from __future__ import annotations
@@ -55,28 +57,74 @@ def validation_loss(model, tok, spec: dict) -> float:
     return round(mean_loss(model.to(device), encoded, pad, device, dtype), 4)
 
 
+class ValidationClock:
+    """Validation loss at fixed steps, its own time kept out of the training time: ``curve`` holds (step, training
+    seconds so far, validation loss)."""
+
+    def __init__(self, tok, spec: dict):
+        self.tok, self.spec = tok, spec
+        steps, every = spec["hparams"]["steps"], spec.get("eval_every") or spec["hparams"]["steps"]
+        self.at = {s for s in range(every, steps + 1, every)} | {steps}
+        self.points: list[tuple[int, float, float, float]] = []  # step, wall clock, eval seconds, loss
+
+    def maybe_measure(self, model, step: int) -> None:
+        if step not in self.at or any(p[0] == step for p in self.points):
+            return
+        entered = time.perf_counter()
+        loss = validation_loss(model, self.tok, self.spec)
+        model.train()
+        self.points.append((step, entered, time.perf_counter() - entered, loss))
+
+    @property
+    def eval_seconds(self) -> float:
+        return sum(p[2] for p in self.points)
+
+    def curve(self, loop_started: float) -> list[tuple[int, float, float]]:
+        out, spent = [], 0.0
+        for step, entered, seconds, loss in sorted(self.points):
+            out.append((step, round(entered - loop_started - spent, 2), loss))
+            spent += seconds
+        return out
+
+
+def _report(tokens: int, steps: int, final_loss: float, precision: str, clock: ValidationClock, started, ended):
+    seconds = ended - started - clock.eval_seconds
+    curve = clock.curve(started)
+    return {
+        "tokens": tokens,
+        "seconds": round(seconds, 2),
+        "steps": steps,
+        "final_loss": round(final_loss, 4),
+        "precision": precision,
+        "validation_curve": curve,
+        "validation_loss": curve[-1][2],
+    }
+
+
 def _train_counted(trainer_cls, tok, spec: dict, precision: str, **kwargs) -> dict:
-    """Runs a (subclass of) ``transformers.Trainer`` that counts the non-padding tokens it feeds the model, and
-    reports what every set-up reports."""
+    """Runs a (subclass of) ``transformers.Trainer`` that counts the non-padding tokens it feeds the model and
+    measures the validation loss at the clock's steps, and reports what every set-up reports."""
+    from transformers import TrainerCallback
+
     counted = {"tokens": 0}
+    clock = ValidationClock(tok, spec)
 
     class CountingTrainer(trainer_cls):
         def compute_loss(self, model, inputs, *args, **kw):
-            counted["tokens"] += int(inputs["attention_mask"].sum())
+            mask = inputs.get("attention_mask")
+            # padding-free batches carry no mask: every token of the flattened sequence is an example token
+            counted["tokens"] += int(mask.sum()) if mask is not None else int(inputs["input_ids"].numel())
             return super().compute_loss(model, inputs, *args, **kw)
 
-    trainer = CountingTrainer(**kwargs)
+    class Validate(TrainerCallback):
+        def on_step_end(self, args, state, control, model=None, **kw):
+            clock.maybe_measure(model, state.global_step)
+
+    trainer = CountingTrainer(**kwargs, callbacks=[Validate()])
     t0 = time.perf_counter()
     output = trainer.train()
-    seconds = time.perf_counter() - t0
-    return {
-        "tokens": counted["tokens"],
-        "seconds": round(seconds, 2),
-        "steps": output.global_step,
-        "final_loss": round(output.training_loss, 4),
-        "precision": precision,
-        "validation_loss": validation_loss(trainer.model, tok, spec),
-    }
+    ended = time.perf_counter()
+    return _report(counted["tokens"], output.global_step, output.training_loss, precision, clock, t0, ended)
 
 
 def run_own(spec: dict) -> dict:
@@ -96,16 +144,21 @@ def run_own(spec: dict) -> dict:
         seed=h["seed"],
         checkpoint_every=0,
         max_validation_examples=0,
+        log_every=spec.get("eval_every") or h["steps"],
     )
-    peft_model, result = train_lora(model, tok, (spec["prompts"], spec["completions"]), ([], []), config)
-    return {
-        "tokens": result.train_tokens,
-        "seconds": result.seconds,
-        "steps": result.steps,
-        "final_loss": result.final_loss,
-        "precision": result.precision,
-        "validation_loss": validation_loss(peft_model, tok, spec),
-    }
+    clock = ValidationClock(tok, spec)  # the LoRA layers are injected into `model`: it validates the adapter
+    _, result = train_lora(
+        model,
+        tok,
+        (spec["prompts"], spec["completions"]),
+        ([], []),
+        config,
+        on_log=lambda step, loss, tps: clock.maybe_measure(model, step),
+    )
+    ended = time.perf_counter()
+    # result.seconds is the training loop's time, validation included; the loop began that long before it returned
+    started = ended - result.seconds
+    return _report(result.train_tokens, result.steps, result.final_loss, result.precision, clock, started, ended)
 
 
 def run_hf(spec: dict) -> dict:
@@ -203,7 +256,7 @@ def run_hf_best(spec: dict) -> dict:
         )
 
 
-def run_trl(spec: dict) -> dict:
+def run_trl(spec: dict, padding_free: bool = False) -> dict:
     """TRL's SFTTrainer on prompt-completion data, completion-only loss, length-grouped batches."""
     import tempfile
 
@@ -223,12 +276,19 @@ def run_trl(spec: dict) -> dict:
     with tempfile.TemporaryDirectory() as out:
         args = SFTConfig(
             **_common_args(h, out),
-            max_length=h["max_length"],
+            # padding-free does not truncate: the examples are checked to fit max_length below
+            max_length=None if padding_free else h["max_length"],
             completion_only_loss=True,
             packing=False,
-            padding_free=False,
+            padding_free=padding_free,
             dataset_kwargs={"add_special_tokens": False},
         )
+        if padding_free:
+            longest = max(
+                len(tok(r["prompt"] + r["completion"], add_special_tokens=False)["input_ids"]) for r in dataset
+            )
+            if longest > h["max_length"]:
+                raise ValueError(f"an example of {longest} tokens exceeds max_length: padding-free would not cut it")
         return _train_counted(
             SFTTrainer,
             tok,
@@ -241,7 +301,17 @@ def run_trl(spec: dict) -> dict:
         )
 
 
-RUNNERS = {"own": run_own, "hf": run_hf, "hf_best": run_hf_best, "trl": run_trl}
+def run_trl_padding_free(spec: dict) -> dict:
+    return run_trl(spec, padding_free=True)
+
+
+RUNNERS = {
+    "own": run_own,
+    "hf": run_hf,
+    "hf_best": run_hf_best,
+    "trl": run_trl,
+    "trl_padding_free": run_trl_padding_free,
+}
 
 
 def main() -> None:

@@ -46,13 +46,36 @@ def collate(examples: list[tuple[list[int], list[int]]], pad_id: int, device: to
     return input_ids.to(device), attention.to(device), labels.to(device)
 
 
-def completion_loss(model, ids, att, lab, reduction: str = "mean") -> torch.Tensor:
+def shared_prefix_length(ids: torch.Tensor, att: torch.Tensor, lab: torch.Tensor) -> int:
+    """How many leading tokens every example of the batch has in common (the chat template's system turn and the
+    pipeline's instruction, typically), kept short of every example's last prompt token: the position that predicts
+    the first completion token must stay in the per-example part."""
+    same = ((ids == ids[:1]) & (att == 1)).all(dim=0)
+    common = int(same.long().cumprod(dim=0).sum())
+    first_completion = int((lab != -100).float().argmax(dim=1).min())
+    return max(0, min(common, first_completion - 1))
+
+
+def completion_loss(model, ids, att, lab, reduction: str = "mean", min_shared_prefix: int = 0) -> torch.Tensor:
     """Cross-entropy over completion tokens only, with the LM head applied only from the first completion position
     of the batch on: prompts are most of each example, and their vocabulary-sized logits are neither needed nor
-    cheap (memory and time)."""
+    cheap (memory and time).
+
+    With ``min_shared_prefix`` > 0 and a batch whose examples share at least that many leading tokens, the shared
+    prefix is run once (batch of one) and its keys and values are repeated for every example: the same function of
+    the weights as running it per example (gradients from all examples flow back into the one prefix run through the
+    repeat), at a fraction of the cost when the prompts share a long instruction. Only the dropout noise differs:
+    the prefix gets one dropout mask for the batch instead of one per example.
+    """
+    cache = None
+    shared = shared_prefix_length(ids, att, lab) if min_shared_prefix > 0 and ids.shape[0] > 1 else 0
+    if shared >= min_shared_prefix > 0:
+        cache = model(input_ids=ids[:1, :shared], use_cache=True, logits_to_keep=1).past_key_values
+        cache.batch_repeat_interleave(ids.shape[0])
+        ids, lab = ids[:, shared:], lab[:, shared:]  # the attention mask keeps covering prefix + rest
     first = int((lab != -100).float().argmax(dim=1).min())  # earliest completion token in the batch
     start = max(first - 1, 0)  # the position whose logits predict it
-    logits = model(input_ids=ids, attention_mask=att, logits_to_keep=ids.shape[1] - start).logits
+    logits = model(input_ids=ids, attention_mask=att, past_key_values=cache, logits_to_keep=ids.shape[1] - start).logits
     shift_logits, shift_labels = logits[:, :-1], lab[:, start + 1 :]
     return torch.nn.functional.cross_entropy(
         shift_logits.float().reshape(-1, shift_logits.size(-1)),

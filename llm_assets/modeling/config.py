@@ -21,6 +21,12 @@ class LoraTrainingConfig(dg.Config):
     max_length: int = Field(default=384, description="Maximum tokens per example (prompt + completion).")
     max_train_examples: int = Field(default=0, description="Use at most this many training examples (0 = all).")
     max_validation_examples: int = Field(default=64, description="Validation examples for the final loss (0 = none).")
+    shared_prefix_min_tokens: int = Field(
+        default=16,
+        description="Run the leading tokens that every example of a batch shares (chat template, instruction) once "
+        "per batch instead of once per example, when there are at least this many; the same loss and gradients at "
+        "less compute. 0 = off. Single-process training only.",
+    )
     precision: str = Field(default="auto", description="auto (bf16 autocast where supported), bf16 or fp32.")
     seed: int = Field(default=42, description="Seed for LoRA init, shuffling and dropout.")
     log_every: int = Field(default=5, description="Log the loss every this many optimizer steps.")

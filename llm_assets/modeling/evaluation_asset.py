@@ -461,6 +461,7 @@ def _metadata(
             "report_file": dg.MetadataValue.path(str(paths["html"])),
             "report_markdown": dg.MetadataValue.path(str(paths["markdown"])),
             **{f"{n}/{k}": metrics[n][k] for n in names for k in HEADLINE if k in metrics[n]},
+            **{f"new_window/{n}/{k}": new_window[n][k] for n in new_window for k in HEADLINE if k in new_window[n]},
         }
     )
 

@@ -107,6 +107,8 @@ def train_lora(
     if accelerator is not None:
         device = accelerator.device
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    # two forward calls per micro-batch would break DDP's one-forward-one-backward bookkeeping
+    shared_prefix = config.shared_prefix_min_tokens if accelerator is None else 0
 
     prompts, completions = train_pairs
     if config.max_train_examples and len(prompts) > config.max_train_examples:
@@ -185,7 +187,7 @@ def train_lora(
                 continue
             ids, att, lab = collate([train[i] for i in batch], pad_id, device)
             with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-                loss = completion_loss(peft_model, ids, att, lab)
+                loss = completion_loss(peft_model, ids, att, lab, min_shared_prefix=shared_prefix)
             loss_to_backprop = loss / config.gradient_accumulation_steps
             if accelerator is not None:
                 accelerator.backward(loss_to_backprop)
