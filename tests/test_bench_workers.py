@@ -49,7 +49,7 @@ def test_every_setup_trains_the_same_steps_and_reports_validation_loss(spec):
     lengths = sorted(
         len(encode_example(tok, p, c, 128)[0]) for p, c in zip(spec["prompts"], spec["completions"], strict=True)
     )
-    for kind in ("own", "hf_best", "trl", "trl_padding_free"):
+    for kind in ("own", "own_unshared", "hf_best", "trl", "trl_padding_free"):
         assert sum(lengths[:8]) <= results[kind]["tokens"] <= sum(lengths[-8:]), (kind, results[kind]["tokens"])
 
 

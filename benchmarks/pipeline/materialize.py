@@ -64,8 +64,21 @@ def main() -> None:
         for key, value in m.metadata.items():  # the candidate's quality, on the test split and the new slice
             if key.startswith(("candidate/", "new_window/candidate/")) or key == "new_window_examples":
                 meta[f"{m.asset_key.to_user_string()}/{key}"] = value.value
+    steps = {
+        e.step_key: round(e.event_specific_data.duration_ms / 1000, 1)
+        for e in result.all_events
+        if e.event_type_value == "STEP_SUCCESS" and e.step_key
+    }
     print(
-        json.dumps({"success": result.success, "import_s": imported - t0, "run_s": done - imported, "metadata": meta})
+        json.dumps(
+            {
+                "success": result.success,
+                "import_s": imported - t0,
+                "run_s": done - imported,
+                "step_s": steps,
+                "metadata": meta,
+            }
+        )
     )
 
 

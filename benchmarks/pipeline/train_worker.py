@@ -1,7 +1,7 @@
 """One training measurement in its own process (so peak memory is its own), same model, examples, hyper-parameters
 and token accounting (non-padding tokens fed to the model):
 
-- ``own``: the project's trainer (``train_lora``);
+- ``own``: the project's trainer (``train_lora``); ``own_unshared``: the same with the shared prompt prefix off;
 - ``hf``: a plain peft + ``transformers.Trainer`` script (whole-sequence loss, random order);
 - ``hf_best``: ``Trainer`` as a careful practitioner sets it up: completion-only labels (prompt positions -100),
   ``train_sampling_strategy="group_by_length"``, padding to the longest of each batch, bf16 where the project trainer
@@ -15,7 +15,7 @@ Every run measures the completion-only loss on the same held-out validation exam
 same steps (``eval_every``), outside its training time, so speed is compared at known loss and the time to reach a
 given validation loss can be read off the curve.
 
-    python -m benchmarks.pipeline.train_worker own|hf|hf_best|trl|trl_padding_free SPEC.json OUT.json
+    python -m benchmarks.pipeline.train_worker own|own_unshared|hf|hf_best|trl|trl_padding_free SPEC.json OUT.json
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ from llm_assets.settings import apply_offline_environment
 
 
 def _load(spec: dict):
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch.manual_seed(spec["hparams"]["seed"])  # the LoRA initialisation of every set-up follows the round's seed
 
     tok = AutoTokenizer.from_pretrained(spec["model"])
     if tok.pad_token is None:
@@ -127,7 +130,7 @@ def _train_counted(trainer_cls, tok, spec: dict, precision: str, **kwargs) -> di
     return _report(counted["tokens"], output.global_step, output.training_loss, precision, clock, t0, ended)
 
 
-def run_own(spec: dict) -> dict:
+def run_own(spec: dict, shared_prefix_min_tokens: int = 16) -> dict:
     from llm_assets.modeling.training import LoraTrainingConfig, train_lora
 
     model, tok = _load(spec)
@@ -145,6 +148,7 @@ def run_own(spec: dict) -> dict:
         checkpoint_every=0,
         max_validation_examples=0,
         log_every=spec.get("eval_every") or h["steps"],
+        shared_prefix_min_tokens=shared_prefix_min_tokens,
     )
     clock = ValidationClock(tok, spec)  # the LoRA layers are injected into `model`: it validates the adapter
     _, result = train_lora(
@@ -159,6 +163,12 @@ def run_own(spec: dict) -> dict:
     # result.seconds is the training loop's time, validation included; the loop began that long before it returned
     started = ended - result.seconds
     return _report(result.train_tokens, result.steps, result.final_loss, result.precision, clock, started, ended)
+
+
+def run_own_unshared(spec: dict) -> dict:
+    """The project trainer with the shared prompt prefix turned off: what that one change buys, and whether it
+    changes learning."""
+    return run_own(spec, shared_prefix_min_tokens=0)
 
 
 def run_hf(spec: dict) -> dict:
@@ -307,6 +317,7 @@ def run_trl_padding_free(spec: dict) -> dict:
 
 RUNNERS = {
     "own": run_own,
+    "own_unshared": run_own_unshared,
     "hf": run_hf,
     "hf_best": run_hf_best,
     "trl": run_trl,
