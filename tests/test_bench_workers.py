@@ -61,3 +61,23 @@ def test_time_to_loss_reads_the_curve():
     assert time_to_loss(curve, 1.25) == 25.0  # halfway between the points that straddle it
     assert time_to_loss(curve, 3.0) == 10.0  # already there at the first measurement
     assert time_to_loss(curve, 0.5) is None
+
+
+def test_constant_costs_tick_every_sensor_with_the_deployments_resources(tmp_path, monkeypatch):
+    """The bench's last half: definitions load and a tick of each sensor, with the resources the deployment gives
+    them (a sensor that gains a resource must not break the bench, as the drift sensor's alerts once did)."""
+    import os
+
+    from benchmarks.pipeline.run import constant_costs
+    from llm_assets import settings
+
+    data, home = tmp_path / "data", tmp_path / "dagster_home"
+    (data / "landing").mkdir(parents=True)
+    home.mkdir()
+    (home / "dagster.yaml").write_text(settings.dagster_yaml())
+    monkeypatch.setenv("LLMP_DATA_DIR", str(data))  # constant_costs sets both; monkeypatch restores them
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    result = constant_costs({**os.environ}, data)
+    assert 0 < result["definitions_load_s"] < 60
+    assert set(result["sensor_tick_ms"]) == {"landing_sensor", "drift_sensor"}
+    assert all(v > 0 for v in result["sensor_tick_ms"].values())
