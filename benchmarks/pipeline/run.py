@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -77,13 +76,14 @@ def _materialize(
     return {"wall_s": round(wall, 2), **info}
 
 
-def _clear_baseline_cache(data: Path) -> None:
+def _clear_baseline_cache(data: Path) -> int:
     """The base model's cached answers: each retrain below pays for them as the first retrain on a new test split
     does (the new slice changes the split, so in production it misses the cache)."""
     from llm_assets.core import baseline_cache
     from resources.artifacts import ArtifactStore
 
-    shutil.rmtree(baseline_cache.folder(ArtifactStore(root=str(data / "artifacts"))), ignore_errors=True)
+    # the runs' artifact store: the default under LLMP_DATA_DIR, which only their processes have set to `data`
+    return baseline_cache.clear(baseline_cache.folder(ArtifactStore(root=str(data / "artifacts"))))
 
 
 def _quality(run: dict) -> dict:
@@ -130,11 +130,12 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
     held["registered_model"] = {"config": {"require_approval": True}}
     warm_config = json.loads(json.dumps(held))
     warm_config["lora_adapter"]["config"]["init_from"] = "champion"
-    _clear_baseline_cache(data)
+    cleared = _clear_baseline_cache(data)
     warm = _materialize(env, ["training_data", "modeling", "governance"], config=warm_config, model_cache=model_cache)
-    _clear_baseline_cache(data)
+    cleared += _clear_baseline_cache(data)
     full = _materialize(env, ["training_data", "modeling", "governance"], config=held, model_cache=model_cache)
-    full_run = sum(r["wall_s"] for r in ingestion) + training["wall_s"]
+    full_upstream = sum(r["wall_s"] for r in ingestion)
+    full_run = full_upstream + training["wall_s"]
     incr_up = new_ingestion["wall_s"] + new_training_set["run_s"]
     warm_q, full_q = _quality(warm), _quality(full)
     return {
@@ -143,13 +144,13 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
         "ingestion_runs_s": [r["wall_s"] for r in ingestion],
         "training_run_s": training["wall_s"],
         "full_run_s": round(full_run, 1),
-        "full_upstream_s": round(sum(r["wall_s"] for r in ingestion), 1),
+        "full_upstream_s": round(full_upstream, 1),
         "new_batch_ingestion_run_s": new_ingestion["wall_s"],
         "new_batch_ingestion_import_s": round(new_ingestion["import_s"], 2),
         "training_set_step_s": round(new_training_set["run_s"], 2),
         "incremental_upstream_s": round(incr_up, 1),
         "incremental_vs_full_run": round(incr_up / full_run, 4),
-        "incremental_vs_full_upstream": round(incr_up / sum(r["wall_s"] for r in ingestion), 4),
+        "incremental_vs_full_upstream": round(incr_up / full_upstream, 4),
         "unchanged_batch_rerun_s": unchanged["wall_s"],
         "unchanged_batch_first_run_s": ingestion[0]["wall_s"],
         "unchanged_batch_reused": unchanged["metadata"].get("anonymized_documents/reused_unchanged"),
@@ -163,6 +164,7 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
             warm["metadata"].get("lora_adapter/replay_examples"),
         ],
         "warm_retrain_step_s": warm["step_s"],
+        "baseline_cache_entries_cleared": cleared,
         "full_retrain_run_s": full["wall_s"],
         "full_retrain_step_s": full["step_s"],
         "full_retrain_steps": full["metadata"].get("lora_adapter/steps"),
@@ -221,20 +223,21 @@ BASELINES = {
 }
 
 
-def _fitting(model_dir: str, rows: list[tuple], max_length: int) -> list[tuple]:
-    """Examples whose prompt and completion fit ``max_length`` whole: every set-up then sees the same tokens (one
-    would skip, another truncate, a padding-free one keep a longer example)."""
+def _fitting(model_dir: str, rows: list[tuple], max_length: int) -> tuple[list[tuple], int]:
+    """Examples whose prompt and completion fit ``max_length`` whole, and how many did not: every set-up then sees
+    the same tokens (one would skip, another truncate, a padding-free one keep a longer example)."""
     from transformers import AutoTokenizer
 
     from llm_assets.core.prompting import encode_example
 
     tok = AutoTokenizer.from_pretrained(model_dir)
-    return [
+    kept = [
         r
         for r in rows
         if (e := encode_example(tok, r[0], r[1], max_length)) is not None
         and e[1][-1] == tok.eos_token_id  # the completion was not cut
     ]
+    return kept, len(rows) - len(kept)
 
 
 def time_to_loss(curve: list[list[float]], target: float) -> float | None:
@@ -269,7 +272,7 @@ def training(
         "order by example_id"
     ).fetchall()
     con.close()
-    rows = _fitting(model_dir, rows, HPARAMS["max_length"])
+    rows, too_long = _fitting(model_dir, rows, HPARAMS["max_length"])
     train = [r for r in rows if r[2] == "train"]
     validation = [r for r in rows if r[2] == "validation"][:validation_examples]
     spec = {
@@ -294,6 +297,7 @@ def training(
                 results[kind].append(json.loads(out.read_text()))
     return {
         "examples": len(train),
+        "left_out_too_long": too_long,
         "validation_examples": len(validation),
         "steps": steps,
         **compare(results),
@@ -343,7 +347,8 @@ def compare(results: dict[str, list[dict]]) -> dict:
 
 def _print_training(t: dict) -> None:
     print(
-        f"1. training, {t['steps']} steps x {HPARAMS['batch_size']} on {t['examples']} examples, medians of "
+        f"1. training, {t['steps']} steps x {HPARAMS['batch_size']} on {t['examples']} examples "
+        f"({t['left_out_too_long']} left out: longer than max_length), medians of "
         f"{t['rounds']} rounds (validation loss on {t['validation_examples']} held-out examples, same function, "
         "every quarter of the run, outside the training time):"
     )

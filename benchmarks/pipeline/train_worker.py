@@ -48,33 +48,29 @@ def _precision() -> str:
     return "bf16" if dtype is not None else "fp32"
 
 
-def validation_loss(model, tok, spec: dict) -> float:
-    """Completion-only mean loss on the spec's validation examples, the same function for every trainer."""
-    from llm_assets.core.lm import mean_loss, pick_device_and_dtype, tokenize_split
-
-    device, dtype = pick_device_and_dtype("auto")
-    encoded, _ = tokenize_split(
-        tok, spec["validation_prompts"], spec["validation_completions"], spec["hparams"]["max_length"]
-    )
-    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
-    return round(mean_loss(model.to(device), encoded, pad, device, dtype), 4)
-
-
 class ValidationClock:
-    """Validation loss at fixed steps, its own time kept out of the training time: ``curve`` holds (step, training
-    seconds so far, validation loss)."""
+    """Completion-only validation loss at fixed steps, the same function on the same examples for every set-up, its
+    own time kept out of the training time: ``curve`` holds (step, training seconds so far, validation loss)."""
 
     def __init__(self, tok, spec: dict):
-        self.tok, self.spec = tok, spec
+        from llm_assets.core.lm import pick_device_and_dtype, tokenize_split
+
+        self.device, self.dtype = pick_device_and_dtype("auto")
+        self.encoded, _ = tokenize_split(
+            tok, spec["validation_prompts"], spec["validation_completions"], spec["hparams"]["max_length"]
+        )  # once: every measurement reuses it
+        self.pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         steps, every = spec["hparams"]["steps"], spec.get("eval_every") or spec["hparams"]["steps"]
         self.at = {s for s in range(every, steps + 1, every)} | {steps}
         self.points: list[tuple[int, float, float, float]] = []  # step, wall clock, eval seconds, loss
 
     def maybe_measure(self, model, step: int) -> None:
+        from llm_assets.core.lm import mean_loss
+
         if step not in self.at or any(p[0] == step for p in self.points):
             return
         entered = time.perf_counter()
-        loss = validation_loss(model, self.tok, self.spec)
+        loss = round(mean_loss(model.to(self.device), self.encoded, self.pad, self.device, self.dtype), 4)
         model.train()
         self.points.append((step, entered, time.perf_counter() - entered, loss))
 
@@ -130,7 +126,8 @@ def _train_counted(trainer_cls, tok, spec: dict, precision: str, **kwargs) -> di
     return _report(counted["tokens"], output.global_step, output.training_loss, precision, clock, t0, ended)
 
 
-def run_own(spec: dict, shared_prefix_min_tokens: int = 16) -> dict:
+def run_own(spec: dict, **overrides) -> dict:
+    """``train_lora`` with the spec's hyper-parameters; ``overrides``: other ``LoraTrainingConfig`` fields."""
     from llm_assets.modeling.training import LoraTrainingConfig, train_lora
 
     model, tok = _load(spec)
@@ -148,15 +145,16 @@ def run_own(spec: dict, shared_prefix_min_tokens: int = 16) -> dict:
         checkpoint_every=0,
         max_validation_examples=0,
         log_every=spec.get("eval_every") or h["steps"],
-        shared_prefix_min_tokens=shared_prefix_min_tokens,
+        **overrides,
     )
-    clock = ValidationClock(tok, spec)  # the LoRA layers are injected into `model`: it validates the adapter
+    clock = ValidationClock(tok, spec)
     _, result = train_lora(
         model,
         tok,
         (spec["prompts"], spec["completions"]),
         ([], []),
         config,
+        # the LoRA layers are injected into `model`: measuring it measures the adapter
         on_log=lambda step, loss, tps: clock.maybe_measure(model, step),
     )
     ended = time.perf_counter()
