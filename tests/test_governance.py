@@ -263,13 +263,16 @@ def test_governance_staff_erase_from_the_command_line(landing, instance, resourc
     assert champion is not None and str(champion.version) == "1"
     v1_set = lineage.model_version(resources["warehouse"], "support-ticket-assistant", "1")["training_set_version"]
     assert canary_docs & set(lineage.docs_of_training_set(resources["warehouse"], v1_set, ("train", "validation")))
+    answers = Path(resources["artifact_store"].root) / "cache" / "answers"
+    models = list(answers.glob("*.json"))
+    cached = sum(len(json.loads(f.read_text())["answers"]) for f in models)
     assert governance(["erase", "--email", CANARY_EMAIL, "--reason", "canary drill", "--champion-policy", "keep"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["documents_erased"] == 3
     assert out["tainted_versions"] == ["1"] and out["champion_action"] == "kept (flagged)"
-    # the base model's cached answers (zero-shot, few-shot) covered test prompts: dropped with the documents
-    assert out["baseline_cache_entries_dropped"] == 2
-    assert not list((Path(resources["artifact_store"].root) / "cache" / "baseline_evaluations").glob("*.json"))
+    # the models' cached answers (base zero-/few-shot, the candidate) covered test prompts: dropped with the documents
+    assert len(models) == 3 and out["cached_answers_dropped"] == cached > 0
+    assert not list(answers.glob("*.json"))
     assert not set(table(resources, "anon", "anonymized_documents")["doc_id"]) & canary_docs
     assert governance(["tombstones"]) == 0
     listing = capsys.readouterr().out

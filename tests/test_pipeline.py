@@ -15,9 +15,9 @@ TINY_TRAINING = {"max_steps": 4, "batch_size": 4, "max_length": 768, "log_every"
 TINY_EVAL = {"max_examples": 6, "max_new_tokens": 12, "batch_size": 6}
 
 
-def _train(instance, resources, promotion: dict | None = None):
+def _train(instance, resources, promotion: dict | None = None, training: dict | None = None):
     ops = {
-        "lora_adapter": {"config": TINY_TRAINING},
+        "lora_adapter": {"config": {**TINY_TRAINING, **(training or {})}},
         "evaluation_report": {"config": TINY_EVAL},
         "training_set": {"config": {"validation_fraction": 0.1, "test_fraction": 0.15}},
     }
@@ -129,20 +129,35 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
     assert mv.tags["training_set_version"] == ts["version"][0]
 
     # a second model against a gate it cannot pass: the champion joins the comparison and the alias stays put
-    second = _train(instance, resources, promotion={"min_improvement_over_base": 100.0})
+    # (another seed: the same seed on the same data trains the same adapter, whose answers would all be reused)
+    second = _train(instance, resources, promotion={"min_improvement_over_base": 100.0}, training={"seed": 7})
     assert second.success
     report2 = second.output_for_node("evaluation_report")
     assert set(report2["metrics"]) == {"base", "base_few_shot", "candidate", "champion"}
-    # the same test split, weights and settings: the base model's answers are reused, identical, not recomputed
-    assert {n: b["reused"] for n, b in report["baselines"].items()} == {"base": False, "base_few_shot": False}
-    assert {n: b["computed_in_run"] for n, b in report2["baselines"].items()} == {
-        "base": first.run_id,
-        "base_few_shot": first.run_id,
+    # the same test split, weights and settings: the base model's answers are reused, identical, not recomputed, and
+    # so are the champion's, which it gave as the first run's candidate; only the new candidate answers
+    n = report["test_examples"]
+    assert {m: (a["computed"], a["reused"]) for m, a in report["answers"].items()} == {
+        "base": (n, 0),
+        "base_few_shot": (n, 0),
+        "candidate": (n, 0),
     }
+    assert {m: (a["computed"], a["reused"], a["reused_from_runs"]) for m, a in report2["answers"].items()} == {
+        "base": (0, n, [first.run_id]),
+        "base_few_shot": (0, n, [first.run_id]),
+        "candidate": (n, 0, []),
+        "champion": (0, n, [first.run_id]),
+    }
+    assert report2["answers"]["champion"]["key"] == report["answers"]["candidate"]["key"]
     for name in ("base", "base_few_shot"):
         assert report2["metrics"][name] == report["metrics"][name]
-    gens2 = Path(report2["report_html"]).with_name("generations.jsonl").read_text().splitlines()
-    assert [json.loads(line)["base"] for line in gens2] == [g["base"] for g in gens]
+    assert report2["metrics"]["champion"] == report["metrics"]["candidate"]
+    gens2 = [
+        json.loads(line)
+        for line in Path(report2["report_html"]).with_name("generations.jsonl").read_text().splitlines()
+    ]
+    assert [g["base"] for g in gens2] == [g["base"] for g in gens]
+    assert [g["champion"] for g in gens2] == [g["candidate"] for g in gens]
     reg2 = second.output_for_node("registered_model", "registered_model")
     assert reg2["version"] == "2" and not reg2["promoted"] and "does not beat the base model" in reg2["reason"]
     assert str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version) == "1"

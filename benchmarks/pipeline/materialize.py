@@ -58,6 +58,7 @@ def main() -> None:
             "init_from",
             "new_examples",
             "replay_examples",
+            "answers_computed_vs_reused",
         ):
             if key in m.metadata:
                 meta[f"{m.asset_key.to_user_string()}/{key}"] = m.metadata[key].value

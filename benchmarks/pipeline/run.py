@@ -76,14 +76,22 @@ def _materialize(
     return {"wall_s": round(wall, 2), **info}
 
 
-def _clear_baseline_cache(data: Path) -> int:
-    """The base model's cached answers: each retrain below pays for them as the first retrain on a new test split
-    does (the new slice changes the split, so in production it misses the cache)."""
-    from llm_assets.core import baseline_cache
+def _restore_answers(data: Path, snapshot: Path) -> int:
+    """Puts the answer cache back as it was after the champion's training run: each retrain below starts from what
+    production would have (the base model's and the champion's answers to the earlier test examples), and neither
+    profits from answers the other computed. Returns how many answers the restored cache holds."""
+    import shutil
+
+    from llm_assets.core import answer_cache
     from resources.artifacts import ArtifactStore
 
     # the runs' artifact store: the default under LLMP_DATA_DIR, which only their processes have set to `data`
-    return baseline_cache.clear(baseline_cache.folder(ArtifactStore(root=str(data / "artifacts"))))
+    folder = answer_cache.folder(ArtifactStore(root=str(data / "artifacts")))
+    if not snapshot.exists():
+        shutil.copytree(folder, snapshot)
+    shutil.rmtree(folder)
+    shutil.copytree(snapshot, folder)
+    return sum(len(answer_cache.load(folder, f.stem)) for f in folder.glob("*.json"))
 
 
 def _quality(run: dict) -> dict:
@@ -103,8 +111,8 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
     upstream of training is that batch's ingestion run, plus the training-set step of the next training run; then
     the retrain that folds it in, two ways from the same state: a warm start from the champion (new + replayed
     examples) and a full retrain from the base model. Both are held for approval so that neither becomes the
-    champion the other is measured against (same champion, same new slice), and both pay for the base model's
-    answers (the cache is cleared before each)."""
+    champion the other is measured against (same champion, same new slice), and both start from the same answer
+    cache (restored before each)."""
     from llm_assets.sample_corpus import write_landing_batches
 
     batches = write_landing_batches(data / "landing", n_tickets=tickets, n_batches=3, seed=7)
@@ -130,9 +138,10 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
     held["registered_model"] = {"config": {"require_approval": True}}
     warm_config = json.loads(json.dumps(held))
     warm_config["lora_adapter"]["config"]["init_from"] = "champion"
-    cleared = _clear_baseline_cache(data)
+    snapshot = data / "answers-after-first-training"
+    cached = _restore_answers(data, snapshot)
     warm = _materialize(env, ["training_data", "modeling", "governance"], config=warm_config, model_cache=model_cache)
-    cleared += _clear_baseline_cache(data)
+    _restore_answers(data, snapshot)
     full = _materialize(env, ["training_data", "modeling", "governance"], config=held, model_cache=model_cache)
     full_upstream = sum(r["wall_s"] for r in ingestion)
     full_run = full_upstream + training["wall_s"]
@@ -164,7 +173,9 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
             warm["metadata"].get("lora_adapter/replay_examples"),
         ],
         "warm_retrain_step_s": warm["step_s"],
-        "baseline_cache_entries_cleared": cleared,
+        "cached_answers_at_retrain": cached,
+        "warm_retrain_answers": warm["metadata"].get("evaluation_report/answers_computed_vs_reused"),
+        "full_retrain_answers": full["metadata"].get("evaluation_report/answers_computed_vs_reused"),
         "full_retrain_run_s": full["wall_s"],
         "full_retrain_step_s": full["step_s"],
         "full_retrain_steps": full["metadata"].get("lora_adapter/steps"),

@@ -86,14 +86,21 @@ def completion_loss(model, ids, att, lab, reduction: str = "mean", min_shared_pr
 
 
 @torch.no_grad()
-def mean_loss(model, examples, pad_id: int, device, dtype, batch_size: int = 8) -> float:
-    """Token-weighted mean loss over completion tokens."""
+def example_losses(model, examples, pad_id: int, device, dtype, batch_size: int = 8) -> list[tuple[float, int]]:
+    """Per example, its completion tokens' summed cross-entropy and how many there are."""
     model.eval()
-    total, count = 0.0, 0
+    out: list[tuple[float, int]] = []
     for i in range(0, len(examples), batch_size):
         ids, att, lab = collate(examples[i : i + batch_size], pad_id, device)
         with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-            loss = completion_loss(model, ids, att, lab, reduction="sum")
-        total += loss.item()
-        count += int((lab[:, 1:] != -100).sum())
-    return total / max(count, 1)
+            loss = completion_loss(model, ids, att, lab, reduction="none")
+        sums = loss.view(ids.shape[0], -1).sum(dim=1).tolist()
+        counts = (lab[:, 1:] != -100).sum(dim=1).tolist()
+        out.extend(zip(sums, counts, strict=True))
+    return out
+
+
+def mean_loss(model, examples, pad_id: int, device, dtype, batch_size: int = 8) -> float:
+    """Token-weighted mean loss over completion tokens."""
+    losses = example_losses(model, examples, pad_id, device, dtype, batch_size)
+    return sum(s for s, _ in losses) / max(sum(n for _, n in losses), 1)

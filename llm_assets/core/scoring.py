@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 import torch
 
-from llm_assets.core.lm import mean_loss, pick_device_and_dtype, tokenize_split
-from llm_assets.core.prompting import chat_prompt, normalize_category, parse_completion
+from llm_assets.core.answer_cache import Answer
+from llm_assets.core.lm import example_losses, pick_device_and_dtype
+from llm_assets.core.prompting import chat_prompt, encode_example, normalize_category, parse_completion
 
 Shots = tuple[tuple[str, str], ...]
 
@@ -36,16 +37,30 @@ class ModelEvaluation:
 def generate(
     model, tokenizer, prompts: list[str], max_new_tokens: int, batch_size: int, device, dtype, shots: Shots = ()
 ):
-    """Greedy, batched, left-padded generation (after the in-context ``shots``, if any). Returns the texts and each
-    request's latency (its batch's time)."""
+    """Greedy, batched, left-padded generation (after the in-context ``shots``, if any). Returns the texts, each
+    request's latency (its batch's time) and the number of generated tokens."""
+    done = generate_each(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots)
+    return [d.text for d in done], [d.latency_s for d in done], sum(d.tokens for d in done)
+
+
+@dataclass(frozen=True)
+class Generated:
+    text: str
+    latency_s: float  # its batch's wall time
+    tokens: int
+    batch_examples: int
+
+
+@torch.no_grad()
+def generate_each(
+    model, tokenizer, prompts: list[str], max_new_tokens: int, batch_size: int, device, dtype, shots: Shots = ()
+) -> list[Generated]:
+    """``generate``, per prompt: its text, its batch's time and size, its generated tokens."""
     model.eval()
     tokenizer.padding_side = "left"
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    texts: list[str] = []
-    latencies: list[float] = []
-    new_tokens = 0
     order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))  # similar lengths share a batch
-    results: dict[int, str] = {}
+    results: dict[int, Generated] = {}
     batches = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
     while batches:
         idx = batches.pop(0)
@@ -70,8 +85,7 @@ def generate(
             if len(idx) > 1:
                 batches[:0] = [[i] for i in idx]
             else:
-                results[idx[0]] = ""
-                latencies.append(time.perf_counter() - t0)
+                results[idx[0]] = Generated("", time.perf_counter() - t0, 0, 1)
             continue
         elapsed = time.perf_counter() - t0
         gen = out[:, enc["input_ids"].shape[1] :]
@@ -79,11 +93,9 @@ def generate(
             tokens = gen[row]
             stop = (tokens == tokenizer.eos_token_id).nonzero()
             n = int(stop[0]) if len(stop) else len(tokens)
-            new_tokens += n
-            results[i] = tokenizer.decode(tokens[:n], skip_special_tokens=True).strip()
-            latencies.append(elapsed)
-    texts = [results[i] for i in range(len(prompts))]
-    return texts, latencies, new_tokens
+            text = tokenizer.decode(tokens[:n], skip_special_tokens=True).strip()
+            results[i] = Generated(text, elapsed, n, len(idx))
+    return [results[i] for i in range(len(prompts))]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -282,42 +294,62 @@ def metric_intervals(
     return intervals
 
 
-def evaluate_model(
-    name: str,
+def answer_examples(
     model,
     tokenizer,
     prompts: list[str],
     completions: list[str],
-    labels: list[str],
     max_new_tokens: int,
     batch_size: int,
     max_length: int,
-    precision: str = "auto",
+    precision: str,
+    run_id: str,
     shots: Shots = (),
-) -> ModelEvaluation:
-    """One model on the examples; with ``shots``, the same model shown those solved examples first (few-shot)."""
+) -> list[Answer]:
+    """One model's answers to the examples (with ``shots``: the same model shown those solved examples first): its
+    greedy generation and its teacher-forced loss on the reference completion, each example on its own."""
     device, dtype = pick_device_and_dtype(precision)
     model.to(device)
     if shots:  # the shots lengthen every prompt: the completion keeps the same room as without them
         shot_tokens = len(tokenizer(chat_prompt(tokenizer, "", shots), add_special_tokens=False)["input_ids"])
         max_length += shot_tokens
-    encoded, _ = tokenize_split(tokenizer, prompts, completions, max_length, shots)
+    encoded = [encode_example(tokenizer, p, c, max_length, shots) for p, c in zip(prompts, completions, strict=True)]
+    fitting = [i for i, e in enumerate(encoded) if e is not None]
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    nll = mean_loss(model, encoded, pad_id, device, dtype, batch_size)
-    t0 = time.perf_counter()
-    generations, latencies, new_tokens = generate(
-        model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots
-    )
-    wall = time.perf_counter() - t0
+    fitted = example_losses(model, [encoded[i] for i in fitting], pad_id, device, dtype, batch_size)
+    losses = dict(zip(fitting, fitted, strict=True))
+    generated = generate_each(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots)
+    return [
+        Answer(
+            generation=g.text,
+            loss_sum=losses.get(i, (0.0, 0))[0],
+            loss_tokens=losses.get(i, (0.0, 0))[1],
+            latency_s=g.latency_s,
+            generated_tokens=g.tokens,
+            batch_share_s=g.latency_s / g.batch_examples,
+            computed_in_run=run_id,
+        )
+        for i, g in enumerate(generated)
+    ]
+
+
+def score(
+    name: str, answers: list[Answer], prompts: list[str], completions: list[str], labels: list[str]
+) -> ModelEvaluation:
+    """A model's metrics from its answers: the text metrics with bootstrap intervals, perplexity over every
+    completion token, latency percentiles and generation throughput."""
+    generations = [a.generation for a in answers]
     per = per_example_scores(generations, completions, labels, prompts)  # once, for the means and the intervals
     metrics = text_metrics(generations, completions, labels, prompts, per)
+    loss = sum(a.loss_sum for a in answers) / max(sum(a.loss_tokens for a in answers), 1)
+    busy = sum(a.batch_share_s for a in answers)
     metrics.update(
         {
-            "perplexity": math.exp(min(nll, 50.0)),
-            "latency_p50_s": percentile(latencies, 0.5),
-            "latency_p95_s": percentile(latencies, 0.95),
-            "generated_tokens_per_s": new_tokens / wall if wall else float("nan"),
-            "examples": float(len(prompts)),
+            "perplexity": math.exp(min(loss, 50.0)),
+            "latency_p50_s": percentile([a.latency_s for a in answers], 0.5),
+            "latency_p95_s": percentile([a.latency_s for a in answers], 0.95),
+            "generated_tokens_per_s": sum(a.generated_tokens for a in answers) / busy if busy else float("nan"),
+            "examples": float(len(answers)),
         }
     )
     return ModelEvaluation(

@@ -13,7 +13,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import baseline_cache, lineage
+from llm_assets.core import answer_cache, lineage
 from resources.alerts import Alert, AlertChannels
 from resources.artifacts import ArtifactStore
 from resources.mlflow_tracking import MLflowTracking
@@ -222,8 +222,8 @@ def erase_data_subject(
     written = ["tombstones", "erased_documents", "tombstone_subjects"] + (["taints"] if tainted else [])
     for ledger in written:
         context.log_event(dg.AssetMaterialization(asset_key=ledger, metadata={"tombstone": stone}))
-    # the base model's cached answers cover test prompts the erased documents may have been: dropped with them
-    cache_entries = baseline_cache.clear(baseline_cache.folder(artifact_store))
+    # the models' cached answers cover test prompts the erased documents may have been: dropped with them
+    cache_entries = answer_cache.clear(artifact_store)
     retrain = bool(config.retrain and tainted)
     tags = {TOMBSTONE_TAG: stone}
     if retrain:
@@ -250,7 +250,7 @@ def erase_data_subject(
             "documents_erased": len(doc_ids),
             "found_by": dg.MetadataValue.json(dict(found_by)),
             "rows_deleted": dg.MetadataValue.json(counts),
-            "baseline_cache_entries_dropped": cache_entries,
+            "cached_answers_dropped": cache_entries,
             "tainted_versions": dg.MetadataValue.json(tainted),
             "champion_action": champion_action,
             "retrain_requested": retrain,
@@ -261,7 +261,7 @@ def erase_data_subject(
         "tombstone_id": stone,
         "documents_erased": len(doc_ids),
         "rows_deleted": counts,
-        "baseline_cache_entries_dropped": cache_entries,
+        "cached_answers_dropped": cache_entries,
         "tainted_versions": tainted,
         "champion_action": champion_action,
         "retrain_requested": retrain,

@@ -2,13 +2,14 @@
 the new slice the champion never saw), with the memorization probe."""
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import baseline_cache, compute, lineage
+from llm_assets.core import answer_cache, compute, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
 from llm_assets.core.metadata import markdown_table, tidy
@@ -98,19 +99,17 @@ def evaluation_report(
     known = KnownValues(governance_keys.secret(), lineage.pii_fingerprints(warehouse), governance_keys.canaries())
     shots = few_shot_examples(training_set, config.few_shot_examples)
     shots_info = {"k": len(shots), "example_ids": [s["example_id"] for s in shots]}
-    cache_dir = baseline_cache.folder(artifact_store)
-    evaluations, memorization, champion_info, baselines = _evaluate_models(
+    cache_dir = answer_cache.folder(artifact_store)
+    evaluations, answered, memorization, champion_info = _evaluate_models(
         context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots, cache_dir
     )
+    answers = {r.name: r.summary() for r in answered}
     new_window = _new_slice_metrics(evaluations, test, new_slice)
     intervals = {e.name: e.intervals for e in evaluations}
     by_label = _new_slice_by_label(evaluations, test, new_slice)
     per_example = _per_example(evaluations, test)
     memorization["withheld_generations"] = _withhold_raw_values(evaluations, known)
-    for e in evaluations:  # cached only once withheld: a raw value never reaches the cache
-        b = baselines.get(e.name)
-        if b and b["key"] and not b["reused"]:
-            baseline_cache.save(cache_dir, b["key"], e, context.run_id)
+    _save_answers(cache_dir, answered, evaluations, test)
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
     paths = write_report(
         report_dir,
@@ -134,7 +133,7 @@ def evaluation_report(
         "metrics": metrics,
         "intervals": intervals,
         "few_shot": shots_info,
-        "baselines": baselines,
+        "answers": answers,
         "new_window_examples": len(new_slice),
         "new_window_metrics": new_window,
         "new_window_by_label": by_label,
@@ -152,11 +151,8 @@ def evaluation_report(
         value,
         metadata={
             **metadata,
-            "baselines": dg.MetadataValue.json(
-                {
-                    n: f"reused from run {b['computed_in_run']}" if b["reused"] else "computed"
-                    for n, b in baselines.items()
-                }
+            "answers_computed_vs_reused": dg.MetadataValue.json(
+                {n: f"{a['computed']} computed, {a['reused']} reused" for n, a in answers.items()}
             ),
             "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(lora_adapter["mlflow_run_id"])),
             "report": dg.MetadataValue.url(artifact_store.report_url(paths["html"])),
@@ -208,6 +204,26 @@ def _test_examples_with_new_slice(
     return test, new_slice, new_train
 
 
+@dataclass
+class Answered:
+    """One model's answers to the test examples: which were reused from the answer cache, which computed now."""
+
+    name: str
+    cache_key: str | None
+    answers: list
+    computed: list[int]
+
+    def summary(self) -> dict:
+        runs = sorted({a.computed_in_run for i, a in enumerate(self.answers) if i not in set(self.computed)})
+        return {
+            "key": self.cache_key,
+            "examples": len(self.answers),
+            "computed": len(self.computed),
+            "reused": len(self.answers) - len(self.computed),
+            "reused_from_runs": runs,
+        }
+
+
 def _evaluate_models(
     context: dg.AssetExecutionContext,
     config: EvaluationConfig,
@@ -219,67 +235,17 @@ def _evaluate_models(
     known: "KnownValues",
     shots: list[dict],
     cache_dir: Path,
-) -> tuple[list, dict, dict | None, dict]:
+) -> tuple[list, list[Answered], dict, dict | None]:
     """Base (zero-shot, then few-shot), candidate (exactly the adapter upstream produced) and champion on the same
-    prompts; the memorization probe runs on the candidate while it is loaded."""
-    from llm_assets.core.scoring import ModelEvaluation, evaluate_model
+    prompts, each answering only the test examples the answer cache does not hold for its weights (see
+    ``answer_cache``); the memorization probe runs on the candidate, always loaded."""
+    from llm_assets.core.lm import pick_device_and_dtype
+    from llm_assets.core.scoring import answer_examples, score
 
     prompts, refs, labels = test["prompt"].to_list(), test["completion"].to_list(), test["label"].to_list()
     tokenizer = base_model.load_tokenizer()
     max_length = int(lora_adapter.get("max_length", 384))
-
-    def run(name: str, model, shot_pairs: tuple = ()) -> ModelEvaluation:
-        context.log.info(f"evaluating {name} on {len(prompts)} test examples")
-        return evaluate_model(
-            name,
-            model,
-            tokenizer,
-            prompts,
-            refs,
-            labels,
-            config.max_new_tokens,
-            config.batch_size,
-            max_length,
-            config.precision,
-            shot_pairs,
-        )
-
-    evaluations, baselines = _baselines(
-        context, config, base_model, run, prompts, refs, labels, max_length, shots, cache_dir
-    )
-    candidate = load_adapter_model(base_model, lora_adapter["adapter_dir"])
-    evaluations.append(run("candidate", candidate))
-    memorization = _memorization(
-        config,
-        candidate,
-        tokenizer,
-        training_set,
-        known.fingerprints,
-        known.key,
-        known.canaries,
-        evaluations[-1].generations,
-    )
-    del candidate
-    champion_info = None
-    if config.compare_with_champion:
-        champion = champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
-        if champion is not None:
-            champion_dir, champion_version = champion
-            evaluations.append(run("champion", load_adapter_model(base_model, champion_dir)))
-            champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
-    return evaluations, memorization, champion_info, baselines
-
-
-def _baselines(
-    context, config, base_model, run, prompts, refs, labels, max_length, shots, cache_dir: Path
-) -> tuple[list, dict]:
-    """The base model zero-shot and few-shot: reused from the baseline cache when the same weights already answered
-    the same test examples with the same settings (see ``baseline_cache``), computed otherwise. Returns them and,
-    per baseline, its cache key, whether it was reused and the run that computed it."""
-    from llm_assets.core.lm import pick_device_and_dtype
-
     device, dtype = pick_device_and_dtype(config.precision)
-    weights = baseline_cache.weights_digest(base_model.local_path())
     settings = {
         "max_new_tokens": config.max_new_tokens,
         "batch_size": config.batch_size,
@@ -287,23 +253,83 @@ def _baselines(
         "device": device.type,
         "dtype": str(dtype),
     }
-    examples = {"prompts": prompts, "references": refs, "labels": labels}
-    wanted = [("base", ())]
-    if shots:
-        wanted.append(("base_few_shot", tuple((s["prompt"], s["completion"]) for s in shots)))
-    evaluations, info, model = [], {}, None
-    for name, shot_pairs in wanted:
-        key = baseline_cache.cache_key(weights, name, examples, settings, shot_pairs) if weights else None
-        cached, computed_in = baseline_cache.load(cache_dir, key) if key else (None, None)
-        if cached is None:
-            model = model if model is not None else base_model.load_model()
-            cached, computed_in = run(name, model, shot_pairs), context.run_id
+    example_keys = [answer_cache.example_key(p, r) for p, r in zip(prompts, refs, strict=True)]
+    base_weights = answer_cache.weights_digest(base_model.local_path())
+    loaded: dict[str, object] = {}  # the model in memory (one at a time), by what it is: base, candidate, champion
+
+    def answered(name: str, model: str, weights: list[str | None], load, shot_pairs: tuple = ()) -> Answered:
+        key = answer_cache.model_key(weights, shot_pairs, settings) if all(weights) else None
+        cached = answer_cache.load(cache_dir, key) if key else {}
+        missing = [i for i, k in enumerate(example_keys) if k not in cached]
+        if missing:
+            if model not in loaded:
+                loaded.clear()
+                loaded[model] = load()
+            context.log.info(
+                f"{name}: answering {len(missing)} of {len(prompts)} test examples "
+                f"({len(prompts) - len(missing)} answered before with the same weights and settings)"
+            )
+            fresh = answer_examples(
+                loaded[model],
+                tokenizer,
+                [prompts[i] for i in missing],
+                [refs[i] for i in missing],
+                config.max_new_tokens,
+                config.batch_size,
+                max_length,
+                config.precision,
+                context.run_id,
+                shot_pairs,
+            )
+            cached = {**cached, **{example_keys[i]: a for i, a in zip(missing, fresh, strict=True)}}
         else:
-            context.log.info(f"{name}: reusing the evaluation computed in run {computed_in} (same weights, examples, "
-                             "settings)")  # fmt: skip
-        evaluations.append(cached)
-        info[name] = {"key": key, "reused": computed_in != context.run_id, "computed_in_run": computed_in}
-    return evaluations, info
+            context.log.info(f"{name}: every test example answered before with the same weights and settings")
+        return Answered(name, key, [cached[k] for k in example_keys], missing)
+
+    results = [answered("base", "base", [base_weights], base_model.load_model)]
+    if shots:
+        pairs = tuple((s["prompt"], s["completion"]) for s in shots)
+        results.append(answered("base_few_shot", "base", [base_weights], base_model.load_model, pairs))
+    adapter_dir = lora_adapter["adapter_dir"]
+    loaded.clear()
+    loaded["candidate"] = load_adapter_model(base_model, adapter_dir)  # the probe needs it whatever the cache holds
+    weights = [base_weights, answer_cache.adapter_digest(adapter_dir)]
+    results.append(answered("candidate", "candidate", weights, lambda: loaded["candidate"]))
+    memorization = _memorization(
+        config,
+        loaded["candidate"],
+        tokenizer,
+        training_set,
+        known.fingerprints,
+        known.key,
+        known.canaries,
+        [a.generation for a in results[-1].answers],
+    )
+    loaded.clear()
+    champion_info = None
+    if config.compare_with_champion:
+        champion = champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
+        if champion is not None:
+            champion_dir, champion_version = champion
+            weights = [base_weights, answer_cache.adapter_digest(champion_dir)]
+            load = partial(load_adapter_model, base_model, champion_dir)
+            results.append(answered("champion", "champion", weights, load))
+            champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
+    loaded.clear()
+    evaluations = [score(r.name, r.answers, prompts, refs, labels) for r in results]
+    return evaluations, results, memorization, champion_info
+
+
+def _save_answers(cache_dir: Path, results: list[Answered], evaluations, test: pl.DataFrame) -> None:
+    """Stores what was answered now, as reported: after withholding, so a raw value never reaches the cache."""
+    keys = [answer_cache.example_key(p, r) for p, r in zip(test["prompt"], test["completion"], strict=True)]
+    for r, e in zip(results, evaluations, strict=True):
+        if r.cache_key and r.computed:
+            fresh = {}
+            for i in r.computed:
+                r.answers[i].generation = e.generations[i]
+                fresh[keys[i]] = r.answers[i]
+            answer_cache.save(cache_dir, r.cache_key, fresh)
 
 
 def few_shot_examples(training_set: pl.DataFrame, k: int) -> list[dict]:
