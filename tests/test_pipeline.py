@@ -149,6 +149,8 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
         "champion": (0, n, [first.run_id]),
     }
     assert report2["answers"]["champion"]["key"] == report["answers"]["candidate"]["key"]
+    markdown2 = Path(report2["report_markdown"]).read_text()
+    assert f"champion: 0 computed in this run, {n} reused from run(s) {first.run_id}" in markdown2
     for name in ("base", "base_few_shot"):
         assert report2["metrics"][name] == report["metrics"][name]
     assert report2["metrics"]["champion"] == report["metrics"]["candidate"]
@@ -228,7 +230,10 @@ def test_the_gate_compares_with_the_better_baseline_and_few_shot_uses_training_e
     )
     shots = few_shot_examples(ts, 2)
     assert [s["example_id"] for s in shots] == ["e1", "e2"]  # the two commonest labels, shortest prompt each
-    assert [s["example_id"] for s in few_shot_examples(ts, 4)] == ["e1", "e2", "e3", "e6"]  # 3 labels, then shortest
+    assert [s["example_id"] for s in few_shot_examples(ts, 4)] == ["e1", "e6", "e2", "e3"]  # 3 labels + shortest
+    # more b than a now: the same two shots, shown in the same (label) order, so the same few-shot prompt
+    more_b = pl.concat([ts, ts.filter(pl.col("label") == "b").with_columns(pl.col("example_id") + "x")])
+    assert [s["example_id"] for s in few_shot_examples(more_b, 2)] == ["e1", "e2"]
     assert few_shot_examples(ts, 0) == [] and all(s["example_id"] not in ("e4", "e5") for s in few_shot_examples(ts, 6))
 
 

@@ -62,8 +62,9 @@ def main() -> None:
         ):
             if key in m.metadata:
                 meta[f"{m.asset_key.to_user_string()}/{key}"] = m.metadata[key].value
-        for key, value in m.metadata.items():  # the candidate's quality, on the test split and the new slice
-            if key.startswith(("candidate/", "new_window/candidate/")) or key == "new_window_examples":
+        for key, value in m.metadata.items():  # candidate's and champion's quality, on the test split and new slice
+            models = ("candidate/", "champion/", "new_window/candidate/", "new_window/champion/")
+            if key.startswith(models) or key == "new_window_examples":
                 meta[f"{m.asset_key.to_user_string()}/{key}"] = value.value
     steps = {
         e.step_key: round(e.event_specific_data.duration_ms / 1000, 1)

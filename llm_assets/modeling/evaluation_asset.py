@@ -122,6 +122,7 @@ def evaluation_report(
         new_window,
         len(new_slice),
         by_label,
+        answers,
     )
     metrics = {e.name: e.metrics for e in evaluations}
     _log_to_mlflow(mlflow_tracking, lora_adapter["mlflow_run_id"], evaluations, new_window, memorization, report_dir)
@@ -333,8 +334,9 @@ def _save_answers(cache_dir: Path, results: list[Answered], evaluations, test: p
 
 
 def few_shot_examples(training_set: pl.DataFrame, k: int) -> list[dict]:
-    """``k`` solved training examples of distinct labels (the most frequent labels first), the shortest prompt of
-    each: what a practitioner would paste into a few-shot prompt. Training split only, never a test example."""
+    """``k`` solved training examples of distinct labels (of the most frequent labels), the shortest prompt of each,
+    in label order: what a practitioner would paste into a few-shot prompt. Training split only, never a test
+    example."""
     train = split_rows(training_set, "train")
     if k <= 0 or train.height == 0:
         return []
@@ -344,6 +346,9 @@ def few_shot_examples(training_set: pl.DataFrame, k: int) -> list[dict]:
     if len(picked) < k:  # fewer labels than shots: fill with the next shortest examples
         taken = {r["example_id"] for r in picked}
         picked += [r for r in ranked.iter_rows(named=True) if r["example_id"] not in taken][: k - len(picked)]
+    # shown in label order, not frequency order: new data that only reorders the counts keeps the same prompt (and
+    # the base model's cached few-shot answers)
+    picked.sort(key=lambda r: (r["label"], r["example_id"]))
     return [{key: r[key] for key in ("example_id", "prompt", "completion", "label")} for r in picked]
 
 

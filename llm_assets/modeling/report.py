@@ -112,6 +112,23 @@ def _new_slice_html(new_window: dict | None, size: int, by_label: dict | None) -
     )
 
 
+def _answers_lines(answers: dict[str, dict]) -> list[str]:
+    """Per model, how many answers this run computed and which earlier runs the others come from (same weights,
+    settings, prompts and references; their latency is the computing run's)."""
+    lines = []
+    for name, a in answers.items():
+        line = f"{name}: {a['computed']} computed in this run"
+        if a["reused"]:
+            line += f", {a['reused']} reused from run(s) {', '.join(a['reused_from_runs'])}"
+        lines.append(line)
+    if any(a["reused"] for a in answers.values()):
+        lines.append(
+            "A reused answer is the one that model gave to that prompt with these settings in an earlier batch; "
+            "greedy decoding in another batch can differ by float rounding (a rare token)."
+        )
+    return lines
+
+
 def write_report(
     report_dir: Path,
     adapter: dict,
@@ -123,8 +140,10 @@ def write_report(
     new_window: dict[str, dict[str, float]] | None = None,
     new_slice_size: int = 0,
     new_by_label: dict[str, dict] | None = None,
+    answers: dict[str, dict] | None = None,
 ) -> dict[str, Path]:
     names = [e.name for e in evaluations]
+    provenance = _answers_lines(answers or {})
     rows = comparison_rows({e.name: e.metrics for e in evaluations}, {e.name: e.intervals for e in evaluations})
     samples = []
     for i, row in enumerate(test.head(5).iter_rows(named=True)):
@@ -143,6 +162,7 @@ def write_report(
         "",
         "Brackets: bootstrap 95 % intervals over the test examples. `base` is the base model zero-shot, "
         "`base_few_shot` the same model shown solved training examples first.",
+        *(["", "## Answers", "", *[f"- {line}" for line in provenance]] if provenance else []),
         *_new_slice_md(new_window, new_slice_size, new_by_label),
         *_memorization_md(memorization),
         "",
@@ -181,6 +201,11 @@ def write_report(
         f"<p>Training set <code>{html.escape(training_set_version)}</code>, {test.height} test examples, "
         f"MLflow run <code>{html.escape(adapter['mlflow_run_id'])}</code>.</p>"
         f"<table><tr><th>metric</th>{''.join(f'<th>{html.escape(n)}</th>' for n in names)}</tr>{table}</table>"
+        + (
+            "<h2>Answers</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in provenance) + "</ul>"
+            if provenance
+            else ""
+        )
         + _new_slice_html(new_window, new_slice_size, new_by_label)
         + _memorization_html(memorization)
         + f"<h2>Sample generations</h2>{sample_html}</body></html>",
@@ -210,6 +235,7 @@ def write_report(
                 "new_window_metrics": new_window or {},
                 "new_window_by_label": new_by_label or {},
                 "memorization": memorization,
+                "answers": answers or {},
             },
             indent=2,
         )
