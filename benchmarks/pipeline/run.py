@@ -458,7 +458,7 @@ def main() -> None:
         "(after its 1 %% batch; the answer cache restored to its snapshot); with --landed-s, that bench's new-batch "
         "ingestion run",
     )
-    parser.add_argument("--landed-s", type=float, default=0.0, help="see --retrains-in")
+    parser.add_argument("--landed-s", type=float, default=0.0, help="with --retrains-in (required there)")
     parser.add_argument("--out", help="also write the results as JSON here")
     args = parser.parse_args()
 
@@ -468,6 +468,11 @@ def main() -> None:
     started = time.perf_counter()
     work = Path(args.retrains_in) if args.retrains_in else Path(tempfile.mkdtemp(prefix="llmp-bench-"))
     data, home = work / "data", work / "dagster_home"
+    if args.retrains_in and (not (data / "answers-after-first-training").is_dir() or not args.landed_s):
+        sys.exit(
+            "--retrains-in needs a work dir whose bench got as far as the retrains (its answer-cache snapshot) "
+            "and --landed-s, that bench's new_batch_ingestion_run_s"
+        )
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "LLMP_DATA_DIR": str(data), "DAGSTER_HOME": str(home)}
     env.pop("LLMP_DAGSTER_POSTGRES_URL", None)

@@ -319,18 +319,22 @@ def answer_examples(
     fitted = example_losses(model, [encoded[i] for i in fitting], pad_id, device, dtype, batch_size)
     losses = dict(zip(fitting, fitted, strict=True))
     generated = generate_each(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots)
-    return [
-        Answer(
-            generation=g.text,
-            loss_sum=losses.get(i, (0.0, 0))[0],
-            loss_tokens=losses.get(i, (0.0, 0))[1],
-            latency_s=g.latency_s,
-            generated_tokens=g.tokens,
-            batch_share_s=g.latency_s / g.batch_examples,
-            computed_in_run=run_id,
+    answers = []
+    for i, g in enumerate(generated):
+        # an example too long for max_length has no loss (0 tokens): perplexity covers the others
+        loss_sum, loss_tokens = losses.get(i, (0.0, 0))
+        answers.append(
+            Answer(
+                generation=g.text,
+                loss_sum=loss_sum,
+                loss_tokens=loss_tokens,
+                latency_s=g.latency_s,
+                generated_tokens=g.tokens,
+                batch_share_s=g.latency_s / g.batch_examples,
+                computed_in_run=run_id,
+            )
         )
-        for i, g in enumerate(generated)
-    ]
+    return answers
 
 
 def score(

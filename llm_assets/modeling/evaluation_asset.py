@@ -109,7 +109,7 @@ def evaluation_report(
     by_label = _new_slice_by_label(evaluations, test, new_slice)
     per_example = _per_example(evaluations, test)
     memorization["withheld_generations"] = _withhold_raw_values(evaluations, known)
-    _save_answers(cache_dir, answered, evaluations, test)
+    _save_answers(cache_dir, answered, evaluations)
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
     paths = write_report(
         report_dir,
@@ -211,11 +211,13 @@ class Answered:
 
     name: str
     cache_key: str | None
+    example_keys: list[str]
     answers: list
     computed: list[int]
 
     def summary(self) -> dict:
-        runs = sorted({a.computed_in_run for i, a in enumerate(self.answers) if i not in set(self.computed)})
+        computed = set(self.computed)
+        runs = sorted({a.computed_in_run for i, a in enumerate(self.answers) if i not in computed})
         return {
             "key": self.cache_key,
             "examples": len(self.answers),
@@ -285,7 +287,7 @@ def _evaluate_models(
             cached = {**cached, **{example_keys[i]: a for i, a in zip(missing, fresh, strict=True)}}
         else:
             context.log.info(f"{name}: every test example answered before with the same weights and settings")
-        return Answered(name, key, [cached[k] for k in example_keys], missing)
+        return Answered(name, key, example_keys, [cached[k] for k in example_keys], missing)
 
     results = [answered("base", "base", [base_weights], base_model.load_model)]
     if shots:
@@ -321,16 +323,13 @@ def _evaluate_models(
     return evaluations, results, memorization, champion_info
 
 
-def _save_answers(cache_dir: Path, results: list[Answered], evaluations, test: pl.DataFrame) -> None:
+def _save_answers(cache_dir: Path, results: list[Answered], evaluations) -> None:
     """Stores what was answered now, as reported: after withholding, so a raw value never reaches the cache."""
-    keys = [answer_cache.example_key(p, r) for p, r in zip(test["prompt"], test["completion"], strict=True)]
     for r, e in zip(results, evaluations, strict=True):
         if r.cache_key and r.computed:
-            fresh = {}
             for i in r.computed:
                 r.answers[i].generation = e.generations[i]
-                fresh[keys[i]] = r.answers[i]
-            answer_cache.save(cache_dir, r.cache_key, fresh)
+            answer_cache.save(cache_dir, r.cache_key, {r.example_keys[i]: r.answers[i] for i in r.computed})
 
 
 def few_shot_examples(training_set: pl.DataFrame, k: int) -> list[dict]:
