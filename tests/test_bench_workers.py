@@ -3,7 +3,7 @@ figures themselves come from `make bench`, never from a timed test)."""
 
 import pytest
 
-from benchmarks.pipeline.train_worker import RUNNERS
+from benchmarks.pipeline.train_worker import CUDA_ONLY, RUNNERS
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,8 @@ def spec(tiny_model_dir):
 
 
 def test_every_setup_trains_the_same_steps_and_reports_validation_loss(spec):
-    results = {kind: run(spec) for kind, run in RUNNERS.items()}
+    # the Liger set-ups need CUDA (Triton kernels): they run in the GPU bench, not here
+    results = {kind: run(spec) for kind, run in RUNNERS.items() if kind not in CUDA_ONLY}
     for kind, r in results.items():
         assert r["steps"] == 2, kind
         assert r["tokens"] > 0 and r["validation_loss"] > 0, kind

@@ -104,3 +104,19 @@ def test_memory_stays_flat_over_a_long_run(tiny_model_dir):
     warmed = max(rss for step, rss in samples if step <= 100)
     late = max(rss for step, rss in samples if step > 300)
     assert late - warmed < 40, samples  # MB; a leak of 0.2 MB per step shows as ~60 (tried)
+
+
+def test_the_prefix_is_shared_on_cpu_only_unless_asked_and_never_across_processes():
+    import torch
+
+    from llm_assets.modeling.config import LoraTrainingConfig
+    from llm_assets.modeling.training import shared_prefix_tokens
+
+    cpu, cuda = torch.device("cpu"), torch.device("cuda")
+    default = LoraTrainingConfig()
+    assert shared_prefix_tokens(default, cpu, distributed=False) == default.shared_prefix_min_tokens > 0
+    assert shared_prefix_tokens(default, cuda, distributed=False) == 0
+    asked = LoraTrainingConfig(shared_prefix_on_cuda=True, shared_prefix_min_tokens=24)
+    assert shared_prefix_tokens(asked, cuda, distributed=False) == 24
+    assert shared_prefix_tokens(asked, cpu, distributed=True) == 0
+    assert shared_prefix_tokens(LoraTrainingConfig(shared_prefix_min_tokens=0), cpu, distributed=False) == 0

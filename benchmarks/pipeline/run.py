@@ -17,6 +17,8 @@
     python -m benchmarks.pipeline.run [--tickets 3000] [--train-steps 16] [--rounds 3] [--out bench.json]
     python -m benchmarks.pipeline.run --only-training --tickets 600 [--rounds 3]
     python -m benchmarks.pipeline.run --only-incremental
+    python -m benchmarks.pipeline.run --write-training-spec spec.json [--retrains-in WORKDIR] --train-steps 120
+    python -m benchmarks.pipeline.run --training-spec spec.json --kinds own hf_best trl ...   (e.g. on a GPU)
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-from jobs.cli import DEMO_RUN_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 HPARAMS = {
@@ -113,6 +113,7 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
     examples) and a full retrain from the base model. Both are held for approval so that neither becomes the
     champion the other is measured against (same champion, same new slice), and both start from the same answer
     cache (restored before each)."""
+    from jobs.cli import DEMO_RUN_CONFIG  # here, not at the top: the training comparison runs without polars/duckdb
     from llm_assets.sample_corpus import write_landing_batches
 
     batches = write_landing_batches(data / "landing", n_tickets=tickets, n_batches=3, seed=7)
@@ -162,6 +163,8 @@ def retrains(env: dict, data: Path, model_cache: str, landed_s: float) -> dict:
     """After the 1 % batch, the retrain that folds it in, two ways from the same state: warm start from the champion
     and full retrain from the base, both held for approval and both starting from the same answer cache; ``landed_s``
     is the new batch's ingestion run (landed -> registered = it + the retrain run)."""
+    from jobs.cli import DEMO_RUN_CONFIG
+
     held = json.loads(json.dumps(DEMO_RUN_CONFIG))
     held["registered_model"] = {"config": {"require_approval": True}}
     warm_config = json.loads(json.dumps(held))
@@ -231,7 +234,7 @@ def constant_costs(env: dict, data: Path) -> dict:
     return {"definitions_load_s": round(statistics.median(loads), 2), "sensor_tick_ms": ticks}
 
 
-KINDS = ("own", "own_unshared", "hf", "hf_best", "trl", "trl_padding_free")
+KINDS = ("own", "own_unshared", "hf", "hf_best", "trl", "trl_padding_free", "own_liger", "hf_best_liger", "trl_liger")
 # TRL padding-free is the slowest set-up on CPU (82 vs 118 tokens/s padded, 2026-11-24): opt-in with --kinds
 DEFAULT_KINDS = ("own", "hf_best", "trl")
 BASELINES = {
@@ -239,6 +242,8 @@ BASELINES = {
     "hf_best": "Trainer, completion-only labels + group_by_length",
     "trl": "TRL SFTTrainer, completion_only_loss + group_by_length",
     "trl_padding_free": "TRL SFTTrainer, completion_only_loss + padding_free",
+    "hf_best_liger": "Trainer, completion-only labels + group_by_length + Liger kernels",
+    "trl_liger": "TRL SFTTrainer, completion_only_loss + group_by_length + Liger kernels",
 }
 
 
@@ -273,16 +278,9 @@ def time_to_loss(curve: list[list[float]], target: float) -> float | None:
     return None
 
 
-def training(
-    env: dict,
-    data: Path,
-    model_dir: str,
-    steps: int,
-    rounds: int,
-    kinds: tuple[str, ...] = DEFAULT_KINDS,
-    validation_examples: int = 48,
-) -> dict:
-    """The project trainer against standard set-ups, each in its own process, rounds alternating; medians."""
+def training_spec(data: Path, model_dir: str, steps: int, validation_examples: int = 48) -> dict:
+    """What every set-up trains on: the training set's train and validation examples (those that fit whole), the
+    hyper-parameters, where the validation loss is measured. ``model`` is filled in where it runs."""
     import duckdb
 
     con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
@@ -294,15 +292,21 @@ def training(
     rows, too_long = _fitting(model_dir, rows, HPARAMS["max_length"])
     train = [r for r in rows if r[2] == "train"]
     validation = [r for r in rows if r[2] == "validation"][:validation_examples]
-    spec = {
-        "model": model_dir,
+    return {
+        "model": None,
         "prompts": [r[0] for r in train],
         "completions": [r[1] for r in train],
         "validation_prompts": [r[0] for r in validation],
         "validation_completions": [r[1] for r in validation],
         "hparams": {**HPARAMS, "steps": steps},
         "eval_every": max(1, steps // 4),
+        "left_out_too_long": too_long,
     }
+
+
+def training(env: dict, spec: dict, model_dir: str, rounds: int, kinds: tuple[str, ...] = DEFAULT_KINDS) -> dict:
+    """The project trainer against standard set-ups, each in its own process, rounds alternating; medians."""
+    spec = {**spec, "model": model_dir}
     with tempfile.TemporaryDirectory() as tmp:
         results: dict[str, list[dict]] = {k: [] for k in kinds}
         for round_ in range(rounds):
@@ -314,11 +318,12 @@ def training(
                 out = Path(tmp, f"{kind}.json")
                 _run([sys.executable, "-m", "benchmarks.pipeline.train_worker", kind, str(spec_path), str(out)], env)
                 results[kind].append(json.loads(out.read_text()))
+                print(f"   round {round_ + 1}, {kind}: {results[kind][-1]['tokens_per_s']:.0f} tokens/s", flush=True)
     return {
-        "examples": len(train),
-        "left_out_too_long": too_long,
-        "validation_examples": len(validation),
-        "steps": steps,
+        "examples": len(spec["prompts"]),
+        "left_out_too_long": spec["left_out_too_long"],
+        "validation_examples": len(spec["validation_prompts"]),
+        "steps": spec["hparams"]["steps"],
         **compare(results),
     }
 
@@ -330,7 +335,8 @@ def compare(results: dict[str, list[dict]]) -> dict:
     median = {
         k: {
             m: statistics.median(r[m] for r in results[k])
-            for m in ("tokens_per_s", "peak_rss_mb", "validation_loss", "seconds")
+            for m in ("tokens_per_s", "peak_rss_mb", "peak_gpu_mb", "validation_loss", "seconds")
+            if all(m in r for r in results[k])
         }
         for k in kinds
     }
@@ -357,6 +363,12 @@ def compare(results: dict[str, list[dict]]) -> dict:
         "best_baseline": best,
         "throughput_vs": {k: round(median["own"]["tokens_per_s"] / median[k]["tokens_per_s"], 2) for k in baselines},
         "peak_rss_vs": {k: round(median["own"]["peak_rss_mb"] / median[k]["peak_rss_mb"], 2) for k in baselines},
+        # on CUDA the memory that limits the batch is the GPU's
+        "peak_gpu_vs": {
+            k: round(median["own"]["peak_gpu_mb"] / median[k]["peak_gpu_mb"], 2)
+            for k in baselines
+            if "peak_gpu_mb" in median["own"] and "peak_gpu_mb" in median[k]
+        },
         "target_validation_loss": targets,
         "time_to_target_s": to_target,
         "fastest_baseline_to_target": fastest_baseline,
@@ -365,39 +377,47 @@ def compare(results: dict[str, list[dict]]) -> dict:
 
 
 def _print_training(t: dict) -> None:
+    first = t["runs"]["own"][0]
+    where = f"{first['device']}, " if "device" in first else ""
     print(
-        f"1. training, {t['steps']} steps x {HPARAMS['batch_size']} on {t['examples']} examples "
-        f"({t['left_out_too_long']} left out: longer than max_length), medians of "
-        f"{t['rounds']} rounds (validation loss on {t['validation_examples']} held-out examples, same function, "
-        "every quarter of the run, outside the training time):"
+        f"1. training ({where}{first['precision']}), {t['steps']} steps x {HPARAMS['batch_size']} on {t['examples']} "
+        f"examples ({t['left_out_too_long']} left out: longer than max_length), medians of {t['rounds']} rounds "
+        f"(validation loss on {t['validation_examples']} held-out examples, same function, every quarter of the run, "
+        "outside the training time):"
     )
     own, best = t["median"]["own"], t["best_baseline"]
     targets = ", ".join(f"{x:.4f}" for x in t["target_validation_loss"])
     print(f"   equal loss, per round: the highest final validation loss of the round ({targets})")
+    gpu = "peak_gpu_mb" in own
 
     def reach(k: str) -> str:
-        return "/".join(f"{x:.0f}" for x in t["time_to_target_s"][k]) + " s"
+        return "/".join(f"{x:.0f}" if x is not None else "never" for x in t["time_to_target_s"][k]) + " s"
+
+    def memory(m: dict) -> str:
+        return f"peak GPU memory {m['peak_gpu_mb']:.0f} MB" if gpu else f"peak RSS {m['peak_rss_mb']:.0f} MB"
 
     print(
         f"   project trainer: {own['tokens_per_s']:.0f} tokens/s, validation loss {own['validation_loss']:.4f}, "
-        f"to equal loss in {reach('own')}, peak RSS {own['peak_rss_mb']:.0f} MB ({t['runs']['own'][0]['precision']})"
+        f"to equal loss in {reach('own')}, {memory(own)}"
     )
-    if "own_unshared" in t["median"]:
-        u = t["median"]["own_unshared"]
-        print(
-            f"   project trainer without the shared prompt prefix: {u['tokens_per_s']:.0f} tokens/s, validation loss "
-            f"{u['validation_loss']:.4f}, to equal loss in {reach('own_unshared')} -> the shared prefix buys "
-            f"{own['tokens_per_s'] / u['tokens_per_s']:.2f}x throughput"
-        )
+    for variant, what in (("own_unshared", "without the shared prompt prefix"), ("own_liger", "with Liger kernels")):
+        if variant in t["median"]:
+            u = t["median"][variant]
+            print(
+                f"   project trainer {what}: {u['tokens_per_s']:.0f} tokens/s, validation loss "
+                f"{u['validation_loss']:.4f}, to equal loss in {reach(variant)}, {memory(u)} -> the default trainer "
+                f"{own['tokens_per_s'] / u['tokens_per_s']:.2f}x its throughput"
+            )
     for k, label in BASELINES.items():
         if k not in t["median"]:
             continue
         m = t["median"][k]
+        ratio = t["peak_gpu_vs"][k] if gpu else t["peak_rss_vs"][k]
         print(
             f"   {label}: {m['tokens_per_s']:.0f} tokens/s, validation loss {m['validation_loss']:.4f}, "
-            f"to equal loss in {reach(k)}, peak RSS {m['peak_rss_mb']:.0f} MB -> project trainer "
-            f"{t['throughput_vs'][k]:.2f}x throughput, {t['time_to_target_vs'][k]:.2f}x faster to equal loss "
-            f"(median of the rounds' ratios), {t['peak_rss_vs'][k]:.2f}x peak memory"
+            f"to equal loss in {reach(k)}, {memory(m)} -> project trainer {t['throughput_vs'][k]:.2f}x throughput, "
+            f"{t['time_to_target_vs'][k]:.2f}x faster to equal loss (median of the rounds' ratios), "
+            f"{ratio:.2f}x peak memory"
         )
     print(f"   strongest baseline by throughput: {BASELINES[best]} ({t['throughput_vs'][best]:.2f}x)")
     fastest = t["fastest_baseline_to_target"]
@@ -459,6 +479,16 @@ def main() -> None:
         "ingestion run",
     )
     parser.add_argument("--landed-s", type=float, default=0.0, help="with --retrains-in (required there)")
+    parser.add_argument(
+        "--write-training-spec",
+        metavar="SPEC",
+        help="only write what the training comparison trains on (examples, hyper-parameters) to SPEC, from the "
+        "training set of --retrains-in's work dir or else of --tickets documents, and stop: to run the comparison on "
+        "another machine (a GPU) with --training-spec",
+    )
+    parser.add_argument(
+        "--training-spec", metavar="SPEC", help="only the training comparison, on the examples written to SPEC"
+    )
     parser.add_argument("--out", help="also write the results as JSON here")
     args = parser.parse_args()
 
@@ -468,7 +498,8 @@ def main() -> None:
     started = time.perf_counter()
     work = Path(args.retrains_in) if args.retrains_in else Path(tempfile.mkdtemp(prefix="llmp-bench-"))
     data, home = work / "data", work / "dagster_home"
-    if args.retrains_in and (not (data / "answers-after-first-training").is_dir() or not args.landed_s):
+    retrains_state = (data / "answers-after-first-training").is_dir() and args.landed_s
+    if args.retrains_in and not args.write_training_spec and not retrains_state:
         sys.exit(
             "--retrains-in needs a work dir whose bench got as far as the retrains (its answer-cache snapshot) "
             "and --landed-s, that bench's new_batch_ingestion_run_s"
@@ -479,6 +510,26 @@ def main() -> None:
     (home / "dagster.yaml").write_text(settings.dagster_yaml())
     model_cache = str(ROOT / ".data" / "models")  # converted once, shared with `make demo`
     model_dir = BaseModelResource(cache_dir=model_cache).local_path()
+
+    if args.training_spec:
+        spec = json.loads(Path(args.training_spec).read_text())
+        t = training(env, spec, model_dir, args.rounds, tuple(args.kinds))
+        print("\n== Training benchmark (same machine, same run) ==")
+        _print_training(t)
+        if args.out:
+            Path(args.out).write_text(json.dumps({"training": t}, indent=2))
+        return
+    if args.write_training_spec:
+        if not args.retrains_in:
+            from llm_assets.sample_corpus import write_landing_batches
+
+            (batch,) = write_landing_batches(data / "landing", n_tickets=args.tickets, n_batches=1, seed=7)
+            _materialize(env, ["ingestion", "privacy"], batch)
+            _materialize(env, ["training_data"])
+        spec = training_spec(data, model_dir, args.train_steps, args.validation_examples)
+        Path(args.write_training_spec).write_text(json.dumps(spec))
+        print(f"{len(spec['prompts'])} training examples, {args.train_steps} steps -> {args.write_training_spec}")
+        return
 
     print(f"working in {work}", flush=True)
     if args.retrains_in:
@@ -495,7 +546,8 @@ def main() -> None:
         (batch,) = write_landing_batches(data / "landing", n_tickets=args.tickets, n_batches=1, seed=7)
         _materialize(env, ["ingestion", "privacy"], batch)
         _materialize(env, ["training_data"])
-        t = training(env, data, model_dir, args.train_steps, args.rounds, tuple(args.kinds), args.validation_examples)
+        spec = training_spec(data, model_dir, args.train_steps, args.validation_examples)
+        t = training(env, spec, model_dir, args.rounds, tuple(args.kinds))
         print("\n== Training benchmark (same machine, same run) ==")
         _print_training(t)
         if args.out:
@@ -506,9 +558,8 @@ def main() -> None:
     results["constant"] = constant_costs(env, data)
     print(json.dumps(results["constant"], indent=1), flush=True)
     if not args.only_incremental:
-        results["training"] = training(
-            env, data, model_dir, args.train_steps, args.rounds, tuple(args.kinds), args.validation_examples
-        )
+        spec = training_spec(data, model_dir, args.train_steps, args.validation_examples)
+        results["training"] = training(env, spec, model_dir, args.rounds, tuple(args.kinds))
     results["bench_minutes"] = round((time.perf_counter() - started) / 60, 1)
 
     i, c = results["incremental"], results["constant"]

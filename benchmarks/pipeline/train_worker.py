@@ -9,13 +9,16 @@ and token accounting (non-padding tokens fed to the model):
 - ``trl``: TRL's ``SFTTrainer`` on prompt-completion data with ``completion_only_loss``, length grouping;
 - ``trl_padding_free``: the same with ``padding_free=True`` (the batch flattened into one sequence without padding;
   transformers builds the block-diagonal mask from the position ids, so examples do not attend to each other on
-  SDPA either). Packing is left off: it changes how many examples a step sees.
+  SDPA either). Packing is left off: it changes how many examples a step sees;
+- on CUDA only (Triton kernels), with the ``liger-kernel`` package: ``hf_best_liger`` and ``trl_liger``, the two
+  above with ``use_liger_kernel=True`` (fused RMSNorm, RoPE, SwiGLU and linear + cross-entropy), and ``own_liger``,
+  the project trainer on a model whose RMSNorm, RoPE and SwiGLU Liger has patched (its loss is its own).
 
 Every run measures the completion-only loss on the same held-out validation examples with the same function at the
 same steps (``eval_every``), outside its training time, so speed is compared at known loss and the time to reach a
 given validation loss can be read off the curve.
 
-    python -m benchmarks.pipeline.train_worker own|own_unshared|hf|hf_best|trl|trl_padding_free SPEC.json OUT.json
+    python -m benchmarks.pipeline.train_worker KIND SPEC.json OUT.json
 """
 
 from __future__ import annotations
@@ -126,11 +129,14 @@ def _train_counted(trainer_cls, tok, spec: dict, precision: str, **kwargs) -> di
     return _report(counted["tokens"], output.global_step, output.training_loss, precision, clock, t0, ended)
 
 
-def run_own(spec: dict, **overrides) -> dict:
-    """``train_lora`` with the spec's hyper-parameters; ``overrides``: other ``LoraTrainingConfig`` fields."""
+def run_own(spec: dict, _patch=None, **overrides) -> dict:
+    """``train_lora`` with the spec's hyper-parameters; ``overrides``: other ``LoraTrainingConfig`` fields;
+    ``_patch``: applied to the loaded model before training."""
     from llm_assets.modeling.training import LoraTrainingConfig, train_lora
 
     model, tok = _load(spec)
+    if _patch is not None:
+        model = _patch(model)
     h = spec["hparams"]
     config = LoraTrainingConfig(
         r=h["r"],
@@ -161,6 +167,20 @@ def run_own(spec: dict, **overrides) -> dict:
     # result.seconds is the training loop's time, validation included; the loop began that long before it returned
     started = ended - result.seconds
     return _report(result.train_tokens, result.steps, result.final_loss, result.precision, clock, started, ended)
+
+
+def run_own_liger(spec: dict) -> dict:
+    """The project trainer on a model with Liger's RMSNorm, RoPE and SwiGLU kernels (not its cross-entropy: the
+    trainer applies the LM head to completion positions only and computes its own loss)."""
+    from liger_kernel.transformers import apply_liger_kernel_to_llama
+
+    def patch(model):
+        apply_liger_kernel_to_llama(
+            rope=True, rms_norm=True, swiglu=True, cross_entropy=False, fused_linear_cross_entropy=False, model=model
+        )
+        return model
+
+    return run_own(spec, _patch=patch)
 
 
 def run_own_unshared(spec: dict) -> dict:
@@ -236,7 +256,7 @@ def _common_args(h: dict, out: str) -> dict:
     }
 
 
-def run_hf_best(spec: dict) -> dict:
+def run_hf_best(spec: dict, liger: bool = False) -> dict:
     """``Trainer`` with completion-only labels, length-grouped batches and the project's precision."""
     import tempfile
 
@@ -253,7 +273,7 @@ def run_hf_best(spec: dict) -> dict:
     ]
     model = _lora(model, h)
     with tempfile.TemporaryDirectory() as out:
-        args = TrainingArguments(**_common_args(h, out), remove_unused_columns=False)
+        args = TrainingArguments(**_common_args(h, out), remove_unused_columns=False, use_liger_kernel=liger)
         collator = DataCollatorForSeq2Seq(tok, padding="longest", label_pad_token_id=-100)
 
         def collate(rows):
@@ -264,7 +284,7 @@ def run_hf_best(spec: dict) -> dict:
         )
 
 
-def run_trl(spec: dict, padding_free: bool = False) -> dict:
+def run_trl(spec: dict, padding_free: bool = False, liger: bool = False) -> dict:
     """TRL's SFTTrainer on prompt-completion data, completion-only loss, length-grouped batches."""
     import tempfile
 
@@ -289,6 +309,7 @@ def run_trl(spec: dict, padding_free: bool = False) -> dict:
             completion_only_loss=True,
             packing=False,
             padding_free=padding_free,
+            use_liger_kernel=liger,
             dataset_kwargs={"add_special_tokens": False},
         )
         if padding_free:
@@ -320,15 +341,26 @@ RUNNERS = {
     "hf_best": run_hf_best,
     "trl": run_trl,
     "trl_padding_free": run_trl_padding_free,
+    "own_liger": run_own_liger,
+    "hf_best_liger": lambda spec: run_hf_best(spec, liger=True),
+    "trl_liger": lambda spec: run_trl(spec, liger=True),
 }
+CUDA_ONLY = {"own_liger", "hf_best_liger", "trl_liger"}  # Liger's kernels are Triton kernels
 
 
 def main() -> None:
     apply_offline_environment()
     kind, spec_path, out_path = sys.argv[1:4]
     spec = json.loads(Path(spec_path).read_text())
+    import torch
+
+    if kind in CUDA_ONLY and not torch.cuda.is_available():
+        sys.exit(f"{kind} needs CUDA")
     result = RUNNERS[kind](spec)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if torch.cuda.is_available():
+        result["device"] = torch.cuda.get_device_name()
+        result["peak_gpu_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
     result["tokens_per_s"] = round(result["tokens"] / result["seconds"], 1)
     with open(out_path, "w") as f:
         json.dump(result, f)

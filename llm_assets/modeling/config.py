@@ -25,7 +25,13 @@ class LoraTrainingConfig(dg.Config):
         default=16,
         description="Run the leading tokens that every example of a batch shares (chat template, instruction) once "
         "per batch instead of once per example, when there are at least this many; the same loss and gradients at "
-        "less compute. 0 = off. Single-process training only.",
+        "less compute. 0 = off. Single-process training only; on CPU only unless shared_prefix_on_cuda.",
+    )
+    shared_prefix_on_cuda: bool = Field(
+        default=False,
+        description="Share the prompt prefix on CUDA too. Off by default: with the default model at batch 8 a GPU step "
+        "is bound by kernel launches, not compute, and the extra prefix pass made steps slower on an H100 "
+        "(README, Performance); worth trying with a larger model or batch.",
     )
     precision: str = Field(default="auto", description="auto (bf16 autocast where supported), bf16 or fp32.")
     seed: int = Field(default=42, description="Seed for LoRA init, shuffling and dropout.")

@@ -72,6 +72,16 @@ def load_checkpoint(folder: Path | None) -> dict | None:
     return torch.load(folder / CHECKPOINT, weights_only=False)
 
 
+def shared_prefix_tokens(config: LoraTrainingConfig, device: torch.device, distributed: bool) -> int:
+    """The ``min_shared_prefix`` the loop passes to ``completion_loss``: 0 (off) where sharing does not pay or
+    does not work."""
+    if distributed:
+        return 0  # two forward calls per micro-batch would break DDP's one-forward-one-backward bookkeeping
+    if device.type == "cuda" and not config.shared_prefix_on_cuda:
+        return 0  # measured slower there at this model size (launch-bound steps): see the config field
+    return config.shared_prefix_min_tokens
+
+
 def train_lora(
     model,
     tokenizer,
@@ -107,8 +117,7 @@ def train_lora(
     if accelerator is not None:
         device = accelerator.device
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    # two forward calls per micro-batch would break DDP's one-forward-one-backward bookkeeping
-    shared_prefix = config.shared_prefix_min_tokens if accelerator is None else 0
+    shared_prefix = shared_prefix_tokens(config, device, distributed=accelerator is not None)
 
     prompts, completions = train_pairs
     if config.max_train_examples and len(prompts) > config.max_train_examples:
