@@ -82,3 +82,26 @@ def test_constant_costs_tick_every_sensor_with_the_deployments_resources(tmp_pat
     assert 0 < result["definitions_load_s"] < 60
     assert set(result["sensor_tick_ms"]) == {"landing_sensor", "drift_sensor"}
     assert all(v > 0 for v in result["sensor_tick_ms"].values())
+
+
+def test_compare_reports_time_to_the_rounds_equal_loss_and_gpu_memory_when_measured():
+    from benchmarks.pipeline.run import compare
+
+    def run(tps, curve, gpu=None):
+        r = {"tokens_per_s": tps, "peak_rss_mb": 1000.0, "seconds": curve[-1][1], "validation_curve": curve}
+        r["validation_loss"] = curve[-1][2]
+        return r | ({"peak_gpu_mb": gpu} if gpu else {})
+
+    results = {
+        "own": [run(100, [[1, 5.0, 2.0], [2, 10.0, 1.0]], gpu=500.0)],
+        "hf_best": [run(120, [[1, 4.0, 2.0], [2, 8.0, 1.5]], gpu=1000.0)],
+    }
+    c = compare(results)
+    # the round's equal loss is the worse final loss (1.5): own gets there halfway through its second interval
+    assert c["target_validation_loss"] == [1.5]
+    assert c["time_to_target_s"] == {"own": [7.5], "hf_best": [8.0]}
+    assert c["time_to_target_vs"] == {"hf_best": round(8.0 / 7.5, 2)}
+    assert c["throughput_vs"] == {"hf_best": round(100 / 120, 2)}
+    assert c["peak_gpu_vs"] == {"hf_best": 0.5}
+    del results["own"][0]["peak_gpu_mb"]  # a CPU run: no GPU memory, no ratio
+    assert compare(results)["peak_gpu_vs"] == {}
