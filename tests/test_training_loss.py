@@ -120,3 +120,25 @@ def test_the_prefix_is_shared_on_cpu_only_unless_asked_and_never_across_processe
     assert shared_prefix_tokens(asked, cuda, distributed=False) == 24
     assert shared_prefix_tokens(asked, cpu, distributed=True) == 0
     assert shared_prefix_tokens(LoraTrainingConfig(shared_prefix_min_tokens=0), cpu, distributed=False) == 0
+
+
+def test_measured_losses_share_the_prompt_prefix_and_equal_the_per_example_ones(tiny_model_dir, monkeypatch):
+    """example_losses (evaluation, validation, drift perplexity) runs the shared prefix once per batch on CPU: the
+    same per-example sums and token counts as running every example whole."""
+    import llm_assets.core.lm as lm
+    from llm_assets.core.prompting import encode_example
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    instruction = "Classify the support ticket and write the reply. Categories: billing, shipping, returns. "
+    examples = [
+        encode_example(tok, instruction + f"Parcel {i} is late" + " again" * i, f"Category: shipping {i}", 128)
+        for i in range(6)
+    ]
+    ids, att, lab = lm.collate(examples[:3], tok.eos_token_id, torch.device("cpu"))
+    assert lm.shared_prefix_length(ids, att, lab) >= lm.SHARED_PREFIX_MIN_TOKENS  # the batches do share a prefix
+    shared = lm.example_losses(model, examples, tok.eos_token_id, "cpu", None, batch_size=3)
+    monkeypatch.setattr(lm, "SHARED_PREFIX_MIN_TOKENS", 0)
+    whole = lm.example_losses(model, examples, tok.eos_token_id, "cpu", None, batch_size=3)
+    assert [n for _, n in shared] == [n for _, n in whole] and all(n > 0 for _, n in whole)
+    assert [round(s, 4) for s, _ in shared] == [round(s, 4) for s, _ in whole]
