@@ -105,7 +105,7 @@ def _quality(run: dict, model: str = "candidate") -> dict:
     }
 
 
-def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
+def incremental(env: dict, data: Path, tickets: int, model_cache: str, full_epoch: bool = False) -> dict:
     """As production runs it: the landing sensor launches one ingestion run per batch, then one training run
     (training set, adapter, evaluation, registration, governance report). After a 1 % batch, what has to run again
     upstream of training is that batch's ingestion run, plus the training-set step of the next training run; then
@@ -155,20 +155,23 @@ def incremental(env: dict, data: Path, tickets: int, model_cache: str) -> dict:
         "unchanged_batch_first_run_s": ingestion[0]["wall_s"],
         "unchanged_batch_reused": unchanged["metadata"].get("anonymized_documents/reused_unchanged"),
         "new_batch_anonymized": new_ingestion["metadata"].get("anonymized_documents/newly_anonymized"),
-        **retrains(env, data, model_cache, new_ingestion["wall_s"]),
+        **retrains(env, data, model_cache, new_ingestion["wall_s"], full_epoch),
     }
 
 
-def retrains(env: dict, data: Path, model_cache: str, landed_s: float) -> dict:
+def retrains(env: dict, data: Path, model_cache: str, landed_s: float, full_epoch: bool = False) -> dict:
     """After the 1 % batch, the retrain that folds it in, two ways from the same state: warm start from the champion
     and full retrain from the base, both held for approval and both starting from the same answer cache; ``landed_s``
-    is the new batch's ingestion run (landed -> registered = it + the retrain run)."""
+    is the new batch's ingestion run (landed -> registered = it + the retrain run). ``full_epoch``: the full retrain
+    trains the product's default epoch instead of the demo's 50 steps (the warm start is the same either way)."""
     from jobs.cli import DEMO_RUN_CONFIG
 
     held = json.loads(json.dumps(DEMO_RUN_CONFIG))
     held["registered_model"] = {"config": {"require_approval": True}}
     warm_config = json.loads(json.dumps(held))
     warm_config["lora_adapter"]["config"]["init_from"] = "champion"
+    if full_epoch:  # the full retrain at the product's default length (one epoch) instead of the demo's step cap
+        held["lora_adapter"]["config"]["max_steps"] = -1
     snapshot = data / "answers-after-first-training"
     cached = _restore_answers(data, snapshot)
     warm = _materialize(env, ["training_data", "modeling", "governance"], config=warm_config, model_cache=model_cache)
@@ -480,6 +483,11 @@ def main() -> None:
     )
     parser.add_argument("--landed-s", type=float, default=0.0, help="with --retrains-in (required there)")
     parser.add_argument(
+        "--full-retrain-epoch",
+        action="store_true",
+        help="the full retrain trains one epoch (the product's default) instead of the demo's 50 steps",
+    )
+    parser.add_argument(
         "--write-training-spec",
         metavar="SPEC",
         help="only write what the training comparison trains on (examples, hyper-parameters) to SPEC, from the "
@@ -533,7 +541,7 @@ def main() -> None:
 
     print(f"working in {work}", flush=True)
     if args.retrains_in:
-        r = retrains(env, data, model_cache, args.landed_s)
+        r = retrains(env, data, model_cache, args.landed_s, args.full_retrain_epoch)
         print(json.dumps(r, indent=1))
         print("\n== Retrains (same machine, same run) ==")
         _print_retrain(r)
@@ -553,7 +561,7 @@ def main() -> None:
         if args.out:
             Path(args.out).write_text(json.dumps({"training": t}, indent=2))
         return
-    results = {"incremental": incremental(env, data, args.tickets, model_cache)}
+    results = {"incremental": incremental(env, data, args.tickets, model_cache, args.full_retrain_epoch)}
     print(json.dumps(results["incremental"], indent=1), flush=True)
     results["constant"] = constant_costs(env, data)
     print(json.dumps(results["constant"], indent=1), flush=True)
