@@ -329,6 +329,7 @@ def training(env: dict, spec: dict, model_dir: str, rounds: int, kinds: tuple[st
         "left_out_too_long": spec["left_out_too_long"],
         "validation_examples": len(spec["validation_prompts"]),
         "steps": spec["hparams"]["steps"],
+        "eval_every": spec["eval_every"],
         **compare(results),
     }
 
@@ -387,8 +388,8 @@ def _print_training(t: dict) -> None:
     print(
         f"1. training ({where}{first['precision']}), {t['steps']} steps x {HPARAMS['batch_size']} on {t['examples']} "
         f"examples ({t['left_out_too_long']} left out: longer than max_length), medians of {t['rounds']} rounds "
-        f"(validation loss on {t['validation_examples']} held-out examples, same function, every quarter of the run, "
-        "outside the training time):"
+        f"(validation loss on {t['validation_examples']} held-out examples, same function, every {t['eval_every']} "
+        "steps, outside the training time):"
     )
     own, best = t["median"]["own"], t["best_baseline"]
     targets = ", ".join(f"{x:.4f}" for x in t["target_validation_loss"])
@@ -455,6 +456,23 @@ def _print_retrain(i: dict) -> None:
     print(f"   full retrain: {q(f)}")
     gap = ", ".join(f"{k} {v:+.4f}" for k, v in i["quality_gap_rougeL"].items())
     print(f"   warm minus full, ROUGE-L: {gap or 'not measured'}")
+
+
+def _one_batch_training_set(env: dict, data: Path, tickets: int) -> None:
+    """A training set built from ``tickets`` sample documents landed as one batch (for the training comparison)."""
+    from llm_assets.sample_corpus import write_landing_batches
+
+    (batch,) = write_landing_batches(data / "landing", n_tickets=tickets, n_batches=1, seed=7)
+    _materialize(env, ["ingestion", "privacy"], batch)
+    _materialize(env, ["training_data"])
+
+
+def _compare_training(env: dict, spec: dict, model_dir: str, args: argparse.Namespace) -> None:
+    t = training(env, spec, model_dir, args.rounds, tuple(args.kinds))
+    print("\n== Training benchmark (same machine, same run) ==")
+    _print_training(t)
+    if args.out:
+        Path(args.out).write_text(json.dumps({"training": t}, indent=2))
 
 
 def main() -> None:
@@ -524,20 +542,11 @@ def main() -> None:
     model_dir = BaseModelResource(cache_dir=model_cache).local_path()
 
     if args.training_spec:
-        spec = json.loads(Path(args.training_spec).read_text())
-        t = training(env, spec, model_dir, args.rounds, tuple(args.kinds))
-        print("\n== Training benchmark (same machine, same run) ==")
-        _print_training(t)
-        if args.out:
-            Path(args.out).write_text(json.dumps({"training": t}, indent=2))
+        _compare_training(env, json.loads(Path(args.training_spec).read_text()), model_dir, args)
         return
     if args.write_training_spec:
         if not args.retrains_in:
-            from llm_assets.sample_corpus import write_landing_batches
-
-            (batch,) = write_landing_batches(data / "landing", n_tickets=args.tickets, n_batches=1, seed=7)
-            _materialize(env, ["ingestion", "privacy"], batch)
-            _materialize(env, ["training_data"])
+            _one_batch_training_set(env, data, args.tickets)
         spec = training_spec(data, model_dir, args.train_steps, args.validation_examples)
         Path(args.write_training_spec).write_text(json.dumps(spec))
         print(f"{len(spec['prompts'])} training examples, {args.train_steps} steps -> {args.write_training_spec}")
@@ -553,17 +562,9 @@ def main() -> None:
             Path(args.out).write_text(json.dumps({"retrains": r}, indent=2))
         return
     if args.only_training:
-        from llm_assets.sample_corpus import write_landing_batches
-
-        (batch,) = write_landing_batches(data / "landing", n_tickets=args.tickets, n_batches=1, seed=7)
-        _materialize(env, ["ingestion", "privacy"], batch)
-        _materialize(env, ["training_data"])
+        _one_batch_training_set(env, data, args.tickets)
         spec = training_spec(data, model_dir, args.train_steps, args.validation_examples)
-        t = training(env, spec, model_dir, args.rounds, tuple(args.kinds))
-        print("\n== Training benchmark (same machine, same run) ==")
-        _print_training(t)
-        if args.out:
-            Path(args.out).write_text(json.dumps({"training": t}, indent=2))
+        _compare_training(env, spec, model_dir, args)
         return
     results = {"incremental": incremental(env, data, args.tickets, model_cache, args.full_retrain_epoch)}
     print(json.dumps(results["incremental"], indent=1), flush=True)
