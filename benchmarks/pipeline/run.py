@@ -181,6 +181,8 @@ def retrains(env: dict, data: Path, model_cache: str, landed_s: float, full_epoc
     full = _materialize(env, ["training_data", "modeling", "governance"], config=held, model_cache=model_cache)
     warm_q, full_q = _quality(warm), _quality(full)
     return {
+        # the full retrain's step cap (-1: one epoch, the product's default), for whoever reads the JSON later
+        "full_retrain_max_steps": held["lora_adapter"]["config"]["max_steps"],
         "warm_retrain_run_s": warm["wall_s"],
         "warm_retrain_init_from": warm["metadata"].get("lora_adapter/init_from"),
         "warm_retrain_steps": warm["metadata"].get("lora_adapter/steps"),
