@@ -84,7 +84,7 @@ class ValidationClock:
     def curve(self, loop_started: float) -> list[tuple[int, float, float]]:
         out, spent = [], 0.0
         for step, entered, seconds, loss in sorted(self.points):
-            out.append((step, round(entered - loop_started - spent, 2), loss))
+            out.append((step, round(entered - loop_started - spent, 4), loss))
             spent += seconds
         return out
 
