@@ -74,7 +74,12 @@ def setup(tmp_path):
         version="1",
         run_id="run1",
         name="assistant",
-        tags={"adapter_dir": str(adapter_dir), "training_set_version": "ts1", "adapter_version": "ts1-aaaa"},
+        tags={
+            "adapter_dir": str(adapter_dir),
+            "training_set_version": "ts1",
+            "adapter_version": "ts1-aaaa",
+            "data_epochs": "1.0",
+        },
     )
     return warehouse, _Tracking(champion)
 
@@ -112,6 +117,35 @@ def test_a_warm_start_falls_back_to_a_full_retrain_with_the_reason(setup):
     tainted = plan_training(config, _training_set(30, 8), tracking, warehouse)
     assert tainted.init_from == "base" and "tainted by erasure ts-1" in tainted.reason
     assert len(tainted.pairs["train_prompts"]) == 38
+
+
+def test_a_warm_start_continues_only_a_champion_trained_long_enough_and_inherits_its_training(setup):
+    warehouse, tracking = setup
+    config = LoraTrainingConfig(init_from="champion", replay_ratio=0.5)
+    plan = plan_training(config, _training_set(30, 8), tracking, warehouse)
+    assert plan.init_from == "champion" and plan.parent_data_epochs == 1.0
+    # 2 passes over the 12 new + replayed examples; the 30 earlier ones keep the one pass they had in the champion
+    assert plan.data_epochs(24) == 1.0
+    assert plan.data_epochs(6) == 0.5  # a short warm start shortens the lineage
+    fresh = plan_training(LoraTrainingConfig(), _training_set(30, 8), tracking, warehouse)
+    assert fresh.data_epochs(19) == 0.5  # 19 examples seen of 38
+
+    tracking._champion.tags["data_epochs"] = "0.23"  # a demo-length champion: 50 steps of ~1,700 examples
+    short = plan_training(config, _training_set(30, 8), tracking, warehouse)
+    assert short.init_from == "base" and len(short.pairs["train_prompts"]) == 38
+    assert "trained 0.23 epochs of its data (min_champion_epochs 0.5)" in short.reason
+    anyway = plan_training(
+        config.model_copy(update={"min_champion_epochs": 0.2}), _training_set(30, 8), tracking, warehouse
+    )
+    assert anyway.init_from == "champion" and anyway.data_epochs(24) == 0.23
+
+    del tracking._champion.tags["data_epochs"]  # registered before versions recorded it
+    unknown = plan_training(config, _training_set(30, 8), tracking, warehouse)
+    assert unknown.init_from == "base" and "does not record how much it trained" in unknown.reason
+    always = plan_training(
+        config.model_copy(update={"min_champion_epochs": 0.0}), _training_set(30, 8), tracking, warehouse
+    )
+    assert always.init_from == "champion" and always.data_epochs(24) is None  # unknown stays unknown
 
 
 def test_versions_warm_started_from_a_tainted_one_inherit_the_taint(tmp_path):

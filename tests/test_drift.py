@@ -4,7 +4,9 @@ import json
 import time
 
 import dagster as dg
+from mlflow import MlflowClient
 
+from llm_assets.modeling.config import LoraTrainingConfig
 from llm_assets.sample_corpus import write_landing_batches
 from resources.alerts import AlertChannels
 from resources.drift_policy import DriftPolicy
@@ -79,6 +81,13 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     promote = {"registered_model": {"config": {"min_improvement_over_base": -100.0, "guard_metrics": []}}}
     first = train(instance, resources, {**TINY, **promote})
     assert first.output_for_node("registered_model", "registered_model")["promoted"]
+    # 3 steps x 4 examples of the training split: the registry records how much of its data v1 trained on
+    first_adapter = first.output_for_node("lora_adapter", "lora_adapter")
+    trained = first_adapter["training"]
+    v1_epochs = round(trained["epochs_run"] * trained["train_examples"] / first_adapter["new_examples"], 3)
+    assert first_adapter["data_epochs"] == v1_epochs and 0 < v1_epochs < LoraTrainingConfig().min_champion_epochs
+    client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)
+    assert client.get_model_version("support-ticket-assistant", "1").tags["data_epochs"] == str(v1_epochs)
 
     (control,) = write_landing_batches(
         root, n_tickets=60, n_batches=1, seed=12, include_bad_files=False, prefix="control"
@@ -110,6 +119,8 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     # the sensor asks for a warm start: the champion's adapter continues on the new examples plus a replay sample
     assert request.tags["init_from"] == "champion"
     warm = {**TINY["lora_adapter"]["config"], **request.run_config["ops"]["lora_adapter"]["config"]}
+    # the tiny champion trained a fraction of an epoch, which the default minimum refuses (tests/test_continual.py)
+    warm["min_champion_epochs"] = 0.0
     # The tiny model's quality is noise, so the gate is set where its answer is known: the new domain must be
     # represented by more test examples than an 8-example evaluation can hold. The retrain must be refused on that
     # ground alone (every other gate is open), and the champion alias must stay on version 1.
@@ -129,15 +140,16 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     adapter = retrain.output_for_node("lora_adapter", "lora_adapter")
     assert adapter["init_from"] == "champion" and adapter["parent_model_version"] == "1", adapter["init_reason"]
     assert adapter["new_examples"] > 0 and adapter["replay_examples"] > 0
+    # its lineage's training: its own passes over new + replayed examples, but never more than v1 gave the rest
+    run_epochs = adapter["training"]["epochs_run"] * adapter["training"]["train_examples"]
+    run_epochs /= adapter["new_examples"] + adapter["replay_examples"]
+    assert adapter["data_epochs"] == min(round(run_epochs, 3), v1_epochs)
     evaluation = retrain.output_for_node("evaluation_report")
     assert 0 < evaluation["new_window_examples"] <= 8
     assert set(evaluation["new_window_metrics"]) == {"base", "base_few_shot", "candidate", "champion"}
     assert evaluation["new_data"]["train_examples"] > 0
     assert sum(g["examples"] for g in evaluation["new_window_by_label"].values()) == evaluation["new_window_examples"]
     registered = retrain.output_for_node("registered_model", "registered_model")
-    from mlflow import MlflowClient
-
-    client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)
     assert registered["version"] == "2" and not registered["promoted"]
     assert "under-represented" in registered["reason"] and "< 9 required" in registered["reason"], registered["reason"]
     assert str(client.get_model_version_by_alias("support-ticket-assistant", "champion").version) == "1"

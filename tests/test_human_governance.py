@@ -238,10 +238,12 @@ def test_approval_rejection_rollback_alerts_and_model_card(
     assert figures["metrics"]["candidate"]["rougeL"] == json.loads(mv["metrics"])["candidate"]["rougeL"]
     assert figures["training_set_sha256"] == ts["content_sha256"][0] and figures["examples"] == ts["examples"][0]
     assert figures["human_decision"]["approver"] == "ann.auditor"
+    assert figures["init_from"] == "base" and figures["data_epochs"] == mv["data_epochs"] > 0
     assert figures["rollbacks_to"][0]["from_version"] == "3"
     description = client.get_model_version(NAME, "1").description
     assert description.startswith(f"# Model card: {NAME} v1") and "approved by ann.auditor" in description
     assert f"{figures['metrics']['candidate']['rougeL']}" in description
+    assert f"A fresh adapter on the training split: {figures['data_epochs']:g} passes over its data" in description
     assert "Champion again by rollback from v3 by bob.lead" in description
 
     # the report shows the decision; nothing that left by alert holds a raw value of the corpus

@@ -56,6 +56,8 @@ def main() -> None:
             "steps",
             "train_seconds",
             "init_from",
+            "init_reason",
+            "data_epochs",
             "new_examples",
             "replay_examples",
             "answers_computed_vs_reused",

@@ -55,6 +55,9 @@ def card_figures(warehouse: DuckDBWarehouse, model_name: str, version: str) -> d
         "splits": _json(ts_row.get("splits")),
         "feedback_examples": ts_row.get("feedback_examples", 0),
         "test_examples": mv["test_examples"],
+        "init_from": mv.get("init_from") or "base",
+        "parent_model_version": mv.get("parent_model_version") or "",
+        "data_epochs": _number(mv.get("data_epochs")),
         "metrics": {m: {k: metrics[m].get(k) for k in HEADLINE} for m in metrics},
         "memorization": _json(mv["memorization"]),
         "fairness": fairness,
@@ -66,6 +69,17 @@ def card_figures(warehouse: DuckDBWarehouse, model_name: str, version: str) -> d
         "mlflow_run_id": mv["mlflow_run_id"],
         "code_version": mv["training_code_version"],
     }
+
+
+def _number(value) -> float | None:
+    return None if value is None or value != value else float(value)  # NaN: not recorded
+
+
+def _training_line(f: dict) -> str:
+    passes = "not recorded" if f["data_epochs"] is None else f"{f['data_epochs']:g} passes over its data"
+    if f["init_from"] == "champion":
+        return f"- Continued v{f['parent_model_version']}'s adapter on new and replayed examples; lineage: {passes}"
+    return f"- A fresh adapter on the training split: {passes}"
 
 
 def _limitations(f: dict) -> list[str]:
@@ -113,6 +127,7 @@ def build_model_card(warehouse: DuckDBWarehouse, model_name: str, version: str) 
         f"- {f['documents_used']} anonymized documents, {f['examples']} examples: "
         + ", ".join(f"{k} {v}" for k, v in splits.items())
         + f"; {f['feedback_examples']} from users' feedback on served answers",
+        _training_line(f),
         "- Documents are split by source document (no document in two splits); PII was replaced by placeholders "
         "before this stage (see the governance report for the redaction counts and residual checks).",
         "",

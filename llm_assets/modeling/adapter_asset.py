@@ -99,6 +99,10 @@ def lora_adapter(
         )
         if result.resumed_from_step:
             context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
+        # how much training the adapter's lineage had: a later warm start continues it only above a minimum
+        data_epochs = plan.data_epochs(result.epochs_run * result.train_examples)
+        if data_epochs is not None:
+            mlflow.log_metric("data_epochs", data_epochs)
         manifest = {
             "adapter_version": adapter_version,
             "training_set_version": version,
@@ -108,6 +112,7 @@ def lora_adapter(
             "code_version": lineage.code_version(),
             "config": config.model_dump(),
             **plan.summary(),
+            "data_epochs": data_epochs,
         }
         (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
         serving = serving_config(training_set, warehouse, base_model)
@@ -136,6 +141,7 @@ def lora_adapter(
         [
             {
                 **{k: v for k, v in manifest.items() if k != "config"},
+                "data_epochs": float("nan") if data_epochs is None else data_epochs,
                 "adapter_sha256": adapter_hash,
                 "train_examples": result.train_examples,
                 "steps": result.steps,
@@ -309,6 +315,7 @@ def _metadata(result, manifest: dict, model_uri: str, adapter_dir: Path, adapter
             "steps": result.steps,
             "resumed_from_step": result.resumed_from_step,
             "epochs": result.epochs_run,
+            "data_epochs": manifest["data_epochs"] if manifest["data_epochs"] is not None else "unknown",
             "tokens_per_second": result.tokens_per_second,
             "train_seconds": result.seconds,
             "final_loss": result.final_loss,

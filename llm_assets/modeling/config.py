@@ -45,12 +45,21 @@ class LoraTrainingConfig(dg.Config):
         default="base",
         description="base = a fresh adapter on the whole training split; champion = continue the champion's adapter "
         "on the examples its training set did not hold plus a replay sample (falls back to base, with the reason "
-        "recorded, when there is no champion, it is tainted by an erasure, nothing is new or its LoRA shape differs).",
+        "recorded, when there is no champion, it is tainted by an erasure, its LoRA shape differs, nothing is new "
+        "or it trained less than min_champion_epochs).",
     )
     replay_ratio: float = Field(
         default=1.0,
         description="In a champion warm start: earlier training examples replayed per new example (against "
         "forgetting); 0 = new examples only.",
+    )
+    min_champion_epochs: float = Field(
+        default=0.5,
+        description="In a champion warm start: the least training the champion's lineage must have had, in passes "
+        "over its data (the registered version's data_epochs tag); below it, or where the champion does not record "
+        "it, the run retrains from the base model instead, with the reason recorded. A warm start inherits its "
+        "champion's training: continuing a short (demo) training keeps every later version as undertrained. "
+        "0 = always continue.",
     )
     checkpoint_every: int = Field(
         default=20,

@@ -78,6 +78,8 @@ def registered_model(
             "code_version": lineage.code_version(),
             "init_from": adapter.get("init_from", "base"),
             "parent_model_version": adapter.get("parent_model_version", ""),
+            # read by a later warm start (min_champion_epochs); absent where the lineage does not record it
+            **({"data_epochs": str(adapter["data_epochs"])} if adapter.get("data_epochs") is not None else {}),
         },
     )
     needs_approval = promotion_policy.require_approval if config.require_approval is None else config.require_approval
@@ -117,6 +119,8 @@ def registered_model(
                 "init_from": adapter.get("init_from", "base"),
                 "parent_model_version": adapter.get("parent_model_version", ""),
                 "init_reason": adapter.get("init_reason", ""),
+                # NaN where the lineage does not record it (a null column would take no type in the ledger)
+                "data_epochs": float("nan") if adapter.get("data_epochs") is None else float(adapter["data_epochs"]),
                 "decision": decision,
                 "reason": reason,
                 "champion_at_gate": str(previous.version) if previous else "",

@@ -4,7 +4,13 @@
 champion's adapter on the examples its training set did not hold, plus a replay sample of earlier ones against
 forgetting. A warm start falls back to a full retrain from the base model, with the reason recorded, when there is no
 champion, when the champion is tainted by an erasure (its weights would carry the erased data into the new adapter),
-when nothing is new, or when the configured LoRA shape differs from the champion's.
+when the configured LoRA shape differs from the champion's, when nothing is new, or when the champion's lineage trained
+less than ``min_champion_epochs`` passes over its data: a warm start inherits that training, so continuing a short one
+would keep every later version as undertrained as the first.
+
+How much training an adapter's lineage had is its ``data_epochs``: for a fresh adapter, its passes over the training
+split; for a warm start, its passes over new + replayed examples but no more than its parent's (the earlier examples
+were learned there; a replay sample does not re-teach them). The registry tags every version with it.
 """
 
 from __future__ import annotations
@@ -34,6 +40,15 @@ class TrainingPlan:
     replay_examples: int = 0
     parent_adapter_dir: str | None = None
     parent: dict[str, str] = field(default_factory=dict)  # model_version, adapter_version of the warm start
+    parent_data_epochs: float | None = None
+
+    def data_epochs(self, examples_seen: float) -> float | None:
+        """Passes over its data that the adapter's lineage made, after this run saw ``examples_seen`` examples; None
+        for a warm start from a champion that does not record its own."""
+        run = round(examples_seen / max(1, len(self.pairs["train_prompts"])), 3)
+        if self.init_from == "base":
+            return run
+        return None if self.parent_data_epochs is None else min(run, self.parent_data_epochs)
 
     def summary(self) -> dict:
         return {
@@ -104,6 +119,13 @@ def plan_training(
     new, earlier = train.filter(is_new), train.filter(~is_new)
     if new.height == 0:
         return full(f"nothing new since the champion's training set {parent_set}: full retrain from the base model")
+    trained = _recorded_epochs(tags)
+    if config.min_champion_epochs > 0 and (trained is None or trained < config.min_champion_epochs):
+        had = "does not record how much it trained" if trained is None else f"trained {trained:g} epochs of its data"
+        return full(
+            f"the champion v{version.version} {had} (min_champion_epochs {config.min_champion_epochs:g}): a warm "
+            "start would inherit that; full retrain from the base model"
+        )
     n_replay = min(earlier.height, round(config.replay_ratio * new.height))
     replay = earlier.sample(n_replay, seed=config.seed) if n_replay else earlier.head(0)
     return TrainingPlan(
@@ -114,4 +136,12 @@ def plan_training(
         replay_examples=n_replay,
         parent_adapter_dir=adapter_dir,
         parent={"model_version": str(version.version), "adapter_version": tags.get("adapter_version", "")},
+        parent_data_epochs=trained,
     )
+
+
+def _recorded_epochs(tags: dict) -> float | None:
+    try:
+        return float(tags["data_epochs"])
+    except (KeyError, ValueError):
+        return None
