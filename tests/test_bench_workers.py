@@ -1,6 +1,8 @@
 """The training benchmark's set-ups run on the tiny model and account the same tokens (a wiring test: the
 figures themselves come from `make bench`, never from a timed test)."""
 
+from pathlib import Path
+
 import pytest
 
 from benchmarks.pipeline.train_worker import CUDA_ONLY, RUNNERS
@@ -105,3 +107,33 @@ def test_compare_reports_time_to_the_rounds_equal_loss_and_gpu_memory_when_measu
     assert c["peak_gpu_vs"] == {"hf_best": 0.5}
     del results["own"][0]["peak_gpu_mb"]  # a CPU run: no GPU memory, no ratio
     assert compare(results)["peak_gpu_vs"] == {}
+
+
+def test_the_comparison_warms_every_setup_up_then_runs_its_rounds(spec, monkeypatch):
+    """The bench's training half end to end on the tiny model: an untimed warm-up of each set-up, then alternating
+    rounds whose results ``compare`` turns into ratios."""
+    import os
+
+    from benchmarks.pipeline import run as bench
+
+    launched = []
+
+    def recording(cmd, env):
+        launched.append((cmd[-3], Path(cmd[-2]).name, cmd[-1]))
+        return real_run(cmd, env)
+
+    real_run = bench._run
+    monkeypatch.setattr(bench, "_run", recording)
+    bench_spec = {**spec, "left_out_too_long": 0}
+    t = bench.training({**os.environ}, bench_spec, spec["model"], rounds=2, kinds=("own", "hf_best"))
+    assert [(kind, spec_file) for kind, spec_file, _ in launched] == [
+        ("own", "warmup.json"),
+        ("hf_best", "warmup.json"),
+        *[(kind, "spec.json") for _ in range(2) for kind in ("own", "hf_best")],
+    ]
+    assert launched[0][2] == "/dev/null"  # the warm-up's result is discarded
+    assert t["warmup"] and t["rounds"] == 2 and t["steps"] == 2 and t["examples"] == 12
+    assert set(t["time_to_target_vs"]) == {"hf_best"} and t["time_to_target_vs"]["hf_best"] > 0
+    launched.clear()
+    cold = bench.training({**os.environ}, bench_spec, spec["model"], rounds=1, kinds=("own", "hf_best"), warmup=False)
+    assert not cold["warmup"] and [spec_file for _, spec_file, _ in launched] == ["spec.json", "spec.json"]

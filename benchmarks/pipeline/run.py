@@ -318,11 +318,23 @@ def training_spec(data: Path, model_dir: str, steps: int, validation_examples: i
     }
 
 
-def training(env: dict, spec: dict, model_dir: str, rounds: int, kinds: tuple[str, ...] = DEFAULT_KINDS) -> dict:
-    """The project trainer against standard set-ups, each in its own process, rounds alternating; medians."""
+def training(
+    env: dict, spec: dict, model_dir: str, rounds: int, kinds: tuple[str, ...] = DEFAULT_KINDS, warmup: bool = True
+) -> dict:
+    """The project trainer against standard set-ups, each in its own process, rounds alternating; medians. With
+    ``warmup``, every set-up first runs 2 untimed steps: the first process on a fresh machine pays one-off costs
+    (weights into the page cache; on a GPU, the driver's and kernels' first use: 13 s for the first 10 steps on an
+    H100 against 3.6-5 s later) that would otherwise land in round 1 of whichever set-up runs first."""
     spec = {**spec, "model": model_dir}
     with tempfile.TemporaryDirectory() as tmp:
         results: dict[str, list[dict]] = {k: [] for k in kinds}
+        if warmup:
+            spec_path = Path(tmp, "warmup.json")
+            short = {**spec["hparams"], "steps": min(2, spec["hparams"]["steps"])}
+            spec_path.write_text(json.dumps({**spec, "hparams": short, "eval_every": short["steps"]}))
+            for kind in kinds:
+                _run([sys.executable, "-m", "benchmarks.pipeline.train_worker", kind, str(spec_path), "/dev/null"], env)
+            print(f"   warm-up: {len(kinds)} set-ups, {short['steps']} steps each, discarded", flush=True)
         for round_ in range(rounds):
             # a new seed each round (LoRA init, data order, dropout), the same for every set-up within it: the
             # medians then average over data orders instead of repeating one
@@ -339,6 +351,7 @@ def training(env: dict, spec: dict, model_dir: str, rounds: int, kinds: tuple[st
         "validation_examples": len(spec["validation_prompts"]),
         "steps": spec["hparams"]["steps"],
         "eval_every": spec["eval_every"],
+        "warmup": warmup,
         **compare(results),
     }
 
@@ -477,7 +490,7 @@ def _one_batch_training_set(env: dict, data: Path, tickets: int) -> None:
 
 
 def _compare_training(env: dict, spec: dict, model_dir: str, args: argparse.Namespace) -> None:
-    t = training(env, spec, model_dir, args.rounds, tuple(args.kinds))
+    t = training(env, spec, model_dir, args.rounds, tuple(args.kinds), warmup=not args.no_warmup)
     print("\n== Training benchmark (same machine, same run) ==")
     _print_training(t)
     if args.out:
@@ -489,6 +502,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=3000, help="documents of the full corpus (3 batches)")
     parser.add_argument("--train-steps", type=int, default=16, help="optimizer steps per training measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the training comparison")
+    parser.add_argument(
+        "--no-warmup", action="store_true", help="no untimed 2-step run of each set-up before the training rounds"
+    )
     parser.add_argument(
         "--only-training",
         action="store_true",
@@ -581,7 +597,7 @@ def main() -> None:
     print(json.dumps(results["constant"], indent=1), flush=True)
     if not args.only_incremental:
         spec = training_spec(data, model_dir, args.train_steps, args.validation_examples)
-        results["training"] = training(env, spec, model_dir, args.rounds, tuple(args.kinds))
+        results["training"] = training(env, spec, model_dir, args.rounds, tuple(args.kinds), warmup=not args.no_warmup)
     results["bench_minutes"] = round((time.perf_counter() - started) / 60, 1)
 
     i, c = results["incremental"], results["constant"]
