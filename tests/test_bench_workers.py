@@ -137,3 +137,24 @@ def test_the_comparison_warms_every_setup_up_then_runs_its_rounds(spec, monkeypa
     launched.clear()
     cold = bench.training({**os.environ}, bench_spec, spec["model"], rounds=1, kinds=("own", "hf_best"), warmup=False)
     assert not cold["warmup"] and [spec_file for _, spec_file, _ in launched] == ["spec.json", "spec.json"]
+
+
+def test_paired_gap_pairs_the_same_examples_on_both_splits():
+    from benchmarks.pipeline.run import paired_gap
+
+    ids = ["e1", "e2", "e3", "e4"]
+    warm = {"example_id": ids, "new_slice": [2, 3], "rougeL": {"candidate": [0.5, 0.5, 0.2, 0.4]}}
+    full = {
+        "example_id": ids,
+        "new_slice": [2, 3],
+        "rougeL": {"candidate": [0.4, 0.6, 0.3, 0.4], "champion": [0.5, 0.5, 0.2, 0.4]},
+    }
+    gap = paired_gap(warm, full)
+    assert gap["test"]["mean"] == round((0.1 - 0.1 - 0.1 + 0.0) / 4, 4) and gap["test"]["examples"] == 4
+    assert gap["new_slice"]["mean"] == -0.05 and gap["new_slice"]["examples"] == 2
+    lo, hi = gap["new_slice"]["ci95"]
+    assert -0.1 <= lo <= -0.05 <= hi <= 0.0  # resampling the pairs (-0.1, 0.0)
+    same = paired_gap(full, full, "champion")  # the champion against the full retrain, within one run
+    assert same["test"]["mean"] == round((0.1 - 0.1 - 0.1) / 4, 4)
+    assert paired_gap(warm, {**full, "example_id": ids[::-1]}) == {}  # different examples or order: no pairing
+    assert paired_gap({}, full) == {}

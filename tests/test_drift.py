@@ -146,6 +146,8 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     assert adapter["data_epochs"] == min(round(run_epochs, 3), v1_epochs)
     evaluation = retrain.output_for_node("evaluation_report")
     assert 0 < evaluation["new_window_examples"] <= 8
+    new_positions = evaluation["per_example"]["new_slice"]  # which test examples the champion never saw
+    assert len(new_positions) == evaluation["new_window_examples"] and max(new_positions) < evaluation["test_examples"]
     assert set(evaluation["new_window_metrics"]) == {"base", "base_few_shot", "candidate", "champion"}
     assert evaluation["new_data"]["train_examples"] > 0
     assert sum(g["examples"] for g in evaluation["new_window_by_label"].values()) == evaluation["new_window_examples"]

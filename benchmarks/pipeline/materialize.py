@@ -43,7 +43,8 @@ def main() -> None:
             instance=instance,
             run_config=dg.RunConfig(ops=json.loads(args.config)),
         )
-    done = time.perf_counter()
+        done = time.perf_counter()
+        per_example = _per_example_rouge(result)
     meta = {}
     for event in result.get_asset_materialization_events():
         m = event.event_specific_data.materialization
@@ -81,9 +82,26 @@ def main() -> None:
                 "run_s": done - imported,
                 "step_s": steps,
                 "metadata": meta,
+                "per_example": per_example,
             }
         )
     )
+
+
+def _per_example_rouge(result) -> dict:
+    """Per test example, each model's ROUGE-L (scores only, no text), where the run evaluated: the bench pairs two
+    retrains' candidates example by example."""
+    evaluated = any(
+        e.event_type_value == "STEP_SUCCESS" and e.step_key == "evaluation_report" for e in result.all_events
+    )
+    if not evaluated:
+        return {}
+    pe = result.output_for_node("evaluation_report")["per_example"]
+    return {
+        "example_id": pe["example_id"],
+        "new_slice": pe["new_slice"],
+        "rougeL": {model: scores["rougeL"] for model, scores in pe["scores"].items()},
+    }
 
 
 if __name__ == "__main__":

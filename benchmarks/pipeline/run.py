@@ -218,7 +218,31 @@ def retrains(env: dict, data: Path, model_cache: str, landed_s: float, full_epoc
             for split in ("test", "new_slice")
             if warm_q[f"{split}_rougeL"] is not None and full_q[f"{split}_rougeL"] is not None
         },
+        # paired by test example, with bootstrap 95 % intervals: is the gap larger than the split resolves? The
+        # champion against the full retrain (one recipe, 1 % different data) shows what two trainings differ by
+        "warm_minus_full_rougeL": paired_gap(warm["per_example"], full["per_example"]),
+        "champion_minus_full_rougeL": paired_gap(full["per_example"], full["per_example"], "champion"),
     }
+
+
+def paired_gap(a: dict, b: dict, model_a: str = "candidate", model_b: str = "candidate") -> dict:
+    """Mean per-example ROUGE-L of ``model_a`` in run ``a`` minus ``model_b`` in run ``b`` (``per_example`` of the
+    bench's materializations), on the test split and on the new slice, with paired bootstrap 95 % intervals; empty
+    unless both runs scored the same examples in the same order."""
+    from llm_assets.core.scoring import bootstrap_interval
+
+    if not a or not b or a["example_id"] != b["example_id"]:
+        return {}
+    out = {}
+    for split, rows in (("test", range(len(a["example_id"]))), ("new_slice", a["new_slice"])):
+        diffs = [a["rougeL"][model_a][i] - b["rougeL"][model_b][i] for i in rows]
+        if diffs:
+            out[split] = {
+                "mean": round(statistics.fmean(diffs), 4),
+                "ci95": bootstrap_interval(diffs),
+                "examples": len(diffs),
+            }
+    return out
 
 
 def constant_costs(env: dict, data: Path) -> dict:
@@ -478,6 +502,15 @@ def _print_retrain(i: dict) -> None:
     print(f"   full retrain: {q(f)}")
     gap = ", ".join(f"{k} {v:+.4f}" for k, v in i["quality_gap_rougeL"].items())
     print(f"   warm minus full, ROUGE-L: {gap or 'not measured'}")
+    for name, key in (
+        ("warm minus full", "warm_minus_full_rougeL"),
+        ("champion minus full", "champion_minus_full_rougeL"),
+    ):
+        paired = ", ".join(
+            f"{split} {g['mean']:+.4f} [{g['ci95'][0]:+.4f}, {g['ci95'][1]:+.4f}] ({g['examples']} examples)"
+            for split, g in i.get(key, {}).items()
+        )
+        print(f"   {name}, ROUGE-L per example, paired (95 % interval): {paired or 'not measured'}")
 
 
 def _one_batch_training_set(env: dict, data: Path, tickets: int) -> None:

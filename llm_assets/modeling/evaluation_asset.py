@@ -107,7 +107,7 @@ def evaluation_report(
     new_window = _new_slice_metrics(evaluations, test, new_slice)
     intervals = {e.name: e.intervals for e in evaluations}
     by_label = _new_slice_by_label(evaluations, test, new_slice)
-    per_example = _per_example(evaluations, test)
+    per_example = _per_example(evaluations, test, new_slice)
     memorization["withheld_generations"] = _withhold_raw_values(evaluations, known)
     _save_answers(cache_dir, answered, evaluations)
     report_dir = artifact_store.path("reports", lora_adapter["adapter_version"])
@@ -372,8 +372,9 @@ def _new_slice_metrics(evaluations, test: pl.DataFrame, new_slice: list[int]) ->
     }
 
 
-def _per_example(evaluations, test: pl.DataFrame) -> dict:
-    """Per test example, each model's scores (no text): the fairness audit's segments are built from these."""
+def _per_example(evaluations, test: pl.DataFrame, new_slice: list[int]) -> dict:
+    """Per test example, each model's scores (no text): the fairness audit's segments are built from these; which
+    examples form the new slice (positions), for paired comparisons on it."""
     from llm_assets.core.scoring import per_example_scores
 
     refs, labels = test["completion"].to_list(), test["label"].to_list()
@@ -381,6 +382,7 @@ def _per_example(evaluations, test: pl.DataFrame) -> dict:
         "example_id": test["example_id"].to_list(),
         "doc_id": test["doc_id"].to_list(),
         "label": labels,
+        "new_slice": new_slice,
         "scores": {
             e.name: per_example_scores(e.generations, refs, labels, test["prompt"].to_list()) for e in evaluations
         },
