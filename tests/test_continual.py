@@ -139,6 +139,10 @@ def test_a_warm_start_continues_only_a_champion_trained_long_enough_and_inherits
     )
     assert anyway.init_from == "champion" and anyway.data_epochs(24) == 0.23
 
+    tracking._champion.tags["data_epochs"] = "nan"  # not a number: as good as not recorded
+    assert (
+        "does not record how much it trained" in plan_training(config, _training_set(30, 8), tracking, warehouse).reason
+    )
     del tracking._champion.tags["data_epochs"]  # registered before versions recorded it
     unknown = plan_training(config, _training_set(30, 8), tracking, warehouse)
     assert unknown.init_from == "base" and "does not record how much it trained" in unknown.reason

@@ -16,6 +16,7 @@ were learned there; a replay sample does not re-teach them). The registry tags e
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +143,7 @@ def plan_training(
 
 def _recorded_epochs(tags: dict) -> float | None:
     try:
-        return float(tags["data_epochs"])
+        value = float(tags["data_epochs"])
     except (KeyError, ValueError):
         return None
+    return value if math.isfinite(value) else None
