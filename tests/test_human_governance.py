@@ -250,6 +250,8 @@ def test_approval_rejection_rollback_alerts_and_model_card(
     assert governance(["report", "--version", "2", "--print"]) == 0
     report = capsys.readouterr().out
     assert "Human decision: rejected by bob.lead" in report and "Fairness and representation" in report
+    v2_epochs = lineage.model_version(resources["warehouse"], NAME, "2")["data_epochs"]
+    assert f"Training received: {v2_epochs:g} passes over its data" in report
     sent = alert_sinks.everything()
     assert not {v for v in raw_pii_values(140, 11) if len(v) > 4 and v in sent}
     kinds_mail, kinds_hook = alert_sinks.kinds()
