@@ -12,7 +12,7 @@ import pytest
 
 from llm_assets.core import lineage
 from llm_assets.modeling.config import LoraTrainingConfig
-from llm_assets.modeling.warm_start import plan_training
+from llm_assets.modeling.warm_start import plan_training, run_config
 from resources.warehouse import DuckDBWarehouse
 
 
@@ -150,6 +150,21 @@ def test_a_warm_start_continues_only_a_champion_trained_long_enough_and_inherits
         config.model_copy(update={"min_champion_epochs": 0.0}), _training_set(30, 8), tracking, warehouse
     )
     assert always.init_from == "champion" and always.data_epochs(24) is None  # unknown stays unknown
+
+
+def test_a_warm_start_continues_at_a_lower_learning_rate(setup):
+    warehouse, tracking = setup
+    config = LoraTrainingConfig(init_from="champion", learning_rate=1e-3)
+    warm = plan_training(config, _training_set(30, 8), tracking, warehouse)
+    assert warm.init_from == "champion" and config.warm_start_lr_scale < 1
+    assert run_config(config, warm).learning_rate == pytest.approx(1e-3 * config.warm_start_lr_scale)
+    assert run_config(config, warm).model_dump(exclude={"learning_rate"}) == config.model_dump(
+        exclude={"learning_rate"}
+    )
+    same_rate = config.model_copy(update={"warm_start_lr_scale": 1.0})
+    assert run_config(same_rate, warm).learning_rate == 1e-3
+    fresh = plan_training(LoraTrainingConfig(), _training_set(30, 8), tracking, warehouse)
+    assert run_config(LoraTrainingConfig(), fresh).learning_rate == 1e-3  # a fresh adapter: the configured rate
 
 
 def test_versions_warm_started_from_a_tainted_one_inherit_the_taint(tmp_path):

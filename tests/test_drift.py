@@ -4,6 +4,7 @@ import json
 import time
 
 import dagster as dg
+import pytest
 from mlflow import MlflowClient
 
 from llm_assets.modeling.config import LoraTrainingConfig
@@ -140,6 +141,8 @@ def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing,
     adapter = retrain.output_for_node("lora_adapter", "lora_adapter")
     assert adapter["init_from"] == "champion" and adapter["parent_model_version"] == "1", adapter["init_reason"]
     assert adapter["new_examples"] > 0 and adapter["replay_examples"] > 0
+    defaults = LoraTrainingConfig()  # a warm start continues at a lower rate than a fresh adapter's
+    assert adapter["effective_learning_rate"] == pytest.approx(defaults.learning_rate * defaults.warm_start_lr_scale)
     # its lineage's training: its own passes over new + replayed examples, but never more than v1 gave the rest
     run_epochs = adapter["training"]["epochs_run"] * adapter["training"]["train_examples"]
     run_epochs /= adapter["new_examples"] + adapter["replay_examples"]

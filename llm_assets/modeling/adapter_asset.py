@@ -15,7 +15,7 @@ from llm_assets.core.metadata import line_plot_markdown, tidy
 from llm_assets.core.models import MODEL_POOL
 from llm_assets.core.prompting import normalize_category
 from llm_assets.modeling.config import LoraTrainingConfig
-from llm_assets.modeling.warm_start import TrainingPlan, plan_training
+from llm_assets.modeling.warm_start import TrainingPlan, plan_training, run_config
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
 from resources.mlflow_tracking import MLflowTracking
@@ -62,6 +62,7 @@ def lora_adapter(
 
     version = training_set["version"][0]
     plan = plan_training(config, training_set, mlflow_tracking, warehouse)
+    trained_with = run_config(config, plan)
     pairs = plan.pairs
     context.log.info(f"training plan: {plan.reason}")
     experiment_id = mlflow_tracking.setup()
@@ -81,6 +82,7 @@ def lora_adapter(
                 "base_model": base_model.model,
                 "training_set_version": version,
                 "train_examples_available": len(pairs["train_prompts"]),
+                "effective_learning_rate": trained_with.learning_rate,
                 **{k: v for k, v in plan.summary().items() if k != "init_reason"},
             }
         )
@@ -95,7 +97,15 @@ def lora_adapter(
         shutil.rmtree(adapter_dir, ignore_errors=True)
         checkpoint_dir = artifact_store.path("checkpoints", _run_key(version, base_model, config, plan))
         result = _train(
-            context, config, base_model, artifact_store, plan, adapter_version, adapter_dir, checkpoint_dir, on_log
+            context,
+            trained_with,
+            base_model,
+            artifact_store,
+            plan,
+            adapter_version,
+            adapter_dir,
+            checkpoint_dir,
+            on_log,
         )
         if result.resumed_from_step:
             context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
@@ -111,6 +121,7 @@ def lora_adapter(
             "mlflow_run_id": run.info.run_id,
             "code_version": lineage.code_version(),
             "config": config.model_dump(),
+            "effective_learning_rate": trained_with.learning_rate,
             **plan.summary(),
             "data_epochs": data_epochs,
         }
@@ -316,6 +327,7 @@ def _metadata(result, manifest: dict, model_uri: str, adapter_dir: Path, adapter
             "resumed_from_step": result.resumed_from_step,
             "epochs": result.epochs_run,
             "data_epochs": manifest["data_epochs"] if manifest["data_epochs"] is not None else "unknown",
+            "effective_learning_rate": manifest["effective_learning_rate"],
             "tokens_per_second": result.tokens_per_second,
             "train_seconds": result.seconds,
             "final_loss": result.final_loss,

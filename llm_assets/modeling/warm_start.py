@@ -141,6 +141,13 @@ def plan_training(
     )
 
 
+def run_config(config: LoraTrainingConfig, plan: TrainingPlan) -> LoraTrainingConfig:
+    """The configuration the run trains with: a warm start continues at ``warm_start_lr_scale`` times the rate."""
+    if plan.init_from != "champion" or config.warm_start_lr_scale == 1.0:
+        return config
+    return config.model_copy(update={"learning_rate": config.learning_rate * config.warm_start_lr_scale})
+
+
 def _recorded_epochs(tags: dict) -> float | None:
     try:
         value = float(tags["data_epochs"])
