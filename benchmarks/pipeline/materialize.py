@@ -44,7 +44,12 @@ def main() -> None:
             run_config=dg.RunConfig(ops=json.loads(args.config)),
         )
         done = time.perf_counter()
-        per_example = _per_example_rouge(result)
+        steps = {
+            e.step_key: round(e.event_specific_data.duration_ms / 1000, 1)
+            for e in result.all_events
+            if e.event_type_value == "STEP_SUCCESS" and e.step_key
+        }
+        per_example = _per_example_rouge(result) if "evaluation_report" in steps else {}
     meta = {}
     for event in result.get_asset_materialization_events():
         m = event.event_specific_data.materialization
@@ -69,11 +74,6 @@ def main() -> None:
             models = ("candidate/", "champion/", "new_window/candidate/", "new_window/champion/")
             if key.startswith(models) or key == "new_window_examples":
                 meta[f"{m.asset_key.to_user_string()}/{key}"] = value.value
-    steps = {
-        e.step_key: round(e.event_specific_data.duration_ms / 1000, 1)
-        for e in result.all_events
-        if e.event_type_value == "STEP_SUCCESS" and e.step_key
-    }
     print(
         json.dumps(
             {
@@ -89,13 +89,8 @@ def main() -> None:
 
 
 def _per_example_rouge(result) -> dict:
-    """Per test example, each model's ROUGE-L (scores only, no text), where the run evaluated: the bench pairs two
+    """Per test example, each model's ROUGE-L (scores only, no text) of the run's evaluation: the bench pairs two
     retrains' candidates example by example."""
-    evaluated = any(
-        e.event_type_value == "STEP_SUCCESS" and e.step_key == "evaluation_report" for e in result.all_events
-    )
-    if not evaluated:
-        return {}
     pe = result.output_for_node("evaluation_report")["per_example"]
     return {
         "example_id": pe["example_id"],

@@ -183,7 +183,6 @@ def retrains(env: dict, data: Path, model_cache: str, landed_s: float, full_epoc
     warm = _materialize(env, ["training_data", "modeling", "governance"], config=warm_config, model_cache=model_cache)
     _restore_answers(data, snapshot)
     full = _materialize(env, ["training_data", "modeling", "governance"], config=held, model_cache=model_cache)
-    warm_q, full_q = _quality(warm), _quality(full)
     return {
         # the full retrain's step cap (-1: one epoch, the product's default), for whoever reads the JSON later
         "full_retrain_max_steps": held["lora_adapter"]["config"]["max_steps"],
@@ -211,13 +210,8 @@ def retrains(env: dict, data: Path, model_cache: str, landed_s: float, full_epoc
         "landed_to_registered_full_s": round(landed_s + full["wall_s"], 1),
         "warm_vs_full_retrain": round((landed_s + warm["wall_s"]) / (landed_s + full["wall_s"]), 4),
         "champion_quality": _quality(full, "champion"),  # the model both started from or were gated against
-        "warm_quality": warm_q,
-        "full_quality": full_q,
-        "quality_gap_rougeL": {
-            split: round(warm_q[f"{split}_rougeL"] - full_q[f"{split}_rougeL"], 4)
-            for split in ("test", "new_slice")
-            if warm_q[f"{split}_rougeL"] is not None and full_q[f"{split}_rougeL"] is not None
-        },
+        "warm_quality": _quality(warm),
+        "full_quality": _quality(full),
         # paired by test example, with bootstrap 95 % intervals: is the gap larger than the split resolves? The
         # champion against the full retrain (one recipe, 1 % different data) shows what two trainings differ by
         "warm_minus_full_rougeL": paired_gap(warm["per_example"], full["per_example"]),
@@ -500,8 +494,6 @@ def _print_retrain(i: dict) -> None:
     print(f"   champion (both started from or were gated against it): {q(i['champion_quality'])}")
     print(f"   warm start: {q(w)}")
     print(f"   full retrain: {q(f)}")
-    gap = ", ".join(f"{k} {v:+.4f}" for k, v in i["quality_gap_rougeL"].items())
-    print(f"   warm minus full, ROUGE-L: {gap or 'not measured'}")
     for name, key in (
         ("warm minus full", "warm_minus_full_rougeL"),
         ("champion minus full", "champion_minus_full_rougeL"),

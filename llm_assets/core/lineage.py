@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +79,21 @@ def record(warehouse: DuckDBWarehouse, table: str, row: dict, keys: list[str]) -
     """Inserts (or replaces, by ``keys``) one row of a governance ledger from an op outside the asset graph (the
     erasure job, which then reports the ledger's materialization)."""
     warehouse.upsert(SCHEMA, table, ledger_rows([row]), keys)
+
+
+def recorded_epochs(value) -> float | None:
+    """A version's ``data_epochs`` as recorded (registry tag string, ledger number), or None where it is missing or not
+    a finite number (versions registered before it was recorded; NaN in the ledgers)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def describe_epochs(value) -> str:
+    epochs = recorded_epochs(value)
+    return "not recorded" if epochs is None else f"{epochs:g} passes over its data"
 
 
 # a registered version that passed the gate and waits for a human decision (model_approvals)

@@ -57,7 +57,7 @@ def card_figures(warehouse: DuckDBWarehouse, model_name: str, version: str) -> d
         "test_examples": mv["test_examples"],
         "init_from": mv.get("init_from") or "base",
         "parent_model_version": mv.get("parent_model_version") or "",
-        "data_epochs": _number(mv.get("data_epochs")),
+        "data_epochs": lineage.recorded_epochs(mv.get("data_epochs")),
         "metrics": {m: {k: metrics[m].get(k) for k in HEADLINE} for m in metrics},
         "memorization": _json(mv["memorization"]),
         "fairness": fairness,
@@ -71,12 +71,8 @@ def card_figures(warehouse: DuckDBWarehouse, model_name: str, version: str) -> d
     }
 
 
-def _number(value) -> float | None:
-    return None if value is None or value != value else float(value)  # NaN: not recorded
-
-
 def _training_line(f: dict) -> str:
-    passes = "not recorded" if f["data_epochs"] is None else f"{f['data_epochs']:g} passes over its data"
+    passes = lineage.describe_epochs(f["data_epochs"])
     if f["init_from"] == "champion":
         return f"- Continued v{f['parent_model_version']}'s adapter on new and replayed examples; lineage: {passes}"
     return f"- A fresh adapter on the training split: {passes}"

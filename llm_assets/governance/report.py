@@ -253,10 +253,6 @@ def _fairness(e: Evidence) -> Section:
     )  # fmt: skip
 
 
-def _passes(value) -> str:
-    return "not recorded" if value is None or value != value else f"{value:g} passes over its data"  # NaN: none
-
-
 def _provenance(e: Evidence) -> Section:
     mv, ts_row = e.model_version, e.training_set
     return Section(
@@ -272,8 +268,9 @@ def _provenance(e: Evidence) -> Section:
                 if mv.get("init_from") == "champion"
                 else "the base model (a fresh adapter)"
             ),
-            f"Training received: {_passes(mv.get('data_epochs'))} (data_epochs: the fewest passes over its data "
-            "along its warm-start lineage; a warm start continues only a champion above min_champion_epochs)",
+            f"Training received: {lineage.describe_epochs(mv.get('data_epochs'))} (data_epochs: the fewest passes "
+            "over its data along its warm-start lineage; a warm start continues only a champion above "
+            "min_champion_epochs)",
             f"Training Dagster run: {mv['training_dagster_run_id']}; registration Dagster run: "
             f"{mv['registration_dagster_run_id']}",
             f"MLflow run: {mv['mlflow_run_id']}",

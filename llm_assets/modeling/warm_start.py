@@ -16,7 +16,6 @@ were learned there; a replay sample does not re-teach them). The registry tags e
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,7 +119,7 @@ def plan_training(
     new, earlier = train.filter(is_new), train.filter(~is_new)
     if new.height == 0:
         return full(f"nothing new since the champion's training set {parent_set}: full retrain from the base model")
-    trained = _recorded_epochs(tags)
+    trained = lineage.recorded_epochs(tags.get("data_epochs"))
     if config.min_champion_epochs > 0 and (trained is None or trained < config.min_champion_epochs):
         had = "does not record how much it trained" if trained is None else f"trained {trained:g} epochs of its data"
         return full(
@@ -146,11 +145,3 @@ def run_config(config: LoraTrainingConfig, plan: TrainingPlan) -> LoraTrainingCo
     if plan.init_from != "champion" or config.warm_start_lr_scale == 1.0:
         return config
     return config.model_copy(update={"learning_rate": config.learning_rate * config.warm_start_lr_scale})
-
-
-def _recorded_epochs(tags: dict) -> float | None:
-    try:
-        value = float(tags["data_epochs"])
-    except (KeyError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
