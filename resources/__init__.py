@@ -31,9 +31,15 @@ def _env_list(name: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
 
 
+def anonymizer_resource():
+    """The pipeline's ``anonymizer``, as the Definitions configure it (the CLIs use it without loading them)."""
+    from resources.anonymizer import PresidioAnonymizer
+
+    return PresidioAnonymizer(pseudonym_salt=env_or(PSEUDONYM_SALT_ENV, ""))
+
+
 def build_resources() -> dict[str, Any]:
     from resources.alerts import AlertChannels
-    from resources.anonymizer import PresidioAnonymizer
     from resources.artifacts import ArtifactStore, JsonArtifactIOManager
     from resources.base_model import BaseModelResource
     from resources.drift_policy import DriftPolicy
@@ -50,7 +56,7 @@ def build_resources() -> dict[str, Any]:
         "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
         "artifact_io_manager": JsonArtifactIOManager(),
         "landing_zone": LandingZone(),
-        "anonymizer": PresidioAnonymizer(pseudonym_salt=env_or(PSEUDONYM_SALT_ENV, "")),
+        "anonymizer": anonymizer_resource(),
         "base_model": BaseModelResource(),
         "mlflow_tracking": MLflowTracking(tracking_uri=env_or(MLFLOW_TRACKING_URI_ENV, default_mlflow_tracking_uri())),
         "artifact_store": ArtifactStore(),

@@ -6,10 +6,13 @@ import dagster as dg
 from pydantic import Field
 
 from llm_assets.privacy.settings import (
+    DATE_POLICIES,
     DEFAULT_PASSTHROUGH_FIELDS,
     DEFAULT_PII_FIELDS,
     OPERATORS,
+    ORGANIZATION_POLICIES,
     PRIMARY_SPACY_MODEL,
+    REFERENCE_POLICIES,
     AnonymizerSettings,
     policy_entities,
 )
@@ -32,23 +35,29 @@ def _engine(settings: AnonymizerSettings):
 class PresidioAnonymizer(dg.ConfigurableResource):
     """Presidio analyzer + anonymizer over an offline spaCy pipeline, with the project's recognizers.
 
-    The default entity policy is the safe one: everything Presidio knows as PII plus street addresses, postcodes,
-    ages, job titles, national and reference numbers; ``keep_organizations`` / ``keep_dates`` keep those two for
-    corpora whose meaning depends on them."""
+    The entity policy: everything that identifies a person is replaced; whether a date, an organization or a
+    reference number does is decided by its context (``dates``, ``organizations``, ``transaction_references``)."""
 
     entities: list[str] = Field(
         default_factory=list,
-        description="Entity types to find and replace; empty = the default policy (see keep_organizations, "
-        "keep_dates).",
+        description="Entity types to find and replace; empty = the default policy (see dates, organizations, "
+        "transaction_references).",
     )
-    keep_organizations: bool = Field(
-        default=False,
-        description="Leave organization names in the text (carriers, brands). Off by default: an employer, a "
-        "school or a small business identifies a person.",
+    dates: str = Field(
+        default="birth_dates",
+        description=f"Which dates are replaced, one of {DATE_POLICIES}: birth_dates = only dates of birth (a "
+        "delivery or order date is the ticket's meaning, a birth date identifies); all; none.",
     )
-    keep_dates: bool = Field(
-        default=False,
-        description="Leave dates and times in the text (delivery dates). Off by default: a birth date identifies.",
+    organizations: str = Field(
+        default="employers",
+        description=f"Which organizations are replaced, one of {ORGANIZATION_POLICIES}: employers = one someone "
+        "works for, studies at or owns (carriers, brands and shops stay); all; none.",
+    )
+    transaction_references: str = Field(
+        default="keep",
+        description=f"Order, tracking, invoice, SKU and ticket numbers, one of {REFERENCE_POLICIES}: keep (they "
+        "identify a transaction, not a person) or placeholder (<TRANSACTION_REFERENCE_1>). Customer, account and "
+        "member ids are personal identifiers and always replaced.",
     )
     score_threshold: float = Field(default=0.5, description="Minimum recognizer score for a finding to be redacted.")
     default_operator: str = Field(
@@ -116,9 +125,12 @@ class PresidioAnonymizer(dg.ConfigurableResource):
                 [],
                 None,
             )
-        entities = tuple(self.entities) or policy_entities(self.keep_organizations, self.keep_dates)
+        try:
+            policy = policy_entities(self.dates, self.organizations, self.transaction_references)
+        except ValueError as exc:
+            raise dg.DagsterInvalidConfigError(str(exc), [], None) from exc
         return AnonymizerSettings(
-            entities=entities,
+            entities=tuple(self.entities) or policy,
             score_threshold=self.score_threshold,
             operators=ops,
             default_operator=self.default_operator,
@@ -130,6 +142,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
             salt=salt,
             chunk_chars=self.chunk_chars,
             max_chars=self.max_document_chars,
+            organization_policy=self.organizations,
         )
 
     def engine(self):

@@ -8,7 +8,6 @@ import pytest
 from llm_assets.privacy.engine import AnonymizationEngine, AnonymizerSettings, chunks, resolve_overlaps
 from llm_assets.privacy.recognizers import luhn_valid
 from llm_assets.privacy.residual import ResidualScanner
-from llm_assets.privacy.settings import policy_entities
 from llm_assets.sample_corpus import generate_tickets
 
 
@@ -145,14 +144,20 @@ def test_identifiers_beyond_presidio_defaults(engine, sentence, value, entity):
     assert entity in types_of(redactions) or value not in text
 
 
-def test_organizations_and_dates_are_redacted_by_default_and_kept_by_switch(engine):
-    sentence = "I joined Hallberg Logistics GmbH on 3 March 2021."
+def test_an_employer_and_a_birth_date_go_a_carrier_and_a_delivery_date_stay(engine):
+    sentence = "I joined Hallberg Logistics GmbH on 3 March 2021; the parcel went with Brightway Freight on 4 May."
     text, redactions = anonymize(engine, sentence)
-    assert "Hallberg" not in text and "2021" not in text
-    assert {"ORGANIZATION", "DATE_TIME"} <= types_of(redactions)
-    keep = AnonymizationEngine(AnonymizerSettings(entities=policy_entities(keep_organizations=True, keep_dates=True)))
-    (res,) = keep.anonymize_serial([{"text": sentence}])
-    assert "Hallberg Logistics GmbH" in res.fields["text"] and "3 March 2021" in res.fields["text"]
+    assert "Hallberg" not in text and "3 March 2021" in text
+    assert "Brightway Freight" in text and "4 May" in text
+    assert types_of(redactions) == {"ORGANIZATION"}
+    born, redactions = anonymize(engine, "She was born on 3 March 1987 and ordered on 4 May.")
+    assert "1987" not in born and "4 May" in born and types_of(redactions) == {"DATE_OF_BIRTH"}
+    every = AnonymizationEngine(AnonymizerSettings.for_policy(dates="all", organizations="all"))
+    (res,) = every.anonymize_serial([{"text": sentence}])
+    assert "Brightway" not in res.fields["text"] and "4 May" not in res.fields["text"]
+    none = AnonymizationEngine(AnonymizerSettings.for_policy(dates="none", organizations="none"))
+    (res,) = none.anonymize_serial([{"text": sentence + " Born 3 March 1987."}])
+    assert "Hallberg Logistics GmbH" in res.fields["text"] and "3 March 1987" in res.fields["text"]
 
 
 def test_relative_time_and_common_capitalized_words_stay(engine):

@@ -293,7 +293,7 @@ def _person(f: ValueFactory):
 
 def layout_signature(rng, f: ValueFactory, b: _Builder) -> None:
     first, last, email = _person(f)
-    b.text("Hello team,\n\n").text(_filler(rng, 2)).text(" My order number is ").pii("REFERENCE_NUMBER", f.reference())
+    b.text("Hello team,\n\n").text(_filler(rng, 2)).text(" My order number is ").text(f.reference())
     b.text(".\n\n").text(rng.choice(["Best regards,", "Kind regards,", "Thanks,", "Cheers,"])).text("\n")
     b.pii(PERSON, f"{first} {last}").text("\n").pii(TITLE, rng.choice(JOB_TITLES)).text("\n")
     b.text("Tel: ").pii("PHONE_NUMBER", f.phone()).text("\n").pii("EMAIL_ADDRESS", email).text("\n")
@@ -317,7 +317,8 @@ def layout_quoted(rng, f: ValueFactory, b: _Builder) -> None:
     b.text("Thanks ").pii(PERSON, first).text(", I have passed this to the warehouse. ").text(_filler(rng, 1))
     b.text("\n\n").pii(PERSON, agent_first).text("\n\nOn Monday, ").pii(PERSON, f"{first} {last}")
     b.text(" <").pii("EMAIL_ADDRESS", email).text("> wrote:\n> My parcel ")
-    b.pii("REFERENCE_NUMBER", f.reference()).text(" never arrived at ").pii("STREET_ADDRESS", f.street())
+    # an order or tracking number identifies a transaction, not a person: kept by the entity policy, a word to keep
+    b.text(f.reference()).text(" never arrived at ").pii("STREET_ADDRESS", f.street())
     b.text(".\n> You can call me on ").pii("PHONE_NUMBER", f.phone()).text(".\n> ").pii(PERSON, last).text("\n")
 
 

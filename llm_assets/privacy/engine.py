@@ -26,7 +26,20 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from llm_assets.core.entities import LOCATION, ORGANIZATION, PERSON, TITLE
+from llm_assets.core.entities import (
+    BANK_ACCOUNT,
+    DATE_OF_BIRTH,
+    DATE_TIME,
+    HIGH_RISK_ENTITIES,
+    LICENSE_PLATE,
+    LOCATION,
+    NATIONAL_ID,
+    ORGANIZATION,
+    PERSON,
+    TITLE,
+    TRANSACTION_REFERENCE,
+    USERNAME,
+)
 
 
 class _NoTransformers(importlib.abc.MetaPathFinder):
@@ -58,15 +71,20 @@ with _without_transformers():
     from presidio_anonymizer import AnonymizerEngine
     from presidio_anonymizer.entities import OperatorConfig
 
-from llm_assets.privacy import gazetteers  # noqa: E402
+from llm_assets.privacy import context, gazetteers  # noqa: E402
+from llm_assets.privacy.keys import classify_key, resolve  # noqa: E402
 from llm_assets.privacy.recognizers import (  # noqa: E402
     CASE_SENSITIVE,
     REPLACED_PRESIDIO_RECOGNIZERS,
     project_recognizers,
 )
+from llm_assets.privacy.recognizers.names import HONORIFICS  # noqa: E402
 from llm_assets.privacy.recognizers.ner import CleanSpacyRecognizer  # noqa: E402
 from llm_assets.privacy.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
-from llm_assets.privacy.text import case_variant, normalize  # noqa: E402
+from llm_assets.privacy.structure import Cell, layout  # noqa: E402
+from llm_assets.privacy.text import PARTICLES, case_variant, normalize  # noqa: E402
+
+HONORIFIC_WORDS = frozenset(h.rstrip(".").lower() for h in HONORIFICS)
 
 # spaCy labels -> Presidio entity types; the rest (numbers, money, products, works of art, laws...) are not PII.
 NER_MAPPING = {
@@ -94,20 +112,26 @@ TYPE_PRIORITY = {
             "CREDIT_CARD",
             "IBAN_CODE",
             "US_SSN",
+            NATIONAL_ID,
+            BANK_ACCOUNT,
             "PHONE_NUMBER",
             "IP_ADDRESS",
             "URL",
             "STREET_ADDRESS",
             "US_DRIVER_LICENSE",
+            LICENSE_PLATE,
+            USERNAME,
             PERSON,
+            DATE_OF_BIRTH,
             "AGE",
             "ZIP_CODE",
             ORGANIZATION,
             LOCATION,
             "NRP",
             TITLE,
-            "DATE_TIME",
+            DATE_TIME,
             "REFERENCE_NUMBER",
+            TRANSACTION_REFERENCE,
         ]
     )
 }
@@ -142,7 +166,18 @@ def failed(reason: str, detail: str) -> AnonymizedDocument:
 
 
 def _normalize_key(entity: str, value: str) -> str:
-    if entity in ("PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "US_BANK_NUMBER", "REFERENCE_NUMBER"):
+    if entity in (
+        "PHONE_NUMBER",
+        "CREDIT_CARD",
+        "US_SSN",
+        "IBAN_CODE",
+        "US_BANK_NUMBER",
+        "REFERENCE_NUMBER",
+        NATIONAL_ID,
+        BANK_ACCOUNT,
+        LICENSE_PLATE,
+        TRANSACTION_REFERENCE,
+    ):
         return re.sub(r"[^0-9A-Za-z]", "", value).upper()
     return re.sub(r"\s+", " ", value.strip().strip(".,;:")).lower()
 
@@ -181,13 +216,35 @@ class SurrogateMapper:
         return surrogate
 
 
+def _strength(r: RecognizerResult) -> tuple:
+    return (round(r.score, 2), -TYPE_PRIORITY.get(r.entity_type, 50), r.end - r.start)
+
+
+def _merged(members: list[RecognizerResult]) -> RecognizerResult:
+    best = max(members, key=_strength)
+    start, stop = min(m.start for m in members), max(m.end for m in members)
+    return RecognizerResult(best.entity_type, start, stop, best.score, recognition_metadata=best.recognition_metadata)
+
+
+def _claims(contextual: RecognizerResult, cluster: list[RecognizerResult]) -> bool:
+    """Whether a date, company or transaction reference takes the span of a personal reading: only a weaker guess
+    that lies inside it and says less ("12 March" is no name "March", "Hallberg Logistics GmbH" no surname
+    "Hallberg"); on the same words the personal reading stands unless the contextual one is much surer (privacy
+    first where two models disagree), and an address, IP or phone number is never part of a date or a company."""
+    personal = _merged(cluster)
+    if not (contextual.start <= personal.start and personal.end <= contextual.end):
+        return False
+    if _strength(contextual) <= _strength(personal) or any(m.entity_type in HIGH_RISK_ENTITIES for m in cluster):
+        return False
+    longer = (contextual.end - contextual.start) > (personal.end - personal.start)
+    return longer or contextual.score >= personal.score + 0.15
+
+
 def resolve_overlaps(results: Iterable[RecognizerResult]) -> list[RecognizerResult]:
     """Merges overlapping findings into one span covering them all (never leave part of a value behind), typed after
-    the strongest finding (score, then the more specific type, then length)."""
-
-    def strength(r: RecognizerResult) -> tuple:
-        return (round(r.score, 2), -TYPE_PRIORITY.get(r.entity_type, 50), r.end - r.start)
-
+    the strongest finding (score, then the more specific type, then length). A finding of a type kept by context
+    (a date, an organization, a transaction reference) never widens a personal value's span ("12/31/20, 9:41 PM -
+    Anna Berg" stays a date and a name) and claims one only as ``_claims`` says."""
     results = list(results)
     # an age inside a longer "date" ("35 years old") is the age: the words around it stay
     ages = [r for r in results if r.entity_type == "AGE"]
@@ -195,21 +252,33 @@ def resolve_overlaps(results: Iterable[RecognizerResult]) -> list[RecognizerResu
         results = [
             r
             for r in results
-            if r.entity_type != "DATE_TIME" or not any(a.start < r.end and r.start < a.end for a in ages)
+            if r.entity_type != DATE_TIME or not any(a.start < r.end and r.start < a.end for a in ages)
         ]
-    merged: list[tuple[int, int, RecognizerResult]] = []
+    personal = _clusters([r for r in results if r.entity_type not in CONTEXTUAL_ENTITIES])
+    out = []
+    for members in _clusters([r for r in results if r.entity_type in CONTEXTUAL_ENTITIES]):
+        contextual = _merged(members)
+        overlapping = [
+            c for c in personal if min(m.start for m in c) < contextual.end and contextual.start < max(m.end for m in c)
+        ]
+        if all(_claims(contextual, c) for c in overlapping):
+            personal = [c for c in personal if c not in overlapping]
+            out.append(contextual)
+    out += [_merged(members) for members in personal]
+    return sorted(out, key=lambda r: r.start)
+
+
+def _clusters(results: list[RecognizerResult]) -> list[list[RecognizerResult]]:
+    clusters: list[list[RecognizerResult]] = []
+    end = -1
     for r in sorted(results, key=lambda r: (r.start, -r.end)):
-        if merged and r.start < merged[-1][1]:
-            start, end, best = merged[-1]
-            if strength(r) > strength(best):
-                best = r
-            merged[-1] = (start, max(end, r.end), best)
+        if clusters and r.start < end:
+            clusters[-1].append(r)
+            end = max(end, r.end)
         else:
-            merged.append((r.start, r.end, r))
-    return [
-        RecognizerResult(b.entity_type, s, e, b.score, recognition_metadata=b.recognition_metadata)
-        for s, e, b in merged
-    ]
+            clusters.append([r])
+            end = r.end
+    return clusters
 
 
 def find_known_values(text: str, known: dict[str, str], score: float = 0.95) -> list[RecognizerResult]:
@@ -297,7 +366,8 @@ class AnonymizationEngine:
         )
         self.anonymizer = AnonymizerEngine()
         self._allow = {a.lower() for a in self.settings.allow_list}
-        self._entities = set(self.settings.entities) | {"StructuredField"}
+        self._entities = set(self.settings.entities)
+        self._supported: dict[AnalyzerEngine, set[str]] = {}
 
     @property
     def config_hash(self) -> str:
@@ -308,15 +378,24 @@ class AnonymizationEngine:
     def _analyze(self, text: str, nlp_artifacts, analyzer: AnalyzerEngine | None = None) -> list[RecognizerResult]:
         if nlp_artifacts.lemmas is not None and not any(nlp_artifacts.lemmas):
             nlp_artifacts.lemmas = [t.lower_ for t in nlp_artifacts.tokens]  # context words match lower-cased tokens
-        found = (analyzer or self.analyzer).analyze(
+        analyzer = analyzer or self.analyzer
+        found = analyzer.analyze(
             text,
             language="en",
             # kept types are still found: a company or a date must claim its span from a mistaken name or place
-            entities=list(dict.fromkeys([*self.settings.entities, *CONTEXTUAL_ENTITIES])),
+            entities=self._analyzed_entities(analyzer),
             score_threshold=self.settings.score_threshold,
             nlp_artifacts=nlp_artifacts,
         )
         return [r for r in found if text[r.start : r.end].strip(" .,;:").lower() not in self._allow]
+
+    def _analyzed_entities(self, analyzer: AnalyzerEngine) -> list[str]:
+        """The policy's types and the contextual ones, among those some recognizer finds (a birth date is a date
+        the policy step retypes by its context)."""
+        if analyzer not in self._supported:
+            self._supported[analyzer] = set(analyzer.get_supported_entities(language="en"))
+        wanted = dict.fromkeys([*self.settings.entities, *CONTEXTUAL_ENTITIES])
+        return [e for e in wanted if e in self._supported[analyzer]]
 
     def analyze_texts(self, texts: Sequence[str], batch_size: int = 64) -> list[list[RecognizerResult]]:
         """Findings per text (before known values and overlaps are resolved), long texts in overlapping chunks."""
@@ -328,8 +407,10 @@ class AnonymizationEngine:
         artifacts = self._nlp([p for _, _, p in pieces], batch_size)
         found: list[list[RecognizerResult]] = [[] for _ in texts]
         variants = []
+        languages = [gazetteers.guess_language(t) for t in texts]
         for (i, off, piece), nlp_artifacts in zip(pieces, artifacts, strict=True):
-            found[i] += [self._shift(r, off) for r in self._analyze(piece, nlp_artifacts)]
+            with gazetteers.language_scope(languages[i]):
+                found[i] += [self._shift(r, off) for r in self._analyze(piece, nlp_artifacts)]
             variant = case_variant(piece)
             if variant is not None:
                 variants.append((i, off, variant))
@@ -337,10 +418,55 @@ class AnonymizationEngine:
         # offsets carry over) gets a second look by what depends on capitals.
         if variants:
             for (i, off, variant), nlp_artifacts in zip(
-                variants, self._nlp([v for _, _, v in variants], batch_size), strict=True
+                variants, self._nlp([v for _, _, (v, _) in variants], batch_size), strict=True
             ):
-                found[i] += [self._shift(r, off) for r in self._analyze(variant, nlp_artifacts, self.case_analyzer)]
+                variant, lines = variant
+                with gazetteers.language_scope(languages[i]):
+                    results = self._analyze(variant, nlp_artifacts, self.case_analyzer)
+                # only what lies on the lines the copy changed: the others had their look in the first pass
+                results = [r for r in results if any(s <= r.start and r.end <= e for s, e in lines)]
+                found[i] += [self._shift(r, off) for r in self._plausible_lower_case(variant, results)]
         return found
+
+    def _plausible_lower_case(self, variant: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Findings on the title-cased copy of a lower-case or ALL CAPS text: capitals there say nothing, so a name
+        is cut to its leading words that the name lists know or that are rare ("Dr. Davis At The Depot" -> "Dr.
+        Davis"), and a place, organization or title must hold a rare word; function words ("You", "To", "See") and
+        everyday words ("Cancel", "Assist") never make one."""
+        g = gazetteers.load()
+        out = []
+        for r in results:
+            if r.entity_type not in (PERSON, LOCATION, ORGANIZATION, "NRP", TITLE):
+                out.append(r)
+                continue
+            tokens = [
+                m for m in re.finditer(r"[^\W\d_]+", variant[r.start : r.end]) if m.group(0).lower() not in PARTICLES
+            ]
+            lead = 0
+            while lead < len(tokens) and tokens[lead].group(0).lower() in HONORIFIC_WORDS:
+                lead += 1
+            kept = []
+            for m in tokens[lead:]:
+                w = m.group(0)
+                listed = gazetteers.fold(w) in g.first_names or gazetteers.fold(w) in g.last_names
+                if g.zipf(w) >= 6.0 or not (g.zipf(w) < 3.5 or (r.entity_type == PERSON and listed)):
+                    break
+                kept.append(m)
+            if r.entity_type == PERSON:
+                if not kept or min(g.zipf(m.group(0)) for m in kept) >= 5.0:
+                    continue
+                # one everyday word after a weak cue ("to Cancel", "for Edit") is no name
+                if len(kept) == 1 and not lead and r.score < 0.75 and g.zipf(kept[0].group(0)) >= 3.0:
+                    continue
+                end = r.start + kept[-1].end()
+                out.append(RecognizerResult(PERSON, r.start, end, r.score, recognition_metadata=r.recognition_metadata))
+                continue
+            span = variant[r.start : r.end]
+            known_place = r.entity_type == LOCATION and gazetteers.fold(span) in g.places
+            common = [m for m in tokens if g.zipf(m.group(0)) >= 6.0]
+            if known_place and not common or (kept and len(kept) == len(tokens)):
+                out.append(r)
+        return out
 
     def _nlp(self, texts: list[str], batch_size: int) -> list:
         if not texts:
@@ -390,6 +516,16 @@ class AnonymizationEngine:
             return failed("too_long", f"{size} characters exceeds the analysis limit of {self.settings.max_chars}")
         return {k: normalize(v) if isinstance(v, str) else v for k, v in doc.items()}
 
+    def _field_entity(self, name: str, value: str) -> str | None:
+        """The entity a whole field holds by its name (``customer_email``, ``postcode``, ``dob``), for short
+        single-line values; longer values are free text and analysed as such."""
+        if name in self.settings.pii_fields:
+            return self.settings.pii_fields[name]
+        if len(value) > FIELD_VALUE_MAX_CHARS or "\n" in value.strip():
+            return None
+        entity = classify_key(name)
+        return resolve(entity, value) if entity else None
+
     def _anonymize_batch(self, documents: Sequence[dict[str, str]], batch_size: int) -> list[AnonymizedDocument]:
         jobs: list[tuple[int, str, str]] = []
         for i, doc in enumerate(documents):
@@ -399,43 +535,94 @@ class AnonymizationEngine:
         mappers = [SurrogateMapper(self.settings) for _ in documents]
         known = [self._known_values(doc) for doc in documents]
         out = [AnonymizedDocument(fields=dict(doc), redactions=[]) for doc in documents]
-        # Structured PII fields first, so the customer's full name claims <PERSON_1> before any partial mention.
-        jobs.sort(key=lambda j: (j[0], j[1] not in self.settings.pii_fields))
-        free = [k for k, j in enumerate(jobs) if j[1] not in self.settings.pii_fields]
+        by_key = {(i, name): self._field_entity(name, value) for i, name, value in jobs}
+        # Fields that are PII by their name first, so the customer's full name claims <PERSON_1> before any mention.
+        jobs.sort(key=lambda j: (j[0], by_key[(j[0], j[1])] is None))
+        free = [k for k, (i, name, _) in enumerate(jobs) if by_key[(i, name)] is None]
         analysed = dict(zip(free, self.analyze_texts([jobs[k][2] for k in free], batch_size), strict=True))
         found: list[list[RecognizerResult]] = []
         for k, (i, name, text) in enumerate(jobs):
-            if name in self.settings.pii_fields:
-                entity = self.settings.pii_fields[name]
+            entity = by_key[(i, name)]
+            if entity is not None:
                 meta = {"recognizer_name": "StructuredField"}
-                found.append([RecognizerResult(entity, 0, len(text), 1.0, recognition_metadata=meta)])
+                whole = [RecognizerResult(entity, 0, len(text), 1.0, recognition_metadata=meta)]
+                found.append(self._policy(text, whole, key=name))
             else:
                 results = (
                     analysed[k] + find_known_values(text, known[i]) + find_known_values(text, self.settings.deny_list)
                 )
-                found.append(self._policy(resolve_overlaps(results)))
+                found.append(self._policy(text, self._shape(text, results)))
+        _vote_columns(jobs, found, by_key)
         # A name found in one field of a document is that document's PII in every field
         # ("Cheers, Sofia Johnson" in the message makes "Hi Sofia" in the reply a redaction too).
         for (i, _, text), results in zip(jobs, found, strict=True):
             for r in results:
-                if r.entity_type == "PERSON":
+                if r.entity_type == PERSON:
                     value = text[r.start : r.end].strip()
                     known[i].setdefault(value, PERSON)
                     for part in value.split():
-                        if len(part) > 2 and part.lower() not in self._allow and part[0].isupper():
+                        # a name's rarer parts mark it elsewhere ("Hi Sofia", "> brennan"); "May" or "Will" alone do not
+                        rare = part[0].isupper() or gazetteers.load().zipf(part) < 4.5
+                        if len(part) > 2 and part.lower() not in self._allow and rare:
                             known[i].setdefault(part, PERSON)
         for (i, name, text), results in zip(jobs, found, strict=True):
-            if name not in self.settings.pii_fields:
+            if by_key[(i, name)] is None:
                 # low score: where a recognizer found the span itself, its attribution stays in the audit
-                results = self._policy(resolve_overlaps(results + find_known_values(text, known[i], score=0.51)))
+                results = self._policy(text, self._shape(text, results + find_known_values(text, known[i], 0.51)))
             new_text, redactions = self._apply(text, results, mappers[i], name)
             out[i].fields[name] = new_text
             out[i].redactions.extend(redactions)
         return out
 
-    def _policy(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
-        """Spans of a type the policy keeps (organizations, dates) stay in the text."""
-        return [r for r in results if r.entity_type in self._entities]
+    # -- structure and policy ---------------------------------------------------------------------------------------
+
+    def _shape(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Findings fitted to the text's words and fields: a finding never ends inside a word ("charge.failed" is no
+        URL), never crosses a table cell, JSON value or key-value pair; a column or key that names its values
+        (``postcode``, ``user=``) makes each of its values a finding, and so does a column most of whose values were
+        found to be one entity."""
+        results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
+        cells = layout(text)
+        if not cells:
+            return resolve_overlaps(results)
+        results = results + _cell_findings(text, cells, results)
+        return _clip_to_cells(resolve_overlaps(results), cells)
+
+    def _policy(self, text: str, results: list[RecognizerResult], key: str = "") -> list[RecognizerResult]:
+        """Context decides whether a date, an organization or a reference is about a person (``context.py``);
+        then the types the policy keeps (``settings.entities``) stay in the text."""
+        person_lines = {text.count("\n", 0, r.start) for r in results if r.entity_type in (PERSON, TITLE)}
+        out = []
+        for r in results:
+            entity = r.entity_type
+            meta = r.recognition_metadata or {}
+            by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey")
+            cell_key = key or meta.get("key", "")
+            if entity == DATE_TIME and context.is_birth_date(text, r.start, r.end, cell_key):
+                entity = DATE_OF_BIRTH
+            elif (
+                entity == ORGANIZATION
+                and self.settings.organization_policy == "employers"
+                and not by_name
+                and not context.is_employer(text, r.start, r.end, person_lines)
+            ):
+                continue
+            elif (
+                entity in ("REFERENCE_NUMBER", "CREDIT_CARD")
+                and not by_name
+                and not re.search(r"\s", text[r.start : r.end])
+            ):
+                kind = context.reference_kind(text, r.start, r.end)
+                if kind == "transaction" and (entity == "REFERENCE_NUMBER" or r.score < 0.9):
+                    entity = TRANSACTION_REFERENCE
+                elif kind == "personal" and entity == "REFERENCE_NUMBER":
+                    r.score = max(r.score, 0.6)
+            if entity not in self._entities:
+                continue
+            if entity != r.entity_type:
+                r = RecognizerResult(entity, r.start, r.end, r.score, recognition_metadata=r.recognition_metadata)
+            out.append(r)
+        return out
 
     def _known_values(self, fields: dict[str, str]) -> dict[str, str]:
         known: dict[str, str] = {}
@@ -476,6 +663,117 @@ class AnonymizationEngine:
             for r, s in zip(results, surrogates, strict=True)
         ]
         return new_text, redactions
+
+
+FIELD_VALUE_MAX_CHARS = 200
+# types whose span must end where the word ends (or not be taken): a URL or an e-mail inside a longer token is none
+_WHOLE_TOKEN_TYPES = ("URL", "EMAIL_ADDRESS", "IP_ADDRESS")
+# a column vote needs this many values, and this share of them found to be one entity
+COLUMN_MIN_VALUES = 3
+COLUMN_SHARE = 0.6
+
+
+def _word_char(c: str) -> bool:
+    # Han, kana and Hangul are written without spaces: a word boundary can fall between any two of them
+    return c.isalnum() and not ("\u2e80" <= c <= "\ud7ff" or "\uf900" <= c <= "\ufaff")
+
+
+def _to_word_boundaries(text: str, r: RecognizerResult) -> RecognizerResult | None:
+    start, end = r.start, r.end
+    inside_left = 0 < start < len(text) and _word_char(text[start - 1]) and _word_char(text[start])
+    inside_right = 0 < end < len(text) and _word_char(text[end - 1]) and _word_char(text[end])
+    if not (inside_left or inside_right):
+        return r
+    if r.entity_type in _WHOLE_TOKEN_TYPES:
+        return None
+    while inside_left and start > 0 and _word_char(text[start - 1]):
+        start -= 1
+    while inside_right and end < len(text) and _word_char(text[end]):
+        end += 1
+    return RecognizerResult(r.entity_type, start, end, r.score, recognition_metadata=r.recognition_metadata)
+
+
+def _covers(cell: Cell, text: str, results: list[RecognizerResult]) -> str | None:
+    """The entity whose findings cover most of a cell's value, or None."""
+    value = text[cell.start : cell.end]
+    size = len(value.strip())
+    if not size:
+        return None
+    best, best_cover = None, 0
+    for r in results:
+        cover = min(r.end, cell.end) - max(r.start, cell.start)
+        if cover > best_cover:
+            best, best_cover = r.entity_type, cover
+    return best if best_cover >= 0.8 * size else None
+
+
+def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]) -> list[RecognizerResult]:
+    extra = []
+    columns: dict[str, list[Cell]] = {}
+    for cell in cells:
+        columns.setdefault(cell.column, []).append(cell)
+    for column, members in columns.items():
+        entity = classify_key(members[0].key) if members[0].key else None
+        recognizer = "StructuredKey"
+        # a vote needs a column of values (tables, JSON); "Label: value" lines are prose under a label
+        if entity is None and not column.startswith("kv:"):
+            votes = [_covers(c, text, results) for c in members if text[c.start : c.end].strip()]
+            top = max(set(votes) - {None}, key=votes.count, default=None)
+            if top is not None and len(votes) >= COLUMN_MIN_VALUES and votes.count(top) >= COLUMN_SHARE * len(votes):
+                entity, recognizer = top, "ColumnVote"
+        if entity is None:
+            continue
+        for c in members:
+            value = text[c.start : c.end]
+            if value.strip():
+                lead = len(value) - len(value.lstrip())
+                tail = len(value.rstrip())
+                meta = {"recognizer_name": recognizer, "key": c.key}
+                typed = resolve(entity, value)
+                extra.append(RecognizerResult(typed, c.start + lead, c.start + tail, 0.9, recognition_metadata=meta))
+    return extra
+
+
+def _vote_columns(
+    jobs: list[tuple[int, str, str]], found: list[list[RecognizerResult]], by_key: dict[tuple[int, str], str | None]
+) -> None:
+    """Across the documents of a batch (the rows of a table, the lines of a log), a field that the name does not
+    classify but whose values were mostly found to be one entity (``ref`` holding names) is that entity in every
+    document, also where a value alone looked harmless."""
+    votes: dict[str, list[tuple[int, str | None]]] = {}
+    for k, (i, name, text) in enumerate(jobs):
+        if by_key[(i, name)] is None and len(text) <= FIELD_VALUE_MAX_CHARS and "\n" not in text.strip():
+            whole = Cell(0, len(text), name, name)
+            votes.setdefault(name, []).append((k, _covers(whole, text, found[k])))
+    for members in votes.values():
+        types = [t for _, t in members]
+        top = max(set(types) - {None}, key=types.count, default=None)
+        if top is None or len(types) < COLUMN_MIN_VALUES or types.count(top) < COLUMN_SHARE * len(types):
+            continue
+        for k, covered in members:
+            if covered != top:
+                text = jobs[k][2]
+                lead, tail = len(text) - len(text.lstrip()), len(text.rstrip())
+                meta = {"recognizer_name": "ColumnVote", "key": jobs[k][1]}
+                found[k] = [RecognizerResult(top, lead, tail, 0.9, recognition_metadata=meta)]
+
+
+def _clip_to_cells(results: list[RecognizerResult], cells: list[Cell]) -> list[RecognizerResult]:
+    """Every finding that touches a cell is cut to the cells it covers: delimiters, quotes and keys stay."""
+    out = []
+    for r in results:
+        touched = [c for c in cells if c.start < r.end and r.start < c.end]
+        if not touched:
+            out.append(r)
+            continue
+        for c in touched:
+            start, end = max(r.start, c.start), min(r.end, c.end)
+            if end > start:
+                meta = dict(r.recognition_metadata or {})
+                if c.key:
+                    meta.setdefault("key", c.key)
+                out.append(RecognizerResult(r.entity_type, start, end, r.score, recognition_metadata=meta))
+    return out
 
 
 # -- the worker pool ------------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ into ``$LLMP_CACHE_DIR/gazetteers/<version>/`` (git-ignored) and loaded from the
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import fcntl
 import functools
 import gzip
@@ -23,12 +25,13 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from llm_assets.settings import cache_dir
 
-VERSION = "2"
+VERSION = "3"
 # A name counts when some country ranks it among its most frequent ones.
 MAX_FIRST_NAME_RANK = 4000
 MAX_LAST_NAME_RANK = 6000
@@ -47,9 +50,68 @@ class Gazetteers:
     job_titles: frozenset[str]  # casefolded, single-spaced
     job_heads: frozenset[str]  # the last word of many job titles: "engineer", "teacher", ...
     word_zipf: dict[str, float]  # casefolded English word -> Zipf frequency (3.0 and above)
+    hangul_family: frozenset[str]  # Korean family names: the first syllable of many three-syllable full names
 
     def zipf(self, word: str) -> float:
-        return self.word_zipf.get(word.casefold(), 0.0)
+        """How common a word is in English or in the language of the text being analysed (``language_scope``): a
+        German noun is an ordinary word in a German ticket, not a name."""
+        english = self.word_zipf.get(word.casefold(), 0.0)
+        language = _LANGUAGE.get()
+        if language == "en":
+            return english
+        return max(english, _zipf_in(word, language))
+
+
+# The language of the text under analysis (ISO 639-1), set by the engine for each text it analyses.
+_LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("analysis_language", default="en")
+
+
+def current_language() -> str:
+    return _LANGUAGE.get()
+
+
+@contextlib.contextmanager
+def language_scope(language: str) -> Iterator[None]:
+    token = _LANGUAGE.set(language)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _zipf_in(word: str, language: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, language)
+
+
+# Languages the guess chooses among: those wordfreq has frequencies for (every other one reads as English).
+GUESSED_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "fi", "cs", "ro", "hu", "tr",
+                     "id", "ru", "uk", "el", "ar", "he", "hi", "ja", "zh", "ko", "ca", "sk", "sl", "lt", "lv", "bg",
+                     "fa", "vi", "ms")  # fmt: skip
+MIN_GUESS_LETTERS = 24  # shorter texts (a name, a code, a few words) say too little: read as English
+
+
+@functools.cache
+def _language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(GUESSED_LANGUAGES))
+    return identifier
+
+
+def guess_language(text: str) -> str:
+    """The text's language (ISO 639-1) by ``py3langid``'s model, among ``GUESSED_LANGUAGES``; ``en`` for short texts
+    and uncertain guesses."""
+    sample = text[:2000]
+    if sum(c.isalpha() for c in sample) < MIN_GUESS_LETTERS:
+        return "en"
+    language, probability = _language_identifier().classify(sample)
+    if probability < 0.8:
+        return "en"
+    return "nb" if language == "no" else language  # wordfreq names Norwegian Bokmål "nb"
 
 
 def fold(text: str) -> str:
@@ -145,6 +207,16 @@ def _job_titles() -> tuple[set[str], set[str]]:
     return titles, {h for h, n in heads.items() if n >= 5 and len(h) > 3 and (agentive.search(h) or h in singles)}
 
 
+def _hangul_family(first_names: dict) -> list[str]:
+    """Korean full names are a one-syllable family name and a two-syllable given name; the syllables that begin many
+    three-syllable entries of the name lists are the family names."""
+    counts: dict[str, int] = {}
+    for name in first_names:
+        if len(name) == 3 and all("HANGUL" in unicodedata.name(c, "") for c in name):
+            counts[name[0]] = counts.get(name[0], 0) + 1
+    return sorted(c for c, n in counts.items() if n >= 5)
+
+
 def _english_words() -> dict[str, float]:
     from wordfreq import top_n_list, zipf_frequency
 
@@ -154,8 +226,10 @@ def _english_words() -> dict[str, float]:
 def build(folder: Path) -> None:
     places, countries, demonyms, us_states = _places()
     titles, heads = _job_titles()
+    all_first = _names("first_names", 10**9)
     payload = {
-        "first_names": _names("first_names", MAX_FIRST_NAME_RANK),
+        "first_names": {k: v for k, v in all_first.items() if v <= MAX_FIRST_NAME_RANK},
+        "hangul_family": _hangul_family(all_first),
         "last_names": _names("last_names", MAX_LAST_NAME_RANK),
         "places": places,
         "countries": sorted(countries),
@@ -199,4 +273,5 @@ def load() -> Gazetteers:
         job_titles=frozenset(data["job_titles"]),
         job_heads=frozenset(data["job_heads"]),
         word_zipf=data["word_zipf"],
+        hangul_family=frozenset(data["hangul_family"]),
     )

@@ -2,12 +2,15 @@
 
 Kept apart from the engine so that loading the Dagster definitions does not import Presidio, spaCy or torch.
 
-**Entity policy.** The default redacts Presidio's default entity set (people, places, nationalities/religions/
-political groups, organizations, dates, phones, e-mails, cards, IBANs, IP addresses, URLs, crypto wallets, US and
-UK identifiers) plus street addresses, postcodes, ages, job titles, national identity numbers of 20 countries and
-reference numbers (account, order, ticket ...). Two switches keep what some corpora need and most do not:
-``keep_organizations`` (company names carry a support corpus's meaning, but an employer identifies a person) and
-``keep_dates`` (delivery dates matter to a logistics model, but a birth date identifies).
+**Entity policy.** Context decides, not type (``context.py``). Redacted by default: people, usernames and handles,
+places, nationalities/religions/political groups, phones, e-mails, cards, IBANs and bank accounts, IP addresses,
+URLs, crypto wallets, street addresses, postcodes, ages, job titles, licence plates, national identity, passport and
+licence numbers, personal identifiers (customer, account, member ids) — and, by context, **birth dates** (other
+dates stay: a delivery date is the ticket's meaning) and **employers** (an organization someone works for, studies
+at or owns; carriers, brands and shops stay). **Transaction references** (order, tracking, invoice, SKU, ticket
+numbers) identify a transaction, not a person: kept, or typed placeholders with ``reference_policy="placeholder"``.
+Three switches: ``date_policy`` (birth_dates | all | none), ``organization_policy`` (employers | all | none),
+``reference_policy`` (keep | placeholder).
 """
 
 from __future__ import annotations
@@ -17,7 +20,20 @@ import hmac
 import json
 from dataclasses import asdict, dataclass, field
 
-from llm_assets.core.entities import HIGH_RISK_ENTITIES, LOCATION, ORGANIZATION, PERSON, TITLE
+from llm_assets.core.entities import (
+    BANK_ACCOUNT,
+    DATE_OF_BIRTH,
+    DATE_TIME,
+    HIGH_RISK_ENTITIES,
+    LICENSE_PLATE,
+    LOCATION,
+    NATIONAL_ID,
+    ORGANIZATION,
+    PERSON,
+    TITLE,
+    TRANSACTION_REFERENCE,
+    USERNAME,
+)
 
 NATIONAL_ID_ENTITIES: tuple[str, ...] = (
     "UK_NINO",
@@ -42,14 +58,19 @@ NATIONAL_ID_ENTITIES: tuple[str, ...] = (
     "UK_PASSPORT",
     "UK_DRIVING_LICENCE",
 )
-CONTEXTUAL_ENTITIES: tuple[str, ...] = (ORGANIZATION, "DATE_TIME")
+# always detected, so that a date or a company claims its span from a mistaken name or place; redacted by context
+CONTEXTUAL_ENTITIES: tuple[str, ...] = (ORGANIZATION, DATE_TIME, TRANSACTION_REFERENCE)
+DATE_POLICIES = ("birth_dates", "all", "none")
+ORGANIZATION_POLICIES = ("employers", "all", "none")
+REFERENCE_POLICIES = ("keep", "placeholder")
 DEFAULT_ENTITIES: tuple[str, ...] = (
     *HIGH_RISK_ENTITIES,
     PERSON,
+    USERNAME,
     LOCATION,
     "NRP",
     ORGANIZATION,
-    "DATE_TIME",
+    DATE_OF_BIRTH,
     "URL",
     "CRYPTO",
     "US_ITIN",
@@ -63,6 +84,9 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
     "AGE",
     TITLE,
     "REFERENCE_NUMBER",
+    LICENSE_PLATE,
+    NATIONAL_ID,
+    BANK_ACCOUNT,
     *NATIONAL_ID_ENTITIES,
 )
 OPERATORS = ("placeholder", "pseudonym", "redact", "mask")
@@ -97,6 +121,16 @@ class AnonymizerSettings:
     chunk_chars: int = 20_000
     chunk_overlap: int = 500
     max_chars: int = 2_000_000
+    # organizations: only someone's employer, school or business (employers), every one (all), none
+    organization_policy: str = "employers"
+
+    @classmethod
+    def for_policy(
+        cls, dates: str = "birth_dates", organizations: str = "employers", references: str = "keep", **kwargs
+    ) -> AnonymizerSettings:
+        """Settings whose entity types follow the three context switches (see ``policy_entities``)."""
+        entities = policy_entities(dates, organizations, references)
+        return cls(entities=kwargs.pop("entities", None) or entities, organization_policy=organizations, **kwargs)
 
     def operator_for(self, entity: str) -> str:
         return self.operators.get(entity, self.default_operator)
@@ -110,13 +144,28 @@ class AnonymizerSettings:
 
 
 # Bumped whenever the recognizers change what they find: documents anonymized by an older engine are re-analysed.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 
 
-def policy_entities(keep_organizations: bool = False, keep_dates: bool = False) -> tuple[str, ...]:
-    kept = {ORGANIZATION} if keep_organizations else set()
-    kept |= {"DATE_TIME"} if keep_dates else set()
-    return tuple(e for e in DEFAULT_ENTITIES if e not in kept)
+def policy_entities(
+    date_policy: str = "birth_dates", organization_policy: str = "employers", reference_policy: str = "keep"
+) -> tuple[str, ...]:
+    """The entity types redacted under the three context switches (see the module's docstring)."""
+    for value, allowed in (
+        (date_policy, DATE_POLICIES),
+        (organization_policy, ORGANIZATION_POLICIES),
+        (reference_policy, REFERENCE_POLICIES),
+    ):
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of {allowed}")
+    entities = [e for e in DEFAULT_ENTITIES if not (e == ORGANIZATION and organization_policy == "none")]
+    if date_policy == "none":
+        entities.remove(DATE_OF_BIRTH)
+    if date_policy == "all":
+        entities.append(DATE_TIME)
+    if reference_policy == "placeholder":
+        entities.append(TRANSACTION_REFERENCE)
+    return tuple(entities)
 
 
 def resolve_spacy_model(name: str) -> str:

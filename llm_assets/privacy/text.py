@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
@@ -11,6 +12,12 @@ import regex
 # Invisible format characters (zero-width space/joiners, word joiner, BOM, soft hyphen, bidi marks) split a value
 # for a regex while a reader, and a language model, still sees it whole: they go before analysis.
 _INVISIBLE_RE = regex.compile(r"\p{Cf}")
+
+
+def cue_pattern(words: Iterable[str]) -> regex.Pattern:
+    """Any of ``words`` as a whole word, case-insensitive."""
+    alternatives = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    return regex.compile(r"(?<!\w)(?:" + "|".join(regex.escape(w) for w in alternatives) + r")(?!\w)", regex.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -97,14 +104,22 @@ def mostly_capitalized(text: str) -> bool:
     return len(ws) >= 4 and sum(w[0].isupper() for w in ws) >= 0.9 * len(ws)
 
 
-def case_variant(text: str) -> str | None:
-    """A title-cased copy of a text written in ALL CAPS or all lower case (same length, so offsets carry over), or
-    None for ordinary text: named-entity models and capitalization rules need the capitals to see names."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 8:
-        return None
-    upper = sum(c.isupper() for c in letters) / len(letters)
-    if 0.03 < upper < 0.85:
-        return None
-    variant = text.title()
-    return variant if len(variant) == len(text) else None
+def case_variant(text: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """A copy of ``text`` in which every line written in ALL CAPS or all lower case is title-cased (same length, so
+    offsets carry over), with the spans of the lines it changed; None when no line needs it. Named-entity models and
+    capitalization rules need the capitals to see names; a line with ordinary casing ("The webhook fired twice.")
+    keeps its own, so a pasted lower-case chat in a well-written e-mail gets its second look and the e-mail does not."""
+    out, changed, pos = [], [], 0
+    for line in text.split("\n"):
+        letters = [c for c in line if c.isalpha()]
+        variant = line
+        if len(letters) >= 8:
+            upper = sum(c.isupper() for c in letters) / len(letters)
+            if upper == 0 or upper >= 0.85:
+                titled = line.title()
+                if len(titled) == len(line):
+                    variant = titled
+                    changed.append((pos, pos + len(line)))
+        out.append(variant)
+        pos += len(line) + 1
+    return ("\n".join(out), changed) if changed else None

@@ -7,6 +7,8 @@ from presidio_analyzer import EntityRecognizer
 
 from llm_assets.privacy.gazetteers import Gazetteers
 from llm_assets.privacy.recognizers.addresses import StreetAddressRecognizer
+from llm_assets.privacy.recognizers.handles import HandleRecognizer
+from llm_assets.privacy.recognizers.identity import AnnouncedIdentifierRecognizer, MultilingualAgeRecognizer
 from llm_assets.privacy.recognizers.names import GazetteerNameRecognizer, StructuredNameRecognizer
 from llm_assets.privacy.recognizers.numbers import (
     AgeRecognizer,
@@ -20,6 +22,8 @@ from llm_assets.privacy.recognizers.numbers import (
 from llm_assets.privacy.recognizers.organizations import OrganizationRecognizer
 from llm_assets.privacy.recognizers.phones import PhoneNumberRecognizer
 from llm_assets.privacy.recognizers.places import PlaceRecognizer
+from llm_assets.privacy.recognizers.scripts import ScriptNameRecognizer
+from llm_assets.privacy.recognizers.spoken import SpokenSequenceRecognizer
 from llm_assets.privacy.recognizers.titles import JobTitleRecognizer
 from llm_assets.privacy.recognizers.web import ObfuscatedEmailRecognizer
 
@@ -53,6 +57,11 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         PlaceRecognizer(gazetteers),
         OrganizationRecognizer(),
         JobTitleRecognizer(gazetteers),
+        HandleRecognizer(gazetteers),
+        ScriptNameRecognizer(gazetteers),
+        SpokenSequenceRecognizer(),
+        AnnouncedIdentifierRecognizer(),
+        MultilingualAgeRecognizer(),
         *national_id_recognizers(),
     ]
 

@@ -7,6 +7,10 @@ from collections.abc import Iterable, Sequence
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from llm_assets.privacy.text import cue_pattern
+
+__all__ = ["SpanRecognizer", "cue_pattern", "finding", "near"]
+
 
 def finding(entity: str, start: int, end: int, score: float, recognizer: str) -> RecognizerResult:
     return RecognizerResult(
@@ -24,11 +28,6 @@ def near(text: str, start: int, end: int, cues: re.Pattern, before: int = 40, af
     left = text[max(0, start - before) : start]
     right = text[end : end + after]
     return bool(cues.search(left) or cues.match(right.lstrip(" -–:(")))
-
-
-def cue_pattern(words: Iterable[str]) -> re.Pattern:
-    alternatives = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
 class SpanRecognizer(EntityRecognizer):

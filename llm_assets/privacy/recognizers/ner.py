@@ -14,7 +14,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from llm_assets.core.entities import ORGANIZATION, PERSON
-from llm_assets.privacy.gazetteers import Gazetteers, fold
+from llm_assets.privacy.gazetteers import Gazetteers, current_language, fold
 from llm_assets.privacy.text import PARTICLES, WORD
 
 _LEAD = re.compile(
@@ -29,6 +29,21 @@ _DATE_EVIDENCE = re.compile(
 _DURATION = re.compile(r"^\d+\+?\s*(?:years?|months?|weeks?|days?|hours?|minutes?)$", re.IGNORECASE)
 
 
+_DIGIT_TOKEN = re.compile(r"\S*\d\S*(?:\s+(?:[AaPp]\.?[Mm]\.?))?\s*[-–—:|,]?\s*")
+
+
+def _after_digits(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """ "12/31/20, 9:41 PM - Anna Berg" -> "Anna Berg": a name, place or group holds no digits; the model's span
+    sometimes takes the time stamp before it."""
+    last = None
+    for m in _DIGIT_TOKEN.finditer(text, start, end):
+        last = m
+    if last is None:
+        return start, end
+    s = last.end()
+    return (s, end) if end - s >= 2 and any(c.isalpha() for c in text[s:end]) else None
+
+
 class CleanSpacyRecognizer(SpacyRecognizer):
     def __init__(self, gazetteers: Gazetteers, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -37,7 +52,10 @@ class CleanSpacyRecognizer(SpacyRecognizer):
     def analyze(self, text: str, entities, nlp_artifacts=None):
         out = []
         for r in super().analyze(text, entities, nlp_artifacts):
-            for start, end in self._pieces(text, r.start, r.end):
+            pieces = self._pieces(text, r.start, r.end)
+            if r.entity_type != "DATE_TIME":
+                pieces = [p for p in (_after_digits(text, s, e) for s, e in pieces) if p]
+            for start, end in pieces:
                 if self._keep(r.entity_type, text[start:end]):
                     out.append(
                         RecognizerResult(
@@ -45,6 +63,20 @@ class CleanSpacyRecognizer(SpacyRecognizer):
                         )
                     )
         return out
+
+    def _plausible_in_other_language(self, entity: str, core: list[str]) -> bool:
+        """An English model reads another language's capitalized nouns and sentence starts as names ("Ihr Paket",
+        "Mai zugestellt"): there a span counts only when each word is a name the lists know or a word that language
+        does not use, and nationalities come from the place lists alone."""
+        if entity == "NRP":
+            return False
+        for w in core:
+            key = fold(w)
+            name = 0 < self.g.first_names.get(key, 0) <= 4000 or 0 < self.g.last_names.get(key, 0) <= 6000
+            place = entity == "LOCATION" and key in self.g.places
+            if not (name or place or self.g.zipf(w) < 2.5) or self.g.zipf(w) >= 5.0:
+                return False
+        return True
 
     @staticmethod
     def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -73,6 +105,8 @@ class CleanSpacyRecognizer(SpacyRecognizer):
         words = WORD.findall(span)
         core = [w for w in words if w not in PARTICLES]
         if not core:
+            return False
+        if current_language() != "en" and not self._plausible_in_other_language(entity, core):
             return False
         capitalized = [w for w in core if w[0].isupper() or w[0].isdigit()]
         if len(capitalized) < max(1, len(core) / 2):

@@ -146,7 +146,9 @@ class PlaceRecognizer(SpanRecognizer):
         i = 0
         while i < len(ws):
             w = ws[i]
-            if w.text.isupper() and len(w.text) > 2:
+            line_start = text.rfind("\n", 0, w.start) + 1
+            label = not text[line_start : w.start].strip() and text[w.end : w.end + 1] == ":"
+            if w.text.isupper() and len(w.text) > 2 and not label:
                 j = i + 1
                 while j < len(ws) and j - i < 3 and ws[j].text.isupper() and text[ws[j - 1].end : ws[j].start] == " ":
                     j += 1
@@ -163,6 +165,9 @@ class PlaceRecognizer(SpanRecognizer):
     def _classify(self, text: str, span: str, start: int, end: int) -> tuple[str, float] | None:
         key = fold(span)
         single = " " not in key
+        line_start = text.rfind("\n", 0, start) + 1
+        if single and not text[line_start:start].strip() and text[end : end + 1] == ":":
+            return None  # a speaker or field label ("Caller:", "Agent:"), not a town of that name
         if key in self.nrp:
             return ("NRP", 0.8)
         lead = PLACE_LEAD.search(text[max(0, start - 30) : start]) is not None

@@ -1,0 +1,117 @@
+"""Context decides, not type: the words around a date, an organization or a reference number say whether it is about
+a person.
+
+- a **date** is personal when it is a birth date ("born", "DOB", "Geburtsdatum" ...): a delivery or order date is not;
+- an **organization** is personal when it is someone's employer, school or own business ("I work at", "founder
+  of", the company line of a signature): a carrier, a brand or a shop the customer bought from is not;
+- a **number** after "order", "tracking", "invoice", "SKU", "ticket" ... is a transaction reference; after
+  "customer", "account", "member", "user" ... a personal identifier.
+
+Each function reads a window of the text around a span; the engine's policy step retypes or drops findings with them.
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+from llm_assets.privacy.text import cue_pattern
+
+_BIRTH = re.compile(
+    r"(?i:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb\.\s*$|\bgeb(?:oren|\.)|geburts|\bné(?:e)?\b|naissance|\bnacid[oa]\b|"
+    r"nacimiento|\bnat[oa]\b|nascit|\bnascid[oa]\b|nasciment|\burodzon|urodzeni|\bfödd\b|född|\bfødt\b|syntyn|"
+    r"narozen|geboortedatum|生年月日|出生|생년월일|生日|誕生)"
+)
+_EMPLOYER_BEFORE = re.compile(
+    r"(?i:\b(?:work(?:s|ed|ing)?|job|position|role|intern(?:ing|ship)?|employed|hired|career|contract(?:ed|or)?)"
+    r"\s+(?:at|for|with|by|in)\s+(?:the\s+)?$|\bemploy(?:er|ee\s+of|ed\s+by)\s*:?\s*(?:the\s+)?$|"
+    r"\b(?:my|our|his|her|their)\s+(?:company|employer|business|firm|shop|practice|startup|agency|workplace)\s*"
+    r"(?:is|was|called|named|,|:)?\s*$|\b(?:own(?:s|ed)?|run(?:s)?|founder\s+of|founded|co-?founded|ceo\s+of|"
+    r"director\s+(?:of|at)|manager\s+(?:of|at)|owner\s+of|partner\s+at|joined|studie[sd]\s+at|study(?:ing)?\s+at|"
+    r"student\s+at|graduated\s+from|teach(?:es|ing)?\s+at|colleague\s+at|"
+    r"arbeite(?:t|n)?\s+(?:bei|für)|arbeitgeber\s*:?|travaille\s+(?:chez|pour|à)|employeur\s*:?|"
+    r"trabaj[oa]\s+(?:en|para)|empleador\s*:?|lavoro\s+(?:presso|per|da)|trabalho\s+(?:na|no|em|para)|"
+    r"werk(?:t)?\s+(?:bij|voor)|werkgever\s*:?|pracuj[eę]\s+w|jobbar\s+(?:på|hos)|arbejder\s+(?:hos|på))\s*$)"
+)
+_TRANSACTION_CUE = cue_pattern(
+    "order orders ordered purchase invoice tracking shipment shipping parcel package delivery consignment waybill "
+    "awb sku item product article model serial return rma ticket case incident transaction payment charge refund "
+    "booking reservation confirmation receipt bestellung bestellnummer sendung sendungsnummer rechnung auftrag "
+    "commande colis facture suivi pedido envío envio factura seguimiento ordine spedizione fattura encomenda "
+    "bestelling zending factuur zamówienie przesyłka faktura".split()
+)
+_PERSONAL_CUE = cue_pattern(
+    [
+        *"customer client account acct member membership subscriber user username login patient employee student "
+        "policyholder loyalty passport licence license ssn kunde kundennummer konto client compte cliente cuenta "
+        "socio utente conto klant lidnummer klient".split(),
+        "policy number",
+        "social security",
+    ]
+)
+# reference prefixes that name the transaction they number ("ORD-4471", "INV/2024/0098", "RMA 5521")
+_TRANSACTION_PREFIX = re.compile(
+    r"^(?i:ord|order|inv|trk|sku|rma|po|so|awb|shp|ship|tkt|case|cs|ret|rtn|bk|res)[-_#/ .:]?\d"
+)
+# a SaaS object id: a short type prefix, an underscore, a random key ("cus_Q8xZ2mKf93", "acct_1Hk...")
+SAAS_ID = re.compile(
+    r"(?<![\w-])(?P<prefix>[a-z]{2,6})_(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{8,40}(?![\w-])"
+)
+SAAS_PERSONAL_PREFIXES = frozenset(
+    "cus cust customer acct acc account usr user uid mem member cli client sub subscriber prof profile pat patient "
+    "emp employee con contact ppl person guest".split()
+)
+
+
+def window(text: str, start: int, end: int, before: int = 40, after: int = 0) -> tuple[str, str]:
+    return text[max(0, start - before) : start], text[end : end + after]
+
+
+def is_birth_date(text: str, start: int, end: int, key: str = "") -> bool:
+    """A birth cue right before the date (nothing but a few words and no other number between them: "born on 3 May
+    1987 and ordered on 4 May" has one birth date), in its field's key, or right after it ("12.03.1987 (DOB)")."""
+    if key and _BIRTH.search(key):
+        return True
+    left = text[max(0, start - 45) : start]
+    cues = list(_BIRTH.finditer(left))
+    if cues:
+        between = left[cues[-1].end() :]
+        if len(between) <= 25 and not re.search(r"\d", between) and "\n" not in between.strip(" \t:"):
+            return True
+    return bool(re.match(r"\s*[(\[,-]?\s*(?i:born|birth|dob|d\.o\.b|geb)", text[end : end + 25]))
+
+
+def is_employer(text: str, start: int, end: int, near_person_lines: set[int] | None = None) -> bool:
+    left, _ = window(text, start, end, before=60)
+    if _EMPLOYER_BEFORE.search(left):
+        return True
+    # a title or a name right before: "Senior Buyer at Hallberg Logistics", "Ana Lima, Hallberg Logistics"
+    if re.search(r"(?i:\b(?:at|@)\s*$)", left) and near_person_lines is not None:
+        line = text.count("\n", 0, start)
+        return line in near_person_lines
+    # the company line of a signature: on its own line next to a line holding a name or a title
+    if near_person_lines:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        alone = not text[line_start:start].strip(" \t,|-–>") and not text[end:line_end].strip(" \t,.|-–")
+        line = text.count("\n", 0, start)
+        if alone and ({line - 1, line - 2, line + 1} & near_person_lines):
+            return True
+    return False
+
+
+def reference_kind(text: str, start: int, end: int) -> str:
+    """'transaction', 'personal' or '' (no cue) for an identifier-shaped token."""
+    token = text[start:end]
+    saas = SAAS_ID.fullmatch(token)
+    if saas:
+        return "personal" if saas.group("prefix") in SAAS_PERSONAL_PREFIXES else "transaction"
+    left, _ = window(text, start, end, before=32)
+    # the nearest cue wins: "order for customer 4471" is the customer's
+    cues = [(m.end(), "transaction") for m in _TRANSACTION_CUE.finditer(left)]
+    cues += [(m.end(), "personal") for m in _PERSONAL_CUE.finditer(left)]
+    if cues:
+        return max(cues)[1]
+    if _TRANSACTION_PREFIX.match(token):
+        return "transaction"
+    return ""

@@ -1,0 +1,182 @@
+"""What a field, column or key name says its values are: ``postcode`` holds postcodes even where "10115" alone could
+be anything, ``order_id`` holds transaction references, ``product_name`` holds no person.
+
+A name is split into words (``customerEmail``, ``customer_email``, ``Customer E-mail`` -> customer, email) and read
+from its last word back: the head noun decides ("name" is a person, "user name" a username, "file name" nothing), its
+modifiers refine it ("customer id" is an identifier, "order id" a transaction reference). The vocabulary covers
+English and the languages of the largest European and Latin American markets; names it does not know classify as
+``None`` and their values are analysed as free text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from llm_assets.core.entities import (
+    DATE_OF_BIRTH,
+    LICENSE_PLATE,
+    LOCATION,
+    NATIONAL_ID,
+    ORGANIZATION,
+    PERSON,
+    TITLE,
+    TRANSACTION_REFERENCE,
+    USERNAME,
+)
+
+
+def _words(spec: str) -> frozenset[str]:
+    return frozenset(spec.split())
+
+
+# head nouns -> entity type (multi-word heads are joined with "_" after the split)
+_HEADS: dict[str, str] = {}
+for _entity, _spec in {
+    "EMAIL_ADDRESS": "email e_mail mail mailaddress emailaddress courriel correo posta",
+    "PHONE_NUMBER": "phone telephone tel mobile cell cellphone fax handy telefon telefone telefono teléfono "
+    "téléphone telefoon msisdn whatsapp tlf puhelin",
+    PERSON: "display_name firstname lastname surname forename fullname givenname familyname middlename vorname "
+    "nachname prénom prenom nom nombre apellido apellidos cognome nome sobrenome voornaam achternaam imię imie "
+    "nazwisko förnamn efternavn etternavn sukunimi etunimi 姓名 氏名 名前 이름 姓 名",
+    USERNAME: "user username user_name login userid user_id uid handle nick nickname screenname screen_name benutzer "
+    "benutzername utilisateur usuario utente gebruiker gebruikersnaam account_name accountname",
+    "ZIP_CODE": "zip zipcode postcode postalcode postal_code post_code plz postleitzahl cp cap cep codigo_postal "
+    "código_postal code_postal postnummer postinumero kod_pocztowy postcode_zip",
+    "STREET_ADDRESS": "address addr street adresse anschrift strasse straße rue calle direccion dirección indirizzo "
+    "endereco endereço adres ulica gatuadress address_line address1 address2 line1 line2 street_address",
+    LOCATION: "city town ort stadt ville ciudad città citta cidade plaats miasto stad kaupunki municipality country "
+    "state region county province land pays país paese",
+    ORGANIZATION: "company employer organization organisation firma empresa entreprise azienda werkgever arbeitgeber "
+    "workplace",
+    TITLE: "job_title jobtitle job occupation position profession beruf métier puesto",
+    "URL": "website url homepage web web_site",
+    TRANSACTION_REFERENCE: "order tracking tracking_number awb invoice sku waybill",
+    "REFERENCE_NUMBER": "kundennummer kundennr customer_number account_number",
+    DATE_OF_BIRTH: "dob birthdate birth_date date_birth birthday date_of_birth geburtsdatum geburtstag "
+    "date_de_naissance fecha_de_nacimiento data_di_nascita data_de_nascimento geboortedatum data_urodzenia "
+    "födelsedatum",
+    "AGE": "age alter âge edad età eta idade leeftijd wiek ålder ikä",
+    LICENSE_PLATE: "plate reg vrm vehicle licenseplate license_plate licence_plate number_plate numberplate "
+    "registration vehicle_registration reg_number kennzeichen immatriculation plaque matricula matrícula targa "
+    "placa kenteken rejestracja registreringsnummer",
+    "IP_ADDRESS": "ip ip_address ipaddress remote_addr remote_ip client_ip src_ip source_ip ipv4 ipv6",
+    "CREDIT_CARD": "card card_number cardnumber credit_card creditcard cc_number pan",
+    "IBAN_CODE": "iban",
+    NATIONAL_ID: "ssn social_security national_id nationalid nin nino tax_id taxid tin steuer_id steuernummer "
+    "passport passport_number reisepass passeport pasaporte passaporto passaporte paszport dni nie nif cpf rg pesel "
+    "bsn personnummer codice_fiscale aadhaar id_card idcard driver_license drivers_license driving_licence "
+    "licence_number license_number führerschein permis_de_conduire",
+}.items():
+    for _w in _spec.split():
+        _HEADS[_w] = _entity
+
+# identifier heads: what they identify comes from the modifier before them
+_ID_HEADS = _words("id number no nr num code ref reference key")
+_PERSONAL_OWNERS = _words(
+    "customer client account member membership subscriber user patient employee student contact buyer holder "
+    "policyholder kunde kunden cliente client_id loyalty profile person guest passenger tenant"
+)
+_TRANSACTION_OWNERS = _words(
+    "order tracking invoice sku item product shipment parcel package delivery return rma ticket case transaction "
+    "payment booking confirmation receipt purchase waybill consignment bestellung bestell sendung rechnung commande "
+    "facture pedido factura ordine fattura encomenda bestelling zamówienie article artikel part model serial batch"
+)
+# "name" is a person's only when nothing else owns it
+_NAME_OWNERS_NOT_PERSON = _words(
+    "product file host domain company business brand item event plan carrier store shop city country street "
+    "project app application device server table column field model category group team queue service package "
+    "bank org organization organisation vendor supplier merchant"
+)
+_NAME_OWNERS_PERSON = _words(
+    "customer client contact full first last given family middle sender recipient receiver holder cardholder "
+    "account_holder agent owner author requester reporter assignee patient employee guest passenger buyer"
+)
+_USER_OWNERS = _words("user account login screen")
+
+
+# names that hold a person or an identifier of one, whichever the value shows ("customer": "Ana Lima" or "C-1042")
+PERSON_OR_ID = "PERSON_OR_ID"
+# a contact: an e-mail, a phone number or a name
+CONTACT = "CONTACT"
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def resolve(entity: str, value: str) -> str:
+    """The entity of one value under a name that leaves it open (``PERSON_OR_ID``, ``CONTACT``)."""
+    if entity not in (PERSON_OR_ID, CONTACT):
+        return entity
+    digits = sum(c.isdigit() for c in value)
+    if entity == CONTACT and _EMAIL_SHAPE.match(value.strip()):
+        return "EMAIL_ADDRESS"
+    if entity == CONTACT and digits >= 6:
+        return "PHONE_NUMBER"
+    return "REFERENCE_NUMBER" if digits else PERSON
+
+
+def split_key(key: str) -> list[str]:
+    """``customerEmail`` / ``Customer E-mail`` / ``customer_email`` -> ["customer", "email"]."""
+    key = unicodedata.normalize("NFKC", key)
+    key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key)
+    words = [w for w in re.split(r"[^\w]+|_", key.casefold()) if w and not w.isdigit()]
+    return [w for w in words if w not in ("the", "of", "de", "du", "des", "di", "da", "do", "der", "des", "von")]
+
+
+def classify_key(key: str) -> str | None:
+    """The entity type a field named ``key`` holds, or None when the name does not say."""
+    words = split_key(key)
+    if not words:
+        return None
+    joined = "_".join(words)
+    if joined in _HEADS:
+        return _HEADS[joined]
+    # the longest known head at the end: "billing street address" -> street_address, "date of birth" -> date_birth
+    for n in range(min(3, len(words)), 0, -1):
+        head = "_".join(words[-n:])
+        if head in _HEADS:
+            owners = set(words[:-n])
+            entity = _HEADS[head]
+            if entity in (PERSON, USERNAME) and owners & _NAME_OWNERS_NOT_PERSON:
+                return None
+            return entity
+    head, owners = words[-1], set(words[:-1])
+    if head == "name":
+        if owners & _USER_OWNERS:
+            return USERNAME
+        if owners & {"company", "business", "employer", "organization", "organisation", "firm"}:
+            return ORGANIZATION
+        if owners & _NAME_OWNERS_NOT_PERSON:
+            return None
+        return PERSON if not owners or owners & _NAME_OWNERS_PERSON else None
+    if joined in (
+        "customer",
+        "client",
+        "member",
+        "subscriber",
+        "patient",
+        "account_holder",
+        "holder",
+        "owner",
+        "requester",
+        "reporter",
+        "assignee",
+        "recipient",
+        "sender",
+        "passenger",
+        "guest",
+        "kunde",
+        "cliente",
+    ):
+        return PERSON_OR_ID
+    if joined in ("contact", "contact_info", "kontakt"):
+        return CONTACT
+    if head in _ID_HEADS:
+        if owners & _TRANSACTION_OWNERS:
+            return TRANSACTION_REFERENCE
+        if owners & _PERSONAL_OWNERS:
+            return "REFERENCE_NUMBER"
+        if "birth" in owners:
+            return DATE_OF_BIRTH
+    if "birth" in words and head in ("date", "day", "place"):
+        return DATE_OF_BIRTH if head != "place" else LOCATION
+    return None

@@ -1,0 +1,104 @@
+"""Identifiers announced by the words before them, in the languages of the largest markets: passport, identity card
+and driving-licence numbers of any alphanumeric format, licence plates, bank branch / agency / sort codes and the
+account numbers beside them, SaaS customer ids ("cus_Q8xZ2mKf93"), and ages as people state them.
+
+A value's format varies by country and issuer; what is stable is how a person introduces it. Each recognizer takes
+the token run after its cue that carries a digit (plates, ids) and leaves prose alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.core.entities import BANK_ACCOUNT, LICENSE_PLATE, NATIONAL_ID, TRANSACTION_REFERENCE
+from llm_assets.privacy.context import SAAS_ID, SAAS_PERSONAL_PREFIXES
+from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
+
+_SEP = r"[:#=]?\s*(?:(?i:is|was|ist|est|es|è|é|no\.?|nr\.?|number|nummer|numéro|número|numero)\s*[:#]?\s*){0,2}"
+_VALUE = r"(?P<value>(?=[\p{L}\p{N}\- ·./]*\p{N})[\p{Lu}\p{N}](?:[\p{Lu}\p{N}]|[ \-·./](?=[\p{Lu}\p{N}])){3,19})"
+_ID_CUES = (
+    r"passport|passeport|pasaporte|passaporto|passaporte|reisepass|paspoort|paszport|"
+    r"id card|identity card|national id|id number|identity number|personalausweis|ausweis(?:nummer)?|"
+    r"carte d'identité|documento de identidad|dni|nif|cédula|cedula|carta d'identità|"
+    r"carteira de identidade|cpf|bsn|pesel|dowód osobisty|personnummer|henkilötunnus|"
+    r"tax id|tax number|steuer-?id|steuernummer|codice fiscale|ssn|social security number|"
+    r"паспорт|护照|여권|パスポート"
+)
+_LICENCE_CUES = (
+    r"driver'?s?\s+licen[cs]e|driving\s+licen[cs]e|licen[cs]e\s+(?:no|number|#)|führerschein(?:nummer)?|"
+    r"permis de conduire|licencia de conducir|carné de conducir|patente(?: di guida)?|carteira de motorista|cnh|"
+    r"rijbewijs|prawo jazdy|körkort|kørekort|førerkort|ajokortti|řidičský průkaz"
+)
+_PLATE_CUES = (
+    r"licen[cs]e plate|number plate|plate(?: number)?|registration(?: number| no\.?)?|reg(?:istration)?\.? (?:no|number)|"
+    r"car reg|vehicle reg(?:istration)?|kennzeichen|nummernschild|immatriculation|plaque|matr[ií]cula|targa|"
+    r"placa|kenteken|rejestracja|numer rejestracyjny|registreringsnummer|rekisterinumero|车牌|번호판|ナンバー"
+)
+_BANK_CUES = (
+    r"sort code|routing(?: number)?|aba|bsb|transit(?: number)?|branch(?: code| number)?|ag[eê]ncia|agencia|"
+    r"sucursal|filiale|bankleitzahl|blz|ifsc|clabe|bic|swift|"
+    r"account(?: number| no\.?)?|bank account|conta(?: corrente)?|cuenta|konto(?:nummer)?|compte|conto|rekening"
+)
+
+
+def _cued(cues: str) -> re.Pattern:
+    return re.compile(rf"(?i:\b(?:{cues}))\b\s*{_SEP}{_VALUE}")
+
+
+class AnnouncedIdentifierRecognizer(SpanRecognizer):
+    ENTITIES = (NATIONAL_ID, "US_DRIVER_LICENSE", LICENSE_PLATE, BANK_ACCOUNT, "REFERENCE_NUMBER",
+                TRANSACTION_REFERENCE)  # fmt: skip
+    _PATTERNS = [
+        (_cued(_ID_CUES), NATIONAL_ID, 0.8),
+        (_cued(_LICENCE_CUES), "US_DRIVER_LICENSE", 0.85),
+        (_cued(_PLATE_CUES), LICENSE_PLATE, 0.8),
+        (_cued(_BANK_CUES), BANK_ACCOUNT, 0.75),
+    ]
+    # a plate of the Chinese mainland: province character, letter, five or six characters
+    _CN_PLATE = re.compile(r"(?<![\p{L}\p{N}])\p{Han}[A-Z][·\s]?[A-Z0-9]{5,6}(?![\p{L}\p{N}])")
+
+    def find(self, text: str) -> Iterable:
+        for pattern, entity, score in self._PATTERNS:
+            for m in pattern.finditer(text):
+                value = m.group("value").rstrip(" .-/")
+                # stop at the first word that is plainly prose ("A1234567 and ...")
+                value = re.split(r"\s(?=(?i:and|or|but|is|was|for|in|on|at|with|und|et|y|e)\b)", value)[0]
+                if sum(c.isdigit() for c in value) < 2 or len(value) < 4:
+                    continue
+                yield finding(entity, m.start("value"), m.start("value") + len(value), score, self.name)
+        for m in self._CN_PLATE.finditer(text):
+            yield finding(LICENSE_PLATE, m.start(), m.end(), 0.7, self.name)
+        for m in SAAS_ID.finditer(text):
+            entity = "REFERENCE_NUMBER" if m.group("prefix") in SAAS_PERSONAL_PREFIXES else TRANSACTION_REFERENCE
+            yield finding(entity, m.start(), m.end(), 0.75, self.name)
+
+
+# "<n> years" in twelve languages, after a verb of being / having or followed by "old"
+_YEARS = r"(?:years?|yrs?|jahre?n?|ans?|años|anos|anni|jaar|lat|lata|år|vuotta|let|roků|ετών|лет|года|год)"
+_OLD = r"(?:old|alt|de edad|d'âge|di età|de idade|oud|gammal|gammel|vanha|starý|stara|stary)"
+_IAM = (
+    r"(?:i am|i'm|im|he is|she is|he's|she's|they are|ich bin|er ist|sie ist|j'ai|il a|elle a|tengo|tiene|"
+    r"ho|ha|tenho|tem|ik ben|hij is|zij is|mam|ma|jag är|hon är|han är|jeg er|hun er|han er|olen|on|je mi|"
+    r"мне|ему|ей)"
+)
+_AGE_PATTERNS = [
+    re.compile(rf"(?i:\b{_IAM})\s+(?P<n>\d{{1,3}})\s+(?i:{_YEARS})\b"),
+    re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}})\s*-?\s*(?i:{_YEARS})[\s-]+(?i:{_OLD})\b"),
+    re.compile(
+        r"(?i:\b(?:alter|âge|edad|età|idade|leeftijd|wiek|ålder|ikä|возраст|年齢|年龄|나이)\s*[:=]?\s*)(?P<n>\d{1,3})\b"
+    ),
+    re.compile(r"(?i:\b(?:âgée?|agée?|im alter von|a la edad de|all'età di|com|aged?)\s+(?:de\s+)?)(?P<n>\d{1,3})\b"),
+    re.compile(r"(?<![\d])(?P<n>\d{1,3})\s?(?:歳|岁|歲|살|세)"),
+]
+
+
+class MultilingualAgeRecognizer(SpanRecognizer):
+    ENTITIES = ("AGE",)
+
+    def find(self, text: str) -> Iterable:
+        for pattern in _AGE_PATTERNS:
+            for m in pattern.finditer(text):
+                if int(m.group("n")) <= 120:
+                    yield finding("AGE", m.start("n"), m.end("n"), 0.85, self.name)

@@ -1,0 +1,141 @@
+"""Names in any script and in family-name-first order: 王伟, 佐藤 太郎, 김민준, Иван Петров, محمد علي, "WANG Wei".
+
+- Space-delimited scripts (Cyrillic, Greek, Arabic, Hebrew, Devanagari, Bengali, Georgian, Armenian ...): runs of up
+  to three words of one script that the name lists know as first or last names.
+- Han, kana and Hangul, written without spaces: a family name from the name lists followed by a given name, or the
+  characters before an honorific (様, さん, 先生, 女士, 씨, 님 ...) or after a name label (姓名, 氏名, 이름 ...).
+- In a text written mostly in Latin letters, a short run of another script is a name or an address far more often
+  than anything else: a run of two to four Han/Hangul/kana characters starting with a family name counts, and so
+  does any word of another script that the name lists know.
+- Latin family-name-first: an upper-case family name and a given name ("WANG Wei", "NGUYEN Thi Lan").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.core.entities import PERSON
+from llm_assets.privacy.gazetteers import Gazetteers, fold
+from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
+
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー々"
+_CJK_RUN = re.compile(rf"[{_CJK}]+(?:[ \u3000][{_CJK}]+)?")
+_OTHER_WORD = re.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
+_HONORIFIC_AFTER = re.compile(
+    rf"(?P<name>[{_CJK}]{{2,3}})(?:[ \u3000])?(?:様|さま|さん|氏|殿|先生|女士|小姐|先生|君|ちゃん|씨|님|고객님|선생님)"
+)
+_LABEL_BEFORE = re.compile(
+    rf"(?:姓名|氏名|名前|お名前|名字|联系人|聯絡人|收件人|收货人|客户|客戶|이름|성명|고객명|担当者|ご担当)\s*[:：]?\s*"
+    rf"(?P<name>[{_CJK}]{{2,4}}(?:[ \u3000][{_CJK}]{{1,3}})?)"
+)
+_SELF_INTRO = re.compile(
+    rf"(?:我叫|我是|我的名字是|私は|わたしは|僕は|제 이름은|저는|나는)\s*(?P<name>[{_CJK}]{{2,4}})"
+)
+_CAPS_FAMILY_FIRST = re.compile(
+    r"(?<![\p{L}\p{N}])(?P<family>\p{Lu}{2,}(?:-\p{Lu}{2,})?)\s+(?P<given>\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){0,2})(?![\p{L}])"
+)
+
+
+def script_of(word: str) -> str:
+    for ch in word:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            return name.split(" ")[0] if name else "?"
+    return ""
+
+
+class ScriptNameRecognizer(SpanRecognizer):
+    ENTITIES = (PERSON,)
+
+    def __init__(self, gazetteers: Gazetteers) -> None:
+        super().__init__()
+        self.g = gazetteers
+        # two-character family names the lists rank (Japanese mostly); Korean ones from the full names' first syllable
+        self._cjk_family = {
+            n for n, rank in gazetteers.last_names.items() if len(n) == 2 and _is_cjk(n) and rank <= 500
+        }
+        self._cjk_family |= set(gazetteers.hangul_family)
+
+    def _known(self, word: str) -> bool:
+        key = fold(word)
+        return key in self.g.first_names or key in self.g.last_names
+
+    def find(self, text: str) -> Iterable:
+        letters = [c for c in text if c.isalpha()]
+        latin_share = sum("LATIN" in unicodedata.name(c, "") for c in letters) / max(1, len(letters))
+        mostly_latin = latin_share >= 0.6
+        yield from self._cjk(text, mostly_latin)
+        yield from self._other_scripts(text, mostly_latin)
+        for m in _CAPS_FAMILY_FIRST.finditer(text):
+            family, given = m.group("family"), m.group("given").split()[0]
+            if (
+                fold(family) in self.g.last_names
+                and (fold(given) in self.g.first_names or self.g.zipf(given) < 2.5)
+                and self.g.zipf(family) < 4.0
+            ):
+                yield finding(PERSON, m.start(), m.end(), 0.8, self.name)
+
+    def _cjk(self, text: str, mostly_latin: bool) -> Iterable:
+        for pattern in (_HONORIFIC_AFTER, _LABEL_BEFORE, _SELF_INTRO):
+            for m in pattern.finditer(text):
+                yield finding(PERSON, m.start("name"), m.end("name"), 0.85, self.name)
+        for m in _CJK_RUN.finditer(text):
+            run = m.group(0)
+            compact = run.replace(" ", "").replace("\u3000", "")
+            if mostly_latin and 2 <= len(compact) <= 5:
+                # among Latin text a short run of Han, kana or Hangul is a name (or a place: either way it goes)
+                yield finding(PERSON, m.start(), m.end(), 0.75, self.name)
+            elif not mostly_latin:
+                yield from self._in_cjk_prose(text, m.start(), run)
+
+    def _in_cjk_prose(self, text: str, offset: int, run: str) -> Iterable:
+        """Inside CJK prose: a family name followed by a given name the lists know ("김민준", "佐藤 太郎")."""
+        parts = re.split(r"[ \u3000]", run)
+        if len(parts) == 2 and parts[0] in self._cjk_family and 1 <= len(parts[1]) <= 3:
+            yield finding(PERSON, offset, offset + len(run), 0.75, self.name)
+            return
+        for i in range(len(run) - 1):
+            for size in (2, 1):
+                family = run[i : i + size]
+                if family not in self._cjk_family:
+                    continue
+                for given_len in (2, 3, 1):
+                    given = run[i + size : i + size + given_len]
+                    if len(given) == given_len and fold(given) in self.g.first_names:
+                        yield finding(PERSON, offset + i, offset + i + size + given_len, 0.7, self.name)
+                        break
+
+    def _other_scripts(self, text: str, mostly_latin: bool) -> Iterable:
+        words = [w for w in _OTHER_WORD.finditer(text) if script_of(w.group(0)) not in ("LATIN", "CJK", "HANGUL",
+                 "HIRAGANA", "KATAKANA", "")]  # fmt: skip
+        i = 0
+        while i < len(words):
+            run = [words[i]]
+            script = script_of(words[i].group(0))
+            while (
+                len(run) < 3
+                and i + len(run) < len(words)
+                and script_of(words[i + len(run)].group(0)) == script
+                and text[run[-1].end() : words[i + len(run)].start()] in (" ", "\u00a0")
+            ):
+                run.append(words[i + len(run)])
+            size = len(run)
+            known = [self._known(w.group(0)) for w in run]
+            # inside prose of that script a name needs two known words (given + family); among Latin text one will do
+            if (mostly_latin and any(known)) or (sum(known) >= 2 and len(run) >= 2):
+                start, end = run[0].start(), run[-1].end()
+                if not mostly_latin:  # trim words the lists do not know from the edges
+                    while run and not self._known(run[0].group(0)):
+                        run = run[1:]
+                    while run and not self._known(run[-1].group(0)):
+                        run = run[:-1]
+                    start, end = run[0].start(), run[-1].end()
+                yield finding(PERSON, start, end, 0.75, self.name)
+            i += size
+
+
+def _is_cjk(name: str) -> bool:
+    return all(script_of(c) in ("CJK", "HANGUL", "HIRAGANA", "KATAKANA") for c in name)
