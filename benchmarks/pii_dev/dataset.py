@@ -10,9 +10,10 @@ Provenance (recorded in each split's manifest):
 - **Labels**: the spans the generator reports for each value it inserted (``PresidioSentenceFaker``), mapped by its
   own table (``ENTITY_TYPE_MAPPING``); a locale's ``ssn`` is relabelled ``NATIONAL_ID`` outside ``en_US``.
 
-Splits are frozen three ways: by template (a hash of its text puts ~30 % of the templates in ``test``), by record
-(odd record numbers are ``test``) and by seed. The engine is tuned on ``dev`` only; ``test`` is run to report.
-Nothing in ``llm_assets/`` reads this module or its output.
+Splits are frozen three ways: by template (``test_templates.txt`` lists the test templates by the hash of their text:
+~30 % of them by a hash of the text, minus every template that holds a phrase of the detector's code, see
+``yardstick.py``), by record (odd record numbers are ``test``) and by seed. The engine is tuned on ``dev`` only;
+``test`` is run to report. Nothing in ``llm_assets/`` reads this module or its output.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _hash(template: str) -> float:
     return int(hashlib.sha256(template.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 
 
-def template_splits(templates: list[str]) -> dict[str, str]:
+def hash_split(templates: list[str]) -> dict[str, str]:
     """template -> split: ~30 % of templates (by hash) in ``test``; then, for each placeholder kind that only one
     split has, the lowest-hash template holding it moves over, so both splits cover every kind that two templates do."""
     split = {t: "test" if _hash(t) < TEST_TEMPLATE_SHARE else "dev" for t in templates}
@@ -97,7 +98,7 @@ def template_splits(templates: list[str]) -> dict[str, str]:
     return split
 
 
-def _templates(split: str) -> list[str]:
+def all_templates() -> list[str]:
     from presidio_evaluator.data_generator import presidio_templates_file_path
 
     lines = []
@@ -106,8 +107,14 @@ def _templates(split: str) -> list[str]:
         line = line.strip().replace("\\n", "\n").replace("\\,", ",")
         if line and "{{" in line:
             lines.append(line)
-    assignment = template_splits(lines)
-    return [t for t in lines if assignment[t] == split]
+    return lines
+
+
+def _templates(split: str) -> list[str]:
+    from benchmarks.pii_dev.yardstick import frozen_test_templates, template_id
+
+    frozen = frozen_test_templates()
+    return [t for t in all_templates() if (template_id(t) in frozen) == (split == "test")]
 
 
 def _faker_records(locale: str, n: int, seed: int) -> list[dict]:
@@ -245,8 +252,12 @@ def manifest(split: str, samples: list[Sample], path: Path) -> dict:
 
 
 def load_or_build(split: str, folder: Path) -> list[Sample]:
-    """The split from ``folder`` (built there deterministically at first use; git-ignored)."""
-    path = folder / f"{split}.jsonl"
+    """The split from ``folder`` (built there deterministically at first use; git-ignored). The file name carries
+    the frozen template list's hash, so a re-split builds anew instead of reading a stale split."""
+    from benchmarks.pii_dev.yardstick import FROZEN
+
+    version = hashlib.sha256(FROZEN.read_bytes()).hexdigest()[:8]
+    path = folder / f"{split}-{version}.jsonl"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         samples = build_split(split)
@@ -255,7 +266,7 @@ def load_or_build(split: str, folder: Path) -> list[Sample]:
             for s in samples:
                 f.write(json.dumps(asdict(s), ensure_ascii=False) + "\n")
         tmp.replace(path)
-        (folder / f"{split}.manifest.json").write_text(json.dumps(manifest(split, samples, path), indent=2))
+        path.with_suffix(".manifest.json").write_text(json.dumps(manifest(split, samples, path), indent=2))
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         obj = json.loads(line)

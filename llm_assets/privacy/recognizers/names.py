@@ -212,7 +212,7 @@ class GazetteerNameRecognizer(SpanRecognizer):
             and z < 4.5
             and self.g.places.get(fold(word), 0) < 100_000
         ):
-            return 0.6  # a first name inside a sentence: "Why is Derek so impulsive?"
+            return 0.6  # a first name inside a sentence: "Has Ingrid signed the form yet?"
         if (lead or trail) and ((known and z < 4.5) or self._unknown(word)):
             return 0.6
         return 0.0
