@@ -15,7 +15,7 @@ from llm_assets.modeling.gate import PromotionConfig, promotion_decision
 from llm_assets.sample_corpus import generate_tickets
 from llm_assets.sample_corpus.canaries import CANARY_CARD, CANARY_EMAIL, CANARY_PHONE, CANARY_VALUES
 from sensors.erasure import erasure_retrain_sensor
-from tests.helpers import ingest, raw_pii_values, table, train
+from tests.helpers import ingest, leaked, raw_pii_values, table, train
 
 KEY = b"k" * 32
 TINY = {
@@ -124,7 +124,7 @@ def test_lineage_report_and_cli_answer_the_auditors_questions(landing, instance,
         assert f"## {heading}" in report
     assert mv["mlflow_run_id"] in report and "no_residual_high_risk_pii" in report and "| EMAIL_ADDRESS |" in report
     html = next((data_dir / "artifacts" / "reports" / "governance").rglob("governance_report.html")).read_text()
-    assert not [v for v in raw_pii_values(140, seed=11) if v in report or v in html]
+    assert not leaked(raw_pii_values(140, seed=11), report, html)
 
     # the memorization check ran on the canary documents' prompts and found nothing
     (mem,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "no_memorized_pii"]

@@ -9,7 +9,7 @@ import pytest
 from mlflow import MlflowClient
 
 from llm_assets.core.scoring import text_metrics
-from tests.helpers import ALL_ASSETS, fields, ingest, raw_pii_values, table, train
+from tests.helpers import ALL_ASSETS, fields, ingest, leaked, raw_pii_values, table, train
 
 TINY_TRAINING = {"max_steps": 4, "batch_size": 4, "max_length": 768, "log_every": 1, "learning_rate": 5e-3}
 TINY_EVAL = {"max_examples": 6, "max_new_tokens": 12, "batch_size": 6}
@@ -45,14 +45,13 @@ def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(l
     anon = table(resources, "anon", "anonymized_documents")
     assert anon.height == raw.height and set(anon["doc_id"]) == set(raw["doc_id"])
     corpus = "\n".join(anon["text"].to_list() + anon["fields"].to_list())
-    leaked = [v for v in raw_pii_values(140, seed=11) if v in corpus]
-    assert leaked == []
+    assert leaked(raw_pii_values(140, seed=11), corpus) == []
 
     audit = table(resources, "anon", "redaction_audit")
     assert audit.height > 5 * anon.height
     assert set(audit.columns) >= {"doc_id", "entity_type", "start", "end", "recognizer", "score", "operator"}
     audit_blob = audit.write_csv()
-    assert not [v for v in raw_pii_values(140, seed=11) if v in audit_blob]
+    assert not leaked(raw_pii_values(140, seed=11), audit_blob)
 
     checks = results[0].get_asset_check_evaluations()
     assert [(c.check_name, c.passed) for c in checks] == [("no_residual_high_risk_pii", True)]
@@ -278,7 +277,7 @@ def test_training_reads_only_the_anonymized_zone(landing, instance, resources):
     assert result.success
     ts = table(resources, "train", "training_set")
     blob = "\n".join(ts["prompt"].to_list() + ts["completion"].to_list())
-    assert not [v for v in raw_pii_values(140, seed=11) if v in blob]
+    assert not leaked(raw_pii_values(140, seed=11), blob)
     names = [
         f["customer_name"] for f in fields(table(resources, "anon", "anonymized_documents")) if "customer_name" in f
     ]
@@ -417,8 +416,7 @@ def test_no_raw_pii_outside_the_raw_zone_after_a_full_run(landing, instance, res
     values = raw_pii_values(140, seed=11)
     raw_zone = table(resources, "raw", "raw_documents").write_csv()
     assert sum(v in raw_zone for v in values) > 200  # the values searched for are real: the raw zone holds them
-    leaked = sorted(v for v in values if v in blob)
-    assert leaked == []
+    assert leaked(values, blob) == []
 
 
 def test_evaluation_report_shows_the_new_slice_the_gate_compared(tmp_path):

@@ -90,7 +90,8 @@ def _zipf_in(word: str, language: str) -> float:
 GUESSED_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "fi", "cs", "ro", "hu", "tr",
                      "id", "ru", "uk", "el", "ar", "he", "hi", "ja", "zh", "ko", "ca", "sk", "sl", "lt", "lv", "bg",
                      "fa", "vi", "ms")  # fmt: skip
-MIN_GUESS_LETTERS = 24  # shorter texts (a name, a code, a few words) say too little: read as English
+MIN_GUESS_LETTERS = 10  # shorter texts (a name, a code) say too little: read as English
+SHORT_TEXT_LETTERS = 40  # below this, only a confident guess counts
 
 
 @functools.cache
@@ -106,10 +107,11 @@ def guess_language(text: str) -> str:
     """The text's language (ISO 639-1) by ``py3langid``'s model, among ``GUESSED_LANGUAGES``; ``en`` for short texts
     and uncertain guesses."""
     sample = text[:2000]
-    if sum(c.isalpha() for c in sample) < MIN_GUESS_LETTERS:
+    letters = sum(c.isalpha() for c in sample)
+    if letters < MIN_GUESS_LETTERS:
         return "en"
     language, probability = _language_identifier().classify(sample)
-    if probability < 0.8:
+    if probability < (0.9 if letters < SHORT_TEXT_LETTERS else 0.8):
         return "en"
     return "nb" if language == "no" else language  # wordfreq names Norwegian Bokmål "nb"
 

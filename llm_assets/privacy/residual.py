@@ -68,12 +68,25 @@ class ResidualScanner:
                 span = text[r.start : r.end]
                 if _inside_surrogate(text, r.start, r.end) or not span.strip():
                     continue
+                if r.entity_type == "PHONE_NUMBER" and _part_of_identifier(text, r.start, r.end):
+                    continue
                 found.add(r.entity_type)
             for m in CONTEXT_NAME.finditer(text):
                 if not _inside_surrogate(text, m.start("name"), m.end("name")):
                     found.add(PERSON)
             out.append(sorted(found))
         return out
+
+
+_GLUED = re.compile(r"[A-Za-z][-#/]?$")
+
+
+def _part_of_identifier(text: str, start: int, end: int) -> bool:
+    """Digits glued to letters ("ORD-353695", "TRK8636917440") or fewer than seven of them are an order or tracking
+    reference's, not a phone number (libphonenumber accepts six-digit numbers of small numbering plans)."""
+    digits = sum(c.isdigit() for c in text[start:end])
+    glued = bool(_GLUED.search(text[max(0, start - 2) : start])) or text[end : end + 1].isalpha()
+    return digits < 7 or glued
 
 
 def _inside_surrogate(text: str, start: int, end: int) -> bool:

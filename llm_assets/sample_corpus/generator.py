@@ -139,9 +139,23 @@ _REPLIES_SHIFTED = {
 
 def generate_tickets(n: int, seed: int = 7, start: datetime | None = None, shifted: bool = False) -> list[Ticket]:
     """``n`` tickets, identical for the same ``seed``. ``shifted`` draws from the recall/scam distribution instead."""
+    return [t for t, _ in _generate(n, seed, start, shifted)]
+
+
+def planted_pii(n: int, seed: int = 7, shifted: bool = False) -> set[str]:
+    """Every personal value ``generate_tickets(n, seed)`` planted, whether or not a ticket's text used it: names,
+    e-mails, phones, street lines and ZIP codes, birth dates, card numbers (for the leak scans of the tests)."""
+    values: set[str] = set()
+    for _, person in _generate(n, seed, None, shifted):
+        street, _, rest = person.address.partition(", ")
+        values |= {person.name, person.email, person.phone, street, rest.rsplit(" ", 1)[-1], person.dob, person.card}
+    return values
+
+
+def _generate(n: int, seed: int, start: datetime | None, shifted: bool) -> list[tuple[Ticket, _Person]]:
     rng = random.Random(seed)
     start = start or datetime(2026, 9, 1, 8, 0, 0)
-    tickets: list[Ticket] = []
+    tickets: list[tuple[Ticket, _Person]] = []
     categories = SHIFTED_CATEGORIES if shifted else CATEGORIES
     for i in range(n):
         category = categories[i % len(categories)] if i < len(categories) else rng.choice(categories)
@@ -166,18 +180,21 @@ def generate_tickets(n: int, seed: int = 7, start: datetime | None = None, shift
             subject = rng.choice(scenarios.SUBJECTS[category])
         message += rng.choice(_SIGNATURES).format(**slots)
         tickets.append(
-            Ticket(
-                ticket_id=f"T-{seed:02d}{i:06d}",
-                created_at=created.isoformat(),
-                channel=rng.choice(v.CHANNELS),
-                customer_name=person.name,
-                customer_email=person.email,
-                customer_phone=person.phone,
-                subject=subject,
-                message=message,
-                category=category,
-                agent_reply=reply,
-                split_group=family,
+            (
+                Ticket(
+                    ticket_id=f"T-{seed:02d}{i:06d}",
+                    created_at=created.isoformat(),
+                    channel=rng.choice(v.CHANNELS),
+                    customer_name=person.name,
+                    customer_email=person.email,
+                    customer_phone=person.phone,
+                    subject=subject,
+                    message=message,
+                    category=category,
+                    agent_reply=reply,
+                    split_group=family,
+                ),
+                person,
             )
         )
     return tickets
