@@ -32,6 +32,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from llm_assets.ingestion.inventory import ChangedWhileReading, FileTooLarge, NotRegularFile, read_regular
+from llm_assets.ingestion.text import valid, valid_fields, valid_text
 
 SUPPORTED_SUFFIXES = {
     ".jsonl": "jsonl",
@@ -53,6 +54,14 @@ TEXT_FIELDS = ("message", "text", "body", "content", "description")
 MAX_NESTING = 32  # deeper JSON objects are kept as one JSON string field
 MAX_PDF_PAGES = 2000
 MAX_ATTACHMENT_DEPTH = 2
+MAX_FIELDS = 1000  # a record with more fields is quarantined (too_many_fields)
+MAX_FIELD_NAME_CHARS = 1000  # a longer field name (a JSON key, a CSV header) quarantines its record
+MAX_NAME_CHARS = 255  # an attachment's file name is cut to this (a file system's NAME_MAX)
+# a .docx unpacks to at most this (the sum of its members' declared sizes, which is also all zipfile will inflate),
+# and no member may inflate more than MAX_ZIP_RATIO times once over 1 MB: a bomb padded with stored random bytes
+# keeps the whole archive's ratio low, its bomb member's stays high
+MAX_DOCX_UNPACKED = 200_000_000
+MAX_ZIP_RATIO = 200
 
 
 @dataclass
@@ -63,6 +72,7 @@ class ParsedDocument:
     text: str
     fields: dict[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"  # how the bytes were decoded; not part of the content hash
+    escaped: int = 0  # values (text, field names and values) that held lone surrogates, escaped as \uXXXX
 
     @property
     def doc_id(self) -> str:
@@ -156,8 +166,9 @@ def decode(data: bytes, per_line: bool, declared: str | None = None) -> tuple[st
         return None
     if declared:
         try:
-            return data.decode(declared), declared.lower()
-        except (LookupError, UnicodeDecodeError):
+            # the codec's own name, not the declared spelling (a declaration is text from outside)
+            return data.decode(declared), codecs.lookup(declared).name
+        except (LookupError, UnicodeDecodeError, ValueError):
             pass
     try:
         return data.decode("utf-8"), "utf-8"
@@ -178,12 +189,20 @@ def decode(data: bytes, per_line: bool, declared: str | None = None) -> tuple[st
 # -- entry points ------------------------------------------------------------------------------------------------------
 
 
-def parse_file(path: Path, rel_path: str, max_bytes: int) -> Iterator[Item]:
-    """Reads one regular file (safely: no links, no FIFOs, a size limit) and parses it."""
+def _label(name: str) -> str:
+    """The format column of an input: its format, or its suffix (valid text, cut short) when unsupported."""
+    return format_of(name) or valid(Path(name).suffix.lower().lstrip("."))[:16]
+
+
+def parse_file(
+    path: Path, rel_path: str, max_bytes: int, expected: tuple[int, int, int, int] | None = None
+) -> Iterator[Item]:
+    """Reads one regular file (safely: no links, no FIFOs, a size limit, the same file the listing saw) and parses
+    it."""
     fmt = format_of(path.name)
-    label = fmt or path.suffix.lower().lstrip(".")
+    label = _label(path.name)
     try:
-        data, _ = read_regular(path, max_bytes)
+        data, _ = read_regular(path, max_bytes, expected)
     except FileTooLarge as exc:
         yield Quarantined(rel_path, label, None, "oversized", str(exc), "")
         return
@@ -202,16 +221,14 @@ def parse_file(path: Path, rel_path: str, max_bytes: int) -> Iterator[Item]:
 def parse_bytes(
     data: bytes, rel_path: str, fmt: str | None, label: str | None = None, depth: int = 0
 ) -> Iterator[Item]:
-    label = label or fmt or Path(rel_path).suffix.lower().lstrip(".")
+    label = label or _label(rel_path)
     sha = _sha(data)
 
     def bad(reason: str, detail: str, record_no: int | None = None, content: bytes | None = None) -> Quarantined:
         return Quarantined(rel_path, label, record_no, reason, detail, _sha(content) if content is not None else sha)
 
     if fmt is None:
-        yield bad(
-            "unsupported_format", f"suffix {Path(rel_path).suffix!r} is not one of {sorted(set(SUPPORTED_SUFFIXES))}"
-        )
+        yield bad("unsupported_format", f"suffix {label!r} is not a supported one")
         return
     if not data.strip():
         yield bad("empty", "file is empty or whitespace only")
@@ -221,7 +238,7 @@ def parse_bytes(
     try:
         for item in parser(data, rel_path, fmt, bad, depth):
             yielded += 1
-            yield item
+            yield _valid_item(item)
         if not yielded:
             yield bad("no_records", "the file parses but holds no record (a header, blank rows, an empty list)")
     except RecursionError:
@@ -230,6 +247,19 @@ def parse_bytes(
         yield bad("too_large_to_parse", "the parser ran out of memory")
     except Exception as exc:  # noqa: BLE001  (one broken file never stops a batch)
         yield bad("parse_error", f"{type(exc).__name__} in the {fmt} parser")
+
+
+def _valid_item(item: Item) -> Item:
+    """Every string of a row valid text, whatever a parser let through (names, details, formats)."""
+    item.source_path = valid(item.source_path)
+    item.source_format = valid(item.source_format)
+    if isinstance(item, Quarantined):
+        item.detail = valid(item.detail)
+    else:
+        item.text, n = valid_text(item.text)
+        item.fields, m = valid_fields(item.fields)
+        item.escaped += n + m
+    return item
 
 
 # -- structured formats ------------------------------------------------------------------------------------------------
@@ -259,6 +289,14 @@ def _split_text(fields: dict[str, str]) -> tuple[str, dict[str, str]] | None:
 
 
 def _record(rel_path: str, fmt: str, record_no: int, fields: dict[str, str], bad: Bad, encoding: str = "utf-8") -> Item:
+    """A document from a record's fields, its text from the first text field; every key and value made valid text
+    (lone surrogates escaped and counted); a record past the limits on fields is quarantined, never truncated."""
+    if len(fields) > MAX_FIELDS:
+        return bad("too_many_fields", f"{len(fields)} fields, more than {MAX_FIELDS}", record_no)
+    longest = max((len(str(k)) for k in fields), default=0)
+    if longest > MAX_FIELD_NAME_CHARS:
+        return bad("field_name_too_long", f"a field name of {longest} characters", record_no)
+    fields, escaped = valid_fields(fields)
     split = _split_text(fields)
     if split is None:
         return bad(
@@ -268,7 +306,7 @@ def _record(rel_path: str, fmt: str, record_no: int, fields: dict[str, str], bad
             json.dumps(fields, sort_keys=True).encode(),
         )
     text, rest = split
-    return ParsedDocument(rel_path, fmt, record_no, text.strip(), rest, encoding)
+    return ParsedDocument(rel_path, fmt, record_no, text.strip(), rest, encoding, escaped)
 
 
 def _text_or_binary(
@@ -551,8 +589,9 @@ def _parse_eml(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> It
         fields["attachments"] = str(len(attachments))
     yield _record(rel_path, fmt, 1, fields, bad)
     for n, attachment in enumerate(attachments, start=1):
-        filename = attachment.get_filename() or f"attachment-{n}"
-        inner = f"{rel_path}#{Path(filename).name}"
+        filename = valid(str(attachment.get_filename() or f"attachment-{n}"))
+        filename = Path(filename.replace("\\", "/")).name[:MAX_NAME_CHARS] or f"attachment-{n}"
+        inner = f"{rel_path}#{filename}"
         payload = attachment.get_payload(decode=True) or b""
         inner_fmt = format_of(filename)
         if depth >= MAX_ATTACHMENT_DEPTH:
@@ -560,8 +599,9 @@ def _parse_eml(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> It
                 inner, inner_fmt or "", n, "attachment_too_deep", "attachments nest too deep", _sha(payload)
             )
         elif inner_fmt is None:
-            yield Quarantined(inner, Path(filename).suffix.lstrip("."), n, "unsupported_attachment",
-                              f"attachment type {attachment.get_content_type()}", _sha(payload))  # fmt: skip
+            kind = valid(attachment.get_content_type())[:80]
+            yield Quarantined(inner, _label(filename), n, "unsupported_attachment", f"attachment type {kind}",
+                              _sha(payload))  # fmt: skip
         else:
             yield from parse_bytes(payload, inner, inner_fmt, depth=depth + 1)
 
@@ -601,9 +641,15 @@ def _parse_docx(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> I
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-        if unpacked > 50 * max(len(data), 1_000_000):  # a zip bomb, not a letter
-            yield bad("oversized", f"unpacks to {unpacked} bytes")
+            members = z.infolist()
+        unpacked = sum(i.file_size for i in members)
+        bomb = next(
+            (i for i in members if i.file_size > 1_000_000 and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1)),
+            None,
+        )
+        if unpacked > min(MAX_DOCX_UNPACKED, 50 * max(len(data), 1_000_000)) or bomb is not None:
+            # a zip bomb, not a letter: the declared sizes are what zipfile inflates at most (its read cap)
+            yield bad("oversized", f"unpacks to {unpacked} bytes" + (f", one member {bomb.file_size}" if bomb else ""))
             return
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
