@@ -54,6 +54,15 @@ def _print_summary(defs) -> None:
         )
 
 
+def _batch_keys(folders: list[str]) -> dict[str, str]:
+    """Landing folder name -> its partition key (a keyed hash of the name under the governance key)."""
+    from llm_assets.core.partitions import landing_batch_key
+    from resources import build_resources, resolved
+
+    secret = resolved(build_resources())["governance_keys"].secret()
+    return {f: landing_batch_key(secret, f) for f in folders}
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
 
     from llm_assets.core.partitions import landing_batches
@@ -64,7 +73,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.fresh_corpus or not any(landing.glob("batch_*")):
         batches = write_landing_batches(landing, n_tickets=args.tickets, n_batches=args.batches, seed=args.seed)
         print(f"wrote {len(batches)} landing batches of the sample corpus to {landing}")
-    batches = sorted(p.name for p in landing.iterdir() if p.is_dir())
+    # the partition keys are opaque (a folder's name may name a person): the run, its tags and the event log carry
+    # the keys; the names are printed here only, to the data owner running the demo
+    keys = list(_batch_keys(sorted(p.name for p in landing.iterdir() if p.is_dir())).values())
     run_config = json.loads(json.dumps(DEMO_RUN_CONFIG))
     if args.max_steps is not None:
         run_config["lora_adapter"]["config"]["max_steps"] = args.max_steps
@@ -73,14 +84,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     log_file = settings.data_dir() / "logs" / f"demo-{time.strftime('%Y%m%d-%H%M%S')}-{run_id[:8]}.log"
     console = sys.stdout
     if not args.verbose:
-        print(f"full_pipeline_job over {len(batches)} batches (run {run_id}); full log: {log_file}")
+        print(f"full_pipeline_job over {len(keys)} batches (run {run_id}); full log: {log_file}")
         progress.stderr_to(log_file).__enter__()
     with _instance() as instance:
         # What the landing sensor does in a running deployment: register the batches as partitions.
         known = set(instance.get_dynamic_partitions(landing_batches.name))
-        new = [b for b in batches if b not in known]
+        new = [k for k in keys if k not in known]
         if new:
             instance.add_dynamic_partitions(landing_batches.name, new)
+        # a range runs the partitions between its ends in the order they were added: the first and the last of ours
+        order = [k for k in instance.get_dynamic_partitions(landing_batches.name) if k in set(keys)]
         job = defs.resolve_job_def("full_pipeline_job")
         quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}} if not args.verbose else {}
         view = (
@@ -94,8 +107,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 run_config={"ops": run_config, **quiet},
                 run_id=run_id,
                 tags={
-                    "dagster/asset_partition_range_start": batches[0],
-                    "dagster/asset_partition_range_end": batches[-1],
+                    "dagster/asset_partition_range_start": order[0],
+                    "dagster/asset_partition_range_end": order[-1],
                     "launched_by": "llm-pipeline demo",
                 },
                 raise_on_error=False,
@@ -103,7 +116,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not args.verbose:
             progress.write_event_log(instance, run_id, log_file)
     print(
-        f"\nfull_pipeline_job over {len(batches)} batches: {'SUCCESS' if result.success else 'FAILURE'} "
+        f"\nfull_pipeline_job over {len(keys)} batches: {'SUCCESS' if result.success else 'FAILURE'} "
         f"in {time.time() - started:.0f} s (run {result.run_id})"
     )
     _print_summary(defs)
@@ -144,8 +157,24 @@ def cmd_land_batch(args: argparse.Namespace) -> int:
     )
     print(
         f"landed {args.tickets} {'shifted (recall / scam)' if args.shifted else 'in-distribution'} tickets in "
-        f"{landing / name}: the landing sensor ingests it, drift_report re-measures, drift_sensor decides"
+        f"{landing / name} (partition {_batch_keys([name])[name]}): the landing sensor ingests it, drift_report "
+        "re-measures, drift_sensor decides"
     )
+    return 0
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    """The data owner's view: each landing folder's readable name beside its opaque partition key (the Dagster UI and
+    every table outside the raw zone show only the key)."""
+    from llm_assets.core.partitions import landing_batches
+    from llm_assets.ingestion.text import name_text
+
+    landing = Path(args.landing or settings.data_dir() / "landing")
+    folders = sorted(p.name for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []
+    with _instance() as instance:
+        registered = set(instance.get_dynamic_partitions(landing_batches.name))
+    for folder, key in _batch_keys(folders).items():
+        print(f"{key}  {'registered' if key in registered else 'new       '}  {name_text(folder)[0]}")
     return 0
 
 
@@ -218,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     land.add_argument("--seed", type=int, default=int(time.time()) % 10000)
     land.add_argument("--landing", help="landing folder (default: the data dir's)")
     land.set_defaults(func=cmd_land_batch)
+    listing = sub.add_parser("batches", help="landing folders and their partition keys (readable names: data owner)")
+    listing.add_argument("--landing", help="landing folder (default: the data dir's)")
+    listing.set_defaults(func=cmd_batches)
     rollback = sub.add_parser(
         "rollback", help="point the champion alias back at an earlier champion (= llm-governance rollback)"
     )

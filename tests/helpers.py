@@ -14,17 +14,27 @@ from llm_assets.governance.approvals import HUMAN_DECISIONS
 ALL_ASSETS = list(defs.assets)
 
 
+def batch_key(resources, folder: str | bytes) -> str:
+    """The partition key of the landing folder ``folder`` under the resources' governance key (a keyed hash of the
+    name: the name never travels as a key)."""
+    from llm_assets.core.partitions import landing_batch_key
+
+    return landing_batch_key(resources["governance_keys"].secret(), folder)
+
+
 def ingest(instance, resources, batches: list[str]) -> list[dg.ExecuteInProcessResult]:
-    instance.add_dynamic_partitions(
-        landing_batches.name, [b for b in batches if b not in instance.get_dynamic_partitions(landing_batches.name)]
-    )
+    """One ingestion + anonymization run per landing folder of ``batches`` (folder names), under its partition key
+    (``batch_key``), as the landing sensor registers it."""
+    keys = [batch_key(resources, b) for b in batches]
+    known = set(instance.get_dynamic_partitions(landing_batches.name))
+    instance.add_dynamic_partitions(landing_batches.name, [k for k in keys if k not in known])
     results = []
-    for b in batches:
+    for k in keys:
         results.append(
             dg.materialize(
                 ALL_ASSETS,
                 selection=dg.AssetSelection.groups("ingestion", "privacy"),
-                partition_key=b,
+                partition_key=k,
                 resources=resources,
                 instance=instance,
             )

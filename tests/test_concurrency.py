@@ -12,11 +12,13 @@ import sys
 import dagster as dg
 from llm_assets.definitions import defs  # noqa: F401  (the code location's offline environment)
 from resources import build_resources
-from llm_assets.core.partitions import landing_batches
+from llm_assets.core.partitions import landing_batch_key, landing_batches
+from resources import resolved
 from tests.helpers import ALL_ASSETS
 
-batches = sys.argv[1:]
 resources = build_resources()
+secret = resolved(resources)["governance_keys"].secret()
+batches = [landing_batch_key(secret, b) for b in sys.argv[1:]]
 with dg.DagsterInstance.ephemeral() as instance:
     instance.add_dynamic_partitions(landing_batches.name, batches)
     for batch in batches:

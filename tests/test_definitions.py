@@ -11,6 +11,7 @@ EXPECTED_ASSETS = {
     "quarantined_documents": "ingestion",
     "subject_index": "ingestion",
     "landing_inventory": "ingestion",
+    "landing_batch_names": "ingestion",
     "anonymized_documents": "privacy",
     "redaction_audit": "privacy",
     "pii_fingerprints": "privacy",
@@ -39,7 +40,7 @@ EXPECTED_ASSETS = {
     "feedback_examples": "training_data",
     "live_traffic_report": "monitoring",
 }
-RAW_ZONE = {"raw_documents", "quarantined_documents", "subject_index", "landing_inventory"}
+RAW_ZONE = {"raw_documents", "quarantined_documents", "subject_index", "landing_inventory", "landing_batch_names"}
 # the raw-zone tables that hold content (the quarantine and the inventory hold reasons and counts)
 RAW_CONTENT = {"raw_documents", "subject_index"}
 

@@ -15,7 +15,7 @@ from llm_assets.modeling.gate import PromotionConfig, promotion_decision
 from llm_assets.sample_corpus import generate_tickets
 from llm_assets.sample_corpus.canaries import CANARY_CARD, CANARY_EMAIL, CANARY_PHONE, CANARY_VALUES
 from sensors.erasure import erasure_retrain_sensor
-from tests.helpers import ingest, leaked, raw_pii_values, table, train
+from tests.helpers import batch_key, ingest, leaked, raw_pii_values, table, train
 
 KEY = b"k" * 32
 TINY = {
@@ -233,9 +233,10 @@ def test_a_tainted_champion_rolls_back_to_the_newest_untainted_version(landing, 
     members = table(resources, "train", "training_set_members")
     v2_set = lineage.model_version(resources["warehouse"], "support-ticket-assistant", "2")["training_set_version"]
     raw = table(resources, "raw", "raw_documents")
+    batch2 = raw.filter(pl.col("batch_id") == batch_key(resources, batches[1])).select("doc_id")
     batch2_train = (
         members.filter((pl.col("version") == v2_set) & (pl.col("split") == "train"))
-        .join(raw.filter(pl.col("batch_id") == batches[1]).select("doc_id"), on="doc_id")["doc_id"]
+        .join(batch2, on="doc_id")["doc_id"]
         .to_list()
     )
     result = _erase(instance, resources, {"doc_ids": batch2_train[:1], "reason": "test", "champion_policy": "rollback"})

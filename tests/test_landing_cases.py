@@ -35,7 +35,8 @@ def _build(root, outside) -> dict[str, tuple[str, str]]:
         expected[name] = (outcome, reason)
 
     # formats and encodings users have
-    put("good.jsonl", (_line("My kettle from order 4471 arrived broken.") + "\n").encode())
+    # its content lands through alias.jsonl (a link inside the zone, read first): this copy is a duplicate
+    put("good.jsonl", (_line("My kettle from order 4471 arrived broken.") + "\n").encode(), "quarantined", "duplicate")
     put("utf16_bom.txt", codecs.BOM_UTF16_LE + "Customer: Die Lieferung kam nicht an, Grüße\n".encode("utf-16-le"))
     put("utf16_nobom.txt", "Customer: Where is the parcel I sent back?\n".encode("utf-16-le"))
     put("utf32_bom.txt", "Customer: The lamp flickers since Monday.\n".encode("utf-32"))

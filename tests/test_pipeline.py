@@ -9,7 +9,7 @@ import pytest
 from mlflow import MlflowClient
 
 from llm_assets.core.scoring import text_metrics
-from tests.helpers import ALL_ASSETS, fields, ingest, leaked, raw_pii_values, table, train
+from tests.helpers import ALL_ASSETS, batch_key, fields, ingest, leaked, raw_pii_values, table, train
 
 TINY_TRAINING = {"max_steps": 4, "batch_size": 4, "max_length": 768, "log_every": 1, "learning_rate": 5e-3}
 TINY_EVAL = {"max_examples": 6, "max_new_tokens": 12, "batch_size": 6}
@@ -297,11 +297,11 @@ def test_residual_pii_blocks_training(landing, instance, resources):
         pii_fields={"customer_name": "PERSON", "customer_phone": "PHONE_NUMBER"},
     )
     resources = {**resources, "anonymizer": leaky}
-    instance.add_dynamic_partitions("landing_batches", batches[:1])
+    instance.add_dynamic_partitions("landing_batches", [batch_key(resources, batches[0])])
     result = dg.materialize(
         ALL_ASSETS,
         selection=dg.AssetSelection.groups("ingestion", "privacy", "training_data"),
-        partition_key=batches[0],
+        partition_key=batch_key(resources, batches[0]),
         resources=resources,
         instance=instance,
         raise_on_error=False,
@@ -339,11 +339,11 @@ def test_realistic_residues_are_held_back_and_the_batch_goes_on(data_dir, instan
     (batch / "tickets.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     permissive = PresidioAnonymizer(passthrough_fields=[*PresidioAnonymizer().passthrough_fields, "notes"])
     resources = {**resources, "anonymizer": permissive}
-    instance.add_dynamic_partitions("landing_batches", ["notes"])
+    instance.add_dynamic_partitions("landing_batches", [batch_key(resources, "notes")])
     result = dg.materialize(
         ALL_ASSETS,
         selection=dg.AssetSelection.groups("ingestion", "privacy"),
-        partition_key="notes",
+        partition_key=batch_key(resources, "notes"),
         resources=resources,
         instance=instance,
         run_config=dg.RunConfig(ops={"anonymize_documents": {"config": {"max_residual_share": 0.1}}}),
@@ -372,7 +372,7 @@ def test_a_document_landing_twice_is_kept_once(data_dir, instance, resources):
     quarantine = table(resources, "raw", "quarantined_documents")
     assert raw.height == 3 and raw["doc_id"].n_unique() == 3
     assert quarantine.select("source_path", "reason").rows() == [("copy-b2.txt", "duplicate")]
-    assert "already ingested in batch b1" in quarantine["detail"][0]
+    assert f"already ingested in batch {batch_key(resources, 'b1')}" in quarantine["detail"][0]
 
 
 def _leak_scan_blob(instance, resources, data_dir) -> str:

@@ -4,9 +4,7 @@ by what its column says it is, transaction references and carriers kept."""
 
 import json
 
-import dagster as dg
-
-from tests.helpers import ALL_ASSETS, fields, table
+from tests.helpers import fields, ingest, table
 
 HEADER = ["ticket_id", "customer", "email", "postcode", "order_id", "carrier", "message"]
 ROWS = [
@@ -28,14 +26,7 @@ def test_csv_and_json_lines_keep_rows_and_columns_through_the_pipeline(data_dir,
     lines = [";".join(HEADER)] + [";".join(f'"{c}"' if " " in c else c for c in row) for row in ROWS]
     (batch / "tickets.csv").write_text("\n".join(lines).replace(";", ",") + "\n")
     (batch / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in EVENTS))
-    instance.add_dynamic_partitions("landing_batches", ["structured"])
-    result = dg.materialize(
-        ALL_ASSETS,
-        selection=dg.AssetSelection.groups("ingestion", "privacy"),
-        partition_key="structured",
-        resources=resources,
-        instance=instance,
-    )
+    (result,) = ingest(instance, resources, ["structured"])
     assert result.success
     raw = table(resources, "raw", "raw_documents")
     anon = table(resources, "anon", "anonymized_documents").join(raw.select("doc_id", "source_path"), on="doc_id")

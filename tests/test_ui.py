@@ -19,8 +19,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from llm_assets.core.partitions import landing_batches
+from llm_assets.core.partitions import landing_batch_key, landing_batches
 from llm_assets.sample_corpus import write_landing_batches
+from resources.governance import GovernanceKeys
 from tests.test_definitions import EXPECTED_ASSETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +66,10 @@ def dagster_ui(tmp_path):
     data, home = tmp_path / "data", tmp_path / "dagster_home"
     home.mkdir(parents=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n")
-    (batch,) = write_landing_batches(data / "landing", n_tickets=24, n_batches=1, seed=5, prefix="ui")
+    (folder,) = write_landing_batches(data / "landing", n_tickets=24, n_batches=1, seed=5, prefix="ui")
+    # the partition key is the folder's opaque key under the data dir's governance key (the one dagster dev uses)
+    secret = GovernanceKeys(key_file=str(data / "secrets" / "governance.key")).secret()
+    batch = landing_batch_key(secret, folder)
     env = {**os.environ, "LLMP_DATA_DIR": str(data), "DAGSTER_HOME": str(home)}
     with dg.DagsterInstance.from_config(str(home)) as instance:
         # known to the instance before the daemon starts: the landing sensor leaves it to the person at the UI

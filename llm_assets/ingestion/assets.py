@@ -1,9 +1,18 @@
-"""``raw_documents`` and ``quarantined_documents``: every file of a landing batch ends up in one or the other."""
+"""``raw_documents`` and ``quarantined_documents``: every file of a landing batch ends up in one or the other.
+
+Nothing that comes in can fail a batch: every name and value is valid text by the time it reaches a row (see
+``ingestion/text.py``), and each entry and each document is read under isolation that turns any exception into a
+quarantine row (``ingestion_error``). Names are data: a batch's partition key is a keyed hash of its folder name
+(``core/partitions.py``); the readable name and the file names stay in the raw zone (``landing_batch_names``,
+``landing_inventory``, ``quarantined_documents``), and what leaves it (Dagster metadata) carries keyed references.
+"""
 
 import json
+import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -12,8 +21,10 @@ from llm_assets.core import compute
 from llm_assets.core.fingerprints import subject_rows
 from llm_assets.core.lineage import erased
 from llm_assets.core.metadata import markdown_table
-from llm_assets.core.partitions import landing_batches
+from llm_assets.core.partitions import is_landing_batch_key, landing_batch_key, landing_batches
+from llm_assets.ingestion.inventory import Entry, walk
 from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
+from llm_assets.ingestion.text import name_text, path_ref
 from resources.alerts import Alert, AlertChannels
 from resources.governance import GovernanceKeys
 from resources.landing import LandingZone
@@ -38,6 +49,7 @@ QUARANTINE_SCHEMA = {
     "detail": pl.String,
     "content_sha256": pl.String,
     "quarantined_at": pl.Datetime("us", "UTC"),
+    "path_ref": pl.String,  # the keyed reference Dagster's metadata shows instead of the path
 }
 SUBJECT_SCHEMA = {"doc_id": pl.String, "batch_id": pl.String, "kind": pl.String, "subject_key": pl.String}
 INVENTORY_SCHEMA = {
@@ -47,9 +59,18 @@ INVENTORY_SCHEMA = {
     "size_bytes": pl.Int64,
     "outcome": pl.String,  # read, quarantined, ignored, walked
     "reason": pl.String,  # the quarantine reason or the ignore rule
-    "documents": pl.Int64,
-    "quarantined_records": pl.Int64,
+    "documents": pl.Int64,  # documents kept from it (= its rows in raw_documents)
+    "quarantined_records": pl.Int64,  # its records quarantined (malformed, duplicate, erased, ...)
     "listed_at": pl.Datetime("us", "UTC"),
+    "path_ref": pl.String,
+    "escaped_values": pl.Int64,  # its name and values that were not valid text, escaped (see ingestion/text.py)
+}
+NAMES_SCHEMA = {
+    "batch_id": pl.String,  # the partition key: landing_batch_key(governance key, folder name)
+    "folder_name": pl.String,  # readable (a byte that is not UTF-8 written \\xNN)
+    "name_escaped": pl.Boolean,
+    "folder_bytes": pl.String,  # the name's bytes, hex: finds the folder again even after a key rotation
+    "resolved_at": pl.Datetime("us", "UTC"),
 }
 
 
@@ -69,22 +90,85 @@ class BatchRead:
     subjects: list[dict]
     bad: list[Quarantined]
     inventory: list[dict]
+    path_refs: dict[str, str] = field(default_factory=dict)  # rel path (files and attachments) -> keyed reference
+
+
+def landing_folders(root: Path, secret: bytes) -> dict[str, bytes]:
+    """Partition key -> folder name (bytes) of every folder (or link to one) directly under the landing root."""
+    found: dict[str, bytes] = {}
+    try:
+        with os.scandir(root) as it:
+            listing = list(it)
+    except OSError:
+        return {}
+    for entry in listing:
+        try:
+            if entry.is_dir() or entry.is_symlink():
+                found[landing_batch_key(secret, entry.name)] = os.fsencode(entry.name)
+        except OSError:
+            continue
+    return found
+
+
+def resolve_folders(warehouse: DuckDBWarehouse, root: Path, keys: list[str], secret: bytes) -> dict[str, bytes]:
+    """The landing folder of each partition key: the raw zone's ``landing_batch_names`` first (a folder seen before,
+    even under an earlier governance key), else the landing root's folders, hashed. Keys without a folder are
+    left out."""
+    known = warehouse.select(
+        "raw", "landing_batch_names", columns=["batch_id", "folder_bytes"], is_in={"batch_id": keys}
+    )
+    folders = {k: bytes.fromhex(h) for k, h in known.iter_rows()} if known is not None else {}
+    folders = {k: name for k, name in folders.items() if os.path.lexists(os.path.join(os.fsencode(root), name))}
+    if set(keys) - set(folders):
+        on_disk = landing_folders(root, secret)
+        folders.update({k: on_disk[k] for k in keys if k not in folders and k in on_disk})
+    return folders
+
+
+def _entries(folder: Path, landing_zone: LandingZone) -> list[Entry]:
+    """The walk of one batch folder; a walk that breaks (it should not) leaves what it listed and says so."""
+    entries: list[Entry] = []
+    try:
+        entries.extend(walk(folder, Path(landing_zone.path), landing_zone.allow_hard_links))
+    except Exception as exc:  # noqa: BLE001  (one broken listing never fails the run)
+        entries.append(
+            Entry(".", "directory", None, "quarantined", "unreadable", f"listing stopped: {type(exc).__name__}")
+        )
+    return entries
+
+
+def _read_entry(entry: Entry, landing_zone: LandingZone) -> list[ParsedDocument | Quarantined]:
+    """One file's documents and quarantine rows; any exception is that file's quarantine row, never the batch's."""
+    try:
+        return list(parse_file(entry.real_path, entry.rel_path, landing_zone.max_file_bytes, entry.identity))
+    except Exception as exc:  # noqa: BLE001
+        return [Quarantined(entry.rel_path, "", None, "ingestion_error", f"{type(exc).__name__} while reading", "")]
 
 
 def _read_batch(
     batch: str,
+    folder: Path | None,
     landing_zone: LandingZone,
     warehouse: DuckDBWarehouse,
     earlier: dict[str, str],
     key: bytes,
     tombstones: tuple[dict[str, str], dict[str, str]],
 ) -> BatchRead:
-    """Every entry of one landing batch: documents kept (with their subject-index rows), inputs quarantined, and one
-    inventory row per directory entry saying which."""
-    docs: list[ParsedDocument] = []
+    """Every entry of one landing batch (``batch`` its partition key, ``folder`` its folder): documents kept (with
+    their subject-index rows), inputs quarantined, and one inventory row per directory entry saying which. The
+    inventory agrees with the tables: a file is ``kept`` when documents of it are in raw_documents, else it is
+    quarantined with the reason of its first quarantined record (``duplicate`` for a copy)."""
+    docs: list[tuple[ParsedDocument, dict]] = []
     bad: list[Quarantined] = []
     inventory: list[dict] = []
-    for entry in landing_zone.entries(batch):
+    refs: dict[str, str] = {}
+    if folder is None:
+        entries = [Entry(".", "directory", None, "quarantined", "batch_folder_missing",
+                         "no landing folder has this key: moved, deleted, or the governance key changed")]  # fmt: skip
+    else:
+        entries = _entries(folder, landing_zone)
+    for entry in entries:
+        ref = refs.setdefault(entry.rel_path, path_ref(key, batch, entry.rel_path))
         row = {
             "batch_id": batch,
             "path": entry.rel_path,
@@ -94,51 +178,80 @@ def _read_batch(
             "reason": entry.reason,
             "documents": 0,
             "quarantined_records": 0,
+            "path_ref": ref,
+            "escaped_values": int(entry.escaped),
         }
         inventory.append(row)
         if entry.outcome == "quarantined":
             bad.append(Quarantined(entry.rel_path, entry.kind, None, entry.reason, entry.detail, ""))
+            row["quarantined_records"] = 1
             continue
         if entry.outcome != "read" or entry.real_path is None:
             continue
-        items = list(parse_file(entry.real_path, entry.rel_path, landing_zone.max_file_bytes))
-        row["documents"] = sum(isinstance(i, ParsedDocument) for i in items)
-        row["quarantined_records"] = len(items) - row["documents"]
-        if not row["documents"] and items:
-            row["outcome"], row["reason"] = "quarantined", items[0].reason  # the whole file, not a record of it
-        for item in items:
-            (docs if isinstance(item, ParsedDocument) else bad).append(item)
+        row["first_reason"] = ""
+        for item in _read_entry(entry, landing_zone):
+            if isinstance(item, ParsedDocument):
+                docs.append((item, row))
+                row["escaped_values"] += item.escaped
+            else:
+                bad.append(item)
+                row["quarantined_records"] += 1
+                row["first_reason"] = row["first_reason"] or item.reason
 
     seen: dict[str, ParsedDocument] = {}
     kept: list[ParsedDocument] = []
     subjects: list[dict] = []
     erased_docs, erased_subjects = tombstones
     # other batches: already in the warehouse, or read earlier in this same (multi-batch) run
-    elsewhere = {**_already_ingested(warehouse, batch, [d.doc_id for d in docs]), **earlier}
-    for d in docs:
-        first = seen.get(d.doc_id)
-        if first is not None or d.doc_id in elsewhere:
-            detail = (
-                f"same content as {first.source_path} record {first.record_no}"
-                if first is not None
-                else f"already ingested in batch {elsewhere[d.doc_id]}"
-            )
-            bad.append(Quarantined(d.source_path, d.source_format, d.record_no, "duplicate", detail, d.doc_id))
-            continue
-        rows = subject_rows(key, d.doc_id, batch, d.text, json.dumps(d.fields))
-        stone = erased_docs.get(d.doc_id) or next(
-            (erased_subjects[r["subject_key"]] for r in rows if r["subject_key"] in erased_subjects), None
-        )
-        if stone is not None:
-            # an erased document, or a data subject that asked to be forgotten: tombstones outlive re-ingestion
-            bad.append(
-                Quarantined(d.source_path, d.source_format, d.record_no, "erased", f"tombstone {stone}", d.doc_id)
-            )
+    elsewhere = {**_already_ingested(warehouse, batch, [d.doc_id for d, _ in docs]), **earlier}
+    for d, row in docs:
+        try:
+            reason, detail, rows = _screen(d, seen, elsewhere, key, batch, erased_docs, erased_subjects)
+        except Exception as exc:  # noqa: BLE001  (one document never fails the batch)
+            reason, detail, rows = "ingestion_error", f"{type(exc).__name__} while indexing", []
+        if reason:
+            bad.append(Quarantined(d.source_path, d.source_format, d.record_no, reason, detail, d.doc_id))
+            row["quarantined_records"] += 1
+            row["first_reason"] = row["first_reason"] or reason
             continue
         seen[d.doc_id] = d
         kept.append(d)
         subjects += rows
-    return BatchRead(kept, subjects, bad, inventory)
+        row["documents"] += 1
+    for row in inventory:
+        first = row.pop("first_reason", None)
+        if row["outcome"] == "read" and not row["documents"]:
+            # the whole file, not a record of it: quarantined, with its first record's reason
+            row["outcome"], row["reason"] = "quarantined", first or "no_records"
+    for q in bad:
+        refs.setdefault(q.source_path, path_ref(key, batch, q.source_path))
+    return BatchRead(kept, subjects, bad, inventory, refs)
+
+
+def _screen(
+    d: ParsedDocument,
+    seen: dict[str, ParsedDocument],
+    elsewhere: dict[str, str],
+    key: bytes,
+    batch: str,
+    erased_docs: dict[str, str],
+    erased_subjects: dict[str, str],
+) -> tuple[str, str, list[dict]]:
+    """(quarantine reason or '', detail, subject-index rows) of one parsed document: a duplicate, an erased one, or
+    one to keep."""
+    first = seen.get(d.doc_id)
+    if first is not None:
+        return "duplicate", f"same content as {first.source_path} record {first.record_no}", []
+    if d.doc_id in elsewhere:
+        return "duplicate", f"already ingested in batch {elsewhere[d.doc_id]}", []
+    rows = subject_rows(key, d.doc_id, batch, d.text, json.dumps(d.fields))
+    stone = erased_docs.get(d.doc_id) or next(
+        (erased_subjects[r["subject_key"]] for r in rows if r["subject_key"] in erased_subjects), None
+    )
+    if stone is not None:
+        # an erased document, or a data subject that asked to be forgotten: tombstones outlive re-ingestion
+        return "erased", f"tombstone {stone}", []
+    return "", "", rows
 
 
 def _quarantine_spike_alert(
@@ -197,6 +310,13 @@ def _quarantine_spike_alert(
             description="One row per directory entry of each landing batch: kept, quarantined (with the reason) or "
             "ignored by a named rule; the books entries_seen = kept + quarantined + ignored_by_rule.",
         ),
+        "landing_batch_names": dg.AssetOut(
+            group_name="ingestion",
+            io_manager_key="warehouse_io_manager",
+            metadata={"schema": "raw"},
+            description="The readable name of each landing batch's folder, by its opaque partition key (a keyed hash "
+            "of the name). Raw zone only: everything else, Dagster's runs and tags included, carries the key.",
+        ),
     },
     # erased documents and subjects never come back in
     deps=["erased_documents", "tombstone_subjects"],
@@ -214,13 +334,28 @@ def ingest_landing_batch(
     alerts: AlertChannels,
 ):
     now = datetime.now(UTC)
-    raw_rows, quarantine_rows, subject_index, inventory_rows = [], [], [], []
+    raw_rows, quarantine_rows, subject_index, inventory_rows, name_rows = [], [], [], [], []
     encodings: Counter = Counter()
     earlier: dict[str, str] = {}
     key = governance_keys.secret()
     tombstones = erased(warehouse)
+    if not all(is_landing_batch_key(b) for b in context.partition_keys):
+        raise dg.Failure(
+            "a partition key that is not a landing batch key (lb- and 20 hex characters): a folder name must not "
+            "travel as a partition key; register folders with llm_assets.core.partitions.landing_batch_key"
+        )
+    root = Path(landing_zone.path)
+    folders = resolve_folders(warehouse, root, list(context.partition_keys), key)
     for batch in context.partition_keys:
-        read = _read_batch(batch, landing_zone, warehouse, earlier, key, tombstones)
+        name = folders.get(batch)
+        folder = Path(os.fsdecode(os.path.join(os.fsencode(root), name))) if name is not None else None
+        if name is not None:
+            readable, escaped = name_text(name)
+            name_rows.append({"batch_id": batch, "folder_name": readable, "name_escaped": escaped,
+                              "folder_bytes": name.hex(), "resolved_at": now})  # fmt: skip
+        else:
+            context.log.warning(f"batch {batch}: no landing folder has this key (quarantined as batch_folder_missing)")
+        read = _read_batch(batch, folder, landing_zone, warehouse, earlier, key, tombstones)
         subject_index += read.subjects
         earlier.update({d.doc_id: batch for d in read.kept})
         encodings.update(d.encoding for d in read.kept)
@@ -249,6 +384,7 @@ def ingest_landing_batch(
                 "detail": q.detail,
                 "content_sha256": q.content_sha256,
                 "quarantined_at": now,
+                "path_ref": read.path_refs[q.source_path],
             }
             for q in read.bad
         ]
@@ -257,6 +393,11 @@ def ingest_landing_batch(
                 f"batch {batch}: {len(read.bad)} input(s) quarantined, by reason: "
                 + ", ".join(f"{r} {n}" for r, n in Counter(q.reason for q in read.bad).most_common())
             )
+    names = pl.DataFrame(name_rows, schema=NAMES_SCHEMA)
+    gone = [b for b in context.partition_keys if b not in folders]
+    earlier_names = warehouse.select("raw", "landing_batch_names", is_in={"batch_id": gone}) if gone else None
+    if earlier_names is not None and earlier_names.height:  # a folder gone keeps its row: the batch had a name
+        names = pl.concat([names, earlier_names.select(list(NAMES_SCHEMA)).cast(NAMES_SCHEMA)])
 
     raw = pl.DataFrame(raw_rows, schema=RAW_SCHEMA)
     quarantine = pl.DataFrame(quarantine_rows, schema=QUARANTINE_SCHEMA)
@@ -288,10 +429,12 @@ def ingest_landing_batch(
             "by_reason": dg.MetadataValue.json(dict(reasons)),
             "alerts": dg.MetadataValue.json(delivered),
             **{f"quarantined/{k}": v for k, v in sorted(reasons.items())},
+            # file names are raw-zone data: the table shows their keyed references (path_ref in the raw tables),
+            # and never the detail (it may name another file)
             "quarantine": dg.MetadataValue.md(
                 markdown_table(
-                    ["batch", "file", "record", "reason", "detail"],
-                    quarantine.select("batch_id", "source_path", "record_no", "reason", "detail").head(50).rows(),
+                    ["batch", "file (keyed reference)", "record", "reason"],
+                    quarantine.select("batch_id", "path_ref", "record_no", "reason").head(50).rows(),
                 )
                 if quarantine.height
                 else "nothing quarantined"
@@ -320,5 +463,11 @@ def ingest_landing_batch(
             "folders_walked": inventory.height - entries.height,
             "ignore_rules": dg.MetadataValue.json(dict(rules)),
             "entry_types": dg.MetadataValue.json(dict(Counter(entries["entry_type"].to_list()))),
+            "escaped_values": int(inventory["escaped_values"].sum() or 0),
         },
+    )
+    yield dg.Output(
+        names,
+        output_name="landing_batch_names",
+        metadata={"batches": names.height, "names_escaped": int(names["name_escaped"].sum() or 0)},
     )
