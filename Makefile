@@ -23,12 +23,14 @@ system-deps:
 install: $(VENV)/.installed
 
 # torch first, pinned: it resolves to the CPU build on local disk; an open range pulls a multi-GB CUDA build.
-$(VENV)/.installed: pyproject.toml requirements/no-deps.txt
+$(VENV)/.installed: pyproject.toml requirements/no-deps.txt requirements/bench-data.txt requirements/bench-data-no-deps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e ".[dev]"
 	$(PY) -m pip install -q --no-deps --ignore-requires-python --require-hashes -r requirements/no-deps.txt
+	$(PY) -m pip install -q --require-hashes -r requirements/bench-data.txt
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements/bench-data-no-deps.txt
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: install
@@ -43,7 +45,9 @@ test: install system-deps
 test-fast: install
 	$(PY) -m pytest -q -m "not real_model"
 
+# the anonymizer on third-party material: by kind of document (e-mails ... CSV, logs, transcripts), then sentences
 bench-pii: install
+	$(PY) -m benchmarks.pii_docs.run --split test --out $(LLMP_DATA_DIR)/bench-pii-docs.json
 	$(PY) -m benchmarks.pii_dev.run --split test --out $(LLMP_DATA_DIR)/bench-pii.json
 
 bench-pii-regression: install
