@@ -22,13 +22,15 @@ def main() -> None:
 
     import dagster as dg
 
-    from llm_assets.core.partitions import landing_batches
+    from llm_assets.core.partitions import is_landing_batch_key, landing_batch_key, landing_batches
     from llm_assets.definitions import defs
     from llm_assets.governance.approvals import HUMAN_DECISIONS
-    from resources import build_resources
+    from resources import build_resources, resolved
     from resources.base_model import BaseModelResource
 
     resources = build_resources()
+    if args.partition and not is_landing_batch_key(args.partition):  # a batch folder's name: its opaque key
+        args.partition = landing_batch_key(resolved(resources)["governance_keys"].secret(), args.partition)
     if args.model_cache:
         resources["base_model"] = BaseModelResource(cache_dir=args.model_cache)
     imported = time.perf_counter()

@@ -25,3 +25,4 @@ NATIONAL_ID = "NATIONAL_ID"
 BANK_ACCOUNT = "BANK_ACCOUNT"
 # order, tracking, invoice, SKU and ticket numbers: they identify a transaction, not a person (kept by default)
 TRANSACTION_REFERENCE = "TRANSACTION_REFERENCE"
+UNANALYZED = "UNANALYZED"  # a run of thousands of characters without a space, replaced whole unanalysed

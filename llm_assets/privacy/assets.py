@@ -128,18 +128,22 @@ def _already_anonymized(
 
 
 def second_look(docs: list[dict]) -> list[list[str]]:
-    """For each anonymized document (``{"text", "fields"}``), the "field:TYPE" residues the second look finds."""
+    """For each anonymized document (``{"text", "fields"}``), the "field:TYPE" residues the second look finds, field
+    names included. A document the scanner cannot read is one residue (``analysis_error``), never a failed batch."""
     from llm_assets.privacy.residual import scanner
 
-    keys, texts = [], []
-    for i, row in enumerate(docs):
-        for name, value in [("text", row["text"]), *json.loads(row["fields"]).items()]:
-            if isinstance(value, str) and value.strip():
-                keys.append((i, name))
-                texts.append(value)
-    found: list[list[str]] = [[] for _ in docs]
-    for (i, name), types in zip(keys, scanner().scan(texts), strict=True):
-        found[i] += [f"{name}:{t}" for t in types]
+    found: list[list[str]] = []
+    for row in docs:
+        fields = json.loads(row["fields"])
+        texts = [("text", row["text"]), *fields.items(), *(("(field name)", name) for name in fields)]
+        keys = [name for name, value in texts if isinstance(value, str) and value.strip()]
+        values = [value for _, value in texts if isinstance(value, str) and value.strip()]
+        try:
+            found.append(
+                [f"{name}:{t}" for name, types in zip(keys, scanner().scan(values), strict=True) for t in types]
+            )
+        except Exception as exc:  # noqa: BLE001  (one document's problem: it is held back, the batch goes on)
+            found.append([f"second look:analysis_error ({type(exc).__name__})"])
     return found
 
 

@@ -59,8 +59,8 @@ class Record:
 
 
 def read_text(path: Path) -> str:
-    """The file's text as the pipeline decodes it (``ingestion.parsing.decode``)."""
-    from llm_assets.ingestion.parsing import decode
+    """The file's text as the pipeline decodes it (``core.decoding``)."""
+    from llm_assets.core.decoding import decode
 
     decoded = decode(path.read_bytes(), per_line=path.suffix.lower() in TABLE_SUFFIXES + (".jsonl", ".ndjson"))
     if decoded is None:

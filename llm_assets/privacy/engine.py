@@ -38,6 +38,7 @@ from llm_assets.core.entities import (
     PERSON,
     TITLE,
     TRANSACTION_REFERENCE,
+    UNANALYZED,
     USERNAME,
 )
 
@@ -72,7 +73,7 @@ with _without_transformers():
     from presidio_anonymizer.entities import OperatorConfig
 
 from llm_assets.privacy import context, gazetteers  # noqa: E402
-from llm_assets.privacy.keys import classify_key, resolve  # noqa: E402
+from llm_assets.privacy.keys import KEEP, classify_key, resolve, shape_of  # noqa: E402
 from llm_assets.privacy.recognizers import (  # noqa: E402
     CASE_SENSITIVE,
     REPLACED_PRESIDIO_RECOGNIZERS,
@@ -346,6 +347,7 @@ class AnonymizationEngine:
         # chunks keep every text far below spaCy's limit; the limit stays as a guard
         nlp.max_length = max(nlp.max_length, self.settings.chunk_chars * 2)
         gz = gazetteers.load()
+        gazetteers.guess_language("warm the language model up once per process")
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.load_predefined_recognizers(languages=["en"], nlp_engine=self.nlp_engine)
         ner_entities = next(r for r in registry.recognizers if r.name == "SpacyRecognizer").supported_entities
@@ -400,12 +402,20 @@ class AnonymizationEngine:
     def analyze_texts(self, texts: Sequence[str], batch_size: int = 64) -> list[list[RecognizerResult]]:
         """Findings per text (before known values and overlaps are resolved), long texts in overlapping chunks."""
         pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
-        for i, text in enumerate(texts):
-            pieces += [
-                (i, off, piece) for off, piece in chunks(text, self.settings.chunk_chars, self.settings.chunk_overlap)
-            ]
-        artifacts = self._nlp([p for _, _, p in pieces], batch_size)
         found: list[list[RecognizerResult]] = [[] for _ in texts]
+        for i, text in enumerate(texts):
+            long_tokens = _long_tokens(text)
+            found[i] += long_tokens
+            # the text between runs too long to analyse, each read in overlapping chunks
+            bounds = [0, *(b for r in long_tokens for b in (r.start, r.end)), len(text)]
+            for seg_start, seg_end in zip(bounds[::2], bounds[1::2], strict=True):
+                segment = text[seg_start:seg_end]
+                if segment.strip():
+                    pieces += [
+                        (i, seg_start + off, piece)
+                        for off, piece in chunks(segment, self.settings.chunk_chars, self.settings.chunk_overlap)
+                    ]
+        artifacts = self._nlp([p for _, _, p in pieces], batch_size)
         variants = []
         languages = [gazetteers.guess_language(t) for t in texts]
         for (i, off, piece), nlp_artifacts in zip(pieces, artifacts, strict=True):
@@ -521,17 +531,29 @@ class AnonymizationEngine:
         single-line values; longer values are free text and analysed as such."""
         if name in self.settings.pii_fields:
             return self.settings.pii_fields[name]
-        if len(value) > FIELD_VALUE_MAX_CHARS or "\n" in value.strip():
+        if name.startswith(KEY_PREFIX) or len(value) > FIELD_VALUE_MAX_CHARS or "\n" in value.strip():
             return None
         entity = classify_key(name)
         return resolve(entity, value) if entity else None
+
+    def _copied(self, name: str, value: str) -> bool:
+        """A passthrough field is copied unchanged only while its value has a label's or a timestamp's shape; any
+        other value (a name typed into "priority") is analysed like every field."""
+        if classify_key(name) == KEEP and len(value) <= FIELD_VALUE_MAX_CHARS:
+            return True  # a Message-ID, a User-Agent: no one's identifier, though shaped like an e-mail or a URL
+        return name in self.settings.passthrough_fields and bool(PASSTHROUGH_SHAPE.fullmatch(value.strip()))
 
     def _anonymize_batch(self, documents: Sequence[dict[str, str]], batch_size: int) -> list[AnonymizedDocument]:
         jobs: list[tuple[int, str, str]] = []
         for i, doc in enumerate(documents):
             for name, value in doc.items():
-                if name not in self.settings.passthrough_fields and isinstance(value, str) and value.strip():
+                if isinstance(value, str) and value.strip() and not self._copied(name, value):
                     jobs.append((i, name, value))
+            # a field's name came from outside too (a JSON key, a CSV header): one that is not plainly a column
+            # name is analysed as a text of its own
+            for name in doc:
+                if not FIELD_NAME_SHAPE.fullmatch(name) and classify_key(name) is None:
+                    jobs.append((i, KEY_PREFIX + name, name))
         mappers = [SurrogateMapper(self.settings) for _ in documents]
         known = [self._known_values(doc) for doc in documents]
         out = [AnonymizedDocument(fields=dict(doc), redactions=[]) for doc in documents]
@@ -565,28 +587,51 @@ class AnonymizationEngine:
                         rare = part[0].isupper() or gazetteers.load().zipf(part) < 4.5
                         if len(part) > 2 and part.lower() not in self._allow and rare:
                             known[i].setdefault(part, PERSON)
+        renamed: list[dict[str, str]] = [{} for _ in documents]
         for (i, name, text), results in zip(jobs, found, strict=True):
             if by_key[(i, name)] is None:
                 # low score: where a recognizer found the span itself, its attribution stays in the audit
                 results = self._policy(text, self._shape(text, results + find_known_values(text, known[i], 0.51)))
-            new_text, redactions = self._apply(text, results, mappers[i], name)
-            out[i].fields[name] = new_text
+            is_key = name.startswith(KEY_PREFIX)
+            if is_key:  # a name is a label: only what identifies someone counts there, not a title or a place
+                results = [r for r in results if r.entity_type in KEY_ENTITIES]
+            new_text, redactions = self._apply(text, results, mappers[i], KEY_FIELD if is_key else name)
             out[i].redactions.extend(redactions)
+            if is_key:
+                if new_text != text:
+                    renamed[i][text] = new_text
+            else:
+                out[i].fields[name] = new_text
+        for doc, names in zip(out, renamed, strict=True):
+            if names:
+                doc.fields = {names.get(k, k): v for k, v in doc.fields.items()}
         return out
 
     # -- structure and policy ---------------------------------------------------------------------------------------
 
     def _shape(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """Findings fitted to the text's words and fields: a finding never ends inside a word ("charge.failed" is no
-        URL), never crosses a table cell, JSON value or key-value pair; a column or key that names its values
-        (``postcode``, ``user=``) makes each of its values a finding, and so does a column most of whose values were
-        found to be one entity."""
+        URL), never crosses a table cell, JSON value or key-value pair, never stands on a header or key; a column
+        or key that names its values (``postcode``, ``user=``) makes each of its values a finding, and so does a
+        column most of whose values were found to be one entity; in a column of kept values (a merchant, a product,
+        a Message-ID, an order number) nothing is taken."""
         results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
-        cells = layout(text)
-        if not cells:
+        lay = layout(text)
+        if not lay.cells and not lay.labels:
             return resolve_overlaps(results)
-        results = results + _cell_findings(text, cells, results)
-        return _clip_to_cells(resolve_overlaps(results), cells)
+        results = _clip_to_cells(text, results, lay.cells)
+        results = _clip_to_cells(text, resolve_overlaps(results + _cell_findings(text, lay.cells, results)), lay.cells)
+        kept = [c for c in lay.cells if c.key and self._kept_key(c.key)]
+        return [
+            r
+            for r in results
+            if not any(s <= r.start and r.end <= e for s, e in lay.labels)
+            and not any(c.start <= r.start and r.end <= c.end for c in kept)
+        ]
+
+    def _kept_key(self, key: str) -> bool:
+        entity = classify_key(key)
+        return entity == KEEP or (entity == TRANSACTION_REFERENCE and entity not in self._entities)
 
     def _policy(self, text: str, results: list[RecognizerResult], key: str = "") -> list[RecognizerResult]:
         """Context decides whether a date, an organization or a reference is about a person (``context.py``);
@@ -617,7 +662,7 @@ class AnonymizationEngine:
                     entity = TRANSACTION_REFERENCE
                 elif kind == "personal" and entity == "REFERENCE_NUMBER":
                     r.score = max(r.score, 0.6)
-            if entity not in self._entities:
+            if entity not in self._entities and entity != UNANALYZED:
                 continue
             if entity != r.entity_type:
                 r = RecognizerResult(entity, r.start, r.end, r.score, recognition_metadata=r.recognition_metadata)
@@ -666,6 +711,30 @@ class AnonymizationEngine:
 
 
 FIELD_VALUE_MAX_CHARS = 200
+# a passthrough value that looks like a label ("refund_request", "high", "en", "email") or a timestamp
+PASSTHROUGH_SHAPE = re.compile(
+    r"[a-z0-9][a-z0-9_.:/+-]{0,39}|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    re.IGNORECASE,
+)
+# a field name that is plainly a column name (lower-case snake case); others (a header "Anna Berg", a key that is an
+# e-mail address) are analysed as short texts of their own
+FIELD_NAME_SHAPE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+){0,7}")
+KEY_PREFIX = "\x00key:"
+KEY_ENTITIES = frozenset({*HIGH_RISK_ENTITIES, PERSON, USERNAME, NATIONAL_ID, BANK_ACCOUNT, "REFERENCE_NUMBER"})
+KEY_FIELD = "(field name)"
+# A run of this many characters without a space (an encoded attachment, a pasted hash dump) is never analysed: it is
+# replaced whole (it may encode anything) and left out of the analysis, whose patterns would spend minutes on it.
+LONG_TOKEN_CHARS = 2000
+_LONG_TOKEN = re.compile(rf"\S{{{LONG_TOKEN_CHARS},}}")
+
+
+def _long_tokens(text: str) -> list[RecognizerResult]:
+    return [
+        RecognizerResult(UNANALYZED, m.start(), m.end(), 1.0, recognition_metadata={"recognizer_name": "LongToken"})
+        for m in _LONG_TOKEN.finditer(text)
+    ]
+
+
 # types whose span must end where the word ends (or not be taken): a URL or an e-mail inside a longer token is none
 _WHOLE_TOKEN_TYPES = ("URL", "EMAIL_ADDRESS", "IP_ADDRESS")
 # a column vote needs this many values, and this share of them found to be one entity
@@ -713,7 +782,12 @@ def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]
     for cell in cells:
         columns.setdefault(cell.column, []).append(cell)
     for column, members in columns.items():
+        if members[0].headers:
+            extra += _flattened_findings(text, members, results)
+            continue
         entity = classify_key(members[0].key) if members[0].key else None
+        if entity == KEEP:
+            continue
         recognizer = "StructuredKey"
         # a vote needs a column of values (tables, JSON); "Label: value" lines are prose under a label
         if entity is None and not column.startswith("kv:"):
@@ -732,6 +806,66 @@ def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]
                 typed = resolve(entity, value)
                 extra.append(RecognizerResult(typed, c.start + lead, c.start + tail, 0.9, recognition_metadata=meta))
     return extra
+
+
+def _flattened_findings(text: str, cells: list[Cell], results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """A flattened table's values, each typed by its shape among what its headers announce (``keys.shape_of``),
+    unless a recognizer already covers it."""
+    g = gazetteers.load()
+    candidates = []
+    for header in cells[0].headers:
+        entity = classify_key(header)
+        if entity and entity not in (KEEP, TRANSACTION_REFERENCE) and entity not in candidates:
+            candidates.append(resolve(entity, "x") if entity in ("PERSON_OR_ID", "CONTACT") else entity)
+    extra = []
+    for c in cells:
+        if c.loose:
+            extra += _loose_findings(text, c, candidates, results, g)
+            continue
+        if _covers(c, text, results):
+            continue
+        entity = shape_of(text[c.start : c.end], candidates, g.zipf)
+        if entity:
+            meta = {"recognizer_name": "FlattenedTable"}
+            extra.append(RecognizerResult(entity, c.start, c.end, 0.8, recognition_metadata=meta))
+    return extra
+
+
+_LOOSE_PIECE = re.compile(r"\S+")
+
+
+def _loose_findings(text: str, cell: Cell, candidates: list[str], results: list[RecognizerResult], g) -> list:
+    """Values run together with spaces: each token is typed by its shape among the headers' types, and a run of
+    tokens that are rare words (or words of another script than Latin) is a name, a place or an organization when
+    the headers announce one."""
+    taken = [(r.start, r.end) for r in results if cell.start <= r.start < cell.end]
+    tokens = [m for m in _LOOSE_PIECE.finditer(text, cell.start, cell.end)]
+    wordy = [e for e in candidates if e in (PERSON, ORGANIZATION, LOCATION, "STREET_ADDRESS")]
+    out, run = [], []
+
+    def close_run():
+        if run and wordy:
+            meta = {"recognizer_name": "FlattenedTable"}
+            out.append(RecognizerResult(wordy[0], run[0].start(), run[-1].end(), 0.7, recognition_metadata=meta))
+        run.clear()
+
+    for m in tokens:
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            close_run()
+            continue
+        token = m.group(0).strip(",;")
+        letters = re.sub(r"[^\w]", "", token)
+        rare = letters.isalpha() and (g.zipf(letters) < 3.5 or not letters.isascii()) and not token.islower()
+        if rare or (run and letters.isalpha() and not letters.isascii() and g.zipf(letters) < 4.0):
+            run.append(m)
+            continue
+        close_run()
+        entity = shape_of(token, [e for e in candidates if e not in wordy], g.zipf)
+        if entity:
+            meta = {"recognizer_name": "FlattenedTable"}
+            out.append(RecognizerResult(entity, m.start(), m.start() + len(token), 0.7, recognition_metadata=meta))
+    close_run()
+    return out
 
 
 def _vote_columns(
@@ -758,7 +892,7 @@ def _vote_columns(
                 found[k] = [RecognizerResult(top, lead, tail, 0.9, recognition_metadata=meta)]
 
 
-def _clip_to_cells(results: list[RecognizerResult], cells: list[Cell]) -> list[RecognizerResult]:
+def _clip_to_cells(text: str, results: list[RecognizerResult], cells: list[Cell]) -> list[RecognizerResult]:
     """Every finding that touches a cell is cut to the cells it covers: delimiters, quotes and keys stay."""
     out = []
     for r in results:
@@ -766,8 +900,11 @@ def _clip_to_cells(results: list[RecognizerResult], cells: list[Cell]) -> list[R
         if not touched:
             out.append(r)
             continue
+        crossing = len(touched) > 1 or not (touched[0].start <= r.start and r.end <= touched[0].end)
         for c in touched:
             start, end = max(r.start, c.start), min(r.end, c.end)
+            if crossing and r.entity_type in _WHOLE_TOKEN_TYPES and "@" not in text[start:end]:
+                continue  # "Hebe|compiled_2034|ana@x.org" read as one e-mail: only its own cell holds one
             if end > start:
                 meta = dict(r.recognition_metadata or {})
                 if c.key:

@@ -59,7 +59,7 @@ class Gazetteers:
         language = _LANGUAGE.get()
         if language == "en":
             return english
-        return max(english, _zipf_in(word, language))
+        return max(english, zipf_in(word, language))
 
 
 # The language of the text under analysis (ISO 639-1), set by the engine for each text it analyses.
@@ -79,11 +79,22 @@ def language_scope(language: str) -> Iterator[None]:
         _LANGUAGE.reset(token)
 
 
+# wordfreq segments Chinese, Japanese and Korean with optional packages (jieba, MeCab) this project does not install:
+# their words are not looked up (names in those scripts are found by their own rules, recognizers/scripts.py)
+_UNSEGMENTED = frozenset({"zh", "ja", "ko"})
+
+
 @functools.lru_cache(maxsize=200_000)
-def _zipf_in(word: str, language: str) -> float:
+def zipf_in(word: str, language: str) -> float:
+    """How common ``word`` is in ``language`` (wordfreq's Zipf scale; 0 for an unknown word or language)."""
+    if language in _UNSEGMENTED:
+        return 0.0
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, language)
+    try:
+        return zipf_frequency(word, language)
+    except (ImportError, LookupError, ValueError):
+        return 0.0
 
 
 # Languages the guess chooses among: those wordfreq has frequencies for (every other one reads as English).

@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from llm_assets.core.entities import (
+    BANK_ACCOUNT,
     DATE_OF_BIRTH,
     LICENSE_PLATE,
     LOCATION,
@@ -63,6 +64,7 @@ for _entity, _spec in {
     "IP_ADDRESS": "ip ip_address ipaddress remote_addr remote_ip client_ip src_ip source_ip ipv4 ipv6",
     "CREDIT_CARD": "card card_number cardnumber credit_card creditcard cc_number pan",
     "IBAN_CODE": "iban",
+    BANK_ACCOUNT: "bban bank_account account_no sort_code routing_number routing aba bsb swift bic",
     NATIONAL_ID: "ssn social_security national_id nationalid nin nino tax_id taxid tin steuer_id steuernummer "
     "passport passport_number reisepass passeport pasaporte passaporto passaporte paszport dni nie nif cpf rg pesel "
     "bsn personnummer codice_fiscale aadhaar id_card idcard driver_license drivers_license driving_licence "
@@ -74,13 +76,14 @@ for _entity, _spec in {
 # identifier heads: what they identify comes from the modifier before them
 _ID_HEADS = _words("id number no nr num code ref reference key")
 _PERSONAL_OWNERS = _words(
-    "customer client account member membership subscriber user patient employee student contact buyer holder "
-    "policyholder kunde kunden cliente client_id loyalty profile person guest passenger tenant"
+    "method wallet customer client account member membership subscriber user patient employee student contact buyer "
+    "holder policyholder kunde kunden cliente client_id loyalty profile person guest passenger tenant"
 )
 _TRANSACTION_OWNERS = _words(
     "order tracking invoice sku item product shipment parcel package delivery return rma ticket case transaction "
-    "payment booking confirmation receipt purchase waybill consignment bestellung bestell sendung rechnung commande "
-    "facture pedido factura ordine fattura encomenda bestelling zamówienie article artikel part model serial batch"
+    "payment booking reservation flight itinerary confirmation receipt purchase waybill consignment bestellung "
+    "bestell sendung rechnung commande facture pedido factura ordine fattura encomenda bestelling zamówienie article "
+    "artikel part model serial batch"
 )
 # "name" is a person's only when nothing else owns it
 _NAME_OWNERS_NOT_PERSON = _words(
@@ -122,14 +125,42 @@ def split_key(key: str) -> list[str]:
     return [w for w in words if w not in ("the", "of", "de", "du", "des", "di", "da", "do", "der", "des", "von")]
 
 
+# fields whose values identify no one, though a recognizer may take them for something: technical ones shaped like
+# e-mail addresses or URLs (a mail's Message-ID, a browser's User-Agent), and the shops, carriers, brands and products
+# of a transaction (a merchant called "Sunny Delight", a product called "Tea Kettle"): what is found in them stays
+KEEP = "KEEP"
+_KEEP_KEYS = _words(
+    "message_id in_reply_to references content_type content_transfer_encoding content_disposition mime_version "
+    "user_agent http_method method http_status_code status_code http_version x_mailer boundary "
+    "merchant vendor seller shop store retailer carrier courier shipper brand manufacturer maker supplier "
+    "product product_name item item_name items_name article_name model description sku_name plan plan_name"
+)
+_PRODUCT_OWNERS = _words("item items product products article articles sku plan model line_item")
+# a last word that describes an attribute of the value, not the value: "email_verified", "phone_type"
+_ATTRIBUTES = _words(
+    "verified type status count enabled flag format length valid confirmed optin consent provider domain prefix "
+    "hash hashed masked country_code visible public_key"
+)
+# the kinds that a word anywhere in a name gives away ("ipv4_public", "email_primary", "phone_home")
+_STRONG = {"EMAIL_ADDRESS", "PHONE_NUMBER", "IP_ADDRESS", "IBAN_CODE", "CREDIT_CARD", NATIONAL_ID, DATE_OF_BIRTH,
+           "ZIP_CODE", LICENSE_PLATE, USERNAME, "STREET_ADDRESS"}  # fmt: skip
+
+
 def classify_key(key: str) -> str | None:
-    """The entity type a field named ``key`` holds, or None when the name does not say."""
+    """The entity type a field named ``key`` holds (``KEEP`` for fields whose values stay), or None when the
+    name does not say."""
     words = split_key(key)
     if not words:
         return None
     joined = "_".join(words)
     if joined in _HEADS:
         return _HEADS[joined]
+    if joined in _KEEP_KEYS:
+        return KEEP
+    if words[-1] == "name" and set(words[:-1]) & _PRODUCT_OWNERS:
+        return KEEP
+    if words[-1] in _ATTRIBUTES:
+        return None
     # the longest known head at the end: "billing street address" -> street_address, "date of birth" -> date_birth
     for n in range(min(3, len(words)), 0, -1):
         head = "_".join(words[-n:])
@@ -148,35 +179,70 @@ def classify_key(key: str) -> str | None:
         if owners & _NAME_OWNERS_NOT_PERSON:
             return None
         return PERSON if not owners or owners & _NAME_OWNERS_PERSON else None
-    if joined in (
-        "customer",
-        "client",
-        "member",
-        "subscriber",
-        "patient",
-        "account_holder",
-        "holder",
-        "owner",
-        "requester",
-        "reporter",
-        "assignee",
-        "recipient",
-        "sender",
-        "passenger",
-        "guest",
-        "kunde",
-        "cliente",
-    ):
+    if joined in _PERSON_OR_ID_KEYS:
         return PERSON_OR_ID
     if joined in ("contact", "contact_info", "kontakt"):
         return CONTACT
     if head in _ID_HEADS:
-        if owners & _TRANSACTION_OWNERS:
-            return TRANSACTION_REFERENCE
-        if owners & _PERSONAL_OWNERS:
-            return "REFERENCE_NUMBER"
+        # "phone_number", "passport_no", "license_number": the owner is the kind; "order_id" a transaction's
+        for owner in reversed(words[:-1]):
+            if owner in _HEADS and _HEADS[owner] in _STRONG | {"REFERENCE_NUMBER"}:
+                return _HEADS[owner]
+        # the nearest owner decides: "payment_method_id" is a customer's card, "customer_order_id" an order
+        for owner in reversed(words[:-1]):
+            if owner in _PERSONAL_OWNERS:
+                return "REFERENCE_NUMBER"
+            if owner in _TRANSACTION_OWNERS:
+                return TRANSACTION_REFERENCE
         if "birth" in owners:
             return DATE_OF_BIRTH
     if "birth" in words and head in ("date", "day", "place"):
         return DATE_OF_BIRTH if head != "place" else LOCATION
+    strong = [_HEADS[w] for w in reversed(words) if w in _HEADS and _HEADS[w] in _STRONG]
+    return strong[0] if strong else None
+
+
+_PERSON_OR_ID_KEYS = _words(
+    "customer client member subscriber patient account_holder holder owner requester reporter assignee recipient "
+    "sender passenger guest kunde cliente"
+)
+
+
+# -- the shape of a value whose column is lost ------------------------------------------------------------------------
+
+_SHAPES: list[tuple[str, re.Pattern]] = [
+    ("EMAIL_ADDRESS", re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")),
+    ("IP_ADDRESS", re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}")),
+    ("IBAN_CODE", re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{2,4}){3,8}")),
+    ("CREDIT_CARD", re.compile(r"\d{4}(?:[ -]?\d{2,6}){2,4}")),
+    ("PHONE_NUMBER", re.compile(r"\+?[\d ()./-]{7,22}")),
+    (DATE_OF_BIRTH, re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? \w+ \d{4}|\w+ \d{1,2}, \d{4}")),
+    ("REFERENCE_NUMBER", re.compile(r"[a-z]{2,6}_[A-Za-z0-9]{6,}")),
+    (NATIONAL_ID, re.compile(r"(?=(?:\D*\d){5})[A-Z0-9][A-Z0-9 ./-]{4,20}")),
+    ("ZIP_CODE", re.compile(r"(?=.*\d)[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")),
+    (LICENSE_PLATE, re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9]{1,4}(?:[ ·.-]?[A-Za-z0-9]{1,5}){0,3}")),
+    ("STREET_ADDRESS", re.compile(r"(?=.*\d)(?=.*[^\W\d_]{3}).{5,80}")),
+    (USERNAME, re.compile(r"[\w.-]{3,32}")),
+]
+_WORDY = (PERSON, ORGANIZATION, LOCATION, "STREET_ADDRESS", TITLE)
+
+
+def shape_of(value: str, candidates: list[str], zipf) -> str | None:
+    """The first of ``candidates`` (entity types, in order of the headers) whose shape ``value`` has: the type of a
+    flattened table's value. Words fit a name, a place or an organization when one is rare (``zipf`` < 3.5) or
+    there are several; a single everyday word ("pending", "Tablet") fits none of them."""
+    value = value.strip()
+    if not value:
+        return None
+    for entity in candidates:
+        shape = next((p for e, p in _SHAPES if e == entity), None)
+        if shape is not None and shape.fullmatch(value):
+            if entity == USERNAME and (" " in value or (zipf(value) >= 3.0 and not re.search(r"[\d_.]", value))):
+                continue
+            return entity
+    words = re.findall(r"[^\W\d_]+", value)
+    if words and not re.search(r"\d", value) and len(words) <= 6:
+        wordy = [e for e in candidates if e in _WORDY]
+        if wordy and (len(words) >= 2 or zipf(words[0]) < 3.5) and not all(zipf(w) >= 4.0 for w in words):
+            return wordy[0]
     return None

@@ -22,6 +22,8 @@ PHONE_REGIONS = (
     "US CN IN ID PK NG BR BD RU MX JP PH EG VN TR IR DE TH GB FR IT ZA KE CO KR ES AR PL CA UA NL BE SE CH AT PT"
 ).split()
 PHONE_THRESHOLD = 0.4
+PIECE_CHARS = 100_000
+PIECE_OVERLAP = 500
 # names come from the cue rule: the small model's PERSON spans are too often a product, a band, or German nouns
 SCANNED = (*[e for e in HIGH_RISK_ENTITIES if e != "STREET_ADDRESS"], "US_BANK_NUMBER")
 _SURROGATE = re.compile(r"<[A-Z_]+_(?:\d+|[0-9a-f]{8})>")
@@ -57,25 +59,40 @@ class ResidualScanner:
         self.analyzer = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["en"])
 
     def scan(self, texts: list[str], threshold: float = 0.5) -> list[list[str]]:
-        """For each text, the types of PII the second look still finds in it (outside surrogates)."""
+        """For each text, the types of PII the second look still finds in it (outside surrogates). Long texts are
+        read in overlapping pieces, as the engine reads them (spaCy refuses texts over its ``max_length``)."""
+        size = min(PIECE_CHARS, self.max_length // 2)
         out = []
         for text in texts:
             found = set()
-            for r in self.analyzer.analyze(text, language="en", entities=list(SCANNED), score_threshold=0.0):
-                # Presidio scores a libphonenumber-valid number 0.4 before context: valid is enough here
-                if r.score < (PHONE_THRESHOLD if r.entity_type == "PHONE_NUMBER" else threshold):
-                    continue
-                span = text[r.start : r.end]
-                if _inside_surrogate(text, r.start, r.end) or not span.strip():
-                    continue
-                if r.entity_type == "PHONE_NUMBER" and _part_of_identifier(text, r.start, r.end):
-                    continue
-                found.add(r.entity_type)
-            for m in CONTEXT_NAME.finditer(text):
-                if not _inside_surrogate(text, m.start("name"), m.end("name")):
-                    found.add(PERSON)
+            for start in range(0, max(1, len(text)), size - PIECE_OVERLAP):
+                found |= self._scan_piece(text[start : start + size], threshold)
+                if start + size >= len(text):
+                    break
             out.append(sorted(found))
         return out
+
+    @property
+    def max_length(self) -> int:
+        """The longest text the spaCy pipeline takes in one piece."""
+        return self.analyzer.nlp_engine.nlp["en"].max_length
+
+    def _scan_piece(self, text: str, threshold: float) -> set[str]:
+        found = set()
+        for r in self.analyzer.analyze(text, language="en", entities=list(SCANNED), score_threshold=0.0):
+            # Presidio scores a libphonenumber-valid number 0.4 before context: valid is enough here
+            if r.score < (PHONE_THRESHOLD if r.entity_type == "PHONE_NUMBER" else threshold):
+                continue
+            span = text[r.start : r.end]
+            if _inside_surrogate(text, r.start, r.end) or not span.strip():
+                continue
+            if r.entity_type == "PHONE_NUMBER" and _part_of_identifier(text, r.start, r.end):
+                continue
+            found.add(r.entity_type)
+        for m in CONTEXT_NAME.finditer(text):
+            if not _inside_surrogate(text, m.start("name"), m.end("name")):
+                found.add(PERSON)
+        return found
 
 
 _GLUED = re.compile(r"[A-Za-z][-#/]?$")

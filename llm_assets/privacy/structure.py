@@ -30,6 +30,10 @@ class Cell:
     end: int
     key: str  # header or key ('' when the block has none)
     column: str  # the same for every cell of one column / key of one block
+    # a flattened table's value: the headers it may stand under (its column is lost, its shape tells which)
+    headers: tuple[str, ...] = ()
+    # the values ran together with single spaces: their bounds are lost too, the cell holds them all
+    loose: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ def _looks_like_header(text: str, row: list[tuple[int, int, bool]]) -> bool:
     )
 
 
-def _tables(text: str, lines: list[_Line], taken: list[bool]) -> list[Cell]:
+def _tables(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
     cells: list[Cell] = []
     n = len(lines)
     i = 0
@@ -152,7 +156,20 @@ def _tables(text: str, lines: list[_Line], taken: list[bool]) -> list[Cell]:
         header = _looks_like_header(text, rows[0]) and not _looks_like_header(text, rows[1])
         # a Markdown table's rule row ("|---|:--:|") is layout, not data
         rows = [r for r in rows if not all(re.fullmatch(r"\s*:?-{2,}:?\s*|", text[s:e]) for s, e, _ in r)]
+        names = [text[s:e].strip() for s, e, _ in (r[0] for r in rows)]
+        if len(rows[0]) == 2 and len(set(names)) == len(names) and all(_looks_like_header(text, r[:1]) for r in rows):
+            # two columns, the first one a distinct label per row: a form or property sheet ("email<TAB>...")
+            for label, row in zip(names, rows, strict=True):
+                (ks, ke, _), (s, e, _) = row
+                cells.append(Cell(s, e, label, f"kv:{label.lower()}"))
+                labels.append((ks, ke))
+            for k in range(i, nxt_line):
+                taken[k] = True
+            i = nxt_line
+            continue
         keys = [text[s:e].strip() for s, e, _ in rows[0]] if header else [""] * len(rows[0])
+        if header:
+            labels += [(s, e) for s, e, _ in rows[0]]
         for r, spans in enumerate(rows):
             if header and r == 0:
                 continue
@@ -168,6 +185,14 @@ def _tables(text: str, lines: list[_Line], taken: list[bool]) -> list[Cell]:
 # -- JSON --------------------------------------------------------------------------------------------------------------
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}\[\]:,]|\s+')
+
+
+def json_keys(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the keys (inside their quotes) of the JSON text in ``[start, end)``."""
+    return [(m.start() + 1, m.end() - 1) for m in _JSON_KEY.finditer(text, start, end)]
+
+
+_JSON_KEY = re.compile(r'"(?:[^"\\\n]|\\.)*"(?=\s*:)')
 
 
 def json_values(text: str, start: int, end: int) -> list[tuple[int, int, str, bool]]:
@@ -214,9 +239,24 @@ def json_values(text: str, start: int, end: int) -> list[tuple[int, int, str, bo
 
 def _json_cells(text: str, start: int, end: int, block: str) -> list[Cell] | None:
     try:
-        return [Cell(s, e, key, f"{block}:{key}") for s, e, key, _ in json_values(text, start, end)]
+        values = json_values(text, start, end)
     except ValueError:
         return None
+    cells = []
+    for s, e, key, is_string in values:
+        # a log message holding its own pairs ("msg": "user=ana ip=10.0.0.7") gives a cell per pair
+        pairs = list(_PAIR.finditer(text, s, e)) if is_string else []
+        if pairs:
+            cells += [_pair_cell(m, 0) for m in pairs]
+        else:
+            cells.append(Cell(s, e, key, f"{block}:{key}"))
+    return cells
+
+
+def _pair_cell(m: re.Match, offset: int) -> Cell:
+    group = next(g for g in ("q", "s", "v") if m.group(g) is not None)
+    key = m.group("key")
+    return Cell(offset + m.start(group), offset + m.end(group), key, f"kv:{key.lower()}")
 
 
 def _parses(text: str) -> bool:
@@ -226,7 +266,7 @@ def _parses(text: str) -> bool:
         return False
 
 
-def _json(text: str, lines: list[_Line], taken: list[bool]) -> list[Cell]:
+def _json(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
     stripped = text.strip()
     if stripped[:1] in "{[" and _parses(stripped):
         start = text.index(stripped[0])
@@ -234,6 +274,7 @@ def _json(text: str, lines: list[_Line], taken: list[bool]) -> list[Cell]:
         if cells is not None:
             for k in range(len(taken)):
                 taken[k] = True
+            labels += json_keys(text, start, start + len(stripped))
             return cells
     cells = []
     for k, line in enumerate(lines):
@@ -245,6 +286,7 @@ def _json(text: str, lines: list[_Line], taken: list[bool]) -> list[Cell]:
         if found is not None:
             cells += found
             taken[k] = True
+            labels += json_keys(text, start, start + len(body))
     return cells
 
 
@@ -257,39 +299,187 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s+\w)")
 _LABEL = re.compile(r"^[ \t>*-]*(?P<key>[^\W\d_][\w'’ ./()-]{0,38}?)[ \t]*:[ \t]+(?P<value>\S[^\n]*?)[ \t]*$")
 
 
-def _pairs(text: str, lines: list[_Line], taken: list[bool]) -> list[Cell]:
+def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
     cells = []
+    labelled: list[tuple[int, re.Match]] = []
     for k, line in enumerate(lines):
         if taken[k]:
             continue
         body = text[line.start : line.end]
         found = list(_PAIR.finditer(body))
-        for m in found:
-            group = next(g for g in ("q", "s", "v") if m.group(g) is not None)
-            if m.start(group) < m.end(group):
-                key = m.group("key")
-                cells.append(Cell(line.start + m.start(group), line.start + m.end(group), key, f"kv:{key.lower()}"))
+        cells += [c for c in (_pair_cell(m, line.start) for m in found) if c.end > c.start]
+        labels += [(line.start + m.start("key"), line.start + m.end("key")) for m in found]
         if found:
             continue
         m = _LABEL.match(body)
         if m and len(m.group("key").split()) <= 4 and "://" not in body[: m.end("key") + 3]:
-            key = m.group("key").strip()
-            # the label's value ends with its sentence: "DOB: 02/11/1979. Bought it on ..." labels the date only
-            end = m.end("value")
-            stop = _SENTENCE_END.search(body, m.start("value"), end)
-            if stop:
-                end = stop.start() + 1
-            cells.append(Cell(line.start + m.start("value"), line.start + end, key, f"kv:{key.lower()}"))
+            labelled.append((k, m))
+    speakers = _speakers([(m.group("key").strip(), m.group("value")) for _, m in labelled])
+    for k, m in labelled:
+        key = m.group("key").strip()
+        if key.casefold() in speakers:
+            continue  # a conversation's turn: its label is a speaker and its text is free text
+        start = lines[k].start
+        # the label's value ends with its sentence: "DOB: 02/11/1979. Bought it on ..." labels the date only
+        end = m.end("value")
+        stop = _SENTENCE_END.search(text[start : lines[k].end], m.start("value"), end)
+        if stop:
+            end = stop.start() + 1
+        cells.append(Cell(start + m.start("value"), start + end, key, f"kv:{key.lower()}"))
+        labels.append((start + m.start("key"), start + m.start("key") + len(key)))
     return cells
 
 
-def layout(text: str) -> list[Cell]:
-    """The cells of every table, JSON value and key-value pair in ``text``, in text order."""
+def _speakers(lines: list[tuple[str, str]]) -> set[str]:
+    """Labels that speak rather than name a field: they come back on several lines with sentences after them
+    ("natosha: my printer is not printing"), while a form's labels name short values ("city: Leeds")."""
+    from llm_assets.privacy.keys import classify_key
+
+    values: dict[str, list[str]] = {}
+    for label, value in lines:
+        values.setdefault(label.casefold(), []).append(value)
+    out = set()
+    for label, said in values.items():
+        lengths = [len(v.split()) for v in said]
+        prose = sum(lengths) / len(lengths) >= 3 or max(lengths) >= 5
+        if len(said) >= 2 and prose and classify_key(label) is None:
+            out.add(label)
+    return out
+
+
+# -- flattened tables --------------------------------------------------------------------------------------------------
+
+# a field name as tables and forms print it: "user_name", "items.item_id", "Postcode", "E-mail", "Date of birth"
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_.\- ][A-Za-z0-9]+){0,4}")
+_PIPE = re.compile(r"[ \t]*\|[ \t]*")
+MIN_FLAT_HEADERS = 4
+
+
+def _name_strength(piece: str) -> int:
+    """2: plainly a field name ("user_name", "items.item_id", a name ``classify_key`` knows); 1: could be one
+    ("status", "origin"); 0: a value. A user name's trailing number ("rhythm_2063") makes it a value."""
+    from llm_assets.privacy.keys import classify_key
+
+    piece = piece.strip()
+    if not _FIELD_NAME.fullmatch(piece) or len(piece) > 40 or re.search(r"\d{3,}$", piece):
+        return 0
+    # a random key ("cus_OGexpF9WbUJqCp") mixes cases and digits; a field name does not
+    random = bool(re.search(r"\d", piece) and re.search(r"[a-z]", piece) and re.search(r"[A-Z]", piece))
+    if not random and ((re.search(r"[_.]", piece) and piece == piece.lower()) or classify_key(piece) is not None):
+        return 2
+    return 1 if not random and len(piece.split()) <= 3 and len(piece) <= 24 else 0
+
+
+def _pieces(text: str, lines: list[_Line], taken: list[bool]) -> list[tuple[int, int, int]]:
+    """(line index, start, end) of every piece: a line, or each "|"-separated piece of a line holding many."""
+    out = []
+    for k, line in enumerate(lines):
+        if taken[k]:
+            continue
+        body = text[line.start : line.end]
+        if body.count("|") >= MIN_FLAT_HEADERS:
+            pos = line.start
+            for part in _PIPE.split(body):
+                start = text.index(part, pos) if part else pos
+                if part.strip():
+                    out.append((k, start, start + len(part)))
+                pos = start + len(part)
+        elif body.strip():
+            lead = len(body) - len(body.lstrip())
+            out.append((k, line.start + lead, line.start + len(body.rstrip())))
+    return out
+
+
+def _flattened(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
+    """Tables whose cells came out one after another (HTML stripped to text, a PDF's table): a run of field names
+    followed by values, or field names and values alternating. Alternating, each value has its key; after a run of
+    headers, a value's column is lost (empty cells vanish), so it carries every header it may stand under."""
+    pieces = _pieces(text, lines, taken)
+    strength = [_name_strength(text[s:e]) for _, s, e in pieces]
+    names = [n == 2 for n in strength]
+    cells: list[Cell] = []
+    i, block = 0, 0
+    while i < len(pieces):
+        if not names[i]:
+            i += 1
+            continue
+        # a run of field names (weak ones inside it count, trailing ones are values)
+        j = i
+        while j < len(pieces) and strength[j]:
+            j += 1
+        while j > i and not names[j - 1]:
+            j -= 1
+        if j - i >= MIN_FLAT_HEADERS:
+            headers = tuple(text[s:e].strip() for _, s, e in pieces[i:j])
+            labels += [(s, e) for _, s, e in pieces[i:j]]
+            k = j
+            while k < len(pieces) and not names[k] and not (k > j and pieces[k][0] > pieces[k - 1][0] + 1):
+                _, s, e = pieces[k]
+                cells.append(Cell(s, e, "", f"flat{block}", headers))
+                k += 1
+            block += 1
+            i = k
+            continue
+        # "key / value / key / value": each name followed by one value
+        pairs = 0
+        k = i
+        while k + 1 < len(pieces) and names[k] and not names[k + 1]:
+            pairs += 1
+            k += 2
+        if pairs >= 3:
+            for n in range(i, k, 2):
+                key = text[pieces[n][1] : pieces[n][2]].strip()
+                _, s, e = pieces[n + 1]
+                cells.append(Cell(s, e, key, f"kv:{key.lower()}"))
+                labels.append(pieces[n][1:])
+            i = k
+        else:
+            i += 1
+    cells += _space_joined(text, lines, taken, labels, block)
+    for cell in cells:
+        first = text.count("\n", 0, cell.start)
+        taken[first] = True
+    return cells
+
+
+def _space_joined(
+    text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]], block: int
+) -> list[Cell]:
+    """A table stripped with single spaces between cells: a line that starts with field names ("name user_name
+    email ...") and goes on with the values of every row. One loose cell holds the values."""
+    cells = []
+    for k, line in enumerate(lines):
+        if taken[k]:
+            continue
+        tokens = list(re.finditer(r"\S+", text[line.start : line.end]))
+        n = 0
+        while n < len(tokens) and _name_strength(tokens[n].group(0)) == 2:
+            n += 1
+        if n >= MIN_FLAT_HEADERS and n < len(tokens):
+            headers = tuple(t.group(0) for t in tokens[:n])
+            labels += [(line.start + t.start(), line.start + t.end()) for t in tokens[:n]]
+            start = line.start + tokens[n].start()
+            cells.append(Cell(start, line.end, "", f"flat{block + len(cells) + 1}", headers, loose=True))
+            taken[k] = True
+    return cells
+
+
+@dataclass(frozen=True)
+class Layout:
+    cells: list[Cell]
+    labels: list[tuple[int, int]]  # spans of headers and keys: names of fields, never values
+
+
+def layout(text: str) -> Layout:
+    """The cells of every table, JSON value and key-value pair in ``text``, in text order, and the spans of the
+    headers and keys that name them."""
     if not text or ("\n" not in text and not any(c in text for c in "=:{[")):
-        return []
+        return Layout([], [])
     lines = _lines(text)
     taken = [False] * len(lines)
-    cells = _json(text, lines, taken)
-    cells += _tables(text, lines, taken)
-    cells += _pairs(text, lines, taken)
-    return sorted(cells, key=lambda c: c.start)
+    labels: list[tuple[int, int]] = []
+    cells = _json(text, lines, taken, labels)
+    cells += _tables(text, lines, taken, labels)
+    cells += _flattened(text, lines, taken, labels)
+    cells += _pairs(text, lines, taken, labels)
+    return Layout(sorted(cells, key=lambda c: c.start), sorted(labels))

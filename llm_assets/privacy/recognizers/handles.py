@@ -14,15 +14,20 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.entities import PERSON, USERNAME
-from llm_assets.privacy.gazetteers import Gazetteers
+from llm_assets.privacy.gazetteers import Gazetteers, fold
 from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 
 _MENTION = re.compile(r"(?<![\w.@/+-])@(?P<h>[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]{0,38}[\p{L}\p{N}_])?)(?![\p{L}\p{N}_@])")
 # an optional time stamp or date before the label: "[09:14]", "(10:02:11)", "2024-03-01 10:00", "12/31/20, 9:41 PM -"
 _STAMP = r"(?:[\[(]?[\d/.:\-T ,]{4,24}(?:\s?[AaPp]\.?[Mm]\.?)?[\])]?[ \t]*(?:-[ \t]+)?)?"
+# ... or after it: "nick (04:53:39):", "Name [10:01 AM]:", "Name, 9:41 PM:"
+_AFTER_STAMP = (
+    r"(?:[ \t]*,?[ \t]*[\[(]?(?:\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}[ \tT,]*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+    r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?[\])]?)?"
+)
 _LABEL = re.compile(
     rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}})>|(?P<colon>[^\s:<>\[\](){{}}\"']{{2,32}}|"
-    rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ \t]\p{{Lu}}[\p{{L}}'’.-]+){{1,2}})[ \t]*:(?=[ \t]|$))"
+    rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ \t]\p{{Lu}}[\p{{L}}'’.-]+){{1,2}}){_AFTER_STAMP}[ \t]*:(?=[ \t]|$))"
 )
 _ANNOUNCED = re.compile(
     r"(?i:\b(?:user[ -]?name|user[ -]?id|login(?:[ -]?(?:name|id))?|handle|nick(?:name)?|screen[ -]?name|"
@@ -54,6 +59,9 @@ class HandleRecognizer(SpanRecognizer):
         words = label.replace("-", " ").replace("_", " ").split()
         return all(self.g.zipf(w) >= 3.5 for w in words)
 
+    def _first_name(self, word: str) -> bool:
+        return 0 < self.g.first_names.get(fold(word), 0) <= 1000 and self.g.zipf(word) < 6.0
+
     def _labels(self, text: str) -> Iterable:
         labels = []
         for m in _LABEL.finditer(text):
@@ -72,9 +80,12 @@ class HandleRecognizer(SpanRecognizer):
                     yield finding(PERSON, start, end, 0.7, self.name)
                 continue
             symbols = bool(_SYMBOLS.search(label))
-            if group == "colon" and not symbols and (label[0].isupper() or recurring[label.casefold()] < 2):
+            # in a log of three or more turns, a label that speaks once is a speaker too
+            speaker = group == "angle" or symbols or recurring[label.casefold()] >= 2 or lines_with_labels >= 3
+            if not speaker or (group == "colon" and label[0].isupper() and not symbols):
                 continue  # "Note:", "Subject:", a capitalized single word: the name recognizers decide
-            if self._common(label) and not symbols:
-                continue  # role words: agent, customer, support, caller
-            if group == "angle" or symbols or recurring[label.casefold()] >= 2:
+            if not symbols and self._first_name(label):
+                yield finding(PERSON, start, end, 0.75, self.name)  # "james:" speaking in a transcript
+            elif symbols or not self._common(label):
                 yield finding(USERNAME, start, end, 0.8 if symbols or group == "angle" else 0.65, self.name)
+            # else a role word ("agent:", "caller:", "support:"), which stays

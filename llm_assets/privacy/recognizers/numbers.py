@@ -167,6 +167,14 @@ class DateTimeRecognizer(SpanRecognizer):
 
     ENTITIES = ("DATE_TIME",)
     _PATTERNS = [
+        # the date of an e-mail header: "Fri, 11 Apr 2025 05:04:00 +0000"
+        (
+            re.compile(
+                rf"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}"
+                r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{4}|GMT|UTC|Z))?)?"
+            ),
+            0.85,
+        ),
         (re.compile(r"(?<![\w./-])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"), 0.75),
         (re.compile(r"(?<![\w./-])\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?(?![\w/-])"), 0.8),
         (

@@ -37,6 +37,7 @@ _CANDIDATE = re.compile(
 _DATE_LIKE = re.compile(
     r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2})$"  # 12/03/2020, 2020-03-12
 )
+_DATE_START = re.compile(r"^(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})(?:[ T]|$)")
 _IP_LIKE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _DECIMAL = re.compile(r"^\d+[.,]\d{1,2}$")
 
@@ -62,6 +63,9 @@ class PhoneNumberRecognizer(SpanRecognizer):
             body = raw[: m.start("ext") - m.start()] if m.group("ext") else raw
             digits = _digits(body)
             if not 6 <= len(digits) <= 15 or _DATE_LIKE.match(body) or _IP_LIKE.match(body) or _DECIMAL.match(body):
+                continue
+            # a date and the hour of a time stamp ("2024-05-04 21" of "2024-05-04 21:42:44")
+            if _DATE_START.match(body) or re.match(r":\d{2}", text[end : end + 3]):
                 continue
             if text[max(0, start - 1) : start] in ("$", "€", "£", "¥") or re.match(r"\s?%", text[end : end + 2]):
                 continue

@@ -124,8 +124,10 @@ class ScriptNameRecognizer(SpanRecognizer):
                 run.append(words[i + len(run)])
             size = len(run)
             known = [self._known(w.group(0)) for w in run]
-            # inside prose of that script a name needs two known words (given + family); among Latin text one will do
-            if (mostly_latin and any(known)) or (sum(known) >= 2 and len(run) >= 2):
+            # inside prose of that script a name needs two known words (given + family); among Latin text one will
+            # do, unless it is an everyday word of its language ("שלום" is a name and a greeting)
+            rare = [k and _zipf_of_script(w.group(0), script) < 4.0 for w, k in zip(run, known, strict=True)]
+            if (mostly_latin and (any(rare) or sum(known) >= 2)) or (sum(known) >= 2 and len(run) >= 2):
                 start, end = run[0].start(), run[-1].end()
                 if not mostly_latin:  # trim words the lists do not know from the edges
                     while run and not self._known(run[0].group(0)):
@@ -135,6 +137,17 @@ class ScriptNameRecognizer(SpanRecognizer):
                     start, end = run[0].start(), run[-1].end()
                 yield finding(PERSON, start, end, 0.75, self.name)
             i += size
+
+
+# the languages whose word frequencies say whether a word of a script is an everyday word (wordfreq's codes)
+_SCRIPT_LANGUAGES = {"HEBREW": ("he",), "ARABIC": ("ar", "fa", "ur"), "CYRILLIC": ("ru", "uk", "bg", "mk", "sr"),
+                     "GREEK": ("el",), "DEVANAGARI": ("hi",), "BENGALI": ("bn",), "TAMIL": ("ta",)}  # fmt: skip
+
+
+def _zipf_of_script(word: str, script: str) -> float:
+    from llm_assets.privacy.gazetteers import zipf_in
+
+    return max((zipf_in(word, lang) for lang in _SCRIPT_LANGUAGES.get(script, ())), default=0.0)
 
 
 def _is_cjk(name: str) -> bool:
