@@ -80,6 +80,28 @@ def is_birth_date(text: str, start: int, end: int, key: str = "") -> bool:
     return bool(re.match(r"\s*[(\[,-]?\s*(?i:born|birth|dob|d\.o\.b|geb)", text[end : end + 25]))
 
 
+# a full date this many years back is someone's birth date far more often than an order's or a delivery's
+BIRTH_YEARS_BACK = 16
+_YEAR = re.compile(r"(?<!\d)(1[89]\d{2}|20\d{2})(?!\d)")
+_YEAR_2 = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-](\d{2})$")
+
+
+def is_old_full_date(span: str, this_year: int) -> bool:
+    """A date with a day and a month, whose year lies ``BIRTH_YEARS_BACK`` years back or more."""
+    digits = re.findall(r"\d+", span)
+    m = _YEAR.search(span)
+    if m:
+        year = int(m.group(1))
+    else:
+        short = _YEAR_2.match(span.strip())
+        if not short:
+            return False
+        yy = int(short.group(1))
+        year = 2000 + yy if 2000 + yy <= this_year else 1900 + yy
+    has_day_month = len(digits) >= 3 or (len(digits) >= 2 and re.search(r"[^\W\d_]{3,}", span))
+    return bool(has_day_month) and 1900 <= year <= this_year - BIRTH_YEARS_BACK
+
+
 def is_employer(text: str, start: int, end: int, near_person_lines: set[int] | None = None) -> bool:
     left, _ = window(text, start, end, before=60)
     if _EMPLOYER_BEFORE.search(left):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import datetime
 import hashlib
 import hmac
 import importlib.abc
@@ -643,7 +644,10 @@ class AnonymizationEngine:
             meta = r.recognition_metadata or {}
             by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey")
             cell_key = key or meta.get("key", "")
-            if entity == DATE_TIME and context.is_birth_date(text, r.start, r.end, cell_key):
+            if entity == DATE_TIME and (
+                context.is_birth_date(text, r.start, r.end, cell_key)
+                or context.is_old_full_date(text[r.start : r.end], THIS_YEAR)
+            ):
                 entity = DATE_OF_BIRTH
             elif (
                 entity == ORGANIZATION
@@ -711,6 +715,7 @@ class AnonymizationEngine:
 
 
 FIELD_VALUE_MAX_CHARS = 200
+THIS_YEAR = datetime.date.today().year
 # a passthrough value that looks like a label ("refund_request", "high", "en", "email") or a timestamp
 PASSTHROUGH_SHAPE = re.compile(
     r"[a-z0-9][a-z0-9_.:/+-]{0,39}|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",

@@ -81,7 +81,7 @@ def language_scope(language: str) -> Iterator[None]:
 
 # wordfreq segments Chinese, Japanese and Korean with optional packages (jieba, MeCab) this project does not install:
 # their words are not looked up (names in those scripts are found by their own rules, recognizers/scripts.py)
-_UNSEGMENTED = frozenset({"zh", "ja", "ko"})
+_UNSEGMENTED = frozenset({"zh", "ja", "ko", "th"})
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -100,7 +100,7 @@ def zipf_in(word: str, language: str) -> float:
 # Languages the guess chooses among: those wordfreq has frequencies for (every other one reads as English).
 GUESSED_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "fi", "cs", "ro", "hu", "tr",
                      "id", "ru", "uk", "el", "ar", "he", "hi", "ja", "zh", "ko", "ca", "sk", "sl", "lt", "lv", "bg",
-                     "fa", "vi", "ms")  # fmt: skip
+                     "fa", "vi", "ms", "th", "bn", "ta")  # fmt: skip
 MIN_GUESS_LETTERS = 10  # shorter texts (a name, a code) say too little: read as English
 SHORT_TEXT_LETTERS = 40  # below this, only a confident guess counts
 

@@ -157,8 +157,8 @@ def _tables(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple
         # a Markdown table's rule row ("|---|:--:|") is layout, not data
         rows = [r for r in rows if not all(re.fullmatch(r"\s*:?-{2,}:?\s*|", text[s:e]) for s, e, _ in r)]
         names = [text[s:e].strip() for s, e, _ in (r[0] for r in rows)]
-        if len(rows[0]) == 2 and len(set(names)) == len(names) and all(_looks_like_header(text, r[:1]) for r in rows):
-            # two columns, the first one a distinct label per row: a form or property sheet ("email<TAB>...")
+        if len(rows[0]) == 2 and len(set(names)) >= 3 and all(_looks_like_header(text, r[:1]) for r in rows):
+            # two columns, the first one a label per row: a form or property sheet ("email<TAB>...")
             for label, row in zip(names, rows, strict=True):
                 (ks, ke, _), (s, e, _) = row
                 cells.append(Cell(s, e, label, f"kv:{label.lower()}"))

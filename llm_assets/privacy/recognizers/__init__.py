@@ -25,6 +25,7 @@ from llm_assets.privacy.recognizers.places import PlaceRecognizer
 from llm_assets.privacy.recognizers.scripts import ScriptNameRecognizer
 from llm_assets.privacy.recognizers.spoken import SpokenSequenceRecognizer
 from llm_assets.privacy.recognizers.titles import JobTitleRecognizer
+from llm_assets.privacy.recognizers.turns import BareTurnRecognizer
 from llm_assets.privacy.recognizers.web import ObfuscatedEmailRecognizer
 
 # Presidio's predefined recognizers that the project's replace: libphonenumber matching per region (slow, and blind
@@ -60,6 +61,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         HandleRecognizer(gazetteers),
         ScriptNameRecognizer(gazetteers),
         SpokenSequenceRecognizer(),
+        BareTurnRecognizer(gazetteers),
         AnnouncedIdentifierRecognizer(),
         MultilingualAgeRecognizer(),
         *national_id_recognizers(),

@@ -176,6 +176,22 @@ class DateTimeRecognizer(SpanRecognizer):
             0.85,
         ),
         (re.compile(r"(?<![\w./-])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"), 0.75),
+        # in any language and script: day, month word, year ("8. november 1976", "16 лютого 1988 р.", "15 เมษายน
+        # ค.ศ. 1994"), month word, day, year ("november 5, 1968"), and the East Asian year-month-day
+        (
+            re.compile(
+                r"(?<![\w.])\d{1,2}\.?[ \t]+\p{L}[\p{L}\p{M}]{2,11}\.?(?:[ \t]+\p{L}[\p{L}.]{0,4}\.)?,?[ \t]+"
+                r"(?:1[89]|20)\d{2}(?![\w])(?:[ \t]?(?:р\.|г\.|r\.))?"
+            ),
+            0.6,
+        ),
+        (
+            re.compile(
+                r"(?<![\w])\p{L}[\p{L}\p{M}]{2,11}\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?,?[ \t]+(?:1[89]|20)\d{2}(?!\w)"
+            ),
+            0.6,
+        ),
+        (re.compile(r"(?:1[89]|20)\d{2}[ \t]?[年년][ \t]?\d{1,2}[ \t]?[月월][ \t]?\d{1,2}[ \t]?[日일]"), 0.8),
         (re.compile(r"(?<![\w./-])\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?(?![\w/-])"), 0.8),
         (
             re.compile(

@@ -126,7 +126,7 @@ class ScriptNameRecognizer(SpanRecognizer):
             known = [self._known(w.group(0)) for w in run]
             # inside prose of that script a name needs two known words (given + family); among Latin text one will
             # do, unless it is an everyday word of its language ("שלום" is a name and a greeting)
-            rare = [k and _zipf_of_script(w.group(0), script) < 4.0 for w, k in zip(run, known, strict=True)]
+            rare = [k and zipf_of_script(w.group(0), script) < 4.0 for w, k in zip(run, known, strict=True)]
             if (mostly_latin and (any(rare) or sum(known) >= 2)) or (sum(known) >= 2 and len(run) >= 2):
                 start, end = run[0].start(), run[-1].end()
                 if not mostly_latin:  # trim words the lists do not know from the edges
@@ -140,11 +140,11 @@ class ScriptNameRecognizer(SpanRecognizer):
 
 
 # the languages whose word frequencies say whether a word of a script is an everyday word (wordfreq's codes)
-_SCRIPT_LANGUAGES = {"HEBREW": ("he",), "ARABIC": ("ar", "fa", "ur"), "CYRILLIC": ("ru", "uk", "bg", "mk", "sr"),
+_SCRIPT_LANGUAGES = {"HEBREW": ("he",), "ARABIC": ("ar", "fa", "ur"), "CYRILLIC": ("ru", "uk", "bg", "mk"),
                      "GREEK": ("el",), "DEVANAGARI": ("hi",), "BENGALI": ("bn",), "TAMIL": ("ta",)}  # fmt: skip
 
 
-def _zipf_of_script(word: str, script: str) -> float:
+def zipf_of_script(word: str, script: str) -> float:
     from llm_assets.privacy.gazetteers import zipf_in
 
     return max((zipf_in(word, lang) for lang in _SCRIPT_LANGUAGES.get(script, ())), default=0.0)

@@ -14,26 +14,76 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.entities import PERSON, TRANSACTION_REFERENCE
+from llm_assets.privacy.gazetteers import current_language
 from llm_assets.privacy.recognizers.base import SpanRecognizer, cue_pattern, finding
 
-DIGIT_WORDS: dict[str, str] = {}
-for _digits in (
-    "zero one two three four five six seven eight nine",  # English
-    "null eins zwei drei vier fünf sechs sieben acht neun",  # German
-    "zéro un deux trois quatre cinq six sept huit neuf",  # French
-    "cero uno dos tres cuatro cinco seis siete ocho nueve",  # Spanish
-    "zero uno due tre quattro cinque sei sette otto nove",  # Italian
-    "nul een twee drie vier vijf zes zeven acht negen",  # Dutch
-):
-    for _value, _word in enumerate(_digits.split()):
-        DIGIT_WORDS.setdefault(_word, str(_value))
-DIGIT_WORDS.update({"oh": "0", "o": "0", "nought": "0", "zwo": "2", "um": "1", "dois": "2", "três": "3", "tres": "3"})
+# 0 to 9 as each language says them (written for this module; several spellings where usage varies)
+DIGITS_BY_LANGUAGE: dict[str, str] = {
+    "en": "zero one two three four five six seven eight nine",
+    "de": "null eins zwei drei vier fünf sechs sieben acht neun",
+    "fr": "zéro un deux trois quatre cinq six sept huit neuf",
+    "es": "cero uno dos tres cuatro cinco seis siete ocho nueve",
+    "it": "zero uno due tre quattro cinque sei sette otto nove",
+    "pt": "zero um dois três quatro cinco seis sete oito nove",
+    "nl": "nul een twee drie vier vijf zes zeven acht negen",
+    "sv": "noll ett två tre fyra fem sex sju åtta nio",
+    "da": "nul en to tre fire fem seks syv otte ni",
+    "nb": "null en to tre fire fem seks sju åtte ni",
+    "fi": "nolla yksi kaksi kolme neljä viisi kuusi seitsemän kahdeksan yhdeksän",
+    "pl": "zero jeden dwa trzy cztery pięć sześć siedem osiem dziewięć",
+    "cs": "nula jedna dva tři čtyři pět šest sedm osm devět",
+    "ro": "zero unu doi trei patru cinci șase șapte opt nouă",
+    "hu": "nulla egy kettő három négy öt hat hét nyolc kilenc",
+    "tr": "sıfır bir iki üç dört beş altı yedi sekiz dokuz",
+    "id": "nol satu dua tiga empat lima enam tujuh delapan sembilan",
+    "ru": "ноль один два три четыре пять шесть семь восемь девять",
+    "uk": "нуль один два три чотири п'ять шість сім вісім дев'ять",
+    "bg": "нула едно две три четири пет шест седем осем девет",
+    "el": "μηδέν ένα δύο τρία τέσσερα πέντε έξι επτά οκτώ εννέα",
+    "he": "אפס אחת שתיים שלוש ארבע חמש שש שבע שמונה תשע",
+    "ar": "صفر واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة",
+    "fa": "صفر یک دو سه چهار پنج شش هفت هشت نه",
+    "hi": "शून्य एक दो तीन चार पाँच छह सात आठ नौ",
+    "th": "ศูนย์ หนึ่ง สอง สาม สี่ ห้า หก เจ็ด แปด เก้า",
+    "ko": "영 일 이 삼 사 오 육 칠 팔 구",
+    "zh": "零 一 二 三 四 五 六 七 八 九",
+    "ja": "零 一 二 三 四 五 六 七 八 九",
+}
+# other spellings and the usual stand-ins (oh, nought, zwo, the apostrophes of Ukrainian, Hebrew's masculine forms)
+VARIANTS: dict[str, dict[str, str]] = {
+    "en": {"oh": "0", "o": "0", "nought": "0"},
+    "de": {"zwo": "2"},
+    "uk": {"пʼять": "5", "девʼять": "9", "п’ять": "5", "дев’ять": "9"},
+    "he": {"אחד": "1", "שניים": "2", "שתים": "2", "שלושה": "3", "ארבעה": "4", "חמישה": "5", "שישה": "6", "שבעה": "7",
+           "שמונה": "8", "תשעה": "9"},
+    "hi": {"पांच": "5", "छः": "6"},
+    "ko": {"공": "0"},
+    "zh": {"〇": "0", "两": "2", "兩": "2"},
+    "ja": {"ゼロ": "0", "〇": "0"},
+    "nb": {"syv": "7", "åtte": "8"},
+    "sv": {"en": "1"},
+}  # fmt: skip
+CJK_DIGITS = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "兩": "2", "三": "3", "四": "4", "五": "5",
+              "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
+
+
+def digit_words(language: str) -> dict[str, str]:
+    """word -> digit for English and ``language``."""
+    out: dict[str, str] = {}
+    for lang in dict.fromkeys(["en", language, *(["ja", "zh"] if language in ("ja", "zh") else [])]):
+        for value, word in enumerate(DIGITS_BY_LANGUAGE.get(lang, "").split()):
+            out.setdefault(word, str(value))
+        out.update(VARIANTS.get(lang, {}))
+    return out
+
+
 REPEAT = {"double": 2, "triple": 3, "doppel": 2, "doble": 2, "doppio": 2}
-JOINERS = {"dot": ".", "point": ".", "punkt": ".", "punto": ".", "at": "@", "dash": "-", "hyphen": "-",
-           "minus": "-", "underscore": "_", "slash": "/"}  # fmt: skip
+# what is said for the punctuation of an e-mail or an identifier; a run of them joins two symbols ("full stop")
+JOINERS = {"dot": ".", "point": ".", "period": ".", "stop": ".", "punkt": ".", "punto": ".", "ponto": ".",
+           "at": "@", "dash": "-", "hyphen": "-", "minus": "-", "underscore": "_", "slash": "/", "full": ""}  # fmt: skip
 TENS = {"ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
         "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "00"}  # fmt: skip
-_TOKEN = re.compile(r"[\p{L}\p{N}]+|[-.,]")
+_TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*|[-.,]")
 MIN_SYMBOLS = 5
 CUES = {
     "ZIP_CODE": cue_pattern("postcode post code postal code zip zipcode plz postleitzahl".split()),
@@ -49,14 +99,16 @@ def text_between(a, b) -> str:
     return a.string[a.end() : b.start()]
 
 
-def _symbol(tok: str) -> str | None:
+def _symbol(tok: str, digits: dict[str, str]) -> str | None:
     low = tok.lower()
-    if low in DIGIT_WORDS:
-        return DIGIT_WORDS[low]
+    if low in digits:
+        return digits[low]
     if low in TENS:
         return TENS[low]
     if len(tok) == 1 and tok.isalnum():
         return tok.upper() if tok.isalpha() else tok
+    if len(tok) >= 3 and all(c in CJK_DIGITS for c in tok):  # digits read without spaces: 七一八
+        return "".join(CJK_DIGITS[c] for c in tok)
     return None
 
 
@@ -67,9 +119,10 @@ class SpokenSequenceRecognizer(SpanRecognizer):
     def find(self, text: str) -> Iterable:
         # the "s" of "it's" is no spelled letter
         tokens = [t for t in _TOKEN.finditer(text) if not (t.start() and text[t.start() - 1] in "'’")]
+        digits = digit_words(current_language())
         i = 0
         while i < len(tokens):
-            run, written, j = self._run(tokens, i)
+            run, written, j = self._run(tokens, i, digits)
             if run:
                 entity = self._type(text, tokens[i].start(), written)
                 if entity:
@@ -79,7 +132,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 i = j
 
     @staticmethod
-    def _run(tokens: list, i: int) -> tuple[int, str, int]:
+    def _run(tokens: list, i: int, digit_map: dict[str, str]) -> tuple[int, str, int]:
         """(end index of the run or 0, its written form, next index to try)."""
         written, symbols, digits, j = "", 0, 0, i
         repeat = 1
@@ -93,26 +146,28 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 repeat = REPEAT[low]
                 j += 1
                 continue
-            sym = _symbol(tok)
+            sym = _symbol(tok, digit_map)
             if sym is not None:
                 written += sym * repeat
                 symbols += 1
-                digits += sym.isdigit()
+                digits += sum(c.isdigit() for c in sym) * repeat
                 repeat = 1
                 j += 1
                 continue
-            if low in JOINERS and symbols and j + 1 < len(tokens) and _symbol(tokens[j + 1].group(0)) is not None:
-                written += JOINERS[low]
-                j += 1
-                continue
-            if tok in ",-" and symbols:
-                j += 1
-                continue
+            if symbols and (low in JOINERS or tok in ",-."):
+                # a run of joiners ("full stop", "hyphen - minus") between two symbols
+                k = j
+                while k < len(tokens) and (tokens[k].group(0).lower() in JOINERS or tokens[k].group(0) in ",-."):
+                    k += 1
+                if k - j <= 3 and k < len(tokens) and _symbol(tokens[k].group(0), digit_map) is not None:
+                    written += "".join(JOINERS.get(t.group(0).lower(), "") for t in tokens[j:k])
+                    j = k
+                    continue
             break
         # a spoken value: enough symbols, not a sentence's ordinary "a" or "i" or a single number word
-        if symbols >= MIN_SYMBOLS and (digits >= 3 or sum(c.isalpha() for c in written) >= 3):
+        if (symbols >= MIN_SYMBOLS and (digits >= 3 or sum(c.isalpha() for c in written) >= 3)) or digits >= 4:
             end = j
-            while end > i and _symbol(tokens[end - 1].group(0)) is None:
+            while end > i and _symbol(tokens[end - 1].group(0), digit_map) is None:
                 end -= 1
             return end, written, end
         return 0, "", max(j, i + 1)
