@@ -447,6 +447,8 @@ class AnonymizationEngine:
         g = gazetteers.load()
         out = []
         for r in results:
+            if r.entity_type == "STREET_ADDRESS" and not re.search(r"\d", variant[r.start : r.end]):
+                continue  # "Another Usb Port": without a number, capitals made it an address
             if r.entity_type not in (PERSON, LOCATION, ORGANIZATION, "NRP", TITLE):
                 out.append(r)
                 continue
@@ -460,7 +462,10 @@ class AnonymizationEngine:
             for m in tokens[lead:]:
                 w = m.group(0)
                 listed = gazetteers.fold(w) in g.first_names or gazetteers.fold(w) in g.last_names
-                if g.zipf(w) >= 6.0 or not (g.zipf(w) < 3.5 or (r.entity_type == PERSON and listed)):
+                # an everyday word of any large language is no name in a lower-case line ("como", "wie", "para"),
+                # unless the name lists know it (then only the line's own language counts: "ana", "per")
+                common = g.zipf(w) if listed and r.entity_type == PERSON else max(g.zipf(w), gazetteers.zipf_any(w))
+                if common >= 6.0 or not (common < 3.5 or (r.entity_type == PERSON and listed and common < 5.0)):
                     break
                 kept.append(m)
             if r.entity_type == PERSON:
@@ -474,7 +479,7 @@ class AnonymizationEngine:
                 continue
             span = variant[r.start : r.end]
             known_place = r.entity_type == LOCATION and gazetteers.fold(span) in g.places
-            common = [m for m in tokens if g.zipf(m.group(0)) >= 6.0]
+            common = [m for m in tokens if max(g.zipf(m.group(0)), gazetteers.zipf_any(m.group(0))) >= 4.0]
             if known_place and not common or (kept and len(kept) == len(tokens)):
                 out.append(r)
         return out
@@ -637,6 +642,7 @@ class AnonymizationEngine:
     def _policy(self, text: str, results: list[RecognizerResult], key: str = "") -> list[RecognizerResult]:
         """Context decides whether a date, an organization or a reference is about a person (``context.py``);
         then the types the policy keeps (``settings.entities``) stay in the text."""
+        results = results + _signature_companies(text, results)
         person_lines = {text.count("\n", 0, r.start) for r in results if r.entity_type in (PERSON, TITLE)}
         out = []
         for r in results:
@@ -829,7 +835,7 @@ def _flattened_findings(text: str, cells: list[Cell], results: list[RecognizerRe
             continue
         if _covers(c, text, results):
             continue
-        entity = shape_of(text[c.start : c.end], candidates, g.zipf)
+        entity = shape_of(text[c.start : c.end], candidates, g.zipf, _is_name)
         if entity:
             meta = {"recognizer_name": "FlattenedTable"}
             extra.append(RecognizerResult(entity, c.start, c.end, 0.8, recognition_metadata=meta))
@@ -837,6 +843,12 @@ def _flattened_findings(text: str, cells: list[Cell], results: list[RecognizerRe
 
 
 _LOOSE_PIECE = re.compile(r"\S+")
+
+
+def _is_name(word: str) -> bool:
+    g = gazetteers.load()
+    key = gazetteers.fold(word)
+    return key in g.first_names or key in g.last_names
 
 
 def _loose_findings(text: str, cell: Cell, candidates: list[str], results: list[RecognizerResult], g) -> list:
@@ -860,16 +872,66 @@ def _loose_findings(text: str, cell: Cell, candidates: list[str], results: list[
             continue
         token = m.group(0).strip(",;")
         letters = re.sub(r"[^\w]", "", token)
-        rare = letters.isalpha() and (g.zipf(letters) < 3.5 or not letters.isascii()) and not token.islower()
+        z = g.zipf(letters)
+        rare = (
+            letters.isalpha()
+            and not token.islower()
+            and (z < 3.0 or not letters.isascii() or (_is_name(letters) and z < 4.5))
+        )
         if rare or (run and letters.isalpha() and not letters.isascii() and g.zipf(letters) < 4.0):
             run.append(m)
             continue
         close_run()
-        entity = shape_of(token, [e for e in candidates if e not in wordy], g.zipf)
+        entity = shape_of(token, [e for e in candidates if e not in wordy], g.zipf, _is_name)
         if entity:
             meta = {"recognizer_name": "FlattenedTable"}
             out.append(RecognizerResult(entity, m.start(), m.start() + len(token), 0.7, recognition_metadata=meta))
     close_run()
+    return out
+
+
+def _signature_companies(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """The company line of a signature: right below a line that is a name alone (a title line may come between), a
+    short line of capitalized words, no digits, nothing found in it, not everyday words ("Corsair Memory",
+    "Blanc"). An employer, so an organization the policy replaces."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    whole = {}
+    for r in results:
+        n = text.count("\n", 0, r.start)
+        if (
+            text[starts[n] : r.start].strip(" \t>-–") == ""
+            and text[r.end : starts[n] + len(lines[n])].strip(" \t,.") == ""
+        ):
+            whole[n] = r.entity_type
+    g = gazetteers.load()
+    out = []
+    for n, entity in whole.items():
+        if entity != PERSON:
+            continue
+        k = n + 1 if whole.get(n + 1) != TITLE else n + 2
+        if k >= len(lines) or k in whole:
+            continue
+        line = lines[k]
+        body = line.strip(" \t>")
+        words = re.findall(r"[^\W\d_]+", body)
+        if (
+            not body
+            or re.search(r"\d|@|:|https?", body)
+            or not 1 <= len(words) <= 6
+            or not body[0].isupper()
+            and body[0].isascii()
+        ):
+            continue
+        if any(r.start < starts[k] + len(line) and starts[k] < r.end for r in results):
+            continue
+        if all(g.zipf(w) >= 4.5 for w in words):
+            continue  # "Customer Service", "Best Regards"
+        start = starts[k] + line.index(body)
+        meta = {"recognizer_name": "SignatureCompany"}
+        out.append(RecognizerResult(ORGANIZATION, start, start + len(body), 0.6, recognition_metadata=meta))
     return out
 
 

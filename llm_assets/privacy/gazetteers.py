@@ -62,6 +62,15 @@ class Gazetteers:
         return max(english, zipf_in(word, language))
 
 
+# Languages whose everyday words are never names in a lower-case line, whatever the line's language was guessed to be
+COMMON_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "tr", "ru", "uk", "fa", "ar", "he", "hi")
+
+
+def zipf_any(word: str) -> float:
+    """How common ``word`` is in the most common of ``COMMON_LANGUAGES``: a short lower-case line may be in any."""
+    return max(zipf_in(word.casefold(), lang) for lang in COMMON_LANGUAGES)
+
+
 # The language of the text under analysis (ISO 639-1), set by the engine for each text it analyses.
 _LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("analysis_language", default="en")
 

@@ -227,10 +227,10 @@ _SHAPES: list[tuple[str, re.Pattern]] = [
 _WORDY = (PERSON, ORGANIZATION, LOCATION, "STREET_ADDRESS", TITLE)
 
 
-def shape_of(value: str, candidates: list[str], zipf) -> str | None:
+def shape_of(value: str, candidates: list[str], zipf, is_name=lambda word: False) -> str | None:
     """The first of ``candidates`` (entity types, in order of the headers) whose shape ``value`` has: the type of a
-    flattened table's value. Words fit a name, a place or an organization when one is rare (``zipf`` < 3.5) or
-    there are several; a single everyday word ("pending", "Tablet") fits none of them."""
+    flattened table's value. Words fit a name, a place or an organization when one is rare (``zipf`` < 3.0) or each
+    is a name the lists know (``is_name``); everyday words ("pending", "Tablet", "Desk Lamp") fit none of them."""
     value = value.strip()
     if not value:
         return None
@@ -241,8 +241,10 @@ def shape_of(value: str, candidates: list[str], zipf) -> str | None:
                 continue
             return entity
     words = re.findall(r"[^\W\d_]+", value)
+    if len(words) == 1 and words[0].isupper() and len(words[0]) <= 3:
+        return None  # "LAS", "TX", "USA": codes, not names
     if words and not re.search(r"\d", value) and len(words) <= 6:
         wordy = [e for e in candidates if e in _WORDY]
-        if wordy and (len(words) >= 2 or zipf(words[0]) < 3.5) and not all(zipf(w) >= 4.0 for w in words):
+        if wordy and (any(zipf(w) < 3.0 for w in words) or all(is_name(w) and zipf(w) < 5.0 for w in words)):
             return wordy[0]
     return None

@@ -452,9 +452,12 @@ def _space_joined(
         if taken[k]:
             continue
         tokens = list(re.finditer(r"\S+", text[line.start : line.end]))
+        strength = [_name_strength(t.group(0)) for t in tokens[:200]]
         n = 0
-        while n < len(tokens) and _name_strength(tokens[n].group(0)) == 2:
+        while n < len(strength) and strength[n]:
             n += 1
+        while n > 0 and strength[n - 1] != 2:  # trailing weak names ("origin", "destination") may be values
+            n -= 1
         if n >= MIN_FLAT_HEADERS and n < len(tokens):
             headers = tuple(t.group(0) for t in tokens[:n])
             labels += [(line.start + t.start(), line.start + t.end()) for t in tokens[:n]]

@@ -37,6 +37,8 @@ _ANNOUNCED = re.compile(
     r"[\"'“‘]?(?P<value>[\p{L}\p{N}_][\p{L}\p{N}_.@-]{1,38}[\p{L}\p{N}_])"
 )
 _SYMBOLS = re.compile(r"[\d_.]")
+# a user name by its shape alone: words joined by underscores with a number ("noah_brown_6181", "jill_2059")
+_SNAKE_HANDLE = re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d{2,}(?![\w@]|\.[A-Za-z])")
 
 
 class HandleRecognizer(SpanRecognizer):
@@ -49,6 +51,8 @@ class HandleRecognizer(SpanRecognizer):
     def find(self, text: str) -> Iterable:
         for m in _MENTION.finditer(text):
             yield finding(USERNAME, m.start("h") - 1, m.end("h"), 0.85, self.name)
+        for m in _SNAKE_HANDLE.finditer(text):
+            yield finding(USERNAME, m.start(), m.end(), 0.7, self.name)
         for m in _ANNOUNCED.finditer(text):
             value = m.group("value")
             if self.g.zipf(value) < 5.0 and value.lower() not in ("is", "was", "the", "my"):

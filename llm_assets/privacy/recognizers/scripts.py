@@ -31,8 +31,9 @@ _LABEL_BEFORE = re.compile(
     rf"(?:姓名|氏名|名前|お名前|名字|联系人|聯絡人|收件人|收货人|客户|客戶|이름|성명|고객명|担当者|ご担当)\s*[:：]?\s*"
     rf"(?P<name>[{_CJK}]{{2,4}}(?:[ \u3000][{_CJK}]{{1,3}})?)"
 )
+# "my name is" (not "I am": "我是一台机器" is "I am a machine")
 _SELF_INTRO = re.compile(
-    rf"(?:我叫|我是|我的名字是|私は|わたしは|僕は|제 이름은|저는|나는)\s*(?P<name>[{_CJK}]{{2,4}})"
+    rf"(?:我叫|我的名字是|我的名字叫|私の名前は|名前は|제 이름은|내 이름은)\s*(?P<name>[{_CJK}]{{2,4}})"
 )
 _CAPS_FAMILY_FIRST = re.compile(
     r"(?<![\p{L}\p{N}])(?P<family>\p{Lu}{2,}(?:-\p{Lu}{2,})?)\s+(?P<given>\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){0,2})(?![\p{L}])"
@@ -123,7 +124,8 @@ class ScriptNameRecognizer(SpanRecognizer):
             ):
                 run.append(words[i + len(run)])
             size = len(run)
-            known = [self._known(w.group(0)) for w in run]
+            # a name the lists know, unless it is an everyday word of its language (the lists hold some of those)
+            known = [self._known(w.group(0)) and zipf_of_script(w.group(0), script) < 4.5 for w in run]
             # inside prose of that script a name needs two known words (given + family); among Latin text one will
             # do, unless it is an everyday word of its language ("שלום" is a name and a greeting)
             rare = [k and zipf_of_script(w.group(0), script) < 4.0 for w, k in zip(run, known, strict=True)]

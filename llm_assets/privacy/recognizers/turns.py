@@ -53,7 +53,10 @@ class BareTurnRecognizer(SpanRecognizer):
             return
         for m in turns:
             turn, start = m.group("turn"), m.start("turn")
-            if turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {turn} "):
+            mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
+            if mention:
+                turn, start = turn[mention.end() :], start + mention.end()
+            if not turn or turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {turn} "):
                 continue
             if _CODE.fullmatch(turn) and not re.fullmatch(r"[\d:./ -]+[ap]?m?", turn.lower()) or turn.isdigit():
                 if len(turn) >= 4 and not re.fullmatch(r"\d{1,2}[:.]\d{2}", turn):
