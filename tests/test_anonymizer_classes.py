@@ -206,3 +206,12 @@ def test_the_memorization_scan_skips_values_redacted_all_over_the_corpus():
     rows += [("doc-1", "b", "CREDIT_CARD", "rare", 1), ("doc-2", "b", "PERSON", "name", 2)]
     table = pl.DataFrame(rows, schema=["doc_id", "batch_id", "entity_type", "fingerprint", "words"], orient="row")
     assert scanned_fingerprints(table) == {"rare": "CREDIT_CARD", "name": "PERSON"}
+
+
+def test_the_memorization_scan_of_one_request_keeps_all_its_values():
+    own = pl.DataFrame(
+        [("CREDIT_CARD", "card", 1), ("PERSON", "first", 1), ("PERSON", "full", 2)],
+        schema=["entity_type", "fingerprint", "words"],
+        orient="row",
+    )
+    assert scanned_fingerprints(own) == {"card": "CREDIT_CARD", "full": "PERSON"}

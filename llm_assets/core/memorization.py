@@ -52,13 +52,14 @@ def scanned_fingerprints(fingerprints: pl.DataFrame) -> dict[str, str]:
     values and full names, except values found all over the corpus (see ``CORPUS_WIDE_SHARE``)."""
     if fingerprints.height == 0:
         return {}
-    corpus_wide = max(CORPUS_WIDE_MIN_DOCUMENTS, CORPUS_WIDE_SHARE * fingerprints["doc_id"].n_unique())
-    spread = fingerprints.group_by("fingerprint").agg(pl.col("doc_id").n_unique().alias("documents"))
-    keep = fingerprints.join(spread, on="fingerprint").filter(
+    keep = fingerprints.filter(
         pl.col("entity_type").is_in(list(SCANNED_ENTITIES))
         & ((pl.col("entity_type") != "PERSON") | (pl.col("words") >= MIN_PERSON_WORDS))
-        & (pl.col("documents") <= corpus_wide)
     )
+    if "doc_id" in fingerprints.columns:  # a corpus; one request's own values have no spread to judge
+        corpus_wide = max(CORPUS_WIDE_MIN_DOCUMENTS, CORPUS_WIDE_SHARE * fingerprints["doc_id"].n_unique())
+        spread = fingerprints.group_by("fingerprint").agg(pl.col("doc_id").n_unique().alias("documents"))
+        keep = keep.join(spread, on="fingerprint").filter(pl.col("documents") <= corpus_wide)
     return dict(keep.select("fingerprint", "entity_type").unique(subset="fingerprint").iter_rows())
 
 
