@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving
+.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving bench-parity
 
 # Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
 # Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
@@ -60,6 +60,10 @@ bench: install
 
 bench-serving: install
 	$(PY) -m benchmarks.serving.run --out $(LLMP_DATA_DIR)/bench-serving.json
+
+# the generation engine's answers against the transformers path's, on the champion and test split of `make demo`
+bench-parity: install
+	$(PY) -m benchmarks.serving.parity --out $(LLMP_DATA_DIR)/bench-parity.json
 
 lint: install
 	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests benchmarks

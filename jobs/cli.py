@@ -194,6 +194,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_batch=args.max_batch,
         challenger_share=args.challenger_share,
         quantize=args.quantize,
+        engine=args.engine,
+        engine_threads=args.engine_threads,
+        deadline_s=args.deadline_s,
     )
     serve(config, resolved(build_resources()))
     return 0
@@ -262,7 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     srv.add_argument("--port", type=int, default=8080)
     srv.add_argument("--max-batch", type=int, default=4, help="requests generated together (dynamic batching)")
     srv.add_argument("--challenger-share", type=float, default=0.0, help="canary: share routed to @challenger")
-    srv.add_argument("--quantize", choices=["none", "int8"], default="none")
+    srv.add_argument("--quantize", choices=["none", "int8"], default="none", help="transformers engine only")
+    srv.add_argument(
+        "--engine", choices=["auto", "openvino", "transformers"], default="auto", help="auto: as the model was logged"
+    )
+    srv.add_argument("--engine-threads", type=int, default=0, help="openvino inference threads (0 = every core)")
+    srv.add_argument("--deadline-s", type=float, default=10.0, help="requests not answered by then get 504")
     srv.set_defaults(func=cmd_serve)
     fb = sub.add_parser("feedback", help="rate a served answer (and correct its reply)")
     fb.add_argument("--request-id", required=True)

@@ -64,7 +64,8 @@ def test_fact_accuracy_counts_what_a_reply_takes_from_its_message_not_its_templa
     scores = text_metrics(refs, refs, labels, prompts), text_metrics(template, refs, labels, prompts)
     assert scores[0]["fact_accuracy"] == 1.0 and scores[0]["fact_examples"] == len(refs)
     assert scores[1]["fact_accuracy"] < 0.25 < scores[1]["rougeL"]
-    assert scores[1]["category_accuracy"] == 1.0 and scores[1]["format_rate"] == 1.0
+    # the template names <ORDER_1> to tickets of other orders: a placeholder the server could not fill, a format error
+    assert scores[1]["category_accuracy"] == 1.0 and scores[1]["format_rate"] == 0.25
 
 
 def test_bootstrap_intervals_hold_the_estimate_and_narrow_with_more_examples():
@@ -93,3 +94,15 @@ def test_few_shot_prompts_show_solved_examples_as_earlier_turns():
     text = chat_prompt(Plain(), "Ticket three", shots)
     assert text.index("Ticket one") < text.index("Reply: one") < text.index("Ticket two") < text.index("Ticket three")
     assert text.endswith("### Assistant\n") and chat_prompt(Plain(), "Ticket three").count("### User") == 1
+
+
+def test_a_reply_naming_a_placeholder_the_ticket_does_not_hold_is_a_format_error():
+    from llm_assets.core.scoring import format_ok, per_example_scores
+
+    prompt = "Subject: Refund\nMy order ORD-1 for <LOCATION_1> never came."
+    reference = "Category: refund_request\nReply: Hi <PERSON_1>, the refund for ORD-1 is on its way."
+    assert format_ok("Category: refund_request\nReply: Hi <PERSON_1>, sent to <LOCATION_1>.", prompt, reference)
+    assert not format_ok("Category: refund_request\nReply: Hi <PERSON_2_1>, done.", prompt, reference)
+    assert not format_ok("Category: refund_request\nReply: Hi <PERSON_1>, done.", prompt)  # no reference: unknown
+    per = per_example_scores(["Category: refund_request\nReply: Dear <EMAIL_ADDRESS_1>"], [reference], ["r"], [prompt])
+    assert per["format_ok"] == [False]

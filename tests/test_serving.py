@@ -127,7 +127,7 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
     import mlflow.models
 
     info = mlflow.models.get_model_info(f"models:/{name}/1")
-    assert [c["name"] for c in info.signature.inputs.to_dict()] == ["subject", "message"]
+    assert [c["name"] for c in info.signature.inputs.to_dict()] == ["subject", "message", "ticket_placeholders"]
     assert {c["name"] for c in info.signature.outputs.to_dict()} >= {"category", "reply", "format_ok"}
     model_dir = Path(mlflow.artifacts.download_artifacts(f"models:/{name}/1"))
     assert (model_dir / "code" / "prompting.py").exists() and (model_dir / "input_example.json").exists()
@@ -141,7 +141,8 @@ def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_
         "print(list(out.columns), len(out))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
-    assert "['category', 'reply', 'completion', 'new_tokens', 'format_ok'] 1" in done.stdout, done.stderr[-2000:]
+    columns = "['category', 'reply', 'completion', 'new_tokens', 'format_ok', 'unknown_placeholders']"
+    assert f"{columns} 1" in done.stdout, done.stderr[-2000:]
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -410,3 +411,19 @@ def test_a_full_queue_refuses_at_once_instead_of_answering_late():
     answered = [r for r in results if isinstance(r, dict)]
     assert refused and answered and len(refused) + len(answered) == 8
     assert all("busy" in str(r) for r in refused)
+
+
+def test_the_servers_load_time_settings_reach_the_keys_the_model_logged(tmp_path):
+    from llm_assets.serving.server import ModelRouter, ServeConfig
+    from resources.mlflow_tracking import MLflowTracking
+
+    # MLflow writes a models-from-code model's config under flavors.python_function.config
+    (tmp_path / "MLmodel").write_text(
+        "flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n"
+        "    config:\n      engine: openvino\n      engine_threads: 1\n      merge: true\n"
+    )
+    chosen = ModelRouter(MLflowTracking(), ServeConfig(engine="transformers", engine_threads=2))
+    assert chosen._overrides(str(tmp_path)) == {"engine": "transformers", "engine_threads": 2, "merge": True}
+    # auto keeps the logged engine; a key the model never logged (quantize) is not sent
+    auto = ModelRouter(MLflowTracking(), ServeConfig())
+    assert auto._overrides(str(tmp_path)) == {"engine_threads": 0, "merge": True}

@@ -26,7 +26,6 @@ def test_no_phrase_of_the_detector_stands_in_a_test_template():
 def test_the_phrase_reader_finds_a_planted_cue():
     phrases = detector_phrases()
     cue = sorted(p for p in phrases if len(p.split()) == 3)[0]
-    assert cue in template_matches([f"Hello {{{{name}}}}, {cue.capitalize()} {{{{address}}}}."], phrases)[
-        f"Hello {{{{name}}}}, {cue.capitalize()} {{{{address}}}}."
-    ]
+    template = f"Hello {{{{name}}}}, {cue.capitalize()} {{{{address}}}}."
+    assert cue in template_matches([template], phrases)[template]
     assert not template_matches(["Zyx {{name}} qwv."], phrases)

@@ -54,7 +54,7 @@ def _vocabulary(tokenizer_dir: Path) -> dict:
     for text, i in vocab.items():
         tokens[i] = text
         types[i] = _TOKEN_NORMAL
-    for text, t in added.items():
+    for t in added.values():
         types[t["id"]] = _TOKEN_CONTROL if t.get("special") else _TOKEN_USER_DEFINED
     merges = [m if isinstance(m, str) else " ".join(m) for m in model.get("merges", [])]
     return {"tokens": tokens, "types": types, "merges": merges}
@@ -158,3 +158,96 @@ def write_gguf(
     writer.close()
     tmp.replace(out_path)
     return out_path
+
+
+# Bumped whenever the writer changes what it writes: part of every exported file's cache key.
+EXPORT_VERSION = "1"
+_FILE_DIGESTS: dict[tuple[str, float, int], str] = {}
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """sha256 of one file (memoized per path, modification time and size)."""
+    import hashlib
+
+    path = Path(path)
+    stat = path.stat()
+    stamp = (str(path.resolve()), stat.st_mtime, stat.st_size)
+    if stamp not in _FILE_DIGESTS:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        _FILE_DIGESTS[stamp] = digest.hexdigest()
+    return _FILE_DIGESTS[stamp]
+
+
+def export_key(base_dir: str, adapter_dir: str | None, precision: str) -> str | None:
+    """What an exported file is a function of: the base weights' and the adapter's content digests, the precision
+    and the writer's version. None when the base is not a local folder (a hub id: export from its cache folder)."""
+    import hashlib
+
+    from llm_assets.core.answer_cache import adapter_digest, weights_digest
+
+    base = weights_digest(base_dir)
+    adapter = adapter_digest(adapter_dir) if adapter_dir else ""
+    if base is None or adapter is None:
+        return None
+    payload = json.dumps([EXPORT_VERSION, base, adapter, precision])
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def exported_model(base_dir: str, adapter_dir: str | None, precision: str, cache_root: str | os.PathLike) -> Path:
+    """The GGUF file of the base model (with the adapter merged in, if given) at ``precision``: written once under
+    ``cache_root/gguf/`` and found again by content (a candidate exported by ``lora_adapter`` is what its evaluation,
+    its fairness probe and, later, drift and serving load). Safe against concurrent callers."""
+    import fcntl
+
+    key = export_key(base_dir, adapter_dir, precision)
+    folder = Path(cache_root) / "gguf"
+    folder.mkdir(parents=True, exist_ok=True)
+    if key is None:  # not content-addressable: written fresh
+        import tempfile
+
+        return write_gguf(base_dir, Path(tempfile.mkdtemp(dir=folder)) / "model.gguf", precision, adapter_dir)
+    path = folder / f"{key}-{precision}.gguf"
+    if path.exists():
+        return path
+    with open(folder / f".{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            write_gguf(base_dir, path, precision, adapter_dir)
+    return path
+
+
+def load_engine(
+    engine: str,
+    base_model,
+    adapter_dir: str | None = None,
+    *,
+    precision: str = "",
+    threads: int = 0,
+    batch_size: int = 8,
+    torch_precision: str = "auto",
+    prefix_caching: bool = True,
+    model=None,
+):
+    """The generation engine for the base model (``adapter_dir``: with that LoRA merged in), as configured:
+    ``transformers`` (the torch model, ``model`` if already loaded) or ``openvino`` (its GGUF export, written on
+    first use)."""
+    from llm_assets.core.generation import DEFAULT_PRECISION, ENGINES, OpenVINOEngine, TransformersEngine
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    tokenizer = base_model.load_tokenizer()
+    if engine == "transformers":
+        from llm_assets.core.lm import pick_device_and_dtype
+        from llm_assets.core.models import load_adapter_model
+
+        device, dtype = pick_device_and_dtype(torch_precision)
+        if model is None:
+            model = load_adapter_model(base_model, adapter_dir) if adapter_dir else base_model.load_model()
+        model.to(device)
+        return TransformersEngine(model, tokenizer, batch_size, device, dtype)
+    precision = precision or DEFAULT_PRECISION
+    path = exported_model(base_model.local_path(), adapter_dir, precision, base_model.cache_dir)
+    return OpenVINOEngine(str(path), tokenizer, threads=threads, prefix_caching=prefix_caching, precision=precision)

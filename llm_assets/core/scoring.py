@@ -13,12 +13,10 @@ import math
 import random
 import re
 import statistics
-import time
 from dataclasses import dataclass, field
 
-import torch
-
 from llm_assets.core.answer_cache import Answer
+from llm_assets.core.generation import PLACEHOLDER, Engine, Generated, TransformersEngine, unknown_placeholders
 from llm_assets.core.lm import example_losses, pick_device_and_dtype
 from llm_assets.core.prompting import chat_prompt, encode_example, normalize_category, parse_completion
 
@@ -33,69 +31,27 @@ class ModelEvaluation:
     intervals: dict[str, list[float]] = field(default_factory=dict)  # metric -> [low, high], bootstrap 95 %
 
 
-@torch.no_grad()
 def generate(
     model, tokenizer, prompts: list[str], max_new_tokens: int, batch_size: int, device, dtype, shots: Shots = ()
 ):
-    """Greedy, batched, left-padded generation (after the in-context ``shots``, if any). Returns the texts, each
-    request's latency (its batch's time) and the number of generated tokens."""
+    """Greedy, batched, left-padded generation with transformers (after the in-context ``shots``, if any). Returns
+    the texts, each request's latency (its batch's time) and the number of generated tokens. The engine-agnostic
+    form is ``generate_with``."""
     done = generate_each(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots)
     return [d.text for d in done], [d.latency_s for d in done], sum(d.tokens for d in done)
 
 
-@dataclass(frozen=True)
-class Generated:
-    text: str
-    latency_s: float  # its batch's wall time
-    tokens: int
-    batch_examples: int
+def generate_with(engine: Engine, prompts: list[str], max_new_tokens: int, shots: Shots = ()):
+    """``generate`` through any engine (``llm_assets.core.generation``): texts, latencies, generated tokens."""
+    done = engine.generate(prompts, max_new_tokens, shots)
+    return [d.text for d in done], [d.latency_s for d in done], sum(d.tokens for d in done)
 
 
-@torch.no_grad()
 def generate_each(
     model, tokenizer, prompts: list[str], max_new_tokens: int, batch_size: int, device, dtype, shots: Shots = ()
 ) -> list[Generated]:
     """``generate``, per prompt: its text, its batch's time and size, its generated tokens."""
-    model.eval()
-    tokenizer.padding_side = "left"
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))  # similar lengths share a batch
-    results: dict[int, Generated] = {}
-    batches = [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
-    while batches:
-        idx = batches.pop(0)
-        enc = tokenizer(
-            [chat_prompt(tokenizer, prompts[i], shots) for i in idx],
-            return_tensors="pt",
-            padding=True,
-            add_special_tokens=False,
-        ).to(device)
-        t0 = time.perf_counter()
-        try:
-            with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-                out = model.generate(
-                    **enc,
-                    max_new_tokens=max_new_tokens,
-                    do_sample=False,
-                    pad_token_id=pad_id,
-                    eos_token_id=tokenizer.eos_token_id,
-                )
-        except (RuntimeError, ValueError, IndexError):
-            # one example that breaks generation (a length limit, a tokenizer corner) is that example's problem
-            if len(idx) > 1:
-                batches[:0] = [[i] for i in idx]
-            else:
-                results[idx[0]] = Generated("", time.perf_counter() - t0, 0, 1)
-            continue
-        elapsed = time.perf_counter() - t0
-        gen = out[:, enc["input_ids"].shape[1] :]
-        for row, i in enumerate(idx):
-            tokens = gen[row]
-            stop = (tokens == tokenizer.eos_token_id).nonzero()
-            n = int(stop[0]) if len(stop) else len(tokens)
-            text = tokenizer.decode(tokens[:n], skip_special_tokens=True).strip()
-            results[i] = Generated(text, elapsed, n, len(idx))
-    return [results[i] for i in range(len(prompts))]
+    return TransformersEngine(model, tokenizer, batch_size, device, dtype).generate(prompts, max_new_tokens, shots)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -190,9 +146,15 @@ def resolve_label(predicted: str, text: str, labels: set[str]) -> str:
 _LAYOUT = re.compile(r"^\s*\**\s*category\s*\**\s*:[^\n]*\S[^\n]*\n+\s*\**\s*reply\s*\**\s*:\s*\S", re.IGNORECASE)
 
 
-def format_ok(text: str) -> bool:
-    """The completion follows the requested layout: a ``Category:`` line with a value, then ``Reply:`` and text."""
-    return bool(_LAYOUT.match(text))
+def format_ok(text: str, prompt: str | None = None, reference: str = "") -> bool:
+    """The completion follows the requested layout: a ``Category:`` line with a value, then ``Reply:`` and text;
+    given its prompt, it also names no placeholder the ticket does not hold (``<PERSON_2_1>`` where the ticket has only
+    ``<PERSON_1>``): the server could not fill it back, so the caller would read it as written. The ticket's
+    placeholders are the prompt's and those its ``reference`` reply uses (the agent greets the customer by the name
+    field, which the prompt's message need not hold; the server fills it from the request's fields)."""
+    if not _LAYOUT.match(text):
+        return False
+    return prompt is None or not unknown_placeholders(text, set(PLACEHOLDER.findall(f"{prompt}\n{reference}")))
 
 
 def per_example_scores(
@@ -213,7 +175,10 @@ def per_example_scores(
             (resolve_label(p[0], g, label_set) == normalize_category(lab)) if lab else None
             for p, g, lab in zip(parsed, generations, labels, strict=True)
         ],
-        "format_ok": [format_ok(g) for g in generations],
+        "format_ok": [
+            format_ok(g, p, r)
+            for g, p, r in zip(generations, prompts or [None] * len(generations), references, strict=True)
+        ],
     }
     if prompts is not None:
         model = FactModel.fit(prompts, refs, [normalize_category(lab) for lab in labels])
@@ -305,9 +270,11 @@ def answer_examples(
     precision: str,
     run_id: str,
     shots: Shots = (),
+    engine: Engine | None = None,
 ) -> list[Answer]:
     """One model's answers to the examples (with ``shots``: the same model shown those solved examples first): its
-    greedy generation and its teacher-forced loss on the reference completion, each example on its own."""
+    greedy generation (through ``engine``, by default transformers on ``model``) and its teacher-forced loss on the
+    reference completion (always the torch ``model``), each example on its own."""
     device, dtype = pick_device_and_dtype(precision)
     model.to(device)
     if shots:  # the shots lengthen every prompt: the completion keeps the same room as without them
@@ -318,7 +285,10 @@ def answer_examples(
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     fitted = example_losses(model, [encoded[i] for i in fitting], pad_id, device, dtype, batch_size)
     losses = dict(zip(fitting, fitted, strict=True))
-    generated = generate_each(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots)
+    if engine is None:
+        generated = generate_each(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots)
+    else:
+        generated = engine.generate(prompts, max_new_tokens, shots)
     answers = []
     for i, g in enumerate(generated):
         # an example too long for max_length has no loss (0 tokens): perplexity covers the others
@@ -330,7 +300,7 @@ def answer_examples(
                 loss_tokens=loss_tokens,
                 latency_s=g.latency_s,
                 generated_tokens=g.tokens,
-                batch_share_s=g.latency_s / g.batch_examples,
+                batch_share_s=g.busy_share_s,
                 computed_in_run=run_id,
             )
         )

@@ -8,8 +8,8 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import compute
+from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.metadata import markdown_table
-from llm_assets.core.models import load_adapter_model
 from llm_assets.governance import fairness
 from llm_assets.settings import cache_dir
 from resources.anonymizer import PresidioAnonymizer
@@ -41,6 +41,11 @@ class FairnessConfig(dg.Config):
         description="Origin/gender groups of the probe (country code/F|M).",
     )
     probe_max_new_tokens: int = Field(default=48, description="Generation budget per probe answer.")
+    engine: str = Field(
+        default=DEFAULT_ENGINE,
+        description="What generates the probe's answers: openvino (the candidate's GGUF export, as served) or "
+        "transformers (the reference path).",
+    )
     max_flip_rate: float = Field(
         default=0.1, description="A group whose category flips on more than this share of probe prompts is flagged."
     )
@@ -65,11 +70,12 @@ def _segment_scores(evaluation_report: dict, segments: pl.DataFrame) -> pl.DataF
     )
 
 
-def _probe(config: FairnessConfig, adapter_dir: str, test: pl.DataFrame, base_model, anonymizer) -> dict:
+def _probe(config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model, anonymizer) -> dict:
     """Each probe prompt signed by each group's customer, anonymized by the pipeline's engine, answered by the
     candidate; category flips and reply similarity per group, and how often the signature got through unredacted."""
+    from llm_assets.core.gguf_export import load_engine
     from llm_assets.core.prompting import parse_completion
-    from llm_assets.core.scoring import generate, pick_device_and_dtype
+    from llm_assets.core.scoring import generate_with
 
     identities = fairness.probe_identities(cache_dir())
     groups = [g for g in config.probe_groups if identities.get(g)]
@@ -87,11 +93,12 @@ def _probe(config: FairnessConfig, adapter_dir: str, test: pl.DataFrame, base_mo
             unanalysed += not result.ok
             leaked[g] += fairness.unredacted(identity, signed)
             variants.append(f"{prompt}\n{signed}")
-    model = load_adapter_model(base_model, adapter_dir)
-    device, dtype = pick_device_and_dtype("auto")
-    model.to(device)
-    texts, _, _ = generate(model, base_model.load_tokenizer(), variants, config.probe_max_new_tokens, 8, device, dtype)
-    del model
+    precision = (adapter.get("engine") or {}).get("precision", "")
+    engine = load_engine(config.engine, base_model, adapter["adapter_dir"], precision=precision)
+    try:
+        texts, _, _ = generate_with(engine, variants, config.probe_max_new_tokens)
+    finally:
+        engine.close()
     categories = {g: [] for g in groups}
     replies = {g: [] for g in groups}
     for k, text in enumerate(texts):
@@ -153,7 +160,7 @@ def fairness_audit(
     )
     test = training_set.filter(pl.col("split") == "test")
     probe = (
-        _probe(config, adapter["adapter_dir"], test, base_model, anonymizer)
+        _probe(config, adapter, test, base_model, anonymizer)
         if config.probe_prompts > 0
         else {"prompts": 0, "groups": {}}
     )

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from pydantic import Field
 
 from llm_assets.core import compute, lineage
 from llm_assets.core.digests import dir_sha256
 from llm_assets.core.examples import TrainingSetConfig, instruction_for
+from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION, ENGINES
 from llm_assets.core.metadata import line_plot_markdown, tidy
 from llm_assets.core.models import MODEL_POOL
 from llm_assets.core.prompting import normalize_category
@@ -21,9 +23,26 @@ from resources.base_model import BaseModelResource
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
-PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2", "pandas<3"]
+PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2", "pandas<3", "openvino-genai==2026.4.1.0"]
 SERVED_MODEL_CODE = Path(__file__).resolve().parent.parent / "serving" / "ticket_model.py"
 PROMPTING_CODE = Path(__file__).resolve().parent.parent / "core" / "prompting.py"
+GENERATION_CODE = Path(__file__).resolve().parent.parent / "core" / "generation.py"
+ENGINE_FIELDS = {"served_engine", "served_precision"}
+
+
+class LoraAdapterConfig(LoraTrainingConfig):
+    """The training hyper-parameters, and how the registered model is exported for serving."""
+
+    served_engine: str = Field(
+        default=DEFAULT_ENGINE,
+        description=f"The engine the logged model generates with ({' | '.join(ENGINES)}); the server may override it. "
+        "Either way the adapter and, for openvino, the GGUF file of the merged weights are logged with the model.",
+    )
+    served_precision: str = Field(
+        default=DEFAULT_PRECISION,
+        description="Precision of the exported GGUF file the openvino engine serves: f16, q8_0 (default, chosen by the "
+        "parity table in README), q4_0 or q4_1. Evaluation generates through the same file.",
+    )
 
 
 @dg.multi_asset(
@@ -51,7 +70,7 @@ PROMPTING_CODE = Path(__file__).resolve().parent.parent / "core" / "prompting.py
 )
 def lora_adapter(
     context: dg.AssetExecutionContext,
-    config: LoraTrainingConfig,
+    config: LoraAdapterConfig,
     training_set: pl.DataFrame,
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
@@ -126,8 +145,13 @@ def lora_adapter(
             "data_epochs": data_epochs,
         }
         (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
-        serving = serving_config(training_set, warehouse, base_model)
-        model_uri = _log_adapter_to_mlflow(result, adapter_dir, serving)
+        serving = serving_config(training_set, warehouse, base_model, config.served_engine, config.served_precision)
+        engine = export_for_serving(base_model, adapter_dir, artifact_store.path("engines", adapter_version), serving)
+        model_uri = _log_adapter_to_mlflow(result, adapter_dir, serving, engine["dir"])
+        mlflow.log_params({"engine_format": engine["format"], "engine_sha256": engine["sha256"]})
+        context.log.info(
+            f"exported {engine['format']} for serving ({engine['seconds']:.1f} s, sha256 {engine['sha256']})"
+        )
 
     adapter_hash = dir_sha256(adapter_dir)
     value = {
@@ -138,6 +162,7 @@ def lora_adapter(
         "base_model_path": base_model.local_path(),
         "max_length": config.max_length,
         "training": {k: v for k, v in result.__dict__.items() if k != "loss_curve"},
+        "engine": {k: v for k, v in engine.items() if k != "dir"} | {"dir": str(engine["dir"])},
     }
     yield dg.Output(
         value,
@@ -145,6 +170,8 @@ def lora_adapter(
         metadata={
             "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(run.info.run_id)),
             **_metadata(result, manifest, model_uri, adapter_dir, adapter_hash),
+            "engine_format": engine["format"],
+            "engine_sha256": engine["sha256"],
         },
         data_version=dg.DataVersion(adapter_hash[:16]),
     )
@@ -154,6 +181,8 @@ def lora_adapter(
                 **{k: v for k, v in manifest.items() if k != "config"},
                 "data_epochs": float("nan") if data_epochs is None else data_epochs,
                 "adapter_sha256": adapter_hash,
+                "engine_format": engine["format"],
+                "engine_sha256": engine["sha256"],
                 "train_examples": result.train_examples,
                 "steps": result.steps,
                 "created_at": lineage.now(),
@@ -168,7 +197,7 @@ def _run_key(version: str, base_model: BaseModelResource, config: LoraTrainingCo
     nothing else does."""
     start = f"{plan.init_from}:{plan.parent.get('adapter_version', '')}"
     return hashlib.sha256(
-        f"{version}|{start}|{base_model.model}|{config.model_dump_json(exclude={'log_every'})}".encode()
+        f"{version}|{start}|{base_model.model}|{config.model_dump_json(exclude={'log_every', *ENGINE_FIELDS})}".encode()
     ).hexdigest()[:16]
 
 
@@ -196,7 +225,7 @@ def _train(
         return launch(
             {
                 **pairs,
-                "config": config.model_dump(),
+                "config": config.model_dump(exclude=ENGINE_FIELDS),
                 "base_model_path": base_model.local_path(),
                 "checkpoint_dir": str(checkpoint_dir),
                 "adapter_dir": str(adapter_dir),
@@ -222,9 +251,15 @@ def _train(
     return result
 
 
-def serving_config(training_set: pl.DataFrame, warehouse: DuckDBWarehouse, base_model: BaseModelResource) -> dict:
+def serving_config(
+    training_set: pl.DataFrame,
+    warehouse: DuckDBWarehouse,
+    base_model: BaseModelResource,
+    engine: str = DEFAULT_ENGINE,
+    precision: str = DEFAULT_PRECISION,
+) -> dict:
     """What the served model needs to build prompts as this training set did: its instruction (labels filled in), its
-    prompt template, and the base model by name (a path only for a local folder)."""
+    prompt template, and the base model by name (a path only for a local folder); the engine it generates with."""
     version = training_set["version"][0]
     recorded = lineage.read(warehouse, "training_set_versions", equals={"version": version})
     config = TrainingSetConfig(**json.loads(recorded["config"][0])) if recorded.height else TrainingSetConfig()
@@ -236,20 +271,73 @@ def serving_config(training_set: pl.DataFrame, warehouse: DuckDBWarehouse, base_
         "labels": sorted({normalize_category(v) for v in labels}),
         "max_new_tokens": 64,
         # load-time choices the server may override (MLflow accepts overrides only of keys logged here)
+        **served_engine_config(engine, precision),
+    }
+
+
+def served_engine_config(engine: str = DEFAULT_ENGINE, precision: str = DEFAULT_PRECISION) -> dict:
+    """The served model's load-time settings: the engine (openvino on the logged GGUF file, or transformers on the
+    base model + adapter) and, for transformers, merge / dynamic int8 / KV cache."""
+    if engine not in ENGINES:
+        raise ValueError(f"served_engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return {
+        "engine": engine,
+        "engine_precision": precision,
+        # every core: anonymizing a request takes ~11 ms against ~1 s of generation (benchmarks/serving)
+        "engine_threads": 0,
+        "prefix_caching": True,  # every prompt starts with the same instruction: computed once
+        # decoding constrained to the request's placeholders doubled the time per token (OpenVINO GenAI 2026.4,
+        # structured output): off by default, the reply is repaired after generation instead (ticket_model)
+        "constrain_placeholders": False,
+        "max_running": 32,
         "merge": True,
         "quantize": "none",
         "use_cache": True,
     }
 
 
+def export_for_serving(base_model: BaseModelResource, adapter_dir: Path, engine_dir: Path, serving: dict) -> dict:
+    """The engine's form of the model, logged with it: the merged weights as GGUF at the configured precision (the
+    evaluation generates through the same file, found again by content) and the tokenizer that gives the prompts'
+    token ids. Returns the folder, the format and the file's sha256 (recorded in the ledgers)."""
+    import os
+    import time
+
+    from llm_assets.core.gguf_export import exported_model, file_sha256
+
+    started = time.perf_counter()
+    shutil.rmtree(engine_dir, ignore_errors=True)
+    engine_dir.mkdir(parents=True)
+    precision = serving["engine_precision"]
+    source = exported_model(base_model.local_path(), str(adapter_dir), precision, base_model.cache_dir)
+    target = engine_dir / "model.gguf"
+    try:
+        os.link(source, target)  # the content-addressed file, without a second copy on disk
+    except OSError:
+        shutil.copyfile(source, target)
+    base_model.load_tokenizer().save_pretrained(engine_dir / "tokenizer")
+    return {
+        "dir": engine_dir,
+        "format": f"gguf-{precision}",
+        "precision": precision,
+        "sha256": file_sha256(target),
+        "bytes": target.stat().st_size,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
 # the served model's columns: (name, MLflow type, required)
-SERVED_INPUT = [("subject", "string", False), ("message", "string", True)]
+# ticket_placeholders: the placeholders of the ticket's other fields (the customer's name and e-mail), which a reply
+# may name and the server fills back; space-separated, filled by the server
+SERVED_INPUT = [("subject", "string", False), ("message", "string", True), ("ticket_placeholders", "string", False)]
 SERVED_OUTPUT = [
     ("category", "string", True),
     ("reply", "string", True),
     ("completion", "string", True),
     ("new_tokens", "long", True),
     ("format_ok", "boolean", True),
+    # placeholders the model wrote that the request did not hold (each repaired before the reply leaves)
+    ("unknown_placeholders", "long", True),
 ]
 INPUT_EXAMPLE = {
     "subject": ["Where is my parcel?"],
@@ -257,7 +345,7 @@ INPUT_EXAMPLE = {
 }
 
 
-def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict) -> str:
+def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict, engine_dir: Path | None = None) -> str:
     """The run's training metrics and the adapter as the served MLflow pyfunc; its model URI."""
     import mlflow
 
@@ -274,11 +362,12 @@ def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict) -> str:
     if result.validation_loss is not None:
         metrics["validation_loss"] = result.validation_loss
     mlflow.log_metrics(metrics)
-    return log_served_model(adapter_dir, serving)
+    return log_served_model(adapter_dir, serving, engine_dir)
 
 
-def log_served_model(adapter_dir: Path, serving: dict) -> str:
-    """The adapter as the served pyfunc (models from code) in the active MLflow run; its model URI."""
+def log_served_model(adapter_dir: Path, serving: dict, engine_dir: Path | None = None) -> str:
+    """The adapter (and the engine's GGUF file with its tokenizer, ``engine_dir``) as the served pyfunc (models from
+    code) in the active MLflow run; its model URI."""
     import mlflow
     import pandas as pd
     from mlflow.models import ModelSignature
@@ -290,8 +379,8 @@ def log_served_model(adapter_dir: Path, serving: dict) -> str:
     info = mlflow.pyfunc.log_model(
         name="adapter",
         python_model=str(SERVED_MODEL_CODE),
-        code_paths=[str(PROMPTING_CODE)],
-        artifacts={"adapter": str(adapter_dir)},
+        code_paths=[str(PROMPTING_CODE), str(GENERATION_CODE)],
+        artifacts={"adapter": str(adapter_dir), **({"engine": str(engine_dir)} if engine_dir else {})},
         model_config=serving,
         signature=ModelSignature(
             inputs=schema(SERVED_INPUT),

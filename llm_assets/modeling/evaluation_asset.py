@@ -2,7 +2,6 @@
 the new slice the champion never saw), with the memorization probe."""
 
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import dagster as dg
@@ -11,6 +10,7 @@ from pydantic import Field
 
 from llm_assets.core import answer_cache, compute, lineage
 from llm_assets.core.fingerprints import find_known
+from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
 from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.core.metrics import HEADLINE
@@ -47,7 +47,23 @@ class EvaluationConfig(dg.Config):
         "labels, the same for every test prompt) before each test prompt. The gate compares the candidate with the "
         "better of zero-shot and few-shot. 0 = zero-shot baseline only.",
     )
-    precision: str = Field(default="auto", description="auto (bf16 where supported), bf16 or fp32.")
+    precision: str = Field(
+        default="auto",
+        description="auto (bf16 where supported), bf16 or fp32, for the torch model (losses; transformers).",
+    )
+    engine: str = Field(
+        default=DEFAULT_ENGINE,
+        description="What generates every answer and the memorization probe: openvino (the GGUF export the served "
+        "model logs, continuous batching; see README, Performance and scale) or transformers (the reference path). "
+        "Losses (perplexity) are always the torch model's.",
+    )
+    engine_precision: str = Field(
+        default="",
+        description="GGUF precision for the openvino engine (f16, q8_0, q4_0, q4_1); empty = the precision the "
+        "candidate was exported at for serving (lora_adapter's served_precision), so the served file is the one "
+        "evaluated.",
+    )
+    engine_threads: int = Field(default=0, description="Inference threads of the openvino engine (0 = every core).")
     memorization_prompts: int = Field(
         default=16,
         description="Training-split prompts the memorization probe generates on (besides the canary documents' "
@@ -249,31 +265,40 @@ def _evaluate_models(
     tokenizer = base_model.load_tokenizer()
     max_length = int(lora_adapter.get("max_length", 384))
     device, dtype = pick_device_and_dtype(config.precision)
+    precision = engine_precision(config, lora_adapter)
     settings = {
         "max_new_tokens": config.max_new_tokens,
         "batch_size": config.batch_size,
         "max_length": max_length,
         "device": device.type,
         "dtype": str(dtype),
+        # answers of another engine are other answers (the transformers path keeps its earlier keys)
+        **({"engine": config.engine, "engine_precision": precision} if config.engine != "transformers" else {}),
     }
     example_keys = [answer_cache.example_key(p, r) for p, r in zip(prompts, refs, strict=True)]
     base_weights = answer_cache.weights_digest(base_model.local_path())
-    loaded: dict[str, object] = {}  # the model in memory (one at a time), by what it is: base, candidate, champion
+    loaded: dict[str, _Loaded] = {}  # in memory (one at a time), by what it is: base, candidate, champion
 
-    def answered(name: str, model: str, weights: list[str | None], load, shot_pairs: tuple = ()) -> Answered:
+    def model_of(name: str, adapter_dir: str | None) -> _Loaded:
+        if name not in loaded:
+            for other in loaded.values():
+                other.close()
+            loaded.clear()
+            loaded[name] = _Loaded(config, base_model, adapter_dir, precision, device, dtype)
+        return loaded[name]
+
+    def answered(name: str, model: str, weights: list[str | None], adapter_dir, shot_pairs: tuple = ()) -> Answered:
         key = answer_cache.model_key(weights, shot_pairs, settings) if all(weights) else None
         cached = answer_cache.load(cache_dir, key) if key else {}
         missing = [i for i, k in enumerate(example_keys) if k not in cached]
         if missing:
-            if model not in loaded:
-                loaded.clear()
-                loaded[model] = load()
+            m = model_of(model, adapter_dir)
             context.log.info(
-                f"{name}: answering {len(missing)} of {len(prompts)} test examples "
+                f"{name}: answering {len(missing)} of {len(prompts)} test examples with {config.engine} "
                 f"({len(prompts) - len(missing)} answered before with the same weights and settings)"
             )
             fresh = answer_examples(
-                loaded[model],
+                m.torch(),
                 tokenizer,
                 [prompts[i] for i in missing],
                 [refs[i] for i in missing],
@@ -283,44 +308,88 @@ def _evaluate_models(
                 config.precision,
                 context.run_id,
                 shot_pairs,
+                engine=m.engine() if config.engine != "transformers" else None,
             )
             cached = {**cached, **{example_keys[i]: a for i, a in zip(missing, fresh, strict=True)}}
         else:
             context.log.info(f"{name}: every test example answered before with the same weights and settings")
         return Answered(name, key, example_keys, [cached[k] for k in example_keys], missing)
 
-    results = [answered("base", "base", [base_weights], base_model.load_model)]
+    results = [answered("base", "base", [base_weights], None)]
     if shots:
         pairs = tuple((s["prompt"], s["completion"]) for s in shots)
-        results.append(answered("base_few_shot", "base", [base_weights], base_model.load_model, pairs))
+        results.append(answered("base_few_shot", "base", [base_weights], None, pairs))
     adapter_dir = lora_adapter["adapter_dir"]
-    loaded.clear()
-    loaded["candidate"] = load_adapter_model(base_model, adapter_dir)  # the probe needs it whatever the cache holds
     weights = [base_weights, answer_cache.adapter_digest(adapter_dir)]
-    results.append(answered("candidate", "candidate", weights, lambda: loaded["candidate"]))
+    results.append(answered("candidate", "candidate", weights, adapter_dir))
     memorization = _memorization(
         config,
-        loaded["candidate"],
-        tokenizer,
+        model_of("candidate", adapter_dir).engine(),  # the probe generates whatever the cache holds
         training_set,
         known.fingerprints,
         known.key,
         known.canaries,
         [a.generation for a in results[-1].answers],
     )
-    loaded.clear()
     champion_info = None
     if config.compare_with_champion:
         champion = champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
         if champion is not None:
             champion_dir, champion_version = champion
             weights = [base_weights, answer_cache.adapter_digest(champion_dir)]
-            load = partial(load_adapter_model, base_model, champion_dir)
-            results.append(answered("champion", "champion", weights, load))
+            results.append(answered("champion", "champion", weights, champion_dir))
             champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
+    for m in loaded.values():
+        m.close()
     loaded.clear()
     evaluations = [score(r.name, r.answers, prompts, refs, labels) for r in results]
     return evaluations, results, memorization, champion_info
+
+
+def engine_precision(config: EvaluationConfig, lora_adapter: dict) -> str:
+    """The GGUF precision the openvino engine evaluates at: configured, else the candidate's served export's."""
+    return config.engine_precision or (lora_adapter.get("engine") or {}).get("precision") or DEFAULT_PRECISION
+
+
+class _Loaded:
+    """One model under evaluation, loaded as far as needed: the torch model (losses; transformers generation) and
+    the generation engine, each on first use."""
+
+    def __init__(self, config: EvaluationConfig, base_model, adapter_dir, precision: str, device, dtype):
+        self.config, self.base_model, self.adapter_dir = config, base_model, adapter_dir
+        self.precision, self.device, self.dtype = precision, device, dtype
+        self._torch = self._engine = None
+
+    def torch(self):
+        if self._torch is None:
+            self._torch = (
+                load_adapter_model(self.base_model, self.adapter_dir)
+                if self.adapter_dir
+                else self.base_model.load_model()
+            )
+        return self._torch
+
+    def engine(self):
+        from llm_assets.core.gguf_export import load_engine
+
+        if self._engine is None:
+            transformers = self.config.engine == "transformers"
+            self._engine = load_engine(
+                self.config.engine,
+                self.base_model,
+                self.adapter_dir,
+                precision=self.precision,
+                threads=self.config.engine_threads,
+                batch_size=self.config.batch_size,
+                torch_precision=self.config.precision,
+                model=self.torch() if transformers else None,
+            )
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+        self._torch = self._engine = None
 
 
 def _save_answers(cache_dir: Path, results: list[Answered], evaluations) -> None:
@@ -500,8 +569,7 @@ def _metadata(
 
 def _memorization(
     config: EvaluationConfig,
-    model,
-    tokenizer,
+    engine,
     training_set: pl.DataFrame,
     fingerprints: pl.DataFrame,
     key: bytes,
@@ -509,9 +577,8 @@ def _memorization(
     test_generations: list[str],
 ) -> dict:
     """Canary and raw-PII probe of the candidate: canary documents' prompts and training prompts are generated on
-    here; the test generations (already made) are scanned too."""
-    from llm_assets.core.lm import pick_device_and_dtype
-    from llm_assets.core.scoring import generate
+    here (through the evaluation's engine); the test generations (already made) are scanned too."""
+    from llm_assets.core.scoring import generate_with
 
     canary_docs = (
         fingerprints.filter(pl.col("fingerprint").is_in(list(canary_fingerprints(key, canaries))))["doc_id"]
@@ -524,10 +591,9 @@ def _memorization(
         if config.memorization_prompts
         else []
     )
-    device, dtype = pick_device_and_dtype(config.precision)
 
     def run(prompts: list[str]) -> list[str]:
-        texts, _, _ = generate(model, tokenizer, prompts, config.max_new_tokens, config.batch_size, device, dtype)
+        texts, _, _ = generate_with(engine, prompts, config.max_new_tokens)
         return texts + test_generations
 
     result = probe(run, key, train_prompts, canary_prompts, fingerprints, canaries)

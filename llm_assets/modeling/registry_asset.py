@@ -71,6 +71,8 @@ def registered_model(
             "adapter_version": adapter["adapter_version"],
             "adapter_sha256": adapter["adapter_sha256"],
             "adapter_dir": adapter["adapter_dir"],
+            # the engine's form of the model (the GGUF file logged with it) and its content hash
+            **{f"engine_{k}": str(adapter["engine"][k]) for k in ("format", "sha256", "dir") if adapter.get("engine")},
             "dagster_run_id": context.run_id,
             "dagster_run_url": mlflow_tracking.dagster_run_url(context.run_id),
             "training_dagster_run_id": adapter["dagster_run_id"],
@@ -110,6 +112,8 @@ def registered_model(
                 "adapter_version": adapter["adapter_version"],
                 "training_set_version": adapter["training_set_version"],
                 "adapter_sha256": adapter["adapter_sha256"],
+                "engine_format": (adapter.get("engine") or {}).get("format", ""),
+                "engine_sha256": (adapter.get("engine") or {}).get("sha256", ""),
                 "base_model": adapter["base_model"],
                 "registration_dagster_run_id": context.run_id,
                 "training_dagster_run_id": adapter["dagster_run_id"],

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from llm_assets.core import compute, lineage
 from llm_assets.core.examples import TrainingSetConfig, build_examples
+from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
@@ -40,6 +41,11 @@ class DriftReportConfig(dg.Config):
     perplexity_examples: int = Field(default=48, description="Window examples scored by the champion (0 = skip).")
     rouge_examples: int = Field(default=8, description="Window examples the champion answers, for ROUGE-L (0 = skip).")
     max_length: int = Field(default=384, description="Token limit of the scored examples.")
+    engine: str = Field(
+        default=DEFAULT_ENGINE,
+        description="What generates the champion's window answers (ROUGE-L): openvino (its GGUF export, as served) or "
+        "transformers (the reference path). Perplexity is always the torch model's.",
+    )
 
 
 def _run_evidently(reference, current, embedding_cols: list[str], html_path: str) -> dict:
@@ -94,8 +100,9 @@ def _performance_drift(
     mlflow_tracking: MLflowTracking,
 ) -> dict:
     """The champion's perplexity and ROUGE-L on the window against its own test-split evaluation."""
+    from llm_assets.core.gguf_export import load_engine
     from llm_assets.core.lm import mean_loss, pick_device_and_dtype, tokenize_split
-    from llm_assets.core.scoring import generate, text_metrics
+    from llm_assets.core.scoring import generate_with, text_metrics
 
     champion = champion_adapter_dir(mlflow_tracking, current_run_id="")
     if champion is None or config.perplexity_examples == 0:
@@ -121,7 +128,12 @@ def _performance_drift(
         out["perplexity_degradation"] = perplexity / baseline["test_candidate_perplexity"] - 1.0
     if config.rouge_examples:
         few = examples.head(config.rouge_examples)
-        gens, _, _ = generate(model, tokenizer, few["prompt"].to_list(), 80, 8, device, dtype)
+        precision = (version.tags or {}).get("engine_format", "").removeprefix("gguf-")
+        engine = load_engine(config.engine, base_model, adapter_dir, precision=precision, model=model)
+        try:
+            gens, _, _ = generate_with(engine, few["prompt"].to_list(), 80)
+        finally:
+            engine.close()
         rouge = text_metrics(gens, few["completion"].to_list(), few["label"].to_list())["rougeL"]
         out["window_rougeL"] = rouge
         if "test_candidate_rougeL" in baseline and baseline["test_candidate_rougeL"] > 0:

@@ -66,6 +66,10 @@ def _service_levels(window: pl.DataFrame, feedback: pl.DataFrame | None, baselin
         "format_ok_rate": float(window["format_ok"].mean()),
         "mean_reply_chars": float(window["reply"].fill_null("").str.len_chars().mean()),
     }
+    if "unknown_placeholders" in window.columns:  # placeholders the ticket did not hold, repaired by the server
+        unknown = window["unknown_placeholders"].fill_null(0)
+        out["unknown_placeholder_rate"] = float((unknown > 0).mean())
+        out["unknown_placeholders_repaired"] = int(unknown.sum())
     if baseline_format_rate:
         out["baseline_format_rate"] = baseline_format_rate
         out["quality_drop"] = 1.0 - format_rate / baseline_format_rate
@@ -256,6 +260,8 @@ def _metadata(value: dict, signals: list, artifact_store: ArtifactStore) -> dict
                 "quality_drop",
                 "mean_reply_chars",
                 "mean_rating",
+                "unknown_placeholder_rate",
+                "unknown_placeholders_repaired",
             )
             if value.get(k) is not None
         },

@@ -43,6 +43,8 @@ REQUEST_COLUMNS = {
     "queue_ms": pl.Float64,
     "generate_ms": pl.Float64,
     "batch_size": pl.Int64,
+    "engine": pl.String,  # openvino | transformers (null: logged before the engine choice)
+    "unknown_placeholders": pl.Int64,  # placeholders the model wrote that the ticket did not hold, repaired
     "fields_sent": pl.String,
     "entity_counts": pl.String,
     "pii_fingerprints": pl.String,

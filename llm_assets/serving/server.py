@@ -4,8 +4,11 @@ A ticket is anonymized with the pipeline's own engine and configuration before t
 the reply are filled back with the request's own values for the caller only. What is logged (the inference log,
 feedback) holds placeholders and keyed fingerprints, never a raw value. A watcher follows the ``champion`` (and,
 with a canary share, the ``challenger``) alias and swaps models without dropping requests: a request keeps the model
-it was routed to until it is answered. Requests are batched dynamically: the generation worker takes whatever is
-queued (up to ``max_batch``, waiting at most ``batch_wait_ms`` for company).
+it was routed to until it is answered. With the openvino engine (the default) a request joins the engine's running
+batch at its next step (continuous batching); with the transformers engine requests are batched dynamically: the
+generation worker takes whatever is queued (up to ``max_batch``, waiting at most ``batch_wait_ms`` for company).
+Every request carries a deadline (``deadline_s`` after it arrived): one not answered by then is dropped and refused
+(504), never answered minutes late.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from llm_assets.core.fingerprints import fingerprint, word_count
+from llm_assets.core.generation import DeadlineExceeded, placeholders
 
 log = logging.getLogger("llm_assets.serving")
 
@@ -50,8 +54,17 @@ class ServeConfig(BaseModel):
         default=0.0, ge=0.0, le=1.0, description="Share of requests routed to the challenger alias (canary); 0 = off."
     )
     challenger_alias: str = Field(default="challenger", description="Registry alias of the canary model.")
-    merge: bool = Field(default=True, description="Merge the LoRA weights into the base model at load.")
-    quantize: str = Field(default="none", description="'none' or 'int8' (dynamic int8 linear layers, CPU).")
+    engine: str = Field(
+        default="auto",
+        description="'auto' (the engine the model was logged with: openvino for versions with a GGUF export), "
+        "'openvino' or 'transformers' (the reference path).",
+    )
+    engine_threads: int = Field(default=0, description="Inference threads of the openvino engine (0 = every core).")
+    deadline_s: float = Field(
+        default=10.0, gt=0, description="A request not answered this long after it arrived is dropped (504)."
+    )
+    merge: bool = Field(default=True, description="transformers: merge the LoRA weights into the base model at load.")
+    quantize: str = Field(default="none", description="transformers: 'none' or 'int8' (dynamic int8 linear layers).")
     remember_requests: int = Field(
         default=10_000, description="Recent requests whose values anonymize a corrected reply sent as feedback."
     )
@@ -63,6 +76,32 @@ class Served:
     version: str
     model: object  # mlflow.pyfunc.PyFuncModel
     loaded_at: float = field(default_factory=time.time)
+    inflight: int = 0  # requests routed to it and not answered yet
+    retired: bool = False  # swapped out: closed once its last request is answered
+
+    @property
+    def python_model(self):
+        unwrap = getattr(self.model, "unwrap_python_model", None)
+        try:
+            return unwrap() if unwrap else None
+        except Exception:  # noqa: BLE001  (a model without a Python implementation)
+            return None
+
+    @property
+    def engine(self) -> str:
+        return str(getattr(self.python_model, "engine_name", "transformers"))
+
+    @property
+    def continuous_batching(self) -> bool:
+        return bool(getattr(self.python_model, "continuous_batching", False))
+
+    def close(self) -> None:
+        close = getattr(self.python_model, "close", None)
+        if close:
+            try:
+                close()
+            except Exception:  # noqa: BLE001
+                log.exception("closing v%s failed", self.version)
 
 
 class ModelRouter:
@@ -97,7 +136,6 @@ class ModelRouter:
 
         with self._refresh_lock:
             client = self.tracking.client()
-            overrides = {"merge": self.config.merge, "quantize": self.config.quantize}
             for alias in self.aliases():
                 version = self._alias_version(client, alias)
                 current = self._served.get(alias)
@@ -105,32 +143,73 @@ class ModelRouter:
                     if current is not None:
                         with self._lock:
                             self._served.pop(alias, None)
+                        self._retire(current)
                         log.warning("alias %s removed: no longer served", alias)
                     continue
                 if current is not None and current.version == version:
                     continue
                 uri = f"models:/{self.tracking.registered_model_name}/{version}"
                 try:
-                    model = mlflow.pyfunc.load_model(uri, model_config=overrides)
+                    model = mlflow.pyfunc.load_model(uri, model_config=self._overrides(uri))
                 except Exception:  # keep serving what was loaded
                     log.exception("could not load %s (alias %s)", uri, alias)
                     continue
                 with self._lock:
-                    self._served[alias] = Served(alias, version, model)
+                    self._served[alias] = served = Served(alias, version, model)
                     self.swaps += 1
-                log.info("serving %s v%s", alias, version)
+                if current is not None:
+                    self._retire(current)
+                log.info("serving %s v%s (%s engine)", alias, version, served.engine)
             return {alias: (s.version if (s := self._served.get(alias)) else None) for alias in self.aliases()}
 
+    def _overrides(self, uri: str) -> dict:
+        """The server's load-time settings, for the keys the model logged (a version logged before the engine
+        existed has no engine keys, and MLflow takes no others)."""
+        from mlflow.models import Model
+
+        wanted = {
+            "merge": self.config.merge,
+            "quantize": self.config.quantize,
+            "engine_threads": self.config.engine_threads,
+            **({"engine": self.config.engine} if self.config.engine != "auto" else {}),
+        }
+        try:
+            flavor = Model.load(uri).flavors.get("python_function", {})
+            logged = flavor.get("config") or flavor.get("model_config") or {}  # MLmodel stores it as "config"
+        except Exception:  # noqa: BLE001  (load_model reports what is wrong with the model)
+            logged = {}
+        return {k: v for k, v in wanted.items() if k in logged}
+
+    def _retire(self, served: Served) -> None:
+        """A swapped-out model is closed once the requests routed to it are answered (none is dropped)."""
+        with self._lock:
+            served.retired = True
+            idle = served.inflight == 0
+        if idle:
+            served.close()
+
+    def release(self, served: Served) -> None:
+        """A request routed to ``served`` is answered (or failed)."""
+        with self._lock:
+            served.inflight -= 1
+            close = served.retired and served.inflight == 0
+        if close:
+            served.close()
+
     def pick(self, request_id: str) -> Served | None:
+        """The model a request is routed to; it stays loaded until ``release``."""
         with self._lock:
             champion = self._served.get(self.tracking.champion_alias)
             challenger = self._served.get(self.config.challenger_alias) if self.config.challenger_share > 0 else None
-        # a canary runs beside a champion, never instead of one (no champion: nothing is served)
-        if challenger is not None and champion is not None:
-            u = int(hashlib.sha256(request_id.encode()).hexdigest()[:8], 16) / 16**8
-            if u < self.config.challenger_share:
-                return challenger
-        return champion
+            picked = champion
+            # a canary runs beside a champion, never instead of one (no champion: nothing is served)
+            if challenger is not None and champion is not None:
+                u = int(hashlib.sha256(request_id.encode()).hexdigest()[:8], 16) / 16**8
+                if u < self.config.challenger_share:
+                    picked = challenger
+            if picked is not None:
+                picked.inflight += 1
+            return picked
 
     def status(self) -> dict[str, str]:
         with self._lock:
@@ -143,6 +222,7 @@ class _Job:
     row: dict
     max_new_tokens: int
     future: Future
+    deadline: float | None = None  # time.perf_counter() value
     queued_at: float = field(default_factory=time.perf_counter)
 
 
@@ -159,8 +239,8 @@ class Batcher:
     def waiting(self) -> int:
         return self._queue.qsize()
 
-    def submit(self, served: Served, row: dict, max_new_tokens: int) -> Future:
-        job = _Job(served, row, max_new_tokens, Future())
+    def submit(self, served: Served, row: dict, max_new_tokens: int, deadline: float | None = None) -> Future:
+        job = _Job(served, row, max_new_tokens, Future(), deadline)
         self._queue.put(job)
         return job.future
 
@@ -187,7 +267,11 @@ class Batcher:
 
         while (first := self._queue.get()) is not None:
             groups: dict[tuple[int, int], list[_Job]] = {}
+            now = time.perf_counter()
             for job in self._gather(first):
+                if job.deadline is not None and now >= job.deadline:  # too late to start: refused, not generated
+                    job.future.set_exception(DeadlineExceeded(f"waited {now - job.queued_at:.2f} s in the queue"))
+                    continue
                 groups.setdefault((id(job.served), job.max_new_tokens), []).append(job)
             for jobs in groups.values():
                 started = time.perf_counter()
@@ -285,6 +369,13 @@ class TicketService:
         self.anonymize = anonymize
         self.writer = writer
         self.batcher = Batcher(config.max_batch, config.batch_wait_ms)
+        self.counters = {
+            "answered": 0,
+            "refused_busy": 0,
+            "dropped_deadline": 0,
+            "replies_with_unknown_placeholders": 0,
+            "unknown_placeholders_repaired": 0,
+        }
         self._recent: OrderedDict[str, dict] = OrderedDict()
         self._recent_lock = threading.Lock()
 
@@ -303,19 +394,46 @@ class TicketService:
 
     async def answer(self, ticket: dict) -> dict:
         received = time.perf_counter()
+        deadline = received + self.config.deadline_s
         request_id = uuid.uuid4().hex
         served = self.router.pick(request_id)
         if served is None:
             raise LookupError("no model behind the champion alias")
+        try:
+            return await self._answer(ticket, request_id, served, received, deadline)
+        finally:
+            self.router.release(served)
+
+    async def _answer(self, ticket: dict, request_id: str, served: Served, received: float, deadline: float) -> dict:
         fields = {k: str(v) for k, v in ticket.items() if isinstance(v, str) and v.strip()}
         anon = await asyncio.to_thread(self.anonymize, fields)
         anonymized_s = time.perf_counter() - received
-        row = {"subject": anon.fields.get("subject", ""), "message": anon.fields.get("message", "")}
-        if self.batcher.waiting() >= self.config.max_queue:
+        row = {
+            "subject": anon.fields.get("subject", ""),
+            "message": anon.fields.get("message", ""),
+            # a reply may name what the customer fields hold ("Hi <PERSON_1>"): filled back below
+            "ticket_placeholders": " ".join(placeholders(*anon.fields.values())),
+        }
+        model = served.python_model if served.continuous_batching else None
+        waiting = model.waiting() if model is not None else self.batcher.waiting()
+        if waiting >= self.config.max_queue:
             # refusing at once beats answering after minutes: the client can retry or fall back to a person
-            raise LookupError(f"busy: {self.batcher.waiting()} tickets waiting")
-        result = await asyncio.wrap_future(self.batcher.submit(served, row, self.config.max_new_tokens))
+            self.counters["refused_busy"] += 1
+            raise LookupError(f"busy: {waiting} tickets waiting")
+        if model is not None:  # continuous batching: joins the engine's running batch
+            future = model.submit(row, self.config.max_new_tokens, deadline=deadline)
+        else:
+            future = self.batcher.submit(served, row, self.config.max_new_tokens, deadline)
+        try:
+            result = await asyncio.wrap_future(future)
+        except DeadlineExceeded as exc:
+            self.counters["dropped_deadline"] += 1
+            raise TimeoutError(f"deadline: {exc}") from exc
         latency_s = time.perf_counter() - received
+        unknown = int(result.get("unknown_placeholders", 0) or 0)
+        self.counters["answered"] += 1
+        self.counters["unknown_placeholders_repaired"] += unknown
+        self.counters["replies_with_unknown_placeholders"] += bool(unknown)
         reply_logged, hits_reply = scrub(result["reply"], anon.originals)
         completion_logged, hits_completion = scrub(result["completion"], anon.originals)
         subject_logged, hits_subject = scrub(row["subject"], anon.originals)
@@ -340,6 +458,9 @@ class TicketService:
                 "queue_ms": round(result["queue_s"] * 1000, 2),
                 "generate_ms": round(result["generate_s"] * 1000, 2),
                 "batch_size": int(result["batch_size"]),
+                "engine": served.engine,
+                # placeholders the model wrote that the ticket did not hold: repaired before the reply left
+                "unknown_placeholders": unknown,
                 "fields_sent": sorted(fields),
                 "entity_counts": anon.entity_counts,
                 "pii_fingerprints": anon.fingerprints,
@@ -441,6 +562,8 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
             return JSONResponse(await service.answer(ticket))
         except LookupError as exc:
             return JSONResponse({"error": str(exc)}, status_code=503)
+        except TimeoutError as exc:  # dropped at its deadline, never answered late
+            return JSONResponse({"error": str(exc)}, status_code=504)
         except ValueError as exc:  # the engine could not analyse it: never sent to the model unanonymized
             return JSONResponse({"error": f"could not anonymize the ticket ({exc})"}, status_code=422)
 
@@ -465,7 +588,8 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
     async def health(request: Request):
         served = service.router.status()
         return JSONResponse(
-            {"status": "ok" if served else "no_model", "serving": served}, status_code=200 if served else 503
+            {"status": "ok" if served else "no_model", "serving": served, "counters": dict(service.counters)},
+            status_code=200 if served else 503,
         )
 
     async def refresh(request: Request):
