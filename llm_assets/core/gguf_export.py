@@ -162,23 +162,6 @@ def write_gguf(
 
 # Bumped whenever the writer changes what it writes: part of every exported file's cache key.
 EXPORT_VERSION = "1"
-_FILE_DIGESTS: dict[tuple[str, float, int], str] = {}
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """sha256 of one file (memoized per path, modification time and size)."""
-    import hashlib
-
-    path = Path(path)
-    stat = path.stat()
-    stamp = (str(path.resolve()), stat.st_mtime, stat.st_size)
-    if stamp not in _FILE_DIGESTS:
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        _FILE_DIGESTS[stamp] = digest.hexdigest()
-    return _FILE_DIGESTS[stamp]
 
 
 def export_key(base_dir: str, adapter_dir: str | None, precision: str) -> str | None:

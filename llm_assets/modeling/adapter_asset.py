@@ -10,7 +10,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import compute, lineage
-from llm_assets.core.digests import dir_sha256
+from llm_assets.core.digests import dir_sha256, file_sha256
 from llm_assets.core.examples import TrainingSetConfig, instruction_for
 from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION, ENGINES
 from llm_assets.core.metadata import line_plot_markdown, tidy
@@ -303,7 +303,7 @@ def export_for_serving(base_model: BaseModelResource, adapter_dir: Path, engine_
     import os
     import time
 
-    from llm_assets.core.gguf_export import exported_model, file_sha256
+    from llm_assets.core.gguf_export import exported_model
 
     started = time.perf_counter()
     shutil.rmtree(engine_dir, ignore_errors=True)

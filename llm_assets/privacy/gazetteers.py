@@ -234,7 +234,7 @@ def _hangul_family(first_names: dict) -> list[str]:
     three-syllable entries of the name lists are the family names."""
     counts: dict[str, int] = {}
     for name in first_names:
-        if len(name) == 3 and all("HANGUL" in unicodedata.name(c, "") for c in name):
+        if len(name) == 3 and all("\uac00" <= c <= "\ud7a3" for c in name):  # the Unicode block of Hangul syllables
             counts[name[0]] = counts.get(name[0], 0) + 1
     return sorted(c for c, n in counts.items() if n >= 5)
 

@@ -40,6 +40,13 @@ _CAPS_FAMILY_FIRST = re.compile(
 )
 
 
+def east_asian(word: str) -> bool:
+    """Written in a wide East Asian script (Han ideographs, kana, Hangul): its first letter is of full width, the
+    Unicode property those scripts share (text is NFKC-normalized first, so full-width Latin is no longer wide)."""
+    letter = next((ch for ch in word if ch.isalpha()), "")
+    return bool(letter) and unicodedata.east_asian_width(letter) in ("W", "F")
+
+
 def script_of(word: str) -> str:
     for ch in word:
         if ch.isalpha():
@@ -110,8 +117,11 @@ class ScriptNameRecognizer(SpanRecognizer):
                         break
 
     def _other_scripts(self, text: str, mostly_latin: bool) -> Iterable:
-        words = [w for w in _OTHER_WORD.finditer(text) if script_of(w.group(0)) not in ("LATIN", "CJK", "HANGUL",
-                 "HIRAGANA", "KATAKANA", "")]  # fmt: skip
+        words = [
+            w
+            for w in _OTHER_WORD.finditer(text)
+            if script_of(w.group(0)) not in ("LATIN", "") and not east_asian(w.group(0))
+        ]
         i = 0
         while i < len(words):
             run = [words[i]]
@@ -153,4 +163,4 @@ def zipf_of_script(word: str, script: str) -> float:
 
 
 def _is_cjk(name: str) -> bool:
-    return all(script_of(c) in ("CJK", "HANGUL", "HIRAGANA", "KATAKANA") for c in name)
+    return all(east_asian(c) for c in name)
