@@ -174,3 +174,22 @@ def test_continuous_batching_answers_each_request_as_alone_and_drops_late_ones(v
         assert engine.generate(PROMPTS[:1], 24)[0].text == alone[0]
     finally:
         engine.close()
+
+
+def test_a_prompt_that_breaks_the_engine_costs_only_its_own_answer(varied_model, tmp_path):
+    _, engine = _engines(varied_model, "f16", tmp_path)
+    real = engine.submit
+    broken = PROMPTS[1]
+
+    def submit(prompt, *args, **kwargs):
+        if prompt == broken:
+            raise RuntimeError("prompt too long")
+        return real(prompt, *args, **kwargs)
+
+    engine.submit = submit
+    try:
+        got = engine.generate(PROMPTS[:3], 8)
+    finally:
+        engine.close()
+    assert got[1].text == "" and got[1].finish == "error"
+    assert got[0].tokens > 0 and got[2].tokens > 0

@@ -50,7 +50,7 @@ class Generated:
     tokens: int
     batch_examples: int  # requests generated alongside (the batch, or the running requests when it joined)
     queue_s: float = 0.0  # submitted -> started
-    finish: str = "stop"  # stop (end of text) | length (max_new_tokens)
+    finish: str = "stop"  # stop (end of text) | length (max_new_tokens) | error (generation failed: empty text)
     share_s: float | None = None  # its share of the call's wall time (throughput); None = latency / batch
 
     @property
@@ -313,10 +313,29 @@ class OpenVINOEngine(Engine):
     def generate(self, prompts, max_new_tokens, shots=(), allowed_placeholders=None) -> list[Generated]:
         allowed = allowed_placeholders or [None] * len(prompts)
         started = time.perf_counter()
-        futures = [self.submit(p, max_new_tokens, shots, a) for p, a in zip(prompts, allowed, strict=True)]
-        done = [f.result() for f in futures]
+        futures = []
+        for p, a in zip(prompts, allowed, strict=True):
+            try:
+                futures.append(self.submit(p, max_new_tokens, shots, a))
+            except Exception:  # noqa: BLE001  (retried alone below)
+                futures.append(None)
+        done = []
+        for p, a, f in zip(prompts, allowed, futures, strict=True):
+            try:
+                done.append(f.result() if f is not None else self._alone(p, max_new_tokens, shots, a))
+            except Exception:  # noqa: BLE001  (a failed run fails all its batch: each is retried alone)
+                done.append(self._alone(p, max_new_tokens, shots, a))
         share = (time.perf_counter() - started) / max(1, len(done))
         return [dataclasses.replace(d, share_s=share) for d in done]
+
+    def _alone(self, prompt: str, max_new_tokens: int, shots: Shots, allowed) -> Generated:
+        """One prompt on its own; one that breaks generation (a length limit, a tokenizer corner) is that prompt's
+        problem: an empty answer, as the transformers path gives."""
+        t0 = time.perf_counter()
+        try:
+            return self.submit(prompt, max_new_tokens, shots, allowed).result()
+        except Exception:  # noqa: BLE001
+            return Generated("", time.perf_counter() - t0, 0, 1, finish="error")
 
     def close(self) -> None:
         with self._work:
