@@ -20,7 +20,7 @@ from llm_assets.governance.assets import governance_report
 from llm_assets.governance.erasure import ERASURE_LEDGERS
 from llm_assets.governance.fairness_asset import fairness_audit
 from llm_assets.ingestion.assets import ingest_landing_batch
-from llm_assets.modeling.assets import evaluation_report, lora_adapter, registered_model
+from llm_assets.modeling.assets import evaluation_report, fallback_model, lora_adapter, registered_model
 from llm_assets.monitoring.assets import drift_report
 from llm_assets.monitoring.live_traffic import live_traffic_report
 from llm_assets.privacy.assets import anonymize_documents
@@ -47,6 +47,7 @@ defs = dg.Definitions(
         evaluation_report,
         fairness_audit,
         registered_model,
+        fallback_model,
         governance_report,
         model_approvals,
         champion_rollbacks,

@@ -29,6 +29,7 @@ ALERT_KINDS = (
     "rollback",  # the champion alias moved back
     "erasure",  # a data subject was erased
     "slo_breach",  # the served model missed its latency / quality objective
+    "serving_fallback",  # no champion: the server answers from the fallback (base model, few-shot prompt)
 )
 
 # identifiers an alert must never carry; anything matching is masked before sending

@@ -24,6 +24,11 @@ class MLflowTracking(dg.ConfigurableResource):
     experiment_name: str = Field(default="governed-llm-finetuning", description="MLflow experiment for training runs.")
     registered_model_name: str = Field(default="support-ticket-assistant", description="Registry model name.")
     champion_alias: str = Field(default="champion", description="Alias that points at the promoted version.")
+    fallback_alias: str = Field(
+        default="fallback",
+        description="Alias of the fallback (the base model with the few-shot prompt, registered as "
+        "'<registered_model_name>-fallback'): served while no champion is (after an erasure removed it).",
+    )
     ui_url: str = Field(
         default="http://127.0.0.1:5000",
         description="Where the MLflow UI serves this store (`make mlflow-ui`): Dagster metadata links point here.",
@@ -66,6 +71,19 @@ class MLflowTracking(dg.ConfigurableResource):
 
         self.setup()
         return MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.registry_uri or self.tracking_uri)
+
+    @property
+    def fallback_model_name(self) -> str:
+        return f"{self.registered_model_name}-fallback"
+
+    def fallback_version(self):
+        """The registered fallback version its alias points at, or None."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            return self.client().get_model_version_by_alias(self.fallback_model_name, self.fallback_alias)
+        except MlflowException:
+            return None
 
     def champion_version(self):
         """The registered version the champion alias points at, or None."""

@@ -160,7 +160,12 @@ def test_erasure_removes_a_subject_everywhere_taints_demotes_retrains_and_surviv
     assert result.success
     out = result.output_for_node("erase_data_subject")
     assert out["documents_erased"] == len(docs) and out["tainted_versions"] == ["1"]
-    assert out["champion_action"] == "v1 demoted, no champion"
+    fallback = resources["mlflow_tracking"].fallback_version()
+    assert fallback is not None and out["fallback_version"] == str(fallback.version)
+    assert out["champion_action"] == f"v1 demoted, no champion: the fallback v{fallback.version} answers"
+    taint = table(resources, "governance", "taints").row(0, named=True)
+    assert taint["splits"] == "train" and taint["taint_on"] == "train"
+    assert taint["fallback_version"] == out["fallback_version"]
 
     for schema, name in lineage_tables():
         df = table(resources, schema, name)
@@ -188,6 +193,8 @@ def test_erasure_removes_a_subject_everywhere_taints_demotes_retrains_and_surviv
     )
     request = erasure_retrain_sensor(context)
     assert isinstance(request, dg.RunRequest) and request.tags["llmp/trigger"] == "erasure"
+    # the fallback answers until a retrain is promoted: that retrain goes ahead of the queue, and says why
+    assert request.tags["dagster/priority"] == "10" and "fallback" in request.tags["llmp/retrain_reason"]
     assert request.run_config["ops"]["lora_adapter"]["config"]["init_from"] == "base"  # never a warm start here
 
     # re-ingesting the very same landing batches does not bring the subject back
@@ -199,6 +206,41 @@ def test_erasure_removes_a_subject_everywhere_taints_demotes_retrains_and_surviv
     assert set(erased_rows["content_sha256"]) == docs
     assert all(d.startswith("tombstone ts-") for d in erased_rows["detail"])
     assert not set(table(resources, "anon", "anonymized_documents")["doc_id"]) & docs
+
+
+def test_a_subject_only_in_evaluation_splits_keeps_the_champion_and_marks_its_figures(landing, instance, resources):
+    """Validation and test documents never entered the weights: the champion stays, its figures are marked as
+    computed with erased data; with taint_on=any_split the same erasure would taint it."""
+    _, batches = landing
+    _run(instance, resources, batches)
+    members = table(resources, "train", "training_set_members")
+    held_out = members.filter(pl.col("split").is_in(["validation", "test"]))
+    doc = held_out.filter(~pl.col("doc_id").is_in(members.filter(pl.col("split") == "train")["doc_id"]))["doc_id"][0]
+    split = held_out.filter(pl.col("doc_id") == doc)["split"][0]
+
+    result = _erase(instance, resources, {"doc_ids": [doc], "reason": "GDPR art. 17, request 43"})
+    assert result.success
+    out = result.output_for_node("erase_data_subject")
+    assert out["tainted_versions"] == [] and out["champion_action"] == "none" and not out["retrain_requested"]
+    assert [(e["version"], e["split"], e["documents"]) for e in out["evaluated_with_erased_data"]] == [("1", split, 1)]
+    assert str(resources["mlflow_tracking"].champion_version().version) == "1"
+    client = MlflowClient(tracking_uri=resources["mlflow_tracking"].tracking_uri)
+    tags = client.get_model_version("support-ticket-assistant", "1").tags
+    assert "tainted" not in tags and tags["computed_with_erased_data"] == out["tombstone_id"]
+    exposed = table(resources, "governance", "erased_evaluation_data")
+    assert exposed.height == 1 and exposed["split"][0] == split
+    assert not lineage.read(resources["warehouse"], "taints").height
+
+    # the report and the model card say so
+    from llm_assets.governance.model_card import build_model_card
+    from llm_assets.governance.report import build_report
+
+    report = build_report(resources["warehouse"], "support-ticket-assistant", "1", "1")
+    text = report.markdown()
+    assert "Figures computed with erased data: YES" in text and out["tombstone_id"] in text
+    assert report.summary["figures_computed_with_erased_data"] and not report.summary["tainted"]
+    card, figures = build_model_card(resources["warehouse"], "support-ticket-assistant", "1")
+    assert "Figures computed with erased data" in card and figures["computed_with_erased_data"][0]["split"] == split
 
 
 def lineage_tables():
@@ -259,7 +301,8 @@ def test_governance_staff_erase_from_the_command_line(landing, instance, resourc
     assert len(canary_docs) == 3
 
     # TINY's gate is open, so version 1 is the champion; the fixture's split puts canary documents in its training
-    # or validation split: the erasure must taint it and, with --champion-policy keep, flag it in place.
+    # or validation split: the erasure (taint_on any_split) must taint it and, with --champion-policy keep, flag it
+    # in place.
     champion = resources["mlflow_tracking"].champion_version()
     assert champion is not None and str(champion.version) == "1"
     v1_set = lineage.model_version(resources["warehouse"], "support-ticket-assistant", "1")["training_set_version"]
@@ -267,7 +310,9 @@ def test_governance_staff_erase_from_the_command_line(landing, instance, resourc
     answers = Path(resources["artifact_store"].root) / "cache" / "answers"
     models = list(answers.glob("*.json"))
     cached = sum(len(json.loads(f.read_text())["answers"]) for f in models)
-    assert governance(["erase", "--email", CANARY_EMAIL, "--reason", "canary drill", "--champion-policy", "keep"]) == 0
+    # any_split: the policy that also counts validation / test documents (the default counts the training split only)
+    erase = ["erase", "--email", CANARY_EMAIL, "--reason", "canary drill", "--champion-policy", "keep"]
+    assert governance([*erase, "--taint-on", "any_split"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["documents_erased"] == 3
     assert out["tainted_versions"] == ["1"] and out["champion_action"] == "kept (flagged)"

@@ -219,6 +219,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
         "reason": args.reason,
         "requested_by": args.requested_by,
         "champion_policy": args.champion_policy,
+        "taint_on": args.taint_on,
         "retrain": not args.no_retrain,
     }
     result = run_job(erasure_job, {"ops": {"erase_data_subject": {"config": config}}}, resources)
@@ -366,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reason", required=True)
     p.add_argument("--requested-by", default="governance")
     p.add_argument("--champion-policy", default="rollback", choices=["rollback", "remove", "keep"])
+    p.add_argument(
+        "--taint-on",
+        default="train",
+        choices=["train", "any_split"],
+        help="splits whose erased documents taint a version (train: what the weights learned from)",
+    )
     p.add_argument("--no-retrain", action="store_true")
     p.set_defaults(func=cmd_erase)
 

@@ -8,12 +8,14 @@ fingerprints of anonymization.
 
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 
 import dagster as dg
 import polars as pl
 from pydantic import Field
 
 from llm_assets.core import answer_cache, lineage
+from llm_assets.core.served_model import fallback_ledger_row, fallback_without_documents
 from resources.alerts import Alert, AlertChannels
 from resources.artifacts import ArtifactStore
 from resources.mlflow_tracking import MLflowTracking
@@ -21,7 +23,19 @@ from resources.warehouse import DuckDBWarehouse
 
 RETRAIN_TAG = "llmp/retrain_requested"
 TOMBSTONE_TAG = "llmp/tombstone"
+FALLBACK_TAG = "llmp/serving_fallback"
 CHAMPION_POLICIES = ("rollback", "remove", "keep")
+TAINT_ON = {
+    # the weights learned from the training split only: validation picks a checkpoint, test only measures
+    "train": ("train",),
+    "any_split": ("train", "validation", "test"),
+}
+# what each split's erased documents were used for, as the report and the model card say it
+SPLIT_FIGURES = {
+    "validation": "validation loss (checkpoint choice, early stopping)",
+    "test": "evaluation_report test metrics (ROUGE, BLEU, category and fact accuracy, perplexity, fairness probe)",
+    "train": "the weights",
+}
 CHAMPION_DECISIONS = ("promoted", "approved")  # versions that were champion once
 
 # every table that holds rows derived from a document, by zone
@@ -58,8 +72,13 @@ ERASURE_LEDGERS = (
     ),
     _ledger(
         "taints",
-        "Ledger: model versions trained on erased documents, or warm-started from such a version (inherited_from), "
-        "and what happened to the champion.",
+        "Ledger: model versions trained on erased documents (the splits that decided it, by taint_on), or "
+        "warm-started from such a version (inherited_from), and what happened to the champion and the fallback.",
+    ),
+    _ledger(
+        "erased_evaluation_data",
+        "Ledger: model versions whose validation or test split held erased documents (not in the weights, so not "
+        "tainted): their figures were computed with erased data.",
     ),
 )
 
@@ -79,6 +98,87 @@ class ErasureConfig(dg.Config):
         "(none if there is none); remove = no champion until a retrain; keep = leave it (flagged only).",
     )
     retrain: bool = Field(default=True, description="Request a training_job run when a model version was tainted.")
+    taint_on: str = Field(
+        default="train",
+        description="Which splits taint a version: train (default: only what the weights learned from; erased "
+        "validation / test documents are recorded against the version, its figures marked as computed with erased "
+        "data, and it stays in service) or any_split (every split, as before).",
+    )
+
+
+@dataclass(frozen=True)
+class TaintDecision:
+    """Which versions the erased documents taint, by the splits ``taint_on`` counts, and which only saw them in
+    validation / test (exposed)."""
+
+    tainted: list[str]
+    inherited: dict[str, str]  # version -> the tainted ancestor it was warm-started from
+    documents: dict[str, int]  # directly tainted version -> erased documents in its counted splits
+    splits: dict[str, list[str]]  # directly tainted version -> the splits that decided it
+    exposed: list[dict] = field(default_factory=list)  # {version, split, documents, figures} not tainted
+
+    def why(self, version: str) -> str:
+        if version in self.inherited:
+            return f"warm-started from v{self.inherited[version]}"
+        return "erased data in its " + " and ".join(self.splits.get(version, [])) + " split"
+
+
+def decide_taints(warehouse: DuckDBWarehouse, model_name: str, affected: pl.DataFrame, taint_on: str) -> TaintDecision:
+    counted = TAINT_ON[taint_on]
+    affected = affected.filter(pl.col("model_name") == model_name) if affected.height else affected
+    hits = affected.filter(pl.col("split").is_in(counted))
+    direct = set(hits["version"].to_list())
+    # a version warm-started from a tainted one: its weights began as the tainted adapter's
+    inherited = lineage.warm_start_descendants(warehouse, model_name, direct) if direct else {}
+    per_version = hits.unique(subset=["version", "doc_id"]).group_by("version").len()
+    splits = hits.group_by("version").agg(pl.col("split").unique().sort())
+    exposed = (
+        affected.filter(~pl.col("split").is_in(counted) & ~pl.col("version").is_in(list(direct | set(inherited))))
+        .group_by("version", "split")
+        .agg(pl.col("doc_id").n_unique().alias("documents"))
+        .sort(pl.col("version").cast(pl.Int64), "split")
+    )
+    return TaintDecision(
+        tainted=sorted(direct | set(inherited), key=int),
+        inherited=inherited,
+        documents=dict(per_version.iter_rows()),
+        splits={v: list(s) for v, s in splits.iter_rows()},
+        exposed=[{**r, "figures": SPLIT_FIGURES[r["split"]]} for r in exposed.iter_rows(named=True)],
+    )
+
+
+@dataclass(frozen=True)
+class ChampionAction:
+    text: str
+    fallback_version: str = ""  # the fallback answers (no untainted champion is left)
+    service_gap: bool = False  # no champion and no fallback: nothing answers
+
+
+def act_on_champion(
+    policy: str, warehouse: DuckDBWarehouse, tracking: MLflowTracking, champion_version: str, tainted: set[str]
+) -> ChampionAction:
+    """The tainted champion under ``policy``: flagged in place, rolled back to the newest untainted champion, or
+    removed; when none is left the server's fallback answers (its alias is checked before the champion's goes)."""
+    name, client = tracking.registered_model_name, tracking.client()
+    if policy == "keep":
+        return ChampionAction("kept (flagged)")
+    target = _new_champion(warehouse, name, tainted) if policy == "rollback" else None
+    if target:
+        client.set_registered_model_alias(name, tracking.champion_alias, target)
+        return ChampionAction(f"rolled back from v{champion_version} to v{target}")
+    fallback = tracking.fallback_version()
+    client.delete_registered_model_alias(name, tracking.champion_alias)
+    if fallback is None:
+        return ChampionAction(f"v{champion_version} demoted, no champion and no fallback", service_gap=True)
+    return ChampionAction(
+        f"v{champion_version} demoted, no champion: the fallback v{fallback.version} answers",
+        fallback_version=str(fallback.version),
+    )
+
+
+def _record_fallback(warehouse: DuckDBWarehouse, tracking: MLflowTracking, version: str, run_id: str) -> None:
+    row = fallback_ledger_row(tracking, version)
+    lineage.record(warehouse, "fallback_model", {**row, "dagster_run_id": run_id}, keys=["model_name", "version"])
 
 
 def _erase_rows(
@@ -135,7 +235,8 @@ def _new_champion(warehouse: DuckDBWarehouse, model_name: str, tainted: set[str]
 
 @dg.op(
     description="Erases a data subject's documents from the raw, anonymized and training zones, records a "
-    "tombstone, taints the model versions trained on them, demotes a tainted champion and asks for a retrain.",
+    "tombstone, taints the model versions trained on them (taint_on), records the versions evaluated on them, demotes "
+    "a tainted champion (the fallback answers when no untainted one is left) and asks for a retrain.",
     tags={"kind": "governance"},
 )
 def erase_data_subject(
@@ -148,6 +249,8 @@ def erase_data_subject(
 ) -> dict:
     if config.champion_policy not in CHAMPION_POLICIES:
         raise dg.Failure(f"champion_policy must be one of {CHAMPION_POLICIES}")
+    if config.taint_on not in TAINT_ON:
+        raise dg.Failure(f"taint_on must be one of {tuple(TAINT_ON)}")
     if not config.subject_keys and not config.doc_ids:
         raise dg.Failure("nothing to erase: give subject_keys (see `llm-governance fingerprint`) or doc_ids")
     found = lineage.docs_of_subject(warehouse, config.subject_keys) if config.subject_keys else pl.DataFrame()
@@ -177,49 +280,53 @@ def erase_data_subject(
             dg.AssetObservation(asset_key=name, metadata={"erased_rows": n, "tombstone": stone, "zone": schema})
         )
 
-    # A version is tainted when an erased document was in its training or validation split (both shaped the weights).
-    trained_on = affected.filter(pl.col("split").is_in(["train", "validation"]))
     name = mlflow_tracking.registered_model_name
-    direct = set(trained_on["version"].to_list())
-    # so is a version warm-started from a tainted one: its weights began as the tainted adapter's
-    inherited = lineage.warm_start_descendants(warehouse, name, direct) if direct else {}
-    tainted = sorted(direct | set(inherited), key=int)
+    decision = decide_taints(warehouse, name, affected, config.taint_on)
+    tainted = decision.tainted
     champion = mlflow_tracking.champion_version()
     champion_version = str(champion.version) if champion else None
-    champion_action = "none"
-    if tainted:
-        client = mlflow_tracking.client()
-        for v in tainted:
-            client.set_model_version_tag(name, v, "tainted", "true")
-            client.set_model_version_tag(name, v, "tainted_by", stone)
-        if champion_version in tainted:
-            if config.champion_policy == "keep":
-                champion_action = "kept (flagged)"
-            else:
-                target = _new_champion(warehouse, name, set(tainted)) if config.champion_policy == "rollback" else None
-                if target:
-                    client.set_registered_model_alias(name, mlflow_tracking.champion_alias, target)
-                    champion_action = f"rolled back from v{champion_version} to v{target}"
-                else:
-                    client.delete_registered_model_alias(name, mlflow_tracking.champion_alias)
-                    champion_action = f"v{champion_version} demoted, no champion"
-        per_version = Counter(trained_on.unique(subset=["version", "doc_id"])["version"].to_list())
-        for v in tainted:
-            lineage.record(
-                warehouse,
-                "taints",
-                {
-                    "model_name": name,
-                    "version": v,
-                    "tombstone_id": stone,
-                    "documents": per_version[inherited.get(v, v)],
-                    "inherited_from": inherited.get(v, ""),
-                    "tainted_at": lineage.now(),
-                    "champion_action": champion_action if v == champion_version else "",
-                },
-                keys=["model_name", "version", "tombstone_id"],
-            )
+    action = ChampionAction("none")
+    client = mlflow_tracking.client() if (tainted or decision.exposed) else None
+    for v in tainted:
+        client.set_model_version_tag(name, v, "tainted", "true")
+        client.set_model_version_tag(name, v, "tainted_by", stone)
+    for v in sorted({e["version"] for e in decision.exposed}, key=int):
+        client.set_model_version_tag(name, v, "computed_with_erased_data", stone)
+    # the fallback's in-context shots are training documents too: a new fallback without the erased ones
+    fallback_version, shots_dropped = fallback_without_documents(mlflow_tracking, set(doc_ids), f"erasure {stone}")
+    if fallback_version:
+        _record_fallback(warehouse, mlflow_tracking, fallback_version, context.run_id)
+    if champion_version in tainted:
+        action = act_on_champion(config.champion_policy, warehouse, mlflow_tracking, champion_version, set(tainted))
+    for v in tainted:
+        lineage.record(
+            warehouse,
+            "taints",
+            {
+                "model_name": name,
+                "version": v,
+                "tombstone_id": stone,
+                "documents": decision.documents.get(decision.inherited.get(v, v), 0),
+                "splits": ", ".join(decision.splits.get(decision.inherited.get(v, v), [])),
+                "taint_on": config.taint_on,
+                "inherited_from": decision.inherited.get(v, ""),
+                "tainted_at": lineage.now(),
+                "champion_action": action.text if v == champion_version else "",
+                "fallback_version": action.fallback_version if v == champion_version else "",
+            },
+            keys=["model_name", "version", "tombstone_id"],
+        )
+    for row in decision.exposed:
+        lineage.record(
+            warehouse,
+            "erased_evaluation_data",
+            {**row, "model_name": name, "tombstone_id": stone, "recorded_at": lineage.now()},
+            keys=["model_name", "version", "tombstone_id", "split"],
+        )
+    champion_action = action.text
     written = ["tombstones", "erased_documents", "tombstone_subjects"] + (["taints"] if tainted else [])
+    written += ["erased_evaluation_data"] if decision.exposed else []
+    written += ["fallback_model"] if fallback_version else []
     for ledger in written:
         context.log_event(dg.AssetMaterialization(asset_key=ledger, metadata={"tombstone": stone}))
     # the models' cached answers cover test prompts the erased documents may have been: dropped with them
@@ -228,6 +335,8 @@ def erase_data_subject(
     tags = {TOMBSTONE_TAG: stone}
     if retrain:
         tags[RETRAIN_TAG] = "true"
+    if action.fallback_version:  # the retrain it asks for is what brings a champion back: prioritised
+        tags[FALLBACK_TAG] = action.fallback_version
     context.instance.add_run_tags(context.run_id, tags)
     # the reason is free text typed by staff: it stays in the tombstone, out of the alert
     facts = {
@@ -235,10 +344,24 @@ def erase_data_subject(
         "requested_by": config.requested_by,
         "documents_erased": len(doc_ids),
         "served_requests_erased": len(requests),
-        "tainted_versions": ", ".join(tainted) or "none",
+        "taint_on": config.taint_on,
+        "tainted_versions": ", ".join(f"v{v} ({decision.why(v)})" for v in tainted) or "none",
+        "versions_evaluated_with_erased_data": ", ".join(sorted({f"v{e['version']}" for e in decision.exposed}))
+        or "none",
         "champion_action": champion_action,
+        "fallback_shots_dropped": shots_dropped,
     }
     delivered = {"erasure": alerts.send(Alert("erasure", f"erasure {stone}", facts, severity="warning"), context.log)}
+    if action.fallback_version:
+        title = f"erasure {stone} removed champion v{champion_version}: the fallback v{action.fallback_version} answers"
+        delivered["serving_fallback"] = alerts.send(
+            Alert("serving_fallback", title, facts, severity="critical"), context.log
+        )
+    elif action.service_gap:
+        title = f"erasure {stone} removed champion v{champion_version} and no fallback is registered: no model serves"
+        delivered["serving_fallback"] = alerts.send(
+            Alert("serving_fallback", title, facts, severity="critical"), context.log
+        )
     if retrain:
         delivered["retrain_requested"] = alerts.send(
             Alert("retrain_requested", f"retrain from the base model requested by erasure {stone}", facts),
@@ -251,8 +374,12 @@ def erase_data_subject(
             "found_by": dg.MetadataValue.json(dict(found_by)),
             "rows_deleted": dg.MetadataValue.json(counts),
             "cached_answers_dropped": cache_entries,
-            "tainted_versions": dg.MetadataValue.json(tainted),
+            "taint_on": config.taint_on,
+            "tainted_versions": dg.MetadataValue.json({v: decision.why(v) for v in tainted}),
+            "evaluated_with_erased_data": dg.MetadataValue.json(decision.exposed),
             "champion_action": champion_action,
+            "fallback_version": action.fallback_version or "none",
+            "fallback_shots_dropped": shots_dropped,
             "retrain_requested": retrain,
             "alerts": dg.MetadataValue.json(delivered),
         }
@@ -263,7 +390,10 @@ def erase_data_subject(
         "rows_deleted": counts,
         "cached_answers_dropped": cache_entries,
         "tainted_versions": tainted,
+        "evaluated_with_erased_data": decision.exposed,
         "champion_action": champion_action,
+        "fallback_version": action.fallback_version,
+        "fallback_shots_dropped": shots_dropped,
         "retrain_requested": retrain,
     }
 

@@ -43,6 +43,9 @@ def card_figures(warehouse: DuckDBWarehouse, model_name: str, version: str) -> d
     approvals = lineage.read(warehouse, "model_approvals", equals={"model_name": model_name, "version": str(version)})
     rollbacks = lineage.read(warehouse, "champion_rollbacks", equals={"model_name": model_name})
     taints = lineage.read(warehouse, "taints", equals={"model_name": model_name, "version": str(version)})
+    exposures = lineage.read(
+        warehouse, "erased_evaluation_data", equals={"model_name": model_name, "version": str(version)}
+    )
     return {
         "model_name": model_name,
         "version": str(version),
@@ -66,6 +69,9 @@ def card_figures(warehouse: DuckDBWarehouse, model_name: str, version: str) -> d
         "human_decision": approvals.row(0, named=True) if approvals.height else None,
         "rollbacks_to": rollbacks.filter(pl.col("to_version") == str(version)).to_dicts() if rollbacks.height else [],
         "tainted": bool(taints.height),
+        "computed_with_erased_data": exposures.select("tombstone_id", "split", "documents", "figures").to_dicts()
+        if exposures.height
+        else [],
         "mlflow_run_id": mv["mlflow_run_id"],
         "code_version": mv["training_code_version"],
     }
@@ -96,6 +102,11 @@ def _limitations(f: dict) -> list[str]:
         out.append("The memorization check FAILED: the model generated a canary or raw PII value.")
     if f["tainted"]:
         out.append("TAINTED: trained on data erased since; it must not serve.")
+    for x in f["computed_with_erased_data"]:
+        out.append(
+            f"Figures computed with erased data (erasure {x['tombstone_id']}): {x['documents']} erased document(s) "
+            f"were in its {x['split']} split, used for {x['figures']}. The weights never saw them."
+        )
     out.append("Trained on the company's own tickets: its replies follow that company's policies and tone only.")
     return out
 

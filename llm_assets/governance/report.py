@@ -101,6 +101,8 @@ class Evidence:
     taints: pl.DataFrame
     approvals: pl.DataFrame
     rollbacks: pl.DataFrame
+    exposures: pl.DataFrame  # erased documents that were in this version's validation / test split (not tainted)
+    versions: pl.DataFrame  # every registered version of the model: what came after an erasure
 
     @property
     def batches(self) -> list[str]:
@@ -184,6 +186,10 @@ def gather_evidence(warehouse: DuckDBWarehouse, model_name: str, version: str) -
             warehouse, "model_approvals", equals={"model_name": model_name, "version": str(version)}
         ),
         rollbacks=lineage.read(warehouse, "champion_rollbacks", equals={"model_name": model_name}),
+        exposures=lineage.read(
+            warehouse, "erased_evaluation_data", equals={"model_name": model_name, "version": str(version)}
+        ),
+        versions=lineage.read(warehouse, "model_versions", equals={"model_name": model_name}),
     )
 
 
@@ -206,6 +212,11 @@ def _status(e: Evidence, is_champion: bool, champion: str | None, card: str | No
         f"Champion now: {'yes' if is_champion else 'no'} (champion is version {champion or 'none'})",
         f"Tainted by an erasure: {'YES, see below' if e.taints.height else 'no'}",
     ]
+    if e.exposures.height:
+        lines.append(
+            "Figures computed with erased data: YES (erased documents were in its validation / test split; the "
+            "weights never saw them), see below"
+        )
     if card:
         lines.append(f"Model card: {card}")
     rollbacks = (
@@ -384,17 +395,62 @@ def _memorization(e: Evidence) -> Section:
     )
 
 
+def _retrain_after(e: Evidence, at) -> str:
+    """The first version registered after ``at`` (the retrain an erasure asked for) and what the gate decided."""
+    if not e.versions.height or at is None:
+        return "none yet"
+    later = e.versions.filter(pl.col("registered_at") > at).sort("registered_at")
+    if not later.height:
+        return "none yet"
+    r = later.row(0, named=True)
+    return f"v{r['version']} ({r['decision']})"
+
+
 def _erasures(e: Evidence) -> Section:
+    """The chain of each erasure that reached this version: the split that decided, what happened to the champion,
+    whether the fallback answered, and the retrain that followed."""
+    chain = [
+        [
+            r["tombstone_id"],
+            r["documents"],
+            r.get("splits") or "",
+            f"tainted ({r.get('taint_on') or 'train and validation'})"
+            + (f", inherited from v{r['inherited_from']}" if r.get("inherited_from") else ""),
+            r["champion_action"] or "-",
+            f"v{r['fallback_version']}" if r.get("fallback_version") else "-",
+            _retrain_after(e, r["tainted_at"]),
+        ]
+        for r in (e.taints.iter_rows(named=True) if e.taints.height else [])
+    ]
+    chain += [
+        [r["tombstone_id"], r["documents"], r["split"], "kept: figures computed with erased data", "-", "-", "-"]
+        for r in (e.exposures.iter_rows(named=True) if e.exposures.height else [])
+    ]
+    figures = [
+        [r["tombstone_id"], r["split"], r["documents"], r["figures"]]
+        for r in (e.exposures.iter_rows(named=True) if e.exposures.height else [])
+    ]
     return Section(
         "Erasures affecting this version",
-        [],
+        [
+            "A version is tainted when erased data was in the splits its erasure's taint_on counts (train by "
+            "default: the weights learned from it); erased validation / test data leaves it in service and marks "
+            "the figures it touched."
+        ],
         [
             (
-                ["tombstone", "documents of this version erased", "tainted at", "champion action"],
-                e.taints.select("tombstone_id", "documents", "tainted_at", "champion_action").rows()
-                if e.taints.height
-                else [],
-            )
+                [
+                    "tombstone",
+                    "erased documents",
+                    "split(s)",
+                    "decision",
+                    "champion action",
+                    "fallback served",
+                    "retrain",
+                ],
+                chain,
+            ),
+            (["tombstone", "split", "erased documents", "figures computed with erased data"], figures),
         ],
     )
 
@@ -422,6 +478,7 @@ def build_report(
         "decision": mv["decision"],
         "champion": is_champion,
         "tainted": bool(e.taints.height),
+        "figures_computed_with_erased_data": bool(e.exposures.height),
         "training_set_version": mv["training_set_version"],
         "documents": e.members["doc_id"].n_unique(),
         "train_documents": e.split_rows()[0][1],

@@ -16,6 +16,7 @@ from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION, ENGINE
 from llm_assets.core.metadata import line_plot_markdown, tidy
 from llm_assets.core.models import MODEL_POOL
 from llm_assets.core.prompting import normalize_category
+from llm_assets.core.served_model import log_served_model
 from llm_assets.modeling.config import LoraTrainingConfig
 from llm_assets.modeling.warm_start import TrainingPlan, plan_training, run_config
 from resources.artifacts import ArtifactStore
@@ -23,10 +24,6 @@ from resources.base_model import BaseModelResource
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
-PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "peft==0.21.2", "pandas<3", "openvino-genai==2026.4.1.0"]
-SERVED_MODEL_CODE = Path(__file__).resolve().parent.parent / "serving" / "ticket_model.py"
-PROMPTING_CODE = Path(__file__).resolve().parent.parent / "core" / "prompting.py"
-GENERATION_CODE = Path(__file__).resolve().parent.parent / "core" / "generation.py"
 ENGINE_FIELDS = {"served_engine", "served_precision"}
 
 
@@ -296,8 +293,11 @@ def served_engine_config(engine: str = DEFAULT_ENGINE, precision: str = DEFAULT_
     }
 
 
-def export_for_serving(base_model: BaseModelResource, adapter_dir: Path, engine_dir: Path, serving: dict) -> dict:
-    """The engine's form of the model, logged with it: the merged weights as GGUF at the configured precision (the
+def export_for_serving(
+    base_model: BaseModelResource, adapter_dir: Path | None, engine_dir: Path, serving: dict
+) -> dict:
+    """The engine's form of the model, logged with it: the merged weights (the base model's alone without an adapter)
+    as GGUF at the configured precision (the
     evaluation generates through the same file, found again by content) and the tokenizer that gives the prompts'
     token ids. Returns the folder, the format and the file's sha256 (recorded in the ledgers)."""
     import os
@@ -309,7 +309,9 @@ def export_for_serving(base_model: BaseModelResource, adapter_dir: Path, engine_
     shutil.rmtree(engine_dir, ignore_errors=True)
     engine_dir.mkdir(parents=True)
     precision = serving["engine_precision"]
-    source = exported_model(base_model.local_path(), str(adapter_dir), precision, base_model.cache_dir)
+    source = exported_model(
+        base_model.local_path(), str(adapter_dir) if adapter_dir else None, precision, base_model.cache_dir
+    )
     target = engine_dir / "model.gguf"
     try:
         os.link(source, target)  # the content-addressed file, without a second copy on disk
@@ -324,25 +326,6 @@ def export_for_serving(base_model: BaseModelResource, adapter_dir: Path, engine_
         "bytes": target.stat().st_size,
         "seconds": round(time.perf_counter() - started, 2),
     }
-
-
-# the served model's columns: (name, MLflow type, required)
-# ticket_placeholders: the placeholders of the ticket's other fields (the customer's name and e-mail), which a reply
-# may name and the server fills back; space-separated, filled by the server
-SERVED_INPUT = [("subject", "string", False), ("message", "string", True), ("ticket_placeholders", "string", False)]
-SERVED_OUTPUT = [
-    ("category", "string", True),
-    ("reply", "string", True),
-    ("completion", "string", True),
-    ("new_tokens", "long", True),
-    ("format_ok", "boolean", True),
-    # placeholders the model wrote that the request did not hold (each repaired before the reply leaves)
-    ("unknown_placeholders", "long", True),
-]
-INPUT_EXAMPLE = {
-    "subject": ["Where is my parcel?"],
-    "message": ["Hello, my order <REFERENCE_NUMBER_1> has not arrived yet. Regards, <PERSON_1>"],
-}
 
 
 def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict, engine_dir: Path | None = None) -> str:
@@ -363,35 +346,6 @@ def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict, engine_dir:
         metrics["validation_loss"] = result.validation_loss
     mlflow.log_metrics(metrics)
     return log_served_model(adapter_dir, serving, engine_dir)
-
-
-def log_served_model(adapter_dir: Path, serving: dict, engine_dir: Path | None = None) -> str:
-    """The adapter (and the engine's GGUF file with its tokenizer, ``engine_dir``) as the served pyfunc (models from
-    code) in the active MLflow run; its model URI."""
-    import mlflow
-    import pandas as pd
-    from mlflow.models import ModelSignature
-    from mlflow.types import ColSpec, ParamSchema, ParamSpec, Schema
-
-    def schema(cols: list[tuple[str, str, bool]]) -> Schema:
-        return Schema([ColSpec(kind, name, required=required) for name, kind, required in cols])
-
-    info = mlflow.pyfunc.log_model(
-        name="adapter",
-        python_model=str(SERVED_MODEL_CODE),
-        code_paths=[str(PROMPTING_CODE), str(GENERATION_CODE)],
-        artifacts={"adapter": str(adapter_dir), **({"engine": str(engine_dir)} if engine_dir else {})},
-        model_config=serving,
-        signature=ModelSignature(
-            inputs=schema(SERVED_INPUT),
-            outputs=schema(SERVED_OUTPUT),
-            params=ParamSchema([ParamSpec("max_new_tokens", "long", 64)]),
-        ),
-        # MLflow loads the logged model and answers this example before the run ends: a short answer keeps it cheap
-        input_example=(pd.DataFrame(INPUT_EXAMPLE), {"max_new_tokens": 4}),
-        pip_requirements=PIP_REQUIREMENTS,
-    )
-    return info.model_uri
 
 
 def _metadata(result, manifest: dict, model_uri: str, adapter_dir: Path, adapter_hash: str) -> dict:

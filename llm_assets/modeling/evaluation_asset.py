@@ -417,7 +417,7 @@ def few_shot_examples(training_set: pl.DataFrame, k: int) -> list[dict]:
     # shown in label order, not frequency order: new data that only reorders the counts keeps the same prompt (and
     # the base model's cached few-shot answers)
     picked.sort(key=lambda r: (r["label"], r["example_id"]))
-    return [{key: r[key] for key in ("example_id", "prompt", "completion", "label")} for r in picked]
+    return [{key: r.get(key) for key in ("example_id", "doc_id", "prompt", "completion", "label")} for r in picked]
 
 
 def _new_slice_metrics(evaluations, test: pl.DataFrame, new_slice: list[int]) -> dict[str, dict[str, float]]:

