@@ -156,12 +156,22 @@ def test_erasure_removes_a_subject_everywhere_taints_demotes_retrains_and_surviv
     docs = set(lineage.docs_of_subject(warehouse, [key])["doc_id"])
     assert docs
 
-    result = _erase(instance, resources, {"subject_keys": [key], "reason": "GDPR art. 17, request 42"})
+    # and one of the documents the fallback shows as a solved example: the fallback is rebuilt without it
+    tracking = resources["mlflow_tracking"]
+    before = lineage.read(warehouse, "fallback_model").row(0, named=True)
+    shot_doc = json.loads(before["shot_doc_ids"])[0]
+    docs.add(shot_doc)
+
+    config = {"subject_keys": [key], "doc_ids": [shot_doc], "reason": "GDPR art. 17, request 42"}
+    result = _erase(instance, resources, config)
     assert result.success
     out = result.output_for_node("erase_data_subject")
     assert out["documents_erased"] == len(docs) and out["tainted_versions"] == ["1"]
-    fallback = resources["mlflow_tracking"].fallback_version()
-    assert fallback is not None and out["fallback_version"] == str(fallback.version)
+    fallback = tracking.fallback_version()
+    assert fallback is not None and out["fallback_version"] == str(fallback.version) != before["version"]
+    assert out["fallback_shots_dropped"] == 1 and fallback.tags["replaces_version"] == before["version"]
+    rebuilt = lineage.read(warehouse, "fallback_model").filter(pl.col("version") == str(fallback.version))
+    assert shot_doc not in json.loads(rebuilt["shot_doc_ids"][0]) and rebuilt["shots"][0] == before["shots"] - 1
     assert out["champion_action"] == f"v1 demoted, no champion: the fallback v{fallback.version} answers"
     taint = table(resources, "governance", "taints").row(0, named=True)
     assert taint["splits"] == "train" and taint["taint_on"] == "train"

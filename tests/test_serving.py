@@ -427,3 +427,99 @@ def test_the_servers_load_time_settings_reach_the_keys_the_model_logged(tmp_path
     # auto keeps the logged engine; a key the model never logged (quantize) is not sent
     auto = ModelRouter(MLflowTracking(), ServeConfig())
     assert auto._overrides(str(tmp_path)) == {"engine_threads": 0, "merge": True}
+
+
+def test_an_erasure_that_removes_the_champion_never_takes_the_service_down(instance, resources, data_dir):
+    """erase (a training-split subject) -> taint -> champion removed -> the fallback answers -> retrain -> promotion ->
+    the new champion answers; four clients post tickets throughout and not one request fails."""
+    from llm_assets.governance.erasure import erasure_job
+    from sensors.erasure import erasure_retrain_sensor
+
+    open_gate = {"registered_model": {"config": {"min_improvement_over_base": -100.0, "guard_metrics": []}}}
+    batches = write_landing_batches(data_dir / "landing", n_tickets=60, n_batches=1, seed=7)
+    ingest(instance, resources, batches)
+    assert train(instance, resources, TINY | open_gate).success
+    tracking = resources["mlflow_tracking"]
+    assert str(tracking.champion_version().version) == "1"
+    fallback = tracking.fallback_version()
+    assert fallback is not None and tracking.client().get_model_version(tracking.fallback_model_name, "1")
+    members = table(resources, "train", "training_set_members")
+    train_doc = members.filter(pl.col("split") == "train")["doc_id"][0]
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = _start_server(port, data_dir)
+    results: list[tuple[int, str, str]] = []
+    stop = threading.Event()
+    tickets = [{"subject": t.subject, "message": t.message} for t in generate_tickets(40, seed=31)]
+
+    def client_loop(i: int) -> None:
+        k = i
+        while not stop.is_set():
+            status, body = _post(f"{url}/v1/tickets", tickets[k % len(tickets)])
+            results.append((status, body.get("alias", ""), body.get("model_version", "")))
+            k += 4
+
+    def answered_by(alias: str, version: str, timeout: float = 120) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if (200, alias, version) in results[-8:]:
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"no answer from {alias} v{version}: {results[-8:]}")
+
+    clients = [threading.Thread(target=client_loop, args=(i,)) for i in range(4)]
+    try:
+        for c in clients:
+            c.start()
+        answered_by("champion", "1")
+        erased = (
+            dg.Definitions(jobs=[erasure_job], resources=resources)
+            .get_job_def("erasure_job")
+            .execute_in_process(
+                run_config={"ops": {"erase_data_subject": {"config": {"doc_ids": [train_doc], "reason": "test"}}}},
+                instance=instance,
+            )
+        )
+        assert erased.success
+        out = erased.output_for_node("erase_data_subject")
+        assert out["tainted_versions"] == ["1"] and out["fallback_version"] == str(fallback.version)
+        assert tracking.champion_version() is None
+        status, body = _post(f"{url}/admin/refresh", {})
+        assert status == 200 and body["serving"] == {"champion": None, "fallback": str(fallback.version)}, body
+        answered_by("fallback", str(fallback.version))
+        with urllib.request.urlopen(f"{url}/health", timeout=10) as resp:
+            assert json.loads(resp.read())["status"] == "fallback"
+
+        # the retrain the erasure asked for, as its sensor requests it, promoted through the open gate
+        run = instance.get_run_by_id(erased.run_id)
+        (event,) = instance.all_logs(erased.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
+        request = erasure_retrain_sensor(
+            dg.build_run_status_sensor_context(
+                sensor_name="erasure_retrain_sensor",
+                dagster_instance=instance,
+                dagster_run=run,
+                dagster_event=event.dagster_event,
+            )
+        )
+        assert request.tags["dagster/priority"] == "10"
+        ops = TINY | open_gate | {"lora_adapter": {"config": {**TINY["lora_adapter"]["config"], "init_from": "base"}}}
+        assert train(instance, resources, ops, tags=request.tags).success
+        assert str(tracking.champion_version().version) == "2"
+        assert _post(f"{url}/admin/refresh", {})[1]["serving"] == {"champion": "2"}
+        answered_by("champion", "2")
+    finally:
+        stop.set()
+        for c in clients:
+            c.join(timeout=120)
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    assert results and all(status == 200 for status, _, _ in results), [r for r in results if r[0] != 200][:5]
+    served = {(alias, version) for _, alias, version in results}
+    assert {("champion", "1"), ("fallback", str(fallback.version)), ("champion", "2")} <= served
+
+    # the chain in the governance report of the tainted version
+    from llm_assets.governance.report import build_report
+
+    text = build_report(resources["warehouse"], tracking.registered_model_name, "1", "2").markdown()
+    assert f"fallback v{fallback.version} answers" in text and "v2 (promoted)" in text
