@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
 import time
 import uuid
 from pathlib import Path
 
-from jobs import progress
+from jobs import progress, runner
 from llm_assets import settings
 
 DEMO_RUN_CONFIG = {
@@ -24,21 +23,10 @@ DEMO_RUN_CONFIG = {
 }
 
 
-def _instance():
-    from dagster import DagsterInstance
-
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.data_dir() / "dagster_home")))
-    home.mkdir(parents=True, exist_ok=True)
-    yaml = home / "dagster.yaml"
-    if not yaml.exists():
-        yaml.write_text(settings.dagster_yaml())
-    return DagsterInstance.get()
-
-
-def _print_summary(defs) -> None:
+def _print_summary() -> None:
     import dagster as dg
 
-    with _instance() as instance:
+    with runner.instance() as instance:
         reg = instance.get_latest_materialization_event(dg.AssetKey("registered_model"))
         ev = instance.get_latest_materialization_event(dg.AssetKey("evaluation_report"))
     if ev is not None:
@@ -65,8 +53,8 @@ def _batch_keys(folders: list[str]) -> dict[str, str]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
 
+    from jobs import full_pipeline_job
     from llm_assets.core.partitions import landing_batches
-    from llm_assets.definitions import defs
     from llm_assets.sample_corpus import write_landing_batches
 
     landing = settings.data_dir() / "landing"
@@ -86,7 +74,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not args.verbose:
         print(f"full_pipeline_job over {len(keys)} batches (run {run_id}); full log: {log_file}")
         progress.stderr_to(log_file).__enter__()
-    with _instance() as instance:
+    with runner.instance() as instance:
         # What the landing sensor does in a running deployment: register the batches as partitions.
         known = set(instance.get_dynamic_partitions(landing_batches.name))
         new = [k for k in keys if k not in known]
@@ -94,7 +82,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             instance.add_dynamic_partitions(landing_batches.name, new)
         # a range runs the partitions between its ends in the order they were added: the first and the last of ours
         order = [k for k in instance.get_dynamic_partitions(landing_batches.name) if k in set(keys)]
-        job = defs.resolve_job_def("full_pipeline_job")
+        job = runner.resolve(full_pipeline_job)
         quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}} if not args.verbose else {}
         view = (
             progress.ProgressView(instance, run_id, console, run_config["lora_adapter"]["config"]["max_steps"])
@@ -119,11 +107,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"\nfull_pipeline_job over {len(keys)} batches: {'SUCCESS' if result.success else 'FAILURE'} "
         f"in {time.time() - started:.0f} s (run {result.run_id})"
     )
-    _print_summary(defs)
+    _print_summary()
     print(
         "\nExplore it:\n"
         + (f"  less {log_file}   # every event of the run and every library message\n" if not args.verbose else "")
-        + f"  DAGSTER_HOME={os.environ['DAGSTER_HOME']} .venv/bin/dagster dev -h 127.0.0.1 -p 3000   "
+        + f"  DAGSTER_HOME={settings.dagster_home()} .venv/bin/dagster dev -h 127.0.0.1 -p 3000   "
         "# Dagster UI on http://127.0.0.1:3000\n"
         f"  .venv/bin/mlflow ui --host 127.0.0.1 --port 5000 --backend-store-uri "
         f"sqlite:///{settings.data_dir() / 'mlflow' / 'mlflow.db'}   # MLflow UI on http://127.0.0.1:5000"
@@ -166,12 +154,12 @@ def cmd_land_batch(args: argparse.Namespace) -> int:
 def cmd_batches(args: argparse.Namespace) -> int:
     """The data owner's view: each landing folder's readable name beside its opaque partition key (the Dagster UI and
     every table outside the raw zone show only the key)."""
+    from llm_assets.core.documents.text import name_text
     from llm_assets.core.partitions import landing_batches
-    from llm_assets.ingestion.text import name_text
 
     landing = Path(args.landing or settings.data_dir() / "landing")
     folders = sorted(p.name for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []
-    with _instance() as instance:
+    with runner.instance() as instance:
         registered = set(instance.get_dynamic_partitions(landing_batches.name))
     for folder, key in _batch_keys(folders).items():
         print(f"{key}  {'registered' if key in registered else 'new       '}  {name_text(folder)[0]}")
@@ -179,7 +167,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from llm_assets.governance.cli import cmd_rollback as governance_rollback
+    from jobs.governance_cli import cmd_rollback as governance_rollback
 
     return governance_rollback(args)
 

@@ -15,17 +15,7 @@ from jobs import (
     serving_job,
     training_job,
 )
-from llm_assets.governance.approvals import champion_rollbacks, model_approvals
-from llm_assets.governance.assets import governance_report
-from llm_assets.governance.erasure import ERASURE_LEDGERS
-from llm_assets.governance.fairness_asset import fairness_audit
-from llm_assets.ingestion.assets import ingest_landing_batch
-from llm_assets.modeling.assets import evaluation_report, fallback_model, lora_adapter, registered_model
-from llm_assets.monitoring.assets import drift_report
-from llm_assets.monitoring.live_traffic import live_traffic_report
-from llm_assets.privacy.assets import anonymize_documents
-from llm_assets.serving.assets import feedback_examples, inference_log
-from llm_assets.training_data.assets import training_set
+from jobs.catalog import ASSETS
 from resources import build_resources
 from sensors import (
     drift_sensor,
@@ -37,24 +27,7 @@ from sensors import (
 )
 
 defs = dg.Definitions(
-    assets=[
-        ingest_landing_batch,
-        anonymize_documents,
-        inference_log,
-        feedback_examples,
-        training_set,
-        lora_adapter,
-        evaluation_report,
-        fairness_audit,
-        registered_model,
-        fallback_model,
-        governance_report,
-        model_approvals,
-        champion_rollbacks,
-        drift_report,
-        live_traffic_report,
-        *ERASURE_LEDGERS,
-    ],
+    assets=ASSETS,
     jobs=[ingestion_job, training_job, full_pipeline_job, erasure_job, serving_job, approval_job, rollback_job],
     sensors=[
         landing_sensor,

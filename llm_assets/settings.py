@@ -81,6 +81,34 @@ def env_or(name: str, default: Any) -> Any:
     return default
 
 
+def env_text(name: str, default: str = "") -> str:
+    """A plain setting (not a secret) from the environment."""
+    return os.environ.get(name, default)
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated setting as a list (empty items dropped)."""
+    return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, "") or default)
+
+
+def child_environment(**defaults: str) -> dict[str, str]:
+    """The environment a worker process inherits, with ``defaults`` where a variable is not set."""
+    return {**defaults, **os.environ}
+
+
+def dagster_home() -> Path:
+    """``$DAGSTER_HOME``, set to ``<data dir>/dagster_home`` when unset (Dagster reads the variable itself)."""
+    return Path(os.environ.setdefault("DAGSTER_HOME", str(data_dir() / "dagster_home")))
+
+
 def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV, Path.cwd() / ".data")).resolve()
 

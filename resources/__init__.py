@@ -7,7 +7,6 @@ UI nor the run config ever holds their values.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from llm_assets.settings import (
@@ -23,12 +22,12 @@ from llm_assets.settings import (
     PSEUDONYM_SALT_ENV,
     REQUIRE_APPROVAL_ENV,
     default_mlflow_tracking_uri,
+    env_flag,
+    env_int,
+    env_list,
     env_or,
+    env_text,
 )
-
-
-def _env_list(name: str) -> list[str]:
-    return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
 
 
 def anonymizer_resource():
@@ -64,14 +63,14 @@ def build_resources() -> dict[str, Any]:
         "governance_keys": GovernanceKeys(key=env_or(GOVERNANCE_KEY_ENV, "")),
         "traffic_log": TrafficLog(),
         "promotion_policy": PromotionPolicy(
-            require_approval=os.environ.get(REQUIRE_APPROVAL_ENV, "").strip().lower() in ("1", "true", "yes"),
-            approvers=_env_list(APPROVERS_ENV),
+            require_approval=env_flag(REQUIRE_APPROVAL_ENV),
+            approvers=env_list(APPROVERS_ENV),
         ),
         "alerts": AlertChannels(
-            smtp_host=os.environ.get(ALERT_SMTP_HOST_ENV, ""),
-            smtp_port=int(os.environ.get(ALERT_SMTP_PORT_ENV, "25") or 25),
+            smtp_host=env_text(ALERT_SMTP_HOST_ENV),
+            smtp_port=env_int(ALERT_SMTP_PORT_ENV, 25),
             smtp_password=env_or(ALERT_SMTP_PASSWORD_ENV, ""),
-            email_to=_env_list(ALERT_EMAIL_TO_ENV),
+            email_to=env_list(ALERT_EMAIL_TO_ENV),
             webhook_url=env_or(ALERT_WEBHOOK_URL_ENV, ""),
             webhook_token=env_or(ALERT_WEBHOOK_TOKEN_ENV, ""),
         ),

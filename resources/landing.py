@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from llm_assets.ingestion.inventory import Entry, walk
+from llm_assets.core.documents.inventory import Entry, walk
 from llm_assets.settings import default_path
 
 
@@ -29,7 +29,7 @@ class LandingZone(dg.ConfigurableResource):
         return Path(self.path) / batch
 
     def entries(self, batch: str) -> list[Entry]:
-        """Every entry of the batch folder: to read, quarantined or ignored by a rule (see ingestion/inventory)."""
+        """Every entry of the batch folder: to read, quarantined or ignored by a rule (see core/documents/inventory)."""
         d = self.batch_dir(batch)
         if not d.is_dir():
             raise FileNotFoundError(f"landing batch {batch!r} not found under {self.path}")

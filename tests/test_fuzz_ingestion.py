@@ -8,10 +8,11 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_assets.ingestion.parsing import SUPPORTED_SUFFIXES, ParsedDocument, Quarantined, parse_bytes
+from llm_assets.core.documents.parsing import SUPPORTED_SUFFIXES, ParsedDocument, Quarantined, parse_bytes
 
 FORMATS = sorted(set(SUPPORTED_SUFFIXES.values()))
 SECRET = "OUTSIDE-SECRET-7f3a"
@@ -178,8 +179,8 @@ def test_generated_names_keys_and_headers_are_read_as_valid_text(folder, plan):
     tables' frames, and the keyed references hold no name."""
     import polars as pl
 
+    from llm_assets.core.documents.text import name_text
     from llm_assets.ingestion.assets import INVENTORY_SCHEMA, QUARANTINE_SCHEMA, RAW_SCHEMA, _read_batch
-    from llm_assets.ingestion.text import name_text
     from resources.landing import LandingZone
     from resources.warehouse import DuckDBWarehouse
 
@@ -217,6 +218,7 @@ def test_generated_names_keys_and_headers_are_read_as_valid_text(folder, plan):
     folder=planted_names,
     plan=st.lists(st.tuples(structure, planted_names, record_plans, st.binary(max_size=200)), min_size=1, max_size=4),
 )
+@pytest.mark.slow
 def test_a_generated_batch_ingests_in_one_run_and_no_name_reaches_dagster(folder, plan, resources):
     """Whole ingestion runs on generated names: the run succeeds, the books balance, and the planted name (in the
     folder's and the files' names) is nowhere in the run's storage, event log or tags."""

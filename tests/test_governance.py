@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import pytest
 from mlflow import MlflowClient
 
 from llm_assets.core import lineage
@@ -81,8 +82,9 @@ def _run(instance, resources, batches):
     return result
 
 
+@pytest.mark.slow
 def test_lineage_report_and_cli_answer_the_auditors_questions(landing, instance, resources, capsys, data_dir):
-    from llm_assets.governance.cli import main as governance
+    from jobs.governance_cli import main as governance
 
     _, batches = landing
     result = _run(instance, resources, batches)
@@ -136,6 +138,7 @@ def _erase(instance, resources, config: dict) -> dg.ExecuteInProcessResult:
     return job.execute_in_process(run_config={"ops": {"erase_data_subject": {"config": config}}}, instance=instance)
 
 
+@pytest.mark.slow
 def test_erasure_removes_a_subject_everywhere_taints_demotes_retrains_and_survives_reingestion(
     landing, instance, resources
 ):
@@ -218,6 +221,7 @@ def test_erasure_removes_a_subject_everywhere_taints_demotes_retrains_and_surviv
     assert not set(table(resources, "anon", "anonymized_documents")["doc_id"]) & docs
 
 
+@pytest.mark.slow
 def test_a_subject_only_in_evaluation_splits_keeps_the_champion_and_marks_its_figures(landing, instance, resources):
     """Validation and test documents never entered the weights: the champion stays, its figures are marked as
     computed with erased data; with taint_on=any_split the same erasure would taint it."""
@@ -259,6 +263,7 @@ def lineage_tables():
     return ERASABLE_TABLES
 
 
+@pytest.mark.slow
 def test_a_tainted_champion_rolls_back_to_the_newest_untainted_version(landing, instance, resources):
     """v1 trained on batch 1 only, v2 on both batches; erasing a subject of batch 2 taints v2 alone, and the
     champion goes back to v1."""
@@ -297,8 +302,9 @@ def test_a_tainted_champion_rolls_back_to_the_newest_untainted_version(landing, 
     assert str(resources["mlflow_tracking"].champion_version().version) == "1"
 
 
+@pytest.mark.slow
 def test_governance_staff_erase_from_the_command_line(landing, instance, resources, data_dir, capsys, monkeypatch):
-    from llm_assets.governance.cli import main as governance
+    from jobs.governance_cli import main as governance
 
     _, batches = landing
     _run(instance, resources, batches)

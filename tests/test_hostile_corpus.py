@@ -5,8 +5,11 @@ import json
 import os
 
 import polars as pl
+import pytest
 
 from tests.helpers import ingest, table
+
+pytestmark = pytest.mark.slow
 
 GOOD = {"message": "My parcel ORD-123456 has not arrived.", "category": "delivery_delay", "agent_reply": "Sorry!"}
 
@@ -69,7 +72,7 @@ def _write_hostile_batch(root) -> dict[str, str | None]:
 
 
 def test_hostile_batch_lands_with_every_item_accounted_for(data_dir, instance, resources, monkeypatch):
-    from llm_assets.ingestion import inventory
+    from llm_assets.core.documents import inventory
     from resources.landing import LandingZone
 
     expected = _write_hostile_batch(data_dir / "landing")

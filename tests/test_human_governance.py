@@ -104,10 +104,11 @@ def _failure(result) -> str:
     return next(e.step_failure_data.error.message for e in result.all_events if e.is_step_failure)
 
 
+@pytest.mark.slow
 def test_approval_rejection_rollback_alerts_and_model_card(
     landing, instance, resources, alert_sinks, data_dir, monkeypatch, capsys
 ):
-    from llm_assets.governance.cli import main as governance
+    from jobs.governance_cli import main as governance
     from sensors.alerts import run_failure_alert_sensor
 
     _, batches = landing

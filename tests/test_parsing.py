@@ -1,6 +1,6 @@
 """Every landing format parses into text + fields; every bad input becomes a quarantine row with a reason."""
 
-from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
+from llm_assets.core.documents.parsing import ParsedDocument, Quarantined, parse_file
 from llm_assets.sample_corpus import write_landing_batches
 
 

@@ -18,6 +18,8 @@ import pytest
 
 from tests.helpers import ingest, table, train
 
+pytestmark = pytest.mark.slow
+
 TINY = {
     "lora_adapter": {"config": {"max_steps": 3, "batch_size": 4, "max_length": 768}},
     "evaluation_report": {"config": {"max_examples": 4, "max_new_tokens": 8, "batch_size": 4}},

@@ -59,7 +59,7 @@ def test_paraphrase_families_travel_in_every_format_and_are_held_out_whole(tmp_p
     import polars as pl
 
     from llm_assets.core.examples import TrainingSetConfig, build_examples
-    from llm_assets.ingestion.parsing import parse_file
+    from llm_assets.core.documents.parsing import parse_file
 
     write_landing_batches(tmp_path, n_tickets=90, n_batches=1, seed=8, include_bad_files=False, include_canaries=False,
                           canaries_file=tmp_path / "c.json")  # fmt: skip

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from resources.warehouse import DuckDBWarehouse
+from llm_assets.core.ports import Warehouse
 
 SCHEMA = "governance"
 MEMBERS = ("train", "training_set_members")
@@ -75,7 +75,7 @@ def ledger_rows(rows: list[dict]) -> pl.DataFrame:
     )
 
 
-def record(warehouse: DuckDBWarehouse, table: str, row: dict, keys: list[str]) -> None:
+def record(warehouse: Warehouse, table: str, row: dict, keys: list[str]) -> None:
     """Inserts (or replaces, by ``keys``) one row of a governance ledger from an op outside the asset graph (the
     erasure job, which then reports the ledger's materialization)."""
     warehouse.upsert(SCHEMA, table, ledger_rows([row]), keys)
@@ -103,18 +103,18 @@ PENDING_APPROVAL = "pending_approval"
 FEEDBACK_DOC_PREFIX = "feedback-"
 
 
-def read(warehouse: DuckDBWarehouse, table: str, **filters) -> pl.DataFrame:
+def read(warehouse: Warehouse, table: str, **filters) -> pl.DataFrame:
     """Rows of a governance ledger matching ``filters`` (``equals=``, ``is_in=``…, see ``DuckDBWarehouse.select``)."""
     df = warehouse.select(SCHEMA, table, **filters)
     return df if df is not None else pl.DataFrame()
 
 
-def model_version(warehouse: DuckDBWarehouse, model_name: str, version: str) -> dict | None:
+def model_version(warehouse: Warehouse, model_name: str, version: str) -> dict | None:
     df = read(warehouse, "model_versions", equals={"model_name": model_name, "version": str(version)})
     return df.row(0, named=True) if df.height else None
 
 
-def effective_decisions(warehouse: DuckDBWarehouse, model_name: str) -> dict[str, str]:
+def effective_decisions(warehouse: Warehouse, model_name: str) -> dict[str, str]:
     """version -> the gate's decision, or the human one (approved / rejected) for a version that waited for it."""
     versions = read(warehouse, "model_versions", equals={"model_name": model_name})
     if not versions.height:
@@ -126,16 +126,16 @@ def effective_decisions(warehouse: DuckDBWarehouse, model_name: str) -> dict[str
     return decisions
 
 
-def effective_decision(warehouse: DuckDBWarehouse, model_name: str, version: str) -> str | None:
+def effective_decision(warehouse: Warehouse, model_name: str, version: str) -> str | None:
     return effective_decisions(warehouse, model_name).get(str(version))
 
 
-def docs_of_training_set(warehouse: DuckDBWarehouse, training_set_version: str, splits: tuple[str, ...]) -> list[str]:
+def docs_of_training_set(warehouse: Warehouse, training_set_version: str, splits: tuple[str, ...]) -> list[str]:
     members = version_members(warehouse, training_set_version)
     return sorted(set(members.filter(pl.col("split").is_in(list(splits)))["doc_id"].to_list()))
 
 
-def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
+def version_members(warehouse: Warehouse, version: str) -> pl.DataFrame:
     """(version, doc_id, example_id, split, recorded_at) of one training-set version (empty if unknown)."""
     df = warehouse.select(*MEMBERS, equals={"version": version})
     if df is None:
@@ -151,13 +151,13 @@ def version_members(warehouse: DuckDBWarehouse, version: str) -> pl.DataFrame:
     return df.select("version", "doc_id", "example_id", "split", "recorded_at")
 
 
-def latest_training_set_version(warehouse: DuckDBWarehouse) -> str | None:
+def latest_training_set_version(warehouse: Warehouse) -> str | None:
     """The most recently recorded training-set version, if any."""
     df = warehouse.select(*MEMBERS, columns=["version"], order_by=["recorded_at"], descending=True, limit=1)
     return df["version"][0] if df is not None and df.height else None
 
 
-def versions_of_docs(warehouse: DuckDBWarehouse, doc_ids: list[str]) -> pl.DataFrame:
+def versions_of_docs(warehouse: Warehouse, doc_ids: list[str]) -> pl.DataFrame:
     """Registered model versions whose training set held any of ``doc_ids``: one row per (version, doc, split)."""
     empty = pl.DataFrame(
         schema={
@@ -183,7 +183,7 @@ def versions_of_docs(warehouse: DuckDBWarehouse, doc_ids: list[str]) -> pl.DataF
     return df if df.height else empty
 
 
-def docs_of_subject(warehouse: DuckDBWarehouse, subject_keys: list[str]) -> pl.DataFrame:
+def docs_of_subject(warehouse: Warehouse, subject_keys: list[str]) -> pl.DataFrame:
     """(doc_id, batch_id, found_by) of documents whose subject index or PII fingerprints hold any of the keys."""
     found = []
     index = warehouse.select(
@@ -205,7 +205,7 @@ def docs_of_subject(warehouse: DuckDBWarehouse, subject_keys: list[str]) -> pl.D
 TRAFFIC_TABLES = (("monitoring", "inference_log"), ("monitoring", "user_feedback"))
 
 
-def requests_of_subject(warehouse: DuckDBWarehouse, subject_keys: list[str]) -> list[str]:
+def requests_of_subject(warehouse: Warehouse, subject_keys: list[str]) -> list[str]:
     """Served requests (and feedback) whose replaced values include any of the keys: the server logs the keyed
     fingerprints of every value it replaced, made with the same function as the subject index."""
     found: set[str] = set()
@@ -217,7 +217,7 @@ def requests_of_subject(warehouse: DuckDBWarehouse, subject_keys: list[str]) -> 
     return sorted(found)
 
 
-def erased_requests(warehouse: DuckDBWarehouse) -> set[str]:
+def erased_requests(warehouse: Warehouse) -> set[str]:
     """Request ids an erasure removed (recorded as ``feedback-<request id>`` documents): never ingested again."""
     df = read(warehouse, "erased_documents", columns=["doc_id"])
     if not df.height:
@@ -225,7 +225,7 @@ def erased_requests(warehouse: DuckDBWarehouse) -> set[str]:
     return {d.removeprefix(FEEDBACK_DOC_PREFIX) for d in df["doc_id"].to_list() if d.startswith(FEEDBACK_DOC_PREFIX)}
 
 
-def pii_fingerprints(warehouse: DuckDBWarehouse) -> pl.DataFrame:
+def pii_fingerprints(warehouse: Warehouse) -> pl.DataFrame:
     """The keyed fingerprints of every redacted value (empty before the first anonymization)."""
     df = warehouse.select(*PII_FINGERPRINTS)
     if df is None:
@@ -241,7 +241,7 @@ def pii_fingerprints(warehouse: DuckDBWarehouse) -> pl.DataFrame:
     return df
 
 
-def erased(warehouse: DuckDBWarehouse) -> tuple[dict[str, str], dict[str, str]]:
+def erased(warehouse: Warehouse) -> tuple[dict[str, str], dict[str, str]]:
     """(erased doc_id -> tombstone id, subject key -> tombstone id): what ingestion must keep out."""
     docs = read(warehouse, "erased_documents")
     subjects = read(warehouse, "tombstone_subjects")
@@ -253,7 +253,7 @@ def erased(warehouse: DuckDBWarehouse) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-def warm_start_descendants(warehouse: DuckDBWarehouse, model_name: str, versions: set[str]) -> dict[str, str]:
+def warm_start_descendants(warehouse: Warehouse, model_name: str, versions: set[str]) -> dict[str, str]:
     """Registered versions whose adapter was warm-started, directly or through others, from one of ``versions``:
     version -> the ancestor in ``versions``. Their weights carry whatever that ancestor learned."""
     registered = read(warehouse, "model_versions", equals={"model_name": model_name})

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import polars as pl
 
-from resources.base_model import BaseModelResource
-from resources.mlflow_tracking import MLflowTracking
+from llm_assets.core.ports import BaseModel, ModelRegistry
 
 # Steps that saturate the CPU (or a GPU) share one concurrency pool: with the instance's pool limit at 1 (see the
 # Makefile's dagster.yaml), a training never fights an evaluation or a drift measurement for cores.
@@ -17,13 +16,13 @@ def split_rows(training_set: pl.DataFrame, split: str) -> pl.DataFrame:
     return training_set.filter(pl.col("split") == split).sort("example_id")
 
 
-def load_adapter_model(base_model: BaseModelResource, adapter_dir: str):
+def load_adapter_model(base_model: BaseModel, adapter_dir: str):
     from peft import PeftModel
 
     return PeftModel.from_pretrained(base_model.load_model(), adapter_dir).merge_and_unload()
 
 
-def champion_adapter_dir(mlflow_tracking: MLflowTracking, current_run_id: str) -> tuple[str, object] | None:
+def champion_adapter_dir(mlflow_tracking: ModelRegistry, current_run_id: str) -> tuple[str, object] | None:
     version = mlflow_tracking.champion_version()
     if version is None or version.run_id == current_run_id:
         return None

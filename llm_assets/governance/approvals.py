@@ -13,6 +13,7 @@ from pydantic import Field
 
 from llm_assets.core import compute, lineage
 from llm_assets.governance.erasure import CHAMPION_DECISIONS
+from llm_assets.governance.publishing import write_governance_report
 from resources.alerts import Alert, AlertChannels
 from resources.artifacts import ArtifactStore
 from resources.mlflow_tracking import MLflowTracking
@@ -34,6 +35,7 @@ REPORT_SOURCES = (
     "privacy_checks",
     "pii_fingerprints",
     "taints",
+    "erased_evaluation_data",
     APPROVALS,
     ROLLBACKS,
 )
@@ -68,8 +70,6 @@ def _record_and_republish(
 ) -> dict[str, str]:
     """Writes the decision's ledger row, then regenerates the model card and the governance report of the versions
     it concerns (so both show who decided and why); version -> report file."""
-    from llm_assets.governance.assets import write_governance_report
-
     lineage.record(warehouse, table, {**row, "decided_at": lineage.now()}, keys)
     return {
         v: str(write_governance_report(warehouse, mlflow_tracking, artifact_store, v)[1]["html"]) for v in versions if v

@@ -1,37 +1,18 @@
 """``governance_report``: the auditor's report of every registered model version."""
 
-from pathlib import Path
-
 import dagster as dg
 
 from llm_assets.core import compute, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import scanned_fingerprints
 from llm_assets.governance import approvals
-from llm_assets.governance.model_card import publish_model_card
-from llm_assets.governance.report import GovernanceReport, build_report
+from llm_assets.governance.publishing import write_governance_report
 from resources.artifacts import ArtifactStore
 from resources.governance import GovernanceKeys
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
 REPORT_CHECK = "report_holds_no_raw_pii"
-
-
-def write_governance_report(
-    warehouse: DuckDBWarehouse,
-    mlflow_tracking: MLflowTracking,
-    artifact_store: ArtifactStore,
-    version: str,
-) -> tuple[GovernanceReport, dict[str, Path]]:
-    """Publishes the version's model card, then builds its report from the lineage tables and writes it under the
-    artifact store."""
-    champion = mlflow_tracking.champion_version()
-    name = mlflow_tracking.registered_model_name
-    card = publish_model_card(warehouse, mlflow_tracking, artifact_store, str(version))
-    report = build_report(warehouse, name, str(version), str(champion.version) if champion else None, str(card))
-    paths = report.write(artifact_store.path("reports", "governance", name, f"v{version}"))
-    return report, {**paths, "model_card": card}
 
 
 def raw_values_in(text: str, warehouse: DuckDBWarehouse, key: bytes) -> int:

@@ -233,6 +233,197 @@ def _new_champion(warehouse: DuckDBWarehouse, model_name: str, tainted: set[str]
     return str(candidates[0]) if candidates else None
 
 
+@dataclass(frozen=True)
+class ErasureRecord:
+    """What one erasure did: the op's output, its metadata, its run tags, its alerts and the ledgers it wrote all derive
+    from this record."""
+
+    tombstone_id: str
+    requested_by: str
+    taint_on: str
+    documents_erased: int
+    found_by: dict[str, int]
+    served_requests_erased: int
+    rows_deleted: dict[str, int]
+    cached_answers_dropped: int
+    decision: TaintDecision
+    champion_version: str | None
+    action: ChampionAction
+    fallback_rebuilt: str  # the new fallback version registered without the erased shots ("" = none needed)
+    fallback_shots_dropped: int
+    retrain_requested: bool
+
+    def ledgers_written(self) -> list[str]:
+        written = ["tombstones", "erased_documents", "tombstone_subjects"]
+        written += ["taints"] if self.decision.tainted else []
+        written += ["erased_evaluation_data"] if self.decision.exposed else []
+        return written + (["fallback_model"] if self.fallback_rebuilt else [])
+
+    def run_tags(self) -> dict[str, str]:
+        tags = {TOMBSTONE_TAG: self.tombstone_id}
+        if self.retrain_requested:
+            tags[RETRAIN_TAG] = "true"
+        if self.action.fallback_version:  # the retrain it asks for is what brings a champion back: prioritised
+            tags[FALLBACK_TAG] = self.action.fallback_version
+        return tags
+
+    def facts(self) -> dict[str, object]:
+        """For alerts. The reason is free text typed by staff: it stays in the tombstone, out of the alert."""
+        d = self.decision
+        return {
+            "tombstone": self.tombstone_id,
+            "requested_by": self.requested_by,
+            "documents_erased": self.documents_erased,
+            "served_requests_erased": self.served_requests_erased,
+            "taint_on": self.taint_on,
+            "tainted_versions": ", ".join(f"v{v} ({d.why(v)})" for v in d.tainted) or "none",
+            "versions_evaluated_with_erased_data": ", ".join(sorted({f"v{e['version']}" for e in d.exposed})) or "none",
+            "champion_action": self.action.text,
+            "fallback_shots_dropped": self.fallback_shots_dropped,
+        }
+
+    def alerts(self) -> dict[str, Alert]:
+        stone, facts, champion = self.tombstone_id, self.facts(), self.champion_version
+        out = {"erasure": Alert("erasure", f"erasure {stone}", facts, severity="warning")}
+        if self.action.fallback_version:
+            fallback = self.action.fallback_version
+            title = f"erasure {stone} removed champion v{champion}: the fallback v{fallback} answers"
+            out["serving_fallback"] = Alert("serving_fallback", title, facts, severity="critical")
+        elif self.action.service_gap:
+            title = f"erasure {stone} removed champion v{champion} and no fallback is registered: no model serves"
+            out["serving_fallback"] = Alert("serving_fallback", title, facts, severity="critical")
+        if self.retrain_requested:
+            title = f"retrain from the base model requested by erasure {stone}"
+            out["retrain_requested"] = Alert("retrain_requested", title, facts)
+        return out
+
+    def output(self) -> dict:
+        return {
+            "tombstone_id": self.tombstone_id,
+            "documents_erased": self.documents_erased,
+            "rows_deleted": self.rows_deleted,
+            "cached_answers_dropped": self.cached_answers_dropped,
+            "tainted_versions": self.decision.tainted,
+            "evaluated_with_erased_data": self.decision.exposed,
+            "champion_action": self.action.text,
+            "fallback_version": self.action.fallback_version,
+            "fallback_shots_dropped": self.fallback_shots_dropped,
+            "retrain_requested": self.retrain_requested,
+        }
+
+    def metadata(self) -> dict:
+        return {
+            "tombstone": self.tombstone_id,
+            "documents_erased": self.documents_erased,
+            "found_by": dg.MetadataValue.json(self.found_by),
+            "rows_deleted": dg.MetadataValue.json(self.rows_deleted),
+            "cached_answers_dropped": self.cached_answers_dropped,
+            "taint_on": self.taint_on,
+            "tainted_versions": dg.MetadataValue.json({v: self.decision.why(v) for v in self.decision.tainted}),
+            "evaluated_with_erased_data": dg.MetadataValue.json(self.decision.exposed),
+            "champion_action": self.action.text,
+            "fallback_version": self.action.fallback_version or "none",
+            "fallback_shots_dropped": self.fallback_shots_dropped,
+            "retrain_requested": self.retrain_requested,
+        }
+
+
+def _subject_documents(warehouse: DuckDBWarehouse, config: ErasureConfig) -> tuple[list[str], list[str], Counter]:
+    """The documents to erase (the subject's, those asked for by id, and the training examples users' feedback on the
+    subject's served tickets became), the served requests that named the subject, and how each was found."""
+    found = lineage.docs_of_subject(warehouse, config.subject_keys) if config.subject_keys else pl.DataFrame()
+    requests = lineage.requests_of_subject(warehouse, config.subject_keys)
+    served_docs = {f"{lineage.FEEDBACK_DOC_PREFIX}{r}" for r in requests}
+    doc_ids = sorted(set(found["doc_id"].to_list() if found.height else []) | set(config.doc_ids) | served_docs)
+    found_by = Counter(found["found_by"].to_list()) if found.height else Counter()
+    if requests:
+        found_by["served_request"] = len(requests)
+    return doc_ids, requests, found_by
+
+
+def _record_taints(
+    warehouse: DuckDBWarehouse, name: str, stone: str, taint_on: str, decision: TaintDecision, champion, action
+) -> None:
+    for v in decision.tainted:
+        origin = decision.inherited.get(v, v)
+        row = {
+            "model_name": name,
+            "version": v,
+            "tombstone_id": stone,
+            "documents": decision.documents.get(origin, 0),
+            "splits": ", ".join(decision.splits.get(origin, [])),
+            "taint_on": taint_on,
+            "inherited_from": decision.inherited.get(v, ""),
+            "tainted_at": lineage.now(),
+            "champion_action": action.text if v == champion else "",
+            "fallback_version": action.fallback_version if v == champion else "",
+        }
+        lineage.record(warehouse, "taints", row, keys=["model_name", "version", "tombstone_id"])
+    for row in decision.exposed:
+        row = {**row, "model_name": name, "tombstone_id": stone, "recorded_at": lineage.now()}
+        keys = ["model_name", "version", "tombstone_id", "split"]
+        lineage.record(warehouse, "erased_evaluation_data", row, keys=keys)
+
+
+def erase(
+    config: ErasureConfig,
+    run_id: str,
+    warehouse: DuckDBWarehouse,
+    tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+) -> ErasureRecord:
+    """Deletes the subject's rows from every zone and writes the tombstone; tags the versions by what their splits
+    held (``taint_on``); rebuilds the fallback without erased shots; applies the champion policy; records the
+    ledgers."""
+    doc_ids, requests, found_by = _subject_documents(warehouse, config)
+    affected = lineage.versions_of_docs(warehouse, doc_ids)
+    tombstone = {
+        "tombstone_id": f"ts-{uuid.uuid4().hex[:12]}",
+        "erased_at": lineage.now(),
+        "reason": config.reason,
+        "requested_by": config.requested_by,
+        "subject_keys": len(config.subject_keys),
+        "doc_ids_requested": len(config.doc_ids),
+        "dagster_run_id": run_id,
+    }
+    counts = _erase_rows(warehouse, doc_ids, tombstone, config.subject_keys, requests)
+    stone, name = tombstone["tombstone_id"], tracking.registered_model_name
+    decision = decide_taints(warehouse, name, affected, config.taint_on)
+    champion = tracking.champion_version()
+    champion_version = str(champion.version) if champion else None
+    client = tracking.client() if (decision.tainted or decision.exposed) else None
+    for v in decision.tainted:
+        client.set_model_version_tag(name, v, "tainted", "true")
+        client.set_model_version_tag(name, v, "tainted_by", stone)
+    for v in sorted({e["version"] for e in decision.exposed}, key=int):
+        client.set_model_version_tag(name, v, "computed_with_erased_data", stone)
+    # the fallback's in-context shots are training documents too: a new fallback without the erased ones, first
+    rebuilt, shots_dropped = fallback_without_documents(tracking, set(doc_ids), f"erasure {stone}")
+    if rebuilt:
+        _record_fallback(warehouse, tracking, rebuilt, run_id)
+    action = ChampionAction("none")
+    if champion_version in decision.tainted:
+        action = act_on_champion(config.champion_policy, warehouse, tracking, champion_version, set(decision.tainted))
+    _record_taints(warehouse, name, stone, config.taint_on, decision, champion_version, action)
+    return ErasureRecord(
+        tombstone_id=stone,
+        requested_by=config.requested_by,
+        taint_on=config.taint_on,
+        documents_erased=len(doc_ids),
+        found_by=dict(found_by),
+        served_requests_erased=len(requests),
+        rows_deleted=counts,
+        # the models' cached answers cover test prompts the erased documents may have been: dropped with them
+        cached_answers_dropped=answer_cache.clear(artifact_store),
+        decision=decision,
+        champion_version=champion_version,
+        action=action,
+        fallback_rebuilt=rebuilt or "",
+        fallback_shots_dropped=shots_dropped,
+        retrain_requested=bool(config.retrain and decision.tainted),
+    )
+
+
 @dg.op(
     description="Erases a data subject's documents from the raw, anonymized and training zones, records a "
     "tombstone, taints the model versions trained on them (taint_on), records the versions evaluated on them, demotes "
@@ -253,149 +444,20 @@ def erase_data_subject(
         raise dg.Failure(f"taint_on must be one of {tuple(TAINT_ON)}")
     if not config.subject_keys and not config.doc_ids:
         raise dg.Failure("nothing to erase: give subject_keys (see `llm-governance fingerprint`) or doc_ids")
-    found = lineage.docs_of_subject(warehouse, config.subject_keys) if config.subject_keys else pl.DataFrame()
-    # served tickets that named the subject, and the training examples users' feedback on them became
-    requests = lineage.requests_of_subject(warehouse, config.subject_keys)
-    served_docs = {f"{lineage.FEEDBACK_DOC_PREFIX}{r}" for r in requests}
-    doc_ids = sorted(set(found["doc_id"].to_list() if found.height else []) | set(config.doc_ids) | served_docs)
-    found_by = Counter(found["found_by"].to_list()) if found.height else Counter()
-    if requests:
-        found_by["served_request"] = len(requests)
-    affected = lineage.versions_of_docs(warehouse, doc_ids)
-    tombstone = {
-        "tombstone_id": f"ts-{uuid.uuid4().hex[:12]}",
-        "erased_at": lineage.now(),
-        "reason": config.reason,
-        "requested_by": config.requested_by,
-        "subject_keys": len(config.subject_keys),
-        "doc_ids_requested": len(config.doc_ids),
-        "dagster_run_id": context.run_id,
-    }
-    counts = _erase_rows(warehouse, doc_ids, tombstone, config.subject_keys, requests)
-    stone = tombstone["tombstone_id"]
-    context.log.info(f"tombstone {stone}: {len(doc_ids)} document(s) erased; rows deleted: {counts}")
-    for table, n in counts.items():
+    record = erase(config, context.run_id, warehouse, mlflow_tracking, artifact_store)
+    stone = record.tombstone_id
+    context.log.info(f"tombstone {stone}: {record.documents_erased} document(s) erased; rows: {record.rows_deleted}")
+    for table, n in record.rows_deleted.items():
         schema, name = table.split(".")  # each table is the asset of the same name
         context.log_event(
             dg.AssetObservation(asset_key=name, metadata={"erased_rows": n, "tombstone": stone, "zone": schema})
         )
-
-    name = mlflow_tracking.registered_model_name
-    decision = decide_taints(warehouse, name, affected, config.taint_on)
-    tainted = decision.tainted
-    champion = mlflow_tracking.champion_version()
-    champion_version = str(champion.version) if champion else None
-    action = ChampionAction("none")
-    client = mlflow_tracking.client() if (tainted or decision.exposed) else None
-    for v in tainted:
-        client.set_model_version_tag(name, v, "tainted", "true")
-        client.set_model_version_tag(name, v, "tainted_by", stone)
-    for v in sorted({e["version"] for e in decision.exposed}, key=int):
-        client.set_model_version_tag(name, v, "computed_with_erased_data", stone)
-    # the fallback's in-context shots are training documents too: a new fallback without the erased ones
-    fallback_version, shots_dropped = fallback_without_documents(mlflow_tracking, set(doc_ids), f"erasure {stone}")
-    if fallback_version:
-        _record_fallback(warehouse, mlflow_tracking, fallback_version, context.run_id)
-    if champion_version in tainted:
-        action = act_on_champion(config.champion_policy, warehouse, mlflow_tracking, champion_version, set(tainted))
-    for v in tainted:
-        lineage.record(
-            warehouse,
-            "taints",
-            {
-                "model_name": name,
-                "version": v,
-                "tombstone_id": stone,
-                "documents": decision.documents.get(decision.inherited.get(v, v), 0),
-                "splits": ", ".join(decision.splits.get(decision.inherited.get(v, v), [])),
-                "taint_on": config.taint_on,
-                "inherited_from": decision.inherited.get(v, ""),
-                "tainted_at": lineage.now(),
-                "champion_action": action.text if v == champion_version else "",
-                "fallback_version": action.fallback_version if v == champion_version else "",
-            },
-            keys=["model_name", "version", "tombstone_id"],
-        )
-    for row in decision.exposed:
-        lineage.record(
-            warehouse,
-            "erased_evaluation_data",
-            {**row, "model_name": name, "tombstone_id": stone, "recorded_at": lineage.now()},
-            keys=["model_name", "version", "tombstone_id", "split"],
-        )
-    champion_action = action.text
-    written = ["tombstones", "erased_documents", "tombstone_subjects"] + (["taints"] if tainted else [])
-    written += ["erased_evaluation_data"] if decision.exposed else []
-    written += ["fallback_model"] if fallback_version else []
-    for ledger in written:
+    for ledger in record.ledgers_written():
         context.log_event(dg.AssetMaterialization(asset_key=ledger, metadata={"tombstone": stone}))
-    # the models' cached answers cover test prompts the erased documents may have been: dropped with them
-    cache_entries = answer_cache.clear(artifact_store)
-    retrain = bool(config.retrain and tainted)
-    tags = {TOMBSTONE_TAG: stone}
-    if retrain:
-        tags[RETRAIN_TAG] = "true"
-    if action.fallback_version:  # the retrain it asks for is what brings a champion back: prioritised
-        tags[FALLBACK_TAG] = action.fallback_version
-    context.instance.add_run_tags(context.run_id, tags)
-    # the reason is free text typed by staff: it stays in the tombstone, out of the alert
-    facts = {
-        "tombstone": stone,
-        "requested_by": config.requested_by,
-        "documents_erased": len(doc_ids),
-        "served_requests_erased": len(requests),
-        "taint_on": config.taint_on,
-        "tainted_versions": ", ".join(f"v{v} ({decision.why(v)})" for v in tainted) or "none",
-        "versions_evaluated_with_erased_data": ", ".join(sorted({f"v{e['version']}" for e in decision.exposed}))
-        or "none",
-        "champion_action": champion_action,
-        "fallback_shots_dropped": shots_dropped,
-    }
-    delivered = {"erasure": alerts.send(Alert("erasure", f"erasure {stone}", facts, severity="warning"), context.log)}
-    if action.fallback_version:
-        title = f"erasure {stone} removed champion v{champion_version}: the fallback v{action.fallback_version} answers"
-        delivered["serving_fallback"] = alerts.send(
-            Alert("serving_fallback", title, facts, severity="critical"), context.log
-        )
-    elif action.service_gap:
-        title = f"erasure {stone} removed champion v{champion_version} and no fallback is registered: no model serves"
-        delivered["serving_fallback"] = alerts.send(
-            Alert("serving_fallback", title, facts, severity="critical"), context.log
-        )
-    if retrain:
-        delivered["retrain_requested"] = alerts.send(
-            Alert("retrain_requested", f"retrain from the base model requested by erasure {stone}", facts),
-            context.log,
-        )
-    context.add_output_metadata(
-        {
-            "tombstone": stone,
-            "documents_erased": len(doc_ids),
-            "found_by": dg.MetadataValue.json(dict(found_by)),
-            "rows_deleted": dg.MetadataValue.json(counts),
-            "cached_answers_dropped": cache_entries,
-            "taint_on": config.taint_on,
-            "tainted_versions": dg.MetadataValue.json({v: decision.why(v) for v in tainted}),
-            "evaluated_with_erased_data": dg.MetadataValue.json(decision.exposed),
-            "champion_action": champion_action,
-            "fallback_version": action.fallback_version or "none",
-            "fallback_shots_dropped": shots_dropped,
-            "retrain_requested": retrain,
-            "alerts": dg.MetadataValue.json(delivered),
-        }
-    )
-    return {
-        "tombstone_id": stone,
-        "documents_erased": len(doc_ids),
-        "rows_deleted": counts,
-        "cached_answers_dropped": cache_entries,
-        "tainted_versions": tainted,
-        "evaluated_with_erased_data": decision.exposed,
-        "champion_action": champion_action,
-        "fallback_version": action.fallback_version,
-        "fallback_shots_dropped": shots_dropped,
-        "retrain_requested": retrain,
-    }
+    context.instance.add_run_tags(context.run_id, record.run_tags())
+    delivered = {kind: alerts.send(alert, context.log) for kind, alert in record.alerts().items()}
+    context.add_output_metadata({**record.metadata(), "alerts": dg.MetadataValue.json(delivered)})
+    return record.output()
 
 
 @dg.job(description="Erase a data subject (keyed fingerprints or doc_ids) from every zone; taint and demote models.")

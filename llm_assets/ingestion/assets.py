@@ -1,7 +1,7 @@
 """``raw_documents`` and ``quarantined_documents``: every file of a landing batch ends up in one or the other.
 
 Nothing that comes in can fail a batch: every name and value is valid text by the time it reaches a row (see
-``ingestion/text.py``), and each entry and each document is read under isolation that turns any exception into a
+``core/documents/text.py``), and each entry and each document is read under isolation that turns any exception into a
 quarantine row (``ingestion_error``). Names are data: a batch's partition key is a keyed hash of its folder name
 (``core/partitions.py``); the readable name and the file names stay in the raw zone (``landing_batch_names``,
 ``landing_inventory``, ``quarantined_documents``), and what leaves it (Dagster metadata) carries keyed references.
@@ -18,13 +18,13 @@ import dagster as dg
 import polars as pl
 
 from llm_assets.core import compute
+from llm_assets.core.documents.inventory import Entry, walk
+from llm_assets.core.documents.parsing import ParsedDocument, Quarantined, parse_file
+from llm_assets.core.documents.text import name_text, path_ref
 from llm_assets.core.fingerprints import subject_rows
 from llm_assets.core.lineage import erased
 from llm_assets.core.metadata import markdown_table
 from llm_assets.core.partitions import is_landing_batch_key, landing_batch_key, landing_batches
-from llm_assets.ingestion.inventory import Entry, walk
-from llm_assets.ingestion.parsing import ParsedDocument, Quarantined, parse_file
-from llm_assets.ingestion.text import name_text, path_ref
 from resources.alerts import Alert, AlertChannels
 from resources.governance import GovernanceKeys
 from resources.landing import LandingZone
@@ -63,7 +63,7 @@ INVENTORY_SCHEMA = {
     "quarantined_records": pl.Int64,  # its records quarantined (malformed, duplicate, erased, ...)
     "listed_at": pl.Datetime("us", "UTC"),
     "path_ref": pl.String,
-    "escaped_values": pl.Int64,  # its name and values that were not valid text, escaped (see ingestion/text.py)
+    "escaped_values": pl.Int64,  # its name and values that were not valid text, escaped (see core/documents/text.py)
 }
 NAMES_SCHEMA = {
     "batch_id": pl.String,  # the partition key: landing_batch_key(governance key, folder name)

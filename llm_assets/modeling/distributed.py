@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from llm_assets.modeling.training import LoraTrainingConfig, TrainingResult
+from llm_assets.settings import child_environment
 
 
 def launch(spec: dict, num_processes: int, workdir: Path, on_line=None) -> TrainingResult:
@@ -50,8 +51,7 @@ def launch(spec: dict, num_processes: int, workdir: Path, on_line=None) -> Train
         "llm_assets.modeling.distributed",
         str(spec_path),
     ]
-    env = {**os.environ}
-    env.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // num_processes)))
+    env = child_environment(OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // num_processes)))
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     tail: list[str] = []
     for line in proc.stdout:

@@ -13,7 +13,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import lineage
+from llm_assets.core import compute, lineage
 from llm_assets.core.generation import DEFAULT_PRECISION
 from llm_assets.core.models import MODEL_POOL
 from llm_assets.core.served_model import fallback_ledger_row, register_fallback
@@ -82,6 +82,7 @@ def build_fallback(
     metadata={"schema": lineage.SCHEMA, "ledger_keys": ["model_name", "version"]},
     deps=["training_set_versions"],
     pool=MODEL_POOL,
+    op_tags=compute.EVALUATION,
     description="The fallback served model: the base model with the few-shot prompt (the gate's baseline), "
     "registered as '<registered_model_name>-fallback' with the 'fallback' alias; the server answers from it while no "
     "champion is. Ledger: one row per fallback version (its shots' documents, for erasure).",

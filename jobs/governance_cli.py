@@ -25,6 +25,7 @@ import argparse
 import json
 import sys
 
+from jobs import runner
 from llm_assets.settings import apply_offline_environment
 
 KINDS = ("email", "name", "customer_id", "phone")
@@ -146,21 +147,6 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_job(job, run_config: dict, resources: dict | None = None):
-    """Runs a job of the project in this process, on the project's Dagster instance (the run shows in the UI)."""
-    import dagster as dg
-
-    from jobs.cli import _instance
-    from llm_assets.definitions import defs
-    from resources import build_resources
-
-    resources = resources or build_resources()  # the job resolves its dg.EnvVar values itself
-    with _instance() as instance:
-        # the project's assets with resources built now (the CLI's environment, not the import-time one)
-        job_def = dg.Definitions(assets=list(defs.assets), jobs=[job], resources=resources).resolve_job_def(job.name)
-        return job_def.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
-
-
 def _failure(result) -> str:
     for event in result.all_events:
         if event.is_step_failure:
@@ -174,7 +160,7 @@ def _decide(args: argparse.Namespace, decision: str) -> int:
     from llm_assets.governance.approvals import APPROVALS, approval_job
 
     config = {"version": str(args.version), "decision": decision, "approver": args.approver, "note": args.note}
-    result = run_job(approval_job, {"ops": {APPROVALS: {"config": config}}})
+    result = runner.run_job(approval_job, {"ops": {APPROVALS: {"config": config}}})
     if not result.success:
         print(f"refused: {_failure(result)}", file=sys.stderr)
         return 1
@@ -198,7 +184,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from llm_assets.governance.approvals import ROLLBACKS, rollback_job
 
     config = {"version": str(args.version), "requested_by": args.by, "reason": args.reason}
-    result = run_job(rollback_job, {"ops": {ROLLBACKS: {"config": config}}})
+    result = runner.run_job(rollback_job, {"ops": {ROLLBACKS: {"config": config}}})
     if not result.success:
         print(f"refused: {_failure(result)}", file=sys.stderr)
         return 1
@@ -222,7 +208,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
         "taint_on": args.taint_on,
         "retrain": not args.no_retrain,
     }
-    result = run_job(erasure_job, {"ops": {"erase_data_subject": {"config": config}}}, resources)
+    result = runner.run_job(erasure_job, {"ops": {"erase_data_subject": {"config": config}}}, resources)
     if not result.success:
         print(f"failed: {_failure(result)}", file=sys.stderr)
         return 1

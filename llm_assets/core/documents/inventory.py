@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_assets.ingestion.text import name_text
+from llm_assets.core.documents.text import name_text
 
 # Named rules for entries that are not data: they are counted, never read.
 IGNORE_RULES: tuple[tuple[str, re.Pattern], ...] = (
@@ -40,7 +40,7 @@ IGNORE_RULES: tuple[tuple[str, re.Pattern], ...] = (
 
 @dataclass
 class Entry:
-    rel_path: str  # valid text: a byte of the name that is not UTF-8 is written \\xNN (see ingestion/text.py)
+    rel_path: str  # valid text: a byte of the name that is not UTF-8 is written \\xNN (see core/documents/text.py)
     kind: str  # file, directory, symlink, fifo, socket, device, other
     size: int | None
     outcome: str  # read, quarantined, ignored, walked (a folder whose entries are listed)

@@ -32,8 +32,8 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from llm_assets.core.decoding import bom_encoding, decode, looks_binary  # noqa: F401  (looks_binary: re-exported)
-from llm_assets.ingestion.inventory import ChangedWhileReading, FileTooLarge, NotRegularFile, read_regular
-from llm_assets.ingestion.text import valid, valid_fields, valid_text
+from llm_assets.core.documents.inventory import ChangedWhileReading, FileTooLarge, NotRegularFile, read_regular
+from llm_assets.core.documents.text import valid, valid_fields, valid_text
 
 SUPPORTED_SUFFIXES = {
     ".jsonl": "jsonl",
