@@ -43,7 +43,7 @@ test: install system-deps
 	$(PY) -m pytest -q
 
 test-fast: install
-	$(PY) -m pytest -q -m "not real_model"
+	$(PY) -m pytest -q -m "not slow and not real_model"
 
 # the anonymizer on third-party material: by kind of document (e-mails ... CSV, logs, transcripts), then sentences
 bench-pii: install

@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from llm_assets.privacy.settings import (
+from llm_assets.core.anonymization.settings import (
     DATE_POLICIES,
     DEFAULT_PASSTHROUGH_FIELDS,
     DEFAULT_PII_FIELDS,
@@ -24,7 +24,7 @@ _ENGINES: dict = {}
 def _engine(settings: AnonymizerSettings):
     """One engine per configuration and process: building one loads spaCy and the word lists (seconds). Presidio is
     imported here, not when the definitions load."""
-    from llm_assets.privacy.engine import AnonymizationEngine
+    from llm_assets.core.anonymization.engine import AnonymizationEngine
 
     key = settings.config_hash()
     if key not in _ENGINES:
@@ -151,7 +151,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
     def anonymize(self, documents: list[dict[str, str]]) -> list:
         """Anonymizes ``{field: text}`` documents with this configuration, in worker processes with a time budget
         per document. A document that cannot be analysed comes back with ``failure`` set (and no fields)."""
-        from llm_assets.privacy.engine import anonymize_in_workers
+        from llm_assets.core.anonymization.engine import anonymize_in_workers
 
         settings = self.settings()
         if self.workers <= 0:  # in this process, without a hard time budget

@@ -27,6 +27,15 @@ absl.logging.get_absl_handler().python_handler.stream = sys.__stderr__
 
 from llm_assets.sample_corpus import generate_tickets, write_landing_batches  # noqa: E402
 
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "slow: trains, runs a Dagster job end to end, starts a server or a subprocess pipeline "
+        '(the quick loop: pytest -m "not slow and not real_model")',
+    )
+
+
 CHATML = (
     "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}"
     "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"

@@ -43,9 +43,10 @@ def ingest(instance, resources, batches: list[str]) -> list[dg.ExecuteInProcessR
 
 
 def raw_pii_values(n_tickets: int, seed: int) -> set[str]:
-    """Every personal value the sample generator planted with this size and seed (names, e-mails, phones, street
-    lines, ZIP codes, birth dates, card numbers) and the canaries. Order, tracking and invoice numbers are transaction
-    references, which the entity policy keeps."""
+    """Every personal value the sample generator planted with this size and seed (full names and first names alone,
+    e-mails, phones, street lines, cities, ZIP codes, birth dates, card numbers: ``planted_pii``) and the canaries'
+    (with their account id). Order, tracking and invoice numbers are transaction references, which the entity policy
+    keeps. ``tests/test_planted_pii.py`` checks that every class is here."""
     from llm_assets.sample_corpus.canaries import CANARY_VALUES
     from llm_assets.sample_corpus.generator import planted_pii
 

@@ -5,9 +5,9 @@ from dataclasses import asdict
 
 import pytest
 
-from llm_assets.privacy.engine import AnonymizationEngine, AnonymizerSettings, chunks, resolve_overlaps
-from llm_assets.privacy.recognizers import luhn_valid
-from llm_assets.privacy.residual import ResidualScanner
+from llm_assets.core.anonymization.engine import AnonymizationEngine, AnonymizerSettings, chunks, resolve_overlaps
+from llm_assets.core.anonymization.recognizers import luhn_valid
+from llm_assets.core.anonymization.residual import ResidualScanner
 from llm_assets.sample_corpus import generate_tickets
 
 
@@ -135,13 +135,29 @@ def test_obfuscated_email_and_zero_width_characters(engine):
         ("My zip code is 60614, please update it.", "60614", "ZIP_CODE"),
         ("Driver's license number D4412-77190 expired.", "D4412-77190", "US_DRIVER_LICENSE"),
         ("I work as a Senior Quantity Surveyor in Leeds.", "Quantity Surveyor", "TITLE"),
-        ("My NI number is QQ 12 34 56 C.", "34 56", "UK_NINO"),
+        pytest.param(
+            "My NI number is AB 12 34 56 C.",  # a valid prefix: HMRC's example prefix "QQ" is never issued
+            "AB 12 34 56 C",
+            "UK_NINO",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="Presidio's NINO finding scores 0.5 (no context word raises it in this engine) and loses the "
+                "merged span to a phone reading of '12 34 56' (0.75): gone, but typed PHONE_NUMBER",
+            ),
+        ),
     ],
 )
 def test_identifiers_beyond_presidio_defaults(engine, sentence, value, entity):
     text, redactions = anonymize(engine, sentence)
     assert value not in text, text
-    assert entity in types_of(redactions) or value not in text
+    assert entity in types_of(redactions), [(r.entity_type, sentence[r.start : r.end]) for r in redactions]
+
+
+def test_a_national_insurance_number_goes_whole(engine):
+    text, redactions = anonymize(engine, "My NI number is AB 12 34 56 C, or AB123456C without spaces.")
+    for part in ("AB", "12 34 56", "56 C", "123456"):
+        assert part not in text, text
+    assert len(redactions) == 2, redactions
 
 
 def test_an_employer_and_a_birth_date_go_a_carrier_and_a_delivery_date_stay(engine):
@@ -240,7 +256,7 @@ def test_a_document_past_the_size_limit_is_held_back_and_the_rest_goes_on():
 
 
 def test_a_document_that_breaks_a_recognizer_is_held_back_alone(engine, monkeypatch):
-    from llm_assets.privacy.recognizers.phones import PhoneNumberRecognizer
+    from llm_assets.core.anonymization.recognizers.phones import PhoneNumberRecognizer
 
     real = PhoneNumberRecognizer.find
 
@@ -256,7 +272,7 @@ def test_a_document_that_breaks_a_recognizer_is_held_back_alone(engine, monkeypa
 
 
 def test_worker_pool_matches_serial_and_holds_back_documents_past_their_time_budget(engine):
-    from llm_assets.privacy.engine import anonymize_in_workers
+    from llm_assets.core.anonymization.engine import anonymize_in_workers
 
     docs = [asdict(t) for t in generate_tickets(30, seed=5)]
     assert [d.fields for d in anonymize_in_workers(engine.settings, docs, 2)] == [

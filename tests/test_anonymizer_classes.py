@@ -5,8 +5,8 @@ own word lists. Each asserts both sides: the personal value is gone, the ordinar
 import polars as pl
 import pytest
 
+from llm_assets.core.anonymization.engine import AnonymizationEngine
 from llm_assets.core.memorization import scanned_fingerprints
-from llm_assets.privacy.engine import AnonymizationEngine
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from llm_assets.core.anonymization.engine import AnonymizationEngine
 from llm_assets.privacy.assets import second_look
-from llm_assets.privacy.engine import AnonymizationEngine
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_a_huge_token_is_replaced_unanalysed_and_the_rest_still_anonymized(engin
 
 
 def test_the_second_look_reads_a_text_over_spacy_s_limit_in_pieces(monkeypatch):
-    from llm_assets.privacy.residual import scanner
+    from llm_assets.core.anonymization.residual import scanner
 
     # spaCy refuses texts over nlp.max_length (1,000,000 by default; lowered here to keep the test short)
     monkeypatch.setattr(scanner().analyzer.nlp_engine.nlp["en"], "max_length", 20_000)

@@ -33,6 +33,7 @@ def spec(tiny_model_dir):
     }
 
 
+@pytest.mark.slow
 def test_every_setup_trains_the_same_steps_and_reports_validation_loss(spec):
     # the Liger set-ups need CUDA (Triton kernels): they run in the GPU bench, not here
     results = {kind: run(spec) for kind, run in RUNNERS.items() if kind not in CUDA_ONLY}
@@ -109,6 +110,7 @@ def test_compare_reports_time_to_the_rounds_equal_loss_and_gpu_memory_when_measu
     assert compare(results)["peak_gpu_vs"] == {}
 
 
+@pytest.mark.slow
 def test_the_comparison_warms_every_setup_up_then_runs_its_rounds(spec, monkeypatch):
     """The bench's training half end to end on the tiny model: an untimed warm-up of each set-up, then alternating
     rounds whose results ``compare`` turns into ratios."""

@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import table
+
+pytestmark = pytest.mark.slow
 
 WORKER = """
 import sys

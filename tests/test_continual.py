@@ -181,6 +181,7 @@ def test_versions_warm_started_from_a_tainted_one_inherit_the_taint(tmp_path):
     assert lineage.warm_start_descendants(warehouse, "m", {"4"}) == {}
 
 
+@pytest.mark.slow
 def test_train_lora_continues_from_the_given_adapter(tiny_model_dir, tmp_path):
     from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM, AutoTokenizer

@@ -1,7 +1,11 @@
 """Data-parallel training through accelerate (DDP): two CPU processes with gloo stand in for two GPUs."""
 
+import pytest
+
 from llm_assets.modeling.distributed import launch
 from llm_assets.modeling.training import LoraTrainingConfig
+
+pytestmark = pytest.mark.slow
 
 
 def test_two_process_ddp_training_saves_one_adapter(tiny_model_dir, tmp_path):

@@ -76,6 +76,7 @@ def _measure(instance, resources):
     return result.output_for_node("drift_report")
 
 
+@pytest.mark.slow
 def test_control_batch_does_not_retrain_and_shifted_batch_retrains_once(landing, instance, resources):
     root, batches = landing
     ingest(instance, resources, batches)

@@ -24,6 +24,8 @@ from llm_assets.core.partitions import is_landing_batch_key
 from tests.helpers import batch_key, ingest, table
 from tests.landing_files import docx, multipart_email
 
+pytestmark = pytest.mark.slow
+
 FOLDER = "Ingrid Novak ingrid.novak@web.example"
 LATIN1_NAME = b"r\xe9clamation Marchetti.txt"  # not UTF-8: the byte \xe9 alone
 # planted in names only, never in a body: anywhere outside the raw zone they can only have come through a name

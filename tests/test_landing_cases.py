@@ -13,6 +13,8 @@ import pytest
 from tests.helpers import ingest, table
 from tests.landing_files import docx, multipart_email, pdf
 
+pytestmark = pytest.mark.slow
+
 SECRET = "sk_live_51HOSTILEoutsideTheLandingZone"
 TICKET = {"category": "refund_request", "agent_reply": "Refund issued."}
 

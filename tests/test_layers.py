@@ -61,6 +61,8 @@ def _environment_reads(path: Path) -> list[str]:
 
 def test_settings_is_the_only_reader_of_the_environment():
     settings = ROOT / "llm_assets" / "settings.py"
-    reads = [r for p in PACKAGES for f in sorted((ROOT / p).rglob("*.py")) if f != settings for r in _environment_reads(f)]
+    reads = [
+        r for p in PACKAGES for f in sorted((ROOT / p).rglob("*.py")) if f != settings for r in _environment_reads(f)
+    ]
     assert not reads, reads
     assert _environment_reads(settings)  # the scan sees what it looks for

@@ -1,6 +1,7 @@
 """The lineage graph tells the truth: every table an asset step queries is its own output or a declared upstream."""
 
 import dagster as dg
+import pytest
 
 from llm_assets.definitions import defs
 from resources.traffic import today
@@ -8,6 +9,8 @@ from resources.warehouse import WarehouseIOManager
 from tests import table_access
 from tests.helpers import ALL_ASSETS, ingest, train
 from tests.table_access import RecordingWarehouse
+
+pytestmark = pytest.mark.slow
 
 TINY = {
     "lora_adapter": {"config": {"max_steps": 2, "batch_size": 4, "max_length": 512, "log_every": 1}},

@@ -26,6 +26,7 @@ def _train(instance, resources, promotion: dict | None = None, training: dict | 
     return train(instance, resources, ops)
 
 
+@pytest.mark.slow
 def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(landing, instance, resources):
     _, batches = landing
     results = ingest(instance, resources, batches)
@@ -69,6 +70,7 @@ def test_ingestion_keeps_good_documents_quarantines_bad_ones_and_leaks_nothing(l
     assert table(resources, "anon", "redaction_audit").height == audit.height
 
 
+@pytest.mark.slow
 def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_model_dir):
     _, batches = landing
     ingest(instance, resources, batches)
@@ -265,6 +267,7 @@ def test_promotion_gate():
     assert promotion_decision(better, cfg, None, None, {"train_examples": 0, "test_examples": 0})[0]  # nothing new
 
 
+@pytest.mark.slow
 def test_training_reads_only_the_anonymized_zone(landing, instance, resources):
     _, batches = landing
     ingest(instance, resources, batches)
@@ -284,13 +287,14 @@ def test_training_reads_only_the_anonymized_zone(landing, instance, resources):
     assert names and all(n.startswith("<PERSON_") for n in names)
 
 
+@pytest.mark.slow
 def test_residual_pii_blocks_training(landing, instance, resources):
     """An anonymizer configured to leave e-mails alone: the blocking check fails, naming doc ids and types only,
     and the training set is not built from that corpus."""
     from resources.anonymizer import PresidioAnonymizer
 
     _, batches = landing
-    from llm_assets.privacy.settings import policy_entities
+    from llm_assets.core.anonymization.settings import policy_entities
 
     leaky = PresidioAnonymizer(
         entities=[e for e in policy_entities() if e not in ("EMAIL_ADDRESS", "URL")],
@@ -315,6 +319,7 @@ def test_residual_pii_blocks_training(landing, instance, resources):
     assert "anonymized_documents" in materialized and "training_set" not in materialized
 
 
+@pytest.mark.slow
 def test_realistic_residues_are_held_back_and_the_batch_goes_on(data_dir, instance, resources):
     """A field the configuration passes through ("notes") is copied unchanged only while its value looks like a label:
     a callback number written as one token is, and the second look finds it; those two tickets are held back in
@@ -362,6 +367,7 @@ def test_realistic_residues_are_held_back_and_the_batch_goes_on(data_dir, instan
     assert "8123" not in blob and "1234999" not in blob and "laposte" not in blob
 
 
+@pytest.mark.slow
 def test_a_document_landing_twice_is_kept_once(data_dir, instance, resources):
     root = data_dir / "landing"
     ticket = "Ticket: T-1\nCategory: refund_request\n\nCustomer: Please refund order ORD-123456.\nAgent: Done.\n"
@@ -406,6 +412,7 @@ def _leak_scan_blob(instance, resources, data_dir) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 def test_no_raw_pii_outside_the_raw_zone_after_a_full_run(landing, instance, resources, data_dir, capfd):
     _, batches = landing
     ingest(instance, resources, batches)

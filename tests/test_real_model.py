@@ -8,7 +8,7 @@ import pytest
 from resources.base_model import DEFAULT_MODEL, BaseModelResource
 from tests.helpers import ingest, train
 
-pytestmark = pytest.mark.real_model
+pytestmark = [pytest.mark.real_model, pytest.mark.slow]
 MODEL_CACHE = Path(__file__).resolve().parent.parent / ".data" / "models"  # shared with `make demo`
 
 

@@ -1,7 +1,7 @@
 import json
 import re
 
-from llm_assets.privacy.recognizers import luhn_valid
+from llm_assets.core.anonymization.recognizers import luhn_valid
 from llm_assets.sample_corpus import CATEGORIES, generate_tickets, write_landing_batches
 
 
@@ -58,8 +58,8 @@ def test_replies_depend_on_the_message_and_no_keyword_decides_the_category():
 def test_paraphrase_families_travel_in_every_format_and_are_held_out_whole(tmp_path):
     import polars as pl
 
-    from llm_assets.core.examples import TrainingSetConfig, build_examples
     from llm_assets.core.documents.parsing import parse_file
+    from llm_assets.core.examples import TrainingSetConfig, build_examples
 
     write_landing_batches(tmp_path, n_tickets=90, n_batches=1, seed=8, include_bad_files=False, include_canaries=False,
                           canaries_file=tmp_path / "c.json")  # fmt: skip

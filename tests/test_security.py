@@ -76,5 +76,7 @@ def test_missing_configuration_fails_with_a_message_that_says_what_to_do(tmp_pat
 
     with pytest.raises(FileNotFoundError, match="landing batch 'nope' not found"):
         LandingZone(path=str(tmp_path)).entries("nope")
-    with pytest.raises(Exception, match="allow_hub_download|not found|does not exist"):
+    with pytest.raises(FileNotFoundError, match=r"no-such-model does not exist: give a model folder, 'SmolLM2"):
         BaseModelResource(model=str(tmp_path / "no-such-model")).local_path()
+    with pytest.raises(FileNotFoundError, match="not in the local Hugging Face cache and allow_hub_download is off"):
+        BaseModelResource(model="no-such-org/no-such-model").local_path()

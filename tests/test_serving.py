@@ -111,6 +111,7 @@ def test_placeholders_are_filled_for_the_caller_and_values_scrubbed_from_logs():
     assert scrub("Ana Lima asked; mail ana@x.example", originals) == ("<PERSON_1> asked; mail <EMAIL_ADDRESS_1>", 2)
 
 
+@pytest.mark.slow
 def test_served_champion_answers_logs_anonymized_learns_from_feedback_and_swaps_without_dropping(
     instance, resources, data_dir, tiny_model_dir
 ):
@@ -429,6 +430,7 @@ def test_the_servers_load_time_settings_reach_the_keys_the_model_logged(tmp_path
     assert auto._overrides(str(tmp_path)) == {"engine_threads": 0, "merge": True}
 
 
+@pytest.mark.slow
 def test_an_erasure_that_removes_the_champion_never_takes_the_service_down(instance, resources, data_dir):
     """erase (a training-split subject) -> taint -> champion removed -> the fallback answers -> retrain -> promotion ->
     the new champion answers; four clients post tickets throughout and not one request fails."""

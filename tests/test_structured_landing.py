@@ -4,7 +4,11 @@ by what its column says it is, transaction references and carriers kept."""
 
 import json
 
+import pytest
+
 from tests.helpers import fields, ingest, table
+
+pytestmark = pytest.mark.slow
 
 HEADER = ["ticket_id", "customer", "email", "postcode", "order_id", "carrier", "message"]
 ROWS = [

@@ -1,5 +1,6 @@
 """The trainer's completion-only loss equals the model's own loss on the same labels, at a fraction of the logits."""
 
+import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -77,6 +78,7 @@ def _rss_mb() -> float:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_over_a_long_run(tiny_model_dir):
     """Resident memory at the end of a multi-epoch run on the tiny model is what it was once training warmed up:
     nothing accumulates per step (loss tensors, graphs, cached batches)."""

@@ -3,6 +3,7 @@
 import json
 
 import polars as pl
+import pytest
 
 from llm_assets.core.examples import TrainingSetConfig, build_examples, normalized_key
 
@@ -67,6 +68,7 @@ def test_splits_are_disjoint_by_document_and_deterministic():
     assert other["version"][0] != df["version"][0]
 
 
+@pytest.mark.slow
 def test_a_document_in_two_splits_fails_the_blocking_check_and_stops_downstream(monkeypatch, resources, instance):
     """The check is not true by construction: fed a set where one document crosses splits, it fails and blocks."""
     import dagster as dg
@@ -135,6 +137,7 @@ def _materialize_training_set(resources, instance, docs: pl.DataFrame):
     return result.output_for_node("training_set", "training_set")
 
 
+@pytest.mark.slow
 def test_a_past_version_rebuilds_byte_identical_and_diffs_list_what_changed(resources, instance, tmp_path, capsys):
     """Only the latest version stays in the training_set table; the store and the members ledger rebuild an older one
     to its recorded hash. A document removed from the store (as erasure does) makes the rebuild say so."""

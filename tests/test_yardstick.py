@@ -1,7 +1,8 @@
 """The PII benchmark's test split is a clean yardstick: frozen, and sharing no phrase with the detector it measures.
 
-A cue, an example or a quoted sentence in ``llm_assets/privacy/`` that also stands in a test template would let the
-detector grade itself on what it was written from (``benchmarks/pii_dev/yardstick.py`` says how phrases are read)."""
+A cue, an example or a quoted sentence in ``llm_assets/core/anonymization/`` that also stands in a test template would
+let the detector grade itself on what it was written from (``benchmarks/pii_dev/yardstick.py`` says how phrases are
+read)."""
 
 from benchmarks.pii_dev.dataset import all_templates
 from benchmarks.pii_dev.yardstick import detector_phrases, frozen_test_templates, template_id, template_matches

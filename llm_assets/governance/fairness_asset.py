@@ -11,7 +11,6 @@ from llm_assets.core import compute
 from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.metadata import markdown_table
 from llm_assets.governance import fairness
-from llm_assets.settings import cache_dir
 from resources.anonymizer import PresidioAnonymizer
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
@@ -77,8 +76,11 @@ def _probe(config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model
     from llm_assets.core.prompting import parse_completion
     from llm_assets.core.scoring import generate_with
 
-    identities = fairness.probe_identities(cache_dir())
-    groups = [g for g in config.probe_groups if identities.get(g)]
+    identities = fairness.probe_identities()
+    unknown = [g for g in config.probe_groups if g not in identities]
+    if unknown:  # a stale or misspelt group would otherwise shrink the probe without a word
+        raise dg.Failure(f"fairness_audit: no probe identities for group(s) {unknown}; known: {sorted(identities)}")
+    groups = list(dict.fromkeys(config.probe_groups))
     prompts = test.sort("example_id").head(config.probe_prompts)["prompt"].to_list()
     if not prompts or len(groups) < 2:
         return {"prompts": 0, "groups": {}}

@@ -13,11 +13,11 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import compute, lineage
+from llm_assets.core.anonymization.settings import HIGH_RISK_ENTITIES
+from llm_assets.core.anonymization.text import normalize
 from llm_assets.core.fingerprints import fingerprint, word_count
 from llm_assets.core.metadata import markdown_table
 from llm_assets.core.partitions import landing_batches
-from llm_assets.privacy.settings import HIGH_RISK_ENTITIES
-from llm_assets.privacy.text import normalize
 from resources.anonymizer import PresidioAnonymizer
 from resources.governance import GovernanceKeys
 from resources.warehouse import DuckDBWarehouse
@@ -130,7 +130,7 @@ def _already_anonymized(
 def second_look(docs: list[dict]) -> list[list[str]]:
     """For each anonymized document (``{"text", "fields"}``), the "field:TYPE" residues the second look finds, field
     names included. A document the scanner cannot read is one residue (``analysis_error``), never a failed batch."""
-    from llm_assets.privacy.residual import scanner
+    from llm_assets.core.anonymization.residual import scanner
 
     found: list[list[str]] = []
     for row in docs:

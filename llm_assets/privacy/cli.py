@@ -69,7 +69,7 @@ def read_text(path: Path) -> str:
 
 
 def table_records(path: Path, text: str, errors: list[str]) -> list[Record]:
-    from llm_assets.privacy.structure import csv_rows
+    from llm_assets.core.anonymization.structure import csv_rows
 
     delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff(text)
     rows = csv_rows(text, delimiter)
@@ -101,7 +101,7 @@ def _sniff(text: str) -> str:
 
 
 def json_records(path: Path, text: str, errors: list[str]) -> list[Record]:
-    from llm_assets.privacy.structure import json_values
+    from llm_assets.core.anonymization.structure import json_values
 
     units: list[tuple[int, int, int]] = []  # (line number, start, end)
     if path.suffix.lower() == ".json":
@@ -157,7 +157,7 @@ def anonymize_records(records: list[Record], anonymizer, second_look: bool = Tru
         record.redactions = list(res.redactions)
         outputs.append(dict(res.fields) if res.ok else {})
     if second_look:
-        from llm_assets.privacy.residual import scanner
+        from llm_assets.core.anonymization.residual import scanner
 
         ok = [i for i, r in enumerate(records) if r.held_back is None]
         texts = ["\n".join(str(outputs[i].get(s.name, "")) for s in records[i].slots) for i in ok]

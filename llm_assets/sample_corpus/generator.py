@@ -143,12 +143,15 @@ def generate_tickets(n: int, seed: int = 7, start: datetime | None = None, shift
 
 
 def planted_pii(n: int, seed: int = 7, shifted: bool = False) -> set[str]:
-    """Every personal value ``generate_tickets(n, seed)`` planted, whether or not a ticket's text used it: names,
-    e-mails, phones, street lines and ZIP codes, birth dates, card numbers (for the leak scans of the tests)."""
+    """Every personal value ``generate_tickets(n, seed)`` planted, whether or not a ticket's text used it: full names
+    and first names alone (greetings, signatures), e-mails, phones, street lines, cities and ZIP codes, birth dates,
+    card numbers (for the leak scans of the tests). A last name only ever stands in the full name or the e-mail, and
+    the two-letter state code is no value a whole-word scan can look for."""
     values: set[str] = set()
     for _, person in _generate(n, seed, None, shifted):
-        street, _, rest = person.address.partition(", ")
-        values |= {person.name, person.email, person.phone, street, rest.rsplit(" ", 1)[-1], person.dob, person.card}
+        street, city, state_zip = person.address.split(", ")
+        values |= {person.name, person.first, person.email, person.phone, person.dob, person.card}
+        values |= {street, city, state_zip.rsplit(" ", 1)[-1]}
     return values
 
 

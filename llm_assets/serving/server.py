@@ -332,7 +332,7 @@ class TicketAnonymizer:
     """The pipeline's engine (same configuration as anonymize_documents), one call at a time."""
 
     def __init__(self, anonymizer, key: bytes):
-        from llm_assets.privacy.text import normalize
+        from llm_assets.core.anonymization.text import normalize
 
         self._normalize = normalize
         self._engine = anonymizer.engine()

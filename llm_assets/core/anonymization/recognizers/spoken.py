@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.gazetteers import current_language
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding
 from llm_assets.core.entities import PERSON, TRANSACTION_REFERENCE
-from llm_assets.privacy.gazetteers import current_language
-from llm_assets.privacy.recognizers.base import SpanRecognizer, cue_pattern, finding
 
 # 0 to 9 as each language says them (written for this module; several spellings where usage varies)
 DIGITS_BY_LANGUAGE: dict[str, str] = {

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 
 _AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+|\s*@\s*)"
 _DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"

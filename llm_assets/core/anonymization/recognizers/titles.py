@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.text import words
 from llm_assets.core.entities import TITLE
-from llm_assets.privacy.gazetteers import Gazetteers, fold
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
-from llm_assets.privacy.text import words
 
 # Where a single occupational word is someone's job rather than a role in the conversation.
 ROLE_LEAD = re.compile(

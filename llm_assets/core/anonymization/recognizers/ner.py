@@ -13,9 +13,9 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold
+from llm_assets.core.anonymization.text import PARTICLES, WORD
 from llm_assets.core.entities import ORGANIZATION, PERSON
-from llm_assets.privacy.gazetteers import Gazetteers, current_language, fold
-from llm_assets.privacy.text import PARTICLES, WORD
 
 _LEAD = re.compile(
     r"^(?:(?:the|a|an|during|in|on|at|since|by|of|from|to|and|this|that|these|those)\s+)+", re.IGNORECASE

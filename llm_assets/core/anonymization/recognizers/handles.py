@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.entities import PERSON, USERNAME
-from llm_assets.privacy.gazetteers import Gazetteers, fold
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 
 _MENTION = re.compile(r"(?<![\w.@/+-])@(?P<h>[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]{0,38}[\p{L}\p{N}_])?)(?![\p{L}\p{N}_@])")
 # an optional time stamp or date before the label: "[09:14]", "(10:02:11)", "2024-03-01 10:00", "12/31/20, 9:41 PM -"

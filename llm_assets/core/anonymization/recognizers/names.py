@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.text import PARTICLES, Word, capitalized_runs, mostly_capitalized, words
 from llm_assets.core.entities import PERSON
-from llm_assets.privacy.gazetteers import Gazetteers, fold
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
-from llm_assets.privacy.text import PARTICLES, Word, capitalized_runs, mostly_capitalized, words
 
 HONORIFICS = (
     "Mr Mrs Ms Miss Mx Dr Prof Sir Dame Lady Lord Rev Revd Fr Sr Sra Srta Herr Frau Mme Mlle Dott Ing Mag Hr Fru Pan "

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.entities import ORGANIZATION
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 
 LEGAL_FORMS = (
     "Inc Incorporated Corp Corporation Co Company Ltd Limited LLC L.L.C. LLP LP PLC plc GmbH AG KG OHG e.V. SE S.A. "

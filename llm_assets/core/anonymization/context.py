@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import regex as re
 
-from llm_assets.privacy.text import cue_pattern
+from llm_assets.core.anonymization.text import cue_pattern
 
 _BIRTH = re.compile(
     r"(?i:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb\.\s*$|\bgeb(?:oren|\.)|geburts|\bné(?:e)?\b|naissance|\bnacid[oa]\b|"

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.text import capitalized_runs, mostly_capitalized, words
 from llm_assets.core.entities import LOCATION
-from llm_assets.privacy.gazetteers import Gazetteers, fold
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
-from llm_assets.privacy.text import capitalized_runs, mostly_capitalized, words
 
 # World religions and their adherents, and the usual names of political leanings (capitalized uses only).
 # continental and regional origins, named as nationalities are

@@ -14,8 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from llm_assets.core.anonymization.settings import HIGH_RISK_ENTITIES, SECOND_LOOK_SPACY_MODEL, resolve_spacy_model
 from llm_assets.core.entities import PERSON
-from llm_assets.privacy.settings import HIGH_RISK_ENTITIES, SECOND_LOOK_SPACY_MODEL, resolve_spacy_model
 
 # The 30 most populous numbering plans and the EU's largest: where Presidio's libphonenumber matcher looks.
 PHONE_REGIONS = (

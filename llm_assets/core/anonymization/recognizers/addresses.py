@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.privacy.gazetteers import Gazetteers, fold
-from llm_assets.privacy.recognizers.base import SpanRecognizer, cue_pattern, finding, near
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
 
 # Designators written after the street's name, as a word of their own (USPS Publication 28 suffixes and their
 # British, Irish, Australian and continental counterparts).

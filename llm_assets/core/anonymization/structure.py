@@ -333,7 +333,7 @@ def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[
 def _speakers(lines: list[tuple[str, str]]) -> set[str]:
     """Labels that speak rather than name a field: they come back on several lines with sentences after them
     ("natosha: my printer is not printing"), while a form's labels name short values ("city: Leeds")."""
-    from llm_assets.privacy.keys import classify_key
+    from llm_assets.core.anonymization.keys import classify_key
 
     values: dict[str, list[str]] = {}
     for label, value in lines:
@@ -358,7 +358,7 @@ MIN_FLAT_HEADERS = 4
 def _name_strength(piece: str) -> int:
     """2: plainly a field name ("user_name", "items.item_id", a name ``classify_key`` knows); 1: could be one
     ("status", "origin"); 0: a value. A user name's trailing number ("rhythm_2063") makes it a value."""
-    from llm_assets.privacy.keys import classify_key
+    from llm_assets.core.anonymization.keys import classify_key
 
     piece = piece.strip()
     if not _FIELD_NAME.fullmatch(piece) or len(piece) > 40 or re.search(r"\d{3,}$", piece):

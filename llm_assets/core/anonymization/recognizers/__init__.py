@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer
 
-from llm_assets.privacy.gazetteers import Gazetteers
-from llm_assets.privacy.recognizers.addresses import StreetAddressRecognizer
-from llm_assets.privacy.recognizers.handles import HandleRecognizer
-from llm_assets.privacy.recognizers.identity import AnnouncedIdentifierRecognizer, MultilingualAgeRecognizer
-from llm_assets.privacy.recognizers.names import GazetteerNameRecognizer, StructuredNameRecognizer
-from llm_assets.privacy.recognizers.numbers import (
+from llm_assets.core.anonymization.gazetteers import Gazetteers
+from llm_assets.core.anonymization.recognizers.addresses import StreetAddressRecognizer
+from llm_assets.core.anonymization.recognizers.handles import HandleRecognizer
+from llm_assets.core.anonymization.recognizers.identity import AnnouncedIdentifierRecognizer, MultilingualAgeRecognizer
+from llm_assets.core.anonymization.recognizers.names import GazetteerNameRecognizer, StructuredNameRecognizer
+from llm_assets.core.anonymization.recognizers.numbers import (
     AgeRecognizer,
     CardNumberRecognizer,
     DateTimeRecognizer,
@@ -19,14 +19,14 @@ from llm_assets.privacy.recognizers.numbers import (
     luhn_valid,
     national_id_recognizers,
 )
-from llm_assets.privacy.recognizers.organizations import OrganizationRecognizer
-from llm_assets.privacy.recognizers.phones import PhoneNumberRecognizer
-from llm_assets.privacy.recognizers.places import PlaceRecognizer
-from llm_assets.privacy.recognizers.scripts import ScriptNameRecognizer
-from llm_assets.privacy.recognizers.spoken import SpokenSequenceRecognizer
-from llm_assets.privacy.recognizers.titles import JobTitleRecognizer
-from llm_assets.privacy.recognizers.turns import BareTurnRecognizer
-from llm_assets.privacy.recognizers.web import ObfuscatedEmailRecognizer
+from llm_assets.core.anonymization.recognizers.organizations import OrganizationRecognizer
+from llm_assets.core.anonymization.recognizers.phones import PhoneNumberRecognizer
+from llm_assets.core.anonymization.recognizers.places import PlaceRecognizer
+from llm_assets.core.anonymization.recognizers.scripts import ScriptNameRecognizer
+from llm_assets.core.anonymization.recognizers.spoken import SpokenSequenceRecognizer
+from llm_assets.core.anonymization.recognizers.titles import JobTitleRecognizer
+from llm_assets.core.anonymization.recognizers.turns import BareTurnRecognizer
+from llm_assets.core.anonymization.recognizers.web import ObfuscatedEmailRecognizer
 
 # Presidio's predefined recognizers that the project's replace: libphonenumber matching per region (slow, and blind
 # to national formats outside its eight regions), card numbers without issuer grouping (it types phone numbers as

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.entities import PERSON
-from llm_assets.privacy.gazetteers import Gazetteers, fold
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 
 _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー々"
 _CJK_RUN = re.compile(rf"[{_CJK}]+(?:[ \u3000][{_CJK}]+)?")
@@ -157,7 +157,7 @@ _SCRIPT_LANGUAGES = {"HEBREW": ("he",), "ARABIC": ("ar", "fa", "ur"), "CYRILLIC"
 
 
 def zipf_of_script(word: str, script: str) -> float:
-    from llm_assets.privacy.gazetteers import zipf_in
+    from llm_assets.core.anonymization.gazetteers import zipf_in
 
     return max((zipf_in(word, lang) for lang in _SCRIPT_LANGUAGES.get(script, ())), default=0.0)
 

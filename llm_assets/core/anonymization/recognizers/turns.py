@@ -12,11 +12,11 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.gazetteers import Gazetteers
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
+from llm_assets.core.anonymization.recognizers.scripts import script_of, zipf_of_script
 from llm_assets.core.entities import PERSON
-from llm_assets.privacy.gazetteers import Gazetteers
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
-from llm_assets.privacy.recognizers.handles import _AFTER_STAMP, _STAMP
-from llm_assets.privacy.recognizers.scripts import script_of, zipf_of_script
 
 _TURN = re.compile(
     rf"(?m)^[ \t]*{_STAMP}(?:<[^<>\s]{{2,32}}>|[^\s:<>\[\](){{}}\"']{{2,32}}(?:[ \t][^\s:<>\[\](){{}}\"']{{2,32}}){{0,2}}"

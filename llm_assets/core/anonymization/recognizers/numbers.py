@@ -5,21 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex as re
+from stdnum import luhn
 
-from llm_assets.privacy.recognizers.base import SpanRecognizer, cue_pattern, finding, near
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
 
 
 def luhn_valid(number: str) -> bool:
-    digits = [int(c) for c in number if c.isdigit()]
-    if len(digits) < 12:
-        return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 1:
-            d *= 2
-            d = d - 9 if d > 9 else d
-        total += d
-    return total % 10 == 0
+    """A payment-card length (12 digits or more) whose Luhn check digit holds (python-stdnum)."""
+    digits = "".join(c for c in number if c.isdigit())
+    return len(digits) >= 12 and luhn.is_valid(digits)
 
 
 # How issuers print card numbers: contiguous, in fours, or 4-6-5 / 4-6-4 (Amex, Diners).

@@ -73,18 +73,18 @@ with _without_transformers():
     from presidio_anonymizer import AnonymizerEngine
     from presidio_anonymizer.entities import OperatorConfig
 
-from llm_assets.privacy import context, gazetteers  # noqa: E402
-from llm_assets.privacy.keys import KEEP, classify_key, resolve, shape_of  # noqa: E402
-from llm_assets.privacy.recognizers import (  # noqa: E402
+from llm_assets.core.anonymization import context, gazetteers  # noqa: E402
+from llm_assets.core.anonymization.keys import KEEP, classify_key, resolve, shape_of  # noqa: E402
+from llm_assets.core.anonymization.recognizers import (  # noqa: E402
     CASE_SENSITIVE,
     REPLACED_PRESIDIO_RECOGNIZERS,
     project_recognizers,
 )
-from llm_assets.privacy.recognizers.names import HONORIFICS  # noqa: E402
-from llm_assets.privacy.recognizers.ner import CleanSpacyRecognizer  # noqa: E402
-from llm_assets.privacy.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
-from llm_assets.privacy.structure import Cell, layout  # noqa: E402
-from llm_assets.privacy.text import PARTICLES, case_variant, normalize  # noqa: E402
+from llm_assets.core.anonymization.recognizers.names import HONORIFICS  # noqa: E402
+from llm_assets.core.anonymization.recognizers.ner import CleanSpacyRecognizer  # noqa: E402
+from llm_assets.core.anonymization.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
+from llm_assets.core.anonymization.structure import Cell, layout  # noqa: E402
+from llm_assets.core.anonymization.text import PARTICLES, case_variant, normalize  # noqa: E402
 
 HONORIFIC_WORDS = frozenset(h.rstrip(".").lower() for h in HONORIFICS)
 

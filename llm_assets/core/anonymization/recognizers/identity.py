@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.context import SAAS_ID, SAAS_PERSONAL_PREFIXES
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.entities import BANK_ACCOUNT, LICENSE_PLATE, NATIONAL_ID, TRANSACTION_REFERENCE
-from llm_assets.privacy.context import SAAS_ID, SAAS_PERSONAL_PREFIXES
-from llm_assets.privacy.recognizers.base import SpanRecognizer, finding
 
 _SEP = r"[:#=]?\s*(?:(?i:is|was|ist|est|es|è|é|no\.?|nr\.?|number|nummer|numéro|número|numero)\s*[:#]?\s*){0,2}"
 _VALUE = r"(?P<value>(?=[\p{L}\p{N}\- ·./]*\p{N})[\p{Lu}\p{N}](?:[\p{Lu}\p{N}]|[ \-·./](?=[\p{Lu}\p{N}])){3,19})"

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.privacy.recognizers.base import SpanRecognizer, cue_pattern, finding, near
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
 
 # The most populous numbering plans: where a bare run of digits is checked for validity (a parse costs ~0.6 ms;
 # all 245 plans would cost ~160 ms a candidate). Grouped and prefixed numbers need no region.

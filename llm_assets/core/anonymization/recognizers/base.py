@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from llm_assets.privacy.text import cue_pattern
+from llm_assets.core.anonymization.text import cue_pattern
 
 __all__ = ["SpanRecognizer", "cue_pattern", "finding", "near"]
 
