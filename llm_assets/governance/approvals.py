@@ -59,6 +59,27 @@ def _tainted(warehouse: DuckDBWarehouse, name: str, version: str) -> bool:
     return bool(taints.height)
 
 
+def _decision_ledger(name: str, keys: list[str], deps: list[str], description: str):
+    """A human decision's ledger (approvals, rollbacks): a governance table, materialized by its job on request."""
+    return dg.asset(
+        name=name,
+        group_name="governance",
+        metadata={"schema": lineage.SCHEMA, "ledger_keys": keys},
+        deps=deps,
+        op_tags=compute.LIGHT,
+        description=description,
+    )
+
+
+def _registered(warehouse: DuckDBWarehouse, tracking: MLflowTracking, version: str) -> tuple[str, dict]:
+    """The registered model's name and ``version``'s ledger row; a failure naming it when it is not registered."""
+    name = tracking.registered_model_name
+    mv = lineage.model_version(warehouse, name, version)
+    if mv is None:
+        raise dg.Failure(f"version {version} of {name} is not registered")
+    return name, mv
+
+
 def _record_and_republish(
     warehouse: DuckDBWarehouse,
     mlflow_tracking: MLflowTracking,
@@ -76,15 +97,13 @@ def _record_and_republish(
     }
 
 
-@dg.asset(
-    name=APPROVALS,
-    group_name="governance",
-    metadata={"schema": lineage.SCHEMA, "ledger_keys": ["model_name", "version"]},
+@_decision_ledger(
+    APPROVALS,
+    ["model_name", "version"],
     # reads the report's sources to regenerate it (champion_rollbacks too, undeclared: it depends on this ledger)
-    deps=[t for t in REPORT_SOURCES if t not in (APPROVALS, ROLLBACKS)],
-    op_tags=compute.LIGHT,
-    description="Ledger: human approvals and rejections of candidates that passed the gate while "
-    "require_approval was on (who, when, why, the champion before and after). Materialized by approval_job.",
+    [t for t in REPORT_SOURCES if t not in (APPROVALS, ROLLBACKS)],
+    "Ledger: human approvals and rejections of candidates that passed the gate while require_approval was on (who, "
+    "when, why, the champion before and after). Materialized by approval_job.",
 )
 def model_approvals(
     context: dg.AssetExecutionContext,
@@ -96,10 +115,7 @@ def model_approvals(
     artifact_store: ArtifactStore,
 ) -> dg.MaterializeResult:
     promotion_policy.check_approver(config.approver)
-    name = mlflow_tracking.registered_model_name
-    mv = lineage.model_version(warehouse, name, config.version)
-    if mv is None:
-        raise dg.Failure(f"version {config.version} of {name} is not registered")
+    name, mv = _registered(warehouse, mlflow_tracking, config.version)
     decided = lineage.read(warehouse, APPROVALS, equals={"model_name": name, "version": config.version})
     if decided.height:
         raise dg.Failure(f"v{config.version} was already {decided['decision'][0]} by {decided['approver'][0]}")
@@ -171,14 +187,12 @@ def model_approvals(
     )
 
 
-@dg.asset(
-    name=ROLLBACKS,
-    group_name="governance",
-    metadata={"schema": lineage.SCHEMA, "ledger_keys": ["rollback_id"]},
-    deps=[t for t in REPORT_SOURCES if t != ROLLBACKS],
-    op_tags=compute.LIGHT,
-    description="Ledger: every rollback of the champion alias (from, to, who, why). Refuses a tainted version and "
-    "one that was never champion. Materialized by rollback_job or `llm-governance rollback`.",
+@_decision_ledger(
+    ROLLBACKS,
+    ["rollback_id"],
+    [t for t in REPORT_SOURCES if t != ROLLBACKS],
+    "Ledger: every rollback of the champion alias (from, to, who, why). Refuses a tainted version and one that was "
+    "never champion. Materialized by rollback_job or `llm-governance rollback`.",
 )
 def champion_rollbacks(
     context: dg.AssetExecutionContext,
@@ -192,10 +206,7 @@ def champion_rollbacks(
     promotion_policy.check_approver(config.requested_by)
     if not config.reason.strip():
         raise dg.Failure("a rollback needs a reason")
-    name = mlflow_tracking.registered_model_name
-    mv = lineage.model_version(warehouse, name, config.version)
-    if mv is None:
-        raise dg.Failure(f"version {config.version} of {name} is not registered")
+    name, mv = _registered(warehouse, mlflow_tracking, config.version)
     if _tainted(warehouse, name, config.version):
         raise dg.Failure(f"v{config.version} is tainted by an erasure: it cannot become champion again")
     decision = lineage.effective_decision(warehouse, name, config.version)

@@ -7,25 +7,17 @@ since. It never holds a raw value: documents appear as counts, subjects not at a
 
 from __future__ import annotations
 
-import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from llm_assets.core import lineage
-from llm_assets.core.metadata import markdown_table
 from llm_assets.core.metrics import HEADLINE, METRICS
+from llm_assets.core.rendering import Document, Section, render
 from llm_assets.governance.fairness import quality_row
 from resources.warehouse import DuckDBWarehouse
-
-
-@dataclass
-class Section:
-    title: str
-    lines: list[str] = field(default_factory=list)
-    tables: list[tuple[list[str], list[list]]] = field(default_factory=list)
 
 
 @dataclass
@@ -35,40 +27,14 @@ class GovernanceReport:
     sections: list[Section]
     summary: dict
 
+    def document(self) -> Document:
+        return Document(f"Governance report: {self.model_name} version {self.version}", [], self.sections)
+
     def markdown(self) -> str:
-        out = [f"# Governance report: {self.model_name} version {self.version}", ""]
-        for s in self.sections:
-            out += [f"## {s.title}", ""]
-            out += [f"- {line}" for line in s.lines]
-            for headers, rows in s.tables:
-                out += ["", markdown_table(headers, rows) if rows else "_none_"]
-            out.append("")
-        return "\n".join(out)
+        return render(self.document(), "markdown")
 
     def html(self) -> str:
-        def cell(v: object) -> str:
-            return html.escape(f"{v:.4f}" if isinstance(v, float) else str(v))
-
-        body = [f"<h1>Governance report: {html.escape(self.model_name)} version {html.escape(self.version)}</h1>"]
-        for s in self.sections:
-            body.append(f"<h2>{html.escape(s.title)}</h2>")
-            if s.lines:
-                body.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in s.lines) + "</ul>")
-            for headers, rows in s.tables:
-                if not rows:
-                    body.append("<p><i>none</i></p>")
-                    continue
-                head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-                trs = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>" for r in rows)
-                body.append(f"<table><tr>{head}</tr>{trs}</table>")
-        return (
-            "<!doctype html><html><head><meta charset='utf-8'>"
-            f"<title>Governance report {html.escape(self.model_name)} v{html.escape(self.version)}</title>"
-            "<style>body{font-family:sans-serif;max-width:64em;margin:auto}td,th{border:1px solid #ccc;"
-            "padding:4px 8px;text-align:left}table{border-collapse:collapse;margin:8px 0}</style></head><body>"
-            + "".join(body)
-            + "</body></html>"
-        )
+        return render(self.document(), "html")
 
     def write(self, folder: Path) -> dict[str, Path]:
         folder.mkdir(parents=True, exist_ok=True)

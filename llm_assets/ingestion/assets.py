@@ -25,6 +25,7 @@ from llm_assets.core.fingerprints import subject_rows
 from llm_assets.core.lineage import erased
 from llm_assets.core.metadata import markdown_table
 from llm_assets.core.partitions import is_landing_batch_key, landing_batch_key, landing_batches
+from llm_assets.core.tables import table_out
 from resources.alerts import Alert, AlertChannels
 from resources.governance import GovernanceKeys
 from resources.landing import LandingZone
@@ -284,37 +285,32 @@ def _quarantine_spike_alert(
 
 @dg.multi_asset(
     outs={
-        "raw_documents": dg.AssetOut(
-            group_name="ingestion",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "raw"},
-            description="Documents of the landing zone, one row per ticket, raw (PII included). Raw zone only.",
+        "raw_documents": table_out(
+            "ingestion",
+            "raw",
+            "Documents of the landing zone, one row per ticket, raw (PII included). Raw zone only.",
         ),
-        "quarantined_documents": dg.AssetOut(
-            group_name="ingestion",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "raw"},
-            description="Inputs that could not become documents, each with a reason. Never holds their content.",
+        "quarantined_documents": table_out(
+            "ingestion",
+            "raw",
+            "Inputs that could not become documents, each with a reason. Never holds their content.",
         ),
-        "subject_index": dg.AssetOut(
-            group_name="ingestion",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "raw"},
-            description="Keyed hashes of the data-subject identifiers (email, customer id, name, phone) of each raw "
+        "subject_index": table_out(
+            "ingestion",
+            "raw",
+            "Keyed hashes of the data-subject identifiers (email, customer id, name, phone) of each raw "
             "document: how erasure finds a subject's documents without storing the identifier anywhere else.",
         ),
-        "landing_inventory": dg.AssetOut(
-            group_name="ingestion",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "raw"},
-            description="One row per directory entry of each landing batch: kept, quarantined (with the reason) or "
+        "landing_inventory": table_out(
+            "ingestion",
+            "raw",
+            "One row per directory entry of each landing batch: kept, quarantined (with the reason) or "
             "ignored by a named rule; the books entries_seen = kept + quarantined + ignored_by_rule.",
         ),
-        "landing_batch_names": dg.AssetOut(
-            group_name="ingestion",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "raw"},
-            description="The readable name of each landing batch's folder, by its opaque partition key (a keyed hash "
+        "landing_batch_names": table_out(
+            "ingestion",
+            "raw",
+            "The readable name of each landing batch's folder, by its opaque partition key (a keyed hash "
             "of the name). Raw zone only: everything else, Dagster's runs and tags included, carries the key.",
         ),
     },

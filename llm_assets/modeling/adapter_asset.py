@@ -17,6 +17,7 @@ from llm_assets.core.metadata import line_plot_markdown, tidy
 from llm_assets.core.models import MODEL_POOL
 from llm_assets.core.prompting import normalize_category
 from llm_assets.core.served_model import log_served_model
+from llm_assets.core.tables import table_out
 from llm_assets.modeling.config import LoraTrainingConfig
 from llm_assets.modeling.warm_start import TrainingPlan, plan_training, run_config
 from resources.artifacts import ArtifactStore
@@ -50,12 +51,12 @@ class LoraAdapterConfig(LoraTrainingConfig):
             description="A LoRA adapter fine-tuned from the base model on the training split. Saved as an adapter "
             "folder, logged to MLflow as a model.",
         ),
-        "adapters": dg.AssetOut(
-            group_name="modeling",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "governance", "ledger_keys": ["adapter_version"]},
-            description="Ledger: every adapter trained, with its training-set version, base model, Dagster and "
+        "adapters": table_out(
+            "modeling",
+            "governance",
+            "Ledger: every adapter trained, with its training-set version, base model, Dagster and "
             "MLflow runs, code version and content hash.",
+            ledger_keys=["adapter_version"],
         ),
     },
     ins={"training_set": dg.AssetIn()},

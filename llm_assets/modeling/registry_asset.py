@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from llm_assets.core import compute, lineage
+from llm_assets.core.tables import table_out
 from llm_assets.modeling.gate import BASELINES, PromotionConfig, promotion_decision
 from resources.alerts import Alert, AlertChannels
 from resources.mlflow_tracking import MLflowTracking
@@ -224,12 +225,12 @@ def register(
             description="The adapter registered as a new version in the MLflow registry; the champion alias moves "
             "to it only if it beats the base model by the margin and does not regress against the current champion.",
         ),
-        "model_versions": dg.AssetOut(
-            group_name="modeling",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "governance", "ledger_keys": ["model_name", "version"]},
-            description="Ledger: every registered version with its Dagster and MLflow runs, code version, "
+        "model_versions": table_out(
+            "modeling",
+            "governance",
+            "Ledger: every registered version with its Dagster and MLflow runs, code version, "
             "evaluation and memorization results, and the promotion decision with its reason.",
+            ledger_keys=["model_name", "version"],
         ),
     },
     ins={"evaluation_report": dg.AssetIn(), "fairness_audit": dg.AssetIn()},

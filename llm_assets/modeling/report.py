@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
 import polars as pl
 
-from llm_assets.core.metadata import markdown_table
 from llm_assets.core.metrics import METRICS
+from llm_assets.core.rendering import Document, Section, render
 
 
 def _memorization_rows(memorization: dict) -> list[list]:
@@ -24,27 +23,11 @@ def _memorization_rows(memorization: dict) -> list[list]:
     ]
 
 
-def _memorization_md(memorization: dict | None) -> list[str]:
+def _memorization_section(memorization: dict | None) -> list[Section]:
     if not memorization:
         return []
     verdict = "passed" if memorization["passed"] else "FAILED"
-    return [
-        "",
-        f"## Memorization check: {verdict}",
-        "",
-        markdown_table(["probe", "value"], _memorization_rows(memorization)),
-    ]
-
-
-def _memorization_html(memorization: dict | None) -> str:
-    if not memorization:
-        return ""
-    verdict = "passed" if memorization["passed"] else "FAILED"
-    rows = "".join(
-        f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>"
-        for k, v in _memorization_rows(memorization)
-    )
-    return f"<h2>Memorization check: {verdict}</h2><table>{rows}</table>"
+    return [Section(f"Memorization check: {verdict}", tables=[(["probe", "value"], _memorization_rows(memorization))])]
 
 
 def comparison_rows(metrics: dict[str, dict[str, float]], intervals: dict[str, dict] | None = None) -> list[list]:
@@ -75,41 +58,16 @@ def label_rows(by_label: dict[str, dict]) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
-def _new_slice_md(new_window: dict | None, size: int, by_label: dict | None) -> list[str]:
+def _new_slice_section(new_window: dict | None, size: int, by_label: dict | None) -> list[Section]:
     if not new_window:
         return []
-    out = [
-        "",
-        f"## New slice ({size} test examples from documents the champion never saw): what the gate compared",
-        "",
-        markdown_table(["metric", *new_window], new_slice_rows(new_window)),
-    ]
-    if by_label:
-        out += ["", "### New slice per label", "", markdown_table(*label_rows(by_label))]
-    return out
-
-
-def _new_slice_html(new_window: dict | None, size: int, by_label: dict | None) -> str:
-    if not new_window:
-        return ""
-    per_label = ""
-    if by_label:
-        headers, rows = label_rows(by_label)
-        per_label = (
-            "<h3>New slice per label</h3><table><tr>"
-            + "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-            + "</tr>"
-            + "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in rows)
-            + "</table>"
-        )
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in new_window)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in new_slice_rows(new_window)
+    section = Section(
+        f"New slice ({size} test examples from documents the champion never saw): what the gate compared",
+        tables=[(["metric", *new_window], new_slice_rows(new_window))],
     )
-    return (
-        f"<h2>New slice ({size} test examples from documents the champion never saw): what the gate compared</h2>"
-        f"<table><tr><th>metric</th>{head}</tr>{rows}</table>{per_label}"
-    )
+    if by_label:
+        section.subsections.append(Section("New slice per label", tables=[label_rows(by_label)]))
+    return [section]
 
 
 def _answers_lines(answers: dict[str, dict]) -> list[str]:
@@ -149,68 +107,41 @@ def write_report(
     for i, row in enumerate(test.head(5).iter_rows(named=True)):
         samples.append((row, {e.name: e.generations[i] for e in evaluations}))
 
-    md = [
-        f"# Evaluation of adapter {adapter['adapter_version']}",
-        "",
-        f"- Training set version: `{training_set_version}`; test examples: {test.height}",
-        f"- Base model: `{adapter['base_model']}`; MLflow run: `{adapter['mlflow_run_id']}`",
-        f"- Champion compared: {'version ' + champion['version'] if champion else 'none (no champion yet)'}",
-        "",
-        "## Metrics",
-        "",
-        markdown_table(["metric", *names], rows),
-        "",
-        "Brackets: bootstrap 95 % intervals over the test examples. `base` is the base model zero-shot, "
-        "`base_few_shot` the same model shown solved training examples first.",
-        *(["", "## Answers", "", *[f"- {line}" for line in provenance]] if provenance else []),
-        *_new_slice_md(new_window, new_slice_size, new_by_label),
-        *_memorization_md(memorization),
-        "",
-        "## Sample generations (anonymized test prompts)",
-    ]
-    for row, gens in samples:
-        md += [
-            "",
-            f"### Example `{row['example_id']}` (label: {row['label']})",
-            "",
-            "**Reference**",
-            "",
-            "```",
-            row["completion"],
-            "```",
-        ]
-        for name, text in gens.items():
-            md += ["", f"**{name}**", "", "```", text, "```"]
+    doc = Document(
+        f"Evaluation of adapter {adapter['adapter_version']}",
+        [
+            f"Training set version: {training_set_version}; test examples: {test.height}",
+            f"Base model: {adapter['base_model']}; MLflow run: {adapter['mlflow_run_id']}",
+            f"Champion compared: {'version ' + champion['version'] if champion else 'none (no champion yet)'}",
+        ],
+        [
+            Section(
+                "Metrics",
+                [
+                    "Brackets: bootstrap 95 % intervals over the test examples. `base` is the base model zero-shot, "
+                    "`base_few_shot` the same model shown solved training examples first."
+                ],
+                [(["metric", *names], rows)],
+            ),
+            *([Section("Answers", provenance)] if provenance else []),
+            *_new_slice_section(new_window, new_slice_size, new_by_label),
+            *_memorization_section(memorization),
+            Section(
+                "Sample generations (anonymized test prompts)",
+                subsections=[
+                    Section(
+                        f"Example {row['example_id']} (label: {row['label']})",
+                        blocks=[("Reference", row["completion"]), *gens.items()],
+                    )
+                    for row, gens in samples
+                ],
+            ),
+        ],
+    )
     markdown_path = report_dir / "evaluation.md"
-    markdown_path.write_text("\n".join(md) + "\n", encoding="utf-8")
-
-    table = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in rows)
-    sample_html = "".join(
-        f"<h3>Example {html.escape(row['example_id'])} ({html.escape(row['label'])})</h3>"
-        f"<p><b>Reference</b></p><pre>{html.escape(row['completion'])}</pre>"
-        + "".join(f"<p><b>{html.escape(n)}</b></p><pre>{html.escape(t)}</pre>" for n, t in gens.items())
-        for row, gens in samples
-    )
+    markdown_path.write_text(render(doc, "markdown"), encoding="utf-8")
     html_path = report_dir / "evaluation.html"
-    html_path.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>Evaluation "
-        f"{html.escape(adapter['adapter_version'])}</title><style>body{{font-family:sans-serif;max-width:60em;"
-        "margin:auto}td,th{border:1px solid #ccc;padding:4px 8px}table{border-collapse:collapse}"
-        "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}</style></head><body>"
-        f"<h1>Evaluation of adapter {html.escape(adapter['adapter_version'])}</h1>"
-        f"<p>Training set <code>{html.escape(training_set_version)}</code>, {test.height} test examples, "
-        f"MLflow run <code>{html.escape(adapter['mlflow_run_id'])}</code>.</p>"
-        f"<table><tr><th>metric</th>{''.join(f'<th>{html.escape(n)}</th>' for n in names)}</tr>{table}</table>"
-        + (
-            "<h2>Answers</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in provenance) + "</ul>"
-            if provenance
-            else ""
-        )
-        + _new_slice_html(new_window, new_slice_size, new_by_label)
-        + _memorization_html(memorization)
-        + f"<h2>Sample generations</h2>{sample_html}</body></html>",
-        encoding="utf-8",
-    )
+    html_path.write_text(render(doc, "html"), encoding="utf-8")
     gen_path = report_dir / "generations.jsonl"
     with gen_path.open("w", encoding="utf-8") as f:
         for i, row in enumerate(test.iter_rows(named=True)):

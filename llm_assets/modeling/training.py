@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from transformers import get_linear_schedule_with_warmup
 
 from llm_assets.core.lm import collate, completion_loss, mean_loss, pick_device_and_dtype, tokenize_split
 from llm_assets.modeling.config import LoraTrainingConfig
@@ -42,17 +43,14 @@ class TrainingResult:
 
 
 def length_grouped_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Batches of similar length (padding stays small), in random order."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    # sort within windows of 50 batches: similar lengths together, still a different mix each epoch
-    window = batch_size * 50
-    batches = []
-    for w in range(0, len(order), window):
-        chunk = sorted(order[w : w + window], key=lambda i: lengths[i])
-        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
-    rng.shuffle(batches)
-    return batches
+    """Batches of similar length (padding stays small), a different mix each epoch: transformers'
+    ``LengthGroupedSampler`` (megabatches of 50 batches sorted by length, the longest batch first), seeded from
+    ``rng`` so that a resumed run draws the same order."""
+    from transformers.trainer_pt_utils import LengthGroupedSampler
+
+    generator = torch.Generator().manual_seed(rng.getrandbits(63))
+    order = list(LengthGroupedSampler(batch_size, lengths=lengths, generator=generator))
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
 CHECKPOINT = "checkpoint.pt"
@@ -163,12 +161,7 @@ def train_lora(
         lr=config.learning_rate,
         weight_decay=config.weight_decay,
     )
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda s: (
-            (s + 1) / max(1, warmup) if s < warmup else max(0.0, (total_steps - s) / max(1, total_steps - warmup))
-        ),
-    )
+    scheduler = get_linear_schedule_with_warmup(optimizer, warmup, total_steps)
 
     peft_model.train()
     step, micro, tokens, recent = 0, 0, 0, []

@@ -18,6 +18,7 @@ from llm_assets.core.anonymization.text import normalize
 from llm_assets.core.fingerprints import fingerprint, word_count
 from llm_assets.core.metadata import markdown_table
 from llm_assets.core.partitions import landing_batches
+from llm_assets.core.tables import table_out
 from resources.anonymizer import PresidioAnonymizer
 from resources.governance import GovernanceKeys
 from resources.warehouse import DuckDBWarehouse
@@ -149,41 +150,37 @@ def second_look(docs: list[dict]) -> list[list[str]]:
 
 @dg.multi_asset(
     outs={
-        "anonymized_documents": dg.AssetOut(
-            group_name="privacy",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "anon"},
-            description="The documents with every PII finding replaced by a consistent surrogate, each re-scanned "
+        "anonymized_documents": table_out(
+            "privacy",
+            "anon",
+            "The documents with every PII finding replaced by a consistent surrogate, each re-scanned "
             "clean by an independent detector. Anonymized zone.",
         ),
-        "redaction_audit": dg.AssetOut(
-            group_name="privacy",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "anon"},
-            description="One row per redaction: doc, field, entity type, offsets, recognizer, score, operator, "
+        "redaction_audit": table_out(
+            "privacy",
+            "anon",
+            "One row per redaction: doc, field, entity type, offsets, recognizer, score, operator, "
             "surrogate. Never the raw value.",
         ),
-        "pii_fingerprints": dg.AssetOut(
-            group_name="privacy",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "anon"},
-            description="Keyed hashes of every redacted value (never the value): finds a data subject for erasure "
+        "pii_fingerprints": table_out(
+            "privacy",
+            "anon",
+            "Keyed hashes of every redacted value (never the value): finds a data subject for erasure "
             "and a memorized value in generated text.",
         ),
-        "privacy_quarantine": dg.AssetOut(
-            group_name="privacy",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "anon"},
-            description="Documents held back from the anonymized zone, with the reason (too_long, analysis_error, "
+        "privacy_quarantine": table_out(
+            "privacy",
+            "anon",
+            "Documents held back from the anonymized zone, with the reason (too_long, analysis_error, "
             "analysis_timeout, residual_pii) and the residue's types. Never their content.",
         ),
-        "privacy_checks": dg.AssetOut(
-            group_name="privacy",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "governance", "ledger_keys": ["batch_id", "check_name"]},
-            description="Ledger: the residual-PII check of each anonymization run, per batch (passed, documents "
+        "privacy_checks": table_out(
+            "privacy",
+            "governance",
+            "Ledger: the residual-PII check of each anonymization run, per batch (passed, documents "
             "scanned and flagged, finding types, Dagster run). The governance report's proof that no PII reached "
             "training.",
+            ledger_keys=["batch_id", "check_name"],
         ),
     },
     ins={"raw_documents": dg.AssetIn()},

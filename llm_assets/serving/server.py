@@ -26,7 +26,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from llm_assets.core.fingerprints import fingerprint, word_count
 from llm_assets.core.generation import DeadlineExceeded, placeholders
@@ -534,6 +534,42 @@ class TicketService:
         return {"request_id": request_id, "recorded": True}
 
 
+class TicketRequest(BaseModel):
+    """POST /v1/tickets: a non-empty ``message``; every other field (subject, customer_name, ...) text or null. A
+    number is refused, never dropped: it could be an order id the caller expects to be used."""
+
+    model_config = ConfigDict(extra="allow")
+
+    message: str = Field(min_length=1, pattern=r"\S", strict=True)
+    subject: str | None = Field(default=None, strict=True)
+
+    @model_validator(mode="after")
+    def _other_fields_are_text(self) -> TicketRequest:
+        not_text = sorted(k for k, v in (self.model_extra or {}).items() if v is not None and not isinstance(v, str))
+        if not_text:
+            raise ValueError(f"fields must be strings: {', '.join(not_text)[:200]}")
+        return self
+
+    def fields(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if isinstance(v, str)}
+
+
+class FeedbackRequest(BaseModel):
+    """POST /v1/feedback: the answer's request id, a rating 1 to 5, optionally a corrected reply and category."""
+
+    request_id: str = Field(pattern=REQUEST_ID.pattern, strict=True)
+    rating: int = Field(ge=1, le=5, strict=True)
+    corrected_reply: str | None = Field(default=None, strict=True)
+    category: str | None = Field(default=None, strict=True)
+
+
+def _first_error(exc: ValidationError) -> str:
+    """The first problem, named by its field (the values sent are never echoed: they may hold personal data)."""
+    error = exc.errors(include_input=False, include_url=False)[0]
+    where = ".".join(str(p) for p in error.get("loc", ())) or "request"
+    return f"{where}: {error.get('msg', 'invalid')}"[:300]
+
+
 def create_app(service: TicketService, refresh_in_background: bool = True):
     """The HTTP layer: POST /v1/tickets, POST /v1/feedback, GET /health, POST /admin/refresh."""
     from contextlib import asynccontextmanager
@@ -568,28 +604,22 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
             raise OverflowError
         import json
 
-        data = json.loads(body)
-        if not isinstance(data, dict):
-            raise ValueError("expected a JSON object")
-        return data
+        return json.loads(body)
 
     async def tickets(request: Request):
         try:
-            ticket = await read_json(request)
+            ticket = TicketRequest.model_validate(await read_json(request))
         except OverflowError:
             return JSONResponse({"error": "request too large"}, status_code=413)
+        except ValidationError as exc:
+            return JSONResponse({"error": _first_error(exc)}, status_code=422)
         except ValueError as exc:
             return JSONResponse({"error": f"invalid JSON: {type(exc).__name__}"}, status_code=400)
-        message = ticket.get("message")
-        if not isinstance(message, str) or not message.strip():
-            return JSONResponse({"error": "'message' (a non-empty string) is required"}, status_code=422)
-        not_text = sorted(k for k, v in ticket.items() if v is not None and not isinstance(v, str))
-        if not_text:  # never dropped silently: a number could be an order id the caller expects to be used
-            return JSONResponse({"error": f"fields must be strings: {', '.join(not_text)[:200]}"}, status_code=422)
-        if sum(len(v) for v in ticket.values() if isinstance(v, str)) > service.config.max_message_chars:
+        fields = ticket.fields()
+        if sum(len(v) for v in fields.values()) > service.config.max_message_chars:
             return JSONResponse({"error": "ticket too long"}, status_code=413)
         try:
-            return JSONResponse(await service.answer(ticket))
+            return JSONResponse(await service.answer(fields))
         except LookupError as exc:
             return JSONResponse({"error": str(exc)}, status_code=503)
         except TimeoutError as exc:  # dropped at its deadline, never answered late
@@ -599,18 +629,14 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
 
     async def feedback(request: Request):
         try:
-            data = await read_json(request)
-            rating = data.get("rating")
-            if isinstance(rating, bool) or not isinstance(rating, int):
-                raise ValueError("rating must be an integer 1 to 5")
+            data = FeedbackRequest.model_validate(await read_json(request))
             result = await service.feedback(
-                str(data.get("request_id", "")),
-                rating,
-                str(data.get("corrected_reply") or ""),
-                str(data.get("category") or ""),
+                data.request_id, data.rating, data.corrected_reply or "", data.category or ""
             )
         except OverflowError:
             return JSONResponse({"error": "request too large"}, status_code=413)
+        except ValidationError as exc:
+            return JSONResponse({"error": _first_error(exc)}, status_code=422)
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=422)
         return JSONResponse(result)

@@ -9,6 +9,7 @@ import polars as pl
 from llm_assets.core import compute, lineage
 from llm_assets.core.examples import TrainingSetConfig, build_examples, content_sha256
 from llm_assets.core.metadata import markdown_table
+from llm_assets.core.tables import table_out
 
 SPLITS_DISJOINT = "splits_disjoint_by_document"
 NO_EMPTY_FIELDS = "no_empty_fields"
@@ -57,34 +58,33 @@ def feedback_to_use(feedback: pl.DataFrame, corpus_documents: int, max_share: fl
 
 @dg.multi_asset(
     outs={
-        "training_set": dg.AssetOut(
-            group_name="training_data",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "train"},
-            description="Prompt/completion examples (ticket -> category + reply), deduplicated, split by source "
+        "training_set": table_out(
+            "training_data",
+            "train",
+            "Prompt/completion examples (ticket -> category + reply), deduplicated, split by source "
             "document. The latest version.",
         ),
-        MEMBERS_TABLE: dg.AssetOut(
-            group_name="training_data",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "train", "ledger_keys": ["version"]},
-            description="Ledger: for every training-set version ever built, which document (and anonymizer "
+        MEMBERS_TABLE: table_out(
+            "training_data",
+            "train",
+            "Ledger: for every training-set version ever built, which document (and anonymizer "
             "configuration) fed which split. Erasure finds the model versions a document shaped through it.",
+            ledger_keys=["version"],
         ),
-        EXAMPLE_STORE: dg.AssetOut(
-            group_name="training_data",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "train", "ledger_keys": ["example_id", "doc_id"]},
-            description="Content-addressed store of every example's prompt and completion, once per (example, "
+        EXAMPLE_STORE: table_out(
+            "training_data",
+            "train",
+            "Content-addressed store of every example's prompt and completion, once per (example, "
             "document) across all versions; with training_set_members it rebuilds any past version byte-identical "
             "(`llm-governance rebuild`). Erasure deletes a document's rows here too.",
+            ledger_keys=["example_id", "doc_id"],
         ),
-        "training_set_versions": dg.AssetOut(
-            group_name="training_data",
-            io_manager_key="warehouse_io_manager",
-            metadata={"schema": "governance", "ledger_keys": ["version"]},
-            description="Ledger: each training-set version's configuration, code version, inputs, filter and "
+        "training_set_versions": table_out(
+            "training_data",
+            "governance",
+            "Ledger: each training-set version's configuration, code version, inputs, filter and "
             "dedupe counts and split sizes.",
+            ledger_keys=["version"],
         ),
     },
     ins={"anonymized_documents": dg.AssetIn(), "feedback_examples": dg.AssetIn()},
