@@ -3,7 +3,7 @@ answer changes with a customer's name, origin or city.
 
 - representation: the share of each segment (category, channel, language/script, length) in the training split vs
   the landed corpus; a segment kept at less than ``min_share_ratio`` of its corpus share is under-represented.
-- quality per segment: fairlearn's ``MetricFrame`` over the test examples' scores, with bootstrap 95 % intervals; a
+- quality per segment: the test examples' scores grouped by segment, with bootstrap 95 % intervals; a
   segment is flagged when it trails the overall figure by more than the margin *and* its interval lies below the
   overall figure (a small segment's noise alone never flags it).
 - counterfactual probe: the same test prompts signed by customers of different origins and genders, passed through
@@ -21,7 +21,6 @@ import statistics
 import unicodedata
 from collections import Counter
 
-import numpy as np
 import polars as pl
 
 SEGMENT_COLUMNS = ("category", "channel", "language", "length")
@@ -113,10 +112,8 @@ def representation(corpus: pl.DataFrame, train_doc_ids: list[str], min_share_rat
 def segment_quality(
     scores: pl.DataFrame, metrics: tuple[str, ...], margin: float, min_examples: int
 ) -> tuple[list[dict], dict[str, float]]:
-    """Per segment value and metric: the mean with its bootstrap 95 % interval (fairlearn MetricFrame for the means),
-    and whether it is flagged. ``scores`` holds one row per test example: the segment columns and the metrics."""
-    from fairlearn.metrics import MetricFrame
-
+    """Per segment value and metric: the mean with its bootstrap 95 % interval, and whether it is flagged. ``scores``
+    holds one row per test example: the segment columns and the metrics."""
     from llm_assets.core.scoring import bootstrap_interval  # torch comes with it: not at definitions load
 
     rows: list[dict] = []
@@ -128,29 +125,25 @@ def segment_quality(
         y = data[metric].cast(pl.Float64).to_numpy()
         overall[metric] = float(y.mean())
         for column in SEGMENT_COLUMNS:
-            groups = data[column].to_numpy()
-            frame = MetricFrame(
-                metrics={"mean": lambda t, p: float(np.mean(t)), "n": lambda t, p: len(t)},
-                y_true=y,
-                y_pred=y,
-                sensitive_features={column: groups},
+            per_group = (
+                data.group_by(column).agg(pl.col(metric).cast(pl.Float64).alias("values")).sort(column, nulls_last=True)
             )
-            for value, r in frame.by_group.iterrows():
-                members = y[groups == value]
-                lo, hi = bootstrap_interval(members.tolist(), rounds=400)
-                gap = overall[metric] - float(r["mean"])
+            for value, values in per_group.iter_rows():
+                mean = statistics.fmean(values)
+                lo, hi = bootstrap_interval(values, rounds=400)
+                gap = overall[metric] - mean
                 rows.append(
                     {
                         "segment": column,
                         "value": str(value),
                         "metric": metric,
-                        "examples": int(r["n"]),
-                        "mean": round(float(r["mean"]), 4),
+                        "examples": len(values),
+                        "mean": round(mean, 4),
                         "ci_low": round(lo, 4),
                         "ci_high": round(hi, 4),
                         "overall": round(overall[metric], 4),
                         "gap": round(gap, 4),
-                        "flagged": int(r["n"]) >= min_examples and gap > margin and hi < overall[metric],
+                        "flagged": len(values) >= min_examples and gap > margin and hi < overall[metric],
                     }
                 )
     return rows, overall

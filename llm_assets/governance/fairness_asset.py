@@ -134,7 +134,7 @@ def _probe(config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model
     ],
     description="Fairness and representation audit of the candidate: segment shares of the training split vs the "
     "landed corpus (category, channel, language/script, length), quality per segment with 95 % intervals "
-    "(fairlearn MetricFrame), and a counterfactual probe (customers of different origins and genders signing the "
+    "(bootstrap intervals), and a counterfactual probe (customers of different origins and genders signing the "
     "same tickets; category flip rates). Feeds the gate, the governance report and the model card.",
 )
 def fairness_audit(
