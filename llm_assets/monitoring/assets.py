@@ -6,7 +6,6 @@ entity-mix descriptors, category mix, and a TF-IDF + SVD embedding; the champion
 window is compared with its evaluation baseline. Everything a sensor needs is cheap metadata.
 """
 
-import hashlib
 import math
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -15,12 +14,14 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import compute
 from llm_assets.core.examples import TrainingSetConfig, build_examples
 from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.metadata import markdown_table, tidy
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model
+from llm_assets.monitoring import windows
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
+from llm_assets.monitoring.windows import Reference
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
 from resources.drift_policy import QUALITY_SIGNALS, STATUS_TEXT, DriftPolicy, verdict_rows
@@ -189,20 +190,6 @@ def _metadata(value: dict, signals: list, verdict: str, artifact_store: Artifact
     return tidy(metadata)
 
 
-def _reference_and_window(
-    anonymized_documents: pl.DataFrame, warehouse: DuckDBWarehouse, ref_version: str | None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Reference: the documents of the reference version's training split. Window: documents anonymized after that
-    version was built, that it does not contain."""
-    members = lineage.version_members(warehouse, ref_version) if ref_version else pl.DataFrame({"doc_id": []})
-    trained = set(members["doc_id"].to_list()) if members.height else set()
-    train_ids = set(members.filter(pl.col("split") == "train")["doc_id"].to_list()) if members.height else set()
-    window = anonymized_documents.filter(~pl.col("doc_id").is_in(list(trained)))
-    if members.height:
-        window = window.filter(pl.col("anonymized_at") > members["recorded_at"].max())
-    return anonymized_documents.filter(pl.col("doc_id").is_in(list(train_ids))), window
-
-
 def data_drift(reference: "pd.DataFrame", current: "pd.DataFrame", embedding_dims: int, html) -> dict:
     """Evidently over two frames of ``document_features`` plus a TF-IDF + SVD embedding fitted on the reference; the
     HTML report. Shared by ``drift_report`` (landed documents) and ``live_traffic_report`` (served tickets)."""
@@ -249,13 +236,13 @@ def drift_report(
     drift_policy: DriftPolicy,
 ):
     champion = mlflow_tracking.champion_version()
-    ref_version = (
-        (champion.tags or {}).get("training_set_version")
-        if champion
-        else lineage.latest_training_set_version(warehouse)
-    )
-    reference, window = _reference_and_window(anonymized_documents, warehouse, ref_version)
-    window_id = hashlib.sha256("\n".join(sorted(window["doc_id"].to_list())).encode()).hexdigest()[:12]
+    ref = Reference.of(champion, warehouse, latest_without_champion=True)
+    ref_version, reference = ref.version, ref.documents(anonymized_documents)
+    # the window: documents anonymized after the reference version was built, that it does not hold
+    window = anonymized_documents.filter(~pl.col("doc_id").is_in(list(ref.seen)))
+    if ref.built_at is not None:
+        window = window.filter(pl.col("anonymized_at") > ref.built_at)
+    window_id = windows.window_id(window["doc_id"].to_list())
     # the window as training examples (default mapping): counted for the sensor, scored by the champion
     window_examples = build_examples(window, TrainingSetConfig())[0]
     new_examples = window_examples.height
@@ -277,8 +264,7 @@ def drift_report(
         value["status"] = "window_too_small"
     else:
         html = artifact_store.path("reports", "drift") / f"drift-{window_id}.html"
-        if reference.height > config.max_reference_documents:
-            reference = reference.sample(config.max_reference_documents, seed=0)
+        reference = windows.sample(reference, config.max_reference_documents)
         features = document_features(reference, redaction_audit), document_features(window, redaction_audit)
         value.update(data_drift(*features, config.embedding_dims, html))
         value["report_html"] = str(html)

@@ -8,7 +8,6 @@ of answers in the trained format against the champion's own evaluation, mean use
 canary's comparison). Read by ``live_traffic_sensor`` through ``DriftPolicy.signals``.
 """
 
-import hashlib
 import json
 from datetime import UTC, datetime
 
@@ -19,8 +18,10 @@ from pydantic import Field
 
 from llm_assets.core import compute, lineage
 from llm_assets.core.metadata import markdown_table, tidy
+from llm_assets.monitoring import windows
 from llm_assets.monitoring.assets import data_drift, verdict_markdown
 from llm_assets.monitoring.features import document_features
+from llm_assets.monitoring.windows import Reference
 from resources.alerts import Alert, AlertChannels
 from resources.artifacts import ArtifactStore
 from resources.drift_policy import DriftPolicy
@@ -140,17 +141,14 @@ def live_traffic_report(
     requests = warehouse.select("monitoring", "inference_log")
     feedback = warehouse.select("monitoring", "user_feedback")
     champion = mlflow_tracking.champion_version()
-    ref_version = (champion.tags or {}).get("training_set_version") if champion else None
+    ref = Reference.of(champion, warehouse)
+    ref_version = ref.version
     window = (
         requests.sort("received_at", descending=True).head(config.window_requests)
         if requests is not None and requests.height
         else pl.DataFrame()
     )
-    window_id = (
-        hashlib.sha256("\n".join(sorted(window["request_id"].to_list())).encode()).hexdigest()[:12]
-        if (window.height)
-        else "empty"
-    )
+    window_id = windows.window_id(window["request_id"].to_list() if window.height else [])
     value: dict = {
         "status": "measured",
         "window_id": window_id,
@@ -159,11 +157,9 @@ def live_traffic_report(
         "reference_version": ref_version,
         "measured_at": datetime.now(UTC).timestamp(),
     }
-    members = lineage.version_members(warehouse, ref_version) if ref_version else None
-    train_docs = set(members.filter(pl.col("split") == "train")["doc_id"].to_list()) if members is not None else set()
-    reference = anonymized_documents.filter(pl.col("doc_id").is_in(list(train_docs)))
+    reference = ref.documents(anonymized_documents)
     # what a retrain could learn from: users' corrections the champion's training set did not hold
-    trained = set(members["doc_id"].to_list()) if members is not None else set()
+    trained = ref.seen
     candidates = warehouse.select("train", "feedback_examples")
     value["new_examples"] = (
         candidates.filter(~pl.col("doc_id").is_in(list(trained))).height if candidates is not None else 0
@@ -177,8 +173,7 @@ def live_traffic_report(
     elif reference.height < 10:
         value["status"] = "no_reference"
     else:
-        if reference.height > config.max_reference_documents:
-            reference = reference.sample(config.max_reference_documents, seed=0)
+        reference = windows.sample(reference, config.max_reference_documents)
         docs, audit = _window_documents(distinct)
         html = artifact_store.path("reports", "live") / f"live-{window_id}.html"
         features = document_features(reference, redaction_audit), document_features(docs, audit)
