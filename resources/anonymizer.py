@@ -1,7 +1,5 @@
 """The anonymizer as a resource: its configuration is what the Launchpad and the audit trail see."""
 
-from pathlib import Path
-
 import dagster as dg
 from pydantic import Field
 
@@ -17,6 +15,7 @@ from llm_assets.core.anonymization.settings import (
     policy_entities,
 )
 from llm_assets.settings import PSEUDONYM_SALT_ENV, default_path
+from resources.secrets import load_secret
 
 _ENGINES: dict = {}
 
@@ -107,10 +106,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
     )
 
     def salt(self) -> str:
-        value = self.pseudonym_salt.strip()
-        if not value and Path(self.salt_file).is_file():
-            value = Path(self.salt_file).read_text().strip()
-        return value
+        return load_secret(self.pseudonym_salt, self.salt_file)
 
     def settings(self) -> AnonymizerSettings:
         ops = dict(self.operators)

@@ -8,8 +8,6 @@ for erasure, so back it up with the warehouse.
 """
 
 import json
-import os
-import secrets
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +15,7 @@ from pydantic import Field
 
 from llm_assets.core.fingerprints import fingerprint
 from llm_assets.settings import GOVERNANCE_KEY_ENV, default_path
+from resources.secrets import load_secret
 
 
 class GovernanceKeys(dg.ConfigurableResource):
@@ -46,36 +45,21 @@ class GovernanceKeys(dg.ConfigurableResource):
         return {str(k): str(v) for k, v in values.items()}
 
     def secret(self) -> bytes:
-        value = self.key.strip()
-        if value:
-            if len(value) < 32:
-                raise dg.DagsterInvalidConfigError(
-                    f'{GOVERNANCE_KEY_ENV} must hold at least 32 characters (e.g. `python -c "import secrets; '
-                    f'print(secrets.token_hex(32))"`)',
-                    [],
-                    None,
-                )
-            return value.encode()
-        path = Path(self.key_file)
-        if not path.exists():
-            if not self.create_missing:
-                raise dg.DagsterInvalidConfigError(
-                    f"no governance key: set {GOVERNANCE_KEY_ENV} or create {path} (32+ random hex characters)",
-                    [],
-                    None,
-                )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-            try:
-                os.link(tmp, path)  # atomic: two processes starting at once agree on one key
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
-        return path.read_text().strip().encode()
+        if self.key.strip() and len(self.key.strip()) < 32:
+            raise dg.DagsterInvalidConfigError(
+                f'{GOVERNANCE_KEY_ENV} must hold at least 32 characters (e.g. `python -c "import secrets; '
+                f'print(secrets.token_hex(32))"`)',
+                [],
+                None,
+            )
+        value = load_secret(self.key, self.key_file, create_missing=self.create_missing)
+        if not value:
+            raise dg.DagsterInvalidConfigError(
+                f"no governance key: set {GOVERNANCE_KEY_ENV} or create {self.key_file} (32+ random hex characters)",
+                [],
+                None,
+            )
+        return value.encode()
 
     def fingerprint(self, value: str) -> str:
         return fingerprint(self.secret(), value)
