@@ -314,13 +314,8 @@ def _add_identifiers(p: argparse.ArgumentParser, with_docs: bool = True) -> None
         p.add_argument("--doc-id", action="append", help="document id (repeatable)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    apply_offline_environment()
-    parser = argparse.ArgumentParser(
-        prog="llm-governance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _audit_commands(sub) -> None:
+    """Questions an auditor asks: what trained a version, what a document or subject influenced, the report."""
     p = sub.add_parser("trained-on", help="documents whose examples trained a model version")
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--version")
@@ -344,6 +339,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("versions", help="every registered version: decision, training set, commit, taint")
     p.set_defaults(func=cmd_versions)
 
+
+def _erasure_commands(sub) -> None:
+    """Fingerprints of a subject's identifiers, erasure, the tombstones."""
+
     p = sub.add_parser("fingerprint", help="keyed hashes of identifiers, for erasure_job's config")
     _add_identifiers(p, with_docs=False)
     p.set_defaults(func=cmd_fingerprint)
@@ -364,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("tombstones", help="erasures recorded so far")
     p.set_defaults(func=cmd_tombstones)
+
+
+def _decision_and_data_commands(sub) -> None:
+    """Human decisions on versions (approve, reject, rollback) and past training sets (diff, rebuild)."""
 
     for name, func, help_text in (
         ("approve", cmd_approve, "approve a candidate waiting as pending_approval (runs approval_job)"),
@@ -393,6 +396,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="write the canonical JSON lines (their sha256 is the recorded hash)")
     p.set_defaults(func=cmd_rebuild)
 
+
+def main(argv: list[str] | None = None) -> int:
+    apply_offline_environment()
+    parser = argparse.ArgumentParser(
+        prog="llm-governance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    _audit_commands(sub)
+    _erasure_commands(sub)
+    _decision_and_data_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -43,6 +44,158 @@ class LoraAdapterConfig(LoraTrainingConfig):
     )
 
 
+@dataclass(frozen=True)
+class AdapterRecord:
+    """One trained adapter: the asset's value, its metadata and its ledger row derive from it."""
+
+    manifest: dict  # what lineage.json in the adapter folder holds
+    result: object  # modeling.training.TrainingResult
+    adapter_dir: Path
+    adapter_sha256: str
+    model_uri: str
+    engine: dict  # the served GGUF export: dir, format, precision, sha256, bytes, seconds
+    base_model_path: str
+    max_length: int
+    run_url: str
+
+    def value(self) -> dict:
+        return {
+            **self.manifest,
+            "adapter_dir": str(self.adapter_dir),
+            "adapter_sha256": self.adapter_sha256,
+            "model_uri": self.model_uri,
+            "base_model_path": self.base_model_path,
+            "max_length": self.max_length,
+            "training": {k: v for k, v in self.result.__dict__.items() if k != "loss_curve"},
+            "engine": {k: v for k, v in self.engine.items() if k != "dir"} | {"dir": str(self.engine["dir"])},
+        }
+
+    def metadata(self) -> dict:
+        return {
+            "mlflow_run": dg.MetadataValue.url(self.run_url),
+            **_metadata(self.result, self.manifest, self.model_uri, self.adapter_dir, self.adapter_sha256),
+            "engine_format": self.engine["format"],
+            "engine_sha256": self.engine["sha256"],
+        }
+
+    def ledger_row(self) -> dict:
+        data_epochs = self.manifest["data_epochs"]
+        return {
+            **{k: v for k, v in self.manifest.items() if k != "config"},
+            "data_epochs": float("nan") if data_epochs is None else data_epochs,
+            "adapter_sha256": self.adapter_sha256,
+            "engine_format": self.engine["format"],
+            "engine_sha256": self.engine["sha256"],
+            "train_examples": self.result.train_examples,
+            "steps": self.result.steps,
+            "created_at": lineage.now(),
+        }
+
+
+def _run_tags(run_id: str, tracking: MLflowTracking, version: str, base_model, plan: TrainingPlan) -> dict:
+    return {
+        "dagster_run_id": run_id,
+        "dagster_run_url": tracking.dagster_run_url(run_id),
+        "dagster_asset": "lora_adapter",
+        "training_set_version": version,
+        "base_model": base_model.model,
+        "init_from": plan.init_from,
+        "mlflow.source.git.commit": lineage.code_version(),
+    }
+
+
+def _run_params(config: LoraAdapterConfig, trained_with, version: str, base_model, plan: TrainingPlan) -> dict:
+    return {
+        **{k: (",".join(v) if isinstance(v, list) else v) for k, v in config.model_dump().items()},
+        "base_model": base_model.model,
+        "training_set_version": version,
+        "train_examples_available": len(plan.pairs["train_prompts"]),
+        "effective_learning_rate": trained_with.learning_rate,
+        **{k: v for k, v in plan.summary().items() if k != "init_reason"},
+    }
+
+
+def train_adapter(
+    log,
+    run_id: str,
+    config: LoraAdapterConfig,
+    training_set: pl.DataFrame,
+    base_model: BaseModelResource,
+    tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+    warehouse: DuckDBWarehouse,
+) -> AdapterRecord:
+    """Plans the training (fresh or warm start), trains in an MLflow run, exports the served GGUF file and logs the
+    served model; the adapter's record."""
+    import mlflow
+
+    version = training_set["version"][0]
+    plan = plan_training(config, training_set, tracking, warehouse)
+    trained_with = run_config(config, plan)
+    log.info(f"training plan: {plan.reason}")
+    experiment_id = tracking.setup()
+    tags = _run_tags(run_id, tracking, version, base_model, plan)
+    with mlflow.start_run(experiment_id=experiment_id, run_name=f"lora-{version}", tags=tags) as run:
+        mlflow.log_params(_run_params(config, trained_with, version, base_model, plan))
+        mlflow.set_tag("init_reason", plan.reason[:250])
+
+        def on_log(step: int, loss: float, tokens_per_s: float) -> None:
+            mlflow.log_metrics({"train_loss": loss, "train_tokens_per_s": tokens_per_s}, step=step)
+            log.info(f"step {step}: loss {loss:.4f}, {tokens_per_s:.0f} tokens/s")
+
+        adapter_version = f"{version}-{run_id[:8]}"
+        adapter_dir = artifact_store.path("adapters", adapter_version)
+        shutil.rmtree(adapter_dir, ignore_errors=True)
+        checkpoint_dir = artifact_store.path("checkpoints", _run_key(version, base_model, config, plan))
+        result = _train(
+            log,
+            trained_with,
+            base_model,
+            artifact_store,
+            plan,
+            adapter_version,
+            adapter_dir,
+            checkpoint_dir,
+            on_log,
+        )
+        if result.resumed_from_step:
+            log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
+        # how much training the adapter's lineage had: a later warm start continues it only above a minimum
+        data_epochs = plan.data_epochs(result.epochs_run * result.train_examples)
+        if data_epochs is not None:
+            mlflow.log_metric("data_epochs", data_epochs)
+        manifest = {
+            "adapter_version": adapter_version,
+            "training_set_version": version,
+            "base_model": base_model.model,
+            "dagster_run_id": run_id,
+            "mlflow_run_id": run.info.run_id,
+            "code_version": lineage.code_version(),
+            "config": config.model_dump(),
+            "effective_learning_rate": trained_with.learning_rate,
+            **plan.summary(),
+            "data_epochs": data_epochs,
+        }
+        (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
+        serving = serving_config(training_set, warehouse, base_model, config.served_engine, config.served_precision)
+        engine = export_for_serving(base_model, adapter_dir, artifact_store.path("engines", adapter_version), serving)
+        model_uri = _log_adapter_to_mlflow(result, adapter_dir, serving, engine["dir"])
+        mlflow.log_params({"engine_format": engine["format"], "engine_sha256": engine["sha256"]})
+        log.info(f"exported {engine['format']} for serving ({engine['seconds']:.1f} s, sha256 {engine['sha256']})")
+
+    return AdapterRecord(
+        manifest=manifest,
+        result=result,
+        adapter_dir=adapter_dir,
+        adapter_sha256=dir_sha256(adapter_dir),
+        model_uri=model_uri,
+        engine=engine,
+        base_model_path=base_model.local_path(),
+        max_length=config.max_length,
+        run_url=tracking.run_url(run.info.run_id),
+    )
+
+
 @dg.multi_asset(
     outs={
         "lora_adapter": dg.AssetOut(
@@ -75,119 +228,20 @@ def lora_adapter(
     artifact_store: ArtifactStore,
     warehouse: DuckDBWarehouse,
 ):
-    import mlflow
-
-    version = training_set["version"][0]
-    plan = plan_training(config, training_set, mlflow_tracking, warehouse)
-    trained_with = run_config(config, plan)
-    pairs = plan.pairs
-    context.log.info(f"training plan: {plan.reason}")
-    experiment_id = mlflow_tracking.setup()
-    tags = {
-        "dagster_run_id": context.run_id,
-        "dagster_run_url": mlflow_tracking.dagster_run_url(context.run_id),
-        "dagster_asset": "lora_adapter",
-        "training_set_version": version,
-        "base_model": base_model.model,
-        "init_from": plan.init_from,
-        "mlflow.source.git.commit": lineage.code_version(),
-    }
-    with mlflow.start_run(experiment_id=experiment_id, run_name=f"lora-{version}", tags=tags) as run:
-        mlflow.log_params(
-            {
-                **{k: (",".join(v) if isinstance(v, list) else v) for k, v in config.model_dump().items()},
-                "base_model": base_model.model,
-                "training_set_version": version,
-                "train_examples_available": len(pairs["train_prompts"]),
-                "effective_learning_rate": trained_with.learning_rate,
-                **{k: v for k, v in plan.summary().items() if k != "init_reason"},
-            }
-        )
-        mlflow.set_tag("init_reason", plan.reason[:250])
-
-        def on_log(step: int, loss: float, tokens_per_s: float) -> None:
-            mlflow.log_metrics({"train_loss": loss, "train_tokens_per_s": tokens_per_s}, step=step)
-            context.log.info(f"step {step}: loss {loss:.4f}, {tokens_per_s:.0f} tokens/s")
-
-        adapter_version = f"{version}-{context.run_id[:8]}"
-        adapter_dir = artifact_store.path("adapters", adapter_version)
-        shutil.rmtree(adapter_dir, ignore_errors=True)
-        checkpoint_dir = artifact_store.path("checkpoints", _run_key(version, base_model, config, plan))
-        result = _train(
-            context,
-            trained_with,
-            base_model,
-            artifact_store,
-            plan,
-            adapter_version,
-            adapter_dir,
-            checkpoint_dir,
-            on_log,
-        )
-        if result.resumed_from_step:
-            context.log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
-        # how much training the adapter's lineage had: a later warm start continues it only above a minimum
-        data_epochs = plan.data_epochs(result.epochs_run * result.train_examples)
-        if data_epochs is not None:
-            mlflow.log_metric("data_epochs", data_epochs)
-        manifest = {
-            "adapter_version": adapter_version,
-            "training_set_version": version,
-            "base_model": base_model.model,
-            "dagster_run_id": context.run_id,
-            "mlflow_run_id": run.info.run_id,
-            "code_version": lineage.code_version(),
-            "config": config.model_dump(),
-            "effective_learning_rate": trained_with.learning_rate,
-            **plan.summary(),
-            "data_epochs": data_epochs,
-        }
-        (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
-        serving = serving_config(training_set, warehouse, base_model, config.served_engine, config.served_precision)
-        engine = export_for_serving(base_model, adapter_dir, artifact_store.path("engines", adapter_version), serving)
-        model_uri = _log_adapter_to_mlflow(result, adapter_dir, serving, engine["dir"])
-        mlflow.log_params({"engine_format": engine["format"], "engine_sha256": engine["sha256"]})
-        context.log.info(
-            f"exported {engine['format']} for serving ({engine['seconds']:.1f} s, sha256 {engine['sha256']})"
-        )
-
-    adapter_hash = dir_sha256(adapter_dir)
-    value = {
-        **manifest,
-        "adapter_dir": str(adapter_dir),
-        "adapter_sha256": adapter_hash,
-        "model_uri": model_uri,
-        "base_model_path": base_model.local_path(),
-        "max_length": config.max_length,
-        "training": {k: v for k, v in result.__dict__.items() if k != "loss_curve"},
-        "engine": {k: v for k, v in engine.items() if k != "dir"} | {"dir": str(engine["dir"])},
-    }
+    record = train_adapter(
+        context.log, context.run_id, config, training_set, base_model, mlflow_tracking, artifact_store, warehouse
+    )
     yield dg.Output(
-        value,
+        record.value(),
         output_name="lora_adapter",
-        metadata={
-            "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(run.info.run_id)),
-            **_metadata(result, manifest, model_uri, adapter_dir, adapter_hash),
-            "engine_format": engine["format"],
-            "engine_sha256": engine["sha256"],
-        },
-        data_version=dg.DataVersion(adapter_hash[:16]),
+        metadata=record.metadata(),
+        data_version=dg.DataVersion(record.adapter_sha256[:16]),
     )
-    ledger = lineage.ledger_rows(
-        [
-            {
-                **{k: v for k, v in manifest.items() if k != "config"},
-                "data_epochs": float("nan") if data_epochs is None else data_epochs,
-                "adapter_sha256": adapter_hash,
-                "engine_format": engine["format"],
-                "engine_sha256": engine["sha256"],
-                "train_examples": result.train_examples,
-                "steps": result.steps,
-                "created_at": lineage.now(),
-            }
-        ]
+    yield dg.Output(
+        lineage.ledger_rows([record.ledger_row()]),
+        output_name="adapters",
+        metadata={"adapter_version": record.manifest["adapter_version"]},
     )
-    yield dg.Output(ledger, output_name="adapters", metadata={"adapter_version": adapter_version})
 
 
 def _run_key(version: str, base_model: BaseModelResource, config: LoraTrainingConfig, plan: TrainingPlan) -> str:
@@ -200,7 +254,7 @@ def _run_key(version: str, base_model: BaseModelResource, config: LoraTrainingCo
 
 
 def _train(
-    context: dg.AssetExecutionContext,
+    log,
     config: LoraTrainingConfig,
     base_model: BaseModelResource,
     artifact_store: ArtifactStore,
@@ -219,7 +273,7 @@ def _train(
             logged = json.loads(line)
             on_log(logged["step"], logged["loss"], logged["tokens_per_s"])
 
-        context.log.info(f"data-parallel training on {config.num_processes} processes (accelerate, DDP)")
+        log.info(f"data-parallel training on {config.num_processes} processes (accelerate, DDP)")
         return launch(
             {
                 **pairs,

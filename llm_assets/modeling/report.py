@@ -87,6 +87,40 @@ def _answers_lines(answers: dict[str, dict]) -> list[str]:
     return lines
 
 
+def _write_data(report_dir: Path, evaluations, test: pl.DataFrame, new_window, new_by_label, memorization, answers):
+    """Every generation beside its prompt and reference (JSON lines), and every figure (metrics.json)."""
+    gen_path = report_dir / "generations.jsonl"
+    with gen_path.open("w", encoding="utf-8") as f:
+        for i, row in enumerate(test.iter_rows(named=True)):
+            f.write(
+                json.dumps(
+                    {
+                        "example_id": row["example_id"],
+                        "label": row["label"],
+                        "prompt": row["prompt"],
+                        "reference": row["completion"],
+                        **{e.name: e.generations[i] for e in evaluations},
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    (report_dir / "metrics.json").write_text(
+        json.dumps(
+            {
+                "metrics": {e.name: e.metrics for e in evaluations},
+                "intervals": {e.name: e.intervals for e in evaluations},
+                "new_window_metrics": new_window or {},
+                "new_window_by_label": new_by_label or {},
+                "memorization": memorization,
+                "answers": answers or {},
+            },
+            indent=2,
+        )
+    )
+    return gen_path
+
+
 def write_report(
     report_dir: Path,
     adapter: dict,
@@ -142,33 +176,5 @@ def write_report(
     markdown_path.write_text(render(doc, "markdown"), encoding="utf-8")
     html_path = report_dir / "evaluation.html"
     html_path.write_text(render(doc, "html"), encoding="utf-8")
-    gen_path = report_dir / "generations.jsonl"
-    with gen_path.open("w", encoding="utf-8") as f:
-        for i, row in enumerate(test.iter_rows(named=True)):
-            f.write(
-                json.dumps(
-                    {
-                        "example_id": row["example_id"],
-                        "label": row["label"],
-                        "prompt": row["prompt"],
-                        "reference": row["completion"],
-                        **{e.name: e.generations[i] for e in evaluations},
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
-    (report_dir / "metrics.json").write_text(
-        json.dumps(
-            {
-                "metrics": {e.name: e.metrics for e in evaluations},
-                "intervals": {e.name: e.intervals for e in evaluations},
-                "new_window_metrics": new_window or {},
-                "new_window_by_label": new_by_label or {},
-                "memorization": memorization,
-                "answers": answers or {},
-            },
-            indent=2,
-        )
-    )
+    gen_path = _write_data(report_dir, evaluations, test, new_window, new_by_label, memorization, answers)
     return {"markdown": markdown_path, "html": html_path, "generations": gen_path}

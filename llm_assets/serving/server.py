@@ -570,14 +570,9 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {error.get('msg', 'invalid')}"[:300]
 
 
-def create_app(service: TicketService, refresh_in_background: bool = True):
-    """The HTTP layer: POST /v1/tickets, POST /v1/feedback, GET /health, POST /admin/refresh."""
+def _lifespan(service: TicketService, refresh_in_background: bool):
+    """Loads the models at start-up, then a watcher follows the aliases until shutdown closes the service."""
     from contextlib import asynccontextmanager
-
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
 
     stop = threading.Event()
 
@@ -597,6 +592,16 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
         yield
         stop.set()
         service.close()
+
+    return lifespan
+
+
+def create_app(service: TicketService, refresh_in_background: bool = True):
+    """The HTTP layer: POST /v1/tickets, POST /v1/feedback, GET /health, POST /admin/refresh."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
 
     async def read_json(request: Request) -> dict:
         body = await request.body()
@@ -660,7 +665,7 @@ def create_app(service: TicketService, refresh_in_background: bool = True):
             Route("/health", health, methods=["GET"]),
             Route("/admin/refresh", refresh, methods=["POST"]),
         ],
-        lifespan=lifespan,
+        lifespan=_lifespan(service, refresh_in_background),
     )
 
 
