@@ -103,6 +103,47 @@ def _by_version(window: pl.DataFrame, feedback: pl.DataFrame | None) -> list[lis
     return [list(r) for r in table.iter_rows()]
 
 
+def _input_drift(config, window, window_id: str, reference, redaction_audit, artifact_store, log) -> dict:
+    """Evidently drift of the window's distinct tickets against the reference (or why it was not measured)."""
+    value: dict = {}
+    # input drift is about what is asked, not how often: a ticket sent many times (a retrying client, a load test)
+    # counts once, and too few distinct tickets leave nothing to measure (the statistics degenerate)
+    distinct = window.unique(subset=["message"], keep="first") if window.height else window
+    value["distinct_tickets"] = distinct.height
+    if distinct.height < config.min_window_requests:
+        value["status"] = "window_too_small"
+    elif reference.height < 10:
+        value["status"] = "no_reference"
+    else:
+        reference = windows.sample(reference, config.max_reference_documents)
+        docs, audit = _window_documents(distinct)
+        html = artifact_store.path("reports", "live") / f"live-{window_id}.html"
+        features = document_features(reference, redaction_audit), document_features(docs, audit)
+        try:
+            value.update(data_drift(*features, config.embedding_dims, html))
+            value["report_html"] = str(html)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            # degenerate traffic (near-identical tickets) breaks the statistics: say so, keep the service levels
+            value["status"] = "drift_not_computable"
+            log.warning(f"input drift not computable on window {window_id}: {type(exc).__name__}")
+    return value
+
+
+def _champion_service_levels(window, feedback, champion, warehouse, mlflow_tracking) -> dict:
+    """Latency and quality of the requests the champion answered (all of them if none), against the format rate its
+    evaluation recorded, and the same per served version."""
+    recorded = (
+        lineage.model_version(warehouse, mlflow_tracking.registered_model_name, str(champion.version))
+        if champion
+        else None
+    )
+    metrics = json.loads(recorded["metrics"]) if recorded and recorded.get("metrics") else {}
+    baseline = (metrics.get("candidate") or {}).get("format_rate")
+    champion_window = window.filter(pl.col("alias") == mlflow_tracking.champion_alias)
+    levels = _service_levels(champion_window if champion_window.height else window, feedback, baseline)
+    return levels | {"by_version": _by_version(window, feedback)}
+
+
 @dg.asset(
     group_name="monitoring",
     io_manager_key="artifact_io_manager",
@@ -164,38 +205,9 @@ def live_traffic_report(
     value["new_examples"] = (
         candidates.filter(~pl.col("doc_id").is_in(list(trained))).height if candidates is not None else 0
     )
-    # input drift is about what is asked, not how often: a ticket sent many times (a retrying client, a load test)
-    # counts once, and too few distinct tickets leave nothing to measure (the statistics degenerate)
-    distinct = window.unique(subset=["message"], keep="first") if window.height else window
-    value["distinct_tickets"] = distinct.height
-    if distinct.height < config.min_window_requests:
-        value["status"] = "window_too_small"
-    elif reference.height < 10:
-        value["status"] = "no_reference"
-    else:
-        reference = windows.sample(reference, config.max_reference_documents)
-        docs, audit = _window_documents(distinct)
-        html = artifact_store.path("reports", "live") / f"live-{window_id}.html"
-        features = document_features(reference, redaction_audit), document_features(docs, audit)
-        try:
-            value.update(data_drift(*features, config.embedding_dims, html))
-            value["report_html"] = str(html)
-        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
-            # degenerate traffic (near-identical tickets) breaks the statistics: say so, keep the service levels
-            value["status"] = "drift_not_computable"
-            context.log.warning(f"input drift not computable on window {window_id}: {type(exc).__name__}")
+    value.update(_input_drift(config, window, window_id, reference, redaction_audit, artifact_store, context.log))
     if window.height:
-        recorded = (
-            lineage.model_version(warehouse, mlflow_tracking.registered_model_name, str(champion.version))
-            if champion
-            else None
-        )
-        metrics = json.loads(recorded["metrics"]) if recorded and recorded.get("metrics") else {}
-        baseline = (metrics.get("candidate") or {}).get("format_rate")
-        champion_window = window.filter(pl.col("alias") == mlflow_tracking.champion_alias)
-        value.update(_service_levels(champion_window if champion_window.height else window, feedback, baseline))
-        value["by_version"] = _by_version(window, feedback)
-
+        value.update(_champion_service_levels(window, feedback, champion, warehouse, mlflow_tracking))
     signals = drift_policy.live_signals(value) if window.height else []
     verdict = "; ".join(s.describe() for s in signals) or value["status"]
     context.log.info(f"live window {window_id}: {window.height} requests, {verdict}")
