@@ -71,28 +71,53 @@ class EvaluationConfig(dg.Config):
     )
 
 
-@dg.asset(
-    group_name="modeling",
-    io_manager_key="artifact_io_manager",
-    pool=MODEL_POOL,
-    op_tags=compute.EVALUATION,
-    # the memorization probe scans generations against the fingerprints; the new slice is what the champion's
-    # training-set version did not hold
-    deps=["pii_fingerprints", "training_set_members"],
-    check_specs=[
-        dg.AssetCheckSpec(
-            MEMORIZATION_CHECK,
-            asset="evaluation_report",
-            description="The candidate generates no canary secret and no raw-zone PII value (matched by keyed "
-            "fingerprint) on canary, training and test prompts. A failure also stops promotion.",
+@dataclass(frozen=True)
+class EvaluationRecord:
+    """One evaluation: the asset's value, its metadata and its memorization check derive from it."""
+
+    value: dict
+    paths: dict
+    new_slice_size: int
+    test_examples: int
+
+    def metadata(self, tracking: MLflowTracking, artifact_store: ArtifactStore) -> dict:
+        v, paths, run_id = self.value, self.paths, self.value["adapter"]["mlflow_run_id"]
+        return {
+            **_metadata(
+                v["adapter"],
+                v["metrics"],
+                v["intervals"],
+                v["new_window_metrics"],
+                v["new_window_by_label"],
+                self.new_slice_size,
+                self.test_examples,
+                v["memorization"],
+                paths,
+            ),
+            "answers_computed_vs_reused": dg.MetadataValue.json(
+                {n: f"{a['computed']} computed, {a['reused']} reused" for n, a in v["answers"].items()}
+            ),
+            "mlflow_run": dg.MetadataValue.url(tracking.run_url(run_id)),
+            "report": dg.MetadataValue.url(artifact_store.report_url(paths["html"])),
+            "report_in_mlflow": dg.MetadataValue.url(tracking.artifact_url(run_id, f"evaluation/{paths['html'].name}")),
+        }
+
+    def memorization_check(self) -> dg.AssetCheckResult:
+        memorization = self.value["memorization"]
+        return dg.AssetCheckResult(
+            check_name=MEMORIZATION_CHECK,
+            passed=memorization["passed"],
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                k: (dg.MetadataValue.json(v) if isinstance(v, dict) else v)
+                for k, v in memorization.items()
+                if k != "passed"
+            },
         )
-    ],
-    description="The tuned adapter vs the base model zero-shot and few-shot (and the current champion) on the "
-    "held-out test split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, format compliance, fact accuracy with "
-    "bootstrap 95 % intervals, latency; plus the memorization probe.",
-)
-def evaluation_report(
-    context: dg.AssetExecutionContext,
+
+
+def evaluate(
+    run,
     config: EvaluationConfig,
     lora_adapter: dict,
     training_set: pl.DataFrame,
@@ -101,7 +126,9 @@ def evaluation_report(
     artifact_store: ArtifactStore,
     warehouse: DuckDBWarehouse,
     governance_keys: GovernanceKeys,
-):
+) -> EvaluationRecord:
+    """The candidate, the base model zero- and few-shot and the champion on the test split (and the new slice), the
+    memorization probe, the report; ``run`` gives the log and the run id. The evaluation's record."""
     version = training_set["version"][0]
     if lora_adapter["training_set_version"] != version:
         raise dg.Failure(
@@ -117,7 +144,7 @@ def evaluation_report(
     shots_info = {"k": len(shots), "example_ids": [s["example_id"] for s in shots]}
     cache_dir = answer_cache.folder(artifact_store)
     evaluations, answered, memorization, champion_info = _evaluate_models(
-        context, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots, cache_dir
+        run, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots, cache_dir
     )
     answers = {r.name: r.summary() for r in answered}
     new_window = _new_slice_metrics(evaluations, test, new_slice)
@@ -161,33 +188,53 @@ def evaluation_report(
         "report_markdown": str(paths["markdown"]),
         "report_html": str(paths["html"]),
     }
-    metadata = _metadata(
-        lora_adapter, metrics, intervals, new_window, by_label, len(new_slice), test.height, memorization, paths
+    return EvaluationRecord(value, paths, len(new_slice), test.height)
+
+
+@dg.asset(
+    group_name="modeling",
+    io_manager_key="artifact_io_manager",
+    pool=MODEL_POOL,
+    op_tags=compute.EVALUATION,
+    # the memorization probe scans generations against the fingerprints; the new slice is what the champion's
+    # training-set version did not hold
+    deps=["pii_fingerprints", "training_set_members"],
+    check_specs=[
+        dg.AssetCheckSpec(
+            MEMORIZATION_CHECK,
+            asset="evaluation_report",
+            description="The candidate generates no canary secret and no raw-zone PII value (matched by keyed "
+            "fingerprint) on canary, training and test prompts. A failure also stops promotion.",
+        )
+    ],
+    description="The tuned adapter vs the base model zero-shot and few-shot (and the current champion) on the "
+    "held-out test split: perplexity, ROUGE-1/2/L, BLEU, category accuracy, format compliance, fact accuracy with "
+    "bootstrap 95 % intervals, latency; plus the memorization probe.",
+)
+def evaluation_report(
+    context: dg.AssetExecutionContext,
+    config: EvaluationConfig,
+    lora_adapter: dict,
+    training_set: pl.DataFrame,
+    base_model: BaseModelResource,
+    mlflow_tracking: MLflowTracking,
+    artifact_store: ArtifactStore,
+    warehouse: DuckDBWarehouse,
+    governance_keys: GovernanceKeys,
+):
+    record = evaluate(
+        context,
+        config,
+        lora_adapter,
+        training_set,
+        base_model,
+        mlflow_tracking,
+        artifact_store,
+        warehouse,
+        governance_keys,
     )
-    yield dg.Output(
-        value,
-        metadata={
-            **metadata,
-            "answers_computed_vs_reused": dg.MetadataValue.json(
-                {n: f"{a['computed']} computed, {a['reused']} reused" for n, a in answers.items()}
-            ),
-            "mlflow_run": dg.MetadataValue.url(mlflow_tracking.run_url(lora_adapter["mlflow_run_id"])),
-            "report": dg.MetadataValue.url(artifact_store.report_url(paths["html"])),
-            "report_in_mlflow": dg.MetadataValue.url(
-                mlflow_tracking.artifact_url(lora_adapter["mlflow_run_id"], f"evaluation/{paths['html'].name}")
-            ),
-        },
-    )
-    yield dg.AssetCheckResult(
-        check_name=MEMORIZATION_CHECK,
-        passed=memorization["passed"],
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            k: (dg.MetadataValue.json(v) if isinstance(v, dict) else v)
-            for k, v in memorization.items()
-            if k != "passed"
-        },
-    )
+    yield dg.Output(record.value, metadata=record.metadata(mlflow_tracking, artifact_store))
+    yield record.memorization_check()
 
 
 def _test_examples_with_new_slice(
@@ -244,7 +291,7 @@ class Answered:
 
 
 def _evaluate_models(
-    context: dg.AssetExecutionContext,
+    run,
     config: EvaluationConfig,
     lora_adapter: dict,
     training_set: pl.DataFrame,
@@ -293,7 +340,7 @@ def _evaluate_models(
         missing = [i for i, k in enumerate(example_keys) if k not in cached]
         if missing:
             m = model_of(model, adapter_dir)
-            context.log.info(
+            run.log.info(
                 f"{name}: answering {len(missing)} of {len(prompts)} test examples with {config.engine} "
                 f"({len(prompts) - len(missing)} answered before with the same weights and settings)"
             )
@@ -306,13 +353,13 @@ def _evaluate_models(
                 config.batch_size,
                 max_length,
                 config.precision,
-                context.run_id,
+                run.run_id,
                 shot_pairs,
                 engine=m.engine() if config.engine != "transformers" else None,
             )
             cached = {**cached, **{example_keys[i]: a for i, a in zip(missing, fresh, strict=True)}}
         else:
-            context.log.info(f"{name}: every test example answered before with the same weights and settings")
+            run.log.info(f"{name}: every test example answered before with the same weights and settings")
         return Answered(name, key, example_keys, [cached[k] for k in example_keys], missing)
 
     results = [answered("base", "base", [base_weights], None)]
