@@ -6,6 +6,7 @@ decision the lineage does not allow (a tainted version, a candidate the gate ref
 gate compared against it) fails the run with the reason and records nothing.
 """
 
+from dataclasses import dataclass
 from typing import Literal
 
 import dagster as dg
@@ -97,6 +98,155 @@ def _record_and_republish(
     }
 
 
+@dataclass(frozen=True)
+class HumanDecision:
+    """An approval, a rejection or a rollback: the ledger row, the alert and the metadata derive from it."""
+
+    kind: str  # promotion | rejection | rollback (the alert kind)
+    model_name: str
+    version: str
+    by: str
+    why: str
+    champion_before: str
+    champion_after: str
+    reports: dict[str, str]  # version -> the regenerated governance report
+
+    def facts(self) -> dict[str, str]:
+        if self.kind == "rollback":
+            return {
+                "model": self.model_name,
+                "from_version": self.champion_before or "none",
+                "to_version": self.version,
+                "requested_by": self.by,
+                "reason": self.why,
+            }
+        return {
+            "model": self.model_name,
+            "version": self.version,
+            "decision": "approved" if self.kind == "promotion" else "rejected",
+            "approver": self.by,
+            "note": self.why,
+            "champion_before": self.champion_before or "none",
+            "champion_after": self.champion_after or "none",
+        }
+
+    def alert(self, link: str) -> Alert:
+        if self.kind == "rollback":
+            moved = f"v{self.champion_before or '-'} -> v{self.version}"
+            title = f"{self.model_name} champion rolled back {moved} by {self.by}"
+            return Alert("rollback", title, self.facts(), link=link, severity="warning")
+        title = f"{self.model_name} v{self.version} {self.facts()['decision']} by {self.by}"
+        return Alert(self.kind, title, self.facts(), link=link)
+
+    def metadata(self) -> dict:
+        return {"reports": dg.MetadataValue.json(self.reports), **self.facts()}
+
+
+def decide_approval(
+    config: ApprovalConfig,
+    run_id: str,
+    warehouse: DuckDBWarehouse,
+    tracking: MLflowTracking,
+    policy: PromotionPolicy,
+    artifact_store: ArtifactStore,
+) -> HumanDecision:
+    """A candidate waiting as pending_approval becomes champion (approve) or never does (reject); refused when it is
+    tainted or the champion moved since the gate compared them."""
+    policy.check_approver(config.approver)
+    name, mv = _registered(warehouse, tracking, config.version)
+    decided = lineage.read(warehouse, APPROVALS, equals={"model_name": name, "version": config.version})
+    if decided.height:
+        raise dg.Failure(f"v{config.version} was already {decided['decision'][0]} by {decided['approver'][0]}")
+    if mv["decision"] != lineage.PENDING_APPROVAL:
+        raise dg.Failure(f"v{config.version} is not waiting for approval: the gate decided {mv['decision']}")
+    champion = tracking.champion_version()
+    before = str(champion.version) if champion else ""
+    if config.decision == "approve":
+        if _tainted(warehouse, name, config.version):
+            raise dg.Failure(f"v{config.version} is tainted by an erasure: it cannot become champion")
+        if before != (mv.get("champion_at_gate") or ""):
+            raise dg.Failure(
+                f"the champion moved since the gate compared v{config.version} against it "
+                f"(v{mv.get('champion_at_gate') or '-'} then, v{before or '-'} now): re-evaluate before approving"
+            )
+    client = tracking.client()
+    status = "approved" if config.decision == "approve" else "rejected"
+    if status == "approved":
+        client.set_registered_model_alias(name, tracking.champion_alias, config.version)
+    tags = {"approval_status": status, "approval_by": config.approver, "approval_note": config.note}
+    for key, value in {**tags, "approval_dagster_run_id": run_id}.items():
+        client.set_model_version_tag(name, config.version, key, value)
+    after = config.version if status == "approved" else before
+    row = {
+        "model_name": name,
+        "version": config.version,
+        "decision": status,
+        "approver": config.approver,
+        "note": config.note,
+        "champion_before": before,
+        "champion_after": after,
+        "dagster_run_id": run_id,
+    }
+    reports = _record_and_republish(
+        warehouse, tracking, artifact_store, APPROVALS, row, ["model_name", "version"], [config.version]
+    )
+    kind = "promotion" if status == "approved" else "rejection"
+    return HumanDecision(kind, name, config.version, config.approver, config.note, before, after, reports)
+
+
+def roll_back(
+    config: RollbackConfig,
+    run_id: str,
+    warehouse: DuckDBWarehouse,
+    tracking: MLflowTracking,
+    policy: PromotionPolicy,
+    artifact_store: ArtifactStore,
+) -> HumanDecision:
+    """The champion alias moves back to an earlier champion; refused for a tainted version or one never champion."""
+    policy.check_approver(config.requested_by)
+    if not config.reason.strip():
+        raise dg.Failure("a rollback needs a reason")
+    name, _ = _registered(warehouse, tracking, config.version)
+    if _tainted(warehouse, name, config.version):
+        raise dg.Failure(f"v{config.version} is tainted by an erasure: it cannot become champion again")
+    decision = lineage.effective_decision(warehouse, name, config.version)
+    if decision not in CHAMPION_DECISIONS:
+        raise dg.Failure(f"v{config.version} was never champion (decision {decision}): nothing to roll back to")
+    champion = tracking.champion_version()
+    before = str(champion.version) if champion else ""
+    if before == config.version:
+        raise dg.Failure(f"v{config.version} is already the champion")
+    client = tracking.client()
+    client.set_registered_model_alias(name, tracking.champion_alias, config.version)
+    tags = {"rolled_back_from": before or "none", "rollback_by": config.requested_by, "rollback_reason": config.reason}
+    for key, value in {**tags, "rollback_dagster_run_id": run_id}.items():
+        client.set_model_version_tag(name, config.version, key, value)
+    row = {
+        "rollback_id": run_id,
+        "model_name": name,
+        "from_version": before,
+        "to_version": config.version,
+        "requested_by": config.requested_by,
+        "reason": config.reason,
+        "dagster_run_id": run_id,
+    }
+    reports = _record_and_republish(
+        warehouse, tracking, artifact_store, ROLLBACKS, row, ["rollback_id"], [config.version, before]
+    )
+    return HumanDecision(
+        "rollback", name, config.version, config.requested_by, config.reason, before, config.version, reports
+    )
+
+
+def _materialized(
+    decision: HumanDecision, alerts: AlertChannels, tracking: MLflowTracking, log
+) -> dg.MaterializeResult:
+    delivered = alerts.send(decision.alert(tracking.model_version_url(decision.version)), log)
+    metadata = {**decision.metadata(), "alerts": dg.MetadataValue.json(delivered)}
+    metadata["model_version"] = dg.MetadataValue.url(tracking.model_version_url(decision.version))
+    return dg.MaterializeResult(metadata=metadata)
+
+
 @_decision_ledger(
     APPROVALS,
     ["model_name", "version"],
@@ -114,77 +264,8 @@ def model_approvals(
     alerts: AlertChannels,
     artifact_store: ArtifactStore,
 ) -> dg.MaterializeResult:
-    promotion_policy.check_approver(config.approver)
-    name, mv = _registered(warehouse, mlflow_tracking, config.version)
-    decided = lineage.read(warehouse, APPROVALS, equals={"model_name": name, "version": config.version})
-    if decided.height:
-        raise dg.Failure(f"v{config.version} was already {decided['decision'][0]} by {decided['approver'][0]}")
-    if mv["decision"] != lineage.PENDING_APPROVAL:
-        raise dg.Failure(f"v{config.version} is not waiting for approval: the gate decided {mv['decision']}")
-    champion = mlflow_tracking.champion_version()
-    before = str(champion.version) if champion else ""
-    if config.decision == "approve":
-        if _tainted(warehouse, name, config.version):
-            raise dg.Failure(f"v{config.version} is tainted by an erasure: it cannot become champion")
-        if before != (mv.get("champion_at_gate") or ""):
-            raise dg.Failure(
-                f"the champion moved since the gate compared v{config.version} against it "
-                f"(v{mv.get('champion_at_gate') or '-'} then, v{before or '-'} now): re-evaluate before approving"
-            )
-    client = mlflow_tracking.client()
-    status = "approved" if config.decision == "approve" else "rejected"
-    if status == "approved":
-        client.set_registered_model_alias(name, mlflow_tracking.champion_alias, config.version)
-    for key, value in {
-        "approval_status": status,
-        "approval_by": config.approver,
-        "approval_note": config.note,
-        "approval_dagster_run_id": context.run_id,
-    }.items():
-        client.set_model_version_tag(name, config.version, key, value)
-    after = config.version if status == "approved" else before
-    row = {
-        "model_name": name,
-        "version": config.version,
-        "decision": status,
-        "approver": config.approver,
-        "note": config.note,
-        "champion_before": before,
-        "champion_after": after,
-        "dagster_run_id": context.run_id,
-    }
-    reports = _record_and_republish(
-        warehouse, mlflow_tracking, artifact_store, APPROVALS, row, ["model_name", "version"], [config.version]
-    )
-    delivered = alerts.send(
-        Alert(
-            "promotion" if status == "approved" else "rejection",
-            f"{name} v{config.version} {status} by {config.approver}",
-            {
-                "model": name,
-                "version": config.version,
-                "decision": status,
-                "approver": config.approver,
-                "note": config.note,
-                "champion_before": before or "none",
-                "champion_after": after or "none",
-            },
-            link=mlflow_tracking.model_version_url(config.version),
-        ),
-        context.log,
-    )
-    return dg.MaterializeResult(
-        metadata={
-            "reports": dg.MetadataValue.json(reports),
-            "version": config.version,
-            "decision": status,
-            "approver": config.approver,
-            "champion_before": before or "none",
-            "champion_after": after or "none",
-            "alerts": dg.MetadataValue.json(delivered),
-            "model_version": dg.MetadataValue.url(mlflow_tracking.model_version_url(config.version)),
-        },
-    )
+    decision = decide_approval(config, context.run_id, warehouse, mlflow_tracking, promotion_policy, artifact_store)
+    return _materialized(decision, alerts, mlflow_tracking, context.log)
 
 
 @_decision_ledger(
@@ -203,65 +284,8 @@ def champion_rollbacks(
     alerts: AlertChannels,
     artifact_store: ArtifactStore,
 ) -> dg.MaterializeResult:
-    promotion_policy.check_approver(config.requested_by)
-    if not config.reason.strip():
-        raise dg.Failure("a rollback needs a reason")
-    name, mv = _registered(warehouse, mlflow_tracking, config.version)
-    if _tainted(warehouse, name, config.version):
-        raise dg.Failure(f"v{config.version} is tainted by an erasure: it cannot become champion again")
-    decision = lineage.effective_decision(warehouse, name, config.version)
-    if decision not in CHAMPION_DECISIONS:
-        raise dg.Failure(f"v{config.version} was never champion (decision {decision}): nothing to roll back to")
-    champion = mlflow_tracking.champion_version()
-    before = str(champion.version) if champion else ""
-    if before == config.version:
-        raise dg.Failure(f"v{config.version} is already the champion")
-    client = mlflow_tracking.client()
-    client.set_registered_model_alias(name, mlflow_tracking.champion_alias, config.version)
-    for key, value in {
-        "rolled_back_from": before or "none",
-        "rollback_by": config.requested_by,
-        "rollback_reason": config.reason,
-        "rollback_dagster_run_id": context.run_id,
-    }.items():
-        client.set_model_version_tag(name, config.version, key, value)
-    row = {
-        "rollback_id": context.run_id,
-        "model_name": name,
-        "from_version": before,
-        "to_version": config.version,
-        "requested_by": config.requested_by,
-        "reason": config.reason,
-        "dagster_run_id": context.run_id,
-    }
-    reports = _record_and_republish(
-        warehouse, mlflow_tracking, artifact_store, ROLLBACKS, row, ["rollback_id"], [config.version, before]
-    )
-    delivered = alerts.send(
-        Alert(
-            "rollback",
-            f"{name} champion rolled back v{before or '-'} -> v{config.version} by {config.requested_by}",
-            {
-                "model": name,
-                "from_version": before or "none",
-                "to_version": config.version,
-                "requested_by": config.requested_by,
-                "reason": config.reason,
-            },
-            link=mlflow_tracking.model_version_url(config.version),
-            severity="warning",
-        ),
-        context.log,
-    )
-    return dg.MaterializeResult(
-        metadata={
-            "reports": dg.MetadataValue.json(reports),
-            "from_version": before or "none",
-            "to_version": config.version,
-            "requested_by": config.requested_by,
-            "alerts": dg.MetadataValue.json(delivered),
-        },
-    )
+    decision = roll_back(config, context.run_id, warehouse, mlflow_tracking, promotion_policy, artifact_store)
+    return _materialized(decision, alerts, mlflow_tracking, context.log)
 
 
 # taken by people on request, never by a training run
