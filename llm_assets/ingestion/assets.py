@@ -283,6 +283,159 @@ def _quarantine_spike_alert(
     )
 
 
+@dataclass(frozen=True)
+class IngestionRecord:
+    """What one ingestion run read: every table it writes, and the figures its metadata shows."""
+
+    batches: list[str]
+    raw: pl.DataFrame
+    quarantine: pl.DataFrame
+    subjects: pl.DataFrame
+    inventory: pl.DataFrame
+    names: pl.DataFrame
+    encodings: Counter
+
+    @property
+    def reasons(self) -> Counter:
+        return Counter(self.quarantine["reason"].to_list())
+
+    def raw_metadata(self) -> dict:
+        return {
+            "dagster/row_count": self.raw.height,
+            "records_in": self.raw.height + self.quarantine.height,
+            "kept": self.raw.height,
+            "quarantined": self.quarantine.height,
+            "by_format": dg.MetadataValue.json(dict(Counter(self.raw["source_format"].to_list()))),
+            "by_encoding": dg.MetadataValue.json(dict(self.encodings)),
+            "batches": dg.MetadataValue.json(self.batches),
+        }
+
+    def quarantine_metadata(self) -> dict:
+        q = self.quarantine
+        return {
+            "dagster/row_count": q.height,
+            "by_reason": dg.MetadataValue.json(dict(self.reasons)),
+            **{f"quarantined/{k}": v for k, v in sorted(self.reasons.items())},
+            # file names are raw-zone data: the table shows their keyed references (path_ref in the raw tables),
+            # and never the detail (it may name another file)
+            "quarantine": dg.MetadataValue.md(
+                markdown_table(
+                    ["batch", "file (keyed reference)", "record", "reason"],
+                    q.select("batch_id", "path_ref", "record_no", "reason").head(50).rows(),
+                )
+                if q.height
+                else "nothing quarantined"
+            ),
+        }
+
+    def subjects_metadata(self) -> dict:
+        kinds = Counter(self.subjects["kind"].to_list())
+        return {
+            "dagster/row_count": self.subjects.height,
+            "documents_indexed": self.subjects["doc_id"].n_unique(),
+            **{f"identifiers/{k}": v for k, v in sorted(kinds.items())},
+        }
+
+    def inventory_metadata(self) -> dict:
+        entries = self.inventory.filter(pl.col("outcome") != "walked")
+        outcomes = Counter(entries["outcome"].to_list())
+        rules = Counter(entries.filter(pl.col("outcome") == "ignored")["reason"].to_list())
+        return {
+            "dagster/row_count": self.inventory.height,
+            "entries_seen": entries.height,
+            "kept": outcomes.get("kept", 0),
+            "quarantined": outcomes.get("quarantined", 0),
+            "ignored_by_rule": outcomes.get("ignored", 0),
+            "folders_walked": self.inventory.height - entries.height,
+            "ignore_rules": dg.MetadataValue.json(dict(rules)),
+            "entry_types": dg.MetadataValue.json(dict(Counter(entries["entry_type"].to_list()))),
+            "escaped_values": int(self.inventory["escaped_values"].sum() or 0),
+        }
+
+    def names_metadata(self) -> dict:
+        return {"batches": self.names.height, "names_escaped": int(self.names["name_escaped"].sum() or 0)}
+
+
+def _raw_rows(read, batch: str, now: datetime) -> list[dict]:
+    return [
+        {
+            "doc_id": d.doc_id,
+            "batch_id": batch,
+            "source_path": d.source_path,
+            "source_format": d.source_format,
+            "record_no": d.record_no,
+            "text": d.text,
+            "fields": json.dumps(d.fields, ensure_ascii=False, sort_keys=True),
+            "ingested_at": now,
+        }
+        for d in read.kept
+    ]
+
+
+def _quarantine_rows(read, batch: str, now: datetime) -> list[dict]:
+    return [
+        {
+            "batch_id": batch,
+            "source_path": q.source_path,
+            "source_format": q.source_format,
+            "record_no": q.record_no,
+            "reason": q.reason,
+            "detail": q.detail,
+            "content_sha256": q.content_sha256,
+            "quarantined_at": now,
+            "path_ref": read.path_refs[q.source_path],
+        }
+        for q in read.bad
+    ]
+
+
+def ingest(
+    batches: list[str], landing_zone: LandingZone, warehouse: DuckDBWarehouse, key: bytes, log
+) -> IngestionRecord:
+    """Reads the landing batches ``batches`` (partition keys): every directory entry kept, quarantined or ignored by a
+    rule; erased documents and subjects kept out; each document's subject identifiers indexed by keyed hash."""
+    now = datetime.now(UTC)
+    raw_rows, quarantine_rows, subject_index, inventory_rows, name_rows = [], [], [], [], []
+    encodings: Counter = Counter()
+    earlier: dict[str, str] = {}
+    tombstones = erased(warehouse)
+    root = Path(landing_zone.path)
+    folders = resolve_folders(warehouse, root, list(batches), key)
+    for batch in batches:
+        name = folders.get(batch)
+        folder = Path(os.fsdecode(os.path.join(os.fsencode(root), name))) if name is not None else None
+        if name is not None:
+            readable, escaped = name_text(name)
+            name_rows.append({"batch_id": batch, "folder_name": readable, "name_escaped": escaped,
+                              "folder_bytes": name.hex(), "resolved_at": now})  # fmt: skip
+        else:
+            log.warning(f"batch {batch}: no landing folder has this key (quarantined as batch_folder_missing)")
+        read = _read_batch(batch, folder, landing_zone, warehouse, earlier, key, tombstones)
+        subject_index += read.subjects
+        earlier.update({d.doc_id: batch for d in read.kept})
+        encodings.update(d.encoding for d in read.kept)
+        inventory_rows += [{**r, "outcome": "kept" if r["outcome"] == "read" else r["outcome"], "listed_at": now}
+                           for r in read.inventory]  # fmt: skip
+        raw_rows += _raw_rows(read, batch, now)
+        quarantine_rows += _quarantine_rows(read, batch, now)
+        if read.bad:
+            log.warning(
+                f"batch {batch}: {len(read.bad)} input(s) quarantined, by reason: "
+                + ", ".join(f"{r} {n}" for r, n in Counter(q.reason for q in read.bad).most_common())
+            )
+    names = pl.DataFrame(name_rows, schema=NAMES_SCHEMA)
+    gone = [b for b in batches if b not in folders]
+    earlier_names = warehouse.select("raw", "landing_batch_names", is_in={"batch_id": gone}) if gone else None
+    if earlier_names is not None and earlier_names.height:  # a folder gone keeps its row: the batch had a name
+        names = pl.concat([names, earlier_names.select(list(NAMES_SCHEMA)).cast(NAMES_SCHEMA)])
+
+    raw = pl.DataFrame(raw_rows, schema=RAW_SCHEMA)
+    subjects = pl.DataFrame(subject_index, schema=SUBJECT_SCHEMA)
+    quarantine = pl.DataFrame(quarantine_rows, schema=QUARANTINE_SCHEMA)
+    inventory = pl.DataFrame(inventory_rows, schema=INVENTORY_SCHEMA)
+    return IngestionRecord(list(batches), raw, quarantine, subjects, inventory, names, encodings)
+
+
 @dg.multi_asset(
     outs={
         "raw_documents": table_out(
@@ -329,141 +482,19 @@ def ingest_landing_batch(
     governance_keys: GovernanceKeys,
     alerts: AlertChannels,
 ):
-    now = datetime.now(UTC)
-    raw_rows, quarantine_rows, subject_index, inventory_rows, name_rows = [], [], [], [], []
-    encodings: Counter = Counter()
-    earlier: dict[str, str] = {}
-    key = governance_keys.secret()
-    tombstones = erased(warehouse)
     if not all(is_landing_batch_key(b) for b in context.partition_keys):
         raise dg.Failure(
             "a partition key that is not a landing batch key (lb- and 20 hex characters): a folder name must not "
             "travel as a partition key; register folders with llm_assets.core.partitions.landing_batch_key"
         )
-    root = Path(landing_zone.path)
-    folders = resolve_folders(warehouse, root, list(context.partition_keys), key)
-    for batch in context.partition_keys:
-        name = folders.get(batch)
-        folder = Path(os.fsdecode(os.path.join(os.fsencode(root), name))) if name is not None else None
-        if name is not None:
-            readable, escaped = name_text(name)
-            name_rows.append({"batch_id": batch, "folder_name": readable, "name_escaped": escaped,
-                              "folder_bytes": name.hex(), "resolved_at": now})  # fmt: skip
-        else:
-            context.log.warning(f"batch {batch}: no landing folder has this key (quarantined as batch_folder_missing)")
-        read = _read_batch(batch, folder, landing_zone, warehouse, earlier, key, tombstones)
-        subject_index += read.subjects
-        earlier.update({d.doc_id: batch for d in read.kept})
-        encodings.update(d.encoding for d in read.kept)
-        inventory_rows += [{**r, "outcome": "kept" if r["outcome"] == "read" else r["outcome"], "listed_at": now}
-                           for r in read.inventory]  # fmt: skip
-        raw_rows += [
-            {
-                "doc_id": d.doc_id,
-                "batch_id": batch,
-                "source_path": d.source_path,
-                "source_format": d.source_format,
-                "record_no": d.record_no,
-                "text": d.text,
-                "fields": json.dumps(d.fields, ensure_ascii=False, sort_keys=True),
-                "ingested_at": now,
-            }
-            for d in read.kept
-        ]
-        quarantine_rows += [
-            {
-                "batch_id": batch,
-                "source_path": q.source_path,
-                "source_format": q.source_format,
-                "record_no": q.record_no,
-                "reason": q.reason,
-                "detail": q.detail,
-                "content_sha256": q.content_sha256,
-                "quarantined_at": now,
-                "path_ref": read.path_refs[q.source_path],
-            }
-            for q in read.bad
-        ]
-        if read.bad:
-            context.log.warning(
-                f"batch {batch}: {len(read.bad)} input(s) quarantined, by reason: "
-                + ", ".join(f"{r} {n}" for r, n in Counter(q.reason for q in read.bad).most_common())
-            )
-    names = pl.DataFrame(name_rows, schema=NAMES_SCHEMA)
-    gone = [b for b in context.partition_keys if b not in folders]
-    earlier_names = warehouse.select("raw", "landing_batch_names", is_in={"batch_id": gone}) if gone else None
-    if earlier_names is not None and earlier_names.height:  # a folder gone keeps its row: the batch had a name
-        names = pl.concat([names, earlier_names.select(list(NAMES_SCHEMA)).cast(NAMES_SCHEMA)])
-
-    raw = pl.DataFrame(raw_rows, schema=RAW_SCHEMA)
-    quarantine = pl.DataFrame(quarantine_rows, schema=QUARANTINE_SCHEMA)
-    inventory = pl.DataFrame(inventory_rows, schema=INVENTORY_SCHEMA)
-    reasons = Counter(quarantine["reason"].to_list())
-    formats = Counter(raw["source_format"].to_list())
-    entries = inventory.filter(pl.col("outcome") != "walked")
-    outcomes = Counter(entries["outcome"].to_list())
-    rules = Counter(entries.filter(pl.col("outcome") == "ignored")["reason"].to_list())
-    delivered = _quarantine_spike_alert(context, alerts, raw.height, reasons)
+    record = ingest(list(context.partition_keys), landing_zone, warehouse, governance_keys.secret(), context.log)
+    delivered = _quarantine_spike_alert(context, alerts, record.raw.height, record.reasons)
+    yield dg.Output(record.raw, output_name="raw_documents", metadata=record.raw_metadata())
     yield dg.Output(
-        raw,
-        output_name="raw_documents",
-        metadata={
-            "dagster/row_count": raw.height,
-            "records_in": raw.height + quarantine.height,
-            "kept": raw.height,
-            "quarantined": quarantine.height,
-            "by_format": dg.MetadataValue.json(dict(formats)),
-            "by_encoding": dg.MetadataValue.json(dict(encodings)),
-            "batches": dg.MetadataValue.json(list(context.partition_keys)),
-        },
-    )
-    yield dg.Output(
-        quarantine,
+        record.quarantine,
         output_name="quarantined_documents",
-        metadata={
-            "dagster/row_count": quarantine.height,
-            "by_reason": dg.MetadataValue.json(dict(reasons)),
-            "alerts": dg.MetadataValue.json(delivered),
-            **{f"quarantined/{k}": v for k, v in sorted(reasons.items())},
-            # file names are raw-zone data: the table shows their keyed references (path_ref in the raw tables),
-            # and never the detail (it may name another file)
-            "quarantine": dg.MetadataValue.md(
-                markdown_table(
-                    ["batch", "file (keyed reference)", "record", "reason"],
-                    quarantine.select("batch_id", "path_ref", "record_no", "reason").head(50).rows(),
-                )
-                if quarantine.height
-                else "nothing quarantined"
-            ),
-        },
+        metadata={**record.quarantine_metadata(), "alerts": dg.MetadataValue.json(delivered)},
     )
-    subjects = pl.DataFrame(subject_index, schema=SUBJECT_SCHEMA)
-    yield dg.Output(
-        subjects,
-        output_name="subject_index",
-        metadata={
-            "dagster/row_count": subjects.height,
-            "documents_indexed": subjects["doc_id"].n_unique(),
-            **{f"identifiers/{k}": v for k, v in sorted(Counter(subjects["kind"].to_list()).items())},
-        },
-    )
-    yield dg.Output(
-        inventory,
-        output_name="landing_inventory",
-        metadata={
-            "dagster/row_count": inventory.height,
-            "entries_seen": entries.height,
-            "kept": outcomes.get("kept", 0),
-            "quarantined": outcomes.get("quarantined", 0),
-            "ignored_by_rule": outcomes.get("ignored", 0),
-            "folders_walked": inventory.height - entries.height,
-            "ignore_rules": dg.MetadataValue.json(dict(rules)),
-            "entry_types": dg.MetadataValue.json(dict(Counter(entries["entry_type"].to_list()))),
-            "escaped_values": int(inventory["escaped_values"].sum() or 0),
-        },
-    )
-    yield dg.Output(
-        names,
-        output_name="landing_batch_names",
-        metadata={"batches": names.height, "names_escaped": int(names["name_escaped"].sum() or 0)},
-    )
+    yield dg.Output(record.subjects, output_name="subject_index", metadata=record.subjects_metadata())
+    yield dg.Output(record.inventory, output_name="landing_inventory", metadata=record.inventory_metadata())
+    yield dg.Output(record.names, output_name="landing_batch_names", metadata=record.names_metadata())
