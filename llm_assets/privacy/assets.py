@@ -6,6 +6,7 @@ analysis, ran past its time budget, or still held PII in the second look. Held-b
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -148,6 +149,139 @@ def second_look(docs: list[dict]) -> list[list[str]]:
     return found
 
 
+@dataclass(frozen=True)
+class AnonymizationRecord:
+    """What one anonymization run wrote and found: every table, the residual check, the metadata of each."""
+
+    anonymized: pl.DataFrame
+    audit: pl.DataFrame
+    fingerprints: pl.DataFrame
+    quarantine: pl.DataFrame
+    checks: pl.DataFrame
+    config_hash: str
+    documents_in: int
+    newly_anonymized: int
+    reused_unchanged: int
+    scanned: int  # documents the second look read
+    flagged: list[str]  # documents it held back
+    residue_types: Counter
+    passed: bool
+    max_residual_share: float
+
+    @property
+    def share(self) -> float:
+        return len(self.flagged) / max(1, self.scanned)
+
+    def anonymized_metadata(self) -> dict:
+        by_type = Counter(self.audit["entity_type"].to_list())
+        return {
+            "dagster/row_count": self.anonymized.height,
+            "documents": self.anonymized.height,
+            "documents_in": self.documents_in,
+            "newly_anonymized": self.newly_anonymized,
+            "reused_unchanged": self.reused_unchanged,
+            "held_back": self.quarantine.height,
+            "redactions": self.audit.height,
+            "anonymizer_config": self.config_hash,
+            "redactions_by_type": dg.MetadataValue.md(
+                markdown_table(["entity type", "redactions"], sorted(by_type.items(), key=lambda kv: -kv[1]))
+            ),
+            **{f"redactions/{k}": v for k, v in sorted(by_type.items())},
+        }
+
+    def audit_metadata(self) -> dict:
+        return {
+            "dagster/row_count": self.audit.height,
+            "by_recognizer": dg.MetadataValue.json(dict(Counter(self.audit["recognizer"].to_list()))),
+            "anonymizer_config": self.config_hash,
+        }
+
+    def fingerprints_metadata(self) -> dict:
+        return {
+            "dagster/row_count": self.fingerprints.height,
+            "documents": self.fingerprints["doc_id"].n_unique(),
+            "distinct_values": self.fingerprints["fingerprint"].n_unique(),
+        }
+
+    def quarantine_metadata(self) -> dict:
+        by_reason = Counter(self.quarantine["reason"].to_list())
+        return {
+            "dagster/row_count": self.quarantine.height,
+            "by_reason": dg.MetadataValue.json(dict(by_reason)),
+            **{f"held_back/{k}": v for k, v in sorted(by_reason.items())},
+        }
+
+    def residual_check(self) -> dg.AssetCheckResult:
+        types = self.residue_types
+        return dg.AssetCheckResult(
+            check_name=RESIDUAL_CHECK,
+            asset_key="anonymized_documents",
+            passed=self.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "documents_scanned": self.scanned,
+                "documents_held_back": len(self.flagged),
+                "flagged_share": round(self.share, 4),
+                "max_residual_share": self.max_residual_share,
+                "findings": dg.MetadataValue.md(
+                    markdown_table(["entity type", "documents"], sorted(types.items())) if types else "none"
+                ),
+                "held_back_doc_ids": dg.MetadataValue.json(sorted(self.flagged)[:100]),
+            },
+            description=None
+            if self.passed
+            else f"the second look flagged {len(self.flagged)} of {self.scanned} document(s) ({self.share:.1%})",
+        )
+
+
+def anonymize(
+    config: AnonymizationConfig,
+    raw_documents: pl.DataFrame,
+    anonymizer: PresidioAnonymizer,
+    warehouse: DuckDBWarehouse,
+    key: bytes,
+    run_id: str,
+    log,
+) -> AnonymizationRecord:
+    """Each document anonymized on its own (reused when unchanged under the same configuration), re-read by the
+    independent second look, held back with its reason when either fails; the redactions' audit and keyed
+    fingerprints; the residual check per batch."""
+    config_hash = anonymizer.settings().config_hash()  # without building the engine: a batch may need none
+    cached_docs, cached_audit = _already_anonymized(warehouse, raw_documents["doc_id"].to_list(), config_hash)
+    if cached_docs.height:
+        log.info(
+            f"{cached_docs.height} document(s) unchanged since their last anonymization with "
+            f"configuration {config_hash}: reused, not re-analyzed"
+        )
+    todo = raw_documents.filter(~pl.col("doc_id").is_in(cached_docs["doc_id"].implode()))
+    rows = list(todo.iter_rows(named=True))
+    now = datetime.now(UTC)
+    anon_rows, audit_rows, held_back = _anonymize_rows(rows, anonymizer, config_hash, now)
+    residues, flagged = _second_look(rows, anon_rows, held_back)
+    fresh = pl.DataFrame([d for d in anon_rows if d["doc_id"] not in flagged], schema=ANON_SCHEMA)
+    audit = pl.concat([cached_audit, pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)])
+    quarantine = _held_back_frame(held_back, config_hash, now)
+    share = len(flagged) / max(1, len(anon_rows))
+    passed = share <= config.max_residual_share or len(flagged) < config.min_flagged_to_fail
+    residue_types = Counter(f.split(":", 1)[1] for found in residues for f in found)
+    return AnonymizationRecord(
+        anonymized=pl.concat([cached_docs, fresh]),
+        audit=audit,
+        fingerprints=pii_fingerprints(key, raw_documents, audit),
+        quarantine=quarantine,
+        checks=_check_ledger(run_id, raw_documents, quarantine, config_hash, passed, residue_types),
+        config_hash=config_hash,
+        documents_in=raw_documents.height,
+        newly_anonymized=len(rows),
+        reused_unchanged=cached_docs.height,
+        scanned=len(anon_rows),
+        flagged=sorted(flagged),
+        residue_types=residue_types,
+        passed=passed,
+        max_residual_share=config.max_residual_share,
+    )
+
+
 @dg.multi_asset(
     outs={
         "anonymized_documents": table_out(
@@ -208,95 +342,17 @@ def anonymize_documents(
     warehouse: DuckDBWarehouse,
     governance_keys: GovernanceKeys,
 ):
-    config_hash = anonymizer.settings().config_hash()  # without building the engine: a batch may need none
-    cached_docs, cached_audit = _already_anonymized(warehouse, raw_documents["doc_id"].to_list(), config_hash)
-    if cached_docs.height:
-        context.log.info(
-            f"{cached_docs.height} document(s) unchanged since their last anonymization with "
-            f"configuration {config_hash}: reused, not re-analyzed"
-        )
-    todo = raw_documents.filter(~pl.col("doc_id").is_in(cached_docs["doc_id"].implode()))
-    rows = list(todo.iter_rows(named=True))
-    now = datetime.now(UTC)
-    anon_rows, audit_rows, held_back = _anonymize_rows(rows, anonymizer, config_hash, now)
-    residues, flagged = _second_look(rows, anon_rows, held_back)
-    fresh = pl.DataFrame([d for d in anon_rows if d["doc_id"] not in flagged], schema=ANON_SCHEMA)
-    anonymized = pl.concat([cached_docs, fresh])
-    audit = pl.concat([cached_audit, pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)])
-    quarantine = _held_back_frame(held_back, config_hash, now)
-
-    by_type = Counter(audit["entity_type"].to_list())
-    by_reason = Counter(quarantine["reason"].to_list())
+    record = anonymize(
+        config, raw_documents, anonymizer, warehouse, governance_keys.secret(), context.run_id, context.log
+    )
+    yield dg.Output(record.anonymized, output_name="anonymized_documents", metadata=record.anonymized_metadata())
+    yield dg.Output(record.audit, output_name="redaction_audit", metadata=record.audit_metadata())
+    yield dg.Output(record.fingerprints, output_name="pii_fingerprints", metadata=record.fingerprints_metadata())
+    yield dg.Output(record.quarantine, output_name="privacy_quarantine", metadata=record.quarantine_metadata())
     yield dg.Output(
-        anonymized,
-        output_name="anonymized_documents",
-        metadata={
-            "dagster/row_count": anonymized.height,
-            "documents": anonymized.height,
-            "documents_in": raw_documents.height,
-            "newly_anonymized": len(rows),
-            "reused_unchanged": cached_docs.height,
-            "held_back": quarantine.height,
-            "redactions": audit.height,
-            "anonymizer_config": config_hash,
-            "redactions_by_type": dg.MetadataValue.md(
-                markdown_table(["entity type", "redactions"], sorted(by_type.items(), key=lambda kv: -kv[1]))
-            ),
-            **{f"redactions/{k}": v for k, v in sorted(by_type.items())},
-        },
+        record.checks, output_name="privacy_checks", metadata={"batches": record.checks.height, "passed": record.passed}
     )
-    yield dg.Output(
-        audit,
-        output_name="redaction_audit",
-        metadata={
-            "dagster/row_count": audit.height,
-            "by_recognizer": dg.MetadataValue.json(dict(Counter(audit["recognizer"].to_list()))),
-            "anonymizer_config": config_hash,
-        },
-    )
-    fingerprints = pii_fingerprints(governance_keys.secret(), raw_documents, audit)
-    yield dg.Output(
-        fingerprints,
-        output_name="pii_fingerprints",
-        metadata={
-            "dagster/row_count": fingerprints.height,
-            "documents": fingerprints["doc_id"].n_unique(),
-            "distinct_values": fingerprints["fingerprint"].n_unique(),
-        },
-    )
-    yield dg.Output(
-        quarantine,
-        output_name="privacy_quarantine",
-        metadata={
-            "dagster/row_count": quarantine.height,
-            "by_reason": dg.MetadataValue.json(dict(by_reason)),
-            **{f"held_back/{k}": v for k, v in sorted(by_reason.items())},
-        },
-    )
-    share = len(flagged) / max(1, len(anon_rows))
-    passed = share <= config.max_residual_share or len(flagged) < config.min_flagged_to_fail
-    residue_types = Counter(f.split(":", 1)[1] for found in residues for f in found)
-    checks = _check_ledger(context.run_id, raw_documents, quarantine, config_hash, passed, residue_types)
-    yield dg.Output(checks, output_name="privacy_checks", metadata={"batches": checks.height, "passed": passed})
-    yield dg.AssetCheckResult(
-        check_name=RESIDUAL_CHECK,
-        asset_key="anonymized_documents",
-        passed=passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            "documents_scanned": len(anon_rows),
-            "documents_held_back": len(flagged),
-            "flagged_share": round(share, 4),
-            "max_residual_share": config.max_residual_share,
-            "findings": dg.MetadataValue.md(
-                markdown_table(["entity type", "documents"], sorted(residue_types.items())) if residue_types else "none"
-            ),
-            "held_back_doc_ids": dg.MetadataValue.json(sorted(flagged)[:100]),
-        },
-        description=None
-        if passed
-        else f"the second look flagged {len(flagged)} of {len(anon_rows)} document(s) ({share:.1%})",
-    )
+    yield record.residual_check()
 
 
 def _anonymize_rows(
