@@ -126,8 +126,10 @@ def test_dagster_instance_and_mlflow_on_postgresql(postgres_server, landing, res
         )
         >= 8
     )
-    assert _count(mlflow_url, "select count(*) from model_versions") == 1
+    # the fine-tuned version and the fallback (the base model with the few-shot prompt), each with its alias and run
+    assert _count(mlflow_url, "select count(*) from model_versions") == 2
     assert _count(mlflow_url, "select count(*) from registered_model_aliases where alias = 'champion'") == 1
-    assert _count(mlflow_url, "select count(*) from runs") == 1
+    assert _count(mlflow_url, "select count(*) from registered_model_aliases where alias = 'fallback'") == 1
+    assert _count(mlflow_url, "select count(*) from runs") == 2
     assert str(tracking.champion_version().version) == "1"
     assert table(resources, "governance", "model_versions").height == 1

@@ -143,8 +143,9 @@ def test_a_past_version_rebuilds_byte_identical_and_diffs_list_what_changed(reso
     to its recorded hash. A document removed from the store (as erasure does) makes the rebuild say so."""
     import hashlib
 
+    from jobs import governance_cli as cli
     from llm_assets.core.lineage import MEMBERS
-    from llm_assets.governance import cli, snapshots
+    from llm_assets.governance import snapshots
 
     v1_df = _materialize_training_set(resources, instance, _docs(60))
     v2_docs = _docs(80).filter(~pl.col("doc_id").is_in(["d0003", "d0004"]))

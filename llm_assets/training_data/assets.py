@@ -1,6 +1,7 @@
 """``training_set``: prompt/completion examples from the anonymized corpus, deduplicated and split by document."""
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -54,6 +55,117 @@ def feedback_to_use(feedback: pl.DataFrame, corpus_documents: int, max_share: fl
     if cap <= 0 or not feedback.height:
         return feedback.head(0)
     return feedback.sort("received_at", descending=True).head(cap)
+
+
+@dataclass(frozen=True)
+class TrainingSetRecord:
+    """One training-set version: its examples, its ledger row, its metadata and its checks derive from it."""
+
+    examples: pl.DataFrame
+    dropped: dict[str, int]
+    config: TrainingSetConfig
+    documents_in: int
+    feedback_in: int
+    feedback_over_cap: int
+    run_id: str
+
+    @property
+    def version(self) -> str:
+        return self.examples["version"][0] if self.examples.height else "empty"
+
+    @property
+    def sha256(self) -> str:
+        return content_sha256(self.examples)
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        counts = Counter(self.examples["split"].to_list())
+        return {k: counts.get(k, 0) for k in ("train", "validation", "test")}
+
+    @property
+    def feedback_examples(self) -> int:
+        return self.examples.filter(pl.col("doc_id").str.starts_with(FEEDBACK_PREFIX)).height
+
+    def version_row(self) -> dict:
+        df = self.examples
+        return {
+            "version": self.version,
+            "content_sha256": self.sha256,
+            "created_at": lineage.now(),
+            "dagster_run_id": self.run_id,
+            "code_version": lineage.code_version(),
+            "config": self.config.model_dump(),
+            "anonymizer_configs": sorted(set(df["anonymizer_config"].to_list())),
+            "documents_in": self.documents_in,
+            "feedback_documents_in": self.feedback_in,
+            "feedback_over_share_cap": self.feedback_over_cap,
+            "feedback_examples": self.feedback_examples,
+            "documents_used": df["doc_id"].n_unique(),
+            "examples": df.height,
+            "splits": self.sizes,
+            "dropped": dict(self.dropped),
+        }
+
+    def metadata(self) -> dict:
+        labels = Counter(self.examples.filter(pl.col("split") == "train")["label"].to_list())
+        return {
+            "dagster/row_count": self.examples.height,
+            "version": self.version,
+            "content_sha256": self.sha256,
+            "documents_in": self.documents_in,
+            "feedback_examples": self.feedback_examples,
+            "feedback_over_share_cap": self.feedback_over_cap,
+            "examples": self.examples.height,
+            **{f"split/{k}": n for k, n in self.sizes.items()},
+            **{f"dropped/{k}": v for k, v in sorted(self.dropped.items())},
+            "label_counts": dg.MetadataValue.md(markdown_table(["label", "train examples"], sorted(labels.items()))),
+        }
+
+    def checks(self) -> list[dg.AssetCheckResult]:
+        df = self.examples
+        crossing = df.group_by("doc_id").agg(pl.col("split").n_unique().alias("n")).filter(pl.col("n") > 1).height
+        empty = df.filter(
+            (pl.col("prompt").str.strip_chars() == "") | (pl.col("completion").str.strip_chars() == "")
+        ).height
+        n_train = self.sizes["train"]
+        return [
+            dg.AssetCheckResult(
+                asset_key="training_set",
+                check_name=SPLITS_DISJOINT,
+                passed=crossing == 0,
+                metadata={"documents_in_several_splits": crossing},
+            ),
+            dg.AssetCheckResult(
+                asset_key="training_set",
+                check_name=NO_EMPTY_FIELDS,
+                passed=empty == 0 and df.height > 0,
+                metadata={"empty_examples": empty, "examples": df.height},
+            ),
+            dg.AssetCheckResult(
+                asset_key="training_set",
+                check_name=MINIMUM_SIZE,
+                passed=n_train >= self.config.min_train_examples,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"train_examples": n_train, "minimum": self.config.min_train_examples},
+            ),
+        ]
+
+
+def build_training_set(
+    config: TrainingSetConfig, anonymized_documents: pl.DataFrame, feedback_examples: pl.DataFrame, run_id: str
+) -> TrainingSetRecord:
+    """The corpus and users' feedback (up to its share cap) as examples: filtered, deduplicated, split by document."""
+    feedback = feedback_to_use(feedback_examples, anonymized_documents.height, config.max_feedback_share)
+    df, dropped = build_examples(pl.concat([_corpus_columns(anonymized_documents), _corpus_columns(feedback)]), config)
+    return TrainingSetRecord(
+        df,
+        dict(dropped),
+        config,
+        anonymized_documents.height,
+        feedback.height,
+        feedback_examples.height - feedback.height,
+        run_id,
+    )
 
 
 @dg.multi_asset(
@@ -114,67 +226,22 @@ def training_set(
     anonymized_documents: pl.DataFrame,
     feedback_examples: pl.DataFrame,
 ):
-    feedback = feedback_to_use(feedback_examples, anonymized_documents.height, config.max_feedback_share)
-    df, dropped = build_examples(pl.concat([_corpus_columns(anonymized_documents), _corpus_columns(feedback)]), config)
-    n_feedback = df.filter(pl.col("doc_id").str.starts_with(FEEDBACK_PREFIX)).height
-    version = df["version"][0] if df.height else "empty"
-    sha = content_sha256(df)
-    sizes = dict(Counter(df["split"].to_list()))
-    labels = Counter(df.filter(pl.col("split") == "train")["label"].to_list())
-
-    docs_per_split = df.group_by("doc_id").agg(pl.col("split").n_unique().alias("n"))
-    crossing = docs_per_split.filter(pl.col("n") > 1).height
-    empty = df.filter(
-        (pl.col("prompt").str.strip_chars() == "") | (pl.col("completion").str.strip_chars() == "")
-    ).height
-    n_train = sizes.get("train", 0)
-    version_row = lineage.ledger_rows(
-        [
-            {
-                "version": version,
-                "content_sha256": sha,
-                "created_at": lineage.now(),
-                "dagster_run_id": context.run_id,
-                "code_version": lineage.code_version(),
-                "config": config.model_dump(),
-                "anonymizer_configs": sorted(set(df["anonymizer_config"].to_list())),
-                "documents_in": anonymized_documents.height,
-                "feedback_documents_in": feedback.height,
-                "feedback_over_share_cap": feedback_examples.height - feedback.height,
-                "feedback_examples": n_feedback,
-                "documents_used": df["doc_id"].n_unique(),
-                "examples": df.height,
-                "splits": {k: sizes.get(k, 0) for k in ("train", "validation", "test")},
-                "dropped": dict(dropped),
-            }
-        ]
-    )
-
+    record = build_training_set(config, anonymized_documents, feedback_examples, context.run_id)
+    version = record.version
     yield dg.Output(
-        df,
-        metadata={
-            "dagster/row_count": df.height,
-            "version": version,
-            "content_sha256": sha,
-            "documents_in": anonymized_documents.height,
-            "feedback_examples": n_feedback,
-            "feedback_over_share_cap": feedback_examples.height - feedback.height,
-            "examples": df.height,
-            **{f"split/{k}": sizes.get(k, 0) for k in ("train", "validation", "test")},
-            **{f"dropped/{k}": v for k, v in sorted(dropped.items())},
-            "label_counts": dg.MetadataValue.md(markdown_table(["label", "train examples"], sorted(labels.items()))),
-        },
+        record.examples,
+        metadata=record.metadata(),
         data_version=dg.DataVersion(version),
         output_name="training_set",
     )
-    members = version_members_rows(df)
+    members = version_members_rows(record.examples)
     yield dg.Output(
         members,
         output_name=MEMBERS_TABLE,
         metadata={"version": version, "rows_recorded": members.height},
         data_version=dg.DataVersion(version),
     )
-    store = example_store_rows(df)
+    store = example_store_rows(record.examples)
     yield dg.Output(
         store,
         output_name=EXAMPLE_STORE,
@@ -182,24 +249,8 @@ def training_set(
         data_version=dg.DataVersion(version),
     )
     yield dg.Output(
-        version_row, output_name="training_set_versions", metadata={"version": version, "content_sha256": sha}
+        lineage.ledger_rows([record.version_row()]),
+        output_name="training_set_versions",
+        metadata={"version": version, "content_sha256": record.sha256},
     )
-    yield dg.AssetCheckResult(
-        asset_key="training_set",
-        check_name=SPLITS_DISJOINT,
-        passed=crossing == 0,
-        metadata={"documents_in_several_splits": crossing},
-    )
-    yield dg.AssetCheckResult(
-        asset_key="training_set",
-        check_name=NO_EMPTY_FIELDS,
-        passed=empty == 0 and df.height > 0,
-        metadata={"empty_examples": empty, "examples": df.height},
-    )
-    yield dg.AssetCheckResult(
-        asset_key="training_set",
-        check_name=MINIMUM_SIZE,
-        passed=n_train >= config.min_train_examples,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"train_examples": n_train, "minimum": config.min_train_examples},
-    )
+    yield from record.checks()
