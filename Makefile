@@ -40,7 +40,7 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/llm-pipeline demo
 
 test: install system-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist worksteal
 
 test-fast: install
 	$(PY) -m pytest -q -m "not slow and not real_model"

@@ -448,7 +448,7 @@ def test_evaluation_report_shows_the_new_slice_the_gate_compared(tmp_path):
     assert "<td>0.4100</td><td>0.1200</td>" in page and "<td>0.7500</td><td>–</td>" in page
     assert "New slice (8 test examples" in paths["markdown"].read_text()
     assert "<td>0.5000 [0.4500, 0.5500]</td>" in page  # the candidate's ROUGE-L with its bootstrap interval
-    assert "<h3>New slice per label</h3>" in page and "<td>billing</td><td>8</td><td>0.41</td><td>0.75</td>" in page
+    assert "<h3>New slice per label</h3>" in page and "<td>billing</td><td>8</td><td>0.4100</td><td>0.7500</td>" in page
     assert json.loads(paths["html"].with_name("metrics.json").read_text())["new_window_metrics"] == new_window
     (tmp_path / "none").mkdir()
     no_slice = write_report(tmp_path / "none", adapter, "ts1", evaluations, test, None)
