@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 
 from llm_assets.core import lineage
-from llm_assets.core.metadata import markdown_table
 from llm_assets.core.metrics import HEADLINE
+from llm_assets.core.rendering import Document, Section, render
 from llm_assets.governance.fairness import quality_row
 from resources.warehouse import DuckDBWarehouse
 
@@ -80,8 +80,8 @@ def card_figures(warehouse: DuckDBWarehouse, model_name: str, version: str) -> d
 def _training_line(f: dict) -> str:
     passes = lineage.describe_epochs(f["data_epochs"])
     if f["init_from"] == "champion":
-        return f"- Continued v{f['parent_model_version']}'s adapter on new and replayed examples; lineage: {passes}"
-    return f"- A fresh adapter on the training split: {passes}"
+        return f"Continued v{f['parent_model_version']}'s adapter on new and replayed examples; lineage: {passes}"
+    return f"A fresh adapter on the training split: {passes}"
 
 
 def _limitations(f: dict) -> list[str]:
@@ -111,86 +111,97 @@ def _limitations(f: dict) -> list[str]:
     return out
 
 
-def build_model_card(warehouse: DuckDBWarehouse, model_name: str, version: str) -> tuple[str, dict]:
-    f = card_figures(warehouse, model_name, version)
-    metrics = f["metrics"]
-    fairness = f["fairness"]
-    splits = f["splits"]
-    human = f["human_decision"]
-    lines = [
-        f"# Model card: {model_name} v{version}",
-        "",
-        "## Model details",
-        f"- Base model: {f['base_model']}, fine-tuned with a LoRA adapter (sha256 `{f['adapter_sha256']}`)",
-        f"- MLflow run `{f['mlflow_run_id']}`, code version `{f['code_version']}`",
-        "",
-        "## Intended use",
-        f"- {INTENDED_USE}",
-        f"- Out of scope: {OUT_OF_SCOPE}",
-        "",
-        "## Training data",
-        f"- Training set `{f['training_set_version']}` (content sha256 `{f['training_set_sha256']}`; rebuild with "
-        f"`llm-governance rebuild --version {f['training_set_version']}`)",
-        f"- {f['documents_used']} anonymized documents, {f['examples']} examples: "
-        + ", ".join(f"{k} {v}" for k, v in splits.items())
-        + f"; {f['feedback_examples']} from users' feedback on served answers",
-        _training_line(f),
-        "- Documents are split by source document (no document in two splits); PII was replaced by placeholders "
-        "before this stage (see the governance report for the redaction counts and residual checks).",
-        "",
-        f"## Evaluation (held-out test split, {f['test_examples']} examples)",
-        "",
-        markdown_table(["metric", *metrics.keys()], [[k, *[metrics[m].get(k) for m in metrics]] for k in HEADLINE]),
-        "",
-        "## Fairness and representation",
-        f"- Audit {'passed' if fairness.get('passed') else 'FLAGGED' if fairness else 'not run'}"
-        + (f": {'; '.join(fairness.get('flags', []))}" if fairness.get("flags") else ""),
-    ]
+def _fairness_section(fairness: dict) -> Section:
+    flags = fairness.get("flags", [])
+    verdict = "passed" if fairness.get("passed") else "FLAGGED" if fairness else "not run"
+    section = Section("Fairness and representation", [f"Audit {verdict}" + (f": {'; '.join(flags)}" if flags else "")])
     quality = [q for q in fairness.get("segment_quality", []) if q["metric"] in ("rougeL", "category_correct")]
     if quality:
-        lines += [
-            "",
-            markdown_table(
+        section.tables.append(
+            (
                 ["segment", "value", "metric", "examples", "mean", "95 % CI", "flagged"],
                 [quality_row(q, overall=False) for q in quality],
-            ),  # fmt: skip
-        ]
+            )
+        )
     groups = (fairness.get("probe") or {}).get("groups") or {}
     if groups:
-        lines += [
-            "",
-            f"Counterfactual probe ({fairness['probe']['prompts']} prompts signed by customers of each group):",
-            "",
-            markdown_table(
-                ["group", "category flip rate", "reply similarity", "signature unredacted"],
-                [[g, r["flip_rate"], r["reply_similarity"], r["unredacted_rate"]] for g, r in groups.items()],
-            ),
-        ]
-    mem = f["memorization"]
-    lines += [
-        "",
-        "## Memorization probe",
-        f"- {'passed' if mem.get('passed') else 'FAILED' if mem else 'not run'}: {mem.get('prompts', 0)} prompts, "
-        f"{mem.get('canary_hits', 0)} canary and {mem.get('pii_hits', 0)} raw PII values generated",
-        "",
-        "## Known limitations",
-        *[f"- {x}" for x in _limitations(f)],
-        "",
-        "## Decisions",
-        f"- Gate: {f['gate_decision']} — {f['gate_reason']}",
-        f"- Human decision: {human['decision']} by {human['approver']} on {human['decided_at']}"
+        section.subsections.append(
+            Section(
+                f"Counterfactual probe ({fairness['probe']['prompts']} prompts signed by customers of each group)",
+                tables=[
+                    (
+                        ["group", "category flip rate", "reply similarity", "signature unredacted"],
+                        [[g, r["flip_rate"], r["reply_similarity"], r["unredacted_rate"]] for g, r in groups.items()],
+                    )
+                ],
+            )
+        )
+    return section
+
+
+def _decisions(f: dict) -> list[str]:
+    human = f["human_decision"]
+    return [
+        f"Gate: {f['gate_decision']} — {f['gate_reason']}",
+        f"Human decision: {human['decision']} by {human['approver']} on {human['decided_at']}"
         + (f" — {human['note']}" if human.get("note") else "")
         if human
-        else "- Human decision: none recorded",
+        else "Human decision: none recorded",
         *[
-            f"- Champion again by rollback from v{r['from_version'] or '-'} by {r['requested_by']} on "
+            f"Champion again by rollback from v{r['from_version'] or '-'} by {r['requested_by']} on "
             f"{r['decided_at']}: {r['reason']}"
             for r in f["rollbacks_to"]
         ],
-        f"- Tainted by an erasure: {'YES' if f['tainted'] else 'no'}",
-        "",
+        f"Tainted by an erasure: {'YES' if f['tainted'] else 'no'}",
     ]
-    return "\n".join(lines), f
+
+
+def build_model_card(warehouse: DuckDBWarehouse, model_name: str, version: str) -> tuple[str, dict]:
+    f = card_figures(warehouse, model_name, version)
+    metrics, splits, mem = f["metrics"], f["splits"], f["memorization"]
+    memorization = "passed" if mem.get("passed") else "FAILED" if mem else "not run"
+    doc = Document(
+        f"Model card: {model_name} v{version}",
+        sections=[
+            Section(
+                "Model details",
+                [
+                    f"Base model: {f['base_model']}, fine-tuned with a LoRA adapter (sha256 `{f['adapter_sha256']}`)",
+                    f"MLflow run `{f['mlflow_run_id']}`, code version `{f['code_version']}`",
+                ],
+            ),
+            Section("Intended use", [INTENDED_USE, f"Out of scope: {OUT_OF_SCOPE}"]),
+            Section(
+                "Training data",
+                [
+                    f"Training set `{f['training_set_version']}` (content sha256 `{f['training_set_sha256']}`; "
+                    f"rebuild with `llm-governance rebuild --version {f['training_set_version']}`)",
+                    f"{f['documents_used']} anonymized documents, {f['examples']} examples: "
+                    + ", ".join(f"{k} {v}" for k, v in splits.items())
+                    + f"; {f['feedback_examples']} from users' feedback on served answers",
+                    _training_line(f),
+                    "Documents are split by source document (no document in two splits); PII was replaced by "
+                    "placeholders before this stage (see the governance report for the redaction counts and residual "
+                    "checks).",
+                ],
+            ),
+            Section(
+                f"Evaluation (held-out test split, {f['test_examples']} examples)",
+                tables=[(["metric", *metrics.keys()], [[k, *[metrics[m].get(k) for m in metrics]] for k in HEADLINE])],
+            ),
+            _fairness_section(f["fairness"]),
+            Section(
+                "Memorization probe",
+                [
+                    f"{memorization}: {mem.get('prompts', 0)} prompts, {mem.get('canary_hits', 0)} canary and "
+                    f"{mem.get('pii_hits', 0)} raw PII values generated"
+                ],
+            ),
+            Section("Known limitations", _limitations(f)),
+            Section("Decisions", _decisions(f)),
+        ],
+    )
+    return render(doc, "markdown"), f
 
 
 def publish_model_card(warehouse: DuckDBWarehouse, mlflow_tracking, artifact_store, version: str) -> Path:
