@@ -146,19 +146,9 @@ def _read_entry(entry: Entry, landing_zone: LandingZone) -> list[ParsedDocument 
         return [Quarantined(entry.rel_path, "", None, "ingestion_error", f"{type(exc).__name__} while reading", "")]
 
 
-def _read_batch(
-    batch: str,
-    folder: Path | None,
-    landing_zone: LandingZone,
-    warehouse: DuckDBWarehouse,
-    earlier: dict[str, str],
-    key: bytes,
-    tombstones: tuple[dict[str, str], dict[str, str]],
-) -> BatchRead:
-    """Every entry of one landing batch (``batch`` its partition key, ``folder`` its folder): documents kept (with
-    their subject-index rows), inputs quarantined, and one inventory row per directory entry saying which. The
-    inventory agrees with the tables: a file is ``kept`` when documents of it are in raw_documents, else it is
-    quarantined with the reason of its first quarantined record (``duplicate`` for a copy)."""
+def _parse_entries(batch: str, folder: Path | None, landing_zone: LandingZone, key: bytes):
+    """Each directory entry of the batch as an inventory row; the documents parsed from the entries that are read
+    (each with its row) and the inputs quarantined on the way; the keyed reference of every path."""
     docs: list[tuple[ParsedDocument, dict]] = []
     bad: list[Quarantined] = []
     inventory: list[dict] = []
@@ -199,6 +189,23 @@ def _read_batch(
                 row["quarantined_records"] += 1
                 row["first_reason"] = row["first_reason"] or item.reason
 
+    return docs, bad, inventory, refs
+
+
+def _read_batch(
+    batch: str,
+    folder: Path | None,
+    landing_zone: LandingZone,
+    warehouse: DuckDBWarehouse,
+    earlier: dict[str, str],
+    key: bytes,
+    tombstones: tuple[dict[str, str], dict[str, str]],
+) -> BatchRead:
+    """Every entry of one landing batch (``batch`` its partition key, ``folder`` its folder): documents kept (with
+    their subject-index rows), inputs quarantined, and one inventory row per directory entry saying which. The
+    inventory agrees with the tables: a file is ``kept`` when documents of it are in raw_documents, else it is
+    quarantined with the reason of its first quarantined record (``duplicate`` for a copy)."""
+    docs, bad, inventory, refs = _parse_entries(batch, folder, landing_zone, key)
     seen: dict[str, ParsedDocument] = {}
     kept: list[ParsedDocument] = []
     subjects: list[dict] = []
