@@ -60,6 +60,27 @@ def _vocabulary(tokenizer_dir: Path) -> dict:
     return {"tokens": tokens, "types": types, "merges": merges}
 
 
+def _add_tokenizer(writer, model_dir: Path, tokenizer) -> None:
+    """The byte-level BPE vocabulary, the special tokens and the chat template, as GGUF readers expect them."""
+    vocab = _vocabulary(model_dir)
+    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_pre("default")
+    writer.add_token_list(vocab["tokens"])
+    writer.add_token_types(vocab["types"])
+    writer.add_token_merges(vocab["merges"])
+    for setter, token_id in (
+        (writer.add_bos_token_id, tokenizer.bos_token_id),
+        (writer.add_eos_token_id, tokenizer.eos_token_id),
+        (writer.add_unk_token_id, tokenizer.unk_token_id),
+        (writer.add_pad_token_id, tokenizer.pad_token_id if tokenizer.pad_token_id is not None else None),
+    ):
+        if token_id is not None:
+            setter(int(token_id))
+    writer.add_add_bos_token(False)
+    if tokenizer.chat_template:
+        writer.add_chat_template(tokenizer.chat_template)
+
+
 def write_gguf(
     model_dir: str | os.PathLike,
     out_path: str | os.PathLike,
@@ -109,23 +130,7 @@ def write_gguf(
     writer.add_layer_norm_rms_eps(config.rms_norm_eps)
     writer.add_vocab_size(config.vocab_size)
 
-    vocab = _vocabulary(model_dir)
-    writer.add_tokenizer_model("gpt2")
-    writer.add_tokenizer_pre("default")
-    writer.add_token_list(vocab["tokens"])
-    writer.add_token_types(vocab["types"])
-    writer.add_token_merges(vocab["merges"])
-    for setter, token_id in (
-        (writer.add_bos_token_id, tokenizer.bos_token_id),
-        (writer.add_eos_token_id, tokenizer.eos_token_id),
-        (writer.add_unk_token_id, tokenizer.unk_token_id),
-        (writer.add_pad_token_id, tokenizer.pad_token_id if tokenizer.pad_token_id is not None else None),
-    ):
-        if token_id is not None:
-            setter(int(token_id))
-    writer.add_add_bos_token(False)
-    if tokenizer.chat_template:
-        writer.add_chat_template(tokenizer.chat_template)
+    _add_tokenizer(writer, model_dir, tokenizer)
 
     def matrix(gguf_name: str, w: np.ndarray) -> None:
         data, qtype = _quantized(w, kind)
