@@ -290,6 +290,80 @@ class Answered:
         }
 
 
+class _Answering:
+    """Each model's answers to the test prompts: from the answer cache when it holds them for those weights and
+    settings, else generated now; one model in memory at a time."""
+
+    def __init__(self, run, config: EvaluationConfig, lora_adapter: dict, test: pl.DataFrame, base_model, cache_dir):
+        from llm_assets.core.lm import pick_device_and_dtype
+
+        self.run, self.config, self.base_model, self.cache_dir = run, config, base_model, cache_dir
+        self.prompts, self.refs = test["prompt"].to_list(), test["completion"].to_list()
+        self.tokenizer = base_model.load_tokenizer()
+        self.max_length = int(lora_adapter.get("max_length", 384))
+        self.device, self.dtype = pick_device_and_dtype(config.precision)
+        self.precision = engine_precision(config, lora_adapter)
+        self.settings = {
+            "max_new_tokens": config.max_new_tokens,
+            "batch_size": config.batch_size,
+            "max_length": self.max_length,
+            "device": self.device.type,
+            "dtype": str(self.dtype),
+            # answers of another engine are other answers (the transformers path keeps its earlier keys)
+            **(
+                {"engine": config.engine, "engine_precision": self.precision} if config.engine != "transformers" else {}
+            ),
+        }
+        self.example_keys = [answer_cache.example_key(p, r) for p, r in zip(self.prompts, self.refs, strict=True)]
+        self.base_weights = answer_cache.weights_digest(base_model.local_path())
+        self.loaded: dict[str, _Loaded] = {}  # in memory (one at a time), by what it is: base, candidate, champion
+
+    def model(self, name: str, adapter_dir: str | None) -> "_Loaded":
+        if name not in self.loaded:
+            self.close()
+            self.loaded[name] = _Loaded(
+                self.config, self.base_model, adapter_dir, self.precision, self.device, self.dtype
+            )
+        return self.loaded[name]
+
+    def close(self) -> None:
+        for m in self.loaded.values():
+            m.close()
+        self.loaded.clear()
+
+    def answers(self, name: str, model: str, adapter_dir: str | None, shot_pairs: tuple = ()) -> Answered:
+        from llm_assets.core.scoring import answer_examples
+
+        weights = [self.base_weights] + ([answer_cache.adapter_digest(adapter_dir)] if adapter_dir else [])
+        key = answer_cache.model_key(weights, shot_pairs, self.settings) if all(weights) else None
+        cached = answer_cache.load(self.cache_dir, key) if key else {}
+        missing = [i for i, k in enumerate(self.example_keys) if k not in cached]
+        n, config = len(self.prompts), self.config
+        if not missing:
+            self.run.log.info(f"{name}: every test example answered before with the same weights and settings")
+            return Answered(name, key, self.example_keys, [cached[k] for k in self.example_keys], missing)
+        m = self.model(model, adapter_dir)
+        self.run.log.info(
+            f"{name}: answering {len(missing)} of {n} test examples with {config.engine} "
+            f"({n - len(missing)} answered before with the same weights and settings)"
+        )
+        fresh = answer_examples(
+            m.torch(),
+            self.tokenizer,
+            [self.prompts[i] for i in missing],
+            [self.refs[i] for i in missing],
+            config.max_new_tokens,
+            config.batch_size,
+            self.max_length,
+            config.precision,
+            self.run.run_id,
+            shot_pairs,
+            engine=m.engine() if config.engine != "transformers" else None,
+        )
+        cached = {**cached, **{self.example_keys[i]: a for i, a in zip(missing, fresh, strict=True)}}
+        return Answered(name, key, self.example_keys, [cached[k] for k in self.example_keys], missing)
+
+
 def _evaluate_models(
     run,
     config: EvaluationConfig,
@@ -305,73 +379,18 @@ def _evaluate_models(
     """Base (zero-shot, then few-shot), candidate (exactly the adapter upstream produced) and champion on the same
     prompts, each answering only the test examples the answer cache does not hold for its weights (see
     ``answer_cache``); the memorization probe runs on the candidate, always loaded."""
-    from llm_assets.core.lm import pick_device_and_dtype
-    from llm_assets.core.scoring import answer_examples, score
+    from llm_assets.core.scoring import score
 
-    prompts, refs, labels = test["prompt"].to_list(), test["completion"].to_list(), test["label"].to_list()
-    tokenizer = base_model.load_tokenizer()
-    max_length = int(lora_adapter.get("max_length", 384))
-    device, dtype = pick_device_and_dtype(config.precision)
-    precision = engine_precision(config, lora_adapter)
-    settings = {
-        "max_new_tokens": config.max_new_tokens,
-        "batch_size": config.batch_size,
-        "max_length": max_length,
-        "device": device.type,
-        "dtype": str(dtype),
-        # answers of another engine are other answers (the transformers path keeps its earlier keys)
-        **({"engine": config.engine, "engine_precision": precision} if config.engine != "transformers" else {}),
-    }
-    example_keys = [answer_cache.example_key(p, r) for p, r in zip(prompts, refs, strict=True)]
-    base_weights = answer_cache.weights_digest(base_model.local_path())
-    loaded: dict[str, _Loaded] = {}  # in memory (one at a time), by what it is: base, candidate, champion
-
-    def model_of(name: str, adapter_dir: str | None) -> _Loaded:
-        if name not in loaded:
-            for other in loaded.values():
-                other.close()
-            loaded.clear()
-            loaded[name] = _Loaded(config, base_model, adapter_dir, precision, device, dtype)
-        return loaded[name]
-
-    def answered(name: str, model: str, weights: list[str | None], adapter_dir, shot_pairs: tuple = ()) -> Answered:
-        key = answer_cache.model_key(weights, shot_pairs, settings) if all(weights) else None
-        cached = answer_cache.load(cache_dir, key) if key else {}
-        missing = [i for i, k in enumerate(example_keys) if k not in cached]
-        if missing:
-            m = model_of(model, adapter_dir)
-            run.log.info(
-                f"{name}: answering {len(missing)} of {len(prompts)} test examples with {config.engine} "
-                f"({len(prompts) - len(missing)} answered before with the same weights and settings)"
-            )
-            fresh = answer_examples(
-                m.torch(),
-                tokenizer,
-                [prompts[i] for i in missing],
-                [refs[i] for i in missing],
-                config.max_new_tokens,
-                config.batch_size,
-                max_length,
-                config.precision,
-                run.run_id,
-                shot_pairs,
-                engine=m.engine() if config.engine != "transformers" else None,
-            )
-            cached = {**cached, **{example_keys[i]: a for i, a in zip(missing, fresh, strict=True)}}
-        else:
-            run.log.info(f"{name}: every test example answered before with the same weights and settings")
-        return Answered(name, key, example_keys, [cached[k] for k in example_keys], missing)
-
-    results = [answered("base", "base", [base_weights], None)]
+    answering = _Answering(run, config, lora_adapter, test, base_model, cache_dir)
+    results = [answering.answers("base", "base", None)]
     if shots:
         pairs = tuple((s["prompt"], s["completion"]) for s in shots)
-        results.append(answered("base_few_shot", "base", [base_weights], None, pairs))
+        results.append(answering.answers("base_few_shot", "base", None, pairs))
     adapter_dir = lora_adapter["adapter_dir"]
-    weights = [base_weights, answer_cache.adapter_digest(adapter_dir)]
-    results.append(answered("candidate", "candidate", weights, adapter_dir))
+    results.append(answering.answers("candidate", "candidate", adapter_dir))
     memorization = _memorization(
         config,
-        model_of("candidate", adapter_dir).engine(),  # the probe generates whatever the cache holds
+        answering.model("candidate", adapter_dir).engine(),  # the probe generates whatever the cache holds
         training_set,
         known.fingerprints,
         known.key,
@@ -379,16 +398,15 @@ def _evaluate_models(
         [a.generation for a in results[-1].answers],
     )
     champion_info = None
-    if config.compare_with_champion:
-        champion = champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"])
-        if champion is not None:
-            champion_dir, champion_version = champion
-            weights = [base_weights, answer_cache.adapter_digest(champion_dir)]
-            results.append(answered("champion", "champion", weights, champion_dir))
-            champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
-    for m in loaded.values():
-        m.close()
-    loaded.clear()
+    champion = (
+        champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"]) if config.compare_with_champion else None
+    )
+    if champion is not None:
+        champion_dir, champion_version = champion
+        results.append(answering.answers("champion", "champion", champion_dir))
+        champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
+    answering.close()
+    prompts, refs, labels = answering.prompts, answering.refs, test["label"].to_list()
     evaluations = [score(r.name, r.answers, prompts, refs, labels) for r in results]
     return evaluations, results, memorization, champion_info
 
