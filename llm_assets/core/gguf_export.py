@@ -60,6 +60,20 @@ def _vocabulary(tokenizer_dir: Path) -> dict:
     return {"tokens": tokens, "types": types, "merges": merges}
 
 
+def _add_architecture(writer, config, head_dim: int, rope_theta: float) -> None:
+    """The Llama hyper-parameters GGUF readers need to build the graph."""
+    writer.add_context_length(config.max_position_embeddings)
+    writer.add_embedding_length(config.hidden_size)
+    writer.add_block_count(config.num_hidden_layers)
+    writer.add_feed_forward_length(config.intermediate_size)
+    writer.add_head_count(config.num_attention_heads)
+    writer.add_head_count_kv(config.num_key_value_heads)
+    writer.add_rope_freq_base(rope_theta)
+    writer.add_rope_dimension_count(head_dim)
+    writer.add_layer_norm_rms_eps(config.rms_norm_eps)
+    writer.add_vocab_size(config.vocab_size)
+
+
 def _add_tokenizer(writer, model_dir: Path, tokenizer) -> None:
     """The byte-level BPE vocabulary, the special tokens and the chat template, as GGUF readers expect them."""
     vocab = _vocabulary(model_dir)
@@ -119,16 +133,7 @@ def write_gguf(
     writer = gguf.GGUFWriter(str(tmp), "llama")
     writer.add_name(name or model_dir.name)
     writer.add_file_type(file_type)
-    writer.add_context_length(config.max_position_embeddings)
-    writer.add_embedding_length(config.hidden_size)
-    writer.add_block_count(config.num_hidden_layers)
-    writer.add_feed_forward_length(config.intermediate_size)
-    writer.add_head_count(n_head)
-    writer.add_head_count_kv(n_kv)
-    writer.add_rope_freq_base(rope_theta)
-    writer.add_rope_dimension_count(head_dim)
-    writer.add_layer_norm_rms_eps(config.rms_norm_eps)
-    writer.add_vocab_size(config.vocab_size)
+    _add_architecture(writer, config, head_dim, rope_theta)
 
     _add_tokenizer(writer, model_dir, tokenizer)
 

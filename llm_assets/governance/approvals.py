@@ -247,45 +247,46 @@ def _materialized(
     return dg.MaterializeResult(metadata=metadata)
 
 
-@_decision_ledger(
+def _decision_asset(name: str, keys: list[str], deps: list[str], description: str, config_type, decide):
+    """The asset of a human decision's ledger: ``decide`` (its config, the run id, the resources) gives the
+    ``HumanDecision`` the alert and the metadata derive from."""
+
+    @_decision_ledger(name, keys, deps, description)
+    def decision_ledger(
+        context: dg.AssetExecutionContext,
+        config: config_type,
+        warehouse: DuckDBWarehouse,
+        mlflow_tracking: MLflowTracking,
+        promotion_policy: PromotionPolicy,
+        alerts: AlertChannels,
+        artifact_store: ArtifactStore,
+    ) -> dg.MaterializeResult:
+        decision = decide(config, context.run_id, warehouse, mlflow_tracking, promotion_policy, artifact_store)
+        return _materialized(decision, alerts, mlflow_tracking, context.log)
+
+    return decision_ledger
+
+
+model_approvals = _decision_asset(
     APPROVALS,
     ["model_name", "version"],
     # reads the report's sources to regenerate it (champion_rollbacks too, undeclared: it depends on this ledger)
     [t for t in REPORT_SOURCES if t not in (APPROVALS, ROLLBACKS)],
     "Ledger: human approvals and rejections of candidates that passed the gate while require_approval was on (who, "
     "when, why, the champion before and after). Materialized by approval_job.",
+    ApprovalConfig,
+    decide_approval,
 )
-def model_approvals(
-    context: dg.AssetExecutionContext,
-    config: ApprovalConfig,
-    warehouse: DuckDBWarehouse,
-    mlflow_tracking: MLflowTracking,
-    promotion_policy: PromotionPolicy,
-    alerts: AlertChannels,
-    artifact_store: ArtifactStore,
-) -> dg.MaterializeResult:
-    decision = decide_approval(config, context.run_id, warehouse, mlflow_tracking, promotion_policy, artifact_store)
-    return _materialized(decision, alerts, mlflow_tracking, context.log)
 
-
-@_decision_ledger(
+champion_rollbacks = _decision_asset(
     ROLLBACKS,
     ["rollback_id"],
     [t for t in REPORT_SOURCES if t != ROLLBACKS],
     "Ledger: every rollback of the champion alias (from, to, who, why). Refuses a tainted version and one that was "
     "never champion. Materialized by rollback_job or `llm-governance rollback`.",
+    RollbackConfig,
+    roll_back,
 )
-def champion_rollbacks(
-    context: dg.AssetExecutionContext,
-    config: RollbackConfig,
-    warehouse: DuckDBWarehouse,
-    mlflow_tracking: MLflowTracking,
-    promotion_policy: PromotionPolicy,
-    alerts: AlertChannels,
-    artifact_store: ArtifactStore,
-) -> dg.MaterializeResult:
-    decision = roll_back(config, context.run_id, warehouse, mlflow_tracking, promotion_policy, artifact_store)
-    return _materialized(decision, alerts, mlflow_tracking, context.log)
 
 
 # taken by people on request, never by a training run
