@@ -14,12 +14,15 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import compute, lineage
+from llm_assets.core.fingerprints import find_known
 from llm_assets.core.generation import DEFAULT_PRECISION
+from llm_assets.core.memorization import scanned_fingerprints
 from llm_assets.core.models import MODEL_POOL
 from llm_assets.core.served_model import fallback_ledger_row, register_fallback
 from llm_assets.modeling.adapter_asset import export_for_serving, serving_config
 from llm_assets.modeling.evaluation_asset import few_shot_examples
 from resources.base_model import BaseModelResource
+from resources.governance import GovernanceKeys
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -45,10 +48,17 @@ def build_fallback(
     tracking: MLflowTracking,
     warehouse: DuckDBWarehouse,
     config: FallbackConfig,
+    key: bytes,
     dagster_run_id: str = "",
 ) -> FallbackRecord:
-    """Registers the fallback for this training set's prompt format and shots, unless the current one is the same."""
+    """Registers the fallback for this training set's prompt format and shots, unless the current one is the same.
+    A shot that holds a raw-zone value the anonymizer missed (by keyed fingerprint) is left out: the shots travel in
+    the logged model's configuration."""
     shots = few_shot_examples(training_set, config.few_shot_examples)
+    known = set(scanned_fingerprints(lineage.pii_fingerprints(warehouse)))
+    if known:
+        hits = find_known(key, [f"{s['prompt']}\n{s['completion']}" for s in shots], known)
+        shots = [s for s, found in zip(shots, hits, strict=True) if not found]
     serving = serving_config(training_set, warehouse, base_model, "openvino", config.precision)
     serving |= {
         "shots": [[s["prompt"], s["completion"]] for s in shots],
@@ -80,7 +90,8 @@ def build_fallback(
     group_name="modeling",
     io_manager_key="warehouse_io_manager",
     metadata={"schema": lineage.SCHEMA, "ledger_keys": ["model_name", "version"]},
-    deps=["training_set_versions"],
+    # the shots are checked against the raw zone's fingerprints before they are logged with the model
+    deps=["training_set_versions", "pii_fingerprints"],
     pool=MODEL_POOL,
     op_tags=compute.EVALUATION,
     description="The fallback served model: the base model with the few-shot prompt (the gate's baseline), "
@@ -94,8 +105,11 @@ def fallback_model(
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
     warehouse: DuckDBWarehouse,
+    governance_keys: GovernanceKeys,
 ) -> dg.Output:
-    record = build_fallback(training_set, base_model, mlflow_tracking, warehouse, config, context.run_id)
+    record = build_fallback(
+        training_set, base_model, mlflow_tracking, warehouse, config, governance_keys.secret(), context.run_id
+    )
     row = record.row
     context.log.info(
         f"fallback {row['model_name']} v{row['version']} ({'unchanged' if record.reused else 'registered'}, "
