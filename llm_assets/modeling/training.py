@@ -80,6 +80,209 @@ def shared_prefix_tokens(config: LoraTrainingConfig, device: torch.device, distr
     return config.shared_prefix_min_tokens
 
 
+@dataclass(frozen=True)
+class _Placement:
+    """Where and how the loop runs: device, autocast dtype, DDP world and rank, the pad id, the shared prefix."""
+
+    device: torch.device
+    dtype: torch.dtype | None
+    world: int
+    rank: int
+    pad_id: int
+    shared_prefix: int
+    accelerator: object | None = None
+
+    @classmethod
+    def of(cls, config: LoraTrainingConfig, tokenizer, accelerator) -> "_Placement":
+        device, dtype = pick_device_and_dtype(config.precision)
+        world, rank = (accelerator.num_processes, accelerator.process_index) if accelerator is not None else (1, 0)
+        if accelerator is not None:
+            device = accelerator.device
+        pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        shared = shared_prefix_tokens(config, device, distributed=accelerator is not None)
+        return cls(device, dtype, world, rank, pad_id, shared, accelerator)
+
+
+@dataclass
+class _Progress:
+    """Where the loop stands; what a checkpoint saves besides weights, optimizer and schedule."""
+
+    step: int = 0
+    micro: int = 0
+    tokens: int = 0
+    curve: list[tuple[int, float]] = field(default_factory=list)
+    epoch: int = 0
+    skip_batches: int = 0
+    elapsed_before: float = 0.0
+
+
+def _examples(tokenizer, train_pairs, validation_pairs, config: LoraTrainingConfig, rng: random.Random):
+    """(train, skipped as too long, validation) tokenized once; at most ``max_train_examples``, drawn by ``rng``."""
+    prompts, completions = train_pairs
+    if config.max_train_examples and len(prompts) > config.max_train_examples:
+        keep = sorted(rng.sample(range(len(prompts)), config.max_train_examples))
+        prompts, completions = [prompts[i] for i in keep], [completions[i] for i in keep]
+    train, skipped = tokenize_split(tokenizer, prompts, completions, config.max_length)
+    if not train:
+        raise ValueError("no training example fits max_length")
+    val, _ = tokenize_split(tokenizer, *validation_pairs, config.max_length)
+    return train, skipped, val[: config.max_validation_examples]
+
+
+def _with_lora(model, config: LoraTrainingConfig, device: torch.device, init_adapter_dir: str | None):
+    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
+
+    peft_model = get_peft_model(
+        model,
+        LoraConfig(
+            r=config.r,
+            lora_alpha=config.lora_alpha,
+            lora_dropout=config.lora_dropout,
+            target_modules=list(config.target_modules),
+            task_type="CAUSAL_LM",
+            bias="none",
+        ),
+    ).to(device)
+    if init_adapter_dir is not None:
+        from safetensors.torch import load_file
+
+        loaded = set_peft_model_state_dict(
+            peft_model, load_file(str(Path(init_adapter_dir, "adapter_model.safetensors")))
+        )
+        if loaded.unexpected_keys:
+            raise ValueError(f"the adapter in {init_adapter_dir} does not fit: {loaded.unexpected_keys[:3]}")
+    return peft_model
+
+
+def _step_plan(examples: int, config: LoraTrainingConfig, world: int) -> tuple[int, int]:
+    """(optimizer steps per epoch, total optimizer steps)."""
+    micro_per_epoch = max(1, math.ceil(examples / config.batch_size) // world)
+    steps_per_epoch = max(1, micro_per_epoch // config.gradient_accumulation_steps)
+    total_steps = max(1, math.ceil(steps_per_epoch * config.epochs))
+    if config.max_steps > 0:
+        total_steps = min(total_steps, config.max_steps)
+    return steps_per_epoch, total_steps
+
+
+class _Loop:
+    """The optimizer, the schedule and the (optional) accelerator around one peft model, and the loop's progress."""
+
+    def __init__(self, peft_model, config: LoraTrainingConfig, total_steps: int, place: _Placement, rng: random.Random):
+        self.config, self.total_steps, self.place, self.rng = config, total_steps, place, rng
+        self.accelerator = place.accelerator
+        self.model = peft_model
+        self.optimizer = torch.optim.AdamW(
+            [p for p in peft_model.parameters() if p.requires_grad],
+            lr=config.learning_rate,
+            weight_decay=config.weight_decay,
+        )
+        self.scheduler = get_linear_schedule_with_warmup(
+            self.optimizer, int(total_steps * config.warmup_ratio), total_steps
+        )
+        self.progress = _Progress()
+        self.recent: list[float] = []
+        self.started = time.perf_counter()
+
+    def resume(self, state: dict | None) -> int:
+        """Restores a checkpoint's state (if any); returns the step training resumes from."""
+        from peft import set_peft_model_state_dict
+
+        if state is not None:
+            set_peft_model_state_dict(self.model, state["adapter"])
+            self.optimizer.load_state_dict(state["optimizer"])
+            self.scheduler.load_state_dict(state["scheduler"])
+            self.progress = _Progress(
+                state["step"], state["micro"], state["tokens"], state["curve"],
+                state["epoch"], state["batch_index"], state["seconds"],
+            )  # fmt: skip
+            self.rng.setstate(state["epoch_rng"])
+            torch.set_rng_state(state["torch_rng"])
+        if self.accelerator is not None:
+            self.model, self.optimizer = self.accelerator.prepare(self.model, self.optimizer)
+        self.started = time.perf_counter()
+        return self.progress.step
+
+    def seconds(self) -> float:
+        return self.progress.elapsed_before + time.perf_counter() - self.started
+
+    def run(self, train: list, on_log: Callable[[int, float, float], None] | None, checkpoint_dir: Path | None) -> None:
+        """Epochs of length-grouped batches until ``total_steps``; a resumed run skips the batches already seen."""
+        config, place, progress = self.config, self.place, self.progress
+        lengths = [len(ids) for ids, _ in train]
+        while progress.step < self.total_steps:
+            epoch_rng = self.rng.getstate()
+            batches = length_grouped_batches(lengths, config.batch_size, self.rng)
+            if place.world > 1:
+                batches = batches[: len(batches) // place.world * place.world]  # same count on every rank
+            for index, batch in enumerate(batches):
+                if index < progress.skip_batches or index % place.world != place.rank:
+                    continue
+                self.backward(*collate([train[i] for i in batch], place.pad_id, place.device))
+                if progress.micro % config.gradient_accumulation_steps:
+                    continue
+                loss = self.optimizer_step()
+                if on_log and (progress.step % config.log_every == 0 or progress.step == self.total_steps):
+                    on_log(progress.step, loss, progress.tokens / self.seconds())
+                every = config.checkpoint_every
+                if checkpoint_dir is not None and place.rank == 0 and every > 0 and progress.step % every == 0:
+                    self.checkpoint(checkpoint_dir, epoch_rng, index + 1)
+                if progress.step >= self.total_steps:
+                    break
+            progress.epoch += 1
+            progress.skip_batches = 0
+
+    def backward(self, ids, att, lab) -> None:
+        dtype = self.place.dtype
+        with torch.autocast(self.place.device.type, dtype=dtype, enabled=dtype is not None):
+            loss = completion_loss(self.model, ids, att, lab, min_shared_prefix=self.place.shared_prefix)
+        scaled = loss / self.config.gradient_accumulation_steps
+        if self.accelerator is None:
+            scaled.backward()
+        else:
+            self.accelerator.backward(scaled)
+        self.progress.tokens += int(att.sum())
+        self.recent.append(loss.item())
+        self.progress.micro += 1
+
+    def optimizer_step(self) -> float:
+        """Clips, steps and zeroes; returns the mean loss of the micro-batches since the last step."""
+        trainable = [p for p in self.model.parameters() if p.requires_grad]
+        clip = torch.nn.utils.clip_grad_norm_ if self.accelerator is None else self.accelerator.clip_grad_norm_
+        clip(trainable, 1.0)
+        self.optimizer.step()
+        self.scheduler.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self.progress.step += 1
+        loss, self.recent = sum(self.recent) / len(self.recent), []
+        self.progress.curve.append((self.progress.step, loss))
+        return loss
+
+    def unwrapped(self):
+        return self.model if self.accelerator is None else self.accelerator.unwrap_model(self.model)
+
+    def checkpoint(self, folder: Path, epoch_rng, batch_index: int) -> None:
+        from peft.utils import get_peft_model_state_dict
+
+        p = self.progress
+        _save_checkpoint(
+            folder,
+            {
+                "adapter": get_peft_model_state_dict(self.unwrapped()),
+                "optimizer": self.optimizer.state_dict(),
+                "scheduler": self.scheduler.state_dict(),
+                "step": p.step,
+                "micro": p.micro,
+                "tokens": p.tokens,
+                "curve": p.curve,
+                "epoch": p.epoch,
+                "batch_index": batch_index,
+                "epoch_rng": epoch_rng,
+                "torch_rng": torch.get_rng_state(),
+                "seconds": self.seconds(),
+            },
+        )
+
+
 def train_lora(
     model,
     tokenizer,
@@ -105,157 +308,32 @@ def train_lora(
     for DDP, each process takes every n-th batch of the same length-grouped order, gradients are averaged, and only
     the main process writes checkpoints.
     """
-    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
-    from peft.utils import get_peft_model_state_dict
-
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
-    device, dtype = pick_device_and_dtype(config.precision)
-    world, rank = (accelerator.num_processes, accelerator.process_index) if accelerator is not None else (1, 0)
-    if accelerator is not None:
-        device = accelerator.device
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    shared_prefix = shared_prefix_tokens(config, device, distributed=accelerator is not None)
-
-    prompts, completions = train_pairs
-    if config.max_train_examples and len(prompts) > config.max_train_examples:
-        keep = sorted(rng.sample(range(len(prompts)), config.max_train_examples))
-        prompts, completions = [prompts[i] for i in keep], [completions[i] for i in keep]
-    train, skipped = tokenize_split(tokenizer, prompts, completions, config.max_length)
-    if not train:
-        raise ValueError("no training example fits max_length")
-    val, _ = tokenize_split(tokenizer, *validation_pairs, config.max_length)
-    val = val[: config.max_validation_examples]
-
-    peft_model = get_peft_model(
-        model,
-        LoraConfig(
-            r=config.r,
-            lora_alpha=config.lora_alpha,
-            lora_dropout=config.lora_dropout,
-            target_modules=list(config.target_modules),
-            task_type="CAUSAL_LM",
-            bias="none",
-        ),
-    ).to(device)
-    if init_adapter_dir is not None:
-        from safetensors.torch import load_file
-
-        loaded = set_peft_model_state_dict(
-            peft_model, load_file(str(Path(init_adapter_dir, "adapter_model.safetensors")))
-        )
-        if loaded.unexpected_keys:
-            raise ValueError(f"the adapter in {init_adapter_dir} does not fit: {loaded.unexpected_keys[:3]}")
+    place = _Placement.of(config, tokenizer, accelerator)
+    train, skipped, val = _examples(tokenizer, train_pairs, validation_pairs, config, rng)
+    peft_model = _with_lora(model, config, place.device, init_adapter_dir)
     trainable = sum(p.numel() for p in peft_model.parameters() if p.requires_grad)
     total = sum(p.numel() for p in peft_model.parameters())
-
-    lengths = [len(ids) for ids, _ in train]
-    micro_per_epoch = max(1, math.ceil(len(train) / config.batch_size) // world)
-    steps_per_epoch = max(1, micro_per_epoch // config.gradient_accumulation_steps)
-    total_steps = max(1, math.ceil(steps_per_epoch * config.epochs))
-    if config.max_steps > 0:
-        total_steps = min(total_steps, config.max_steps)
-    warmup = int(total_steps * config.warmup_ratio)
-    optimizer = torch.optim.AdamW(
-        [p for p in peft_model.parameters() if p.requires_grad],
-        lr=config.learning_rate,
-        weight_decay=config.weight_decay,
-    )
-    scheduler = get_linear_schedule_with_warmup(optimizer, warmup, total_steps)
+    steps_per_epoch, total_steps = _step_plan(len(train), config, place.world)
 
     peft_model.train()
-    step, micro, tokens, recent = 0, 0, 0, []
-    curve: list[tuple[int, float]] = []
-    epoch, skip_batches, elapsed_before = 0, 0, 0.0
-    resumed = load_checkpoint(checkpoint_dir) if config.checkpoint_every > 0 else None
-    if resumed is not None:
-        set_peft_model_state_dict(peft_model, resumed["adapter"])
-        optimizer.load_state_dict(resumed["optimizer"])
-        scheduler.load_state_dict(resumed["scheduler"])
-        step, micro, tokens, curve = resumed["step"], resumed["micro"], resumed["tokens"], resumed["curve"]
-        epoch, skip_batches, elapsed_before = resumed["epoch"], resumed["batch_index"], resumed["seconds"]
-        rng.setstate(resumed["epoch_rng"])
-        torch.set_rng_state(resumed["torch_rng"])
-    resumed_from = step
-    if accelerator is not None:
-        peft_model, optimizer = accelerator.prepare(peft_model, optimizer)
-    started = time.perf_counter()
-    while step < total_steps:
-        epoch_rng = rng.getstate()
-        batches = length_grouped_batches(lengths, config.batch_size, rng)
-        batches = batches[: len(batches) // world * world] if world > 1 else batches  # same count on every rank
-        for index, batch in enumerate(batches):
-            if index < skip_batches or index % world != rank:
-                continue
-            ids, att, lab = collate([train[i] for i in batch], pad_id, device)
-            with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-                loss = completion_loss(peft_model, ids, att, lab, min_shared_prefix=shared_prefix)
-            loss_to_backprop = loss / config.gradient_accumulation_steps
-            if accelerator is not None:
-                accelerator.backward(loss_to_backprop)
-            else:
-                loss_to_backprop.backward()
-            tokens += int(att.sum())
-            recent.append(loss.item())
-            micro += 1
-            if micro % config.gradient_accumulation_steps:
-                continue
-            trainable_params = [p for p in peft_model.parameters() if p.requires_grad]
-            if accelerator is not None:
-                accelerator.clip_grad_norm_(trainable_params, 1.0)
-            else:
-                torch.nn.utils.clip_grad_norm_(trainable_params, 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            step += 1
-            loss = sum(recent) / len(recent)
-            recent = []
-            curve.append((step, loss))
-            if on_log and (step % config.log_every == 0 or step == total_steps):
-                on_log(step, loss, tokens / (elapsed_before + time.perf_counter() - started))
-            if (
-                checkpoint_dir is not None
-                and rank == 0
-                and config.checkpoint_every > 0
-                and step % config.checkpoint_every == 0
-            ):
-                _save_checkpoint(
-                    checkpoint_dir,
-                    {
-                        "adapter": get_peft_model_state_dict(
-                            accelerator.unwrap_model(peft_model) if accelerator is not None else peft_model
-                        ),
-                        "optimizer": optimizer.state_dict(),
-                        "scheduler": scheduler.state_dict(),
-                        "step": step,
-                        "micro": micro,
-                        "tokens": tokens,
-                        "curve": curve,
-                        "epoch": epoch,
-                        "batch_index": index + 1,
-                        "epoch_rng": epoch_rng,
-                        "torch_rng": torch.get_rng_state(),
-                        "seconds": elapsed_before + time.perf_counter() - started,
-                    },
-                )
-            if step >= total_steps:
-                break
-        epoch += 1
-        skip_batches = 0
-    seconds = elapsed_before + time.perf_counter() - started
+    loop = _Loop(peft_model, config, total_steps, place, rng)
+    resumed_from = loop.resume(load_checkpoint(checkpoint_dir) if config.checkpoint_every > 0 else None)
+    loop.run(train, on_log, checkpoint_dir)
+    seconds, tokens = loop.seconds(), loop.progress.tokens
     if accelerator is not None:
         accelerator.wait_for_everyone()
-        tokens = int(accelerator.reduce(torch.tensor(tokens, device=device), reduction="sum"))
-        peft_model = accelerator.unwrap_model(peft_model)
-    if checkpoint_dir is not None and rank == 0:
+        tokens = int(accelerator.reduce(torch.tensor(tokens, device=place.device), reduction="sum"))
+    peft_model = loop.unwrapped()
+    if checkpoint_dir is not None and place.rank == 0:
         shutil.rmtree(checkpoint_dir, ignore_errors=True)
-    val_loss = mean_loss(peft_model, val, pad_id, device, dtype) if val else None
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    val_loss = mean_loss(peft_model, val, place.pad_id, place.device, place.dtype) if val else None
+    curve = loop.progress.curve
     tail = [loss for _, loss in curve[-max(1, len(curve) // 10) :]]
     return peft_model, TrainingResult(
-        steps=step,
-        epochs_run=round(step / steps_per_epoch, 3),
+        steps=loop.progress.step,
+        epochs_run=round(loop.progress.step / steps_per_epoch, 3),
         train_examples=len(train),
         skipped_too_long=skipped,
         train_tokens=tokens,
@@ -265,10 +343,10 @@ def train_lora(
         validation_loss=None if val_loss is None else round(val_loss, 4),
         trainable_params=trainable,
         total_params=total,
-        peak_rss_mb=round(peak_rss, 1),
-        device=str(device),
-        precision="fp32" if dtype is None else str(dtype).removeprefix("torch."),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        device=str(place.device),
+        precision="fp32" if place.dtype is None else str(place.dtype).removeprefix("torch."),
         resumed_from_step=resumed_from,
-        world_size=world,
+        world_size=place.world,
         loss_curve=curve,
     )
