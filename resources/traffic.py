@@ -6,7 +6,6 @@ anonymized: request and reply texts with placeholders, keyed fingerprints of the
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import threading
@@ -16,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from llm_assets.core import jsonl
 from llm_assets.settings import default_path
 
 KINDS = ("requests", "feedback")
@@ -48,18 +48,9 @@ class TrafficLog(dg.ConfigurableResource):
         records, unreadable = [], 0
         folder = self.day_dir(kind, day)
         for file in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
-            for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    unreadable += 1
-                    continue
-                if isinstance(record, dict):
-                    records.append(record)
-                else:
-                    unreadable += 1
+            objects, bad = jsonl.read_objects(file)
+            records += objects
+            unreadable += bad
         return records, unreadable
 
     def signature(self, day: str) -> str:
@@ -87,7 +78,7 @@ class TrafficWriter:
         self._name = f"{socket.gethostname()}-{os.getpid()}.jsonl"
 
     def write(self, kind: str, record: dict) -> None:
-        line = json.dumps(record, sort_keys=True, default=str) + "\n"
+        line = jsonl.line(record, sort_keys=True)
         folder = self.root / kind / f"date={today()}"
         with self._lock:
             folder.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
+from llm_assets.core import jsonl
 from llm_assets.core.prompting import format_prompt
 
 EXAMPLE_SCHEMA = {
@@ -192,7 +193,7 @@ def canonical_bytes(df: pl.DataFrame) -> bytes:
     in ``EXAMPLE_SCHEMA`` order, sorted by example id. Their sha256 is the version's recorded content hash; a rebuild
     from the warehouse must give the same bytes."""
     rows = df.select([pl.col(c).cast(t) for c, t in EXAMPLE_SCHEMA.items()]).sort("example_id").iter_rows()
-    return "".join(json.dumps(list(r), ensure_ascii=False) + "\n" for r in rows).encode()
+    return jsonl.dumps(list(r) for r in rows).encode()
 
 
 def content_sha256(df: pl.DataFrame) -> str:

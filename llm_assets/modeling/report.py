@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from llm_assets.core import jsonl
 from llm_assets.core.metrics import METRICS
 from llm_assets.core.rendering import Document, Section, render
 
@@ -90,21 +91,19 @@ def _answers_lines(answers: dict[str, dict]) -> list[str]:
 def _write_data(report_dir: Path, evaluations, test: pl.DataFrame, new_window, new_by_label, memorization, answers):
     """Every generation beside its prompt and reference (JSON lines), and every figure (metrics.json)."""
     gen_path = report_dir / "generations.jsonl"
-    with gen_path.open("w", encoding="utf-8") as f:
-        for i, row in enumerate(test.iter_rows(named=True)):
-            f.write(
-                json.dumps(
-                    {
-                        "example_id": row["example_id"],
-                        "label": row["label"],
-                        "prompt": row["prompt"],
-                        "reference": row["completion"],
-                        **{e.name: e.generations[i] for e in evaluations},
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+    jsonl.write(
+        gen_path,
+        (
+            {
+                "example_id": row["example_id"],
+                "label": row["label"],
+                "prompt": row["prompt"],
+                "reference": row["completion"],
+                **{e.name: e.generations[i] for e in evaluations},
+            }
+            for i, row in enumerate(test.iter_rows(named=True))
+        ),
+    )
     (report_dir / "metrics.json").write_text(
         json.dumps(
             {

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm_assets import settings
+from llm_assets.core import jsonl
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -290,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
     if args.audit:
         args.audit.parent.mkdir(parents=True, exist_ok=True)
-        args.audit.write_text("".join(json.dumps(row) + "\n" for row in audit_rows))
+        jsonl.write(args.audit, audit_rows)
     print(f"anonymized with configuration {anonymizer.settings().config_hash()} -> {args.output}", file=sys.stderr)
     print("redactions: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()), file=sys.stderr)
     for reason, n in held_back.most_common():

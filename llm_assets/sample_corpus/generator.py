@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from llm_assets.core import jsonl
 from llm_assets.sample_corpus import scenarios
 from llm_assets.sample_corpus import vocabulary as v
 from llm_assets.sample_corpus.canaries import CANARY_VALUES, canary_records
@@ -204,11 +205,12 @@ def _generate(n: int, seed: int, start: datetime | None, shifted: bool) -> list[
 
 
 def _write_jsonl(path: Path, tickets: list[Ticket]) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for t in tickets:
-            record = asdict(t)
-            customer = {k.removeprefix("customer_"): record.pop(k) for k in list(record) if k.startswith("customer_")}
-            f.write(json.dumps({**record, "customer": customer}, ensure_ascii=False) + "\n")
+    records = []
+    for t in tickets:
+        record = asdict(t)
+        customer = {k.removeprefix("customer_"): record.pop(k) for k in list(record) if k.startswith("customer_")}
+        records.append({**record, "customer": customer})
+    jsonl.write(path, records)
 
 
 def _write_csv(path: Path, tickets: list[Ticket]) -> None:
@@ -278,9 +280,7 @@ def write_landing_batches(
         third = max(1, len(chunk) // 3)
         _write_jsonl(batch_dir / "tickets.jsonl", chunk[:third])
         if include_canaries and b == 0 and not shifted:
-            with (batch_dir / "tickets.jsonl").open("a", encoding="utf-8") as f:
-                for record in canary_records():
-                    f.write(json.dumps(record, ensure_ascii=False) + "\n")
+            jsonl.write(batch_dir / "tickets.jsonl", canary_records(), append=True)
             register = Path(canaries_file or default_path("secrets", "canaries.json"))
             register.parent.mkdir(parents=True, exist_ok=True)
             register.write_text(json.dumps(CANARY_VALUES, indent=2), encoding="utf-8")
