@@ -63,3 +63,33 @@ def test_a_malformed_jsonl_line_does_not_sink_the_file(tmp_path):
     out = _parse(p)
     assert [type(o).__name__ for o in out] == ["ParsedDocument", "Quarantined", "ParsedDocument"]
     assert out[1].reason == "malformed_json" and out[1].record_no == 2
+
+
+def test_a_jsonl_line_that_is_not_an_object_or_nests_too_deep_is_quarantined_alone(tmp_path):
+    p = tmp_path / "t.jsonl"
+    p.write_text('\ufeff{"message": "kept one", "category": "a"}\n\n[1, 2]\n' + "[" * 100_000 + "\n")
+    out = _parse(p)
+    assert [type(o).__name__ for o in out] == ["ParsedDocument", "Quarantined", "Quarantined"]
+    assert (out[1].reason, out[1].record_no) == ("malformed_json", 3)
+    assert "expected an object, got list" in out[1].detail
+    assert (out[2].reason, out[2].record_no) == ("too_deep", 4)
+
+
+def test_html_keeps_visible_text_in_reading_order_and_table_cells_apart(tmp_path):
+    p = tmp_path / "page.html"
+    p.write_text(
+        "<html><head><title>Order  question</title><style>p{color:red}</style><script>var k = 'x';</script></head>"
+        "<body><!-- note --><p>Hello <b>Ana</b> Lima,</p><noscript>turn on js</noscript><template>tpl</template>"
+        "<table><tr><th>item</th><th>qty</th></tr><tr><td>kettle lid</td><td>2</td></tr></table>"
+        "<ul><li>first</li><li>second</li></ul>one<br>two</body></html>",
+        encoding="utf-8",
+    )
+    (doc,) = _parse(p)
+    lines = doc.text.splitlines()
+    assert "Hello Ana Lima," in lines and "one" in lines and "two" in lines  # inline tags join, <br> breaks
+    assert doc.fields["subject"] == "Order question"
+    for hidden in ("color:red", "var k", "note", "turn on js", "tpl", "Order  question"):
+        assert hidden not in doc.text
+    row = next(line for line in lines if "kettle lid" in line)
+    assert row.split("  ")[0].strip() == "kettle lid" and row.split()[-1] == "2"  # cells stay apart
+    assert lines.index(row) > lines.index("Hello Ana Lima,") and any("first" in line for line in lines)

@@ -20,8 +20,6 @@ import csv
 import email
 import email.policy
 import hashlib
-import html
-import html.parser
 import io
 import json
 import re
@@ -31,6 +29,10 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
+import lxml.etree
+import lxml.html
+
+from llm_assets.core import jsonl
 from llm_assets.core.decoding import bom_encoding, decode, looks_binary  # noqa: F401  (looks_binary: re-exported)
 from llm_assets.core.documents.inventory import ChangedWhileReading, FileTooLarge, NotRegularFile, read_regular
 from llm_assets.core.documents.text import valid, valid_fields, valid_text
@@ -242,26 +244,15 @@ def _parse_jsonl(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> 
         yield decoded
         return
     text, encoding = decoded
-    for line_no, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield bad("malformed_json", f"line {line_no}: {exc.msg} at column {exc.colno}", line_no, line.encode())
-            continue
-        except RecursionError:
-            yield bad("too_deep", f"line {line_no}: nested deeper than the JSON parser follows", line_no, line.encode())
-            continue
-        if not isinstance(obj, dict):
-            yield bad(
-                "malformed_json",
-                f"line {line_no}: expected an object, got {type(obj).__name__}",
-                line_no,
-                line.encode(),
-            )
-            continue
-        yield _record(rel_path, fmt, line_no, _flatten(obj), bad, encoding)
+    for parsed in jsonl.lines(text):
+        if parsed.reason is not None:
+            yield bad(parsed.reason, f"line {parsed.number}: {parsed.detail}", parsed.number, parsed.text.encode())
+        elif not isinstance(parsed.value, dict):
+            kind = type(parsed.value).__name__
+            yield bad("malformed_json", f"line {parsed.number}: expected an object, got {kind}", parsed.number,
+                      parsed.text.encode())  # fmt: skip
+        else:
+            yield _record(rel_path, fmt, parsed.number, _flatten(parsed.value), bad, encoding)
 
 
 def _parse_json(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> Iterator[Item]:
@@ -387,50 +378,30 @@ def _parse_markdown(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) 
     yield _record(rel_path, fmt, 1, fields, bad, encoding)
 
 
-class _HtmlText(html.parser.HTMLParser):
-    """Visible text of an HTML page: scripts, styles, templates and comments dropped, blocks on their own lines."""
+def _html_css() -> dict:
+    """inscriptis' strict CSS profile, with the elements a browser does not show by default hidden as well."""
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.html_properties import Display
+    from inscriptis.model.html_element import HtmlElement
 
-    SKIP = {"script", "style", "noscript", "template", "head"}
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote",
-             "pre", "td", "th", "table", "ul", "ol", "hr"}  # fmt: skip
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title: list[str] = []
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self._skip += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self._skip:
-            self._skip -= 1
-        elif tag == "title":
-            self._in_title = False
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title.append(data)
-        elif not self._skip:
-            self.parts.append(data)
+    css = dict(CSS_PROFILES["strict"])
+    for tag in ("noscript", "template", "title"):
+        css[tag] = HtmlElement(display=Display.none)
+    return css
 
 
 def html_text(markup: str) -> tuple[str, str]:
-    """(visible text, title) of an HTML document."""
-    parser = _HtmlText()
-    parser.feed(markup)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    return "\n".join(line for line in lines if line), " ".join("".join(parser.title).split())
+    """(visible text, title) of an HTML document, laid out by inscriptis (blocks on their own lines, table cells in
+    columns, scripts, styles and comments dropped); blank lines and trailing blanks removed."""
+    from inscriptis import Inscriptis
+    from inscriptis.model.config import ParserConfig
+
+    if not markup.strip():
+        return "", ""
+    doc = lxml.html.document_fromstring(markup)
+    title = " ".join((doc.findtext(".//title") or "").split())
+    text = Inscriptis(doc, ParserConfig(css=_html_css())).get_text()
+    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip()), title
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -445,7 +416,7 @@ def _parse_html(data: bytes, rel_path: str, fmt: str, bad: Bad, depth: int) -> I
     text, encoding = decoded
     try:
         visible, title = html_text(text.lstrip("\ufeff"))
-    except (AssertionError, ValueError) as exc:  # html.parser raises these on hopeless markup
+    except (ValueError, lxml.etree.ParserError) as exc:  # lxml refuses a few hopeless documents
         yield bad("malformed_html", type(exc).__name__)
         return
     fields = {"message": visible}
