@@ -18,16 +18,6 @@ def tidy(metadata: dict) -> dict:
     return {k: rounded(v) for k, v in metadata.items()}
 
 
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    def cell(v: object) -> str:
-        text = f"{v:.4f}" if isinstance(v, float) else str(v)
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def line_plot_markdown(xs: Sequence[float], series: dict[str, Sequence[float]], title: str, xlabel: str) -> str:
     """A PNG line plot embedded in markdown (the Dagster UI renders data URIs)."""
     import matplotlib

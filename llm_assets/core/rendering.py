@@ -1,9 +1,11 @@
-"""One renderer for every report a person reads (the evaluation report, the governance report): a ``Document`` of
+"""One renderer for every report a person reads (the evaluation report, the governance report, the model card, the
+fairness audit) and every table in asset metadata: a ``Document`` of
 sections — lines, tables, preformatted blocks, subsections — written as markdown or HTML by Jinja2 templates, so
 both forms of a report always say the same thing and HTML is escaped by the template engine, not by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import jinja2
@@ -33,7 +35,19 @@ def _md_cell(value: object) -> str:
     return cell(value).replace("|", "\\|").replace("\n", " ")
 
 
-_MARKDOWN = """\
+_MARKDOWN_TABLE = """\
+{%- macro table(headers, rows) -%}
+| {{ headers | map("md_cell") | join(" | ") }} |
+|{% for h in headers %}---|{% endfor %}
+{%- for row in rows %}
+| {{ row | map("md_cell") | join(" | ") }} |
+{%- endfor %}
+{%- endmacro -%}
+"""
+
+_MARKDOWN = (
+    _MARKDOWN_TABLE
+    + """\
 {%- macro section(s, level) -%}
 {{ "#" * level }} {{ s.title }}
 {% for line in s.lines %}
@@ -42,12 +56,8 @@ _MARKDOWN = """\
 {%- for headers, rows in s.tables %}
 
 {% if rows -%}
-| {{ headers | map("md_cell") | join(" | ") }} |
-|{% for h in headers %}---|{% endfor %}
-{% for row in rows -%}
-| {{ row | map("md_cell") | join(" | ") }} |
-{% endfor -%}
-{%- else -%}
+{{ table(headers, rows) }}
+{% else -%}
 _none_
 {% endif -%}
 {%- endfor %}
@@ -71,6 +81,7 @@ _none_
 {{ section(s, 2) }}
 {%- endfor %}
 """
+)
 
 _HTML = """\
 {%- macro section(s, level) -%}
@@ -104,9 +115,15 @@ def _environment(autoescape: bool) -> jinja2.Environment:
 _TEMPLATES = {
     "markdown": _environment(autoescape=False).from_string(_MARKDOWN),
     "html": _environment(autoescape=True).from_string(_HTML),
+    "markdown_table": _environment(autoescape=False).from_string(_MARKDOWN_TABLE + "{{ table(headers, rows) }}"),
 }
 
 
 def render(doc: Document, form: str) -> str:
     """``doc`` as ``markdown`` or ``html``."""
     return _TEMPLATES[form].render(doc=doc)
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """One markdown table (no trailing newline), as the reports write theirs: for metadata shown in the Dagster UI."""
+    return _TEMPLATES["markdown_table"].render(headers=list(headers), rows=[list(r) for r in rows])

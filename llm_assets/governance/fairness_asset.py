@@ -9,7 +9,7 @@ from pydantic import Field
 
 from llm_assets.core import compute
 from llm_assets.core.generation import DEFAULT_ENGINE
-from llm_assets.core.metadata import markdown_table
+from llm_assets.core.rendering import Document, Section, render
 from llm_assets.governance import fairness
 from resources.anonymizer import PresidioAnonymizer
 from resources.artifacts import ArtifactStore
@@ -217,58 +217,72 @@ def fairness_audit(
 
 def audit_markdown(value: dict) -> str:
     """The audit as markdown tables (no text of any document: segment names, counts, scores)."""
-    out = ["### Flags", ""]
-    out += [f"- {f}" for f in value["flags"]] or ["- none"]
-    out += ["", "### Representation (training split vs landed corpus)", ""]
-    out.append(
-        markdown_table(
-            ["segment", "value", "corpus docs", "train docs", "corpus share", "train share", "under-represented"],
-            [
-                [
-                    r["segment"],
-                    r["value"],
-                    r["corpus_documents"],
-                    r["train_documents"],
-                    r["corpus_share"],
-                    r["train_share"],
-                    "YES" if r["under_represented"] else "",
-                ]
-                for r in value["representation"]
-            ],
-        )  # fmt: skip
-    )
-    out += ["", "### Candidate quality per segment (test split, bootstrap 95 % interval)", ""]
-    out.append(
-        markdown_table(
-            ["segment", "value", "metric", "examples", "mean", "95 % CI", "overall", "flagged"],
-            [fairness.quality_row(q) for q in value["segment_quality"]],
-        )  # fmt: skip
-        if value["segment_quality"]
-        else "_no per-example scores_"
-    )
     probe = value["probe"]
-    out += [
-        "",
-        f"### Counterfactual probe ({probe['prompts']} prompts × {len(probe['groups'])} groups; "
-        f"{probe.get('signatures_not_analysed', 0)} signature(s) the anonymizer could not analyse, withheld)",
-        "",
+    representation = [
+        [
+            r["segment"], r["value"], r["corpus_documents"], r["train_documents"], r["corpus_share"],
+            r["train_share"], "YES" if r["under_represented"] else "",
+        ]
+        for r in value["representation"]
+    ]  # fmt: skip
+    groups = [
+        [
+            g,
+            r["category_flips"],
+            r["flip_rate"],
+            r["reply_similarity"],
+            r["unredacted_rate"],
+            "YES" if r["flagged"] else "",
+        ]
+        for g, r in probe["groups"].items()
     ]
-    out.append(
-        markdown_table(
-            ["group", "category flips", "flip rate", "reply similarity (ROUGE-L)", "signature unredacted", "flagged"],
-            [
-                [
-                    g,
-                    r["category_flips"],
-                    r["flip_rate"],
-                    r["reply_similarity"],
-                    r["unredacted_rate"],
-                    "YES" if r["flagged"] else "",
-                ]
-                for g, r in probe["groups"].items()
-            ],
-        )  # fmt: skip
-        if probe["groups"]
-        else "_probe off_"
+    doc = Document(
+        "Fairness audit",
+        sections=[
+            Section("Flags", lines=list(value["flags"]) or ["none"]),
+            Section(
+                "Representation (training split vs landed corpus)",
+                tables=[
+                    (
+                        [
+                            "segment",
+                            "value",
+                            "corpus docs",
+                            "train docs",
+                            "corpus share",
+                            "train share",
+                            "under-represented",
+                        ],
+                        representation,
+                    )
+                ],
+            ),  # fmt: skip
+            Section(
+                "Candidate quality per segment (test split, bootstrap 95 % interval)",
+                tables=[
+                    (
+                        ["segment", "value", "metric", "examples", "mean", "95 % CI", "overall", "flagged"],
+                        [fairness.quality_row(q) for q in value["segment_quality"]],
+                    )
+                ],
+            ),  # fmt: skip
+            Section(
+                f"Counterfactual probe ({probe['prompts']} prompts × {len(probe['groups'])} groups; "
+                f"{probe.get('signatures_not_analysed', 0)} signature(s) the anonymizer could not analyse, withheld)",
+                tables=[
+                    (
+                        [
+                            "group",
+                            "category flips",
+                            "flip rate",
+                            "reply similarity (ROUGE-L)",
+                            "signature unredacted",
+                            "flagged",
+                        ],
+                        groups,
+                    )
+                ],
+            ),  # fmt: skip
+        ],
     )
-    return "\n".join(out) + "\n"
+    return render(doc, "markdown")

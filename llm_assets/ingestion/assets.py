@@ -23,8 +23,8 @@ from llm_assets.core.documents.parsing import ParsedDocument, Quarantined, parse
 from llm_assets.core.documents.text import name_text, path_ref
 from llm_assets.core.fingerprints import subject_rows
 from llm_assets.core.lineage import erased
-from llm_assets.core.metadata import markdown_table
 from llm_assets.core.partitions import is_landing_batch_key, landing_batch_key, landing_batches
+from llm_assets.core.rendering import markdown_table
 from llm_assets.core.tables import table_out
 from resources.alerts import Alert, AlertChannels
 from resources.governance import GovernanceKeys

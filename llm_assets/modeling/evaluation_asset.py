@@ -12,9 +12,10 @@ from llm_assets.core import answer_cache, compute, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
-from llm_assets.core.metadata import markdown_table, tidy
+from llm_assets.core.metadata import tidy
 from llm_assets.core.metrics import HEADLINE
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model, split_rows
+from llm_assets.core.rendering import markdown_table
 from llm_assets.modeling.report import comparison_rows, new_slice_rows, write_report
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource

@@ -17,8 +17,9 @@ from pydantic import Field
 from llm_assets.core import compute
 from llm_assets.core.examples import TrainingSetConfig, build_examples
 from llm_assets.core.generation import DEFAULT_ENGINE
-from llm_assets.core.metadata import markdown_table, tidy
+from llm_assets.core.metadata import tidy
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model
+from llm_assets.core.rendering import markdown_table
 from llm_assets.monitoring import windows
 from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tfidf_svd_embeddings
 from llm_assets.monitoring.windows import Reference

@@ -17,7 +17,8 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import compute, lineage
-from llm_assets.core.metadata import markdown_table, tidy
+from llm_assets.core.metadata import tidy
+from llm_assets.core.rendering import markdown_table
 from llm_assets.monitoring import windows
 from llm_assets.monitoring.assets import data_drift, verdict_markdown
 from llm_assets.monitoring.features import document_features

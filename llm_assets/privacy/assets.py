@@ -17,8 +17,8 @@ from llm_assets.core import compute, lineage
 from llm_assets.core.anonymization.settings import HIGH_RISK_ENTITIES
 from llm_assets.core.anonymization.text import normalize
 from llm_assets.core.fingerprints import fingerprint, word_count
-from llm_assets.core.metadata import markdown_table
 from llm_assets.core.partitions import landing_batches
+from llm_assets.core.rendering import markdown_table
 from llm_assets.core.tables import table_out
 from resources.anonymizer import PresidioAnonymizer
 from resources.governance import GovernanceKeys

@@ -16,8 +16,9 @@ from pydantic import Field
 from llm_assets.core import compute, lineage
 from llm_assets.core.fingerprints import candidate_fingerprints
 from llm_assets.core.memorization import scanned_fingerprints
-from llm_assets.core.metadata import markdown_table, tidy
+from llm_assets.core.metadata import tidy
 from llm_assets.core.partitions import traffic_days
+from llm_assets.core.rendering import markdown_table
 from resources.governance import GovernanceKeys
 from resources.traffic import TrafficLog
 from resources.warehouse import DuckDBWarehouse

@@ -9,7 +9,7 @@ import polars as pl
 
 from llm_assets.core import compute, lineage
 from llm_assets.core.examples import TrainingSetConfig, build_examples, content_sha256
-from llm_assets.core.metadata import markdown_table
+from llm_assets.core.rendering import markdown_table
 from llm_assets.core.tables import table_out
 
 SPLITS_DISJOINT = "splits_disjoint_by_document"
