@@ -52,26 +52,59 @@ def _batch_keys(folders: list[str]) -> dict[str, str]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-
-    from jobs import full_pipeline_job
-    from llm_assets.core.partitions import landing_batches
     from llm_assets.sample_corpus import write_landing_batches
 
-    landing = settings.data_dir() / "landing"
+    landing = settings.landing_dir()
     if args.fresh_corpus or not any(landing.glob("batch_*")):
         batches = write_landing_batches(landing, n_tickets=args.tickets, n_batches=args.batches, seed=args.seed)
         print(f"wrote {len(batches)} landing batches of the sample corpus to {landing}")
+    folders = sorted(p.name for p in landing.iterdir() if p.is_dir())
+    return _run_full_pipeline(folders, args.max_steps, args.verbose, "llm-pipeline demo")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The demo's run on the user's own landing folder (one sub-folder per batch), read through their mapping."""
+    from llm_assets.core.documents.mapping import FieldMapping, MappingError
+
+    landing = Path(args.landing).resolve()
+    if not landing.is_dir():
+        print(f"no such folder: {landing}", file=sys.stderr)
+        return 2
+    folders = sorted(p.name for p in landing.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if not folders:
+        print(
+            f"{landing} has no batch folder: put the files in a sub-folder (e.g. {landing / 'batch_1'}/), one per "
+            "batch of documents",
+            file=sys.stderr,
+        )
+        return 2
+    settings.use_landing(landing)
+    if args.mapping:
+        try:
+            mapping = FieldMapping.from_yaml(Path(args.mapping))
+        except (OSError, MappingError) as exc:
+            print(f"cannot use the mapping: {exc}", file=sys.stderr)
+            return 2
+        settings.use_corpus_mapping(Path(args.mapping))
+        print(f"corpus mapping {args.mapping}: " + ", ".join(f"{r} <- {c}" for r, c in mapping.columns().items()))
+    return _run_full_pipeline(folders, args.max_steps, args.verbose, "llm-pipeline run")
+
+
+def _run_full_pipeline(folders: list[str], max_steps: int | None, verbose: bool, launched_by: str) -> int:
+    from jobs import full_pipeline_job
+    from llm_assets.core.partitions import landing_batches
+
     # the partition keys are opaque (a folder's name may name a person): the run, its tags and the event log carry
-    # the keys; the names are printed here only, to the data owner running the demo
-    keys = list(_batch_keys(sorted(p.name for p in landing.iterdir() if p.is_dir())).values())
+    # the keys; the names are printed here only, to the data owner running the command
+    keys = list(_batch_keys(folders).values())
     run_config = json.loads(json.dumps(DEMO_RUN_CONFIG))
-    if args.max_steps is not None:
-        run_config["lora_adapter"]["config"]["max_steps"] = args.max_steps
+    if max_steps is not None:
+        run_config["lora_adapter"]["config"]["max_steps"] = max_steps
     started = time.time()
     run_id = str(uuid.uuid4())
     log_file = settings.data_dir() / "logs" / f"demo-{time.strftime('%Y%m%d-%H%M%S')}-{run_id[:8]}.log"
     console = sys.stdout
-    if not args.verbose:
+    if not verbose:
         print(f"full_pipeline_job over {len(keys)} batches (run {run_id}); full log: {log_file}")
         progress.stderr_to(log_file).__enter__()
     with runner.instance() as instance:
@@ -83,10 +116,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         # a range runs the partitions between its ends in the order they were added: the first and the last of ours
         order = [k for k in instance.get_dynamic_partitions(landing_batches.name) if k in set(keys)]
         job = runner.resolve(full_pipeline_job)
-        quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}} if not args.verbose else {}
+        quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}} if not verbose else {}
         view = (
             progress.ProgressView(instance, run_id, console, run_config["lora_adapter"]["config"]["max_steps"])
-            if not args.verbose
+            if not verbose
             else contextlib.nullcontext()
         )
         with view:
@@ -97,26 +130,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 tags={
                     "dagster/asset_partition_range_start": order[0],
                     "dagster/asset_partition_range_end": order[-1],
-                    "launched_by": "llm-pipeline demo",
+                    "launched_by": launched_by,
                 },
                 raise_on_error=False,
             )
-        if not args.verbose:
+        if not verbose:
             progress.write_event_log(instance, run_id, log_file)
     print(
         f"\nfull_pipeline_job over {len(keys)} batches: {'SUCCESS' if result.success else 'FAILURE'} "
         f"in {time.time() - started:.0f} s (run {result.run_id})"
     )
+    for event in result.all_events if not result.success else []:
+        if event.is_step_failure and event.step_failure_data.error is not None:
+            print(f"  {event.step_key}: {event.step_failure_data.error.message.strip()}", file=sys.stderr)
     _print_summary()
+    _print_explore(log_file if not verbose else None)
+    return 0 if result.success else 1
+
+
+def _print_explore(log_file: Path | None) -> None:
     print(
         "\nExplore it:\n"
-        + (f"  less {log_file}   # every event of the run and every library message\n" if not args.verbose else "")
+        + (f"  less {log_file}   # every event of the run and every library message\n" if log_file else "")
         + f"  DAGSTER_HOME={settings.dagster_home()} .venv/bin/dagster dev -h 127.0.0.1 -p 3000   "
         "# Dagster UI on http://127.0.0.1:3000\n"
         f"  .venv/bin/mlflow ui --host 127.0.0.1 --port 5000 --backend-store-uri "
         f"sqlite:///{settings.data_dir() / 'mlflow' / 'mlflow.db'}   # MLflow UI on http://127.0.0.1:5000"
     )
-    return 0 if result.success else 1
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
@@ -133,7 +173,7 @@ def cmd_land_batch(args: argparse.Namespace) -> int:
     """What a drift demo needs: a new landing batch, from the training distribution or a shifted one."""
     from llm_assets.sample_corpus import write_landing_batches
 
-    landing = Path(args.landing or settings.data_dir() / "landing")
+    landing = Path(args.landing or settings.landing_dir())
     (name,) = write_landing_batches(
         landing,
         n_tickets=args.tickets,
@@ -157,7 +197,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
     from llm_assets.core.documents.text import name_text
     from llm_assets.core.partitions import landing_batches
 
-    landing = Path(args.landing or settings.data_dir() / "landing")
+    landing = Path(args.landing or settings.landing_dir())
     folders = sorted(p.name for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []
     with runner.instance() as instance:
         registered = set(instance.get_dynamic_partitions(landing_batches.name))
@@ -225,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--fresh-corpus", action="store_true", help="write the sample corpus even if batches exist")
     demo.add_argument("--verbose", action="store_true", help="print every Dagster event instead of the progress view")
     demo.set_defaults(func=cmd_demo)
+    run = sub.add_parser("run", help="run the whole graph on your own landing folder (one sub-folder per batch)")
+    run.add_argument("--landing", required=True, help="the folder; each sub-folder is one batch of documents")
+    run.add_argument("--mapping", help="YAML: message/subject/reply/label/group: <your column>, passthrough: [columns]")
+    run.add_argument("--max-steps", type=int, default=None, help="cap on optimizer steps")
+    run.add_argument("--verbose", action="store_true", help="print every Dagster event instead of the progress view")
+    run.set_defaults(func=cmd_run)
     corpus = sub.add_parser("sample-corpus", help="write sample landing batches to a folder")
     corpus.add_argument("output")
     corpus.add_argument("--tickets", type=int, default=300)

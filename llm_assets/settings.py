@@ -18,6 +18,8 @@ from typing import Any
 
 DATA_DIR_ENV = "LLMP_DATA_DIR"
 CACHE_DIR_ENV = "LLMP_CACHE_DIR"
+LANDING_DIR_ENV = "LLMP_LANDING_DIR"
+CORPUS_MAPPING_ENV = "LLMP_CORPUS_MAPPING"
 MLFLOW_TRACKING_URI_ENV = "LLMP_MLFLOW_TRACKING_URI"
 GOVERNANCE_KEY_ENV = "LLMP_GOVERNANCE_KEY"
 PSEUDONYM_SALT_ENV = "LLMP_PSEUDONYM_SALT"
@@ -36,6 +38,9 @@ ALERT_WEBHOOK_TOKEN_ENV = "LLMP_ALERT_WEBHOOK_TOKEN"
 ENVIRONMENT: dict[str, str] = {
     DATA_DIR_ENV: "data directory for everything the pipeline writes (default ./.data)",
     CACHE_DIR_ENV: "derived, rebuildable files such as word lists (default <data dir>/cache)",
+    LANDING_DIR_ENV: "the landing zone, one sub-folder per batch (default <data dir>/landing)",
+    CORPUS_MAPPING_ENV: "YAML file mapping the corpus's columns to message/subject/reply/label/group "
+    "(default: corpus_mapping.yaml in the working directory, if there is one)",
     MLFLOW_TRACKING_URI_ENV: "MLflow tracking URI, e.g. postgresql://… for a shared server (default sqlite)",
     GOVERNANCE_KEY_ENV: "secret key of the subject index and PII fingerprints (default: a key file)",
     PSEUDONYM_SALT_ENV: "secret salt of the pseudonym operator (default: a salt file)",
@@ -117,6 +122,29 @@ def cache_dir() -> Path:
     """Derived, rebuildable files (word lists): ``$LLMP_CACHE_DIR`` or ``<data dir>/cache``."""
     value = os.environ.get(CACHE_DIR_ENV)
     return Path(value).resolve() if value else data_dir() / "cache"
+
+
+def landing_dir() -> Path:
+    value = os.environ.get(LANDING_DIR_ENV)
+    return Path(value).resolve() if value else data_dir() / "landing"
+
+
+def corpus_mapping_file() -> str:
+    """``$LLMP_CORPUS_MAPPING``, else ``./corpus_mapping.yaml`` if it exists, else '' (no mapping)."""
+    value = os.environ.get(CORPUS_MAPPING_ENV)
+    if value:
+        return str(Path(value).resolve())
+    beside = Path.cwd() / "corpus_mapping.yaml"
+    return str(beside) if beside.is_file() else ""
+
+
+def use_landing(path: Path) -> None:
+    """This process and its children read ``path`` as the landing zone (``llm-pipeline run --landing``)."""
+    os.environ[LANDING_DIR_ENV] = str(Path(path).resolve())
+
+
+def use_corpus_mapping(path: Path) -> None:
+    os.environ[CORPUS_MAPPING_ENV] = str(Path(path).resolve())
 
 
 def default_path(*parts: str) -> str:

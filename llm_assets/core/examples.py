@@ -6,6 +6,7 @@ import json
 import re
 import string
 from collections import Counter
+from typing import Literal
 
 import dagster as dg
 import polars as pl
@@ -50,7 +51,14 @@ class TrainingSetConfig(dg.Config):
     min_prompt_chars: int = Field(default=20, description="Shorter prompts are dropped.")
     max_prompt_chars: int = Field(default=2000, description="Longer prompts are dropped.")
     min_completion_chars: int = Field(default=10, description="Shorter completions are dropped.")
-    max_completion_chars: int = Field(default=1200, description="Longer completions are dropped.")
+    max_completion_chars: int = Field(
+        default=1200, description="Longer completions are cut or dropped, as long_completions says."
+    )
+    long_completions: Literal["truncate", "drop"] = Field(
+        default="truncate",
+        description="A completion over max_completion_chars: 'truncate' cuts it after its last whole sentence that "
+        "fits (long templated replies keep their opening steps), 'drop' leaves the example out.",
+    )
     validation_fraction: float = Field(default=0.1, description="Share of split units in the validation split.")
     test_fraction: float = Field(default=0.1, description="Share of split units in the held-out test split.")
     split_seed: int = Field(default=13, description="Seed of the unit-to-split assignment.")
@@ -73,6 +81,18 @@ def template_fields(template: str) -> list[str]:
 
 
 _SURROGATE_NUM = re.compile(r"<([A-Z_]+?)_(?:\d+|[0-9a-f]{8})>")
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？](?=[\s\"')\]]|$)|\n")
+
+
+def cut_at_sentence(text: str, limit: int) -> str:
+    """``text`` up to its last sentence end (or line break) within ``limit`` characters; at a word boundary when no
+    sentence ends there, past the first half of the limit."""
+    head = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head)]
+    cut = ends[-1] if ends and ends[-1] > limit // 2 else head.rfind(" ")
+    return head[: cut if cut > limit // 2 else limit].rstrip()
 
 
 def normalized_key(prompt: str, completion: str) -> str:
@@ -154,6 +174,9 @@ def build_examples(anonymized: pl.DataFrame, config: TrainingSetConfig) -> tuple
         if not config.min_prompt_chars <= len(prompt) <= config.max_prompt_chars + len(instruction):
             dropped["prompt_length"] += 1
             continue
+        if len(completion) > config.max_completion_chars and config.long_completions == "truncate":
+            completion = cut_at_sentence(completion, config.max_completion_chars)
+            dropped["truncated_completion (kept)"] += 1
         if not config.min_completion_chars <= len(completion) <= config.max_completion_chars:
             dropped["completion_length"] += 1
             continue

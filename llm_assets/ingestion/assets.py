@@ -19,6 +19,7 @@ import polars as pl
 
 from llm_assets.core import compute
 from llm_assets.core.documents.inventory import Entry, walk
+from llm_assets.core.documents.mapping import MappingError, mapping_applied
 from llm_assets.core.documents.parsing import ParsedDocument, Quarantined, parse_file
 from llm_assets.core.documents.text import name_text, path_ref
 from llm_assets.core.fingerprints import subject_rows
@@ -301,6 +302,7 @@ class IngestionRecord:
     inventory: pl.DataFrame
     names: pl.DataFrame
     encodings: Counter
+    mapping: dict[str, str] = field(default_factory=dict)  # role -> the corpus's column, for the roles mapped
 
     @property
     def reasons(self) -> Counter:
@@ -315,6 +317,7 @@ class IngestionRecord:
             "by_format": dg.MetadataValue.json(dict(Counter(self.raw["source_format"].to_list()))),
             "by_encoding": dg.MetadataValue.json(dict(self.encodings)),
             "batches": dg.MetadataValue.json(self.batches),
+            "corpus_mapping": dg.MetadataValue.json(self.mapping),
         }
 
     def quarantine_metadata(self) -> dict:
@@ -408,28 +411,30 @@ def ingest(
     tombstones = erased(warehouse)
     root = Path(landing_zone.path)
     folders = resolve_folders(warehouse, root, list(batches), key)
-    for batch in batches:
-        name = folders.get(batch)
-        folder = Path(os.fsdecode(os.path.join(os.fsencode(root), name))) if name is not None else None
-        if name is not None:
-            readable, escaped = name_text(name)
-            name_rows.append({"batch_id": batch, "folder_name": readable, "name_escaped": escaped,
-                              "folder_bytes": name.hex(), "resolved_at": now})  # fmt: skip
-        else:
-            log.warning(f"batch {batch}: no landing folder has this key (quarantined as batch_folder_missing)")
-        read = _read_batch(batch, folder, landing_zone, warehouse, earlier, key, tombstones)
-        subject_index += read.subjects
-        earlier.update({d.doc_id: batch for d in read.kept})
-        encodings.update(d.encoding for d in read.kept)
-        inventory_rows += [{**r, "outcome": "kept" if r["outcome"] == "read" else r["outcome"], "listed_at": now}
-                           for r in read.inventory]  # fmt: skip
-        raw_rows += _raw_rows(read, batch, now)
-        quarantine_rows += _quarantine_rows(read, batch, now)
-        if read.bad:
-            log.warning(
-                f"batch {batch}: {len(read.bad)} input(s) quarantined, by reason: "
-                + ", ".join(f"{r} {n}" for r, n in Counter(q.reason for q in read.bad).most_common())
-            )
+    with mapping_applied(landing_zone.field_mapping()) as mapping_check:
+        for batch in batches:
+            name = folders.get(batch)
+            folder = Path(os.fsdecode(os.path.join(os.fsencode(root), name))) if name is not None else None
+            if name is not None:
+                readable, escaped = name_text(name)
+                name_rows.append({"batch_id": batch, "folder_name": readable, "name_escaped": escaped,
+                                  "folder_bytes": name.hex(), "resolved_at": now})  # fmt: skip
+            else:
+                log.warning(f"batch {batch}: no landing folder has this key (quarantined as batch_folder_missing)")
+            read = _read_batch(batch, folder, landing_zone, warehouse, earlier, key, tombstones)
+            subject_index += read.subjects
+            earlier.update({d.doc_id: batch for d in read.kept})
+            encodings.update(d.encoding for d in read.kept)
+            inventory_rows += [{**r, "outcome": "kept" if r["outcome"] == "read" else r["outcome"], "listed_at": now}
+                               for r in read.inventory]  # fmt: skip
+            raw_rows += _raw_rows(read, batch, now)
+            quarantine_rows += _quarantine_rows(read, batch, now)
+            if read.bad:
+                log.warning(
+                    f"batch {batch}: {len(read.bad)} input(s) quarantined, by reason: "
+                    + ", ".join(f"{r} {n}" for r, n in Counter(q.reason for q in read.bad).most_common())
+                )
+    mapping_check.raise_if_wrong()
     names = pl.DataFrame(name_rows, schema=NAMES_SCHEMA)
     gone = [b for b in batches if b not in folders]
     earlier_names = warehouse.select("raw", "landing_batch_names", is_in={"batch_id": gone}) if gone else None
@@ -440,7 +445,10 @@ def ingest(
     subjects = pl.DataFrame(subject_index, schema=SUBJECT_SCHEMA)
     quarantine = pl.DataFrame(quarantine_rows, schema=QUARANTINE_SCHEMA)
     inventory = pl.DataFrame(inventory_rows, schema=INVENTORY_SCHEMA)
-    return IngestionRecord(list(batches), raw, quarantine, subjects, inventory, names, encodings)
+    mapping = mapping_check.mapping
+    return IngestionRecord(list(batches), raw, quarantine, subjects, inventory, names, encodings,
+                           {**mapping.columns(), **({"passthrough": ", ".join(mapping.passthrough)}
+                                                    if mapping.passthrough else {})})  # fmt: skip
 
 
 @dg.multi_asset(
@@ -494,7 +502,10 @@ def ingest_landing_batch(
             "a partition key that is not a landing batch key (lb- and 20 hex characters): a folder name must not "
             "travel as a partition key; register folders with llm_assets.core.partitions.landing_batch_key"
         )
-    record = ingest(list(context.partition_keys), landing_zone, warehouse, governance_keys.secret(), context.log)
+    try:
+        record = ingest(list(context.partition_keys), landing_zone, warehouse, governance_keys.secret(), context.log)
+    except MappingError as exc:
+        raise dg.Failure(str(exc)) from None
     delivered = _quarantine_spike_alert(context, alerts, record.raw.height, record.reasons)
     yield dg.Output(record.raw, output_name="raw_documents", metadata=record.raw_metadata())
     yield dg.Output(

@@ -39,7 +39,11 @@ class KnownValues:
 
 class EvaluationConfig(dg.Config):
     max_examples: int = Field(default=48, description="Test examples to evaluate (0 = the whole test split).")
-    max_new_tokens: int = Field(default=80, description="Generation budget per answer.")
+    max_new_tokens: int = Field(
+        default=0,
+        description="Generation budget per answer, in tokens. 0 = from the data: the 95th percentile of the training "
+        "split's reference completions (tokenized) plus 8, between 32 and 512, so long templated replies are not cut.",
+    )
     batch_size: int = Field(default=8, description="Examples per generation batch.")
     compare_with_champion: bool = Field(default=True, description="Also evaluate the current champion, if any.")
     few_shot_examples: int = Field(
@@ -139,6 +143,10 @@ def evaluate(
     test, new_slice, new_train_examples = _test_examples_with_new_slice(
         config, training_set, mlflow_tracking, warehouse
     )
+    if config.max_new_tokens <= 0:
+        budget = generation_budget(base_model.load_tokenizer(), split_rows(training_set, "train")["completion"])
+        run.log.info(f"generation budget from the training completions' lengths: {budget} tokens")
+        config = config.model_copy(update={"max_new_tokens": budget})
     # what the memorization probe and the withholding look for, read once
     known = KnownValues(governance_keys.secret(), lineage.pii_fingerprints(warehouse), governance_keys.canaries())
     shots = few_shot_examples(training_set, config.few_shot_examples)
@@ -175,6 +183,7 @@ def evaluate(
         "adapter": lora_adapter,
         "training_set_version": version,
         "test_examples": test.height,
+        "max_new_tokens": config.max_new_tokens,
         "metrics": metrics,
         "intervals": intervals,
         "few_shot": shots_info,
@@ -236,6 +245,15 @@ def evaluation_report(
     )
     yield dg.Output(record.value, metadata=record.metadata(mlflow_tracking, artifact_store))
     yield record.memorization_check()
+
+
+def generation_budget(tokenizer, completions: pl.Series) -> int:
+    """Tokens enough for nearly every reference completion (95th percentile, plus 8), between 32 and 512."""
+    lengths = sorted(len(tokenizer(c, add_special_tokens=False)["input_ids"]) for c in completions.to_list())
+    if not lengths:
+        return 80
+    p95 = lengths[min(len(lengths) - 1, int(0.95 * len(lengths)))]
+    return max(32, min(512, p95 + 8))
 
 
 def _test_examples_with_new_slice(

@@ -35,6 +35,7 @@ import lxml.html
 from llm_assets.core import jsonl
 from llm_assets.core.decoding import bom_encoding, decode, looks_binary  # noqa: F401  (looks_binary: re-exported)
 from llm_assets.core.documents.inventory import ChangedWhileReading, FileTooLarge, NotRegularFile, read_regular
+from llm_assets.core.documents.mapping import map_record
 from llm_assets.core.documents.text import valid, valid_fields, valid_text
 
 SUPPORTED_SUFFIXES = {
@@ -219,11 +220,12 @@ def _record(rel_path: str, fmt: str, record_no: int, fields: dict[str, str], bad
     if longest > MAX_FIELD_NAME_CHARS:
         return bad("field_name_too_long", f"a field name of {longest} characters", record_no)
     fields, escaped = valid_fields(fields)
+    fields = map_record(rel_path, fmt, fields)
     split = _split_text(fields)
     if split is None:
         return bad(
             "missing_text",
-            f"record has none of the text fields {list(TEXT_FIELDS)}",
+            f"record has none of the text fields {list(TEXT_FIELDS)} (after the corpus mapping, if any)",
             record_no,
             json.dumps(fields, sort_keys=True).encode(),
         )
