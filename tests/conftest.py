@@ -11,6 +11,11 @@ os.environ.setdefault("LLMP_DATA_DIR", str(Path(__file__).resolve().parent.paren
 # derived word lists are built once for every test (each test has its own data dir)
 os.environ.setdefault("LLMP_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".data" / "cache"))
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # make test runs two workers on two cores: one compute thread each (torch, OpenMP, and the subprocesses that
+    # inherit it), instead of two each fighting over the same cores
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 from llm_assets.settings import apply_offline_environment  # noqa: E402
 
 apply_offline_environment()  # before any ML library is imported
