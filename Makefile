@@ -58,6 +58,11 @@ bench: install
 	$(PY) -m benchmarks.pipeline.run --out $(LLMP_DATA_DIR)/bench.json
 	$(PY) -m benchmarks.serving.run --out $(LLMP_DATA_DIR)/bench-serving.json
 
+# the fine-tune against the base model, zero- and few-shot, on corpora nobody here wrote (README "Your own documents"):
+# make bench-quality CORPORA="/data/bitext_cs_chatbot /data/multilang_support_tickets"
+bench-quality: install
+	$(PY) -m benchmarks.quality.run $(addprefix --corpus ,$(CORPORA))
+
 bench-serving: install
 	$(PY) -m benchmarks.serving.run --out $(LLMP_DATA_DIR)/bench-serving.json
 
