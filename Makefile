@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving bench-parity
+.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving bench-parity bench-quality
 
 # Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
 # Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
