@@ -314,3 +314,18 @@ def test_second_look_is_independent_and_ignores_surrogates():
     # it shares no code with the engine's recognizers: Presidio's own, over the small spaCy pipeline
     names = {r.name for r in scanner.analyzer.registry.recognizers}
     assert "PhoneRecognizer" in names and "CreditCardRecognizer" in names and "PhoneNumberRecognizer" not in names
+
+
+def test_second_look_follows_the_policy_on_numbers_named_as_a_transaction_s():
+    """A bare ten-digit number that a word right before it names ("cancel purchase 3707955617") is a reference the
+    engine keeps by policy; the second look used to take it for a phone number and held back 2.6 % of an outside
+    corpus. The same digits without such a word, or with a phone cue nearer, are still found."""
+    found = ResidualScanner().scan(
+        [
+            "i bought something cancel purchase 3707955617",
+            "my order number is 3707955617",
+            "please ring 3707955617",
+            "order placed, my phone: 4155550123",
+        ]
+    )
+    assert found == [[], [], ["PHONE_NUMBER"], ["PHONE_NUMBER"]]

@@ -4,8 +4,10 @@ The engine finds PII with spaCy's medium English pipeline and the project's reco
 recognizers could hardly disagree with them. This scan uses Presidio's own defaults instead: its recognizers
 (libphonenumber matching in 37 numbering plans, Presidio's card, e-mail, IBAN, IP and SSN patterns) over spaCy's
 *small* English pipeline, plus a capitalized-name rule that needs a cue ("Dear", "Mr.", "my name is", a signature's
-valediction). A document it flags is held back from the anonymized zone (reason ``residual_pii``); only types and
-counts are reported, never the text.
+valediction). What counts is the engine's policy, though: a number the words right before it name as a
+transaction's ("order 3707955617", "invoice no. 88412") is a reference, not a phone number, for both
+(``context.reference_kind``). A document it flags is held back from the anonymized zone (reason ``residual_pii``);
+only types and counts are reported, never the text.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from llm_assets.core.anonymization.context import reference_kind
 from llm_assets.core.anonymization.settings import HIGH_RISK_ENTITIES, SECOND_LOOK_SPACY_MODEL, resolve_spacy_model
 from llm_assets.core.entities import PERSON
 
@@ -86,7 +89,9 @@ class ResidualScanner:
             span = text[r.start : r.end]
             if _inside_surrogate(text, r.start, r.end) or not span.strip():
                 continue
-            if r.entity_type == "PHONE_NUMBER" and _part_of_identifier(text, r.start, r.end):
+            if r.entity_type == "PHONE_NUMBER" and (
+                _part_of_identifier(text, r.start, r.end) or _named_transaction(text, r.start, r.end)
+            ):
                 continue
             found.add(r.entity_type)
         for m in CONTEXT_NAME.finditer(text):
@@ -104,6 +109,15 @@ def _part_of_identifier(text: str, start: int, end: int) -> bool:
     digits = sum(c.isdigit() for c in text[start:end])
     glued = bool(_GLUED.search(text[max(0, start - 2) : start])) or text[end : end + 1].isalpha()
     return digits < 7 or glued
+
+
+NAMING_WINDOW = 20  # characters before the number where the word that names it must stand
+
+
+def _named_transaction(text: str, start: int, end: int) -> bool:
+    """The words right before the number name it as a transaction's reference ("purchase 3707955617")."""
+    offset = max(0, start - NAMING_WINDOW)
+    return reference_kind(text[offset:end], start - offset, end - offset) == "transaction"
 
 
 def _inside_surrogate(text: str, start: int, end: int) -> bool:
