@@ -33,14 +33,6 @@ absl.logging.get_absl_handler().python_handler.stream = sys.__stderr__
 from llm_assets.sample_corpus import generate_tickets, write_landing_batches  # noqa: E402
 
 
-def pytest_collection_modifyitems(config, items):
-    """The longest tests first (the real model, then the other slow ones), the quick ones last: with two workers
-    stealing work from each other's queues, the run then ends on short tests instead of one worker idling while the
-    other finishes a five-minute one."""
-    rank = {"real_model": 0, "slow": 1}
-    items.sort(key=lambda item: min((rank[m.name] for m in item.iter_markers() if m.name in rank), default=2))
-
-
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
