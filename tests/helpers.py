@@ -71,7 +71,10 @@ def fields(df):
 
 
 def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.ExecuteInProcessResult:
-    """Materializes training_set -> registered_model -> governance_report on what has been ingested."""
+    """Materializes training_set -> registered_model -> governance_report on what has been ingested. The fairness
+    probe runs small (2 prompts x 3 groups) unless ``ops`` configures it: its wiring is checked on every training run,
+    its full size in tests/test_fairness_probe.py."""
+    ops = {"fairness_audit": {"config": {"probe_prompts": 2, "probe_groups": ["NG/F", "DE/M", "CN/F"]}}, **ops}
     return dg.materialize(
         ALL_ASSETS,
         selection=dg.AssetSelection.groups("training_data", "modeling", "governance") - HUMAN_DECISIONS,
