@@ -54,9 +54,11 @@ def raw_pii_values(n_tickets: int, seed: int) -> set[str]:
 
 
 def leaked(values: set[str], *texts: str) -> list[str]:
-    """The values that stand in any of ``texts`` as whole words ("23248" is no leak inside "ORD-523248")."""
+    """The values that stand in any of ``texts`` as whole words ("23248" is no leak inside "ORD-523248", nor
+    "78787" inside the timestamp "1796298372.78787")."""
     blob = "\n".join(texts)
-    return sorted(v for v in values if v in blob and re.search(rf"(?<![\w-]){re.escape(v)}(?![\w-])", blob))
+    whole = r"(?<![\w-])(?<!\d[.,]){}(?![\w-])(?![.,]\d)"
+    return sorted(v for v in values if v in blob and re.search(whole.format(re.escape(v)), blob))
 
 
 def table(resources, schema: str, name: str):
@@ -72,8 +74,8 @@ def fields(df):
 
 def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.ExecuteInProcessResult:
     """Materializes training_set -> registered_model -> governance_report on what has been ingested. The fairness
-    probe runs small (2 prompts x 3 groups) unless ``ops`` configures it: its wiring is checked on every training run,
-    its full size in tests/test_fairness_probe.py."""
+    probe runs small (2 prompts x 3 groups) unless ``ops`` configures it: its wiring is checked on every training run;
+    the group table is checked in tests/test_fairness_probe.py, the full-size probe runs in ``make demo``."""
     ops = {"fairness_audit": {"config": {"probe_prompts": 2, "probe_groups": ["NG/F", "DE/M", "CN/F"]}}, **ops}
     return dg.materialize(
         ALL_ASSETS,
