@@ -4,10 +4,11 @@ from a benchmark or the sample-corpus generator), and each asserts that the valu
 from dataclasses import asdict
 
 import pytest
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from llm_assets.core.anonymization.engine import AnonymizationEngine, AnonymizerSettings, chunks, resolve_overlaps
 from llm_assets.core.anonymization.recognizers import luhn_valid
-from llm_assets.core.anonymization.residual import ResidualScanner
+from llm_assets.core.anonymization.residual import PHONE_REGIONS, DigitRunPhoneRecognizer, ResidualScanner
 from llm_assets.sample_corpus import generate_tickets
 
 
@@ -312,8 +313,24 @@ def test_second_look_is_independent_and_ignores_surrogates():
     assert found[0] == ["EMAIL_ADDRESS"] and found[1] == [] and found[4] == []
     assert {"PERSON", "CREDIT_CARD"} <= set(found[2]) and found[3] == ["PHONE_NUMBER"]
     # it shares no code with the engine's recognizers: Presidio's own, over the small spaCy pipeline
-    names = {r.name for r in scanner.analyzer.registry.recognizers}
-    assert "PhoneRecognizer" in names and "CreditCardRecognizer" in names and "PhoneNumberRecognizer" not in names
+    recognizers = {r.name: r for r in scanner.analyzer.registry.recognizers}
+    assert isinstance(recognizers["DigitRunPhoneRecognizer"], PhoneRecognizer) and "CreditCardRecognizer" in recognizers
+    assert "PhoneNumberRecognizer" not in recognizers
+
+
+def test_second_look_reads_phone_numbers_as_presidio_does_around_long_digit_runs():
+    """The second look hands libphonenumber only the windows around runs of seven digits or more: on a text with
+    numbers of every length, dates and times around them, it finds what Presidio's recognizer over the whole text
+    finds, once the numbers the policy rejects (fewer than seven digits) are left out."""
+    text = (
+        "Ticket 2024-11-12 15:27:00 +0000, ref 48213. Ring +44 20 7946 0958 or (415) 555-0199 ext. 12 before 5pm;\n"
+        "invoice 88412 of 03/04/2025 for 1,249.00 EUR. Fax 0049 30 1234567, unit 7, floor 12; code 123456.\n"
+        "Mobil: 0171 2345678 · Tel. 01 42 68 53 00 · 9876543 · 12345"
+    )
+    whole = PhoneRecognizer(supported_regions=PHONE_REGIONS).analyze(text, ["PHONE_NUMBER"])
+    expected = {(r.start, r.end) for r in whole if sum(c.isdigit() for c in text[r.start : r.end]) >= 7}
+    windowed = DigitRunPhoneRecognizer(supported_regions=PHONE_REGIONS).analyze(text, ["PHONE_NUMBER"])
+    assert len(expected) >= 5 and {(r.start, r.end) for r in windowed} >= expected
 
 
 def test_second_look_follows_the_policy_on_numbers_named_as_a_transaction_s():

@@ -131,22 +131,39 @@ def _already_anonymized(
 
 def second_look(docs: list[dict]) -> list[list[str]]:
     """For each anonymized document (``{"text", "fields"}``), the "field:TYPE" residues the second look finds, field
-    names included. A document the scanner cannot read is one residue (``analysis_error``), never a failed batch."""
+    names included. The documents are read in one batch; if the batch fails, each is read on its own, and a document
+    the scanner cannot read is one residue (``analysis_error``), never a failed batch."""
     from llm_assets.core.anonymization.residual import scanner
 
-    found: list[list[str]] = []
-    for row in docs:
-        fields = json.loads(row["fields"])
-        texts = [("text", row["text"]), *fields.items(), *(("(field name)", name) for name in fields)]
-        keys = [name for name, value in texts if isinstance(value, str) and value.strip()]
-        values = [value for _, value in texts if isinstance(value, str) and value.strip()]
-        try:
-            found.append(
-                [f"{name}:{t}" for name, types in zip(keys, scanner().scan(values), strict=True) for t in types]
-            )
-        except Exception as exc:  # noqa: BLE001  (one document's problem: it is held back, the batch goes on)
-            found.append([f"second look:analysis_error ({type(exc).__name__})"])
-    return found
+    named = [_named_texts(row) for row in docs]
+    try:
+        found = scanner().scan([value for texts in named for _, value in texts])
+    except Exception:  # noqa: BLE001  (find the document that fails; the others are read again)
+        return [_second_look_one(texts) for texts in named]
+    out, at = [], 0
+    for texts in named:
+        out.append(
+            [f"{name}:{t}" for (name, _), types in zip(texts, found[at : at + len(texts)], strict=True) for t in types]
+        )
+        at += len(texts)
+    return out
+
+
+def _named_texts(row: dict) -> list[tuple[str, str]]:
+    """The document's text, each field's value and each field's name: what the second look reads, by name."""
+    fields = json.loads(row["fields"])
+    texts = [("text", row["text"]), *fields.items(), *(("(field name)", name) for name in fields)]
+    return [(name, value) for name, value in texts if isinstance(value, str) and value.strip()]
+
+
+def _second_look_one(texts: list[tuple[str, str]]) -> list[str]:
+    from llm_assets.core.anonymization.residual import scanner
+
+    try:
+        found = scanner().scan([value for _, value in texts])
+    except Exception as exc:  # noqa: BLE001  (one document's problem: it is held back, the batch goes on)
+        return [f"second look:analysis_error ({type(exc).__name__})"]
+    return [f"{name}:{t}" for (name, _), types in zip(texts, found, strict=True) for t in types]
 
 
 @dataclass(frozen=True)

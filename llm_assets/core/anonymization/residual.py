@@ -16,6 +16,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+from presidio_analyzer import EntityRecognizer
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
 from llm_assets.core.anonymization.context import reference_kind
 from llm_assets.core.anonymization.settings import HIGH_RISK_ENTITIES, SECOND_LOOK_SPACY_MODEL, resolve_spacy_model
 from llm_assets.core.entities import PERSON
@@ -27,6 +30,8 @@ PHONE_REGIONS = (
 PHONE_THRESHOLD = 0.4
 PIECE_CHARS = 100_000
 PIECE_OVERLAP = 500
+BATCH_SIZE = 64
+UNUSED_PIPES = ("parser", "ner")
 # names come from the cue rule: the small model's PERSON spans are too often a product, a band, or German nouns
 SCANNED = (*[e for e in HIGH_RISK_ENTITIES if e != "STREET_ADDRESS"], "US_BANK_NUMBER")
 _SURROGATE = re.compile(r"<[A-Z_]+_(?:\d+|[0-9a-f]{8})>")
@@ -47,7 +52,6 @@ class ResidualScanner:
     def __init__(self, spacy_model: str = SECOND_LOOK_SPACY_MODEL) -> None:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NlpEngineProvider
-        from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
         nlp = NlpEngineProvider(
             nlp_configuration={
@@ -58,31 +62,42 @@ class ResidualScanner:
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp)
         registry.remove_recognizer("PhoneRecognizer")
-        registry.add_recognizer(PhoneRecognizer(supported_regions=PHONE_REGIONS))
+        registry.add_recognizer(DigitRunPhoneRecognizer(supported_regions=PHONE_REGIONS))
         self.analyzer = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["en"])
+        # Presidio's pattern recognizers read tokens and lemmas (context words); the parser and the NER feed only
+        # its spaCy recognizer, whose types are not scanned here
+        for pipe in UNUSED_PIPES:
+            if pipe in nlp.nlp["en"].pipe_names:
+                nlp.nlp["en"].disable_pipe(pipe)
 
     def scan(self, texts: list[str], threshold: float = 0.5) -> list[list[str]]:
         """For each text, the types of PII the second look still finds in it (outside surrogates). Long texts are
-        read in overlapping pieces, as the engine reads them (spaCy refuses texts over its ``max_length``)."""
+        read in overlapping pieces, as the engine reads them (spaCy refuses texts over its ``max_length``); all
+        pieces go through spaCy in batches."""
         size = min(PIECE_CHARS, self.max_length // 2)
-        out = []
-        for text in texts:
-            found = set()
+        pieces: list[tuple[str, int]] = []
+        for i, text in enumerate(texts):
             for start in range(0, max(1, len(text)), size - PIECE_OVERLAP):
-                found |= self._scan_piece(text[start : start + size], threshold)
+                pieces.append((text[start : start + size], i))
                 if start + size >= len(text):
                     break
-            out.append(sorted(found))
-        return out
+        found: list[set[str]] = [set() for _ in texts]
+        parsed = self.analyzer.nlp_engine.process_batch(pieces, "en", batch_size=BATCH_SIZE, as_tuples=True)
+        for piece, artifacts, i in parsed:
+            found[i] |= self._scan_piece(piece, threshold, artifacts)
+        return [sorted(f) for f in found]
 
     @property
     def max_length(self) -> int:
         """The longest text the spaCy pipeline takes in one piece."""
         return self.analyzer.nlp_engine.nlp["en"].max_length
 
-    def _scan_piece(self, text: str, threshold: float) -> set[str]:
+    def _scan_piece(self, text: str, threshold: float, artifacts) -> set[str]:
         found = set()
-        for r in self.analyzer.analyze(text, language="en", entities=list(SCANNED), score_threshold=0.0):
+        results = self.analyzer.analyze(
+            text, language="en", entities=list(SCANNED), score_threshold=0.0, nlp_artifacts=artifacts
+        )
+        for r in results:
             # Presidio scores a libphonenumber-valid number 0.4 before context: valid is enough here
             if r.score < (PHONE_THRESHOLD if r.entity_type == "PHONE_NUMBER" else threshold):
                 continue
@@ -100,6 +115,40 @@ class ResidualScanner:
         return found
 
 
+# digits with at most three separators between them: a phone number's digits are one such run
+_DIGIT_RUN = re.compile(r"\d(?:[^\w\n]{0,3}\d)*")
+MIN_PHONE_DIGITS = 7
+WINDOW_MARGIN = 40
+
+
+class DigitRunPhoneRecognizer(PhoneRecognizer):
+    """Presidio's libphonenumber recognizer, run only around runs of at least seven digits. libphonenumber tries
+    every digit group of a text in each of the 37 numbering plans; the groups too short to be a phone number here
+    (``_part_of_identifier``) were most of the second look's time. Each window keeps 40 characters either side, so
+    the matcher's checks of the characters around a number read the same text."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list:
+        results = []
+        for start, end in _phone_windows(text):
+            for r in super().analyze(text[start:end], entities, nlp_artifacts):
+                r.start, r.end = r.start + start, r.end + start
+                results.append(r)
+        return EntityRecognizer.remove_duplicates(results)
+
+
+def _phone_windows(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for m in _DIGIT_RUN.finditer(text):
+        if sum(c.isdigit() for c in m.group()) < MIN_PHONE_DIGITS:
+            continue
+        start, end = max(0, m.start() - WINDOW_MARGIN), min(len(text), m.end() + WINDOW_MARGIN)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 _GLUED = re.compile(r"[A-Za-z][-#/]?$")
 
 
@@ -108,7 +157,7 @@ def _part_of_identifier(text: str, start: int, end: int) -> bool:
     reference's, not a phone number (libphonenumber accepts six-digit numbers of small numbering plans)."""
     digits = sum(c.isdigit() for c in text[start:end])
     glued = bool(_GLUED.search(text[max(0, start - 2) : start])) or text[end : end + 1].isalpha()
-    return digits < 7 or glued
+    return digits < MIN_PHONE_DIGITS or glued
 
 
 NAMING_WINDOW = 20  # characters before the number where the word that names it must stand
