@@ -55,6 +55,8 @@ def _run_evidently(reference, current, embedding_cols: list[str], html_path: str
     from evidently.metrics import EmbeddingsDrift
     from evidently.presets import DataDriftPreset
 
+    from llm_assets.monitoring.text_drift import PERCENTILE_TEST_MAX_REFERENCE, stattest
+
     definition = DataDefinition(
         text_columns=["text"],
         numerical_columns=[c for c in DRIFT_COLUMNS if c not in ("text", "category")] + embedding_cols,
@@ -62,7 +64,15 @@ def _run_evidently(reference, current, embedding_cols: list[str], html_path: str
         embeddings={"tfidf_svd": embedding_cols},
     )
     report = Report(
-        [DataDriftPreset(columns=DRIFT_COLUMNS), EmbeddingsDrift(embeddings_name="tfidf_svd")], include_tests=False
+        [
+            # Evidently's own choice of text test (percentile up to 1,000 reference rows), its bootstrap vectorized
+            DataDriftPreset(
+                columns=DRIFT_COLUMNS,
+                text_method=stattest() if len(reference) <= PERCENTILE_TEST_MAX_REFERENCE else None,
+            ),
+            EmbeddingsDrift(embeddings_name="tfidf_svd"),
+        ],
+        include_tests=False,
     )
     snapshot = report.run(
         reference_data=Dataset.from_pandas(reference, data_definition=definition),
@@ -88,11 +98,16 @@ def _run_evidently(reference, current, embedding_cols: list[str], html_path: str
             out["embedding_drift"] = float(value)
     # the text column's test decides by a bootstrap whose cut-off is not in the snapshot (its "threshold" is a
     # percentile): its verdict is what the drifted-columns count holds beyond the columns decided by threshold
-    decided = [c for c in out["columns"].values() if "text content" not in c["method"]]
+    decided = [c for c in out["columns"].values() if not _text_content_test(c["method"])]
     text = out["columns"].get("text")
-    if text and "text content" in text["method"] and "drifted_columns" in out:
+    if text and _text_content_test(text["method"]) and "drifted_columns" in out:
         text["drifted"] = out["drifted_columns"] - sum(c["drifted"] for c in decided) > 0
     return out
+
+
+def _text_content_test(method: str) -> bool:
+    """Evidently's text-content tests, by display name or by registered name."""
+    return "text content" in method.lower().replace("_", " ")
 
 
 def _performance_drift(
