@@ -350,3 +350,17 @@ def train_lora(
         world_size=place.world,
         loss_curve=curve,
     )
+
+
+def save_adapter(peft_model, folder: str | Path) -> None:
+    """``save_pretrained``, with the adapter config's module lists sorted: PEFT keeps ``target_modules`` as a set,
+    written in the process's string-hash order, so the same adapter got a different folder hash in each process."""
+    import json
+
+    peft_model.save_pretrained(folder)
+    path = Path(folder) / "adapter_config.json"
+    config = json.loads(path.read_text())
+    for key in ("target_modules", "modules_to_save", "exclude_modules"):
+        if isinstance(config.get(key), list):
+            config[key] = sorted(config[key])
+    path.write_text(json.dumps(config, indent=2, sort_keys=True))
