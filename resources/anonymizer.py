@@ -147,7 +147,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
     def anonymize(self, documents: list[dict[str, str]]) -> list:
         """Anonymizes ``{field: text}`` documents with this configuration, in worker processes with a time budget
         per document. A document that cannot be analysed comes back with ``failure`` set (and no fields)."""
-        from llm_assets.core.anonymization.engine import anonymize_in_workers
+        from llm_assets.core.anonymization.workers import anonymize_in_workers
 
         settings = self.settings()
         if self.workers <= 0:  # in this process, without a hard time budget

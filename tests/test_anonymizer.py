@@ -273,7 +273,7 @@ def test_a_document_that_breaks_a_recognizer_is_held_back_alone(engine, monkeypa
 
 
 def test_worker_pool_matches_serial_and_holds_back_documents_past_their_time_budget(engine):
-    from llm_assets.core.anonymization.engine import anonymize_in_workers
+    from llm_assets.core.anonymization.workers import anonymize_in_workers
 
     docs = [asdict(t) for t in generate_tickets(30, seed=5)]
     assert [d.fields for d in anonymize_in_workers(engine.settings, docs, 2)] == [

@@ -13,17 +13,13 @@ library as ``analysis_error``; long texts are analysed in overlapping chunks; th
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import datetime
 import hashlib
 import hmac
 import importlib.abc
-import multiprocessing
-import multiprocessing.pool
 import re
 import sys
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -498,15 +494,6 @@ class AnonymizationEngine:
 
     # -- documents --------------------------------------------------------------------------------------------------
 
-    def anonymize_documents(
-        self, documents: Sequence[dict[str, str]], batch_size: int = 64, n_process: int = 1
-    ) -> list[AnonymizedDocument]:
-        """Anonymizes every non-passthrough string field of each document (a ``{field: text}`` dict), in this
-        process (``n_process`` > 1 spreads the documents over a worker pool, see ``anonymize_in_workers``)."""
-        if n_process > 1 and len(documents) >= PARALLEL_MIN_DOCUMENTS and multiprocessing.parent_process() is None:
-            return anonymize_in_workers(self.settings, documents, n_process, batch_size)
-        return self.anonymize_serial(documents, batch_size)
-
     def anonymize_serial(self, documents: Sequence[dict[str, str]], batch_size: int = 64) -> list[AnonymizedDocument]:
         """spaCy runs over all texts at once; a batch that breaks falls back to one document at a time, so only the
         document that breaks a library is held back."""
@@ -978,105 +965,6 @@ def _clip_to_cells(text: str, results: list[RecognizerResult], cells: list[Cell]
                     meta.setdefault("key", c.key)
                 out.append(RecognizerResult(r.entity_type, start, end, r.score, recognition_metadata=meta))
     return out
-
-
-# -- the worker pool ------------------------------------------------------------------------------------------------
-
-PARALLEL_MIN_DOCUMENTS = 200
-MAX_POOLS = 2
-_POOLS: dict[tuple[str, int], multiprocessing.pool.Pool] = {}
-_WORKER_ENGINE: AnonymizationEngine | None = None
-
-
-def _init_worker(settings: AnonymizerSettings) -> None:
-    global _WORKER_ENGINE
-    _WORKER_ENGINE = AnonymizationEngine(settings)
-
-
-def _anonymize_chunk(args: tuple[list[dict[str, str]], int]) -> list[AnonymizedDocument]:
-    documents, batch_size = args
-    assert _WORKER_ENGINE is not None
-    return _WORKER_ENGINE.anonymize_serial(documents, batch_size)
-
-
-def _ping(_: int) -> bool:
-    return _WORKER_ENGINE is not None
-
-
-def _worker_pool(settings: AnonymizerSettings, n_process: int) -> multiprocessing.pool.Pool:
-    """A pool of spawned workers per configuration, started once per process and warmed before use (each worker
-    loads spaCy and the word lists, a few seconds), so time budgets count analysis only."""
-    key = (settings.config_hash(), n_process)
-    if key not in _POOLS:
-        while len(_POOLS) >= MAX_POOLS:  # another configuration's workers make room (oldest first)
-            _POOLS.pop(next(iter(_POOLS))).terminate()
-        gazetteers.load()  # build the word lists once here, not in every worker at the same time
-        # spawn, not fork: the parent may be a threaded Dagster process, and forking threads invites deadlocks
-        ctx = multiprocessing.get_context("spawn")
-        pool = ctx.Pool(n_process, initializer=_init_worker, initargs=(settings,))
-        pool.map_async(_ping, range(n_process), chunksize=1).get(timeout=WORKER_START_S)
-        _POOLS[key] = pool
-    return _POOLS[key]
-
-
-def _drop_pool(settings: AnonymizerSettings, n_process: int) -> None:
-    pool = _POOLS.pop((settings.config_hash(), n_process), None)
-    if pool is not None:
-        pool.terminate()
-        pool.join()
-
-
-@atexit.register
-def _close_pools() -> None:
-    for pool in _POOLS.values():
-        pool.terminate()
-    _POOLS.clear()
-
-
-WORKER_START_S = 180.0  # the most a fresh worker may take to load spaCy and the word lists
-
-
-def anonymize_in_workers(
-    settings: AnonymizerSettings,
-    documents: Sequence[dict[str, str]],
-    n_process: int,
-    batch_size: int = 64,
-    time_budget_s: float = 60.0,
-    chunk_size: int = 16,
-) -> list[AnonymizedDocument]:
-    """Anonymizes in ``n_process`` spawned workers, in order, with a time budget per document. A chunk that runs past
-    its budget (or whose worker dies) is retried one document at a time in a fresh pool; the document that exhausts
-    its own budget is held back as ``analysis_timeout`` (``analysis_error`` if it kills its worker), the rest go on."""
-    out: list[AnonymizedDocument | None] = [None] * len(documents)
-    pending = [list(range(i, min(len(documents), i + chunk_size))) for i in range(0, len(documents), chunk_size)]
-    while pending:
-        pool = _worker_pool(settings, n_process)
-        tasks = [
-            (idx, pool.apply_async(_anonymize_chunk, (([documents[i] for i in idx], batch_size),))) for idx in pending
-        ]
-        pending = []
-        # budgets run from submission: a chunk waits for those before it, shared among n_process workers
-        started, queued = time.monotonic(), 0
-        for n, (idx, task) in enumerate(tasks):
-            deadline = started + time_budget_s * (queued / n_process + len(idx))
-            queued += len(idx)
-            try:
-                for i, res in zip(idx, task.get(timeout=max(0.0, deadline - time.monotonic())), strict=True):
-                    out[i] = res
-                continue
-            except multiprocessing.TimeoutError:
-                reason = ("analysis_timeout", f"analysis ran past its budget of {time_budget_s:g} s")
-                _drop_pool(settings, n_process)  # the stuck worker goes with it; what was queued runs again
-                pending += [later for later, _ in tasks[n + 1 :]]
-            except Exception as exc:  # noqa: BLE001  (a worker died or raised)
-                reason = ("analysis_error", type(exc).__name__)
-            if len(idx) == 1:
-                out[idx[0]] = failed(*reason)
-            else:
-                pending += [[i] for i in idx]
-            if reason[0] == "analysis_timeout":
-                break
-    return [o if o is not None else failed("analysis_error", "lost") for o in out]
 
 
 _SURROGATE = re.compile(r"<[A-Z_]+_(?:\d+|[0-9a-f]{8})>")
