@@ -25,6 +25,8 @@ GOVERNANCE_KEY_ENV = "LLMP_GOVERNANCE_KEY"
 PSEUDONYM_SALT_ENV = "LLMP_PSEUDONYM_SALT"
 DAGSTER_POSTGRES_URL_ENV = "LLMP_DAGSTER_POSTGRES_URL"
 K8S_GPUS_ENV = "LLMP_K8S_GPUS"
+COMPUTE_ENV = "LLMP_COMPUTE"
+RAY_ADDRESS_ENV = "LLMP_RAY_ADDRESS"
 CODE_VERSION_ENV = "LLMP_CODE_VERSION"
 REQUIRE_APPROVAL_ENV = "LLMP_REQUIRE_APPROVAL"
 APPROVERS_ENV = "LLMP_APPROVERS"
@@ -46,6 +48,8 @@ ENVIRONMENT: dict[str, str] = {
     PSEUDONYM_SALT_ENV: "secret salt of the pseudonym operator (default: a salt file)",
     DAGSTER_POSTGRES_URL_ENV: "Dagster run/event storage on PostgreSQL (default sqlite in DAGSTER_HOME)",
     K8S_GPUS_ENV: "GPUs requested by the model steps on Kubernetes (default 0)",
+    COMPUTE_ENV: "where the heavy steps run: local (this machine, the default) or ray (an existing Ray cluster)",
+    RAY_ADDRESS_ENV: "the Ray cluster's address for LLMP_COMPUTE=ray: host:6379, ray://host:10001 or auto",
     CODE_VERSION_ENV: "code version recorded in lineage when the tree is not a git checkout",
     REQUIRE_APPROVAL_ENV: "1 = a candidate that passes the gate waits for a human approval (default 0)",
     APPROVERS_ENV: "comma-separated names allowed to approve, reject and roll back (default: anyone)",
@@ -157,6 +161,14 @@ def default_mlflow_tracking_uri() -> str:
 
 def k8s_gpus() -> int:
     return int(os.environ.get(K8S_GPUS_ENV, "0") or 0)
+
+
+def compute_backend() -> str:
+    return os.environ.get(COMPUTE_ENV, "").strip() or "local"
+
+
+def ray_address() -> str:
+    return os.environ.get(RAY_ADDRESS_ENV, "").strip() or "auto"
 
 
 def code_version_override() -> str | None:

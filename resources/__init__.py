@@ -21,12 +21,14 @@ from llm_assets.settings import (
     MLFLOW_TRACKING_URI_ENV,
     PSEUDONYM_SALT_ENV,
     REQUIRE_APPROVAL_ENV,
+    compute_backend,
     default_mlflow_tracking_uri,
     env_flag,
     env_int,
     env_list,
     env_or,
     env_text,
+    ray_address,
 )
 
 
@@ -41,6 +43,7 @@ def build_resources() -> dict[str, Any]:
     from resources.alerts import AlertChannels
     from resources.artifacts import ArtifactStore, JsonArtifactIOManager
     from resources.base_model import BaseModelResource
+    from resources.compute import ComputeResource
     from resources.drift_policy import DriftPolicy
     from resources.governance import GovernanceKeys
     from resources.landing import LandingZone
@@ -57,6 +60,7 @@ def build_resources() -> dict[str, Any]:
         "landing_zone": LandingZone(),
         "anonymizer": anonymizer_resource(),
         "base_model": BaseModelResource(),
+        "compute": ComputeResource(backend=compute_backend(), ray_address=ray_address()),
         "mlflow_tracking": MLflowTracking(tracking_uri=env_or(MLFLOW_TRACKING_URI_ENV, default_mlflow_tracking_uri())),
         "artifact_store": ArtifactStore(),
         "drift_policy": DriftPolicy(),

@@ -114,37 +114,9 @@ def landing(data_dir) -> tuple[Path, list[str]]:
 @pytest.fixture
 def resources(data_dir, tiny_model_dir):
     """The production resources, pointed at the temp data dir and the tiny model."""
-    from resources.alerts import AlertChannels
-    from resources.anonymizer import PresidioAnonymizer
-    from resources.artifacts import ArtifactStore, JsonArtifactIOManager
-    from resources.base_model import BaseModelResource
-    from resources.drift_policy import DriftPolicy
-    from resources.governance import GovernanceKeys
-    from resources.landing import LandingZone
-    from resources.mlflow_tracking import MLflowTracking
-    from resources.promotion_policy import PromotionPolicy
-    from resources.traffic import TrafficLog
-    from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
+    from tests.helpers import resources_at
 
-    warehouse = DuckDBWarehouse(path=str(data_dir / "warehouse.duckdb"))
-    return {
-        "warehouse": warehouse,
-        "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
-        "artifact_io_manager": JsonArtifactIOManager(root=str(data_dir / "artifacts" / "descriptors")),
-        "landing_zone": LandingZone(path=str(data_dir / "landing"), settle_seconds=0),
-        "anonymizer": PresidioAnonymizer(),
-        "base_model": BaseModelResource(model=str(tiny_model_dir), cache_dir=str(data_dir / "models")),
-        "mlflow_tracking": MLflowTracking(
-            tracking_uri=f"sqlite:///{data_dir / 'mlflow' / 'mlflow.db'}",
-            artifact_root=str(data_dir / "mlflow" / "artifacts"),
-        ),
-        "artifact_store": ArtifactStore(root=str(data_dir / "artifacts")),
-        "governance_keys": GovernanceKeys(key_file=str(data_dir / "secrets" / "governance.key")),
-        "drift_policy": DriftPolicy(),
-        "traffic_log": TrafficLog(path=str(data_dir / "serving" / "traffic")),
-        "promotion_policy": PromotionPolicy(),
-        "alerts": AlertChannels(),
-    }
+    return resources_at(data_dir, tiny_model_dir)
 
 
 @pytest.fixture

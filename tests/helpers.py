@@ -85,3 +85,41 @@ def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.Execut
         run_config=dg.RunConfig(ops=ops),
         tags=tags,
     )
+
+
+def resources_at(data_dir, model_dir, compute=None, key_file=None, landing_dir=None) -> dict:
+    """The production resources, pointed at ``data_dir`` and the model in ``model_dir`` (local compute unless
+    ``compute`` is given; the governance key in ``key_file``, default under ``data_dir``)."""
+    from resources.alerts import AlertChannels
+    from resources.anonymizer import PresidioAnonymizer
+    from resources.artifacts import ArtifactStore, JsonArtifactIOManager
+    from resources.base_model import BaseModelResource
+    from resources.compute import ComputeResource
+    from resources.drift_policy import DriftPolicy
+    from resources.governance import GovernanceKeys
+    from resources.landing import LandingZone
+    from resources.mlflow_tracking import MLflowTracking
+    from resources.promotion_policy import PromotionPolicy
+    from resources.traffic import TrafficLog
+    from resources.warehouse import DuckDBWarehouse, WarehouseIOManager
+
+    warehouse = DuckDBWarehouse(path=str(data_dir / "warehouse.duckdb"))
+    return {
+        "warehouse": warehouse,
+        "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
+        "artifact_io_manager": JsonArtifactIOManager(root=str(data_dir / "artifacts" / "descriptors")),
+        "landing_zone": LandingZone(path=str(landing_dir or data_dir / "landing"), settle_seconds=0),
+        "anonymizer": PresidioAnonymizer(),
+        "base_model": BaseModelResource(model=str(model_dir), cache_dir=str(data_dir / "models")),
+        "compute": compute or ComputeResource(),
+        "mlflow_tracking": MLflowTracking(
+            tracking_uri=f"sqlite:///{data_dir / 'mlflow' / 'mlflow.db'}",
+            artifact_root=str(data_dir / "mlflow" / "artifacts"),
+        ),
+        "artifact_store": ArtifactStore(root=str(data_dir / "artifacts")),
+        "governance_keys": GovernanceKeys(key_file=str(key_file or data_dir / "secrets" / "governance.key")),
+        "drift_policy": DriftPolicy(),
+        "traffic_log": TrafficLog(path=str(data_dir / "serving" / "traffic")),
+        "promotion_policy": PromotionPolicy(),
+        "alerts": AlertChannels(),
+    }

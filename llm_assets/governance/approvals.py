@@ -12,7 +12,7 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.governance.erasure import CHAMPION_DECISIONS
 from llm_assets.governance.publishing import write_governance_report
 from resources.alerts import Alert, AlertChannels
@@ -67,7 +67,7 @@ def _decision_ledger(name: str, keys: list[str], deps: list[str], description: s
         group_name="governance",
         metadata={"schema": lineage.SCHEMA, "ledger_keys": keys},
         deps=deps,
-        op_tags=compute.LIGHT,
+        op_tags=k8s.LIGHT,
         description=description,
     )
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.memorization import scanned_fingerprints
 from llm_assets.governance import approvals
@@ -29,7 +29,7 @@ REPORT_SOURCES = approvals.REPORT_SOURCES
     group_name="governance",
     io_manager_key="artifact_io_manager",
     deps=list(REPORT_SOURCES),
-    op_tags=compute.LIGHT,
+    op_tags=k8s.LIGHT,
     check_specs=[
         dg.AssetCheckSpec(
             REPORT_CHECK,

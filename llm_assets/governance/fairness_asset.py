@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute
+from llm_assets.core import k8s
 from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.rendering import Document, Section, render
 from llm_assets.governance import fairness
@@ -123,7 +123,7 @@ def _probe(config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model
         "training_set": dg.AssetIn(),
         "anonymized_documents": dg.AssetIn(),
     },
-    op_tags=compute.EVALUATION,
+    op_tags=k8s.EVALUATION,
     check_specs=[
         dg.AssetCheckSpec(
             FAIRNESS_CHECK,

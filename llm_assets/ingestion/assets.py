@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from llm_assets.core import compute
+from llm_assets.core import k8s
 from llm_assets.core.documents.inventory import Entry, walk
 from llm_assets.core.documents.mapping import MappingError, mapping_applied
 from llm_assets.core.documents.parsing import ParsedDocument, Quarantined, parse_file
@@ -486,7 +486,7 @@ def ingest(
     deps=["erased_documents", "tombstone_subjects"],
     partitions_def=landing_batches,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    op_tags=compute.INGESTION,
+    op_tags=k8s.INGESTION,
     description="Reads one landing batch: every directory entry is kept, quarantined or ignored by a rule; files "
     "parse into documents (JSONL, JSON, CSV/TSV, TXT, Markdown, EML, HTML, PDF, DOCX) or quarantine rows.",
 )

@@ -10,7 +10,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.core.digests import dir_sha256, file_sha256
 from llm_assets.core.examples import TrainingSetConfig, instruction_for
 from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION, ENGINES
@@ -23,6 +23,7 @@ from llm_assets.modeling.config import LoraTrainingConfig
 from llm_assets.modeling.warm_start import TrainingPlan, plan_training, run_config
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
+from resources.compute import ComputeResource
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -124,9 +125,10 @@ def train_adapter(
     tracking: MLflowTracking,
     artifact_store: ArtifactStore,
     warehouse: DuckDBWarehouse,
+    cluster: ComputeResource | None = None,
 ) -> AdapterRecord:
-    """Plans the training (fresh or warm start), trains in an MLflow run, exports the served GGUF file and logs the
-    served model; the adapter's record."""
+    """Plans the training (fresh or warm start), trains in an MLflow run (here, or on the Ray cluster), exports the
+    served GGUF file and logs the served model; the adapter's record."""
     import mlflow
 
     version = training_set["version"][0]
@@ -157,6 +159,7 @@ def train_adapter(
             adapter_dir,
             checkpoint_dir,
             on_log,
+            cluster or ComputeResource(backend="local"),
         )
         if result.resumed_from_step:
             log.info(f"resumed from the checkpoint at step {result.resumed_from_step}")
@@ -217,7 +220,7 @@ def train_adapter(
     # model's prompt format comes from the training set's recorded configuration
     deps=["training_set_members", "taints", "training_set_versions"],
     pool=MODEL_POOL,
-    op_tags=compute.TRAINING,
+    op_tags=k8s.TRAINING,
 )
 def lora_adapter(
     context: dg.AssetExecutionContext,
@@ -227,9 +230,18 @@ def lora_adapter(
     mlflow_tracking: MLflowTracking,
     artifact_store: ArtifactStore,
     warehouse: DuckDBWarehouse,
+    compute: ComputeResource,
 ):
     record = train_adapter(
-        context.log, context.run_id, config, training_set, base_model, mlflow_tracking, artifact_store, warehouse
+        context.log,
+        context.run_id,
+        config,
+        training_set,
+        base_model,
+        mlflow_tracking,
+        artifact_store,
+        warehouse,
+        cluster=compute,
     )
     yield dg.Output(
         record.value(),
@@ -263,9 +275,32 @@ def _train(
     adapter_dir: Path,
     checkpoint_dir: Path,
     on_log,
+    cluster: ComputeResource,
 ):
-    """Trains in this process, or data-parallel in ``num_processes`` processes; the adapter lands in adapter_dir."""
+    """Trains in this process, data-parallel in ``num_processes`` local processes, or with Ray Train on the cluster
+    over ``num_processes`` workers; the adapter lands in adapter_dir."""
     pairs = plan.pairs
+    spec = {
+        **pairs,
+        "config": config.model_dump(exclude=ENGINE_FIELDS),
+        "base_model_path": base_model.local_path(),
+        "checkpoint_dir": str(checkpoint_dir),
+        "adapter_dir": str(adapter_dir),
+        "init_adapter_dir": plan.parent_adapter_dir,
+    }
+    if cluster.on_ray:
+        from llm_assets.modeling.distributed import train_on_ray
+
+        log.info(f"training with Ray Train on {config.num_processes} worker(s) of {cluster.describe()}")
+        cluster.connect()
+        return train_on_ray(
+            spec,
+            config.num_processes,
+            storage_path=cluster.storage_path or str(artifact_store.path("ray")),
+            name=f"lora-{adapter_version}",
+            cpus_per_worker=cluster.cpus_per_training_worker,
+            use_gpu=cluster.training_gpus,
+        )
     if config.num_processes > 1:
         from llm_assets.modeling.distributed import launch
 
@@ -275,19 +310,15 @@ def _train(
 
         log.info(f"data-parallel training on {config.num_processes} processes (accelerate, DDP)")
         return launch(
-            {
-                **pairs,
-                "config": config.model_dump(exclude=ENGINE_FIELDS),
-                "base_model_path": base_model.local_path(),
-                "checkpoint_dir": str(checkpoint_dir),
-                "adapter_dir": str(adapter_dir),
-                "init_adapter_dir": plan.parent_adapter_dir,
-            },
+            spec,
             config.num_processes,
             artifact_store.path("distributed", adapter_version),
             on_line=on_line,
         )
-    from llm_assets.modeling.training import train_lora  # torch is imported by the step, not by the definitions
+    from llm_assets.modeling.training import (
+        save_adapter,
+        train_lora,
+    )  # torch: imported by the step, not the definitions
 
     peft_model, result = train_lora(
         base_model.load_model(),
@@ -299,7 +330,7 @@ def _train(
         checkpoint_dir=checkpoint_dir,
         init_adapter_dir=plan.parent_adapter_dir,
     )
-    peft_model.save_pretrained(adapter_dir)
+    save_adapter(peft_model, adapter_dir)
     return result
 
 

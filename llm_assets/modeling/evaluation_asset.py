@@ -8,7 +8,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import answer_cache, compute, lineage
+from llm_assets.core import answer_cache, k8s, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
@@ -205,7 +205,7 @@ def evaluate(
     group_name="modeling",
     io_manager_key="artifact_io_manager",
     pool=MODEL_POOL,
-    op_tags=compute.EVALUATION,
+    op_tags=k8s.EVALUATION,
     # the memorization probe scans generations against the fingerprints; the new slice is what the champion's
     # training-set version did not hold
     deps=["pii_fingerprints", "training_set_members"],

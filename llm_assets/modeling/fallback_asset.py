@@ -13,7 +13,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.generation import DEFAULT_PRECISION
 from llm_assets.core.memorization import scanned_fingerprints
@@ -93,7 +93,7 @@ def build_fallback(
     # the shots are checked against the raw zone's fingerprints before they are logged with the model
     deps=["training_set_versions", "pii_fingerprints"],
     pool=MODEL_POOL,
-    op_tags=compute.EVALUATION,
+    op_tags=k8s.EVALUATION,
     description="The fallback served model: the base model with the few-shot prompt (the gate's baseline), "
     "registered as '<registered_model_name>-fallback' with the 'fallback' alias; the server answers from it while no "
     "champion is. Ledger: one row per fallback version (its shots' documents, for erasure).",

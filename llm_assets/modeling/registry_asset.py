@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.core.tables import table_out
 from llm_assets.modeling.gate import BASELINES, PromotionConfig, promotion_decision
 from resources.alerts import Alert, AlertChannels
@@ -234,7 +234,7 @@ def register(
         ),
     },
     ins={"evaluation_report": dg.AssetIn(), "fairness_audit": dg.AssetIn()},
-    op_tags=compute.LIGHT,
+    op_tags=k8s.LIGHT,
 )
 def registered_model(
     context: dg.AssetExecutionContext,

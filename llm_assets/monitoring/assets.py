@@ -14,7 +14,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute
+from llm_assets.core import k8s
 from llm_assets.core.examples import TrainingSetConfig, build_examples
 from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.metadata import tidy
@@ -228,7 +228,7 @@ def verdict_markdown(signals: list, otherwise: str) -> str:
     deps=["registered_model", "training_set_members"],
     automation_condition=dg.AutomationCondition.eager(),
     pool=MODEL_POOL,
-    op_tags=compute.MONITORING,
+    op_tags=k8s.MONITORING,
     check_specs=[
         dg.AssetCheckSpec(
             QUALITY_CHECK,

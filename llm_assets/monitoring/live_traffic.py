@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.core.metadata import tidy
 from llm_assets.core.rendering import markdown_table
 from llm_assets.monitoring import windows
@@ -156,7 +156,7 @@ def _champion_service_levels(window, feedback, champion, warehouse, mlflow_track
         "training_set_members",
         "model_versions",
     ],
-    op_tags=compute.MONITORING,
+    op_tags=k8s.MONITORING,
     check_specs=[
         dg.AssetCheckSpec(
             SLO_CHECK,

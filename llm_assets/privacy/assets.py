@@ -6,6 +6,7 @@ analysis, ran past its time budget, or still held PII in the second look. Held-b
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -13,7 +14,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.core.anonymization.settings import HIGH_RISK_ENTITIES
 from llm_assets.core.anonymization.text import normalize
 from llm_assets.core.fingerprints import fingerprint, word_count
@@ -21,6 +22,7 @@ from llm_assets.core.partitions import landing_batches
 from llm_assets.core.rendering import markdown_table
 from llm_assets.core.tables import table_out
 from resources.anonymizer import PresidioAnonymizer
+from resources.compute import ComputeResource
 from resources.governance import GovernanceKeys
 from resources.warehouse import DuckDBWarehouse
 
@@ -259,6 +261,7 @@ def anonymize(
     key: bytes,
     run_id: str,
     log,
+    cluster: ComputeResource | None = None,
 ) -> AnonymizationRecord:
     """Each document anonymized on its own (reused when unchanged under the same configuration), re-read by the
     independent second look, held back with its reason when either fails; the redactions' audit and keyed
@@ -273,7 +276,12 @@ def anonymize(
     todo = raw_documents.filter(~pl.col("doc_id").is_in(cached_docs["doc_id"].implode()))
     rows = list(todo.iter_rows(named=True))
     now = datetime.now(UTC)
-    anon_rows, audit_rows, held_back = _anonymize_rows(rows, anonymizer, config_hash, now)
+    if rows and cluster is not None and cluster.on_ray:
+        log.info(f"anonymizing {len(rows)} document(s) on {cluster.describe()}")
+    run = cluster.anonymize if cluster is not None else (lambda engine, documents: engine.anonymize(documents))
+    anon_rows, audit_rows, held_back = _anonymize_rows(
+        rows, lambda documents: run(anonymizer, documents), config_hash, now
+    )
     residues, flagged = _second_look(rows, anon_rows, held_back)
     fresh = pl.DataFrame([d for d in anon_rows if d["doc_id"] not in flagged], schema=ANON_SCHEMA)
     audit = pl.concat([cached_audit, pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)])
@@ -337,7 +345,7 @@ def anonymize(
     ins={"raw_documents": dg.AssetIn()},
     partitions_def=landing_batches,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    op_tags=compute.ANONYMIZATION,
+    op_tags=k8s.ANONYMIZATION,
     check_specs=[
         dg.AssetCheckSpec(
             RESIDUAL_CHECK,
@@ -358,9 +366,17 @@ def anonymize_documents(
     anonymizer: PresidioAnonymizer,
     warehouse: DuckDBWarehouse,
     governance_keys: GovernanceKeys,
+    compute: ComputeResource,
 ):
     record = anonymize(
-        config, raw_documents, anonymizer, warehouse, governance_keys.secret(), context.run_id, context.log
+        config,
+        raw_documents,
+        anonymizer,
+        warehouse,
+        governance_keys.secret(),
+        context.run_id,
+        context.log,
+        cluster=compute,
     )
     yield dg.Output(record.anonymized, output_name="anonymized_documents", metadata=record.anonymized_metadata())
     yield dg.Output(record.audit, output_name="redaction_audit", metadata=record.audit_metadata())
@@ -373,11 +389,11 @@ def anonymize_documents(
 
 
 def _anonymize_rows(
-    rows: list[dict], anonymizer: PresidioAnonymizer, config_hash: str, now: datetime
+    rows: list[dict], run: Callable[[list[dict]], list], config_hash: str, now: datetime
 ) -> tuple[list[dict], list[dict], list[tuple[dict, str, str]]]:
-    """(anonymized rows, audit rows, held back): each document analysed on its own; one that fails is held back
-    with its reason, the batch goes on."""
-    results = anonymizer.anonymize([{"text": r["text"], **json.loads(r["fields"])} for r in rows]) if rows else []
+    """(anonymized rows, audit rows, held back): each document analysed on its own (``run``: here or on the
+    cluster); one that fails is held back with its reason, the batch goes on."""
+    results = run([{"text": r["text"], **json.loads(r["fields"])} for r in rows]) if rows else []
     anon_rows, audit_rows, held_back = [], [], []
     for row, res in zip(rows, results, strict=True):
         if not res.ok:

@@ -13,7 +13,7 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.core.fingerprints import candidate_fingerprints
 from llm_assets.core.memorization import scanned_fingerprints
 from llm_assets.core.metadata import tidy
@@ -109,7 +109,7 @@ def _leaking_rows(df: pl.DataFrame, texts: tuple[str, ...], key: bytes, raw_zone
     partitions_def=traffic_days,
     # the raw zone's fingerprints: a logged text holding any of them is a leak; erased requests never come back
     deps=["pii_fingerprints", "erased_documents"],
-    op_tags=compute.LIGHT,
+    op_tags=k8s.LIGHT,
     check_specs=[
         dg.AssetCheckSpec(
             NO_RAW_VALUES,
@@ -277,7 +277,7 @@ def feedback_documents(
     metadata={"schema": "train"},
     # every day of traffic: the tables, not one partition (a correction may come days after its request)
     deps=["inference_log", "user_feedback"],
-    op_tags=compute.LIGHT,
+    op_tags=k8s.LIGHT,
     description="Users' corrections (and replies rated at the policy's bar) as candidate training examples, with "
     "their request id and the model version that answered: the training set takes them beside the corpus.",
 )

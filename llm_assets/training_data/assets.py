@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
-from llm_assets.core import compute, lineage
+from llm_assets.core import k8s, lineage
 from llm_assets.core.examples import TrainingSetConfig, build_examples, content_sha256
 from llm_assets.core.rendering import markdown_table
 from llm_assets.core.tables import table_out
@@ -200,7 +200,7 @@ def build_training_set(
         ),
     },
     ins={"anonymized_documents": dg.AssetIn(), "feedback_examples": dg.AssetIn()},
-    op_tags=compute.TRAINING_DATA,
+    op_tags=k8s.TRAINING_DATA,
     check_specs=[
         dg.AssetCheckSpec(
             SPLITS_DISJOINT,

@@ -1,0 +1,77 @@
+"""Where the heavy steps run: this machine (``local``, the default) or an existing Ray cluster (``ray``).
+
+With ``ray``, ``anonymized_documents`` deals its documents in chunks to Ray actors that each hold one anonymization
+engine, and ``lora_adapter`` trains with Ray Train (``TorchTrainer``: one DDP group of ``num_processes`` workers).
+The assets, their tables, lineage and hashes are the same whichever backend ran them (``tests/test_ray_compute.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import dagster as dg
+from pydantic import Field
+
+if TYPE_CHECKING:
+    from resources.anonymizer import PresidioAnonymizer
+
+BACKENDS = ("local", "ray")
+
+
+class ComputeResource(dg.ConfigurableResource):
+    """The engine of the heavy steps: local processes, or a Ray cluster that the platform team runs."""
+
+    backend: str = Field(
+        default="local",
+        description="local: this machine (anonymizer worker processes, accelerate for DDP); ray: the Ray cluster at "
+        "ray_address (default from LLMP_COMPUTE).",
+    )
+    ray_address: str = Field(
+        default="auto",
+        description="The Ray cluster: host:6379 from one of its machines, ray://host:10001 through Ray Client, or "
+        "auto (default from LLMP_RAY_ADDRESS).",
+    )
+    anonymization_actors: int = Field(
+        default=0,
+        description="Ray actors that anonymize, each holding one engine (spaCy loaded once per actor); 0 = one per "
+        "CPU of the cluster.",
+    )
+    cpus_per_actor: float = Field(default=1.0, description="CPUs Ray reserves for each anonymization actor.")
+    cpus_per_training_worker: float = Field(default=1.0, description="CPUs Ray reserves for each training worker.")
+    training_gpus: bool = Field(default=False, description="Train on the cluster's GPUs (one per worker).")
+    storage_path: str = Field(
+        default="",
+        description="Where Ray Train keeps the adapter it reports (a folder every node sees, or s3://…); empty = "
+        "the artifact store's ray/ folder (enough for a cluster on one machine).",
+    )
+
+    @property
+    def on_ray(self) -> bool:
+        if self.backend not in BACKENDS:
+            raise dg.DagsterInvalidConfigError(
+                f"compute backend must be one of {BACKENDS}, not {self.backend!r}", [], None
+            )
+        return self.backend == "ray"
+
+    def connect(self) -> None:
+        from llm_assets.core.ray_cluster import connect
+
+        connect(self.ray_address)
+
+    def describe(self) -> str:
+        return f"ray ({self.ray_address})" if self.on_ray else "local"
+
+    def anonymize(self, anonymizer: PresidioAnonymizer, documents: list[dict[str, str]]) -> list:
+        """``anonymizer.anonymize`` here, or on the cluster's actors with the same chunks and time budgets."""
+        if not self.on_ray:
+            return anonymizer.anonymize(documents)
+        from llm_assets.core.anonymization.workers import anonymize_in_workers
+        from llm_assets.core.ray_cluster import RayChunkPool, cluster_cpus
+
+        self.connect()
+        actors = self.anonymization_actors or max(1, int(cluster_cpus() // self.cpus_per_actor))
+        settings = anonymizer.settings()
+        pool = RayChunkPool(settings, actors, self.cpus_per_actor)
+        return anonymize_in_workers(
+            settings, documents, actors, anonymizer.batch_size, anonymizer.time_budget_s, pool=pool
+        )
