@@ -44,15 +44,21 @@ def cluster_cpus() -> float:
 class RayChunkPool:
     """``anonymize_in_workers``'s pool on Ray: ``actors`` actors, each holding one anonymization engine (spaCy and
     the word lists loaded once per actor), chunks dealt to them in turn. ``reset`` kills them (a chunk ran past its
-    budget); the next chunk starts fresh ones. ``shutdown`` gives their CPUs back to the cluster."""
+    budget); the next chunk starts fresh ones. ``shutdown`` gives their CPUs back to the cluster at the end of a run."""
 
-    def __init__(self, settings: AnonymizerSettings, actors: int, cpus_per_actor: float = 1.0) -> None:
-        self.settings, self.workers, self.cpus = settings, max(1, actors), cpus_per_actor
+    def __init__(
+        self, settings: AnonymizerSettings, actors: int, cpus_per_actor: float = 1.0, keep_alive: bool = False
+    ) -> None:
+        self.settings, self.workers, self.cpus, self.keep_alive = settings, max(1, actors), cpus_per_actor, keep_alive
         self._actors: list = []
         self._turn = itertools.count()
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Starts the actors (each loads its engine) and waits until they answer."""
         import ray
+
+        if self._actors:
+            return
 
         host = ray.remote(num_cpus=self.cpus, max_restarts=0)(EngineHost)
         self._actors = [host.remote(self.settings) for _ in range(self.workers)]
@@ -62,8 +68,7 @@ class RayChunkPool:
         import ray
         from ray.exceptions import GetTimeoutError
 
-        if not self._actors:
-            self._start()
+        self.start()
         ref = self._actors[next(self._turn) % self.workers].anonymize.remote(list(documents), batch_size)
 
         def result(timeout: float) -> list[AnonymizedDocument]:
@@ -81,7 +86,10 @@ class RayChunkPool:
             ray.kill(actor)
         self._actors = []
 
-    shutdown = reset
+    def shutdown(self) -> None:
+        """The run is over: the actors go, unless the pool was made to be kept (``keep_alive``, a benchmark's)."""
+        if not self.keep_alive:
+            self.reset()
 
 
 @contextlib.contextmanager
