@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving bench-parity bench-quality
+.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving bench-parity bench-quality bench-scale
 
 # Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
 # Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
@@ -57,6 +57,11 @@ bench: install
 	$(PY) -m benchmarks.task_floor
 	$(PY) -m benchmarks.pipeline.run --out $(LLMP_DATA_DIR)/bench.json
 	$(PY) -m benchmarks.serving.run --out $(LLMP_DATA_DIR)/bench-serving.json
+	$(PY) -m benchmarks.scale.run --out $(LLMP_DATA_DIR)/bench-scale.json
+
+# anonymization cost per 1,000 documents at 1k and 10k, and the local pool vs Ray actors at the same core count
+bench-scale: install
+	$(PY) -m benchmarks.scale.run --out $(LLMP_DATA_DIR)/bench-scale.json
 
 # the fine-tune against the base model, zero- and few-shot, on corpora nobody here wrote (README "Your own documents"):
 # make bench-quality CORPORA="/data/bitext_cs_chatbot /data/multilang_support_tickets"

@@ -20,7 +20,7 @@ def test_real_model_learns_the_task_end_to_end(landing, instance, resources):
         instance,
         resources,
         {
-            "lora_adapter": {"config": {"max_steps": 8, "batch_size": 4, "log_every": 2}},
+            "lora_adapter": {"config": {"max_steps": 8, "batch_size": 4, "log_every": 2, "max_validation_examples": 8}},
             "evaluation_report": {
                 "config": {"max_examples": 4, "max_new_tokens": 24, "batch_size": 4, "memorization_prompts": 4}
             },
