@@ -120,3 +120,24 @@ def test_a_mapping_that_names_a_missing_column_stops_ingestion_and_names_the_col
         assert column in message
     for raw_value in generate_tickets(12, seed=23):
         assert raw_value.customer_email not in message and raw_value.message[:30] not in message
+
+
+def test_a_mapping_file_that_is_no_yaml_stops_ingestion_with_a_failure_that_says_where(data_dir, instance, resources):
+    _land(data_dir / "landing", n=4)
+    mapping = data_dir / "corpus_mapping.yaml"
+    mapping.write_text("message: customer_query\nsubject: [title\n", encoding="utf-8")
+    mapped = _with_mapping(resources, mapping)
+    key = batch_key(mapped, "helpdesk_export")
+    instance.add_dynamic_partitions("landing_batches", [key])
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=dg.AssetSelection.groups("ingestion"),
+        partition_key=key,
+        resources=mapped,
+        instance=instance,
+        raise_on_error=False,
+    )
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    error = failure.step_failure_data.error
+    assert error.cls_name == "Failure" and "not a readable YAML mapping (ParserError at line 3" in error.message
+    assert "customer_query" not in error.message

@@ -52,7 +52,13 @@ class FieldMapping:
     def from_yaml(cls, path: Path) -> FieldMapping:
         import yaml
 
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            # where, not what: the file names the corpus's columns, which stay out of the event log
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+            raise MappingError(f"{path}: not a readable YAML mapping ({type(exc).__name__}{where})") from None
         if not isinstance(data, dict):
             raise MappingError(f"{path}: expected a mapping of role: column, got {type(data).__name__}")
         unknown = sorted(set(data) - set(ROLES) - {"passthrough"})
