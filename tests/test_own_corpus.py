@@ -95,13 +95,9 @@ def test_a_mapped_csv_and_jsonl_train_the_tiny_model_end_to_end(data_dir, instan
     assert trained.output_for_node("registered_model", "registered_model")["version"] == "1"
 
 
-def test_a_mapping_that_names_a_missing_column_stops_ingestion_and_names_the_columns_found(
-    data_dir, instance, resources
-):
-    _land(data_dir / "landing", n=12)
-    mapping = data_dir / "corpus_mapping.yaml"
-    mapping.write_text(MAPPING_YAML.replace("customer_query", "customer_qeury"), encoding="utf-8")
-    mapped = _with_mapping(resources, mapping)
+def _ingestion_failure(instance, resources, mapping_file):
+    """Ingests the helpdesk batch through ``mapping_file``; the one step failure's error (the run must fail)."""
+    mapped = _with_mapping(resources, mapping_file)
     key = batch_key(mapped, "helpdesk_export")
     instance.add_dynamic_partitions("landing_batches", [key])
     result = dg.materialize(
@@ -114,7 +110,16 @@ def test_a_mapping_that_names_a_missing_column_stops_ingestion_and_names_the_col
     )
     assert not result.success
     (failure,) = [e for e in result.all_events if e.is_step_failure]
-    message = failure.step_failure_data.error.message
+    return failure.step_failure_data.error
+
+
+def test_a_mapping_that_names_a_missing_column_stops_ingestion_and_names_the_columns_found(
+    data_dir, instance, resources
+):
+    _land(data_dir / "landing", n=12)
+    mapping = data_dir / "corpus_mapping.yaml"
+    mapping.write_text(MAPPING_YAML.replace("customer_query", "customer_qeury"), encoding="utf-8")
+    message = _ingestion_failure(instance, resources, mapping).message
     assert "'customer_qeury' (the message)" in message and "none of the 2 table/JSON file(s)" in message
     for column in ("customer_query", "queue", "resolution", "title"):
         assert column in message
@@ -126,18 +131,6 @@ def test_a_mapping_file_that_is_no_yaml_stops_ingestion_with_a_failure_that_says
     _land(data_dir / "landing", n=4)
     mapping = data_dir / "corpus_mapping.yaml"
     mapping.write_text("message: customer_query\nsubject: [title\n", encoding="utf-8")
-    mapped = _with_mapping(resources, mapping)
-    key = batch_key(mapped, "helpdesk_export")
-    instance.add_dynamic_partitions("landing_batches", [key])
-    result = dg.materialize(
-        ALL_ASSETS,
-        selection=dg.AssetSelection.groups("ingestion"),
-        partition_key=key,
-        resources=mapped,
-        instance=instance,
-        raise_on_error=False,
-    )
-    (failure,) = [e for e in result.all_events if e.is_step_failure]
-    error = failure.step_failure_data.error
+    error = _ingestion_failure(instance, resources, mapping)
     assert error.cls_name == "Failure" and "not a readable YAML mapping (ParserError at line 3" in error.message
     assert "customer_query" not in error.message

@@ -4,6 +4,7 @@ Every raw document ends up anonymized or held back in ``privacy_quarantine`` wit
 analysis, ran past its time budget, or still held PII in the second look. Held-back documents never reach training.
 """
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -278,10 +279,8 @@ def anonymize(
     now = datetime.now(UTC)
     if rows and cluster is not None and cluster.on_ray:
         log.info(f"anonymizing {len(rows)} document(s) on {cluster.describe()}")
-    run = cluster.anonymize if cluster is not None else (lambda engine, documents: engine.anonymize(documents))
-    anon_rows, audit_rows, held_back = _anonymize_rows(
-        rows, lambda documents: run(anonymizer, documents), config_hash, now
-    )
+    run = anonymizer.anonymize if cluster is None else functools.partial(cluster.anonymize, anonymizer)
+    anon_rows, audit_rows, held_back = _anonymize_rows(rows, run, config_hash, now)
     residues, flagged = _second_look(rows, anon_rows, held_back)
     fresh = pl.DataFrame([d for d in anon_rows if d["doc_id"] not in flagged], schema=ANON_SCHEMA)
     audit = pl.concat([cached_audit, pl.DataFrame(audit_rows, schema=AUDIT_SCHEMA)])
