@@ -18,7 +18,7 @@ from tests.helpers import ALL_ASSETS, ingest, resources_at, table
 
 pytestmark = pytest.mark.slow
 
-TRAINING = {"lora_adapter": {"config": {"max_steps": 3, "batch_size": 4, "log_every": 1, "num_processes": 2}}}
+TRAINING = {"lora_adapter": {"config": {"max_steps": 2, "batch_size": 4, "log_every": 1, "num_processes": 2}}}
 # the columns that name a run or its time are left out (the adapter folder's hash covers its lineage.json, which
 # names the run: its weights and config are compared file by file instead)
 VOLATILE = ("run_id", "_at", "adapter_version", "adapter_sha256")
@@ -56,7 +56,7 @@ def _run(resources, batches, home):
 
 def test_the_ray_backend_writes_what_the_local_one_writes(tmp_path, tiny_model_dir):
     root = tmp_path / "landing"
-    batches = write_landing_batches(root, n_tickets=60, n_batches=1, seed=11, include_bad_files=True)
+    batches = write_landing_batches(root, n_tickets=30, n_batches=1, seed=11, include_bad_files=True)
     key = tmp_path / "governance.key"
     local_dir, ray_dir = tmp_path / "local", tmp_path / "ray"
     local_dir.mkdir(), ray_dir.mkdir()
@@ -76,7 +76,7 @@ def test_the_ray_backend_writes_what_the_local_one_writes(tmp_path, tiny_model_d
 
     local_training, ray_training = local_adapter["training"], ray_adapter["training"]
     assert ray_training["world_size"] == local_training["world_size"] == 2
-    assert ray_training["steps"] == local_training["steps"] == 3
+    assert ray_training["steps"] == local_training["steps"] == 2
     for figure in ("final_loss", "validation_loss", "train_examples", "train_tokens", "epochs_run"):
         assert ray_training[figure] == pytest.approx(local_training[figure], rel=1e-6), figure
     assert ray_adapter["training_set_version"] == local_adapter["training_set_version"]
