@@ -32,22 +32,6 @@ absl.logging.get_absl_handler().python_handler.stream = sys.__stderr__
 
 from llm_assets.sample_corpus import generate_tickets, write_landing_batches  # noqa: E402
 
-DURATIONS = Path(__file__).with_name("durations.json")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Deals the tests so two ``worksteal`` workers end together: xdist hands each worker one contiguous half of this
-    list, so the longest tests (seconds measured in a full run, ``durations.json``; refreshed by
-    ``python -m tests.durations JUNIT_XML``) go alternately to the head of each half, the short ones to the tails
-    that an idle worker steals from. The order changes no result, only when each test starts."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    import json
-
-    seconds = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
-    ranked = sorted(items, key=lambda item: -seconds.get(item.nodeid, 0))
-    items[:] = ranked[0::2] + ranked[1::2]
-
 
 def pytest_configure(config):
     config.addinivalue_line(

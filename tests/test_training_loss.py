@@ -93,7 +93,7 @@ def test_memory_stays_flat_over_a_long_run(tiny_model_dir):
     tickets = generate_tickets(160, seed=31)
     pairs = ([t.message for t in tickets], [f"Category: {t.category}\nReply: {t.agent_reply}" for t in tickets])
     config = LoraTrainingConfig(
-        epochs=10.0, batch_size=4, max_length=128, log_every=20, checkpoint_every=0, precision="fp32"
+        epochs=10.0, batch_size=4, max_length=256, log_every=20, checkpoint_every=0, precision="fp32"
     )
     samples: list[tuple[int, float]] = []
 
