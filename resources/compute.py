@@ -1,12 +1,14 @@
 """Where the heavy steps run: this machine (``local``, the default) or an existing Ray cluster (``ray``).
 
 With ``ray``, ``anonymized_documents`` deals its documents in chunks to Ray actors that each hold one anonymization
-engine, and ``lora_adapter`` trains with Ray Train (``TorchTrainer``: one DDP group of ``num_processes`` workers).
+engine, ``lora_adapter`` trains with Ray Train (``TorchTrainer``: one DDP group of ``num_processes`` workers) and
+``evaluation_report`` generates each model's answers in its own Ray task, all at once.
 The assets, their tables, lineage and hashes are the same whichever backend ran them (``tests/test_ray_compute.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import dagster as dg
@@ -16,6 +18,18 @@ if TYPE_CHECKING:
     from resources.anonymizer import PresidioAnonymizer
 
 BACKENDS = ("local", "ray")
+
+
+def local_threads_per_process(num_processes: int) -> int:
+    """The torch threads each local training process gets: torch's default in the step's own process, the cores
+    shared out among accelerate's processes (``distributed.launch``)."""
+    import os
+
+    if num_processes <= 1:
+        import torch
+
+        return torch.get_num_threads()
+    return max(1, (os.cpu_count() or 1) // num_processes)
 
 
 class ComputeResource(dg.ConfigurableResource):
@@ -37,7 +51,12 @@ class ComputeResource(dg.ConfigurableResource):
         "CPU of the cluster.",
     )
     cpus_per_actor: float = Field(default=1.0, description="CPUs Ray reserves for each anonymization actor.")
-    cpus_per_training_worker: float = Field(default=1.0, description="CPUs Ray reserves for each training worker.")
+    cpus_per_training_worker: int = Field(
+        default=0,
+        description="CPUs Ray reserves for each training worker, and its torch threads; 0 = what the local step gives "
+        "each process (this machine's cores / num_processes), so that the two backends round alike and train the "
+        "same adapter (capped at the largest node).",
+    )
     training_gpus: bool = Field(default=False, description="Train on the cluster's GPUs (one per worker).")
     storage_path: str = Field(
         default="",
@@ -60,6 +79,29 @@ class ComputeResource(dg.ConfigurableResource):
 
     def describe(self) -> str:
         return f"ray ({self.ray_address})" if self.on_ray else "local"
+
+    def training_worker_cpus(self, num_processes: int) -> int:
+        """CPUs (and torch threads) of each Ray Train worker: as configured, else the local step's share of this
+        machine, never more than the cluster's largest node holds (the workers would wait for ever)."""
+        return self.task_cpus(self.cpus_per_training_worker or local_threads_per_process(num_processes))
+
+    def task_cpus(self, wanted: int) -> int:
+        """``wanted`` CPUs for a task, never more than the cluster's largest node holds."""
+        from llm_assets.core.ray_cluster import largest_node_cpus
+
+        self.connect()
+        return max(1, min(wanted, int(largest_node_cpus()) or wanted))
+
+    def run_all(self, fn: Callable, calls: list[tuple], cpus: int = 1) -> list:
+        """``fn(*args)`` for each ``args`` in ``calls``, results in order: here one after another, or on the
+        cluster as Ray tasks of ``cpus`` CPUs each, all at once."""
+        if not self.on_ray:
+            return [fn(*args) for args in calls]
+        import ray
+
+        self.connect()
+        remote = ray.remote(num_cpus=max(1, cpus), max_retries=0)(fn)
+        return ray.get([remote.remote(*args) for args in calls])
 
     def anonymize(self, anonymizer: PresidioAnonymizer, documents: list[dict[str, str]]) -> list:
         """``anonymizer.anonymize`` here, or on the cluster's actors with the same chunks and time budgets."""

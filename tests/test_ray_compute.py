@@ -1,8 +1,9 @@
 """The ``ray`` compute backend on a real Ray cluster: a head and a second node on loopback, started and torn down by
-the test. Ingestion, anonymization, the training set and a tiny training run go through the ``ray`` resource and
-through the ``local`` one, on the same landing batches under the same governance key: every table the two runs wrote
-is identical byte for byte (timestamps and run ids aside), and Ray Train's two workers trained the steps that
-accelerate's two DDP processes trained, to the same losses and the same adapter weights, bit for bit."""
+the test. Ingestion, anonymization, the training set, a tiny training run and its evaluation go through the ``ray``
+resource and through the ``local`` one, on the same landing batches under the same governance key: every table the
+two runs wrote is identical byte for byte (timestamps and run ids aside), Ray Train's two workers trained the steps
+that accelerate's two DDP processes trained, to the same losses and the same adapter weights, bit for bit, and the
+evaluation's Ray tasks gave the answers, figures and memorization probe the local step gave."""
 
 import hashlib
 from pathlib import Path
@@ -18,7 +19,14 @@ from tests.helpers import ALL_ASSETS, ingest, resources_at, table
 
 pytestmark = pytest.mark.slow
 
-TRAINING = {"lora_adapter": {"config": {"max_steps": 2, "batch_size": 4, "log_every": 1, "num_processes": 2}}}
+OPS = {
+    "lora_adapter": {"config": {"max_steps": 2, "batch_size": 4, "log_every": 1, "num_processes": 2}},
+    # the engine's threads set, as torch's are (one per xdist worker): the same thread counts give the same answers
+    "evaluation_report": {
+        "config": {"max_examples": 6, "max_new_tokens": 12, "memorization_prompts": 2, "engine_threads": 1}
+    },
+}
+TIMING = ("latency", "per_s")  # the evaluation's figures of time, not of answers
 # the columns that name a run or its time are left out (the adapter folder's hash covers its lineage.json, which
 # names the run: its weights and config are compared file by file instead)
 VOLATILE = ("run_id", "_at", "adapter_version", "adapter_sha256")
@@ -44,14 +52,28 @@ def _run(resources, batches, home):
         result = dg.materialize(
             ALL_ASSETS,
             selection=dg.AssetSelection.assets(
-                "feedback_examples", "training_set", "lora_adapter"
+                "feedback_examples", "training_set", "lora_adapter", "evaluation_report"
             ).required_multi_asset_neighbors(),
             resources=resources,
             instance=instance,
-            run_config=dg.RunConfig(ops=TRAINING),
+            run_config=dg.RunConfig(ops=OPS),
         )
         assert result.success
-        return _content(resources), result.output_for_node("lora_adapter", "lora_adapter")
+        return (
+            _content(resources),
+            result.output_for_node("lora_adapter", "lora_adapter"),
+            result.output_for_node("evaluation_report"),
+        )
+
+
+def _answers(evaluation: dict) -> dict:
+    """What the evaluation found, without its timings: each model's figures, intervals, the probe's counts."""
+    report = Path(evaluation["report_html"]).with_name("generations.jsonl").read_text()
+    figures = {
+        name: {k: v for k, v in metrics.items() if not any(t in k for t in TIMING)}
+        for name, metrics in evaluation["metrics"].items()
+    }
+    return {"metrics": figures, "memorization": evaluation["memorization"], "generations": report}
 
 
 def test_the_ray_backend_writes_what_the_local_one_writes(tmp_path, tiny_model_dir):
@@ -60,12 +82,12 @@ def test_the_ray_backend_writes_what_the_local_one_writes(tmp_path, tiny_model_d
     key = tmp_path / "governance.key"
     local_dir, ray_dir = tmp_path / "local", tmp_path / "ray"
     local_dir.mkdir(), ray_dir.mkdir()
-    local_tables, local_adapter = _run(
+    local_tables, local_adapter, local_eval = _run(
         resources_at(local_dir, tiny_model_dir, key_file=key, landing_dir=root), batches, local_dir / "home"
     )
-    with loopback_cluster((1, 1)) as address:
+    with loopback_cluster((2, 1)) as address:  # a task may hold as many threads as the local step uses
         on_ray = ComputeResource(backend="ray", ray_address=address, anonymization_actors=2)
-        ray_tables, ray_adapter = _run(
+        ray_tables, ray_adapter, ray_eval = _run(
             resources_at(ray_dir, tiny_model_dir, compute=on_ray, key_file=key, landing_dir=root),
             batches,
             ray_dir / "home",
@@ -84,3 +106,6 @@ def test_the_ray_backend_writes_what_the_local_one_writes(tmp_path, tiny_model_d
         assert file_sha256(Path(ray_adapter["adapter_dir"], name)) == file_sha256(
             Path(local_adapter["adapter_dir"], name)
         )
+    # the evaluation's three models answered in three Ray tasks: the same answers, figures and probe as here
+    assert set(local_eval["metrics"]) == {"base", "base_few_shot", "candidate"}
+    assert _answers(ray_eval) == _answers(local_eval)

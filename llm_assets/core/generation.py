@@ -287,13 +287,19 @@ class OpenVINOEngine(Engine):
     ) -> Future:
         """One request (prompt token ids); its future gives a ``Generated`` or raises ``DeadlineExceeded`` once
         ``deadline`` (a ``time.perf_counter()`` value) has passed."""
-        job = _Job(list(ids), self._config(max_new_tokens, allowed), Future(), deadline, time.perf_counter())
+        return self._enqueue([_Job(list(ids), self._config(max_new_tokens, allowed), Future(), deadline, 0.0)])[0]
+
+    def _enqueue(self, jobs: list[_Job]) -> list[Future]:
+        """Queues ``jobs`` at once: they join the running batch at the same step."""
         with self._work:
             if self._closed:
                 raise RuntimeError("the engine is closed")
-            self._pending.append(job)
+            now = time.perf_counter()
+            for job in jobs:
+                job.submitted = now
+            self._pending.extend(jobs)
             self._work.notify_all()
-        return job.future
+        return [job.future for job in jobs]
 
     def submit(
         self,
@@ -311,14 +317,18 @@ class OpenVINOEngine(Engine):
             return len(self._pending) + len(self._active)
 
     def generate(self, prompts, max_new_tokens, shots=(), allowed_placeholders=None) -> list[Generated]:
+        """Every prompt queued at once, so that the batches the pipeline steps, and so its float rounding, depend on
+        the prompts alone (not on when each was encoded): the same prompts give the same answers in every run."""
         allowed = allowed_placeholders or [None] * len(prompts)
         started = time.perf_counter()
-        futures = []
+        jobs: list[_Job | None] = []
         for p, a in zip(prompts, allowed, strict=True):
             try:
-                futures.append(self.submit(p, max_new_tokens, shots, a))
+                jobs.append(_Job(self.encode(p, shots), self._config(max_new_tokens, a), Future(), None, 0.0))
             except Exception:  # noqa: BLE001  (retried alone below)
-                futures.append(None)
+                jobs.append(None)
+        queued = iter(self._enqueue([j for j in jobs if j is not None]))
+        futures = [next(queued) if j is not None else None for j in jobs]
         done = []
         for p, a, f in zip(prompts, allowed, futures, strict=True):
             try:

@@ -41,6 +41,12 @@ def cluster_cpus() -> float:
     return float(ray.cluster_resources().get("CPU", 0.0))
 
 
+def largest_node_cpus() -> float:
+    import ray
+
+    return max((float(n["Resources"].get("CPU", 0.0)) for n in ray.nodes() if n["Alive"]), default=0.0)
+
+
 class RayChunkPool:
     """``anonymize_in_workers``'s pool on Ray: ``actors`` actors, each holding one anonymization engine (spaCy and
     the word lists loaded once per actor), chunks dealt to them in turn. ``reset`` kills them (a chunk ran past its

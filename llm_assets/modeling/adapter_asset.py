@@ -298,7 +298,7 @@ def _train(
             config.num_processes,
             storage_path=cluster.storage_path or str(artifact_store.path("ray")),
             name=f"lora-{adapter_version}",
-            cpus_per_worker=cluster.cpus_per_training_worker,
+            cpus_per_worker=cluster.training_worker_cpus(config.num_processes),
             use_gpu=cluster.training_gpus,
         )
     if config.num_processes > 1:
@@ -465,6 +465,7 @@ def _metadata(result, manifest: dict, model_uri: str, adapter_dir: Path, adapter
             "device": result.device,
             "precision": result.precision,
             "data_parallel_processes": result.world_size,
+            "threads_per_process": result.threads_per_process,
             "loss_curve": dg.MetadataValue.md(
                 line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
             ),

@@ -118,17 +118,19 @@ def main() -> None:
 
 
 def train_on_ray(
-    spec: dict, num_workers: int, storage_path: str, name: str, cpus_per_worker: float = 1.0, use_gpu: bool = False
+    spec: dict, num_workers: int, storage_path: str, name: str, cpus_per_worker: int = 1, use_gpu: bool = False
 ) -> TrainingResult:
     """The same training on the connected Ray cluster: Ray Train's ``TorchTrainer`` starts ``num_workers`` workers in
-    one DDP group (gloo on CPU, NCCL on GPUs), each runs ``train_from_spec``; the main worker reports the adapter as
-    a Ray Train checkpoint under ``storage_path``, copied here into ``spec['adapter_dir']``."""
+    one DDP group (gloo on CPU, NCCL on GPUs), each runs ``train_from_spec`` with ``cpus_per_worker`` torch threads
+    (with the world size, what fixes the float rounding: the local step's share gives the local adapter, bit for
+    bit); the main worker reports the adapter as a Ray Train checkpoint under ``storage_path``, copied here into
+    ``spec['adapter_dir']``."""
     from ray.train import RunConfig, ScalingConfig
     from ray.train.torch import TorchTrainer
 
     trainer = TorchTrainer(
         _ray_train_worker,
-        train_loop_config=spec,
+        train_loop_config={**spec, "threads": cpus_per_worker},
         scaling_config=ScalingConfig(
             num_workers=max(1, num_workers), use_gpu=use_gpu, resources_per_worker={"CPU": cpus_per_worker}
         ),
@@ -147,10 +149,12 @@ def _ray_train_worker(spec: dict) -> None:
     import tempfile
 
     import ray.train
+    import torch
     from ray.train import Checkpoint
 
     import llm_assets  # noqa: F401  (offline environment first)
 
+    torch.set_num_threads(max(1, int(spec["threads"])))
     place = accelerator()
     peft_model, result = train_from_spec(spec, place)
     metrics = {"result": json.dumps(asdict(result))}

@@ -1,6 +1,7 @@
 """``evaluation_report``: the tuned adapter against the base model and the champion on the held-out test split (and
 the new slice the champion never saw), with the memorization probe."""
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
 from llm_assets.core.metadata import tidy
 from llm_assets.core.metrics import HEADLINE
-from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, load_adapter_model, split_rows
+from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, split_rows
 from llm_assets.core.rendering import markdown_table
+from llm_assets.modeling.answering import AnswerSet, Inputs, ModelAnswers, ModelTask, Settings, run_task
 from llm_assets.modeling.report import comparison_rows, new_slice_rows, write_report
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
+from resources.compute import ComputeResource
 from resources.governance import GovernanceKeys
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
@@ -131,6 +134,7 @@ def evaluate(
     artifact_store: ArtifactStore,
     warehouse: DuckDBWarehouse,
     governance_keys: GovernanceKeys,
+    compute: ComputeResource,
 ) -> EvaluationRecord:
     """The candidate, the base model zero- and few-shot and the champion on the test split (and the new slice), the
     memorization probe, the report; ``run`` gives the log and the run id. The evaluation's record."""
@@ -153,7 +157,7 @@ def evaluate(
     shots_info = {"k": len(shots), "example_ids": [s["example_id"] for s in shots]}
     cache_dir = answer_cache.folder(artifact_store)
     evaluations, answered, memorization, champion_info = _evaluate_models(
-        run, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots, cache_dir
+        run, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots, cache_dir, compute
     )
     answers = {r.name: r.summary() for r in answered}
     new_window = _new_slice_metrics(evaluations, test, new_slice)
@@ -231,6 +235,7 @@ def evaluation_report(
     artifact_store: ArtifactStore,
     warehouse: DuckDBWarehouse,
     governance_keys: GovernanceKeys,
+    compute: ComputeResource,
 ):
     record = evaluate(
         context,
@@ -242,6 +247,7 @@ def evaluation_report(
         artifact_store,
         warehouse,
         governance_keys,
+        compute,
     )
     yield dg.Output(record.value, metadata=record.metadata(mlflow_tracking, artifact_store))
     yield record.memorization_check()
@@ -311,23 +317,23 @@ class Answered:
 
 class _Answering:
     """Each model's answers to the test prompts: from the answer cache when it holds them for those weights and
-    settings, else generated now; one model in memory at a time."""
+    settings, else generated now (``answering.run_task``: here, one model in memory at a time, or one Ray task per
+    model on the cluster)."""
 
     def __init__(self, run, config: EvaluationConfig, lora_adapter: dict, test: pl.DataFrame, base_model, cache_dir):
         from llm_assets.core.lm import pick_device_and_dtype
 
         self.run, self.config, self.base_model, self.cache_dir = run, config, base_model, cache_dir
         self.prompts, self.refs = test["prompt"].to_list(), test["completion"].to_list()
-        self.tokenizer = base_model.load_tokenizer()
         self.max_length = int(lora_adapter.get("max_length", 384))
-        self.device, self.dtype = pick_device_and_dtype(config.precision)
+        device, dtype = pick_device_and_dtype(config.precision)
         self.precision = engine_precision(config, lora_adapter)
         self.settings = {
             "max_new_tokens": config.max_new_tokens,
             "batch_size": config.batch_size,
             "max_length": self.max_length,
-            "device": self.device.type,
-            "dtype": str(self.dtype),
+            "device": device.type,
+            "dtype": str(dtype),
             # answers of another engine are other answers (the transformers path keeps its earlier keys)
             **(
                 {"engine": config.engine, "engine_precision": self.precision} if config.engine != "transformers" else {}
@@ -335,52 +341,65 @@ class _Answering:
         }
         self.example_keys = [answer_cache.example_key(p, r) for p, r in zip(self.prompts, self.refs, strict=True)]
         self.base_weights = answer_cache.weights_digest(base_model.local_path())
-        self.loaded: dict[str, _Loaded] = {}  # in memory (one at a time), by what it is: base, candidate, champion
+        self.planned: list[tuple[AnswerSet, str | None, dict]] = []  # each set, its cache key, what the cache holds
 
-    def model(self, name: str, adapter_dir: str | None) -> "_Loaded":
-        if name not in self.loaded:
-            self.close()
-            self.loaded[name] = _Loaded(
-                self.config, self.base_model, adapter_dir, self.precision, self.device, self.dtype
-            )
-        return self.loaded[name]
-
-    def close(self) -> None:
-        for m in self.loaded.values():
-            m.close()
-        self.loaded.clear()
-
-    def answers(self, name: str, model: str, adapter_dir: str | None, shot_pairs: tuple = ()) -> Answered:
-        from llm_assets.core.scoring import answer_examples
-
+    def plan(self, name: str, adapter_dir: str | None, shot_pairs: tuple = ()) -> AnswerSet:
+        """The set ``name``: the test examples the answer cache does not hold for these weights and settings."""
         weights = [self.base_weights] + ([answer_cache.adapter_digest(adapter_dir)] if adapter_dir else [])
         key = answer_cache.model_key(weights, shot_pairs, self.settings) if all(weights) else None
         cached = answer_cache.load(self.cache_dir, key) if key else {}
-        missing = [i for i, k in enumerate(self.example_keys) if k not in cached]
-        n, config = len(self.prompts), self.config
-        if not missing:
+        missing = tuple(i for i, k in enumerate(self.example_keys) if k not in cached)
+        n = len(self.prompts)
+        if missing:
+            self.run.log.info(
+                f"{name}: answering {len(missing)} of {n} test examples with {self.config.engine} "
+                f"({n - len(missing)} answered before with the same weights and settings)"
+            )
+        else:
             self.run.log.info(f"{name}: every test example answered before with the same weights and settings")
-            return Answered(name, key, self.example_keys, [cached[k] for k in self.example_keys], missing)
-        m = self.model(model, adapter_dir)
-        self.run.log.info(
-            f"{name}: answering {len(missing)} of {n} test examples with {config.engine} "
-            f"({n - len(missing)} answered before with the same weights and settings)"
-        )
-        fresh = answer_examples(
-            m.torch(),
-            self.tokenizer,
-            [self.prompts[i] for i in missing],
-            [self.refs[i] for i in missing],
-            config.max_new_tokens,
-            config.batch_size,
+        answer_set = AnswerSet(name, shot_pairs, missing)
+        self.planned.append((answer_set, key, cached))
+        return answer_set
+
+    def run_tasks(self, tasks: list[ModelTask], compute: ComputeResource) -> dict[str, ModelAnswers]:
+        """Runs the tasks that have work: here in order, or on the cluster at once (each with this step's threads,
+        so that it answers as it would have here)."""
+        tasks = [t for t in tasks if t.needed]
+        c = self.config
+        inputs = Inputs(
+            Settings(c.engine, c.engine_threads, c.batch_size, c.max_new_tokens, c.precision),
+            self.base_model.model_dump(),
+            tuple(self.prompts),
+            tuple(self.refs),
             self.max_length,
-            config.precision,
+            self.precision,
             self.run.run_id,
-            shot_pairs,
-            engine=m.engine() if config.engine != "transformers" else None,
         )
-        cached = {**cached, **{self.example_keys[i]: a for i, a in zip(missing, fresh, strict=True)}}
-        return Answered(name, key, self.example_keys, [cached[k] for k in self.example_keys], missing)
+        if compute.on_ray:
+            import torch
+
+            threads = torch.get_num_threads()
+            cpus = compute.task_cpus(max(threads, c.engine_threads))
+            inputs = dataclasses.replace(inputs, torch_threads=threads, cpus=cpus)
+            self.run.log.info(f"generating for {len(tasks)} model(s) as Ray tasks of {cpus} CPU(s) each")
+        done = compute.run_all(run_task, [(t, inputs) for t in tasks], cpus=inputs.cpus)
+        return {t.model: d for t, d in zip(tasks, done, strict=True)}
+
+    def answered(self, done: dict[str, ModelAnswers]) -> list[Answered]:
+        """Every planned set, cached and fresh answers together, in test-example order."""
+        fresh = {name: answers for d in done.values() for name, answers in d.sets.items()}
+        out = []
+        for answer_set, key, cached in self.planned:
+            cached = {
+                **cached,
+                **{
+                    self.example_keys[i]: a
+                    for i, a in zip(answer_set.indices, fresh.get(answer_set.name, []), strict=True)
+                },
+            }
+            answers = [cached[k] for k in self.example_keys]
+            out.append(Answered(answer_set.name, key, self.example_keys, answers, list(answer_set.indices)))
+        return out
 
 
 def _evaluate_models(
@@ -394,37 +413,49 @@ def _evaluate_models(
     known: "KnownValues",
     shots: list[dict],
     cache_dir: Path,
+    compute: ComputeResource,
 ) -> tuple[list, list[Answered], dict, dict | None]:
     """Base (zero-shot, then few-shot), candidate (exactly the adapter upstream produced) and champion on the same
     prompts, each answering only the test examples the answer cache does not hold for its weights (see
-    ``answer_cache``); the memorization probe runs on the candidate, always loaded."""
+    ``answer_cache``); the memorization probe generates on the candidate, always loaded."""
     from llm_assets.core.scoring import score
 
     answering = _Answering(run, config, lora_adapter, test, base_model, cache_dir)
-    results = [answering.answers("base", "base", None)]
+    base_sets = [answering.plan("base", None)]
     if shots:
         pairs = tuple((s["prompt"], s["completion"]) for s in shots)
-        results.append(answering.answers("base_few_shot", "base", None, pairs))
+        base_sets.append(answering.plan("base_few_shot", None, pairs))
     adapter_dir = lora_adapter["adapter_dir"]
-    results.append(answering.answers("candidate", "candidate", adapter_dir))
-    memorization = _memorization(
-        config,
-        answering.model("candidate", adapter_dir).engine(),  # the probe generates whatever the cache holds
-        training_set,
-        known.fingerprints,
-        known.key,
-        known.canaries,
-        [a.generation for a in results[-1].answers],
-    )
+    canary_prompts, train_prompts = _memorization_prompts(config, training_set, known)
+    tasks = [
+        ModelTask("base", None, tuple(base_sets)),
+        ModelTask(
+            "candidate",
+            adapter_dir,
+            (answering.plan("candidate", adapter_dir),),
+            probe_prompts=(*canary_prompts, *train_prompts),
+        ),
+    ]
     champion_info = None
     champion = (
         champion_adapter_dir(mlflow_tracking, lora_adapter["mlflow_run_id"]) if config.compare_with_champion else None
     )
     if champion is not None:
         champion_dir, champion_version = champion
-        results.append(answering.answers("champion", "champion", champion_dir))
+        tasks.append(ModelTask("champion", champion_dir, (answering.plan("champion", champion_dir),)))
         champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
-    answering.close()
+    done = answering.run_tasks(tasks, compute)
+    results = answering.answered(done)
+    candidate = next(r for r in results if r.name == "candidate")
+    probe_texts = done["candidate"].probe_texts if "candidate" in done else []
+    memorization = probe(
+        lambda _prompts: probe_texts + [a.generation for a in candidate.answers],
+        known.key,
+        train_prompts,
+        canary_prompts,
+        known.fingerprints,
+        known.canaries,
+    ).as_dict()
     prompts, refs, labels = answering.prompts, answering.refs, test["label"].to_list()
     evaluations = [score(r.name, r.answers, prompts, refs, labels) for r in results]
     return evaluations, results, memorization, champion_info
@@ -433,47 +464,6 @@ def _evaluate_models(
 def engine_precision(config: EvaluationConfig, lora_adapter: dict) -> str:
     """The GGUF precision the openvino engine evaluates at: configured, else the candidate's served export's."""
     return config.engine_precision or (lora_adapter.get("engine") or {}).get("precision") or DEFAULT_PRECISION
-
-
-class _Loaded:
-    """One model under evaluation, loaded as far as needed: the torch model (losses; transformers generation) and
-    the generation engine, each on first use."""
-
-    def __init__(self, config: EvaluationConfig, base_model, adapter_dir, precision: str, device, dtype):
-        self.config, self.base_model, self.adapter_dir = config, base_model, adapter_dir
-        self.precision, self.device, self.dtype = precision, device, dtype
-        self._torch = self._engine = None
-
-    def torch(self):
-        if self._torch is None:
-            self._torch = (
-                load_adapter_model(self.base_model, self.adapter_dir)
-                if self.adapter_dir
-                else self.base_model.load_model()
-            )
-        return self._torch
-
-    def engine(self):
-        from llm_assets.core.gguf_export import load_engine
-
-        if self._engine is None:
-            transformers = self.config.engine == "transformers"
-            self._engine = load_engine(
-                self.config.engine,
-                self.base_model,
-                self.adapter_dir,
-                precision=self.precision,
-                threads=self.config.engine_threads,
-                batch_size=self.config.batch_size,
-                torch_precision=self.config.precision,
-                model=self.torch() if transformers else None,
-            )
-        return self._engine
-
-    def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
-        self._torch = self._engine = None
 
 
 def _save_answers(cache_dir: Path, results: list[Answered], evaluations) -> None:
@@ -651,21 +641,15 @@ def _metadata(
     )
 
 
-def _memorization(
-    config: EvaluationConfig,
-    engine,
-    training_set: pl.DataFrame,
-    fingerprints: pl.DataFrame,
-    key: bytes,
-    canaries: dict[str, str],
-    test_generations: list[str],
-) -> dict:
-    """Canary and raw-PII probe of the candidate: canary documents' prompts and training prompts are generated on
-    here (through the evaluation's engine); the test generations (already made) are scanned too."""
-    from llm_assets.core.scoring import generate_with
-
+def _memorization_prompts(
+    config: EvaluationConfig, training_set: pl.DataFrame, known: KnownValues
+) -> tuple[list[str], list[str]]:
+    """What the memorization probe has the candidate generate on: the prompts of the canary documents, and the first
+    ``memorization_prompts`` training prompts (the test generations are scanned too)."""
     canary_docs = (
-        fingerprints.filter(pl.col("fingerprint").is_in(list(canary_fingerprints(key, canaries))))["doc_id"]
+        known.fingerprints.filter(pl.col("fingerprint").is_in(list(canary_fingerprints(known.key, known.canaries))))[
+            "doc_id"
+        ]
         .unique()
         .to_list()
     )
@@ -675,10 +659,4 @@ def _memorization(
         if config.memorization_prompts
         else []
     )
-
-    def run(prompts: list[str]) -> list[str]:
-        texts, _, _ = generate_with(engine, prompts, config.max_new_tokens)
-        return texts + test_generations
-
-    result = probe(run, key, train_prompts, canary_prompts, fingerprints, canaries)
-    return result.as_dict()
+    return canary_prompts, train_prompts

@@ -39,6 +39,7 @@ class TrainingResult:
     precision: str
     resumed_from_step: int = 0
     world_size: int = 1
+    threads_per_process: int = 0  # torch's intra-op threads: with the world size, what fixes the float rounding
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
 
 
@@ -348,6 +349,7 @@ def train_lora(
         precision="fp32" if place.dtype is None else str(place.dtype).removeprefix("torch."),
         resumed_from_step=resumed_from,
         world_size=place.world,
+        threads_per_process=torch.get_num_threads(),
         loss_curve=curve,
     )
 
