@@ -346,3 +346,23 @@ def test_second_look_follows_the_policy_on_numbers_named_as_a_transaction_s():
         ]
     )
     assert found == [[], [], ["PHONE_NUMBER"], ["PHONE_NUMBER"]]
+
+
+def test_the_registry_lists_recognizers_in_the_order_they_were_added():
+    """Presidio's registry gathers them in a set hashed by object address, and that order decides which of two equal
+    findings survives its de-duplication: the audit named one span's recognizer differently in two processes."""
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    from llm_assets.core.anonymization.registry import StableRegistry
+
+    def recognizers():  # forty alike: a set of forty objects hashed by address lists them in another order
+        return [
+            PatternRecognizer("ORDER_ID", name=f"R{i:02d}", patterns=[Pattern("order", r"\bA\d{4}\b", 0.6)])
+            for i in range(40)
+        ]
+
+    stable = StableRegistry(supported_languages=["en"])
+    for r in recognizers():
+        stable.add_recognizer(r)
+    names = [f"R{i:02d}" for i in range(40)]
+    assert [r.name for r in stable.get_recognizers("en", entities=["ORDER_ID"])] == names

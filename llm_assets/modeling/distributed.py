@@ -75,8 +75,8 @@ def accelerator():
 
 
 def train_from_spec(spec: dict, accelerator, on_log=None):
-    """One process of the DDP group: loads the base model and trains on its share of the spec's examples. Gives the
-    adapter model and the result."""
+    """One process of the DDP group (``accelerator``; None: a group of one, trained as in the step's own process):
+    loads the base model and trains on its share of the spec's examples. Gives the adapter model and the result."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from llm_assets.modeling.training import train_lora
@@ -155,12 +155,14 @@ def _ray_train_worker(spec: dict) -> None:
     import llm_assets  # noqa: F401  (offline environment first)
 
     torch.set_num_threads(max(1, int(spec["threads"])))
-    place = accelerator()
+    # one worker trains as the step does in its own process (no DDP wrapper, so the shared prompt prefix stays on):
+    # the same adapter, bit for bit
+    place = accelerator() if ray.train.get_context().get_world_size() > 1 else None
     peft_model, result = train_from_spec(spec, place)
     metrics = {"result": json.dumps(asdict(result))}
     with tempfile.TemporaryDirectory() as out:
         checkpoint = None
-        if place.is_main_process:
+        if place is None or place.is_main_process:
             save_adapter(peft_model, out)
             checkpoint = Checkpoint.from_directory(out)
         ray.train.report(metrics, checkpoint=checkpoint)

@@ -64,7 +64,7 @@ def _without_transformers() -> Iterator[None]:
 
 
 with _without_transformers():
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+    from presidio_analyzer import AnalyzerEngine, RecognizerResult
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_anonymizer import AnonymizerEngine
     from presidio_anonymizer.entities import OperatorConfig
@@ -78,6 +78,7 @@ from llm_assets.core.anonymization.recognizers import (  # noqa: E402
 )
 from llm_assets.core.anonymization.recognizers.names import HONORIFICS  # noqa: E402
 from llm_assets.core.anonymization.recognizers.ner import CleanSpacyRecognizer  # noqa: E402
+from llm_assets.core.anonymization.registry import StableRegistry  # noqa: E402
 from llm_assets.core.anonymization.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
 from llm_assets.core.anonymization.structure import Cell, layout  # noqa: E402
 from llm_assets.core.anonymization.text import PARTICLES, case_variant, normalize  # noqa: E402
@@ -345,7 +346,7 @@ class AnonymizationEngine:
         nlp.max_length = max(nlp.max_length, self.settings.chunk_chars * 2)
         gz = gazetteers.load()
         gazetteers.guess_language("warm the language model up once per process")
-        registry = RecognizerRegistry(supported_languages=["en"])
+        registry = StableRegistry(supported_languages=["en"])
         registry.load_predefined_recognizers(languages=["en"], nlp_engine=self.nlp_engine)
         ner_entities = next(r for r in registry.recognizers if r.name == "SpacyRecognizer").supported_entities
         for name in (*REPLACED_PRESIDIO_RECOGNIZERS, "SpacyRecognizer"):
@@ -356,7 +357,7 @@ class AnonymizationEngine:
         for recognizer in project_recognizers(gz):
             registry.add_recognizer(recognizer)
         self.analyzer = AnalyzerEngine(nlp_engine=self.nlp_engine, registry=registry, supported_languages=["en"])
-        case_registry = RecognizerRegistry(supported_languages=["en"])
+        case_registry = StableRegistry(supported_languages=["en"])
         for recognizer in registry.recognizers:
             if recognizer.name == "SpacyRecognizer" or recognizer.name in CASE_SENSITIVE:
                 case_registry.add_recognizer(recognizer)

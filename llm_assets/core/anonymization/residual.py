@@ -50,8 +50,10 @@ class Residue:
 
 class ResidualScanner:
     def __init__(self, spacy_model: str = SECOND_LOOK_SPACY_MODEL) -> None:
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+        from llm_assets.core.anonymization.registry import StableRegistry
 
         nlp = NlpEngineProvider(
             nlp_configuration={
@@ -59,7 +61,7 @@ class ResidualScanner:
                 "models": [{"lang_code": "en", "model_name": resolve_spacy_model(spacy_model)}],
             }
         ).create_engine()
-        registry = RecognizerRegistry(supported_languages=["en"])
+        registry = StableRegistry(supported_languages=["en"])
         registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp)
         registry.remove_recognizer("PhoneRecognizer")
         registry.add_recognizer(DigitRunPhoneRecognizer(supported_regions=PHONE_REGIONS))
