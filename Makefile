@@ -8,7 +8,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export HF_HUB_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving bench-parity bench-quality bench-scale
+.PHONY: install system-deps demo test test-fast lint ui reports mlflow-ui serve clean-data bench-pii bench-pii-regression bench bench-serving bench-parity bench-reproducible bench-quality bench-scale
 
 # Debian packages the test suite drives: Chromium (the UI test) and PostgreSQL (the shared-database test).
 # Installed when missing and apt-get is usable (root); otherwise those tests skip, unless LLMP_REQUIRE_* is set (CI).
@@ -74,6 +74,10 @@ bench-serving: install
 # the generation engine's answers against the transformers path's, on the champion and test split of `make demo`
 bench-parity: install
 	$(PY) -m benchmarks.serving.parity --out $(LLMP_DATA_DIR)/bench-parity.json
+
+# the engine's greedy answers in two runs at once, per engine thread count: how many are the same
+bench-reproducible: install
+	$(PY) -m benchmarks.serving.reproducible
 
 lint: install
 	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests benchmarks

@@ -178,15 +178,15 @@ def test_continuous_batching_answers_each_request_as_alone_and_drops_late_ones(v
 
 def test_a_prompt_that_breaks_the_engine_costs_only_its_own_answer(varied_model, tmp_path):
     _, engine = _engines(varied_model, "f16", tmp_path)
-    real = engine.submit
+    real = engine.encode
     broken = PROMPTS[1]
 
-    def submit(prompt, *args, **kwargs):
+    def encode(prompt, *args, **kwargs):  # where a batch's requests are made: every prompt is encoded first
         if prompt == broken:
             raise RuntimeError("prompt too long")
         return real(prompt, *args, **kwargs)
 
-    engine.submit = submit
+    engine.encode = encode
     try:
         got = engine.generate(PROMPTS[:3], 8)
     finally:
