@@ -272,6 +272,7 @@ def test_a_document_that_breaks_a_recognizer_is_held_back_alone(engine, monkeypa
     assert out[1].detail == "RecursionError" and "<PHONE_NUMBER_1>" in out[0].fields["text"]
 
 
+@pytest.mark.slow  # starts a pool of worker processes, each loading the engine
 def test_worker_pool_matches_serial_and_holds_back_documents_past_their_time_budget(engine):
     from llm_assets.core.anonymization.workers import anonymize_in_workers
 
