@@ -2,7 +2,8 @@
 
 With ``ray``, ``anonymized_documents`` deals its documents in chunks to Ray actors that each hold one anonymization
 engine, ``lora_adapter`` trains with Ray Train (``TorchTrainer``: one DDP group of ``num_processes`` workers) and
-``evaluation_report`` generates each model's answers in its own Ray task, all at once.
+``evaluation_report`` and ``fairness_audit`` generate their answers as Ray tasks, a fixed number of parts per model
+(locally: the same parts, in threads of the step).
 The assets, their tables, lineage and hashes are the same whichever backend ran them (``tests/test_ray_compute.py``).
 """
 
@@ -15,6 +16,7 @@ import dagster as dg
 from pydantic import Field
 
 if TYPE_CHECKING:
+    from llm_assets.core.answering import Inputs, ModelAnswers, ModelTask
     from resources.anonymizer import PresidioAnonymizer
 
 BACKENDS = ("local", "ray")
@@ -93,15 +95,48 @@ class ComputeResource(dg.ConfigurableResource):
         return max(1, min(wanted, int(largest_node_cpus()) or wanted))
 
     def run_all(self, fn: Callable, calls: list[tuple], cpus: int = 1) -> list:
-        """``fn(*args)`` for each ``args`` in ``calls``, results in order: here one after another, or on the
-        cluster as Ray tasks of ``cpus`` CPUs each, all at once."""
+        """``fn(*args)`` for each ``args`` in ``calls``, results in order: here in threads of this process, as many
+        at once as this machine has ``cpus``-sized shares of its cores (``fn`` must release the GIL for its heavy
+        work, as torch and OpenVINO do), or on the cluster as Ray tasks of ``cpus`` CPUs each, all at once."""
         if not self.on_ray:
-            return [fn(*args) for args in calls]
+            import os
+            from concurrent.futures import ThreadPoolExecutor
+
+            workers = min(len(calls), max(1, (os.cpu_count() or 1) // max(1, cpus)))
+            if workers <= 1:
+                return [fn(*args) for args in calls]
+            with ThreadPoolExecutor(workers, thread_name_prefix="compute") as pool:
+                return list(pool.map(lambda args: fn(*args), calls))
         import ray
 
         self.connect()
         remote = ray.remote(num_cpus=max(1, cpus), max_retries=0)(fn)
         return ray.get([remote.remote(*args) for args in calls])
+
+    def generate(self, tasks: list[ModelTask], inputs: Inputs, log=None) -> dict[str, ModelAnswers]:
+        """Each model's answers: its tasks cut into the configured parts (``answering.split``), each part on its own
+        engine of the configured threads, in threads here or as Ray tasks (with this step's torch threads, so that
+        the losses round as they would here)."""
+        import dataclasses
+
+        from llm_assets.core.answering import engine_cpus, join, run_task, split
+
+        parts = split(tasks, inputs.settings.parts)
+        cpus = engine_cpus(inputs.settings)
+        if self.on_ray:
+            import torch
+
+            cpus = self.task_cpus(cpus)
+            settings = inputs.settings
+            if not settings.engine_threads:  # every core of the node it lands on: the CPUs it holds there
+                settings = dataclasses.replace(settings, engine_threads=cpus)
+            inputs = dataclasses.replace(inputs, settings=settings, torch_threads=torch.get_num_threads())
+        if log is not None:
+            log.info(
+                f"generating: {len(parts)} part(s) of {len({p.model for p in parts})} model(s) on {self.describe()}, "
+                f"{cpus} engine thread(s) each"
+            )
+        return join(parts, self.run_all(run_task, [(p, inputs) for p in parts], cpus=cpus))
 
     def anonymize(self, anonymizer: PresidioAnonymizer, documents: list[dict[str, str]]) -> list:
         """``anonymizer.anonymize`` here, or on the cluster's actors with the same chunks and time budgets."""

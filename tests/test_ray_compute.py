@@ -3,7 +3,8 @@ the test. Ingestion, anonymization, the training set, a tiny training run and it
 resource and through the ``local`` one, on the same landing batches under the same governance key: every table the
 two runs wrote is identical byte for byte (timestamps and run ids aside), Ray Train's two workers trained the steps
 that accelerate's two DDP processes trained, to the same losses and the same adapter weights, bit for bit, and the
-evaluation's Ray tasks gave the answers, figures and memorization probe the local step gave."""
+evaluation's and the fairness probe's Ray tasks (two parts per model) gave the answers, figures, memorization probe
+and flags that the local steps' threads gave."""
 
 import hashlib
 from pathlib import Path
@@ -21,9 +22,17 @@ pytestmark = pytest.mark.slow
 
 OPS = {
     "lora_adapter": {"config": {"max_steps": 2, "batch_size": 4, "log_every": 1, "num_processes": 2}},
-    # the engine's threads set, as torch's are (one per xdist worker): the same thread counts give the same answers
+    # each model's prompts in two parts: each part's answers on a one-thread engine of its own, here and on Ray
     "evaluation_report": {
-        "config": {"max_examples": 6, "max_new_tokens": 12, "memorization_prompts": 2, "engine_threads": 1}
+        "config": {"max_examples": 6, "max_new_tokens": 12, "memorization_prompts": 2, "generation_parts": 2}
+    },
+    "fairness_audit": {
+        "config": {
+            "probe_prompts": 2,
+            "probe_groups": ["NG/F", "DE/M", "CN/F"],
+            "probe_max_new_tokens": 12,
+            "generation_parts": 2,
+        }
     },
 }
 TIMING = ("latency", "per_s")  # the evaluation's figures of time, not of answers
@@ -52,7 +61,7 @@ def _run(resources, batches, home):
         result = dg.materialize(
             ALL_ASSETS,
             selection=dg.AssetSelection.assets(
-                "feedback_examples", "training_set", "lora_adapter", "evaluation_report"
+                "feedback_examples", "training_set", "lora_adapter", "evaluation_report", "fairness_audit"
             ).required_multi_asset_neighbors(),
             resources=resources,
             instance=instance,
@@ -63,6 +72,7 @@ def _run(resources, batches, home):
             _content(resources),
             result.output_for_node("lora_adapter", "lora_adapter"),
             result.output_for_node("evaluation_report"),
+            result.output_for_node("fairness_audit")["probe"],
         )
 
 
@@ -82,12 +92,12 @@ def test_the_ray_backend_writes_what_the_local_one_writes(tmp_path, tiny_model_d
     key = tmp_path / "governance.key"
     local_dir, ray_dir = tmp_path / "local", tmp_path / "ray"
     local_dir.mkdir(), ray_dir.mkdir()
-    local_tables, local_adapter, local_eval = _run(
+    local_tables, local_adapter, local_eval, local_probe = _run(
         resources_at(local_dir, tiny_model_dir, key_file=key, landing_dir=root), batches, local_dir / "home"
     )
     with loopback_cluster((2, 1)) as address:  # a task may hold as many threads as the local step uses
         on_ray = ComputeResource(backend="ray", ray_address=address, anonymization_actors=2)
-        ray_tables, ray_adapter, ray_eval = _run(
+        ray_tables, ray_adapter, ray_eval, ray_probe = _run(
             resources_at(ray_dir, tiny_model_dir, compute=on_ray, key_file=key, landing_dir=root),
             batches,
             ray_dir / "home",
@@ -106,6 +116,8 @@ def test_the_ray_backend_writes_what_the_local_one_writes(tmp_path, tiny_model_d
         assert file_sha256(Path(ray_adapter["adapter_dir"], name)) == file_sha256(
             Path(local_adapter["adapter_dir"], name)
         )
-    # the evaluation's three models answered in three Ray tasks: the same answers, figures and probe as here
+    # the evaluation's two models answered in two parts each, as Ray tasks: the same answers, figures and probe
     assert set(local_eval["metrics"]) == {"base", "base_few_shot", "candidate"}
     assert _answers(ray_eval) == _answers(local_eval)
+    assert local_probe["prompts"] == 2 and len(local_probe["groups"]) >= 2
+    assert ray_probe == local_probe

@@ -8,12 +8,14 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import k8s
+from llm_assets.core.answering import Inputs, ModelTask, Settings
 from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.rendering import Document, Section, render
 from llm_assets.governance import fairness
 from resources.anonymizer import PresidioAnonymizer
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
+from resources.compute import ComputeResource
 from resources.mlflow_tracking import MLflowTracking
 
 FAIRNESS_CHECK = "no_flagged_segment"
@@ -45,6 +47,17 @@ class FairnessConfig(dg.Config):
         description="What generates the probe's answers: openvino (the candidate's GGUF export, as served) or "
         "transformers (the reference path).",
     )
+    engine_threads: int = Field(
+        default=1,
+        description="Inference threads of each openvino engine (0 = every core). At one thread the probe's answers, "
+        "and so its flags, are the same in every run; above one they can differ by a token from run to run.",
+    )
+    generation_parts: int = Field(
+        default=2,
+        description="The probe's prompts are cut into this many parts, each answered by its own engine (in threads "
+        "here, one per core, or as Ray tasks with the ray compute backend). The parts fix the answers: the same value "
+        "gives the same answers on either backend.",
+    )
     max_flip_rate: float = Field(
         default=0.1, description="A group whose category flips on more than this share of probe prompts is flagged."
     )
@@ -69,12 +82,10 @@ def _segment_scores(evaluation_report: dict, segments: pl.DataFrame) -> pl.DataF
     )
 
 
-def _probe(config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model, anonymizer) -> dict:
+def _probe(context, config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model, anonymizer, compute) -> dict:
     """Each probe prompt signed by each group's customer, anonymized by the pipeline's engine, answered by the
     candidate; category flips and reply similarity per group, and how often the signature got through unredacted."""
-    from llm_assets.core.gguf_export import load_engine
     from llm_assets.core.prompting import parse_completion
-    from llm_assets.core.scoring import generate_with
 
     identities = fairness.probe_identities()
     unknown = [g for g in config.probe_groups if g not in identities]
@@ -95,12 +106,7 @@ def _probe(config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model
             unanalysed += not result.ok
             leaked[g] += fairness.unredacted(identity, signed)
             variants.append(f"{prompt}\n{signed}")
-    precision = (adapter.get("engine") or {}).get("precision", "")
-    engine = load_engine(config.engine, base_model, adapter["adapter_dir"], precision=precision)
-    try:
-        texts, _, _ = generate_with(engine, variants, config.probe_max_new_tokens)
-    finally:
-        engine.close()
+    texts = _answers(context, config, adapter, base_model, compute, variants)
     categories = {g: [] for g in groups}
     replies = {g: [] for g in groups}
     for k, text in enumerate(texts):
@@ -113,6 +119,30 @@ def _probe(config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model
         rates[g]["unredacted_rate"] = round(leaked[g] / len(prompts), 4)
         rates[g]["flagged"] = rates[g]["flip_rate"] > config.max_flip_rate
     return {"prompts": len(prompts), "groups": rates, "signatures_not_analysed": unanalysed}
+
+
+def _answers(context, config: FairnessConfig, adapter: dict, base_model, compute, prompts: list[str]) -> list[str]:
+    """The candidate's answers to ``prompts``, as its served export gives them (``ComputeResource.generate``)."""
+    settings = Settings(
+        engine=config.engine,
+        engine_threads=config.engine_threads,
+        batch_size=8,
+        max_new_tokens=config.probe_max_new_tokens,
+        precision="auto",
+        parts=max(1, config.generation_parts),
+    )
+    inputs = Inputs(
+        settings,
+        base_model.model_dump(),
+        type(base_model),
+        prompts=(),
+        refs=(),
+        max_length=int(adapter.get("max_length", 384)),
+        precision=(adapter.get("engine") or {}).get("precision", ""),
+        run_id=context.run_id,
+    )
+    task = ModelTask("candidate", adapter["adapter_dir"], probe_prompts=tuple(prompts))
+    return compute.generate([task], inputs, context.log)["candidate"].probe_texts
 
 
 @dg.asset(
@@ -147,6 +177,7 @@ def fairness_audit(
     anonymizer: PresidioAnonymizer,
     artifact_store: ArtifactStore,
     mlflow_tracking: MLflowTracking,
+    compute: ComputeResource,
 ):
     import mlflow
 
@@ -162,7 +193,7 @@ def fairness_audit(
     )
     test = training_set.filter(pl.col("split") == "test")
     probe = (
-        _probe(config, adapter, test, base_model, anonymizer)
+        _probe(context, config, adapter, test, base_model, anonymizer, compute)
         if config.probe_prompts > 0
         else {"prompts": 0, "groups": {}}
     )

@@ -1,7 +1,6 @@
 """``evaluation_report``: the tuned adapter against the base model and the champion on the held-out test split (and
 the new slice the champion never saw), with the memorization probe."""
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import answer_cache, k8s, lineage
+from llm_assets.core.answering import AnswerSet, Inputs, ModelAnswers, ModelTask, Settings
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
@@ -17,7 +17,6 @@ from llm_assets.core.metadata import tidy
 from llm_assets.core.metrics import HEADLINE
 from llm_assets.core.models import MODEL_POOL, champion_adapter_dir, split_rows
 from llm_assets.core.rendering import markdown_table
-from llm_assets.modeling.answering import AnswerSet, Inputs, ModelAnswers, ModelTask, Settings, run_task
 from llm_assets.modeling.report import comparison_rows, new_slice_rows, write_report
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
@@ -71,7 +70,19 @@ class EvaluationConfig(dg.Config):
         "candidate was exported at for serving (lora_adapter's served_precision), so the served file is the one "
         "evaluated.",
     )
-    engine_threads: int = Field(default=0, description="Inference threads of the openvino engine (0 = every core).")
+    engine_threads: int = Field(
+        default=1,
+        description="Inference threads of each openvino engine (0 = every core). At one thread an engine gives the "
+        "same answers in every run (make bench-reproducible); above one, OpenVINO's kernels round differently from "
+        "run to run. Parallelism comes from the parts instead: one engine per core.",
+    )
+    generation_parts: int = Field(
+        default=1,
+        description="Each model's test prompts (and probe prompts) are cut into this many parts, each answered by its "
+        "own engine: in threads of this step (as many at once as there are cores) or as Ray tasks with the ray "
+        "compute backend. The parts fix the answers: the same value gives the same answers on either backend and "
+        "any number of workers; raise it to spread one model over more cores.",
+    )
     memorization_prompts: int = Field(
         default=16,
         description="Training-split prompts the memorization probe generates on (besides the canary documents' "
@@ -338,6 +349,7 @@ class _Answering:
             **(
                 {"engine": config.engine, "engine_precision": self.precision} if config.engine != "transformers" else {}
             ),
+            **self.generation().plan(),
         }
         self.example_keys = [answer_cache.example_key(p, r) for p, r in zip(self.prompts, self.refs, strict=True)]
         self.base_weights = answer_cache.weights_digest(base_model.local_path())
@@ -361,29 +373,25 @@ class _Answering:
         self.planned.append((answer_set, key, cached))
         return answer_set
 
-    def run_tasks(self, tasks: list[ModelTask], compute: ComputeResource) -> dict[str, ModelAnswers]:
-        """Runs the tasks that have work: here in order, or on the cluster at once (each with this step's threads,
-        so that it answers as it would have here)."""
-        tasks = [t for t in tasks if t.needed]
+    def generation(self) -> Settings:
         c = self.config
+        return Settings(
+            c.engine, c.engine_threads, c.batch_size, c.max_new_tokens, c.precision, max(1, c.generation_parts)
+        )
+
+    def run_tasks(self, tasks: list[ModelTask], compute: ComputeResource) -> dict[str, ModelAnswers]:
+        """Generates what the tasks ask (``ComputeResource.generate``: the configured parts, here or on Ray)."""
         inputs = Inputs(
-            Settings(c.engine, c.engine_threads, c.batch_size, c.max_new_tokens, c.precision),
+            self.generation(),
             self.base_model.model_dump(),
+            type(self.base_model),
             tuple(self.prompts),
             tuple(self.refs),
             self.max_length,
             self.precision,
             self.run.run_id,
         )
-        if compute.on_ray:
-            import torch
-
-            threads = torch.get_num_threads()
-            cpus = compute.task_cpus(max(threads, c.engine_threads))
-            inputs = dataclasses.replace(inputs, torch_threads=threads, cpus=cpus)
-            self.run.log.info(f"generating for {len(tasks)} model(s) as Ray tasks of {cpus} CPU(s) each")
-        done = compute.run_all(run_task, [(t, inputs) for t in tasks], cpus=inputs.cpus)
-        return {t.model: d for t, d in zip(tasks, done, strict=True)}
+        return compute.generate(tasks, inputs, self.run.log)
 
     def answered(self, done: dict[str, ModelAnswers]) -> list[Answered]:
         """Every planned set, cached and fresh answers together, in test-example order."""

@@ -1,0 +1,215 @@
+"""The generation work of an evaluation or a probe, as plain data: each model's answer sets and probe prompts, cut
+into a fixed number of parts, each part run by its own engine: here in threads of the step (one per core), on the
+cluster as Ray tasks (``ComputeResource.generate``).
+
+A part loads its model once (the torch model for the losses, the generation engine for the answers), answers its
+share of each set in order on that one engine (zero-shot, then few-shot: the prefix cache they share is the same
+whichever backend ran them) and generates its share of the probe's prompts last. An engine's answer depends on the
+prompts queued with it, on what its prefix cache already holds and, above one thread, on the run (measured:
+``/make bench-reproducible``), so what fixes the answers is the plan: the parts (``split``), queued whole, on engines
+of a fixed thread count. The same plan gives the same answers in every run, on either backend, however many
+workers ran it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+
+# Loading a model is not thread-safe (transformers builds it on the meta device and patches torch.nn while it does,
+# for the whole process): parts running in threads load one at a time and generate at once.
+_LOADING = threading.RLock()
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """One set of answers a model gives: its name in the report, the shots shown first, the test examples to
+    answer (indices into the evaluation's prompts: those the answer cache does not hold)."""
+
+    name: str
+    shot_pairs: tuple = ()
+    indices: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelTask:
+    """Everything one model generates in an evaluation."""
+
+    model: str  # base | candidate | champion
+    adapter_dir: str | None
+    sets: tuple[AnswerSet, ...] = ()
+    probe_prompts: tuple[str, ...] = ()
+    part: int = 0  # which of the model's parts (``split``)
+
+    @property
+    def needed(self) -> bool:
+        return any(s.indices for s in self.sets) or bool(self.probe_prompts)
+
+
+def _cut(items: tuple, parts: int) -> list[tuple]:
+    """``items`` in ``parts`` consecutive runs, the first ones one longer where they do not divide evenly."""
+    size, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for k in range(parts):
+        end = start + size + (k < extra)
+        out.append(items[start:end])
+        start = end
+    return out
+
+
+def split(tasks: list[ModelTask], parts: int) -> list[ModelTask]:
+    """Each task with work, cut into ``parts`` tasks: each takes a consecutive share of every set and of the probe's
+    prompts (a part left with nothing to do is dropped)."""
+    out = []
+    for task in tasks:
+        n = max(1, min(parts, max([len(s.indices) for s in task.sets] + [len(task.probe_prompts)])))
+        cut_sets = [_cut(s.indices, n) for s in task.sets]
+        probes = _cut(task.probe_prompts, n)
+        for k in range(n):
+            sets = tuple(replace(s, indices=c[k]) for s, c in zip(task.sets, cut_sets, strict=True))
+            part = replace(task, sets=sets, probe_prompts=probes[k], part=k)
+            if part.needed:
+                out.append(part)
+    return out
+
+
+@dataclass
+class ModelAnswers:
+    """A task's result: per answer set, its answers (in the set's index order), and the probe's generations."""
+
+    sets: dict[str, list] = field(default_factory=dict)
+    probe_texts: list[str] = field(default_factory=list)
+
+
+def join(tasks: list[ModelTask], done: list[ModelAnswers]) -> dict[str, ModelAnswers]:
+    """The parts' answers (``split``, in its order) put back together, per model."""
+    out: dict[str, ModelAnswers] = {}
+    for task, answers in zip(tasks, done, strict=True):
+        whole = out.setdefault(task.model, ModelAnswers())
+        for name, got in answers.sets.items():
+            whole.sets.setdefault(name, []).extend(got)
+        whole.probe_texts.extend(answers.probe_texts)
+    return out
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The evaluation's generation settings (``EvaluationConfig``'s, as plain values)."""
+
+    engine: str
+    engine_threads: int  # each part's engine's; 0 = every core
+    batch_size: int
+    max_new_tokens: int
+    precision: str  # the torch model's: auto, bf16 or fp32
+    parts: int = 1  # per model (``split``)
+
+    def plan(self) -> dict:
+        """What fixes the answers besides the weights, the prompts and the budget (the answer cache keys on it)."""
+        return {"engine_threads": self.engine_threads, "parts": self.parts} if self.engine != "transformers" else {}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every task reads, as plain values (a Ray task gets a copy)."""
+
+    settings: Settings
+    base_model: dict  # the base model resource's fields
+    base_model_class: type  # and its class (a task rebuilds it; this layer imports no resource)
+    prompts: tuple[str, ...]
+    refs: tuple[str, ...]
+    max_length: int
+    precision: str  # the engine's GGUF precision
+    run_id: str
+    # on the cluster: the torch threads of the step that sent it (the losses round as they would have there); 0 =
+    # the process's own
+    torch_threads: int = 0
+
+
+def engine_cpus(settings: Settings) -> int:
+    """The cores one part's engine uses: its threads, or every core of this machine (0)."""
+    import os
+
+    return settings.engine_threads or os.cpu_count() or 1
+
+
+def run_task(task: ModelTask, inputs: Inputs) -> ModelAnswers:
+    """Loads ``task``'s model and generates what it asks, in order."""
+    from llm_assets.core.scoring import answer_examples, generate_with
+
+    config = inputs.settings
+    if inputs.torch_threads:
+        import torch
+
+        torch.set_num_threads(inputs.torch_threads)
+    base_model = inputs.base_model_class(**inputs.base_model)
+    with _LOADING:
+        tokenizer = base_model.load_tokenizer()
+    loaded = LoadedModel(config, base_model, task.adapter_dir, inputs.precision)
+    out = ModelAnswers()
+    try:
+        for s in task.sets:
+            if not s.indices:
+                out.sets[s.name] = []
+                continue
+            out.sets[s.name] = answer_examples(
+                loaded.torch(),
+                tokenizer,
+                [inputs.prompts[i] for i in s.indices],
+                [inputs.refs[i] for i in s.indices],
+                config.max_new_tokens,
+                config.batch_size,
+                inputs.max_length,
+                config.precision,
+                inputs.run_id,
+                s.shot_pairs,
+                engine=loaded.engine() if config.engine != "transformers" else None,
+            )
+        if task.probe_prompts:
+            out.probe_texts, _, _ = generate_with(loaded.engine(), list(task.probe_prompts), config.max_new_tokens)
+    finally:
+        loaded.close()
+    return out
+
+
+class LoadedModel:
+    """One model under evaluation, loaded as far as needed: the torch model (losses; transformers generation) and
+    the generation engine, each on first use."""
+
+    def __init__(self, config: Settings, base_model, adapter_dir: str | None, precision: str):
+        self.config, self.base_model, self.adapter_dir, self.precision = config, base_model, adapter_dir, precision
+        self._torch = self._engine = None
+
+    def torch(self):
+        from llm_assets.core.models import load_adapter_model
+
+        with _LOADING:
+            if self._torch is None:
+                self._torch = (
+                    load_adapter_model(self.base_model, self.adapter_dir)
+                    if self.adapter_dir
+                    else self.base_model.load_model()
+                )
+        return self._torch
+
+    def engine(self):
+        from llm_assets.core.gguf_export import load_engine
+
+        with _LOADING:
+            if self._engine is None:
+                transformers = self.config.engine == "transformers"
+                self._engine = load_engine(
+                    self.config.engine,
+                    self.base_model,
+                    self.adapter_dir,
+                    precision=self.precision,
+                    threads=self.config.engine_threads,
+                    batch_size=self.config.batch_size,
+                    torch_precision=self.config.precision,
+                    model=self.torch() if transformers else None,
+                )
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+        self._torch = self._engine = None

@@ -1,0 +1,70 @@
+"""How generation work is cut into parts and put back together, and how the local backend runs the parts: the
+answers come back in the order asked, whatever ran them and however many ran at once."""
+
+import threading
+import time
+
+from llm_assets.core.answering import AnswerSet, ModelAnswers, ModelTask, join, split
+from resources.compute import ComputeResource
+
+
+def _tasks() -> list[ModelTask]:
+    return [
+        ModelTask("base", None, (AnswerSet("base", (), tuple(range(7))), AnswerSet("few", (("q", "a"),), (1, 4)))),
+        ModelTask("candidate", "/adapter", (AnswerSet("candidate", (), (0, 3, 5)),), probe_prompts=("p1", "p2")),
+        ModelTask("champion", "/champion", (AnswerSet("champion", (), ()),)),  # nothing to answer: no part
+    ]
+
+
+def _answer(task: ModelTask) -> ModelAnswers:
+    """A stand-in for ``run_task``: each answer names what it answered."""
+    return ModelAnswers(
+        {s.name: [f"{s.name}:{i}" for i in s.indices] for s in task.sets},
+        [f"probe:{p}" for p in task.probe_prompts],
+    )
+
+
+def test_parts_cover_each_set_once_in_order_and_join_back():
+    tasks = _tasks()
+    parts = split(tasks, 3)
+    assert [(p.model, p.part) for p in parts] == [("base", 0), ("base", 1), ("base", 2), ("candidate", 0),
+                                                  ("candidate", 1), ("candidate", 2)]  # fmt: skip
+    assert [p.sets[0].indices for p in parts[:3]] == [(0, 1, 2), (3, 4), (5, 6)]
+    assert [p.sets[1].indices for p in parts[:3]] == [(1,), (4,), ()]
+    assert [p.probe_prompts for p in parts[3:]] == [("p1",), ("p2",), ()]
+    assert all(p.sets[1].shot_pairs == (("q", "a"),) for p in parts[:3])
+
+    whole = join(parts, [_answer(p) for p in parts])
+    assert whole.keys() == {"base", "candidate"}
+    assert whole["base"].sets == {"base": [f"base:{i}" for i in range(7)], "few": ["few:1", "few:4"]}
+    assert whole["candidate"].sets == {"candidate": ["candidate:0", "candidate:3", "candidate:5"]}
+    assert whole["candidate"].probe_texts == ["probe:p1", "probe:p2"]
+    # one part per model: the tasks as they were
+    assert [(p.model, p.sets) for p in split(tasks, 1)] == [(t.model, t.sets) for t in tasks[:2]]
+
+
+def test_more_parts_than_prompts_gives_one_part_per_prompt():
+    task = ModelTask("candidate", "/adapter", (), probe_prompts=("a", "b"))
+    assert [p.probe_prompts for p in split([task], 8)] == [("a",), ("b",)]
+
+
+def test_local_backend_runs_parts_in_threads_one_per_share_of_the_cores(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def work(i: int) -> int:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return i * i
+
+    compute = ComputeResource()
+    assert compute.run_all(work, [(i,) for i in range(8)], cpus=2) == [i * i for i in range(8)]
+    assert most[0] == 2  # 4 cores, 2 per call
+    most[0] = 0
+    assert compute.run_all(work, [(i,) for i in range(3)], cpus=4) == [0, 1, 4]
+    assert most[0] == 1  # a call takes every core: one after another, in this thread
