@@ -75,9 +75,11 @@ bench-serving: install
 bench-parity: install
 	$(PY) -m benchmarks.serving.parity --out $(LLMP_DATA_DIR)/bench-parity.json
 
-# the engine's greedy answers in two runs at once, per engine thread count: how many are the same
+# the engine's greedy answers in two runs at once, per engine thread count: how many are the same; then the
+# evaluation's generation plans (one engine on every core vs one-thread engines on parts), timed side by side
 bench-reproducible: install
 	$(PY) -m benchmarks.serving.reproducible
+	$(PY) -m benchmarks.serving.parts
 
 lint: install
 	$(VENV)/bin/ruff check llm_assets resources sensors jobs tests benchmarks

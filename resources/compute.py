@@ -2,8 +2,8 @@
 
 With ``ray``, ``anonymized_documents`` deals its documents in chunks to Ray actors that each hold one anonymization
 engine, ``lora_adapter`` trains with Ray Train (``TorchTrainer``: one DDP group of ``num_processes`` workers) and
-``evaluation_report`` and ``fairness_audit`` generate their answers as Ray tasks, a fixed number of parts per model
-(locally: the same parts, in threads of the step).
+``evaluation_report``, ``fairness_audit`` and ``drift_report`` generate their answers as Ray tasks, a fixed number of
+parts per model (locally: the same parts, in spawned processes).
 The assets, their tables, lineage and hashes are the same whichever backend ran them (``tests/test_ray_compute.py``).
 """
 
@@ -95,18 +95,16 @@ class ComputeResource(dg.ConfigurableResource):
         return max(1, min(wanted, int(largest_node_cpus()) or wanted))
 
     def run_all(self, fn: Callable, calls: list[tuple], cpus: int = 1) -> list:
-        """``fn(*args)`` for each ``args`` in ``calls``, results in order: here in threads of this process, as many
-        at once as this machine has ``cpus``-sized shares of its cores (``fn`` must release the GIL for its heavy
-        work, as torch and OpenVINO do), or on the cluster as Ray tasks of ``cpus`` CPUs each, all at once."""
+        """``fn(*args)`` for each ``args`` in ``calls``, results in order: here in spawned processes, as many at once
+        as this machine has ``cpus``-sized shares of its cores (one share: one after another, in this process), or
+        on the cluster as Ray tasks of ``cpus`` CPUs each, all at once. ``fn`` and its arguments must pickle."""
         if not self.on_ray:
             import os
-            from concurrent.futures import ThreadPoolExecutor
 
             workers = min(len(calls), max(1, (os.cpu_count() or 1) // max(1, cpus)))
             if workers <= 1:
                 return [fn(*args) for args in calls]
-            with ThreadPoolExecutor(workers, thread_name_prefix="compute") as pool:
-                return list(pool.map(lambda args: fn(*args), calls))
+            return list(_process_pool(workers).map(_call, [(fn, args) for args in calls]))
         import ray
 
         self.connect()
@@ -115,8 +113,7 @@ class ComputeResource(dg.ConfigurableResource):
 
     def generate(self, tasks: list[ModelTask], inputs: Inputs, log=None) -> dict[str, ModelAnswers]:
         """Each model's answers: its tasks cut into the configured parts (``answering.split``), each part on its own
-        engine of the configured threads, in threads here or as Ray tasks (with this step's torch threads, so that
-        the losses round as they would here)."""
+        engine of the configured threads, in processes here or as Ray tasks."""
         import dataclasses
 
         from llm_assets.core.answering import engine_cpus, join, run_task, split
@@ -124,13 +121,11 @@ class ComputeResource(dg.ConfigurableResource):
         parts = split(tasks, inputs.settings.parts)
         cpus = engine_cpus(inputs.settings)
         if self.on_ray:
-            import torch
-
             cpus = self.task_cpus(cpus)
-            settings = inputs.settings
-            if not settings.engine_threads:  # every core of the node it lands on: the CPUs it holds there
-                settings = dataclasses.replace(settings, engine_threads=cpus)
-            inputs = dataclasses.replace(inputs, settings=settings, torch_threads=torch.get_num_threads())
+            if not inputs.settings.engine_threads:  # every core of the node it lands on: the CPUs it holds there
+                inputs = dataclasses.replace(inputs, settings=dataclasses.replace(inputs.settings, engine_threads=cpus))
+        # the losses on as many torch threads as the part holds CPUs: the same rounding in every process
+        inputs = dataclasses.replace(inputs, torch_threads=cpus)
         if log is not None:
             log.info(
                 f"generating: {len(parts)} part(s) of {len({p.model for p in parts})} model(s) on {self.describe()}, "
@@ -152,3 +147,25 @@ class ComputeResource(dg.ConfigurableResource):
         return anonymize_in_workers(
             settings, documents, actors, anonymizer.batch_size, anonymizer.time_budget_s, pool=pool
         )
+
+
+_POOLS: dict = {}
+
+
+def _call(fn_args: tuple):
+    fn, args = fn_args
+    return fn(*args)
+
+
+def _process_pool(workers: int):
+    """``workers`` spawned processes, started on first use and kept for the next call (a process imports torch and
+    OpenVINO once). Spawn, not fork: the parent may be a threaded Dagster process. Processes, not threads: two
+    OpenVINO engines in one process neither answer alike from run to run nor run faster than one (``make
+    bench-reproducible``)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = _POOLS.get(workers)
+    if pool is None or getattr(pool, "_broken", False):
+        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return pool

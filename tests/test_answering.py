@@ -1,7 +1,7 @@
-"""How generation work is cut into parts and put back together, and how the local backend runs the parts: the
-answers come back in the order asked, whatever ran them and however many ran at once."""
+"""How generation work is cut into parts and put back together, and how the local backend runs the parts (spawned
+processes, one per share of the cores): the answers come back in the order asked, whatever ran them."""
 
-import threading
+import os
 import time
 
 from llm_assets.core.answering import AnswerSet, ModelAnswers, ModelTask, join, split
@@ -48,23 +48,18 @@ def test_more_parts_than_prompts_gives_one_part_per_prompt():
     assert [p.probe_prompts for p in split([task], 8)] == [("a",), ("b",)]
 
 
-def test_local_backend_runs_parts_in_threads_one_per_share_of_the_cores(monkeypatch):
+def _square_where(i: int) -> tuple[int, int]:
+    time.sleep(0.2)
+    return i * i, os.getpid()
+
+
+def test_local_backend_runs_parts_in_processes_one_per_share_of_the_cores(monkeypatch):
     monkeypatch.setattr("os.cpu_count", lambda: 4)
-    running, most = [0], [0]
-    lock = threading.Lock()
-
-    def work(i: int) -> int:
-        with lock:
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        time.sleep(0.05)
-        with lock:
-            running[0] -= 1
-        return i * i
-
     compute = ComputeResource()
-    assert compute.run_all(work, [(i,) for i in range(8)], cpus=2) == [i * i for i in range(8)]
-    assert most[0] == 2  # 4 cores, 2 per call
-    most[0] = 0
-    assert compute.run_all(work, [(i,) for i in range(3)], cpus=4) == [0, 1, 4]
-    assert most[0] == 1  # a call takes every core: one after another, in this thread
+    done = compute.run_all(_square_where, [(i,) for i in range(6)], cpus=2)
+    assert [square for square, _ in done] == [i * i for i in range(6)]
+    assert os.getpid() not in {pid for _, pid in done}
+    assert len({pid for _, pid in done}) == 2  # 4 cores, 2 per call: two processes
+    # a call that takes every core: one after another, in this process
+    done = compute.run_all(_square_where, [(i,) for i in range(3)], cpus=4)
+    assert done == [(0, os.getpid()), (1, os.getpid()), (4, os.getpid())]

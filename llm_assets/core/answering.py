@@ -1,5 +1,5 @@
 """The generation work of an evaluation or a probe, as plain data: each model's answer sets and probe prompts, cut
-into a fixed number of parts, each part run by its own engine: here in threads of the step (one per core), on the
+into a fixed number of parts, each part run by its own engine: here in spawned processes (one per core), on the
 cluster as Ray tasks (``ComputeResource.generate``).
 
 A part loads its model once (the torch model for the losses, the generation engine for the answers), answers its
@@ -13,12 +13,7 @@ workers ran it.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field, replace
-
-# Loading a model is not thread-safe (transformers builds it on the meta device and patches torch.nn while it does,
-# for the whole process): parts running in threads load one at a time and generate at once.
-_LOADING = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -120,8 +115,8 @@ class Inputs:
     max_length: int
     precision: str  # the engine's GGUF precision
     run_id: str
-    # on the cluster: the torch threads of the step that sent it (the losses round as they would have there); 0 =
-    # the process's own
+    # the torch threads of the losses (the CPUs the part holds, so they round alike in every process); 0 = the
+    # process's own
     torch_threads: int = 0
 
 
@@ -134,16 +129,16 @@ def engine_cpus(settings: Settings) -> int:
 
 def run_task(task: ModelTask, inputs: Inputs) -> ModelAnswers:
     """Loads ``task``'s model and generates what it asks, in order."""
+    import torch
+
     from llm_assets.core.scoring import answer_examples, generate_with
 
     config = inputs.settings
+    threads = torch.get_num_threads()
     if inputs.torch_threads:
-        import torch
-
         torch.set_num_threads(inputs.torch_threads)
     base_model = inputs.base_model_class(**inputs.base_model)
-    with _LOADING:
-        tokenizer = base_model.load_tokenizer()
+    tokenizer = base_model.load_tokenizer()
     loaded = LoadedModel(config, base_model, task.adapter_dir, inputs.precision)
     out = ModelAnswers()
     try:
@@ -168,6 +163,7 @@ def run_task(task: ModelTask, inputs: Inputs) -> ModelAnswers:
             out.probe_texts, _, _ = generate_with(loaded.engine(), list(task.probe_prompts), config.max_new_tokens)
     finally:
         loaded.close()
+        torch.set_num_threads(threads)  # run in the step's own process, the step goes on with its threads
     return out
 
 
@@ -182,31 +178,29 @@ class LoadedModel:
     def torch(self):
         from llm_assets.core.models import load_adapter_model
 
-        with _LOADING:
-            if self._torch is None:
-                self._torch = (
-                    load_adapter_model(self.base_model, self.adapter_dir)
-                    if self.adapter_dir
-                    else self.base_model.load_model()
-                )
+        if self._torch is None:
+            self._torch = (
+                load_adapter_model(self.base_model, self.adapter_dir)
+                if self.adapter_dir
+                else self.base_model.load_model()
+            )
         return self._torch
 
     def engine(self):
         from llm_assets.core.gguf_export import load_engine
 
-        with _LOADING:
-            if self._engine is None:
-                transformers = self.config.engine == "transformers"
-                self._engine = load_engine(
-                    self.config.engine,
-                    self.base_model,
-                    self.adapter_dir,
-                    precision=self.precision,
-                    threads=self.config.engine_threads,
-                    batch_size=self.config.batch_size,
-                    torch_precision=self.config.precision,
-                    model=self.torch() if transformers else None,
-                )
+        if self._engine is None:
+            transformers = self.config.engine == "transformers"
+            self._engine = load_engine(
+                self.config.engine,
+                self.base_model,
+                self.adapter_dir,
+                precision=self.precision,
+                threads=self.config.engine_threads,
+                batch_size=self.config.batch_size,
+                torch_precision=self.config.precision,
+                model=self.torch() if transformers else None,
+            )
         return self._engine
 
     def close(self) -> None:

@@ -54,7 +54,7 @@ class FairnessConfig(dg.Config):
     )
     generation_parts: int = Field(
         default=2,
-        description="The probe's prompts are cut into this many parts, each answered by its own engine (in threads "
+        description="The probe's prompts are cut into this many parts, each answered by its own engine (in processes "
         "here, one per core, or as Ray tasks with the ray compute backend). The parts fix the answers: the same value "
         "gives the same answers on either backend.",
     )

@@ -77,9 +77,9 @@ class EvaluationConfig(dg.Config):
         "run to run. Parallelism comes from the parts instead: one engine per core.",
     )
     generation_parts: int = Field(
-        default=1,
+        default=2,
         description="Each model's test prompts (and probe prompts) are cut into this many parts, each answered by its "
-        "own engine: in threads of this step (as many at once as there are cores) or as Ray tasks with the ray "
+        "own engine: in processes of this machine (as many at once as there are cores) or as Ray tasks with the ray "
         "compute backend. The parts fix the answers: the same value gives the same answers on either backend and "
         "any number of workers; raise it to spread one model over more cores.",
     )

@@ -15,6 +15,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import k8s
+from llm_assets.core.answering import Inputs, ModelTask, Settings
 from llm_assets.core.examples import TrainingSetConfig, build_examples
 from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.metadata import tidy
@@ -25,6 +26,7 @@ from llm_assets.monitoring.features import ENTITY_COLUMNS, document_features, tf
 from llm_assets.monitoring.windows import Reference
 from resources.artifacts import ArtifactStore
 from resources.base_model import BaseModelResource
+from resources.compute import ComputeResource
 from resources.drift_policy import QUALITY_SIGNALS, STATUS_TEXT, DriftPolicy, verdict_rows
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
@@ -47,6 +49,16 @@ class DriftReportConfig(dg.Config):
         default=DEFAULT_ENGINE,
         description="What generates the champion's window answers (ROUGE-L): openvino (its GGUF export, as served) or "
         "transformers (the reference path). Perplexity is always the torch model's.",
+    )
+    engine_threads: int = Field(
+        default=1,
+        description="Inference threads of each openvino engine (0 = every core). At one thread the window's answers, "
+        "and so the ROUGE-L the sensor retrains on, are the same in every run.",
+    )
+    generation_parts: int = Field(
+        default=2,
+        description="The window's prompts are cut into this many parts, each answered by its own engine (in processes "
+        "here, one per core, or as Ray tasks with the ray compute backend); the parts fix the answers.",
     )
 
 
@@ -111,15 +123,16 @@ def _text_content_test(method: str) -> bool:
 
 
 def _performance_drift(
+    context,
     config: DriftReportConfig,
     examples: pl.DataFrame,
     base_model: BaseModelResource,
     mlflow_tracking: MLflowTracking,
+    compute: ComputeResource,
 ) -> dict:
     """The champion's perplexity and ROUGE-L on the window against its own test-split evaluation."""
-    from llm_assets.core.gguf_export import load_engine
     from llm_assets.core.lm import mean_loss, pick_device_and_dtype, tokenize_split
-    from llm_assets.core.scoring import generate_with, text_metrics
+    from llm_assets.core.scoring import text_metrics
 
     champion = champion_adapter_dir(mlflow_tracking, current_run_id="")
     if champion is None or config.perplexity_examples == 0:
@@ -145,12 +158,19 @@ def _performance_drift(
         out["perplexity_degradation"] = perplexity / baseline["test_candidate_perplexity"] - 1.0
     if config.rouge_examples:
         few = examples.head(config.rouge_examples)
-        precision = (version.tags or {}).get("engine_format", "").removeprefix("gguf-")
-        engine = load_engine(config.engine, base_model, adapter_dir, precision=precision, model=model)
-        try:
-            gens, _, _ = generate_with(engine, few["prompt"].to_list(), 80)
-        finally:
-            engine.close()
+        settings = Settings(config.engine, config.engine_threads, 8, 80, "auto", max(1, config.generation_parts))
+        inputs = Inputs(
+            settings,
+            base_model.model_dump(),
+            type(base_model),
+            prompts=(),
+            refs=(),
+            max_length=config.max_length,
+            precision=(version.tags or {}).get("engine_format", "").removeprefix("gguf-"),
+            run_id=context.run_id,
+        )
+        task = ModelTask("champion", adapter_dir, probe_prompts=tuple(few["prompt"].to_list()))
+        gens = compute.generate([task], inputs, context.log)["champion"].probe_texts
         rouge = text_metrics(gens, few["completion"].to_list(), few["label"].to_list())["rougeL"]
         out["window_rougeL"] = rouge
         if "test_candidate_rougeL" in baseline and baseline["test_candidate_rougeL"] > 0:
@@ -250,6 +270,7 @@ def drift_report(
     base_model: BaseModelResource,
     artifact_store: ArtifactStore,
     drift_policy: DriftPolicy,
+    compute: ComputeResource,
 ):
     champion = mlflow_tracking.champion_version()
     ref = Reference.of(champion, warehouse, latest_without_champion=True)
@@ -284,7 +305,7 @@ def drift_report(
         features = document_features(reference, redaction_audit), document_features(window, redaction_audit)
         value.update(data_drift(*features, config.embedding_dims, html))
         value["report_html"] = str(html)
-        value.update(_performance_drift(config, window_examples, base_model, mlflow_tracking))
+        value.update(_performance_drift(context, config, window_examples, base_model, mlflow_tracking, compute))
 
     signals = drift_policy.signals(value) if value["status"] == "measured" else []
     verdict = "; ".join(sig.describe() for sig in signals) or STATUS_TEXT.get(value["status"], value["status"])
