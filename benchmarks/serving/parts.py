@@ -1,9 +1,9 @@
 """The evaluation's generation plans side by side: one engine on every core (the default before parts) against the
-same work cut into parts, each on a one-thread engine in its own process, one per core (the default now). Both through the code
-the evaluation runs (``ComputeResource.generate``, local backend): the base model answers the sample corpus's
-tickets zero-shot and few-shot, with its losses, as ``evaluation_report`` does. Plans alternate within one run,
-several rounds each; printed: the median wall time, its ratio to the first plan, and how many answers each plan gave
-alike in every round (its run-to-run agreement).
+same work cut into parts, each on a one-thread engine in its own process, one per core (the default now). Both
+through the code the evaluation runs (``ComputeResource.generate``, local backend): the base model answers the
+sample corpus's tickets zero-shot and few-shot, with its losses, as ``evaluation_report`` does. Plans alternate
+within one run, several rounds each; printed: the median wall time, its ratio to the first plan, and how many
+answers each plan gave alike in every round (its run-to-run agreement).
 
 The prompts are the bundled sample corpus's (what is measured is time and agreement, not quality).
 
