@@ -16,7 +16,7 @@ import dagster as dg
 from pydantic import Field
 
 if TYPE_CHECKING:
-    from llm_assets.core.answering import Inputs, ModelAnswers, ModelTask
+    from llm_assets.core.answering import GenerationPlan, Inputs, ModelAnswers, ModelTask
     from resources.anonymizer import PresidioAnonymizer
 
 BACKENDS = ("local", "ray")
@@ -104,7 +104,14 @@ class ComputeResource(dg.ConfigurableResource):
             workers = min(len(calls), max(1, (os.cpu_count() or 1) // max(1, cpus)))
             if workers <= 1:
                 return [fn(*args) for args in calls]
-            return list(_process_pool(workers).map(_call, [(fn, args) for args in calls]))
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # processes, not threads: two OpenVINO engines in one process neither answered alike from run to run
+            # nor ran faster than one (README, What fixes the answers). Spawn, not fork: the parent may be a threaded
+            # Dagster process. Shut down here, not at exit: a step process kept waiting on idle workers for ever.
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                return list(pool.map(_call, [(fn, args) for args in calls]))
         import ray
 
         self.connect()
@@ -133,6 +140,37 @@ class ComputeResource(dg.ConfigurableResource):
             )
         return join(parts, self.run_all(run_task, [(p, inputs) for p in parts], cpus=cpus))
 
+    def answer(
+        self,
+        plan: GenerationPlan,
+        base_model,
+        adapter_dir: str,
+        prompts: list[str],
+        max_new_tokens: int,
+        *,
+        engine: str,
+        precision: str,
+        max_length: int,
+        run_id: str,
+        log=None,
+    ) -> list[str]:
+        """One model's answers to ``prompts`` (a probe, a drift window), as ``plan`` cuts and runs them."""
+        from llm_assets.core.answering import Inputs, ModelTask, Settings
+
+        settings = Settings(engine, plan.engine_threads, 8, max_new_tokens, "auto", max(1, plan.generation_parts))
+        inputs = Inputs(
+            settings,
+            base_model.model_dump(),
+            type(base_model),
+            prompts=(),
+            refs=(),
+            max_length=max_length,
+            precision=precision,
+            run_id=run_id,
+        )
+        task = ModelTask("model", adapter_dir, probe_prompts=tuple(prompts))
+        return self.generate([task], inputs, log)["model"].probe_texts
+
     def anonymize(self, anonymizer: PresidioAnonymizer, documents: list[dict[str, str]]) -> list:
         """``anonymizer.anonymize`` here, or on the cluster's actors with the same chunks and time budgets."""
         if not self.on_ray:
@@ -149,23 +187,6 @@ class ComputeResource(dg.ConfigurableResource):
         )
 
 
-_POOLS: dict = {}
-
-
 def _call(fn_args: tuple):
     fn, args = fn_args
     return fn(*args)
-
-
-def _process_pool(workers: int):
-    """``workers`` spawned processes, started on first use and kept for the next call (a process imports torch and
-    OpenVINO once). Spawn, not fork: the parent may be a threaded Dagster process. Processes, not threads: two
-    OpenVINO engines in one process neither answer alike from run to run nor run faster than one (``make
-    bench-reproducible``)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = _POOLS.get(workers)
-    if pool is None or getattr(pool, "_broken", False):
-        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    return pool

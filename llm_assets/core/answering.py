@@ -15,6 +15,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import dagster as dg
+from pydantic import Field
+
+
+class GenerationPlan(dg.Config):
+    """How a step's generation is cut up and run: the settings that, with the weights and prompts, fix its answers."""
+
+    engine_threads: int = Field(
+        default=1,
+        description="Inference threads of each openvino engine (0 = every core). At one thread an engine gives the "
+        "same answers from run to run (make bench-reproducible); above one, OpenVINO's kernels round differently "
+        "from run to run. Parallelism comes from the parts instead: one engine per core.",
+    )
+    generation_parts: int = Field(
+        default=2,
+        description="Each model's prompts are cut into this many parts, each answered by its own engine: in processes "
+        "of this machine (as many at once as there are cores) or as Ray tasks with the ray compute backend. The parts "
+        "fix the answers: the same value gives the same answers on either backend and any number of workers; raise "
+        "it to spread one model over more cores.",
+    )
+
 
 @dataclass(frozen=True)
 class AnswerSet:

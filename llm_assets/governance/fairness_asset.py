@@ -8,7 +8,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import k8s
-from llm_assets.core.answering import Inputs, ModelTask, Settings
+from llm_assets.core.answering import GenerationPlan
 from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.rendering import Document, Section, render
 from llm_assets.governance import fairness
@@ -22,7 +22,7 @@ FAIRNESS_CHECK = "no_flagged_segment"
 QUALITY_METRICS = ("rougeL", "category_correct", "format_ok")
 
 
-class FairnessConfig(dg.Config):
+class FairnessConfig(GenerationPlan):
     min_share_ratio: float = Field(
         default=0.5,
         description="A segment whose share of the training split is below this multiple of its share of the landed "
@@ -46,17 +46,6 @@ class FairnessConfig(dg.Config):
         default=DEFAULT_ENGINE,
         description="What generates the probe's answers: openvino (the candidate's GGUF export, as served) or "
         "transformers (the reference path).",
-    )
-    engine_threads: int = Field(
-        default=1,
-        description="Inference threads of each openvino engine (0 = every core). At one thread the probe's answers, "
-        "and so its flags, are the same in every run; above one they can differ by a token from run to run.",
-    )
-    generation_parts: int = Field(
-        default=2,
-        description="The probe's prompts are cut into this many parts, each answered by its own engine (in processes "
-        "here, one per core, or as Ray tasks with the ray compute backend). The parts fix the answers: the same value "
-        "gives the same answers on either backend.",
     )
     max_flip_rate: float = Field(
         default=0.1, description="A group whose category flips on more than this share of probe prompts is flagged."
@@ -106,7 +95,18 @@ def _probe(context, config: FairnessConfig, adapter: dict, test: pl.DataFrame, b
             unanalysed += not result.ok
             leaked[g] += fairness.unredacted(identity, signed)
             variants.append(f"{prompt}\n{signed}")
-    texts = _answers(context, config, adapter, base_model, compute, variants)
+    texts = compute.answer(
+        config,
+        base_model,
+        adapter["adapter_dir"],
+        variants,
+        config.probe_max_new_tokens,
+        engine=config.engine,
+        precision=(adapter.get("engine") or {}).get("precision", ""),
+        max_length=int(adapter.get("max_length", 384)),
+        run_id=context.run_id,
+        log=context.log,
+    )
     categories = {g: [] for g in groups}
     replies = {g: [] for g in groups}
     for k, text in enumerate(texts):
@@ -119,30 +119,6 @@ def _probe(context, config: FairnessConfig, adapter: dict, test: pl.DataFrame, b
         rates[g]["unredacted_rate"] = round(leaked[g] / len(prompts), 4)
         rates[g]["flagged"] = rates[g]["flip_rate"] > config.max_flip_rate
     return {"prompts": len(prompts), "groups": rates, "signatures_not_analysed": unanalysed}
-
-
-def _answers(context, config: FairnessConfig, adapter: dict, base_model, compute, prompts: list[str]) -> list[str]:
-    """The candidate's answers to ``prompts``, as its served export gives them (``ComputeResource.generate``)."""
-    settings = Settings(
-        engine=config.engine,
-        engine_threads=config.engine_threads,
-        batch_size=8,
-        max_new_tokens=config.probe_max_new_tokens,
-        precision="auto",
-        parts=max(1, config.generation_parts),
-    )
-    inputs = Inputs(
-        settings,
-        base_model.model_dump(),
-        type(base_model),
-        prompts=(),
-        refs=(),
-        max_length=int(adapter.get("max_length", 384)),
-        precision=(adapter.get("engine") or {}).get("precision", ""),
-        run_id=context.run_id,
-    )
-    task = ModelTask("candidate", adapter["adapter_dir"], probe_prompts=tuple(prompts))
-    return compute.generate([task], inputs, context.log)["candidate"].probe_texts
 
 
 @dg.asset(

@@ -9,7 +9,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import answer_cache, k8s, lineage
-from llm_assets.core.answering import AnswerSet, Inputs, ModelAnswers, ModelTask, Settings
+from llm_assets.core.answering import AnswerSet, GenerationPlan, Inputs, ModelAnswers, ModelTask, Settings
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.generation import DEFAULT_ENGINE, DEFAULT_PRECISION
 from llm_assets.core.memorization import canary_fingerprints, probe, scanned_fingerprints
@@ -39,7 +39,7 @@ class KnownValues:
     canaries: dict[str, str]
 
 
-class EvaluationConfig(dg.Config):
+class EvaluationConfig(GenerationPlan):
     max_examples: int = Field(default=48, description="Test examples to evaluate (0 = the whole test split).")
     max_new_tokens: int = Field(
         default=0,
@@ -69,19 +69,6 @@ class EvaluationConfig(dg.Config):
         description="GGUF precision for the openvino engine (f16, q8_0, q4_0, q4_1); empty = the precision the "
         "candidate was exported at for serving (lora_adapter's served_precision), so the served file is the one "
         "evaluated.",
-    )
-    engine_threads: int = Field(
-        default=1,
-        description="Inference threads of each openvino engine (0 = every core). At one thread an engine gives the "
-        "same answers in every run (make bench-reproducible); above one, OpenVINO's kernels round differently from "
-        "run to run. Parallelism comes from the parts instead: one engine per core.",
-    )
-    generation_parts: int = Field(
-        default=2,
-        description="Each model's test prompts (and probe prompts) are cut into this many parts, each answered by its "
-        "own engine: in processes of this machine (as many at once as there are cores) or as Ray tasks with the ray "
-        "compute backend. The parts fix the answers: the same value gives the same answers on either backend and "
-        "any number of workers; raise it to spread one model over more cores.",
     )
     memorization_prompts: int = Field(
         default=16,

@@ -15,7 +15,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import k8s
-from llm_assets.core.answering import Inputs, ModelTask, Settings
+from llm_assets.core.answering import GenerationPlan
 from llm_assets.core.examples import TrainingSetConfig, build_examples
 from llm_assets.core.generation import DEFAULT_ENGINE
 from llm_assets.core.metadata import tidy
@@ -38,7 +38,7 @@ QUALITY_CHECK = "champion_quality_within_tolerance"
 DRIFT_COLUMNS = ["text", "chars", "words", "category", *[f"n_{e}" for e in ENTITY_COLUMNS]]
 
 
-class DriftReportConfig(dg.Config):
+class DriftReportConfig(GenerationPlan):
     embedding_dims: int = Field(default=16, description="SVD components of the TF-IDF embedding.")
     min_window_documents: int = Field(default=20, description="Below this many new documents drift is not measured.")
     max_reference_documents: int = Field(default=2000, description="Sample of the reference, for speed.")
@@ -49,16 +49,6 @@ class DriftReportConfig(dg.Config):
         default=DEFAULT_ENGINE,
         description="What generates the champion's window answers (ROUGE-L): openvino (its GGUF export, as served) or "
         "transformers (the reference path). Perplexity is always the torch model's.",
-    )
-    engine_threads: int = Field(
-        default=1,
-        description="Inference threads of each openvino engine (0 = every core). At one thread the window's answers, "
-        "and so the ROUGE-L the sensor retrains on, are the same in every run.",
-    )
-    generation_parts: int = Field(
-        default=2,
-        description="The window's prompts are cut into this many parts, each answered by its own engine (in processes "
-        "here, one per core, or as Ray tasks with the ray compute backend); the parts fix the answers.",
     )
 
 
@@ -158,19 +148,18 @@ def _performance_drift(
         out["perplexity_degradation"] = perplexity / baseline["test_candidate_perplexity"] - 1.0
     if config.rouge_examples:
         few = examples.head(config.rouge_examples)
-        settings = Settings(config.engine, config.engine_threads, 8, 80, "auto", max(1, config.generation_parts))
-        inputs = Inputs(
-            settings,
-            base_model.model_dump(),
-            type(base_model),
-            prompts=(),
-            refs=(),
-            max_length=config.max_length,
+        gens = compute.answer(
+            config,
+            base_model,
+            adapter_dir,
+            few["prompt"].to_list(),
+            80,
+            engine=config.engine,
             precision=(version.tags or {}).get("engine_format", "").removeprefix("gguf-"),
+            max_length=config.max_length,
             run_id=context.run_id,
+            log=context.log,
         )
-        task = ModelTask("champion", adapter_dir, probe_prompts=tuple(few["prompt"].to_list()))
-        gens = compute.generate([task], inputs, context.log)["champion"].probe_texts
         rouge = text_metrics(gens, few["completion"].to_list(), few["label"].to_list())["rougeL"]
         out["window_rougeL"] = rouge
         if "test_candidate_rougeL" in baseline and baseline["test_candidate_rougeL"] > 0:
