@@ -76,7 +76,13 @@ def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.Execut
     """Materializes training_set -> registered_model -> governance_report on what has been ingested. The fairness
     probe runs small (2 prompts x 3 groups) unless ``ops`` configures it: its wiring is checked on every training run;
     the group table is checked in tests/test_fairness_probe.py, the full-size probe runs in ``make demo``."""
-    ops = {"fairness_audit": {"config": {"probe_prompts": 2, "probe_groups": ["NG/F", "DE/M", "CN/F"]}}, **ops}
+    # tiny models answer in one part, in the test's own process: spawning part workers costs more than the model
+    # (the parts' processes are run by tests/test_answering.py and tests/test_ray_compute.py)
+    defaults = {"fairness_audit": {"probe_prompts": 2, "probe_groups": ["NG/F", "DE/M", "CN/F"]}, "evaluation_report": {}}
+    ops = dict(ops)
+    for op, config in defaults.items():
+        given = ops.get(op, {}).get("config")
+        ops[op] = {"config": {"generation_parts": 1, **(config if given is None else {}), **(given or {})}}
     return dg.materialize(
         ALL_ASSETS,
         selection=dg.AssetSelection.groups("training_data", "modeling", "governance") - HUMAN_DECISIONS,
