@@ -78,7 +78,10 @@ def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.Execut
     the group table is checked in tests/test_fairness_probe.py, the full-size probe runs in ``make demo``."""
     # tiny models answer in one part, in the test's own process: spawning part workers costs more than the model
     # (the parts' processes are run by tests/test_answering.py and tests/test_ray_compute.py)
-    defaults = {"fairness_audit": {"probe_prompts": 2, "probe_groups": ["NG/F", "DE/M", "CN/F"]}, "evaluation_report": {}}
+    defaults = {
+        "fairness_audit": {"probe_prompts": 2, "probe_groups": ["NG/F", "DE/M", "CN/F"]},
+        "evaluation_report": {},
+    }
     ops = dict(ops)
     for op, config in defaults.items():
         given = ops.get(op, {}).get("config")
