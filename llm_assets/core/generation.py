@@ -222,7 +222,7 @@ class OpenVINOEngine(Engine):
 
     name = "openvino"
     continuous_batching = True
-    _IDLE, _STARTING, _RUNNING, _DRAINING = "idle", "starting", "running", "draining"
+    _IDLE, _STARTING, _RUNNING, _DRAINING, _BATCH = "idle", "starting", "running", "draining", "batch"
 
     def __init__(
         self,
@@ -317,26 +317,61 @@ class OpenVINOEngine(Engine):
             return len(self._pending) + len(self._active)
 
     def generate(self, prompts, max_new_tokens, shots=(), allowed_placeholders=None) -> list[Generated]:
-        """Every prompt queued at once, so that the batches the pipeline steps, and so its float rounding, depend on
-        the prompts alone (not on when each was encoded): the same prompts give the same answers in every run."""
+        """Every prompt at once. On an idle engine they go straight to the pipeline's own ``generate`` (no anchor,
+        no threads), so the batches it steps, and so its float rounding, depend on the prompts alone: the same
+        prompts give the same answers in every run, whatever the machine's load. On a busy engine (a server's
+        running batch) they join that batch, as requests do."""
         allowed = allowed_placeholders or [None] * len(prompts)
         started = time.perf_counter()
         jobs: list[_Job | None] = []
         for p, a in zip(prompts, allowed, strict=True):
             try:
-                jobs.append(_Job(self.encode(p, shots), self._config(max_new_tokens, a), Future(), None, 0.0))
+                jobs.append(_Job(self.encode(p, shots), self._config(max_new_tokens, a), Future(), None, started))
             except Exception:  # noqa: BLE001  (retried alone below)
                 jobs.append(None)
-        queued = iter(self._enqueue([j for j in jobs if j is not None]))
-        futures = [next(queued) if j is not None else None for j in jobs]
+        queued = [j for j in jobs if j is not None]
+        if not self._run_alone_on_pipeline(queued):
+            self._enqueue(queued)
         done = []
-        for p, a, f in zip(prompts, allowed, futures, strict=True):
+        for p, a, j in zip(prompts, allowed, jobs, strict=True):
             try:
-                done.append(f.result() if f is not None else self._alone(p, max_new_tokens, shots, a))
+                done.append(j.future.result() if j is not None else self._alone(p, max_new_tokens, shots, a))
             except Exception:  # noqa: BLE001  (a failed run fails all its batch: each is retried alone)
                 done.append(self._alone(p, max_new_tokens, shots, a))
         share = (time.perf_counter() - started) / max(1, len(done))
         return [dataclasses.replace(d, share_s=share) for d in done]
+
+    def _run_alone_on_pipeline(self, jobs: list[_Job]) -> bool:
+        """Runs ``jobs`` through the pipeline's ``generate`` if nothing else is in flight, holding the driver and the
+        watcher off meanwhile; False (nothing run) when the engine is busy. A run that fails sets its exception on
+        every job's future (the caller retries each alone)."""
+        with self._work:
+            if self._closed:
+                raise RuntimeError("the engine is closed")
+            if self._state != self._IDLE or self._pending or self._active:
+                return False
+            self._state = self._BATCH
+        try:
+            if jobs:
+                now = time.perf_counter()
+                results = self._pipe.generate(
+                    [self._ov.Tensor(_int64([j.ids])) for j in jobs], [j.config for j in jobs]
+                )
+                for job, result in zip(jobs, results, strict=True):
+                    job.started, job.batch = now, len(jobs)
+                    ids = list(result.m_generation_ids[0]) if result.m_generation_ids else []
+                    job.future.set_result(self._answer(job, ids))
+        except Exception as exc:  # noqa: BLE001
+            for job in jobs:
+                if not job.future.done():
+                    job.future.set_exception(exc)
+        finally:
+            with self._work:
+                self._state = self._IDLE
+                if self._pending:
+                    self._wake_driver.set()
+                self._work.notify_all()
+        return True
 
     def _alone(self, prompt: str, max_new_tokens: int, shots: Shots, allowed) -> Generated:
         """One prompt on its own; one that breaks generation (a length limit, a tokenizer corner) is that prompt's
@@ -406,7 +441,7 @@ class OpenVINOEngine(Engine):
         with self._work:
             if running:
                 self._state = self._RUNNING
-            if self._state == self._IDLE or self._state == self._STARTING:
+            if self._state in (self._IDLE, self._STARTING, self._BATCH):
                 return
             now = time.perf_counter()
             for job in self._pending:
@@ -465,7 +500,9 @@ class OpenVINOEngine(Engine):
 
     def _result(self, job: _Job) -> Generated:
         outputs = job.handle.read_all()
-        ids = list(outputs[0].generated_ids) if outputs else []
+        return self._answer(job, list(outputs[0].generated_ids) if outputs else [])
+
+    def _answer(self, job: _Job, ids: list[int]) -> Generated:
         stopped = self.eos_token_id in ids
         if stopped:
             ids = ids[: ids.index(self.eos_token_id)]
