@@ -60,6 +60,12 @@ class ComputeResource(dg.ConfigurableResource):
         "same adapter (capped at the largest node).",
     )
     training_gpus: bool = Field(default=False, description="Train on the cluster's GPUs (one per worker).")
+    local_processes: int = Field(
+        default=0,
+        description="Local backend: most processes that answer generation parts at once; 0 = one per engine's "
+        "share of this machine's cores, 1 = one part after another in the step's own process (no process start-up: "
+        "for small models and tests).",
+    )
     storage_path: str = Field(
         default="",
         description="Where Ray Train keeps the adapter it reports (a folder every node sees, or s3://…); empty = "
@@ -102,6 +108,8 @@ class ComputeResource(dg.ConfigurableResource):
             import os
 
             workers = min(len(calls), max(1, (os.cpu_count() or 1) // max(1, cpus)))
+            if self.local_processes > 0:
+                workers = min(workers, self.local_processes)
             if workers <= 1:
                 return [fn(*args) for args in calls]
             import multiprocessing

@@ -96,9 +96,14 @@ def train(instance, resources, ops: dict, tags: dict | None = None) -> dg.Execut
     )
 
 
-def resources_at(data_dir, model_dir, compute=None, key_file=None, landing_dir=None) -> dict:
+def resources_at(data_dir, model_dir, compute=None, key_file=None, landing_dir=None, in_process: bool = True) -> dict:
     """The production resources, pointed at ``data_dir`` and the model in ``model_dir`` (local compute unless
-    ``compute`` is given; the governance key in ``key_file``, default under ``data_dir``)."""
+    ``compute`` is given; the governance key in ``key_file``, default under ``data_dir``).
+
+    ``in_process``: the anonymizer and the generation parts run in the test's own process, where the production
+    defaults start worker processes per step (seconds each, more than a test's few documents cost). The workers
+    themselves are run by tests/test_landing_cases.py, test_anonymizer.py, test_answering.py and
+    test_ray_compute.py (which compares them with Ray)."""
     from resources.alerts import AlertChannels
     from resources.anonymizer import PresidioAnonymizer
     from resources.artifacts import ArtifactStore, JsonArtifactIOManager
@@ -118,9 +123,9 @@ def resources_at(data_dir, model_dir, compute=None, key_file=None, landing_dir=N
         "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
         "artifact_io_manager": JsonArtifactIOManager(root=str(data_dir / "artifacts" / "descriptors")),
         "landing_zone": LandingZone(path=str(landing_dir or data_dir / "landing"), settle_seconds=0),
-        "anonymizer": PresidioAnonymizer(),
+        "anonymizer": PresidioAnonymizer(workers=0) if in_process else PresidioAnonymizer(),
         "base_model": BaseModelResource(model=str(model_dir), cache_dir=str(data_dir / "models")),
-        "compute": compute or ComputeResource(),
+        "compute": compute or (ComputeResource(local_processes=1) if in_process else ComputeResource()),
         "mlflow_tracking": MLflowTracking(
             tracking_uri=f"sqlite:///{data_dir / 'mlflow' / 'mlflow.db'}",
             artifact_root=str(data_dir / "mlflow" / "artifacts"),

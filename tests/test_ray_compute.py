@@ -93,12 +93,14 @@ def test_the_ray_backend_writes_what_the_local_one_writes(tmp_path, tiny_model_d
     local_dir, ray_dir = tmp_path / "local", tmp_path / "ray"
     local_dir.mkdir(), ray_dir.mkdir()
     local_tables, local_adapter, local_eval, local_probe = _run(
-        resources_at(local_dir, tiny_model_dir, key_file=key, landing_dir=root), batches, local_dir / "home"
+        resources_at(local_dir, tiny_model_dir, key_file=key, landing_dir=root, in_process=False),
+        batches,
+        local_dir / "home",
     )
     with loopback_cluster((2, 1)) as address:  # a task may hold as many threads as the local step uses
         on_ray = ComputeResource(backend="ray", ray_address=address, anonymization_actors=2)
         ray_tables, ray_adapter, ray_eval, ray_probe = _run(
-            resources_at(ray_dir, tiny_model_dir, compute=on_ray, key_file=key, landing_dir=root),
+            resources_at(ray_dir, tiny_model_dir, compute=on_ray, key_file=key, landing_dir=root, in_process=False),
             batches,
             ray_dir / "home",
         )
