@@ -176,6 +176,24 @@ def test_continuous_batching_answers_each_request_as_alone_and_drops_late_ones(v
         engine.close()
 
 
+def test_batches_from_two_threads_at_once_are_both_answered_as_alone(varied_model, tmp_path):
+    """An idle engine runs a batch through the pipeline's own generate; a batch arriving meanwhile waits in the
+    queue and is stepped once that run ends (nothing hangs, nothing is lost)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, engine = _engines(varied_model, "f16", tmp_path, EXACT)
+    try:
+        alone = [g.text for g in engine.generate(PROMPTS[:4], 24)]
+        with ThreadPoolExecutor(2) as threads:
+            first = threads.submit(engine.generate, PROMPTS[:2], 24)
+            second = threads.submit(engine.generate, PROMPTS[2:4], 24)
+            got = [g.text for g in first.result(timeout=120) + second.result(timeout=120)]
+        assert engine.waiting() == 0
+    finally:
+        engine.close()
+    assert got == alone
+
+
 def test_a_prompt_that_breaks_the_engine_costs_only_its_own_answer(varied_model, tmp_path):
     _, engine = _engines(varied_model, "f16", tmp_path)
     real = engine.encode
