@@ -11,6 +11,7 @@ from llm_assets.core.anonymization.settings import (
     ORGANIZATION_POLICIES,
     PRIMARY_SPACY_MODEL,
     REFERENCE_POLICIES,
+    REGION_POLICIES,
     AnonymizerSettings,
     policy_entities,
 )
@@ -40,7 +41,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
     entities: list[str] = Field(
         default_factory=list,
         description="Entity types to find and replace; empty = the default policy (see dates, organizations, "
-        "transaction_references).",
+        "transaction_references, regions).",
     )
     dates: str = Field(
         default="birth_dates",
@@ -57,6 +58,11 @@ class PresidioAnonymizer(dg.ConfigurableResource):
         description=f"Order, tracking, invoice, SKU and ticket numbers, one of {REFERENCE_POLICIES}: keep (they "
         "identify a transaction, not a person) or placeholder (<TRANSACTION_REFERENCE_1>). Customer, account and "
         "member ids are personal identifiers and always replaced.",
+    )
+    regions: str = Field(
+        default="keep",
+        description=f"Columns and keys of countries, states and provinces, one of {REGION_POLICIES}: keep (as the "
+        "HIPAA Safe Harbor method keeps states; cities, streets and postcodes are always replaced) or placeholder.",
     )
     score_threshold: float = Field(default=0.5, description="Minimum recognizer score for a finding to be redacted.")
     default_operator: str = Field(
@@ -122,7 +128,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
                 None,
             )
         try:
-            policy = policy_entities(self.dates, self.organizations, self.transaction_references)
+            policy = policy_entities(self.dates, self.organizations, self.transaction_references, self.regions)
         except ValueError as exc:
             raise dg.DagsterInvalidConfigError(str(exc), [], None) from exc
         return AnonymizerSettings(

@@ -2,6 +2,10 @@
 keeps the text). Every input was written for this file; none comes from a benchmark, a generator or the detector's
 own word lists. Each asserts both sides: the personal value is gone, the ordinary text is kept."""
 
+import dataclasses
+import json
+import unicodedata
+
 import polars as pl
 import pytest
 
@@ -215,3 +219,72 @@ def test_the_memorization_scan_of_one_request_keeps_all_its_values():
         orient="row",
     )
     assert scanned_fingerprints(own) == {"card": "CREDIT_CARD", "full": "PERSON"}
+
+
+# -- keys, labels and columns say what a value is ---------------------------------------------------------------------
+
+
+def test_json_keys_and_mail_header_names_are_never_redacted(engine):
+    line = '{"ts": "2025-03-02T08:14:09Z", "status": "shipped", "parcel.name": "Garden Hose", "buyer": "Ines Okafor"}'
+    out, _ = anonymize(engine, line)
+    record = json.loads(out)  # still one valid JSON object
+    assert list(record) == ["ts", "status", "parcel.name", "buyer"] and "Okafor" not in out
+    header = 'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: 8bit\n\nHi, my kettle broke.'
+    out, types = anonymize(engine, header)
+    assert out == header and not types
+
+
+def test_a_chat_in_chinese_between_latin_handles_keeps_its_sentences(engine):
+    chat = "\n".join(
+        [
+            "wenhui-lo (09:12:01): 我的訂單還沒到，請幫我查一下。",
+            "agent_77 (09:12:40): 好的，請稍等。",
+            "wenhui-lo (09:13:05): 謝謝！",
+            "agent_77 (09:14:10): 您的包裹明天會到。",
+            "wenhui-lo (09:14:30): 太好了!",
+        ]
+    )
+    out, _ = anonymize(engine, chat)
+    for sentence in ("我的訂單還沒到，請幫我查一下。", "好的，請稍等。", "您的包裹明天會到。"):
+        assert unicodedata.normalize("NFKC", sentence) in out  # the engine reads NFKC text: "，" becomes ","
+    assert "wenhui-lo" not in out
+
+
+def test_a_country_and_state_column_stays_the_city_goes(engine):
+    table = (
+        "name,city,state,country\nMarisol Quenby,Tacoma,WA,USA\nOrrin Vdovin,Duluth,MN,USA\nPia Lindqvist,Eugene,OR,USA"
+    )
+    out, types = anonymize(engine, table)
+    rows = [line.split(",") for line in out.splitlines()]
+    assert rows[0] == ["name", "city", "state", "country"]
+    assert [r[2:] for r in rows[1:]] == [["WA", "USA"], ["MN", "USA"], ["OR", "USA"]]
+    assert not {"Tacoma", "Duluth", "Eugene", "Quenby", "Vdovin"} & set(out.replace(",", " ").split())
+    placeholder = AnonymizationEngine(
+        dataclasses.replace(engine.settings, entities=(*engine.settings.entities, "REGION"))
+    )
+    out, _ = anonymize(placeholder, table)
+    assert "USA" not in out and "WA" not in out
+
+
+def test_a_flattened_table_keeps_products_and_airport_codes_and_loses_people(engine):
+    headers = ["name", "email", "city", "order_id", "status", "items.name", "origin", "destination"]
+    rows = [
+        [
+            "Ottilie Brannagh",
+            "ottilie.b@posteo.example",
+            "Limerick",
+            "#R-55012",
+            "shipped",
+            "Camping Stove",
+            "DUB",
+            "LIS",
+        ],
+        ["Kasimir Wendt", "k.wendt@mailbox.example", "Kassel", "#R-55013", "pending", "Rain Jacket", "FRA", "OPO"],
+        ["Noor Haddad", "noor.h@inbox.example", "Zarqa", "#R-55014", "delivered", "Desk Lamp", "AMM", "IST"],
+    ]
+    text = "\n".join(headers + [v for row in rows for v in row])  # an HTML table stripped to one cell per line
+    out, _ = anonymize(engine, text)
+    for kept in ("Camping Stove", "Rain Jacket", "Desk Lamp", "DUB", "LIS", "FRA", "OPO", "AMM", "IST", "shipped"):
+        assert kept in out.splitlines(), kept
+    for gone in ("Brannagh", "Wendt", "Haddad", "posteo", "Limerick", "Kassel", "Zarqa"):
+        assert gone not in out, gone

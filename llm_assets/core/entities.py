@@ -25,4 +25,7 @@ NATIONAL_ID = "NATIONAL_ID"
 BANK_ACCOUNT = "BANK_ACCOUNT"
 # order, tracking, invoice, SKU and ticket numbers: they identify a transaction, not a person (kept by default)
 TRANSACTION_REFERENCE = "TRANSACTION_REFERENCE"
+# a country, or a state, province or region (a first-level subdivision): a column of them is kept by default, as the
+# HIPAA Safe Harbor method keeps states (units smaller than a state, cities and postcodes, are replaced)
+REGION = "REGION"
 UNANALYZED = "UNANALYZED"  # a run of thousands of characters without a space, replaced whole unanalysed

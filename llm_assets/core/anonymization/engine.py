@@ -33,6 +33,7 @@ from llm_assets.core.entities import (
     NATIONAL_ID,
     ORGANIZATION,
     PERSON,
+    REGION,
     TITLE,
     TRANSACTION_REFERENCE,
     UNANALYZED,
@@ -70,7 +71,7 @@ with _without_transformers():
     from presidio_anonymizer.entities import OperatorConfig
 
 from llm_assets.core.anonymization import context, gazetteers  # noqa: E402
-from llm_assets.core.anonymization.keys import KEEP, classify_key, resolve, shape_of  # noqa: E402
+from llm_assets.core.anonymization.keys import KEEP, align, classify_key, resolve, shape_of  # noqa: E402
 from llm_assets.core.anonymization.recognizers import (  # noqa: E402
     CASE_SENSITIVE,
     REPLACED_PRESIDIO_RECOGNIZERS,
@@ -613,19 +614,19 @@ class AnonymizationEngine:
         lay = layout(text)
         if not lay.cells and not lay.labels:
             return resolve_overlaps(results)
-        results = _clip_to_cells(text, results, lay.cells)
-        results = _clip_to_cells(text, resolve_overlaps(results + _cell_findings(text, lay.cells, results)), lay.cells)
-        kept = [c for c in lay.cells if c.key and self._kept_key(c.key)]
+        cells = _aligned(text, lay.cells)
+        results = [r for r in _clip_to_cells(text, results, cells) if not _code_in_cell(text, r, cells)]
+        results = _clip_to_cells(text, resolve_overlaps(results + _cell_findings(text, cells, results)), cells)
+        kept = [c for c in cells if c.key and self._kept_key(c.key)]
         return [
             r
-            for r in results
-            if not any(s <= r.start and r.end <= e for s, e in lay.labels)
-            and not any(c.start <= r.start and r.end <= c.end for c in kept)
+            for r in (_off_labels(text, r, lay.labels) for r in results)
+            if r is not None and not any(_kept_in(text, r, c) for c in kept)
         ]
 
     def _kept_key(self, key: str) -> bool:
         entity = classify_key(key)
-        return entity == KEEP or (entity == TRANSACTION_REFERENCE and entity not in self._entities)
+        return entity == KEEP or (entity in (TRANSACTION_REFERENCE, REGION) and entity not in self._entities)
 
     def _policy(self, text: str, results: list[RecognizerResult], key: str = "") -> list[RecognizerResult]:
         """Context decides whether a date, an organization or a reference is about a person (``context.py``);
@@ -636,7 +637,7 @@ class AnonymizationEngine:
         for r in results:
             entity = r.entity_type
             meta = r.recognition_metadata or {}
-            by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey")
+            by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey", "FlattenedColumn")
             cell_key = key or meta.get("key", "")
             if entity == DATE_TIME and (
                 context.is_birth_date(text, r.start, r.end, cell_key)
@@ -814,7 +815,7 @@ def _flattened_findings(text: str, cells: list[Cell], results: list[RecognizerRe
     candidates = []
     for header in cells[0].headers:
         entity = classify_key(header)
-        if entity and entity not in (KEEP, TRANSACTION_REFERENCE) and entity not in candidates:
+        if entity and entity not in (KEEP, TRANSACTION_REFERENCE, REGION) and entity not in candidates:
             candidates.append(resolve(entity, "x") if entity in ("PERSON_OR_ID", "CONTACT") else entity)
     extra = []
     for c in cells:
@@ -823,7 +824,15 @@ def _flattened_findings(text: str, cells: list[Cell], results: list[RecognizerRe
             continue
         if _covers(c, text, results):
             continue
-        entity = shape_of(text[c.start : c.end], candidates, g.zipf, _is_name)
+        value = text[c.start : c.end]
+        entity = classify_key(c.key) if c.aligned else None
+        if entity and entity not in (KEEP, TRANSACTION_REFERENCE, REGION):
+            entity = resolve(entity, value)
+            if shape_of(value, [entity], g.zipf, _is_name) == entity:
+                meta = {"recognizer_name": "FlattenedColumn", "key": c.key}
+                extra.append(RecognizerResult(entity, c.start, c.end, 0.85, recognition_metadata=meta))
+                continue
+        entity = shape_of(value, candidates, g.zipf, _is_name)
         if entity:
             meta = {"recognizer_name": "FlattenedTable"}
             extra.append(RecognizerResult(entity, c.start, c.end, 0.8, recognition_metadata=meta))
@@ -896,6 +905,7 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
             whole[n] = r.entity_type
     g = gazetteers.load()
     out = []
+    cells: list[Cell] | None = None
     for n, entity in whole.items():
         if entity != PERSON:
             continue
@@ -918,6 +928,10 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
         if all(g.zipf(w) >= 4.5 for w in words):
             continue  # "Customer Service", "Best Regards"
         start = starts[k] + line.index(body)
+        if cells is None:
+            cells = layout(text).cells
+        if any(c.start <= start < c.end for c in cells):
+            continue  # a table's cell below a name ("DUB" under "Ottilie Brannagh"): its column says what it is
         meta = {"recognizer_name": "SignatureCompany"}
         out.append(RecognizerResult(ORGANIZATION, start, start + len(body), 0.6, recognition_metadata=meta))
     return out
@@ -945,6 +959,76 @@ def _vote_columns(
                 lead, tail = len(text) - len(text.lstrip()), len(text.rstrip())
                 meta = {"recognizer_name": "ColumnVote", "key": jobs[k][1]}
                 found[k] = [RecognizerResult(top, lead, tail, 0.9, recognition_metadata=meta)]
+
+
+# what a recognizer takes for a name, place or handle in a table's cell, where the cell's own column can say better
+_WEAK_IN_CELLS = (PERSON, LOCATION, ORGANIZATION, TITLE, "NRP", "STREET_ADDRESS", USERNAME)
+_CODE = re.compile(r"[A-Z]{2,3}")
+
+
+def _aligned(text: str, cells: list[Cell]) -> list[Cell]:
+    """A flattened table's cells, each with the header it most likely stands under (``keys.align``) as its key;
+    they keep every header too, so that a value is still typed by its shape among all of them."""
+    columns: dict[str, list[Cell]] = {}
+    for c in cells:
+        if c.headers and not c.loose:
+            columns.setdefault(c.column, []).append(c)
+    if not columns:
+        return cells
+    g = gazetteers.load()
+    keyed: dict[int, Cell] = {}
+    for members in columns.values():
+        path = align([text[c.start : c.end] for c in members], members[0].headers, g.zipf, _is_name)
+        for c, h in zip(members, path or [], strict=False):
+            keyed[id(c)] = Cell(c.start, c.end, c.headers[h], c.column, c.headers, aligned=True)
+    return [keyed.get(id(c), c) for c in cells]
+
+
+def _code_in_cell(text: str, r: RecognizerResult, cells: list[Cell]) -> bool:
+    """A cell that holds nothing but a two- or three-letter capital code (an airport, a state, a currency) is no
+    name, place or handle, whatever a recognizer made of it (a company may be called so)."""
+    return (
+        r.entity_type in _WEAK_IN_CELLS
+        and r.entity_type != ORGANIZATION
+        and any(c.start <= r.start and r.end <= c.end and _CODE.fullmatch(text[c.start : c.end].strip()) for c in cells)
+    )
+
+
+def _kept_in(text: str, r: RecognizerResult, cell: Cell) -> bool:
+    """Whether a finding falls in a cell whose column keeps its values. Where the column was only inferred (a
+    flattened table's alignment), only a product's or a shop's column drops a finding, only a name, place, title,
+    handle or street, and only when every word of the value is an everyday word ("Tea Kettle", "Makeup Kit"): a rare
+    word may be a name that the alignment put in the wrong column."""
+    if not (cell.start <= r.start and r.end <= cell.end):
+        return False
+    if not cell.aligned:
+        return True
+    if classify_key(cell.key) != KEEP or r.entity_type in (ORGANIZATION, "NRP"):
+        return False  # only a product's or a shop's column, and never a company, on an inference
+    words = re.findall(r"[^\W\d_]+", text[cell.start : cell.end])
+    g = gazetteers.load()
+    return r.entity_type in _WEAK_IN_CELLS and bool(words) and all(g.zipf(w) >= 3.0 for w in words)
+
+
+def _off_labels(text: str, r: RecognizerResult, labels: list[tuple[int, int]]) -> RecognizerResult | None:
+    """A finding without the headers and keys it touches (a quoted JSON key read as a URL, "Content-Type" as a
+    name): the longest stretch left outside them, or None when no letter or digit is left."""
+    touched = [(s, e) for s, e in labels if s < r.end and r.start < e]
+    if not touched:
+        return r
+    pieces, pos = [], r.start
+    for s, e in sorted(touched):
+        pieces.append((pos, max(pos, s)))
+        pos = max(pos, e)
+    pieces.append((pos, max(pos, r.end)))
+    start, end = max(pieces, key=lambda p: p[1] - p[0])
+    while start < end and not _word_char(text[start]):
+        start += 1
+    while end > start and not _word_char(text[end - 1]):
+        end -= 1
+    if end <= start:
+        return None
+    return RecognizerResult(r.entity_type, start, end, r.score, recognition_metadata=r.recognition_metadata)
 
 
 def _clip_to_cells(text: str, results: list[RecognizerResult], cells: list[Cell]) -> list[RecognizerResult]:

@@ -21,6 +21,7 @@ from llm_assets.core.entities import (
     NATIONAL_ID,
     ORGANIZATION,
     PERSON,
+    REGION,
     TITLE,
     TRANSACTION_REFERENCE,
     USERNAME,
@@ -46,8 +47,10 @@ for _entity, _spec in {
     "código_postal code_postal postnummer postinumero kod_pocztowy postcode_zip",
     "STREET_ADDRESS": "address addr street adresse anschrift strasse straße rue calle direccion dirección indirizzo "
     "endereco endereço adres ulica gatuadress address_line address1 address2 line1 line2 street_address",
-    LOCATION: "city town ort stadt ville ciudad città citta cidade plaats miasto stad kaupunki municipality country "
-    "state region county province land pays país paese",
+    LOCATION: "city town ort stadt ville ciudad città citta cidade plaats miasto stad kaupunki municipality county "
+    "district suburb neighbourhood neighborhood",
+    REGION: "country state region province land pays país paese bundesland estado provincia regione provincie "
+    "country_name state_name",
     ORGANIZATION: "company employer organization organisation firma empresa entreprise azienda werkgever arbeitgeber "
     "workplace",
     TITLE: "job_title jobtitle job occupation position profession beruf métier puesto",
@@ -237,8 +240,12 @@ def shape_of(value: str, candidates: list[str], zipf, is_name=lambda word: False
     for entity in candidates:
         shape = next((p for e, p in _SHAPES if e == entity), None)
         if shape is not None and shape.fullmatch(value):
-            if entity == USERNAME and (" " in value or (zipf(value) >= 3.0 and not re.search(r"[\d_.]", value))):
-                continue
+            if entity == USERNAME and (
+                " " in value
+                or re.fullmatch(r"[A-Z0-9]+", value)
+                or (zipf(value) >= 3.0 and not re.search(r"[\d_.]", value))
+            ):
+                continue  # words, or a code in capitals ("LAS", "HAT261", "80BXW8"): a handle has small letters
             return entity
     words = re.findall(r"[^\W\d_]+", value)
     if len(words) == 1 and words[0].isupper() and len(words[0]) <= 3:
@@ -248,3 +255,59 @@ def shape_of(value: str, candidates: list[str], zipf, is_name=lambda word: False
         if wordy and (any(zipf(w) < 3.0 for w in words) or all(is_name(w) and zipf(w) < 5.0 for w in words)):
             return wordy[0]
     return None
+
+
+# shapes that a value under its header must have; a value of another shape belongs to another column
+_STRICT = ("EMAIL_ADDRESS", "IP_ADDRESS", "IBAN_CODE", "CREDIT_CARD", "PHONE_NUMBER", DATE_OF_BIRTH, "ZIP_CODE")
+_CONTACTS = ("EMAIL_ADDRESS", "IP_ADDRESS", "IBAN_CODE")
+_SKIP_COST = 0.25  # an empty cell that vanished when the table was flattened
+_ROW_COST = 4.0  # a new row
+MAX_ALIGN_STEPS = 3_000_000
+
+
+def _fit(value: str, entity: str | None, zipf, is_name) -> float:
+    """How well a value fits under a header that announces ``entity``: its shape for the strict types, word rarity
+    for names and places, and for a header that announces nothing personal, that the value looks like no contact."""
+    if entity in (PERSON_OR_ID, CONTACT):
+        entity = resolve(entity, value)
+    fits = shape_of(value, [entity], zipf, is_name) == entity if entity else False
+    contact = shape_of(value, list(_CONTACTS), zipf, is_name)
+    if contact and contact != entity:
+        return -4.0  # an e-mail, IP or IBAN stands under its own header, never under another one
+    if entity in _STRICT:
+        return 1.0 if fits else -1.5
+    if entity in _WORDY or entity in (USERNAME, "REFERENCE_NUMBER", NATIONAL_ID, LICENSE_PLATE, BANK_ACCOUNT):
+        return 0.5 if fits else -1.0
+    return 0.0
+
+
+def align(values: list[str], headers: tuple[str, ...], zipf, is_name) -> list[int] | None:
+    """The header each value of a flattened table stands under (an index into ``headers``), or None when the
+    table is too large to align. Values come row after row in header order, but empty cells left no trace: the
+    most likely path (Viterbi) scores each value's fit under each header (``_fit``) against skipped cells and new
+    rows."""
+    n = len(headers)
+    if not values or not n or len(values) * n * n > MAX_ALIGN_STEPS:
+        return None
+    entities = [classify_key(h) for h in headers]
+    fits = [[_fit(v.strip(), e, zipf, is_name) for e in entities] for v in values]
+    score = [fits[0][h] - _SKIP_COST * h for h in range(n)]
+    back: list[list[int]] = []
+    for k in range(1, len(values)):
+        row, prev = [], []
+        for h in range(n):
+            best, arg = float("-inf"), 0
+            for g in range(n):
+                step = -_SKIP_COST * (h - g - 1) if h > g else -_ROW_COST - _SKIP_COST * h
+                if score[g] + step > best:
+                    best, arg = score[g] + step, g
+            row.append(best + fits[k][h])
+            prev.append(arg)
+        score = row
+        back.append(prev)
+    h = max(range(n), key=lambda i: score[i])
+    path = [h]
+    for prev in reversed(back):
+        h = prev[h]
+        path.append(h)
+    return path[::-1]

@@ -10,7 +10,9 @@ dates stay: a delivery date is the ticket's meaning) and **employers** (an organ
 at or owns; carriers, brands and shops stay). **Transaction references** (order, tracking, invoice, SKU, ticket
 numbers) identify a transaction, not a person: kept, or typed placeholders with ``reference_policy="placeholder"``.
 Three switches: ``date_policy`` (birth_dates | all | none), ``organization_policy`` (employers | all | none),
-``reference_policy`` (keep | placeholder).
+``reference_policy`` (keep | placeholder). **Regions**: a column or key of countries, states or provinces
+(``country``, ``state``) is kept, as the HIPAA Safe Harbor method keeps states; cities, streets and postcodes go.
+``region_policy="placeholder"`` replaces them too. A place named in prose is a LOCATION, replaced whatever its size.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from llm_assets.core.entities import (
     NATIONAL_ID,
     ORGANIZATION,
     PERSON,
+    REGION,
     TITLE,
     TRANSACTION_REFERENCE,
     USERNAME,
@@ -63,6 +66,7 @@ CONTEXTUAL_ENTITIES: tuple[str, ...] = (ORGANIZATION, DATE_TIME, TRANSACTION_REF
 DATE_POLICIES = ("birth_dates", "all", "none")
 ORGANIZATION_POLICIES = ("employers", "all", "none")
 REFERENCE_POLICIES = ("keep", "placeholder")
+REGION_POLICIES = ("keep", "placeholder")
 DEFAULT_ENTITIES: tuple[str, ...] = (
     *HIGH_RISK_ENTITIES,
     PERSON,
@@ -148,13 +152,17 @@ ENGINE_VERSION = "3"
 
 
 def policy_entities(
-    date_policy: str = "birth_dates", organization_policy: str = "employers", reference_policy: str = "keep"
+    date_policy: str = "birth_dates",
+    organization_policy: str = "employers",
+    reference_policy: str = "keep",
+    region_policy: str = "keep",
 ) -> tuple[str, ...]:
-    """The entity types redacted under the three context switches (see the module's docstring)."""
+    """The entity types redacted under the four context switches (see the module's docstring)."""
     for value, allowed in (
         (date_policy, DATE_POLICIES),
         (organization_policy, ORGANIZATION_POLICIES),
         (reference_policy, REFERENCE_POLICIES),
+        (region_policy, REGION_POLICIES),
     ):
         if value not in allowed:
             raise ValueError(f"{value!r} is not one of {allowed}")
@@ -165,6 +173,8 @@ def policy_entities(
         entities.append(DATE_TIME)
     if reference_policy == "placeholder":
         entities.append(TRANSACTION_REFERENCE)
+    if region_policy == "placeholder":
+        entities.append(REGION)
     return tuple(entities)
 
 

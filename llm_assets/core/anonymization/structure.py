@@ -34,6 +34,8 @@ class Cell:
     headers: tuple[str, ...] = ()
     # the values ran together with single spaces: their bounds are lost too, the cell holds them all
     loose: bool = False
+    # the key was inferred (a flattened table's value aligned under one of its headers), not read
+    aligned: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,12 @@ def _looks_like_header(text: str, row: list[tuple[int, int, bool]]) -> bool:
     )
 
 
+def _all_field_names(text: str, row: list[tuple[int, int, bool]]) -> bool:
+    """Every cell plainly a field name ("name,city,state,country"), which a row of words ("Ana Lima,Tacoma,WA")
+    is not."""
+    return all(_name_strength(text[s:e]) == 2 for s, e, _ in row)
+
+
 def _tables(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
     cells: list[Cell] = []
     n = len(lines)
@@ -153,7 +161,9 @@ def _tables(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple
             i += 1
             continue
         _, delimiter, rows, nxt_line = best
-        header = _looks_like_header(text, rows[0]) and not _looks_like_header(text, rows[1])
+        header = _looks_like_header(text, rows[0]) and (
+            not _looks_like_header(text, rows[1]) or (_all_field_names(text, rows[0]) > _all_field_names(text, rows[1]))
+        )
         # a Markdown table's rule row ("|---|:--:|") is layout, not data
         rows = [r for r in rows if not all(re.fullmatch(r"\s*:?-{2,}:?\s*|", text[s:e]) for s, e, _ in r)]
         names = [text[s:e].strip() for s, e, _ in (r[0] for r in rows)]
@@ -295,6 +305,7 @@ def _json(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[i
 _PAIR = re.compile(
     r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]{0,40})=(?:\"(?P<q>[^\"\n]*)\"|'(?P<s>[^'\n]*)'|(?P<v>[^\s,;&\"']+))"
 )
+_STAMPED = re.compile(r"[\[(][ \t]*\d{1,2}$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+\w)")
 _LABEL = re.compile(r"^[ \t>*-]*(?P<key>[^\W\d_][\w'’ ./()-]{0,38}?)[ \t]*:[ \t]+(?P<value>\S[^\n]*?)[ \t]*$")
 
@@ -310,8 +321,14 @@ def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[
         cells += [c for c in (_pair_cell(m, line.start) for m in found) if c.end > c.start]
         labels += [(line.start + m.start("key"), line.start + m.end("key")) for m in found]
         if found:
+            # "Content-Type: text/plain; charset=utf-8": the line's label names a field too
+            m = _LABEL.match(body[: found[0].start()] + "x")
+            if m and len(m.group("key").split()) <= 4:
+                labels.append((line.start + m.start("key"), line.start + m.start("key") + len(m.group("key").strip())))
             continue
         m = _LABEL.match(body)
+        if m and _STAMPED.search(m.group("key")):
+            continue  # "ana (20:21:39): 76 years": a chat turn, its "label" a speaker cut at the time's colon
         if m and len(m.group("key").split()) <= 4 and "://" not in body[: m.end("key") + 3]:
             labelled.append((k, m))
     speakers = _speakers([(m.group("key").strip(), m.group("value")) for _, m in labelled])
@@ -407,7 +424,17 @@ def _flattened(text: str, lines: list[_Line], taken: list[bool], labels: list[tu
         j = i
         while j < len(pieces) and strength[j]:
             j += 1
-        while j > i and not names[j - 1]:
+
+        # trailing weak names ("origin", "destination") are headers when written like the run's plain field names
+        # (lower case, snake case); otherwise they may be the first row's values
+        def lower(k: int) -> bool:
+            piece = text[pieces[k][1] : pieces[k][2]].strip()
+            return piece == piece.lower()
+
+        plain = all(lower(k) for k in range(i, j) if names[k])
+        while j > i and not names[j - 1] and not (plain and lower(j - 1)):
+            j -= 1
+        while j > i and not names[j - 1] and any(not lower(k) for k in range(i, j) if not names[k]):
             j -= 1
         if j - i >= MIN_FLAT_HEADERS:
             headers = tuple(text[s:e].strip() for _, s, e in pieces[i:j])

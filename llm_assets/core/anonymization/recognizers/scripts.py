@@ -93,7 +93,7 @@ class ScriptNameRecognizer(SpanRecognizer):
         for m in _CJK_RUN.finditer(text):
             run = m.group(0)
             compact = run.replace(" ", "").replace("\u3000", "")
-            if mostly_latin and 2 <= len(compact) <= 5:
+            if mostly_latin and 2 <= len(compact) <= 5 and _among_latin(text, m.start(), m.end()):
                 # among Latin text a short run of Han, kana or Hangul is a name (or a place: either way it goes)
                 yield finding(PERSON, m.start(), m.end(), 0.75, self.name)
             elif not mostly_latin:
@@ -160,6 +160,26 @@ def zipf_of_script(word: str, script: str) -> float:
     from llm_assets.core.anonymization.gazetteers import zipf_in
 
     return max((zipf_in(word, lang) for lang in _SCRIPT_LANGUAGES.get(script, ())), default=0.0)
+
+
+# after a speaker label ("ana (12:50): ", "<ana> "); a sentence's punctuation, in either script
+_TURN_START = re.compile(r"(?:[:>\]）：][ \t\u3000]+|\t)")
+_SENTENCE_MARK = re.compile(r"[.!?。！？，、…~]")
+
+
+def _among_latin(text: str, start: int, end: int) -> bool:
+    """Whether a run of Han, kana or Hangul in a mostly Latin text is taken as a name: yes, unless it stands in a
+    conversation's turn that reads as a sentence ("chenmei (12:50): 你還好嗎?", a chat in Chinese between users
+    with Latin handles); a line of its own ("北投路80號" in a signature) or a bare answer ("鄭金鳳") stays a name."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    turn_start = None
+    for m in _TURN_START.finditer(text, line_start, start):
+        turn_start = m.end()
+    if turn_start is None:
+        return True
+    return not _SENTENCE_MARK.search(text[turn_start:line_end])
 
 
 def _is_cjk(name: str) -> bool:
