@@ -288,3 +288,24 @@ def test_a_flattened_table_keeps_products_and_airport_codes_and_loses_people(eng
         assert kept in out.splitlines(), kept
     for gone in ("Brannagh", "Wendt", "Haddad", "posteo", "Limerick", "Kassel", "Zarqa"):
         assert gone not in out, gone
+
+
+def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
+    chat = "\n".join(
+        [
+            "10:02 rook_park: яка адреса доставки?",
+            "10:03 lilac_91: Провулок Яблуневий 12, Коростишів",
+            "10:04 rook_park: а телефон?",
+            "10:04 lilac_91: +380 (67) 415-20-93",
+            "10:05 rook_park: ส่งของไปที่ไหนคะ",
+            "10:06 lilac_91: 58/3 ถนนศรีสุริยวงศ์, หาดใหญ่",
+            "10:07 rook_park: I need 2 more boxes",
+            "10:08 lilac_91: page 3",
+        ]
+    )
+    out, types = anonymize(engine, chat)
+    for gone in ("Яблуневий", "Коростишів", "415-20-93", "ศรีสุริยวงศ์", "หาดใหญ่"):
+        assert gone not in out, gone
+    for kept in ("яка адреса доставки?", "а телефон?", "ส่งของไปที่ไหนคะ", "I need 2 more boxes", "page 3"):
+        assert kept in out, kept
+    assert {"STREET_ADDRESS", "PHONE_NUMBER"} <= types

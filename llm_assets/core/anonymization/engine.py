@@ -654,6 +654,7 @@ class AnonymizationEngine:
             elif (
                 entity in ("REFERENCE_NUMBER", "CREDIT_CARD")
                 and not by_name
+                and meta.get("recognizer_name") != "BareTurnRecognizer"  # an answer about the speaker, not an order
                 and not re.search(r"\s", text[r.start : r.end])
             ):
                 kind = context.reference_kind(text, r.start, r.end)
@@ -1001,6 +1002,8 @@ def _kept_in(text: str, r: RecognizerResult, cell: Cell) -> bool:
     word may be a name that the alignment put in the wrong column."""
     if not (cell.start <= r.start and r.end <= cell.end):
         return False
+    if classify_key(cell.key) == REGION:
+        return r.entity_type in (LOCATION, "NRP")  # a region column keeps its places, not a number typed into it
     if not cell.aligned:
         return True
     if classify_key(cell.key) != KEEP or r.entity_type in (ORGANIZATION, "NRP"):

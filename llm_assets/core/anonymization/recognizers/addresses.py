@@ -134,6 +134,18 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
 
 
+# a conversation's line: a speaker's label (after an optional time stamp) and what they said; an address block is
+# made of lines of its own, so a turn is never one of them (a turn that is an address is the turn recognizer's)
+_SPOKEN_LINE = re.compile(
+    r"^[ \t]*(?:[\[(]?[\d/.:\-, T]{4,24}[\])]?[ \t]*)?[^\s:]{2,32}(?:[ \t]*[\[(][^\])\n]*[\])])?:[ \t]"
+)
+
+
+def _after_label(text: str, start: int, end: int) -> int:
+    cut = text.rfind(": ", start, end)
+    return start if cut < 0 else cut + 2
+
+
 class StreetAddressRecognizer(SpanRecognizer):
     ENTITIES = ("STREET_ADDRESS", "ZIP_CODE")
 
@@ -238,6 +250,8 @@ class StreetAddressRecognizer(SpanRecognizer):
         for m in self.state_zip.finditer(text):
             if m.group("state") in self.g.us_states:
                 spans.append((m.start("city"), m.end("zip"), 0.75))
+        # an address never holds a label's colon: "10:06 lilac_91: 58/3 ..." starts after the speaker
+        spans = [(_after_label(text, s, e), e, sc) for s, e, sc in spans]
         spans = [(s, e, sc) for s, e, sc in spans if text[s:e].strip()]
         for start, end, score in self._extend_blocks(text, spans):
             yield finding("STREET_ADDRESS", start, end, score, self.name)
@@ -301,7 +315,7 @@ class StreetAddressRecognizer(SpanRecognizer):
         for raw in text.split("\n"):
             lines.append((pos, pos + len(raw), raw))
             pos += len(raw) + 1
-        kinds = [self._line_kind(raw) for _, _, raw in lines]
+        kinds = [None if _SPOKEN_LINE.match(raw) else self._line_kind(raw) for _, _, raw in lines]
         for k in range(1, len(lines) - 1):
             # a short capitalized line between two address lines is the town ("Lie", "Store Merløse")
             s = re.sub(r"^[^\w(+]+", "", lines[k][2]).strip(" ,.")

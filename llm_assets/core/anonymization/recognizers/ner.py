@@ -82,9 +82,10 @@ class CleanSpacyRecognizer(SpacyRecognizer):
     def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pieces = []
         pos = start
-        for line in text[start:end].split("\n"):
+        # a line break or a label's colon ends an entity: "12:05): 5013" is a time stamp, then an answer
+        for line in re.split(r"\n|: ", text[start:end]):
             s, e = pos, pos + len(line)
-            pos = e + 1
+            pos = e + (1 if text[e : e + 1] == "\n" else 2)
             lead = _LEAD.match(text[s:e])
             if lead:
                 s += lead.end()

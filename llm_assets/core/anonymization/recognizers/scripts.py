@@ -156,6 +156,11 @@ _SCRIPT_LANGUAGES = {"HEBREW": ("he",), "ARABIC": ("ar", "fa", "ur"), "CYRILLIC"
                      "GREEK": ("el",), "DEVANAGARI": ("hi",), "BENGALI": ("bn",), "TAMIL": ("ta",)}  # fmt: skip
 
 
+def has_frequencies(script: str) -> bool:
+    """Whether word frequencies tell apart an everyday word of this script and a name (not for Thai, Georgian...)."""
+    return script in ("LATIN", "") or script in _SCRIPT_LANGUAGES
+
+
 def zipf_of_script(word: str, script: str) -> float:
     from llm_assets.core.anonymization.gazetteers import zipf_in
 

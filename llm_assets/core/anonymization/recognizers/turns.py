@@ -12,14 +12,14 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.gazetteers import Gazetteers
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
-from llm_assets.core.anonymization.recognizers.scripts import script_of, zipf_of_script
+from llm_assets.core.anonymization.recognizers.scripts import has_frequencies, script_of, zipf_of_script
 from llm_assets.core.entities import PERSON
 
 _TURN = re.compile(
-    rf"(?m)^[ \t]*{_STAMP}(?:<[^<>\s]{{2,32}}>|[^\s:<>\[\](){{}}\"']{{2,32}}(?:[ \t][^\s:<>\[\](){{}}\"']{{2,32}}){{0,2}}"
+    rf"(?m)^[ \t]*{_STAMP}(?P<label><[^<>\s]{{2,32}}>|[^\s:<>\[\](){{}}\"']{{2,32}}(?:[ \t][^\s:<>\[\](){{}}\"']{{2,32}}){{0,2}}"
     rf"{_AFTER_STAMP}[ \t]*:)[ \t]+(?P<turn>[^\n]+?)[ \t]*$"
 )
 _CODE = re.compile(r"(?=[^\s]*\d)[\p{L}\p{N}][\p{L}\p{N} ·./-]{2,18}[\p{L}\p{N}]")
@@ -34,10 +34,22 @@ _AGE_TURN = re.compile(
 _SENTENCE = re.compile(r"[.!?]\s|\s(?:is|are|was|the|and|i|you|we|it|a|to|of)\s", re.IGNORECASE)
 
 
+# a phone number given alone, in any grouping ("+380-(50)-271-00-80", "0 925 950 749")
+_PHONE_TURN = re.compile(r"\+?[\d(][\d ()./-]{6,24}\d")
+# an address given alone: a house number (12, 12a, 38/2, 7-1) among words of any script, a locality after a comma
+_HOUSE_NUMBER = re.compile(r"(?<![\p{L}\p{N}])\d{1,5}(?:[\p{L}](?![\p{L}]))?(?:[/-]\d{1,5})?(?![\p{L}\p{N}])")
+_ADDRESS_TURN = re.compile(r"[\p{L}\p{M}\p{N} .,'’/-]{4,90}")
+
+
+# a field's name rather than a speaker: "order_id", "items.price" (a handle has digits: "analyst_1899")
+_FIELD_LABEL = re.compile(r"[a-z]+(?:[._][a-z]+)+")
+_DATE_OR_AMOUNT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d[.,]\d{2}(?!\d)|[$€£¥₹]")
+
+
 class BareTurnRecognizer(SpanRecognizer):
     """See the module's docstring."""
 
-    ENTITIES = ("REFERENCE_NUMBER", PERSON, "AGE")
+    ENTITIES = ("REFERENCE_NUMBER", PERSON, "AGE", "PHONE_NUMBER", "STREET_ADDRESS")
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -46,6 +58,29 @@ class BareTurnRecognizer(SpanRecognizer):
     def _zipf(self, word: str) -> float:
         script = script_of(word)
         return self.g.zipf(word) if script in ("LATIN", "") else max(self.g.zipf(word), zipf_of_script(word, script))
+
+    def _address(self, turn: str) -> bool:
+        """A house number and words, no sentence: a street and house given alone, in any script. Not when
+        every word is an everyday word of its language ("2 more", "page 3") or the number is a year or an amount."""
+        if not _ADDRESS_TURN.fullmatch(turn) or re.search(r"[.!?]\s|[.!?]$", turn):
+            return False
+        numbers = _HOUSE_NUMBER.findall(turn)
+        words = [w for w in re.findall(r"[\p{L}\p{M}'’-]+", turn) if len(w) > 1 or not w.isascii()]
+        if len(numbers) not in (1, 2) or not words or len(words) > 8:
+            return False
+        if any(len(n) == 4 and n.isdigit() and n.startswith(("19", "20")) for n in numbers):
+            return False  # a year
+        if not all(has_frequencies(script_of(w)) for w in words):
+            # no frequencies to tell words from names ("ซื้อ 2 ชิ้น" is "buy two"): an address's own shape is needed,
+            # two numbers, a number with a slash, or a locality after a comma
+            return len(numbers) == 2 or any("/" in n for n in numbers) or "," in turn
+        return any(self._zipf(w) < 4.0 for w in words)
+
+    def _rare(self, word: str) -> bool:
+        """Not an everyday word of its language; in a script without frequencies, only a name the lists know."""
+        if has_frequencies(script_of(word)):
+            return self._zipf(word) < 3.5
+        return fold(word) in self.g.first_names or fold(word) in self.g.last_names
 
     def find(self, text: str) -> Iterable:
         turns = list(_TURN.finditer(text))
@@ -58,6 +93,8 @@ class BareTurnRecognizer(SpanRecognizer):
                 turn, start = turn[mention.end() :], start + mention.end()
             if not turn or turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {turn} "):
                 continue
+            if _FIELD_LABEL.fullmatch(m.group("label").rstrip(": \t")) or _DATE_OR_AMOUNT.search(turn):
+                continue  # a form's field ("items.price: 209,91 kr"), a date or an amount: the date rules decide
             if _CODE.fullmatch(turn) and not re.fullmatch(r"[\d:./ -]+[ap]?m?", turn.lower()) or turn.isdigit():
                 if len(turn) >= 4 and not re.fullmatch(r"\d{1,2}[:.]\d{2}", turn):
                     yield finding("REFERENCE_NUMBER", start, start + len(turn), 0.6, self.name)
@@ -66,11 +103,22 @@ class BareTurnRecognizer(SpanRecognizer):
             if age and len(turn.split()) <= 5:
                 yield finding("AGE", start, start + age.end("age"), 0.65, self.name)
                 continue
+            if _PHONE_TURN.fullmatch(turn) and sum(c.isdigit() for c in turn) >= 8:
+                yield finding("PHONE_NUMBER", start, start + len(turn), 0.6, self.name)
+                continue
+            if self._address(turn):
+                yield finding("STREET_ADDRESS", start, start + len(turn), 0.6, self.name)
+                continue
             words = re.findall(r"[\p{L}\p{M}'’ʼ-]+", turn)
             if not words or len(words) > 4 or re.search(r"\d|[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", turn):
                 continue  # (Chinese, Japanese and Korean words have no frequencies here to tell a name from a word)
+            if not all(has_frequencies(script_of(w)) for w in words):
+                # Thai and the like write a sentence without spaces and a full name with one: two or three words
+                if 2 <= len(turn.split()) <= 3 and not re.search(r"[?!.,;:]", turn):
+                    yield finding(PERSON, start, start + len(turn), 0.6, self.name)
+                continue
             # a proper noun alone: capitalized (or of a script without case) and not everyday words of its language
             cased = all(w[0].isupper() or not w[0].isascii() for w in words)
-            rare = sum(self._zipf(w) < 3.5 for w in words)
+            rare = sum(self._rare(w) for w in words)
             if cased and rare and rare >= len(words) / 2:
                 yield finding(PERSON, start, start + len(turn), 0.6, self.name)
