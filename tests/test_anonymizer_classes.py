@@ -309,3 +309,19 @@ def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(eng
     for kept in ("яка адреса доставки?", "а телефон?", "ส่งของไปที่ไหนคะ", "I need 2 more boxes", "page 3"):
         assert kept in out, kept
     assert {"STREET_ADDRESS", "PHONE_NUMBER"} <= types
+
+
+def test_a_bare_answer_after_a_time_stamped_label_goes_and_an_order_number_stays(engine):
+    chat = "\n".join(
+        [
+            "quill_2210 (12:01): hi, my order #W3321 is late",
+            "agent (12:03): which postcode is it going to?",
+            "quill_2210 (12:05): 5013",
+            "agent (12:06): thanks, and the order date?",
+            "quill_2210 (12:07): 2024-05-15",
+        ]
+    )
+    out, _ = anonymize(engine, chat)
+    assert "5013" not in out and "quill_2210" not in out
+    for kept in ("#W3321", "2024-05-15", "(12:05)", "agent (12:06): thanks, and the order date?"):
+        assert kept in out, kept

@@ -242,7 +242,7 @@ def shape_of(value: str, candidates: list[str], zipf, is_name=lambda word: False
         if shape is not None and shape.fullmatch(value):
             if entity == USERNAME and (
                 " " in value
-                or re.fullmatch(r"[A-Z0-9]+", value)
+                or re.fullmatch(r"(?=.*[A-Z])[A-Z0-9]+", value)
                 or (zipf(value) >= 3.0 and not re.search(r"[\d_.]", value))
             ):
                 continue  # words, or a code in capitals ("LAS", "HAT261", "80BXW8"): a handle has small letters
