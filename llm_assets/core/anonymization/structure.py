@@ -407,6 +407,10 @@ def _pieces(text: str, lines: list[_Line], taken: list[bool]) -> list[tuple[int,
     return out
 
 
+def _lower_case(piece: str) -> bool:
+    return piece.strip() == piece.strip().lower()
+
+
 def _flattened(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
     """Tables whose cells came out one after another (HTML stripped to text, a PDF's table): a run of field names
     followed by values, or field names and values alternating. Alternating, each value has its key; after a run of
@@ -424,17 +428,13 @@ def _flattened(text: str, lines: list[_Line], taken: list[bool], labels: list[tu
         j = i
         while j < len(pieces) and strength[j]:
             j += 1
-
         # trailing weak names ("origin", "destination") are headers when written like the run's plain field names
         # (lower case, snake case); otherwise they may be the first row's values
-        def lower(k: int) -> bool:
-            piece = text[pieces[k][1] : pieces[k][2]].strip()
-            return piece == piece.lower()
-
-        plain = all(lower(k) for k in range(i, j) if names[k])
-        while j > i and not names[j - 1] and not (plain and lower(j - 1)):
+        lower = [_lower_case(text[s:e]) for _, s, e in pieces[i:j]]
+        plain = all(lower[k - i] for k in range(i, j) if names[k])
+        while j > i and not names[j - 1] and not (plain and lower[j - 1 - i]):
             j -= 1
-        while j > i and not names[j - 1] and any(not lower(k) for k in range(i, j) if not names[k]):
+        while j > i and not names[j - 1] and any(not lower[k - i] for k in range(i, j) if not names[k]):
             j -= 1
         if j - i >= MIN_FLAT_HEADERS:
             headers = tuple(text[s:e].strip() for _, s, e in pieces[i:j])
