@@ -289,25 +289,24 @@ def align(values: list[str], headers: tuple[str, ...], zipf, is_name) -> list[in
     n = len(headers)
     if not values or not n or len(values) * n * n > MAX_ALIGN_STEPS:
         return None
+    import numpy as np
+
     entities = [classify_key(h) for h in headers]
-    fits = [[_fit(v.strip(), e, zipf, is_name) for e in entities] for v in values]
-    score = [fits[0][h] - _SKIP_COST * h for h in range(n)]
-    back: list[list[int]] = []
+    kinds = list(dict.fromkeys(entities))  # a value's fit depends on the header's type only
+    by_kind = np.array([[_fit(v.strip(), e, zipf, is_name) for e in kinds] for v in values]).reshape(len(values), -1)
+    fits = by_kind[:, [kinds.index(e) for e in entities]]
+    g, h = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")  # transition from header g to header h
+    step = np.where(h > g, -_SKIP_COST * (h - g - 1), -_ROW_COST - _SKIP_COST * h)
+    score = fits[0] - _SKIP_COST * np.arange(n)
+    back = []
     for k in range(1, len(values)):
-        row, prev = [], []
-        for h in range(n):
-            best, arg = float("-inf"), 0
-            for g in range(n):
-                step = -_SKIP_COST * (h - g - 1) if h > g else -_ROW_COST - _SKIP_COST * h
-                if score[g] + step > best:
-                    best, arg = score[g] + step, g
-            row.append(best + fits[k][h])
-            prev.append(arg)
-        score = row
+        total = score[:, None] + step
+        prev = total.argmax(axis=0)
+        score = total[prev, np.arange(n)] + fits[k]
         back.append(prev)
-    h = max(range(n), key=lambda i: score[i])
-    path = [h]
+    best = int(score.argmax())
+    path = [best]
     for prev in reversed(back):
-        h = prev[h]
-        path.append(h)
+        best = int(prev[best])
+        path.append(best)
     return path[::-1]
