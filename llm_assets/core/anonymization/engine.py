@@ -1003,7 +1003,9 @@ def _kept_in(text: str, r: RecognizerResult, cell: Cell) -> bool:
     if not (cell.start <= r.start and r.end <= cell.end):
         return False
     if classify_key(cell.key) == REGION:
-        return r.entity_type in (LOCATION, "NRP")  # a region column keeps its places, not a number typed into it
+        # a region column keeps its places, whatever a recognizer took them for ("Georgia" a person, "Texas" a
+        # company), but not a number, a handle or an address typed into it
+        return r.entity_type in (LOCATION, "NRP", PERSON, ORGANIZATION, TITLE)
     if not cell.aligned:
         return True
     if classify_key(cell.key) != KEEP or r.entity_type in (ORGANIZATION, "NRP"):
