@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import hmac
 import importlib.abc
@@ -81,7 +82,7 @@ from llm_assets.core.anonymization.recognizers.names import HONORIFICS  # noqa: 
 from llm_assets.core.anonymization.recognizers.ner import CleanSpacyRecognizer  # noqa: E402
 from llm_assets.core.anonymization.registry import StableRegistry  # noqa: E402
 from llm_assets.core.anonymization.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
-from llm_assets.core.anonymization.structure import Cell, layout  # noqa: E402
+from llm_assets.core.anonymization.structure import Cell, Layout, layout  # noqa: E402
 from llm_assets.core.anonymization.text import PARTICLES, case_variant, normalize  # noqa: E402
 
 HONORIFIC_WORDS = frozenset(h.rstrip(".").lower() for h in HONORIFICS)
@@ -611,10 +612,9 @@ class AnonymizationEngine:
         column most of whose values were found to be one entity; in a column of kept values (a merchant, a product,
         a Message-ID, an order number) nothing is taken."""
         results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
-        lay = layout(text)
+        lay, cells = _structure(text)
         if not lay.cells and not lay.labels:
             return resolve_overlaps(results)
-        cells = _aligned(text, lay.cells)
         results = [r for r in _clip_to_cells(text, results, cells) if not _code_in_cell(text, r, cells)]
         results = _clip_to_cells(text, resolve_overlaps(results + _cell_findings(text, cells, results)), cells)
         kept = [c for c in cells if c.key and self._kept_key(c.key)]
@@ -930,7 +930,7 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
             continue  # "Customer Service", "Best Regards"
         start = starts[k] + line.index(body)
         if cells is None:
-            cells = layout(text).cells
+            cells = _structure(text)[0].cells
         if any(c.start <= start < c.end for c in cells):
             continue  # a table's cell below a name ("DUB" under "Ottilie Brannagh"): its column says what it is
         meta = {"recognizer_name": "SignatureCompany"}
@@ -965,6 +965,14 @@ def _vote_columns(
 # what a recognizer takes for a name, place or handle in a table's cell, where the cell's own column can say better
 _WEAK_IN_CELLS = (PERSON, LOCATION, ORGANIZATION, TITLE, "NRP", "STREET_ADDRESS", USERNAME)
 _CODE = re.compile(r"[A-Z]{2,3}")
+
+
+@functools.lru_cache(maxsize=256)
+def _structure(text: str) -> tuple[Layout, list[Cell]]:
+    """The text's layout and its cells with flattened tables aligned: computed once per text, though the policy
+    looks at a text several times (its findings, then its known values, then signature companies). Read only."""
+    lay = layout(text)
+    return lay, _aligned(text, lay.cells)
 
 
 def _aligned(text: str, cells: list[Cell]) -> list[Cell]:
@@ -1002,13 +1010,14 @@ def _kept_in(text: str, r: RecognizerResult, cell: Cell) -> bool:
     word may be a name that the alignment put in the wrong column."""
     if not (cell.start <= r.start and r.end <= cell.end):
         return False
-    if classify_key(cell.key) == REGION:
+    entity = classify_key(cell.key)
+    if entity == REGION:
         # a region column keeps its places, whatever a recognizer took them for ("Georgia" a person, "Texas" a
         # company), but not a number, a handle or an address typed into it
         return r.entity_type in (LOCATION, "NRP", PERSON, ORGANIZATION, TITLE)
     if not cell.aligned:
         return True
-    if classify_key(cell.key) != KEEP or r.entity_type in (ORGANIZATION, "NRP"):
+    if entity != KEEP or r.entity_type in (ORGANIZATION, "NRP"):
         return False  # only a product's or a shop's column, and never a company, on an inference
     words = re.findall(r"[^\W\d_]+", text[cell.start : cell.end])
     g = gazetteers.load()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 from llm_assets.core.entities import (
     BANK_ACCOUNT,
     DATE_OF_BIRTH,
@@ -289,8 +291,6 @@ def align(values: list[str], headers: tuple[str, ...], zipf, is_name) -> list[in
     n = len(headers)
     if not values or not n or len(values) * n * n > MAX_ALIGN_STEPS:
         return None
-    import numpy as np
-
     entities = [classify_key(h) for h in headers]
     kinds = list(dict.fromkeys(entities))  # a value's fit depends on the header's type only
     by_kind = np.array([[_fit(v.strip(), e, zipf, is_name) for e in kinds] for v in values]).reshape(len(values), -1)

@@ -130,10 +130,15 @@ class AnonymizerSettings:
 
     @classmethod
     def for_policy(
-        cls, dates: str = "birth_dates", organizations: str = "employers", references: str = "keep", **kwargs
+        cls,
+        dates: str = "birth_dates",
+        organizations: str = "employers",
+        references: str = "keep",
+        regions: str = "keep",
+        **kwargs,
     ) -> AnonymizerSettings:
-        """Settings whose entity types follow the three context switches (see ``policy_entities``)."""
-        entities = policy_entities(dates, organizations, references)
+        """Settings whose entity types follow the four context switches (see ``policy_entities``)."""
+        entities = policy_entities(dates, organizations, references, regions)
         return cls(entities=kwargs.pop("entities", None) or entities, organization_policy=organizations, **kwargs)
 
     def operator_for(self, entity: str) -> str:
@@ -148,7 +153,7 @@ class AnonymizerSettings:
 
 
 # Bumped whenever the recognizers change what they find: documents anonymized by an older engine are re-analysed.
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"
 
 
 def policy_entities(

@@ -17,6 +17,7 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
+from llm_assets.core.anonymization.recognizers.handles import SPEAKER_LABEL
 
 # Designators written after the street's name, as a word of their own (USPS Publication 28 suffixes and their
 # British, Irish, Australian and continental counterparts).
@@ -134,11 +135,12 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
 
 
-# a conversation's line: a speaker's label (after an optional time stamp) and what they said; an address block is
-# made of lines of its own, so a turn is never one of them (a turn that is an address is the turn recognizer's)
-_SPOKEN_LINE = re.compile(
-    r"^[ \t]*(?:[\[(]?[\d/.:\-, T]{4,24}[\])]?[ \t]*)?[^\s:]{2,32}(?:[ \t]*[\[(][^\])\n]*[\])])?:[ \t]"
-)
+def _labelled(line: str) -> bool:
+    """A line that opens with a label (a chat's speaker, with or without a time stamp, or a form's field name, by
+    the label pattern of ``handles``): it holds one field or one turn, never a line of a multi-line address block.
+    A turn that is an address is the turn recognizer's; a form's field is typed by its key (``structure``); an
+    address inside the line is still found by the single-line patterns."""
+    return bool(SPEAKER_LABEL.match(line))
 
 
 def _after_label(text: str, start: int, end: int) -> int:
@@ -315,7 +317,7 @@ class StreetAddressRecognizer(SpanRecognizer):
         for raw in text.split("\n"):
             lines.append((pos, pos + len(raw), raw))
             pos += len(raw) + 1
-        kinds = [None if _SPOKEN_LINE.match(raw) else self._line_kind(raw) for _, _, raw in lines]
+        kinds = [None if _labelled(raw) else self._line_kind(raw) for _, _, raw in lines]
         for k in range(1, len(lines) - 1):
             # a short capitalized line between two address lines is the town ("Lie", "Store Merløse")
             s = re.sub(r"^[^\w(+]+", "", lines[k][2]).strip(" ,.")

@@ -25,7 +25,7 @@ _AFTER_STAMP = (
     r"(?:[ \t]*,?[ \t]*[\[(]?(?:\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}[ \tT,]*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
     r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?[\])]?)?"
 )
-_LABEL = re.compile(
+SPEAKER_LABEL = re.compile(
     rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}})>|(?P<colon>[^\s:<>\[\](){{}}\"']{{2,32}}|"
     rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ \t]\p{{Lu}}[\p{{L}}'’.-]+){{1,2}}){_AFTER_STAMP}[ \t]*:(?=[ \t]|$))"
 )
@@ -68,7 +68,7 @@ class HandleRecognizer(SpanRecognizer):
 
     def _labels(self, text: str) -> Iterable:
         labels = []
-        for m in _LABEL.finditer(text):
+        for m in SPEAKER_LABEL.finditer(text):
             group = "angle" if m.group("angle") else "colon"
             labels.append((m.start(group), m.end(group), m.group(group), group))
         if not labels:
