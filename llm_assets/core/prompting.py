@@ -66,3 +66,9 @@ def parse_completion(text: str) -> tuple[str, str]:
     r = _REPLY.search(text)
     reply = text[r.end() :] if r else (_CATEGORY.sub("", text, count=1) if m else text)
     return category, reply.strip()
+
+
+def completion_label(completion: str) -> str:
+    """The label a completion names on its ``Category:`` line, normalized; '' without one."""
+    category, _ = parse_completion(completion)
+    return normalize_category(category) if category else ""

@@ -431,6 +431,8 @@ def _log_adapter_to_mlflow(result, adapter_dir: Path, serving: dict, engine_dir:
     if result.validation_loss is not None:
         metrics["validation_loss"] = result.validation_loss
     mlflow.log_metrics(metrics)
+    for step, accuracy in result.label_curve:
+        mlflow.log_metric("validation_label_accuracy", accuracy, step=step)
     return log_served_model(adapter_dir, serving, engine_dir)
 
 
@@ -469,5 +471,34 @@ def _metadata(result, manifest: dict, model_uri: str, adapter_dir: Path, adapter
             "loss_curve": dg.MetadataValue.md(
                 line_plot_markdown(list(steps), {"train loss": list(losses)}, "Training loss", "optimizer step")
             ),
+            **_recipe_metadata(manifest),
+            **_label_metadata(result),
         }
     )
+
+
+def _recipe_metadata(manifest: dict) -> dict:
+    keys = ("recipe_used", "planned_steps", "planned_epochs", "labels", "rarest_label_share", "rarest_label_seen")
+    return {key: manifest[key] for key in (*keys, "recipe_capped_by") if key in manifest}
+
+
+def _label_metadata(result) -> dict:
+    """The label-accuracy curve and what it says: learned, still rising, flat, or learned then lost."""
+    if not result.label_curve:
+        return {"label_verdict": result.label_verdict}
+    steps, accuracy = zip(*result.label_curve, strict=True)
+    majority = [result.label_majority_share] * len(steps)
+    plot = line_plot_markdown(
+        list(steps),
+        {"validation label accuracy": list(accuracy), "majority-class guess": majority},
+        "Label accuracy",
+        "optimizer step",
+    )
+    return {
+        "label_accuracy": accuracy[-1],
+        "label_accuracy_before_training": accuracy[0],
+        "label_majority_share": result.label_majority_share,
+        "labels_learned": bool(result.labels_learned),
+        "label_verdict": result.label_verdict,
+        "label_accuracy_curve": dg.MetadataValue.md(plot),
+    }

@@ -14,7 +14,27 @@ class LoraTrainingConfig(dg.Config):
     learning_rate: float = Field(default=1e-3, description="Peak AdamW learning rate (1e-3 suits short CPU runs).")
     weight_decay: float = Field(default=0.0, description="AdamW weight decay.")
     warmup_ratio: float = Field(default=0.05, description="Share of steps with linear warm-up.")
-    epochs: float = Field(default=1.0, description="Passes over the training split (fractions allowed).")
+    recipe: str = Field(
+        default="auto",
+        description="auto = steps and peak rate from the corpus: the rarest label seen min_label_examples times, at "
+        "least `epochs` and at most max_auto_epochs passes, within max_steps; runs over lr_reference_steps at "
+        "learning_rate x sqrt(lr_reference_steps / steps). fixed = `epochs`, max_steps and learning_rate as given. "
+        "A champion warm start always trains as configured (its plan has its own rate).",
+    )
+    min_label_examples: int = Field(
+        default=64,
+        description="recipe=auto: times the rarest label's training examples are seen in all (repeats included).",
+    )
+    max_auto_epochs: float = Field(
+        default=3.0, description="recipe=auto: never more passes than this over the training split."
+    )
+    lr_reference_steps: int = Field(
+        default=100,
+        description="recipe=auto: the run length learning_rate is meant for; longer runs get a lower peak rate.",
+    )
+    epochs: float = Field(
+        default=1.0, description="Passes over the training split (fractions allowed); recipe=auto: the least."
+    )
     batch_size: int = Field(default=8, description="Examples per micro-batch.")
     gradient_accumulation_steps: int = Field(default=1, description="Micro-batches per optimizer step.")
     max_steps: int = Field(default=-1, description="Stop after this many optimizer steps (-1 = no cap).")
@@ -36,6 +56,13 @@ class LoraTrainingConfig(dg.Config):
     precision: str = Field(default="auto", description="auto (bf16 autocast where supported), bf16 or fp32.")
     seed: int = Field(default=42, description="Seed for LoRA init, shuffling and dropout.")
     log_every: int = Field(default=5, description="Log the loss every this many optimizer steps.")
+    label_eval_every: int = Field(
+        default=25,
+        description="Measure validation label accuracy (greedy category line) before training, every this many "
+        "steps and after the last: the curve in the adapter's metadata says whether labels were learned. "
+        "0 = before and after only; label_eval_examples 0 = never.",
+    )
+    label_eval_examples: int = Field(default=48, description="Validation examples in the label-accuracy probe.")
     num_processes: int = Field(
         default=1,
         description="Data-parallel training processes (DDP through `accelerate launch`): one per GPU. 1 trains in "

@@ -63,6 +63,7 @@ def launch(spec: dict, num_processes: int, workdir: Path, on_line=None) -> Train
         raise RuntimeError("distributed training failed:\n" + "".join(tail))
     data = json.loads(result_path.read_text())
     data["loss_curve"] = [tuple(x) for x in data["loss_curve"]]
+    data["label_curve"] = [tuple(x) for x in data.get("label_curve", [])]
     return TrainingResult(**data)
 
 
@@ -142,6 +143,7 @@ def train_on_ray(
     fitted.checkpoint.to_directory(spec["adapter_dir"])
     data = json.loads(fitted.metrics["result"])
     data["loss_curve"] = [tuple(x) for x in data["loss_curve"]]
+    data["label_curve"] = [tuple(x) for x in data.get("label_curve", [])]
     return TrainingResult(**data)
 
 

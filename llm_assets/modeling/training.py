@@ -19,6 +19,8 @@ from transformers import get_linear_schedule_with_warmup
 
 from llm_assets.core.lm import collate, completion_loss, mean_loss, pick_device_and_dtype, tokenize_split
 from llm_assets.modeling.config import LoraTrainingConfig
+from llm_assets.modeling.label_probe import LabelProbe, verdict
+from llm_assets.modeling.recipe import steps_per_epoch
 
 
 @dataclass
@@ -41,6 +43,11 @@ class TrainingResult:
     world_size: int = 1
     threads_per_process: int = 0  # torch's intra-op threads: with the world size, what fixes the float rounding
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
+    label_curve: list[tuple[int, float]] = field(default_factory=list)  # (step, validation label accuracy)
+    label_probe_examples: int = 0
+    label_majority_share: float | None = None
+    labels_learned: bool | None = None
+    label_verdict: str = ""
 
 
 def length_grouped_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -112,6 +119,7 @@ class _Progress:
     micro: int = 0
     tokens: int = 0
     curve: list[tuple[int, float]] = field(default_factory=list)
+    label_curve: list[tuple[int, float]] = field(default_factory=list)
     epoch: int = 0
     skip_batches: int = 0
     elapsed_before: float = 0.0
@@ -157,12 +165,11 @@ def _with_lora(model, config: LoraTrainingConfig, device: torch.device, init_ada
 
 def _step_plan(examples: int, config: LoraTrainingConfig, world: int) -> tuple[int, int]:
     """(optimizer steps per epoch, total optimizer steps)."""
-    micro_per_epoch = max(1, math.ceil(examples / config.batch_size) // world)
-    steps_per_epoch = max(1, micro_per_epoch // config.gradient_accumulation_steps)
-    total_steps = max(1, math.ceil(steps_per_epoch * config.epochs))
+    per_epoch = steps_per_epoch(examples, config.model_copy(update={"num_processes": world}))
+    total_steps = max(1, math.ceil(per_epoch * config.epochs))
     if config.max_steps > 0:
         total_steps = min(total_steps, config.max_steps)
-    return steps_per_epoch, total_steps
+    return per_epoch, total_steps
 
 
 class _Loop:
@@ -193,7 +200,7 @@ class _Loop:
             self.optimizer.load_state_dict(state["optimizer"])
             self.scheduler.load_state_dict(state["scheduler"])
             self.progress = _Progress(
-                state["step"], state["micro"], state["tokens"], state["curve"],
+                state["step"], state["micro"], state["tokens"], state["curve"], state.get("label_curve", []),
                 state["epoch"], state["batch_index"], state["seconds"],
             )  # fmt: skip
             self.rng.setstate(state["epoch_rng"])
@@ -206,8 +213,15 @@ class _Loop:
     def seconds(self) -> float:
         return self.progress.elapsed_before + time.perf_counter() - self.started
 
-    def run(self, train: list, on_log: Callable[[int, float, float], None] | None, checkpoint_dir: Path | None) -> None:
-        """Epochs of length-grouped batches until ``total_steps``; a resumed run skips the batches already seen."""
+    def run(
+        self,
+        train: list,
+        on_log: Callable[[int, float, float], None] | None,
+        checkpoint_dir: Path | None,
+        on_step: Callable[[int], None] | None = None,
+    ) -> None:
+        """Epochs of length-grouped batches until ``total_steps``; a resumed run skips the batches already seen.
+        ``on_step`` is called after each optimizer step (the label probe)."""
         config, place, progress = self.config, self.place, self.progress
         lengths = [len(ids) for ids, _ in train]
         while progress.step < self.total_steps:
@@ -224,6 +238,8 @@ class _Loop:
                 loss = self.optimizer_step()
                 if on_log and (progress.step % config.log_every == 0 or progress.step == self.total_steps):
                     on_log(progress.step, loss, progress.tokens / self.seconds())
+                if on_step is not None:
+                    on_step(progress.step)
                 every = config.checkpoint_every
                 if checkpoint_dir is not None and place.rank == 0 and every > 0 and progress.step % every == 0:
                     self.checkpoint(checkpoint_dir, epoch_rng, index + 1)
@@ -275,6 +291,7 @@ class _Loop:
                 "micro": p.micro,
                 "tokens": p.tokens,
                 "curve": p.curve,
+                "label_curve": p.label_curve,
                 "epoch": p.epoch,
                 "batch_index": batch_index,
                 "epoch_rng": epoch_rng,
@@ -294,6 +311,7 @@ def train_lora(
     checkpoint_dir: Path | None = None,
     accelerator=None,
     init_adapter_dir: str | None = None,
+    on_label: Callable[[int, float], None] | None = None,
 ):
     """Wraps ``model`` with LoRA, trains it, and returns (peft model, TrainingResult).
 
@@ -308,6 +326,10 @@ def train_lora(
     With an ``accelerate.Accelerator`` (one process per GPU, launched by ``accelerate launch``), the model is wrapped
     for DDP, each process takes every n-th batch of the same length-grouped order, gradients are averaged, and only
     the main process writes checkpoints.
+
+    With labelled completions ("Category: ..."), validation label accuracy is measured before the first step, every
+    ``config.label_eval_every`` steps and after the last (``on_label(step, accuracy)`` for each point); the result's
+    ``label_curve`` and ``label_verdict`` say whether the labels were learned.
     """
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
@@ -316,12 +338,29 @@ def train_lora(
     peft_model = _with_lora(model, config, place.device, init_adapter_dir)
     trainable = sum(p.numel() for p in peft_model.parameters() if p.requires_grad)
     total = sum(p.numel() for p in peft_model.parameters())
-    steps_per_epoch, total_steps = _step_plan(len(train), config, place.world)
+    per_epoch, total_steps = _step_plan(len(train), config, place.world)
+    probe = LabelProbe.build(tokenizer, validation_pairs, train_pairs[1], config.label_eval_examples, config.max_length)
 
     peft_model.train()
     loop = _Loop(peft_model, config, total_steps, place, rng)
     resumed_from = loop.resume(load_checkpoint(checkpoint_dir) if config.checkpoint_every > 0 else None)
-    loop.run(train, on_log, checkpoint_dir)
+
+    def measure_labels(step: int) -> None:
+        """A point of the label curve at step 0, every label_eval_every steps and the last (one process only:
+        mid-run, a rank that generates alone would leave the others waiting at the next gradient sync)."""
+        last, every = step == total_steps, config.label_eval_every
+        due = step == 0 or last or (every > 0 and step % every == 0)
+        if probe is None or not due or (place.world > 1 and not last):
+            return
+        model = loop.unwrapped()
+        accuracy = probe.accuracy(model, tokenizer, place.pad_id, place.device, place.dtype)
+        loop.progress.label_curve.append((step, accuracy))
+        if on_label:
+            on_label(step, accuracy)
+
+    if not loop.progress.label_curve:
+        measure_labels(0)
+    loop.run(train, on_log, checkpoint_dir, on_step=measure_labels)
     seconds, tokens = loop.seconds(), loop.progress.tokens
     if accelerator is not None:
         accelerator.wait_for_everyone()
@@ -330,11 +369,12 @@ def train_lora(
     if checkpoint_dir is not None and place.rank == 0:
         shutil.rmtree(checkpoint_dir, ignore_errors=True)
     val_loss = mean_loss(peft_model, val, place.pad_id, place.device, place.dtype) if val else None
-    curve = loop.progress.curve
+    curve, label_curve = loop.progress.curve, loop.progress.label_curve
     tail = [loss for _, loss in curve[-max(1, len(curve) // 10) :]]
+    learned, why = verdict(label_curve, probe.majority_share, len(probe.labels)) if probe else (None, "")
     return peft_model, TrainingResult(
         steps=loop.progress.step,
-        epochs_run=round(loop.progress.step / steps_per_epoch, 3),
+        epochs_run=round(loop.progress.step / per_epoch, 3),
         train_examples=len(train),
         skipped_too_long=skipped,
         train_tokens=tokens,
@@ -351,6 +391,11 @@ def train_lora(
         world_size=place.world,
         threads_per_process=torch.get_num_threads(),
         loss_curve=curve,
+        label_curve=label_curve,
+        label_probe_examples=len(probe.labels) if probe else 0,
+        label_majority_share=probe.majority_share if probe else None,
+        labels_learned=learned,
+        label_verdict=why or "no label-accuracy probe: the completions carry no labels",
     )
 
 

@@ -25,6 +25,7 @@ import polars as pl
 from llm_assets.core import lineage
 from llm_assets.core.models import champion_adapter_dir, split_rows
 from llm_assets.modeling.config import LoraTrainingConfig
+from llm_assets.modeling.recipe import Recipe, apply, plan_recipe
 from resources.mlflow_tracking import MLflowTracking
 from resources.warehouse import DuckDBWarehouse
 
@@ -41,6 +42,7 @@ class TrainingPlan:
     parent_adapter_dir: str | None = None
     parent: dict[str, str] = field(default_factory=dict)  # model_version, adapter_version of the warm start
     parent_data_epochs: float | None = None
+    recipe: Recipe | None = None  # steps and rate of this run (auto for a fresh adapter, as configured otherwise)
 
     def data_epochs(self, examples_seen: float) -> float | None:
         """Passes over its data that the adapter's lineage made, after this run saw ``examples_seen`` examples; None
@@ -52,6 +54,7 @@ class TrainingPlan:
 
     def summary(self) -> dict:
         return {
+            **(self.recipe.summary() if self.recipe else {}),
             "init_from": self.init_from,
             "init_reason": self.reason,
             "parent_model_version": self.parent.get("model_version", ""),
@@ -95,7 +98,9 @@ def plan_training(
         raise dg.Failure("the training split is empty")
 
     def full(reason: str) -> TrainingPlan:
-        return TrainingPlan(_pairs(train, validation), "base", reason, new_examples=train.height)
+        pairs = _pairs(train, validation)
+        recipe = plan_recipe(config, pairs["train_completions"])
+        return TrainingPlan(pairs, "base", f"{reason}; {recipe.reason}", new_examples=train.height, recipe=recipe)
 
     if config.init_from == "base":
         return full("init_from=base: a fresh adapter on the whole training split")
@@ -128,8 +133,9 @@ def plan_training(
         )
     n_replay = min(earlier.height, round(config.replay_ratio * new.height))
     replay = earlier.sample(n_replay, seed=config.seed) if n_replay else earlier.head(0)
+    pairs = _pairs(pl.concat([new, replay]).sort("example_id"), validation)
     return TrainingPlan(
-        _pairs(pl.concat([new, replay]).sort("example_id"), validation),
+        pairs,
         "champion",
         f"continues champion v{version.version} on {new.height} new and {n_replay} replayed examples",
         new_examples=new.height,
@@ -137,11 +143,15 @@ def plan_training(
         parent_adapter_dir=adapter_dir,
         parent={"model_version": str(version.version), "adapter_version": tags.get("adapter_version", "")},
         parent_data_epochs=trained,
+        recipe=plan_recipe(config.model_copy(update={"recipe": "fixed"}), pairs["train_completions"]),
     )
 
 
 def run_config(config: LoraTrainingConfig, plan: TrainingPlan) -> LoraTrainingConfig:
-    """The configuration the run trains with: a warm start continues at ``warm_start_lr_scale`` times the rate."""
-    if plan.init_from != "champion" or config.warm_start_lr_scale == 1.0:
+    """The configuration the run trains with: a fresh adapter's recipe (steps and rate from the corpus under
+    ``recipe=auto``); a warm start continues at ``warm_start_lr_scale`` times the configured rate."""
+    if plan.init_from != "champion":
+        return apply(config, plan.recipe) if plan.recipe else config
+    if config.warm_start_lr_scale == 1.0:
         return config
     return config.model_copy(update={"learning_rate": config.learning_rate * config.warm_start_lr_scale})
