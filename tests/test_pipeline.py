@@ -96,6 +96,10 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
     assert run.data.params["max_steps"] == "4" and run.data.params["training_set_version"] == ts["version"][0]
     losses = client.get_metric_history(run.info.run_id, "train_loss")
     assert sorted(m.step for m in losses) == [1, 2, 3, 4], [(m.step, m.value) for m in losses]
+    label_curve = client.get_metric_history(run.info.run_id, "validation_label_accuracy")
+    assert sorted(m.step for m in label_curve) == [0, 4]  # before the first step and after the last
+    assert run.data.params["recipe_used"] == "auto" and run.data.params["planned_steps"] == "4"
+    assert run.data.params["recipe_capped_by"] in {"max_steps", "none"}
 
     report = first.output_for_node("evaluation_report")
     assert report["adapter"]["adapter_dir"] == adapter["adapter_dir"]  # evaluates exactly what upstream produced

@@ -62,7 +62,7 @@ class LoraTrainingConfig(dg.Config):
         "steps and after the last: the curve in the adapter's metadata says whether labels were learned. "
         "0 = before and after only; label_eval_examples 0 = never.",
     )
-    label_eval_examples: int = Field(default=48, description="Validation examples in the label-accuracy probe.")
+    label_eval_examples: int = Field(default=32, description="Validation examples in the label-accuracy probe.")
     num_processes: int = Field(
         default=1,
         description="Data-parallel training processes (DDP through `accelerate launch`): one per GPU. 1 trains in "
