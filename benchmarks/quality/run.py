@@ -64,6 +64,23 @@ def last_report(data_dir: Path) -> Path:
     return reports[-1].parent
 
 
+def training_summary(data_dir: Path) -> dict:
+    """The last adapter's recipe (planned steps, epochs, rate, what capped it) and its label-accuracy curve."""
+    folders = sorted((data_dir / "artifacts" / "adapters").glob("*/training.json"), key=lambda p: p.stat().st_mtime)
+    if not folders:
+        return {}
+    lineage = json.loads(folders[-1].with_name("lineage.json").read_text())
+    training = json.loads(folders[-1].read_text())
+    keys = ("recipe_used", "planned_steps", "planned_epochs", "labels", "rarest_label_share", "rarest_label_seen",
+            "recipe_capped_by", "effective_learning_rate", "init_reason")  # fmt: skip
+    return {
+        **{k: lineage.get(k) for k in keys},
+        **{k: training.get(k) for k in ("steps", "epochs_run", "seconds", "validation_loss", "label_curve")},
+        "label_majority_share": training.get("label_majority_share"),
+        "label_verdict": training.get("label_verdict"),
+    }
+
+
 def paired_difference(a: list, b: list) -> tuple[float, list[float], int]:
     """Mean of a - b over the examples where both are scored, its 95 % bootstrap interval, and their count."""
     pairs = [(float(x), float(y)) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
@@ -111,6 +128,13 @@ def print_table(name: str, summary: dict, seconds: float | None, frozen: str) ->
               f"{best}, n={n}: **{verdict}** |")  # fmt: skip
     ppl = summary["perplexity"]
     print("| perplexity of the reference | " + " | ".join(f"{ppl.get(m, float('nan')):.2f}" for m in MODELS) + " | |")
+    training = summary.get("training") or {}
+    if training:
+        curve = ", ".join(f"{step}: {acc:.2f}" for step, acc in training.get("label_curve") or [])
+        t = training
+        print(f"\ntraining: {t['steps']} steps ({t['epochs_run']} epochs) in {t['seconds']:.0f} s, "
+              f"peak rate {t['effective_learning_rate']:.2g}; {t['init_reason']}")  # fmt: skip
+        print(f"validation label accuracy by step: {curve or 'not measured'}; {training['label_verdict']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = None if args.reuse else run_pipeline(corpus, data_dir, args.max_steps)
         frozen = check_frozen(corpus) if frozen.startswith("unchanged") else frozen
         summary = score_report(last_report(data_dir))
+        summary["training"] = training_summary(data_dir)
         print_table(corpus.name, summary, seconds, frozen)
         results[corpus.name] = {"seconds": seconds, **summary}
     args.out.mkdir(parents=True, exist_ok=True)

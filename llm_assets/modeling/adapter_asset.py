@@ -180,6 +180,8 @@ def train_adapter(
             "data_epochs": data_epochs,
         }
         (adapter_dir / "lineage.json").write_text(json.dumps(manifest, indent=2))
+        # how the run went, curves included: what a benchmark or an auditor reads beside the weights
+        (adapter_dir / "training.json").write_text(json.dumps(result.__dict__, indent=2))
         serving = serving_config(training_set, warehouse, base_model, config.served_engine, config.served_precision)
         engine = export_for_serving(base_model, adapter_dir, artifact_store.path("engines", adapter_version), serving)
         model_uri = _log_adapter_to_mlflow(result, adapter_dir, serving, engine["dir"])
