@@ -134,3 +134,16 @@ def test_a_mapping_file_that_is_no_yaml_stops_ingestion_with_a_failure_that_says
     error = _ingestion_failure(instance, resources, mapping)
     assert error.cls_name == "Failure" and "not a readable YAML mapping (ParserError at line 3" in error.message
     assert "customer_query" not in error.message
+
+
+def test_the_mapping_error_never_echoes_a_headerless_files_first_row():
+    from llm_assets.core.documents.mapping import FieldMapping, MappingCheck, MappingError
+
+    check = MappingCheck(FieldMapping(message="customer_query"))
+    check.saw("headerless.csv", ["Jane Doe", "Dr. Amal Haddad", "jane.doe@example.com", "+44 20 7946 0000", "42"])
+    check.saw("tickets.jsonl", ["body", "queue_name"])
+    with pytest.raises(MappingError) as raised:
+        check.raise_if_wrong()
+    message = str(raised.value)
+    assert "Columns found: body, queue_name (and 5 not shown" in message
+    assert not any(value in message for value in ("Jane", "Haddad", "jane.doe", "7946"))

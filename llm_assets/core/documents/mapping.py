@@ -28,8 +28,14 @@ ROLES = {
     "group": "split_group",
 }
 STRUCTURED_FORMATS = {"jsonl", "json", "csv", "tsv"}
-# a column named like data rather than like a header (a headerless file's first row) is not echoed in an error
+# a column named like data rather than like a header (a headerless file's first row) is not echoed in an error;
+# nor are words each capitalised as a name is ("Jane Doe"): a header spelt that way ("Customer Name") is hidden too
 _HEADER_LIKE = re.compile(r"^[A-Za-z_][A-Za-z_ .\-/]{0,39}$")
+_NAME_LIKE = re.compile(r"^[A-Z][a-z]+(?:[ .\-]+[A-Z][a-z]*)+\.?$")
+
+
+def header_like(column: str) -> bool:
+    return bool(_HEADER_LIKE.match(column)) and not _NAME_LIKE.match(column)
 
 
 class MappingError(ValueError):
@@ -117,13 +123,13 @@ class MappingCheck:
         problems = self.problems()
         if problems:
             found = set().union(*self.columns_seen.values())
-            shown = sorted(c for c in found if _HEADER_LIKE.match(c))
+            shown = sorted(c for c in found if header_like(c))
             hidden = len(found) - len(shown)
             raise MappingError(
                 "corpus mapping does not fit what landed: "
                 + "; ".join(problems)
                 + f". Columns found: {', '.join(shown) or 'none'}"
-                + (f" (and {hidden} not shown: they look like values, not column names)" if hidden else "")
+                + (f" (and {hidden} not shown: they look like values or names, not column names)" if hidden else "")
                 + ". Fix the mapping (corpus_mapping.yaml, --mapping, or landing_zone.mapping in the Launchpad)."
             )
 
