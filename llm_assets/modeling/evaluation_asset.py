@@ -1,6 +1,7 @@
 """``evaluation_report``: the tuned adapter against the base model and the champion on the held-out test split (and
 the new slice the champion never saw), with the memorization probe."""
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,11 +254,12 @@ def evaluation_report(
 
 def generation_budget(tokenizer, completions: pl.Series) -> int:
     """Tokens enough for nearly every reference completion (95th percentile, plus 8), between 32 and 512."""
-    lengths = sorted(len(tokenizer(c, add_special_tokens=False)["input_ids"]) for c in completions.to_list())
+    from llm_assets.core.scoring import percentile  # torch, through the loss helpers: not at definitions load
+
+    lengths = [len(ids) for ids in tokenizer(completions.to_list(), add_special_tokens=False)["input_ids"]]
     if not lengths:
         return 80
-    p95 = lengths[min(len(lengths) - 1, int(0.95 * len(lengths)))]
-    return max(32, min(512, p95 + 8))
+    return max(32, min(512, math.ceil(percentile(lengths, 0.95)) + 8))
 
 
 def _test_examples_with_new_slice(
