@@ -115,6 +115,30 @@ def test_an_address_block_goes_whole(engine):
         assert value not in text, value
 
 
+@pytest.mark.parametrize(
+    ("signature", "values"),
+    [
+        ("Regards,\nसुनीता अय्यर\n+91 98450 12763\n17/3 मल्लेश्वरम\n560003 बेंगलुरु", ("560003", "बेंगलुरु", "17/3")),
+        ("Best,\nИнна Белова\n+7 (812) 407-19-33\n190121 Санкт-Петербург", ("190121", "Санкт-Петербург")),
+        ("谢谢\n周海燕\n+86 571 8702 2214\n310013 杭州市", ("310013", "杭州市")),
+        ("Regards,\nWanchai Srisuk\n+66 2 713 4480\n10110 กรุงเทพมหานคร", ("10110", "กรุงเทพมหานคร")),
+    ],
+)
+def test_a_signatures_postcode_line_goes_in_any_script(engine, signature, values):
+    """The postcode-and-town line under a phone line is an address whether or not its script has capitals, and
+    six-digit postcodes (India, Russia, China) are postcodes."""
+    text, _ = anonymize(engine, signature)
+    for value in values:
+        assert value not in text, (value, text)
+
+
+def test_a_six_digit_postcode_under_its_key_goes_and_a_date_line_makes_no_address(engine):
+    text, _ = anonymize(engine, "order status: shipped\npostcode: 400071\nweight: 2 kg")
+    assert "400071" not in text and "order status: shipped" in text and "weight: 2 kg" in text
+    kept = "Delivered 27.05.2024\n3 parcels left at the door"
+    assert anonymize(engine, kept)[0] == kept
+
+
 def test_obfuscated_email_and_zero_width_characters(engine):
     text, redactions = anonymize(
         engine, "Write to lena dot vogt at posteo dot de or to ma\u200brek.z@mailbox.example instead."

@@ -224,7 +224,7 @@ _SHAPES: list[tuple[str, re.Pattern]] = [
     (DATE_OF_BIRTH, re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? \w+ \d{4}|\w+ \d{1,2}, \d{4}")),
     ("REFERENCE_NUMBER", re.compile(r"[a-z]{2,6}_[A-Za-z0-9]{6,}")),
     (NATIONAL_ID, re.compile(r"(?=(?:\D*\d){5})[A-Z0-9][A-Z0-9 ./-]{4,20}")),
-    ("ZIP_CODE", re.compile(r"(?=.*\d)[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?")),
+    ("ZIP_CODE", re.compile(r"(?=.*\d)[A-Z0-9]{2,7}(?:[ -][A-Z0-9]{2,4})?")),  # 6 digits: RU, IN, CN; Eircodes
     (LICENSE_PLATE, re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9]{1,4}(?:[ ·.-]?[A-Za-z0-9]{1,5}){0,3}")),
     ("STREET_ADDRESS", re.compile(r"(?=.*\d)(?=.*[^\W\d_]{3}).{5,80}")),
     (USERNAME, re.compile(r"[\w.-]{3,32}")),

@@ -111,7 +111,8 @@ DISTINCTIVE_POSTCODE = (
     r"|\d{4}-\d{3}|\d{5}-\d{3}|\d{2}-\d{3}|\d{5}-\d{4}"  # Portugal, Brazil, Poland, US ZIP+4
     r"|[A-Z]\d{2}[ \t]?[A-Z0-9]{4})"  # Ireland (Eircode)
 )
-ANY_POSTCODE = rf"(?:{DISTINCTIVE_POSTCODE}|(?:[A-Z]{{1,2}}-)?\d{{4,5}}|\d{{3}}[ \t]\d{{2}})"
+# four to six digits: six are the postcodes of Russia, India, China, Kazakhstan, Singapore, Vietnam, Romania...
+ANY_POSTCODE = rf"(?:{DISTINCTIVE_POSTCODE}|(?:[A-Z]{{1,2}}-)?\d{{4,6}}|\d{{3}}[ \t]\d{{2}})"
 POSTCODE_CUES = cue_pattern(["zip", "zip code", "zipcode", "postcode", "post code", "postal code", "plz", "cep"])
 # Words that announce an address; what follows them up to the end of the clause is one if it holds a number.
 ADDRESS_INTRO = re.compile(
@@ -133,6 +134,9 @@ ZIP_AFTER_CUE = re.compile(
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
+
+
+_PHONE_LINE = re.compile(r"(?=(?:\D*\d){9})\+?\(?\+?\d[\d ()./-]{7,21}\d")  # nine digits and more: no date
 
 
 def _labelled(line: str) -> bool:
@@ -289,15 +293,19 @@ class StreetAddressRecognizer(SpanRecognizer):
         words_ = s.replace(",", " ").split()
         if re.fullmatch(UNIT_ALONE.replace("(?<![\\w])", ""), s):
             return "unit"
+        if _PHONE_LINE.fullmatch(s):
+            return "contact"  # a signature's phone line: it holds the block together, the phone recognizer takes it
         key = fold(s)
         if key in self.g.countries:
             return "country"
         if s in self.g.us_states or (key in self.g.places and self.g.places[key] >= 10**9 and len(words_) <= 3):
             return "state"
+        # not a part of a dotted or slashed number: "27.05.2024" holds no postcode
         has_code = any(re.fullmatch(ANY_POSTCODE, w) for w in words_) or re.search(
-            rf"(?<![\w-]){ANY_POSTCODE}(?![\w-])", s
+            rf"(?<![\w./,-]){ANY_POSTCODE}(?![\w-]|[./,]\d)", s
         )
-        caps = all(w[:1].isupper() or w[:1].isdigit() or w in ("-", "&") or w.islower() and len(w) <= 4 for w in words_)
+        # capitalised, or in a script without case (Thai, Devanagari, Han, Arabic: no capital marks a name there)
+        caps = all(not w[:1].islower() or len(w) <= 4 and w.islower() for w in words_)
         if has_code and caps and len(words_) <= 6:
             return "postal"
         if len(words_) <= 6 and re.search(rf"(?:^|\s){NUM}(?:$|\s)", s) and sum(w[:1].isalpha() for w in words_) >= 1:
@@ -343,6 +351,8 @@ class StreetAddressRecognizer(SpanRecognizer):
                 and any(k not in ("place", None) for k in block)
             ):
                 for k in range(i, j + 1):
+                    if kinds[k] == "contact":
+                        continue
                     start, end, raw = lines[k]
                     stripped = re.sub(r"^[^\w(+]+", "", raw).strip(" \t,.")
                     if stripped:
