@@ -64,7 +64,8 @@ bench-scale: install
 	$(PY) -m benchmarks.scale.run --out $(LLMP_DATA_DIR)/bench-scale.json
 
 # the fine-tune against the base model, zero- and few-shot, on corpora nobody here wrote (README "Your own documents"):
-# make bench-quality CORPORA="/data/bitext_cs_chatbot /data/multilang_support_tickets"
+# make bench-quality CORPORA="/data/bitext-customer-support /data/bueck-customer-support-tickets"
+# (each folder cut from its public source by `python -m benchmarks.quality.corpora`: sources, licences, sha256 there)
 bench-quality: install
 	$(PY) -m benchmarks.quality.run $(addprefix --corpus ,$(CORPORA))
 
