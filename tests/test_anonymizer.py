@@ -391,3 +391,17 @@ def test_the_registry_lists_recognizers_in_the_order_they_were_added():
         stable.add_recognizer(r)
     names = [f"R{i:02d}" for i in range(40)]
     assert [r.name for r in stable.get_recognizers("en", entities=["ORDER_ID"])] == names
+
+
+def test_a_name_spreads_by_its_rare_parts_not_into_labels_or_everyday_words(engine):
+    """A name found in the message marks its parts elsewhere in the document, but an everyday word inside it does
+    not ('Sales' is also a family name), and a label field is never rewritten by what the message held."""
+    doc = {
+        "message": "Hello, this is Maria Sales from the accounts team.",
+        "agent_reply": "Hi Maria, our sales team will call you back today.",
+        "category": "Sales Team",
+    }
+    (res,) = engine.anonymize_serial([doc])
+    assert "Maria" not in res.fields["message"] and "Maria" not in res.fields["agent_reply"]
+    assert "our sales team will call you back today." in res.fields["agent_reply"]
+    assert res.fields["category"] == "Sales Team"

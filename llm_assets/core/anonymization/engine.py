@@ -579,13 +579,16 @@ class AnonymizationEngine:
                     value = text[r.start : r.end].strip()
                     known[i].setdefault(value, PERSON)
                     for part in value.split():
-                        # a name's rarer parts mark it elsewhere ("Hi Sofia", "> brennan"); "May" or "Will" alone do not
-                        rare = part[0].isupper() or gazetteers.load().zipf(part) < 4.5
-                        if len(part) > 2 and part.lower() not in self._allow and rare:
+                        # a name's parts mark it elsewhere ("Hi Sofia", "> brennan") when they are rare words or names
+                        # the lists know; an everyday word that a detector took into a name ("Customer Support",
+                        # "Service Desk") does not, or every "customer" and "support" of the document would go
+                        if len(part) > 2 and part.lower() not in self._allow and _names_someone(part):
                             known[i].setdefault(part, PERSON)
         renamed: list[dict[str, str]] = [{} for _ in documents]
         for (i, name, text), results in zip(jobs, found, strict=True):
-            if by_key[(i, name)] is None:
+            # a passthrough field (a label, a channel) is analysed on its own: names found in the message do not
+            # spread into "Customer Service" or "Technical Support"
+            if by_key[(i, name)] is None and name not in self.settings.passthrough_fields:
                 # low score: where a recognizer found the span itself, its attribution stays in the audit
                 results = self._policy(text, self._shape(text, results + find_known_values(text, known[i], 0.51)))
             is_key = name.startswith(KEY_PREFIX)
@@ -711,6 +714,20 @@ class AnonymizationEngine:
 
 
 FIELD_VALUE_MAX_CHARS = 200
+
+
+# an everyday word is a name's part to look for elsewhere only if some country ranks it among its top names ("Smith",
+# "Young", "Grace"); the lists also hold "Sales" (84th) and "Service" (4,544th) as family names
+_COMMON_NAME_RANK = 50
+
+
+def _names_someone(part: str) -> bool:
+    g = gazetteers.load()
+    key = part.strip(".,;:!?'\"()").casefold()
+    rank = min(g.first_names.get(key, 10**9), g.last_names.get(key, 10**9))
+    return g.zipf(key) < 4.5 or rank <= _COMMON_NAME_RANK
+
+
 THIS_YEAR = datetime.date.today().year
 # a passthrough value that looks like a label ("refund_request", "high", "en", "email") or a timestamp
 PASSTHROUGH_SHAPE = re.compile(

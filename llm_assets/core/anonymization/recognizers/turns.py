@@ -43,7 +43,7 @@ _ADDRESS_TURN = re.compile(r"[\p{L}\p{M}\p{N} .,'’/-]{4,90}")
 
 # a field's name rather than a speaker: "order_id", "items.price" (a handle has digits: "analyst_1899")
 _FIELD_LABEL = re.compile(r"[a-z]+(?:[._][a-z]+)+")
-_QUANTITY = re.compile(r"\d+(?:[.,]\d+)? [^\W\d_]{1,3}\.?")
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)? (?:[a-z]{1,3}|[A-Z][a-z]{1,2})\.?")  # a unit; "024 ODR" is a plate
 _DATE_OR_AMOUNT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d[.,]\d{2}(?!\d)|[$€£¥₹]")
 
 
@@ -96,9 +96,9 @@ class BareTurnRecognizer(SpanRecognizer):
                 continue
             if _FIELD_LABEL.fullmatch(m.group("label").rstrip(": \t")) or _DATE_OR_AMOUNT.search(turn):
                 continue  # a form's field ("items.price: 209,91 kr"), a date or an amount: the date rules decide
-            if _QUANTITY.fullmatch(turn):
-                continue  # "2 kg", "3.5 GB": an amount of something
             if _CODE.fullmatch(turn) and not re.fullmatch(r"[\d:./ -]+[ap]?m?", turn.lower()) or turn.isdigit():
+                if _QUANTITY.fullmatch(turn) and not _AGE_TURN.fullmatch(turn.lower()):
+                    continue  # "2 kg", "3.5 Mb": an amount of something, not a reference ("71 ans" is an age)
                 if len(turn) >= 4 and not re.fullmatch(r"\d{1,2}[:.]\d{2}", turn):
                     yield finding("REFERENCE_NUMBER", start, start + len(turn), 0.6, self.name)
                 continue
