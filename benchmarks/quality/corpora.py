@@ -85,15 +85,19 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def select_bitext(reader: csv.reader, header: list[str], required: list[str], rows: int, seed: int):
+def _records(reader: csv.reader, header: list[str], required: list[str]):
+    """(records read so far, the record, whether every required column has a value), in file order; a record with
+    the wrong number of fields stops the cut."""
     idx_req = [header.index(c) for c in required]
-    eligible, read = [], 0
-    for rec in reader:
-        read += 1
+    for read, rec in enumerate(reader, start=1):
         if len(rec) != len(header):
             raise SystemExit(f"record {read} has {len(rec)} fields, header has {len(header)}")
-        if all(rec[i].strip() for i in idx_req):
-            eligible.append(rec)
+        yield read, rec, all(rec[i].strip() for i in idx_req)
+
+
+def select_bitext(reader: csv.reader, header: list[str], required: list[str], rows: int, seed: int):
+    records = list(_records(reader, header, required))
+    read, eligible = len(records), [rec for _, rec, complete in records if complete]
     order = list(range(len(eligible)))
     random.Random(seed).shuffle(order)
     if len(order) < rows:
@@ -102,18 +106,15 @@ def select_bitext(reader: csv.reader, header: list[str], required: list[str], ro
 
 
 def select_tickets(reader: csv.reader, header: list[str], required: list[str], rows: int):
-    idx_req = [header.index(c) for c in required]
     taken, read, skipped = [], 0, 0
-    for rec in reader:
-        read += 1
-        if len(rec) != len(header):
-            raise SystemExit(f"record {read} has {len(rec)} fields, header has {len(header)}")
-        if all(rec[i].strip() for i in idx_req):
-            taken.append(rec)
-            if len(taken) == rows:
-                break
-        else:
+    for position, rec, complete in _records(reader, header, required):
+        read = position
+        if not complete:
             skipped += 1
+            continue
+        taken.append(rec)
+        if len(taken) == rows:
+            break
     if len(taken) < rows:
         raise SystemExit(f"only {len(taken)} eligible rows, {rows} wanted")
     return taken, {"records_read": read, "skipped_empty_body_or_answer": skipped, "last_source_record_used": read}

@@ -331,6 +331,7 @@ def _train(
         on_log=on_log,
         checkpoint_dir=checkpoint_dir,
         init_adapter_dir=plan.parent_adapter_dir,
+        on_label=lambda step, accuracy: log.info(f"validation label accuracy at step {step}: {accuracy:.2f}"),
     )
     save_adapter(peft_model, adapter_dir)
     return result
