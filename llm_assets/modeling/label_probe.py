@@ -105,7 +105,10 @@ def verdict(curve: list[tuple[int, float]], majority_share: float, examples: int
     floor = max(first, majority_share)
     margin = 2 * math.sqrt(max(floor * (1 - floor), 1 / examples) / examples)
     shape = f"label accuracy {first:.2f} before training, {last:.2f} after {curve[-1][0]} steps"
-    baseline = f"majority-class guess {majority_share:.2f}, {examples} validation examples"
+    baseline = (
+        f"majority-class guess {majority_share:.2f}, {examples} validation examples: "
+        f"a difference under {margin:.2f} is noise"
+    )
     if last > floor + margin:
         return True, f"labels learned: {shape} ({baseline})"
     best_step, best = max(curve, key=lambda point: point[1])
