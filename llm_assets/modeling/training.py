@@ -358,7 +358,7 @@ def train_lora(
         if on_label:
             on_label(step, accuracy)
 
-    if not loop.progress.label_curve:
+    if loop.progress.step == 0:  # a resumed run keeps the curve its checkpoint saved
         measure_labels(0)
     loop.run(train, on_log, checkpoint_dir, on_step=measure_labels)
     seconds, tokens = loop.seconds(), loop.progress.tokens

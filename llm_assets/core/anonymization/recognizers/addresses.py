@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
-from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import SPEAKER_LABEL
 
 # Designators written after the street's name, as a word of their own (USPS Publication 28 suffixes and their
@@ -134,9 +134,6 @@ ZIP_AFTER_CUE = re.compile(
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
-
-
-_PHONE_LINE = re.compile(r"(?=(?:\D*\d){9})\+?\(?\+?\d[\d ()./-]{7,21}\d")  # nine digits and more: no date
 
 
 def _labelled(line: str) -> bool:
@@ -293,7 +290,7 @@ class StreetAddressRecognizer(SpanRecognizer):
         words_ = s.replace(",", " ").split()
         if re.fullmatch(UNIT_ALONE.replace("(?<![\\w])", ""), s):
             return "unit"
-        if _PHONE_LINE.fullmatch(s):
+        if phone_shaped(s, min_digits=9):
             return "contact"  # a signature's phone line: it holds the block together, the phone recognizer takes it
         key = fold(s)
         if key in self.g.countries:

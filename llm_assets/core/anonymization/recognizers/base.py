@@ -49,3 +49,12 @@ class SpanRecognizer(EntityRecognizer):
 
     def find(self, text: str) -> Iterable[RecognizerResult]:
         raise NotImplementedError
+
+
+# a phone number given alone (a chat turn, a signature line): digits with the separators phones are written with
+_PHONE_SHAPE = re.compile(r"\(?\+?[\d(][\d ()./-]{6,24}\d")  # "(+971) 354544091" too
+
+
+def phone_shaped(text: str, min_digits: int) -> bool:
+    """The whole text has a phone number's shape and at least ``min_digits`` digits (a date has eight at most)."""
+    return bool(_PHONE_SHAPE.fullmatch(text)) and sum(c.isdigit() for c in text) >= min_digits

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
-from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
 from llm_assets.core.anonymization.recognizers.scripts import has_frequencies, script_of, zipf_of_script
 from llm_assets.core.entities import PERSON
@@ -35,7 +35,6 @@ _SENTENCE = re.compile(r"[.!?]\s|\s(?:is|are|was|the|and|i|you|we|it|a|to|of)\s"
 
 
 # a phone number given alone, in any grouping ("+380-(50)-271-00-80", "0 925 950 749")
-_PHONE_TURN = re.compile(r"\+?[\d(][\d ()./-]{6,24}\d")
 # an address given alone: a house number (12, 12a, 38/2, 7-1) among words of any script, a locality after a comma
 _HOUSE_NUMBER = re.compile(r"(?<![\p{L}\p{N}])\d{1,5}(?:[\p{L}](?![\p{L}]))?(?:[/-]\d{1,5})?(?![\p{L}\p{N}])")
 _ADDRESS_TURN = re.compile(r"[\p{L}\p{M}\p{N} .,'’/-]{4,90}")
@@ -106,7 +105,7 @@ class BareTurnRecognizer(SpanRecognizer):
             if age and len(turn.split()) <= 5:
                 yield finding("AGE", start, start + age.end("age"), 0.65, self.name)
                 continue
-            if _PHONE_TURN.fullmatch(turn) and sum(c.isdigit() for c in turn) >= 8:
+            if phone_shaped(turn, min_digits=8):
                 yield finding("PHONE_NUMBER", start, start + len(turn), 0.6, self.name)
                 continue
             if self._address(turn):
