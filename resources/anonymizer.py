@@ -81,7 +81,15 @@ class PresidioAnonymizer(dg.ConfigurableResource):
         "searched for in the document's free text.",
     )
     passthrough_fields: list[str] = Field(
-        default=list(DEFAULT_PASSTHROUGH_FIELDS), description="Structured fields copied unchanged (labels, channels)."
+        default=list(DEFAULT_PASSTHROUGH_FIELDS),
+        description="Label fields (category, channel, priority...): a value shaped like a label or a timestamp is "
+        "copied unchanged, any other is analysed like text unless enough documents share it (below).",
+    )
+    category_min_documents: int = Field(
+        default=10,
+        description="A passthrough field's value that at least this many documents of a run share is a category "
+        "(it cannot single out one of them) and is copied unchanged, e.g. a queue 'Sales and Pre-Sales'; rarer "
+        "values are analysed. 0 = never.",
     )
     spacy_model: str = Field(
         default=PRIMARY_SPACY_MODEL, description="spaCy pipeline (installed package name or folder) for the NER."
@@ -140,6 +148,7 @@ class PresidioAnonymizer(dg.ConfigurableResource):
             deny_list=dict(self.deny_list),
             pii_fields=dict(self.pii_fields),
             passthrough_fields=tuple(self.passthrough_fields),
+            category_min_documents=self.category_min_documents,
             spacy_model=self.spacy_model,
             salt=salt,
             chunk_chars=self.chunk_chars,

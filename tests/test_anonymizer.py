@@ -262,6 +262,20 @@ def test_sample_tickets_lose_every_customer_value_and_the_audit_holds_none(engin
         assert res.fields["category"] == t.category  # passthrough fields stay
 
 
+def test_a_label_many_documents_share_is_a_category_and_a_rare_one_is_analysed(engine):
+    from llm_assets.core.anonymization.categories import anonymize_keeping_categories, shared_categories
+
+    queues = ["Sales and Pre-Sales"] * 4 + ["Billing"] * 4 + ["Ingrid Solberg"]
+    docs = [{"text": f"Order {i} never came. Best, Tomasz Wrona", "category": q} for i, q in enumerate(queues)]
+    categories = shared_categories(docs, ["category"], min_documents=4)
+    assert categories == {"category": frozenset({"Sales and Pre-Sales", "Billing"})}
+    out = anonymize_keeping_categories(docs, categories, engine.anonymize_serial)
+    assert [r.fields["category"] for r in out[:8]] == queues[:8]
+    assert "Solberg" not in out[8].fields["category"]
+    assert all("Wrona" not in r.fields["text"] and "category" not in {x.field for x in r.redactions} for r in out[:8])
+    assert shared_categories(docs, ["category"], min_documents=0) == {}
+
+
 def test_long_texts_are_chunked_and_entities_at_a_border_survive_whole():
     e = AnonymizationEngine(AnonymizerSettings(chunk_chars=400, chunk_overlap=80))
     filler = "The parcel is still on its way to the depot. " * 8

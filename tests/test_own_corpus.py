@@ -29,11 +29,16 @@ MAPPING_YAML = (
     "message: customer_query\nsubject: title\nreply: resolution\nlabel: queue\ngroup: thread\n"
     "passthrough: [case_no, requester, requester_mail]\n"
 )
+# the helpdesk's own queue names: one a detector reads as a name when it sees a document alone; shared by many
+# tickets, it is a category and reaches the training set whole
+QUEUES = {"billing_issue": "Sales and Pre-Sales", "shipment_status": "Shipping & Tracking"}
 
 
 def _land(root, n: int = 90) -> None:
     tickets = generate_tickets(n, seed=23)
     rows = [{COLUMNS[k]: getattr(t, k) for k in COLUMNS} | {"internal_note": "priority"} for t in tickets]
+    for row in rows:
+        row["queue"] = QUEUES.get(row["queue"], row["queue"])
     batch = root / "helpdesk_export"
     batch.mkdir(parents=True)
     half = len(rows) // 2
@@ -84,7 +89,8 @@ def test_a_mapped_csv_and_jsonl_train_the_tiny_model_end_to_end(data_dir, instan
     assert trained.success
     ts = table(mapped, "train", "training_set")
     labels = set(ts["label"])
-    assert labels <= {t.category for t in generate_tickets(90, seed=23)} and len(labels) >= 3
+    assert labels <= {QUEUES.get(t.category, t.category) for t in generate_tickets(90, seed=23)}
+    assert {"Sales and Pre-Sales", "Shipping & Tracking"} <= labels
     assert all(c.startswith("Category: ") and "\nReply: " in c for c in ts["completion"])
     # held out whole: no thread straddles two splits
     threads = ts.join(

@@ -16,6 +16,7 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import k8s, lineage
+from llm_assets.core.anonymization.categories import anonymize_keeping_categories, shared_categories
 from llm_assets.core.anonymization.settings import HIGH_RISK_ENTITIES
 from llm_assets.core.anonymization.text import normalize
 from llm_assets.core.fingerprints import fingerprint, word_count
@@ -179,6 +180,7 @@ class AnonymizationRecord:
     quarantine: pl.DataFrame
     checks: pl.DataFrame
     config_hash: str
+    categories: dict[str, int]  # per passthrough field, how many shared values were kept as categories
     documents_in: int
     newly_anonymized: int
     reused_unchanged: int
@@ -203,6 +205,7 @@ class AnonymizationRecord:
             "held_back": self.quarantine.height,
             "redactions": self.audit.height,
             "anonymizer_config": self.config_hash,
+            "categories_kept": dg.MetadataValue.json(self.categories),
             "redactions_by_type": dg.MetadataValue.md(
                 markdown_table(["entity type", "redactions"], sorted(by_type.items(), key=lambda kv: -kv[1]))
             ),
@@ -267,7 +270,8 @@ def anonymize(
     """Each document anonymized on its own (reused when unchanged under the same configuration), re-read by the
     independent second look, held back with its reason when either fails; the redactions' audit and keyed
     fingerprints; the residual check per batch."""
-    config_hash = anonymizer.settings().config_hash()  # without building the engine: a batch may need none
+    settings = anonymizer.settings()
+    config_hash = settings.config_hash()  # without building the engine: a batch may need none
     cached_docs, cached_audit = _already_anonymized(warehouse, raw_documents["doc_id"].to_list(), config_hash)
     if cached_docs.height:
         log.info(
@@ -279,7 +283,14 @@ def anonymize(
     now = datetime.now(UTC)
     if rows and cluster is not None and cluster.on_ray:
         log.info(f"anonymizing {len(rows)} document(s) on {cluster.describe()}")
-    run = anonymizer.anonymize if cluster is None else functools.partial(cluster.anonymize, anonymizer)
+    # categories are counted over the whole run (reused documents too): sharing is what makes a label anonymous
+    categories = shared_categories(
+        [json.loads(f) for f in raw_documents["fields"].to_list()],
+        settings.passthrough_fields,
+        settings.category_min_documents,
+    )
+    engine_run = anonymizer.anonymize if cluster is None else functools.partial(cluster.anonymize, anonymizer)
+    run = functools.partial(anonymize_keeping_categories, categories=categories, run=engine_run)
     anon_rows, audit_rows, held_back = _anonymize_rows(rows, run, config_hash, now)
     residues, flagged = _second_look(rows, anon_rows, held_back)
     fresh = pl.DataFrame([d for d in anon_rows if d["doc_id"] not in flagged], schema=ANON_SCHEMA)
@@ -295,6 +306,7 @@ def anonymize(
         quarantine=quarantine,
         checks=_check_ledger(run_id, raw_documents, quarantine, config_hash, passed, residue_types),
         config_hash=config_hash,
+        categories={name: len(values) for name, values in categories.items()},
         documents_in=raw_documents.height,
         newly_anonymized=len(rows),
         reused_unchanged=cached_docs.height,

@@ -149,9 +149,13 @@ def _encode(slot: Slot, new: str) -> str:
 
 def anonymize_records(records: list[Record], anonymizer, second_look: bool = True) -> list[dict[str, str]]:
     """Anonymizes each record's values as one document; returns the new values per record (held-back records get
-    ``held_back`` set and no values)."""
+    ``held_back`` set and no values); a label column's values that enough rows share are kept as categories."""
+    from llm_assets.core.anonymization.categories import anonymize_keeping_categories, shared_categories
+
     docs = [{slot.name: slot.value for slot in r.slots} for r in records]
-    results = anonymizer.anonymize(docs) if docs else []
+    settings = anonymizer.settings()
+    categories = shared_categories(docs, settings.passthrough_fields, settings.category_min_documents)
+    results = anonymize_keeping_categories(docs, categories, anonymizer.anonymize) if docs else []
     outputs: list[dict[str, str]] = []
     for record, res in zip(records, results, strict=True):
         record.held_back = res.failure

@@ -119,6 +119,8 @@ class AnonymizerSettings:
     deny_list: dict[str, str] = field(default_factory=dict)
     pii_fields: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PII_FIELDS))
     passthrough_fields: tuple[str, ...] = DEFAULT_PASSTHROUGH_FIELDS
+    # a passthrough value that this many documents of a run share is a category, copied unchanged (categories.py)
+    category_min_documents: int = 10
     spacy_model: str = PRIMARY_SPACY_MODEL
     salt: str = ""
     # long texts are analysed in overlapping chunks; beyond max_chars a document is held back as too_long
