@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 TRAINING_LINE = re.compile(r"step (\d+): loss ([0-9.]+), ([0-9.]+) tokens/s")
+# the adapter's plan: the recipe may train fewer steps than the max_steps the command was given
+PLAN_LINE = re.compile(r"training plan: .*\((\d+) optimizer steps\)$")
 
 
 def _fmt(seconds: float) -> str:
@@ -86,6 +88,8 @@ class ProgressView:
             check = event.event_specific_data
             if not check.passed:
                 self._print(f"    ! check {check.check_name} on {check.asset_key.to_user_string()} failed")
+        elif event is None and (m := PLAN_LINE.search(entry.user_message or "")):
+            self.total_steps = int(m.group(1))
         elif event is None and (m := TRAINING_LINE.search(entry.user_message or "")):
             of = f"/{self.total_steps}" if self.total_steps else ""
             self._print(

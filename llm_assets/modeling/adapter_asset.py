@@ -134,7 +134,8 @@ def train_adapter(
     version = training_set["version"][0]
     plan = plan_training(config, training_set, tracking, warehouse)
     trained_with = run_config(config, plan)
-    log.info(f"training plan: {plan.reason}")
+    steps = f" ({plan.recipe.steps} optimizer steps)" if plan.recipe else ""
+    log.info(f"training plan: {plan.reason}{steps}")
     experiment_id = tracking.setup()
     tags = _run_tags(run_id, tracking, version, base_model, plan)
     with mlflow.start_run(experiment_id=experiment_id, run_name=f"lora-{version}", tags=tags) as run:
