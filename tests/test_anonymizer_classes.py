@@ -324,3 +324,56 @@ def test_a_bare_answer_after_a_time_stamped_label_goes_and_an_order_number_stays
     assert "5013" not in out and "quill_2210" not in out
     for kept in ("#W3321", "2024-05-15", "(12:05)", "agent (12:06): thanks, and the order date?"):
         assert kept in out, kept
+
+
+def test_speaker_labels_that_are_common_words_of_their_language_go_roles_stay(engine):
+    # names that are everyday words in their own language ("Victory", "Hope"); the roles of a support call stay
+    hindi = "\n".join(f"[00:{10 + i}] {who}: {said}" for i, (who, said) in enumerate(
+        [("विजय", "नमस्ते, मेरा पैकेज नहीं आया"), ("आशा", "मैं देखती हूँ"), ("विजय", "धन्यवाद"), ("आशा", "ठीक है")]
+    ))  # fmt: skip
+    out, _ = anonymize(engine, hindi)
+    assert "विजय" not in out and "आशा" not in out
+    assert "नमस्ते, मेरा पैकेज नहीं आया" in out and "मैं देखती हूँ" in out
+    roles = "\n".join(f"[00:{10 + i}] {who}: {said}" for i, (who, said) in enumerate(
+        [("kunde", "mein paket ist nicht angekommen"), ("agent", "ich schaue nach"), ("kunde", "danke schön"),
+         ("agent", "gern geschehen")]
+    ))  # fmt: skip
+    out, _ = anonymize(engine, roles)
+    assert out == roles
+
+
+def test_bare_turns_spelled_read_out_cjk_ages_and_names_go(engine):
+    call = "\n".join(
+        [
+            "[00:01] agent: can you spell your surname please",
+            "[00:05] caller: d u v a l",
+            "[00:09] agent: and the postcode",
+            "[00:14] caller: fyra noll två nio",
+            "[00:20] agent: your name as written on the card",
+            "[00:26] caller: lena marquardt",
+            "[00:31] agent: 年龄?",
+            "[00:35] caller: 四十二岁",
+            "[00:40] agent: and the name for the delivery",
+            "[00:44] caller: 周美玲",
+            "[00:50] agent: thanks, all set",
+        ]
+    )
+    out, types = anonymize(engine, call)
+    for gone in ("d u v a l", "fyra noll två nio", "marquardt", "四十二", "周美玲"):
+        assert gone not in out, gone
+    for kept in ("can you spell your surname please", "and the postcode", "thanks, all set", "agent:", "caller:"):
+        assert kept in out, kept
+    assert "PERSON" in types
+
+
+def test_a_speakers_label_after_its_time_stamp_is_not_taken_for_part_of_the_time(engine):
+    log = "\n".join(
+        f"[0{i}:15] {who}: {said}"
+        for i, (who, said) in enumerate(
+            [("tamsin", "the router keeps dropping"), ("oskarw", "did you restart it"), ("tamsin", "twice, no luck"),
+             ("oskarw", "ok resetting the line now"), ("tamsin", "still dropping")]
+        )
+    )  # fmt: skip
+    out, _ = anonymize(engine, log)
+    assert "tamsin" not in out and "oskarw" not in out
+    assert "the router keeps dropping" in out and "[02:15]" in out

@@ -78,6 +78,7 @@ from llm_assets.core.anonymization.recognizers import (  # noqa: E402
     REPLACED_PRESIDIO_RECOGNIZERS,
     project_recognizers,
 )
+from llm_assets.core.anonymization.recognizers.handles import role_labels  # noqa: E402
 from llm_assets.core.anonymization.recognizers.names import HONORIFICS  # noqa: E402
 from llm_assets.core.anonymization.recognizers.ner import CleanSpacyRecognizer  # noqa: E402
 from llm_assets.core.anonymization.registry import StableRegistry  # noqa: E402
@@ -237,6 +238,8 @@ def _claims(contextual: RecognizerResult, cluster: list[RecognizerResult]) -> bo
         return False
     if _strength(contextual) <= _strength(personal) or any(m.entity_type in HIGH_RISK_ENTITIES for m in cluster):
         return False
+    if any(m.recognition_metadata.get("recognizer_name") == "HandleRecognizer" for m in cluster):
+        return False  # a speaker's label after its time stamp ("[01:56] ishani:") is no part of the time
     longer = (contextual.end - contextual.start) > (personal.end - personal.start)
     return longer or contextual.score >= personal.score + 0.15
 
@@ -615,6 +618,9 @@ class AnonymizationEngine:
         column most of whose values were found to be one entity; in a column of kept values (a merchant, a product,
         a Message-ID, an order number) nothing is taken."""
         results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
+        roles = role_labels(text)
+        if roles:
+            results = [r for r in results if (r.start, r.end) not in roles]
         lay, cells = _structure(text)
         if not lay.cells and not lay.labels:
             return resolve_overlaps(results)

@@ -3,7 +3,9 @@ conversations, and the value after the words that announce a login ("my username
 
 A speaker label is the token a chat client writes before each message — ``<nick>``, ``nick:`` after a timestamp,
 ``12/31/20, 9:41 PM - Name:`` — recognized by where it stands (line start, after an optional time stamp) and by
-recurring, never by a list of clients. Role words ("Agent", "Customer", "Support") are ordinary words and stay.
+recurring, never by a list of clients. Role words ("Agent", "Customer", "Support", "Kunde", "客服") stay: an everyday
+English word that is no common first name, or one of the roles a support conversation names its parties by. A word
+that is merely common in the text's own language is no role: names are common words there ("विजय", "הלל", "нестор").
 """
 
 from __future__ import annotations
@@ -37,8 +39,33 @@ _ANNOUNCED = re.compile(
     r"[\"'“‘]?(?P<value>[\p{L}\p{N}_][\p{L}\p{N}_.@-]{1,38}[\p{L}\p{N}_])"
 )
 _SYMBOLS = re.compile(r"[\d_.]")
+# the parties of a support conversation, as transcripts and chat exports label them, in the languages the engine reads
+ROLE_WORDS = frozenset(
+    """agent customer caller callee operator user bot chatbot assistant support client system admin administrator
+    moderator host guest rep representative advisor adviser technician tech staff team helpdesk service me you
+    kunde kundin mitarbeiter berater beraterin anrufer kundendienst
+    conseiller conseillère opérateur opératrice appelant utilisateur
+    cliente agente operador operadora asesor asesora usuario atendente usuário
+    operatore utente consulente klant medewerker beller gebruiker
+    klient konsultant użytkownik kund handläggare användare kunde medarbejder asiakas asiakaspalvelu
+    müşteri temsilci operatör kullanıcı
+    клиент оператор агент менеджер консультант пользователь абонент клієнт користувач
+    عميل موظف وكيل مستخدم خدمة לקוח נציג משתמש שירות
+    ग्राहक एजेंट प्रतिनिधि उपयोगकर्ता ลูกค้า พนักงาน เจ้าหน้าที่
+    客服 客户 顾客 用户 坐席 客服人员 お客様 顧客 担当 担当者 オペレーター 상담원 고객 상담사 사용자""".split()
+)
 # a user name by its shape alone: words joined by underscores with a number ("noah_brown_6181", "jill_2059")
 _SNAKE_HANDLE = re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d{2,}(?![\w@]|\.[A-Za-z])")
+
+
+def role_labels(text: str) -> set[tuple[int, int]]:
+    """Spans of speaker labels that are roles ("kunde:", "agent:"): no recognizer's name or place there stands."""
+    spans = set()
+    for m in SPEAKER_LABEL.finditer(text):
+        group = "angle" if m.group("angle") else "colon"
+        if fold(m.group(group)) in ROLE_WORDS:
+            spans.add((m.start(group), m.end(group)))
+    return spans
 
 
 class HandleRecognizer(SpanRecognizer):
@@ -62,6 +89,16 @@ class HandleRecognizer(SpanRecognizer):
     def _common(self, label: str) -> bool:
         words = label.replace("-", " ").replace("_", " ").split()
         return all(self.g.zipf(w) >= 3.5 for w in words)
+
+    def _role(self, label: str) -> bool:
+        """A party's role rather than its name: a role word, or an everyday English word that no list holds as a
+        common first name ("support", "billing"; not "bryant")."""
+        key = fold(label)
+        if key in ROLE_WORDS:
+            return True
+        english = self.g.word_zipf.get(key, 0.0)
+        rank = self.g.first_names.get(key, 0)
+        return english >= 3.5 and not (0 < rank <= 3500 and english < 4.0)
 
     def _first_name(self, word: str) -> bool:
         return 0 < self.g.first_names.get(fold(word), 0) <= 1000 and self.g.zipf(word) < 6.0
@@ -90,6 +127,6 @@ class HandleRecognizer(SpanRecognizer):
                 continue  # "Note:", "Subject:", a capitalized single word: the name recognizers decide
             if not symbols and self._first_name(label):
                 yield finding(PERSON, start, end, 0.75, self.name)  # "james:" speaking in a transcript
-            elif symbols or not self._common(label):
+            elif symbols or not self._role(label):
                 yield finding(USERNAME, start, end, 0.8 if symbols or group == "angle" else 0.65, self.name)
-            # else a role word ("agent:", "caller:", "support:"), which stays
+            # else a role ("agent:", "caller:", "support:"), which stays

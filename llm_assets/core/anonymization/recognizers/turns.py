@@ -1,6 +1,8 @@
 """Answers given alone in a conversation: a turn of a chat log or a call transcript that holds nothing but a code, a
-proper noun or an age ("80298", "GT-J-2431", "Vieja Croacia", "52 Jahre", "sesenta y cuatro años") answers a
-question about the person speaking, whether or not the question made it into the log.
+proper noun or an age ("80298", "GT-J-2431", "Vieja Croacia", "52 Jahre", "sesenta y cuatro años", "五十三年"), a
+name spelled or digits read out one by one ("k i m", "åtta fem fem tre två", "七 一 八"), a full name written in
+lower case ("omar brown") or in Han/kana (a given name the lists know after a family name) answers a question about
+the person speaking, whether or not the question made it into the log.
 
 A turn is the text after a speaker label (``nick:``, ``<nick>``, ``[10:02] Name:``, ``Name (10:02):``) on a line of a
 text that has at least three such lines. A code starting with ``#`` names an order (kept); a sentence is no answer.
@@ -15,7 +17,8 @@ import regex as re
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
-from llm_assets.core.anonymization.recognizers.scripts import has_frequencies, script_of, zipf_of_script
+from llm_assets.core.anonymization.recognizers.scripts import east_asian, has_frequencies, script_of, zipf_of_script
+from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, DIGITS_BY_LANGUAGE, VARIANTS
 from llm_assets.core.entities import PERSON
 
 _TURN = re.compile(
@@ -26,11 +29,19 @@ _CODE = re.compile(r"(?=[^\s]*\d)[\p{L}\p{N}][\p{L}\p{N} ·./-]{2,18}[\p{L}\p{N}
 # the word for years of age after a number, in the languages of the largest markets
 YEARS = (
     r"years?|yrs?|jahre?n?|ans?|años|anos|anni|jaar|lat|lata|år|vuotta|let|roků|ετών|χρονών|лет|года|год|років|роки|"
-    r"рік|שנים|שנה|سنة|سنوات|عاما|عامًا|سال|साल|वर्ष|ปี|yaşında|yaş|歳|岁|歲|살|세"
+    r"рік|שנים|שנה|سنة|سنوات|عاما|عامًا|سال|साल|वर्ष|ปี|yaşında|yaş|歳|才|岁|歲|年|살|세"
 )
 _AGE_TURN = re.compile(
-    rf"(?P<age>\d{{1,3}}|[\p{{L}}\p{{M}}'’ʼ-]+(?:[ \t][\p{{L}}\p{{M}}'’ʼ-]+){{0,3}})(?:[ \t]+(?:{YEARS})|(?<=\d)[ \t]?(?:{YEARS}))\.?"
+    rf"(?P<age>\d{{1,3}}|[\p{{L}}\p{{M}}'’ʼ-]+(?:[ \t][\p{{L}}\p{{M}}'’ʼ-]+){{0,3}})"
+    rf"(?:[ \t]+(?:{YEARS})|(?<=[\d零〇一二三四五六七八九十百两兩])[ \t]?(?:{YEARS}))\.?"
 )
+# every digit word of every language the spoken-sequence rules know: a turn of nothing else is a number read out
+_ANY_DIGIT_WORD = frozenset(
+    {w for words in DIGITS_BY_LANGUAGE.values() for w in words.split()}
+    | {w for variants in VARIANTS.values() for w in variants}
+    | set(CJK_DIGITS)
+)
+_SPOKEN_TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*")
 _SENTENCE = re.compile(r"[.!?]\s|\s(?:is|are|was|the|and|i|you|we|it|a|to|of)\s", re.IGNORECASE)
 
 
@@ -82,6 +93,45 @@ class BareTurnRecognizer(SpanRecognizer):
             return self._zipf(word) < 3.5
         return fold(word) in self.g.first_names or fold(word) in self.g.last_names
 
+    @staticmethod
+    def _spoken(turn: str) -> str | None:
+        """PERSON for three or more letters spelled one by one, REFERENCE_NUMBER for three or more digits read out
+        in any language the spoken rules know; None for anything else."""
+        tokens = _SPOKEN_TOKEN.findall(turn)
+        if len(tokens) < 3 or re.search(r"[^\p{L}\p{M}\p{N}'’ʼ ,-]", turn):
+            return None
+        if all(len(t) == 1 and t.isalpha() and not east_asian(t) for t in tokens):
+            return PERSON
+        if all(t.lower() in _ANY_DIGIT_WORD for t in tokens) and any(len(t) > 1 or east_asian(t) for t in tokens):
+            return "REFERENCE_NUMBER"
+        return None
+
+    def _cjk_name(self, turn: str) -> bool:
+        """A Han/kana name given alone: a family name the lists rank before one to three characters ("菊地 満千子"),
+        or one character before a given name the lists know ("劉麗華")."""
+        parts = turn.split()
+        compact = "".join(parts)
+        if len(parts) > 2 or not 2 <= len(compact) <= 5 or not all(east_asian(c) for c in compact):
+            return False
+        if any(c in CJK_DIGITS for c in compact[:1]):
+            return False
+        family = parts[0] if len(parts) == 2 else compact[:2]
+        if 0 < self.g.last_names.get(family, 0) <= 2000 and 1 <= len(compact) - len(family) <= 3:
+            return True
+        return len(compact) == 3 and compact[1:] in self.g.first_names
+
+    def _lower_case_name(self, turn: str) -> bool:
+        """A full name typed in lower case: a first name and a family name the lists rank, one of them no everyday
+        word or both among the most common names ("omar brown", "per andersson"; not "rose garden")."""
+        words = turn.split()
+        if not 2 <= len(words) <= 3 or not all(w.isalpha() and w.islower() for w in words):
+            return False
+        first = self.g.first_names.get(fold(words[0]), 0)
+        last = self.g.last_names.get(fold(words[-1]), 0)
+        if not (0 < first <= 2000 and 0 < last <= 6000):
+            return False
+        return min(self._zipf(words[0]), self._zipf(words[-1])) < 3.5 or (first <= 500 and last <= 500)
+
     def find(self, text: str) -> Iterable:
         turns = list(_TURN.finditer(text))
         if len(turns) < 3:
@@ -91,6 +141,10 @@ class BareTurnRecognizer(SpanRecognizer):
             mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
             if mention:
                 turn, start = turn[mention.end() :], start + mention.end()
+            spoken = self._spoken(turn)  # before the sentence test: "k i m" holds an "i"
+            if spoken:
+                yield finding(spoken, start, start + len(turn), 0.6, self.name)
+                continue
             if not turn or turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {turn} "):
                 continue
             if _FIELD_LABEL.fullmatch(m.group("label").rstrip(": \t")) or _DATE_OR_AMOUNT.search(turn):
@@ -110,6 +164,9 @@ class BareTurnRecognizer(SpanRecognizer):
                 continue
             if self._address(turn):
                 yield finding("STREET_ADDRESS", start, start + len(turn), 0.6, self.name)
+                continue
+            if self._cjk_name(turn) or self._lower_case_name(turn):
+                yield finding(PERSON, start, start + len(turn), 0.6, self.name)
                 continue
             words = re.findall(r"[\p{L}\p{M}'’ʼ-]+", turn)
             if not words or len(words) > 4 or re.search(r"\d|[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", turn):
