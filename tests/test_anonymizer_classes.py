@@ -377,3 +377,27 @@ def test_a_speakers_label_after_its_time_stamp_is_not_taken_for_part_of_the_time
     out, _ = anonymize(engine, log)
     assert "tamsin" not in out and "oskarw" not in out
     assert "the router keeps dropping" in out and "[02:15]" in out
+
+
+def test_a_key_equals_value_dump_is_anonymized_per_field(engine):
+    dump = "\n".join(
+        [
+            "Full Name = Brannagh Oyelaran",
+            "Age = 61",
+            "Town = Kilrush",
+            "Employer = Corrib Fisheries Ltd",
+            "Mobile = 087 412 6630",
+            "Ticket Ref = #T88120",
+            "Items.Description = Steam Mop",
+            "Items.Sku = 5521907733",
+            "Carrier = DPD",
+            "Notes = wants a call back after six",
+        ]
+    )
+    out, types = anonymize(engine, dump)
+    for gone in ("Brannagh", "Oyelaran", "= 61", "Kilrush", "Corrib", "412 6630"):
+        assert gone not in out, gone
+    for kept in ("Ticket Ref = #T88120", "Items.Description = Steam Mop", "Items.Sku = 5521907733", "Carrier = DPD",
+                 "Notes = wants a call back after six", "Full Name = <PERSON_1>"):  # fmt: skip
+        assert kept in out, kept
+    assert {"PERSON", "AGE", "LOCATION"} <= types

@@ -307,7 +307,10 @@ _PAIR = re.compile(
 )
 _STAMPED = re.compile(r"[\[(][ \t]*\d{1,2}$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+\w)")
-_LABEL = re.compile(r"^[ \t>*-]*(?P<key>[^\W\d_][\w'’ ./()-]{0,38}?)[ \t]*:[ \t]+(?P<value>\S[^\n]*?)[ \t]*$")
+# "Name: Ana", and a dump's "Name = Ana" / "USER_NAME = ana_03" (key=value without spaces is a pair, above)
+_LABEL = re.compile(
+    r"^[ \t>*-]*(?P<key>[^\W\d_][\w'’ ./()-]{0,38}?)(?:[ \t]*:|[ \t]+=)[ \t]+(?P<value>\S[^\n]*?)[ \t]*$"
+)
 
 
 def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
