@@ -401,3 +401,17 @@ def test_a_key_equals_value_dump_is_anonymized_per_field(engine):
                  "Notes = wants a call back after six", "Full Name = <PERSON_1>"):  # fmt: skip
         assert kept in out, kept
     assert {"PERSON", "AGE", "LOCATION"} <= types
+
+
+def test_stripped_html_key_value_lines_keep_dotted_field_names_and_their_weaker_keys(engine):
+    page = "\n".join(
+        ["customer_name", "Ottoline Varga", "customer_phone", "+36 30 412 7788", "order_id", "#Q55120",
+         "lines.product", "Cordless Drill", "lines.sku_code", "DR-4410", "shipped", "2025-03-02", "carrier", "GLS",
+         "maker", "Bosch"]
+    )  # fmt: skip
+    out, types = anonymize(engine, page)
+    assert "Ottoline" not in out and "412 7788" not in out
+    kept_pairs = ("lines.product\nCordless Drill", "lines.sku_code", "shipped\n2025-03-02", "carrier\nGLS")
+    for kept in (*kept_pairs, "maker\nBosch"):
+        assert kept in out, kept
+    assert "URL" not in types

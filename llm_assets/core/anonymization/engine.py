@@ -619,8 +619,7 @@ class AnonymizationEngine:
         a Message-ID, an order number) nothing is taken."""
         results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
         roles = role_labels(text)
-        if roles:
-            results = [r for r in results if (r.start, r.end) not in roles]
+        results = [r for r in results if (r.start, r.end) not in roles and not _field_path(text, r)]
         lay, cells = _structure(text)
         if not lay.cells and not lay.labels:
             return resolve_overlaps(results)
@@ -766,6 +765,22 @@ COLUMN_MIN_VALUES = 3
 COLUMN_SHARE = 0.6
 
 
+_DOTTED_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*)+")
+
+
+def _field_path(text: str, r: RecognizerResult) -> bool:
+    """A "URL" that is a field's dotted path ("items.name", "fulfillments.tracking_id"): no scheme, lower-case
+    snake-case parts, and an underscore in it (no host name has one) or in another path of the same prefix in the
+    text ("items.name" beside "items.item_id")."""
+    if r.entity_type != "URL":
+        return False
+    value = text[r.start : r.end]
+    if not _DOTTED_NAME.fullmatch(value):
+        return False
+    prefix = re.escape(value.split(".", 1)[0])
+    return "_" in value or re.search(rf"(?<![\w.]){prefix}\.[a-z0-9]*_[a-z0-9_]*", text) is not None
+
+
 def _word_char(c: str) -> bool:
     # Han, kana and Hangul are written without spaces: a word boundary can fall between any two of them
     return c.isalnum() and not ("\u2e80" <= c <= "\ud7ff" or "\uf900" <= c <= "\ufaff")
@@ -897,6 +912,7 @@ def _loose_findings(text: str, cell: Cell, candidates: list[str], results: list[
         rare = (
             letters.isalpha()
             and not token.islower()
+            and not _CODE.fullmatch(token)  # an airport's, a state's or a currency's code
             and (z < 3.0 or not letters.isascii() or (_is_name(letters) and z < 4.5))
         )
         if rare or (run and letters.isalpha() and not letters.isascii() and g.zipf(letters) < 4.0):

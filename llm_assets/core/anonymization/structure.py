@@ -453,7 +453,11 @@ def _flattened(text: str, lines: list[_Line], taken: list[bool], labels: list[tu
         # "key / value / key / value": each name followed by one value
         pairs = 0
         k = i
-        while k + 1 < len(pieces) and names[k] and not names[k + 1]:
+        while k + 1 < len(pieces) and not names[k + 1]:
+            # once the pattern holds, a weaker lower-case name goes on with it ("date", "manufacturer", "merchant")
+            weak_key = pairs >= 3 and strength[k] == 1 and _lower_case(text[pieces[k][1] : pieces[k][2]])
+            if not (names[k] or weak_key):
+                break
             pairs += 1
             k += 2
         if pairs >= 3:
