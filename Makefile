@@ -64,10 +64,10 @@ bench-scale: install
 	$(PY) -m benchmarks.scale.run --out $(LLMP_DATA_DIR)/bench-scale.json
 
 # the fine-tune against the base model, zero- and few-shot, on corpora nobody here wrote (README "Your own documents"):
-# make bench-quality CORPORA="/data/bitext-customer-support /data/bueck-customer-support-tickets"
+# make bench-quality CORPORA="/data/bitext-customer-support /data/bueck-customer-support-tickets" [MAX_STEPS=150]
 # (each folder cut from its public source by `python -m benchmarks.quality.corpora`: sources, licences, sha256 there)
 bench-quality: install
-	$(PY) -m benchmarks.quality.run $(addprefix --corpus ,$(CORPORA))
+	$(PY) -m benchmarks.quality.run $(addprefix --corpus ,$(CORPORA)) $(if $(MAX_STEPS),--max-steps $(MAX_STEPS))
 
 bench-serving: install
 	$(PY) -m benchmarks.serving.run --out $(LLMP_DATA_DIR)/bench-serving.json
