@@ -9,6 +9,7 @@ are never shifted, the transcript keeps its words.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import regex as re
@@ -67,6 +68,17 @@ CJK_DIGITS = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "兩":
               "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
 
 
+@functools.cache
+def any_digit_words() -> dict[str, str]:
+    """word -> digit in every language above (a turn of nothing but such words is a number read out, whatever the
+    text's guessed language)."""
+    out: dict[str, str] = {}
+    for language in DIGITS_BY_LANGUAGE:
+        for word, digit in digit_words(language).items():
+            out.setdefault(word, digit)
+    return out
+
+
 def digit_words(language: str) -> dict[str, str]:
     """word -> digit for English and ``language``."""
     out: dict[str, str] = {}
@@ -99,7 +111,7 @@ def text_between(a, b) -> str:
     return a.string[a.end() : b.start()]
 
 
-def _symbol(tok: str, digits: dict[str, str]) -> str | None:
+def spoken_symbol(tok: str, digits: dict[str, str]) -> str | None:
     low = tok.lower()
     if low in digits:
         return digits[low]
@@ -146,7 +158,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 repeat = REPEAT[low]
                 j += 1
                 continue
-            sym = _symbol(tok, digit_map)
+            sym = spoken_symbol(tok, digit_map)
             if sym is not None:
                 written += sym * repeat
                 symbols += 1
@@ -159,7 +171,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 k = j
                 while k < len(tokens) and (tokens[k].group(0).lower() in JOINERS or tokens[k].group(0) in ",-."):
                     k += 1
-                if k - j <= 3 and k < len(tokens) and _symbol(tokens[k].group(0), digit_map) is not None:
+                if k - j <= 3 and k < len(tokens) and spoken_symbol(tokens[k].group(0), digit_map) is not None:
                     written += "".join(JOINERS.get(t.group(0).lower(), "") for t in tokens[j:k])
                     j = k
                     continue
@@ -167,7 +179,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         # a spoken value: enough symbols, not a sentence's ordinary "a" or "i" or a single number word
         if (symbols >= MIN_SYMBOLS and (digits >= 3 or sum(c.isalpha() for c in written) >= 3)) or digits >= 4:
             end = j
-            while end > i and _symbol(tokens[end - 1].group(0), digit_map) is None:
+            while end > i and spoken_symbol(tokens[end - 1].group(0), digit_map) is None:
                 end -= 1
             return end, written, end
         return 0, "", max(j, i + 1)

@@ -18,7 +18,7 @@ from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
 from llm_assets.core.anonymization.recognizers.scripts import east_asian, has_frequencies, script_of, zipf_of_script
-from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, DIGITS_BY_LANGUAGE, VARIANTS
+from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, any_digit_words, spoken_symbol
 from llm_assets.core.entities import PERSON
 
 _TURN = re.compile(
@@ -34,12 +34,6 @@ YEARS = (
 _AGE_TURN = re.compile(
     rf"(?P<age>\d{{1,3}}|[\p{{L}}\p{{M}}'’ʼ-]+(?:[ \t][\p{{L}}\p{{M}}'’ʼ-]+){{0,3}})"
     rf"(?:[ \t]+(?:{YEARS})|(?<=[\d零〇一二三四五六七八九十百两兩])[ \t]?(?:{YEARS}))\.?"
-)
-# every digit word of every language the spoken-sequence rules know: a turn of nothing else is a number read out
-_ANY_DIGIT_WORD = frozenset(
-    {w for words in DIGITS_BY_LANGUAGE.values() for w in words.split()}
-    | {w for variants in VARIANTS.values() for w in variants}
-    | set(CJK_DIGITS)
 )
 _SPOKEN_TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*")
 _SENTENCE = re.compile(r"[.!?]\s|\s(?:is|are|was|the|and|i|you|we|it|a|to|of)\s", re.IGNORECASE)
@@ -102,7 +96,10 @@ class BareTurnRecognizer(SpanRecognizer):
             return None
         if all(len(t) == 1 and t.isalpha() and not east_asian(t) for t in tokens):
             return PERSON
-        if all(t.lower() in _ANY_DIGIT_WORD for t in tokens) and any(len(t) > 1 or east_asian(t) for t in tokens):
+        digits = any_digit_words()
+        symbols = [spoken_symbol(t, digits) for t in tokens]
+        words = any(len(t) > 1 or east_asian(t) for t in tokens)  # "7 1 8" is written, not read out
+        if words and all(s is not None and s.isdigit() for s in symbols):
             return "REFERENCE_NUMBER"
         return None
 
