@@ -108,6 +108,38 @@ def test_the_gguf_export_answers_as_transformers_does(varied_model, tmp_path):
     assert [g.tokens for g in got] == [g.tokens for g in expected]
 
 
+def test_a_batch_computes_its_shared_prefix_once_in_whole_blocks_and_answers_the_same(varied_model, tmp_path):
+    """Requests added together find nothing in the prefix cache: the prefix a batch shares (here three shots) is
+    computed first, cut to whole KV blocks, and the answers stay those of the transformers path."""
+    import os
+
+    shots = tuple((p, "Refunded, thank you.") for p in PROMPTS[3:6])
+    reference, engine = _engines(varied_model, "f16", tmp_path, EXACT)
+    calls = []
+
+    class Recording:
+        def __init__(self, pipe):
+            self.pipe = pipe
+
+        def generate(self, inputs, configs, *args):
+            calls.append([len(t.data[0]) for t in inputs])
+            return self.pipe.generate(inputs, configs, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.pipe, name)
+
+    engine._pipe = Recording(engine._pipe)
+    try:
+        expected = reference.generate(PROMPTS[:3], 16, shots)
+        got = engine.generate(PROMPTS[:3], 16, shots)
+        shared = len(os.path.commonprefix([engine.encode(p, shots) for p in PROMPTS[:3]]))
+    finally:
+        engine.close()
+    assert calls[0] == [shared // engine.KV_BLOCK * engine.KV_BLOCK] and calls[0][0] > 0
+    assert len(calls) == 2 and len(calls[1]) == 3
+    assert [g.text for g in got] == [g.text for g in expected]
+
+
 def test_quantized_exports_load_and_answer(varied_model, tmp_path):
     from llm_assets.core.gguf_export import PRECISIONS
 

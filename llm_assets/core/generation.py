@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import re
 import threading
 import time
@@ -223,6 +224,9 @@ class OpenVINOEngine(Engine):
     name = "openvino"
     continuous_batching = True
     _IDLE, _STARTING, _RUNNING, _DRAINING, _BATCH = "idle", "starting", "running", "draining", "batch"
+    # the CPU plugin's KV block (tokens): a shared prefix is cached in whole blocks only; a partly filled last block
+    # was restored wrongly (other answers than without the cache, measured on the tiny model at f32)
+    KV_BLOCK = 32
 
     def __init__(
         self,
@@ -353,6 +357,7 @@ class OpenVINOEngine(Engine):
             self._state = self._BATCH
         try:
             if jobs:
+                self._compute_shared_prefix(jobs)
                 now = time.perf_counter()
                 results = self._pipe.generate(
                     [self._ov.Tensor(_int64([j.ids])) for j in jobs], [j.config for j in jobs]
@@ -372,6 +377,17 @@ class OpenVINOEngine(Engine):
                     self._wake_driver.set()
                 self._work.notify_all()
         return True
+
+    def _compute_shared_prefix(self, jobs: list[_Job]) -> None:
+        """Puts the prompt prefix the jobs share (shots, instruction) into the prefix cache before they start. The
+        pipeline looks a request's prefix up when it is added, and requests added together find nothing cached: each
+        would compute the shared prefix again (a three-shot evaluation set took 4.3x the time)."""
+        if not self.prefix_caching or len(jobs) < 2:
+            return
+        shared = os.path.commonprefix([j.ids for j in jobs])
+        shared = shared[: len(shared) // self.KV_BLOCK * self.KV_BLOCK]
+        if shared:
+            self._pipe.generate([self._ov.Tensor(_int64([shared]))], [self._config(1, None)])
 
     def _alone(self, prompt: str, max_new_tokens: int, shots: Shots, allowed) -> Generated:
         """One prompt on its own; one that breaks generation (a length limit, a tokenizer corner) is that prompt's
