@@ -124,6 +124,10 @@ def test_train_evaluate_register_and_promote(landing, instance, resources, tiny_
         low, high = report["intervals"][name]["rougeL"]
         assert low <= report["metrics"][name]["rougeL"] <= high
     assert "<table>" in Path(report["report_html"]).read_text()
+    # where the step's time went: per model, loading, each set's losses and generation, the probe
+    seconds = report["seconds"]
+    assert {"base.base.losses_s", "base.base_few_shot.generate_s", "candidate.probe_s", "evaluation_s"} <= set(seconds)
+    assert 0 < seconds["generation_wall_s"] <= seconds["evaluation_s"]
 
     _links_not_text(first, resources, report, run)
 

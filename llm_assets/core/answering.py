@@ -13,6 +13,7 @@ workers ran it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 
 import dagster as dg
@@ -95,6 +96,7 @@ class ModelAnswers:
 
     sets: dict[str, list] = field(default_factory=dict)
     probe_texts: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: loading, each set's losses and generation
 
 
 def join(tasks: list[ModelTask], done: list[ModelAnswers]) -> dict[str, ModelAnswers]:
@@ -105,6 +107,8 @@ def join(tasks: list[ModelTask], done: list[ModelAnswers]) -> dict[str, ModelAns
         for name, got in answers.sets.items():
             whole.sets.setdefault(name, []).extend(got)
         whole.probe_texts.extend(answers.probe_texts)
+        for key, seconds in answers.timings.items():  # summed over the parts: CPU-bound work, one part per core
+            whole.timings[key] = round(whole.timings.get(key, 0.0) + seconds, 2)
     return out
 
 
@@ -162,13 +166,25 @@ def run_task(task: ModelTask, inputs: Inputs) -> ModelAnswers:
     tokenizer = base_model.load_tokenizer()
     loaded = LoadedModel(config, base_model, task.adapter_dir, inputs.precision)
     out = ModelAnswers()
+    clock = time.perf_counter()
+
+    def lap(key: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        out.timings[key] = out.timings.get(key, 0.0) + now - clock
+        clock = now
+
     try:
         for s in task.sets:
             if not s.indices:
                 out.sets[s.name] = []
                 continue
+            model = loaded.torch()
+            engine = loaded.engine() if config.engine != "transformers" else None
+            lap("load_s")
+            spent: dict[str, float] = {}
             out.sets[s.name] = answer_examples(
-                loaded.torch(),
+                model,
                 tokenizer,
                 [inputs.prompts[i] for i in s.indices],
                 [inputs.refs[i] for i in s.indices],
@@ -178,10 +194,16 @@ def run_task(task: ModelTask, inputs: Inputs) -> ModelAnswers:
                 config.precision,
                 inputs.run_id,
                 s.shot_pairs,
-                engine=loaded.engine() if config.engine != "transformers" else None,
+                engine=engine,
+                timings=spent,
             )
+            out.timings.update({f"{s.name}.{k}": v for k, v in spent.items()})
+            clock = time.perf_counter()
         if task.probe_prompts:
-            out.probe_texts, _, _ = generate_with(loaded.engine(), list(task.probe_prompts), config.max_new_tokens)
+            engine = loaded.engine()
+            lap("load_s")
+            out.probe_texts, _, _ = generate_with(engine, list(task.probe_prompts), config.max_new_tokens)
+            lap("probe_s")
     finally:
         loaded.close()
         torch.set_num_threads(threads)  # run in the step's own process, the step goes on with its threads

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+import time
 from dataclasses import dataclass, field
 
 from llm_assets.core.answer_cache import Answer
@@ -287,10 +288,13 @@ def answer_examples(
     run_id: str,
     shots: Shots = (),
     engine: Engine | None = None,
+    timings: dict[str, float] | None = None,
 ) -> list[Answer]:
     """One model's answers to the examples (with ``shots``: the same model shown those solved examples first): its
     greedy generation (through ``engine``, by default transformers on ``model``) and its teacher-forced loss on the
-    reference completion (always the torch ``model``), each example on its own."""
+    reference completion (always the torch ``model``), each example on its own. ``timings`` gets the seconds of the
+    losses and of the generation (``losses_s``, ``generate_s``)."""
+    started = time.perf_counter()
     device, dtype = pick_device_and_dtype(precision)
     model.to(device)
     if shots:  # the shots lengthen every prompt: the completion keeps the same room as without them
@@ -301,10 +305,14 @@ def answer_examples(
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     fitted = example_losses(model, [encoded[i] for i in fitting], pad_id, device, dtype, batch_size)
     losses = dict(zip(fitting, fitted, strict=True))
+    generating = time.perf_counter()
     if engine is None:
         generated = generate_each(model, tokenizer, prompts, max_new_tokens, batch_size, device, dtype, shots)
     else:
         generated = engine.generate(prompts, max_new_tokens, shots)
+    if timings is not None:
+        timings["losses_s"] = timings.get("losses_s", 0.0) + generating - started
+        timings["generate_s"] = timings.get("generate_s", 0.0) + time.perf_counter() - generating
     answers = []
     for i, g in enumerate(generated):
         # an example too long for max_length has no loss (0 tokens): perplexity covers the others

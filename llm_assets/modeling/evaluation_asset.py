@@ -2,6 +2,7 @@
 the new slice the champion never saw), with the memorization probe."""
 
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +102,7 @@ class EvaluationRecord:
                 v["memorization"],
                 paths,
             ),
+            "seconds": dg.MetadataValue.json(v.get("seconds", {})),
             "answers_computed_vs_reused": dg.MetadataValue.json(
                 {n: f"{a['computed']} computed, {a['reused']} reused" for n, a in v["answers"].items()}
             ),
@@ -155,7 +157,8 @@ def evaluate(
     shots = few_shot_examples(training_set, config.few_shot_examples)
     shots_info = {"k": len(shots), "example_ids": [s["example_id"] for s in shots]}
     cache_dir = answer_cache.folder(artifact_store)
-    evaluations, answered, memorization, champion_info = _evaluate_models(
+    started = time.perf_counter()
+    evaluations, answered, memorization, champion_info, timings = _evaluate_models(
         run, config, lora_adapter, training_set, test, base_model, mlflow_tracking, known, shots, cache_dir, compute
     )
     answers = {r.name: r.summary() for r in answered}
@@ -181,6 +184,7 @@ def evaluate(
     )
     metrics = {e.name: e.metrics for e in evaluations}
     _log_to_mlflow(mlflow_tracking, lora_adapter["mlflow_run_id"], evaluations, new_window, memorization, report_dir)
+    timings["evaluation_s"] = round(time.perf_counter() - started, 2)
 
     value = {
         "adapter": lora_adapter,
@@ -198,6 +202,7 @@ def evaluate(
         "new_data": {"train_examples": new_train_examples, "test_examples": len(new_slice)},
         "champion": champion_info,
         "memorization": memorization,
+        "seconds": timings,
         "report_markdown": str(paths["markdown"]),
         "report_html": str(paths["html"]),
     }
@@ -411,7 +416,7 @@ def _evaluate_models(
     shots: list[dict],
     cache_dir: Path,
     compute: ComputeResource,
-) -> tuple[list, list[Answered], dict, dict | None]:
+) -> tuple[list, list[Answered], dict, dict | None, dict[str, float]]:
     """Base (zero-shot, then few-shot), candidate (exactly the adapter upstream produced) and champion on the same
     prompts, each answering only the test examples the answer cache does not hold for its weights (see
     ``answer_cache``); the memorization probe generates on the candidate, always loaded."""
@@ -441,7 +446,11 @@ def _evaluate_models(
         champion_dir, champion_version = champion
         tasks.append(ModelTask("champion", champion_dir, (answering.plan("champion", champion_dir),)))
         champion_info = {"version": str(champion_version.version), "run_id": champion_version.run_id}
+    started = time.perf_counter()
     done = answering.run_tasks(tasks, compute)
+    timings = {"generation_wall_s": round(time.perf_counter() - started, 2)}
+    timings.update({f"{model}.{k}": v for model, d in done.items() for k, v in d.timings.items()})
+    run.log.info(f"generation seconds (each part's summed per model): {timings}")
     results = answering.answered(done)
     candidate = next(r for r in results if r.name == "candidate")
     probe_texts = done["candidate"].probe_texts if "candidate" in done else []
@@ -455,7 +464,7 @@ def _evaluate_models(
     ).as_dict()
     prompts, refs, labels = answering.prompts, answering.refs, test["label"].to_list()
     evaluations = [score(r.name, r.answers, prompts, refs, labels) for r in results]
-    return evaluations, results, memorization, champion_info
+    return evaluations, results, memorization, champion_info, timings
 
 
 def engine_precision(config: EvaluationConfig, lora_adapter: dict) -> str:
