@@ -250,7 +250,9 @@ class OpenVINOEngine(Engine):
         scheduler = ovg.SchedulerConfig()
         scheduler.enable_prefix_caching = prefix_caching
         scheduler.max_num_seqs = max(1, max_running)
-        props = {"INFERENCE_NUM_THREADS": int(threads)} if threads else {}
+        # no pinning: OpenVINO pins an engine's threads to the first cores, so one-thread engines in parallel
+        # processes (the evaluation's parts) all ran on core 0 (two of them: half the speed each, the other core idle)
+        props = {"ENABLE_CPU_PINNING": False, **({"INFERENCE_NUM_THREADS": int(threads)} if threads else {})}
         self._pipe = ovg.ContinuousBatchingPipeline(self.model_file, scheduler, "CPU", {**props, **(properties or {})})
         self.eos_token_id = tokenizer.eos_token_id
         self._ids = itertools.count(1)
