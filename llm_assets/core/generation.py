@@ -18,6 +18,7 @@ MLflow code paths: it imports nothing from the project (``prompting`` comes from
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import os
@@ -387,8 +388,13 @@ class OpenVINOEngine(Engine):
         if not self.prefix_caching or len(jobs) < 2:
             return
         shared = os.path.commonprefix([j.ids for j in jobs])
-        shared = shared[: len(shared) // self.KV_BLOCK * self.KV_BLOCK]
-        if shared:
+        # short of every whole prompt (identical prompts share all of it), in whole blocks
+        usable = min(len(shared), min(len(j.ids) for j in jobs) - 1)
+        shared = shared[: max(0, usable) // self.KV_BLOCK * self.KV_BLOCK]
+        if not shared:
+            return
+        # a speed-up only: if it fails, the batch still runs, computing the prefix per request
+        with contextlib.suppress(Exception):
             self._pipe.generate([self._ov.Tensor(_int64([shared]))], [self._config(1, None)])
 
     def _alone(self, prompt: str, max_new_tokens: int, shots: Shots, allowed) -> Generated:
