@@ -41,6 +41,8 @@ def types_of(redactions) -> set[str]:
         "0049 30 901820",  # international prefix 00
         "+41 (0)44 668 18 00",
         "555.014.2231 ext. 42",
+        "+33-(6)-12-34-56-78",  # area code in parentheses between hyphens
+        "+44 (20) 7946-0958",
     ],
 )
 def test_phone_numbers_in_national_and_international_formats(engine, number):

@@ -415,3 +415,34 @@ def test_stripped_html_key_value_lines_keep_dotted_field_names_and_their_weaker_
     for kept in (*kept_pairs, "maker\nBosch"):
         assert kept in out, kept
     assert "URL" not in types
+
+
+def test_a_signature_block_goes_with_its_name_in_scripts_without_case_and_any_length_of_postcode(engine):
+    # a name line over a phone, a street with its number written into the script, and a postal line whose code has
+    # three digits (Taiwan) or seven (Israel); the sign-off and the message above stay
+    mail_zh = "謝謝,明天見.\n\n林雅婷\n04-23581176\n中港路二段91號\n407 西屯區\n"
+    mail_he = "תודה רבה!\n\nנועה ברקוביץ\nהרצל 17\n7610001 רחובות\n"
+    mail_en = "Best,\n\nOrla Nyhan\n7 Quarry Lane\n3105 Ballymote\n"
+    for mail, gone, kept in (
+        (mail_zh, ("林雅婷", "23581176", "中港路二段91號", "407 西屯區"), "謝謝,明天見."),
+        (mail_he, ("נועה ברקוביץ", "הרצל 17", "7610001"), "תודה רבה!"),
+        (mail_en, ("Orla", "Nyhan", "Quarry", "3105", "Ballymote"), "Best,"),
+    ):
+        out, types = anonymize(engine, mail)
+        for value in gone:
+            assert value not in out, (value, out)
+        assert out.startswith(kept + "\n"), out
+        assert "PERSON" in types and "STREET_ADDRESS" in types
+
+
+def test_numbered_lines_that_are_not_an_address_stay(engine):
+    text = "Stock check\n2024 Annual Report\n12 Items\nWe shipped 2 boxes\n300 Units left"
+    out, types = anonymize(engine, text)
+    assert out == text, out
+
+
+def test_the_word_after_a_greeting_on_the_next_line_is_not_a_name(engine):
+    out, _ = anonymize(engine, "Hi,\nYou are right, the parcel came today.")
+    assert out == "Hi,\nYou are right, the parcel came today.", out
+    out, types = anonymize(engine, "Hi Mirela, the parcel came today.")
+    assert "Mirela" not in out and "PERSON" in types

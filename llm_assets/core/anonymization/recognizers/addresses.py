@@ -18,6 +18,8 @@ import regex as re
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import SPEAKER_LABEL
+from llm_assets.core.anonymization.recognizers.names import GREETINGS, VALEDICTIONS
+from llm_assets.core.entities import PERSON
 
 # Designators written after the street's name, as a word of their own (USPS Publication 28 suffixes and their
 # British, Irish, Australian and continental counterparts).
@@ -132,6 +134,21 @@ ZIP_AFTER_CUE = re.compile(
 )
 
 
+# A letter of a script without case (Han, Kana, Hangul, Thai, Hebrew, Arabic, Devanagari ...): no capital marks a name.
+def _uncased(ch: str) -> bool:
+    return ch.isalpha() and not ch.isupper() and not ch.islower()
+
+
+# A line of a block's greeting or sign-off ("Best,", "Kind regards"): never part of an address block under it.
+_SALUTATION_LINE = re.compile(rf"(?i:{VALEDICTIONS}|{GREETINGS})[ \t]*[,!.:]?")
+# A house number written without spaces into a script that has none ("北投路80號", "武东三条1100号").
+_UNSPACED_HOUSE_NUMBER = re.compile(r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}])\d{1,5}(?=[\p{Han}\p{Thai}]|$)")
+# A postal line's code beside its town when the line is in an address block: three digits (Taiwan, Iceland) to seven
+# (Israel); the block decides, so a number alone on a line never is one.
+_BLOCK_POSTCODE = re.compile(r"(?<![\w./,-])\d{3,8}(?![\w./,-])")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
 
@@ -150,7 +167,7 @@ def _after_label(text: str, start: int, end: int) -> int:
 
 
 class StreetAddressRecognizer(SpanRecognizer):
-    ENTITIES = ("STREET_ADDRESS", "ZIP_CODE")
+    ENTITIES = ("STREET_ADDRESS", "ZIP_CODE", PERSON)
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -258,8 +275,11 @@ class StreetAddressRecognizer(SpanRecognizer):
         spans = [(s, e, sc) for s, e, sc in spans if text[s:e].strip()]
         for start, end, score in self._extend_blocks(text, spans):
             yield finding("STREET_ADDRESS", start, end, score, self.name)
-        for start, end in self._address_blocks(text):
+        blocks, heads = self._address_blocks(text)
+        for start, end in blocks:
             yield finding("STREET_ADDRESS", start, end, 0.7, self.name)
+        for start, end in heads:
+            yield finding(PERSON, start, end, 0.6, self.name)
         yield from self._postcodes(text)
 
     def _is_place_or_unknown(self, name: str) -> bool:
@@ -285,7 +305,7 @@ class StreetAddressRecognizer(SpanRecognizer):
     def _line_kind(self, line: str) -> str | None:
         """What an address block's line is: street, unit, postal, country, state, place; None for anything else."""
         s = re.sub(r"^[^\w(+]+", "", line).strip(" ,.")
-        if not s or len(s) > 70 or s.endswith(("?", "!")):
+        if not s or len(s) > 70 or s.endswith(("?", "!")) or _SALUTATION_LINE.fullmatch(s):
             return None
         words_ = s.replace(",", " ").split()
         if re.fullmatch(UNIT_ALONE.replace("(?<![\\w])", ""), s):
@@ -303,9 +323,27 @@ class StreetAddressRecognizer(SpanRecognizer):
         )
         # capitalised, or in a script without case (Thai, Devanagari, Han, Arabic: no capital marks a name there)
         caps = all(not w[:1].islower() or len(w) <= 4 and w.islower() for w in words_)
-        if has_code and caps and len(words_) <= 6:
-            return "postal"
-        if len(words_) <= 6 and re.search(rf"(?:^|\s){NUM}(?:$|\s)", s) and sum(w[:1].isalpha() for w in words_) >= 1:
+        named = [w for w in words_ if not _BLOCK_POSTCODE.fullmatch(w)]
+        # word frequency says little about a name in a script without case (a street named for Herzl, a town called
+        # "streets"): there the block's shape alone decides
+        rare_name = any(_uncased(w[:1]) or self.g.zipf(w) < 4.0 or fold(w) in self.g.places for w in named)
+        if has_code and caps and len(words_) <= 6 and (rare_name or not _YEAR.search(s)):
+            return "postal"  # "2024 Annual Report" is a title
+        if (
+            len(words_) <= 5
+            and len(named) < len(words_)
+            and named
+            and all(w[:1].isupper() or _uncased(w[:1]) for w in named)
+            and rare_name
+            and not _YEAR.search(s)
+        ):
+            return "postal"  # "969 北竿縣", "7186255 כפר מסריק", "28561432 da Cruz" is not: lower-case "da"
+        # a house number beside a street's name: a designator or a rare capitalized word ("2 boxes", "12 Items" are not)
+        house = re.search(rf"(?:^|\s){NUM}(?:$|\s)", s) or _UNSPACED_HOUSE_NUMBER.search(s)
+        street_name = self.suffix_re.search(s) or any(
+            _uncased(w[:1]) or (w[:1].isupper() and self.g.zipf(w) < 4.5) for w in named if w[:1].isalpha()
+        )
+        if len(words_) <= 6 and house and street_name:
             return "street"
         if (
             len(words_) <= 4
@@ -315,9 +353,10 @@ class StreetAddressRecognizer(SpanRecognizer):
             return "place"
         return None
 
-    def _address_blocks(self, text: str) -> list[tuple[int, int]]:
+    def _address_blocks(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Multi-line address blocks: consecutive street / unit / place / postal / state / country lines, at least
-        two, anchored by one that only an address has (a unit, a postcode, a state, a country, a house number)."""
+        two, anchored by one that only an address has (a unit, a postcode, a state, a country, a house number);
+        and the name that heads a block as a letter's or a signature's does (``_head``)."""
         lines, pos = [], 0
         for raw in text.split("\n"):
             lines.append((pos, pos + len(raw), raw))
@@ -328,7 +367,9 @@ class StreetAddressRecognizer(SpanRecognizer):
             s = re.sub(r"^[^\w(+]+", "", lines[k][2]).strip(" ,.")
             if kinds[k] is None and kinds[k - 1] and kinds[k + 1] and 0 < len(s.split()) <= 4 and s[:1].isupper():
                 kinds[k] = "place"
-        out, i = [], 0
+        out: list[tuple[int, int]] = []
+        heads: list[tuple[int, int]] = []
+        i = 0
         while i < len(lines):
             if kinds[i] is None:
                 i += 1
@@ -355,8 +396,33 @@ class StreetAddressRecognizer(SpanRecognizer):
                     if stripped:
                         offset = raw.index(stripped)
                         out.append((start + offset, start + offset + len(stripped)))
+                if (head := self._head(lines, i)) is not None:
+                    heads.append(head)
             i = j + 1
-        return out
+        return out, heads
+
+    def _head(self, lines: list[tuple[int, int, str]], first: int) -> tuple[int, int] | None:
+        """The name over an address block: the first line of its paragraph (a blank line or the text's start above
+        it), at most two lines above the block (a company's line may stand between), one to four words of letters
+        only, capitalized where the script has case ("Isis Moens", "張秀珍", "רות שורץ")."""
+        for k in (first - 1, first - 2):
+            if k < 0 or not lines[k][2].strip(" \t>"):
+                return None
+            if k == 0 or not lines[k - 1][2].strip(" \t>"):
+                start, _, raw = lines[k]
+                name = raw.strip(" \t>")
+                words_ = name.split()
+                if not 1 <= len(words_) <= 4 or _SALUTATION_LINE.fullmatch(name) or _labelled(raw):
+                    return None
+                if not all(re.fullmatch(r"[\p{L}\p{M}][\p{L}\p{M}'’.-]*", w) for w in words_):
+                    return None
+                if not all(w[:1].isupper() or _uncased(w[:1]) for w in words_):
+                    return None
+                if any(self.g.zipf(w) >= 4.5 for w in words_):
+                    return None  # "Order Summary", "Head Office": a heading, not a name
+                offset = raw.index(name)
+                return start + offset, start + offset + len(name)
+        return None
 
     def _extend_blocks(self, text: str, spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
         """A street line takes the unit / city / region / postcode / country lines right after it."""

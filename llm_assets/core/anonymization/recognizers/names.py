@@ -22,8 +22,10 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’\-]|[A-ZÀ-ÖØ-Þ](?=[a-zß-
 _INITIAL = r"[A-Z]\.?"
 NAME_RUN = rf"{_NAME_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+)?(?:{_NAME_WORD}|{_INITIAL})){{0,3}}"
 # Words that put a name right after them ("Hi Ana", "name is Ana", "call me Ana", "my daughter Ana").
+# A greeting's name is on its own line ("Hi Ana,"); a word on the next line begins the message ("Hi,\nYou are ...").
 NAME_CUES = re.compile(
-    r"(?i:\b(?:hi|hello|hey|dear|thanks|thank you|cheers|greetings|name is|name's|named|called|call me|calls me|"
+    r"(?i:\b(?:hi|hello|hey|dear|greetings)\.?[ \t]*[:,]?[ \t]*\Z)|"
+    r"(?i:\b(?:thanks|thank you|cheers|name is|name's|named|called|call me|calls me|"
     r"i'm|i am|this is|ask for|speak to|speak with|talk to|attn|attention|signed|sincerely|regards|"
     r"directed by|written by|starring|featuring|feat\.?|guardian|partner|husband|wife|son|daughter|mother|"
     r"father|brother|sister|friend|colleague|boss|kid|child|founders|given|told|tell|asked|ask|thank|"
