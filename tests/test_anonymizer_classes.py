@@ -446,3 +446,16 @@ def test_the_word_after_a_greeting_on_the_next_line_is_not_a_name(engine):
     assert out == "Hi,\nYou are right, the parcel came today.", out
     out, types = anonymize(engine, "Hi Mirela, the parcel came today.")
     assert "Mirela" not in out and "PERSON" in types
+
+
+def test_a_stripped_form_alternating_field_names_and_values_types_each_value_by_its_name(engine):
+    page = (
+        "Your details\nname\nMirela Oancea\ncompany\nVantbrook Joinery\npostcode\n41127\ncity\nDrumcliff\n"
+        "status\nshipped"
+    )
+    out, types = anonymize(engine, page)
+    for gone in ("Mirela", "Oancea", "41127", "Drumcliff"):
+        assert gone not in out, out
+    for kept in ("Your details", "\nname\n", "\ncompany\n", "\npostcode\n", "\ncity\n", "shipped"):
+        assert kept in out, (kept, out)
+    assert "PERSON" in types

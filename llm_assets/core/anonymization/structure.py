@@ -428,8 +428,15 @@ def _flattened(text: str, lines: list[_Line], taken: list[bool], labels: list[tu
             i += 1
             continue
         # a run of field names (weak ones inside it count, trailing ones are values)
+        # a capitalized weak name between lower-case field names is a value: "name / Eleonora Copeland / company"
+        # alternates keys and values, it is no run of headers
         j = i
+        plain_so_far = True
         while j < len(pieces) and strength[j]:
+            piece_lower = _lower_case(text[pieces[j][1] : pieces[j][2]])
+            if strength[j] == 1 and plain_so_far and not piece_lower:
+                break
+            plain_so_far = plain_so_far and (strength[j] == 1 or piece_lower)
             j += 1
         # trailing weak names ("origin", "destination") are headers when written like the run's plain field names
         # (lower case, snake case); otherwise they may be the first row's values
