@@ -459,3 +459,37 @@ def test_a_stripped_form_alternating_field_names_and_values_types_each_value_by_
     for kept in ("Your details", "\nname\n", "\ncompany\n", "\npostcode\n", "\ncity\n", "shipped"):
         assert kept in out, (kept, out)
     assert "PERSON" in types
+
+
+def test_answers_given_alone_in_a_chat_a_plate_a_street_with_its_town_a_birth_date_in_words(engine):
+    chat = "\n".join(
+        [
+            "[09:01] <desk.sofia> γεια σας, πώς μπορώ να βοηθήσω;",
+            "[09:02] <kos_m> Ερμού 27, Λιβαδειά",
+            "[09:02] <kos_m> KZH 4410",
+            "[09:03] <desk.sofia> вкажіть адресу, будь ласка",
+            "[09:04] <kos_m> вул. Кленова 8, Бердичів",
+            "[09:05] <desk.sofia> data de nascimento?",
+            "[09:05] <kos_m> 9 de março de 1974",
+            "[09:06] <desk.sofia> Page 3, Chapter two",
+            "[09:07] <kos_m> Terminal 2, Gate B",
+        ]
+    )
+    out, types = anonymize(engine, chat)
+    for gone in ("Ερμού", "Λιβαδειά", "KZH 4410", "Кленова", "Бердичів", "1974"):
+        assert gone not in out, (gone, out)
+    for kept in (
+        "γεια σας, πώς μπορώ να βοηθήσω;",
+        "вкажіть адресу, будь ласка",
+        "Page 3, Chapter two",
+        "Terminal 2, Gate B",
+    ):
+        assert kept in out, (kept, out)
+    assert {"STREET_ADDRESS", "DATE_OF_BIRTH"} <= types
+
+
+def test_dates_on_lines_of_their_own_are_no_address_block(engine):
+    text = "A: hi\nB: hello\nA: 18 de mayo de 1957\nB: ok\nA: 4. März 1960"
+    out, types = anonymize(engine, text)
+    assert "STREET_ADDRESS" not in types and "ZIP_CODE" not in types, out
+    assert "B: ok" in out and "B: hello" in out

@@ -147,6 +147,8 @@ _UNSPACED_HOUSE_NUMBER = re.compile(r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\p{Tha
 # (Israel); the block decides, so a number alone on a line never is one.
 _BLOCK_POSTCODE = re.compile(r"(?<![\w./,-])\d{3,8}(?![\w./,-])")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_FIELD_ASSIGNMENT = re.compile(r"[\w.-]{1,40}[ \t]*=[ \t]")
+_DATE_LINE = re.compile(r"(?<![\w.])\d{1,2}\.?[ \t]+(?:\p{L}+\.?[ \t]+){1,3}(?:19|20)\d{2}(?!\d)")
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -323,7 +325,9 @@ class StreetAddressRecognizer(SpanRecognizer):
         )
         # capitalised, or in a script without case (Thai, Devanagari, Han, Arabic: no capital marks a name there)
         caps = all(not w[:1].islower() or len(w) <= 4 and w.islower() for w in words_)
-        named = [w for w in words_ if not _BLOCK_POSTCODE.fullmatch(w)]
+        if _DATE_LINE.search(s) or _FIELD_ASSIGNMENT.match(s):
+            return None  # "4. März 1960", "18 de mayo de 1957": a year is no postcode; "CITY = Utica" is a form's
+        named = [w for w in words_ if not _BLOCK_POSTCODE.fullmatch(w) and re.search(r"[\p{L}\p{M}]{2}", w)]
         # word frequency says little about a name in a script without case (a street named for Herzl, a town called
         # "streets"): there the block's shape alone decides
         rare_name = any(_uncased(w[:1]) or self.g.zipf(w) < 4.0 or fold(w) in self.g.places for w in named)
@@ -331,8 +335,8 @@ class StreetAddressRecognizer(SpanRecognizer):
             return "postal"  # "2024 Annual Report" is a title
         if (
             len(words_) <= 5
-            and len(named) < len(words_)
-            and named
+            and any(_BLOCK_POSTCODE.fullmatch(w) for w in words_)
+            and len(named) + 1 == len(words_)
             and all(w[:1].isupper() or _uncased(w[:1]) for w in named)
             and rare_name
             and not _YEAR.search(s)
@@ -341,7 +345,8 @@ class StreetAddressRecognizer(SpanRecognizer):
         # a house number beside a street's name: a designator or a rare capitalized word ("2 boxes", "12 Items" are not)
         house = re.search(rf"(?:^|\s){NUM}(?:$|\s)", s) or _UNSPACED_HOUSE_NUMBER.search(s)
         street_name = self.suffix_re.search(s) or any(
-            _uncased(w[:1]) or (w[:1].isupper() and self.g.zipf(w) < 4.5) for w in named if w[:1].isalpha()
+            _uncased(w[:1]) or (w[:1].isupper() and self.g.zipf(w) < 4.5)
+            for w in re.findall(r"[\p{L}\p{M}][\p{L}\p{M}'’-]+", s)
         )
         if len(words_) <= 6 and house and street_name:
             return "street"

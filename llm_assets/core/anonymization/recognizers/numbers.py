@@ -171,11 +171,11 @@ class DateTimeRecognizer(SpanRecognizer):
         ),
         (re.compile(r"(?<![\w./-])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"), 0.75),
         # in any language and script: day, month word, year ("8. november 1976", "16 лютого 1988 р.", "15 เมษายน
-        # ค.ศ. 1994"), month word, day, year ("november 5, 1968"), and the East Asian year-month-day
+        # ค.ศ. 1994", "6 de dezembro de 1981"), month word, day, year ("november 5, 1968"), and the East Asian year-month-day
         (
             re.compile(
-                r"(?<![\w.])\d{1,2}\.?[ \t]+\p{L}[\p{L}\p{M}]{2,11}\.?(?:[ \t]+\p{L}[\p{L}.]{0,4}\.)?,?[ \t]+"
-                r"(?:1[89]|20)\d{2}(?![\w])(?:[ \t]?(?:р\.|г\.|r\.))?"
+                r"(?<![\w.])\d{1,2}\.?[ \t]+(?:del?[ \t]+)?\p{L}[\p{L}\p{M}]{2,11}\.?(?:[ \t]+\p{L}[\p{L}.]{0,4}\.)?"
+                r"(?:[ \t]+de)?,?[ \t]+(?:1[89]|20)\d{2}(?![\w])(?:[ \t]?(?:р\.|г\.|r\.))?"
             ),
             0.6,
         ),

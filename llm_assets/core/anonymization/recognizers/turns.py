@@ -36,13 +36,23 @@ _AGE_TURN = re.compile(
     rf"(?:[ \t]+(?:{YEARS})|(?<=[\d零〇一二三四五六七八九十百两兩])[ \t]?(?:{YEARS}))\.?"
 )
 _SPOKEN_TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*")
-_SENTENCE = re.compile(r"[.!?]\s|\s(?:is|are|was|the|and|i|you|we|it|a|to|of)\s", re.IGNORECASE)
+_SENTENCE = re.compile(
+    r"(?<!(?:^|\s)\p{Ll}{1,4}(?=\.\s\p{Lu}))[.]\s|[!?]\s|\s(?:is|are|was|the|and|i|you|we|it|a|to|of)\s", re.IGNORECASE
+)
 
 
 # a phone number given alone, in any grouping ("+380-(50)-271-00-80", "0 925 950 749")
 # an address given alone: a house number (12, 12a, 38/2, 7-1) among words of any script, a locality after a comma
 _HOUSE_NUMBER = re.compile(r"(?<![\p{L}\p{N}])\d{1,5}(?:[\p{L}](?![\p{L}]))?(?:[/-]\d{1,5})?(?![\p{L}\p{N}])")
 _ADDRESS_TURN = re.compile(r"[\p{L}\p{M}\p{N} .,'’/-]{4,90}")
+# a street and its town as most countries write them, in any script: "Αντωνίου 14, Καστοριά",
+# "вул. Садова 12, Житомир" (a street's name, its house number, a comma, a capitalized town)
+_STREET_COMMA_TOWN = re.compile(
+    r"(?P<street>(?:[\p{L}\p{M}'’-]+\.?[ \t]+){0,3}\p{Lu}[\p{L}\p{M}'’-]+)[ \t]+\d{1,5}[\p{L}]?(?:[/-]\d{1,5})?,"
+    r"[ \t]*(?P<town>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t-]+[\p{L}\p{M}'’-]+){0,2})"
+)
+# a registration plate given alone: letters, then digits ("HE 6895", "KA-4411")
+_PLATE_TURN = re.compile(r"\p{Lu}{1,3}[ -]\d{2,5}(?:[ -]\p{Lu}{1,3})?")
 
 
 # a field's name rather than a speaker: "order_id", "items.price" (a handle has digits: "analyst_1899")
@@ -67,6 +77,15 @@ class BareTurnRecognizer(SpanRecognizer):
     def _address(self, turn: str) -> bool:
         """A house number and words, no sentence: a street and house given alone, in any script. Not when
         every word is an everyday word of its language ("2 more", "page 3") or the number is a year or an amount."""
+        shape = _STREET_COMMA_TOWN.fullmatch(turn)
+        if shape:
+            # a street and a town are names, not everyday words ("Page 3, Chapter two", "Terminal 2, Gate B")
+            # (frequencies of Latin-script words are the most reliable: a town there is a rare word)
+            town = re.findall(r"[\p{L}\p{M}'’-]{2,}", shape.group("town"))
+            street = re.findall(r"[\p{L}\p{M}'’-]{2,}", shape.group("street"))
+            rare_town = 3.5 if script_of(town[0]) == "LATIN" else 4.5
+            if min(self._zipf(w) for w in town) < rare_town and any(self._zipf(w) < 5.0 for w in street):
+                return True
         if not _ADDRESS_TURN.fullmatch(turn) or re.search(r"[.!?]\s|[.!?]$", turn):
             return False
         numbers = _HOUSE_NUMBER.findall(turn)
@@ -146,6 +165,9 @@ class BareTurnRecognizer(SpanRecognizer):
                 continue
             if _FIELD_LABEL.fullmatch(m.group("label").rstrip(": \t")) or _DATE_OR_AMOUNT.search(turn):
                 continue  # a form's field ("items.price: 209,91 kr"), a date or an amount: the date rules decide
+            if _PLATE_TURN.fullmatch(turn):
+                yield finding("REFERENCE_NUMBER", start, start + len(turn), 0.6, self.name)
+                continue
             if _CODE.fullmatch(turn) and not re.fullmatch(r"[\d:./ -]+[ap]?m?", turn.lower()) or turn.isdigit():
                 if _QUANTITY.fullmatch(turn) and not _AGE_TURN.fullmatch(turn.lower()):
                     continue  # "2 kg", "3.5 Mb": an amount of something, not a reference ("71 ans" is an age)
