@@ -493,3 +493,22 @@ def test_dates_on_lines_of_their_own_are_no_address_block(engine):
     out, types = anonymize(engine, text)
     assert "STREET_ADDRESS" not in types and "ZIP_CODE" not in types, out
     assert "B: ok" in out and "B: hello" in out
+
+
+def test_a_full_name_given_alone_in_a_turn_in_any_script(engine):
+    chat = "\n".join(
+        [
+            "[00:05] राहुल: नमस्ते, कैसे हैं",
+            "[00:09] सीमा: ठीक हूँ",
+            "[00:14] राहुल: राहुल मेहरोत्रा",
+            "[00:20] Maria: Maria here",
+            "[00:25] סיוון: מה שלומך?",
+            "[00:31] סיוון: נועה ברקוביץ",
+        ]
+    )
+    out, types = anonymize(engine, chat)
+    for gone in ("मेहरोत्रा", "ברקוביץ"):
+        assert gone not in out, (gone, out)
+    for kept in ("नमस्ते, कैसे हैं", "ठीक हूँ", "here", "מה שלומך?"):
+        assert kept in out, (kept, out)
+    assert "PERSON" in types

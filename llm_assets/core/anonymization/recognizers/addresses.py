@@ -241,7 +241,7 @@ class StreetAddressRecognizer(SpanRecognizer):
             rf"(?P<city>{NAME}(?:[ \t]+{NAME}){{0,3}}),?[ \t\n]+(?P<state>[A-Z]{{2}})[ \t\n]+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b",
             flags,
         )
-        self.zip_after_state = re.compile(r"(?<=\b[A-Z]{2}[ \t])\d{5}(?:-\d{4})?\b")
+        self.zip_after_state = re.compile(r"\b(?P<state>[A-Z]{2}),?[ \t](?P<zip>\d{5}(?:-\d{4})?)\b")
         self.distinctive = re.compile(rf"(?<![\w-]){DISTINCTIVE_POSTCODE}(?![\w-])")
         self.any_postcode = re.compile(rf"(?<![\w-]){ANY_POSTCODE}(?![\w-])")
         self.suffix_re = re.compile(rf"\b{suffix}", flags)
@@ -286,7 +286,7 @@ class StreetAddressRecognizer(SpanRecognizer):
 
     def _is_place_or_unknown(self, name: str) -> bool:
         key = fold(name)
-        return key in self.g.places or any(self.g.zipf(w) < 3.0 for w in key.split())
+        return key in self.g.places or key in self.g.countries or any(self.g.zipf(w) < 3.0 for w in key.split())
 
     def _line_is_address_part(self, line: str) -> bool:
         s = line.strip().strip(">").strip(" ,.")
@@ -458,9 +458,8 @@ class StreetAddressRecognizer(SpanRecognizer):
 
     def _postcodes(self, text: str) -> Iterable:
         for m in self.zip_after_state.finditer(text):
-            state = text[m.start() - 3 : m.start() - 1]
-            if state in self.g.us_states:
-                yield finding("ZIP_CODE", m.start(), m.end(), 0.7, self.name)
+            if m.group("state") in self.g.us_states:  # "Springfield, IL 62704", "San Jose, CA, 95154"
+                yield finding("ZIP_CODE", m.start("zip"), m.end("zip"), 0.7, self.name)
         for m in self.distinctive.finditer(text):
             yield finding("ZIP_CODE", m.start(), m.end(), 0.55, self.name)
         for m in self.any_postcode.finditer(text):

@@ -148,6 +148,21 @@ class BareTurnRecognizer(SpanRecognizer):
             return False
         return min(self._zipf(words[0]), self._zipf(words[-1])) < 3.5 or (first <= 500 and last <= 500)
 
+    def _full_name(self, turn: str, label: str) -> bool:
+        """A full name given alone: the speaker's own label and more ("विजय: विजय त्रिवेदी"), or, in any script, a
+        first name and a family name the lists rank ("עדן פלדמן"), no everyday word among them."""
+        words = turn.split()
+        if not 2 <= len(words) <= 4 or not all(re.fullmatch(r"[\p{L}\p{M}'’.-]+", w) for w in words):
+            return False
+        speaker = re.sub(r"[^\p{L}\p{M}]+", " ", label).split()
+        everyday = any(self._zipf(w) >= 5.0 for w in words[1:])  # "Maria: Maria here" is no name
+        if speaker and fold(words[0]) == fold(speaker[0]) and not everyday:
+            return True
+        first = self.g.first_names.get(fold(words[0]), 0)
+        last = self.g.last_names.get(fold(words[-1]), 0)
+        everyday = everyday or self._zipf(words[0]) >= 5.0
+        return 0 < first <= 2000 and 0 < last <= 6000 and not everyday and script_of(turn) != "LATIN"
+
     def find(self, text: str) -> Iterable:
         turns = list(_TURN.finditer(text))
         if len(turns) < 3:
@@ -184,7 +199,7 @@ class BareTurnRecognizer(SpanRecognizer):
             if self._address(turn):
                 yield finding("STREET_ADDRESS", start, start + len(turn), 0.6, self.name)
                 continue
-            if self._cjk_name(turn) or self._lower_case_name(turn):
+            if self._cjk_name(turn) or self._lower_case_name(turn) or self._full_name(turn, m.group("label")):
                 yield finding(PERSON, start, start + len(turn), 0.6, self.name)
                 continue
             words = re.findall(r"[\p{L}\p{M}'’ʼ-]+", turn)
