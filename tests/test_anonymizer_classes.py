@@ -512,3 +512,35 @@ def test_a_full_name_given_alone_in_a_turn_in_any_script(engine):
     for kept in ("नमस्ते, कैसे हैं", "ठीक हूँ", "here", "מה שלומך?"):
         assert kept in out, (kept, out)
     assert "PERSON" in types
+
+
+def test_a_town_or_a_capitalized_full_name_given_alone_in_a_turn(engine):
+    call = "\n".join(
+        [
+            "[00:02] agent: dzień dobry, w czym mogę pomóc?",
+            "[00:06] klient: paczka nie dotarła",
+            "[00:10] agent: jak się pan nazywa?",
+            "[00:13] klient: Tomasz Zając",
+            "[00:17] agent: skąd pan dzwoni?",
+            "[00:20] klient: Bydgoszcz",
+            "[00:36] klient: Nice",
+        ]
+    )
+    out, types = anonymize(engine, call)
+    for gone in ("Zając", "Bydgoszcz"):
+        assert gone not in out, (gone, out)
+    for kept in ("paczka nie dotarła", "Nice"):
+        assert kept in out, (kept, out)
+    assert {"PERSON", "LOCATION"} <= types
+    call = "\n".join(
+        [
+            "[00:20] 상담원: 안녕하세요, 무엇을 도와드릴까요?",
+            "[00:24] 상담원: 어디에 사세요?",
+            "[00:27] 고객: 춘천시",
+            "[00:30] 고객: 다시",
+            "[00:33] 고객: 친구",
+        ]
+    )
+    out, types = anonymize(engine, call)
+    assert "춘천시" not in out and "LOCATION" in types, out
+    assert "고객: 다시" in out and "고객: 친구" in out, out

@@ -51,6 +51,9 @@ _STREET_COMMA_TOWN = re.compile(
     r"(?P<street>(?:[\p{L}\p{M}'’-]+\.?[ \t]+){0,3}\p{Lu}[\p{L}\p{M}'’-]+)[ \t]+\d{1,5}[\p{L}]?(?:[/-]\d{1,5})?,"
     r"[ \t]*(?P<town>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t-]+[\p{L}\p{M}'’-]+){0,2})"
 )
+# a Korean city, county or district: two or more syllables and the unit ("수원시", "영통구", "양평군"); everyday
+# words that end the same way are short ("다시", "친구") or, alone, end otherwise ("그래도", "그러면")
+_KOREAN_DIVISION = re.compile(r"\p{Hangul}{2,5}(?:시|군|구|읍|면|동)")
 # a registration plate given alone: letters, then digits ("HE 6895", "KA-4411")
 _PLATE_TURN = re.compile(r"\p{Lu}{1,3}[ -]\d{2,5}(?:[ -]\p{Lu}{1,3})?")
 
@@ -64,7 +67,7 @@ _DATE_OR_AMOUNT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d[.,]\d{2}(?!\d)|[$�
 class BareTurnRecognizer(SpanRecognizer):
     """See the module's docstring."""
 
-    ENTITIES = ("REFERENCE_NUMBER", PERSON, "AGE", "PHONE_NUMBER", "STREET_ADDRESS")
+    ENTITIES = ("REFERENCE_NUMBER", PERSON, "AGE", "PHONE_NUMBER", "STREET_ADDRESS", "LOCATION")
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -148,6 +151,19 @@ class BareTurnRecognizer(SpanRecognizer):
             return False
         return min(self._zipf(words[0]), self._zipf(words[-1])) < 3.5 or (first <= 500 and last <= 500)
 
+    def _place(self, turn: str) -> bool:
+        """A town given alone: one the place lists know, capitalized, no everyday word unless a large city
+        ("Olsztyn", "Nowy Targ"; not "Nice" or "Reading"), or Korean administrative units ("수원시 영통구")."""
+        words = turn.split()
+        if not 1 <= len(words) <= 3:
+            return False
+        if all(_KOREAN_DIVISION.fullmatch(w) for w in words) and (len(words) > 1 or words[0][-1] in "시군"):
+            return True
+        if not all(w[:1].isupper() and re.fullmatch(r"[\p{L}\p{M}'’.-]+", w) for w in words):
+            return False
+        population = self.g.places.get(fold(turn), 0)
+        return population >= 1_000_000 or (population >= 5_000 and all(self._zipf(w) < 5.0 for w in words))
+
     def _full_name(self, turn: str, label: str) -> bool:
         """A full name given alone: the speaker's own label and more ("विजय: विजय त्रिवेदी"), or, in any script, a
         first name and a family name the lists rank ("עדן פלדמן"), no everyday word among them."""
@@ -160,6 +176,10 @@ class BareTurnRecognizer(SpanRecognizer):
             return True
         first = self.g.first_names.get(fold(words[0]), 0)
         last = self.g.last_names.get(fold(words[-1]), 0)
+        # a capital inside a turn marks a name wherever the language writes nouns in lower case: "Filip Szkoda"
+        capitalized = all(w[:1].isupper() for w in words) and len(words) <= 3
+        if capitalized and 0 < first <= 1000 and self._zipf(words[0]) < 4.5:
+            return all(self._zipf(w) < 6.0 for w in words[1:])
         everyday = everyday or self._zipf(words[0]) >= 5.0
         return 0 < first <= 2000 and 0 < last <= 6000 and not everyday and script_of(turn) != "LATIN"
 
@@ -198,6 +218,9 @@ class BareTurnRecognizer(SpanRecognizer):
                 continue
             if self._address(turn):
                 yield finding("STREET_ADDRESS", start, start + len(turn), 0.6, self.name)
+                continue
+            if self._place(turn):
+                yield finding("LOCATION", start, start + len(turn), 0.6, self.name)
                 continue
             if self._cjk_name(turn) or self._lower_case_name(turn) or self._full_name(turn, m.group("label")):
                 yield finding(PERSON, start, start + len(turn), 0.6, self.name)
