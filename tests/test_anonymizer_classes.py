@@ -544,3 +544,22 @@ def test_a_town_or_a_capitalized_full_name_given_alone_in_a_turn(engine):
     out, types = anonymize(engine, call)
     assert "춘천시" not in out and "LOCATION" in types, out
     assert "고객: 다시" in out and "고객: 친구" in out, out
+
+
+def test_names_in_scripts_the_name_lists_barely_know_go_in_an_english_chat(engine):
+    chat = "\n".join(
+        [
+            "10:01 fox_meadow: hi, the parcel went to the wrong person",
+            "10:02 support: sorry! whose name was on the label?",
+            "10:03 fox_meadow: it was for ნინო ბერიძე but it says தமிழ்செல்வி ராமலிங்கம்",
+            "10:04 support: thanks, and the city?",
+            "10:05 fox_meadow: Thanks. We are in Kutaisi",
+            "10:06 fox_meadow: สวัสดีครับ",
+        ]
+    )
+    out, types = anonymize(engine, chat)
+    for gone in ("ნინო", "ბერიძე", "தமிழ்செல்வி", "ராமலிங்கம்"):
+        assert gone not in out, (gone, out)
+    for kept in ("the parcel went to the wrong person", "whose name was on the label?", "สวัสดีครับ"):
+        assert kept in out, (kept, out)
+    assert "PERSON" in types

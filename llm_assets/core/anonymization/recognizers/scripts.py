@@ -139,7 +139,14 @@ class ScriptNameRecognizer(SpanRecognizer):
             # inside prose of that script a name needs two known words (given + family); among Latin text one will
             # do, unless it is an everyday word of its language ("שלום" is a name and a greeting)
             rare = [k and zipf_of_script(w.group(0), script) < 4.0 for w, k in zip(run, known, strict=True)]
-            if (mostly_latin and (any(rare) or sum(known) >= 2)) or (sum(known) >= 2 and len(run) >= 2):
+            # among Latin text, words of another script that are no everyday words of it are a name or a place
+            # whatever the lists know (Georgian, Tamil, Bengali names are few there); a script without word
+            # frequencies has only the run's shape to go by
+            everyday = 4.5 if len(run) >= 2 else 3.5  # two or three such words together are a full name
+            foreign = all(len(w.group(0)) >= 2 and zipf_of_script(w.group(0), script) < everyday for w in run) and (
+                has_frequencies(script) or len(run) >= 2  # one Thai "word" is a phrase written without spaces
+            )
+            if (mostly_latin and (any(rare) or sum(known) >= 2 or foreign)) or (sum(known) >= 2 and len(run) >= 2):
                 start, end = run[0].start(), run[-1].end()
                 if not mostly_latin:  # trim words the lists do not know from the edges
                     while run and not self._known(run[0].group(0)):
