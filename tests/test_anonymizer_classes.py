@@ -563,3 +563,12 @@ def test_names_in_scripts_the_name_lists_barely_know_go_in_an_english_chat(engin
     for kept in ("the parcel went to the wrong person", "whose name was on the label?", "สวัสดีครับ"):
         assert kept in out, (kept, out)
     assert "PERSON" in types
+
+
+def test_a_number_marked_with_a_number_sign_is_a_transaction_reference_unless_a_person_is_named_before_it(engine):
+    out, _ = anonymize(
+        engine, "user_id status order_id item\nfern_77 shipped #K4410921 lamp\nrook_12 pending #K5530017 mug"
+    )
+    assert "#K4410921" in out and "#K5530017" in out, out
+    out, _ = anonymize(engine, "The member #QX99812 asked for a refund of ticket #T55120.")
+    assert "QX99812" not in out and "#T55120" in out, out

@@ -134,6 +134,6 @@ def reference_kind(text: str, start: int, end: int) -> str:
     cues += [(m.end(), "personal") for m in _PERSONAL_CUE.finditer(left)]
     if cues:
         return max(cues)[1]
-    if _TRANSACTION_PREFIX.match(token):
-        return "transaction"
+    if _TRANSACTION_PREFIX.match(token) or text[max(0, start - 1) : start] == "#":
+        return "transaction"  # "#W1075114", "#48213": the number sign marks an order's or a ticket's number
     return ""
