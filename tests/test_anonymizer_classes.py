@@ -572,3 +572,32 @@ def test_a_number_marked_with_a_number_sign_is_a_transaction_reference_unless_a_
     assert "#K4410921" in out and "#K5530017" in out, out
     out, _ = anonymize(engine, "The member #QX99812 asked for a refund of ticket #T55120.")
     assert "QX99812" not in out and "#T55120" in out, out
+
+
+def test_a_customer_key_of_letters_alone_goes_a_code_identifier_stays(engine):
+    chat = "\n".join(
+        [
+            "ana_77 (10:01): hi, my refund never came",
+            "support (10:02): which customer id is on the order?",
+            "ana_77 (10:03): cus_QWpLmZtRbXvYkE",
+            "support (10:04): thanks, calling get_UserDetailsById now",
+        ]
+    )
+    out, types = anonymize(engine, chat)
+    assert "cus_QWpLmZtRbXvYkE" not in out and "REFERENCE_NUMBER" in types, out
+    assert "get_UserDetailsById" in out and "my refund never came" in out, out
+
+
+def test_a_korean_phone_read_out_in_digit_syllables_grouped_without_spaces(engine):
+    call = "\n".join(
+        [
+            "[00:01] 상담원: 안녕하세요",
+            "[00:05] 고객: 네 안녕하세요",
+            "[00:09] 상담원: 연락처를 알려주세요",
+            "[00:12] 고객: 공일공 구팔칠육 오사삼이",
+            "[00:15] 고객: 사이 오일",
+        ]
+    )
+    out, types = anonymize(engine, call)
+    assert "구팔칠육" not in out and "PHONE_NUMBER" in types, out
+    assert "사이 오일" in out, out

@@ -56,6 +56,11 @@ _TRANSACTION_PREFIX = re.compile(
 SAAS_ID = re.compile(
     r"(?<![\w-])(?P<prefix>[a-z]{2,6})_(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{8,40}(?![\w-])"
 )
+# a key of random letters alone ("cus_DDGAUwyorrRwMf"): long, both cases, no word's shape (words have one capital
+# at most per part: "get_UserDetails" is code, not a key)
+SAAS_LETTER_KEY = re.compile(
+    r"(?<![\w-])(?P<prefix>[a-z]{2,6})_(?=(?:[A-Za-z]*[A-Z]){4})(?=[A-Za-z]*[a-z])[A-Za-z]{12,40}(?![\w-])"
+)
 SAAS_PERSONAL_PREFIXES = frozenset(
     "cus cust customer acct acc account usr user uid mem member cli client sub subscriber prof profile pat patient "
     "emp employee con contact ppl person guest".split()
@@ -125,7 +130,7 @@ def is_employer(text: str, start: int, end: int, near_person_lines: set[int] | N
 def reference_kind(text: str, start: int, end: int) -> str:
     """'transaction', 'personal' or '' (no cue) for an identifier-shaped token."""
     token = text[start:end]
-    saas = SAAS_ID.fullmatch(token)
+    saas = SAAS_ID.fullmatch(token) or SAAS_LETTER_KEY.fullmatch(token)
     if saas:
         return "personal" if saas.group("prefix") in SAAS_PERSONAL_PREFIXES else "transaction"
     left, _ = window(text, start, end, before=32)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.context import SAAS_ID, SAAS_PERSONAL_PREFIXES
+from llm_assets.core.anonymization.context import SAAS_ID, SAAS_LETTER_KEY, SAAS_PERSONAL_PREFIXES
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.entities import BANK_ACCOUNT, LICENSE_PLATE, NATIONAL_ID, TRANSACTION_REFERENCE
 
@@ -73,6 +73,9 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
         for m in SAAS_ID.finditer(text):
             entity = "REFERENCE_NUMBER" if m.group("prefix") in SAAS_PERSONAL_PREFIXES else TRANSACTION_REFERENCE
             yield finding(entity, m.start(), m.end(), 0.75, self.name)
+        for m in SAAS_LETTER_KEY.finditer(text):
+            if m.group("prefix") in SAAS_PERSONAL_PREFIXES:  # a customer's key; other objects' keys stay
+                yield finding("REFERENCE_NUMBER", m.start(), m.end(), 0.75, self.name)
 
 
 # "<n> years" in twelve languages, after a verb of being / having or followed by "old"

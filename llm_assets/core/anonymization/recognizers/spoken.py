@@ -64,6 +64,9 @@ VARIANTS: dict[str, dict[str, str]] = {
     "nb": {"syv": "7", "åtte": "8"},
     "sv": {"en": "1"},
 }  # fmt: skip
+# Sino-Korean digit syllables, read one per digit and grouped without spaces
+KOREAN_DIGITS = {"영": "0", "공": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5", "육": "6", "륙": "6",
+                 "칠": "7", "팔": "8", "구": "9"}  # fmt: skip
 CJK_DIGITS = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "兩": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
 
@@ -121,6 +124,8 @@ def spoken_symbol(tok: str, digits: dict[str, str]) -> str | None:
         return tok.upper() if tok.isalpha() else tok
     if len(tok) >= 3 and all(c in CJK_DIGITS for c in tok):  # digits read without spaces: 七一八
         return "".join(CJK_DIGITS[c] for c in tok)
+    if len(tok) >= 3 and all(c in KOREAN_DIGITS for c in tok):  # a Korean phone read in groups: 공일공 일이삼사
+        return "".join(KOREAN_DIGITS[c] for c in tok)
     return None
 
 
