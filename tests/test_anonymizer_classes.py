@@ -601,3 +601,18 @@ def test_a_korean_phone_read_out_in_digit_syllables_grouped_without_spaces(engin
     out, types = anonymize(engine, call)
     assert "구팔칠육" not in out and "PHONE_NUMBER" in types, out
     assert "사이 오일" in out, out
+
+
+def test_an_email_address_spelled_out_in_a_call_in_its_own_language(engine):
+    calls = [
+        "[00:01] agent: proszę podać e-mail\n[00:05] klient: ewa kropka nowak małpa onet kropka pl\n[00:09] agent: ok",
+        "[00:01] agent: votre e-mail ?\n[00:05] client: luc point moreau arobase free point fr\n[00:09] agent: ok",
+        "[00:01] agent: your email?\n[00:05] caller: t o m dot reyes at fastmail dot com\n[00:09] agent: ok",
+    ]
+    for call in calls:
+        out, types = anonymize(engine, call)
+        assert "EMAIL_ADDRESS" in types, out
+        assert not any(w in out for w in ("nowak", "onet", "moreau", "free point", "t o m", "reyes")), out
+    text = "Pay at the point of sale. We met at noon point blank."
+    out, types = anonymize(engine, text)
+    assert out == text, out

@@ -9,12 +9,37 @@ import regex as re
 
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 
-_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+|\s*@\s*)"
-_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
+# "@" and "." as they are said aloud in the languages of the largest markets (a call transcript spells an address
+# out in its own language: "jan kropka kowalski małpa gmail kropka com")
+SPOKEN_AT = (
+    "at arobase arroba chiocciola klammeraffe małpa malpa собака собачка snabel-a apenstaartje zavináč kukac 골뱅이"
+).split()
+SPOKEN_DOT = "dot point punkt punto ponto punt kropka точка tečka pont 점".split()
+_AT_WORD = "|".join(SPOKEN_AT)
+_DOT_WORD = "|".join(SPOKEN_DOT)
+_AT = rf"(?:\s*[\[({{<]\s*at\s*[\])}}>]\s*|\s+(?:{_AT_WORD})\s+|\s*@\s*)"
+_DOT = rf"(?:\s*[\[({{<]\s*dot\s*[\])}}>]\s*|\s+(?:{_DOT_WORD})\s+|\.)"
+# the local part: a word, or letters spelled one by one ("j o h n dot smith at ...")
+_LOCAL = r"(?:(?:\w[ \t]){2,40}\w(?![\w])|[\w+-]{1,64})"
 _OBFUSCATED = re.compile(
-    rf"(?<![\w.+-])[\w+-]{{1,64}}(?:{_DOT}[\w+-]{{1,64}}){{0,3}}{_AT}[A-Za-z0-9-]{{1,63}}(?:{_DOT}[A-Za-z0-9-]{{1,63}})*{_DOT}[A-Za-z]{{2,12}}(?![\w])",
+    rf"(?<![\w.+-]){_LOCAL}(?:{_DOT}[\w+-]{{1,64}}){{0,3}}{_AT}[\p{{L}}0-9-]{{1,63}}(?:{_DOT}[\p{{L}}0-9-]{{1,63}})*"
+    rf"{_DOT}\p{{L}}{{2,12}}(?![\w])",
     re.IGNORECASE,
 )
+_SPELLED_AT = re.compile(rf"(?i)[\[({{<]\s*at\s*[\])}}>]|\s(?:{_AT_WORD})\s")
+_SPELLED_DOT = re.compile(rf"(?i)[\[({{<]\s*dot\s*[\])}}>]|\s(?:{_DOT_WORD})\s")
+
+
+def _prose(value: str) -> bool:
+    """'or at the point of sale', 'met at noon point blank': a domain or an ending that is one of the commonest words,
+    or an ending longer than an address's, is a sentence."""
+    from llm_assets.core.anonymization.gazetteers import zipf_in
+
+    at = _SPELLED_AT.search(value) or re.search(r"@", value)
+    labels = re.findall(r"[\w-]+", value[at.end() :] if at else value)
+    if labels and len(labels[-1]) > 4:
+        return True  # a spoken address ends with a country's or a short generic ending: "com", "fr", "info"
+    return any(zipf_in(w.lower(), "en") >= 6.0 for w in labels if w.lower() not in SPOKEN_DOT)
 
 
 class ObfuscatedEmailRecognizer(SpanRecognizer):
@@ -24,9 +49,6 @@ class ObfuscatedEmailRecognizer(SpanRecognizer):
         for m in _OBFUSCATED.finditer(text):
             value = m.group(0)
             plain = re.fullmatch(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", value)
-            spelled = re.search(r"(?i)[\[({<]\s*(?:at|dot)\s*[\])}>]|\s(?:at|dot)\s", value)
             # "meet at home.com"-like chance matches need a spelled-out dot as well as a spelled-out at
-            if plain or (
-                spelled and re.search(r"(?i)(?:[\[({<]\s*dot\s*[\])}>]|\sdot\s|[\[({<]\s*at\s*[\])}>])", value)
-            ):
+            if plain or (_SPELLED_AT.search(value) and _SPELLED_DOT.search(value) and not _prose(value)):
                 yield finding("EMAIL_ADDRESS", m.start(), m.end(), 0.85 if not plain else 0.9, self.name)
