@@ -616,3 +616,20 @@ def test_an_email_address_spelled_out_in_a_call_in_its_own_language(engine):
     text = "Pay at the point of sale. We met at noon point blank."
     out, types = anonymize(engine, text)
     assert out == text, out
+
+
+def test_a_phone_number_read_out_in_groups_of_number_words(engine):
+    calls = [
+        "[00:01] agent: votre numéro ?\n"
+        "[00:05] client: zéro six, douze, trente-quatre, cinquante-six, quatre-vingt-un\n[00:09] agent: merci",
+        "[00:01] agent: Ihre Nummer?\n[00:05] kunde: null eins sieben sechs, einundvierzig, dreiundsechzig, neunzehn\n"
+        "[00:09] agent: danke",
+    ]
+    for call in calls:
+        out, types = anonymize(engine, call)
+        # the digits read one by one may claim the span as a reference first: either way the number is gone
+        assert types & {"PHONE_NUMBER", "REFERENCE_NUMBER"}, out
+        assert "trente-quatre" not in out and "dreiundsechzig" not in out and "neunzehn" not in out, out
+    chat = "[00:01] agent: how many?\n[00:05] client: two or three\n[00:09] agent: ok\n[00:12] client: one hundred"
+    out, _ = anonymize(engine, chat)
+    assert out == chat, out

@@ -64,6 +64,32 @@ _QUANTITY = re.compile(r"\d+(?:[.,]\d+)? (?:[a-z]{1,3}|[A-Z][a-z]{1,2})\.?")  # 
 _DATE_OR_AMOUNT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d[.,]\d{2}(?!\d)|[$€£¥₹]")
 
 
+# the languages ``text2num`` 2.5 reads numbers said in words in (not Italian or Dutch)
+_WORD_NUMBER_LANGUAGES = ("en", "fr", "de", "es", "pt", "ca", "ru")
+
+
+def _number_in_words(turn: str) -> str | None:
+    """PHONE_NUMBER (7 to 15 digits) or REFERENCE_NUMBER (5 or 6) for a turn that is nothing but a number said in
+    words, in groups of any size ("zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit", "null eins
+    fünf sieben, zweiundvierzig"); None for anything else (a turn with a written digit is the other rules')."""
+    if re.search(r"\d|[?!]", turn) or not 2 <= len(turn.split()) <= 24:
+        return None
+    from text_to_num import alpha2digit
+
+    for language in _WORD_NUMBER_LANGUAGES:
+        try:
+            written = alpha2digit(turn, language)
+        except (ValueError, KeyError, IndexError):
+            continue
+        if re.fullmatch(r"[\d\s,.;-]+", written):
+            digits = sum(c.isdigit() for c in written)
+            if 7 <= digits <= 15:
+                return "PHONE_NUMBER"
+            if digits >= 5:
+                return "REFERENCE_NUMBER"
+    return None
+
+
 class BareTurnRecognizer(SpanRecognizer):
     """See the module's docstring."""
 
@@ -192,7 +218,7 @@ class BareTurnRecognizer(SpanRecognizer):
             mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
             if mention:
                 turn, start = turn[mention.end() :], start + mention.end()
-            spoken = self._spoken(turn)  # before the sentence test: "k i m" holds an "i"
+            spoken = self._spoken(turn) or _number_in_words(turn)  # before the sentence test: "k i m" holds an "i"
             if spoken:
                 yield finding(spoken, start, start + len(turn), 0.6, self.name)
                 continue
