@@ -18,9 +18,9 @@ MLflow code paths: it imports nothing from the project (``prompting`` comes from
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
+import logging
 import os
 import re
 import threading
@@ -32,6 +32,8 @@ try:
     from llm_assets.core.prompting import chat_prompt
 except ImportError:  # loaded from the model's own code folder, on a machine without the project
     from prompting import chat_prompt  # type: ignore[no-redef]
+
+_log = logging.getLogger(__name__)
 
 ENGINES = ("openvino", "transformers")
 DEFAULT_ENGINE = "openvino"
@@ -394,8 +396,10 @@ class OpenVINOEngine(Engine):
         if not shared:
             return
         # a speed-up only: if it fails, the batch still runs, computing the prefix per request
-        with contextlib.suppress(Exception):
+        try:
             self._pipe.generate([self._ov.Tensor(_int64([shared]))], [self._config(1, None)])
+        except Exception as exc:  # noqa: BLE001 - any engine error costs only the cache warm-up
+            _log.warning("shared-prefix warm-up failed (%s); the batch computes it per request", type(exc).__name__)
 
     def _alone(self, prompt: str, max_new_tokens: int, shots: Shots, allowed) -> Generated:
         """One prompt on its own; one that breaks generation (a length limit, a tokenizer corner) is that prompt's

@@ -14,7 +14,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold
-from llm_assets.core.anonymization.recognizers.scripts import script_of, zipf_of_script
+from llm_assets.core.anonymization.recognizers.scripts import word_zipf
 from llm_assets.core.anonymization.text import PARTICLES, WORD
 from llm_assets.core.entities import ORGANIZATION, PERSON
 
@@ -79,12 +79,6 @@ class CleanSpacyRecognizer(SpacyRecognizer):
                 return False
         return True
 
-    def _zipf(self, word: str) -> float:
-        """How common a word is in its language, in any script with word frequencies: the English model takes the
-        title-cased copy of a lower-case Greek or Russian greeting ("Γεια Σας") for a name."""
-        script = script_of(word)
-        return self.g.zipf(word) if script in ("LATIN", "") else max(self.g.zipf(word), zipf_of_script(word, script))
-
     @staticmethod
     def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pieces = []
@@ -123,7 +117,8 @@ class CleanSpacyRecognizer(SpacyRecognizer):
             return False
         if entity == ORGANIZATION and len(core) == 1 and core[0].isupper() and len(core[0]) <= 4:
             return False  # acronyms: SSN, IBAN, CEO
-        common = all(self._zipf(w) >= 4.0 for w in core)
+        # in the word's own language: the model takes the title-cased copy of a Greek greeting ("Γεια Σας") for a name
+        common = all(word_zipf(self.g, w) >= 4.0 for w in core)
         known_name = any(0 < self.g.first_names.get(fold(w), 0) <= 500 for w in core)
         if entity == PERSON and common and not known_name:
             return False

@@ -168,6 +168,15 @@ def has_frequencies(script: str) -> bool:
     return script in ("LATIN", "") or script in _SCRIPT_LANGUAGES
 
 
+def word_zipf(gazetteers: Gazetteers, word: str) -> float:
+    """How common a word is in its own language, in any script with word frequencies (English or the text's language
+    for Latin words; the script's languages otherwise: a Greek greeting is an everyday word, not a name)."""
+    script = script_of(word)
+    if script in ("LATIN", ""):
+        return gazetteers.zipf(word)
+    return max(gazetteers.zipf(word), zipf_of_script(word, script))
+
+
 def zipf_of_script(word: str, script: str) -> float:
     from llm_assets.core.anonymization.gazetteers import zipf_in
 

@@ -17,7 +17,7 @@ import regex as re
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
-from llm_assets.core.anonymization.recognizers.scripts import east_asian, has_frequencies, script_of, zipf_of_script
+from llm_assets.core.anonymization.recognizers.scripts import east_asian, has_frequencies, script_of, word_zipf
 from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, any_digit_words, spoken_symbol
 from llm_assets.core.entities import PERSON
 
@@ -100,8 +100,7 @@ class BareTurnRecognizer(SpanRecognizer):
         self.g = gazetteers
 
     def _zipf(self, word: str) -> float:
-        script = script_of(word)
-        return self.g.zipf(word) if script in ("LATIN", "") else max(self.g.zipf(word), zipf_of_script(word, script))
+        return word_zipf(self.g, word)
 
     def _address(self, turn: str) -> bool:
         """A house number and words, no sentence: a street and house given alone, in any script. Not when
