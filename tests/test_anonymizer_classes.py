@@ -289,6 +289,25 @@ def test_a_flattened_table_keeps_products_and_airport_codes_and_loses_people(eng
         assert gone not in out, gone
 
 
+def test_a_flattened_table_keeps_codes_alike_under_order_item_and_flight_headers_and_loses_ages_and_plates(engine):
+    headers = ["name", "age", "license_plate", "order_id", "items.item_id", "flight_number", "status"]
+    rows = [
+        ["Ottilie Brannagh", "34", "К482ТМ 77", "#T9930177", "3047719256", "QZL214", "shipped"],
+        ["Kasimir Wendt", "58", "А915ОР 99", "#T9930178", "5581020437", "QZL377", "pending"],
+        ["Noor Haddad", "27", "В207КХ 50", "#T9930179", "7219984603", "QZL905", "delivered"],
+        ["Ines Abarca", "61", "Е330СН 16", "#T9930180", "8102235577", "QZL118", "pending"],
+    ]
+    text = "\n".join(headers + [v for row in rows for v in row])  # an HTML table stripped to one cell per line
+    out, types = anonymize(engine, text)
+    lines = out.splitlines()
+    for row in rows:
+        for kept in row[3:]:  # order numbers, item numbers and flights: codes alike in their column
+            assert kept in lines, kept
+        for gone in row[:3]:  # the person, the age and the plate (Cyrillic letters)
+            assert gone not in lines, gone
+    assert "AGE" in types
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

@@ -854,7 +854,8 @@ def _flattened_findings(text: str, cells: list[Cell], results: list[RecognizerRe
     candidates = []
     for header in cells[0].headers:
         entity = classify_key(header)
-        if entity and entity not in (KEEP, TRANSACTION_REFERENCE, REGION) and entity not in candidates:
+        # an age only under its own header: elsewhere a small number is a quantity, a price, a count
+        if entity and entity not in (KEEP, TRANSACTION_REFERENCE, REGION, "AGE") and entity not in candidates:
             candidates.append(resolve(entity, "x") if entity in ("PERSON_OR_ID", "CONTACT") else entity)
     extra = []
     for c in cells:
@@ -1003,6 +1004,8 @@ def _vote_columns(
 
 # what a recognizer takes for a name, place or handle in a table's cell, where the cell's own column can say better
 _WEAK_IN_CELLS = (PERSON, LOCATION, ORGANIZATION, TITLE, "NRP", "STREET_ADDRESS", USERNAME)
+# recognizers that type a code by its shape alone (no checksum, no context word)
+_SHAPE_ONLY_RECOGNIZERS = ("IdentifierRecognizer", "FlattenedTable", "StreetAddressRecognizer")
 _CODE = re.compile(r"[A-Z]{2,3}")
 
 
@@ -1026,10 +1029,41 @@ def _aligned(text: str, cells: list[Cell]) -> list[Cell]:
     g = gazetteers.load()
     keyed: dict[int, Cell] = {}
     for members in columns.values():
-        path = align([text[c.start : c.end] for c in members], members[0].headers, g.zipf, _is_name)
-        for c, h in zip(members, path or [], strict=False):
-            keyed[id(c)] = Cell(c.start, c.end, c.headers[h], c.column, c.headers, aligned=True)
+        values = [text[c.start : c.end].strip() for c in members]
+        path = align(values, members[0].headers, g.zipf, _is_name) or []
+        usual = _usual_code_shapes(values, path)
+        for c, h, v in zip(members, path, values, strict=False):
+            typical = usual.get(h) == _code_shape(v)
+            keyed[id(c)] = Cell(c.start, c.end, c.headers[h], c.column, c.headers, aligned=True, typical=typical)
     return [keyed.get(id(c), c) for c in cells]
+
+
+TYPICAL_MIN_VALUES = 3  # codes of one shape under a header before that shape is the column's own
+TYPICAL_SHARE = 0.6
+
+
+def _code_shape(value: str) -> tuple | None:
+    """A code's shape: its length and the kinds of characters it mixes (digits, capitals, small letters, others);
+    None for a value without a digit (words have no shape of their own)."""
+    if not any(ch.isdigit() for ch in value):
+        return None
+    kinds = {"9" if ch.isdigit() else "A" if ch.isupper() else "a" if ch.islower() else ch for ch in value}
+    return len(value), frozenset(kinds)
+
+
+def _usual_code_shapes(values: list[str], path: list[int]) -> dict[int, tuple]:
+    """For each header, the shape most codes aligned under it share, when enough of them do."""
+    shapes: dict[int, list] = {}
+    for v, h in zip(values, path, strict=False):
+        shapes.setdefault(h, []).append(_code_shape(v))
+    usual = {}
+    for h, found in shapes.items():
+        codes = [s for s in found if s is not None]
+        top = max(set(codes), key=codes.count, default=None)
+        alike = codes.count(top) if top is not None else 0
+        if alike >= TYPICAL_MIN_VALUES and alike >= TYPICAL_SHARE * len(found):
+            usual[h] = top
+    return usual
 
 
 def _code_in_cell(text: str, r: RecognizerResult, cells: list[Cell]) -> bool:
@@ -1055,6 +1089,14 @@ def _kept_in(text: str, r: RecognizerResult, cell: Cell) -> bool:
         # company), but not a number, a handle or an address typed into it
         return r.entity_type in (LOCATION, "NRP", PERSON, ORGANIZATION, TITLE)
     if not cell.aligned:
+        return True
+    if (
+        cell.typical
+        and entity in (KEEP, TRANSACTION_REFERENCE)
+        and (r.recognition_metadata or {}).get("recognizer_name") in _SHAPE_ONLY_RECOGNIZERS
+    ):
+        # a code like the others under an order's, an item's or a flight's header: what only its shape made "an
+        # identifier", "a postcode" or "a street" is that column's code; a checksum's or a contact's finding stays
         return True
     if entity != KEEP or r.entity_type in (ORGANIZATION, "NRP"):
         return False  # only a product's or a shop's column, and never a company, on an inference

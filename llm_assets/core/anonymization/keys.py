@@ -225,7 +225,9 @@ _SHAPES: list[tuple[str, re.Pattern]] = [
     ("REFERENCE_NUMBER", re.compile(r"[a-z]{2,6}_[A-Za-z0-9]{6,}")),
     (NATIONAL_ID, re.compile(r"(?=(?:\D*\d){5})[A-Z0-9][A-Z0-9 ./-]{4,20}")),
     ("ZIP_CODE", re.compile(r"(?=.*\d)[A-Z0-9]{2,7}(?:[ -][A-Z0-9]{2,4})?")),  # 6 digits: RU, IN, CN; Eircodes
-    (LICENSE_PLATE, re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9]{1,4}(?:[ ·.-]?[A-Za-z0-9]{1,5}){0,3}")),
+    # letters of any script: Cyrillic plates ("У633ЕВ 89") mix them with Latin ones
+    (LICENSE_PLATE, re.compile(r"(?=.*\d)(?=.*[^\W\d_])[^\W_]{1,4}(?:[ ·.-]?[^\W_]{1,5}){0,3}")),
+    ("AGE", re.compile(r"1[01]\d|120|\d{1,2}")),
     ("STREET_ADDRESS", re.compile(r"(?=.*\d)(?=.*[^\W\d_]{3}).{5,80}")),
     (USERNAME, re.compile(r"[\w.-]{3,32}")),
 ]
@@ -278,7 +280,7 @@ def _fit(value: str, entity: str | None, zipf, is_name) -> float:
         return -4.0  # an e-mail, IP or IBAN stands under its own header, never under another one
     if entity in _STRICT:
         return 1.0 if fits else -1.5
-    if entity in _WORDY or entity in (USERNAME, "REFERENCE_NUMBER", NATIONAL_ID, LICENSE_PLATE, BANK_ACCOUNT):
+    if entity in _WORDY or entity in (USERNAME, "REFERENCE_NUMBER", NATIONAL_ID, LICENSE_PLATE, BANK_ACCOUNT, "AGE"):
         return 0.5 if fits else -1.0
     return 0.0
 

@@ -36,6 +36,9 @@ class Cell:
     loose: bool = False
     # the key was inferred (a flattened table's value aligned under one of its headers), not read
     aligned: bool = False
+    # an aligned code (a value with a digit) of the shape most codes aligned under the same header have: the
+    # column's values are alike ("HAT076", "HAT111", "HAT298"), so this one is no stray value of another column
+    typical: bool = False
 
 
 @dataclass(frozen=True)
