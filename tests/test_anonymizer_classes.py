@@ -308,6 +308,19 @@ def test_a_flattened_table_keeps_codes_alike_under_order_item_and_flight_headers
     assert "AGE" in types
 
 
+def test_everyday_chinese_words_among_latin_text_stay_and_chinese_names_and_places_go(engine):
+    text = (
+        "Note from the agent: the customer typed 玩笑 twice, then wrote 下午 and 謝謝.\n"
+        "Parcel forwarded to 高雄 for 蔡淑芬.\n\nBest regards,\n溫家豪\nLumen Freight"
+    )
+    out, types = anonymize(engine, text)
+    for kept in ("玩笑", "下午", "謝謝"):
+        assert kept in out, kept
+    for gone in ("高雄", "蔡淑芬", "溫家豪"):
+        assert gone not in out, gone
+    assert "PERSON" in types
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

@@ -958,7 +958,7 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
         words = re.findall(r"[^\W\d_]+", body)
         if (
             not body
-            or re.search(r"\d|@|:|https?", body)
+            or re.search(r"\d|@|:|https?|[?!？！。]", body)  # a question or a sentence is no company
             or not 1 <= len(words) <= 6
             or not body[0].isupper()
             and body[0].isascii()

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -38,6 +39,37 @@ _SELF_INTRO = re.compile(
 _CAPS_FAMILY_FIRST = re.compile(
     r"(?<![\p{L}\p{N}])(?P<family>\p{Lu}{2,}(?:-\p{Lu}{2,})?)\s+(?P<given>\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){0,2})(?![\p{L}])"
 )
+
+
+# jieba's parts of speech for proper nouns: people, places, organizations, other names, abbreviations (often of
+# places: "北投"), and words it does not know
+_PROPER_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz", "j", "x"})
+EVERYDAY_HAN_ZIPF = 4.0  # a Chinese word this common is no name: 玩笑 4.1, 下午 5.0 (names: 李明 3.7, 陳志強 2.3)
+SURE_WORD_ZIPF = 4.5  # jieba knows simplified characters best: a traditional 謝謝 (5.2) it guesses a name
+
+
+@functools.lru_cache(maxsize=20_000)
+def everyday_chinese(run: str) -> bool:
+    """Whether a short run of Han characters is everyday Chinese (a joke, "afternoon", "thank you") rather than a
+    name or a place: common in Chinese (wordfreq, segmented by jieba) and no word of it tagged as a proper noun by
+    jieba's part-of-speech tagger. A run with kana or Hangul, or text without jieba installed, is not judged."""
+    parts = [p for p in re.split(r"[ \u3000]", run) if p]
+    if not parts or not all(re.fullmatch(r"\p{Han}+", p) for p in parts):
+        return False
+    try:
+        import jieba
+        import jieba.posseg
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return False
+    jieba.setLogLevel(60)  # its dictionary-loading messages
+    for part in parts:
+        if zipf_frequency(part, "zh") < EVERYDAY_HAN_ZIPF:
+            return False
+        for word in jieba.posseg.cut(part, HMM=True):
+            if word.flag in _PROPER_TAGS and zipf_frequency(word.word, "zh") < SURE_WORD_ZIPF:
+                return False
+    return True
 
 
 def east_asian(word: str) -> bool:
@@ -93,7 +125,12 @@ class ScriptNameRecognizer(SpanRecognizer):
         for m in _CJK_RUN.finditer(text):
             run = m.group(0)
             compact = run.replace(" ", "").replace("\u3000", "")
-            if mostly_latin and 2 <= len(compact) <= 5 and _among_latin(text, m.start(), m.end()):
+            if (
+                mostly_latin
+                and 2 <= len(compact) <= 5
+                and _among_latin(text, m.start(), m.end())
+                and not everyday_chinese(run)
+            ):
                 # among Latin text a short run of Han, kana or Hangul is a name (or a place: either way it goes)
                 yield finding(PERSON, m.start(), m.end(), 0.75, self.name)
             elif not mostly_latin:
