@@ -310,7 +310,7 @@ def test_a_flattened_table_keeps_codes_alike_under_order_item_and_flight_headers
 
 def test_everyday_chinese_words_among_latin_text_stay_and_chinese_names_and_places_go(engine):
     text = (
-        "Note from the agent: the customer typed 玩笑 twice, then wrote 下午 and 謝謝.\n"
+        "Chat export, replies one per line:\n玩笑\n下午\n謝謝\n"
         "Parcel forwarded to 高雄 for 蔡淑芬.\n\nBest regards,\n溫家豪\nLumen Freight"
     )
     out, types = anonymize(engine, text)
@@ -318,6 +318,30 @@ def test_everyday_chinese_words_among_latin_text_stay_and_chinese_names_and_plac
         assert kept in out, kept
     for gone in ("高雄", "蔡淑芬", "溫家豪"):
         assert gone not in out, gone
+    assert "PERSON" in types
+
+
+def test_a_signature_of_a_page_flattened_with_pipes_loses_its_company(engine):
+    page = (
+        "order_id | #A-88123 | status | shipped | merchant | Larkspur Garden Supply | Ottilie Brannagh | Quorvex | "
+        "+1-415-555-0134"
+    )
+    out, _ = anonymize(engine, page)
+    for gone in ("Brannagh", "Quorvex", "555-0134"):
+        assert gone not in out, gone
+    for kept in ("#A-88123", "shipped"):
+        assert kept in out, kept
+
+
+def test_names_in_chinese_prose_go_everyday_words_stay(engine):
+    text = (
+        "您好，我是客服。請問您的訂單已經送到了嗎？\n謝謝，包裹昨天下午收到了。請幫我轉告蔡淑芬和溫家豪，明天再聯絡。"
+    )
+    out, types = anonymize(engine, text)
+    for gone in ("蔡淑芬", "溫家豪"):
+        assert gone not in out, gone
+    for kept in ("您好", "客服", "訂單", "謝謝", "包裹昨天下午收到了", "明天再聯絡"):
+        assert kept in out, kept
     assert "PERSON" in types
 
 

@@ -13,6 +13,7 @@ library as ``analysis_error``; long texts are analysed in overlapping chunks; th
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime
 import functools
@@ -656,6 +657,7 @@ class AnonymizationEngine:
                 entity == ORGANIZATION
                 and self.settings.organization_policy == "employers"
                 and not by_name
+                and meta.get("recognizer_name") != "SignatureCompany"  # found as the block after a name's
                 and not context.is_employer(text, r.start, r.end, person_lines)
             ):
                 continue
@@ -928,21 +930,30 @@ def _loose_findings(text: str, cell: Cell, candidates: list[str], results: list[
     return out
 
 
+_SEGMENT_BREAK = re.compile(r"\n| \| ")  # a line, or a block of a page flattened with " | " between blocks
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in _SEGMENT_BREAK.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
 def _signature_companies(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """The company line of a signature: right below a line that is a name alone (a title line may come between), a
     short line of capitalized words, no digits, nothing found in it, not everyday words ("Corsair Memory",
-    "Blanc"). An employer, so an organization the policy replaces."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
+    "Blanc"). An employer, so an organization the policy replaces. A page flattened with " | " between its blocks
+    has its signature's lines as blocks ("Franklin Martin | AECOM | +1-562-...")."""
+    segments = _segments(text)
+    starts = [s for s, _ in segments]
     whole = {}
     for r in results:
-        n = text.count("\n", 0, r.start)
-        if (
-            text[starts[n] : r.start].strip(" \t>-–") == ""
-            and text[r.end : starts[n] + len(lines[n])].strip(" \t,.") == ""
-        ):
+        n = bisect.bisect_right(starts, r.start) - 1
+        seg_start, seg_end = segments[n]
+        if text[seg_start : r.start].strip(" \t>-–") == "" and text[r.end : seg_end].strip(" \t,.") == "":
             whole[n] = r.entity_type
     g = gazetteers.load()
     out = []
@@ -951,9 +962,10 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
         if entity != PERSON:
             continue
         k = n + 1 if whole.get(n + 1) != TITLE else n + 2
-        if k >= len(lines) or k in whole:
+        if k >= len(segments) or k in whole:
             continue
-        line = lines[k]
+        seg_start, seg_end = segments[k]
+        line = text[seg_start:seg_end]
         body = line.strip(" \t>")
         words = re.findall(r"[^\W\d_]+", body)
         if (
@@ -964,11 +976,11 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
             and body[0].isascii()
         ):
             continue
-        if any(r.start < starts[k] + len(line) and starts[k] < r.end for r in results):
+        if any(r.start < seg_end and seg_start < r.end for r in results):
             continue
         if all(g.zipf(w) >= 4.5 for w in words):
             continue  # "Customer Service", "Best Regards"
-        start = starts[k] + line.index(body)
+        start = seg_start + line.index(body)
         if cells is None:
             cells = _structure(text)[0].cells
         if any(c.start <= start < c.end for c in cells):

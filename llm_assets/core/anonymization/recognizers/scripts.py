@@ -72,6 +72,34 @@ def everyday_chinese(run: str) -> bool:
     return True
 
 
+_KANA_OR_HANGUL = re.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_HAN_RUN = re.compile(r"\p{Han}+")
+CHINESE_NAME_MAX_ZIPF = 4.0  # a word this common is an everyday word jieba took for a name (谢谢 5.2, 令人 4.8)
+
+
+def _chinese_names(text: str, recognizer: str) -> Iterable:
+    """Names in Chinese prose, found by jieba's part-of-speech tagger (a dictionary and a hidden Markov model for
+    words it does not know): a word of two to four characters tagged as a person's name, and not an everyday word.
+    Only in text without kana or Hangul (jieba reads Chinese, not Japanese or Korean)."""
+    try:
+        import jieba
+        import jieba.posseg
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return
+    jieba.setLogLevel(60)
+    for m in _HAN_RUN.finditer(text):
+        pos = m.start()
+        for word in jieba.posseg.cut(m.group(0), HMM=True):
+            start, pos = pos, pos + len(word.word)
+            if (
+                word.flag in ("nr", "nrfg", "nrt")
+                and 2 <= len(word.word) <= 4
+                and zipf_frequency(word.word, "zh") < CHINESE_NAME_MAX_ZIPF
+            ):
+                yield finding(PERSON, start, pos, 0.7, recognizer)
+
+
 def east_asian(word: str) -> bool:
     """Written in a wide East Asian script (Han ideographs, kana, Hangul): its first letter is of full width, the
     Unicode property those scripts share (text is NFKC-normalized first, so full-width Latin is no longer wide)."""
@@ -135,6 +163,8 @@ class ScriptNameRecognizer(SpanRecognizer):
                 yield finding(PERSON, m.start(), m.end(), 0.75, self.name)
             elif not mostly_latin:
                 yield from self._in_cjk_prose(text, m.start(), run)
+        if not mostly_latin and not _KANA_OR_HANGUL.search(text):
+            yield from _chinese_names(text, self.name)
 
     def _in_cjk_prose(self, text: str, offset: int, run: str) -> Iterable:
         """Inside CJK prose: a family name followed by a given name the lists know ("김민준", "佐藤 太郎")."""
