@@ -345,6 +345,56 @@ def test_names_in_chinese_prose_go_everyday_words_stay(engine):
     assert "PERSON" in types
 
 
+@pytest.mark.parametrize(
+    "text, age",
+    [
+        ("Мені 34 роки, я давно ваш клієнт.", "34"),
+        ("моему отцу 85 лет, он не может войти", "85"),
+        ("Babam 80 yaşında ve uygulamayı kullanamıyor.", "80"),
+        ("Olen 34-vuotias.", "34"),
+        ("Είμαι 34 χρονών.", "34"),
+        ("عمري 34 سنة.", "34"),
+        ("אני בן 34.", "34"),
+        ("मेरी उम्र 34 साल है।", "34"),
+        ("ผมอายุ 34 ปี", "34"),
+        ("Saya berumur 34 tahun.", "34"),
+        ("Tôi 34 tuổi.", "34"),
+        ("Am 34 de ani.", "34"),
+        ("mi abuela de 88 años no puede entrar", "88"),
+        ("mio padre, di 79 anni, non riesce ad accedere", "79"),
+        ("Mein Vater ist 81 und kann die App nicht bedienen.", "81"),
+        ("die 12-jährige Tochter hat bestellt", "12"),
+        ("My son is 12 and ordered it by mistake.", "12"),
+    ],
+)
+def test_an_age_said_in_prose_goes_in_many_languages(engine, text, age):
+    out, types = anonymize(engine, text)
+    assert age not in out and "AGE" in types, out
+
+
+def test_an_age_said_in_a_call_after_the_question_goes_a_count_stays(engine):
+    call = "\n".join(
+        [
+            "[00:01:02] Agent: thanks for calling",
+            "[00:01:12] Agent: and may I ask your age?",
+            "[00:01:15] Caller: thirty four",
+            "[00:01:19] Agent: thank you, and how many parcels were missing?",
+            "[00:01:22] Caller: two",
+        ]
+    )
+    out, types = anonymize(engine, call)
+    assert "thirty four" not in out and "AGE" in types
+    assert out.endswith("Caller: two")
+    for kept in (
+        "Note: 2 years warranty.",
+        "We are 2 days late.",
+        "Der Preis ist 15 Euro höher als letzte Woche.",
+        "Mein Paket ist 15 Tage unterwegs.",
+        "Note: a 3-year contract.",
+    ):
+        assert anonymize(engine, kept)[0] == kept, kept
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

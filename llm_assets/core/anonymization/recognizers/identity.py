@@ -78,22 +78,59 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
                 yield finding("REFERENCE_NUMBER", m.start(), m.end(), 0.75, self.name)
 
 
-# "<n> years" in twelve languages, after a verb of being / having or followed by "old"
-_YEARS = r"(?:years?|yrs?|jahre?n?|ans?|años|anos|anni|jaar|lat|lata|år|vuotta|let|roků|ετών|лет|года|год)"
+# "<n> years" after a verb of being / having (or a dative: "мне 34 года") or followed by "old"
+_YEARS = (
+    r"(?:years?|yrs?|jahre?n?|ans?|años|anos|anni|jaar|lat|lata|år|vuotta|let|roků|ετών|χρονών|лет|года|год|років|"
+    r"роки|рік|ani|tahun)"
+)
 _OLD = r"(?:old|alt|de edad|d'âge|di età|de idade|oud|gammal|gammel|vanha|starý|stara|stary)"
 _IAM = (
     r"(?:i am|i'm|im|he is|she is|he's|she's|they are|ich bin|er ist|sie ist|j'ai|il a|elle a|tengo|tiene|"
-    r"ho|ha|tenho|tem|ik ben|hij is|zij is|mam|ma|jag är|hon är|han är|jeg er|hun er|han er|olen|on|je mi|"
-    r"мне|ему|ей)"
+    r"ho|ha|tenho|tem|ik ben|hij is|zij is|mam|ma|jag är|hon är|han är|jeg er|hun er|han er|olen|on|je mi|je mu|"
+    r"je jí|am|are|мне|ему|ей|мені|йому|їй|saya|aku|dia)"
 )
+# a relative or a customer, then "of <n> years": "mi abuela de 88 años", "minha filha de 15 anos", "mio padre, di 79
+# anni"; a dative relative, then the number: "моему отцу 85 лет", "моїй мамі 69 років"
+_KIN_ROMANCE = (
+    r"(?:madre|padre|hij[oa]s?|abuel[oa]s?|herman[oa]s?|espos[oa]|marido|mujer|niñ[oa]s?|bebé|señor[a]?|cliente|"
+    r"mãe|pai|filh[oa]s?|av[óô]|irmã|irmão|menin[oa]|figli[oa]?|nonn[oa]|fratello|sorella|marito|moglie|"
+    r"bambin[oa]|ragazz[oa]|signor[a]?)"
+)
+_KIN_DATIVE = (
+    r"(?:отцу|папе|маме|матери|сыну|дочери|дочке|бабушке|дедушке|мужу|жене|брату|сестре|батькові|батьку|татові|"
+    r"мамі|матері|синові|сину|доньці|бабусі|дідусеві|дідусю|чоловікові|дружині|братові|сестрі)"
+)
+_KIN_GERMANIC = (
+    r"(?:father|mother|dad|mum|mom|son|daughter|grandmother|grandfather|grandma|grandpa|husband|wife|brother|sister|"
+    r"child|kid|vater|mutter|papa|mama|sohn|tochter|oma|opa|großmutter|großvater|mann|frau|bruder|schwester|kind|"
+    r"enkel|enkelin|vader|moeder|zoon|dochter|oma|opa|man|vrouw|broer|zus|kind|kleinzoon|kleindochter)"
+)
+# words that name a person's age, before the number ("Ηλικία: 48", "عمري 34", "อายุ 34 ปี", "berumur 34")
+_AGE_LABEL = (
+    r"(?:alter|âge|edad|età|idade|leeftijd|wiek|ålder|alder|ikä|věk|vârst[aă]|возраст|вік|yaş|ηλικία|"
+    r"العمر|عمري|عمره|عمرها|عمرك|גיל|בגיל|उम्र|आयु|อายุ|umur|usia|berumur|berusia|年齢|年龄|年紀|年纪|나이)"
+)
+# units that only ever measure a person's age ("34 yaşındayım", "Olen 34-vuotias", "34 tuổi", "34 χρονών")
+_AGE_UNIT = r"(?:(?:yaş(?:ında|ındayım|ındaki|lı)?|-?vuotias|tuổi|χρονών)(?![\w])|歳|岁|歲|살|세)"
 _AGE_PATTERNS = [
-    re.compile(rf"(?i:\b{_IAM})\s+(?P<n>\d{{1,3}})\s+(?i:{_YEARS})\b"),
+    re.compile(rf"(?i:\b{_IAM})\s+(?P<n>\d{{1,3}})\s+(?:de\s+)?(?i:{_YEARS})\b"),
     re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}})\s*-?\s*(?i:{_YEARS})[\s-]+(?i:{_OLD})\b"),
-    re.compile(
-        r"(?i:\b(?:alter|âge|edad|età|idade|leeftijd|wiek|ålder|ikä|возраст|年齢|年龄|나이)\s*[:=]?\s*)(?P<n>\d{1,3})\b"
-    ),
+    # (Thai and Chinese write no space before the word: "ผมอายุ 34")
+    re.compile(rf"(?i:(?<![\p{{Latin}}\p{{Cyrillic}}\p{{Greek}}])(?:{_AGE_LABEL})\s*[:=：]?\s*)(?P<n>\d{{1,3}})(?!\d)"),
     re.compile(r"(?i:\b(?:âgée?|agée?|im alter von|a la edad de|all'età di|com|aged?)\s+(?:de\s+)?)(?P<n>\d{1,3})\b"),
-    re.compile(r"(?<![\d])(?P<n>\d{1,3})\s?(?:歳|岁|歲|살|세)"),
+    re.compile(rf"(?<![\d.,])(?P<n>\d{{1,3}})\s?(?i:{_AGE_UNIT})"),
+    re.compile(rf"(?i:\b{_KIN_ROMANCE},?\s+(?:de|di|da|do)\s+)(?P<n>\d{{1,3}})\s+(?:años|anos|anni)\b"),
+    re.compile(rf"(?i:\b{_KIN_DATIVE}\s+(?:уже\s+|вже\s+)?)(?P<n>\d{{1,3}})\s+(?:лет|года|год|років|роки|рік)\b"),
+    # a relative (or a customer) who is <n>: "my son is 12", "mein Vater ist 81", "mijn moeder van 71 jaar"
+    re.compile(
+        rf"(?i:\b{_KIN_GERMANIC}\s+(?:is|ist|van|von|was|war|turned|wird|wordt)\s+(?:now\s+|jetzt\s+|nu\s+|schon\s+)?)"
+        r"(?P<n>\d{1,3})(?![\d.,:%]|\s*(?:%|€|\$|£|euro|dollars?|pounds?|kg|km|minutes?|minuten|stunden|hours?|days?|tage))"
+    ),
+    re.compile(rf"(?<![\d.,])(?P<n>\d{{1,3}})-?(?i:jährige[nrsm]?\s+{_KIN_GERMANIC})\b"),
+    # Hebrew "son / daughter of <n>" is how an age is said; Hindi "<n> years of"; Hungarian "<n> years I am"
+    re.compile(r"(?<![\w])(?:בן|בת)\s+(?P<n>\d{1,3})(?!\d)"),
+    re.compile(r"(?<![\d.,])(?P<n>\d{1,3})\s+(?:साल|वर्ष)\s+(?:का|की|के)(?![\w])"),
+    re.compile(r"(?i:(?<![\d.,])(?P<n>\d{1,3})\s+éves\s+(?:vagyok|vagy|volt|lett|múlt|lesz)\b)"),
 ]
 
 

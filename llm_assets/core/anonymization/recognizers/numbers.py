@@ -121,7 +121,8 @@ class AgeRecognizer(SpanRecognizer):
     ENTITIES = ("AGE",)
     _NUM = r"(?P<n>\d{1,3}(?:[.,]\d)?)"
     _PATTERNS = [
-        re.compile(rf"(?<![\w.,]){_NUM}(?=\s*-?\s*(?i:years?|yrs?|yo|y/o|y\.o\.)(?:[\s-]*(?i:old|of age))?\b)"),
+        # "years" alone is a period ("2 years warranty", "a 3-year contract"): an age says "old" or "of age"
+        re.compile(rf"(?<![\w.,]){_NUM}(?=\s*-?\s*(?:(?i:years?|yrs?)[\s-]*(?i:old|of age)|(?i:yo|y/o|y\.o\.))(?!\w))"),
         re.compile(rf"(?<![\w.,]){_NUM}(?=[\s-]*(?i:year|yr)[\s-]*(?i:old))"),
         re.compile(
             rf"(?i:\bage[ds]?|\baged|\bage of|\bturn(?:s|ed|ing)?|\bwill turn|'ll turn|\bage:)\s*{_NUM}(?![\w.,]\d|\s*%)"

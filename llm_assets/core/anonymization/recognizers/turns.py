@@ -90,6 +90,34 @@ def _number_in_words(turn: str) -> str | None:
     return None
 
 
+# a question about someone's age, in the languages the age rules read ("may I ask your age?", "wie alt sind Sie?")
+_AGE_QUESTION = re.compile(
+    r"(?i:\b(?:age|how old|wie alt|alter|quel âge|âge|edad|cuántos años|età|quanti anni|idade|quantos anos|"
+    r"leeftijd|hoe oud|wiek|ile (?:pan|pani|masz)? ?lat|ålder|hur gammal|возраст|сколько (?:вам |тебе )?лет|вік|"
+    r"скільки (?:вам |тобі )?років|yaş|kaç yaşında|ηλικία|πόσο χρονών)\b)|كم عمر|العمر|גיל|בן כמה|בת כמה|उम्र|"
+    r"อายุ|tuổi|umur|usia|年齢|何歳|年龄|年紀|多大|几岁|幾歲|나이|몇 살"
+)
+
+
+def _age_in_words(turn: str) -> bool:
+    """A turn that is nothing but a number from 1 to 120, in digits or said in words ("thirty four", "soixante")."""
+    turn = turn.strip(" .!")
+    if turn.isdigit():
+        return 0 < int(turn) <= 120
+    if re.search(r"\d", turn) or not 1 <= len(turn.split()) <= 4:
+        return False
+    from text_to_num import alpha2digit
+
+    for language in _WORD_NUMBER_LANGUAGES:
+        try:
+            written = alpha2digit(turn, language).strip(" .!")
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue
+        if written.isdigit() and 0 < int(written) <= 120:
+            return True
+    return False
+
+
 class BareTurnRecognizer(SpanRecognizer):
     """See the module's docstring."""
 
@@ -212,11 +240,16 @@ class BareTurnRecognizer(SpanRecognizer):
         turns = list(_TURN.finditer(text))
         if len(turns) < 3:
             return
+        asked_age = False
         for m in turns:
             turn, start = m.group("turn"), m.start("turn")
             mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
             if mention:
                 turn, start = turn[mention.end() :], start + mention.end()
+            answers_age, asked_age = asked_age, bool(_AGE_QUESTION.search(turn))
+            if answers_age and _age_in_words(turn):
+                yield finding("AGE", start, start + len(turn.rstrip(" .!")), 0.65, self.name)
+                continue
             spoken = self._spoken(turn) or _number_in_words(turn)  # before the sentence test: "k i m" holds an "i"
             if spoken:
                 yield finding(spoken, start, start + len(turn), 0.6, self.name)
