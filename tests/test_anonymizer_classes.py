@@ -395,6 +395,31 @@ def test_an_age_said_in_a_call_after_the_question_goes_a_count_stays(engine):
         assert anonymize(engine, kept)[0] == kept, kept
 
 
+def test_a_value_found_once_goes_wherever_the_document_repeats_it(engine):
+    quoted = (
+        "Добрый день!\n\n> iban: RU4429745613653910BGETXTVBYPWQJDX\n> postcode: 628417\n"
+        "> name: Тимофей Елфимов\n> \n> Тимофей Елфимов\n> 628417\n"
+    )
+    out, _ = anonymize(engine, quoted)
+    assert "628417" not in out
+
+
+def test_a_logs_tool_names_and_timestamps_stay_its_people_go(engine):
+    log = "\n".join(
+        json.dumps(row)
+        for row in [
+            {"ts": "2024-07-09T07:50:07+00:00", "name": "get_order_details", "arguments": {"order_id": "#W93193"}},
+            {"ts": "2024-07-09T07:51:39+00:00", "name": "cancel_pending_order", "arguments": {"reason": "no"}},
+            {"ts": "2024-07-09T07:52:10+00:00", "name": "mary_quenby", "arguments": {"zip": "76171"}},
+        ]
+    )
+    out, _ = anonymize(engine, log)
+    for kept in ("get_order_details", "cancel_pending_order", "2024-07-09T07:50:07", "#W93193"):
+        assert kept in out, kept
+    for gone in ("mary_quenby", "76171"):
+        assert gone not in out, gone
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

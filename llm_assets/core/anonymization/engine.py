@@ -286,6 +286,21 @@ def _clusters(results: list[RecognizerResult]) -> list[list[RecognizerResult]]:
     return clusters
 
 
+# identifying values that a document may repeat verbatim elsewhere (a signature under a form, a reply's quote)
+_SPREADING = frozenset(
+    {"ZIP_CODE", "PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS", "USERNAME", "IBAN_CODE", "CREDIT_CARD",
+     "LICENSE_PLATE", BANK_ACCOUNT, NATIONAL_ID, "REFERENCE_NUMBER", "US_SSN", "IP_ADDRESS"}
+)  # fmt: skip  (not a birth date: the same date is a log's timestamp or a delivery's elsewhere)
+
+
+def _spreads(value: str) -> bool:
+    """Whether a found value is distinctive enough to be found again wherever it is repeated: five digits or more,
+    or digits and letters together ("S8Y 9V1", "HE 6895"); not a short number (a year, a count, a house number)."""
+    digits = sum(c.isdigit() for c in value)
+    letters = sum(c.isalpha() for c in value)
+    return len(value) >= 5 and (digits >= 5 or (digits >= 2 and letters >= 1))
+
+
 def find_known_values(text: str, known: dict[str, str], score: float = 0.95) -> list[RecognizerResult]:
     """Values the document itself declares as PII (its structured customer fields, names found elsewhere in it),
     found anywhere in its text, in any case."""
@@ -579,6 +594,11 @@ class AnonymizationEngine:
         # ("Cheers, Sofia Johnson" in the message makes "Hi Sofia" in the reply a redaction too).
         for (i, _, text), results in zip(jobs, found, strict=True):
             for r in results:
+                value = text[r.start : r.end].strip()
+                if r.entity_type in _SPREADING and _spreads(value):
+                    # a postcode, a phone or an id found once goes wherever the document repeats it ("postcode:
+                    # 215397" above, "215397 Ясногорск" in the signature below)
+                    known[i].setdefault(value, r.entity_type)
                 if r.entity_type == PERSON:
                     value = text[r.start : r.end].strip()
                     known[i].setdefault(value, PERSON)
@@ -840,13 +860,28 @@ def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]
             continue
         for c in members:
             value = text[c.start : c.end]
-            if value.strip():
+            if value.strip() and not (entity == PERSON and _code_name(value.strip())):
                 lead = len(value) - len(value.lstrip())
                 tail = len(value.rstrip())
                 meta = {"recognizer_name": recognizer, "key": c.key}
                 typed = resolve(entity, value)
                 extra.append(RecognizerResult(typed, c.start + lead, c.start + tail, 0.9, recognition_metadata=meta))
     return extra
+
+
+def _code_name(value: str) -> bool:
+    """A program's name for something, not a person's: everyday words joined by underscores ("get_order_details",
+    "find_user_id_by_email" under a log's ``name`` key). A handle made of a name ("olivia_lopez") is not one."""
+    parts = value.split("_")
+    if len(parts) < 2 or not re.fullmatch(r"[a-z]+(?:_[a-z]+)+", value):
+        return False
+    g = gazetteers.load()
+    first = {i for i, p in enumerate(parts) if g.first_names.get(p, 10**9) <= 1000}
+    last = {i for i, p in enumerate(parts) if g.last_names.get(p, 10**9) <= 2000}
+    if first and last and len(first | last) >= 2:
+        return False  # a first name and a family name: "mary_jones" is someone's handle
+    # (the name lists hold "details" and "cancel" too: a word this common is a word first)
+    return all(g.zipf(p) >= 4.0 or (g.zipf(p) >= 3.5 and not _is_name(p)) for p in parts if len(p) > 2)
 
 
 def _flattened_findings(text: str, cells: list[Cell], results: list[RecognizerResult]) -> list[RecognizerResult]:

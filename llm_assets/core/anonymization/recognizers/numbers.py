@@ -58,7 +58,8 @@ ID_CUES = cue_pattern(
     ]
 )
 _ID_TOKEN = re.compile(r"(?<![\w@/.:-])[A-Za-z0-9](?:[A-Za-z0-9]|[./-](?=[A-Za-z0-9])){4,40}(?![\w@]|[./-]\w)")
-_DATE_LIKE = re.compile(r"^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$")
+# a date, or the date and hour of an ISO timestamp cut at its colon ("2024-07-09T07")
+_DATE_LIKE = re.compile(r"^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:T\d{1,2})?)$")
 _AMOUNT = re.compile(r"^\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?$|^\d+[.,]\d{1,2}$")
 
 
