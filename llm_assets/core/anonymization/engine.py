@@ -288,8 +288,21 @@ def _clusters(results: list[RecognizerResult]) -> list[list[RecognizerResult]]:
 
 # identifying values that a document may repeat verbatim elsewhere (a signature under a form, a reply's quote)
 _SPREADING = frozenset(
-    {"ZIP_CODE", "PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS", "USERNAME", "IBAN_CODE", "CREDIT_CARD",
-     "LICENSE_PLATE", BANK_ACCOUNT, NATIONAL_ID, "REFERENCE_NUMBER", "US_SSN", "IP_ADDRESS"}
+    {
+        "ZIP_CODE",
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "STREET_ADDRESS",
+        "USERNAME",
+        "IBAN_CODE",
+        "CREDIT_CARD",
+        "LICENSE_PLATE",
+        BANK_ACCOUNT,
+        NATIONAL_ID,
+        "REFERENCE_NUMBER",
+        "US_SSN",
+        "IP_ADDRESS",
+    }
 )  # fmt: skip  (not a birth date: the same date is a log's timestamp or a delivery's elsewhere)
 
 
