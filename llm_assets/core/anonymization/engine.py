@@ -286,7 +286,8 @@ def _clusters(results: list[RecognizerResult]) -> list[list[RecognizerResult]]:
     return clusters
 
 
-# identifying values that a document may repeat verbatim elsewhere (a signature under a form, a reply's quote)
+# identifying values that a document may repeat verbatim elsewhere (a signature under a form, a reply's quote); not
+# a birth date: the same date is a log's timestamp or a delivery's elsewhere
 _SPREADING = frozenset(
     {
         "ZIP_CODE",
@@ -303,7 +304,7 @@ _SPREADING = frozenset(
         "US_SSN",
         "IP_ADDRESS",
     }
-)  # fmt: skip  (not a birth date: the same date is a log's timestamp or a delivery's elsewhere)
+)
 
 
 def _spreads(value: str) -> bool:
