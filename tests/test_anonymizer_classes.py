@@ -420,6 +420,32 @@ def test_a_logs_tool_names_and_timestamps_stay_its_people_go(engine):
         assert gone not in out, gone
 
 
+def test_greetings_and_thanks_are_no_places(engine):
+    for text in (
+        "Order notes: customer_id: QX-77120-LP\nThanks, see ticket for QX-77120-LP",
+        "Добрый день! Посылка не пришла, помогите пожалуйста.",
+    ):
+        out, types = anonymize(engine, text)
+        assert "LOCATION" not in types, out
+    out, _ = anonymize(engine, "We ship from Nice to Split on Monday.")
+    assert "Nice" not in out and "Split" not in out  # towns of 100k people whose names are also words
+
+
+def test_a_number_read_out_in_words_ends_at_its_line(engine):
+    call = "\n".join(
+        [
+            "A: Dzień dobry, w czym mogę pomóc?",
+            "B: mój numer to zero sześć jeden, dwa trzy cztery, pięć sześć siedem",
+            "A: Dziękuję, a adres?",
+            "B: ul. Lipowa 5, Kraków",
+        ]
+    )
+    out, _ = anonymize(engine, call)
+    lines = out.splitlines()
+    assert len(lines) == 4 and lines[2] == "A: Dziękuję, a adres?", out
+    assert "sześć" not in out
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

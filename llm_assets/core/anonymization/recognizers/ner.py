@@ -16,7 +16,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold
 from llm_assets.core.anonymization.recognizers.scripts import word_zipf
 from llm_assets.core.anonymization.text import PARTICLES, WORD
-from llm_assets.core.entities import ORGANIZATION, PERSON
+from llm_assets.core.entities import LOCATION, ORGANIZATION, PERSON
 
 _LEAD = re.compile(
     r"^(?:(?:the|a|an|during|in|on|at|since|by|of|from|to|and|this|that|these|those)\s+)+", re.IGNORECASE
@@ -31,6 +31,10 @@ _DURATION = re.compile(r"^\d+\+?\s*(?:years?|months?|weeks?|days?|hours?|minutes
 
 
 _DIGIT_TOKEN = re.compile(r"\S*\d\S*(?:\s+(?:[AaPp]\.?[Mm]\.?))?\s*[-–—:|,]?\s*")
+
+
+# an everyday word that the model took for a place stays unless a city this large has its name ("Nice", "Split")
+COMMON_WORD_PLACE_MIN = 100_000
 
 
 def _after_digits(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -122,4 +126,6 @@ class CleanSpacyRecognizer(SpacyRecognizer):
         known_name = any(0 < self.g.first_names.get(fold(w), 0) <= 500 for w in core)
         if entity == PERSON and common and not known_name:
             return False
+        if entity == LOCATION and common and self.g.places.get(fold(" ".join(core)), 0) < COMMON_WORD_PLACE_MIN:
+            return False  # "Thanks, see ...", "Добрый день!": everyday words, no town of that name worth the doubt
         return not (entity == ORGANIZATION and common)

@@ -155,8 +155,9 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         repeat = 1
         while j < len(tokens):
             tok = tokens[j].group(0)
-            # spoken symbols follow each other with spaces (or a comma, a dash): "12/31" or "9:41" is written
-            if j > i and not re.fullmatch(r"[\s,\-]*", text_between(tokens[j - 1], tokens[j])):
+            # spoken symbols follow each other with spaces (or a comma, a dash): "12/31" or "9:41" is written; never
+            # across a line ("... zero sześć\nA: Dzięki": the next turn's speaker "A" is no spelled letter)
+            if j > i and not re.fullmatch(r"[ \t,\-]*", text_between(tokens[j - 1], tokens[j])):
                 break
             low = tok.lower()
             if low in REPEAT:
