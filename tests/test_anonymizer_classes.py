@@ -446,6 +446,38 @@ def test_a_number_read_out_in_words_ends_at_its_line(engine):
     assert "sześć" not in out
 
 
+def test_a_time_stamped_chat_speaker_is_a_person_whatever_the_name_means_and_a_role_stays(engine):
+    chat = "\n".join(
+        [
+            "Hồng (16:08): Xin chào, em là Hồng bên chăm sóc khách hàng.",
+            "Lê Trí Linh (16:10): xin chào",
+            "Lê Trí Linh (16:11): Mã vận đơn mấy ngày rồi không cập nhật",
+            "Hồng (16:12): Dạ, em kiểm tra ngay.",
+            "Agent (16:13): ok",
+            "Agent (16:14): done",
+        ]
+    )
+    out, _ = anonymize(engine, chat)
+    for gone in ("Hồng", "Lê Trí Linh"):
+        assert gone not in out, gone
+    assert out.count("Agent (16:1") == 2 and "xin chào" in out
+
+
+def test_a_speakers_label_never_joins_a_name_found_after_it(engine):
+    from presidio_analyzer import RecognizerResult
+
+    from llm_assets.core.anonymization.engine import _off_speaker_colon
+
+    text = "Operator: Can I have your full name, please?\nCaller: Pauline Smith\nOperator: Thank you."
+    start = text.index("Caller")
+    found = RecognizerResult("PERSON", start, start + len("Caller: Pauline Smith"), 0.85)  # a name list's reading
+    cut = _off_speaker_colon(text, found)
+    assert text[cut.start : cut.end] == "Pauline Smith"
+    out, _ = anonymize(engine, text)
+    assert [line.split(":")[0] for line in out.splitlines()] == ["Operator", "Caller", "Operator"]
+    assert "Pauline" not in out
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

@@ -620,6 +620,7 @@ class AnonymizationEngine:
                         # a name's parts mark it elsewhere ("Hi Sofia", "> brennan") when they are rare words or names
                         # the lists know; an everyday word that a detector took into a name ("Customer Support",
                         # "Service Desk") does not, or every "customer" and "support" of the document would go
+                        part = part.strip(".,;:!?'\"()")
                         if len(part) > 2 and part.lower() not in self._allow and _names_someone(part):
                             known[i].setdefault(part, PERSON)
         renamed: list[dict[str, str]] = [{} for _ in documents]
@@ -653,6 +654,7 @@ class AnonymizationEngine:
         column most of whose values were found to be one entity; in a column of kept values (a merchant, a product,
         a Message-ID, an order number) nothing is taken."""
         results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
+        results = [r for r in (_off_speaker_colon(text, r) for r in results) if r is not None]
         roles = role_labels(text)
         results = [r for r in results if (r.start, r.end) not in roles and not _field_path(text, r)]
         lay, cells = _structure(text)
@@ -760,6 +762,32 @@ FIELD_VALUE_MAX_CHARS = 200
 # an everyday word is a name's part to look for elsewhere only if some country ranks it among its top names ("Smith",
 # "Young", "Grace"); the lists also hold "Sales" (84th) and "Service" (4,544th) as family names
 _COMMON_NAME_RANK = 50
+
+
+_LABEL_COLON = re.compile(r"[:：][ \t]")
+_WORDY_TYPES = (PERSON, LOCATION, ORGANIZATION, TITLE, "NRP")
+
+
+def _off_speaker_colon(text: str, r: RecognizerResult) -> RecognizerResult | None:
+    """A name, place or company never holds a label's colon ("Caller: Pauline Smith" is a speaker and a name): the
+    finding keeps its longest stretch between colons."""
+    if r.entity_type not in _WORDY_TYPES:
+        return r
+    span = text[r.start : r.end]
+    if not _LABEL_COLON.search(span):
+        return r
+    pieces, pos = [], 0
+    for m in _LABEL_COLON.finditer(span):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, len(span)))
+    start, end = max(pieces, key=lambda p: len(span[p[0] : p[1]].strip()))
+    piece = span[start:end]
+    lead, tail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
+    if not piece.strip():
+        return None
+    begin, finish = r.start + start + lead, r.start + start + tail
+    return RecognizerResult(r.entity_type, begin, finish, r.score, recognition_metadata=r.recognition_metadata)
 
 
 def _names_someone(part: str) -> bool:

@@ -108,9 +108,14 @@ class HandleRecognizer(SpanRecognizer):
 
     def _labels(self, text: str) -> Iterable:
         labels = []
+        stamped: Counter = Counter()
         for m in SPEAKER_LABEL.finditer(text):
             group = "angle" if m.group("angle") else "colon"
             labels.append((m.start(group), m.end(group), m.group(group), group))
+            # a time stamp before or after the label ("20:06 Yến:", "Hồng (16:08):"): a chat's speaker, not a header
+            around = text[m.start() : m.start(group)] + text[m.end(group) : m.end()]
+            if re.search(r"\d[:.]\d\d", around):
+                stamped[m.group(group).casefold()] += 1
         if not labels:
             return
         recurring = Counter(label.casefold() for _, _, label, _ in labels)
@@ -119,9 +124,19 @@ class HandleRecognizer(SpanRecognizer):
             if "@" in label or "://" in label or label.replace(".", "").isdigit():
                 continue
             words = label.split()
+            # a time-stamped speaker of a chat is a participant whatever its words mean in its language ("Hồng" is
+            # "pink" too): a name unless it names a role
+            chat_speaker = stamped[label.casefold()] >= 2 and lines_with_labels >= 3 and not self._role(label)
             if len(words) > 1:  # "Anna Berg:" speaking on several lines of a conversation
-                if recurring[label.casefold()] >= 2 and lines_with_labels >= 3 and not self._common(label):
+                if (
+                    recurring[label.casefold()] >= 2
+                    and lines_with_labels >= 3
+                    and (chat_speaker or not self._common(label))
+                ):
                     yield finding(PERSON, start, end, 0.7, self.name)
+                continue
+            if chat_speaker and label[0].isupper() and not _SYMBOLS.search(label):
+                yield finding(PERSON, start, end, 0.7, self.name)
                 continue
             symbols = bool(_SYMBOLS.search(label))
             # in a log of three or more turns, a label that speaks once is a speaker too
