@@ -478,6 +478,25 @@ def test_a_speakers_label_never_joins_a_name_found_after_it(engine):
     assert "Pauline" not in out
 
 
+def test_a_phone_written_against_chinese_japanese_or_korean_words_goes(engine):
+    for text, phone in (
+        ("我的电话是13812345678，谢谢", "13812345678"),
+        ("携帯は090-1234-5678です", "090-1234-5678"),
+        ("전화번호는 01012345678입니다", "01012345678"),
+    ):
+        out, types = anonymize(engine, text)
+        assert phone not in out and "PHONE_NUMBER" in types, out
+    out, _ = anonymize(engine, "订单号123456789012已发货")
+    assert "123456789012" in out  # no number any of those countries dials
+
+
+def test_a_chinese_family_name_before_a_title_goes_and_this_lady_stays(engine):
+    out, _ = anonymize(engine, "客服：罗女士您好，这位女士的订单已经发货了。谢谢伍小姐。\n客户：好的。")
+    assert "罗" not in out and "伍" not in out
+    for kept in ("这位女士", "谢谢", "客户：好的。"):
+        assert kept in out.replace(":", "：").replace(",", "，"), kept
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

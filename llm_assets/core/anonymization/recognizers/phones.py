@@ -25,6 +25,9 @@ PHONE_CUES = cue_pattern(
     "phone telephone tel tel. mobile mob cell cellphone fax call called calling reach text sms whatsapp signal "
     "number contact office desk landline hotline ring dial direct extension ext".split()
 )
+# Chinese, Japanese and Korean write a number right against the words around it ("我的电话是13812345678")
+_CJK_CHAR = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+EAST_ASIAN_REGIONS = ("CN", "TW", "HK", "JP", "KR")
 _CANDIDATE = re.compile(
     r"(?<![\w+@/.,-])"
     r"(?P<intl>\+|00(?=[1-9]))?"
@@ -33,6 +36,10 @@ _CANDIDATE = re.compile(
     r"(?P<ext>\s?(?:x|ext\.?|extension|#)\s?\d{1,6})?"
     r"(?![\w@]|[.,]\d|-\d)",
     re.IGNORECASE,
+)
+# a number written straight against Chinese, Japanese or Korean words, or after a label's colon
+_CJK_BARE = re.compile(
+    rf"(?<=[{_CJK_CHAR}:\s]|^)\+?\d(?:[\d-]|(?<=\d) (?=\d)){{6,17}}\d(?=[{_CJK_CHAR}]|[\s,.!?;)]|$)", re.MULTILINE
 )
 _DATE_LIKE = re.compile(
     r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2})$"  # 12/03/2020, 2020-03-12
@@ -75,6 +82,22 @@ class PhoneNumberRecognizer(SpanRecognizer):
                 score = min(0.95, score + 0.3)
             if score >= 0.35:
                 yield finding("PHONE_NUMBER", start, end, score, "PhoneNumberRecognizer")
+        if re.search(f"[{_CJK_CHAR}]", text):
+            for m in _CJK_BARE.finditer(text):
+                # against Chinese, Japanese or Korean words: a number those countries dial, or not a phone
+                if self._east_asian(_digits(m.group(0))):
+                    yield finding("PHONE_NUMBER", m.start(), m.end(), 0.7, "PhoneNumberRecognizer")
+
+    @staticmethod
+    def _east_asian(digits: str) -> bool:
+        pn = _phonenumbers()
+        for region in EAST_ASIAN_REGIONS:
+            try:
+                if pn.is_valid_number(pn.parse(digits, region)):
+                    return True
+            except pn.NumberParseException:
+                continue
+        return False
 
     @staticmethod
     def _score(body: str, digits: str, groups: list[str], international: bool) -> float:

@@ -74,7 +74,37 @@ def everyday_chinese(run: str) -> bool:
 
 _KANA_OR_HANGUL = re.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _HAN_RUN = re.compile(r"\p{Han}+")
+_ZH_TITLES = frozenset({"女士", "小姐", "先生", "太太", "老师", "夫人"})
+# jieba's tags for pronouns, numerals, measure words, adverbs, prepositions, conjunctions, particles, verbs, adjectives
+_FUNCTION_TAGS = frozenset({"r", "rz", "rr", "m", "mq", "q", "d", "p", "c", "u", "uj", "ul", "v", "a", "f", "t"})
 CHINESE_NAME_MAX_ZIPF = 4.0  # a word this common is an everyday word jieba took for a name (谢谢 5.2, 令人 4.8)
+
+
+def _chinese_name_part(run: str, from_end: bool) -> tuple[int, int] | None:
+    """The name at one end of a Han run next to a title or after a label: jieba's words from that end while they
+    are names (or a lone character that is no function word), as (start, end) in the run; None when there is none
+    (or without jieba: the whole run)."""
+    try:
+        import jieba
+        import jieba.posseg
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return 0, len(run)
+    jieba.setLogLevel(60)
+    words, pos = [], 0
+    for w in jieba.posseg.cut(run, HMM=True):
+        words.append((pos, pos + len(w.word), w.word, w.flag))
+        pos += len(w.word)
+    kept = []
+    for start, end, word, flag in reversed(words) if from_end else words:
+        name = flag in ("nr", "nrfg", "nrt") and zipf_frequency(word, "zh") < CHINESE_NAME_MAX_ZIPF
+        lone = len(word) == 1 and flag not in _FUNCTION_TAGS
+        if not (name or lone):
+            break
+        kept.append((start, end))
+    if not kept:
+        return None
+    return min(s for s, _ in kept), max(e for _, e in kept)
 
 
 def _chinese_names(text: str, recognizer: str) -> Iterable:
@@ -89,7 +119,7 @@ def _chinese_names(text: str, recognizer: str) -> Iterable:
         return
     jieba.setLogLevel(60)
     for m in _HAN_RUN.finditer(text):
-        pos = m.start()
+        pos, previous = m.start(), None
         for word in jieba.posseg.cut(m.group(0), HMM=True):
             start, pos = pos, pos + len(word.word)
             if (
@@ -98,6 +128,15 @@ def _chinese_names(text: str, recognizer: str) -> Iterable:
                 and zipf_frequency(word.word, "zh") < CHINESE_NAME_MAX_ZIPF
             ):
                 yield finding(PERSON, start, pos, 0.7, recognizer)
+            elif (
+                word.word in _ZH_TITLES
+                and previous is not None
+                and len(previous[0]) == 1
+                and previous[1] not in _FUNCTION_TAGS
+            ):
+                # a family name alone before "Ms", "Mr" or "Miss": "罗女士", "伍小姐" (not "这位女士", "this lady")
+                yield finding(PERSON, start - 1, start, 0.7, recognizer)
+            previous = (word.word, word.flag)
 
 
 def east_asian(word: str) -> bool:
@@ -147,9 +186,17 @@ class ScriptNameRecognizer(SpanRecognizer):
                 yield finding(PERSON, m.start(), m.end(), 0.8, self.name)
 
     def _cjk(self, text: str, mostly_latin: bool) -> Iterable:
+        chinese = not _KANA_OR_HANGUL.search(text)
         for pattern in (_HONORIFIC_AFTER, _LABEL_BEFORE, _SELF_INTRO):
             for m in pattern.finditer(text):
-                yield finding(PERSON, m.start("name"), m.end("name"), 0.85, self.name)
+                start, end = m.start("name"), m.end("name")
+                if chinese and re.fullmatch(r"\p{Han}+", m.group("name")):
+                    # Chinese runs on: of "谢谢伍" before 小姐 only "伍" is a name, "这位" ("this") before 女士 none
+                    kept = _chinese_name_part(m.group("name"), from_end=pattern is _HONORIFIC_AFTER)
+                    if kept is None:
+                        continue
+                    start, end = start + kept[0], start + kept[1]
+                yield finding(PERSON, start, end, 0.85, self.name)
         for m in _CJK_RUN.finditer(text):
             run = m.group(0)
             compact = run.replace(" ", "").replace("\u3000", "")
