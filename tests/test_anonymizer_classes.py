@@ -497,6 +497,23 @@ def test_a_chinese_family_name_before_a_title_goes_and_this_lady_stays(engine):
         assert kept in out.replace(":", "：").replace(",", "，"), kept
 
 
+def test_a_call_with_numbered_or_lettered_speakers_loses_its_answers_and_keeps_its_thanks(engine):
+    korean = "\n".join(
+        [
+            "[00:01:48] Speaker 2: 163모 7988",
+            "[00:01:53] Speaker 1: 나이가 어떻게 되세요?",
+            "[00:01:56] Speaker 2: 38",
+            "[00:02:01] Speaker 1: 감사합니다",
+        ]
+    )
+    out, types = anonymize(engine, korean)
+    assert "7988" not in out and "Speaker 2: 38" not in out and "AGE" in types
+    assert out.endswith("Speaker 1: 감사합니다")  # labels in Latin letters make no Korean call a Latin text
+    polish = "Caller: 69-005\nAgent: Ile ma Pan lat?\nCaller: 25\nAgent: Dziękuję"
+    out, _ = anonymize(engine, polish)
+    assert "69-005" not in out and "Caller: 25" not in out
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

@@ -72,6 +72,19 @@ def everyday_chinese(run: str) -> bool:
     return True
 
 
+# a speaker's or a field's label at a line's start, after a time stamp if any ("[00:01:53] Speaker 1: ")
+_LINE_LABEL = re.compile(r"(?m)^(?:[\[(]?[\d:./ -]{4,24}[\])]?[ \t]*)?[^:\n]{1,40}:[ \t]")
+
+
+def _without_speakers(text: str) -> str:
+    """The text without the labels of speakers who talk on several lines (a form's keys stay: they are the text's)."""
+    labels = [m.group(0).split("]")[-1].strip(" \t:") for m in _LINE_LABEL.finditer(text)]
+    counts = {label: labels.count(label) for label in labels}
+    return _LINE_LABEL.sub(
+        lambda m: "" if counts.get(m.group(0).split("]")[-1].strip(" \t:"), 0) >= 2 else m.group(0), text
+    )
+
+
 _KANA_OR_HANGUL = re.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _HAN_RUN = re.compile(r"\p{Han}+")
 _ZH_TITLES = frozenset({"女士", "小姐", "先生", "太太", "老师", "夫人"})
@@ -171,7 +184,9 @@ class ScriptNameRecognizer(SpanRecognizer):
         return key in self.g.first_names or key in self.g.last_names
 
     def find(self, text: str) -> Iterable:
-        letters = [c for c in text if c.isalpha()]
+        # what the speakers say, not their labels: "Speaker 1:" and "Agent:" make no Korean call a Latin text
+        said = _without_speakers(text)
+        letters = [c for c in said if c.isalpha()]
         latin_share = sum("LATIN" in unicodedata.name(c, "") for c in letters) / max(1, len(letters))
         mostly_latin = latin_share >= 0.6
         yield from self._cjk(text, mostly_latin)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
 from llm_assets.core.anonymization.recognizers.scripts import east_asian, has_frequencies, script_of, word_zipf
@@ -22,7 +22,8 @@ from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, any_dig
 from llm_assets.core.entities import PERSON
 
 _TURN = re.compile(
-    rf"(?m)^[ \t]*{_STAMP}(?P<label><[^<>\s]{{2,32}}>|[^\s:<>\[\](){{}}\"']{{2,32}}(?:[ \t][^\s:<>\[\](){{}}\"']{{2,32}}){{0,2}}"
+    # "Speaker 2:", "A:" (a letter or a number is a speaker's label too)
+    rf"(?m)^[ \t]*{_STAMP}(?P<label><[^<>\s]{{2,32}}>|[^\s:<>\[\](){{}}\"']{{1,32}}(?:[ \t][^\s:<>\[\](){{}}\"']{{1,32}}){{0,2}}"
     rf"{_AFTER_STAMP}[ \t]*:)[ \t]+(?P<turn>[^\n]+?)[ \t]*$"
 )
 _CODE = re.compile(r"(?=[^\s]*\d)[\p{L}\p{N}][\p{L}\p{N} ·./-]{2,18}[\p{L}\p{N}]")
@@ -66,6 +67,7 @@ _DATE_OR_AMOUNT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d[.,]\d{2}(?!\d)|[$�
 
 # the languages ``text2num`` 2.5 reads numbers said in words in (not Italian or Dutch)
 _WORD_NUMBER_LANGUAGES = ("en", "fr", "de", "es", "pt", "ca", "ru")
+ANY_LANGUAGE_EVERYDAY_ZIPF = 4.5
 
 
 def _number_in_words(turn: str) -> str | None:
@@ -93,7 +95,7 @@ def _number_in_words(turn: str) -> str | None:
 # a question about someone's age, in the languages the age rules read ("may I ask your age?", "wie alt sind Sie?")
 _AGE_QUESTION = re.compile(
     r"(?i:\b(?:age|how old|wie alt|alter|quel âge|âge|edad|cuántos años|età|quanti anni|idade|quantos anos|"
-    r"leeftijd|hoe oud|wiek|ile (?:pan|pani|masz)? ?lat|ålder|hur gammal|возраст|сколько (?:вам |тебе )?лет|вік|"
+    r"leeftijd|hoe oud|wiek|ile\b[^?\n]{0,20}\blat|ålder|hur gammal|возраст|сколько (?:вам |тебе )?лет|вік|"
     r"скільки (?:вам |тобі )?років|yaş|kaç yaşında|ηλικία|πόσο χρονών)\b)|كم عمر|العمر|גיל|בן כמה|בת כמה|उम्र|"
     r"อายุ|tuổi|umur|usia|年齢|何歳|年龄|年紀|多大|几岁|幾歲|나이|몇 살"
 )
@@ -159,7 +161,8 @@ class BareTurnRecognizer(SpanRecognizer):
     def _rare(self, word: str) -> bool:
         """Not an everyday word of its language; in a script without frequencies, only a name the lists know."""
         if has_frequencies(script_of(word)):
-            return self._zipf(word) < 3.5
+            # nor of another common language: a short call's language is often guessed wrong ("Dziękuję" alone)
+            return self._zipf(word) < 3.5 and zipf_any(word) < ANY_LANGUAGE_EVERYDAY_ZIPF
         return fold(word) in self.g.first_names or fold(word) in self.g.last_names
 
     @staticmethod
