@@ -514,6 +514,20 @@ def test_a_call_with_numbered_or_lettered_speakers_loses_its_answers_and_keeps_i
     assert "69-005" not in out and "Caller: 25" not in out
 
 
+def test_order_and_parcel_numbers_stay_in_many_languages_a_customer_number_goes(engine):
+    for text, kept in (
+        ("订单号 20240315001 已发货", "20240315001"),
+        ("注文番号は 2024031512 です", "2024031512"),
+        ("주문번호 2024031512 확인 부탁드립니다", "2024031512"),
+        ("Mã vận đơn 587565765301 mấy ngày rồi không cập nhật", "587565765301"),
+        ("Mój numer zamówienia to 4412309876, dziękuję.", "4412309876"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert kept in out, out
+    out, _ = anonymize(engine, "Mój numer zamówienia to 4412309876, a numer klienta 77120391")
+    assert "4412309876" in out and "77120391" not in out
+
+
 def test_an_address_or_a_phone_given_alone_in_a_chat_turn_goes_in_any_script(engine):
     chat = "\n".join(
         [

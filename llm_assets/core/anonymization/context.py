@@ -37,7 +37,24 @@ _TRANSACTION_CUE = cue_pattern(
     "awb sku item product article model serial return rma ticket case incident transaction payment charge refund "
     "booking reservation confirmation receipt bestellung bestellnummer sendung sendungsnummer rechnung auftrag "
     "commande colis facture suivi pedido envío envio factura seguimiento ordine spedizione fattura encomenda "
-    "bestelling zending factuur zamówienie przesyłka faktura".split()
+    "bestelling zending factuur zamówienie przesyłka faktura "
+    # the same words in more of the largest markets' languages: an order's, a parcel's, an invoice's number
+    "rastreio rastreamento fatura pacote tracciamento pacco prenotazione paquete guía reserva envoi réservation "
+    "paket lieferung buchung retoure auftragsnummer rechnungsnummer bestelnummer pakket boeking zamówienia "
+    "przesyłki paczka paczki beställning försändelse ordernummer kollinummer ordre bestilling pakke forsendelse "
+    "tilaus tilausnumero lähetys paketti lasku objednávka objednávky zásilka zásilky balík rendelés csomag számla "
+    "comanda comandă colet livrare sipariş siparişi siparişim kargo gönderi заказ заказа заказу посылка посылки "
+    "накладная отправление отправления трек замовлення посилка посилки накладна відправлення παραγγελία "
+    "παραγγελίας δέμα δέματος αποστολή τιμολόγιο طلب الطلب طلبي شحنة الشحنة طرد فاتورة הזמנה ההזמנה משלוח "
+    "המשלוח חבילה חשבונית ऑर्डर पार्सल शिपमेंट ट्रैकिंग pesanan resi faktur pengiriman đơn vận".split()
+)
+# the same in scripts written without spaces, where a number follows the word directly ("订单号123456")
+_TRANSACTION_CUE_UNSPACED = re.compile(
+    "|".join(
+        "订单 訂單 运单 運單 快递单 物流单 单号 單號 包裹 发票 發票 追踪 追蹤 "
+        "注文 追跡 伝票 お問い合わせ番号 荷物 請求書 "
+        "주문 송장 운송장 택배 배송 영수증 คำสั่งซื้อ พัสดุ ใบแจ้งหนี้".split()
+    )
 )
 _PERSONAL_CUE = cue_pattern(
     [
@@ -136,6 +153,7 @@ def reference_kind(text: str, start: int, end: int) -> str:
     left, _ = window(text, start, end, before=32)
     # the nearest cue wins: "order for customer 4471" is the customer's
     cues = [(m.end(), "transaction") for m in _TRANSACTION_CUE.finditer(left)]
+    cues += [(m.end(), "transaction") for m in _TRANSACTION_CUE_UNSPACED.finditer(left)]
     cues += [(m.end(), "personal") for m in _PERSONAL_CUE.finditer(left)]
     if cues:
         return max(cues)[1]

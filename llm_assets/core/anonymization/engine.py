@@ -307,6 +307,12 @@ _SPREADING = frozenset(
 )
 
 
+# Presidio's national numbers found by a checksum or a shape alone (no context word needed)
+_CHECKSUM_ONLY_IDS = frozenset(
+    {"SE_PERSONNUMMER", "PL_PESEL", "UK_NHS", "IN_AADHAAR", "MEDICAL_LICENSE", "FI_PERSONAL_IDENTITY_CODE", "ES_NIF"}
+)
+
+
 def _spreads(value: str) -> bool:
     """Whether a found value is distinctive enough to be found again wherever it is repeated: five digits or more,
     or digits and letters together ("S8Y 9V1", "HE 6895"); not a short number (a year, a count, a house number)."""
@@ -697,6 +703,14 @@ class AnonymizationEngine:
                 and not context.is_employer(text, r.start, r.end, person_lines)
             ):
                 continue
+            elif (
+                entity in _CHECKSUM_ONLY_IDS
+                and not by_name
+                and context.reference_kind(text, r.start, r.end) == "transaction"
+            ):
+                # a foreign national number read off a checksum alone, right after an order's or a parcel's word
+                # ("numer zamówienia to 4412309876" passes the Swedish personnummer's check): that order's number
+                entity = TRANSACTION_REFERENCE
             elif (
                 entity in ("REFERENCE_NUMBER", "CREDIT_CARD")
                 and not by_name

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization.context import reference_kind
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
 
 # The most populous numbering plans: where a bare run of digits is checked for validity (a parse costs ~0.6 ms;
@@ -84,8 +85,9 @@ class PhoneNumberRecognizer(SpanRecognizer):
                 yield finding("PHONE_NUMBER", start, end, score, "PhoneNumberRecognizer")
         if re.search(f"[{_CJK_CHAR}]", text):
             for m in _CJK_BARE.finditer(text):
-                # against Chinese, Japanese or Korean words: a number those countries dial, or not a phone
-                if self._east_asian(_digits(m.group(0))):
+                # against Chinese, Japanese or Korean words: a number those countries dial, or not a phone; after
+                # an order's or a parcel's word it is that order's number ("注文番号は 2024031512")
+                if self._east_asian(_digits(m.group(0))) and reference_kind(text, m.start(), m.end()) != "transaction":
                     yield finding("PHONE_NUMBER", m.start(), m.end(), 0.7, "PhoneNumberRecognizer")
 
     @staticmethod
