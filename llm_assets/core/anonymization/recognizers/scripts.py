@@ -49,6 +49,33 @@ SURE_WORD_ZIPF = 4.5  # jieba knows simplified characters best: a traditional �
 
 
 @functools.lru_cache(maxsize=20_000)
+def chinese_words(run: str) -> tuple[tuple[int, int, str, str], ...] | None:
+    """A Han run cut into words by jieba, each (start, end, word, part-of-speech tag); None without jieba."""
+    try:
+        import jieba
+        import jieba.posseg
+    except ImportError:
+        return None
+    jieba.setLogLevel(60)  # its dictionary-loading messages
+    out, pos = [], 0
+    for w in jieba.posseg.cut(run, HMM=True):
+        out.append((pos, pos + len(w.word), w.word, w.flag))
+        pos += len(w.word)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=50_000)
+def chinese_zipf(word: str) -> float:
+    """How common a word is in Chinese (wordfreq, which segments Chinese with jieba); 0 without jieba."""
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word, "zh")
+    except ImportError:
+        return 0.0
+
+
+@functools.lru_cache(maxsize=20_000)
 def everyday_chinese(run: str) -> bool:
     """Whether a short run of Han characters is everyday Chinese (a joke, "afternoon", "thank you") rather than a
     name or a place: common in Chinese (wordfreq, segmented by jieba) and no word of it tagged as a proper noun by
@@ -56,19 +83,12 @@ def everyday_chinese(run: str) -> bool:
     parts = [p for p in re.split(r"[ \u3000]", run) if p]
     if not parts or not all(re.fullmatch(r"\p{Han}+", p) for p in parts):
         return False
-    try:
-        import jieba
-        import jieba.posseg
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return False
-    jieba.setLogLevel(60)  # its dictionary-loading messages
     for part in parts:
-        if zipf_frequency(part, "zh") < EVERYDAY_HAN_ZIPF:
+        words = chinese_words(part)
+        if words is None or chinese_zipf(part) < EVERYDAY_HAN_ZIPF:
             return False
-        for word in jieba.posseg.cut(part, HMM=True):
-            if word.flag in _PROPER_TAGS and zipf_frequency(word.word, "zh") < SURE_WORD_ZIPF:
-                return False
+        if any(flag in _PROPER_TAGS and chinese_zipf(word) < SURE_WORD_ZIPF for _, _, word, flag in words):
+            return False
     return True
 
 
@@ -87,6 +107,7 @@ def _without_speakers(text: str) -> str:
 
 _KANA_OR_HANGUL = re.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _HAN_RUN = re.compile(r"\p{Han}+")
+_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})  # jieba's tags for a person's name
 _ZH_TITLES = frozenset({"女士", "小姐", "先生", "太太", "老师", "夫人"})
 # jieba's tags for pronouns, numerals, measure words, adverbs, prepositions, conjunctions, particles, verbs, adjectives
 _FUNCTION_TAGS = frozenset({"r", "rz", "rr", "m", "mq", "q", "d", "p", "c", "u", "uj", "ul", "v", "a", "f", "t"})
@@ -97,20 +118,12 @@ def _chinese_name_part(run: str, from_end: bool) -> tuple[int, int] | None:
     """The name at one end of a Han run next to a title or after a label: jieba's words from that end while they
     are names (or a lone character that is no function word), as (start, end) in the run; None when there is none
     (or without jieba: the whole run)."""
-    try:
-        import jieba
-        import jieba.posseg
-        from wordfreq import zipf_frequency
-    except ImportError:
+    words = chinese_words(run)
+    if words is None:
         return 0, len(run)
-    jieba.setLogLevel(60)
-    words, pos = [], 0
-    for w in jieba.posseg.cut(run, HMM=True):
-        words.append((pos, pos + len(w.word), w.word, w.flag))
-        pos += len(w.word)
     kept = []
     for start, end, word, flag in reversed(words) if from_end else words:
-        name = flag in ("nr", "nrfg", "nrt") and zipf_frequency(word, "zh") < CHINESE_NAME_MAX_ZIPF
+        name = flag in _NAME_TAGS and chinese_zipf(word) < CHINESE_NAME_MAX_ZIPF
         lone = len(word) == 1 and flag not in _FUNCTION_TAGS
         if not (name or lone):
             break
@@ -124,32 +137,21 @@ def _chinese_names(text: str, recognizer: str) -> Iterable:
     """Names in Chinese prose, found by jieba's part-of-speech tagger (a dictionary and a hidden Markov model for
     words it does not know): a word of two to four characters tagged as a person's name, and not an everyday word.
     Only in text without kana or Hangul (jieba reads Chinese, not Japanese or Korean)."""
-    try:
-        import jieba
-        import jieba.posseg
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return
-    jieba.setLogLevel(60)
     for m in _HAN_RUN.finditer(text):
-        pos, previous = m.start(), None
-        for word in jieba.posseg.cut(m.group(0), HMM=True):
-            start, pos = pos, pos + len(word.word)
-            if (
-                word.flag in ("nr", "nrfg", "nrt")
-                and 2 <= len(word.word) <= 4
-                and zipf_frequency(word.word, "zh") < CHINESE_NAME_MAX_ZIPF
-            ):
-                yield finding(PERSON, start, pos, 0.7, recognizer)
+        previous = None
+        for start, end, word, flag in chinese_words(m.group(0)) or ():
+            start, end = m.start() + start, m.start() + end
+            if flag in _NAME_TAGS and 2 <= len(word) <= 4 and chinese_zipf(word) < CHINESE_NAME_MAX_ZIPF:
+                yield finding(PERSON, start, end, 0.7, recognizer)
             elif (
-                word.word in _ZH_TITLES
+                word in _ZH_TITLES
                 and previous is not None
                 and len(previous[0]) == 1
                 and previous[1] not in _FUNCTION_TAGS
             ):
                 # a family name alone before "Ms", "Mr" or "Miss": "罗女士", "伍小姐" (not "这位女士", "this lady")
                 yield finding(PERSON, start - 1, start, 0.7, recognizer)
-            previous = (word.word, word.flag)
+            previous = (word, flag)
 
 
 def east_asian(word: str) -> bool:
