@@ -872,3 +872,34 @@ def test_a_phone_number_read_out_in_groups_of_number_words(engine):
     chat = "[00:01] agent: how many?\n[00:05] client: two or three\n[00:09] agent: ok\n[00:12] client: one hundred"
     out, _ = anonymize(engine, chat)
     assert out == chat, out
+
+
+def test_field_names_and_values_run_together_on_one_line_type_each_value_by_its_name(engine):
+    # a profile page stripped to one line: what each value is, only its field name says
+    page = (
+        "Thanks for the update, see my profile. vehicle_reg KD-471-PX login_name wrenfield9 birth_date 1962-03-14 "
+        "order_no #A55120 status shipped item.title Garden Hose given_name Oswin Tallack\n"
+    )
+    out, types = anonymize(engine, page)
+    for gone in ("KD-471-PX", "wrenfield9", "1962-03-14", "Oswin"):
+        assert gone not in out, out
+    for kept in ("Thanks for the update, see my profile.", "vehicle_reg", "login_name", "#A55120 status shipped",
+                 "item.title Garden Hose", "given_name"):  # fmt: skip
+        assert kept in out, (kept, out)
+    assert {"LICENSE_PLATE", "USERNAME"} <= types
+
+
+def test_an_address_written_without_spaces_in_chinese_japanese_or_korean_goes(engine):
+    cases = {
+        "请把包裹寄到成都市人民南路四段27号，谢谢": "人民南路四段27号",
+        "我住在和平路3段118號5樓": "和平路3段118號",
+        "お届け先は大阪市北区梅田2丁目4番9号です": "梅田2丁目4番9号",
+        "배송지는 부산 해운대로 570 입니다": "해운대로 570",
+    }
+    for text, street in cases.items():
+        out, types = anonymize(engine, text)
+        assert street not in out and "STREET_ADDRESS" in types, out
+    out, _ = anonymize(engine, "我住在和平路3段118號5樓")
+    assert out.startswith("我住在<"), out  # the sentence's own words stay
+    out, types = anonymize(engine, "这条路很长，街上人很多，我们路上见")
+    assert "STREET_ADDRESS" not in types, out

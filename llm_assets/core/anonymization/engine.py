@@ -1232,6 +1232,7 @@ def _off_labels(text: str, r: RecognizerResult, labels: list[tuple[int, int]]) -
 def _clip_to_cells(text: str, results: list[RecognizerResult], cells: list[Cell]) -> list[RecognizerResult]:
     """Every finding that touches a cell is cut to the cells it covers: delimiters, quotes and keys stay."""
     out = []
+    cells = [c for c in cells if not c.open_end]  # a value whose end is a guess bounds no finding
     for r in results:
         touched = [c for c in cells if c.start < r.end and r.start < c.end]
         if not touched:

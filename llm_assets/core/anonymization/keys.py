@@ -162,7 +162,7 @@ def classify_key(key: str) -> str | None:
         return _HEADS[joined]
     if joined in _KEEP_KEYS:
         return KEEP
-    if words[-1] == "name" and set(words[:-1]) & _PRODUCT_OWNERS:
+    if words[-1] in ("name", "title", "label") and set(words[:-1]) & _PRODUCT_OWNERS:
         return KEEP
     if words[-1] in _ATTRIBUTES:
         return None

@@ -39,6 +39,8 @@ class Cell:
     # an aligned code (a value with a digit) of the shape most codes aligned under the same header have: the
     # column's values are alike ("HAT076", "HAT111", "HAT298"), so this one is no stray value of another column
     typical: bool = False
+    # the value's end is a guess (key-value pairs run together with spaces): a finding may go on past it
+    open_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -483,7 +485,7 @@ def _flattened(text: str, lines: list[_Line], taken: list[bool], labels: list[tu
     for cell in cells:
         first = text.count("\n", 0, cell.start)
         taken[first] = True
-    return cells
+    return cells + _space_pairs(text, lines, taken, labels)
 
 
 def _space_joined(
@@ -507,6 +509,60 @@ def _space_joined(
             labels += [(line.start + t.start(), line.start + t.end()) for t in tokens[:n]]
             start = line.start + tokens[n].start()
             cells.append(Cell(start, line.end, "", f"flat{block + len(cells) + 1}", headers, loose=True))
+            taken[k] = True
+    return cells
+
+
+_TOKEN = re.compile(r"\S+")
+_PLAIN_KEY = re.compile(r"[a-z][a-z0-9]*(?:[_.][a-z0-9]+)*")
+MIN_SPACE_PAIRS = 3
+_WORDY_KEYS = ("PERSON", "ORGANIZATION", "LOCATION", "STREET_ADDRESS", "PERSON_OR_ID", "CONTACT")
+MAX_PAIR_VALUE_TOKENS = 6
+
+
+def _space_pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
+    """Key-value pairs run together with single spaces, as a page's definition list comes out of an HTML stripper:
+    "license_plate MTV-026 phone_number 07-5839947 name 陳志強 ...". Keys are field names written as programs write
+    them (lower case, with ``_`` or ``.``, or a name ``classify_key`` knows); a run needs three such keys, each
+    followed by one to six tokens. A value ends at the next key, or at a lower-case word that a field could be
+    called ("status", "origin") after its first token, which then keys what follows it. The run's last value is
+    its first token, and its end is left open: what goes on after it is the page's, not the field's. A name's,
+    a place's or an address's value is never cut at such a word ("first_name ana maria")."""
+    from llm_assets.core.anonymization.keys import classify_key
+
+    cells: list[Cell] = []
+    for k, line in enumerate(lines):
+        if taken[k]:
+            continue
+        tokens = list(_TOKEN.finditer(text, line.start, line.end))[:400]
+        plain = [bool(_PLAIN_KEY.fullmatch(t.group(0))) for t in tokens]
+        strength = [_name_strength(t.group(0)) if p else 0 for p, t in zip(plain, tokens, strict=True)]
+        runs: list[list[int]] = []
+        for i in (i for i, s in enumerate(strength) if s == 2):
+            if runs and 1 <= i - runs[-1][-1] - 1 <= MAX_PAIR_VALUE_TOKENS:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        found: list[Cell] = []
+        for run in (r for r in runs if len(r) >= MIN_SPACE_PAIRS):
+            for n, i in enumerate(run):
+                last = n + 1 == len(run)
+                end = min(i + 2, len(tokens)) if last else run[n + 1]
+                key, j = i, i + 1
+                wordy = classify_key(tokens[i].group(0)) in _WORDY_KEYS
+                while j < end:
+                    first = j
+                    j += 1
+                    while j < end and (wordy or strength[j] != 1):
+                        j += 1
+                    name = tokens[key].group(0)
+                    start, stop = tokens[first].start(), tokens[j - 1].end()
+                    found.append(Cell(start, stop, name, f"kv:{name.lower()}", open_end=last))
+                    labels.append(tokens[key].span())
+                    key = j
+                    j += 1
+        cells += found
+        if found:
             taken[k] = True
     return cells
 

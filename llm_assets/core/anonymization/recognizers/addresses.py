@@ -143,6 +143,19 @@ def _uncased(ch: str) -> bool:
 _SALUTATION_LINE = re.compile(rf"(?i:{VALEDICTIONS}|{GREETINGS})[ \t]*[,!.:]?")
 # A house number written without spaces into a script that has none ("北投路80號", "武东三条1100号").
 _UNSPACED_HOUSE_NUMBER = re.compile(r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}])\d{1,5}(?=[\p{Han}\p{Thai}]|$)")
+_HAN_DIGITS = r"(?:\d{1,5}|[一二三四五六七八九十百]{1,4})"
+_HAN_STREET = (
+    rf"(?:\p{{Han}}{{2,3}}[省市縣县區区鎮镇鄉乡])*\p{{Han}}{{1,4}}(?:[东西南北中東]?(?:路|街|大道|大街))(?:{_HAN_DIGITS}段)?(?:{_HAN_DIGITS}(?:巷|弄|衖))*"
+    rf"\d{{1,5}}(?:-\d{{1,4}})?[號号](?:之\d{{1,3}})?(?:\d{{1,3}}[樓楼层F]|\d{{1,4}}室)*"
+)
+# the words of a sentence a match may start with ("我住在平和路9段589號": "I live at ..."): pronouns, verbs of living,
+# sending and going, prepositions
+_HAN_LEAD = re.compile(r"^[我你您他她它们們住在到送寄往于於是的为為从從去来來和与與至]+")
+_JAPANESE_BLOCK = (
+    rf"(?:\p{{Han}}{{1,6}}[都道府県市区町村])*\p{{Han}}{{1,6}}{_HAN_DIGITS}丁目(?:\d{{1,4}}(?:番地?|-)\d{{1,4}}号?)?"
+    r"|(?<=[\p{Han}])\d{1,4}番地?(?:\d{1,4}号?)?"
+)
+_KOREAN_STREET = r"(?<![\p{Hangul}])\p{Hangul}{1,8}(?:로|길)[ \t]?\d{1,4}(?:번길[ \t]?\d{1,4})?(?:-\d{1,4})?(?![\d])"
 # A postal line's code beside its town when the line is in an address block: three digits (Taiwan, Iceland) to seven
 # (Israel); the block decides, so a number alone on a line never is one.
 _BLOCK_POSTCODE = re.compile(r"(?<![\w./,-])\d{3,8}(?![\w./,-])")
@@ -207,6 +220,10 @@ class StreetAddressRecognizer(SpanRecognizer):
                 re.compile(rf"(?<![\w-]){NUM},?[ \t]+(?i:{prefix})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN}{UNIT}*", flags),
                 0.75,
             ),
+            # written without spaces, largest unit first: 平和路9段589號, 中山北路二段45巷3弄7號5樓, 南京西路1266号,
+            # 銀座4丁目5番2号, 테헤란로 123 / 세종대로 110번길 5
+            (re.compile(_JAPANESE_BLOCK), 0.75),
+            (re.compile(_KOREAN_STREET), 0.75),
             # post boxes and military addresses
             (
                 re.compile(
@@ -220,6 +237,7 @@ class StreetAddressRecognizer(SpanRecognizer):
             (re.compile(r"\b(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b"), 0.8),
             (re.compile(r"\bUS(?:NS|NV|S|CGC)[ \t]+[A-Z][a-z]+\b"), 0.7),
         ]
+        self.han_street = re.compile(_HAN_STREET)
         self.unambiguous = re.compile(
             rf"(?<![\w-])(?i:{_alternation(UNAMBIGUOUS_PREFIXES)})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN}", flags
         )
@@ -251,6 +269,12 @@ class StreetAddressRecognizer(SpanRecognizer):
         if any(c.isdigit() for c in text):  # every pattern of the list wants a house, box or unit number
             for pattern, score in self.patterns:
                 spans += [(m.start(), m.end(), score) for m in pattern.finditer(text)]
+        for m in self.han_street.finditer(text):
+            lead = _HAN_LEAD.match(m.group(0))
+            cut = lead.end() if lead else 0
+            while cut and re.search(r"[东西南北中東]?[路街]", m.group(0)).start() - cut < 2:
+                cut -= 1  # "和平路": the street's own name may start with such a character
+            spans.append((m.start() + cut, m.end(), 0.75))
         for m in self.unambiguous.finditer(text):
             spans.append((m.start(), m.end(), 0.6))
         for m in ADDRESS_INTRO.finditer(text):
