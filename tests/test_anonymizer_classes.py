@@ -903,3 +903,27 @@ def test_an_address_written_without_spaces_in_chinese_japanese_or_korean_goes(en
     assert out.startswith("我住在<"), out  # the sentence's own words stay
     out, types = anonymize(engine, "这条路很长，街上人很多，我们路上见")
     assert "STREET_ADDRESS" not in types, out
+
+
+def test_a_company_by_its_legal_form_in_other_scripts_goes_when_it_employs_someone(engine):
+    cases = [
+        ("我在瑞丰精工有限公司工作三年了", "瑞丰精工有限公司", "我在"),
+        ("Кирилл Лебедев, ООО «Северный ветер»", "Северный ветер", ", <"),
+        ("대성물류 주식회사 박지훈 과장", "대성물류", "과장"),
+    ]
+    for text, company, kept in cases:
+        out, types = anonymize(engine, text)
+        assert company not in out and "ORGANIZATION" in types, out
+        assert kept in out, out
+    # a company nobody works for stays: the policy replaces employers only
+    out, types = anonymize(engine, "我们用顺丰速运有限公司寄的包裹昨天到了")
+    assert "ORGANIZATION" not in types, out
+
+
+def test_a_street_its_number_postcode_and_town_on_one_line_without_commas_goes_in_any_cased_script(engine):
+    out, types = anonymize(engine, "Στείλτε το δέμα: Αιγιαλείας 27 15125 Μαρούσι, ευχαριστώ")
+    for gone in ("Αιγιαλείας", "15125", "Μαρούσι"):
+        assert gone not in out, out
+    assert out.startswith("Στείλτε το δέμα:") and out.endswith("ευχαριστώ"), out
+    out, types = anonymize(engine, "I bought the Model 3 2024 Edition and the Room 12 10000 Euros deal.")
+    assert "Edition" in out and "Euros" in out and "STREET_ADDRESS" not in types, out

@@ -30,7 +30,9 @@ _EMPLOYER_BEFORE = re.compile(
     r"student\s+at|graduated\s+from|teach(?:es|ing)?\s+at|colleague\s+at|"
     r"arbeite(?:t|n)?\s+(?:bei|für)|arbeitgeber\s*:?|travaille\s+(?:chez|pour|à)|employeur\s*:?|"
     r"trabaj[oa]\s+(?:en|para)|empleador\s*:?|lavoro\s+(?:presso|per|da)|trabalho\s+(?:na|no|em|para)|"
-    r"werk(?:t)?\s+(?:bij|voor)|werkgever\s*:?|pracuj[eę]\s+w|jobbar\s+(?:på|hos)|arbejder\s+(?:hos|på))\s*$)"
+    r"werk(?:t)?\s+(?:bij|voor)|werkgever\s*:?|pracuj[eę]\s+w|jobbar\s+(?:på|hos)|arbejder\s+(?:hos|på)|"
+    r"работа(?:ю|ет|ем|ла|л)\s+в|працю(?:ю|є)\s+в|làm\s+việc\s+(?:tại|ở|cho)|bekerja\s+(?:di|pada|untuk)|"
+    r"εργάζ(?:ομαι|εται)\s+στην?)\s*$)"
 )
 _TRANSACTION_CUE = cue_pattern(
     "order orders ordered purchase invoice tracking shipment shipping parcel package delivery consignment waybill "
@@ -124,9 +126,15 @@ def is_old_full_date(span: str, this_year: int) -> bool:
     return bool(has_day_month) and 1900 <= year <= this_year - BIRTH_YEARS_BACK
 
 
+# said after the company, in languages that put the verb last: "我在...工作", "...に勤めています", "...에서 일합니다"
+_EMPLOYER_AFTER = re.compile(
+    r"[ \t]*(?:工作|上班|任职|任職|就职|就職|に勤め|で働|に勤務|에서[ \t]?일|에[ \t]?다니|에서[ \t]?근무)"
+)
+
+
 def is_employer(text: str, start: int, end: int, near_person_lines: set[int] | None = None) -> bool:
     left, _ = window(text, start, end, before=60)
-    if _EMPLOYER_BEFORE.search(left):
+    if _EMPLOYER_BEFORE.search(left) or _EMPLOYER_AFTER.match(text, end):
         return True
     # a title or a name right before: "Senior Buyer at Hallberg Logistics", "Ana Lima, Hallberg Logistics"
     if re.search(r"(?i:\b(?:at|@)\s*$)", left) and near_person_lines is not None:

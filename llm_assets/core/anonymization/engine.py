@@ -684,6 +684,7 @@ class AnonymizationEngine:
         then the types the policy keeps (``settings.entities``) stay in the text."""
         results = results + _signature_companies(text, results)
         person_lines = {text.count("\n", 0, r.start) for r in results if r.entity_type in (PERSON, TITLE)}
+        people = [r for r in results if r.entity_type == PERSON]
         out = []
         for r in results:
             entity = r.entity_type
@@ -701,6 +702,7 @@ class AnonymizationEngine:
                 and not by_name
                 and meta.get("recognizer_name") != "SignatureCompany"  # found as the block after a name's
                 and not context.is_employer(text, r.start, r.end, person_lines)
+                and not _beside_person(text, r, people)
             ):
                 continue
             elif (
@@ -780,6 +782,19 @@ _COMMON_NAME_RANK = 50
 
 _LABEL_COLON = re.compile(r"[:：][ \t]")
 _WORDY_TYPES = (PERSON, LOCATION, ORGANIZATION, TITLE, "NRP")
+
+
+_BESIDE = re.compile(r"[ \t]*[,、，/|–-]?[ \t]*")
+
+
+def _beside_person(text: str, org: RecognizerResult, people: list[RecognizerResult]) -> bool:
+    """A company written right beside a person's name, nothing but a comma or a space between ("Марк Морщакова, ООО
+    «Кордиант»", "삼한물산 주식회사 김민준"): a signature's or a business card's, the person's employer."""
+    return any(
+        (p.end <= org.start and _BESIDE.fullmatch(text[p.end : org.start]))
+        or (org.end <= p.start and _BESIDE.fullmatch(text[org.end : p.start]))
+        for p in people
+    )
 
 
 def _off_speaker_colon(text: str, r: RecognizerResult) -> RecognizerResult | None:

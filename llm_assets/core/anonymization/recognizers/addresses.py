@@ -16,7 +16,14 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
-from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near, phone_shaped
+from llm_assets.core.anonymization.recognizers.base import (
+    HAN_SENTENCE_LEAD,
+    SpanRecognizer,
+    cue_pattern,
+    finding,
+    near,
+    phone_shaped,
+)
 from llm_assets.core.anonymization.recognizers.handles import SPEAKER_LABEL
 from llm_assets.core.anonymization.recognizers.names import GREETINGS, VALEDICTIONS
 from llm_assets.core.entities import PERSON
@@ -148,9 +155,6 @@ _HAN_STREET = (
     rf"(?:\p{{Han}}{{2,3}}[省市縣县區区鎮镇鄉乡])*\p{{Han}}{{1,4}}(?:[东西南北中東]?(?:路|街|大道|大街))(?:{_HAN_DIGITS}段)?(?:{_HAN_DIGITS}(?:巷|弄|衖))*"
     rf"\d{{1,5}}(?:-\d{{1,4}})?[號号](?:之\d{{1,3}})?(?:\d{{1,3}}[樓楼层F]|\d{{1,4}}室)*"
 )
-# the words of a sentence a match may start with ("我住在平和路9段589號": "I live at ..."): pronouns, verbs of living,
-# sending and going, prepositions
-_HAN_LEAD = re.compile(r"^[我你您他她它们們住在到送寄往于於是的为為从從去来來和与與至]+")
 _JAPANESE_BLOCK = (
     rf"(?:\p{{Han}}{{1,6}}[都道府県市区町村])*\p{{Han}}{{1,6}}{_HAN_DIGITS}丁目(?:\d{{1,4}}(?:番地?|-)\d{{1,4}}号?)?"
     r"|(?<=[\p{Han}])\d{1,4}番地?(?:\d{1,4}号?)?"
@@ -250,6 +254,13 @@ class StreetAddressRecognizer(SpanRecognizer):
             rf"(?:(?<=^)|(?<=[\n,]))[ \t]*(?P<code>{ANY_POSTCODE}),?[ \t]+(?P<city>{NAME}(?:[ \t-]+(?:[a-zà-ÿ]{{1,4}}[ \t-]+)?{NAME}){{0,4}})",
             flags | re.MULTILINE,
         )
+        # a street's name and number, its postcode and town on one line without commas, in any script that has
+        # capitals: "Κτησιφώντος 163 10825 Καρδίτσα", "Lienboulevard 432 7023 Godveerdegem"
+        self.street_code_town = re.compile(
+            r"(?<![\w-])\p{Lu}[\p{L}'’.-]+[ \t]+\d{1,4}[A-Za-z]?[ \t]+(?P<code>\d{4,6}|\d{3}[ \t]\d{2})"
+            r"[ \t]+(?P<city>\p{Lu}[\p{L}'’-]+(?:[ \t-]+\p{Lu}[\p{L}'’-]+){0,2})",
+            flags,
+        )
         # "Altoona 16602", "Iceland 70897", "South Glendachester 04307"
         self.place_code = re.compile(
             rf"(?P<city>\p{{Lu}}[\w'’.-]*(?:[ \t-]+\p{{Lu}}[\w'’.-]*){{0,3}}),?[ \t]+(?P<code>{DISTINCTIVE_POSTCODE}|\d{{4,6}}|\d{{3}}[ \t]\d{{2}})(?![\w-])",
@@ -270,7 +281,7 @@ class StreetAddressRecognizer(SpanRecognizer):
             for pattern, score in self.patterns:
                 spans += [(m.start(), m.end(), score) for m in pattern.finditer(text)]
         for m in self.han_street.finditer(text):
-            lead = _HAN_LEAD.match(m.group(0))
+            lead = HAN_SENTENCE_LEAD.match(m.group(0))
             cut = lead.end() if lead else 0
             while cut and re.search(r"[东西南北中東]?[路街]", m.group(0)).start() - cut < 2:
                 cut -= 1  # "和平路": the street's own name may start with such a character
@@ -283,6 +294,11 @@ class StreetAddressRecognizer(SpanRecognizer):
         for m in self.place_code.finditer(text):
             if self._is_place_or_unknown(m.group("city")) and not re.fullmatch(r"(?:19|20)\d{2}", m.group("code")):
                 spans.append((m.start("city"), m.end("code"), 0.6))
+        for m in self.street_code_town.finditer(text):
+            # a town's name is no everyday word, nor is the street's ("Room 12 10000 Euros" is none)
+            street, city = m.group(0).split()[0], m.group("city").split()
+            if self.g.zipf(street) < 4.5 and all(self.g.zipf(w) < 4.5 for w in city):
+                spans.append((m.start(), m.end(), 0.7))
         for m in self.named_street.finditer(text):
             first = m.group(0).split()[0]
             strong = near(text, m.start(), m.end(), ADDRESS_CUES, before=25, after=0)
