@@ -927,3 +927,29 @@ def test_a_street_its_number_postcode_and_town_on_one_line_without_commas_goes_i
     assert out.startswith("Στείλτε το δέμα:") and out.endswith("ευχαριστώ"), out
     out, types = anonymize(engine, "I bought the Model 3 2024 Edition and the Room 12 10000 Euros deal.")
     assert "Edition" in out and "Euros" in out and "STREET_ADDRESS" not in types, out
+
+
+def test_a_name_given_in_an_introduction_goes_in_many_languages_and_the_greeting_stays(engine):
+    cases = {
+        "Agent: Dobrý den, u telefonu Radmila, jak vám mohu pomoci?": "Radmila",
+        "Agent: Buenas tardes, le atiende Rosaura, ¿en qué puedo ayudarle?": "Rosaura",
+        "Оператор: Добрый вечер, меня зовут Евдокия, слушаю вас.": "Евдокия",
+        "Agente: Boa tarde, você está falando com Iolanda, em que posso ajudar?": "Iolanda",
+        "الموظف: مساء الخير، معك هالة، كيف أقدر أساعدك؟": "هالة",
+        "נציג: ערב טוב, קוראים לי נועה, איך אפשר לעזור?": "נועה",
+        "Πράκτορας: Καλησπέρα, είμαι η Ευανθία, πώς μπορώ να βοηθήσω;": "Ευανθία",
+        "Nhân viên: Chào anh, em là Thảo, em hỗ trợ được gì ạ?": "Thảo",
+        "客服：晚上好，客服晓雯为您服务": "晓雯",
+        "担当：お電話ありがとうございます。担当の美咲です。": "美咲",
+        "상담원: 안녕하세요, 상담사 민지입니다.": "민지",
+        "Ügyintéző: Jó estét, Zsófia vagyok, miben segíthetek?": "Zsófia",
+    }
+    for text, name in cases.items():
+        out, types = anonymize(engine, text)
+        assert name not in out and "PERSON" in types, out
+    for kept in ("Buenas tardes", "меня зовут", "em hỗ trợ được gì ạ"):
+        assert any(kept in anonymize(engine, t)[0] for t in cases), kept
+    # a speaker's label with a colon introduces no one, and "I ordered" is no "I am"
+    for text in ("Operator: Can I have your order number, please?", "Zákazník: Objednal jsem Dyson V15 včera"):
+        out, types = anonymize(engine, text)
+        assert "PERSON" not in types, out

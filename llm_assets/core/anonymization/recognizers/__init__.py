@@ -9,6 +9,7 @@ from llm_assets.core.anonymization.gazetteers import Gazetteers
 from llm_assets.core.anonymization.recognizers.addresses import StreetAddressRecognizer
 from llm_assets.core.anonymization.recognizers.handles import HandleRecognizer
 from llm_assets.core.anonymization.recognizers.identity import AnnouncedIdentifierRecognizer, MultilingualAgeRecognizer
+from llm_assets.core.anonymization.recognizers.introductions import IntroductionRecognizer
 from llm_assets.core.anonymization.recognizers.names import GazetteerNameRecognizer, StructuredNameRecognizer
 from llm_assets.core.anonymization.recognizers.numbers import (
     AgeRecognizer,
@@ -60,6 +61,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         JobTitleRecognizer(gazetteers),
         HandleRecognizer(gazetteers),
         ScriptNameRecognizer(gazetteers),
+        IntroductionRecognizer(gazetteers),
         SpokenSequenceRecognizer(),
         BareTurnRecognizer(gazetteers),
         AnnouncedIdentifierRecognizer(),

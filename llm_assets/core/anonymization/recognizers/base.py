@@ -11,8 +11,8 @@ from llm_assets.core.anonymization.text import cue_pattern
 
 __all__ = ["HAN_SENTENCE_LEAD", "SpanRecognizer", "cue_pattern", "finding", "near"]
 
-# the words a Chinese sentence may run into a name with, no space between ("我住在平和路...", "我在海鸿精密有限公司工作":
-# "I live at", "I work at"): pronouns, verbs of living, sending and going, prepositions
+# the words a Chinese sentence may run into a name with, no space between ("我住在平和路...", "我在海鸿精密有限公司工作"):
+# pronouns, verbs of dwelling, sending and going, prepositions
 HAN_SENTENCE_LEAD = re.compile(r"^[我你您他她它们們住在到送寄往于於是的为為从從去来來和与與至]+")
 
 

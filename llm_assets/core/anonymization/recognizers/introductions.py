@@ -1,0 +1,158 @@
+"""Names by how people introduce themselves, in the languages of the largest support markets: an agent's "you are
+speaking with Ana", "меня зовут Володимир", "معك ريم", "Anna vagyok", "担当の加奈です", "상담사 정웅입니다".
+
+A cue says a name follows (or precedes) it; how sure it is decides what the word must be. After a sure cue ("my name
+is", "me llamo", "اسمي") the next word is the name, capitalized where its script has capitals. After a loose one ("I'm",
+"soy", "я", "أنا": "I'm sorry", "soy cliente") the word must also be a first name the name lists know, and no word
+that the language uses every day unless the lists rank it as a name. The words of the cues are grammar (pronouns,
+verbs of naming, of speaking, of serving), written from each language's grammar, not from any test material.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.scripts import everyday_chinese
+from llm_assets.core.entities import PERSON
+
+
+def _alternation(spec: str) -> str:
+    return "|".join(sorted((c.strip() for c in spec.split("|") if c.strip()), key=len, reverse=True))
+
+
+# "my name is", and the verbs of being called: the next word is a name
+_SURE_BEFORE = _alternation(
+    "my name is|my name's|you're speaking with|you are speaking with|you're speaking to|you are speaking to|"
+    "me llamo|mi nombre es|le atiende|te atiende|le habla|"
+    "meu nome é|me chamo|aqui é|aqui quem fala é|quem fala é|"
+    "je m'appelle|je m’appelle|mon nom est|"
+    "mi chiamo|il mio nome è|"
+    "ich heiße|ich heisse|mein name ist|hier spricht|"
+    "mijn naam is|ik heet|u spreekt met|je spreekt met|"
+    "jag heter|mitt namn är|"
+    "nazywam się|mam na imię|z tej strony|"
+    "jmenuji se|jmenuju se|"
+    "a nevem|"
+    "mă numesc|ma numesc|numele meu este|numele meu e|"
+    "benim adım|adım|"
+    "меня зовут|моё имя|мое имя|с вами говорит|"
+    "мене звати|моє ім'я|моє ім’я|"
+    "με λένε|ονομάζομαι|το όνομά μου είναι|"
+    "اسمي|معك|معاك|معكم|"
+    "קוראים לי|שמי|"
+    "اسمم|اسم من|"
+    "मेरा नाम|"
+    "nama saya|"
+    "tên tôi là|tên em là|tên mình là|tên là|"
+    # "I am" where a capital after it can only be a name (nationalities and roles are written small)
+    "soy|sou o|sou a|sou|je suis|ik ben|jag är|jestem|είμαι ο|είμαι η|είμαι|"
+    "em là|tôi là|mình là|anh là|chị là|"
+    # "you are speaking with"
+    "está falando com|estás falando com|está hablando con|estás hablando con|du pratar med|ni pratar med|"
+    "vorbiți cu|vorbiti cu|vorbești cu|sta parlando con|parla con|vous parlez avec|vous êtes en ligne avec|"
+    "sie sprechen mit|rozmawia pan z|rozmawia pani z|rozmawiasz z|mluvíte s|вы говорите с|ви розмовляєте з|"
+    "μιλάτε με|bạn đang nói chuyện với|anda berbicara dengan|ile görüşüyorsunuz"
+)
+# "I am", "this is", "here is": a name or anything else follows
+_LOOSE_BEFORE = _alternation(
+    # "sono", "sunt", "jsem" also make a past tense or "they are"; "saya" is "my" after a noun
+    "i'm|i am|this is|habla|fala|ici|c'est|sono|qui è|qui parla|ich bin|hier ist|met|det är|mówi|jsem|sunt|aici|"
+    "ben|я|это|це|saya|"
+    "أنا|انا|هنا|אני|כאן|מדבר|מדברת|من|मैं|dengan|"
+    # an agent's title before the name: "оператор Ярина", "asesora Lucía"
+    "operator|operatore|opérateur|operador|operadora|asesor|asesora|atendente|consultor|consultora|оператор|"
+    "специалист|консультант|фахівець|менеджер"
+)
+# "Anna vagyok", "سجاد هستم", "Ahmet ben": the name comes first
+_SURE_AFTER = _alternation("vagyok|هستم|speaking|am apparat|u telefonu|na linii")
+
+_WORD = r"[\p{L}\p{M}][\p{L}\p{M}'’-]*"
+# Hindi "मैं सुमन हूँ" ("I am Suman"): the copula after the name makes "I" sure
+_HINDI = re.compile(r"(?<![\p{L}\p{M}])मैं[ \t]+(?P<name>[\p{L}\p{M}]+)[ \t]+(?:हूँ|हूं)")
+# Arabic names go on with a family's or a father's particle: "راما آل مقطة", "أحمد بن علي"
+_ARABIC_PARTICLE = re.compile(r"[ \t]+(?:آل|بن|بنت|ابن|أبو|ابو|عبد)[ \t]+[\p{Arabic}]+")
+# no colon after the cue: "Operator: Can I have ..." is a speaker's label, not an introduction; a name is words,
+# never a code ("saya ORD-2024-...")
+_BEFORE = re.compile(
+    rf"(?i:(?<![\p{{L}}\p{{M}}])(?:(?P<sure>{_SURE_BEFORE})|(?P<loose>{_LOOSE_BEFORE})))[ \t]+"
+    rf"(?P<name>{_WORD}(?:[ \t]+{_WORD})?)(?![\p{{N}}-])"
+)
+_AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:{_SURE_AFTER})(?![\p{{L}}\p{{M}}])")
+
+# Chinese, Japanese and Korean, written without spaces: an agent's title or "I am" before, a copula or "at your
+# service" after ("客服婷婷为您服务", "担当の加奈です", "真綾が承ります", "상담사 정웅입니다")
+_CJK_NAME = r"[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}ー々]{1,4}?"
+_CJK = [
+    re.compile(r"(?:客服|专员|專員)(?P<name>\p{Han}{1,3}?)(?:为您|為您|很高兴|很高興|，|,|。|$)"),
+    re.compile(r"我是(?!客服|专员|專員)(?P<name>\p{Han}{2,3})(?:，|,|。|$)"),
+    re.compile(rf"(?:担当の|担当は|オペレーターの)(?P<name>{_CJK_NAME})(?:です|と申します|が承ります)"),
+    re.compile(
+        r"(?<![\p{Han}\p{Katakana}\p{Hiragana}])(?P<name>[\p{Han}\p{Katakana}ー]{2,4})(?:と申します|が承ります)"
+    ),
+    re.compile(r"(?:상담사|상담원|담당자|저는)[ \t]?(?P<name>\p{Hangul}{2,3}?)(?:입니다|이에요|예요|라고)"),
+]
+# Thai: "ชื่อ" ("name") before, or a greeting's polite particle before and "from" after ("สวัสดีค่ะ มารุด จากฝ่าย...")
+_THAI = [
+    re.compile(r"ชื่อ[ \t]+(?P<name>\p{Thai}{2,12})(?=[ \t]|$)"),
+    re.compile(r"(?:ค่ะ|ครับ)[ \t]+(?P<name>\p{Thai}{2,12})[ \t]+จาก"),
+]
+_CASED = re.compile(r"[\p{Lu}\p{Ll}]")
+
+
+class IntroductionRecognizer(SpanRecognizer):
+    ENTITIES = (PERSON,)
+
+    def __init__(self, gazetteers: Gazetteers) -> None:
+        super().__init__()
+        self.g = gazetteers
+
+    def _first_name(self, word: str) -> bool:
+        return fold(word) in self.g.first_names
+
+    def _name_word(self, word: str, sure: bool) -> bool:
+        if len(word) < 2:
+            return False
+        cased = bool(_CASED.match(word))
+        if cased and (not word[0].isupper() or word.isupper()):
+            return False  # small letters begin no name, capitals alone are an acronym or a code
+        if sure:
+            return not (cased and self.g.zipf(word) >= 5.5 and not self._first_name(word))
+        # after "I'm" or "soy", a first name the lists rank, and no everyday word that is only sometimes a name
+        rank = self.g.first_names.get(fold(word), 0)
+        return bool(rank) and (self.g.zipf(word) < 4.5 or rank <= 300)
+
+    def find(self, text: str) -> Iterable:
+        for m in _BEFORE.finditer(text):
+            sure = m.group("sure") is not None
+            parts = m.group("name").split()
+            if not self._name_word(parts[0], sure):
+                continue
+            end = m.start("name") + len(parts[0])
+            # a family name after it: capitalized (cased scripts) or one the lists know
+            if len(parts) == 2 and self._family(parts[1]):
+                end = m.end("name")
+            particle = _ARABIC_PARTICLE.match(text, end)
+            if particle:
+                end = particle.end()
+            yield finding(PERSON, m.start("name"), end, 0.85 if sure else 0.7, self.name)
+        for m in _AFTER.finditer(text):
+            if self._name_word(m.group("name"), sure=True):
+                yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
+        if not text.isascii():
+            for m in _HINDI.finditer(text):
+                # "मैं देखती हूँ" is "I look": a verb's present participle before the same "हूँ"
+                if not re.search(r"(?:ता|ती|ते|रहा|रही|रहे)$", m.group("name")):
+                    yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
+            for pattern in (*_CJK, *_THAI):
+                for m in pattern.finditer(text):
+                    if not everyday_chinese(m.group("name")):  # "我是学生" is "I am a student"
+                        yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
+
+    def _family(self, word: str) -> bool:
+        if _CASED.match(word):
+            return word[0].isupper() and (fold(word) in self.g.last_names or self.g.zipf(word) < 3.0)
+        return fold(word) in self.g.last_names and self.g.zipf(word) < 4.0
