@@ -953,3 +953,24 @@ def test_a_name_given_in_an_introduction_goes_in_many_languages_and_the_greeting
     for text in ("Operator: Can I have your order number, please?", "Zákazník: Objednal jsem Dyson V15 včera"):
         out, types = anonymize(engine, text)
         assert "PERSON" not in types, out
+
+
+def test_a_login_or_a_plate_announced_in_other_scripts_goes(engine):
+    cases = {
+        "お客様: ログインIDはtakeru_m77です": "takeru_m77",
+        "客户：我的账号是liwenjie2020，谢谢": "liwenjie2020",
+        "고객: 제 아이디는 sunny0412입니다": "sunny0412",
+        "Клиент: мой логин pavel.k84, спасибо": "pavel.k84",
+        "Πελάτης: το όνομα χρήστη είναι nikos_v": "nikos_v",
+        "客戶：車牌是BKR-5521，謝謝": "BKR-5521",
+        "고객: 차량 번호는 58나 1294예요": "58나 1294",
+        "Клієнт: номер машини АА7342КВ, дякую": "АА7342КВ",
+        "العميل: لوحة السيارة ر ق م ٤٤١٢": "ر ق م ٤٤١٢",
+    }
+    for text, value in cases.items():
+        out, types = anonymize(engine, text)
+        assert value not in out and types & {"USERNAME", "LICENSE_PLATE"}, out
+    out, _ = anonymize(engine, "고객: 차량 번호는 58나 1294예요")
+    assert out.endswith("예요"), out
+    out, _ = anonymize(engine, "お客様: ログインIDはtakeru_m77です")
+    assert out.endswith("です"), out

@@ -39,6 +39,17 @@ _ANNOUNCED = re.compile(
     r"(?:\s+(?:is|was|ist|est|es|è|é|is\s+just))?\s*[:=]?\s*)"
     r"[\"'“‘]?(?P<value>[\p{L}\p{N}_][\p{L}\p{N}_.@-]{1,38}[\p{L}\p{N}_])"
 )
+# the same in languages of other scripts, their particles ("ユーザー名は", "我的用户名是", "아이디는", "мой логин"); a
+# login is written in Latin letters, so the value ends where the script changes ("hanakohayashiです")
+_ANNOUNCED_OTHER_SCRIPTS = re.compile(
+    r"(?i:(?:логин|имя пользователя|никнейм|ник|логін|ім'я користувача|ім’я користувача|όνομα χρήστη|"
+    r"اسم المستخدم|يوزر|שם משתמש|שם המשתמש|نام کاربری|یوزرنیم|यूज़रनेम|यूजरनेम|उपयोगकर्ता नाम|ชื่อผู้ใช้|"
+    r"tên đăng nhập|tên người dùng|tên tài khoản|nama pengguna|kullanıcı adı(?:m)?|uživatelské jméno|"
+    r"felhasználónév|felhasználónevem|nume de utilizator|nome de usuário|nome de utilizador|"
+    r"用户名|用戶名|帳號|帐号|账号|賬號|ユーザー名|ユーザーID|ログインID|アカウント名|아이디|사용자 이름|사용자명)"
+    r"(?:[ \t]*(?:は|是|为|為|는|은|이|:|：|=|-|—|là|adalah|es|é|este|είναι|هو|הוא|है))?[ \t]*)"
+    r"[\"'“‘「]?(?P<value>[A-Za-z0-9_][A-Za-z0-9_.@-]{1,38}[A-Za-z0-9_])(?![A-Za-z0-9_@])"
+)
 _SYMBOLS = re.compile(r"[\d_.]")
 # the parties of a support conversation, as transcripts and chat exports label them, in the languages the engine reads
 ROLE_WORDS = frozenset(
@@ -83,6 +94,8 @@ class HandleRecognizer(SpanRecognizer):
             yield finding(USERNAME, m.start("h") - 1, m.end("h"), 0.85, self.name)
         for m in _SNAKE_HANDLE.finditer(text):
             yield finding(USERNAME, m.start(), m.end(), 0.7, self.name)
+        for m in _ANNOUNCED_OTHER_SCRIPTS.finditer(text) if not text.isascii() else ():
+            yield finding(USERNAME, m.start("value"), m.end("value"), 0.85, self.name)
         for m in _ANNOUNCED.finditer(text):
             value = m.group("value")
             if self.g.zipf(value) < 5.0 and value.lower() not in ("is", "was", "the", "my"):

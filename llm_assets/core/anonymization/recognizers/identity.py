@@ -43,6 +43,23 @@ _BANK_CUES = (
 )
 
 
+# the plate's words in languages of other scripts, and the particles after them ("車牌是", "차량 번호는", "госномер")
+_PLATE_CUES_OTHER_SCRIPTS = (
+    r"госномер|гос\.?[ \t]?номер|номер машины|номер автомобиля|номер машини|номерний знак|номер авто|"
+    r"αριθμός κυκλοφορίας|πινακίδα|πινακίδες|لوحة السيارة|رقم اللوحة|رقم السيارة|לוחית רישוי|מספר הרכב|מספר רכב|"
+    r"پلاک|پلاک ماشین|नंबर प्लेट|गाड़ी का नंबर|गाड़ी नंबर|ป้ายทะเบียน|ทะเบียนรถ|biển số xe|biển số|"
+    r"plat nomor|nomor polisi|plaka|rendszám|rendszáma|număr de înmatriculare|numărul de înmatriculare|"
+    r"tablica rejestracyjna|registrační značka|spz|車牌號碼|车牌号码|車牌號|车牌号|車牌|车牌|車のナンバー|"
+    r"ナンバープレート|ナンバー|차량 번호|차량번호|번호판"
+)
+# a plate in any script: letters (of one to three characters: Arabic, Hangul, Cyrillic series) and digit groups,
+# at least one digit, up to 16 characters; a particle glued to the end ("4790예요", "74-63です") is no part of it
+_ANY_PLATE = (
+    r"(?P<value>(?:\p{L}{1,3}[ \t\-·.]){0,3}\p{L}{0,3}\p{N}[\p{N}\p{Lu}]*(?:[ \t\-·.]?(?:\p{N}+|\p{Lu}{1,3}|[\p{L}]{1,3}(?=[ \t]\p{N})))"
+    r"{0,4})"
+)
+
+
 def _cued(cues: str) -> re.Pattern:
     return re.compile(rf"(?i:\b(?:{cues}))\b\s*{_SEP}{_VALUE}")
 
@@ -54,6 +71,14 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
         (_cued(_ID_CUES), NATIONAL_ID, 0.8),
         (_cued(_LICENCE_CUES), "US_DRIVER_LICENSE", 0.85),
         (_cued(_PLATE_CUES), LICENSE_PLATE, 0.8),
+        (
+            re.compile(
+                rf"(?i:{_PLATE_CUES_OTHER_SCRIPTS})(?:[ \t]*(?:は|是|为|為|는|은|:|：|-|là|adalah|είναι|هي|הוא|است))?"
+                rf"[ \t]*{_ANY_PLATE}"
+            ),
+            LICENSE_PLATE,
+            0.8,
+        ),
         (_cued(_BANK_CUES), BANK_ACCOUNT, 0.75),
     ]
     # a plate of the Chinese mainland: province character, letter, five or six characters
