@@ -19,6 +19,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from llm_assets.core.anonymization.text import reads_as_speech
+
 DELIMITERS = (",", ";", "\t", "|")
 MIN_TABLE_ROWS = 3  # rows of the same width, header included; two suffice when the first is clearly a header
 MAX_CELL_CHARS = 400  # a "cell" longer than this is prose, not a table
@@ -319,6 +321,8 @@ _LABEL = re.compile(
 
 
 def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
+    from llm_assets.core.anonymization.keys import classify_key
+
     cells = []
     labelled: list[tuple[int, re.Match]] = []
     for k, line in enumerate(lines):
@@ -345,10 +349,12 @@ def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[
         if key.casefold() in speakers:
             continue  # a conversation's turn: its label is a speaker and its text is free text
         start = lines[k].start
-        # the label's value ends with its sentence: "DOB: 02/11/1979. Bought it on ..." labels the date only
+        # a typed label's value ends with its sentence: "DOB: 02/11/1979. Bought it on ..." labels the date only;
+        # a label that says nothing of its value bounds it by the line ("Клиент: я живу по адресу Тверь, ул. ...":
+        # an abbreviation's point is no end)
         end = m.end("value")
         stop = _SENTENCE_END.search(text[start : lines[k].end], m.start("value"), end)
-        if stop:
+        if stop and classify_key(key) is not None:
             end = stop.start() + 1
         cells.append(Cell(start + m.start("value"), start + end, key, f"kv:{key.lower()}"))
         labels.append((start + m.start("key"), start + m.start("key") + len(key)))
@@ -358,7 +364,7 @@ def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[
 def _speakers(lines: list[tuple[str, str]]) -> set[str]:
     """Labels that speak rather than name a field: they come back on several lines with sentences after them
     ("natosha: my printer is not printing"), while a form's labels name short values ("city: Leeds")."""
-    from llm_assets.core.anonymization.keys import classify_key
+    from llm_assets.core.anonymization.keys import PERSON_OR_ID, classify_key
 
     values: dict[str, list[str]] = {}
     for label, value in lines:
@@ -367,7 +373,12 @@ def _speakers(lines: list[tuple[str, str]]) -> set[str]:
     for label, said in values.items():
         lengths = [len(v.split()) for v in said]
         prose = sum(lengths) / len(lengths) >= 3 or max(lengths) >= 5
-        if len(said) >= 2 and prose and classify_key(label) is None:
+        entity = classify_key(label)
+        if entity is None and len(said) >= 2 and prose:
+            out.add(label)
+        elif entity == PERSON_OR_ID and any(reads_as_speech(v) for v in said):
+            # "Customer: Hi, I wanted to ask about my order": a party of the conversation speaking (a form's
+            # "Customer: Ana Lima" names someone in fewer words)
             out.add(label)
     return out
 

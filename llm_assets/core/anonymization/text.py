@@ -39,6 +39,20 @@ PARTICLES = frozenset(
 )
 
 
+def reads_as_speech(value: str) -> bool:
+    """Whether what follows a label reads as someone speaking rather than as a name: five words or more, a sentence's
+    end, or two words in small letters that are no name particles ("oui, j'ai quarante-huit ans")."""
+    words = value.split()
+    if len(words) >= 5 or (len(words) >= 2 and value.rstrip()[-1:] in ".?!"):
+        return True
+    # scripts written without spaces: a clause is many letters, or has a comma or a full stop of its own
+    unspaced = regex.findall(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]", value)
+    if len(unspaced) >= 6 or (unspaced and regex.search(r"[，。！？、]", value)):
+        return True
+    small = [w for w in words if w[:1].islower() and w.strip(",;") not in PARTICLES]
+    return len(small) >= 2
+
+
 @dataclass(frozen=True)
 class Word:
     start: int

@@ -141,6 +141,35 @@ ZIP_AFTER_CUE = re.compile(
 )
 
 
+# An address announced in other languages ("я живу по адресу ...", "ik woon op ...", "μένω στην ...", "عنواني ..."):
+# the clause after it, when it holds a number; it ends at a sentence's end (not an abbreviation's point: "наб.",
+# "ul."), a " / ", a question, a semicolon or the line's end
+_ADDRESS_WORDS = (
+    "по адресу|мой адрес|адрес доставки|живу в|живу на|за адресою|моя адреса|живу у|мешкаю|"
+    r"mi dirección es|mi direccion es|vivo en|dirección de envío|meu endereço é|moro na|moro no|moro em|"
+    r"endereço de entrega|mon adresse est|j'habite au|j'habite à|j’habite au|j’habite à|adresse de livraison|"
+    r"il mio indirizzo è|abito in|abito a|indirizzo di consegna|meine adresse ist|ich wohne in|ich wohne am|"
+    r"ich wohne an der|lieferadresse|mijn adres is|ik woon op|ik woon aan|ik woon in|bezorgadres|mój adres to|"
+    r"mieszkam na|mieszkam przy|mieszkam w|adres dostawy|moje adresa je|bydlím na|bydlím v|bydlím ve|na adrese|"
+    r"min adress är|jag bor på|jag bor i|min adresse er|jeg bor på|jeg bor i|osoitteeni on|a címem|címem|lakom|"
+    r"adresa mea este|adresa mea e|locuiesc pe|locuiesc în|locuiesc la|adresim|oturuyorum|μένω στην|μένω στο|"
+    r"μένω σε|η διεύθυνσή μου είναι|عنواني|أسكن في|اسكن في|أقيم في|הכתובת שלי|אני גר ב|אני גרה ב|آدرسم|آدرس من|"
+    r"मेरा पता|alamat saya|saya tinggal di|địa chỉ của tôi là|địa chỉ của em là|địa chỉ nhà tôi là|tôi ở|em ở|"
+    r"ที่อยู่|บ้านเลขที่|bydlím na adrese|ich wohne in der|ich wohne in dem"
+)
+# The word for a postcode in other languages, and what it is written with ("邮编122433", "индекс 939782", "Τ.Κ. 63264")
+_POSTCODE_WORDS = (
+    r"邮编|郵編|邮政编码|郵遞區號|郵便番号|〒|우편번호|почтовый индекс|индекс|поштовий індекс|індекс|Τ\.Κ\.|ΤΚ|"
+    r"ταχυδρομικός κώδικας|الرمز البريدي|الرمز البريدى|מיקוד|کد پستی|पिन कोड|पिनकोड|รหัสไปรษณีย์|"
+    r"mã bưu điện|mã bưu chính|kode pos|posta kodu|irányítószám|PSČ|cod poștal|cod postal|kod pocztowy|"
+    r"postnummer|postinumero|código postal|codigo postal|code postal|codice postale|CAP"
+)
+_POSTCODE_AFTER_WORD = re.compile(
+    rf"(?:{_POSTCODE_WORDS})(?:[ \t]*(?:是|は|는|은|:|：|-|là|adalah|e|é|es|est|ist|är|on))?[ \t]*"
+    r"(?P<code>\d{3}(?:[ \t-]?\d{2,4})?)(?!\d)"
+)
+
+
 # A letter of a script without case (Han, Kana, Hangul, Thai, Hebrew, Arabic, Devanagari ...): no capital marks a name.
 def _uncased(ch: str) -> bool:
     return ch.isalpha() and not ch.isupper() and not ch.islower()
@@ -170,6 +199,14 @@ _DATE_LINE = re.compile(r"(?<![\w.])\d{1,2}\.?[ \t]+(?:\p{L}+\.?[ \t]+){1,3}(?:1
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
+
+
+# ... or at a comma before two words in small letters: prose again ("..., mi usuario es ...", "..., jmenuji se ...")
+_ADDRESS_INTRO_OTHER = re.compile(
+    rf"(?i:(?<![\p{{L}}])(?:{_alternation(_ADDRESS_WORDS.split('|'))}))[ \t]*[:：]?[ \t]*"
+    r"(?P<addr>[\p{L}\p{N}][^\n;!?/]{2,90}?)(?=(?<=[\p{L}\p{M}]{5})\.(?:\s|$)|[;!?]|\s/\s|[ \t]*$|[ \t]*\n|"
+    r",[ \t]+\p{Ll}[\p{L}\p{M}]*[ \t]+\p{Ll})"
+)
 
 
 def _labelled(line: str) -> bool:
@@ -257,7 +294,7 @@ class StreetAddressRecognizer(SpanRecognizer):
         # a street's name and number, its postcode and town on one line without commas, in any script that has
         # capitals: "Κτησιφώντος 163 10825 Καρδίτσα", "Lienboulevard 432 7023 Godveerdegem"
         self.street_code_town = re.compile(
-            r"(?<![\w-])\p{Lu}[\p{L}'’.-]+[ \t]+\d{1,4}[A-Za-z]?[ \t]+(?P<code>\d{4,6}|\d{3}[ \t]\d{2})"
+            rf"(?<![\w-])\p{{Lu}}[\p{{L}}'’.-]+[ \t]+\d{{1,4}}[A-Za-z]?,?[ \t]+(?P<code>{DISTINCTIVE_POSTCODE}|\d{{4,6}}|\d{{3}}[ \t]\d{{2}})"
             r"[ \t]+(?P<city>\p{Lu}[\p{L}'’-]+(?:[ \t-]+\p{Lu}[\p{L}'’-]+){0,2})",
             flags,
         )
@@ -289,6 +326,9 @@ class StreetAddressRecognizer(SpanRecognizer):
         for m in self.unambiguous.finditer(text):
             spans.append((m.start(), m.end(), 0.6))
         for m in ADDRESS_INTRO.finditer(text):
+            if re.search(r"\d", m.group("addr")):
+                spans.append((m.start("addr"), m.end("addr"), 0.65))
+        for m in _ADDRESS_INTRO_OTHER.finditer(text):
             if re.search(r"\d", m.group("addr")):
                 spans.append((m.start("addr"), m.end("addr"), 0.65))
         for m in self.place_code.finditer(text):
@@ -505,6 +545,8 @@ class StreetAddressRecognizer(SpanRecognizer):
         for m in self.any_postcode.finditer(text):
             if near(text, m.start(), m.end(), POSTCODE_CUES, before=20, after=0):
                 yield finding("ZIP_CODE", m.start(), m.end(), 0.8, self.name)
+        for m in _POSTCODE_AFTER_WORD.finditer(text):
+            yield finding("ZIP_CODE", m.start("code"), m.end("code"), 0.8, self.name)
         for m in ZIP_AFTER_CUE.finditer(text):
             code = m.group("code")
             if re.search(r"\d", code):

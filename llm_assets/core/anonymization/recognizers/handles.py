@@ -35,8 +35,10 @@ SPEAKER_LABEL = re.compile(
 _ANNOUNCED = re.compile(
     r"(?i:\b(?:user[ -]?name|user[ -]?id|login(?:[ -]?(?:name|id))?|handle|nick(?:name)?|screen[ -]?name|"
     r"gamertag|account[ -]?name|benutzer(?:name|kennung)?|nom d'utilisateur|identifiant|usuario|nome utente|"
-    r"gebruikersnaam|nazwa użytkownika|användarnamn|brugernavn|brukernavn|käyttäjätunnus)"
-    r"(?:\s+(?:is|was|ist|est|es|è|é|is\s+just))?\s*[:=]?\s*)"
+    r"gebruikersnaam|nazwa użytkownika|användarnamn|brugernavn|brukernavn|käyttäjätunnus|utilizatorul|utilizator)"
+    # "mitt användarnamn är ...", "utilizatorul meu este ...": a possessive, then the copula
+    r"(?:\s+(?:meu|mea|mio|mine|min|mitt|mijn|mein|moj|mój|saya))?"
+    r"(?:\s+(?:is|was|ist|est|es|è|é|är|er|on|jest|je|este|is\s+just))?\s*[:=]?\s*)"
     r"[\"'“‘]?(?P<value>[\p{L}\p{N}_][\p{L}\p{N}_.@-]{1,38}[\p{L}\p{N}_])"
 )
 # the same in languages of other scripts, their particles ("ユーザー名は", "我的用户名是", "아이디는", "мой логин"); a
@@ -47,6 +49,7 @@ _ANNOUNCED_OTHER_SCRIPTS = re.compile(
     r"tên đăng nhập|tên người dùng|tên tài khoản|nama pengguna|kullanıcı adı(?:m)?|uživatelské jméno|"
     r"felhasználónév|felhasználónevem|nume de utilizator|nome de usuário|nome de utilizador|"
     r"用户名|用戶名|帳號|帐号|账号|賬號|ユーザー名|ユーザーID|ログインID|アカウント名|아이디|사용자 이름|사용자명)"
+    r"(?:[ \t]+(?:của tôi|của em|saya|μου))?"
     r"(?:[ \t]*(?:は|是|为|為|는|은|이|:|：|=|-|—|là|adalah|es|é|este|είναι|هو|הוא|है))?[ \t]*)"
     r"[\"'“‘「]?(?P<value>[A-Za-z0-9_][A-Za-z0-9_.@-]{1,38}[A-Za-z0-9_])(?![A-Za-z0-9_@])"
 )

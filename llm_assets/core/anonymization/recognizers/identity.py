@@ -14,6 +14,7 @@ import regex as re
 
 from llm_assets.core.anonymization.context import SAAS_ID, SAAS_LETTER_KEY, SAAS_PERSONAL_PREFIXES
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.turns import age_in_words
 from llm_assets.core.entities import BANK_ACCOUNT, LICENSE_PLATE, NATIONAL_ID, TRANSACTION_REFERENCE
 
 _SEP = r"[:#=]?\s*(?:(?i:is|was|ist|est|es|è|é|no\.?|nr\.?|number|nummer|numéro|número|numero)\s*[:#]?\s*){0,2}"
@@ -159,6 +160,34 @@ _AGE_PATTERNS = [
 ]
 
 
+# the same, the age said in words ("I'm forty-two years old", "tengo cuarenta y dos años", "мне сорок пять лет"): a
+# run of up to four words, read as a number by ``text2num`` in the languages it knows
+_WORD_RUN = r"(?P<n>\p{L}+(?:[ \t-]+\p{L}+){0,4}?)"
+_AGE_WORD_PATTERNS = [re.compile(p.pattern.replace(r"(?P<n>\d{1,3})", _WORD_RUN), p.flags) for p in _AGE_PATTERNS]
+_WORD = re.compile(r"\p{L}+")
+
+
+def _age_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The words of a match that say an age: the longest run from the match's start (a cue before it: "Alter:
+    dreiundvierzig", "my mother is eighty-one"), up to five words joined by spaces or hyphens; else the longest
+    run ending where the match ends (a cue after it: "... forty two years old")."""
+    stops, pos = [], start
+    for w in _WORD.finditer(text, start, min(len(text), start + 80)):
+        if w.start() > pos and not re.fullmatch(r"[ \t-]+", text[pos : w.start()]):
+            break
+        stops.append(w.end())
+        pos = w.end()
+        if len(stops) == 5:
+            break
+    for stop in reversed(stops):
+        if stop >= end and age_in_words(text[start:stop]):
+            return start, stop
+    for w in _WORD.finditer(text, start, end):
+        if age_in_words(text[w.start() : end]):
+            return w.start(), end
+    return None
+
+
 class MultilingualAgeRecognizer(SpanRecognizer):
     ENTITIES = ("AGE",)
 
@@ -167,3 +196,10 @@ class MultilingualAgeRecognizer(SpanRecognizer):
             for m in pattern.finditer(text):
                 if int(m.group("n")) <= 120:
                     yield finding("AGE", m.start("n"), m.end("n"), 0.85, self.name)
+        if text.isdigit():
+            return
+        for pattern in _AGE_WORD_PATTERNS:
+            for m in pattern.finditer(text):
+                span = _age_words(text, m.start("n"), m.end("n"))
+                if span:
+                    yield finding("AGE", span[0], span[1], 0.8, self.name)

@@ -9,7 +9,14 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
-from llm_assets.core.anonymization.text import PARTICLES, Word, capitalized_runs, mostly_capitalized, words
+from llm_assets.core.anonymization.text import (
+    PARTICLES,
+    Word,
+    capitalized_runs,
+    mostly_capitalized,
+    reads_as_speech,
+    words,
+)
 from llm_assets.core.entities import PERSON
 
 HONORIFICS = (
@@ -95,12 +102,18 @@ class StructuredNameRecognizer(SpanRecognizer):
         (re.compile(rf"(?P<name>\b{_HONORIFIC}\.?[ \t]+{NAME_RUN})"), 0.85),
     ]
 
+    _FIELD = _PATTERNS[-2][0]
+
     def find(self, text: str) -> Iterable:
         for pattern, score in self._PATTERNS:
             for m in pattern.finditer(text):
                 name = m.group("name").strip()
                 if not name or not any(c.isalpha() for c in name):
                     continue
+                line_end = text.find("\n", m.start("name"))
+                line_end = len(text) if line_end < 0 else line_end
+                if pattern is self._FIELD and reads_as_speech(text[m.start("name") : line_end]):
+                    continue  # "Customer: Hi, I wanted to ask about ...": a party speaking, not a field's name
                 start = m.start("name") + m.group("name").index(name)
                 yield finding(PERSON, start, start + len(name), score, self.name)
 

@@ -101,7 +101,7 @@ _AGE_QUESTION = re.compile(
 )
 
 
-def _age_in_words(turn: str) -> bool:
+def age_in_words(turn: str) -> bool:
     """A turn that is nothing but a number from 1 to 120, in digits or said in words ("thirty four", "soixante")."""
     turn = turn.strip(" .!")
     if turn.isdigit():
@@ -250,7 +250,7 @@ class BareTurnRecognizer(SpanRecognizer):
             if mention:
                 turn, start = turn[mention.end() :], start + mention.end()
             answers_age, asked_age = asked_age, bool(_AGE_QUESTION.search(turn))
-            if answers_age and _age_in_words(turn):
+            if answers_age and age_in_words(turn):
                 yield finding("AGE", start, start + len(turn.rstrip(" .!")), 0.65, self.name)
                 continue
             spoken = self._spoken(turn) or _number_in_words(turn)  # before the sentence test: "k i m" holds an "i"
