@@ -1019,3 +1019,44 @@ def test_an_address_a_postcode_or_a_login_announced_in_other_languages_goes_and_
     for text, (gone, kept) in cases.items():
         out, _ = anonymize(engine, text)
         assert gone not in out and kept in out, out
+
+
+def test_an_email_address_said_with_the_local_words_for_at_and_dot_goes(engine):
+    cases = [
+        "Абонент: vasyl.k88 равлик ukr крапка net",
+        "客様: haruto55 アットマーク gmail ドット com",
+        "לקוח: dana.levi שטרודל walla נקודה co נקודה il",
+        "ลูกค้า: somsak77 แอท hotmail ดอท com",
+        "Khách: lan.pham a còng gmail chấm com",
+        "Müşteri: emre.kaya et yandex nokta com",
+    ]
+    for text in cases:
+        out, types = anonymize(engine, text)
+        assert (
+            "EMAIL_ADDRESS" in types
+            and ("@" not in out)
+            and not any(part in out for part in ("vasyl", "haruto55", "dana.levi", "somsak77", "lan.pham", "emre.kaya"))
+        ), out
+    out, types = anonymize(engine, "Client : Jean et Marie point final, merci.")
+    assert "EMAIL_ADDRESS" not in types, out
+
+
+def test_a_street_written_with_the_designators_of_other_scripts_goes(engine):
+    cases = {
+        "Абонент: ул. Садовая, д. 17, кв. 42": "Садовая",
+        "Абонент: вул. Шевченка, буд. 8": "Шевченка",
+        "العميل: شارع التحلية 214": "التحلية",
+        "לקוח: רחוב ויצמן 33": "ויצמן",
+        "ลูกค้า: 88 หมู่ 4 ถ.มิตรภาพ ค่ะ": "มิตรภาพ",
+        "Khách: 12 Ngõ 5 Đường Trần Phú": "Trần Phú",
+        "Müşteri: Bağdat Cad. No: 214": "Bağdat",
+        "Pelanggan: Jl. Kebon Jeruk Raya No. 27": "Kebon Jeruk",
+    }
+    found = set()
+    for text, street in cases.items():
+        out, types = anonymize(engine, text)
+        assert street not in out and types, out
+        found |= types
+    assert "STREET_ADDRESS" in found
+    out, types = anonymize(engine, "Клиент: я живу на улице уже пять лет, дом 3 года назад купил")
+    assert "STREET_ADDRESS" not in types, out

@@ -157,6 +157,32 @@ _ADDRESS_WORDS = (
     r"मेरा पता|alamat saya|saya tinggal di|địa chỉ của tôi là|địa chỉ của em là|địa chỉ nhà tôi là|tôi ở|em ở|"
     r"ที่อยู่|บ้านเลขที่|bydlím na adrese|ich wohne in der|ich wohne in dem"
 )
+# Streets of other scripts and of languages whose designators the lists above lack: the designator, the name, the
+# house number (and the Slavic "д."/"буд." before it, the block, building and flat after it)
+_NUM_ANY = r"[\d٠-٩۰-۹]{1,5}[\p{L}]?(?:[/-][\d٠-٩۰-۹]{1,4})?"
+_CYRILLIC_STREET = (
+    r"(?:ул|улица|пр-т|просп|проспект|пер|переулок|наб|набережная|бул|бульв|бульвар|ш|шоссе|пл|площадь|алл|аллея|"
+    r"туп|тупик|пр-д|проезд|мкр|микрорайон|вул|вулиця|пров|провулок|майдан|площа|шосе|сквер|узвіз|бульвар)"
+)
+_OTHER_STREETS = [
+    rf"(?<![\p{{L}}])(?i:{_CYRILLIC_STREET})\.?[ \t]+(?:\p{{Lu}}[\p{{L}}'’.-]*|\d{{1,3}}-[йяе])"
+    rf"(?:[ \t]+(?:\p{{Lu}}[\p{{L}}'’.-]*|\d{{1,3}}-[йяе]|\p{{Ll}}{{1,3}}\.?)){{0,3}},?[ \t]*"
+    rf"(?:(?:д|дом|буд|будинок|№)\.?[ \t]*)?{_NUM_ANY}"
+    rf"(?:,?[ \t]*(?:к|корп|стр|кв|квартира|оф|офис)\.?[ \t]*\d{{1,5}}(?:/\d{{1,3}})?){{0,3}}",
+    rf"(?<![\p{{L}}])(?:οδός|οδό|οδού|οδ\.|λεωφόρος|λεωφόρου|λεωφ\.|πλατεία|πλ\.)[ \t]+\p{{Lu}}[\p{{L}}.-]*"
+    rf"(?:[ \t]+\p{{Lu}}[\p{{L}}.-]*){{0,3}},?[ \t]+{_NUM_ANY}",
+    rf"(?<![\p{{L}}])(?:شارع|طريق|ش\.)[ \t]+\p{{Arabic}}+(?:[ \t]+\p{{Arabic}}+){{0,3}},?[ \t]+{_NUM_ANY}",
+    rf"(?<![\p{{L}}])(?:خیابان|کوچه|بلوار|بزرگراه)[ \t]+\p{{Arabic}}+(?:[ \t،,]+(?!کد)\p{{Arabic}}+){{0,5}}"
+    rf"[ \t،,]+(?:پلاک[ \t]*)?{_NUM_ANY}",
+    rf"(?<![\p{{L}}])(?:רחוב|רח['׳]|שדרות|שד['׳]|דרך|סמטת)[ \t]*\p{{Hebrew}}+(?:[ \t]+\p{{Hebrew}}+){{0,2}}[ \t]+{_NUM_ANY}",
+    rf"(?<![\d/]){_NUM_ANY}[ \t]+(?:หมู่(?:ที่)?[ \t]*\d{{1,3}}[ \t]+)?(?:ถ\.|ถนน|ซ\.|ซอย)[ \t]*\p{{Thai}}+",
+    rf"(?<![\d/]){_NUM_ANY},?[ \t]+(?:(?:Ngõ|ngõ|Ngách|ngách|Hẻm|hẻm|Kiệt|kiệt)[ \t]+\d{{1,4}}[ \t,]+)*"
+    rf"(?:Đường|đường|Phố|phố|Đại lộ)[ \t]+(?:số[ \t]+\d{{1,4}}|\p{{Lu}}\p{{Ll}}*(?:[ \t]+\p{{Lu}}\p{{Ll}}*){{0,3}})",
+    rf"(?<![\p{{L}}])(?:Jl\.|Jln\.|Jalan|Gg\.|Gang)[ \t]*\p{{Lu}}[\p{{L}}.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}.-]*){{0,3}}"
+    rf",?[ \t]+(?:No\.?|Nomor)[ \t]*{_NUM_ANY}",
+    rf"(?<![\p{{L}}])\p{{Lu}}[\p{{L}}'’.-]*(?:[ \t]+\p{{Lu}}[\p{{L}}'’.-]*){{0,3}}[ \t]+(?:Cad|Sok|Blv|Bulv)\.?"
+    rf"(?:[ \t]+No[:.]?)?[ \t]*{_NUM_ANY}",
+]
 # The word for a postcode in other languages, and what it is written with ("邮编122433", "индекс 939782", "Τ.Κ. 63264")
 _POSTCODE_WORDS = (
     r"邮编|郵編|邮政编码|郵遞區號|郵便番号|〒|우편번호|почтовый индекс|индекс|поштовий індекс|індекс|Τ\.Κ\.|ΤΚ|"
@@ -201,10 +227,18 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
 
 
+# designators written in small letters at the start of an address ("площа Аеродромний 2-й", "calle Mayor 5")
+_LOWER_DESIGNATORS = (
+    r"ул|улица|пр-т|просп|проспект|пер|переулок|наб|набережная|бул|бульвар|ш|шоссе|пл|площадь|алл|аллея|вул|вулиця|"
+    r"пров|провулок|майдан|площа|шосе|сквер|парк|узвіз|οδός|οδό|οδού|λεωφόρος|calle|avenida|rua|avenida|travessa|"
+    r"via|viale|piazza|corso|rue|avenue|boulevard|ulica|ul|aleja|al|ulice|náměstí|strada|bulevardul|calea|"
+    r"đường|phố|ngõ|hẻm|jalan|jl"
+)
 # ... or at a comma before two words in small letters: prose again ("..., mi usuario es ...", "..., jmenuji se ...")
 _ADDRESS_INTRO_OTHER = re.compile(
     rf"(?i:(?<![\p{{L}}])(?:{_alternation(_ADDRESS_WORDS.split('|'))}))[ \t]*[:：]?[ \t]*"
-    r"(?P<addr>[\p{L}\p{N}][^\n;!?/]{2,90}?)(?=(?<=[\p{L}\p{M}]{5})\.(?:\s|$)|[;!?]|\s/\s|[ \t]*$|[ \t]*\n|"
+    rf"(?P<addr>(?=[\p{{Lu}}\p{{N}}]|[^\p{{Lu}}\p{{Ll}}\s]|(?i:{_LOWER_DESIGNATORS})\.?[ \t])[\p{{L}}\p{{N}}][^\n;!?/]{{2,90}}?)"
+    r"(?=(?<=[\p{L}\p{M}]{5})\.(?:\s|$)|[;!?]|\s/\s|[ \t]*$|[ \t]*\n|"
     r",[ \t]+\p{Ll}[\p{L}\p{M}]*[ \t]+\p{Ll})"
 )
 
@@ -219,6 +253,8 @@ def _labelled(line: str) -> bool:
 
 def _after_label(text: str, start: int, end: int) -> int:
     cut = text.rfind(": ", start, end)
+    if cut >= 2 and text[cut - 2 : cut].lower() in ("no", "nr"):
+        return start  # a house number's own colon: "Atatürk Cad. No: 12"
     return start if cut < 0 else cut + 2
 
 
@@ -279,6 +315,7 @@ class StreetAddressRecognizer(SpanRecognizer):
             (re.compile(r"\bUS(?:NS|NV|S|CGC)[ \t]+[A-Z][a-z]+\b"), 0.7),
         ]
         self.han_street = re.compile(_HAN_STREET)
+        self.other_streets = [re.compile(p) for p in _OTHER_STREETS]
         self.unambiguous = re.compile(
             rf"(?<![\w-])(?i:{_alternation(UNAMBIGUOUS_PREFIXES)})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN}", flags
         )
@@ -317,6 +354,8 @@ class StreetAddressRecognizer(SpanRecognizer):
         if any(c.isdigit() for c in text):  # every pattern of the list wants a house, box or unit number
             for pattern, score in self.patterns:
                 spans += [(m.start(), m.end(), score) for m in pattern.finditer(text)]
+        for pattern in self.other_streets:
+            spans += [(m.start(), m.end(), 0.75) for m in pattern.finditer(text)]
         for m in self.han_street.finditer(text):
             lead = HAN_SENTENCE_LEAD.match(m.group(0))
             cut = lead.end() if lead else 0
@@ -346,8 +385,11 @@ class StreetAddressRecognizer(SpanRecognizer):
                 spans.append((m.start(), m.end(), 0.65 if strong else 0.5))
         for m in self.corner.finditer(text):
             spans += [(m.start("a"), m.end("a"), 0.75), (m.start("b"), m.end("b"), 0.75)]
+        street_ends = {e for _, e, _ in spans}
         for m in self.postcode_city.finditer(text):
-            if self._is_place_or_unknown(m.group("city")):
+            # right after a street found on the line, a postcode and a word are its town, however well known
+            after_street = any(m.start() - 2 <= e <= m.start() for e in street_ends)
+            if after_street or self._is_place_or_unknown(m.group("city")):
                 spans.append((m.start("code"), m.end("city"), 0.65))
         for m in self.state_zip.finditer(text):
             if m.group("state") in self.g.us_states:

@@ -12,11 +12,16 @@ from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, findi
 # "@" and "." as they are said aloud in the languages of the largest markets (a call transcript spells an address
 # out in its own language: "jan kropka kowalski małpa gmail kropka com")
 SPOKEN_AT = (
-    "at arobase arroba chiocciola klammeraffe małpa malpa собака собачка snabel-a apenstaartje zavináč kukac 골뱅이"
+    "at arobase arroba chiocciola klammeraffe małpa malpa собака собачка равлик snabel-a apenstaartje zavináč kukac "
+    "παπάκι et 골뱅이 アットマーク アット 艾特 آت ات اَت שטרודל כרוכית एट ऐट แอท a|còng a|móc"
 ).split()
-SPOKEN_DOT = "dot point punkt punto ponto punt kropka точка tečka pont 점".split()
-_AT_WORD = "|".join(SPOKEN_AT)
-_DOT_WORD = "|".join(SPOKEN_DOT)
+SPOKEN_DOT = (
+    "dot point punkt punto ponto punt kropka точка крапка tečka pont nokta τελεία ντοτ 점 닷 ドット 点 دوت نقطة نقطه "
+    "נקודה डॉट बिंदु ดอท จุด chấm titik"
+).split()
+# longest first: "a còng" before "at"
+_AT_WORD = "|".join(sorted((w.replace("|", " ") for w in SPOKEN_AT), key=len, reverse=True))
+_DOT_WORD = "|".join(sorted(SPOKEN_DOT, key=len, reverse=True))
 _AT = rf"(?:\s*[\[({{<]\s*at\s*[\])}}>]\s*|\s+(?:{_AT_WORD})\s+|\s*@\s*)"
 _DOT = rf"(?:\s*[\[({{<]\s*dot\s*[\])}}>]\s*|\s+(?:{_DOT_WORD})\s+|\.)"
 # the local part: a word, or letters spelled one by one ("j o h n dot smith at ...")
@@ -39,7 +44,7 @@ def _prose(value: str) -> bool:
     labels = re.findall(r"[\w-]+", value[at.end() :] if at else value)
     if labels and len(labels[-1]) > 4:
         return True  # a spoken address ends with a country's or a short generic ending: "com", "fr", "info"
-    return any(zipf_in(w.lower(), "en") >= 6.0 for w in labels if w.lower() not in SPOKEN_DOT)
+    return any(zipf_in(w.lower(), "en") >= 6.0 for w in labels if w.lower() not in SPOKEN_DOT and len(w) > 1)
 
 
 class ObfuscatedEmailRecognizer(SpanRecognizer):
