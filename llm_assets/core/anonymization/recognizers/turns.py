@@ -54,8 +54,12 @@ _STREET_COMMA_TOWN = re.compile(
 )
 # a Korean city, county or district: two or more syllables and the unit ("수원시", "영통구", "양평군"); everyday
 # words that end the same way are short ("다시", "친구") or, alone, end otherwise ("그래도", "그러면")
+# a Chinese or Japanese city, county, ward, town or village: its name and the unit ("深圳市", "長生郡一宮町")
+_CJK_DIVISION = re.compile(r"(?:\p{Han}{1,5}[省県县都道府郡])?\p{Han}{1,5}[市区區町村鎮镇]")
 _KOREAN_DIVISION = re.compile(r"\p{Hangul}{2,5}(?:시|군|구|읍|면|동)")
 # a registration plate given alone: letters, then digits ("HE 6895", "KA-4411")
+# three digits, a space, two: how Sweden, Czechia, Slovakia and Greece write a postcode ("681 32")
+_SPACED_POSTCODE = re.compile(r"\d{3} \d{2}")
 _PLATE_TURN = re.compile(r"\p{Lu}{1,3}[ -]\d{2,5}(?:[ -]\p{Lu}{1,3})?")
 
 
@@ -215,6 +219,8 @@ class BareTurnRecognizer(SpanRecognizer):
             return False
         if all(_KOREAN_DIVISION.fullmatch(w) for w in words) and (len(words) > 1 or words[0][-1] in "시군"):
             return True
+        if self.g.cities_other_scripts.get(fold(turn), 0) or _CJK_DIVISION.fullmatch(turn):
+            return True  # "Москва", "القاهرة", "北京市", "武蔵村山市": a city's name in its own script
         if not all(w[:1].isupper() and re.fullmatch(r"[\p{L}\p{M}'’.-]+", w) for w in words):
             return False
         population = self.g.places.get(fold(turn), 0)
@@ -261,6 +267,9 @@ class BareTurnRecognizer(SpanRecognizer):
                 continue
             if _FIELD_LABEL.fullmatch(m.group("label").rstrip(": \t")) or _DATE_OR_AMOUNT.search(turn):
                 continue  # a form's field ("items.price: 209,91 kr"), a date or an amount: the date rules decide
+            if _SPACED_POSTCODE.fullmatch(turn):
+                yield finding("ZIP_CODE", start, start + len(turn), 0.6, self.name)
+                continue
             if _PLATE_TURN.fullmatch(turn):
                 yield finding("REFERENCE_NUMBER", start, start + len(turn), 0.6, self.name)
                 continue
