@@ -1066,7 +1066,8 @@ def test_a_town_in_its_own_script_or_a_spaced_postcode_given_alone_in_a_call_goe
     calls = {
         "Агент: Добрый день!\nАбонент: Здравствуйте, посылка не пришла.\nАгент: Ваш город?\nАбонент: Новосибирск\n"
         "Агент: Спасибо.": "Новосибирск",
-        "[00:01:10] Speaker 1: 请问您在哪个城市？\n[00:01:15] Speaker 2: 广州市\n[00:01:20] Speaker 1: 好的，谢谢。": "广州市",
+        "[00:01:10] Speaker 1: 请问您在哪个城市？\n[00:01:15] Speaker 2: 广州市\n"
+        "[00:01:20] Speaker 1: 好的，谢谢。": "广州市",
         "Operátor: Jaké je vaše PSČ?\nVolající: 602 00\nOperátor: Děkuji.\nVolající: Prosím.": "602 00",
         "الموظف: في أي مدينة أنت؟\nالعميل: القاهرة\nالموظف: شكراً\nالعميل: العفو": "القاهرة",
     }
@@ -1075,3 +1076,20 @@ def test_a_town_in_its_own_script_or_a_spaced_postcode_given_alone_in_a_call_goe
         assert value not in out and types & {"LOCATION", "ZIP_CODE"}, out
     out, _ = anonymize(engine, "Агент: Как дела?\nАбонент: Хорошо\nАгент: Отлично.\nАбонент: Спасибо")
     assert "Хорошо" in out and "Спасибо" in out, out
+
+
+def test_a_name_after_a_title_or_after_thanks_goes_in_many_languages_thanks_a_lot_stays(engine):
+    cases = {
+        "Konsultant: Dziękuję, Panie Wróblewski, chwileczkę.": "Wróblewski",
+        "الموظف: شكراً أستاذ الزهراني، لحظة من فضلك.": "الزهراني",
+        "Оператор: Дякую, Мирославо! Замовлення знайшла.": "Мирославо",
+        "एजेंट: धन्यवाद सुनीता जी! ऑर्डर मिल गया।": "सुनीता",
+        "Nhân viên: Cảm ơn chị Hằng, chờ em một chút ạ.": "Hằng",
+        "کارشناس: ممنون آقای رضایی، لطفاً صبر کنید.": "رضایی",
+    }
+    for text, name in cases.items():
+        out, types = anonymize(engine, text)
+        assert name not in out and "PERSON" in types, out
+    for text in ("الموظف: شكراً جزيلاً! لحظة من فضلك.", "الموظف: شكراً لصبرك، يومك سعيد!"):
+        out, types = anonymize(engine, text)
+        assert "PERSON" not in types, out

@@ -71,6 +71,7 @@ _LOOSE_BEFORE = _alternation(
 _SURE_AFTER = _alternation("vagyok|هستم|speaking|am apparat|u telefonu|na linii")
 
 _WORD = r"[\p{L}\p{M}][\p{L}\p{M}'’-]*"
+_WORD_RE = _WORD
 # Hindi "मैं सुमन हूँ" ("I am Suman"): the copula after the name makes "I" sure
 _HINDI = re.compile(r"(?<![\p{L}\p{M}])मैं[ \t]+(?P<name>[\p{L}\p{M}]+)[ \t]+(?:हूँ|हूं)")
 # Arabic names go on with a family's or a father's particle: "راما آل مقطة", "أحمد بن علي"
@@ -101,6 +102,24 @@ _THAI = [
     re.compile(r"(?:ค่ะ|ครับ)[ \t]+(?P<name>\p{Thai}{2,12})[ \t]+จาก"),
 ]
 _CASED = re.compile(r"[\p{Lu}\p{Ll}]")
+
+# Someone addressed: a title before the name ("Panie Pacholik", "أستاذ حجار", "آقای رضایی", "κύριε Παππά") or
+# thanks before it and a pause after ("Дякую, Богуслава!", "شكراً ميلاء!", "धन्यवाद विद्या जी!", "Cảm ơn anh Phúc,")
+_TITLES = _alternation(
+    "Panie|Pane|Paní|Pani|господин|госпожа|пане|пані|κύριε|κυρία|أستاذ|أستاذة|استاذ|استاذة|السيد|السيدة|"
+    "آقای|خانم|אדון|גברת|श्री|श्रीमती|सुश्री|Bapak|Ibu|Sayın|Úr"
+)
+_THANKS = _alternation(
+    "thanks|thank you|спасибо|дякую|merci|danke|gracias|obrigado|obrigada|grazie|dank je|dank u|dziękuję|děkuji|"
+    "tack|takk|kiitos|köszönöm|mulțumesc|teşekkürler|teşekkür ederim|ευχαριστώ|شكراً|شكرا|תודה|ممنون|مرسی|"
+    "धन्यवाद|शुक्रिया|ขอบคุณค่ะ|ขอบคุณครับ|ขอบคุณ|cảm ơn|terima kasih"
+)
+_KIN_TERMS = r"(?:anh chị|anh|chị|em|ông|bà|bạn|kak|pak|bu|mas|mbak)"
+_TITLED = re.compile(rf"(?<![\p{{L}}])(?:{_TITLES})[ \t]+(?P<name>{_WORD_RE}(?:[ \t]+{_WORD_RE})?)")
+_THANKED = re.compile(
+    rf"(?i:(?<![\p{{L}}])(?:{_THANKS}))[ \t]*[,،]?[ \t]+(?:(?P<kin>(?i:{_KIN_TERMS}))[ \t]+)?(?P<name>{_WORD_RE})"
+    r"(?=[ \t]*(?:(?P<respect>जी|ji\b)|[!,.?،]|$))"
+)
 
 
 class IntroductionRecognizer(SpanRecognizer):
@@ -135,10 +154,30 @@ class IntroductionRecognizer(SpanRecognizer):
             # a family name after it: capitalized (cased scripts) or one the lists know
             if len(parts) == 2 and self._family(parts[1]):
                 end = m.end("name")
-            particle = _ARABIC_PARTICLE.match(text, end)
-            if particle:
+            while particle := _ARABIC_PARTICLE.match(text, end):
                 end = particle.end()
             yield finding(PERSON, m.start("name"), end, 0.85 if sure else 0.7, self.name)
+        for m in _TITLED.finditer(text):
+            parts = m.group("name").split()
+            if self._name_word(parts[0], sure=True) or parts[0] in ("آل", "ال"):
+                end = m.start("name") + len(parts[0])
+                if len(parts) == 2 and (self._family(parts[1]) or parts[0] in ("آل", "ال")):
+                    end = m.end("name")
+                while particle := _ARABIC_PARTICLE.match(text, end):
+                    end = particle.end()
+                yield finding(PERSON, m.start("name"), end, 0.8, self.name)
+        for m in _THANKED.finditer(text):
+            word = m.group("name")
+            if not self._name_word(word, sure=True):
+                continue
+            # a kinship term before or "ji" after makes it someone; else a first name the lists know, or a rare
+            # word ("شكراً جزيلاً" is "thanks a lot", "תודה רבה" too)
+            rank = self.g.first_names.get(fold(word), 0)
+            # (in a script without capitals a rare word may be a word with its clitics, "لصبرك" "for your
+            # patience": there only an exclamation after it calls someone)
+            called = bool(_CASED.match(word)) or text[m.end("name") : m.end("name") + 2].lstrip()[:1] == "!"
+            if m.group("kin") or m.group("respect") or rank or (self.g.zipf(word) < 3.0 and called):
+                yield finding(PERSON, m.start("name"), m.end("name"), 0.75, self.name)
         for m in _AFTER.finditer(text):
             if self._name_word(m.group("name"), sure=True):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
