@@ -1093,3 +1093,29 @@ def test_a_name_after_a_title_or_after_thanks_goes_in_many_languages_thanks_a_lo
     for text in ("الموظف: شكراً جزيلاً! لحظة من فضلك.", "الموظف: شكراً لصبرك، يومك سعيد!"):
         out, types = anonymize(engine, text)
         assert "PERSON" not in types, out
+
+
+def test_a_birth_date_said_in_other_languages_goes_a_delivery_date_stays(engine):
+    cases = {
+        "לקוח: נולדתי ב-22/09/1983": "22/09/1983",
+        "Ügyfél: 1981. 04. 17. születtem": "1981. 04. 17.",
+        "Клієнт: я народилася 03.02.1990": "03.02.1990",
+        "Khách: tôi sinh ngày 19/08/1976": "19/08/1976",
+        "Müşteri: 05.06.1968 tarihinde doğdum": "05.06.1968",
+    }
+    for text, date in cases.items():
+        out, types = anonymize(engine, text)
+        assert date not in out and "DATE_OF_BIRTH" in types, out
+    out, types = anonymize(engine, "Ügyfél: a csomag 2025. 03. 14. érkezett")
+    assert "2025. 03. 14." in out, out
+
+
+def test_an_age_given_alone_after_the_question_in_more_languages_goes(engine):
+    calls = [
+        "Temsilci: Kaç yaşındasınız?\nArayan: 37\nTemsilci: Teşekkürler.\nArayan: Rica ederim.",
+        "Operátorka: Kolik je vám let?\nVolající: 64\nOperátorka: Děkuji.\nVolající: Prosím.",
+        "Ügyintéző: Hány éves?\nHívó: 68\nÜgyintéző: Köszönöm.\nHívó: Szívesen.",
+    ]
+    for call in calls:
+        out, types = anonymize(engine, call)
+        assert "AGE" in types, out

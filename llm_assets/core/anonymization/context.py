@@ -19,7 +19,15 @@ from llm_assets.core.anonymization.text import cue_pattern
 _BIRTH = re.compile(
     r"(?i:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb\.\s*$|\bgeb(?:oren|\.)|geburts|\bné(?:e)?\b|naissance|\bnacid[oa]\b|"
     r"nacimiento|\bnat[oa]\b|nascit|\bnascid[oa]\b|nasciment|\burodzon|urodzeni|\bfödd\b|född|\bfødt\b|syntyn|"
-    r"narozen|geboortedatum|生年月日|出生|생년월일|生日|誕生)"
+    r"narozen|narodil|geboortedatum|生年月日|出生|생년월일|生日|誕生|"
+    r"родил(?:ся|ась)|рождения|народи(?:вся|лася)|народження|γεννήθηκα|γέννησης|ولدت|مواليد|الميلاد|נולדתי|נולד|"
+    r"לידה|متولد|تولد|जन्म|पैदा|เกิด|sinh ngày|ngày sinh|sinh năm|lahir|doğdum|doğum|născut|nașterii|születtem|"
+    r"született|születési)"
+)
+# the same cue after the date: "1975. 10. 21. születtem", "1980年5月3日生まれ", "12.03.1987 (DOB)"
+_BIRTH_AFTER = re.compile(
+    r"\s*[(\[,-]?\s*(?i:born|birth|dob|d\.o\.b|geb|születtem|született|doğdum|doğumlu|生まれ|生|출생|에 태어|"
+    r"tarihinde doğdum|родил|народи)"
 )
 _EMPLOYER_BEFORE = re.compile(
     r"(?i:\b(?:work(?:s|ed|ing)?|job|position|role|intern(?:ing|ship)?|employed|hired|career|contract(?:ed|or)?)"
@@ -101,7 +109,7 @@ def is_birth_date(text: str, start: int, end: int, key: str = "") -> bool:
         between = left[cues[-1].end() :]
         if len(between) <= 25 and not re.search(r"\d", between) and "\n" not in between.strip(" \t:"):
             return True
-    return bool(re.match(r"\s*[(\[,-]?\s*(?i:born|birth|dob|d\.o\.b|geb)", text[end : end + 25]))
+    return bool(_BIRTH_AFTER.match(text[end : end + 25]))
 
 
 # a full date this many years back is someone's birth date far more often than an order's or a delivery's

@@ -101,7 +101,10 @@ _AGE_QUESTION = re.compile(
     r"(?i:\b(?:age|how old|wie alt|alter|quel âge|âge|edad|cuántos años|età|quanti anni|idade|quantos anos|"
     r"leeftijd|hoe oud|wiek|ile\b[^?\n]{0,20}\blat|ålder|hur gammal|возраст|сколько (?:вам |тебе )?лет|вік|"
     r"скільки (?:вам |тобі )?років|yaş|kaç yaşında|ηλικία|πόσο χρονών)\b)|كم عمر|العمر|גיל|בן כמה|בת כמה|उम्र|"
-    r"อายุ|tuổi|umur|usia|年齢|何歳|年龄|年紀|多大|几岁|幾歲|나이|몇 살"
+    r"อายุ|tuổi|umur|usia|年齢|何歳|年龄|年紀|多大|几岁|幾歲|나이|몇 살|"
+    # the same questions where the word for "old" or "years" takes endings ("yaşındasınız", "χρονών είστε")
+    r"(?i:kaç yaş|πόσων χρονών|kolik je vám let|kolik ti je|hány éves|câți ani|ce vârstă|hur gammal|hvor gammel|"
+    r"kuinka vanha|ile ma pan lat|ile ma pani lat|ile masz lat|bao nhiêu tuổi|چند سال|سن شما|आपकी उम्र|कितने साल)"
 )
 
 
