@@ -1119,3 +1119,16 @@ def test_an_age_given_alone_after_the_question_in_more_languages_goes(engine):
     for call in calls:
         out, types = anonymize(engine, call)
         assert "AGE" in types, out
+
+
+def test_a_chinese_family_name_given_or_addressed_alone_and_a_japanese_agent_goes(engine):
+    cases = {
+        "客户： 我姓郑，想问下快递的事": "郑",
+        "[00:02:33] Speaker 1: 薛女士，请稍等。": "薛",
+        "オペレーター: お問い合わせありがとうございます。担当の蓮です。": "蓮",
+    }
+    for text, name in cases.items():
+        out, types = anonymize(engine, text)
+        assert name not in out and "PERSON" in types, out
+    out, types = anonymize(engine, "客服: 您好，我是学生，谢谢")
+    assert "PERSON" not in types, out

@@ -95,7 +95,14 @@ _CJK = [
         r"(?<![\p{Han}\p{Katakana}\p{Hiragana}])(?P<name>[\p{Han}\p{Katakana}ー]{2,4})(?:と申します|が承ります)"
     ),
     re.compile(r"(?:상담사|상담원|담당자|저는)[ \t]?(?P<name>\p{Hangul}{2,3}?)(?:입니다|이에요|예요|라고)"),
+    # "我姓罗" ("my family name is Luo"); a family name alone before "Mr", "Ms", "Miss" at a clause's start ("常女士，")
+    re.compile(r"我姓(?P<name>\p{Han}{1,2}?)(?=[，,。\s]|$|想|叫|的)"),
+    re.compile(
+        r"(?:(?<=^)|(?<=[\s:：，,。！!？?、]))(?![老小大各本该該这這那某])(?P<name>\p{Han})(?:先生|女士|小姐|太太)",
+        re.MULTILINE,
+    ),
 ]
+_CHINESE_PATTERNS = frozenset(_CJK[:2])
 # Thai: "ชื่อ" ("name") before, or a greeting's polite particle before and "from" after ("สวัสดีค่ะ มารุด จากฝ่าย...")
 _THAI = [
     re.compile(r"ชื่อ[ \t]+(?P<name>\p{Thai}{2,12})(?=[ \t]|$)"),
@@ -188,7 +195,8 @@ class IntroductionRecognizer(SpanRecognizer):
                     yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
             for pattern in (*_CJK, *_THAI):
                 for m in pattern.finditer(text):
-                    if not everyday_chinese(m.group("name")):  # "我是学生" is "I am a student"
+                    # "我是学生" is "I am a student"; a family name or a Japanese given name may be any word
+                    if pattern not in _CHINESE_PATTERNS or not everyday_chinese(m.group("name")):
                         yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
 
     def _family(self, word: str) -> bool:
