@@ -1132,3 +1132,15 @@ def test_a_chinese_family_name_given_or_addressed_alone_and_a_japanese_agent_goe
         assert name not in out and "PERSON" in types, out
     out, types = anonymize(engine, "客服: 您好，我是学生，谢谢")
     assert "PERSON" not in types, out
+
+
+def test_a_one_character_chinese_or_japanese_speaker_label_is_a_name_and_a_pronoun_label_stays(engine):
+    out, types = anonymize(
+        engine,
+        "[17:35] 蓮: お問い合わせありがとうございます。\n[17:36] 藤井: 注文の件です\n[17:37] 蓮: 確認いたします。",
+    )
+    assert "蓮" not in out and "藤井" not in out, out
+    out, types = anonymize(engine, "<楠> 您好\n<丽华> 我的订单还没到\n<楠> 好的，我帮您查一下")
+    assert "楠" not in out and "丽华" not in out and "我帮您查一下" in out, out
+    out, types = anonymize(engine, "[10:01] 客服: 您好\n[10:02] 我: 订单没到\n[10:03] 客服: 好的")
+    assert out == "[10:01] 客服: 您好\n[10:02] 我: 订单没到\n[10:03] 客服: 好的", out

@@ -28,8 +28,10 @@ _AFTER_STAMP = (
     r"(?:[ \t]*,?[ \t]*[\[(]?(?:\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}[ \tT,]*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
     r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?[\])]?)?"
 )
+_ONE_CJK = r"[\p{Han}\p{Hangul}\p{Katakana}\p{Hiragana}]"
 SPEAKER_LABEL = re.compile(
-    rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}})>|(?P<colon>[^\s:<>\[\](){{}}\"']{{2,32}}|"
+    # (a Chinese, Japanese or Korean name may be one character: "<楠>", "[17:35] 翼:")
+    rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}}|{_ONE_CJK})>|(?P<colon>[^\s:<>\[\](){{}}\"']{{2,32}}|{_ONE_CJK}|"
     rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ \t]\p{{Lu}}[\p{{L}}'’.-]+){{1,2}}){_AFTER_STAMP}[ \t]*:(?=[ \t]|$))"
 )
 _ANNOUNCED = re.compile(
@@ -67,7 +69,8 @@ ROLE_WORDS = frozenset(
     клиент оператор агент менеджер консультант пользователь абонент клієнт користувач
     عميل موظف وكيل مستخدم خدمة לקוח נציג משתמש שירות
     ग्राहक एजेंट प्रतिनिधि उपयोगकर्ता ลูกค้า พนักงาน เจ้าหน้าที่
-    客服 客户 顾客 用户 坐席 客服人员 お客様 顧客 担当 担当者 オペレーター 상담원 고객 상담사 사용자""".split()
+    客服 客户 顾客 用户 坐席 客服人员 お客様 顧客 担当 担当者 オペレーター 상담원 고객 상담사 사용자
+    我 你 您 对方 對方 私 あなた 나 저 상대방""".split()
 )
 # a user name by its shape alone: words joined by underscores with a number ("noah_brown_6181", "jill_2059")
 _SNAKE_HANDLE = re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d{2,}(?![\w@]|\.[A-Za-z])")
@@ -151,7 +154,8 @@ class HandleRecognizer(SpanRecognizer):
                 ):
                     yield finding(PERSON, start, end, 0.7, self.name)
                 continue
-            if chat_speaker and label[0].isupper() and not _SYMBOLS.search(label):
+            cased_or_uncased_name = label[0].isupper() or (label[0].isalpha() and not label[0].islower())
+            if chat_speaker and cased_or_uncased_name and not _SYMBOLS.search(label):
                 yield finding(PERSON, start, end, 0.7, self.name)
                 continue
             symbols = bool(_SYMBOLS.search(label))
