@@ -525,6 +525,7 @@ def _space_joined(
 
 
 _TOKEN = re.compile(r"\S+")
+_JOINED_NAME = re.compile(r"(?<!\S)[a-z][a-z0-9]*[_.][a-z][a-z0-9_.]*(?!\S)")
 _PLAIN_KEY = re.compile(r"[a-z][a-z0-9]*(?:[_.][a-z0-9]+)*")
 MIN_SPACE_PAIRS = 3
 _WORDY_KEYS = ("PERSON", "ORGANIZATION", "LOCATION", "STREET_ADDRESS", "PERSON_OR_ID", "CONTACT")
@@ -545,6 +546,9 @@ def _space_pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[
     for k, line in enumerate(lines):
         if taken[k]:
             continue
+        body = text[line.start : line.end]
+        if len(_JOINED_NAME.findall(body)) < 2:
+            continue  # a page's field names: at least two of them written as programs write them ("user_name")
         tokens = list(_TOKEN.finditer(text, line.start, line.end))[:400]
         plain = [bool(_PLAIN_KEY.fullmatch(t.group(0))) for t in tokens]
         strength = [_name_strength(t.group(0)) if p else 0 for p, t in zip(plain, tokens, strict=True)]

@@ -315,7 +315,12 @@ class StreetAddressRecognizer(SpanRecognizer):
             (re.compile(r"\bUS(?:NS|NV|S|CGC)[ \t]+[A-Z][a-z]+\b"), 0.7),
         ]
         self.han_street = re.compile(_HAN_STREET)
-        self.other_streets = [re.compile(p) for p in _OTHER_STREETS]
+        # each pattern runs only where its script or its designator word is in the text
+        gates = [
+            r"[\p{Cyrillic}]", r"[\p{Greek}]", r"[\p{Arabic}]", r"[\p{Arabic}]", r"[\p{Hebrew}]", r"[\p{Thai}]",
+            r"(?i:ngõ|ngách|hẻm|kiệt|đường|phố|đại lộ)", r"(?:Jl|Jln|Jalan|Gg|Gang)\b", r"\b(?:Cad|Sok|Blv|Bulv)\b",
+        ]  # fmt: skip
+        self.other_streets = [(re.compile(p), re.compile(g)) for p, g in zip(_OTHER_STREETS, gates, strict=True)]
         self.unambiguous = re.compile(
             rf"(?<![\w-])(?i:{_alternation(UNAMBIGUOUS_PREFIXES)})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN}", flags
         )
@@ -354,8 +359,9 @@ class StreetAddressRecognizer(SpanRecognizer):
         if any(c.isdigit() for c in text):  # every pattern of the list wants a house, box or unit number
             for pattern, score in self.patterns:
                 spans += [(m.start(), m.end(), score) for m in pattern.finditer(text)]
-        for pattern in self.other_streets:
-            spans += [(m.start(), m.end(), 0.75) for m in pattern.finditer(text)]
+        for pattern, needed in self.other_streets:
+            if needed.search(text):
+                spans += [(m.start(), m.end(), 0.75) for m in pattern.finditer(text)]
         for m in self.han_street.finditer(text):
             lead = HAN_SENTENCE_LEAD.match(m.group(0))
             cut = lead.end() if lead else 0

@@ -164,6 +164,12 @@ _AGE_PATTERNS = [
 # run of up to four words, read as a number by ``text2num`` in the languages it knows
 _WORD_RUN = r"(?P<n>\p{L}+(?:[ \t-]+\p{L}+){0,4}?)"
 _AGE_WORD_PATTERNS = [re.compile(p.pattern.replace(r"(?P<n>\d{1,3})", _WORD_RUN), p.flags) for p in _AGE_PATTERNS]
+# the words every one of those patterns holds besides the number: the word patterns run only around them
+_AGE_CUES = re.compile(
+    rf"(?<![\p{{L}}])(?i:{_YEARS}|{_OLD}|{_AGE_LABEL}|{_AGE_UNIT}|{_KIN_ROMANCE}|{_KIN_DATIVE}|{_KIN_GERMANIC}|"
+    r"âgée?|agée?|im alter|a la edad|all'età|aged?|jährige[nrsm]?|בן|בת|साल|वर्ष|éves)(?![\p{L}])"
+)
+_AGE_WINDOW = 60
 _WORD = re.compile(r"\p{L}+")
 
 
@@ -196,10 +202,18 @@ class MultilingualAgeRecognizer(SpanRecognizer):
             for m in pattern.finditer(text):
                 if int(m.group("n")) <= 120:
                     yield finding("AGE", m.start("n"), m.end("n"), 0.85, self.name)
-        if text.isdigit():
-            return
-        for pattern in _AGE_WORD_PATTERNS:
-            for m in pattern.finditer(text):
-                span = _age_words(text, m.start("n"), m.end("n"))
-                if span:
-                    yield finding("AGE", span[0], span[1], 0.8, self.name)
+        windows: list[list[int]] = []
+        for cue in _AGE_CUES.finditer(text):
+            start, end = max(0, cue.start() - _AGE_WINDOW), min(len(text), cue.end() + _AGE_WINDOW)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        seen = set()
+        for start, end in windows:
+            for pattern in _AGE_WORD_PATTERNS:
+                for m in pattern.finditer(text, start, end):
+                    span = _age_words(text, m.start("n"), m.end("n"))
+                    if span and span not in seen:
+                        seen.add(span)
+                        yield finding("AGE", span[0], span[1], 0.8, self.name)
