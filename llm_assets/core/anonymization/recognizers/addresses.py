@@ -17,8 +17,10 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import (
+    CUE_COPULA,
     HAN_SENTENCE_LEAD,
     SpanRecognizer,
+    alternation,
     cue_pattern,
     finding,
     near,
@@ -191,7 +193,7 @@ _POSTCODE_WORDS = (
     r"postnummer|postinumero|código postal|codigo postal|code postal|codice postale|CAP"
 )
 _POSTCODE_AFTER_WORD = re.compile(
-    rf"(?:{_POSTCODE_WORDS})(?:[ \t]*(?:是|は|는|은|:|：|-|là|adalah|e|é|es|est|ist|är|on))?[ \t]*"
+    rf"(?:{_POSTCODE_WORDS}){CUE_COPULA}[ \t]*"
     r"(?P<code>\d{3}(?:[ \t-]?\d{2,4})?)(?!\d)"
 )
 
@@ -223,10 +225,6 @@ _FIELD_ASSIGNMENT = re.compile(r"[\w.-]{1,40}[ \t]*=[ \t]")
 _DATE_LINE = re.compile(r"(?<![\w.])\d{1,2}\.?[ \t]+(?:\p{L}+\.?[ \t]+){1,3}(?:19|20)\d{2}(?!\d)")
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
-
-
 # designators written in small letters at the start of an address ("площа Аеродромний 2-й", "calle Mayor 5")
 _LOWER_DESIGNATORS = (
     r"ул|улица|пр-т|просп|проспект|пер|переулок|наб|набережная|бул|бульвар|ш|шоссе|пл|площадь|алл|аллея|вул|вулиця|"
@@ -236,7 +234,7 @@ _LOWER_DESIGNATORS = (
 )
 # ... or at a comma before two words in small letters: prose again ("..., mi usuario es ...", "..., jmenuji se ...")
 _ADDRESS_INTRO_OTHER = re.compile(
-    rf"(?i:(?<![\p{{L}}])(?:{_alternation(_ADDRESS_WORDS.split('|'))}))[ \t]*[:：]?[ \t]*"
+    rf"(?i:(?<![\p{{L}}])(?:{alternation(_ADDRESS_WORDS.split('|'))}))[ \t]*[:：]?[ \t]*"
     rf"(?P<addr>(?=[\p{{Lu}}\p{{N}}]|[^\p{{Lu}}\p{{Ll}}\s]|(?i:{_LOWER_DESIGNATORS})\.?[ \t])[\p{{L}}\p{{N}}][^\n;!?/]{{2,90}}?)"
     r"(?=(?<=[\p{L}\p{M}]{5})\.(?:\s|$)|[;!?]|\s/\s|[ \t]*$|[ \t]*\n|"
     r",[ \t]+\p{Ll}[\p{L}\p{M}]*[ \t]+\p{Ll})"
@@ -264,9 +262,9 @@ class StreetAddressRecognizer(SpanRecognizer):
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
         self.g = gazetteers
-        suffix = rf"(?:{_alternation(SUFFIX_WORDS)})\.?(?![\w])"
-        prefix = rf"(?:{_alternation(PREFIX_WORDS)})\.?"
-        fused = rf"[A-ZÀ-ÖØ-Þ][\w'’-]*?(?:{_alternation(FUSED_SUFFIXES)})"
+        suffix = rf"(?:{alternation(SUFFIX_WORDS)})\.?(?![\w])"
+        prefix = rf"(?:{alternation(PREFIX_WORDS)})\.?"
+        fused = rf"[A-ZÀ-ÖØ-Þ][\w'’-]*?(?:{alternation(FUSED_SUFFIXES)})"
         flags = re.UNICODE
         self.patterns: list[tuple[re.Pattern, float]] = [
             # 12 Maple Avenue, 69981 11 Botley Road
@@ -274,7 +272,7 @@ class StreetAddressRecognizer(SpanRecognizer):
             # Linzer Strasse 69, Skaffer Allé 474, Ligetfalvai utca 27.
             (
                 re.compile(
-                    rf"(?<![\w-])(?:{NAME}[ \t]+){{1,3}}(?i:{_alternation(SUFFIX_WORDS)})\.?,?[ \t]+{NUM}(?![\w]){UNIT}*",
+                    rf"(?<![\w-])(?:{NAME}[ \t]+){{1,3}}(?i:{alternation(SUFFIX_WORDS)})\.?,?[ \t]+{NUM}(?![\w]){UNIT}*",
                     flags,
                 ),
                 0.75,
@@ -322,7 +320,7 @@ class StreetAddressRecognizer(SpanRecognizer):
         ]  # fmt: skip
         self.other_streets = [(re.compile(p), re.compile(g)) for p, g in zip(_OTHER_STREETS, gates, strict=True)]
         self.unambiguous = re.compile(
-            rf"(?<![\w-])(?i:{_alternation(UNAMBIGUOUS_PREFIXES)})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN}", flags
+            rf"(?<![\w-])(?i:{alternation(UNAMBIGUOUS_PREFIXES)})[ \t]+(?:{PARTICLE}[ \t]+)?{NAME_RUN}", flags
         )
         self.named_street = re.compile(rf"(?<![\w-]){NAME_RUN}[ \t]+(?:{suffix}|(?i:street|road|avenue|lane)\b)", flags)
         self.corner = re.compile(

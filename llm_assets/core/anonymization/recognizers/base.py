@@ -9,11 +9,21 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from llm_assets.core.anonymization.text import cue_pattern
 
-__all__ = ["HAN_SENTENCE_LEAD", "SpanRecognizer", "cue_pattern", "finding", "near"]
+__all__ = ["CUE_COPULA", "HAN_SENTENCE_LEAD", "SpanRecognizer", "alternation", "cue_pattern", "finding", "near"]
 
 # the words a Chinese sentence may run into a name with, no space between ("我住在平和路...", "我在海鸿精密有限公司工作"):
 # pronouns, verbs of dwelling, sending and going, prepositions
 HAN_SENTENCE_LEAD = re.compile(r"^[我你您他她它们們住在到送寄往于於是的为為从從去来來和与與至]+")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words or phrases, longest first (so "a còng" wins over "at")."""
+    return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
+
+
+# what may stand between a cue word and its value in the languages the cues are written in: a particle or a copula
+# ("ユーザー名は...", "车牌是...", "아이디는...", "tên đăng nhập là ...", ": ")
+CUE_COPULA = r"(?:[ \t]*(?:は|是|为|為|는|은|이|:|：|=|-|—|là|adalah|es|é|est|ist|este|är|on|είναι|هو|هي|הוא|است|है))?"
 
 
 def finding(entity: str, start: int, end: int, score: float, recognizer: str) -> RecognizerResult:

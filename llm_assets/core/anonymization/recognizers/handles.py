@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
-from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.base import CUE_COPULA, SpanRecognizer, finding
 from llm_assets.core.entities import PERSON, USERNAME
 
 _MENTION = re.compile(r"(?<![\w.@/+-])@(?P<h>[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]{0,38}[\p{L}\p{N}_])?)(?![\p{L}\p{N}_@])")
@@ -52,7 +52,7 @@ _ANNOUNCED_OTHER_SCRIPTS = re.compile(
     r"felhasználónév|felhasználónevem|nume de utilizator|nome de usuário|nome de utilizador|"
     r"用户名|用戶名|帳號|帐号|账号|賬號|ユーザー名|ユーザーID|ログインID|アカウント名|아이디|사용자 이름|사용자명)"
     r"(?:[ \t]+(?:của tôi|của em|saya|μου))?"
-    r"(?:[ \t]*(?:は|是|为|為|는|은|이|:|：|=|-|—|là|adalah|es|é|este|είναι|هو|הוא|है))?[ \t]*)"
+    rf"{CUE_COPULA}[ \t]*)"
     r"[\"'“‘「]?(?P<value>[A-Za-z0-9_][A-Za-z0-9_.@-]{1,38}[A-Za-z0-9_])(?![A-Za-z0-9_@])"
 )
 _SYMBOLS = re.compile(r"[\d_.]")

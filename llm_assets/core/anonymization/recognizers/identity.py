@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.anonymization.context import SAAS_ID, SAAS_LETTER_KEY, SAAS_PERSONAL_PREFIXES
-from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.base import CUE_COPULA, SpanRecognizer, finding
 from llm_assets.core.anonymization.recognizers.turns import age_in_words
 from llm_assets.core.entities import BANK_ACCOUNT, LICENSE_PLATE, NATIONAL_ID, TRANSACTION_REFERENCE
 
@@ -73,10 +73,7 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
         (_cued(_LICENCE_CUES), "US_DRIVER_LICENSE", 0.85),
         (_cued(_PLATE_CUES), LICENSE_PLATE, 0.8),
         (
-            re.compile(
-                rf"(?i:{_PLATE_CUES_OTHER_SCRIPTS})(?:[ \t]*(?:は|是|为|為|는|은|:|：|-|là|adalah|είναι|هي|הוא|است))?"
-                rf"[ \t]*{_ANY_PLATE}"
-            ),
+            re.compile(rf"(?i:{_PLATE_CUES_OTHER_SCRIPTS}){CUE_COPULA}[ \t]*{_ANY_PLATE}"),
             LICENSE_PLATE,
             0.8,
         ),

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
-from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, alternation, finding
 from llm_assets.core.anonymization.recognizers.scripts import everyday_chinese
 from llm_assets.core.entities import PERSON
 
 
 def _alternation(spec: str) -> str:
-    return "|".join(sorted((c.strip() for c in spec.split("|") if c.strip()), key=len, reverse=True))
+    return alternation(c.strip() for c in spec.split("|") if c.strip())
 
 
 # "my name is", and the verbs of being called: the next word is a name
@@ -71,10 +71,10 @@ _LOOSE_BEFORE = _alternation(
 _SURE_AFTER = _alternation("vagyok|هستم|speaking|am apparat|u telefonu|na linii")
 
 _WORD = r"[\p{L}\p{M}][\p{L}\p{M}'’-]*"
-_WORD_RE = _WORD
 # Hindi "मैं सुमन हूँ" ("I am Suman"): the copula after the name makes "I" sure
 _HINDI = re.compile(r"(?<![\p{L}\p{M}])मैं[ \t]+(?P<name>[\p{L}\p{M}]+)[ \t]+(?:हूँ|हूं)")
 # Arabic names go on with a family's or a father's particle: "راما آل مقطة", "أحمد بن علي"
+_ARABIC_FAMILY_ARTICLES = ("آل", "ال")  # "آل محمد": "the family of Muhammad", a family name
 _ARABIC_PARTICLE = re.compile(r"[ \t]+(?:آل|بن|بنت|ابن|أبو|ابو|عبد)[ \t]+[\p{Arabic}]+")
 # no colon after the cue: "Operator: Can I have ..." is a speaker's label, not an introduction; a name is words,
 # never a code ("saya ORD-2024-...")
@@ -122,9 +122,9 @@ _THANKS = _alternation(
     "धन्यवाद|शुक्रिया|ขอบคุณค่ะ|ขอบคุณครับ|ขอบคุณ|cảm ơn|terima kasih"
 )
 _KIN_TERMS = r"(?:anh chị|anh|chị|em|ông|bà|bạn|kak|pak|bu|mas|mbak)"
-_TITLED = re.compile(rf"(?<![\p{{L}}])(?:{_TITLES})[ \t]+(?P<name>{_WORD_RE}(?:[ \t]+{_WORD_RE})?)")
+_TITLED = re.compile(rf"(?<![\p{{L}}])(?:{_TITLES})[ \t]+(?P<name>{_WORD}(?:[ \t]+{_WORD})?)")
 _THANKED = re.compile(
-    rf"(?i:(?<![\p{{L}}])(?:{_THANKS}))[ \t]*[,،]?[ \t]+(?:(?P<kin>(?i:{_KIN_TERMS}))[ \t]+)?(?P<name>{_WORD_RE})"
+    rf"(?i:(?<![\p{{L}}])(?:{_THANKS}))[ \t]*[,،]?[ \t]+(?:(?P<kin>(?i:{_KIN_TERMS}))[ \t]+)?(?P<name>{_WORD})"
     r"(?=[ \t]*(?:(?P<respect>जी|ji\b)|[!,.?،]|$))"
 )
 
@@ -157,22 +157,11 @@ class IntroductionRecognizer(SpanRecognizer):
             parts = m.group("name").split()
             if not self._name_word(parts[0], sure):
                 continue
-            end = m.start("name") + len(parts[0])
-            # a family name after it: capitalized (cased scripts) or one the lists know
-            if len(parts) == 2 and self._family(parts[1]):
-                end = m.end("name")
-            while particle := _ARABIC_PARTICLE.match(text, end):
-                end = particle.end()
-            yield finding(PERSON, m.start("name"), end, 0.85 if sure else 0.7, self.name)
+            yield finding(PERSON, m.start("name"), self._name_end(text, m), 0.85 if sure else 0.7, self.name)
         for m in _TITLED.finditer(text):
-            parts = m.group("name").split()
-            if self._name_word(parts[0], sure=True) or parts[0] in ("آل", "ال"):
-                end = m.start("name") + len(parts[0])
-                if len(parts) == 2 and (self._family(parts[1]) or parts[0] in ("آل", "ال")):
-                    end = m.end("name")
-                while particle := _ARABIC_PARTICLE.match(text, end):
-                    end = particle.end()
-                yield finding(PERSON, m.start("name"), end, 0.8, self.name)
+            first = m.group("name").split()[0]
+            if self._name_word(first, sure=True) or first in _ARABIC_FAMILY_ARTICLES:
+                yield finding(PERSON, m.start("name"), self._name_end(text, m), 0.8, self.name)
         for m in _THANKED.finditer(text):
             word = m.group("name")
             if not self._name_word(word, sure=True):
@@ -198,6 +187,17 @@ class IntroductionRecognizer(SpanRecognizer):
                     # "我是学生" is "I am a student"; a family name or a Japanese given name may be any word
                     if pattern not in _CHINESE_PATTERNS or not everyday_chinese(m.group("name")):
                         yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
+
+    def _name_end(self, text: str, m: re.Match) -> int:
+        """Where a name found by ``m`` ends: its first word, the family name after it (capitalized in cased scripts,
+        or one the lists know; any word after an Arabic family's article), and the particles that go on with it."""
+        parts = m.group("name").split()
+        end = m.start("name") + len(parts[0])
+        if len(parts) == 2 and (self._family(parts[1]) or parts[0] in _ARABIC_FAMILY_ARTICLES):
+            end = m.end("name")
+        while particle := _ARABIC_PARTICLE.match(text, end):
+            end = particle.end()
+        return end
 
     def _family(self, word: str) -> bool:
         if _CASED.match(word):

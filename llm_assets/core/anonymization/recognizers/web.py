@@ -7,21 +7,20 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, alternation, finding
 
 # "@" and "." as they are said aloud in the languages of the largest markets (a call transcript spells an address
 # out in its own language: "jan kropka kowalski małpa gmail kropka com")
 SPOKEN_AT = (
     "at arobase arroba chiocciola klammeraffe małpa malpa собака собачка равлик snabel-a apenstaartje zavináč kukac "
-    "παπάκι et 골뱅이 アットマーク アット 艾特 آت ات اَت שטרודל כרוכית एट ऐट แอท a|còng a|móc"
-).split()
+    "παπάκι et 골뱅이 アットマーク アット 艾特 آت ات اَت שטרודל כרוכית एट ऐट แอท"
+).split() + ["a còng", "a móc"]
 SPOKEN_DOT = (
     "dot point punkt punto ponto punt kropka точка крапка tečka pont nokta τελεία ντοτ 점 닷 ドット 点 دوت نقطة نقطه "
     "נקודה डॉट बिंदु ดอท จุด chấm titik"
 ).split()
-# longest first: "a còng" before "at"
-_AT_WORD = "|".join(sorted((w.replace("|", " ") for w in SPOKEN_AT), key=len, reverse=True))
-_DOT_WORD = "|".join(sorted(SPOKEN_DOT, key=len, reverse=True))
+_AT_WORD = alternation(SPOKEN_AT)
+_DOT_WORD = alternation(SPOKEN_DOT)
 _AT = rf"(?:\s*[\[({{<]\s*at\s*[\])}}>]\s*|\s+(?:{_AT_WORD})\s+|\s*@\s*)"
 _DOT = rf"(?:\s*[\[({{<]\s*dot\s*[\])}}>]\s*|\s+(?:{_DOT_WORD})\s+|\.)"
 # the local part: a word, or letters spelled one by one ("j o h n dot smith at ...")
