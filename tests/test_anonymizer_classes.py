@@ -1144,3 +1144,97 @@ def test_a_one_character_chinese_or_japanese_speaker_label_is_a_name_and_a_prono
     assert "楠" not in out and "丽华" not in out and "我帮您查一下" in out, out
     out, types = anonymize(engine, "[10:01] 客服: 您好\n[10:02] 我: 订单没到\n[10:03] 客服: 好的")
     assert out == "[10:01] 客服: 您好\n[10:02] 我: 订单没到\n[10:03] 客服: 好的", out
+
+
+# -- eighth session: neighbours complete a finding; answers inside a longer turn ---------------------------------------
+
+
+def test_a_name_goes_on_across_the_capitalized_names_beside_it(engine):
+    out, _ = anonymize(engine, "Bună ziua, aici Octavian Mirea, vă sun pentru comanda 55120.")
+    assert "Octavian" not in out and "Mirea" not in out and "55120" in out
+    out, _ = anonymize(engine, "Chào em, chị tên là Lương Thị Ngọc Ánh, chị gọi về đơn hàng 778201.")
+    assert all(w not in out for w in ("Lương", "Ngọc", "Ánh")) and "778201" in out
+
+
+def test_a_role_label_with_the_agents_name_in_brackets_and_a_first_name_label_go(engine):
+    chat = (
+        "Consulente (Marco): Come posso aiutarla?\n"
+        "Laura: Il mio ordine 88120 non è arrivato.\n"
+        "Consulente (Marco): Controllo subito.\n"
+        "Laura: Grazie."
+    )
+    out, _ = anonymize(engine, chat)
+    assert "Marco" not in out and "Laura" not in out
+    assert out.count("Consulente (") == 2 and "88120" in out
+
+
+def test_form_words_said_aloud_a_title_written_small_and_a_title_after_the_name_go(engine):
+    cases = [
+        ("Cliente: Nombre Eustaquio, apellido Barrantes.", ("Eustaquio", "Barrantes")),
+        ("Kund: Förnamn Ingegerd, efternamn Lindqvist.", ("Ingegerd", "Lindqvist")),
+        ("Muchas gracias, señor Castro, hasta luego.", ("Castro",)),
+        ("Köszönöm, Nagy úr, viszonthallásra.", ("Nagy",)),
+        ("Utente: Nome Giulia, cognome Russo.", ("Giulia", "Russo")),
+    ]
+    for text, names in cases:
+        out, _ = anonymize(engine, text)
+        assert all(n not in out for n in names), out
+    out, _ = anonymize(engine, "Escriba el Nombre Completo en el formulario.")
+    assert "Nombre Completo" in out
+
+
+def test_answers_inside_a_longer_turn_after_the_question_go(engine):
+    call = (
+        "Operator: Who am I speaking to? And how old are you?\n"
+        "Caller: Rosalind Ashcombe, yes. 47.\n"
+        "Operator: What is the registration of the car?\n"
+        "Caller: Sure, it's KX 418 PT. Thanks."
+    )
+    out, types = anonymize(engine, call)
+    for value in ("Rosalind", "Ashcombe", "47", "KX 418 PT"):
+        assert value not in out, out
+    assert {"PERSON", "AGE", "LICENSE_PLATE"} <= types and "Thanks." in out
+
+
+def test_a_postcode_between_a_street_and_its_town_goes(engine):
+    out, types = anonymize(engine, "Wie immer: Birkenweg 12 in 04109 Leipzig.")
+    assert "04109" not in out and "ZIP_CODE" in types
+    out, _ = anonymize(engine, "Das Lager in Leipzig hat 2024 eröffnet.")
+    assert "2024" in out
+
+
+def test_products_beside_model_numbers_camel_cased_brands_and_carriers_stay(engine):
+    text = (
+        "I bought the Sony WH-1000XM5 and a Roomba i5. The parcel is with PostNL, tracking 3SABCD1234567. "
+        "Otra caja va con la transportadora Jadlog, código de rastreio 551200. Kargo Aras Kargo firmasında."
+    )
+    out, _ = anonymize(engine, text)
+    for kept in ("Sony", "Roomba i5", "PostNL", "Jadlog", "Aras Kargo", "3SABCD1234567", "551200"):
+        assert kept in out, out
+    out, _ = anonymize(engine, "Please call Maria 12 times if needed, or Maria Ostrowska.")
+    assert "Ostrowska" not in out and "Maria 12" not in out
+
+
+def test_a_tracking_number_in_other_languages_and_a_number_before_its_order_word_stay(engine):
+    cases = [
+        "Paketet skickas med PostNord, spårningsnummer LK118302945SE.",
+        "A csomag úton van, nyomkövetési szám 90718826310452.",
+        "Merhaba, 4412098812 numaralı sipariş hasarlı geldi.",
+    ]
+    for text in cases:
+        out, _ = anonymize(engine, text)
+        assert out == text, out
+
+
+def test_a_conversation_with_one_comma_per_line_is_no_table_and_a_user_label_speaks(engine):
+    chat = (
+        "Usuario: Hola, quiero devolver el Kindle del pedido 44120.\n"
+        "Agente: Claro, ¿a nombre de quién está la cuenta?\n"
+        "Usuario: Nombre Fulgencio, apellido Zabaleta.\n"
+        "Agente: Perfecto, ya está.\n"
+        "Usuario: Vale, gracias."
+    )
+    out, _ = anonymize(engine, chat)
+    assert "Fulgencio" not in out and "Zabaleta" not in out
+    for kept in ("Hola, quiero devolver el Kindle del pedido 44120.", "Perfecto, ya está.", "Vale, gracias."):
+        assert kept in out, out

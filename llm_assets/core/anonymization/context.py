@@ -56,7 +56,18 @@ _TRANSACTION_CUE = cue_pattern(
     "comanda comandă colet livrare sipariş siparişi siparişim kargo gönderi заказ заказа заказу посылка посылки "
     "накладная отправление отправления трек замовлення посилка посилки накладна відправлення παραγγελία "
     "παραγγελίας δέμα δέματος αποστολή τιμολόγιο طلب الطلب طلبي شحنة الشحنة طرد فاتورة הזמנה ההזמנה משלוח "
-    "המשלוח חבילה חשבונית ऑर्डर पार्सल शिपमेंट ट्रैकिंग pesanan resi faktur pengiriman đơn vận".split()
+    "המשלוח חבילה חשבונית ऑर्डर पार्सल शिपमेंट ट्रैकिंग pesanan resi faktur pengiriman đơn vận "
+    # a parcel's tracking in compounds and phrases: "Trackingnummer", "spårningsnummer", "nyomkövetési szám"
+    "trackingnummer tracking-nummer spårningsnummer sporingsnummer seurantakoodi seurantanumero śledzenia "
+    "sledovací nyomkövetési követési rendelésszám rendelésszáma urmărire urmărirea awb-ul takip kargo takip "
+    "izleme отслеживания відстеження εντοπισμού παρακολούθησης".split()
+    + ["track & trace", "track and trace", "vận đơn"]
+)
+# the same words after the number, where the language puts them last: "4125368980 numaralı sipariş", "a 4022939966
+# számú rendelés"
+_TRANSACTION_AFTER = re.compile(
+    r"[ \t]*(?:numaralı|nolu|no'lu|numarali|számú|sz\.)[ \t]+(?i:sipariş\w*|kargo\w*|gönderi\w*|fatura\w*|"
+    r"rendelés\w*|csomag\w*|számla\w*|küldemény\w*)"
 )
 # the same in scripts written without spaces, where a number follows the word directly ("订单号123456")
 _TRANSACTION_CUE_UNSPACED = re.compile(
@@ -173,6 +184,8 @@ def reference_kind(text: str, start: int, end: int) -> str:
     cues += [(m.end(), "personal") for m in _PERSONAL_CUE.finditer(left)]
     if cues:
         return max(cues)[1]
+    if _TRANSACTION_AFTER.match(text, end):
+        return "transaction"
     if _TRANSACTION_PREFIX.match(token) or text[max(0, start - 1) : start] == "#":
         return "transaction"  # "#W1075114", "#48213": the number sign marks an order's or a ticket's number
     return ""

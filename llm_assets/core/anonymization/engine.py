@@ -72,7 +72,7 @@ with _without_transformers():
     from presidio_anonymizer import AnonymizerEngine
     from presidio_anonymizer.entities import OperatorConfig
 
-from llm_assets.core.anonymization import context, gazetteers  # noqa: E402
+from llm_assets.core.anonymization import completion, context, gazetteers  # noqa: E402
 from llm_assets.core.anonymization.keys import KEEP, align, classify_key, resolve, shape_of  # noqa: E402
 from llm_assets.core.anonymization.recognizers import (  # noqa: E402
     CASE_SENSITIVE,
@@ -309,7 +309,17 @@ _SPREADING = frozenset(
 
 # Presidio's national numbers found by a checksum or a shape alone (no context word needed)
 _CHECKSUM_ONLY_IDS = frozenset(
-    {"SE_PERSONNUMMER", "PL_PESEL", "UK_NHS", "IN_AADHAAR", "MEDICAL_LICENSE", "FI_PERSONAL_IDENTITY_CODE", "ES_NIF"}
+    {
+        "SE_PERSONNUMMER",
+        "PL_PESEL",
+        "UK_NHS",
+        "IN_AADHAAR",
+        "MEDICAL_LICENSE",
+        "FI_PERSONAL_IDENTITY_CODE",
+        "ES_NIF",
+        "DE_TAX_ID",
+        "AU_TFN",
+    }
 )
 
 
@@ -428,7 +438,9 @@ class AnonymizationEngine:
             score_threshold=self.settings.score_threshold,
             nlp_artifacts=nlp_artifacts,
         )
-        return [r for r in found if text[r.start : r.end].strip(" .,;:").lower() not in self._allow]
+        found = [r for r in found if text[r.start : r.end].strip(" .,;:").lower() not in self._allow]
+        # on the title-cased copy of a lower-case line capitals say nothing: names are not extended there
+        return completion.refine(text, found, extend_names=analyzer is self.analyzer)
 
     def _analyzed_entities(self, analyzer: AnalyzerEngine) -> list[str]:
         """The policy's types and the contextual ones, among those some recognizer finds (a birth date is a date

@@ -116,7 +116,13 @@ def _looks_like_header(text: str, row: list[tuple[int, int, bool]]) -> bool:
     if len(cells) > 2 and not cells[0] and not cells[-1]:  # a Markdown row: "| a | b |"
         cells = cells[1:-1]
     return all(
-        c and len(c) <= 40 and not re.search(r"\d{3}|[.!?]\s|@", c) and len(c.split()) <= 4 and c[0] not in "-+"
+        # (a label with its value, "Utente: Nome Paola", or a sentence's end is a conversation's line, not a header)
+        c
+        and len(c) <= 40
+        and not re.search(r"\d{3}|[.!?]\s|[:：]\s|@", c)
+        and not (c[-1] in ".!?" and " " in c)
+        and len(c.split()) <= 4
+        and c[0] not in "-+"
         for c in cells
     )
 
@@ -357,7 +363,9 @@ def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[
         if stop and classify_key(key) is not None:
             end = stop.start() + 1
         cells.append(Cell(start + m.start("value"), start + end, key, f"kv:{key.lower()}"))
-        labels.append((start + m.start("key"), start + m.start("key") + len(key)))
+        # a role's label with a name in brackets ("Agente (Julia):"): the name is no part of the label
+        named = re.match(r"(.+?)[ \t]*\([^()]+\)$", key)
+        labels.append((start + m.start("key"), start + m.start("key") + len(named.group(1) if named else key)))
     return cells
 
 
@@ -365,6 +373,7 @@ def _speakers(lines: list[tuple[str, str]]) -> set[str]:
     """Labels that speak rather than name a field: they come back on several lines with sentences after them
     ("natosha: my printer is not printing"), while a form's labels name short values ("city: Leeds")."""
     from llm_assets.core.anonymization.keys import PERSON_OR_ID, classify_key
+    from llm_assets.core.entities import USERNAME
 
     values: dict[str, list[str]] = {}
     for label, value in lines:
@@ -376,7 +385,7 @@ def _speakers(lines: list[tuple[str, str]]) -> set[str]:
         entity = classify_key(label)
         if entity is None and len(said) >= 2 and prose:
             out.add(label)
-        elif entity == PERSON_OR_ID and any(reads_as_speech(v) for v in said):
+        elif entity in (PERSON_OR_ID, USERNAME) and any(reads_as_speech(v) for v in said):
             # "Customer: Hi, I wanted to ask about my order": a party of the conversation speaking (a form's
             # "Customer: Ana Lima" names someone in fewer words)
             out.add(label)

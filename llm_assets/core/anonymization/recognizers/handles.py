@@ -56,6 +56,12 @@ _ANNOUNCED_OTHER_SCRIPTS = re.compile(
     r"[\"'“‘「]?(?P<value>[A-Za-z0-9_][A-Za-z0-9_.@-]{1,38}[A-Za-z0-9_])(?![A-Za-z0-9_@])"
 )
 _SYMBOLS = re.compile(r"[\d_.]")
+# a party's role and its name in brackets, as call centres label turns: "AGENT (Thomas):", "Soporte (Noa):",
+# "Suport clienți (Florica):"
+_ROLE_WITH_NAME = re.compile(
+    rf"(?m)^[ \t]*{_STAMP}[\p{{L}}][\p{{L}}\p{{M}}'’.-]*(?:[ \t][\p{{L}}\p{{M}}'’.-]+){{0,2}}[ \t]*"
+    r"\((?P<name>[\p{L}\p{M}][\p{L}\p{M}'’-]+(?:[ \t][\p{L}\p{M}'’-]+)?)\)[ \t]*[:：]"
+)
 # the parties of a support conversation, as transcripts and chat exports label them, in the languages the engine reads
 ROLE_WORDS = frozenset(
     """agent customer caller callee operator user bot chatbot assistant support client system admin administrator
@@ -107,6 +113,19 @@ class HandleRecognizer(SpanRecognizer):
             if self.g.zipf(value) < 5.0 and value.lower() not in ("is", "was", "the", "my"):
                 yield finding(USERNAME, m.start("value"), m.end("value"), 0.85, self.name)
         yield from self._labels(text)
+        for m in _ROLE_WITH_NAME.finditer(text):
+            name = m.group("name")
+            if self._named(name):
+                yield finding(PERSON, m.start("name"), m.end("name"), 0.75, self.name)
+
+    def _named(self, name: str) -> bool:
+        """A name in a role's label ("Agent (Thomas):"): capitalized words, the first a first name the lists know
+        or no everyday word."""
+        words = name.split()
+        first = words[0]
+        if not first[:1].isupper() and re.match(r"[\p{Lu}\p{Ll}]", first):
+            return False
+        return bool(self.g.first_names.get(fold(first), 0)) or self.g.zipf(first) < 3.0
 
     def _common(self, label: str) -> bool:
         words = label.replace("-", " ").replace("_", " ").split()
@@ -124,6 +143,9 @@ class HandleRecognizer(SpanRecognizer):
 
     def _first_name(self, word: str) -> bool:
         return 0 < self.g.first_names.get(fold(word), 0) <= 1000 and self.g.zipf(word) < 6.0
+
+    def _speaker_name(self, label: str) -> bool:
+        return self._first_name(label) and self.g.zipf(label) < 4.0 and not self._role(label)
 
     def _labels(self, text: str) -> Iterable:
         labels = []
@@ -161,8 +183,15 @@ class HandleRecognizer(SpanRecognizer):
             symbols = bool(_SYMBOLS.search(label))
             # in a log of three or more turns, a label that speaks once is a speaker too
             speaker = group == "angle" or symbols or recurring[label.casefold()] >= 2 or lines_with_labels >= 3
-            if not speaker or (group == "colon" and label[0].isupper() and not symbols):
-                continue  # "Note:", "Subject:", a capitalized single word: the name recognizers decide
+            if not speaker:
+                continue
+            if group == "colon" and label[0].isupper() and not symbols:
+                # "Note:", "Subject:": a capitalized word is a speaker's name in a conversation only when the lists
+                # know it as a first name and it is no everyday word ("Joel:", "Mikołaj:"); else the name
+                # recognizers decide
+                if lines_with_labels >= 3 and self._speaker_name(label):
+                    yield finding(PERSON, start, end, 0.7, self.name)
+                continue
             if not symbols and self._first_name(label):
                 yield finding(PERSON, start, end, 0.75, self.name)  # "james:" speaking in a transcript
             elif symbols or not self._role(label):

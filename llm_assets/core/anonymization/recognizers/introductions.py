@@ -57,6 +57,14 @@ _SURE_BEFORE = _alternation(
     "sie sprechen mit|rozmawia pan z|rozmawia pani z|rozmawiasz z|mluvíte s|вы говорите с|ви розмовляєте з|"
     "μιλάτε με|bạn đang nói chuyện với|anda berbicara dengan|ile görüşüyorsunuz"
 )
+# a form's words said aloud ("Nome Paola, cognome Manunta", "Förnamn Alva, efternamn Bergqvist", "Họ Đặng"): a name
+# the lists know or a rare word follows ("Nombre Completo" is no one)
+_FORM_BEFORE = _alternation(
+    "first name|last name|surname|family name|given name|nombre|apellido|nome|cognome|sobrenome|prénom|vorname|"
+    "nachname|voornaam|achternaam|imię|nazwisko|förnamn|efternamn|fornavn|etternavn|efternavn|etunimi|sukunimi|"
+    "jméno|příjmení|prenume|numele de familie|keresztnév|keresztnevem|vezetéknév|vezetéknevem|soyadım|soyadı|"
+    "soyad|họ|tên|nama depan|nama belakang"
+)
 # "I am", "this is", "here is": a name or anything else follows
 _LOOSE_BEFORE = _alternation(
     # "sono", "sunt", "jsem" also make a past tense or "they are"; "saya" is "my" after a noun
@@ -68,7 +76,8 @@ _LOOSE_BEFORE = _alternation(
     "специалист|консультант|фахівець|менеджер"
 )
 # "Anna vagyok", "سجاد هستم", "Ahmet ben": the name comes first
-_SURE_AFTER = _alternation("vagyok|هستم|speaking|am apparat|u telefonu|na linii")
+# (and a title after the name: "Tóth úr", "Ayşe Hanım", "Mehmet Bey")
+_SURE_AFTER = _alternation("vagyok|هستم|speaking|am apparat|u telefonu|na linii|úr|asszony|bey|hanım")
 
 _WORD = r"[\p{L}\p{M}][\p{L}\p{M}'’-]*"
 # Hindi "मैं सुमन हूँ" ("I am Suman"): the copula after the name makes "I" sure
@@ -79,7 +88,8 @@ _ARABIC_PARTICLE = re.compile(r"[ \t]+(?:آل|بن|بنت|ابن|أبو|ابو|�
 # no colon after the cue: "Operator: Can I have ..." is a speaker's label, not an introduction; a name is words,
 # never a code ("saya ORD-2024-...")
 _BEFORE = re.compile(
-    rf"(?i:(?<![\p{{L}}\p{{M}}])(?:(?P<sure>{_SURE_BEFORE})|(?P<loose>{_LOOSE_BEFORE})))[ \t]+"
+    rf"(?i:(?<![\p{{L}}\p{{M}}])(?:(?P<sure>{_SURE_BEFORE})|(?P<form>{_FORM_BEFORE})|(?P<loose>{_LOOSE_BEFORE})))"
+    r"[ \t]+"
     rf"(?P<name>{_WORD}(?:[ \t]+{_WORD})?)(?![\p{{N}}-])"
 )
 _AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:{_SURE_AFTER})(?![\p{{L}}\p{{M}}])")
@@ -114,7 +124,10 @@ _CASED = re.compile(r"[\p{Lu}\p{Ll}]")
 # thanks before it and a pause after ("Дякую, Богуслава!", "شكراً ميلاء!", "धन्यवाद विद्या जी!", "Cảm ơn anh Phúc,")
 _TITLES = _alternation(
     "Panie|Pane|Paní|Pani|господин|госпожа|пане|пані|κύριε|κυρία|أستاذ|أستاذة|استاذ|استاذة|السيد|السيدة|"
-    "آقای|خانم|אדון|גברת|श्री|श्रीमती|सुश्री|Bapak|Ibu|Sayın|Úr"
+    "آقای|خانم|אדון|גברת|श्री|श्रीमती|सुश्री|Bapak|Ibu|Pak|Bu|Sayın|Úr|"
+    # the titles of Latin-script languages, written small inside a sentence ("gracias, señor Fernández")
+    "señor|señora|señorita|don|doña|senhor|senhora|signor|signora|signore|monsieur|madame|mademoiselle|herr|frau|"
+    "meneer|mevrouw|domnule|domnul|doamnă|doamna|doamne|pan|pani|paní|pane|anh|chị|ông|bà"
 )
 _THANKS = _alternation(
     "thanks|thank you|спасибо|дякую|merci|danke|gracias|obrigado|obrigada|grazie|dank je|dank u|dziękuję|děkuji|"
@@ -136,6 +149,11 @@ class IntroductionRecognizer(SpanRecognizer):
         super().__init__()
         self.g = gazetteers
 
+    def _listed_or_rare(self, word: str) -> bool:
+        folded = fold(word)
+        listed = folded in self.g.first_names or folded in self.g.last_names
+        return (listed and self.g.zipf(word) < 4.5) or self.g.zipf(word) < 3.5
+
     def _first_name(self, word: str) -> bool:
         return fold(word) in self.g.first_names
 
@@ -153,9 +171,11 @@ class IntroductionRecognizer(SpanRecognizer):
 
     def find(self, text: str) -> Iterable:
         for m in _BEFORE.finditer(text):
-            sure = m.group("sure") is not None
+            sure = m.group("sure") is not None or m.group("form") is not None
             parts = m.group("name").split()
             if not self._name_word(parts[0], sure):
+                continue
+            if m.group("form") is not None and not self._listed_or_rare(parts[0]):
                 continue
             yield finding(PERSON, m.start("name"), self._name_end(text, m), 0.85 if sure else 0.7, self.name)
         for m in _TITLED.finditer(text):

@@ -24,7 +24,7 @@ from llm_assets.core.entities import PERSON
 _TURN = re.compile(
     # "Speaker 2:", "A:" (a letter or a number is a speaker's label too)
     rf"(?m)^[ \t]*{_STAMP}(?P<label><[^<>\s]{{2,32}}>|[^\s:<>\[\](){{}}\"']{{1,32}}(?:[ \t][^\s:<>\[\](){{}}\"']{{1,32}}){{0,2}}"
-    rf"{_AFTER_STAMP}[ \t]*:)[ \t]+(?P<turn>[^\n]+?)[ \t]*$"
+    rf"(?:[ \t]\([^()\n:]{{1,32}}\))?{_AFTER_STAMP}[ \t]*:)[ \t]+(?P<turn>[^\n]+?)[ \t]*$"
 )
 _CODE = re.compile(r"(?=[^\s]*\d)[\p{L}\p{N}][\p{L}\p{N} ·./-]{2,18}[\p{L}\p{N}]")
 # the word for years of age after a number, in the languages of the largest markets
@@ -106,6 +106,50 @@ _AGE_QUESTION = re.compile(
     r"(?i:kaç yaş|πόσων χρονών|kolik je vám let|kolik ti je|hány éves|câți ani|ce vârstă|hur gammal|hvor gammel|"
     r"kuinka vanha|ile ma pan lat|ile ma pani lat|ile masz lat|bao nhiêu tuổi|چند سال|سن شما|आपकी उम्र|कितने साल)"
 )
+
+
+# a question about the person's name or the name an account is under ("who am I speaking with?", "A chi è intestato
+# l'account?"), and one about a vehicle's registration
+_NAME_QUESTION = re.compile(
+    r"(?i:who am i speaking (?:with|to)|your (?:full |first |last )?name|may i (?:have|take) your name|"
+    r"(?:whose|what) name|account holder|wie heißen sie|ihr name|mit wem spreche ich|auf wen|"
+    r"votre nom|comment vous appelez|à qui ai-je|à quel nom|cómo se llama|su nombre|tu nombre|con quién hablo|"
+    r"a nombre de quién|come si chiama|come ti chiami|il suo nome|a chi è intestat|qual é o seu nome|como se chama|"
+    r"seu nome|em nome de quem|hoe heet u|hoe heet je|uw naam|op wiens naam|jak się pan nazywa|jak się pani "
+    r"nazywa|jak masz na imię|imię i nazwisko|na kogo|vad heter du|ditt namn|vems namn|jak se jmenujete|vaše jméno|"
+    r"na koho|cum vă numiți|cum te numești|numele complet|numele dumneavoastră|pe numele cui|hogy hívják|hogy "
+    r"hívnak|a neve|kinek a nevére|adınız|isminiz|kimin adına|tên (?:của )?(?:anh|chị|bạn|quý khách)|"
+    r"dengan siapa|siapa nama|atas nama siapa|как вас зовут|ваше имя|на кого|як вас звати|ваше ім|на кого|"
+    r"πώς σας λένε|το όνομά σας|ما اسمك|מה שמך|اسم شما|आपका नाम|คุณชื่อ)|"
+    r"お名前|ご氏名|您贵姓|您貴姓|您的名字|你叫什么|姓名|성함|이름이"
+)
+_PLATE_QUESTION = re.compile(
+    r"(?i:plate|registration|\breg\b|kennzeichen|immatriculation|plaque|matr[ií]cula|targa|placa|kenteken|"
+    r"rejestracyj|registreringsnummer|regnummer|rekisterinumero|značk|\bspz\b|înmatriculare|rendszám|plaka|"
+    r"biển số|plat nomor|nomor polisi|госномер|номер машин|номер автомобил|номерний знак|πινακίδ|κυκλοφορίας|"
+    r"לוחית|מספר הרכב|لوحة|پلاک|नंबर प्लेट|ทะเบียน)|ナンバー|车牌|車牌|번호판|차량 번호"
+)
+# a registration plate's shape: groups of capitals and digits, both present, five to nine of them ("NF 174 BR",
+# "4LCU788", "67-TYX-1")
+_PLATE_SHAPE = re.compile(
+    r"(?<![\p{L}\p{N}-])(?=[\p{Lu}\p{N} -]*\p{N})(?=[\p{N} -]*\p{Lu})[\p{Lu}\p{N}]{1,7}(?:[ -][\p{Lu}\p{N}]{1,4}){0,3}"
+    r"(?![\p{L}\p{N}-])"
+)
+_SEGMENT = re.compile(r"[^.!?]+[.!?]*")
+_NUMBER_AND_YEARS = re.compile(rf"(?<![\p{{L}}\p{{N}}])(?P<age>\d{{1,3}})[ \t]?(?:{YEARS})(?![\p{{L}}])", re.IGNORECASE)
+_LEADING_NAME = re.compile(r"(?P<name>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t]\p{Lu}[\p{L}\p{M}'’-]+){1,3})(?=[ \t]*(?:[,.!]|$))")
+
+
+def asked(turn: str) -> frozenset[str]:
+    """What a turn asks the other party for: ``age``, ``name``, ``plate``."""
+    kinds = set()
+    if _AGE_QUESTION.search(turn):
+        kinds.add("age")
+    if _NAME_QUESTION.search(turn):
+        kinds.add("name")
+    if _PLATE_QUESTION.search(turn):
+        kinds.add("plate")
+    return frozenset(kinds)
 
 
 def age_in_words(turn: str) -> bool:
@@ -248,17 +292,47 @@ class BareTurnRecognizer(SpanRecognizer):
         everyday = everyday or self._zipf(words[0]) >= 5.0
         return 0 < first <= 2000 and 0 < last <= 6000 and not everyday and script_of(turn) != "LATIN"
 
+    def _answers(self, turn: str, start: int, wanted: frozenset[str]) -> Iterable:
+        """The parts of a turn that answer what the other party just asked, each sentence of it on its own ("The
+        account's under Keith Wood. 63.", "Cathy Warren, that's me.", "It's 4LCU788.")."""
+        if "age" in wanted:
+            for seg in _SEGMENT.finditer(turn):
+                text = seg.group(0).strip()
+                if age_in_words(text):
+                    s = start + seg.start() + seg.group(0).index(text)
+                    yield finding("AGE", s, s + len(text.rstrip(" .!")), 0.65, self.name)
+            for age in _NUMBER_AND_YEARS.finditer(turn):
+                if 0 < int(age.group("age")) <= 120:
+                    yield finding("AGE", start + age.start("age"), start + age.end("age"), 0.65, self.name)
+        if "plate" in wanted:
+            for plate in _PLATE_SHAPE.finditer(turn):
+                value = plate.group(0)
+                if 5 <= sum(c.isalnum() for c in value) <= 9 and not re.fullmatch(r"[\d -]+", value):
+                    yield finding("LICENSE_PLATE", start + plate.start(), start + plate.end(), 0.7, self.name)
+                    break
+        if "name" in wanted:
+            lead = _LEADING_NAME.match(turn)
+            if lead:
+                words = lead.group("name").split()
+                listed = any(fold(w) in self.g.first_names or fold(w) in self.g.last_names for w in words)
+                if listed and all(self._zipf(w) < 4.5 for w in words):
+                    yield finding(PERSON, start, start + lead.end("name"), 0.65, self.name)
+
     def find(self, text: str) -> Iterable:
         turns = list(_TURN.finditer(text))
         if len(turns) < 3:
             return
-        asked_age = False
+        asked_before: list[frozenset[str]] = [frozenset(), frozenset()]  # by the last two turns
         for m in turns:
             turn, start = m.group("turn"), m.start("turn")
             mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
             if mention:
                 turn, start = turn[mention.end() :], start + mention.end()
-            answers_age, asked_age = asked_age, bool(_AGE_QUESTION.search(turn))
+            wanted = asked_before[0] | asked_before[1]
+            asked_before = [asked_before[1], asked(turn)]
+            answers_age = "age" in asked_before[0]
+            if wanted and not asked_before[1]:
+                yield from self._answers(turn, start, wanted)
             if answers_age and age_in_words(turn):
                 yield finding("AGE", start, start + len(turn.rstrip(" .!")), 0.65, self.name)
                 continue

@@ -1,0 +1,189 @@
+"""Findings completed or corrected by their neighbours, after the recognizers: what one finding says about the words
+beside it.
+
+- A name goes on across the capitalized words beside it that are names too ("Tôi tên là Đặng Thu Hương", where a
+  cue took two words; "Aici Romulus Dobre", where only the family name was found).
+- A postcode standing between or right beside the parts of an address found around it is the address's postcode
+  ("Rosenweg 130 in 90228 Nürnberg").
+- A word next to a model number is a product's, not a person's ("Sony WH-1000XM5", "PlayStation 5 Slim", "JBL Flip
+  6"); a camel-cased brand is no one's name ("PostNL", "FedEx"; not "McCarthy" or "DeShawn").
+- A company that carries a parcel is no one's employer: a name right before a parcel's tracking words, after the
+  word for a carrier, or whose last word is a carrier's ("Aras Kargo", "Magyar Posta") is an organization, which the
+  policy keeps unless it employs someone.
+"""
+
+from __future__ import annotations
+
+import regex as re
+from presidio_analyzer import RecognizerResult
+
+from llm_assets.core.anonymization import gazetteers
+from llm_assets.core.anonymization.recognizers.turns import YEARS
+from llm_assets.core.entities import LOCATION, ORGANIZATION, PERSON
+
+_NEXT_WORD = re.compile(r"[ \t]+(?P<w>\p{Lu}[\p{Ll}\p{M}'’-]*\p{Ll}[\p{Ll}\p{M}'’-]*)(?![\p{L}\p{M}\p{N}])")
+_PREVIOUS_WORD = re.compile(r"(?<![\p{L}\p{M}\p{N}])(?P<w>\p{Lu}[\p{Ll}\p{M}'’-]*\p{Ll}[\p{Ll}\p{M}'’-]*)[ \t]+$")
+# languages that write every syllable of a name capitalized and their everyday words in small letters: a capital
+# inside a sentence is a name there whatever the word means ("Hương" is "fragrance")
+_SYLLABIC_NAMES = frozenset({"vi"})
+MAX_NAME_WORDS = 4
+# first names this common in some country are a person's even beside a number ("Maria 12"); "Slim" (92nd) and
+# "Flip" are not
+COMMON_FIRST_NAME_RANK = 50
+
+# a model number beside a word: "WH-1000XM5", "i5", "R50", or a generation's number ("PlayStation 5")
+_MODEL_AFTER = re.compile(
+    r"[ \t]+(?P<m>(?=[\p{L}\p{N}-]*\p{N})(?=[\p{N}-]*\p{L})[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*|\d{1,2})"
+    rf"(?![\p{{L}}\p{{N}}]|[.,:/]\d|[ \t]+(?i:{YEARS}|ani|tuổi|tahun)\b)"
+)
+_MODEL_BEFORE = re.compile(r"\p{Lu}[\p{L}]+[ \t]+\d{1,2}[ \t]+$")
+# a name's own inner capital ("McCarthy", "DeShawn", "LaToya", "O'Neil"); any other is a brand's ("FedEx", "PostNL")
+_NAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "Fitz", "St", "Al", "El", "Ben")
+_INNER_CAPITAL = re.compile(r"^(?P<head>\p{Lu}[\p{Ll}]+)\p{Lu}")
+
+# the word for a parcel's carrier before its name, and a parcel's tracking words after it
+_CARRIER_BEFORE = re.compile(
+    r"(?i:(?<![\p{L}])(?:carrier|courier|transportadora|transportista|transporteur|przewoźnik|przewoźnika|"
+    r"kurier|firma kurierska|szállító|futárszolgálat|přepravce|přepravci|dopravce|kurýr|curier|curierul|"
+    r"corriere|spedizioniere|vervoerder|bezorger|paketdienst|versanddienstleister|zusteller|transportör|"
+    r"перевозчик|курьер|служба доставки|перевізник|кур'єр|đơn vị vận chuyển|kurir|ekspedisi)[ \t]*[:=]?[ \t]*)$"
+)
+_TRACKING_AFTER = re.compile(
+    r"^[^\n.!?;]{0,24}?(?<![\p{L}])(?i:tracking|trackingnummer|tracking-nummer|sendungsnummer|suivi|seguimiento|"
+    r"rastreio|rastreamento|tracciamento|track & trace|track and trace|spårningsnummer|sporingsnummer|śledzenia|"
+    r"numer przesyłki|nyomkövetési|követési|sledovací|číslo zásilky|urmărire|awb|takip|resi|vận đơn|"
+    r"отслеживания|трек|відстеження|εντοπισμού)(?![\p{L}])"
+)
+# the last word of a carrier's name: "Aras Kargo", "Magyar Posta", "Orlen Paczka", "Trendyol Express", "Royal Mail"
+_CARRIER_HEAD = re.compile(
+    r"[ \t](?:Kargo|Cargo|Express|Posta|Poste|Postal|Paczka|Logistics|Logistik|Courier|Kurier|Mail|Parcel|Freight)$"
+)
+# (a year beside a town is a date's: "Berlin, 2024")
+_POSTCODE = re.compile(
+    r"(?<![\p{L}\p{N}-])(?:(?!(?:19|20)\d\d(?!\d))\d{4,5}|\d{3} \d{2}|\d{2}-\d{3}|\d{5}-\d{3})"
+    r"(?![\p{L}\p{N}]|-[\p{L}\p{N}])"
+)
+_ADDRESS_PARTS = ("STREET_ADDRESS", LOCATION)
+
+
+def _result(r: RecognizerResult, entity: str | None = None, start: int | None = None, end: int | None = None):
+    return RecognizerResult(
+        entity or r.entity_type,
+        r.start if start is None else start,
+        r.end if end is None else end,
+        r.score,
+        recognition_metadata=dict(r.recognition_metadata or {}),
+    )
+
+
+def refine(text: str, results: list[RecognizerResult], extend_names: bool = True) -> list[RecognizerResult]:
+    """``results`` with the corrections of the module's docstring; ``extend_names`` off for a text whose capitals
+    say nothing (the title-cased copy of a lower-case line)."""
+    out = []
+    for r in results:
+        if r.entity_type == PERSON and _product_or_brand(text, r):
+            continue
+        if r.entity_type in (PERSON, LOCATION) and _carrier(text, r):
+            r = _result(r, ORGANIZATION)
+        elif r.entity_type == PERSON and extend_names:
+            r = _extended(text, r, results)
+        out.append(r)
+    return out + _postcodes_beside_addresses(text, out)
+
+
+def _name_word(word: str, language: str, g) -> bool:
+    folded = gazetteers.fold(word)
+    listed = folded in g.first_names or folded in g.last_names
+    if language in _SYLLABIC_NAMES:
+        return listed
+    common = g.zipf(word)
+    return (listed and common < 4.5) or (common < 3.2 and gazetteers.zipf_any(word) < 4.0)
+
+
+def _extended(text: str, r: RecognizerResult, results: list[RecognizerResult]) -> RecognizerResult:
+    g = gazetteers.load()
+    language = gazetteers.current_language()
+    others = [o for o in results if o.entity_type != PERSON]
+    start, end = r.start, r.end
+    words = len(text[start:end].split())
+
+    def free(s: int, e: int) -> bool:
+        return not any(o.start < e and s < o.end for o in others)
+
+    while words < MAX_NAME_WORDS:
+        m = _NEXT_WORD.match(text, end)
+        if not m or not _name_word(m.group("w"), language, g) or not free(m.start("w"), m.end("w")):
+            break
+        end, words = m.end("w"), words + 1
+    while words < MAX_NAME_WORDS:
+        m = _PREVIOUS_WORD.search(text[max(0, start - 40) : start])
+        if not m:
+            break
+        s = max(0, start - 40) + m.start("w")
+        before = text[max(0, s - 2) : s]
+        # a sentence's first word is capitalized whatever it is: only a name the lists know there
+        opening = not before.strip() and (s == 0 or text[s - 1] == "\n") or re.search(r"[.!?:]\s*$", before)
+        word = m.group("w")
+        if opening and not (gazetteers.fold(word) in g.first_names and g.zipf(word) < 4.0):
+            break
+        if not _name_word(word, language, g) or not free(s, s + len(word)):
+            break
+        start, words = s, words + 1
+    if (start, end) == (r.start, r.end):
+        return r
+    return _result(r, start=start, end=end)
+
+
+def _product_or_brand(text: str, r: RecognizerResult) -> bool:
+    if r.score >= 0.85:  # announced ("my name is ..."): a person whatever stands beside it
+        return False
+    span = text[r.start : r.end]
+    words = span.split()
+    model = _MODEL_AFTER.match(text, r.end)
+    if model and not model.group("m").isdigit():
+        return True
+    if model or _MODEL_BEFORE.search(text[max(0, r.start - 40) : r.start]):
+        # a generation's number beside a person's first name is rather a count or an age ("Maria 12")
+        g = gazetteers.load()
+        return not any(0 < g.first_names.get(gazetteers.fold(w), 0) <= COMMON_FIRST_NAME_RANK for w in words)
+    return bool(words) and all(_brand_word(w) for w in words)
+
+
+def _brand_word(word: str) -> bool:
+    m = _INNER_CAPITAL.match(word)
+    return bool(m) and m.group("head") not in _NAME_PREFIXES
+
+
+def _carrier(text: str, r: RecognizerResult) -> bool:
+    span = text[r.start : r.end]
+    if "\n" in span:
+        return False
+    return bool(
+        _CARRIER_BEFORE.search(text[max(0, r.start - 40) : r.start])
+        or _TRACKING_AFTER.match(text[r.end : r.end + 60])
+        or _CARRIER_HEAD.search(span)
+    )
+
+
+def _postcodes_beside_addresses(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Postcodes right beside a street or a town found on the same line, nothing but spaces, a comma or "in"
+    between."""
+    parts = [r for r in results if r.entity_type in _ADDRESS_PARTS]
+    if not parts:
+        return []
+    taken = [(r.start, r.end) for r in results]
+    out = []
+    for m in _POSTCODE.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        after = any(
+            p.end <= m.start() and re.fullmatch(r"[ \t]*,?[ \t]*(?:in[ \t]+)?", text[p.end : m.start()]) for p in parts
+        )
+        before = any(m.end() <= p.start and re.fullmatch(r"[ \t]*,?[ \t]*", text[m.end() : p.start]) for p in parts)
+        if after or before:
+            out.append(
+                RecognizerResult(
+                    "ZIP_CODE", m.start(), m.end(), 0.6, recognition_metadata={"recognizer_name": "AddressPostcode"}
+                )
+            )
+    return out
