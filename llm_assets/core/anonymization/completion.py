@@ -34,7 +34,7 @@ COMMON_FIRST_NAME_RANK = 50
 # a model number beside a word: "WH-1000XM5", "i5", "R50", or a generation's number ("PlayStation 5")
 _MODEL_AFTER = re.compile(
     r"[ \t]+(?P<m>(?=[\p{L}\p{N}-]*\p{N})(?=[\p{N}-]*\p{L})[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*|\d{1,2})"
-    rf"(?![\p{{L}}\p{{N}}]|[.,:/]\d|[ \t]+(?i:{YEARS}|ani|tuổi|tahun)\b)"
+    rf"(?![\p{{L}}\p{{N}}]|[.,:/-]\d|[ \t]+(?i:{YEARS}|ani|tuổi|tahun)\b)"
 )
 _MODEL_BEFORE = re.compile(r"\p{Lu}[\p{L}]+[ \t]+\d{1,2}[ \t]+$")
 # a name's own inner capital ("McCarthy", "DeShawn", "LaToya", "O'Neil"); any other is a brand's ("FedEx", "PostNL")
@@ -138,6 +138,8 @@ def _product_or_brand(text: str, r: RecognizerResult) -> bool:
     if r.score >= 0.85:  # announced ("my name is ..."): a person whatever stands beside it
         return False
     span = text[r.start : r.end]
+    if not re.search(r"[\p{Lu}\p{Ll}]", span):
+        return False  # brands and models are told by capitals; a name in a script without them stays a name
     words = span.split()
     model = _MODEL_AFTER.match(text, r.end)
     if model and not model.group("m").isdigit():
