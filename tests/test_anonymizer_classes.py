@@ -1238,3 +1238,21 @@ def test_a_conversation_with_one_comma_per_line_is_no_table_and_a_user_label_spe
     assert "Fulgencio" not in out and "Zabaleta" not in out
     for kept in ("Hola, quiero devolver el Kindle del pedido 44120.", "Perfecto, ya está.", "Vale, gracias."):
         assert kept in out, out
+
+
+def test_an_age_said_in_words_in_languages_text2num_does_not_read_goes(engine):
+    cases = [
+        ("Klient: Mam czterdzieści dwa lata i mieszkam sam.", "czterdzieści dwa"),
+        ("Klant: Ik ben achtendertig jaar oud.", "achtendertig"),
+        ("Ügyfél: Negyvenkilenc éves vagyok.", "Negyvenkilenc"),
+        ("Müşteri: Otuz beş yaşındayım.", "Otuz beş"),
+        ("Client: Am șaizeci și doi de ani.", "șaizeci și doi"),
+    ]
+    for text, age in cases:
+        out, types = anonymize(engine, text)
+        assert age not in out and "AGE" in types, out
+    call = "Agent: Hur gammal är du?\nKund: Fyrtiotre.\nAgent: Tack.\nKund: Varsågod."
+    out, _ = anonymize(engine, call)
+    assert "Fyrtiotre" not in out and "Tack." in out
+    out, _ = anonymize(engine, "Klient: Gwarancja trwa dwa lata, a paczka waży dwa kilo.")
+    assert "dwa lata" in out

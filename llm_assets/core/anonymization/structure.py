@@ -389,6 +389,13 @@ def _speakers(lines: list[tuple[str, str]]) -> set[str]:
             # "Customer: Hi, I wanted to ask about my order": a party of the conversation speaking (a form's
             # "Customer: Ana Lima" names someone in fewer words)
             out.add(label)
+    if out:
+        # in a conversation, a party that speaks once is a speaker too ("Mikołaj: Poproszę imię i nazwisko.")
+        out |= {
+            label
+            for label, said in values.items()
+            if classify_key(label) is None and len(label.split()) == 1 and all(reads_as_speech(v) for v in said)
+        }
     return out
 
 

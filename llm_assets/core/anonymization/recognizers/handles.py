@@ -145,7 +145,7 @@ class HandleRecognizer(SpanRecognizer):
         return 0 < self.g.first_names.get(fold(word), 0) <= 1000 and self.g.zipf(word) < 6.0
 
     def _speaker_name(self, label: str) -> bool:
-        return self._first_name(label) and self.g.zipf(label) < 4.0 and not self._role(label)
+        return self._first_name(label) and self.g.zipf(label) < 4.5 and not self._role(label)
 
     def _labels(self, text: str) -> Iterable:
         labels = []

@@ -77,7 +77,7 @@ _LOOSE_BEFORE = _alternation(
 )
 # "Anna vagyok", "سجاد هستم", "Ahmet ben": the name comes first
 # (and a title after the name: "Tóth úr", "Ayşe Hanım", "Mehmet Bey")
-_SURE_AFTER = _alternation("vagyok|هستم|speaking|am apparat|u telefonu|na linii|úr|asszony|bey|hanım")
+_SURE_AFTER = _alternation("vagyok|هستم|speaking|am apparat|u telefonu|na linii|úr|asszony|bey|hanım|xin nghe")
 
 _WORD = r"[\p{L}\p{M}][\p{L}\p{M}'’-]*"
 # Hindi "मैं सुमन हूँ" ("I am Suman"): the copula after the name makes "I" sure
@@ -91,6 +91,14 @@ _BEFORE = re.compile(
     rf"(?i:(?<![\p{{L}}\p{{M}}])(?:(?P<sure>{_SURE_BEFORE})|(?P<form>{_FORM_BEFORE})|(?P<loose>{_LOOSE_BEFORE})))"
     r"[ \t]+"
     rf"(?P<name>{_WORD}(?:[ \t]+{_WORD})?)(?![\p{{N}}-])"
+)
+# "here is X from ...": an agent and the team they speak for ("saya Kuncara dari layanan pelanggan", "Tu Jan z obsługi
+# klienta", "Itt Varga István")
+_FROM_TEAM = re.compile(
+    r"(?i:(?<![\p{L}\p{M}])(?:saya|tu|aici|this is|here is|hier ist|ici|c'est|qui è|aquí|aqui é|met|här är|tady je)"
+    rf")[ \t]+(?P<name>{_WORD}(?:[ \t]+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?)[ \t]+"
+    r"(?i:dari|z|ze|from|de la|von|vom|de|du|da|del|della|van|från|fra|из|з)(?![\p{L}\p{M}])"
+    r"|(?<![\p{L}\p{M}])(?i:itt)[ \t]+(?P<name2>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t]\p{Lu}[\p{L}\p{M}'’-]+)?)"
 )
 _AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:{_SURE_AFTER})(?![\p{{L}}\p{{M}}])")
 
@@ -194,6 +202,10 @@ class IntroductionRecognizer(SpanRecognizer):
             called = bool(_CASED.match(word)) or text[m.end("name") : m.end("name") + 2].lstrip()[:1] == "!"
             if m.group("kin") or m.group("respect") or rank or (self.g.zipf(word) < 3.0 and called):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.75, self.name)
+        for m in _FROM_TEAM.finditer(text):
+            group = "name" if m.group("name") else "name2"
+            if self._name_word(m.group(group).split()[0], sure=True):
+                yield finding(PERSON, m.start(group), m.end(group), 0.8, self.name)
         for m in _AFTER.finditer(text):
             if self._name_word(m.group("name"), sure=True):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)

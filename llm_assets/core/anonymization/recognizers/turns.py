@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.gazetteers import Gazetteers, fold, zipf_any
+from llm_assets.core.anonymization import numerals
+from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
 from llm_assets.core.anonymization.recognizers.scripts import east_asian, has_frequencies, script_of, word_zipf
@@ -168,7 +169,14 @@ def age_in_words(turn: str) -> bool:
             continue
         if written.isdigit() and 0 < int(written) <= 120:
             return True
-    return False
+    # the languages text2num does not read, the text's own first (any of them for a long word)
+    language = current_language()
+    return numerals.spoken_number(turn, language if language in numerals.LANGUAGES else None) is not None
+
+
+def _answer_end(turn: str) -> str:
+    """A short answer's final point is no sentence's end ("Anna Kowalska.", "Gdańsk.")."""
+    return turn.removesuffix(".") if len(turn.split()) <= 3 else turn
 
 
 class BareTurnRecognizer(SpanRecognizer):
@@ -340,7 +348,7 @@ class BareTurnRecognizer(SpanRecognizer):
             if spoken:
                 yield finding(spoken, start, start + len(turn), 0.6, self.name)
                 continue
-            if not turn or turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {turn} "):
+            if not turn or turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {_answer_end(turn)} "):
                 continue
             if _FIELD_LABEL.fullmatch(m.group("label").rstrip(": \t")) or _DATE_OR_AMOUNT.search(turn):
                 continue  # a form's field ("items.price: 209,91 kr"), a date or an amount: the date rules decide
@@ -381,7 +389,7 @@ class BareTurnRecognizer(SpanRecognizer):
                     yield finding(PERSON, start, start + len(turn), 0.6, self.name)
                 continue
             # a proper noun alone: capitalized (or of a script without case) and not everyday words of its language
-            cased = all(w[0].isupper() or not w[0].isascii() for w in words)
+            cased = all(w[0].isupper() or not w[0].islower() for w in words)
             rare = sum(self._rare(w) for w in words)
             if cased and rare and rare >= len(words) / 2:
                 yield finding(PERSON, start, start + len(turn), 0.6, self.name)
