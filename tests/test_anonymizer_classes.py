@@ -1256,3 +1256,42 @@ def test_an_age_said_in_words_in_languages_text2num_does_not_read_goes(engine):
     assert "Fyrtiotre" not in out and "Tack." in out
     out, _ = anonymize(engine, "Klient: Gwarancja trwa dwa lata, a paczka waży dwa kilo.")
     assert "dwa lata" in out
+
+
+def test_a_name_in_small_letters_after_a_sure_cue_and_a_spelled_name_with_words_go(engine):
+    call = (
+        "A: thanks for calling the store my name is veronica how can i help\n"
+        "B: hi yeah my name is dominik kowalczyk and my order 4410 is late\n"
+        "A: could you spell the last name\n"
+        "B: k as in kilo o as in oscar w as in whiskey a as in alpha l as in lima"
+    )
+    out, _ = anonymize(engine, call)
+    for value in ("veronica", "dominik", "kowalczyk", "k as in kilo o as in oscar"):
+        assert value not in out, out
+    assert "my order 4410 is late" in out and "how can i help" in out
+    out, _ = anonymize(engine, "my name is not important and my name is on the card")
+    assert out == "my name is not important and my name is on the card"
+
+
+def test_a_display_name_in_any_script_before_an_email_address_goes(engine):
+    for text, name in (
+        ("Від: Оксана Мельничук <o.melnychuk@example.ua>", "Оксана"),
+        ("كتب سلمان آل راشد <salman.r@example.sa>:", "سلمان"),
+        ("寄件者: 林美玲 <ml.lin@example.tw>", "林美玲"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert name not in out, out
+
+
+def test_a_plate_after_the_vehicle_a_customer_number_and_a_login_after_a_few_words_go(engine):
+    cases = [
+        ("Pickup note: vehicle KPL-4471, paid in store.", "KPL-4471"),
+        ("Zabiorę paczkę autem WX 93311 jutro.", "WX 93311"),
+        ("Номер клієнта К-4471209, дякую.", "К-4471209"),
+        ("Min login i appen är lindgren_77.", "lindgren_77"),
+    ]
+    for text, value in cases:
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+    out, _ = anonymize(engine, "The car 2024 model is great, the login page is slow and the parcel 55120 left.")
+    assert out == "The car 2024 model is great, the login page is slow and the parcel 55120 left."

@@ -46,14 +46,27 @@ _ANNOUNCED = re.compile(
 # the same in languages of other scripts, their particles ("ユーザー名は", "我的用户名是", "아이디는", "мой логин"); a
 # login is written in Latin letters, so the value ends where the script changes ("hanakohayashiです")
 _ANNOUNCED_OTHER_SCRIPTS = re.compile(
-    r"(?i:(?:логин|имя пользователя|никнейм|ник|логін|ім'я користувача|ім’я користувача|όνομα χρήστη|"
+    # (a word boundary where words are spaced: "Перевізник" holds "ник")
+    r"(?i:(?<![\p{Latin}\p{Cyrillic}\p{Greek}\p{Arabic}\p{Hebrew}])(?:логин|имя пользователя|никнейм|ник|логін|ім'я користувача|ім’я користувача|όνομα χρήστη|"
     r"اسم المستخدم|يوزر|שם משתמש|שם המשתמש|نام کاربری|یوزرنیم|यूज़रनेम|यूजरनेम|उपयोगकर्ता नाम|ชื่อผู้ใช้|"
     r"tên đăng nhập|tên người dùng|tên tài khoản|nama pengguna|kullanıcı adı(?:m)?|uživatelské jméno|"
     r"felhasználónév|felhasználónevem|nume de utilizator|nome de usuário|nome de utilizador|"
     r"用户名|用戶名|帳號|帐号|账号|賬號|ユーザー名|ユーザーID|ログインID|アカウント名|아이디|사용자 이름|사용자명)"
     r"(?:[ \t]+(?:của tôi|của em|saya|μου))?"
+    # words of the same script between the cue and the value ("اسم المستخدم حقي في التطبيق rshdal-hsyn"): a login is
+    # written in Latin letters
+    r"(?:[ \t]+[^\p{Latin}\d\s:=,.;!?،]{1,12}){0,4}?"
     rf"{CUE_COPULA}[ \t]*)"
     r"[\"'“‘「]?(?P<value>[A-Za-z0-9_][A-Za-z0-9_.@-]{1,38}[A-Za-z0-9_])(?![A-Za-z0-9_@])"
+)
+# the cue, a few words ("in the app", "w aplikacji", "i appen"), the copula, a login with a digit or a separator
+_ANNOUNCED_LATER = re.compile(
+    r"(?i:\b(?:user[ -]?name|login|benutzername|nom d'utilisateur|usuario|nome utente|gebruikersnaam|"
+    r"nazwa użytkownika|användarnamn|brugernavn|brukernavn|käyttäjätunnus|utilizator|felhasználónév|"
+    r"kullanıcı adı|uživatelské jméno|tên đăng nhập|nama pengguna)"
+    r"(?:[ \t]+[\p{L}'’]{1,12}){1,3}?[ \t]+(?:is|är|er|to|ist|est|es|è|é|jest|je|este|on|adalah|là|az)[ \t]*[:=]?[ \t]*)"
+    r"(?P<value>(?=[\p{L}\p{N}_.-]*?(?:\d|[_.-][\p{L}\p{N}]))[\p{L}\p{N}][\p{L}\p{N}_.-]{1,38}[\p{L}\p{N}])"
+    r"(?![\p{L}\p{N}_@])"
 )
 _SYMBOLS = re.compile(r"[\d_.]")
 # a party's role and its name in brackets, as call centres label turns: "AGENT (Thomas):", "Soporte (Noa):",
@@ -108,6 +121,8 @@ class HandleRecognizer(SpanRecognizer):
             yield finding(USERNAME, m.start(), m.end(), 0.7, self.name)
         for m in _ANNOUNCED_OTHER_SCRIPTS.finditer(text) if not text.isascii() else ():
             yield finding(USERNAME, m.start("value"), m.end("value"), 0.85, self.name)
+        for m in _ANNOUNCED_LATER.finditer(text):
+            yield finding(USERNAME, m.start("value"), m.end("value"), 0.8, self.name)
         for m in _ANNOUNCED.finditer(text):
             value = m.group("value")
             if self.g.zipf(value) < 5.0 and value.lower() not in ("is", "was", "the", "my"):

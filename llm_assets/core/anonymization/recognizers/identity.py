@@ -65,6 +65,28 @@ def _cued(cues: str) -> re.Pattern:
     return re.compile(rf"(?i:\b(?:{cues}))\b\s*{_SEP}{_VALUE}")
 
 
+# the vehicle itself, where a ticket says which car collects a parcel ("vehicle CWK-0885", "bil WUY 879", "auto PO
+# 44277", "на машині, номер ІХ 4317 НР", "السيارة س م م 8846"): a plate of letters and digits follows
+_VEHICLE_CUES = (
+    r"vehicle|car|auto|bil|samochód|samochodem|pojazd|vůz|vozidlo|autem|mașina|mașină|autó|autóval|araç|araba|"
+    r"xe|mobil|fahrzeug|wagen|coche|carro|voiture|veicolo|машина|машині|машиной|автомобиль|автомобіль|αυτοκίνητο|"
+    r"سيارة|السيارة|ماشین|गाड़ी|รถ|車|车|차"
+)
+_VEHICLE_PLATE = re.compile(
+    rf"(?i:(?<![\p{{L}}])(?:{_VEHICLE_CUES}))(?:[ \t,]+(?i:номер|number|no\.?|nr\.?|رقم|num[eé]ro))?[ \t:]*"
+    r"(?P<value>(?=[\p{L}\p{N} -]*\p{N})(?=[\p{N} -]*\p{L})(?:\p{L}{1,3}[ -]){0,3}[\p{Lu}\p{N}\p{Lo}]{1,7}"
+    r"(?:[ -][\p{Lu}\p{N}\p{Lo}]{1,4}){0,3})(?![\p{L}\p{N}])"
+)
+# a customer's number, announced in the languages of other scripts ("Номер клієнта К-9551472", "رقم العميل C٦٧٥٥")
+_CUSTOMER_NUMBER = re.compile(
+    r"(?i:номер клієнта|номер клиента|клиентский номер|رقم العميل|מספר לקוח|شماره مشتری|ग्राहक संख्या|ग्राहक आईडी|"
+    r"หมายเลขลูกค้า|รหัสลูกค้า|mã khách hàng|müşteri numarası|müşteri no|numer klienta|kundnummer|číslo zákazníka|"
+    r"ügyfélszám|ügyfélazonosító|număr client|numărul de client|nomor pelanggan|αριθμός πελάτη|顧客番号|お客様番号|"
+    r"客户编号|客戶編號|会员号|會員號|고객 번호|고객번호)"
+    rf"{CUE_COPULA}[ \t]*[:=#]?[ \t]*(?P<value>[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}-]{{3,20}})(?![\p{{L}}\p{{N}}])"
+)
+
+
 class AnnouncedIdentifierRecognizer(SpanRecognizer):
     ENTITIES = (NATIONAL_ID, "US_DRIVER_LICENSE", LICENSE_PLATE, BANK_ACCOUNT, "REFERENCE_NUMBER",
                 TRANSACTION_REFERENCE)  # fmt: skip
@@ -93,6 +115,14 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
                 yield finding(entity, m.start("value"), m.start("value") + len(value), score, self.name)
         for m in self._CN_PLATE.finditer(text):
             yield finding(LICENSE_PLATE, m.start(), m.end(), 0.7, self.name)
+        for m in _VEHICLE_PLATE.finditer(text):
+            value = m.group("value").rstrip(" -")
+            alnum = sum(c.isalnum() for c in value)
+            if 4 <= alnum <= 10 and not re.fullmatch(r"(?:19|20)\d\d", value):
+                yield finding(LICENSE_PLATE, m.start("value"), m.start("value") + len(value), 0.7, self.name)
+        for m in _CUSTOMER_NUMBER.finditer(text):
+            if any(c.isdigit() for c in m.group("value")):
+                yield finding("REFERENCE_NUMBER", m.start("value"), m.end("value"), 0.75, self.name)
         for m in SAAS_ID.finditer(text):
             entity = "REFERENCE_NUMBER" if m.group("prefix") in SAAS_PERSONAL_PREFIXES else TRANSACTION_REFERENCE
             yield finding(entity, m.start(), m.end(), 0.75, self.name)

@@ -169,6 +169,10 @@ class IntroductionRecognizer(SpanRecognizer):
         if len(word) < 2:
             return False
         cased = bool(_CASED.match(word))
+        if cased and sure and word.islower():
+            # a call transcribed in small letters ("my name is michelle", "мене звати ганна"): a first name the
+            # lists know that is no everyday word
+            return self._first_name(word) and self.g.zipf(word) < 4.5
         if cased and (not word[0].isupper() or word.isupper()):
             return False  # small letters begin no name, capitals alone are an acronym or a code
         if sure:
@@ -232,6 +236,8 @@ class IntroductionRecognizer(SpanRecognizer):
         return end
 
     def _family(self, word: str) -> bool:
+        if _CASED.match(word) and word.islower():
+            return fold(word) in self.g.last_names and self.g.zipf(word) < 5.0
         if _CASED.match(word):
             return word[0].isupper() and (fold(word) in self.g.last_names or self.g.zipf(word) < 3.0)
         return fold(word) in self.g.last_names and self.g.zipf(word) < 4.0

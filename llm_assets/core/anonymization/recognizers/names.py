@@ -80,6 +80,14 @@ class StructuredNameRecognizer(SpanRecognizer):
         ),
         (re.compile(rf"(?m)^[ \t>]*(?i:from|sender|von|de)[ \t]*:[ \t]*(?P<name>{NAME_RUN})[ \t]*$"), 0.8),
         (re.compile(rf"(?P<name>{NAME_RUN})[ \t]*<[^<>\s]+@[^<>\s]+>"), 0.8),
+        # the same in the scripts NAME_RUN does not read ("Від: Марта Голобородько <...>", "كتب بهجة آل بن لافي <...>")
+        (
+            re.compile(
+                r"(?P<name>(?=[^\p{Latin}\d])[\p{L}\p{M}][\p{L}\p{M}'’.-]*(?:[ \t]+[\p{L}\p{M}][\p{L}\p{M}'’.-]*){0,3})"
+                r"[ \t]*<[^<>\s]+@[^<>\s]+>"
+            ),
+            0.8,
+        ),
         (
             re.compile(
                 rf"(?:^|(?<=[\n.!?]))[ \t>]*(?i:{GREETINGS})[ \t,]+(?:{_HONORIFIC}\.?[ \t]+)?(?P<name>{NAME_RUN})"

@@ -129,11 +129,25 @@ def spoken_symbol(tok: str, digits: dict[str, str]) -> str | None:
     return None
 
 
+# a name spelled with a word for each letter, three letters or more: "c as in charlie a as in alpha r as in romeo",
+# "s jak stefan z jak zygmunt", "n som i niklas", "d wie dora"
+_AS_IN = (
+    r"as in|like in|like|for|jak|som i|som|wie|comme|como|come|als|als in|zoals|jako|ca în|ca|mint|gibi|как|як|"
+    r"כמו|مثل|ού"
+)
+_SPELLED_WITH_WORDS = re.compile(
+    rf"(?i:(?<![\p{{L}}\p{{N}}])\p{{L}}[ \t,]+(?:{_AS_IN})[ \t]+\p{{L}}+"
+    rf"(?:[ \t,-]+\p{{L}}[ \t,]+(?:{_AS_IN})[ \t]+\p{{L}}+){{2,}})"
+)
+
+
 class SpokenSequenceRecognizer(SpanRecognizer):
     ENTITIES = ("PHONE_NUMBER", "ZIP_CODE", "CREDIT_CARD", "EMAIL_ADDRESS", PERSON, "REFERENCE_NUMBER",
                 TRANSACTION_REFERENCE)  # fmt: skip
 
     def find(self, text: str) -> Iterable:
+        for m in _SPELLED_WITH_WORDS.finditer(text):
+            yield finding(PERSON, m.start(), m.end(), 0.8, self.name)
         # the "s" of "it's" is no spelled letter
         tokens = [t for t in _TOKEN.finditer(text) if not (t.start() and text[t.start() - 1] in "'’")]
         digits = digit_words(current_language())
