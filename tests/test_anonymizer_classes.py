@@ -1295,3 +1295,17 @@ def test_a_plate_after_the_vehicle_a_customer_number_and_a_login_after_a_few_wor
         assert value not in out, out
     out, _ = anonymize(engine, "The car 2024 model is great, the login page is slow and the parcel 55120 left.")
     assert out == "The car 2024 model is great, the login page is slow and the parcel 55120 left."
+
+
+def test_name_and_customer_fields_in_more_languages_a_vocative_and_a_name_spelled_with_towns_go(engine):
+    for text, value in (
+        ("Ονοματεπώνυμο = Ευανθία Κορωναίου\nΚωδ. πελάτη = ΚΛ-220418", "Ευανθία"),
+        ("Ονοματεπώνυμο = Ευανθία Κορωναίου\nΚωδ. πελάτη = ΚΛ-220418", "ΚΛ-220418"),
+        ("Ad Soyad:\tHülya Kocabaş\nNot:\tkargo gecikti", "Hülya"),
+        ("Ahmet, aşağıdaki notu okuyabilir misin? Kargo gecikti.", "Ahmet"),
+        ("Müşteri: y yozgat ı ısparta l lüleburgaz d denizli ı ısparta z zonguldak", "y yozgat"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+    out, _ = anonymize(engine, "Anyway, the parcel left. Sure, thanks.\nNot:\tkargo gecikti")
+    assert out == "Anyway, the parcel left. Sure, thanks.\nNot:\tkargo gecikti"

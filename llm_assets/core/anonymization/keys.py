@@ -42,7 +42,11 @@ for _entity, _spec in {
     "téléphone telefoon msisdn whatsapp tlf puhelin",
     PERSON: "display_name firstname lastname surname forename fullname givenname familyname middlename vorname "
     "nachname prénom prenom nom nombre apellido apellidos cognome nome sobrenome voornaam achternaam imię imie "
-    "nazwisko förnamn efternavn etternavn sukunimi etunimi 姓名 氏名 名前 이름 姓 名",
+    "nazwisko förnamn efternavn etternavn sukunimi etunimi 姓名 氏名 名前 이름 姓 名 "
+    # the same in more of the languages the engine reads: "Ονοματεπώνυμο", "Ad Soyad", "ПІБ", "ФИО", "Họ tên"
+    "ονοματεπώνυμο όνομα επώνυμο піб фио фіо имя ім'я прізвище фамилия ad_soyad adı_soyadı soyadı isim "
+    "họ_tên họ_và_tên nama_lengkap ชื่อ นามสกุล ชื่อ_นามสกุล שם שם_מלא الاسم الاسم_الكامل نام نام_خانوادگی नाम "
+    "jméno příjmení jmeno prijmeni név teljes_név vezetéknév keresztnév nume prenume nume_complet efternamn",
     USERNAME: "user username user_name login userid user_id uid handle nick nickname screenname screen_name benutzer "
     "benutzername utilisateur usuario utente gebruiker gebruikersnaam account_name accountname",
     "ZIP_CODE": "zip zipcode postcode postalcode postal_code post_code plz postleitzahl cp cap cep codigo_postal "
@@ -58,7 +62,11 @@ for _entity, _spec in {
     TITLE: "job_title jobtitle job occupation position profession beruf métier puesto",
     "URL": "website url homepage web web_site",
     TRANSACTION_REFERENCE: "order tracking tracking_number awb invoice sku waybill",
-    "REFERENCE_NUMBER": "kundennummer kundennr customer_number account_number",
+    "REFERENCE_NUMBER": "kundennummer kundennr customer_number account_number "
+    # a customer's number or code in more languages ("Κωδ. πελάτη", "Номер клієнта", "Müşteri No")
+    "κωδ_πελάτη κωδικός_πελάτη αριθμός_πελάτη номер_клієнта номер_клиента müşteri_no müşteri_numarası numer_klienta "
+    "číslo_zákazníka ügyfélszám mã_khách_hàng nomor_pelanggan رقم_العميل מספר_לקוח شماره_مشتری kundnummer "
+    "kundenr asiakasnumero",
     DATE_OF_BIRTH: "dob birthdate birth_date date_birth birthday date_of_birth geburtsdatum geburtstag "
     "date_de_naissance fecha_de_nacimiento data_di_nascita data_de_nascimento geboortedatum data_urodzenia "
     "födelsedatum",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, alternation, finding
 from llm_assets.core.anonymization.recognizers.scripts import everyday_chinese
 from llm_assets.core.entities import PERSON
@@ -100,6 +100,9 @@ _FROM_TEAM = re.compile(
     r"(?i:dari|z|ze|from|de la|von|vom|de|du|da|del|della|van|från|fra|из|з)(?![\p{L}\p{M}])"
     r"|(?<![\p{L}\p{M}])(?i:itt)[ \t]+(?P<name2>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t]\p{Lu}[\p{L}\p{M}'’-]+)?)"
 )
+# someone addressed at a message's start, a comma after the name and the message going on in small letters
+# ("Mehmet, aşağıdaki maile bakabilir misin?", "Φλώρα, ρίξε μια ματιά")
+_VOCATIVE = re.compile(r"(?m)^[ \t>]*(?P<name>\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*,[ \t]+(?=\p{Ll})")
 _AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:{_SURE_AFTER})(?![\p{{L}}\p{{M}}])")
 
 # Chinese, Japanese and Korean, written without spaces: an agent's title or "I am" before, a copula or "at your
@@ -169,10 +172,13 @@ class IntroductionRecognizer(SpanRecognizer):
         if len(word) < 2:
             return False
         cased = bool(_CASED.match(word))
-        if cased and sure and word.islower():
-            # a call transcribed in small letters ("my name is michelle", "мене звати ганна"): a first name the
-            # lists know that is no everyday word
-            return self._first_name(word) and self.g.zipf(word) < 4.5
+        if cased and word.islower():
+            # a call transcribed in small letters ("my name is michelle", "мене звати ганна", "ben emre buyurun"):
+            # a first name the lists know that is no everyday word (after "I am" or "ben", a rare one)
+            if sure:
+                return self._first_name(word) and self.g.zipf(word) < 5.0
+            rank = self.g.first_names.get(fold(word), 0)
+            return 0 < rank <= 1000 and self.g.zipf(word) < 3.0 and zipf_any(word) < 4.0
         if cased and (not word[0].isupper() or word.isupper()):
             return False  # small letters begin no name, capitals alone are an acronym or a code
         if sure:
@@ -206,6 +212,14 @@ class IntroductionRecognizer(SpanRecognizer):
             called = bool(_CASED.match(word)) or text[m.end("name") : m.end("name") + 2].lstrip()[:1] == "!"
             if m.group("kin") or m.group("respect") or rank or (self.g.zipf(word) < 3.0 and called):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.75, self.name)
+        for m in _VOCATIVE.finditer(text):
+            word = m.group("name")
+            rank = self.g.first_names.get(fold(word), 0)
+            common = self.g.zipf(word)
+            if rank > 0 and (
+                (rank <= 100 and common < 6.0) or (rank <= 2000 and common < 4.0 and zipf_any(word) < 4.5)
+            ):
+                yield finding(PERSON, m.start("name"), m.end("name"), 0.7, self.name)
         for m in _FROM_TEAM.finditer(text):
             group = "name" if m.group("name") else "name2"
             if self._name_word(m.group(group).split()[0], sure=True):

@@ -148,6 +148,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
     def find(self, text: str) -> Iterable:
         for m in _SPELLED_WITH_WORDS.finditer(text):
             yield finding(PERSON, m.start(), m.end(), 0.8, self.name)
+        yield from self._spelled_with_initials(text)
         # the "s" of "it's" is no spelled letter
         tokens = [t for t in _TOKEN.finditer(text) if not (t.start() and text[t.start() - 1] in "'’")]
         digits = digit_words(current_language())
@@ -161,6 +162,28 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 i = run
             else:
                 i = j
+
+    def _spelled_with_initials(self, text: str) -> Iterable:
+        """Three or more letters each followed by a word that begins with it, on one line ("ş şırnak a adana h
+        hatay", "k kars o ordu ç çanakkale"): a name spelled letter by letter."""
+        for line in re.finditer(r"[^\n]+", text):
+            words = list(re.finditer(r"[\p{L}\p{M}]+", line.group(0)))
+            k = 0
+            while k + 1 < len(words):
+                j = k
+                while (
+                    j + 1 < len(words)
+                    and len(words[j].group(0)) == 1
+                    and len(words[j + 1].group(0)) > 2
+                    and words[j + 1].group(0)[:1].casefold() == words[j].group(0).casefold()
+                ):
+                    j += 2
+                if (j - k) // 2 >= 3:
+                    start, end = line.start() + words[k].start(), line.start() + words[j - 1].end()
+                    yield finding(PERSON, start, end, 0.75, self.name)
+                    k = j
+                else:
+                    k += 1
 
     @staticmethod
     def _run(tokens: list, i: int, digit_map: dict[str, str]) -> tuple[int, str, int]:
