@@ -1309,3 +1309,15 @@ def test_name_and_customer_fields_in_more_languages_a_vocative_and_a_name_spelle
         assert value not in out, out
     out, _ = anonymize(engine, "Anyway, the parcel left. Sure, thanks.\nNot:\tkargo gecikti")
     assert out == "Anyway, the parcel left. Sure, thanks.\nNot:\tkargo gecikti"
+
+
+def test_a_signature_after_a_valediction_in_any_script_goes_the_shops_support_desk_stays(engine):
+    for text, name, desk in (
+        ("Saygılarımla,\nSelin Arslan\nKargola Müşteri Hizmetleri", "Selin Arslan", "Kargola Müşteri Hizmetleri"),
+        ("З повагою,\nОксана Дорош\nСлужба підтримки Кошик", "Оксана Дорош", "Служба підтримки Кошик"),
+        ("בברכה,\nנועה ברק\nשירות הלקוחות של בייתי", "נועה ברק", "שירות הלקוחות של בייתי"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert name not in out and desk in out, out
+    out, _ = anonymize(engine, "Best regards,\nAnna Lindqvist\nQuillfeather Analytics")
+    assert "Quillfeather" not in out

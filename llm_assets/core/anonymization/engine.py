@@ -1060,6 +1060,18 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# a shop's support desk named in an agent's signature ("Служба підтримки ГаджетПро", "Sepetim Müşteri Hizmetleri"):
+# the company answering, no customer's employer
+_SUPPORT_DESK = re.compile(
+    r"(?i:customer (?:service|support|care)|support team|help ?desk|kundenservice|kundendienst|service client|"
+    r"servicio al cliente|atención al cliente|assistenza clienti|atendimento ao cliente|klantenservice|"
+    r"obsługa klienta|biuro obsługi|kundtjänst|kundeservice|asiakaspalvelu|zákaznick|ügyfélszolgálat|"
+    r"relații clienți|müşteri hizmetleri|служба підтримки|служба поддержки|εξυπηρέτηση πελατών|chăm sóc khách hàng|"
+    r"layanan pelanggan)|خدمة عملاء|خدمة العملاء|שירות הלקוחות|שירות לקוחות|پشتیبانی|ग्राहक सेवा|ฝ่ายบริการลูกค้า|"
+    r"客服|客戶服務|客户服务|カスタマー|サポート|고객센터|고객지원"
+)
+
+
 def _signature_companies(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """The company line of a signature: right below a line that is a name alone (a title line may come between), a
     short line of capitalized words, no digits, nothing found in it, not everyday words ("Corsair Memory",
@@ -1096,8 +1108,8 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
             continue
         if any(r.start < seg_end and seg_start < r.end for r in results):
             continue
-        if all(g.zipf(w) >= 4.5 for w in words):
-            continue  # "Customer Service", "Best Regards"
+        if all(g.zipf(w) >= 4.5 for w in words) or _SUPPORT_DESK.search(body):
+            continue  # "Customer Service", "Best Regards"; a shop's support desk signing for the shop
         start = seg_start + line.index(body)
         if cells is None:
             cells = _structure(text)[0].cells

@@ -102,7 +102,12 @@ _FROM_TEAM = re.compile(
 )
 # someone addressed at a message's start, a comma after the name and the message going on in small letters
 # ("Mehmet, aşağıdaki maile bakabilir misin?", "Φλώρα, ρίξε μια ματιά")
-_VOCATIVE = re.compile(r"(?m)^[ \t>]*(?P<name>\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*,[ \t]+(?=\p{Ll})")
+_VOCATIVE = re.compile(
+    r"(?m)^[ \t>]*(?P<name>\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*,[ \t]+(?=\p{Ll})"
+    # in scripts without capitals, a first name the lists know, a comma or a term of respect after it ("نیما جان،",
+    # "मीनाक्षी जी,", "אריה,", "افتكار،")
+    r"|(?m)^[ \t>]*(?P<uncased>[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Thai}\p{M}]{2,20})[ \t]*(?:جان|جی|जी)?[ \t]*[,،]"
+)
 _AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:{_SURE_AFTER})(?![\p{{L}}\p{{M}}])")
 
 # Chinese, Japanese and Korean, written without spaces: an agent's title or "I am" before, a copula or "at your
@@ -175,8 +180,8 @@ class IntroductionRecognizer(SpanRecognizer):
         if cased and word.islower():
             # a call transcribed in small letters ("my name is michelle", "мене звати ганна", "ben emre buyurun"):
             # a first name the lists know that is no everyday word (after "I am" or "ben", a rare one)
-            if sure:
-                return self._first_name(word) and self.g.zipf(word) < 5.0
+            if sure:  # (or a word no list holds: "меня зовут андрон")
+                return (self._first_name(word) and self.g.zipf(word) < 5.0) or self.g.zipf(word) < 2.0
             rank = self.g.first_names.get(fold(word), 0)
             return 0 < rank <= 1000 and self.g.zipf(word) < 3.0 and zipf_any(word) < 4.0
         if cased and (not word[0].isupper() or word.isupper()):
@@ -213,6 +218,10 @@ class IntroductionRecognizer(SpanRecognizer):
             if m.group("kin") or m.group("respect") or rank or (self.g.zipf(word) < 3.0 and called):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.75, self.name)
         for m in _VOCATIVE.finditer(text):
+            if m.group("uncased"):
+                if fold(m.group("uncased")) in self.g.first_names:
+                    yield finding(PERSON, m.start("uncased"), m.end("uncased"), 0.7, self.name)
+                continue
             word = m.group("name")
             rank = self.g.first_names.get(fold(word), 0)
             common = self.g.zipf(word)

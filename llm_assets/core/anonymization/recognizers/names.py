@@ -63,6 +63,17 @@ FIELD_LABELS = (
 )
 
 
+# valedictions of more languages, and a name in any script on the line after ("З повагою,\nОрися Артюшенко")
+VALEDICTIONS_OTHER = (
+    r"Saygılarımla|İyi çalışmalar|Sevgiler|З повагою|С уважением|С наилучшими пожеланиями|Με εκτίμηση|Φιλικά|"
+    r"مع التحية|مع خالص التحية|تحياتي|با احترام|با تشکر|باسپاس|בברכה|בתודה|सादर|धन्यवाद सहित|ขอแสดงความนับถือ|"
+    r"Trân trọng|Thân mến|Hormat saya|Salam hangat|Salam|Üdvözlettel|Tisztelettel|Cu stimă|Cu respect|"
+    r"Med vänliga hälsningar|Vänliga hälsningar|S přátelským pozdravem|敬上|此致|謹啟|よろしくお願いいたします|"
+    r"よろしくお願いします|감사합니다|드림"
+)
+_ANY_SCRIPT_NAME = r"[\p{L}\p{M}][\p{L}\p{M}'’.-]*(?:[ \t]+[\p{L}\p{M}][\p{L}\p{M}'’.-]*){0,3}"
+
+
 class StructuredNameRecognizer(SpanRecognizer):
     """Names where correspondence puts them: ``From:``/``To:``/``Cc:`` display names, ``Name <email>``, greetings
     ("Dear Ms. Ana Lima,"), the line after a valediction ("Best regards,\\nAna Lima"), quoted-reply attributions
@@ -102,6 +113,12 @@ class StructuredNameRecognizer(SpanRecognizer):
             0.85,
         ),
         (re.compile(rf"(?m)^[ \t>]*(?i:{VALEDICTIONS})[ \t]*,[ \t]*(?P<name>{NAME_RUN})[ \t]*$"), 0.8),
+        (
+            re.compile(
+                rf"(?m)^[ \t>]*(?i:{VALEDICTIONS_OTHER})[ \t]*[,،!.]?[ \t]*\n[ \t>]*(?P<name>{_ANY_SCRIPT_NAME})[ \t]*$"
+            ),
+            0.85,
+        ),
         (
             re.compile(rf"(?i:\bon\b)[^\n]{{0,80}}?,[ \t]*(?P<name>{NAME_RUN})[ \t]*(?:<[^>\n]+>[ \t]*)?(?i:wrote):"),
             0.85,
