@@ -1,0 +1,53 @@
+"""Numbers said in words in the languages text2num does not read (``core/anonymization/numerals.py``)."""
+
+import pytest
+
+from llm_assets.core.anonymization.numerals import spoken_number, value
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("zevenentwintig", "nl", 27),
+        ("tweeëntwintig", "nl", 22),
+        ("fyrtiotre", "sv", 43),
+        ("syvogtyve", "da", 27),
+        ("czterdzieści dwa", "pl", 42),
+        ("jedenačtyřicet", "cs", 41),
+        ("čtyřicet jedna", "cs", 41),
+        ("șaizeci și doi", "ro", 62),
+        ("şaizeci şi doi", "ro", 62),
+        ("negyvenkilenc", "hu", 49),
+        ("tizenhét", "hu", 17),
+        ("otuz beş", "tr", 35),
+        ("on bir", "tr", 11),
+        ("quarantotto", "it", 48),
+        ("trentatré", "it", 33),
+        ("δεκατρία", "el", 13),
+        ("viisikymmentäkaksi", "fi", 52),
+        ("сорок два", "uk", 42),
+        ("sto dwadzieścia", "pl", 120),
+    ],
+)
+def test_a_number_said_in_words_is_read(text, language, number):
+    assert value(text, language) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("tre tre", "it"),  # two units
+        ("tieneen", "nl"),  # Dutch says its teens in one word
+        ("bir on", "tr"),  # the ten comes first
+        ("trehundra", "sv"),  # three hundred: no age
+        ("dwadzieścia kota", "pl"),  # a word that is no numeral
+        ("hello", "nl"),
+    ],
+)
+def test_what_is_no_number_is_not_read(text, language):
+    assert value(text, language) is None
+
+
+def test_any_language_reads_only_long_words():
+    assert spoken_number("vierendertig") == 34
+    assert spoken_number("sei") is None  # Italian six, and "you are": too short to guess the language from
