@@ -1321,3 +1321,8 @@ def test_a_signature_after_a_valediction_in_any_script_goes_the_shops_support_de
         assert name not in out and desk in out, out
     out, _ = anonymize(engine, "Best regards,\nAnna Lindqvist\nQuillfeather Analytics")
     assert "Quillfeather" not in out
+
+
+def test_a_sentence_with_a_dotted_login_is_no_flattened_table(engine):
+    out, types = anonymize(engine, "My login on the portal is jana.koval today.\n")
+    assert out == "My login on the portal is <USERNAME_1> today.\n" and types == {"USERNAME"}

@@ -531,7 +531,10 @@ def _space_joined(
             n += 1
         while n > 0 and strength[n - 1] != 2:  # trailing weak names ("origin", "destination") may be values
             n -= 1
-        if n >= MIN_FLAT_HEADERS and n < len(tokens):
+        # a table's header is mostly plain field names; a sentence's words merely could be ("My username on the
+        # site is anna.berg now.": two of seven)
+        plain = sum(1 for x in strength[:n] if x == 2)
+        if n >= MIN_FLAT_HEADERS and n < len(tokens) and 2 * plain >= n:
             headers = tuple(t.group(0) for t in tokens[:n])
             labels += [(line.start + t.start(), line.start + t.end()) for t in tokens[:n]]
             start = line.start + tokens[n].start()
