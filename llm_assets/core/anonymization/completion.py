@@ -18,6 +18,8 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 
 from llm_assets.core.anonymization import gazetteers
+from llm_assets.core.anonymization.context import TRACKING_WORDS
+from llm_assets.core.anonymization.recognizers.base import alternation
 from llm_assets.core.anonymization.recognizers.turns import YEARS
 from llm_assets.core.entities import LOCATION, ORGANIZATION, PERSON
 
@@ -48,12 +50,7 @@ _CARRIER_BEFORE = re.compile(
     r"corriere|spedizioniere|vervoerder|bezorger|paketdienst|versanddienstleister|zusteller|transportör|"
     r"перевозчик|курьер|служба доставки|перевізник|кур'єр|đơn vị vận chuyển|kurir|ekspedisi)[ \t]*[:=]?[ \t]*)$"
 )
-_TRACKING_AFTER = re.compile(
-    r"^[^\n.!?;]{0,24}?(?<![\p{L}])(?i:tracking|trackingnummer|tracking-nummer|sendungsnummer|suivi|seguimiento|"
-    r"rastreio|rastreamento|tracciamento|track & trace|track and trace|spårningsnummer|sporingsnummer|śledzenia|"
-    r"numer przesyłki|nyomkövetési|követési|sledovací|číslo zásilky|urmărire|awb|takip|resi|vận đơn|"
-    r"отслеживания|трек|відстеження|εντοπισμού)(?![\p{L}])"
-)
+_TRACKING_AFTER = re.compile(rf"^[^\n.!?;]{{0,24}}?(?<![\p{{L}}])(?i:{alternation(TRACKING_WORDS)})(?![\p{{L}}])")
 # the last word of a carrier's name: "Aras Kargo", "Magyar Posta", "Orlen Paczka", "Trendyol Express", "Royal Mail"
 _CARRIER_HEAD = re.compile(
     r"[ \t](?:Kargo|Cargo|Express|Posta|Poste|Postal|Paczka|Logistics|Logistik|Courier|Kurier|Mail|Parcel|Freight)$"

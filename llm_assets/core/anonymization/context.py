@@ -42,6 +42,14 @@ _EMPLOYER_BEFORE = re.compile(
     r"работа(?:ю|ет|ем|ла|л)\s+в|працю(?:ю|є)\s+в|làm\s+việc\s+(?:tại|ở|cho)|bekerja\s+(?:di|pada|untuk)|"
     r"εργάζ(?:ομαι|εται)\s+στην?)\s*$)"
 )
+# a parcel's tracking words (compounds and phrases too: "Trackingnummer", "spårningsnummer", "nyomkövetési szám"):
+# what they number is a transaction's, and a name right before them is its carrier's (``completion.py``)
+TRACKING_WORDS = (
+    "tracking trackingnummer tracking-nummer sendungsnummer suivi seguimiento rastreio rastreamento tracciamento "
+    "spårningsnummer sporingsnummer seurantakoodi seurantanumero śledzenia sledovací nyomkövetési követési "
+    "urmărire urmărirea awb takip resi трек отслеживания відстеження εντοπισμού παρακολούθησης".split()
+    + ["track & trace", "track and trace", "vận đơn", "numer przesyłki", "číslo zásilky"]
+)
 _TRANSACTION_CUE = cue_pattern(
     "order orders ordered purchase invoice tracking shipment shipping parcel package delivery consignment waybill "
     "awb sku item product article model serial return rma ticket case incident transaction payment charge refund "
@@ -57,11 +65,8 @@ _TRANSACTION_CUE = cue_pattern(
     "накладная отправление отправления трек замовлення посилка посилки накладна відправлення παραγγελία "
     "παραγγελίας δέμα δέματος αποστολή τιμολόγιο طلب الطلب طلبي شحنة الشحنة طرد فاتورة הזמנה ההזמנה משלוח "
     "המשלוח חבילה חשבונית ऑर्डर पार्सल शिपमेंट ट्रैकिंग pesanan resi faktur pengiriman đơn vận "
-    # a parcel's tracking in compounds and phrases: "Trackingnummer", "spårningsnummer", "nyomkövetési szám"
-    "trackingnummer tracking-nummer spårningsnummer sporingsnummer seurantakoodi seurantanumero śledzenia "
-    "sledovací nyomkövetési követési rendelésszám rendelésszáma urmărire urmărirea awb-ul takip kargo takip "
-    "izleme отслеживания відстеження εντοπισμού παρακολούθησης".split()
-    + ["track & trace", "track and trace", "vận đơn"]
+    "rendelésszám rendelésszáma awb-ul izleme".split()
+    + TRACKING_WORDS
 )
 # the same words after the number, where the language puts them last: "4125368980 numaralı sipariş", "a 4022939966
 # számú rendelés"
