@@ -1326,3 +1326,38 @@ def test_a_signature_after_a_valediction_in_any_script_goes_the_shops_support_de
 def test_a_sentence_with_a_dotted_login_is_no_flattened_table(engine):
     out, types = anonymize(engine, "My login on the portal is jana.koval today.\n")
     assert out == "My login on the portal is <USERNAME_1> today.\n" and types == {"USERNAME"}
+
+
+def test_korean_names_open_their_word_and_everyday_words_stay_ages_in_korean_numerals_go(engine):
+    call = "상담원: 안녕하세요 고객님\n고객: 배송이 늦어요. 택배가 아직 안 왔어요.\n"
+    out, _ = anonymize(engine, call + "상담원: 주문하신 상품 확인할게요.\n")
+    assert "안녕하세요 고객님" in out and "배송이 늦어요" in out and "안 왔어요" in out and "주문하신" in out, out
+    for text, value in (
+        ("상담원: 안녕하세요.\n고객: 배송 문의요.\n상담원: 성함이 어떻게 되세요?\n고객: 네, 윤하람입니다.\n", "윤하람"),
+        ("고객: 택배는 남편 강태오가 받을 거예요.", "강태오"),
+        ("저는 서른여덟 살이에요. 배송 문의드립니다.", "서른여덟"),
+        ("제 나이는 사십칠 세입니다.", "사십칠"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+    out, _ = anonymize(engine, "문을 열세요. 상자 세 개를 주문했어요.")
+    assert out == "문을 열세요. 상자 세 개를 주문했어요."
+
+
+def test_a_plate_after_its_korean_word_and_a_spoken_digit_glued_to_the_copula_go_an_order_number_stays(engine):
+    out, _ = anonymize(engine, "차량번호 57러 2281으로 찾으러 갈게요. 주문번호 2031-55170 확인 부탁드려요.")
+    assert "57러 2281" not in out and out.startswith("차량번호 ") and "주문번호 2031-55170" in out, out
+    out, _ = anonymize(engine, "고객: 연락처는 공 일 공 칠 칠 삼 팔 구 사 육 이입니다\n")
+    assert "이입니다" not in out and "입니다" in out, out
+    out, _ = anonymize(engine, "Order number 2031-55170 is late; call me on 0612 345 678.")
+    assert "2031-55170" in out and "0612 345 678" not in out, out
+
+
+def test_a_labelled_address_or_date_ends_with_its_sentence_an_abbreviations_point_does_not_end_it(engine):
+    out, _ = anonymize(engine, "Adres dostawy: ul. Kwiatowa 15/3, 02-495 Warszawa. Mój numer klienta to K-88120.")
+    assert "Kwiatowa" not in out and "Warszawa" not in out and "K-88120" not in out, out
+    assert out.startswith("Adres dostawy: <STREET_ADDRESS_1>. Mój numer klienta to <"), out
+    out, _ = anonymize(engine, "Lieferadresse: Rosenweg 12, 80331 München. Meine Frage ist einfach.")
+    assert "München" not in out and out.endswith(". Meine Frage ist einfach."), out
+    out, _ = anonymize(engine, "DOB: 02/11/1979. Bought the headset on 06/01/2025.")
+    assert out == "DOB: <DATE_OF_BIRTH_1>. Bought the headset on 06/01/2025.", out

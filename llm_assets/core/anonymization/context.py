@@ -176,6 +176,28 @@ def is_employer(text: str, start: int, end: int, near_person_lines: set[int] | N
     return False
 
 
+# the word for "number" between an order's word and its number ("order number", "주문번호", "注文番号"; "numer
+# zamówienia" has it first), and a label's colon or particle
+_NUMBER_WORD_TAIL = re.compile(
+    r"(?i:[ \t]*(?:number|no\.?|nr\.?|num\.?|nummer|numéro|numero|número|numer|číslo|szám|номер|αριθμός|"
+    r"번호|番号|号|號))?"
+    r"[ \t]*[:#：=]?[ \t]*(?:는|은|이|は|是)?[ \t]*$"
+)
+
+
+def after_transaction_label(text: str, start: int) -> bool:
+    """Whether an order's, a parcel's or an invoice's word labels the number at ``start`` ("Order number 2024-88123",
+    "주문번호 2024-88123", "Bestellnummer: 2024-88123"): right before it, with at most the word for "number"."""
+    left = text[max(0, start - 48) : start]
+    tail = _NUMBER_WORD_TAIL.search(left)
+    for cut in {left[: tail.start()] if tail else left, left.rstrip(" \t:#：=")}:
+        cut = cut.rstrip(" \t")
+        for cue in (_TRANSACTION_CUE, _TRANSACTION_CUE_UNSPACED):
+            if any(m.end() == len(cut) for m in cue.finditer(cut)):
+                return True
+    return False
+
+
 def reference_kind(text: str, start: int, end: int) -> str:
     """'transaction', 'personal' or '' (no cue) for an identifier-shaped token."""
     token = text[start:end]

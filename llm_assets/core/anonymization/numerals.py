@@ -1,5 +1,5 @@
 """Numbers from 1 to 120 said in words, in languages ``text2num`` does not read: Dutch, Swedish, Norwegian, Danish,
-Polish, Czech, Slovak, Romanian, Hungarian, Turkish, Italian, Greek, Finnish and Ukrainian ("vierendertig",
+Polish, Czech, Slovak, Romanian, Hungarian, Turkish, Italian, Greek, Finnish, Ukrainian and Korean ("vierendertig",
 "trettiofyra", "dwadzieścia siedem", "cincizeci și opt", "hatvanhárom", "yirmi yedi", "cinquantotto").
 
 Each language's numerals are written from its grammar: the words for the units, the teens, the tens and a hundred,
@@ -140,6 +140,13 @@ _LEXICON: dict[str, _Numerals] = {
         "двадцять тридцять сорок пʼятдесят шістдесят сімдесят вісімдесят девʼяносто",
         "сто",
     ),
+    # Korean counts ages in its native numerals ("서른두 살") and in the Sino-Korean ones ("삼십이 세"): both rows
+    "ko": _Numerals(
+        "일/하나/한 이/둘/두 삼/셋/세 사/넷/네 오/다섯 육/여섯 칠/일곱 팔/여덟 구/아홉",
+        "십/열",
+        "이십/스물/스무 삼십/서른 사십/마흔 오십/쉰 육십/예순 칠십/일흔 팔십/여든 구십/아흔",
+        "백",
+    ),
 }
 LANGUAGES = tuple(_LEXICON)
 
@@ -147,7 +154,8 @@ LANGUAGES = tuple(_LEXICON)
 def _fold(text: str) -> str:
     """Case and marks folded (the Romanian comma and cedilla letters, apostrophes, accents all alike)."""
     text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'").replace("ʼ", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    # composed again: NFKD splits a Hangul syllable into letters, and "한" would be read inside "하나"
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 @functools.cache

@@ -319,7 +319,9 @@ _PAIR = re.compile(
     r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]{0,40})=(?:\"(?P<q>[^\"\n]*)\"|'(?P<s>[^'\n]*)'|(?P<v>[^\s,;&\"']+))"
 )
 _STAMPED = re.compile(r"[\[(][ \t]*\d{1,2}$")
-_SENTENCE_END = re.compile(r"[.!?](?=\s+\w)")
+# (an abbreviation's point is none: "ul. Kwiatowa 15", "Str. 5", "St. Gallen"; a word of four letters or a number ends
+# a sentence: "... 02-495 Warszawa. Mój PESEL ...", "DOB: 02/11/1979. Bought ...")
+_SENTENCE_END = re.compile(r"(?:(?:(?<=\w{4})|(?<=\d))\.|[!?])(?=\s+\w)")
 # "Name: Ana", and a dump's "Name = Ana" / "USER_NAME = ana_03" (key=value without spaces is a pair, above)
 _LABEL = re.compile(
     r"^[ \t>*-]*(?P<key>[^\W\d_][\w'’ ./()-]{0,38}?)(?:[ \t]*:|[ \t]+=)[ \t]+(?P<value>\S[^\n]*?)[ \t]*$"
@@ -361,7 +363,7 @@ def _pairs(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[
         end = m.end("value")
         stop = _SENTENCE_END.search(text[start : lines[k].end], m.start("value"), end)
         if stop and classify_key(key) is not None:
-            end = stop.start() + 1
+            end = stop.start()  # the point is the sentence's, not the value's
         cells.append(Cell(start + m.start("value"), start + end, key, f"kv:{key.lower()}"))
         # a role's label with a name in brackets ("Agente (Julia):"): the name is no part of the label
         named = re.match(r"(.+?)[ \t]*\([^()]+\)$", key)

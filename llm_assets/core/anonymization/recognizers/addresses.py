@@ -256,6 +256,16 @@ def _after_label(text: str, start: int, end: int) -> int:
     return start if cut < 0 else cut + 2
 
 
+_TOWN_SENTENCE_END = re.compile(r"(?<=\w{4})\.(?=[ \t])")
+
+
+def _town_end(text: str, start: int, end: int) -> int:
+    """Where a town's name ends: at its sentence's end ("02-495 Warszawa. Mój PESEL ..." names Warszawa only), not at
+    an abbreviation's point ("9000 St. Gallen")."""
+    stop = _TOWN_SENTENCE_END.search(text, start, end)
+    return stop.start() if stop else end
+
+
 class StreetAddressRecognizer(SpanRecognizer):
     ENTITIES = ("STREET_ADDRESS", "ZIP_CODE", PERSON)
 
@@ -393,8 +403,9 @@ class StreetAddressRecognizer(SpanRecognizer):
         for m in self.postcode_city.finditer(text):
             # right after a street found on the line, a postcode and a word are its town, however well known
             after_street = any(m.start() - 2 <= e <= m.start() for e in street_ends)
-            if after_street or self._is_place_or_unknown(m.group("city")):
-                spans.append((m.start("code"), m.end("city"), 0.65))
+            city_end = _town_end(text, m.start("city"), m.end("city"))
+            if after_street or self._is_place_or_unknown(text[m.start("city") : city_end]):
+                spans.append((m.start("code"), city_end, 0.65))
         for m in self.state_zip.finditer(text):
             if m.group("state") in self.g.us_states:
                 spans.append((m.start("city"), m.end("zip"), 0.75))

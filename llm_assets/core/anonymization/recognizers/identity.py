@@ -66,14 +66,15 @@ def _cued(cues: str) -> re.Pattern:
 
 
 # the vehicle itself, where a ticket says which car collects a parcel ("vehicle CWK-0885", "bil WUY 879", "auto PO
-# 44277", "на машині, номер ІХ 4317 НР", "السيارة س م م 8846"): a plate of letters and digits follows
+# 44277", "на машині, номер ІХ 4317 НР", "السيارة س م م 8846"): a plate of letters and digits follows (Korean "차"
+# opens longer words too: "차량번호" is the plate's own cue, below)
 _VEHICLE_CUES = (
     r"vehicle|car|auto|bil|samochód|samochodem|pojazd|vůz|vozidlo|autem|mașina|mașină|autó|autóval|araç|araba|"
     r"xe|mobil|fahrzeug|wagen|coche|carro|voiture|veicolo|машина|машині|машиной|автомобиль|автомобіль|αυτοκίνητο|"
     r"سيارة|السيارة|ماشین|गाड़ी|รถ|車|车|차"
 )
 _VEHICLE_PLATE = re.compile(
-    rf"(?i:(?<![\p{{L}}])(?:{_VEHICLE_CUES}))(?:[ \t,]+(?i:номер|number|no\.?|nr\.?|رقم|num[eé]ro))?[ \t:]*"
+    rf"(?i:(?<![\p{{L}}])(?:{_VEHICLE_CUES}))(?!\p{{Hangul}})(?:[ \t,]+(?i:номер|number|no\.?|nr\.?|رقم|num[eé]ro))?[ \t:]*"
     r"(?P<value>(?=[\p{L}\p{N} -]*\p{N})(?=[\p{N} -]*\p{L})(?:\p{L}{1,3}[ -]){0,3}[\p{Lu}\p{N}\p{Lo}]{1,7}"
     r"(?:[ -][\p{Lu}\p{N}\p{Lo}]{1,4}){0,3})(?![\p{L}\p{N}])"
 )
@@ -161,10 +162,10 @@ _KIN_GERMANIC = (
 # words that name a person's age, before the number ("Ηλικία: 48", "عمري 34", "อายุ 34 ปี", "berumur 34")
 _AGE_LABEL = (
     r"(?:alter|âge|edad|età|idade|leeftijd|wiek|ålder|alder|ikä|věk|vârst[aă]|возраст|вік|yaş|ηλικία|"
-    r"العمر|عمري|عمره|عمرها|عمرك|גיל|בגיל|उम्र|आयु|อายุ|umur|usia|berumur|berusia|年齢|年龄|年紀|年纪|나이)"
+    r"العمر|عمري|عمره|عمرها|عمرك|גיל|בגיל|उम्र|आयु|อายุ|umur|usia|berumur|berusia|年齢|年龄|年紀|年纪|나이(?:는|가)?)"
 )
 # units that only ever measure a person's age ("34 yaşındayım", "Olen 34-vuotias", "34 tuổi", "34 χρονών")
-_AGE_UNIT = r"(?:(?:yaş(?:ında|ındayım|ındaki|lı)?|-?vuotias|tuổi|χρονών)(?![\w])|歳|岁|歲|살|세)"
+_AGE_UNIT = r"(?:(?:yaş(?:ında|ındayım|ındaki|lı)?|-?vuotias|tuổi|χρονών)(?![\w])|歳|岁|歲|살(?![아았])|세(?!요))"
 _AGE_PATTERNS = [
     re.compile(rf"(?i:\b{_IAM})\s+(?P<n>\d{{1,3}})\s+(?:de\s+)?(?i:{_YEARS})\b"),
     re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}})\s*-?\s*(?i:{_YEARS})[\s-]+(?i:{_OLD})\b"),
@@ -189,12 +190,15 @@ _AGE_PATTERNS = [
 
 # the same, the age said in words ("I'm forty-two years old", "tengo cuarenta y dos años", "мне сорок пять лет"): a
 # run of up to four words, read as a number by ``text2num`` in the languages it knows
-_WORD_RUN = r"(?P<n>\p{L}+(?:[ \t-]+\p{L}+){0,4}?)"
+# (a Korean number opens its word: of "살이세요" no "이" is an age)
+_WORD_RUN = r"(?<!\p{Hangul})(?P<n>\p{L}+(?:[ \t-]+\p{L}+){0,4}?)"
 _AGE_WORD_PATTERNS = [re.compile(p.pattern.replace(r"(?P<n>\d{1,3})", _WORD_RUN), p.flags) for p in _AGE_PATTERNS]
 # the words every one of those patterns holds besides the number: the word patterns run only around them
 _AGE_CUES = re.compile(
     rf"(?<![\p{{L}}])(?i:{_YEARS}|{_OLD}|{_AGE_LABEL}|{_AGE_UNIT}|{_KIN_ROMANCE}|{_KIN_DATIVE}|{_KIN_GERMANIC}|"
     r"âgée?|agée?|im alter|a la edad|all'età|aged?|jährige[nrsm]?|בן|בת|साल|वर्ष|éves)(?![\p{L}])"
+    # Korean glues its particles and endings to the cue ("살이에요", "세입니다", "나이는")
+    r"|살(?![아았])|세(?!요)|나이"
 )
 _AGE_WINDOW = 60
 _WORD = re.compile(r"\p{L}+")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.context import reference_kind
+from llm_assets.core.anonymization.context import after_transaction_label, reference_kind
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
 
 # The most populous numbering plans: where a bare run of digits is checked for validity (a parse costs ~0.6 ms;
@@ -79,6 +79,8 @@ class PhoneNumberRecognizer(SpanRecognizer):
                 continue
             groups = [g for g in re.split(r"[ .\-/()]+", body.lstrip("+")) if g]
             score = self._score(body, digits, groups, bool(m.group("intl")))
+            if score < 0.9 and after_transaction_label(text, start):
+                continue  # "Order number 2024-88123": that order's number, however it is grouped
             if score and near(text, start, end, PHONE_CUES):
                 score = min(0.95, score + 0.3)
             if score >= 0.35:

@@ -154,6 +154,61 @@ def _chinese_names(text: str, recognizer: str) -> Iterable:
             previous = (word, flag)
 
 
+_HANGUL = re.compile(r"\p{Hangul}")
+# the particles a Korean noun takes (subject, topic, object, possessive, "to", "too", "with" ...)
+_KOREAN_PARTICLE = re.compile(r"(?:이|가|은|는|을|를|의|에|도|로|와|과|만|께)$")
+# what may follow a name inside its word: a title, then a particle or the copula ("김민준씨가", "박서연입니다",
+# "이지은이라고"); anything else makes it another word ("주문하신" is "ordered", not 주 + 문하)
+_KOREAN_AFTER_NAME = re.compile(
+    r"(?:씨|님|군|양|고객님|선생님|기사님)?"
+    r"(?:이|가|은|는|을|를|의|에게|한테|께|께서|도|만|랑|이랑|하고|와|과|이나|나|로|으로|"
+    r"입니다|이에요|예요|이예요|이고|이며|이야|야|이다|이라고|라고|이라는|라는|이요|요|인데요|인데|이었어요|였어요|"
+    r"이거든요|거든요|이라서|라서|이세요)?"
+)
+
+
+def _word_rest(run: str, end: int) -> str:
+    """The rest of the Korean word (up to a space) that ``end`` is inside."""
+    stop = len(run)
+    for sep in (" ", "\u3000"):
+        k = run.find(sep, end)
+        if k >= 0:
+            stop = min(stop, k)
+    return run[end:stop]
+
+
+EVERYDAY_KOREAN_ZIPF = 4.0  # a word this common is no name: 배송 4.6, 택배 4.2 (given names: 서연 3.6, 민준 3.1)
+EVERYDAY_KOREAN_ENDING_ZIPF = 4.5  # "given names" that are verb endings (세요 6.1) or particles
+
+
+@functools.cache
+def _korean_frequencies() -> dict[str, float]:
+    """wordfreq's Korean words (MeCab-segmented morphemes), looked up as they are: its own lookup needs MeCab."""
+    try:
+        from wordfreq import get_frequency_dict
+
+        return get_frequency_dict("ko")
+    except (ImportError, LookupError, ValueError):
+        return {}
+
+
+def korean_zipf(word: str) -> float:
+    import math
+
+    frequency = _korean_frequencies().get(word, 0.0)
+    return math.log10(frequency * 1e9) if frequency else 0.0
+
+
+def everyday_korean(candidate: str, given: str) -> bool:
+    """Whether a family syllable and a given name the lists know are an everyday Korean word instead: the word (or
+    the word before its particle) is common, or the "given name" is an ending or a particle."""
+    stem = _KOREAN_PARTICLE.sub("", candidate)
+    return (
+        max(korean_zipf(candidate), korean_zipf(stem) if len(stem) >= 2 else 0.0) >= EVERYDAY_KOREAN_ZIPF
+        or korean_zipf(given) >= EVERYDAY_KOREAN_ENDING_ZIPF
+    )
+
+
 def east_asian(word: str) -> bool:
     """Written in a wide East Asian script (Han ideographs, kana, Hangul): its first letter is of full width, the
     Unicode property those scripts share (text is NFKC-normalized first, so full-width Latin is no longer wide)."""
@@ -207,6 +262,12 @@ class ScriptNameRecognizer(SpanRecognizer):
         for pattern in (_HONORIFIC_AFTER, _LABEL_BEFORE, _SELF_INTRO):
             for m in pattern.finditer(text):
                 start, end = m.start("name"), m.end("name")
+                if _HANGUL.match(text, start) and (
+                    _HANGUL.match(text, start - 1)
+                    and start
+                    or korean_zipf(m.group("name")) >= EVERYDAY_KOREAN_ENDING_ZIPF
+                ):
+                    continue  # a Korean name is a word of its own, and no everyday one ("고객님": "customer" + title)
                 if chinese and re.fullmatch(r"\p{Han}+", m.group("name")):
                     # Chinese runs on: of "谢谢伍" before 小姐 only "伍" is a name, "这位" ("this") before 女士 none
                     kept = _chinese_name_part(m.group("name"), from_end=pattern is _HONORIFIC_AFTER)
@@ -231,21 +292,38 @@ class ScriptNameRecognizer(SpanRecognizer):
             yield from _chinese_names(text, self.name)
 
     def _in_cjk_prose(self, text: str, offset: int, run: str) -> Iterable:
-        """Inside CJK prose: a family name followed by a given name the lists know ("김민준", "佐藤 太郎")."""
+        """Inside CJK prose: a family name followed by a given name the lists know ("김민준", "佐藤 太郎"). Korean
+        separates its words by spaces, and a name opens its word ("박서연입니다"): a family syllable inside a word
+        ("안녕하세요") starts none, and neither does an everyday word ("배송이", "delivery" + its particle; "안
+        왔어요", "not" + "came")."""
         parts = re.split(r"[ \u3000]", run)
-        if len(parts) == 2 and parts[0] in self._cjk_family and 1 <= len(parts[1]) <= 3:
+        if (
+            len(parts) == 2
+            and parts[0] in self._cjk_family
+            and 1 <= len(parts[1]) <= 3
+            and (not _HANGUL.search(run) or fold(parts[1]) in self.g.first_names)
+        ):
             yield finding(PERSON, offset, offset + len(run), 0.75, self.name)
             return
         for i in range(len(run) - 1):
+            hangul = _HANGUL.match(run, i) is not None
+            if hangul and i and run[i - 1] not in " \u3000":
+                continue
             for size in (2, 1):
                 family = run[i : i + size]
                 if family not in self._cjk_family:
                     continue
                 for given_len in (2, 3, 1):
                     given = run[i + size : i + size + given_len]
-                    if len(given) == given_len and fold(given) in self.g.first_names:
-                        yield finding(PERSON, offset + i, offset + i + size + given_len, 0.7, self.name)
+                    if len(given) != given_len or fold(given) not in self.g.first_names:
+                        continue
+                    if hangul and (
+                        everyday_korean(run[i : i + size + given_len], given)
+                        or not _KOREAN_AFTER_NAME.fullmatch(_word_rest(run, i + size + given_len))
+                    ):
                         break
+                    yield finding(PERSON, offset + i, offset + i + size + given_len, 0.7, self.name)
+                    break
 
     def _other_scripts(self, text: str, mostly_latin: bool) -> Iterable:
         words = [

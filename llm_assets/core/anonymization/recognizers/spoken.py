@@ -141,6 +141,15 @@ _SPELLED_WITH_WORDS = re.compile(
 )
 
 
+# Korean glues the copula or a particle to a value's last word: "... 사 오입니다" ("... four five, it is")
+_KOREAN_TAIL = re.compile(r"(?:입니다|이에요|예요|이요|요|이고|이며|번|번이에요|번입니다|이|가|은|는|을|를|로|으로)")
+
+
+def _korean_last_digit(token: str) -> int:
+    """1 when ``token`` is a Korean digit with the copula or a particle glued to it ("오입니다"), else 0."""
+    return int(len(token) > 1 and token[0] in KOREAN_DIGITS and _KOREAN_TAIL.fullmatch(token[1:]) is not None)
+
+
 class SpokenSequenceRecognizer(SpanRecognizer):
     ENTITIES = ("PHONE_NUMBER", "ZIP_CODE", "CREDIT_CARD", "EMAIL_ADDRESS", PERSON, "REFERENCE_NUMBER",
                 TRANSACTION_REFERENCE)  # fmt: skip
@@ -158,7 +167,10 @@ class SpokenSequenceRecognizer(SpanRecognizer):
             if run:
                 entity = self._type(text, tokens[i].start(), written)
                 if entity:
-                    yield finding(entity, tokens[i].start(), tokens[run - 1].end(), 0.8, self.name)
+                    end = tokens[run - 1].end()
+                    if run < len(tokens) and text_between(tokens[run - 1], tokens[run]) == " ":
+                        end = tokens[run].start() + _korean_last_digit(tokens[run].group(0))
+                    yield finding(entity, tokens[i].start(), max(end, tokens[run - 1].end()), 0.8, self.name)
                 i = run
             else:
                 i = j

@@ -18,7 +18,14 @@ from llm_assets.core.anonymization import numerals
 from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
-from llm_assets.core.anonymization.recognizers.scripts import east_asian, has_frequencies, script_of, word_zipf
+from llm_assets.core.anonymization.recognizers.scripts import (
+    EVERYDAY_KOREAN_ZIPF,
+    east_asian,
+    has_frequencies,
+    korean_zipf,
+    script_of,
+    word_zipf,
+)
 from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, any_digit_words, spoken_symbol
 from llm_assets.core.entities import PERSON
 
@@ -138,6 +145,11 @@ _PLATE_SHAPE = re.compile(
 )
 _SEGMENT = re.compile(r"[^.!?]+[.!?]*")
 _NUMBER_AND_YEARS = re.compile(rf"(?<![\p{{L}}\p{{N}}])(?P<age>\d{{1,3}})[ \t]?(?:{YEARS})(?![\p{{L}}])", re.IGNORECASE)
+# a Korean answer: the name, then the copula ("네, 윤하람입니다", "저는 강태오예요", "윤하람")
+_KOREAN_ANSWER = re.compile(
+    r"(?:(?:네|예)[,.]?[ \t]+)?(?:저는[ \t]+|제 이름은[ \t]+)?(?P<name>\p{Hangul}{2,4}?)"
+    r"(?:입니다|이에요|예요|이요|요|이고요|이라고 합니다|라고 합니다)?(?=[ \t.,!?]|$)"
+)
 _LEADING_NAME = re.compile(r"(?P<name>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t]\p{Lu}[\p{L}\p{M}'’-]+){1,3})(?=[ \t]*(?:[,.!]|$))")
 
 
@@ -319,6 +331,13 @@ class BareTurnRecognizer(SpanRecognizer):
                     yield finding("LICENSE_PLATE", start + plate.start(), start + plate.end(), 0.7, self.name)
                     break
         if "name" in wanted:
+            korean = _KOREAN_ANSWER.match(turn)
+            if (
+                korean
+                and korean.group("name")[0] in self.g.hangul_family
+                and korean_zipf(korean.group("name")) < EVERYDAY_KOREAN_ZIPF
+            ):
+                yield finding(PERSON, start + korean.start("name"), start + korean.end("name"), 0.65, self.name)
             lead = _LEADING_NAME.match(turn)
             if lead:
                 words = lead.group("name").split()
