@@ -1361,3 +1361,44 @@ def test_a_labelled_address_or_date_ends_with_its_sentence_an_abbreviations_poin
     assert "München" not in out and out.endswith(". Meine Frage ist einfach."), out
     out, _ = anonymize(engine, "DOB: 02/11/1979. Bought the headset on 06/01/2025.")
     assert out == "DOB: <DATE_OF_BIRTH_1>. Bought the headset on 06/01/2025.", out
+
+
+def test_answers_in_subtitle_and_meeting_exports_go_like_answers_in_labelled_turns(engine):
+    vtt = (
+        "WEBVTT\n\n1\n00:00:00.500 --> 00:00:04.200\n<v Agent>Hi, you're through to Quillmart, how can I help?</v>\n\n"
+        "2\n00:00:04.900 --> 00:00:08.100\n<v Caller>Hi, I scraped a van in your car park.</v>\n\n"
+        "3\n00:00:08.600 --> 00:00:11.000\n<v Agent>Sorry. What's the registration of your vehicle?</v>\n\n"
+        "4\n00:00:11.500 --> 00:00:12.400\n<v Caller>It's 7KTR519.</v>\n"
+    )
+    srt = (
+        "1\n00:00:00,767 --> 00:00:05,584\n- Good afternoon, how can I help?\n\n"
+        "2\n00:00:06,100 --> 00:00:09,000\n- I want to add my son to the policy.\n\n"
+        "3\n00:00:09,500 --> 00:00:12,000\n- Of course. And the registration\nof the car?\n\n"
+        "4\n00:00:12,500 --> 00:00:13,900\n- KJB 417 HF.\n"
+    )
+    meeting = (
+        "Meeting - Transcript\n\nAgent  0:01\nGood morning, what's the registration please?\n\n"
+        "Caller  0:05\nWR 704CZ. It's a blue one.\n\nAgent  0:09\nThanks, that's updated.\n"
+    )
+    for text, value in ((vtt, "7KTR519"), (srt, "KJB 417 HF"), (meeting, "WR 704CZ")):
+        out, _ = anonymize(engine, text)
+        assert value not in out and "registration" in out, out
+        assert ("00:00:" in text) == ("00:00:" in out) and ("0:05" in text) == ("0:05" in out), out
+
+
+def test_a_call_header_a_claim_reference_and_the_answering_business_stay_can_is_no_name(engine):
+    text = (
+        "Call ID: CL-20240505-88471\nQueue: Claims\nDirection: Inbound\nDuration: 00:01:32\n----\n"
+        "Agent: Thank you for calling Brightsmile Dental, this is Harriet, how can I help?\n"
+        "Customer: Hi, my name's Dana Whitlow.\n"
+        "Agent: Thanks. Can you confirm your postcode?\n"
+        "Customer: Yes.\n"
+        "Agent: I've logged it, your claim reference is 54176888.\n"
+    )
+    out, _ = anonymize(engine, text)
+    for kept in ("CL-20240505-88471", "Direction: Inbound", "Brightsmile Dental", "how can I help", "Can you confirm",
+                 "Customer: Yes.", "54176888"):  # fmt: skip
+        assert kept in out, (kept, out)
+    assert "Dana" not in out and "Harriet" not in out
+    out, _ = anonymize(engine, "ID llamada: 690989-4471\nNúmero de cliente: 8812094\n")
+    assert "690989-4471" in out and "8812094" not in out, out

@@ -65,14 +65,19 @@ _TRANSACTION_CUE = cue_pattern(
     "накладная отправление отправления трек замовлення посилка посилки накладна відправлення παραγγελία "
     "παραγγελίας δέμα δέματος αποστολή τιμολόγιο طلب الطلب طلبي شحنة الشحنة طرد فاتورة הזמנה ההזמנה משלוח "
     "המשלוח חבילה חשבונית ऑर्डर पार्सल शिपमेंट ट्रैकिंग pesanan resi faktur pengiriman đơn vận "
-    "rendelésszám rendelésszáma awb-ul izleme".split()
+    "rendelésszám rendelésszáma awb-ul izleme "
+    # a claim's, a support case's or a quote's reference: the case, not the person ("your claim reference is ...")
+    "reference ref claim quote task schadennummer vorgang vorgangsnummer referenz aktenzeichen sinistre dossier "
+    "référence siniestro expediente referencia incidencia sinistro pratica segnalazione riferimento protocolo "
+    "processo referentie zaaknummer melding szkody zgłoszenie zgłoszenia ärende ärendenummer skadenummer tiket "
+    "požadavek hlášení referință dosar tichet обращение обращения заявка заявки звернення αίτημα υπόθεση".split()
     + TRACKING_WORDS
 )
 # the same words after the number, where the language puts them last: "4125368980 numaralı sipariş", "a 4022939966
 # számú rendelés"
 _TRANSACTION_AFTER = re.compile(
     r"[ \t]*(?:numaralı|nolu|no'lu|numarali|számú|sz\.)[ \t]+(?i:sipariş\w*|kargo\w*|gönderi\w*|fatura\w*|"
-    r"rendelés\w*|csomag\w*|számla\w*|küldemény\w*)"
+    r"rendelés\w*|csomag\w*|számla\w*|küldemény\w*|kayıt\w*|kaydı\w*|talep\w*|başvuru\w*)"
 )
 # the same in scripts written without spaces, where a number follows the word directly ("订单号123456")
 _TRANSACTION_CUE_UNSPACED = re.compile(
@@ -89,6 +94,10 @@ _PERSONAL_CUE = cue_pattern(
         "socio utente conto klant lidnummer klient".split(),
         "policy number",
         "social security",
+        "customer reference",
+        "client reference",
+        "account reference",
+        "member reference",
     ]
 )
 # reference prefixes that name the transaction they number ("ORD-4471", "INV/2024/0098", "RMA 5521")
@@ -178,10 +187,12 @@ def is_employer(text: str, start: int, end: int, near_person_lines: set[int] | N
 
 # the word for "number" between an order's word and its number ("order number", "주문번호", "注文番号"; "numer
 # zamówienia" has it first), and a label's colon or particle
+_LABEL_TAIL = re.compile(
+    r"[ \t]*[:#：=]?[ \t]*(?:는|은|이|は|是|(?i:is|ist|est|es|é|è|är|er|je|jest|to|είναι|это|це))?[ \t]*$"
+)
 _NUMBER_WORD_TAIL = re.compile(
     r"(?i:[ \t]*(?:number|no\.?|nr\.?|num\.?|nummer|numéro|numero|número|numer|číslo|szám|номер|αριθμός|"
-    r"번호|番号|号|號))?"
-    r"[ \t]*[:#：=]?[ \t]*(?:는|은|이|は|是)?[ \t]*$"
+    r"번호|番号|号|號))?" + _LABEL_TAIL.pattern
 )
 
 
@@ -189,13 +200,30 @@ def after_transaction_label(text: str, start: int) -> bool:
     """Whether an order's, a parcel's or an invoice's word labels the number at ``start`` ("Order number 2024-88123",
     "주문번호 2024-88123", "Bestellnummer: 2024-88123"): right before it, with at most the word for "number"."""
     left = text[max(0, start - 48) : start]
-    tail = _NUMBER_WORD_TAIL.search(left)
-    for cut in {left[: tail.start()] if tail else left, left.rstrip(" \t:#：=")}:
+    cuts = {left[: m.start()] for m in (_NUMBER_WORD_TAIL.search(left), _LABEL_TAIL.search(left)) if m}
+    for cut in cuts:
         cut = cut.rstrip(" \t")
         for cue in (_TRANSACTION_CUE, _TRANSACTION_CUE_UNSPACED):
             if any(m.end() == len(cut) for m in cue.finditer(cut)):
                 return True
     return False
+
+
+# the words with which a business answers its own line: the name after them is the business's, which identifies no
+# customer (the agent's name comes with "this is", "my name is", "speaking")
+_ANSWERING = re.compile(
+    r"(?i:thank(?:s| you) for calling|you(?:'re| are) through to|you(?:'ve| have) reached|welcome to|"
+    r"merci d'avoir appelé|bienvenue (?:chez|à)|gracias por llamar a|bienvenid[oa] a|willkommen bei|"
+    r"grazie per aver chiamato|benvenut[oi] (?:in|da|a)|obrigad[oa] por ligar (?:para|à|ao)|bem-vind[oa] à|"
+    r"bedankt voor het bellen met|welkom bij|tack för att du ringer|dziękujemy za telefon do|witamy w)"
+    r"[ \t]+(?:the[ \t]+)?$"
+)
+
+
+def answering_business(text: str, start: int) -> bool:
+    """Whether the name at ``start`` follows the words with which a business answers ("Thank you for calling
+    Brightsmile Dental", "you're through to Lekker Mobile", "Willkommen bei Stadtwerke Rosental")."""
+    return _ANSWERING.search(text[max(0, start - 40) : start]) is not None
 
 
 def reference_kind(text: str, start: int, end: int) -> str:
@@ -208,9 +236,10 @@ def reference_kind(text: str, start: int, end: int) -> str:
     # the nearest cue wins: "order for customer 4471" is the customer's
     cues = [(m.end(), "transaction") for m in _TRANSACTION_CUE.finditer(left)]
     cues += [(m.end(), "transaction") for m in _TRANSACTION_CUE_UNSPACED.finditer(left)]
-    cues += [(m.end(), "personal") for m in _PERSONAL_CUE.finditer(left)]
+    # (a personal phrase ending where a transaction word does wins: "customer reference 4471" is the customer's)
+    cues += [(m.end(), "z-personal") for m in _PERSONAL_CUE.finditer(left)]
     if cues:
-        return max(cues)[1]
+        return max(cues)[1].removeprefix("z-")
     if _TRANSACTION_AFTER.match(text, end):
         return "transaction"
     if _TRANSACTION_PREFIX.match(token) or text[max(0, start - 1) : start] == "#":

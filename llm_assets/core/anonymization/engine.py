@@ -331,6 +331,10 @@ def _spreads(value: str) -> bool:
     return len(value) >= 5 and (digits >= 5 or (digits >= 2 and letters >= 1))
 
 
+EVERYDAY_NAME_ZIPF = 5.0
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n]|[.!?:\n][\"“”'’)\]]?)[ \t]*$")
+
+
 def find_known_values(text: str, known: dict[str, str], score: float = 0.95) -> list[RecognizerResult]:
     """Values the document itself declares as PII (its structured customer fields, names found elsewhere in it),
     found anywhere in its text, in any case."""
@@ -339,7 +343,12 @@ def find_known_values(text: str, known: dict[str, str], score: float = 0.95) -> 
     for value, entity in known.items():
         if len(value) < 3 or value.lower() not in lowered:
             continue
+        everyday = entity == PERSON and " " not in value and gazetteers.load().zipf(value) >= EVERYDAY_NAME_ZIPF
         for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text, flags=re.IGNORECASE):
+            if everyday and (m.group(0) != value or _SENTENCE_START.search(text, max(0, m.start() - 4), m.start())):
+                # a name that is also an everyday word ("Can", "Will", "Grace") is found again as written and
+                # inside a sentence ("Hi Can"), not as the word ("how can I help", "Can you see ...")
+                continue
             results.append(
                 RecognizerResult(
                     entity,
@@ -701,6 +710,8 @@ class AnonymizationEngine:
         for r in results:
             entity = r.entity_type
             meta = r.recognition_metadata or {}
+            if entity in (PERSON, ORGANIZATION) and context.answering_business(text, r.start):
+                continue  # "thank you for calling Brightcart": the business that answers, not a person's
             by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey", "FlattenedColumn")
             cell_key = key or meta.get("key", "")
             if entity == DATE_TIME and (

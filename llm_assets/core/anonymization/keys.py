@@ -96,7 +96,10 @@ _TRANSACTION_OWNERS = _words(
     "order tracking invoice sku item product shipment parcel package delivery return rma ticket case transaction "
     "payment booking reservation flight itinerary confirmation receipt purchase waybill consignment bestellung "
     "bestell sendung rechnung commande facture pedido factura ordine fattura encomenda bestelling zamówienie article "
-    "artikel part model serial batch"
+    "artikel part model serial batch "
+    # a call's, a claim's, a support case's: the system's own references ("Call ID", "Gesprek-ID", "ID llamada")
+    "call conversation interaction session recording claim incident quote task llamada chamada gesprek samtals "
+    "samtal appel anruf chiamata połączenia hovoru apelului звонка дзвінка κλήσης"
 )
 # "name" is a person's only when nothing else owns it
 _NAME_OWNERS_NOT_PERSON = _words(
@@ -196,6 +199,9 @@ def classify_key(key: str) -> str | None:
         return PERSON_OR_ID
     if joined in ("contact", "contact_info", "kontakt"):
         return CONTACT
+    owners_after = set(words[1:]) if words[0] in _ID_HEADS else set()
+    if owners_after & _TRANSACTION_OWNERS and not owners_after & _PERSONAL_OWNERS:
+        return TRANSACTION_REFERENCE  # the owner after the id, as Romance and Greek put it ("ID llamada")
     if head in _ID_HEADS:
         # "phone_number", "passport_no", "license_number": the owner is the kind; "order_id" a transaction's
         for owner in reversed(words[:-1]):

@@ -34,6 +34,7 @@ _LICENCE_CUES = (
 )
 _PLATE_CUES = (
     r"licen[cs]e plate|number plate|plate(?: number)?|registration(?: number| no\.?)?|reg(?:istration)?\.? (?:no|number)|"
+    r"(?<=\b(?:the|my|his|her|your|car|vehicle)\s)reg|"
     r"car reg|vehicle reg(?:istration)?|kennzeichen|nummernschild|immatriculation|plaque|matr[ií]cula|targa|"
     r"placa|kenteken|rejestracja|numer rejestracyjny|registreringsnummer|rekisterinumero|车牌|번호판|ナンバー"
 )

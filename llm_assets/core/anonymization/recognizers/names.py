@@ -36,7 +36,9 @@ NAME_CUES = re.compile(
     r"i'm|i am|this is|ask for|speak to|speak with|talk to|attn|attention|signed|sincerely|regards|"
     r"directed by|written by|starring|featuring|feat\.?|guardian|partner|husband|wife|son|daughter|mother|"
     r"father|brother|sister|friend|colleague|boss|kid|child|founders|given|told|tell|asked|ask|thank|"
-    r"meet|met|mr|mrs|ms|miss|dr|prof)\.?\s*[:,]?\s*)$"
+    r"meet|met)\s*[:,]?\s*)$|"
+    # (an abbreviation's point: "Dr. Ana"; after "Thanks." a capital opens the next sentence: "Thanks. Can you ...")
+    r"(?i:\b(?:mr|mrs|ms|miss|dr|prof)\.?\s*[:,]?\s*)$"
 )
 # Weaker: words that often stand before a name, and as often before anything else.
 LEAD_CUES = re.compile(
@@ -72,6 +74,14 @@ VALEDICTIONS_OTHER = (
     r"よろしくお願いします|감사합니다|드림"
 )
 _ANY_SCRIPT_NAME = r"[\p{L}\p{M}][\p{L}\p{M}'’.-]*(?:[ \t]+[\p{L}\p{M}][\p{L}\p{M}'’.-]*){0,3}"
+
+
+def _everyday_words(name: str) -> bool:
+    """Everyday words, no name: each very common in English and no first name the lists rank high ("Yes", "Okay")."""
+    from llm_assets.core.anonymization.gazetteers import load
+
+    g = load()
+    return all(g.zipf(w) >= 5.0 and not 0 < g.first_names.get(fold(w), 0) <= 2000 for w in name.split())
 
 
 class StructuredNameRecognizer(SpanRecognizer):
@@ -137,8 +147,10 @@ class StructuredNameRecognizer(SpanRecognizer):
                     continue
                 line_end = text.find("\n", m.start("name"))
                 line_end = len(text) if line_end < 0 else line_end
-                if pattern is self._FIELD and reads_as_speech(text[m.start("name") : line_end]):
-                    continue  # "Customer: Hi, I wanted to ask about ...": a party speaking, not a field's name
+                if pattern is self._FIELD and (
+                    reads_as_speech(text[m.start("name") : line_end]) or _everyday_words(name)
+                ):
+                    continue  # "Customer: Hi, I wanted to ask about ...", "Customer: Yes.": a party speaking
                 start = m.start("name") + m.group("name").index(name)
                 yield finding(PERSON, start, start + len(name), score, self.name)
 

@@ -11,6 +11,7 @@ text that has at least three such lines. A code starting with ``#`` names an ord
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import regex as re
 
@@ -191,6 +192,131 @@ def _answer_end(turn: str) -> str:
     return turn.removesuffix(".") if len(turn.split()) <= 3 else turn
 
 
+@dataclass(frozen=True)
+class Utterance:
+    """One party's turn, however the transcript writes it: its label (the speaker, or "" where the format names
+    none) and its text, as spans of the document (the same ``group`` / ``start`` / ``end`` as a match of ``_TURN``)."""
+
+    spans: dict[str, tuple[int, int]]
+    text: str
+
+    def group(self, name: str | int = 0) -> str:
+        start, end = self.spans["all" if name == 0 else name]
+        return self.text[start:end]
+
+    def start(self, name: str | int = 0) -> int:
+        return self.spans["all" if name == 0 else name][0]
+
+    def end(self, name: str | int = 0) -> int:
+        return self.spans["all" if name == 0 else name][1]
+
+
+# WebVTT's voice tag ("<v Callum Evans>Hi there, you're through to ...</v>")
+_VTT_VOICE = re.compile(r"(?m)^[ \t]*<v(?:\.[\w.-]+)?[ \t]+(?P<label>[^>\n]{1,60})>(?P<turn>[^\n]*?)(?:</v>)?[ \t]*$")
+# a subtitle cue's timing line (WebVTT "00:00:05.120 --> 00:00:09.800", SRT "00:00:05,120 --> ..."): its text follows
+_CUE_TIMING = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}[ \t]+-->[ \t]+(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}[^\n]*$"
+)
+# a meeting tool's export: the speaker and a time on a line ("Maria Gonzalez  0:42", "Emma Hughes | Bank  0:01",
+# "Speaker 1  00:00:24"), the words on the lines below
+_MEETING_SPEAKER = re.compile(r"(?m)^[ \t]*(?P<label>[^\n:<>]{1,80}?)[ \t]{2,}\(?(?:\d{1,2}:)?\d{1,2}:\d{2}\)?[ \t]*$")
+
+
+def utterances(text: str) -> list:
+    """The turns of a conversation: "label: text" lines, else WebVTT voice tags, subtitle cues (the words under
+    each timing line, a speaker's label inside them or none) or a meeting export's speaker-and-time lines. Fewer
+    than three of a kind are no conversation."""
+    found = list(_TURN.finditer(text))
+    if len(found) >= 3:
+        return found
+    for parse in (_vtt_voices, _subtitle_cues, _meeting_turns):
+        turns = parse(text)
+        if len(turns) >= 3:
+            return turns
+    return found
+
+
+def _utterance(text: str, label: tuple[int, int], turn: tuple[int, int]) -> Utterance | None:
+    start, end = turn
+    while start < end and text[start] in " \t-–":
+        start += 1
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    if start >= end:
+        return None
+    return Utterance({"all": (min(label[0], start), end), "label": label, "turn": (start, end)}, text)
+
+
+def _vtt_voices(text: str) -> list:
+    turns = (_utterance(text, m.span("label"), m.span("turn")) for m in _VTT_VOICE.finditer(text))
+    return [t for t in turns if t is not None]
+
+
+def _cue_text_end(text: str, start: int) -> int:
+    """Where a cue's words end: at the first blank line (or the text's end)."""
+    blank = re.compile(r"\n[ \t]*\n").search(text, start)
+    return blank.start() if blank else len(text.rstrip())
+
+
+def _subtitle_cues(text: str) -> list:
+    out = []
+    for m in _CUE_TIMING.finditer(text):
+        start = m.end() + 1
+        end = _cue_text_end(text, start)
+        if start >= end:
+            continue
+        labelled = _TURN.match(text, start)
+        voice = _VTT_VOICE.match(text, start)
+        if labelled and labelled.end() <= end:
+            turn = _utterance(text, labelled.span("label"), (labelled.start("turn"), end))
+        elif voice:
+            turn = _utterance(text, voice.span("label"), (voice.start("turn"), end))
+        else:
+            turn = _utterance(text, (start, start), (start, end))
+        if turn is not None:
+            out.append(turn)
+    return out
+
+
+def _meeting_turns(text: str) -> list:
+    out = []
+    for m in _MEETING_SPEAKER.finditer(text):
+        start = m.end() + 1
+        if start >= len(text) or not text[start:].strip():
+            continue
+        turn = _utterance(text, m.span("label"), (start, _cue_text_end(text, start)))
+        if turn is not None:
+            out.append(turn)
+    return out
+
+
+_STAMP_IN_LABEL = re.compile(r"[\[(][^\[\]()]*[\])]|\d{1,4}(?:[:./-]\d{1,4})+")
+
+
+def _header_fields(text: str, turns: list) -> set[int]:
+    """The lines of a header block among the turns: three or more labelled lines in a row, each label used once in
+    the text (a call's "Call ID / Queue / Agent / Direction / Duration" above its conversation, whose parties speak
+    on many lines)."""
+    # a speaker's label without its time stamp ("ana (2024-06-22 15:46:58):" is ana's every time)
+    labels = [_STAMP_IN_LABEL.sub("", m.group("label")).strip(" \t:").casefold() for m in turns]
+    once = [labels.count(label) == 1 for label in labels]
+    out: set[int] = set()
+    k = 0
+    while k < len(turns):
+        j = k
+        while (
+            j + 1 < len(turns)
+            and once[j]
+            and once[j + 1]
+            and text.count("\n", turns[j].end(), turns[j + 1].start()) <= 1
+        ):
+            j += 1
+        if once[k] and j - k + 1 >= 3:
+            out.update(range(k, j + 1))
+        k = j + 1
+    return out
+
+
 class BareTurnRecognizer(SpanRecognizer):
     """See the module's docstring."""
 
@@ -325,7 +451,9 @@ class BareTurnRecognizer(SpanRecognizer):
                 if 0 < int(age.group("age")) <= 120:
                     yield finding("AGE", start + age.start("age"), start + age.end("age"), 0.65, self.name)
         if "plate" in wanted:
-            for plate in _PLATE_SHAPE.finditer(turn):
+            # (a transcript in small letters writes the plate so too: "it's az21 sfl")
+            shaped = turn.upper() if turn.isascii() and turn == turn.lower() else turn
+            for plate in _PLATE_SHAPE.finditer(shaped):
                 value = plate.group(0)
                 if 5 <= sum(c.isalnum() for c in value) <= 9 and not re.fullmatch(r"[\d -]+", value):
                     yield finding("LICENSE_PLATE", start + plate.start(), start + plate.end(), 0.7, self.name)
@@ -346,11 +474,14 @@ class BareTurnRecognizer(SpanRecognizer):
                     yield finding(PERSON, start, start + lead.end("name"), 0.65, self.name)
 
     def find(self, text: str) -> Iterable:
-        turns = list(_TURN.finditer(text))
+        turns = utterances(text)
         if len(turns) < 3:
             return
         asked_before: list[frozenset[str]] = [frozenset(), frozenset()]  # by the last two turns
-        for m in turns:
+        header = _header_fields(text, turns)
+        for k, m in enumerate(turns):
+            if k in header:
+                continue  # a call's header ("Direction: Inbound", "Queue: Billing"): fields, whose keys decide
             turn, start = m.group("turn"), m.start("turn")
             mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
             if mention:
