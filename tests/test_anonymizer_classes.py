@@ -1402,3 +1402,22 @@ def test_a_call_header_a_claim_reference_and_the_answering_business_stay_can_is_
     assert "Dana" not in out and "Harriet" not in out
     out, _ = anonymize(engine, "ID llamada: 690989-4471\nNúmero de cliente: 8812094\n")
     assert "690989-4471" in out and "8812094" not in out, out
+
+
+def test_a_diarized_call_in_small_letters_answers_names_ages_and_plates_and_its_voice_labels_stay(engine):
+    call = (
+        "[00:00:20.100 --> 00:00:22.000] SPEAKER_00: can i take your name first\n"
+        "[00:00:25.825 --> 00:00:27.198] SPEAKER_01: sipho mabaso\n"
+        "[00:00:28.479 --> 00:00:30.000] SPEAKER_00: and the registration of the car\n"
+        "[00:00:31.000 --> 00:00:33.000] SPEAKER_01: it's a mazda 3 the reg is kp19 xwd\n"
+        "[00:00:34.000 --> 00:00:35.000] SPEAKER_00: and your mum's date of birth\n"
+        "[00:00:36.000 --> 00:00:38.000] SPEAKER_01: she's eighty-three and i'm not sure of the date\n"
+    )
+    out, _ = anonymize(engine, call)
+    for value in ("sipho", "mabaso", "kp19 xwd", "eighty-three"):
+        assert value not in out, (value, out)
+    assert out.count("SPEAKER_0") == 6 and "mazda 3" in out and "i'm not sure of the date" in out, out
+    out, _ = anonymize(engine, "Agent: Your name?\nCustomer: Priya, that's N-A-I-R.\nAgent: Thanks.\n")
+    assert "N-A-I-R" not in out, out
+    out, _ = anonymize(engine, "I'm fine, I'm one of the owners and you're two days late. So you're forty, right?")
+    assert "I'm one of the owners" in out and "you're two days" in out and "forty" not in out, out

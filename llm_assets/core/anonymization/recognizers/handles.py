@@ -22,7 +22,7 @@ from llm_assets.core.entities import PERSON, USERNAME
 
 _MENTION = re.compile(r"(?<![\w.@/+-])@(?P<h>[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]{0,38}[\p{L}\p{N}_])?)(?![\p{L}\p{N}_@])")
 # an optional time stamp or date before the label: "[09:14]", "(10:02:11)", "2024-03-01 10:00", "12/31/20, 9:41 PM -"
-_STAMP = r"(?:[\[(]?[\d/.:\-T ,]{4,24}(?:\s?[AaPp]\.?[Mm]\.?)?[\])]?[ \t]*(?:-[ \t]+)?)?"
+_STAMP = r"(?:[\[(]?[\d/.:\-T ,]{4,24}(?:[ \t]*-->[ \t]*[\d:.,]{4,14})?(?:\s?[AaPp]\.?[Mm]\.?)?[\])]?[ \t]*(?:-[ \t]+)?)?"  # (a diarized transcript's span: "[00:00:25.825 --> 00:00:27.198] SPEAKER_01:")
 # ... or after it: "nick (04:53:39):", "Name [10:01 AM]:", "Name, 9:41 PM:"
 _AFTER_STAMP = (
     r"(?:[ \t]*,?[ \t]*[\[(]?(?:\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}[ \tT,]*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
@@ -91,6 +91,10 @@ ROLE_WORDS = frozenset(
     客服 客户 顾客 用户 坐席 客服人员 お客様 顧客 担当 担当者 オペレーター 상담원 고객 상담사 사용자
     我 你 您 对方 對方 私 あなた 나 저 상대방""".split()
 )
+# the labels speech-to-text gives the voices it tells apart ("SPEAKER_00", "spk_1", "Speaker 2"): nobody's name
+_DIARIZED = re.compile(
+    r"(?i:speaker|spk|spkr|sprecher|locuteur|hablante|parlante|falante|mówca|talare|voice)[ _-]?\d{1,2}"
+)
 # a user name by its shape alone: words joined by underscores with a number ("noah_brown_6181", "jill_2059")
 _SNAKE_HANDLE = re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d{2,}(?![\w@]|\.[A-Za-z])")
 
@@ -118,7 +122,8 @@ class HandleRecognizer(SpanRecognizer):
         for m in _MENTION.finditer(text):
             yield finding(USERNAME, m.start("h") - 1, m.end("h"), 0.85, self.name)
         for m in _SNAKE_HANDLE.finditer(text):
-            yield finding(USERNAME, m.start(), m.end(), 0.7, self.name)
+            if not _DIARIZED.fullmatch(m.group(0)):
+                yield finding(USERNAME, m.start(), m.end(), 0.7, self.name)
         for m in _ANNOUNCED_OTHER_SCRIPTS.finditer(text) if not text.isascii() else ():
             yield finding(USERNAME, m.start("value"), m.end("value"), 0.85, self.name)
         for m in _ANNOUNCED_LATER.finditer(text):
@@ -177,7 +182,7 @@ class HandleRecognizer(SpanRecognizer):
         recurring = Counter(label.casefold() for _, _, label, _ in labels)
         lines_with_labels = len(labels)
         for start, end, label, group in labels:
-            if "@" in label or "://" in label or label.replace(".", "").isdigit():
+            if "@" in label or "://" in label or label.replace(".", "").isdigit() or _DIARIZED.fullmatch(label):
                 continue
             words = label.split()
             # a time-stamped speaker of a chat is a participant whatever its words mean in its language ("Hồng" is

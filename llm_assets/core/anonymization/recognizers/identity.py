@@ -167,6 +167,11 @@ _AGE_LABEL = (
 )
 # units that only ever measure a person's age ("34 yaşındayım", "Olen 34-vuotias", "34 tuổi", "34 χρονών")
 _AGE_UNIT = r"(?:(?:yaş(?:ında|ındayım|ındaki|lı)?|-?vuotias|tuổi|χρονών)(?![\w])|歳|岁|歲|살(?![아았])|세(?!요))"
+# "she's ninety-one.", "so you're forty.", "i'm seventy-four": a number alone after someone's "is", ending its clause
+_IS_AGE = re.compile(
+    r"(?i:\b(?:i'm|i am|you're|you are|she's|she is|he's|he is|they're|mum's|mom's|dad's)[ \t]+)"
+    r"(?P<n>\p{L}+(?:[ -]\p{L}+)?)(?=[ \t]*(?:[.,;!?]|$|\n|(?i:now|and|this|next|last)\b))"
+)
 _AGE_PATTERNS = [
     re.compile(rf"(?i:\b{_IAM})\s+(?P<n>\d{{1,3}})\s+(?:de\s+)?(?i:{_YEARS})\b"),
     re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}})\s*-?\s*(?i:{_YEARS})[\s-]+(?i:{_OLD})\b"),
@@ -226,6 +231,14 @@ def _age_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+def _adult_age(words: str) -> bool:
+    """A number from 13 to 110 said in English words (below that, "I'm one", "you're two" are no ages)."""
+    from text_to_num import alpha2digit
+
+    written = alpha2digit(words.replace("-", " "), "en").replace(" ", "")
+    return written.isdigit() and 13 <= int(written) <= 110
+
+
 class MultilingualAgeRecognizer(SpanRecognizer):
     ENTITIES = ("AGE",)
 
@@ -234,6 +247,10 @@ class MultilingualAgeRecognizer(SpanRecognizer):
             for m in pattern.finditer(text):
                 if int(m.group("n")) <= 120:
                     yield finding("AGE", m.start("n"), m.end("n"), 0.85, self.name)
+        for m in _IS_AGE.finditer(text):
+            n = m.group("n")
+            if age_in_words(n) and _adult_age(n):
+                yield finding("AGE", m.start("n"), m.end("n"), 0.7, self.name)
         windows: list[list[int]] = []
         for cue in _AGE_CUES.finditer(text):
             start, end = max(0, cue.start() - _AGE_WINDOW), min(len(text), cue.end() + _AGE_WINDOW)

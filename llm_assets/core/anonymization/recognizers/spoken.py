@@ -231,8 +231,14 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     j = k
                     continue
             break
-        # a spoken value: enough symbols, not a sentence's ordinary "a" or "i" or a single number word
-        if (symbols >= MIN_SYMBOLS and (digits >= 3 or sum(c.isalpha() for c in written) >= 3)) or digits >= 4:
+        # a spoken value: enough symbols, not a sentence's ordinary "a" or "i" or a single number word; letters
+        # joined by hyphens are spelled however few ("N-A-I-R", "F-E-M-I")
+        hyphened = j - i >= 5 and written.isalpha() and all(t.group(0) == "-" for t in tokens[i + 1 : j : 2])
+        if (
+            (symbols >= MIN_SYMBOLS and (digits >= 3 or sum(c.isalpha() for c in written) >= 3))
+            or digits >= 4
+            or hyphened
+        ):
             end = j
             while end > i and spoken_symbol(tokens[end - 1].group(0), digit_map) is None:
                 end -= 1

@@ -120,7 +120,8 @@ _AGE_QUESTION = re.compile(
 # a question about the person's name or the name an account is under ("who am I speaking with?", "A chi è intestato
 # l'account?"), and one about a vehicle's registration
 _NAME_QUESTION = re.compile(
-    r"(?i:who am i speaking (?:with|to)|your (?:full |first |last )?name|may i (?:have|take) your name|"
+    r"(?i:who am i speaking (?:with|to)|your (?:full |first |last )?name|your first and (?:last|second) name|"
+    r"may i (?:have|take) your name|"
     r"(?:whose|what) name|account holder|wie heißen sie|ihr name|mit wem spreche ich|auf wen|"
     r"votre nom|comment vous appelez|à qui ai-je|à quel nom|cómo se llama|su nombre|tu nombre|con quién hablo|"
     r"a nombre de quién|come si chiama|come ti chiami|il suo nome|a chi è intestat|qual é o seu nome|como se chama|"
@@ -144,12 +145,25 @@ _PLATE_SHAPE = re.compile(
     r"(?<![\p{L}\p{N}-])(?=[\p{Lu}\p{N} -]*\p{N})(?=[\p{N} -]*\p{Lu})[\p{Lu}\p{N}]{1,7}(?:[ -][\p{Lu}\p{N}]{1,4}){0,3}"
     r"(?![\p{L}\p{N}-])"
 )
+# the same in small letters: a token of letters and digits together, with a short group before or after it
+_SMALL_PLATE = re.compile(
+    r"(?<![\w-])(?:(?!(?:is|was|the|a|an|it|its|my|his|her|our|and|or|to|on|in|at|of|by)[ -])[a-z]{1,3}[ -])?"
+    r"(?!\d{1,2}(?:am|pm|st|nd|rd|th)\b)(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{3,7}"
+    r"(?:[ -](?!and\b|the\b)[a-z0-9]{2,4})?(?![\w-])"
+)
 _SEGMENT = re.compile(r"[^.!?]+[.!?]*")
 _NUMBER_AND_YEARS = re.compile(rf"(?<![\p{{L}}\p{{N}}])(?P<age>\d{{1,3}})[ \t]?(?:{YEARS})(?![\p{{L}}])", re.IGNORECASE)
 # a Korean answer: the name, then the copula ("네, 윤하람입니다", "저는 강태오예요", "윤하람")
 _KOREAN_ANSWER = re.compile(
     r"(?:(?:네|예)[,.]?[ \t]+)?(?:저는[ \t]+|제 이름은[ \t]+)?(?P<name>\p{Hangul}{2,4}?)"
     r"(?:입니다|이에요|예요|이요|요|이고요|이라고 합니다|라고 합니다)?(?=[ \t.,!?]|$)"
+)
+# the same typed or transcribed in small letters, after the fillers and the words that introduce it
+_LOWER_LEADING_NAME = re.compile(
+    r"(?:(?:um+|uh+|er+m?|euh|äh|eh+|ehm|yeah|yes|yep|ja|oui|sí|si|sim|tak|ok(?:ay)?|so|well|sure|it's|it is|that's|"
+    r"my name's|my name is|i'm|this is|c'est|je m'appelle|me llamo|soy|mi chiamo|sono|meu nome é|sou|ich bin|"
+    r"ich heiße|mein name ist|nazywam się|jestem|ik ben|mijn naam is|jag heter|jag är)[ ,.]+)*"
+    r"(?P<name>\p{Ll}[\p{Ll}'’-]+(?:[ \t]\p{Ll}[\p{Ll}'’-]+){1,2})(?=[ \t,.!?]|$)"
 )
 _LEADING_NAME = re.compile(r"(?P<name>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t]\p{Lu}[\p{L}\p{M}'’-]+){1,3})(?=[ \t]*(?:[,.!]|$))")
 
@@ -451,9 +465,9 @@ class BareTurnRecognizer(SpanRecognizer):
                 if 0 < int(age.group("age")) <= 120:
                     yield finding("AGE", start + age.start("age"), start + age.end("age"), 0.65, self.name)
         if "plate" in wanted:
-            # (a transcript in small letters writes the plate so too: "it's az21 sfl")
-            shaped = turn.upper() if turn.isascii() and turn == turn.lower() else turn
-            for plate in _PLATE_SHAPE.finditer(shaped):
+            # (a transcript in small letters writes the plate so too: "it's az21 sfl", "wr 704cz"; "mazda 3" is none)
+            shapes = _SMALL_PLATE if turn == turn.lower() else _PLATE_SHAPE
+            for plate in shapes.finditer(turn):
                 value = plate.group(0)
                 if 5 <= sum(c.isalnum() for c in value) <= 9 and not re.fullmatch(r"[\d -]+", value):
                     yield finding("LICENSE_PLATE", start + plate.start(), start + plate.end(), 0.7, self.name)
@@ -466,12 +480,22 @@ class BareTurnRecognizer(SpanRecognizer):
                 and korean_zipf(korean.group("name")) < EVERYDAY_KOREAN_ZIPF
             ):
                 yield finding(PERSON, start + korean.start("name"), start + korean.end("name"), 0.65, self.name)
+            lower = _LOWER_LEADING_NAME.match(turn)
+            if lower and self._lower_answer(lower.group("name")):
+                yield finding(PERSON, start + lower.start("name"), start + lower.end("name"), 0.65, self.name)
             lead = _LEADING_NAME.match(turn)
             if lead:
                 words = lead.group("name").split()
                 listed = any(fold(w) in self.g.first_names or fold(w) in self.g.last_names for w in words)
                 if listed and all(self._zipf(w) < 4.5 for w in words):
                     yield finding(PERSON, start, start + lead.end("name"), 0.65, self.name)
+
+    def _lower_answer(self, name: str) -> bool:
+        """Words in small letters that answer "your name?": a name the lists know among them, and no everyday word
+        ("thabo naidoo", "lucy fletcher fletcher"; not "not sure", "the same one")."""
+        words = name.split()
+        listed = any(fold(w) in self.g.first_names or fold(w) in self.g.last_names for w in words)
+        return listed and all(self._zipf(w) < 4.5 for w in words)
 
     def find(self, text: str) -> Iterable:
         turns = utterances(text)
@@ -489,7 +513,7 @@ class BareTurnRecognizer(SpanRecognizer):
             wanted = asked_before[0] | asked_before[1]
             asked_before = [asked_before[1], asked(turn)]
             answers_age = "age" in asked_before[0]
-            if wanted and not asked_before[1]:
+            if wanted and not asked_before[1] - wanted:  # ("the reg is kp19 xwd" answers, though it says "reg")
                 yield from self._answers(turn, start, wanted)
             if answers_age and age_in_words(turn):
                 yield finding("AGE", start, start + len(turn.rstrip(" .!")), 0.65, self.name)
