@@ -1421,3 +1421,24 @@ def test_a_diarized_call_in_small_letters_answers_names_ages_and_plates_and_its_
     assert "N-A-I-R" not in out, out
     out, _ = anonymize(engine, "I'm fine, I'm one of the owners and you're two days late. So you're forty, right?")
     assert "I'm one of the owners" in out and "you're two days" in out and "forty" not in out, out
+
+
+def test_a_birth_date_a_postcode_and_a_login_given_as_answers_in_a_call_go(engine):
+    call = (
+        "[00:00:34.000 --> 00:00:35.000] SPEAKER_00: and can i take your date of birth\n"
+        "[00:00:36.000 --> 00:00:38.000] SPEAKER_01: yeah yeah the fourth of june nineteen seventy-eight\n"
+        "[00:00:39.000 --> 00:00:40.000] SPEAKER_00: and the postcode\n"
+        "[00:00:41.000 --> 00:00:42.000] SPEAKER_01: it's 4410.\n"
+        "[00:00:43.000 --> 00:00:44.000] SPEAKER_00: what's your username on the app\n"
+        "[00:00:45.000 --> 00:00:46.000] SPEAKER_01: it's greenfield1982, all one word\n"
+        "[00:00:47.000 --> 00:00:48.000] SPEAKER_00: and your date of birth again\n"
+        "[00:00:49.000 --> 00:00:50.000] SPEAKER_01: hang on a second\n"
+    )
+    out, types = anonymize(engine, call)
+    for value in ("nineteen seventy-eight", "4410", "greenfield1982"):
+        assert value not in out, (value, out)
+    assert "hang on a second" in out and "all one word" in out and {"DATE_OF_BIRTH", "ZIP_CODE", "USERNAME"} <= types
+    out, _ = anonymize(
+        engine, "Agent: Und Ihr Geburtsdatum, bitte?\nKunde: dreizehnten Mai achtundsiebzig.\nAgent: Danke.\n"
+    )
+    assert "achtundsiebzig" not in out and "Danke." in out, out

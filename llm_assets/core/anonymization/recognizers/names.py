@@ -22,7 +22,8 @@ from llm_assets.core.entities import PERSON
 HONORIFICS = (
     "Mr Mrs Ms Miss Mx Dr Prof Sir Dame Lady Lord Rev Revd Fr Sr Sra Srta Herr Frau Mme Mlle Dott Ing Mag Hr Fru Pan "
     "Pani Sig Signor Signora Señor Señora Senhor Senhora Monsieur Madame Mister Missus Doctor Professor Captain Capt "
-    "Col Gen Lt Sgt Hon Judge Justice Rabbi Imam Father Sister Brother Mrs. Ms."
+    "Col Gen Lt Sgt Hon Judge Justice Rabbi Imam Father Sister Brother Mrs. Ms. Doutor Doutora Dottore Dottoressa "
+    "Doktor Doamna Domnul Doamnei Domnului Kyrios Kyria"
 ).split()
 _HONORIFIC = r"(?:" + "|".join(sorted({re.escape(h.rstrip(".")) for h in HONORIFICS}, key=len, reverse=True)) + r")"
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’\-]|[A-ZÀ-ÖØ-Þ](?=[a-zß-öø-ÿ]))+"
@@ -32,7 +33,7 @@ NAME_RUN = rf"{_NAME_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+)?(
 # A greeting's name is on its own line ("Hi Ana,"); a word on the next line begins the message ("Hi,\nYou are ...").
 NAME_CUES = re.compile(
     r"(?i:\b(?:hi|hello|hey|dear|greetings)\.?[ \t]*[:,]?[ \t]*\Z)|"
-    r"(?i:\b(?:thanks|thank you|cheers|name is|name's|named|called|call me|calls me|"
+    r"(?i:\b(?:thanks|thank you|cheers|name is|name's|name was|named|called|call me|calls me|"
     r"i'm|i am|this is|ask for|speak to|speak with|talk to|attn|attention|signed|sincerely|regards|"
     r"directed by|written by|starring|featuring|feat\.?|guardian|partner|husband|wife|son|daughter|mother|"
     r"father|brother|sister|friend|colleague|boss|kid|child|founders|given|told|tell|asked|ask|thank|"

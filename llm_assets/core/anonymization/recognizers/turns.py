@@ -28,7 +28,7 @@ from llm_assets.core.anonymization.recognizers.scripts import (
     word_zipf,
 )
 from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, any_digit_words, spoken_symbol
-from llm_assets.core.entities import PERSON
+from llm_assets.core.entities import DATE_OF_BIRTH, PERSON, USERNAME
 
 _TURN = re.compile(
     # "Speaker 2:", "A:" (a letter or a number is a speaker's label too)
@@ -153,6 +153,15 @@ _SMALL_PLATE = re.compile(
 )
 _SEGMENT = re.compile(r"[^.!?]+[.!?]*")
 _NUMBER_AND_YEARS = re.compile(rf"(?<![\p{{L}}\p{{N}}])(?P<age>\d{{1,3}})[ \t]?(?:{YEARS})(?![\p{{L}}])", re.IGNORECASE)
+# a postcode or a login given as the answer, after a filler ("9301.", "it's 46009", "It's washington1971, ...")
+_POSTCODE_ANSWER = re.compile(
+    r"(?i:(?:yeah|yes|ja|oui|sí|tak|ok(?:ay)?|it's|it is|that's|c'est|es|é|è|to|je)[ ,]+)*"
+    r"(?P<code>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{2,5}(?:[ -][A-Za-z0-9]{2,4})?)(?=[ \t]*(?:[.,!]|$))"
+)
+_LOGIN_ANSWER = re.compile(
+    r"(?i:(?:yeah|yes|ja|oui|sí|tak|ok(?:ay)?|it's|it is|that's|c'est|es|é|è|to|je)[ ,]+)*"
+    r"(?P<login>[\p{L}\p{N}][\p{L}\p{N}_.-]{2,30}[\p{L}\p{N}])(?=[ \t]*(?:[.,!]|$))"
+)
 # a Korean answer: the name, then the copula ("네, 윤하람입니다", "저는 강태오예요", "윤하람")
 _KOREAN_ANSWER = re.compile(
     r"(?:(?:네|예)[,.]?[ \t]+)?(?:저는[ \t]+|제 이름은[ \t]+)?(?P<name>\p{Hangul}{2,4}?)"
@@ -168,16 +177,82 @@ _LOWER_LEADING_NAME = re.compile(
 _LEADING_NAME = re.compile(r"(?P<name>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t]\p{Lu}[\p{L}\p{M}'’-]+){1,3})(?=[ \t]*(?:[,.!]|$))")
 
 
+# a question about a birth date, a postcode or a login (the answer's shape says the rest)
+_BIRTH_QUESTION = re.compile(
+    r"(?i:date of birth|birth ?date|\bdob\b|when were you born|geburtsdatum|geboren|date de naissance|"
+    r"fecha de nacimiento|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|"
+    r"data urodzenia|datum narození|data nașterii|doğum tarih|születési|дата рождения|дату рождения|"
+    r"дата народження|ημερομηνία γέννησης)"
+)
+_POSTCODE_QUESTION = re.compile(
+    r"(?i:post ?code|postal code|zip(?: code)?|plz|postleitzahl|code postal|código postal|codice postale|"
+    r"avviamento postale|\bcap\b|kod pocztowy|postnummer|psč|poštovní|cod poștal|posta kodu|irányítószám|"
+    r"индекс|ταχυδρομικός)"
+)
+_LOGIN_QUESTION = re.compile(
+    r"(?i:user ?name|login|log-in|handle|benutzername|nom d'utilisateur|identifiant|usuario|nome utente|"
+    r"nome de usuário|gebruikersnaam|användarnamn|nazwa użytkownika|kullanıcı adı|uživatelské jméno)"
+)
+
+
 def asked(turn: str) -> frozenset[str]:
-    """What a turn asks the other party for: ``age``, ``name``, ``plate``."""
+    """What a turn asks the other party for: ``age``, ``name``, ``plate``, ``birth``, ``postcode``, ``login``."""
     kinds = set()
-    if _AGE_QUESTION.search(turn):
-        kinds.add("age")
-    if _NAME_QUESTION.search(turn):
-        kinds.add("name")
-    if _PLATE_QUESTION.search(turn):
-        kinds.add("plate")
+    for kind, question in (
+        ("age", _AGE_QUESTION),
+        ("name", _NAME_QUESTION),
+        ("plate", _PLATE_QUESTION),
+        ("birth", _BIRTH_QUESTION),
+        ("postcode", _POSTCODE_QUESTION),
+        ("login", _LOGIN_QUESTION),
+    ):
+        if question.search(turn):
+            kinds.add(kind)
     return frozenset(kinds)
+
+
+# before a date said as an answer: fillers and the words for "born" / "it is"
+_DATE_LEAD = re.compile(
+    r"(?i:(?:um+|uh+|er+m?|euh|äh|eh+|ehm|ıı|yeah|yes|yep|ja|oui|sí|si|sim|tak|evet|ok(?:ay)?|so|well|sure|it's|"
+    r"it is|that's|dat is|das ist|c'est|es el|é|è|is|born(?: on)?|geboren am|née? le|nací el|nacida? el|nato il|"
+    r"nata il|nasci em|född(?: den)?|født|urodziłe[mś] się|urodziłam się|narodil(?:a)? jsem se|m-am născut (?:pe|la)|"
+    r"doğdum)[ ,.]+)*"
+)
+_CLAUSE_END = re.compile(r"[.;!?]|,|\s(?:she's|he's|and|und|et|y|e|en|och|i|ve)\s")
+
+
+def _spoken_date(turn: str) -> tuple[int, int] | None:
+    """The date that a turn answering "your date of birth?" opens with, in digits or in words ("the fifteenth of
+    march nineteen sixty-two", "zwanzigsten Dezember fünfundneunzig", "4. 4. 1953"): its first clause, two to
+    nine words of which one at least is a number; None otherwise."""
+    start = _DATE_LEAD.match(turn).end()
+    rest = turn[start:]
+    stop = _CLAUSE_END.search(rest, 1)
+    clause = rest[: stop.start() if stop else len(rest)].rstrip()
+    words = clause.split()
+    if not 2 <= len(words) <= 9:
+        return None
+    if re.search(r"\d", clause) or any(_number_word(w) for w in re.findall(r"[\p{L}-]+", clause)):
+        return start, start + len(clause)
+    return None
+
+
+def _number_word(word: str) -> bool:
+    """A word that says a number (a year's part, a day, an ordinal) in a language the number readers know."""
+    from text_to_num import alpha2digit
+
+    word = word.strip("-").casefold()
+    if len(word) < 3:
+        return False
+    for language in _WORD_NUMBER_LANGUAGES:
+        try:
+            if re.search(r"\d", alpha2digit(word, language)):
+                return True
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue
+    return numerals.spoken_number(word) is not None or any(
+        numerals.value(word, language) for language in numerals.LANGUAGES
+    )
 
 
 def age_in_words(turn: str) -> bool:
@@ -334,7 +409,8 @@ def _header_fields(text: str, turns: list) -> set[int]:
 class BareTurnRecognizer(SpanRecognizer):
     """See the module's docstring."""
 
-    ENTITIES = ("REFERENCE_NUMBER", PERSON, "AGE", "PHONE_NUMBER", "STREET_ADDRESS", "LOCATION")
+    ENTITIES = ("REFERENCE_NUMBER", PERSON, "AGE", "PHONE_NUMBER", "STREET_ADDRESS", "LOCATION", "ZIP_CODE",
+                "LICENSE_PLATE", DATE_OF_BIRTH, USERNAME)  # fmt: skip
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -469,9 +545,21 @@ class BareTurnRecognizer(SpanRecognizer):
             shapes = _SMALL_PLATE if turn == turn.lower() else _PLATE_SHAPE
             for plate in shapes.finditer(turn):
                 value = plate.group(0)
-                if 5 <= sum(c.isalnum() for c in value) <= 9 and not re.fullmatch(r"[\d -]+", value):
+                if 5 <= sum(c.isalnum() for c in value) <= 10 and not re.fullmatch(r"[\d -]+", value):
                     yield finding("LICENSE_PLATE", start + plate.start(), start + plate.end(), 0.7, self.name)
                     break
+        if "birth" in wanted:
+            span = _spoken_date(turn)
+            if span:
+                yield finding(DATE_OF_BIRTH, start + span[0], start + span[1], 0.65, self.name)
+        if "postcode" in wanted:
+            code = _POSTCODE_ANSWER.match(turn)
+            if code:
+                yield finding("ZIP_CODE", start + code.start("code"), start + code.end("code"), 0.65, self.name)
+        if "login" in wanted:
+            login = _LOGIN_ANSWER.match(turn)
+            if login and re.search(r"\d|[_.]", login.group("login")):
+                yield finding(USERNAME, start + login.start("login"), start + login.end("login"), 0.7, self.name)
         if "name" in wanted:
             korean = _KOREAN_ANSWER.match(turn)
             if (
