@@ -195,6 +195,9 @@ _LOGIN_QUESTION = re.compile(
 )
 
 
+_NEXT_TURN_ONLY = frozenset({"birth", "postcode", "login"})
+
+
 def asked(turn: str) -> frozenset[str]:
     """What a turn asks the other party for: ``age``, ``name``, ``plate``, ``birth``, ``postcode``, ``login``."""
     kinds = set()
@@ -598,7 +601,8 @@ class BareTurnRecognizer(SpanRecognizer):
             mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
             if mention:
                 turn, start = turn[mention.end() :], start + mention.end()
-            wanted = asked_before[0] | asked_before[1]
+            # (a birth date, a postcode, a login is answered in the very next turn: the shape alone says too little)
+            wanted = (asked_before[0] - _NEXT_TURN_ONLY) | asked_before[1]
             asked_before = [asked_before[1], asked(turn)]
             answers_age = "age" in asked_before[0]
             if wanted and not asked_before[1] - wanted:  # ("the reg is kp19 xwd" answers, though it says "reg")
