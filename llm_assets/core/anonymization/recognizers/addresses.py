@@ -216,7 +216,12 @@ _JAPANESE_BLOCK = (
     rf"(?:\p{{Han}}{{1,6}}[都道府県市区町村])*\p{{Han}}{{1,6}}{_HAN_DIGITS}丁目(?:\d{{1,4}}(?:番地?|-)\d{{1,4}}号?)?"
     r"|(?<=[\p{Han}])\d{1,4}番地?(?:\d{1,4}号?)?"
 )
-_KOREAN_STREET = r"(?<![\p{Hangul}])\p{Hangul}{1,8}(?:로|길)[ \t]?\d{1,4}(?:번길[ \t]?\d{1,4})?(?:-\d{1,4})?(?![\d])"
+# a Korean road-name address: its province, city and district words if any, then the road (a name, digits, "번길"
+# or "길": "개포39길", "세종대로 110번길") and the building's number ("489-67")
+_KOREAN_STREET = (
+    r"(?<![\p{Hangul}])(?:\p{Hangul}{1,8}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구|읍|면)[ \t]+){0,3}"
+    r"\p{Hangul}{1,8}\d{0,4}(?:로|길)[ \t]?\d{1,4}(?:번길[ \t]?\d{1,4})?(?:-\d{1,4})?(?![\d])"
+)
 # A postal line's code beside its town when the line is in an address block: three digits (Taiwan, Iceland) to seven
 # (Israel); the block decides, so a number alone on a line never is one.
 _BLOCK_POSTCODE = re.compile(r"(?<![\w./,-])\d{3,8}(?![\w./,-])")

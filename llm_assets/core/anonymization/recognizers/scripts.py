@@ -177,6 +177,7 @@ def _word_rest(run: str, end: int) -> str:
     return run[end:stop]
 
 
+_KOREAN_TITLE = re.compile(r"(?:고객|회원)?(?:님|씨|선생님|사장님|기사님)(?:께|께서|이|은|는|을|의)?|고객")
 EVERYDAY_KOREAN_ZIPF = 4.0  # a word this common is no name: 배송 4.6, 택배 4.2 (given names: 서연 3.6, 민준 3.1)
 EVERYDAY_KOREAN_ENDING_ZIPF = 4.5  # "given names" that are verb endings (세요 6.1) or particles
 
@@ -203,6 +204,8 @@ def everyday_korean(candidate: str, given: str) -> bool:
     """Whether a family syllable and a given name the lists know are an everyday Korean word instead: the word (or
     the word before its particle) is common, or the "given name" is an ending or a particle."""
     stem = _KOREAN_PARTICLE.sub("", candidate)
+    if stem in ("성함", "성명", "이름"):  # the words for "name" themselves ("성함 한 글자씩 불러주시겠어요?")
+        return True
     return (
         max(korean_zipf(candidate), korean_zipf(stem) if len(stem) >= 2 else 0.0) >= EVERYDAY_KOREAN_ZIPF
         or korean_zipf(given) >= EVERYDAY_KOREAN_ENDING_ZIPF
@@ -304,6 +307,9 @@ class ScriptNameRecognizer(SpanRecognizer):
             and (not _HANGUL.search(run) or fold(parts[1]) in self.g.first_names)
         ):
             yield finding(PERSON, offset, offset + len(run), 0.75, self.name)
+            return
+        if len(parts) == 2 and parts[0] in self._cjk_family and _KOREAN_TITLE.fullmatch(parts[1]):
+            yield finding(PERSON, offset, offset + len(parts[0]), 0.75, self.name)  # "김 고객님": the family name
             return
         for i in range(len(run) - 1):
             hangul = _HANGUL.match(run, i) is not None
