@@ -160,7 +160,8 @@ _KOREAN_PARTICLE = re.compile(r"(?:이|가|은|는|을|를|의|에|도|로|와|�
 # what may follow a name inside its word: a title, then a particle or the copula ("김민준씨가", "박서연입니다",
 # "이지은이라고"); anything else makes it another word ("주문하신" is "ordered", not 주 + 문하)
 _KOREAN_AFTER_NAME = re.compile(
-    r"(?:씨|님|군|양|고객님|선생님|기사님)?"
+    r"(?:씨|님|군|양|고객님|고객|회원님|선생님|기사님|과장님?|부장님?|대리님?|팀장님?|사원|주임|차장님?|실장님?|"
+    r"대표님?|매니저님?|이사님?)?"
     r"(?:이|가|은|는|을|를|의|에게|한테|께|께서|도|만|랑|이랑|하고|와|과|이나|나|로|으로|"
     r"입니다|이에요|예요|이예요|이고|이며|이야|야|이다|이라고|라고|이라는|라는|이요|요|인데요|인데|이었어요|였어요|"
     r"이거든요|거든요|이라서|라서|이세요)?"
@@ -178,6 +179,10 @@ def _word_rest(run: str, end: int) -> str:
 
 
 _KOREAN_TITLE = re.compile(r"(?:고객|회원)?(?:님|씨|선생님|사장님|기사님)(?:께|께서|이|은|는|을|의)?|고객")
+_KOREAN_ROLE_BEFORE = re.compile(
+    r"(?:담당자|담당|고객|고객명|상담원|상담사|이름|성명|성함|수령인|받는분|보내는분|대표|과장|부장|대리|팀장|사원|주임|차장|"
+    r"실장|매니저|기사님|기사|님|씨|팀|[:：])$"
+)
 EVERYDAY_KOREAN_ZIPF = 4.0  # a word this common is no name: 배송 4.6, 택배 4.2 (given names: 서연 3.6, 민준 3.1)
 EVERYDAY_KOREAN_ENDING_ZIPF = 4.5  # "given names" that are verb endings (세요 6.1) or particles
 
@@ -313,7 +318,8 @@ class ScriptNameRecognizer(SpanRecognizer):
             return
         for i in range(len(run) - 1):
             hangul = _HANGUL.match(run, i) is not None
-            if hangul and i and run[i - 1] not in " \u3000":
+            # inside a word only after a role or a label glued to it ("담당자김민준", a table's cells run together)
+            if hangul and i and run[i - 1] not in " \u3000" and not _KOREAN_ROLE_BEFORE.search(run, 0, i):
                 continue
             for size in (2, 1):
                 family = run[i : i + size]
