@@ -16,6 +16,7 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding
+from llm_assets.core.anonymization.recognizers.scripts import KOREAN_COPULAS, KOREAN_PARTICLES
 from llm_assets.core.entities import PERSON, TRANSACTION_REFERENCE
 
 # 0 to 9 as each language says them (written for this module; several spellings where usage varies)
@@ -142,7 +143,7 @@ _SPELLED_WITH_WORDS = re.compile(
 
 
 # Korean glues the copula or a particle to a value's last word: "... 사 오입니다" ("... four five, it is")
-_KOREAN_TAIL = re.compile(r"(?:입니다|이에요|예요|이요|요|이고|이며|번|번이에요|번입니다|이|가|은|는|을|를|로|으로)")
+_KOREAN_TAIL = re.compile(rf"(?:{KOREAN_COPULAS}|{KOREAN_PARTICLES}|번|번이에요|번입니다)")
 
 
 def _korean_last_digit(token: str) -> int:

@@ -154,13 +154,12 @@ _SMALL_PLATE = re.compile(
 _SEGMENT = re.compile(r"[^.!?]+[.!?]*")
 _NUMBER_AND_YEARS = re.compile(rf"(?<![\p{{L}}\p{{N}}])(?P<age>\d{{1,3}})[ \t]?(?:{YEARS})(?![\p{{L}}])", re.IGNORECASE)
 # a postcode or a login given as the answer, after a filler ("9301.", "it's 46009", "It's washington1971, ...")
+_ANSWER_LEAD = r"(?i:(?:yeah|yes|ja|oui|sí|tak|ok(?:ay)?|it's|it is|that's|c'est|es|é|è|to|je)[ ,]+)*"
 _POSTCODE_ANSWER = re.compile(
-    r"(?i:(?:yeah|yes|ja|oui|sí|tak|ok(?:ay)?|it's|it is|that's|c'est|es|é|è|to|je)[ ,]+)*"
-    r"(?P<code>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{2,5}(?:[ -][A-Za-z0-9]{2,4})?)(?=[ \t]*(?:[.,!]|$))"
+    rf"{_ANSWER_LEAD}(?P<code>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{{2,5}}(?:[ -][A-Za-z0-9]{{2,4}})?)(?=[ \t]*(?:[.,!]|$))"
 )
 _LOGIN_ANSWER = re.compile(
-    r"(?i:(?:yeah|yes|ja|oui|sí|tak|ok(?:ay)?|it's|it is|that's|c'est|es|é|è|to|je)[ ,]+)*"
-    r"(?P<login>[\p{L}\p{N}][\p{L}\p{N}_.-]{2,30}[\p{L}\p{N}])(?=[ \t]*(?:[.,!]|$))"
+    rf"{_ANSWER_LEAD}(?P<login>[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}_.-]{{2,30}}[\p{{L}}\p{{N}}])(?=[ \t]*(?:[.,!]|$))"
 )
 # a Korean answer: the name, then the copula ("네, 윤하람입니다", "저는 강태오예요", "윤하람")
 _KOREAN_ANSWER = re.compile(
