@@ -332,7 +332,7 @@ def _spreads(value: str) -> bool:
 
 
 EVERYDAY_NAME_ZIPF = 5.5  # 'can' 6.5, 'will' 6.5, 'may' 6.0; 'david' 5.1, 'john' 5.4
-_SENTENCE_START = re.compile(r"(?:^|[.!?:\n]|[.!?:\n][\"“”'’)\]]?)[ \t]*$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n][\"“”'’)\]]?)[ \t]*$")
 
 
 def find_known_values(text: str, known: dict[str, str], score: float = 0.95) -> list[RecognizerResult]:

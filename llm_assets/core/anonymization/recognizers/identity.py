@@ -235,7 +235,10 @@ def _adult_age(words: str) -> bool:
     """A number from 13 to 110 said in English words (below that, "I'm one", "you're two" are no ages)."""
     from text_to_num import alpha2digit
 
-    written = alpha2digit(words.replace("-", " "), "en").replace(" ", "")
+    try:
+        written = alpha2digit(words.replace("-", " "), "en").replace(" ", "")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return False
     return written.isdigit() and 13 <= int(written) <= 110
 
 

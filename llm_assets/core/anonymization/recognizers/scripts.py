@@ -155,15 +155,15 @@ def _chinese_names(text: str, recognizer: str) -> Iterable:
 
 
 _HANGUL = re.compile(r"\p{Hangul}")
-# the particles a Korean noun takes (subject, topic, object, possessive, "to", "too", "with" ...)
-_KOREAN_PARTICLE = re.compile(r"(?:이|가|은|는|을|를|의|에|도|로|와|과|만|께)$")
-# what may follow a name inside its word: a title, then a particle or the copula ("김민준씨가", "박서연입니다",
+# the particles a Korean noun takes (subject, topic, object, possessive, "to", "too", "with" ...) and the copula's
+# forms; what may follow a name inside its word is a title, then one of them ("김민준씨가", "박서연입니다",
 # "이지은이라고"); anything else makes it another word ("주문하신" is "ordered", not 주 + 문하)
-KOREAN_PARTICLES = r"이|가|은|는|을|를|의|에게|한테|께|께서|도|만|랑|이랑|하고|와|과|이나|나|로|으로"
+KOREAN_PARTICLES = r"이|가|은|는|을|를|의|에게|에|한테|께|께서|도|만|랑|이랑|하고|와|과|이나|나|로|으로"
 KOREAN_COPULAS = (
     r"입니다|이에요|예요|이예요|이고|이며|이야|야|이다|이라고|라고|이라는|라는|이요|요|인데요|인데|이었어요|였어요|"
     r"이거든요|거든요|이라서|라서|이세요"
 )
+_KOREAN_PARTICLE = re.compile(rf"(?:{KOREAN_PARTICLES})$")
 _KOREAN_AFTER_NAME = re.compile(
     r"(?:씨|님|군|양|고객님|고객|회원님|선생님|기사님|과장님?|부장님?|대리님?|팀장님?|사원|주임|차장님?|실장님?|"
     rf"대표님?|매니저님?|이사님?)?(?:{KOREAN_PARTICLES}|{KOREAN_COPULAS})?"

@@ -21,6 +21,7 @@ from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, findi
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
 from llm_assets.core.anonymization.recognizers.scripts import (
     EVERYDAY_KOREAN_ZIPF,
+    KOREAN_COPULAS,
     east_asian,
     has_frequencies,
     korean_zipf,
@@ -153,8 +154,13 @@ _SMALL_PLATE = re.compile(
 )
 _SEGMENT = re.compile(r"[^.!?]+[.!?]*")
 _NUMBER_AND_YEARS = re.compile(rf"(?<![\p{{L}}\p{{N}}])(?P<age>\d{{1,3}})[ \t]?(?:{YEARS})(?![\p{{L}}])", re.IGNORECASE)
+# what a spoken answer may open with: hesitations, "yes", "it's" ("um yeah it's ...", "euh oui c'est ...")
+_FILLERS = (
+    r"um+|uh+|er+m?|euh|äh|eh+|ehm|ıı|yeah|yes|yep|ja|oui|sí|si|sim|tak|evet|ok(?:ay)?|so|well|sure|it's|it is|that's|"
+    r"c'est"
+)
 # a postcode or a login given as the answer, after a filler ("9301.", "it's 46009", "It's washington1971, ...")
-_ANSWER_LEAD = r"(?i:(?:yeah|yes|ja|oui|sí|tak|ok(?:ay)?|it's|it is|that's|c'est|es|é|è|to|je)[ ,]+)*"
+_ANSWER_LEAD = rf"(?i:(?:{_FILLERS}|es|é|è|to|je)[ ,]+)*"
 _POSTCODE_ANSWER = re.compile(
     rf"{_ANSWER_LEAD}(?P<code>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{{2,5}}(?:[ -][A-Za-z0-9]{{2,4}})?)(?=[ \t]*(?:[.,!]|$))"
 )
@@ -164,13 +170,12 @@ _LOGIN_ANSWER = re.compile(
 # a Korean answer: the name, then the copula ("네, 윤하람입니다", "저는 강태오예요", "윤하람")
 _KOREAN_ANSWER = re.compile(
     r"(?:(?:네|예)[,.]?[ \t]+)?(?:저는[ \t]+|제 이름은[ \t]+)?(?P<name>\p{Hangul}{2,4}?)"
-    r"(?:입니다|이에요|예요|이요|요|이고요|이라고 합니다|라고 합니다)?(?=[ \t.,!?]|$)"
+    rf"(?:이라고 합니다|라고 합니다|이고요|{KOREAN_COPULAS})?(?=[ \t.,!?]|$)"
 )
 # the same typed or transcribed in small letters, after the fillers and the words that introduce it
 _LOWER_LEADING_NAME = re.compile(
-    r"(?:(?:um+|uh+|er+m?|euh|äh|eh+|ehm|yeah|yes|yep|ja|oui|sí|si|sim|tak|ok(?:ay)?|so|well|sure|it's|it is|that's|"
-    r"my name's|my name is|i'm|this is|c'est|je m'appelle|me llamo|soy|mi chiamo|sono|meu nome é|sou|ich bin|"
-    r"ich heiße|mein name ist|nazywam się|jestem|ik ben|mijn naam is|jag heter|jag är)[ ,.]+)*"
+    rf"(?:(?:{_FILLERS}|my name's|my name is|i'm|this is|je m'appelle|me llamo|soy|mi chiamo|sono|meu nome é|sou|"
+    r"ich bin|ich heiße|mein name ist|nazywam się|jestem|ik ben|mijn naam is|jag heter|jag är)[ ,.]+)*"
     r"(?P<name>\p{Ll}[\p{Ll}'’-]+(?:[ \t]\p{Ll}[\p{Ll}'’-]+){1,2})(?=[ \t,.!?]|$)"
 )
 _LEADING_NAME = re.compile(r"(?P<name>\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t]\p{Lu}[\p{L}\p{M}'’-]+){1,3})(?=[ \t]*(?:[,.!]|$))")
@@ -215,8 +220,7 @@ def asked(turn: str) -> frozenset[str]:
 
 # before a date said as an answer: fillers and the words for "born" / "it is"
 _DATE_LEAD = re.compile(
-    r"(?i:(?:um+|uh+|er+m?|euh|äh|eh+|ehm|ıı|yeah|yes|yep|ja|oui|sí|si|sim|tak|evet|ok(?:ay)?|so|well|sure|it's|"
-    r"it is|that's|dat is|das ist|c'est|es el|é|è|is|born(?: on)?|geboren am|née? le|nací el|nacida? el|nato il|"
+    rf"(?i:(?:{_FILLERS}|dat is|das ist|es el|é|è|is|born(?: on)?|geboren am|née? le|nací el|nacida? el|nato il|"
     r"nata il|nasci em|född(?: den)?|født|urodziłe[mś] się|urodziłam się|narodil(?:a)? jsem se|m-am născut (?:pe|la)|"
     r"doğdum)[ ,.]+)*"
 )
@@ -241,20 +245,23 @@ def _spoken_date(turn: str) -> tuple[int, int] | None:
 
 def _number_word(word: str) -> bool:
     """A word that says a number (a year's part, a day, an ordinal) in a language the number readers know."""
-    from text_to_num import alpha2digit
-
     word = word.strip("-").casefold()
     if len(word) < 3:
         return False
+    if any(re.search(r"\d", written) for written in _written_numbers(word)):
+        return True
+    return any(numerals.value(word, language) for language in numerals.LANGUAGES)
+
+
+def _written_numbers(text: str) -> Iterable[str]:
+    """``text`` with its numbers said in words written in digits, by ``text2num`` in each language it reads."""
+    from text_to_num import alpha2digit
+
     for language in _WORD_NUMBER_LANGUAGES:
         try:
-            if re.search(r"\d", alpha2digit(word, language)):
-                return True
+            yield alpha2digit(text, language)
         except (ValueError, KeyError, IndexError, TypeError):
             continue
-    return numerals.spoken_number(word) is not None or any(
-        numerals.value(word, language) for language in numerals.LANGUAGES
-    )
 
 
 def age_in_words(turn: str) -> bool:
@@ -264,13 +271,8 @@ def age_in_words(turn: str) -> bool:
         return 0 < int(turn) <= 120
     if re.search(r"\d", turn) or not 1 <= len(turn.split()) <= 4:
         return False
-    from text_to_num import alpha2digit
-
-    for language in _WORD_NUMBER_LANGUAGES:
-        try:
-            written = alpha2digit(turn, language).strip(" .!")
-        except (ValueError, KeyError, IndexError, TypeError):
-            continue
+    for written in _written_numbers(turn):
+        written = written.strip(" .!")
         if written.isdigit() and 0 < int(written) <= 120:
             return True
     # the languages text2num does not read, the text's own first (any of them for a long word)
