@@ -1442,3 +1442,34 @@ def test_a_birth_date_a_postcode_and_a_login_given_as_answers_in_a_call_go(engin
         engine, "Agent: Und Ihr Geburtsdatum, bitte?\nKunde: dreizehnten Mai achtundsiebzig.\nAgent: Danke.\n"
     )
     assert "achtundsiebzig" not in out and "Danke." in out, out
+
+
+def test_phone_numbers_read_in_groups_of_words_go_quantities_and_amounts_stay(engine):
+    calls = [
+        (
+            "Conseillère : Vous avez un portable ?\nCliente : Oui, zéro sept, quarante et un, vingt-deux, "
+            "quatre-vingt-dix-neuf, treize.",
+            "quarante et un",
+        ),
+        (
+            "Doradca: A numer komórki?\nKlient: Sześćset dwa, trzysta osiemdziesiąt jeden, siedemset czternaście.",
+            "trzysta osiemdziesiąt",
+        ),
+        (
+            "Agent: Which number should the driver ring?\nCaller: Oh two nine, seventy-four, sixty-one, "
+            "eighty-eight, twelve.",
+            "seventy-four",
+        ),
+        (
+            "Müşteri temsilcisi: Cep numaranız?\nArayan: Beş yüz elli üç, altı yüz yirmi, on sekiz, doksan bir.",
+            "altı yüz yirmi",
+        ),
+    ]
+    for text, spoken in calls:
+        out, types = anonymize(engine, text)
+        assert spoken not in out and types == {"PHONE_NUMBER"}, out
+    kept = (
+        "Customer: The boxes hold twelve, twenty-four, thirty-six and forty-eight cups, and the refund was one "
+        "hundred and sixty pounds."
+    )
+    assert anonymize(engine, kept)[0] == kept

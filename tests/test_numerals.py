@@ -2,7 +2,7 @@
 
 import pytest
 
-from llm_assets.core.anonymization.numerals import spoken_number, value
+from llm_assets.core.anonymization.numerals import group_value, spoken_number, value
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,25 @@ def test_what_is_no_number_is_not_read(text, language):
 def test_any_language_reads_only_long_words():
     assert spoken_number("vierendertig") == 34
     assert spoken_number("sei") is None  # Italian six, and "you are": too short to guess the language from
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("sześćset dwa", "pl", 602),
+        ("tři sta osmdesát", "cs", 380),
+        ("altı yüz yirmi", "tr", 620),
+        ("zevenhonderdeenendertig", "nl", 731),
+        ("novecentodiciotto", "it", 918),
+        ("kahdeksansataa", "fi", 800),
+        ("dziewiętnaście", "pl", 19),
+    ],
+)
+def test_a_group_of_a_number_read_out_reads_up_to_nine_hundred_and_ninety_nine(text, language, number):
+    assert group_value(text, language) == number
+    assert value(text, language) == (number if number <= 120 else None)  # an age stays below 121
+
+
+def test_a_group_has_its_hundreds_first():
+    assert group_value("dwa sześćset", "pl") is None
+    assert group_value("pięćset pięćset", "pl") is None

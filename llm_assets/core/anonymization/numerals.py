@@ -15,20 +15,22 @@ from dataclasses import dataclass
 
 import regex as re
 
-_UNITS, _TEENS, _TENS, _HUNDRED = range(4)
+_UNITS, _TEENS, _TENS, _HUNDRED, _HUNDREDS = range(5)
 
 
 @dataclass(frozen=True)
 class _Numerals:
     """A language's numerals, space-separated in order, variants joined by "/": one to nine, ten to nineteen (or just
     ten, where a teen is ten and a unit: "on bir", "tizenkilenc"), twenty to ninety, a hundred; and the word a
-    compound may put between its parts."""
+    compound may put between its parts; two to nine hundred (read in the groups of a phone number: "pięćset
+    szesnaście")."""
 
     units: str
     teens: str
     tens: str
     hundred: str
     joiner: str = ""
+    hundreds: str = ""
 
     def words(self) -> dict[str, tuple[int, int]]:
         out: dict[str, tuple[int, int]] = {}
@@ -37,11 +39,12 @@ class _Numerals:
             (_TEENS, self.teens, 10, 1),
             (_TENS, self.tens, 20, 10),
             (_HUNDRED, self.hundred, 100, 0),
+            (_HUNDREDS, self.hundreds, 200, 100),
         ):
             entries = [row] if rank == _HUNDRED else row.split()
             for k, entry in enumerate(entries):
-                for word in entry.split("/"):
-                    out[_fold(word)] = (rank, first + k * step)
+                for word in entry.split("/"):  # "_" is a space inside a numeral ("tři_sta")
+                    out[_fold(word.replace("_", " "))] = (rank, first + k * step)
         return out
 
 
@@ -53,12 +56,14 @@ _LEXICON: dict[str, _Numerals] = {
         "twintig dertig veertig vijftig zestig zeventig tachtig negentig",
         "honderd",
         "en",
+        hundreds="tweehonderd driehonderd vierhonderd vijfhonderd zeshonderd zevenhonderd achthonderd negenhonderd",
     ),
     "sv": _Numerals(
         "en/ett två tre fyra fem sex sju åtta nio",
         "tio elva tolv tretton fjorton femton sexton sjutton arton nitton",
         "tjugo trettio fyrtio femtio sextio sjuttio åttio nittio",
         "hundra/etthundra",
+        hundreds="tvåhundra trehundra fyrahundra femhundra sexhundra sjuhundra åttahundra niohundra",
     ),
     "nb": _Numerals(
         "en/ett to tre fire fem seks sju/syv åtte ni",
@@ -66,6 +71,11 @@ _LEXICON: dict[str, _Numerals] = {
         "tjue/tyve tretti/tredve førti femti seksti sytti åtti nitti",
         "hundre",
         "og",
+        hundreds=(
+            "tohundre/to_hundre trehundre/tre_hundre firehundre/fire_hundre femhundre/fem_hundre "
+            "sekshundre/seks_hundre sjuhundre/sju_hundre/syvhundre/syv_hundre åttehundre/åtte_hundre "
+            "nihundre/ni_hundre"
+        ),
     ),
     "da": _Numerals(
         "en/et to tre fire fem seks syv otte ni",
@@ -73,6 +83,11 @@ _LEXICON: dict[str, _Numerals] = {
         "tyve tredive fyrre halvtreds tres halvfjerds firs halvfems",
         "hundrede",
         "og",
+        hundreds=(
+            "tohundrede/to_hundrede trehundrede/tre_hundrede firehundrede/fire_hundrede "
+            "femhundrede/fem_hundrede sekshundrede/seks_hundrede syvhundrede/syv_hundrede "
+            "ottehundrede/otte_hundrede nihundrede/ni_hundrede"
+        ),
     ),
     "pl": _Numerals(
         "jeden/jedna dwa/dwie trzy cztery pięć sześć siedem osiem dziewięć",
@@ -80,6 +95,7 @@ _LEXICON: dict[str, _Numerals] = {
         "dziewiętnaście",
         "dwadzieścia trzydzieści czterdzieści pięćdziesiąt sześćdziesiąt siedemdziesiąt osiemdziesiąt dziewięćdziesiąt",
         "sto",
+        hundreds="dwieście trzysta czterysta pięćset sześćset siedemset osiemset dziewięćset",
     ),
     "cs": _Numerals(
         "jeden/jedna/jedno dva/dvě tři čtyři pět šest sedm osm devět",
@@ -87,12 +103,17 @@ _LEXICON: dict[str, _Numerals] = {
         "dvacet třicet čtyřicet padesát šedesát sedmdesát osmdesát devadesát",
         "sto",
         "a",
+        hundreds=(
+            "dvěstě/dvě_stě třista/tři_sta čtyřista/čtyři_sta pětset/pět_set šestset/šest_set "
+            "sedmset/sedm_set osmset/osm_set devětset/devět_set"
+        ),
     ),
     "sk": _Numerals(
         "jeden/jedna dva/dve tri štyri päť šesť sedem osem deväť",
         "desať jedenásť dvanásť trinásť štrnásť pätnásť šestnásť sedemnásť osemnásť devätnásť",
         "dvadsať tridsať štyridsať päťdesiat šesťdesiat sedemdesiat osemdesiat deväťdesiat",
         "sto",
+        hundreds="dvesto tristo štyristo päťsto šesťsto sedemsto osemsto deväťsto",
     ),
     "ro": _Numerals(
         "unu/unul/una doi/două trei patru cinci șase șapte opt nouă",
@@ -101,15 +122,24 @@ _LEXICON: dict[str, _Numerals] = {
         "douăzeci treizeci patruzeci cincizeci șaizeci șaptezeci optzeci nouăzeci",
         "o sută",
         "și",
+        hundreds="două_sute trei_sute patru_sute cinci_sute șase_sute șapte_sute opt_sute nouă_sute",
     ),
     "hu": _Numerals(
         "egy kettő/két három négy öt hat hét nyolc kilenc",
         "tíz/tizen",
         "húsz/huszon harminc negyven ötven hatvan hetven nyolcvan kilencven",
         "száz",
+        hundreds="kétszáz háromszáz négyszáz ötszáz hatszáz hétszáz nyolcszáz kilencszáz",
     ),
     "tr": _Numerals(
-        "bir iki üç dört beş altı yedi sekiz dokuz", "on", "yirmi otuz kırk elli altmış yetmiş seksen doksan", "yüz"
+        "bir iki üç dört beş altı yedi sekiz dokuz",
+        "on",
+        "yirmi otuz kırk elli altmış yetmiş seksen doksan",
+        "yüz",
+        hundreds=(
+            "ikiyüz/iki_yüz üçyüz/üç_yüz dörtyüz/dört_yüz beşyüz/beş_yüz altıyüz/altı_yüz yediyüz/yedi_yüz "
+            "sekizyüz/sekiz_yüz dokuzyüz/dokuz_yüz"
+        ),
     ),
     # Italian drops the tens' last vowel before "uno" and "otto" ("ventuno", "cinquantotto")
     "it": _Numerals(
@@ -118,12 +148,17 @@ _LEXICON: dict[str, _Numerals] = {
         "venti/vent trenta/trent quaranta/quarant cinquanta/cinquant sessanta/sessant settanta/settant "
         "ottanta/ottant novanta/novant",
         "cento",
+        hundreds="duecento trecento quattrocento cinquecento seicento settecento ottocento novecento",
     ),
     "el": _Numerals(
         "ένα/ενός/μία δύο τρία/τρεις/τριών τέσσερα/τέσσερις/τεσσάρων πέντε έξι επτά/εφτά οκτώ/οχτώ εννέα/εννιά",
         "δέκα έντεκα δώδεκα",
         "είκοσι τριάντα σαράντα πενήντα εξήντα εβδομήντα ογδόντα ενενήντα",
         "εκατό",
+        hundreds=(
+            "διακόσια τριακόσια τετρακόσια πεντακόσια εξακόσια επτακόσια/εφτακόσια οκτακόσια/οχτακόσια "
+            "εννιακόσια/εννεακόσια"
+        ),
     ),
     "fi": _Numerals(
         "yksi kaksi kolme neljä viisi kuusi seitsemän kahdeksan yhdeksän",
@@ -132,6 +167,7 @@ _LEXICON: dict[str, _Numerals] = {
         "kaksikymmentä kolmekymmentä neljäkymmentä viisikymmentä kuusikymmentä seitsemänkymmentä "
         "kahdeksankymmentä yhdeksänkymmentä",
         "sata",
+        hundreds="kaksisataa kolmesataa neljäsataa viisisataa kuusisataa seitsemänsataa kahdeksansataa yhdeksänsataa",
     ),
     "uk": _Numerals(
         "один/одна два/дві три чотири пʼять/п'ять шість сім вісім девʼять/дев'ять",
@@ -139,6 +175,7 @@ _LEXICON: dict[str, _Numerals] = {
         "девʼятнадцять",
         "двадцять тридцять сорок пʼятдесят шістдесят сімдесят вісімдесят девʼяносто",
         "сто",
+        hundreds="двісті триста чотириста пʼятсот/п'ятсот шістсот сімсот вісімсот девʼятсот/дев'ятсот",
     ),
     # Korean counts ages in its native numerals ("서른두 살") and in the Sino-Korean ones ("삼십이 세"): both rows
     "ko": _Numerals(
@@ -146,6 +183,7 @@ _LEXICON: dict[str, _Numerals] = {
         "십/열",
         "이십/스물/스무 삼십/서른 사십/마흔 오십/쉰 육십/예순 칠십/일흔 팔십/여든 구십/아흔",
         "백",
+        hundreds="이백 삼백 사백 오백 육백 칠백 팔백 구백",
     ),
 }
 LANGUAGES = tuple(_LEXICON)
@@ -169,26 +207,37 @@ def _words(language: str) -> tuple[dict[str, tuple[int, int]], tuple[str, ...], 
 
 def value(text: str, language: str) -> int | None:
     """The number ``text`` says in ``language`` (1 to 120), or None."""
+    total = _compound(text, language)
+    return total if total is not None and total <= 120 else None
+
+
+def group_value(text: str, language: str) -> int | None:
+    """The number ``text`` says in ``language`` from 1 to 999 (a group of a number read out: "pięćset szesnaście",
+    "kırk beş"), or None."""
+    return _compound(text, language)
+
+
+def _compound(text: str, language: str) -> int | None:
     if language not in _LEXICON:
         return None
     folded = _fold(text.strip(" .!,"))
     atoms = _atoms(folded, *_words(language)) if folded else None
     if atoms is None:
         return None
-    ranks = [rank for rank, _ in atoms]
+    ranks = [_HUNDRED if rank == _HUNDREDS else rank for rank, _ in atoms]
     teen = next((v for rank, v in atoms if rank == _TEENS), None)
     # a teen goes with no tens, and with a unit only where the language says its teens so ("on bir", "tizenkilenc",
     # "δεκατρία": the bare ten, in a language whose row of teens is short)
     builds_teens = len(_LEXICON[language].teens.split()) < 10
     if _HUNDRED in ranks and ranks[0] != _HUNDRED:
-        return None  # "trehundra" is three hundred, beyond an age
+        return None  # "tre hundra" is said "trehundra"
     if len(set(ranks)) != len(ranks) or (
         teen is not None
         and (_TENS in ranks or (_UNITS in ranks and not (teen == 10 and builds_teens and ranks[0] == _TEENS)))
     ):
         return None
     total = sum(v for _, v in atoms)
-    return total if 0 < total <= 120 else None
+    return total if 0 < total <= 999 else None
 
 
 def _atoms(

@@ -1,5 +1,6 @@
 """Values read out in a call: digits and letters spoken one by one ("oh seven seven double oh nine ..."), spelled
-names and e-mail addresses ("j o h n dot smith at ..."), spoken postcodes ("s w one a two a a").
+names and e-mail addresses ("j o h n dot smith at ..."), spoken postcodes ("s w one a two a a"), and numbers read in
+groups ("zéro six, douze, trente-quatre ...", "pięćset szesnaście, pięćset piętnaście ...").
 
 A run of spoken symbols is normalized to its written form (digit words in six languages, "double"/"triple",
 single letters, "dot", "at", "dash", "underscore"), the written form is typed by its shape and the words before the
@@ -13,7 +14,9 @@ import functools
 from collections.abc import Iterable
 
 import regex as re
+from text_to_num import alpha2digit
 
+from llm_assets.core.anonymization import numerals
 from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding
 from llm_assets.core.anonymization.recognizers.scripts import KOREAN_COPULAS, KOREAN_PARTICLES
@@ -97,8 +100,6 @@ REPEAT = {"double": 2, "triple": 3, "doppel": 2, "doble": 2, "doppio": 2}
 # what is said for the punctuation of an e-mail or an identifier; a run of them joins two symbols ("full stop")
 JOINERS = {"dot": ".", "point": ".", "period": ".", "stop": ".", "punkt": ".", "punto": ".", "ponto": ".",
            "at": "@", "dash": "-", "hyphen": "-", "minus": "-", "underscore": "_", "slash": "/", "full": ""}  # fmt: skip
-TENS = {"ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
-        "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "00"}  # fmt: skip
 _TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*|[-.,]")
 MIN_SYMBOLS = 5
 CUES = {
@@ -119,8 +120,6 @@ def spoken_symbol(tok: str, digits: dict[str, str]) -> str | None:
     low = tok.lower()
     if low in digits:
         return digits[low]
-    if low in TENS:
-        return TENS[low]
     if len(tok) == 1 and tok.isalnum():
         return tok.upper() if tok.isalpha() else tok
     if len(tok) >= 3 and all(c in CJK_DIGITS for c in tok):  # digits read without spaces: 七一八
@@ -151,6 +150,32 @@ def _korean_last_digit(token: str) -> int:
     return int(len(token) > 1 and token[0] in KOREAN_DIGITS and _KOREAN_TAIL.fullmatch(token[1:]) is not None)
 
 
+# the languages text2num reads a number group in; numerals.py reads the others
+_TEXT2NUM_LANGUAGES = ("en", "fr", "es", "pt", "de", "ca", "ru")
+# a number is being asked for or given: the words for a phone or a number, and for calling, in the engine's languages
+# (stems: "telefonu", "Handynummer", "τηλέφωνο")
+_NUMBER_CUE = re.compile(
+    r"(?i)(?<!\w)(?:phone|telephone|mobile|cell|number|call|ring|reach|contact|whatsapp|nummer|rufnummer|handy|"
+    r"numéro|numero|número|telef|teléf|téléph|portable|cellulare|celular|móvil|movil|numer|komórk|komork|puhelin|"
+    r"tlf|mobil|číslo|cislo|szám|număr|numara|τηλ|κινητ|αριθμ|телеф|номер|мобіл|моб)\w*"
+)
+_GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuenta y cuatro"
+
+
+@functools.lru_cache(maxsize=65536)
+def _group_digits(words: str, language: str) -> str | None:
+    """The digits a group of number words says, at most three ("cinquante-six" -> "56", "pięćset szesnaście" ->
+    "516", "zéro six" -> "06"), or None."""
+    if language in _TEXT2NUM_LANGUAGES:
+        try:
+            out = alpha2digit(words, language).replace(" ", "")
+        except (ValueError, IndexError, KeyError):
+            return None
+        return out if out.isdigit() and len(out) <= 3 else None
+    n = numerals.group_value(words, language)
+    return str(n) if n is not None else None
+
+
 class SpokenSequenceRecognizer(SpanRecognizer):
     ENTITIES = ("PHONE_NUMBER", "ZIP_CODE", "CREDIT_CARD", "EMAIL_ADDRESS", PERSON, "REFERENCE_NUMBER",
                 TRANSACTION_REFERENCE)  # fmt: skip
@@ -161,7 +186,9 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         yield from self._spelled_with_initials(text)
         # the "s" of "it's" is no spelled letter
         tokens = [t for t in _TOKEN.finditer(text) if not (t.start() and text[t.start() - 1] in "'’")]
-        digits = digit_words(current_language())
+        language = current_language()
+        digits = digit_words(language)
+        yield from self._grouped(text, tokens, digits, language)
         i = 0
         while i < len(tokens):
             run, written, j = self._run(tokens, i, digits)
@@ -175,6 +202,81 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 i = run
             else:
                 i = j
+
+    def _grouped(self, text: str, tokens: list, digit_map: dict[str, str], language: str) -> Iterable:
+        """A number read in groups of words ("zero six, twelve, thirty-four, fifty-six", "plus czterdzieści osiem,
+        pięćset szesnaście, ..."): seven digits or more, at least one group a number above nine, after a word for a
+        phone or a number (or opening with "plus" or a zero)."""
+        languages = tuple(dict.fromkeys((language, "en")))
+        i = 0
+        while i < len(tokens):
+            groups: list[tuple[str, bool]] = []
+            j = i
+            while j < len(tokens):
+                if groups:  # groups follow each other with spaces, commas or dashes, on one line
+                    k = j
+                    while k < len(tokens) and tokens[k].group(0) in ",-":
+                        k += 1
+                    if k == len(tokens) or not re.fullmatch(r"[ \t,\-]*", text_between(tokens[j - 1], tokens[k])):
+                        break
+                    j = k
+                group, k = self._group(text, tokens, j, digit_map, languages)
+                if group is None:
+                    break
+                groups.append(group)
+                j = k
+            written = "".join(digits for digits, _ in groups)
+            if len(groups) >= 2 and len(written) >= 7 and any(word for _, word in groups):
+                start = tokens[i].start()
+                lead = text[max(0, start - 6) : start].rstrip()
+                opened = written[0] == "0" or lead.endswith("+") or lead.lower().endswith("plus")
+                if opened or _NUMBER_CUE.search(text[max(0, start - 80) : start]):
+                    if lead.endswith("+") or lead.lower().endswith("plus"):
+                        start = len(text[:start].rstrip()) - (1 if lead.endswith("+") else 4)
+                    entity = self._type(text, tokens[i].start(), written) or "PHONE_NUMBER"
+                    yield finding(entity, start, tokens[j - 1].end(), 0.8, self.name)
+                    i = j
+                    continue
+            i += 1
+
+    @staticmethod
+    def _group(
+        text: str, tokens: list, j: int, digit_map: dict[str, str], languages: tuple[str, ...]
+    ) -> tuple[tuple[str, bool] | None, int]:
+        """The longest group of number words from token ``j``: (its digits, whether it is a number above nine said
+        in words), and the index after it."""
+
+        def number_word(m: int) -> bool:
+            tok = tokens[m].group(0)
+            return tok.lower() in digit_map or any(_group_digits(tok, lang) for lang in languages)
+
+        tok = tokens[j].group(0)
+        if tok.isdigit() and len(tok) <= 4:
+            return (tok, False), j + 1
+        if not number_word(j):
+            return None, j
+        end = j + 1  # the group's words follow each other with spaces or hyphens ("trente-quatre")
+        while (
+            end < min(len(tokens), j + _GROUP_WORDS)
+            and tokens[end].group(0) not in ",."
+            and re.fullmatch(r"[ \t\-]*", text_between(tokens[end - 1], tokens[end]))
+        ):
+            end += 1
+        for k in range(end, j + 1, -1):
+            if not number_word(k - 1):
+                continue
+            words = text[tokens[j].start() : tokens[k - 1].end()]
+            for language in languages:
+                digits = _group_digits(words, language)
+                if digits is not None:
+                    return (digits, True), k
+        if tok.lower() in digit_map:
+            return (digit_map[tok.lower()], False), j + 1
+        for language in languages:
+            digits = _group_digits(tok, language)
+            if digits is not None:
+                return (digits, len(digits) > 1), j + 1
+        return None, j
 
     def _spelled_with_initials(self, text: str) -> Iterable:
         """Three or more letters each followed by a word that begins with it, on one line ("ş şırnak a adana h
