@@ -1473,3 +1473,16 @@ def test_phone_numbers_read_in_groups_of_words_go_quantities_and_amounts_stay(en
         "hundred and sixty pounds."
     )
     assert anonymize(engine, kept)[0] == kept
+
+
+def test_addresses_ips_and_sort_codes_read_out_with_their_spoken_signs_go(engine):
+    calls = [
+        ("Operatrice: Un indirizzo email?\nCliente: giulia punto marchi chiocciola tiscali punto it", "marchi"),
+        ("Agente: ¿Un correo?\nCliente: pablo guion bajo ortega arroba yahoo punto es", "ortega"),
+        ("Tech: What does the status page show?\nUser: ten dot twenty dot four dot one ninety-two", "ninety-two"),
+        ("Agent: Thanks, and the sort code?\nCaller: forty, eleven, seventy-three.", "seventy-three"),
+    ]
+    for text, spoken in calls:
+        out, _ = anonymize(engine, text)
+        assert spoken not in out, out
+        assert out.split("\n")[0] == text.split("\n")[0]

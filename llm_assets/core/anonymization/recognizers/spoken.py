@@ -20,7 +20,7 @@ from llm_assets.core.anonymization import numerals
 from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding
 from llm_assets.core.anonymization.recognizers.scripts import KOREAN_COPULAS, KOREAN_PARTICLES
-from llm_assets.core.entities import PERSON, TRANSACTION_REFERENCE
+from llm_assets.core.entities import BANK_ACCOUNT, PERSON, TRANSACTION_REFERENCE
 
 # 0 to 9 as each language says them (written for this module; several spellings where usage varies)
 DIGITS_BY_LANGUAGE: dict[str, str] = {
@@ -103,6 +103,7 @@ JOINERS = {"dot": ".", "point": ".", "period": ".", "stop": ".", "punkt": ".", "
 _TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*|[-.,]")
 MIN_SYMBOLS = 5
 CUES = {
+    BANK_ACCOUNT: cue_pattern("sort code account iban bsb routing konto compte cuenta conto rekening".split()),
     "ZIP_CODE": cue_pattern("postcode post code postal code zip zipcode plz postleitzahl".split()),
     "PHONE_NUMBER": cue_pattern("phone number mobile cell telephone tel landline call back ring handy".split()),
     "CREDIT_CARD": cue_pattern("card credit debit visa mastercard amex".split()),
@@ -157,7 +158,8 @@ _TEXT2NUM_LANGUAGES = ("en", "fr", "es", "pt", "de", "ca", "ru")
 _NUMBER_CUE = re.compile(
     r"(?i)(?<!\w)(?:phone|telephone|mobile|cell|number|call|ring|reach|contact|whatsapp|nummer|rufnummer|handy|"
     r"numéro|numero|número|telef|teléf|téléph|portable|cellulare|celular|móvil|movil|numer|komórk|komork|puhelin|"
-    r"tlf|mobil|číslo|cislo|szám|număr|numara|τηλ|κινητ|αριθμ|телеф|номер|мобіл|моб)\w*"
+    r"tlf|mobil|číslo|cislo|szám|număr|numara|τηλ|κινητ|αριθμ|телеф|номер|мобіл|моб|sort code|account|iban|bsb|"
+    r"routing|konto|compte|cuenta|conto|rekening)\w*"
 )
 _GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuenta y cuatro"
 
@@ -177,8 +179,8 @@ def _group_digits(words: str, language: str) -> str | None:
 
 
 class SpokenSequenceRecognizer(SpanRecognizer):
-    ENTITIES = ("PHONE_NUMBER", "ZIP_CODE", "CREDIT_CARD", "EMAIL_ADDRESS", PERSON, "REFERENCE_NUMBER",
-                TRANSACTION_REFERENCE)  # fmt: skip
+    ENTITIES = (BANK_ACCOUNT, "PHONE_NUMBER", "ZIP_CODE", "CREDIT_CARD", "EMAIL_ADDRESS", "IP_ADDRESS", PERSON,
+                "REFERENCE_NUMBER", TRANSACTION_REFERENCE)  # fmt: skip
 
     def find(self, text: str) -> Iterable:
         for m in _SPELLED_WITH_WORDS.finditer(text):
@@ -191,7 +193,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         yield from self._grouped(text, tokens, digits, language)
         i = 0
         while i < len(tokens):
-            run, written, j = self._run(tokens, i, digits)
+            run, written, j = self._run(tokens, i, digits, language)
             if run:
                 entity = self._type(text, tokens[i].start(), written)
                 if entity:
@@ -211,14 +213,22 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         i = 0
         while i < len(tokens):
             groups: list[tuple[str, bool]] = []
+            dots: list[int] = []  # where a spoken "dot" falls between groups: an IP address's octets
             j = i
             while j < len(tokens):
-                if groups:  # groups follow each other with spaces, commas or dashes, on one line
-                    k = j
-                    while k < len(tokens) and tokens[k].group(0) in ",-":
+                if groups:  # groups follow each other with spaces, commas, dashes or a dot, on one line
+                    k, dot = j, False
+                    while k < len(tokens) and (
+                        tokens[k].group(0) in ",-" or (not dot and JOINERS.get(tokens[k].group(0).lower()) == ".")
+                    ):
+                        dot = dot or tokens[k].group(0) not in ",-"
                         k += 1
-                    if k == len(tokens) or not re.fullmatch(r"[ \t,\-]*", text_between(tokens[j - 1], tokens[k])):
+                    if k == len(tokens) or any(
+                        not re.fullmatch(r"[ \t,\-]*", text_between(tokens[m - 1], tokens[m])) for m in range(j, k + 1)
+                    ):
                         break
+                    if dot:
+                        dots.append(len(groups))
                     j = k
                 group, k = self._group(text, tokens, j, digit_map, languages)
                 if group is None:
@@ -226,11 +236,23 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 groups.append(group)
                 j = k
             written = "".join(digits for digits, _ in groups)
-            if len(groups) >= 2 and len(written) >= 7 and any(word for _, word in groups):
-                start = tokens[i].start()
+            start = tokens[i].start()
+            if dots:
+                octets = [
+                    "".join(g for g, _ in groups[a:b]) for a, b in zip([0, *dots], [*dots, len(groups)], strict=True)
+                ]
+                if len(octets) == 4 and all(len(o) <= 3 and int(o) <= 255 for o in octets):
+                    yield finding("IP_ADDRESS", start, tokens[j - 1].end(), 0.8, self.name)
+                    i = j
+                    continue
+            elif len(groups) >= 2 and len(written) >= 6 and any(word for _, word in groups):
                 lead = text[max(0, start - 6) : start].rstrip()
-                opened = written[0] == "0" or lead.endswith("+") or lead.lower().endswith("plus")
-                if opened or _NUMBER_CUE.search(text[max(0, start - 80) : start]):
+                opened = len(written) >= 7 and (
+                    written[0] == "0" or lead.endswith("+") or lead.lower().endswith("plus")
+                )
+                cued = _NUMBER_CUE.search(text[max(0, start - 80) : start])
+                # a sort code has six digits ("twenty, thirty-two, fifteen"), a phone seven or more
+                if opened or (cued and (len(written) >= 7 or CUES[BANK_ACCOUNT].search(cued.group(0)))):
                     if lead.endswith("+") or lead.lower().endswith("plus"):
                         start = len(text[:start].rstrip()) - (1 if lead.endswith("+") else 4)
                     entity = self._type(text, tokens[i].start(), written) or "PHONE_NUMBER"
@@ -301,10 +323,20 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     k += 1
 
     @staticmethod
-    def _run(tokens: list, i: int, digit_map: dict[str, str]) -> tuple[int, str, int]:
+    def _run(tokens: list, i: int, digit_map: dict[str, str], language: str = "en") -> tuple[int, str, int]:
         """(end index of the run or 0, its written form, next index to try)."""
         written, symbols, digits, j = "", 0, 0, i
         repeat = 1
+        languages = tuple(dict.fromkeys((language, "en")))
+
+        def symbol(tok: str) -> str | None:
+            sym = spoken_symbol(tok, digit_map)
+            if sym is None and digits >= 3 and repeat == 1:
+                # a run of digits may go on in a number's words: "... one dot forty-five", "... oh nine, twelve"
+                sym = next(filter(None, (_group_digits(tok, lang) for lang in languages)), None)
+                return sym if sym and len(sym) > 1 else None
+            return sym
+
         while j < len(tokens):
             tok = tokens[j].group(0)
             # spoken symbols follow each other with spaces (or a comma, a dash): "12/31" or "9:41" is written; never
@@ -316,7 +348,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 repeat = REPEAT[low]
                 j += 1
                 continue
-            sym = spoken_symbol(tok, digit_map)
+            sym = symbol(tok)
             if sym is not None:
                 written += sym * repeat
                 symbols += 1
@@ -329,7 +361,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 k = j
                 while k < len(tokens) and (tokens[k].group(0).lower() in JOINERS or tokens[k].group(0) in ",-."):
                     k += 1
-                if k - j <= 3 and k < len(tokens) and spoken_symbol(tokens[k].group(0), digit_map) is not None:
+                if k - j <= 3 and k < len(tokens) and symbol(tokens[k].group(0)) is not None:
                     written += "".join(JOINERS.get(t.group(0).lower(), "") for t in tokens[j:k])
                     j = k
                     continue
@@ -343,7 +375,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
             or hyphened
         ):
             end = j
-            while end > i and spoken_symbol(tokens[end - 1].group(0), digit_map) is None:
+            while end > i and ((low := tokens[end - 1].group(0).lower()) in JOINERS or low in REPEAT or low in ",-."):
                 end -= 1
             return end, written, end
         return 0, "", max(j, i + 1)
@@ -357,6 +389,8 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     continue
                 return entity
         compact = written.replace("-", "").replace(".", "")
+        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", written):
+            return "IP_ADDRESS"
         if "@" in written:
             return "EMAIL_ADDRESS"
         if compact.isdigit():

@@ -19,14 +19,22 @@ SPOKEN_DOT = (
     "dot point punkt punto ponto punt kropka точка крапка tečka pont nokta τελεία ντοτ 점 닷 ドット 点 دوت نقطة نقطه "
     "נקודה डॉट बिंदु ดอท จุด chấm titik"
 ).split()
+# "_" and "-" in a spelled address's local part: "jose guion bajo ruiz", "k punkt weber", "priya underscore k"
+SPOKEN_JOIN = [
+    "underscore", "under score", "guion bajo", "guión bajo", "tiret bas", "unterstrich", "trattino basso",
+    "podkreślnik", "podkreślenie", "podtržítko", "alt çizgi", "understreck", "laag streepje", "sublinhado",
+    "underline", "dash", "hyphen", "tiret", "guion", "guión", "trattino", "bindestrich", "minus", "myślnik",
+    "pomlčka", "streepje", "bindestreck", "hífen", "tire", "kısa çizgi",
+]  # fmt: skip
 _AT_WORD = alternation(SPOKEN_AT)
 _DOT_WORD = alternation(SPOKEN_DOT)
 _AT = rf"(?:\s*[\[({{<]\s*at\s*[\])}}>]\s*|\s+(?:{_AT_WORD})\s+|\s*@\s*)"
 _DOT = rf"(?:\s*[\[({{<]\s*dot\s*[\])}}>]\s*|\s+(?:{_DOT_WORD})\s+|\.)"
 # the local part: a word, or letters spelled one by one ("j o h n dot smith at ...")
 _LOCAL = r"(?:(?:\w[ \t]){2,40}\w(?![\w])|[\w+-]{1,64})"
+_JOIN = rf"(?:{_DOT}|\s+(?:{alternation(SPOKEN_JOIN)})\s+)"
 _OBFUSCATED = re.compile(
-    rf"(?<![\w.+-]){_LOCAL}(?:{_DOT}[\w+-]{{1,64}}){{0,3}}{_AT}[\p{{L}}0-9-]{{1,63}}(?:{_DOT}[\p{{L}}0-9-]{{1,63}})*"
+    rf"(?<![\w.+-]){_LOCAL}(?:{_JOIN}[\w+-]{{1,64}}(?:[ \t][\w+-]{{1,20}})?){{0,3}}{_AT}[\p{{L}}0-9-]{{1,63}}(?:{_DOT}[\p{{L}}0-9-]{{1,63}})*"
     rf"{_DOT}\p{{L}}{{2,12}}(?![\w])",
     re.IGNORECASE,
 )
@@ -43,7 +51,8 @@ def _prose(value: str) -> bool:
     labels = re.findall(r"[\w-]+", value[at.end() :] if at else value)
     if labels and len(labels[-1]) > 4:
         return True  # a spoken address ends with a country's or a short generic ending: "com", "fr", "info"
-    return any(zipf_in(w.lower(), "en") >= 6.0 for w in labels if w.lower() not in SPOKEN_DOT and len(w) > 1)
+    # the ending itself may be a common word ("it", "in", "me")
+    return any(zipf_in(w.lower(), "en") >= 6.0 for w in labels[:-1] if w.lower() not in SPOKEN_DOT and len(w) > 1)
 
 
 class ObfuscatedEmailRecognizer(SpanRecognizer):
