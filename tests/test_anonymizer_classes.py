@@ -1486,3 +1486,27 @@ def test_addresses_ips_and_sort_codes_read_out_with_their_spoken_signs_go(engine
         out, _ = anonymize(engine, text)
         assert spoken not in out, out
         assert out.split("\n")[0] == text.split("\n")[0]
+
+
+def test_a_value_the_quote_wrapped_across_lines_goes_and_the_quote_markers_stay(engine):
+    thread = (
+        "Any news on this?\n\n"
+        "On Fri, 6 Mar 2026 at 16:02, Support <help@kettleshop.example> wrote:\n"
+        "> > Please send the refund to the card I paid with, number 4916 3385\n"
+        "> > 0627 1898, not to the gift card. My bank is FNB, IBAN DE44 5001\n"
+        "> > 0517 5407 3249 31 if a card refund fails.\n"
+        "> We will refund order 77314 today."
+    )
+    out, types = anonymize(engine, thread)
+    for part in ("3385", "0627 1898", "5001", "5407 3249 31"):
+        assert part not in out
+    assert [line[:4] for line in out.split("\n")[3:6]] == ["> > "] * 3
+    assert "order 77314" in out and "> We will refund" in out
+    assert {"CREDIT_CARD", "IBAN_CODE"} <= types
+
+
+def test_a_signature_phone_with_a_slashed_area_code_and_a_grouped_national_account_go(engine):
+    out, _ = anonymize(engine, "Telefon: 089 / 21 43 65-0\nBitte auf Konto 83 1020 4900 0000 5402 1378 9051 zahlen.")
+    for part in ("089", "21 43 65", "1020 4900", "1378 9051"):
+        assert part not in out
+    assert out.startswith("Telefon: ") and out.endswith(" zahlen.")

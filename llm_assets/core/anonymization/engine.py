@@ -72,7 +72,7 @@ with _without_transformers():
     from presidio_anonymizer import AnonymizerEngine
     from presidio_anonymizer.entities import OperatorConfig
 
-from llm_assets.core.anonymization import completion, context, gazetteers  # noqa: E402
+from llm_assets.core.anonymization import completion, context, gazetteers, rewrap  # noqa: E402
 from llm_assets.core.anonymization.keys import KEEP, align, classify_key, resolve, shape_of  # noqa: E402
 from llm_assets.core.anonymization.recognizers import (  # noqa: E402
     CASE_SENSITIVE,
@@ -424,6 +424,7 @@ class AnonymizationEngine:
         self.case_analyzer = AnalyzerEngine(
             nlp_engine=self.nlp_engine, registry=case_registry, supported_languages=["en"]
         )
+        self._rewrap_recognizers = [r for r in registry.recognizers if r.name in rewrap.RECOGNIZERS]
         self.anonymizer = AnonymizerEngine()
         self._allow = {a.lower() for a in self.settings.allow_list}
         self._entities = set(self.settings.entities)
@@ -478,6 +479,14 @@ class AnonymizationEngine:
         artifacts = self._nlp([p for _, _, p in pieces], batch_size)
         variants = []
         languages = [gazetteers.guess_language(t) for t in texts]
+        for i, text in enumerate(texts):  # a value a mail client's wrapping broke across lines
+            with gazetteers.language_scope(languages[i]):
+                wanted = set(self._analyzed_entities(self.analyzer))
+                found[i] += [
+                    r
+                    for r in rewrap.findings_across_lines(text, self._rewrap_recognizers)
+                    if r.entity_type in wanted and r.score >= self.settings.score_threshold
+                ]
         for (i, off, piece), nlp_artifacts in zip(pieces, artifacts, strict=True):
             with gazetteers.language_scope(languages[i]):
                 found[i] += [self._shift(r, off) for r in self._analyze(piece, nlp_artifacts)]

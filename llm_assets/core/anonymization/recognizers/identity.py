@@ -18,7 +18,7 @@ from llm_assets.core.anonymization.recognizers.turns import age_in_words
 from llm_assets.core.entities import BANK_ACCOUNT, LICENSE_PLATE, NATIONAL_ID, TRANSACTION_REFERENCE
 
 _SEP = r"[:#=]?\s*(?:(?i:is|was|ist|est|es|è|é|no\.?|nr\.?|number|nummer|numéro|número|numero)\s*[:#]?\s*){0,2}"
-_VALUE = r"(?P<value>(?=[\p{L}\p{N}\- ·./]*\p{N})[\p{Lu}\p{N}](?:[\p{Lu}\p{N}]|[ \-·./](?=[\p{Lu}\p{N}])){3,19})"
+_VALUE = r"(?P<value>(?=[\p{L}\p{N}\- ·./]*\p{N})[\p{Lu}\p{N}](?:[\p{Lu}\p{N}]|[ \-·./](?=[\p{Lu}\p{N}])){3,%d})"
 _ID_CUES = (
     r"passport|passeport|pasaporte|passaporto|passaporte|reisepass|paspoort|paszport|"
     r"id card|identity card|national id|id number|identity number|personalausweis|ausweis(?:nummer)?|"
@@ -62,8 +62,8 @@ _ANY_PLATE = (
 )
 
 
-def _cued(cues: str) -> re.Pattern:
-    return re.compile(rf"(?i:\b(?:{cues}))\b\s*{_SEP}{_VALUE}")
+def _cued(cues: str, longest: int = 20) -> re.Pattern:
+    return re.compile(rf"(?i:\b(?:{cues}))\b\s*{_SEP}{_VALUE % (longest - 1)}")
 
 
 # the vehicle itself, where a ticket says which car collects a parcel ("vehicle CWK-0885", "bil WUY 879", "auto PO
@@ -101,7 +101,7 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
             LICENSE_PLATE,
             0.8,
         ),
-        (_cued(_BANK_CUES), BANK_ACCOUNT, 0.75),
+        (_cued(_BANK_CUES, longest=34), BANK_ACCOUNT, 0.75),  # an IBAN's length: "61 1090 1014 0000 0712 1981 2874"
     ]
     # a plate of the Chinese mainland: province character, letter, five or six characters
     _CN_PLATE = re.compile(r"(?<![\p{L}\p{N}])\p{Han}[A-Z][·\s]?[A-Z0-9]{5,6}(?![\p{L}\p{N}])")
