@@ -1510,3 +1510,68 @@ def test_a_signature_phone_with_a_slashed_area_code_and_a_grouped_national_accou
     for part in ("089", "21 43 65", "1020 4900", "1378 9051"):
         assert part not in out
     assert out.startswith("Telefon: ") and out.endswith(" zahlen.")
+
+
+def test_agents_introducing_themselves_in_small_letters_go_and_a_plate_in_the_spelling_alphabet_goes(engine):
+    call = (
+        "SPEAKER_00: morning harbourside water this is lorna how can i help\n"
+        "SPEAKER_01: hi um i'm ringing for my mum her name's agnieszka\n"
+        "SPEAKER_00: of course and the van's registration\n"
+        "SPEAKER_01: sierra kilo seven one, victor romeo mike\n"
+        "spk_0: buonasera sono ginevra in cosa posso esserle utile\n"
+        "spk_1: bonjour gaëlle à votre écoute"
+    )
+    out, _ = anonymize(engine, call)
+    for name in ("lorna", "agnieszka", "ginevra", "gaëlle", "sierra kilo"):
+        assert name not in out, out
+    for kept in ("harbourside water", "how can i help", "my mum", "registration", "in cosa posso"):
+        assert kept in out
+
+
+def test_lines_that_open_a_turn_are_never_joined_to_the_line_before():
+    from llm_assets.core.anonymization.rewrap import joined
+
+    chat = "B: Proszę o zwrot na konto PL11230846571909636357193689\nB: dziękuję"
+    assert joined(chat) is None
+    wrapped = "> Please refund my card, the long number is 4916 3385\n> 0627 1898 thanks"
+    flat, index = joined(wrapped)
+    assert "3385 0627" in flat and len(index) == len(flat)
+
+
+def test_identity_and_bank_numbers_after_their_words_in_more_languages_go(engine):
+    lines = [
+        ("Meine Reisepassnummer lautet KT4R82PL9, bitte prüfen.", "KT4R82PL9"),
+        ("Číslo řidičského průkazu: EK 518204, děkuji.", "518204"),
+        ("Ehliyet numarası: 448201 olarak kayıtlı.", "448201"),
+        ("Numer rachunku: 27 1140 2004 0000 3102 7918 4452 (mBank).", "7918 4452"),
+    ]
+    for text, value in lines:
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+        assert out.split()[0] == text.split()[0]
+
+
+def test_spoken_ips_endings_and_spellings_in_more_languages_go(engine):
+    calls = [
+        (
+            "Konsultant: Jaki adres IP widać?\nKlient: osiemdziesiąt jeden kropka dwieście dwa kropka trzynaście "
+            "kropka siedem",
+            "trzynaście",
+        ),
+        (
+            "Agente: ¿Le devolvemos la llamada a este número?\nCliente: sí, al seis setenta y uno, cuatro treinta, "
+            "dos dieciocho",
+            "setenta y uno",
+        ),
+        ("Operatore: la sua mail?\nCliente: è marta punto lodi chiocciola alice punto i t", "lodi"),
+        (
+            "Atendente: Pode soletrar o sobrenome?\nCliente: B de bola, A de abelha, R de rato, R de rato, O de ovo, "
+            "S de sapo",
+            "B de bola",
+        ),
+        ("Atendente: Boa tarde, Seguradora Atlântida, Tiago falando.", "Tiago"),
+    ]
+    for text, spoken in calls:
+        out, _ = anonymize(engine, text)
+        assert spoken not in out, out
+        assert out.split("\n")[0].split(":")[0] == text.split("\n")[0].split(":")[0]

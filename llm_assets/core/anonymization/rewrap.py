@@ -17,6 +17,8 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 _LINE = re.compile(r"(?P<prefix>[ \t]*(?:[>|][ \t]?)*)(?P<content>.*)")
 # the recognizers of values written with spaces, which a wrap can break
 RECOGNIZERS = ("IbanRecognizer", "CardNumberRecognizer", "PhoneNumberRecognizer", "AnnouncedIdentifierRecognizer")
+# a line that opens a turn, a field or an item is no wrapped line's rest: "B: ...", "17:10 anna: ...", "- ..."
+_OPENS = re.compile(r"[\w .'’-]{1,30}:[ \t]|\d{1,2}:\d{2}|[-*•][ \t]|\[")
 # a wrapped line is long: a mail client wraps at 72-78 characters, a quoted one at fewer
 WRAPPED_LINE_CHARS = 40
 
@@ -39,6 +41,7 @@ def joined(text: str) -> tuple[str, list[int]] | None:
             and len(previous[1].rstrip()) >= WRAPPED_LINE_CHARS
             and previous[1][-1:].isalnum()
             and content[:1].isalnum()
+            and not _OPENS.match(content)
         ):
             out.append(" ")
             index.append(-1)  # the space stands for the line break and the quote markers
@@ -73,8 +76,10 @@ def findings_across_lines(text: str, recognizers: Sequence[EntityRecognizer]) ->
                     parts.append([])
                 else:
                     parts[-1].append(index[k])
-            for part in parts:
-                value = text[part[0] : part[-1] + 1] if part else ""
+            values = [text[part[0] : part[-1] + 1] if part else "" for part in parts]
+            if not all(any(c.isdigit() for c in v) for v in values):
+                continue  # each line holds some of the value's digits: not a word that ran on
+            for part, value in zip(parts, values, strict=True):
                 if value.strip():
                     start = part[0] + len(value) - len(value.lstrip())
                     meta = r.recognition_metadata

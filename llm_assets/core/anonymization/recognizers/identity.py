@@ -17,11 +17,17 @@ from llm_assets.core.anonymization.recognizers.base import CUE_COPULA, SpanRecog
 from llm_assets.core.anonymization.recognizers.turns import age_in_words
 from llm_assets.core.entities import BANK_ACCOUNT, LICENSE_PLATE, NATIONAL_ID, TRANSACTION_REFERENCE
 
-_SEP = r"[:#=]?\s*(?:(?i:is|was|ist|est|es|è|é|no\.?|nr\.?|number|nummer|numéro|número|numero)\s*[:#]?\s*){0,2}"
+_SEP = (
+    r"[:#=]?\s*(?:(?i:is|was|ist|lautet|est|es|è|é|är|er|jest|wynosi|je|no\.?|nr\.?|number|nummer|numéro|número|numero)"
+    r"\s*[:#]?\s*){0,2}"
+)
 _VALUE = r"(?P<value>(?=[\p{L}\p{N}\- ·./]*\p{N})[\p{Lu}\p{N}](?:[\p{Lu}\p{N}]|[ \-·./](?=[\p{Lu}\p{N}])){3,%d})"
 _ID_CUES = (
-    r"passport|passeport|pasaporte|passaporto|passaporte|reisepass|paspoort|paszport|"
-    r"id card|identity card|national id|id number|identity number|personalausweis|ausweis(?:nummer)?|"
+    r"passport|passeport|pasaporte|passaporto|passaporte|reisepass(?:nummer|-nr\.?)?|passnummer|paspoort(?:nummer)?|"
+    r"paszport(?:u)?|numer paszportu|cestovní pas|číslo pasu|pasaport(?: numarası)?|pass(?:nummer|nr)|"
+    r"id card|identity card|national id|id number|identity number|personalausweis(?:nummer)?|ausweis(?:nummer)?|"
+    r"občanský průkaz|občanského průkazu|číslo op|rodné číslo|kimlik(?: numarası| no)?|tc kimlik(?: no)?|"
+    r"numer dowodu(?: osobistego)?|dowodu osobistego|identiteitskaart|id-kaart|legitimatie|"
     r"carte d'identité|documento de identidad|dni|nif|cédula|cedula|carta d'identità|"
     r"carteira de identidade|cpf|bsn|pesel|dowód osobisty|personnummer|henkilötunnus|"
     r"tax id|tax number|steuer-?id|steuernummer|codice fiscale|ssn|social security number|"
@@ -30,7 +36,9 @@ _ID_CUES = (
 _LICENCE_CUES = (
     r"driver'?s?\s+licen[cs]e|driving\s+licen[cs]e|licen[cs]e\s+(?:no|number|#)|führerschein(?:nummer)?|"
     r"permis de conduire|licencia de conducir|carné de conducir|patente(?: di guida)?|carteira de motorista|cnh|"
-    r"rijbewijs|prawo jazdy|körkort|kørekort|førerkort|ajokortti|řidičský průkaz"
+    r"rijbewijs(?:nummer)?|prawo jazdy|prawa jazdy|körkort(?:snummer)?|kørekort|førerkort|ajokortti|"
+    r"řidičský průkaz|řidičského průkazu|řidičák|ehliyet(?: numarası| no)?|sürücü belgesi|"
+    r"numéro de permis|número de carné|número do cnh|numero di patente"
 )
 _PLATE_CUES = (
     r"licen[cs]e plate|number plate|plate(?: number)?|registration(?: number| no\.?)?|reg(?:istration)?\.? (?:no|number)|"
@@ -42,6 +50,11 @@ _BANK_CUES = (
     r"sort code|routing(?: number)?|aba|bsb|transit(?: number)?|branch(?: code| number)?|ag[eê]ncia|agencia|"
     r"sucursal|filiale|bankleitzahl|blz|ifsc|clabe|bic|swift|"
     r"account(?: number| no\.?)?|bank account|conta(?: corrente)?|cuenta|konto(?:nummer)?|compte|conto|rekening"
+    r"(?:nummer)?|"
+    # "Nr rachunku", "číslo účtu", "hesap numarası", "kontonummer", "numéro de compte"
+    r"rachunek|rachunku|nr rachunku|numer rachunku|numer konta|číslo účtu|účet|účtu|hesap(?: numarası| no)?|"
+    r"kontonr|bankkonto|clearingnummer|numéro de compte|número de cuenta|numero di conto|número da conta|"
+    r"ifsc"
 )
 
 

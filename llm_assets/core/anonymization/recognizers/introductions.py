@@ -26,7 +26,8 @@ def _alternation(spec: str) -> str:
 
 # "my name is", and the verbs of being called: the next word is a name
 _SURE_BEFORE = _alternation(
-    "my name is|my name's|you're speaking with|you are speaking with|you're speaking to|you are speaking to|"
+    "my name is|my name's|her name is|her name's|his name is|his name's|the name is|the name's|"
+    "you're speaking with|you are speaking with|you're speaking to|you are speaking to|"
     "me llamo|mi nombre es|le atiende|te atiende|le habla|"
     "meu nome é|me chamo|aqui é|aqui quem fala é|quem fala é|"
     "je m'appelle|je m’appelle|mon nom est|"
@@ -77,7 +78,11 @@ _LOOSE_BEFORE = _alternation(
 )
 # "Anna vagyok", "سجاد هستم", "Ahmet ben": the name comes first
 # (and a title after the name: "Tóth úr", "Ayşe Hanım", "Mehmet Bey")
-_SURE_AFTER = _alternation("vagyok|هستم|speaking|am apparat|u telefonu|na linii|úr|asszony|bey|hanım|xin nghe")
+_SURE_AFTER = _alternation(
+    "vagyok|هستم|speaking|am apparat|u telefonu|na linii|úr|asszony|bey|hanım|xin nghe|falando|parlando|hablando"
+)
+# "Dylan here, how can I help": a name only sometimes ("over here", "click here"): the loose cues' test
+_LOOSE_AFTER = _alternation("here|à votre écoute|a su disposición|al habla|à l'appareil|al telefono|am telefon")
 
 _WORD = r"[\p{L}\p{M}][\p{L}\p{M}'’-]*"
 # Hindi "मैं सुमन हूँ" ("I am Suman"): the copula after the name makes "I" sure
@@ -108,7 +113,7 @@ _VOCATIVE = re.compile(
     # "मीनाक्षी जी,", "אריה,", "افتكار،")
     r"|(?m)^[ \t>]*(?P<uncased>[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Thai}\p{M}]{2,20})[ \t]*(?:جان|جی|जी)?[ \t]*[,،]"
 )
-_AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:{_SURE_AFTER})(?![\p{{L}}\p{{M}}])")
+_AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:(?P<sure>{_SURE_AFTER})|{_LOOSE_AFTER})(?![\p{{L}}\p{{M}}])")
 
 # Chinese, Japanese and Korean, written without spaces: an agent's title or "I am" before, a copula or "at your
 # service" after ("客服婷婷为您服务", "担当の加奈です", "真綾が承ります", "상담사 정웅입니다")
@@ -182,8 +187,10 @@ class IntroductionRecognizer(SpanRecognizer):
             # a first name the lists know that is no everyday word (after "I am" or "ben", a rare one)
             if sure:  # (or a word no list holds: "меня зовут андрон")
                 return (self._first_name(word) and self.g.zipf(word) < 5.0) or self.g.zipf(word) < 2.0
-            rank = self.g.first_names.get(fold(word), 0)
-            return 0 < rank <= 1000 and self.g.zipf(word) < 3.0 and zipf_any(word) < 4.0
+            # (the lists' first two thousand, less common than "dylan" or "marcus" are as words, the first hundred
+            # less common than "ömer" or "tom"; not "hope", "bill", "mark")
+            rank, common = self.g.first_names.get(fold(word), 0), self.g.zipf(word)
+            return 0 < rank <= 2000 and (common < 4.5 if rank > 100 else common < 5.0) and zipf_any(word) < 5.0
         if cased and (not word[0].isupper() or word.isupper()):
             return False  # small letters begin no name, capitals alone are an acronym or a code
         if sure:
@@ -234,7 +241,7 @@ class IntroductionRecognizer(SpanRecognizer):
             if self._name_word(m.group(group).split()[0], sure=True):
                 yield finding(PERSON, m.start(group), m.end(group), 0.8, self.name)
         for m in _AFTER.finditer(text):
-            if self._name_word(m.group("name"), sure=True):
+            if self._name_word(m.group("name"), sure=m.group("sure") is not None):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
         if not text.isascii():
             for m in _HINDI.finditer(text):

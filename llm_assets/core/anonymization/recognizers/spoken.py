@@ -20,6 +20,7 @@ from llm_assets.core.anonymization import numerals
 from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding
 from llm_assets.core.anonymization.recognizers.scripts import KOREAN_COPULAS, KOREAN_PARTICLES
+from llm_assets.core.anonymization.recognizers.web import SPOKEN_DOT
 from llm_assets.core.entities import BANK_ACCOUNT, PERSON, TRANSACTION_REFERENCE
 
 # 0 to 9 as each language says them (written for this module; several spellings where usage varies)
@@ -96,10 +97,16 @@ def digit_words(language: str) -> dict[str, str]:
     return out
 
 
+# the spelling alphabet of radio and call centres: a letter read as its code word ("lima tango six eight")
+SPELLING_ALPHABET = {w: w[0].upper() for w in (
+    "alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima mike november oscar papa "
+    "quebec romeo sierra tango uniform victor whiskey whisky xray yankee zulu"
+).split()}  # fmt: skip
 REPEAT = {"double": 2, "triple": 3, "doppel": 2, "doble": 2, "doppio": 2}
 # what is said for the punctuation of an e-mail or an identifier; a run of them joins two symbols ("full stop")
 JOINERS = {"dot": ".", "point": ".", "period": ".", "stop": ".", "punkt": ".", "punto": ".", "ponto": ".",
            "at": "@", "dash": "-", "hyphen": "-", "minus": "-", "underscore": "_", "slash": "/", "full": ""}  # fmt: skip
+JOINERS.update({word: "." for word in SPOKEN_DOT if " " not in word})  # "kropka", "tečka", "nokta"
 _TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*|[-.,]")
 MIN_SYMBOLS = 5
 CUES = {
@@ -123,6 +130,8 @@ def spoken_symbol(tok: str, digits: dict[str, str]) -> str | None:
         return digits[low]
     if len(tok) == 1 and tok.isalnum():
         return tok.upper() if tok.isalpha() else tok
+    if low in SPELLING_ALPHABET:
+        return SPELLING_ALPHABET[low]
     if len(tok) >= 3 and all(c in CJK_DIGITS for c in tok):  # digits read without spaces: 七一八
         return "".join(CJK_DIGITS[c] for c in tok)
     if len(tok) >= 3 and all(c in KOREAN_DIGITS for c in tok):  # a Korean phone read in groups: 공일공 일이삼사
@@ -134,6 +143,7 @@ def spoken_symbol(tok: str, digits: dict[str, str]) -> str | None:
 # "s jak stefan z jak zygmunt", "n som i niklas", "d wie dora"
 _AS_IN = (
     r"as in|like in|like|for|jak|som i|som|wie|comme|como|come|als|als in|zoals|jako|ca în|ca|mint|gibi|как|як|"
+    r"de|di|von|van|para|per|"
     r"כמו|مثل|ού"
 )
 _SPELLED_WITH_WORDS = re.compile(
@@ -159,7 +169,10 @@ _NUMBER_CUE = re.compile(
     r"(?i)(?<!\w)(?:phone|telephone|mobile|cell|number|call|ring|reach|contact|whatsapp|nummer|rufnummer|handy|"
     r"numéro|numero|número|telef|teléf|téléph|portable|cellulare|celular|móvil|movil|numer|komórk|komork|puhelin|"
     r"tlf|mobil|číslo|cislo|szám|număr|numara|τηλ|κινητ|αριθμ|телеф|номер|мобіл|моб|sort code|account|iban|bsb|"
-    r"routing|konto|compte|cuenta|conto|rekening)\w*"
+    r"routing|konto|compte|cuenta|conto|rekening|"
+    # calling back: "llamada", "chiamarmi", "rappeler", "zurückrufen", "ligar", "zadzwonić", "zavolat", "terugbellen"
+    r"llam|chiam|appel|rappel|anruf|zurückruf|ligar|ligue|dzwoni|zadzwo|zavolej|zavolat|terugbel|bellen|ringa|"
+    r"arayabil|arayın|ulaş)\w*"
 )
 _GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuenta y cuatro"
 

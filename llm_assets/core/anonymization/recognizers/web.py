@@ -35,7 +35,7 @@ _LOCAL = r"(?:(?:\w[ \t]){2,40}\w(?![\w])|[\w+-]{1,64})"
 _JOIN = rf"(?:{_DOT}|\s+(?:{alternation(SPOKEN_JOIN)})\s+)"
 _OBFUSCATED = re.compile(
     rf"(?<![\w.+-]){_LOCAL}(?:{_JOIN}[\w+-]{{1,64}}(?:[ \t][\w+-]{{1,20}})?){{0,3}}{_AT}[\p{{L}}0-9-]{{1,63}}(?:{_DOT}[\p{{L}}0-9-]{{1,63}})*"
-    rf"{_DOT}\p{{L}}{{2,12}}(?![\w])",
+    rf"{_DOT}(?:\p{{L}}{{2,12}}|\p{{L}}[ \t]\p{{L}}(?:[ \t]\p{{L}})?)(?![\w])",  # an ending spelled: "punto i t"
     re.IGNORECASE,
 )
 _SPELLED_AT = re.compile(rf"(?i)[\[({{<]\s*at\s*[\])}}>]|\s(?:{_AT_WORD})\s")
