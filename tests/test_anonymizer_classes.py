@@ -1575,3 +1575,27 @@ def test_spoken_ips_endings_and_spellings_in_more_languages_go(engine):
         out, _ = anonymize(engine, text)
         assert spoken not in out, out
         assert out.split("\n")[0].split(":")[0] == text.split("\n")[0].split(":")[0]
+
+
+def test_an_answer_to_a_question_about_an_account_for_a_refund_goes_an_order_number_stays(engine):
+    out, _ = anonymize(
+        engine, "Agent: Which account number should we use for the refund?\nCaller: It's 57203318846120."
+    )
+    assert "57203318846120" not in out
+    kept = "Thanks for your order 6623091, it ships on Monday."
+    assert anonymize(engine, kept)[0] == kept
+
+
+def test_spoken_addresses_with_numbers_in_words_and_ids_spelled_with_words_and_digits_go(engine):
+    calls = [
+        ("Client : oui alors c'est margaux soixante-douze arobase f r e e point f r", "margaux"),
+        ("Customer: sure it's devon k fifty-one at proton dot me", "devon k"),
+        (
+            "Operatore: Quindi M come Milano T come Torino quattro due S come Savona uno nove R come Roma, giusto?",
+            "quattro due",
+        ),
+    ]
+    for text, spoken in calls:
+        out, _ = anonymize(engine, text)
+        assert spoken not in out, out
+        assert out.split(":")[0] == text.split(":")[0]

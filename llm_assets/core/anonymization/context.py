@@ -226,6 +226,11 @@ def answering_business(text: str, start: int) -> bool:
     return _ANSWERING.search(text[max(0, start - 40) : start]) is not None
 
 
+_PURPOSE = re.compile(
+    r"(?i:\b(?:for|für|pour|para|per|voor|dla|för)(?:[ \t]+(?:the|my|your|this|a|die|den|le|la|el|il|o))?[ \t]+)$"
+)
+
+
 def reference_kind(text: str, start: int, end: int) -> str:
     """'transaction', 'personal' or '' (no cue) for an identifier-shaped token."""
     token = text[start:end]
@@ -234,10 +239,20 @@ def reference_kind(text: str, start: int, end: int) -> str:
         return "personal" if saas.group("prefix") in SAAS_PERSONAL_PREFIXES else "transaction"
     left, _ = window(text, start, end, before=32)
     # the nearest cue wins: "order for customer 4471" is the customer's
-    cues = [(m.end(), "transaction") for m in _TRANSACTION_CUE.finditer(left)]
+    personal = [m.end() for m in _PERSONAL_CUE.finditer(left)]
+    base = start - len(left)
+
+    def purpose(m: re.Match) -> bool:
+        """ "Could you share the account number for the refund? - It's ...": the purpose of a question names no
+        number of its own ("for your order 7781234" does)."""
+        return bool(_PURPOSE.search(text[max(0, base + m.start() - 20) : base + m.start()])) and bool(
+            re.search(r"[?.!\n]", left[m.end() :])
+        )
+
+    cues = [(m.end(), "transaction") for m in _TRANSACTION_CUE.finditer(left) if not purpose(m)]
     cues += [(m.end(), "transaction") for m in _TRANSACTION_CUE_UNSPACED.finditer(left)]
     # (a personal phrase ending where a transaction word does wins: "customer reference 4471" is the customer's)
-    cues += [(m.end(), "z-personal") for m in _PERSONAL_CUE.finditer(left)]
+    cues += [(end, "z-personal") for end in personal]
     if cues:
         return max(cues)[1].removeprefix("z-")
     if _TRANSACTION_AFTER.match(text, end):

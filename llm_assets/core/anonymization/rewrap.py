@@ -23,6 +23,15 @@ _OPENS = re.compile(r"[\w .'’-]{1,30}:[ \t]|\d{1,2}:\d{2}|[-*•][ \t]|\[")
 WRAPPED_LINE_CHARS = 40
 
 
+# a quoted number broken between two digits ("> Potete chiamarmi al 366 783" / "> 8500."): a client re-flowing a quote
+# breaks a shorter line
+QUOTED_DIGITS_CHARS = 15
+
+
+def _digits_across(prefix: str, before: str, after: str) -> bool:
+    return bool(prefix.strip()) and before[-1:].isdigit() and after[:1].isdigit()
+
+
 def joined(text: str) -> tuple[str, list[int]] | None:
     """The text with each wrapped line joined to the next, and each character's offset in ``text``; None when no
     two lines join. Two lines join where they carry the same quote markers, the first is long and ends in a letter
@@ -38,7 +47,8 @@ def joined(text: str) -> tuple[str, list[int]] | None:
         if (
             previous is not None
             and previous[0].strip() == prefix.strip()
-            and len(previous[1].rstrip()) >= WRAPPED_LINE_CHARS
+            and len(previous[1].rstrip())
+            >= (QUOTED_DIGITS_CHARS if _digits_across(prefix, previous[1], content) else WRAPPED_LINE_CHARS)
             and previous[1][-1:].isalnum()
             and content[:1].isalnum()
             and not _OPENS.match(content)

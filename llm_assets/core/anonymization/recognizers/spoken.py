@@ -146,6 +146,8 @@ _AS_IN = (
     r"de|di|von|van|para|per|"
     r"כמו|مثل|ού"
 )
+# a letter spelled with its word, inside a run of digits and letters: "... nove zero P come Palermo uno uno ..."
+_AS_IN_WORD = re.compile(rf"(?i:[ \t,]+(?:{_AS_IN})[ \t]+\p{{L}}+)")
 _SPELLED_WITH_WORDS = re.compile(
     rf"(?i:(?<![\p{{L}}\p{{N}}])\p{{L}}[ \t,]+(?:{_AS_IN})[ \t]+\p{{L}}+"
     rf"(?:[ \t,-]+\p{{L}}[ \t,]+(?:{_AS_IN})[ \t]+\p{{L}}+){{2,}})"
@@ -189,6 +191,12 @@ def _group_digits(words: str, language: str) -> str | None:
         return out if out.isdigit() and len(out) <= 3 else None
     n = numerals.group_value(words, language)
     return str(n) if n is not None else None
+
+
+def number_word(word: str, language: str) -> bool:
+    """Whether ``word`` is a digit or a number said in ``language`` or English ("soixante", "setenta", "nittio")."""
+    low = word.lower()
+    return low in digit_words(language) or any(_group_digits(low, lang) for lang in dict.fromkeys((language, "en")))
 
 
 class SpokenSequenceRecognizer(SpanRecognizer):
@@ -368,6 +376,13 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 digits += sum(c.isdigit() for c in sym) * repeat
                 repeat = 1
                 j += 1
+                if (
+                    len(tok) == 1
+                    and tok.isalpha()
+                    and (word := _AS_IN_WORD.match(tokens[j - 1].string, tokens[j - 1].end()))
+                ):
+                    while j < len(tokens) and tokens[j].end() <= word.end():
+                        j += 1  # the letter's word is part of the letter
                 continue
             if symbols and (low in JOINERS or tok in ",-."):
                 # a run of joiners ("full stop", "hyphen - minus") between two symbols

@@ -33,8 +33,9 @@ _DOT = rf"(?:\s*[\[({{<]\s*dot\s*[\])}}>]\s*|\s+(?:{_DOT_WORD})\s+|\.)"
 # the local part: a word, or letters spelled one by one ("j o h n dot smith at ...")
 _LOCAL = r"(?:(?:\w[ \t]){2,40}\w(?![\w])|[\w+-]{1,64})"
 _JOIN = rf"(?:{_DOT}|\s+(?:{alternation(SPOKEN_JOIN)})\s+)"
+_LABEL = r"(?:[\p{L}0-9-]{1,63}|(?:\p{L}[ \t]){1,10}\p{L}(?![\w]))"  # a domain's label, or spelled: "s f r"
 _OBFUSCATED = re.compile(
-    rf"(?<![\w.+-]){_LOCAL}(?:{_JOIN}[\w+-]{{1,64}}(?:[ \t][\w+-]{{1,20}})?){{0,3}}{_AT}[\p{{L}}0-9-]{{1,63}}(?:{_DOT}[\p{{L}}0-9-]{{1,63}})*"
+    rf"(?<![\w.+-]){_LOCAL}(?:{_JOIN}[\w+-]{{1,64}}(?:[ \t][\w+-]{{1,20}})?){{0,3}}{_AT}{_LABEL}(?:{_DOT}{_LABEL})*"
     rf"{_DOT}(?:\p{{L}}{{2,12}}|\p{{L}}[ \t]\p{{L}}(?:[ \t]\p{{L}})?)(?![\w])",  # an ending spelled: "punto i t"
     re.IGNORECASE,
 )
@@ -55,6 +56,47 @@ def _prose(value: str) -> bool:
     return any(zipf_in(w.lower(), "en") >= 6.0 for w in labels[:-1] if w.lower() not in SPOKEN_DOT and len(w) > 1)
 
 
+# what joins a number said in words ("soixante et onze", "setenta e três", "vierundzwanzig" needs none)
+_NUMBER_JOINERS = frozenset("et e y und and en og és și i a".split())
+_LEFT_WORD = re.compile(r"([\w'’-]+)[ \t,]*$")
+
+
+def _spoken_local_start(text: str, start: int) -> int:
+    """Where a spoken address begins when its local part holds a number said in words ("gregoire soixante et onze
+    at sfr point fr", "l ponto silva setenta e três arroba ..."): the number's words before the match, the word
+    they follow, and the pieces joined to it by a spoken dot, underscore or hyphen."""
+    from llm_assets.core.anonymization.gazetteers import current_language, zipf_in
+    from llm_assets.core.anonymization.recognizers.spoken import number_word
+
+    language = current_language()
+
+    def word_before(pos: int) -> re.Match | None:
+        line_start = text.rfind("\n", 0, pos) + 1
+        return _LEFT_WORD.search(text, line_start, pos)
+
+    first = re.match(r"[\w'’-]+", text[start:])
+    pos, numbers = start, int(bool(first) and number_word(first.group(0), language))
+    while (w := word_before(pos)) and (
+        number_word(w.group(1), language) or (numbers and w.group(1).lower() in _NUMBER_JOINERS)
+    ):
+        pos, numbers = w.start(1), numbers + number_word(w.group(1), language)
+    if not numbers:
+        return start
+
+    def name_part(w: re.Match | None) -> bool:  # a letter or no everyday word ("is", "c'est", "it's")
+        return w is not None and (len(w.group(1)) == 1 or zipf_in(w.group(1).lower(), language) < 3.5)
+
+    # the words the number follows ("priya k"), and pieces joined to them by a spoken sign ("l ponto nogueira")
+    for _ in range(4):
+        w = word_before(pos)
+        if w and w.group(1).lower() in SPOKEN_DOT + SPOKEN_JOIN and name_part(word_before(w.start(1))):
+            w = word_before(w.start(1))
+        if not name_part(w):
+            break
+        pos = w.start(1)
+    return pos
+
+
 class ObfuscatedEmailRecognizer(SpanRecognizer):
     ENTITIES = ("EMAIL_ADDRESS",)
 
@@ -64,4 +106,5 @@ class ObfuscatedEmailRecognizer(SpanRecognizer):
             plain = re.fullmatch(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", value)
             # "meet at home.com"-like chance matches need a spelled-out dot as well as a spelled-out at
             if plain or (_SPELLED_AT.search(value) and _SPELLED_DOT.search(value) and not _prose(value)):
-                yield finding("EMAIL_ADDRESS", m.start(), m.end(), 0.85 if not plain else 0.9, self.name)
+                start = m.start() if plain else _spoken_local_start(text, m.start())
+                yield finding("EMAIL_ADDRESS", start, m.end(), 0.85 if not plain else 0.9, self.name)
