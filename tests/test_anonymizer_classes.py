@@ -1599,3 +1599,14 @@ def test_spoken_addresses_with_numbers_in_words_and_ids_spelled_with_words_and_d
         out, _ = anonymize(engine, text)
         assert spoken not in out, out
         assert out.split(":")[0] == text.split(":")[0]
+
+
+def test_the_answering_business_stays_whole_its_agent_and_the_caller_go(engine):
+    text = (
+        "Agent: Good morning, thank you for calling Whitby & Carlisle, Priyanka speaking, how can I help?\n"
+        "Caller: Hi, it's Graham Pettifer, about my glasses."
+    )
+    out, _ = anonymize(engine, text)
+    assert "Whitby & Carlisle" in out
+    for name in ("Priyanka", "Graham", "Pettifer"):
+        assert name not in out

@@ -216,14 +216,18 @@ _ANSWERING = re.compile(
     r"merci d'avoir appelé|bienvenue (?:chez|à)|gracias por llamar a|bienvenid[oa] a|willkommen bei|"
     r"grazie per aver chiamato|benvenut[oi] (?:in|da|a)|obrigad[oa] por ligar (?:para|à|ao)|bem-vind[oa] à|"
     r"bedankt voor het bellen met|welkom bij|tack för att du ringer|dziękujemy za telefon do|witamy w)"
-    r"[ \t]+(?:the[ \t]+)?$"
+    r"[ \t]+(?:the[ \t]+)?"
+    r"(?P<later>(?:\p{Lu}[\p{L}\p{M}'’-]*[ \t]+|(?:&|and|of|de|du|des|y|e|und|van|der)[ \t]+){0,5})$"
 )
 
 
-def answering_business(text: str, start: int) -> bool:
+def answering_business(text: str, start: int, later_words: bool = False) -> bool:
     """Whether the name at ``start`` follows the words with which a business answers ("Thank you for calling
-    Brightsmile Dental", "you're through to Lekker Mobile", "Willkommen bei Stadtwerke Rosental")."""
-    return _ANSWERING.search(text[max(0, start - 40) : start]) is not None
+    Brightsmile Dental", "you're through to Lekker Mobile", "Willkommen bei Stadtwerke Rosental"); with
+    ``later_words``, also a later word of the business's capitalized name (the places in "... Fenwick & Hale": a
+    person's name after the business's, "... Brightcart Maria Lopez speaking", is no part of it)."""
+    m = _ANSWERING.search(text[max(0, start - 80) : start])
+    return m is not None and (later_words or not m.group("later"))
 
 
 _PURPOSE = re.compile(

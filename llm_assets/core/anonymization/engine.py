@@ -715,12 +715,22 @@ class AnonymizationEngine:
         results = results + _signature_companies(text, results)
         person_lines = {text.count("\n", 0, r.start) for r in results if r.entity_type in (PERSON, TITLE)}
         people = [r for r in results if r.entity_type == PERSON]
+        # "thank you for calling Brightcart": the business that answers, not a person's, wherever the document names
+        # it again (its agent's signature, a call summary's header)
+        business = {
+            text[r.start : r.end].casefold()
+            for r in results
+            if r.entity_type in (PERSON, ORGANIZATION, LOCATION) and context.answering_business(text, r.start)
+        }
         out = []
         for r in results:
             entity = r.entity_type
             meta = r.recognition_metadata or {}
-            if entity in (PERSON, ORGANIZATION) and context.answering_business(text, r.start):
-                continue  # "thank you for calling Brightcart": the business that answers, not a person's
+            if entity in (PERSON, ORGANIZATION, LOCATION) and (
+                context.answering_business(text, r.start, later_words=entity != PERSON)
+                or (entity == ORGANIZATION and text[r.start : r.end].casefold() in business)
+            ):
+                continue
             by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey", "FlattenedColumn")
             cell_key = key or meta.get("key", "")
             if entity == DATE_TIME and (
