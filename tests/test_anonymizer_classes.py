@@ -1610,3 +1610,16 @@ def test_the_answering_business_stays_whole_its_agent_and_the_caller_go(engine):
     assert "Whitby & Carlisle" in out
     for name in ("Priyanka", "Graham", "Pettifer"):
         assert name not in out
+
+
+def test_a_birth_date_with_spaced_points_and_a_doctors_and_an_agents_name_in_more_languages_go(engine):
+    lines = [
+        ("Zákazník: Datum narození 23. 6. 1979, prosím ověřte.", "1979"),
+        ("Atendente: Temos vaga na quinta às 10h com a doutora Figueiredo, pode ser?", "Figueiredo"),
+        ("[Konsultantka] Dzień dobry, Bank Wiślany, Bożena przy telefonie.", "Bożena"),
+    ]
+    for text, value in lines:
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+    kept = "Zamówienie wysłano 3. 2. 2025, kurier DPD."
+    assert anonymize(engine, kept)[0] == kept

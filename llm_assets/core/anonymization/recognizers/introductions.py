@@ -70,7 +70,7 @@ _FORM_BEFORE = _alternation(
 _LOOSE_BEFORE = _alternation(
     # "sono", "sunt", "jsem" also make a past tense or "they are"; "saya" is "my" after a noun
     "i'm|i am|this is|habla|fala|ici|c'est|sono|qui è|qui parla|ich bin|hier ist|met|det är|mówi|jsem|sunt|aici|"
-    "ben|я|это|це|saya|"
+    "ben|я|это|це|saya|parla|"
     "أنا|انا|هنا|אני|כאן|מדבר|מדברת|من|मैं|dengan|"
     # an agent's title before the name: "оператор Ярина", "asesora Lucía"
     "operator|operatore|opérateur|operador|operadora|asesor|asesora|atendente|consultor|consultora|оператор|"
@@ -79,7 +79,8 @@ _LOOSE_BEFORE = _alternation(
 # "Anna vagyok", "سجاد هستم", "Ahmet ben": the name comes first
 # (and a title after the name: "Tóth úr", "Ayşe Hanım", "Mehmet Bey")
 _SURE_AFTER = _alternation(
-    "vagyok|هستم|speaking|am apparat|u telefonu|na linii|úr|asszony|bey|hanım|xin nghe|falando|parlando|hablando"
+    "vagyok|هستم|speaking|am apparat|u telefonu|na linii|úr|asszony|bey|hanım|xin nghe|falando|parlando|hablando|"
+    "przy telefonie|al telefono|u aparátu"
 )
 # "Dylan here, how can I help": a name only sometimes ("over here", "click here"): the loose cues' test
 _LOOSE_AFTER = _alternation("here|à votre écoute|a su disposición|al habla|à l'appareil|al telefono|am telefon")
@@ -148,7 +149,9 @@ _TITLES = _alternation(
     "آقای|خانم|אדון|גברת|श्री|श्रीमती|सुश्री|Bapak|Ibu|Pak|Bu|Sayın|Úr|"
     # the titles of Latin-script languages, written small inside a sentence ("gracias, señor Fernández")
     "señor|señora|señorita|don|doña|senhor|senhora|signor|signora|signore|monsieur|madame|mademoiselle|herr|frau|"
-    "meneer|mevrouw|domnule|domnul|doamnă|doamna|doamne|pan|pani|paní|pane|anh|chị|ông|bà"
+    "meneer|mevrouw|domnule|domnul|doamnă|doamna|doamne|pan|pani|paní|pane|anh|chị|ông|bà|"
+    # a doctor's or a professor's title written small before the name ("com o doutor Santos", "doamna doctor Popescu")
+    "doctor|doctora|doutor|doutora|dottore|dottoressa|docteur|doktor|doktorka|profesor|professor|professora"
 )
 _THANKS = _alternation(
     "thanks|thank you|спасибо|дякую|merci|danke|gracias|obrigado|obrigada|grazie|dank je|dank u|dziękuję|děkuji|"

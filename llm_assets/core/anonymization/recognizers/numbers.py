@@ -173,6 +173,8 @@ class DateTimeRecognizer(SpanRecognizer):
         ),
         # (Hebrew joins its prepositions with a hyphen: "ב-10/01/1994", "on 10/01/1994")
         (re.compile(r"(?:(?<![\w./-])|(?<=\p{Hebrew}-))\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"), 0.75),
+        # day and month with their points and a space, as Czech, Slovak, Polish and German write them: "4. 4. 1953"
+        (re.compile(r"(?<![\w.])[0-3]?\d\.[ \t][01]?\d\.[ \t]?(?:1[89]|20)\d{2}(?![\w])"), 0.75),
         # Hungarian year first, each part with its point: "1975. 10. 21."
         (re.compile(r"(?<![\w.])(?:1[89]|20)\d{2}\.[ \t]?[01]?\d\.[ \t]?[0-3]?\d\.(?![\w])"), 0.75),
         # in any language and script: day, month word, year ("8. november 1976", "16 лютого 1988 р.", "15 เมษายน
