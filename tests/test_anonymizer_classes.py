@@ -1623,3 +1623,10 @@ def test_a_birth_date_with_spaced_points_and_a_doctors_and_an_agents_name_in_mor
         assert value not in out, out
     kept = "Zamówienie wysłano 3. 2. 2025, kurier DPD."
     assert anonymize(engine, kept)[0] == kept
+
+
+def test_a_name_after_her_name_was_and_the_first_name_is_goes_in_small_letters(engine):
+    out, _ = anonymize(engine, "spk_1: yeah her name was imogen hartigan and the first name is on the policy")
+    assert "imogen" not in out and "on the policy" in out
+    out, _ = anonymize(engine, "spk_1: the surname is on the card and the first name is leonie")
+    assert "leonie" not in out and "the surname is on the card" in out

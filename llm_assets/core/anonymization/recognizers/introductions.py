@@ -26,7 +26,8 @@ def _alternation(spec: str) -> str:
 
 # "my name is", and the verbs of being called: the next word is a name
 _SURE_BEFORE = _alternation(
-    "my name is|my name's|her name is|her name's|his name is|his name's|the name is|the name's|"
+    "my name is|my name's|her name is|her name's|his name is|his name's|the name is|the name's|her name was|"
+    "his name was|the name was|"
     "you're speaking with|you are speaking with|you're speaking to|you are speaking to|"
     "me llamo|mi nombre es|le atiende|te atiende|le habla|"
     "meu nome é|me chamo|aqui é|aqui quem fala é|quem fala é|"
@@ -94,7 +95,8 @@ _ARABIC_PARTICLE = re.compile(r"[ \t]+(?:آل|بن|بنت|ابن|أبو|ابو|�
 # no colon after the cue: "Operator: Can I have ..." is a speaker's label, not an introduction; a name is words,
 # never a code ("saya ORD-2024-...")
 _BEFORE = re.compile(
-    rf"(?i:(?<![\p{{L}}\p{{M}}])(?:(?P<sure>{_SURE_BEFORE})|(?P<form>{_FORM_BEFORE})|(?P<loose>{_LOOSE_BEFORE})))"
+    rf"(?i:(?<![\p{{L}}\p{{M}}])(?:(?P<sure>{_SURE_BEFORE})|(?P<form>{_FORM_BEFORE})(?:'s|[ \t]+(?:is|was))?|"
+    rf"(?P<loose>{_LOOSE_BEFORE})))"
     r"[ \t]+"
     rf"(?P<name>{_WORD}(?:[ \t]+{_WORD})?)(?![\p{{N}}-])"
 )
