@@ -247,8 +247,8 @@ def reference_kind(text: str, start: int, end: int) -> str:
     base = start - len(left)
 
     def purpose(m: re.Match) -> bool:
-        """ "Could you share the account number for the refund? - It's ...": the purpose of a question names no
-        number of its own ("for your order 7781234" does)."""
+        """A question's purpose names no number of its own ("Which IBAN do we use for a refund? - It's ..."; "for
+        your order 7781234" does)."""
         return bool(_PURPOSE.search(text[max(0, base + m.start() - 20) : base + m.start()])) and bool(
             re.search(r"[?.!\n]", left[m.end() :])
         )

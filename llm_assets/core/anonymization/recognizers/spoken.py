@@ -20,7 +20,7 @@ from llm_assets.core.anonymization import numerals
 from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding
 from llm_assets.core.anonymization.recognizers.scripts import KOREAN_COPULAS, KOREAN_PARTICLES
-from llm_assets.core.anonymization.recognizers.web import SPOKEN_DOT
+from llm_assets.core.anonymization.recognizers.signs import SPOKEN_DOT
 from llm_assets.core.entities import BANK_ACCOUNT, PERSON, TRANSACTION_REFERENCE
 
 # 0 to 9 as each language says them (written for this module; several spellings where usage varies)

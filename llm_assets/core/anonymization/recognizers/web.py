@@ -8,24 +8,9 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, alternation, finding
+from llm_assets.core.anonymization.recognizers.signs import SPOKEN_AT, SPOKEN_DOT, SPOKEN_JOIN
+from llm_assets.core.anonymization.recognizers.spoken import number_word
 
-# "@" and "." as they are said aloud in the languages of the largest markets (a call transcript spells an address
-# out in its own language: "jan kropka kowalski małpa gmail kropka com")
-SPOKEN_AT = (
-    "at arobase arroba chiocciola klammeraffe małpa malpa собака собачка равлик snabel-a apenstaartje zavináč kukac "
-    "παπάκι et 골뱅이 アットマーク アット 艾特 آت ات اَت שטרודל כרוכית एट ऐट แอท"
-).split() + ["a còng", "a móc"]
-SPOKEN_DOT = (
-    "dot point punkt punto ponto punt kropka точка крапка tečka pont nokta τελεία ντοτ 점 닷 ドット 点 دوت نقطة نقطه "
-    "נקודה डॉट बिंदु ดอท จุด chấm titik"
-).split()
-# "_" and "-" in a spelled address's local part: "jose guion bajo ruiz", "k punkt weber", "priya underscore k"
-SPOKEN_JOIN = [
-    "underscore", "under score", "guion bajo", "guión bajo", "tiret bas", "unterstrich", "trattino basso",
-    "podkreślnik", "podkreślenie", "podtržítko", "alt çizgi", "understreck", "laag streepje", "sublinhado",
-    "underline", "dash", "hyphen", "tiret", "guion", "guión", "trattino", "bindestrich", "minus", "myślnik",
-    "pomlčka", "streepje", "bindestreck", "hífen", "tire", "kısa çizgi",
-]  # fmt: skip
 _AT_WORD = alternation(SPOKEN_AT)
 _DOT_WORD = alternation(SPOKEN_DOT)
 _AT = rf"(?:\s*[\[({{<]\s*at\s*[\])}}>]\s*|\s+(?:{_AT_WORD})\s+|\s*@\s*)"
@@ -66,7 +51,6 @@ def _spoken_local_start(text: str, start: int) -> int:
     at sfr point fr", "l ponto silva setenta e três arroba ..."): the number's words before the match, the word
     they follow, and the pieces joined to it by a spoken dot, underscore or hyphen."""
     from llm_assets.core.anonymization.gazetteers import current_language, zipf_in
-    from llm_assets.core.anonymization.recognizers.spoken import number_word
 
     language = current_language()
 
