@@ -1630,3 +1630,15 @@ def test_a_name_after_her_name_was_and_the_first_name_is_goes_in_small_letters(e
     assert "imogen" not in out and "on the policy" in out
     out, _ = anonymize(engine, "spk_1: the surname is on the card and the first name is tyler")
     assert "tyler" not in out and "the surname is on the card" in out
+
+
+def test_a_polish_title_in_its_other_cases_and_a_postcode_read_in_words_go(engine):
+    call = (
+        "Konsultantka: Rozmawiałam już z panią Haliną Jabłońską i z panem Witoldem Jabłońskim.\n"
+        "Konsultantka: Kod pocztowy?\n"
+        "Klient: Sześćdziesiąt dwa, sto czterdzieści."
+    )
+    out, _ = anonymize(engine, call)
+    for value in ("Haliną", "Witoldem", "Sześćdziesiąt dwa"):
+        assert value not in out, out
+    assert "Kod pocztowy?" in out and "Rozmawiałam już z panią" in out

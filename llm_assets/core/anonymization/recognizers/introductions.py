@@ -152,6 +152,8 @@ _TITLES = _alternation(
     # the titles of Latin-script languages, written small inside a sentence ("gracias, señor Fernández")
     "señor|señora|señorita|don|doña|senhor|senhora|signor|signora|signore|monsieur|madame|mademoiselle|herr|frau|"
     "meneer|mevrouw|domnule|domnul|doamnă|doamna|doamne|pan|pani|paní|pane|anh|chị|ông|bà|"
+    # the Polish and Czech titles in their other cases ("z panią Moniką Wróblewską", "panem Nowakiem", "paní Novákové")
+    "panią|panem|panu|pana|panie|paním|panu|pánem|pánovi|"
     # a doctor's or a professor's title written small before the name ("com o doutor Santos", "doamna doctor Popescu")
     "doctor|doctora|doutor|doutora|dottore|dottoressa|docteur|doktor|doktorka|profesor|professor|professora"
 )

@@ -176,6 +176,11 @@ _NUMBER_CUE = re.compile(
     r"llam|chiam|appel|rappel|anruf|zurückruf|ligar|ligue|dzwoni|zadzwo|zavolej|zavolat|terugbel|bellen|ringa|"
     r"arayabil|arayın|ulaş)\w*"
 )
+# a postcode's word in the engine's languages ("kod pocztowy", "Postleitzahl", "code postal", "PSČ")
+_POSTCODE_CUE = re.compile(
+    r"(?i)(?<!\w)(?:post ?code|postal code|zip(?: ?code)?|kod(?:u)? pocztow\w*|postleitzahl|plz|code postal|"
+    r"c[oó]digo postal|cap|cep|postnummer|postinumero|psč|posta kodu|irányítószám|cod poștal|postcode)(?!\w)"
+)
 _GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuenta y cuatro"
 
 
@@ -266,14 +271,21 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     yield finding("IP_ADDRESS", start, tokens[j - 1].end(), 0.8, self.name)
                     i = j
                     continue
-            elif len(groups) >= 2 and len(written) >= 6 and any(word for _, word in groups):
+            elif len(groups) >= 2 and len(written) >= 4 and any(word for _, word in groups):
                 lead = text[max(0, start - 6) : start].rstrip()
                 opened = len(written) >= 7 and (
                     written[0] == "0" or lead.endswith("+") or lead.lower().endswith("plus")
                 )
                 cued = _NUMBER_CUE.search(text[max(0, start - 80) : start])
-                # a sort code has six digits ("twenty, thirty-two, fifteen"), a phone seven or more
-                if opened or (cued and (len(written) >= 7 or CUES[BANK_ACCOUNT].search(cued.group(0)))):
+                # a sort code has six digits ("twenty, thirty-two, fifteen"), a phone seven or more, a postcode four
+                # to six after its word ("kod pocztowy? - osiemdziesiąt jeden, trzysta dwadzieścia")
+                postcode = 4 <= len(written) <= 6 and _POSTCODE_CUE.search(text[max(0, start - 60) : start])
+                if postcode:
+                    yield finding("ZIP_CODE", start, tokens[j - 1].end(), 0.75, self.name)
+                    i = j
+                    continue
+                bank = len(written) == 6 and cued and CUES[BANK_ACCOUNT].search(cued.group(0))
+                if opened or (cued and len(written) >= 7) or bank:
                     if lead.endswith("+") or lead.lower().endswith("plus"):
                         start = len(text[:start].rstrip()) - (1 if lead.endswith("+") else 4)
                     entity = self._type(text, tokens[i].start(), written) or "PHONE_NUMBER"
