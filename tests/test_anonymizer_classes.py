@@ -1642,3 +1642,17 @@ def test_a_polish_title_in_its_other_cases_and_a_postcode_read_in_words_go(engin
     for value in ("Haliną", "Witoldem", "Sześćdziesiąt dwa"):
         assert value not in out, out
     assert "Kod pocztowy?" in out and "Rozmawiałam już z panią" in out
+
+
+def test_a_birth_date_said_in_polish_or_czech_ordinals_goes(engine):
+    for text, said in (
+        (
+            "Konsultant: A data urodzenia?\nKlient: Dwudziestego czwartego lipca sześćdziesiątego ósmego.\n"
+            "Konsultant: Dziękuję, a adres?",
+            "czwartego lipca",
+        ),
+        ("Operátor: Datum narození?\nZákazník: Dvacátého druhého května.\nOperátor: Děkuji.", "druhého května"),
+    ):
+        out, types = anonymize(engine, text)
+        assert "DATE_OF_BIRTH" in types and said not in out, out
+        assert out.split("\n")[0] == text.split("\n")[0]

@@ -73,3 +73,12 @@ def test_a_group_of_a_number_read_out_reads_up_to_nine_hundred_and_ninety_nine(t
 def test_a_group_has_its_hundreds_first():
     assert group_value("dwa sześćset", "pl") is None
     assert group_value("pięćset pięćset", "pl") is None
+
+
+def test_polish_and_czech_ordinals_in_any_case_are_numbers_and_other_words_are_not():
+    from llm_assets.core.anonymization.numerals import is_ordinal
+
+    for word in ("dwudziestego", "ósmego", "trzecia", "dvacátého", "pátý"):
+        assert is_ordinal(word)
+    for word in ("dobrego", "lipca", "zamówienie", "května"):
+        assert not is_ordinal(word)

@@ -188,6 +188,37 @@ _LEXICON: dict[str, _Numerals] = {
 }
 LANGUAGES = tuple(_LEXICON)
 
+# Ordinals, which a date said aloud is made of ("piętnastego marca osiemdziesiątego siódmego", "patnáctého března"):
+# Polish and Czech inflect them, so each is a stem and the endings of its cases
+_ORDINAL_STEMS = {
+    "pl": (
+        "pierwsz drug trzec czwart piąt szóst siódm ósm dziewiąt dziesiąt jedenast dwunast trzynast czternast "
+        "piętnast szesnast siedemnast osiemnast dziewiętnast dwudziest trzydziest czterdziest pięćdziesiąt "
+        "sześćdziesiąt siedemdziesiąt osiemdziesiąt dziewięćdziesiąt setn"
+    ),
+    "cs": (
+        "prvn druh třet čtvrt pát šest sedm osm devát desát jedenáct dvanáct třináct čtrnáct patnáct šestnáct "
+        "sedmnáct osmnáct devatenáct dvacát třicát čtyřicát padesát šedesát sedmdesát osmdesát devadesát"
+    ),
+}
+_ORDINAL_ENDINGS = {
+    "pl": "y i ego iego ym im emu a ia ej iej ą ią e ie ych",
+    "cs": "ý ého ém ému á é í ího ím ímu",
+}
+_ORDINAL = {
+    language: re.compile(
+        rf"(?:{'|'.join(sorted(stems.split(), key=len, reverse=True))})"
+        rf"(?:{'|'.join(sorted(_ORDINAL_ENDINGS[language].split(), key=len, reverse=True))})"
+    )
+    for language, stems in _ORDINAL_STEMS.items()
+}
+
+
+def is_ordinal(word: str) -> bool:
+    """Whether ``word`` is an ordinal in a language that inflects them ("piętnastego", "osiemdziesiątego", "pátého")."""
+    folded = word.casefold()
+    return any(pattern.fullmatch(folded) for pattern in _ORDINAL.values())
+
 
 def _fold(text: str) -> str:
     """Case and marks folded (the Romanian comma and cedilla letters, apostrophes, accents all alike)."""

@@ -250,7 +250,7 @@ def _number_word(word: str) -> bool:
         return False
     if any(re.search(r"\d", written) for written in _written_numbers(word)):
         return True
-    return any(numerals.value(word, language) for language in numerals.LANGUAGES)
+    return any(numerals.value(word, language) for language in numerals.LANGUAGES) or numerals.is_ordinal(word)
 
 
 def _written_numbers(text: str) -> Iterable[str]:
