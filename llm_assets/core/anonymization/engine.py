@@ -479,9 +479,9 @@ class AnonymizationEngine:
         artifacts = self._nlp([p for _, _, p in pieces], batch_size)
         variants = []
         languages = [gazetteers.guess_language(t) for t in texts]
+        wanted = set(self._analyzed_entities(self.analyzer))
         for i, text in enumerate(texts):  # a value a mail client's wrapping broke across lines
             with gazetteers.language_scope(languages[i]):
-                wanted = set(self._analyzed_entities(self.analyzer))
                 found[i] += [
                     r
                     for r in rewrap.findings_across_lines(text, self._rewrap_recognizers)

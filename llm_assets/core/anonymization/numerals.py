@@ -187,6 +187,8 @@ _LEXICON: dict[str, _Numerals] = {
     ),
 }
 LANGUAGES = tuple(_LEXICON)
+# the languages ``text2num`` reads numbers in, which the lexicon above leaves to it
+TEXT2NUM_LANGUAGES = ("en", "fr", "de", "es", "pt", "ca", "ru")
 
 # Ordinals, which a date said aloud is made of ("piętnastego marca osiemdziesiątego siódmego", "patnáctého března"):
 # Polish and Czech inflect them, so each is a stem and the endings of its cases

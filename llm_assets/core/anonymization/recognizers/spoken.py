@@ -111,7 +111,20 @@ _TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*|[-.,]")
 MIN_SYMBOLS = 5
 CUES = {
     BANK_ACCOUNT: cue_pattern("sort code account iban bsb routing konto compte cuenta conto rekening".split()),
-    "ZIP_CODE": cue_pattern("postcode post code postal code zip zipcode plz postleitzahl".split()),
+    # (and in the engine's other languages: "kod pocztowy", "code postal", "PSČ", "posta kodu")
+    "ZIP_CODE": cue_pattern(
+        [
+            *"postcode post code postal code zip zipcode plz postleitzahl postnummer postinumero psč".split(),
+            "code postal",
+            "código postal",
+            "codigo postal",
+            "kod pocztowy",
+            "kodu pocztowego",
+            "posta kodu",
+            "irányítószám",
+            "cod poștal",
+        ]
+    ),  # fmt: skip
     "PHONE_NUMBER": cue_pattern("phone number mobile cell telephone tel landline call back ring handy".split()),
     "CREDIT_CARD": cue_pattern("card credit debit visa mastercard amex".split()),
     "EMAIL_ADDRESS": cue_pattern("email e-mail mail address".split()),
@@ -163,8 +176,6 @@ def _korean_last_digit(token: str) -> int:
     return int(len(token) > 1 and token[0] in KOREAN_DIGITS and _KOREAN_TAIL.fullmatch(token[1:]) is not None)
 
 
-# the languages text2num reads a number group in; numerals.py reads the others
-_TEXT2NUM_LANGUAGES = ("en", "fr", "es", "pt", "de", "ca", "ru")
 # a number is being asked for or given: the words for a phone or a number, and for calling, in the engine's languages
 # (stems: "telefonu", "Handynummer", "τηλέφωνο")
 _NUMBER_CUE = re.compile(
@@ -176,11 +187,6 @@ _NUMBER_CUE = re.compile(
     r"llam|chiam|appel|rappel|anruf|zurückruf|ligar|ligue|dzwoni|zadzwo|zavolej|zavolat|terugbel|bellen|ringa|"
     r"arayabil|arayın|ulaş)\w*"
 )
-# a postcode's word in the engine's languages ("kod pocztowy", "Postleitzahl", "code postal", "PSČ")
-_POSTCODE_CUE = re.compile(
-    r"(?i)(?<!\w)(?:post ?code|postal code|zip(?: ?code)?|kod(?:u)? pocztow\w*|postleitzahl|plz|code postal|"
-    r"c[oó]digo postal|cap|cep|postnummer|postinumero|psč|posta kodu|irányítószám|cod poștal|postcode)(?!\w)"
-)
 _GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuenta y cuatro"
 
 
@@ -188,7 +194,7 @@ _GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuen
 def _group_digits(words: str, language: str) -> str | None:
     """The digits a group of number words says, at most three ("cinquante-six" -> "56", "pięćset szesnaście" ->
     "516", "zéro six" -> "06"), or None."""
-    if language in _TEXT2NUM_LANGUAGES:
+    if language in numerals.TEXT2NUM_LANGUAGES:
         try:
             out = alpha2digit(words, language).replace(" ", "")
         except (ValueError, IndexError, KeyError):
@@ -279,7 +285,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 cued = _NUMBER_CUE.search(text[max(0, start - 80) : start])
                 # a sort code has six digits ("twenty, thirty-two, fifteen"), a phone seven or more, a postcode four
                 # to six after its word ("kod pocztowy? - osiemdziesiąt jeden, trzysta dwadzieścia")
-                postcode = 4 <= len(written) <= 6 and _POSTCODE_CUE.search(text[max(0, start - 60) : start])
+                postcode = 4 <= len(written) <= 6 and CUES["ZIP_CODE"].search(text[max(0, start - 60) : start])
                 if postcode:
                     yield finding("ZIP_CODE", start, tokens[j - 1].end(), 0.75, self.name)
                     i = j

@@ -80,7 +80,6 @@ _DATE_OR_AMOUNT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d[.,]\d{2}(?!\d)|[$â
 
 
 # the languages ``text2num`` 2.5 reads numbers said in words in (not Italian or Dutch)
-_WORD_NUMBER_LANGUAGES = ("en", "fr", "de", "es", "pt", "ca", "ru")
 ANY_LANGUAGE_EVERYDAY_ZIPF = 4.5
 
 
@@ -92,7 +91,7 @@ def _number_in_words(turn: str) -> str | None:
         return None
     from text_to_num import alpha2digit
 
-    for language in _WORD_NUMBER_LANGUAGES:
+    for language in numerals.TEXT2NUM_LANGUAGES:
         try:
             written = alpha2digit(turn, language)
         except (ValueError, KeyError, IndexError):
@@ -257,7 +256,7 @@ def _written_numbers(text: str) -> Iterable[str]:
     """``text`` with its numbers said in words written in digits, by ``text2num`` in each language it reads."""
     from text_to_num import alpha2digit
 
-    for language in _WORD_NUMBER_LANGUAGES:
+    for language in numerals.TEXT2NUM_LANGUAGES:
         try:
             yield alpha2digit(text, language)
         except (ValueError, KeyError, IndexError, TypeError):
