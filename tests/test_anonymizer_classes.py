@@ -1656,3 +1656,9 @@ def test_a_birth_date_said_in_polish_or_czech_ordinals_goes(engine):
         out, types = anonymize(engine, text)
         assert "DATE_OF_BIRTH" in types and said not in out, out
         assert out.split("\n")[0] == text.split("\n")[0]
+
+
+def test_a_run_of_spoken_numbers_that_ends_on_a_spoken_dot_is_read_not_failed(engine):
+    text = "Tech: the address was one dot two dot three dot and then the page froze."
+    (res,) = engine.anonymize_serial([{"text": text}])
+    assert res.ok and "the page froze" in res.fields["text"]

@@ -273,7 +273,8 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 octets = [
                     "".join(g for g, _ in groups[a:b]) for a, b in zip([0, *dots], [*dots, len(groups)], strict=True)
                 ]
-                if len(octets) == 4 and all(len(o) <= 3 and int(o) <= 255 for o in octets):
+                # (a spoken dot the run ends on leaves an empty last part: "one dot two dot three dot then")
+                if len(octets) == 4 and all(o and len(o) <= 3 and int(o) <= 255 for o in octets):
                     yield finding("IP_ADDRESS", start, tokens[j - 1].end(), 0.8, self.name)
                     i = j
                     continue
