@@ -1662,3 +1662,28 @@ def test_a_run_of_spoken_numbers_that_ends_on_a_spoken_dot_is_read_not_failed(en
     text = "Tech: the address was one dot two dot three dot and then the page froze."
     (res,) = engine.anonymize_serial([{"text": text}])
     assert res.ok and "the page froze" in res.fields["text"]
+
+
+def test_an_agents_name_right_after_the_answering_business_goes_the_business_stays(engine):
+    text = (
+        "Agent: Thank you for calling Larchmere Optics Delphine Arkwright speaking how can I help\n"
+        "Caller: hi yes the frames I ordered are scratched\n"
+        "Agent: sorry to hear that"
+    )
+    out, _ = anonymize(engine, text)
+    assert "Delphine" not in out and "Arkwright" not in out, out
+    assert "Thank you for calling Larchmere Optics" in out and "the frames I ordered are scratched" in out
+    kept = "Thank you for calling Morgan Stanley, how can I help?"
+    assert anonymize(engine, kept)[0] == kept
+
+
+def test_an_answer_in_a_two_turn_exchange_goes_a_two_line_header_stays(engine):
+    for text, said in (
+        ("IVR: Vilket är ditt födelsedatum?\nKund: sex juli nittonhundrasextioett", "nittonhundrasextioett"),
+        ("Bot: What's your date of birth please\nCaller: the ninth of october nineteen seventy", "october"),
+    ):
+        out, types = anonymize(engine, text)
+        assert "DATE_OF_BIRTH" in types and said not in out, out
+        assert out.split("\n")[0] == text.split("\n")[0]
+    kept = "Status: shipped\nCarrier: Royal Mail"
+    assert anonymize(engine, kept)[0] == kept

@@ -230,6 +230,26 @@ def answering_business(text: str, start: int, later_words: bool = False) -> bool
     return m is not None and (later_words or not m.group("later"))
 
 
+# an agent's words after their name, when it follows the business's: "... Brightcart Maria Lopez speaking"
+_AGENT_AFTER = re.compile(
+    r"[ \t,]*(?i:speaking|here|am apparat|am telefon|al habla|à l'appareil|falando|parlando|hablando|al telefono|"
+    r"u telefonu|przy telefonie)(?![\p{L}\p{M}])"
+)
+
+
+def agent_after_business(text: str, start: int, end: int, first_names) -> int | None:
+    """Where the agent's name begins inside a name found right after a business's answering words and before the
+    agent's "speaking" ("Thank you for calling Brightcart Maria Lopez speaking": "Maria Lopez"): the first later word
+    that ``first_names`` (folded) holds; None where no such cue or word is."""
+    if not _AGENT_AFTER.match(text, end):
+        return None
+    words = list(re.finditer(r"[^\s,]+", text[start:end]))
+    for word in words[1:]:
+        if word.group().casefold() in first_names:
+            return start + word.start()
+    return None
+
+
 _PURPOSE = re.compile(
     r"(?i:\b(?:for|für|pour|para|per|voor|dla|för)(?:[ \t]+(?:the|my|your|this|a|die|den|le|la|el|il|o))?[ \t]+)$"
 )

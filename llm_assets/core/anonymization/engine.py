@@ -726,6 +726,10 @@ class AnonymizationEngine:
         for r in results:
             entity = r.entity_type
             meta = r.recognition_metadata or {}
+            if entity == PERSON and context.answering_business(text, r.start):
+                agent = context.agent_after_business(text, r.start, r.end, gazetteers.load().first_names)
+                if agent is not None:  # the business's name, then its agent's: the agent's goes
+                    r = RecognizerResult(PERSON, agent, r.end, r.score, recognition_metadata=r.recognition_metadata)
             if entity in (PERSON, ORGANIZATION, LOCATION) and (
                 context.answering_business(text, r.start, later_words=entity != PERSON)
                 or (entity == ORGANIZATION and text[r.start : r.end].casefold() in business)

@@ -590,8 +590,11 @@ class BareTurnRecognizer(SpanRecognizer):
 
     def find(self, text: str) -> Iterable:
         turns = utterances(text)
-        if len(turns) < 3:
+        if len(turns) < 2:
             return
+        # two turns are a question and its answer at most ("Bot: Your date of birth?" / "Caller: ..."): a turn's
+        # shape alone says something only in a longer conversation
+        answers_only = len(turns) == 2
         asked_before: list[frozenset[str]] = [frozenset(), frozenset()]  # by the last two turns
         header = _header_fields(text, turns)
         for k, m in enumerate(turns):
@@ -607,6 +610,8 @@ class BareTurnRecognizer(SpanRecognizer):
             answers_age = "age" in asked_before[0]
             if wanted and not asked_before[1] - wanted:  # ("the reg is kp19 xwd" answers, though it says "reg")
                 yield from self._answers(turn, start, wanted)
+            if answers_only:
+                continue
             if answers_age and age_in_words(turn):
                 yield finding("AGE", start, start + len(turn.rstrip(" .!")), 0.65, self.name)
                 continue
