@@ -1687,3 +1687,44 @@ def test_an_answer_in_a_two_turn_exchange_goes_a_two_line_header_stays(engine):
         assert out.split("\n")[0] == text.split("\n")[0]
     kept = "Status: shipped\nCarrier: Royal Mail"
     assert anonymize(engine, kept)[0] == kept
+
+
+def test_answers_in_diarized_lines_bracketed_labels_and_json_segments_go(engine):
+    spk = (
+        "spk_0 0:02  Morning, Halden Water, how can I help?\n"
+        "spk_1 0:05  my meter reading looks wrong\n"
+        "spk_0 0:09  Sure, may I take your full name?\n"
+        "spk_1 0:12  Corwin Ashdale\n"
+        "spk_0 0:15  thanks, checking the reading now"
+    )
+    srt = (
+        "1\n00:00:01,100 --> 00:00:03,900\n[Agent] Could I have your postcode please?\n\n"
+        "2\n00:00:04,200 --> 00:00:05,000\n[Caller] it's 30417\n\n"
+        "3\n00:00:05,300 --> 00:00:07,000\n[Agent] lovely, the courier is DHL"
+    )
+    segments = (
+        '{"segments": [\n'
+        '  {"start": 0.5, "end": 2.1, "speaker": "A", "text": "Which username is on the account?"},\n'
+        '  {"start": 2.4, "end": 3.0, "speaker": "B", "text": "it is quillfeather_82"},\n'
+        '  {"start": 3.2, "end": 5.0, "speaker": "A", "text": "Thanks, the refund goes out Monday."}\n]}'
+    )
+    for text, value in ((spk, "Corwin Ashdale"), (srt, "30417"), (segments, "quillfeather_82")):
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+    assert "the courier is DHL" in anonymize(engine, srt)[0]
+    assert "the refund goes out Monday" in anonymize(engine, segments)[0]
+
+
+def test_a_name_or_login_after_the_words_an_answer_opens_with_goes(engine):
+    cases = [
+        ("Agent: Z kim rozmawiam?\nKlient: no więc, bartłomiej zawadzki\nAgent: dziękuję", "zawadzki"),
+        ("Agent: Hej och välkommen, vem talar jag med?\nKund: jaha, Signe Lindroth\nAgent: tack", "Lindroth"),
+        ("Agent: Who's calling?\nCaller: oh right, Marisol Quintero\nAgent: thanks", "Quintero"),
+        ("Agent: Qual é o seu nome de utilizador?\nCliente: olhe, zebrinhalunar\nAgent: obrigado", "zebrinhalunar"),
+    ]
+    for text, value in cases:
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+        assert out.split("\n")[0] == text.split("\n")[0]
+    kept = "Agent: Who am I speaking with?\nCaller: sorry, one moment please\nAgent: no problem"
+    assert anonymize(engine, kept)[0] == kept

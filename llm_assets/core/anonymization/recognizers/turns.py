@@ -130,8 +130,18 @@ _NAME_QUESTION = re.compile(
     r"na koho|cum vă numiți|cum te numești|numele complet|numele dumneavoastră|pe numele cui|hogy hívják|hogy "
     r"hívnak|a neve|kinek a nevére|adınız|isminiz|kimin adına|tên (?:của )?(?:anh|chị|bạn|quý khách)|"
     r"dengan siapa|siapa nama|atas nama siapa|как вас зовут|ваше имя|на кого|як вас звати|ваше ім|на кого|"
-    r"πώς σας λένε|το όνομά σας|ما اسمك|מה שמך|اسم شما|आपका नाम|คุณชื่อ)|"
-    r"お名前|ご氏名|您贵姓|您貴姓|您的名字|你叫什么|姓名|성함|이름이"
+    r"πώς σας λένε|το όνομά σας|ما اسمك|מה שמך|اسم شما|आपका नाम|คุณชื่อ|"
+    # "who am I speaking with", as agents ask it in each language
+    r"who(?:'s| is) calling|who do i have on the line|who am i talking (?:with|to)|met wie spreek ik|wat is uw naam|"
+    r"vem (?:pratar|talar) jag med|hvem (?:taler|snakker) jeg med|hva heter du|hvad hedder du|z kim rozmawiam|"
+    r"z kim mam przyjemność|jak się nazywasz|s kým (?:mluvím|hovořím|hovorím|mám tu čest)|ako sa voláte|"
+    r"cu cine vorbesc|cu cine am plăcerea|kiminle görüşüyorum|kiminle konuşuyorum|con chi parlo|"
+    r"con chi ho il piacere|com quem (?:eu )?falo|com quem tenho o prazer|con quién tengo el gusto|"
+    r"c'est de la part de qui|qui est à l'appareil|wie ist ihr name|wie war ihr name|mit wem habe ich|"
+    r"как к вам обращаться|с кем я говорю|как ваше имя|як до вас звертатися|з ким я розмовляю|"
+    r"με ποιον μιλ(?:άω|ώ)|πώς λέγεστε|ονοματεπώνυμο|مع مين|مع من أتحدث|اسمك|الاسم الكريم|"
+    r"आपका (?:शुभ |पूरा )?नाम|नाम बताइए|किससे बात|עם מי אני מדבר|kivel beszélek|kenen kanssa puhun|mikä on nimesi)|"
+    r"お名前|ご氏名|您贵姓|您貴姓|您的名字|你叫什么|怎么称呼|怎麼稱呼|姓名|성함|이름이"
 )
 _PLATE_QUESTION = re.compile(
     r"(?i:plate|registration|\breg\b|kennzeichen|immatriculation|plaque|matr[ií]cula|targa|placa|kenteken|"
@@ -166,6 +176,10 @@ _POSTCODE_ANSWER = re.compile(
 _LOGIN_ANSWER = re.compile(
     rf"{_ANSWER_LEAD}(?P<login>[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}_.-]{{2,30}}[\p{{L}}\p{{N}}])(?=[ \t]*(?:[.,!]|$))"
 )
+# a word that opens an answer, and what follows it before the value ("yeah it's", "tak,", "espere...", "إيه،")
+_LEAD = re.compile(r"[ \t]*(?P<word>[^\s,.…،、:;!?]+)(?:[ \t]*[,.…،、:;!?]+[ \t]*|[ \t]+)")
+_NAME_WORD = re.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
+_LOGIN_TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}_.-]{2,30}[\p{L}\p{N}]")
 # a Korean answer: the name, then the copula ("네, 윤하람입니다", "저는 강태오예요", "윤하람")
 _KOREAN_ANSWER = re.compile(
     r"(?:(?:네|예)[,.]?[ \t]+)?(?:저는[ \t]+|제 이름은[ \t]+)?(?P<name>\p{Hangul}{2,4}?)"
@@ -194,7 +208,10 @@ _POSTCODE_QUESTION = re.compile(
 )
 _LOGIN_QUESTION = re.compile(
     r"(?i:user ?name|login|log-in|handle|benutzername|nom d'utilisateur|identifiant|usuario|nome utente|"
-    r"nome de usuário|gebruikersnaam|användarnamn|nazwa użytkownika|kullanıcı adı|uživatelské jméno)"
+    r"nome de usuário|gebruikersnaam|användarnamn|nazwa użytkownika|kullanıcı adı|uživatelské jméno|"
+    r"utilizador|nume de utilizator|brugernavn|brukernavn|käyttäjätunnus|felhasználónév|nickname|"
+    r"имя пользователя|логин|ім'я користувача|ім’я користувача|όνομα χρήστη|اسم المستخدم|यूज़रनेम|यूजरनेम)|"
+    r"ユーザー名|ユーザーID|用户名|用戶名|아이디|사용자 이름"
 )
 
 
@@ -311,7 +328,23 @@ _CUE_TIMING = re.compile(
 )
 # a meeting tool's export: the speaker and a time on a line ("Maria Gonzalez  0:42", "Emma Hughes | Bank  0:01",
 # "Speaker 1  00:00:24"), the words on the lines below
-_MEETING_SPEAKER = re.compile(r"(?m)^[ \t]*(?P<label>[^\n:<>]{1,80}?)[ \t]{2,}\(?(?:\d{1,2}:)?\d{1,2}:\d{2}\)?[ \t]*$")
+_MEETING_SPEAKER = re.compile(
+    r"(?m)^[ \t]*(?P<label>[^\n:<>]{1,80}?)(?:[ \t]{2,}\(?(?:\d{1,2}:)?\d{1,2}:\d{2}\)?|[ \t]+[\[(](?:\d{1,2}:)?\d{1,2}:\d{2}"
+    r"(?:[.,]\d{1,3})?[\])])[ \t]*$"
+)
+# a diarized export with the speaker and a time opening each line, the words after them ("spk_1 0:18  Thijs Smit",
+# "Speaker 2 00:01:12 yes that's right"); a log's level is no speaker
+_SPEAKER_TIME_LINE = re.compile(
+    r"(?m)^[ \t]*(?P<label>(?!(?i:info|warn|warning|error|debug|trace|fatal|critical|notice)\b)"
+    r"[^\s:<>\[\](){}\"'=|]{1,32}(?:[ \t][^\s:<>\[\](){}\"'=|\d]{1,32})?(?:[ \t]\d{1,2})?)[ \t]+[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}"
+    r"(?:[.,]\d{1,3})?[\])]?[ \t]+(?P<turn>\S[^\n]*?)[ \t]*$"
+)
+# a speaker's label in brackets opening a line or a subtitle cue ("[Customer] yeah it's ...")
+_BRACKET_TURN = re.compile(r"(?m)^[ \t]*(?P<label>\[(?!\d)[^\[\]\n]{1,32}\])[ \t]+(?P<turn>\S[^\n]*?)[ \t]*$")
+# a speech-to-text service's segments as JSON: objects with a speaker and the words said
+_JSON_SEGMENT = re.compile(r"\{[^{}\n]*\}")
+_JSON_SPEAKER = re.compile(r'"(?:speaker|speaker_label|speaker_id|channel|role)"[ \t]*:[ \t]*"?(?P<label>[^",}]{1,32})')
+_JSON_TEXT = re.compile(r'"(?:text|transcript|utterance|content)"[ \t]*:[ \t]*"(?P<turn>(?:[^"\\\n]|\\.)*)"')
 
 
 def utterances(text: str) -> list:
@@ -321,7 +354,7 @@ def utterances(text: str) -> list:
     found = list(_TURN.finditer(text))
     if len(found) >= 3:
         return found
-    for parse in (_vtt_voices, _subtitle_cues, _meeting_turns):
+    for parse in (_vtt_voices, _subtitle_cues, _meeting_turns, _speaker_time_lines, _bracket_turns, _json_segments):
         turns = parse(text)
         if len(turns) >= 3:
             return turns
@@ -357,9 +390,9 @@ def _subtitle_cues(text: str) -> list:
         end = _cue_text_end(text, start)
         if start >= end:
             continue
-        labelled = _TURN.match(text, start)
+        labelled = _TURN.match(text, start) or _BRACKET_TURN.match(text, start)
         voice = _VTT_VOICE.match(text, start)
-        if labelled and labelled.end() <= end:
+        if labelled and labelled.start("turn") < end:
             turn = _utterance(text, labelled.span("label"), (labelled.start("turn"), end))
         elif voice:
             turn = _utterance(text, voice.span("label"), (voice.start("turn"), end))
@@ -367,6 +400,31 @@ def _subtitle_cues(text: str) -> list:
             turn = _utterance(text, (start, start), (start, end))
         if turn is not None:
             out.append(turn)
+    return out
+
+
+def _speaker_time_lines(text: str) -> list:
+    turns = [_utterance(text, m.span("label"), m.span("turn")) for m in _SPEAKER_TIME_LINE.finditer(text)]
+    return [t for t in turns if t is not None]
+
+
+def _bracket_turns(text: str) -> list:
+    turns = [_utterance(text, m.span("label"), m.span("turn")) for m in _BRACKET_TURN.finditer(text)]
+    return [t for t in turns if t is not None]
+
+
+def _json_segments(text: str) -> list:
+    out = []
+    for m in _JSON_SEGMENT.finditer(text):
+        speaker, said = _JSON_SPEAKER.search(m.group(0)), _JSON_TEXT.search(m.group(0))
+        if speaker and said:
+            base = m.start()
+            turn = _utterance(
+                text, (base + speaker.start("label"), base + speaker.end("label")),
+                (base + said.start("turn"), base + said.end("turn")),
+            )  # fmt: skip
+            if turn is not None:
+                out.append(turn)
     return out
 
 
@@ -563,6 +621,8 @@ class BareTurnRecognizer(SpanRecognizer):
             login = _LOGIN_ANSWER.match(turn)
             if login and re.search(r"\d|[_.]", login.group("login")):
                 yield finding(USERNAME, start + login.start("login"), start + login.end("login"), 0.7, self.name)
+            elif after := self._login_after_lead(turn):
+                yield finding(USERNAME, start + after[0], start + after[1], 0.7, self.name)
         if "name" in wanted:
             korean = _KOREAN_ANSWER.match(turn)
             if (
@@ -580,6 +640,65 @@ class BareTurnRecognizer(SpanRecognizer):
                 listed = any(fold(w) in self.g.first_names or fold(w) in self.g.last_names for w in words)
                 if listed and all(self._zipf(w) < 4.5 for w in words):
                     yield finding(PERSON, start, start + lead.end("name"), 0.65, self.name)
+            after = self._name_after_lead(turn)
+            if after:
+                yield finding(PERSON, start + after[0], start + after[1], 0.65, self.name)
+
+    def _lead_word(self, word: str) -> bool:
+        """A word an answer may open with before its value: an everyday word of the text's language or of a common
+        one ("alltså", "espere", "je to", "إيه", "जी"), or a hesitation that holds one letter drawn out ("εεε")."""
+        if not re.search(r"\p{L}", word):
+            return False
+        return max(self._zipf(word), zipf_any(word)) >= 3.5 or bool(re.fullmatch(r"(\p{L})\1+", word.casefold()))
+
+    def _answer_starts(self, turn: str) -> list[int]:
+        """Where the value of an answer may begin: after one, two or three words that open it (a hesitation, "yes",
+        "it's", "wait...") and the commas or dots after them."""
+        starts, pos = [], 0
+        for _ in range(3):
+            lead = _LEAD.match(turn, pos)
+            if not lead or not self._lead_word(lead.group("word")):
+                break
+            pos = lead.end()
+            starts.append(pos)
+        return starts
+
+    def _name_after_lead(self, turn: str) -> tuple[int, int] | None:
+        """A name of one to three words that ends the answer, after the words it opens with ("tak, tomasz
+        wiśniewska", "alltså astrid åkesson", "إيه، محمد العتيبي", "espere... Gonçalo Ferreira"); its span."""
+        end = len(turn.rstrip(" \t.!,;…"))
+        for start in self._answer_starts(turn):
+            words = turn[start:end].split()
+            if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
+                continue
+            listed = [fold(w) in self.g.first_names or fold(w) in self.g.last_names for w in words]
+            if len(words) == 1 and not any(fold(w) in self.g.first_names for w in words):
+                continue
+            cased = words[0][0].lower() != words[0][0].upper()  # a script with capitals
+            if cased and not (all(w[0].isupper() for w in words) or (all(w.islower() for w in words) and any(listed))):
+                continue
+            # a listed name may be a common word too ("Will", "محمد"): less so than any other word of the answer
+            if all(self._zipf(w) < (5.5 if known else 4.5) for w, known in zip(words, listed, strict=True)) and (
+                any(listed) or all(self._zipf(w) < 3.0 for w in words)
+            ):
+                return start, end
+        return None
+
+    def _login_after_lead(self, turn: str) -> tuple[int, int] | None:
+        """A login that ends the answer after the words it opens with ("oui alors xtheomax", "jo, xveronikaprx"):
+        one token with a digit, an underscore or a dot, or no word of any language."""
+        end = len(turn.rstrip(" \t.!,;…"))
+        for start in self._answer_starts(turn):
+            token = turn[start:end]
+            if not _LOGIN_TOKEN.fullmatch(token):
+                continue
+            if (
+                re.search(r"\d|[_.]", token)
+                or max(self._zipf(token), zipf_any(token)) < 1.5
+                and not (fold(token) in self.g.first_names or fold(token) in self.g.last_names)
+            ):
+                return start, end
+        return None
 
     def _lower_answer(self, name: str) -> bool:
         """Words in small letters that answer "your name?": a name the lists know among them, and no everyday word
