@@ -1728,3 +1728,16 @@ def test_a_name_or_login_after_the_words_an_answer_opens_with_goes(engine):
         assert out.split("\n")[0] == text.split("\n")[0]
     kept = "Agent: Who am I speaking with?\nCaller: sorry, one moment please\nAgent: no problem"
     assert anonymize(engine, kept)[0] == kept
+
+
+def test_a_value_after_the_words_an_answer_opens_with_goes_a_sentence_with_numbers_stays(engine):
+    cases = [
+        ("Agent: And the long number on the card?\nCaller: right, so, 4000 1234 5678 9010\nAgent: thanks", "9010"),
+        ("オペレーター: お電話番号をお願いします。\nお客様: えっと、03 5412 7789です\nオペレーター: はい", "7789"),
+        ("Agent: Which street?\nCaller: hmm, Vinohradská 112, Praha\nAgent: děkuji", "Vinohradská 112"),
+    ]
+    for text, value in cases:
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+    kept = "A: what do you need?\nB: lots of things like all the pages from 2 to 9\nA: fine, and the rest"
+    assert anonymize(engine, kept)[0] == kept

@@ -176,6 +176,8 @@ _POSTCODE_ANSWER = re.compile(
 _LOGIN_ANSWER = re.compile(
     rf"{_ANSWER_LEAD}(?P<login>[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}_.-]{{2,30}}[\p{{L}}\p{{N}}])(?=[ \t]*(?:[.,!]|$))"
 )
+# a copula glued to a value at the answer's end ("7255 8149です", "154-0024でございます")
+_COPULA_END = re.compile(r"[ \t]*(?:です(?:ね|よ)?|でございます|だよ|だ)?[ \t。.!！]*$")
 # a word that opens an answer, and what follows it before the value ("yeah it's", "tak,", "espere...", "إيه،")
 _LEAD = re.compile(r"[ \t]*(?P<word>[^\s,.…،、:;!?]+)(?:[ \t]*[,.…،、:;!?]+[ \t]*|[ \t]+)")
 _NAME_WORD = re.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
@@ -644,6 +646,64 @@ class BareTurnRecognizer(SpanRecognizer):
             if after:
                 yield finding(PERSON, start + after[0], start + after[1], 0.65, self.name)
 
+    def _bare_turn(self, turn: str, start: int, label: str, after_lead: str = "") -> Iterable:
+        """What a turn that is only a value is: a code, a phone number, an address, a place, a name (the conversation's
+        shape rules). ``after_lead``: the value follows words an answer opens with, set off by a comma or dots
+        (``punctuated``: any value) or only by a space (``spaced``: one of digits or spelled letters)."""
+        spoken = self._spoken(turn) or _number_in_words(turn)  # before the sentence test: "k i m" holds an "i"
+        if spoken:
+            yield finding(spoken, start, start + len(turn), 0.6, self.name)
+            return
+        if not turn or turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {_answer_end(turn)} "):
+            return
+        if _FIELD_LABEL.fullmatch(label.rstrip(": \t")) or _DATE_OR_AMOUNT.search(turn):
+            return  # a form's field ("items.price: 209,91 kr"), a date or an amount: the date rules decide
+        if _SPACED_POSTCODE.fullmatch(turn):
+            yield finding("ZIP_CODE", start, start + len(turn), 0.6, self.name)
+            return
+        if _PLATE_TURN.fullmatch(turn):
+            yield finding("REFERENCE_NUMBER", start, start + len(turn), 0.6, self.name)
+            return
+        if _CODE.fullmatch(turn) and not re.fullmatch(r"[\d:./ -]+[ap]?m?", turn.lower()) or turn.isdigit():
+            if _QUANTITY.fullmatch(turn) and not _AGE_TURN.fullmatch(turn.lower()):
+                return  # "2 kg", "3.5 Mb": an amount of something, not a reference ("71 ans" is an age)
+            if len(turn) >= 4 and not re.fullmatch(r"\d{1,2}[:.]\d{2}", turn):
+                yield finding("REFERENCE_NUMBER", start, start + len(turn), 0.6, self.name)
+            return
+        age = _AGE_TURN.fullmatch(turn.lower())
+        if age and len(turn.split()) <= 5:
+            yield finding("AGE", start, start + age.end("age"), 0.65, self.name)
+            return
+        if phone_shaped(turn, min_digits=8):
+            yield finding("PHONE_NUMBER", start, start + len(turn), 0.6, self.name)
+            return
+        if after_lead == "spaced":
+            return  # ("beaucoup de choses, comme ... 0 et 1": a sentence goes on after its first words)
+        if self._address(turn):
+            yield finding("STREET_ADDRESS", start, start + len(turn), 0.6, self.name)
+            return
+        if self._place(turn):
+            yield finding("LOCATION", start, start + len(turn), 0.6, self.name)
+            return
+        if self._cjk_name(turn) or self._lower_case_name(turn) or self._full_name(turn, label):
+            yield finding(PERSON, start, start + len(turn), 0.6, self.name)
+            return
+        if after_lead:
+            return  # ("ok, DHL"): a word alone after the words an answer opens with is no proper noun by its rarity
+        words = re.findall(r"[\p{L}\p{M}'’ʼ-]+", turn)
+        if not words or len(words) > 4 or re.search(r"\d|[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", turn):
+            return  # (Chinese, Japanese and Korean words have no frequencies here to tell a name from a word)
+        if not all(has_frequencies(script_of(w)) for w in words):
+            # Thai and the like write a sentence without spaces and a full name with one: two or three words
+            if 2 <= len(turn.split()) <= 3 and not re.search(r"[?!.,;:]", turn):
+                yield finding(PERSON, start, start + len(turn), 0.6, self.name)
+            return
+        # a proper noun alone: capitalized (or of a script without case) and not everyday words of its language
+        cased = all(w[0].isupper() or not w[0].islower() for w in words)
+        rare = sum(self._rare(w) for w in words)
+        if cased and rare and rare >= len(words) / 2:
+            yield finding(PERSON, start, start + len(turn), 0.6, self.name)
+
     def _lead_word(self, word: str) -> bool:
         """A word an answer may open with before its value: an everyday word of the text's language or of a common
         one ("alltså", "espere", "je to", "إيه", "जी"), or a hesitation that holds one letter drawn out ("εεε")."""
@@ -734,52 +794,12 @@ class BareTurnRecognizer(SpanRecognizer):
             if answers_age and age_in_words(turn):
                 yield finding("AGE", start, start + len(turn.rstrip(" .!")), 0.65, self.name)
                 continue
-            spoken = self._spoken(turn) or _number_in_words(turn)  # before the sentence test: "k i m" holds an "i"
-            if spoken:
-                yield finding(spoken, start, start + len(turn), 0.6, self.name)
-                continue
-            if not turn or turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {_answer_end(turn)} "):
-                continue
-            if _FIELD_LABEL.fullmatch(m.group("label").rstrip(": \t")) or _DATE_OR_AMOUNT.search(turn):
-                continue  # a form's field ("items.price: 209,91 kr"), a date or an amount: the date rules decide
-            if _SPACED_POSTCODE.fullmatch(turn):
-                yield finding("ZIP_CODE", start, start + len(turn), 0.6, self.name)
-                continue
-            if _PLATE_TURN.fullmatch(turn):
-                yield finding("REFERENCE_NUMBER", start, start + len(turn), 0.6, self.name)
-                continue
-            if _CODE.fullmatch(turn) and not re.fullmatch(r"[\d:./ -]+[ap]?m?", turn.lower()) or turn.isdigit():
-                if _QUANTITY.fullmatch(turn) and not _AGE_TURN.fullmatch(turn.lower()):
-                    continue  # "2 kg", "3.5 Mb": an amount of something, not a reference ("71 ans" is an age)
-                if len(turn) >= 4 and not re.fullmatch(r"\d{1,2}[:.]\d{2}", turn):
-                    yield finding("REFERENCE_NUMBER", start, start + len(turn), 0.6, self.name)
-                continue
-            age = _AGE_TURN.fullmatch(turn.lower())
-            if age and len(turn.split()) <= 5:
-                yield finding("AGE", start, start + age.end("age"), 0.65, self.name)
-                continue
-            if phone_shaped(turn, min_digits=8):
-                yield finding("PHONE_NUMBER", start, start + len(turn), 0.6, self.name)
-                continue
-            if self._address(turn):
-                yield finding("STREET_ADDRESS", start, start + len(turn), 0.6, self.name)
-                continue
-            if self._place(turn):
-                yield finding("LOCATION", start, start + len(turn), 0.6, self.name)
-                continue
-            if self._cjk_name(turn) or self._lower_case_name(turn) or self._full_name(turn, m.group("label")):
-                yield finding(PERSON, start, start + len(turn), 0.6, self.name)
-                continue
-            words = re.findall(r"[\p{L}\p{M}'’ʼ-]+", turn)
-            if not words or len(words) > 4 or re.search(r"\d|[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", turn):
-                continue  # (Chinese, Japanese and Korean words have no frequencies here to tell a name from a word)
-            if not all(has_frequencies(script_of(w)) for w in words):
-                # Thai and the like write a sentence without spaces and a full name with one: two or three words
-                if 2 <= len(turn.split()) <= 3 and not re.search(r"[?!.,;:]", turn):
-                    yield finding(PERSON, start, start + len(turn), 0.6, self.name)
-                continue
-            # a proper noun alone: capitalized (or of a script without case) and not everyday words of its language
-            cased = all(w[0].isupper() or not w[0].islower() for w in words)
-            rare = sum(self._rare(w) for w in words)
-            if cased and rare and rare >= len(words) / 2:
-                yield finding(PERSON, start, start + len(turn), 0.6, self.name)
+            found = list(self._bare_turn(turn, start, m.group("label")))
+            for lead_end in [] if found else self._answer_starts(turn)[:2]:
+                # "allora, 5356 8564 ...", "jako, Masarykova 27, ...", "えっと、7255 8149です": the value after its lead
+                rest = _COPULA_END.sub("", turn[lead_end:])
+                lead = "punctuated" if re.search(r"[,…:;、،.][ \t]*$", turn[:lead_end]) else "spaced"
+                found = list(self._bare_turn(rest, start + lead_end, m.group("label"), after_lead=lead))
+                if found:
+                    break
+            yield from found
