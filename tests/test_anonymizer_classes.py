@@ -1741,3 +1741,25 @@ def test_a_value_after_the_words_an_answer_opens_with_goes_a_sentence_with_numbe
         assert value not in out, out
     kept = "A: what do you need?\nB: lots of things like all the pages from 2 to 9\nA: fine, and the rest"
     assert anonymize(engine, kept)[0] == kept
+
+
+def test_japanese_answers_an_ip_glued_to_words_and_a_forwarding_note_go_the_customer_label_stays(engine):
+    call = (
+        "オペレーター: お電話ありがとうございます、さくら電機の翔太でございます。\n"
+        "お客様: 引っ越したので、郵便番号を変えたいです。\n"
+        "オペレーター: 新しい郵便番号をお願いします。\n"
+        "お客様: はい、460-0008です\n"
+        "オペレーター: ルーターのIPアドレスは88.214.7.190ですね。本日の営業でございます。"
+    )
+    out, _ = anonymize(engine, call)
+    for value in ("翔太", "460-0008", "88.214.7.190"):
+        assert value not in out, out
+    assert "お客様: " in out and "本日の営業でございます" in out and "さくら電機の" in out
+    out, _ = anonymize(engine, "路由器ip地址是10.48.213.77吗")
+    assert "10.48.213.77" not in out
+    kept = "Build v2.4.1.9-rc passed; see release 3.1.0.2 notes."
+    assert "v2.4.1.9-rc" in anonymize(engine, kept)[0]
+    note = "Radoslava -> can you check this one?\n\n-------- Forwarded message --------\nOrder 5512"
+    out, _ = anonymize(engine, note)
+    assert "Radoslava" not in out and "can you check this one?" in out
+    assert anonymize(engine, "Status -> shipped")[0] == "Status -> shipped"

@@ -111,7 +111,8 @@ _FROM_TEAM = re.compile(
 # someone addressed at a message's start, a comma after the name and the message going on in small letters
 # ("Mehmet, aşağıdaki maile bakabilir misin?", "Φλώρα, ρίξε μια ματιά")
 _VOCATIVE = re.compile(
-    r"(?m)^[ \t>]*(?P<name>\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*,[ \t]+(?=\p{Ll})"
+    # (or an arrow, as a note on a forwarded message names whom it is for: "Zofia -> pls check")
+    r"(?m)^[ \t>]*(?P<name>\p{Lu}[\p{Ll}\p{M}'’-]+)(?:[ \t]*,[ \t]+(?=\p{Ll})|[ \t]+(?:->|→|=>)[ \t]+)"
     # in scripts without capitals, a first name the lists know, a comma or a term of respect after it ("نیما جان،",
     # "मीनाक्षी जी,", "אריה,", "افتكار،")
     r"|(?m)^[ \t>]*(?P<uncased>[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Thai}\p{M}]{2,20})[ \t]*(?:جان|جی|जी)?[ \t]*[,،]"
@@ -136,7 +137,12 @@ _CJK = [
         re.MULTILINE,
     ),
 ]
-_CHINESE_PATTERNS = frozenset(_CJK[:2])
+# an agent answering in Japanese: the business's name, の, the agent's, humble "でございます" ("ひかり通販の拓海でございます")
+_JAPANESE_ANSWERING = re.compile(
+    r"(?:ありがとうございます|お待たせいたしました|お待たせしました)[、。,\s]*[^\n。]{1,30}の(?P<name>\p{Han}{1,3})でございます"
+)
+_CJK.append(_JAPANESE_ANSWERING)
+_CHINESE_PATTERNS = frozenset([*_CJK[:2], _JAPANESE_ANSWERING])  # (tested against everyday words by jieba)
 # Thai: "ชื่อ" ("name") before, or a greeting's polite particle before and "from" after ("สวัสดีค่ะ มารุด จากฝ่าย...")
 _THAI = [
     re.compile(r"ชื่อ[ \t]+(?P<name>\p{Thai}{2,12})(?=[ \t]|$)"),

@@ -25,8 +25,9 @@ from llm_assets.core.entities import PERSON
 _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー々"
 _CJK_RUN = re.compile(rf"[{_CJK}]+(?:[ \u3000][{_CJK}]+)?")
 _OTHER_WORD = re.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
+# (Japanese honours a thing or a role with お/ご before it, "お客様", "ご主人様", "お子さん": no name)
 _HONORIFIC_AFTER = re.compile(
-    rf"(?P<name>[{_CJK}]{{2,3}})(?:[ \u3000])?(?:様|さま|さん|氏|殿|先生|女士|小姐|先生|君|ちゃん|씨|님|고객님|선생님)"
+    rf"(?P<name>(?![おご]\p{{Han}})[{_CJK}]{{2,3}})(?:[ \u3000])?(?:様|さま|さん|氏|殿|先生|女士|小姐|先生|君|ちゃん|씨|님|고객님|선생님)"
 )
 _LABEL_BEFORE = re.compile(
     rf"(?:姓名|氏名|名前|お名前|名字|联系人|聯絡人|收件人|收货人|客户|客戶|이름|성명|고객명|担当者|ご担当)\s*[:：]?\s*"

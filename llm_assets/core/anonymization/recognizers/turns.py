@@ -206,7 +206,7 @@ _BIRTH_QUESTION = re.compile(
 _POSTCODE_QUESTION = re.compile(
     r"(?i:post ?code|postal code|zip(?: code)?|plz|postleitzahl|code postal|código postal|codice postale|"
     r"avviamento postale|\bcap\b|kod pocztowy|postnummer|psč|poštovní|cod poștal|posta kodu|irányítószám|"
-    r"индекс|ταχυδρομικός)"
+    r"индекс|ταχυδρομικός)|郵便番号|邮编|邮政编码|郵遞區號|우편번호"
 )
 _LOGIN_QUESTION = re.compile(
     r"(?i:user ?name|login|log-in|handle|benutzername|nom d'utilisateur|identifiant|usuario|nome utente|"
@@ -616,9 +616,12 @@ class BareTurnRecognizer(SpanRecognizer):
             if span:
                 yield finding(DATE_OF_BIRTH, start + span[0], start + span[1], 0.65, self.name)
         if "postcode" in wanted:
-            code = _POSTCODE_ANSWER.match(turn)
-            if code:
-                yield finding("ZIP_CODE", start + code.start("code"), start + code.end("code"), 0.65, self.name)
+            for lead_end in [0, *self._answer_starts(turn)[:2]]:
+                code = _POSTCODE_ANSWER.match(_COPULA_END.sub("", turn[lead_end:]))  # ("はい、154-0024です")
+                if code:
+                    s = start + lead_end
+                    yield finding("ZIP_CODE", s + code.start("code"), s + code.end("code"), 0.65, self.name)
+                    break
         if "login" in wanted:
             login = _LOGIN_ANSWER.match(turn)
             if login and re.search(r"\d|[_.]", login.group("login")):
@@ -709,6 +712,8 @@ class BareTurnRecognizer(SpanRecognizer):
         one ("alltså", "espere", "je to", "إيه", "जी"), or a hesitation that holds one letter drawn out ("εεε")."""
         if not re.search(r"\p{L}", word):
             return False
+        if re.fullmatch(r"[\p{Hiragana}ー]{1,4}", word):
+            return True  # "えっと", "はい", "あの": no frequencies here for Japanese; a name is rarely kana alone
         return max(self._zipf(word), zipf_any(word)) >= 3.5 or bool(re.fullmatch(r"(\p{L})\1+", word.casefold()))
 
     def _answer_starts(self, turn: str) -> list[int]:

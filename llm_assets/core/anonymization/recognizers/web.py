@@ -1,5 +1,6 @@
 """E-mail addresses written to dodge scrapers: "ana at example dot org", "ana[at]example[dot]org", "ana (at)
-example.org". Plain ones are Presidio's ``EmailRecognizer``'s."""
+example.org". Plain ones are Presidio's ``EmailRecognizer``'s. IPv4 addresses glued to the words around them
+("IPアドレスは163.34.45.150です", "ip地址是213.151.195.42吗"), which Presidio's word-bounded pattern passes by."""
 
 from __future__ import annotations
 
@@ -92,3 +93,18 @@ class ObfuscatedEmailRecognizer(SpanRecognizer):
             if plain or (_SPELLED_AT.search(value) and _SPELLED_DOT.search(value) and not _prose(value)):
                 start = m.start() if plain else _spoken_local_start(text, m.start())
                 yield finding("EMAIL_ADDRESS", start, m.end(), 0.85 if not plain else 0.9, self.name)
+
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_GLUED_IP = re.compile(rf"(?<![\d.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\d]|\.\d)")
+
+
+class GluedIpRecognizer(SpanRecognizer):
+    ENTITIES = ("IP_ADDRESS",)
+
+    def find(self, text: str) -> Iterable:
+        for m in _GLUED_IP.finditer(text):
+            before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+            # (a free-standing one is Presidio's; "v1.2.3.4" is a version)
+            if any(c.isalpha() and not c.isascii() for c in before + after):
+                yield finding("IP_ADDRESS", m.start(), m.end(), 0.8, self.name)
