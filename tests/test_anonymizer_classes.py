@@ -1763,3 +1763,20 @@ def test_japanese_answers_an_ip_glued_to_words_and_a_forwarding_note_go_the_cust
     out, _ = anonymize(engine, note)
     assert "Radoslava" not in out and "can you check this one?" in out
     assert anonymize(engine, "Status -> shipped")[0] == "Status -> shipped"
+
+
+def test_a_camel_case_product_a_numbered_order_and_a_carriers_parcel_stay_a_signatures_phone_line_is_no_address(
+    engine,
+):
+    text = (
+        "Customer: the order number's #837250, a SmartMeter Hub, and Royal Mail has it as JJD0021457781 (Royal Mail).\n"
+        "Customer: my manager Deirdre FitzGerald said to call. Call me on 0161 496 0777."
+    )
+    out, _ = anonymize(engine, text)
+    for kept in ("#837250", "SmartMeter Hub", "JJD0021457781 (Royal Mail)"):
+        assert kept in out, out
+    for gone in ("Deirdre", "FitzGerald", "496 0777"):
+        assert gone not in out, out
+    signature = "Thanks,\n\nImogen Okafor\nBrightwater Energy\nTel: 01202 054806"
+    out, types = anonymize(engine, signature)
+    assert "STREET_ADDRESS" not in types and "Okafor" not in out and "054806" not in out, (out, types)

@@ -722,6 +722,7 @@ class AnonymizationEngine:
             for r in results
             if r.entity_type in (PERSON, ORGANIZATION, LOCATION) and context.answering_business(text, r.start)
         }
+        organization_starts = {r.start for r in results if r.entity_type == ORGANIZATION}
         out = []
         for r in results:
             entity = r.entity_type
@@ -759,6 +760,8 @@ class AnonymizationEngine:
                 # a foreign national number read off a checksum alone, right after an order's or a parcel's word
                 # ("numer zamówienia to 4412309876" passes the Swedish personnummer's check): that order's number
                 entity = TRANSACTION_REFERENCE
+            elif entity == "PHONE_NUMBER" and r.score < 0.9 and text[max(0, r.start - 1) : r.start] == "#":
+                entity = TRANSACTION_REFERENCE  # "the number's #837250": a number sign marks an order, not a phone
             elif (
                 entity in ("REFERENCE_NUMBER", "CREDIT_CARD")
                 and not by_name
@@ -766,6 +769,9 @@ class AnonymizationEngine:
                 and not re.search(r"\s", text[r.start : r.end])
             ):
                 kind = context.reference_kind(text, r.start, r.end)
+                carrier = re.match(r"[ \t]*\([ \t]*", text[r.end : r.end + 4])
+                if not kind and carrier and (r.end + carrier.end()) in organization_starts:
+                    kind = "transaction"  # "JJD8449792962388902 (Royal Mail)": a carrier's parcel number
                 if kind == "transaction" and (entity == "REFERENCE_NUMBER" or r.score < 0.9):
                     entity = TRANSACTION_REFERENCE
                 elif kind == "personal" and entity == "REFERENCE_NUMBER":

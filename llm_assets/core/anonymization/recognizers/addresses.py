@@ -203,6 +203,12 @@ def _uncased(ch: str) -> bool:
     return ch.isalpha() and not ch.isupper() and not ch.islower()
 
 
+# A signature's contact line opens with the word for its phone ("Tel: 01202 054806", "Тел. +380 ...", "Τηλ. +30 ...")
+_CONTACT_LABEL = re.compile(
+    r"^(?i:tel|tél|tlf|telf|phone|telephone|téléphone|telefon|telefone|teléfono|telefono|mobile|mob|mobil|móvil|"
+    r"cell|cel|handy|fax|gsm|тел|телефон|моб|τηλ|κιν|هاتف|جوال|טל|फ़ोन|फोन|मोबाइल|電話|电话|手机|携帯|전화|휴대폰)(?![\p{L}])"
+    r"\.?[ \t]*(?:\([^)]{1,12}\))?[ \t]*[:：.]?[ \t]*"
+)
 # A line of a block's greeting or sign-off ("Best,", "Kind regards"): never part of an address block under it.
 _SALUTATION_LINE = re.compile(rf"(?i:{VALEDICTIONS}|{GREETINGS})[ \t]*[,!.:]?")
 # A house number written without spaces into a script that has none ("北投路80號", "武东三条1100号").
@@ -454,7 +460,7 @@ class StreetAddressRecognizer(SpanRecognizer):
         words_ = s.replace(",", " ").split()
         if re.fullmatch(UNIT_ALONE.replace("(?<![\\w])", ""), s):
             return "unit"
-        if phone_shaped(s, min_digits=9):
+        if phone_shaped(_CONTACT_LABEL.sub("", s), min_digits=9):
             return "contact"  # a signature's phone line: it holds the block together, the phone recognizer takes it
         key = fold(s)
         if key in self.g.countries:

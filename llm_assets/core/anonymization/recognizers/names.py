@@ -156,6 +156,10 @@ class StructuredNameRecognizer(SpanRecognizer):
                 yield finding(PERSON, start, start + len(name), score, self.name)
 
 
+_CAMEL_CASE = re.compile(r"\p{Ll}{2,}\p{Lu}")
+_NAME_PREFIX = re.compile(r"(?:Mac|Fitz|Van|Von|Ter|Ten|Del|Della|Dos|Das|Ben|Abu|Al)\p{Lu}")
+
+
 class GazetteerNameRecognizer(SpanRecognizer):
     """Capitalized words that name lists know as first and last names ("Inessa Samoylova", "Atso S. Myller"),
     weighed against how common each word is in English, and single names where the words around them say so
@@ -178,6 +182,8 @@ class GazetteerNameRecognizer(SpanRecognizer):
 
     def _namish(self, w: Word) -> bool:
         t = w.text
+        if _CAMEL_CASE.search(t) and not _NAME_PREFIX.match(t):
+            return False  # a product's or a brand's word ("SmartMeter Hub", "PayPal"), not "MacLeod" or "FitzGerald"
         return len(t) == 1 or bool(self._first(t) or self._last(t) or self._unknown(t))
 
     _LIST = re.compile(
