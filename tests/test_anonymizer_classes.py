@@ -1780,3 +1780,18 @@ def test_a_camel_case_product_a_numbered_order_and_a_carriers_parcel_stay_a_sign
     signature = "Thanks,\n\nImogen Okafor\nBrightwater Energy\nTel: 01202 054806"
     out, types = anonymize(engine, signature)
     assert "STREET_ADDRESS" not in types and "Okafor" not in out and "054806" not in out, (out, types)
+
+
+def test_a_mails_subject_line_is_no_turn_and_an_order_number_named_once_stays_wherever_it_repeats(engine):
+    thread = (
+        "Subject: Dubbel debitering faktura FAC-55120\n\n"
+        "Den 2024-05-20 09:31 skrev Ingrid Halvorsen:\n"
+        "> Hej,\n> pengarna är tillbaka.\n>\n> [FAC-55120] kaffebryggare — 89 kr\n>\n"
+        "> Vänliga hälsningar\n> Ingrid Halvorsen\n"
+        "From: Oskar Lindqvist <oskar.l@example.se>\nTo: Kundtjänst <support@example.se>"
+    )
+    out, types = anonymize(engine, thread)
+    assert out.startswith("Subject: Dubbel debitering faktura FAC-55120\n"), out
+    assert "[FAC-55120] kaffebryggare" in out and "STREET_ADDRESS" not in types
+    for name in ("Ingrid", "Halvorsen", "Oskar", "oskar.l@example.se"):
+        assert name not in out, out

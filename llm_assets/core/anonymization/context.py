@@ -55,7 +55,8 @@ _TRANSACTION_CUE = cue_pattern(
     "awb sku item product article model serial return rma ticket case incident transaction payment charge refund "
     "booking reservation confirmation receipt bestellung bestellnummer sendung sendungsnummer rechnung auftrag "
     "commande colis facture suivi pedido envío envio factura seguimiento ordine spedizione fattura encomenda "
-    "bestelling zending factuur zamówienie przesyłka faktura "
+    "bestelling zending factuur zamówienie przesyłka faktura fakturę faktury fakturze fakturą fakturu faktuře "
+    "objednávku objednávce zásilku facturii facturile talep talebi बिल शिकायत "
     # the same words in more of the largest markets' languages: an order's, a parcel's, an invoice's number
     "rastreio rastreamento fatura pacote tracciamento pacco prenotazione paquete guía reserva envoi réservation "
     "paket lieferung buchung retoure auftragsnummer rechnungsnummer bestelnummer pakket boeking zamówienia "

@@ -723,6 +723,12 @@ class AnonymizationEngine:
             if r.entity_type in (PERSON, ORGANIZATION, LOCATION) and context.answering_business(text, r.start)
         }
         organization_starts = {r.start for r in results if r.entity_type == ORGANIZATION}
+        # a number a cue names as an order's once is that order's wherever the document repeats it ("[FAC-26177]")
+        transactions = {
+            text[r.start : r.end]
+            for r in results
+            if r.entity_type == "REFERENCE_NUMBER" and context.reference_kind(text, r.start, r.end) == "transaction"
+        }
         out = []
         for r in results:
             entity = r.entity_type
@@ -772,6 +778,8 @@ class AnonymizationEngine:
                 carrier = re.match(r"[ \t]*\([ \t]*", text[r.end : r.end + 4])
                 if not kind and carrier and (r.end + carrier.end()) in organization_starts:
                     kind = "transaction"  # "JJD8449792962388902 (Royal Mail)": a carrier's parcel number
+                if not kind and text[r.start : r.end] in transactions:
+                    kind = "transaction"
                 if kind == "transaction" and (entity == "REFERENCE_NUMBER" or r.score < 0.9):
                     entity = TRANSACTION_REFERENCE
                 elif kind == "personal" and entity == "REFERENCE_NUMBER":

@@ -73,6 +73,13 @@ _SPACED_POSTCODE = re.compile(r"\d{3} \d{2}")
 _PLATE_TURN = re.compile(r"\p{Lu}{1,3}[ -]\d{2,5}(?:[ -]\p{Lu}{1,3})?")
 
 
+# an e-mail's header lines, in the mail clients' languages: fields, never a conversation's turns
+_MAIL_HEADER = re.compile(
+    r"(?i:subject|from|to|cc|bcc|date|sent|reply-to|betreff|von|an|datum|gesendet|objet|de|à|envoyé|asunto|para|"
+    r"enviado|oggetto|da|inviato|assunto|onderwerp|van|aan|verzonden|ämne|från|till|skickat|emne|fra|til|temat|od|"
+    r"do|wysłano|předmět|komu|odesláno|konu|kimden|kime|subiect|către|тема|от|кому|отправлено|від|θέμα|από|προς|"
+    r"件名|差出人|宛先|主题|主題|发件人|收件人|제목|보낸 사람|받는 사람|الموضوع|من|إلى|נושא|מאת|אל|विषय)"
+)
 # a field's name rather than a speaker: "order_id", "items.price" (a handle has digits: "analyst_1899")
 _FIELD_LABEL = re.compile(r"[a-z]+(?:[._][a-z]+)+")
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)? (?:[a-z]{1,3}|[A-Z][a-z]{1,2})\.?")  # a unit; "024 ODR" is a plate
@@ -782,7 +789,7 @@ class BareTurnRecognizer(SpanRecognizer):
         asked_before: list[frozenset[str]] = [frozenset(), frozenset()]  # by the last two turns
         header = _header_fields(text, turns)
         for k, m in enumerate(turns):
-            if k in header:
+            if k in header or _MAIL_HEADER.fullmatch(m.group("label").strip(" \t>:")):
                 continue  # a call's header ("Direction: Inbound", "Queue: Billing"): fields, whose keys decide
             turn, start = m.group("turn"), m.start("turn")
             mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
