@@ -1795,3 +1795,18 @@ def test_a_mails_subject_line_is_no_turn_and_an_order_number_named_once_stays_wh
     assert "[FAC-55120] kaffebryggare" in out and "STREET_ADDRESS" not in types
     for name in ("Ingrid", "Halvorsen", "Oskar", "oskar.l@example.se"):
         assert name not in out, out
+
+
+def test_the_business_its_shared_mailbox_writes_from_stays_a_customers_employer_goes(engine):
+    thread = (
+        "From: Priya Raman <priya.raman@example.net>\n"
+        "To: Larkspur Telecom <support@larkspurtelecom.com>\n"
+        "Subject: Router refund\n\n"
+        "Hello, I work at Halvorsen Logistics and need the refund for order 55120.\n\n"
+        "Hi Priya,\nthe refund is on its way.\n\nBest,\nOwen Tregarthen\nLarkspur Telecom\n"
+        "o.tregarthen@larkspurtelecom.com"
+    )
+    out, _ = anonymize(engine, thread)
+    assert out.count("Larkspur Telecom") == 2, out
+    for gone in ("Priya", "Raman", "Owen", "Tregarthen", "Halvorsen Logistics", "o.tregarthen@"):
+        assert gone not in out, out

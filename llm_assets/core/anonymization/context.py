@@ -12,6 +12,8 @@ Each function reads a window of the text around a span; the engine's policy step
 
 from __future__ import annotations
 
+import unicodedata
+
 import regex as re
 
 from llm_assets.core.anonymization.text import cue_pattern
@@ -249,6 +251,45 @@ def agent_after_business(text: str, start: int, end: int, first_names) -> int | 
         if word.group().casefold() in first_names:
             return start + word.start()
     return None
+
+
+# a shared mailbox's local part: the business's own address ("support@", "kundenservice@", "info@")
+_ROLE_MAILBOX = re.compile(
+    r"(?i:support|info|service|services|help|helpdesk|servicedesk|contact|care|customercare|customerservice|hello|"
+    r"team|noreply|no-reply|kundenservice|kundendienst|kundtjanst|kundeservice|klantenservice|sav|assistance|"
+    r"soporte|atencion|atendimento|assistenza|obsluga|podpora|destek|suport|servicio|billing|orders|sales)"
+)
+_ADDRESS = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]{1,64})@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
+
+
+def _letters(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
+
+
+def business_domains(text: str) -> set[str]:
+    """The names of the domains a document's business writes from: one with a shared mailbox ("info@cobaltwireless
+    .com"), or one that two people of the document write from; each as its name's letters ("cobaltwireless")."""
+    locals_by_domain: dict[str, set[str]] = {}
+    for m in _ADDRESS.finditer(text):
+        labels = m.group("domain").casefold().split(".")
+        name = max(labels[:-1] or labels, key=len)  # "mail.cobaltwireless.co.uk": its longest label
+        locals_by_domain.setdefault(name, set()).add(m.group("local").casefold())
+    return {
+        name
+        for name, local_parts in locals_by_domain.items()
+        if len(name) >= 5 and (len(local_parts) >= 2 or any(_ROLE_MAILBOX.fullmatch(p) for p in local_parts))
+    }
+
+
+def names_business(value: str, domains: set[str], whole: bool = False) -> bool:
+    """Whether ``value`` ("Cobalt Wireless", "Sieć Orzeł") is the name a business domain spells ("cobaltwireless",
+    "siecorze"): one begins the other, five letters at least; with ``whole`` (a name taken for a person's, a mailbox's
+    display name), two words or more that spell the domain's name exactly."""
+    letters = _letters(value)
+    if whole:
+        return len(value.split()) >= 2 and letters in domains
+    return len(letters) >= 5 and any(d.startswith(letters) or letters.startswith(d) for d in domains)
 
 
 _PURPOSE = re.compile(

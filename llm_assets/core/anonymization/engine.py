@@ -723,6 +723,7 @@ class AnonymizationEngine:
             if r.entity_type in (PERSON, ORGANIZATION, LOCATION) and context.answering_business(text, r.start)
         }
         organization_starts = {r.start for r in results if r.entity_type == ORGANIZATION}
+        domains = context.business_domains(text) if "@" in text else set()
         # a number a cue names as an order's once is that order's wherever the document repeats it ("[FAC-26177]")
         transactions = {
             text[r.start : r.end]
@@ -737,9 +738,14 @@ class AnonymizationEngine:
                 agent = context.agent_after_business(text, r.start, r.end, gazetteers.load().first_names)
                 if agent is not None:  # the business's name, then its agent's: the agent's goes
                     r = RecognizerResult(PERSON, agent, r.end, r.score, recognition_metadata=r.recognition_metadata)
-            if entity in (PERSON, ORGANIZATION, LOCATION) and (
-                context.answering_business(text, r.start, later_words=entity != PERSON)
-                or (entity == ORGANIZATION and text[r.start : r.end].casefold() in business)
+            if (
+                entity in (PERSON, ORGANIZATION, LOCATION)
+                and (
+                    context.answering_business(text, r.start, later_words=entity != PERSON)
+                    # the business the document's shared mailbox or its staff write from: the data's controller
+                    or (domains and context.names_business(text[r.start : r.end], domains, whole=entity == PERSON))
+                    or (entity == ORGANIZATION and text[r.start : r.end].casefold() in business)
+                )
             ):
                 continue
             by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey", "FlattenedColumn")
