@@ -1810,3 +1810,15 @@ def test_the_business_its_shared_mailbox_writes_from_stays_a_customers_employer_
     assert out.count("Larkspur Telecom") == 2, out
     for gone in ("Priya", "Raman", "Owen", "Tregarthen", "Halvorsen Logistics", "o.tregarthen@"):
         assert gone not in out, out
+
+
+def test_an_agent_named_between_the_business_and_listening_goes_in_more_scripts(engine):
+    for text, name in (
+        ("Оператор: Служба підтримки Зелена Лінія, Оксана, слухаю вас.", "Оксана"),
+        ("Agente: Linha de apoio Águas do Norte, Beatriz, diga por favor.", "Beatriz"),
+        ("एजेंट: नमस्ते, मैं सुनीता बोल रही हूँ, बताइए क्या मदद करूँ?", "सुनीता"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert name not in out, out
+    kept = "Yes, sure, please, how can I help?"
+    assert anonymize(engine, kept)[0] == kept

@@ -89,6 +89,8 @@ _LOOSE_AFTER = _alternation("here|à votre écoute|a su disposición|al habla|à
 _WORD = r"[\p{L}\p{M}][\p{L}\p{M}'’-]*"
 # Hindi "मैं सुमन हूँ" ("I am Suman"): the copula after the name makes "I" sure
 _HINDI = re.compile(r"(?<![\p{L}\p{M}])मैं[ \t]+(?P<name>[\p{L}\p{M}]+)[ \t]+(?:हूँ|हूं)")
+# "मैं राहुल बोल रही हूँ" ("I, Rahul, am speaking")
+_HINDI_SPEAKING = re.compile(r"(?<![\p{L}\p{M}])मैं[ \t]+(?P<name>[\p{L}\p{M}]+)[ \t]+बोल[ \t]+(?:रहा|रही)[ \t]+(?:हूँ|हूं)")
 # Arabic names go on with a family's or a father's particle: "راما آل مقطة", "أحمد بن علي"
 _ARABIC_FAMILY_ARTICLES = ("آل", "ال")  # "آل محمد": "the family of Muhammad", a family name
 _ARABIC_PARTICLE = re.compile(r"[ \t]+(?:آل|بن|بنت|ابن|أبو|ابو|عبد)[ \t]+[\p{Arabic}]+")
@@ -118,6 +120,13 @@ _VOCATIVE = re.compile(
     r"|(?m)^[ \t>]*(?P<uncased>[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Thai}\p{M}]{2,20})[ \t]*(?:جان|جی|जी)?[ \t]*[,،]"
 )
 _AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:(?P<sure>{_SURE_AFTER})|{_LOOSE_AFTER})(?![\p{{L}}\p{{M}}])")
+# an agent answering with the business, then their name between commas, then "listening" / "go ahead" ("Швидка Пошта
+# Плюс, Ірина, слухаю вас", "اتصالات النخيل، ريم، تفضل", "Energia Atlântica, Margarida, diga")
+_BETWEEN_COMMAS = re.compile(
+    rf"[,،][ \t]*(?P<name>{_WORD})[ \t]*[,،][ \t]*(?i:слухаю|слушаю|تفضل|تفضلي|أتفضل|diga|dígame|mi dica|"
+    r"je vous écoute|vă ascult|ascult|słucham|poslouchám|prosím|buyurun|ακούω|σας ακούω|sprechen sie|"
+    r"how can i help|how may i help|what can i do)(?![\p{L}\p{M}])"
+)
 
 # Chinese, Japanese and Korean, written without spaces: an agent's title or "I am" before, a copula or "at your
 # service" after ("客服婷婷为您服务", "担当の加奈です", "真綾が承ります", "상담사 정웅입니다")
@@ -256,7 +265,12 @@ class IntroductionRecognizer(SpanRecognizer):
         for m in _AFTER.finditer(text):
             if self._name_word(m.group("name"), sure=m.group("sure") is not None):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
+        for m in _BETWEEN_COMMAS.finditer(text):
+            if self._name_word(m.group("name"), sure=True) and fold(m.group("name")) in self.g.first_names:
+                yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
         if not text.isascii():
+            for m in _HINDI_SPEAKING.finditer(text):
+                yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
             for m in _HINDI.finditer(text):
                 # "मैं देखती हूँ" is "I look": a verb's present participle before the same "हूँ"
                 if not re.search(r"(?:ता|ती|ते|रहा|रही|रहे)$", m.group("name")):
