@@ -184,7 +184,7 @@ _LOGIN_ANSWER = re.compile(
     rf"{_ANSWER_LEAD}(?P<login>[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}_.-]{{2,30}}[\p{{L}}\p{{N}}])(?=[ \t]*(?:[.,!]|$))"
 )
 # a copula glued to a value at the answer's end ("7255 8149です", "154-0024でございます")
-_COPULA_END = re.compile(r"[ \t]*(?:です(?:ね|よ)?|でございます|だよ|だ)?[ \t。.!！]*$")
+_COPULA_END = re.compile(r"[ \t]*(?:です(?:ね|よ)?|でございます|だよ|だ)[ \t。.!！]*$")
 # a word that opens an answer, and what follows it before the value ("yeah it's", "tak,", "espere...", "إيه،")
 _LEAD = re.compile(r"[ \t]*(?P<word>[^\s,.…،、:;!?]+)(?:[ \t]*[,.…،、:;!?]+[ \t]*|[ \t]+)")
 _NAME_WORD = re.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
@@ -744,6 +744,8 @@ class BareTurnRecognizer(SpanRecognizer):
             if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
                 continue
             listed = [fold(w) in self.g.first_names or fold(w) in self.g.last_names for w in words]
+            if any(self._lead_word(w) and not known for w, known in zip(words, listed, strict=True)):
+                continue  # ("yeah it's marguerite oyelaran": the name begins after "it's")
             if len(words) == 1 and not any(fold(w) in self.g.first_names for w in words):
                 continue
             cased = words[0][0].lower() != words[0][0].upper()  # a script with capitals
@@ -810,7 +812,8 @@ class BareTurnRecognizer(SpanRecognizer):
             for lead_end in [] if found else self._answer_starts(turn)[:2]:
                 # "allora, 5356 8564 ...", "jako, Masarykova 27, ...", "えっと、7255 8149です": the value after its lead
                 rest = _COPULA_END.sub("", turn[lead_end:])
-                lead = "punctuated" if re.search(r"[,…:;、،.][ \t]*$", turn[:lead_end]) else "spaced"
+                punctuated = re.search(r"[,…:;、،.][ \t]*$", turn[:lead_end]) and len(rest.split()) <= 5
+                lead = "punctuated" if punctuated else "spaced"  # ("Hola, quiero devolver el Kindle ..." goes on)
                 found = list(self._bare_turn(rest, start + lead_end, m.group("label"), after_lead=lead))
                 if found:
                     break
