@@ -255,7 +255,14 @@ class OpenVINOEngine(Engine):
         scheduler.max_num_seqs = max(1, max_running)
         # no pinning: OpenVINO pins an engine's threads to the first cores, so one-thread engines in parallel
         # processes (the evaluation's parts) all ran on core 0 (two of them: half the speed each, the other core idle)
-        props = {"ENABLE_CPU_PINNING": False, **({"INFERENCE_NUM_THREADS": int(threads)} if threads else {})}
+        # f32 arithmetic (the weights keep their GGUF precision): on a CPU with bf16 instructions (AVX512_BF16, AMX)
+        # OpenVINO would compute in bf16 by default, and the same champion would answer differently from one machine
+        # to the next (parity is measured at f32; a bf16 run also requires a bf16 KV cache)
+        props = {
+            "ENABLE_CPU_PINNING": False,
+            "INFERENCE_PRECISION_HINT": "f32",
+            **({"INFERENCE_NUM_THREADS": int(threads)} if threads else {}),
+        }
         self._pipe = ovg.ContinuousBatchingPipeline(self.model_file, scheduler, "CPU", {**props, **(properties or {})})
         self.eos_token_id = tokenizer.eos_token_id
         self._ids = itertools.count(1)
