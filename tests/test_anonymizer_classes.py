@@ -1822,3 +1822,17 @@ def test_an_agent_named_between_the_business_and_listening_goes_in_more_scripts(
         assert name not in out, out
     kept = "Yes, sure, please, how can I help?"
     assert anonymize(engine, kept)[0] == kept
+
+
+def test_a_birth_date_after_the_words_an_answer_opens_with_goes_a_refusal_stays(engine):
+    for text, said in (
+        (
+            "Agent: Can you confirm your date of birth?\nCaller: haan, the second of March nineteen eighty\nAgent: ok",
+            "March",
+        ),
+        ("Agent: Wann sind Sie geboren?\nKunde: moment, am vierten Mai neunzehnhundertachtzig\nAgent: danke", "Mai"),
+    ):
+        out, types = anonymize(engine, text)
+        assert "DATE_OF_BIRTH" in types and said not in out, out
+    kept = "Agent: What's your date of birth?\nCaller: sorry, I don't remember\nAgent: ok"
+    assert anonymize(engine, kept)[0] == kept

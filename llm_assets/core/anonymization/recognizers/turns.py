@@ -619,9 +619,12 @@ class BareTurnRecognizer(SpanRecognizer):
                     yield finding("LICENSE_PLATE", start + plate.start(), start + plate.end(), 0.7, self.name)
                     break
         if "birth" in wanted:
-            span = _spoken_date(turn)
-            if span:
-                yield finding(DATE_OF_BIRTH, start + span[0], start + span[1], 0.65, self.name)
+            for lead_end in [0, *self._answer_starts(turn)[:2]]:
+                span = _spoken_date(turn[lead_end:])  # ("haan, the thirteenth of January nineteen seventy-three")
+                if span:
+                    s = start + lead_end
+                    yield finding(DATE_OF_BIRTH, s + span[0], s + span[1], 0.65, self.name)
+                    break
         if "postcode" in wanted:
             for lead_end in [0, *self._answer_starts(turn)[:2]]:
                 code = _POSTCODE_ANSWER.match(_COPULA_END.sub("", turn[lead_end:]))  # ("はい、154-0024です")
