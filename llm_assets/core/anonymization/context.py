@@ -17,6 +17,7 @@ import unicodedata
 import regex as re
 
 from llm_assets.core.anonymization.text import cue_pattern
+from llm_assets.core.fingerprints import EMAIL
 
 _BIRTH = re.compile(
     r"(?i:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb\.\s*$|\bgeb(?:oren|\.)|geburts|\bné(?:e)?\b|naissance|\bnacid[oa]\b|"
@@ -259,7 +260,6 @@ _ROLE_MAILBOX = re.compile(
     r"team|noreply|no-reply|kundenservice|kundendienst|kundtjanst|kundeservice|klantenservice|sav|assistance|"
     r"soporte|atencion|atendimento|assistenza|obsluga|podpora|destek|suport|servicio|billing|orders|sales)"
 )
-_ADDRESS = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]{1,64})@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
 
 
 def _letters(text: str) -> str:
@@ -271,10 +271,11 @@ def business_domains(text: str) -> set[str]:
     """The names of the domains a document's business writes from: one with a shared mailbox ("info@cobaltwireless
     .com"), or one that two people of the document write from; each as its name's letters ("cobaltwireless")."""
     locals_by_domain: dict[str, set[str]] = {}
-    for m in _ADDRESS.finditer(text):
-        labels = m.group("domain").casefold().split(".")
+    for address in EMAIL.findall(text):
+        local, domain = address.casefold().rsplit("@", 1)
+        labels = domain.split(".")
         name = max(labels[:-1] or labels, key=len)  # "mail.cobaltwireless.co.uk": its longest label
-        locals_by_domain.setdefault(name, set()).add(m.group("local").casefold())
+        locals_by_domain.setdefault(name, set()).add(local)
     return {
         name
         for name, local_parts in locals_by_domain.items()

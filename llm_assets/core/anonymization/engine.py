@@ -725,10 +725,15 @@ class AnonymizationEngine:
         organization_starts = {r.start for r in results if r.entity_type == ORGANIZATION}
         domains = context.business_domains(text) if "@" in text else set()
         # a number a cue names as an order's once is that order's wherever the document repeats it ("[FAC-26177]")
+        kinds = {
+            (r.start, r.end): context.reference_kind(text, r.start, r.end)
+            for r in results
+            if r.entity_type in ("REFERENCE_NUMBER", "CREDIT_CARD", *_CHECKSUM_ONLY_IDS)
+        }
         transactions = {
             text[r.start : r.end]
             for r in results
-            if r.entity_type == "REFERENCE_NUMBER" and context.reference_kind(text, r.start, r.end) == "transaction"
+            if r.entity_type == "REFERENCE_NUMBER" and kinds[(r.start, r.end)] == "transaction"
         }
         out = []
         for r in results:
@@ -764,11 +769,7 @@ class AnonymizationEngine:
                 and not _beside_person(text, r, people)
             ):
                 continue
-            elif (
-                entity in _CHECKSUM_ONLY_IDS
-                and not by_name
-                and context.reference_kind(text, r.start, r.end) == "transaction"
-            ):
+            elif entity in _CHECKSUM_ONLY_IDS and not by_name and kinds[(r.start, r.end)] == "transaction":
                 # a foreign national number read off a checksum alone, right after an order's or a parcel's word
                 # ("numer zamówienia to 4412309876" passes the Swedish personnummer's check): that order's number
                 entity = TRANSACTION_REFERENCE
@@ -780,7 +781,7 @@ class AnonymizationEngine:
                 and meta.get("recognizer_name") != "BareTurnRecognizer"  # an answer about the speaker, not an order
                 and not re.search(r"\s", text[r.start : r.end])
             ):
-                kind = context.reference_kind(text, r.start, r.end)
+                kind = kinds[(r.start, r.end)]
                 carrier = re.match(r"[ \t]*\([ \t]*", text[r.end : r.end + 4])
                 if not kind and carrier and (r.end + carrier.end()) in organization_starts:
                     kind = "transaction"  # "JJD8449792962388902 (Royal Mail)": a carrier's parcel number

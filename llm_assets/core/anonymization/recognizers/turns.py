@@ -268,6 +268,11 @@ def _spoken_date(turn: str) -> tuple[int, int] | None:
     return None
 
 
+def _postcode_answer(turn: str) -> tuple[int, int] | None:
+    code = _POSTCODE_ANSWER.match(_COPULA_END.sub("", turn))
+    return code.span("code") if code else None
+
+
 def _number_word(word: str) -> bool:
     """A word that says a number (a year's part, a day, an ordinal) in a language the number readers know."""
     word = word.strip("-").casefold()
@@ -337,16 +342,16 @@ _CUE_TIMING = re.compile(
 )
 # a meeting tool's export: the speaker and a time on a line ("Maria Gonzalez  0:42", "Emma Hughes | Bank  0:01",
 # "Speaker 1  00:00:24"), the words on the lines below
+_CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}"  # "0:42", "00:01:12"
 _MEETING_SPEAKER = re.compile(
-    r"(?m)^[ \t]*(?P<label>[^\n:<>]{1,80}?)(?:[ \t]{2,}\(?(?:\d{1,2}:)?\d{1,2}:\d{2}\)?|[ \t]+[\[(](?:\d{1,2}:)?\d{1,2}:\d{2}"
-    r"(?:[.,]\d{1,3})?[\])])[ \t]*$"
+    rf"(?m)^[ \t]*(?P<label>[^\n:<>]{{1,80}}?)(?:[ \t]{{2,}}\(?{_CLOCK}\)?|[ \t]+[\[(]{_CLOCK}(?:[.,]\d{{1,3}})?[\])])[ \t]*$"
 )
 # a diarized export with the speaker and a time opening each line, the words after them ("spk_1 0:18  Thijs Smit",
 # "Speaker 2 00:01:12 yes that's right"); a log's level is no speaker
 _SPEAKER_TIME_LINE = re.compile(
     r"(?m)^[ \t]*(?P<label>(?!(?i:info|warn|warning|error|debug|trace|fatal|critical|notice)\b)"
-    r"[^\s:<>\[\](){}\"'=|]{1,32}(?:[ \t][^\s:<>\[\](){}\"'=|\d]{1,32})?(?:[ \t]\d{1,2})?)[ \t]+[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}"
-    r"(?:[.,]\d{1,3})?[\])]?[ \t]+(?P<turn>\S[^\n]*?)[ \t]*$"
+    r"[^\s:<>\[\](){}\"'=|]{1,32}(?:[ \t][^\s:<>\[\](){}\"'=|\d]{1,32})?(?:[ \t]\d{1,2})?)"
+    rf"[ \t]+[\[(]?{_CLOCK}(?:[.,]\d{{1,3}})?[\])]?[ \t]+(?P<turn>\S[^\n]*?)[ \t]*$"
 )
 # a speaker's label in brackets opening a line or a subtitle cue ("[Customer] yeah it's ...")
 _BRACKET_TURN = re.compile(r"(?m)^[ \t]*(?P<label>\[(?!\d)[^\[\]\n]{1,32}\])[ \t]+(?P<turn>\S[^\n]*?)[ \t]*$")
@@ -381,9 +386,14 @@ def _utterance(text: str, label: tuple[int, int], turn: tuple[int, int]) -> Utte
     return Utterance({"all": (min(label[0], start), end), "label": label, "turn": (start, end)}, text)
 
 
-def _vtt_voices(text: str) -> list:
-    turns = (_utterance(text, m.span("label"), m.span("turn")) for m in _VTT_VOICE.finditer(text))
+def _line_turns(pattern: re.Pattern, text: str) -> list:
+    """The turns a pattern with ``label`` and ``turn`` groups finds, one a match."""
+    turns = (_utterance(text, m.span("label"), m.span("turn")) for m in pattern.finditer(text))
     return [t for t in turns if t is not None]
+
+
+def _vtt_voices(text: str) -> list:
+    return _line_turns(_VTT_VOICE, text)
 
 
 def _cue_text_end(text: str, start: int) -> int:
@@ -413,13 +423,11 @@ def _subtitle_cues(text: str) -> list:
 
 
 def _speaker_time_lines(text: str) -> list:
-    turns = [_utterance(text, m.span("label"), m.span("turn")) for m in _SPEAKER_TIME_LINE.finditer(text)]
-    return [t for t in turns if t is not None]
+    return _line_turns(_SPEAKER_TIME_LINE, text)
 
 
 def _bracket_turns(text: str) -> list:
-    turns = [_utterance(text, m.span("label"), m.span("turn")) for m in _BRACKET_TURN.finditer(text)]
-    return [t for t in turns if t is not None]
+    return _line_turns(_BRACKET_TURN, text)
 
 
 def _json_segments(text: str) -> list:
@@ -619,19 +627,13 @@ class BareTurnRecognizer(SpanRecognizer):
                     yield finding("LICENSE_PLATE", start + plate.start(), start + plate.end(), 0.7, self.name)
                     break
         if "birth" in wanted:
-            for lead_end in [0, *self._answer_starts(turn)[:2]]:
-                span = _spoken_date(turn[lead_end:])  # ("haan, the thirteenth of January nineteen seventy-three")
-                if span:
-                    s = start + lead_end
-                    yield finding(DATE_OF_BIRTH, s + span[0], s + span[1], 0.65, self.name)
-                    break
+            span = self._after_lead(turn, _spoken_date)  # ("haan, the thirteenth of January nineteen seventy-three")
+            if span:
+                yield finding(DATE_OF_BIRTH, start + span[0], start + span[1], 0.65, self.name)
         if "postcode" in wanted:
-            for lead_end in [0, *self._answer_starts(turn)[:2]]:
-                code = _POSTCODE_ANSWER.match(_COPULA_END.sub("", turn[lead_end:]))  # ("はい、154-0024です")
-                if code:
-                    s = start + lead_end
-                    yield finding("ZIP_CODE", s + code.start("code"), s + code.end("code"), 0.65, self.name)
-                    break
+            span = self._after_lead(turn, _postcode_answer)  # ("はい、154-0024です")
+            if span:
+                yield finding("ZIP_CODE", start + span[0], start + span[1], 0.65, self.name)
         if "login" in wanted:
             login = _LOGIN_ANSWER.match(turn)
             if login and re.search(r"\d|[_.]", login.group("login")):
@@ -725,6 +727,14 @@ class BareTurnRecognizer(SpanRecognizer):
         if re.fullmatch(r"[\p{Hiragana}ー]{1,4}", word):
             return True  # "えっと", "はい", "あの": no frequencies here for Japanese; a name is rarely kana alone
         return max(self._zipf(word), zipf_any(word)) >= 3.5 or bool(re.fullmatch(r"(\p{L})\1+", word.casefold()))
+
+    def _after_lead(self, turn: str, find) -> tuple[int, int] | None:
+        """The span ``find`` gives on the turn, else on what follows one or two words the answer opens with."""
+        for lead_end in [0, *self._answer_starts(turn)[:2]]:
+            span = find(turn[lead_end:])
+            if span:
+                return lead_end + span[0], lead_end + span[1]
+        return None
 
     def _answer_starts(self, turn: str) -> list[int]:
         """Where the value of an answer may begin: after one, two or three words that open it (a hesitation, "yes",
