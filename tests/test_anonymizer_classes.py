@@ -1836,3 +1836,103 @@ def test_a_birth_date_after_the_words_an_answer_opens_with_goes_a_refusal_stays(
         assert "DATE_OF_BIRTH" in types and said not in out, out
     kept = "Agent: What's your date of birth?\nCaller: sorry, I don't remember\nAgent: ok"
     assert anonymize(engine, kept)[0] == kept
+
+
+def test_a_town_right_after_an_address_goes_in_any_script_and_in_small_letters(engine):
+    for text, town, kept in (
+        ("배송지: 세종대로 110, 04524 부산광역시 으로 보내 주세요. 롯데택배입니다.", "부산광역시", "롯데택배"),
+        ("si claro es avenida de la constitución 8 valencia y mi teléfono ya lo tiene", "valencia", "mi teléfono"),
+        ("Paczka ZAM-7781 do:\n> ul. Piotrkowska 104\n>> 90-926 Łódź\n", "Łódź", "ZAM-7781"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert town not in out and kept in out, out
+    # an everyday word after the address is no town ("como", Spanish "as")
+    out, _ = anonymize(engine, "Vivo en Calle Mayor 5, como le dije antes.")
+    assert "como le dije antes" in out, out
+
+
+def test_form_labels_in_korean_hindi_and_polish_say_what_their_values_are(engine):
+    form = (
+        "고객명: 박서연\n휴대폰번호: 010-4821-7733\n우편번호: 48058\n주문번호: KR-55120-B\n"
+        "पूरा नाम: कविता जोशी\nउम्र: 41 साल\n"
+        "Numer rejestracyjny: KR 7H412\nNr zamówienia: 2026/7731\n"
+    )
+    out, types = anonymize(engine, form)
+    for gone in ("박서연", "4821", "48058", "कविता", "41", "7H412"):
+        assert gone not in out, out
+    for kept in ("KR-55120-B", "2026/7731", "साल", "고객명:", "पूरा नाम:", "Numer rejestracyjny:"):
+        assert kept in out, out
+    assert {"PERSON", "PHONE_NUMBER", "ZIP_CODE", "AGE", "LICENSE_PLATE"} <= types
+
+
+def test_korean_particles_glued_to_a_value_do_not_hide_it(engine):
+    call = (
+        "상담원: 우편번호 불러 주시겠어요?\n고객: 음 61452요.\n상담원: 영문 성함도 부탁드려요.\n"
+        "고객: 영문으로는 Jiwoo Park이고요.\n상담원: 연락처는요?\n고객: 010-2894-3176입니다.\n"
+        "상담원: 접수번호 RT-4471-22로 반품 등록했습니다. 2월 3일 회수 예정이에요."
+    )
+    out, types = anonymize(engine, call)
+    for gone in ("61452", "Jiwoo", "2894"):
+        assert gone not in out, out
+    for kept in ("요.", "이고요.", "입니다.", "RT-4471-22로", "2월 3일"):
+        assert kept in out, out
+
+
+def test_where_a_caller_lives_goes_inflected_or_in_korean(engine):
+    for text, place in (
+        ("고객: 아 저 망원동 사는데요, 배송이 너무 늦어서요.", "망원동"),
+        ("Klientka: u nas w Tarnowie kurier nigdy nie dzwoni.", "Tarnowie"),
+        ("klient: no więc mieszkam w gdyni i paczka dalej stoi w sortowni", "gdyni"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert place not in out, out
+    for kept in ("Klient: Tak, jestem w szoku, paczka przyszła pusta.", "고객: 저 혼자 사는데요, 괜찮아요."):
+        assert anonymize(engine, kept)[0] == kept
+
+
+def test_a_polish_name_after_an_inflected_honorific_goes(engine):
+    out, _ = anonymize(engine, "Konsultant: Czy rozmawiam z Panią Bożeną Sławińską? Konto jest na Pana Żaka.")
+    for gone in ("Bożeną", "Sławińską", "Żaka"):
+        assert gone not in out, out
+    assert out.startswith("Konsultant: Czy rozmawiam z ")
+
+
+def test_what_an_agent_asked_is_no_answer_to_their_own_question(engine):
+    call = "상담원: 성함 부탁드립니다.\n고객: 윤서진이요.\n상담원: 고객번호 아시면 불러 주세요.\n고객: 잠시만요."
+    out, _ = anonymize(engine, call)
+    assert "윤서진" not in out and "상담원: 고객번호 아시면 불러 주세요." in out, out
+
+
+def test_a_korean_name_spelled_syllable_by_syllable_and_an_agents_sign_off_go(engine):
+    call = (
+        "상담원: 성함을 한 글자씩 불러 주시겠어요?\n고객: 허, 윤, 아. 윤은 맏 윤 자예요.\n"
+        "상담원: 생일이 어떻게 되세요?\n고객: 88년 11월 2일이요.\n"
+        "상담원: 네, 확인됐습니다. 지금까지 상담원 표지훈이었습니다.\n고객: 네, 네."
+    )
+    out, types = anonymize(engine, call)
+    for gone in ("허, 윤, 아", "11월", "표지훈"):
+        assert gone not in out, out
+    assert "고객: 네, 네." in out and "DATE_OF_BIRTH" in types, out
+
+
+def test_a_relative_named_after_a_comma_and_an_agent_before_the_business_go(engine):
+    for text, name in (
+        ("Klientka: Nie, dzwonię w imieniu syna, Jędrzeja Wróbla.", "Wróbla"),
+        ("18:01 - Sklep: dziękujemy za cierpliwość. Zdzisław, słucham.", "Zdzisław"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert name not in out, out
+    kept = "Agent: Hello, thanks for calling, how can I help?"
+    assert anonymize(engine, kept)[0] == kept
+
+
+def test_an_everyday_word_that_names_a_region_stays_and_spoken_numbers_keep_their_own_placeholders(engine):
+    kept = "Klient: Tak. Proszę o fakturę."
+    assert anonymize(engine, kept)[0] == kept
+    call = (
+        "Agent: Your phone number?\nCaller: four one seven two two nine eight\n"
+        "Agent: And the other one?\nCaller: six six three oh five one two"
+    )
+    out, _ = anonymize(engine, call)
+    placeholders = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Caller")]
+    assert len(set(placeholders)) == 2 and all(p.startswith("<") for p in placeholders), out

@@ -4,7 +4,8 @@ beside it.
 - A name goes on across the capitalized words beside it that are names too ("Tôi tên là Đặng Thu Hương", where a
   cue took two words; "Aici Romulus Dobre", where only the family name was found).
 - A postcode standing between or right beside the parts of an address found around it is the address's postcode
-  ("Rosenweg 130 in 90228 Nürnberg").
+  ("Rosenweg 130 in 90228 Nürnberg"); a town right after an address's street or postcode is its town, in any script
+  and in small letters ("06236 대전광역시", "... calle Feria 12 sevilla", "31952 الخبر").
 - A word next to a model number is a product's, not a person's ("Sony WH-1000XM5", "PlayStation 5 Slim", "JBL Flip
   6"); a camel-cased brand is no one's name ("PostNL", "FedEx"; not "McCarthy" or "DeShawn").
 - A company that carries a parcel is no one's employer: a name right before a parcel's tracking words, after the
@@ -61,6 +62,8 @@ _POSTCODE = re.compile(
     r"(?![\p{L}\p{N}]|-[\p{L}\p{N}])"
 )
 _ADDRESS_PARTS = ("STREET_ADDRESS", LOCATION)
+# up to three words right after a street or a postcode, nothing but spaces or a comma between
+_WORDS_AFTER = re.compile(r"[ \t]*,?[ \t]*(?P<w>[\p{L}\p{M}'’.-]+(?:[ \t][\p{L}\p{M}'’.-]+){0,2})")
 
 
 def _result(r: RecognizerResult, entity: str | None = None, start: int | None = None, end: int | None = None):
@@ -186,3 +189,42 @@ def _postcodes_beside_addresses(text: str, results: list[RecognizerResult]) -> l
                 )
             )
     return out
+
+
+def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """A town (a city or region of the place lists, never a country, no everyday word) right after a street or a
+    postcode found on the line: the longest of its next one to three words that is one. Run over a whole text's
+    findings, from every pass (an address may be found across a mail client's wrapped lines)."""
+    g = gazetteers.load()
+    taken = [(r.start, r.end) for r in results]
+    out = []
+    for p in results:
+        if p.entity_type not in ("STREET_ADDRESS", "ZIP_CODE"):
+            continue
+        m = _WORDS_AFTER.match(text, p.end)
+        if not m:
+            continue
+        words = m.group("w").split()
+        for n in range(len(words), 0, -1):
+            town = " ".join(words[:n]).rstrip(".")
+            key = gazetteers.fold(town)
+            known = (key in g.places and key not in g.countries) or key in g.cities_other_scripts
+            if not known or any(_everyday(w, g) for w in town.split()):
+                continue
+            start = m.start("w")
+            end = start + len(town)
+            if not any(s < end and start < e for s, e in taken):
+                out.append(
+                    RecognizerResult(LOCATION, start, end, 0.6, recognition_metadata={"recognizer_name": "AddressTown"})
+                )
+                taken.append((start, end))
+            break
+    return out
+
+
+def _everyday(word: str, g) -> bool:
+    """A word too common to be taken for a town by its place alone: a capitalized one only if it is among a
+    language's commonest ("Como" is Spanish for "how"); in small letters, any frequent one ("como", "bath")."""
+    if not re.search(r"[\p{Lu}\p{Ll}]", word):
+        return False  # a script without capitals: the place lists decide
+    return g.zipf(word) >= (6.0 if word[0].isupper() else 5.0)

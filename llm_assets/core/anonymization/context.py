@@ -88,8 +88,13 @@ _TRANSACTION_CUE_UNSPACED = re.compile(
     "|".join(
         "订单 訂單 运单 運單 快递单 物流单 单号 單號 包裹 发票 發票 追踪 追蹤 "
         "注文 追跡 伝票 お問い合わせ番号 荷物 請求書 "
-        "주문 송장 운송장 택배 배송 영수증 คำสั่งซื้อ พัสดุ ใบแจ้งหนี้".split()
+        "주문 송장 운송장 택배 배송 영수증 접수 예약 반품 교환 환불 결제 청구서 문의번호 คำสั่งซื้อ พัสดุ ใบแจ้งหนี้ "
+        "予約 受付 預約 预约 预订 受理".split()
     )
+)
+# a customer's or member's number in scripts written without spaces ("고객번호 540-4257-0000", "会員番号12345")
+_PERSONAL_CUE_UNSPACED = re.compile(
+    "|".join(("고객번호", "회원번호", "고객 번호", "회원 번호", "会員番号", "お客様番号", "客户号", "会员号", "会員ID"))
 )
 _PERSONAL_CUE = cue_pattern(
     [
@@ -307,6 +312,7 @@ def reference_kind(text: str, start: int, end: int) -> str:
     left, _ = window(text, start, end, before=32)
     # the nearest cue wins: "order for customer 4471" is the customer's
     personal = [m.end() for m in _PERSONAL_CUE.finditer(left)]
+    personal += [m.end() for m in _PERSONAL_CUE_UNSPACED.finditer(left)]
     base = start - len(left)
 
     def purpose(m: re.Match) -> bool:

@@ -82,10 +82,11 @@ from llm_assets.core.anonymization.recognizers import (  # noqa: E402
 from llm_assets.core.anonymization.recognizers.handles import role_labels  # noqa: E402
 from llm_assets.core.anonymization.recognizers.names import HONORIFICS  # noqa: E402
 from llm_assets.core.anonymization.recognizers.ner import CleanSpacyRecognizer  # noqa: E402
+from llm_assets.core.anonymization.recognizers.places import LEAD_PLACE_SCORE, inflected_place  # noqa: E402
 from llm_assets.core.anonymization.registry import StableRegistry  # noqa: E402
 from llm_assets.core.anonymization.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
 from llm_assets.core.anonymization.structure import Cell, Layout, layout  # noqa: E402
-from llm_assets.core.anonymization.text import PARTICLES, case_variant, normalize  # noqa: E402
+from llm_assets.core.anonymization.text import PARTICLES, case_variant, normalize, unglue_particles  # noqa: E402
 
 HONORIFIC_WORDS = frozenset(h.rstrip(".").lower() for h in HONORIFICS)
 
@@ -181,7 +182,8 @@ def _normalize_key(entity: str, value: str) -> str:
         LICENSE_PLATE,
         TRANSACTION_REFERENCE,
     ):
-        return re.sub(r"[^0-9A-Za-z]", "", value).upper()
+        # letters and digits of any script: numbers read out in words ("four eight", "영오칠일영") differ by them
+        return re.sub(r"[\W_]", "", value).upper()
     return re.sub(r"\s+", " ", value.strip().strip(".,;:")).lower()
 
 
@@ -462,6 +464,7 @@ class AnonymizationEngine:
 
     def analyze_texts(self, texts: Sequence[str], batch_size: int = 64) -> list[list[RecognizerResult]]:
         """Findings per text (before known values and overlaps are resolved), long texts in overlapping chunks."""
+        texts = [unglue_particles(t) for t in texts]
         pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
         found: list[list[RecognizerResult]] = [[] for _ in texts]
         for i, text in enumerate(texts):
@@ -505,6 +508,9 @@ class AnonymizationEngine:
                 # only what lies on the lines the copy changed: the others had their look in the first pass
                 results = [r for r in results if any(s <= r.start and r.end <= e for s, e in lines)]
                 found[i] += [self._shift(r, off) for r in self._plausible_lower_case(variant, results)]
+        for i, text in enumerate(texts):
+            with gazetteers.language_scope(languages[i]):
+                found[i] += completion.towns_after_addresses(text, found[i])
         return found
 
     def _plausible_lower_case(self, variant: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
@@ -547,6 +553,11 @@ class AnonymizationEngine:
                 continue
             span = variant[r.start : r.end]
             known_place = r.entity_type == LOCATION and gazetteers.fold(span) in g.places
+            led = r.entity_type == LOCATION and r.score == LEAD_PLACE_SCORE
+            rare = [max(g.zipf(m.group(0)), gazetteers.zipf_any(m.group(0))) < 3.5 for m in tokens]
+            if led and all(r_ or inflected_place(g, m.group(0)) for r_, m in zip(rare, tokens, strict=True)):
+                out.append(r)  # "ja jestem w białymstoku": the words before it say it is a place, inflected or not
+                continue
             common = [m for m in tokens if max(g.zipf(m.group(0)), gazetteers.zipf_any(m.group(0))) >= 4.0]
             if known_place and not common or (kept and len(kept) == len(tokens)):
                 out.append(r)
@@ -975,6 +986,9 @@ def _covers(cell: Cell, text: str, results: list[RecognizerResult]) -> str | Non
     return best if best_cover >= 0.8 * size else None
 
 
+_AGE_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?!\d)")
+
+
 def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]) -> list[RecognizerResult]:
     extra = []
     columns: dict[str, list[Cell]] = {}
@@ -1003,6 +1017,9 @@ def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]
                 tail = len(value.rstrip())
                 meta = {"recognizer_name": recognizer, "key": c.key}
                 typed = resolve(entity, value)
+                number = _AGE_NUMBER.search(value) if typed == "AGE" else None
+                if number:  # "Age: 25 years", "उम्र: 25 साल": the number is the age, its unit stays
+                    lead, tail = number.span()
                 extra.append(RecognizerResult(typed, c.start + lead, c.start + tail, 0.9, recognition_metadata=meta))
     return extra
 

@@ -243,6 +243,14 @@ def _job_titles() -> tuple[set[str], set[str]]:
     return titles, {h for h, n in heads.items() if n >= 5 and len(h) > 3 and (agentive.search(h) or h in singles)}
 
 
+# the most common Korean family names (over 95 % of the population by the national census), whose syllables the name
+# lists' three-syllable entries do not all reveal ("남궁한결" begins with 남, "허" and "노" are rare in the lists)
+KOREAN_FAMILY_NAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채"
+    "원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉"
+)  # one syllable each
+
+
 def _hangul_family(first_names: dict) -> list[str]:
     """Korean full names are a one-syllable family name and a two-syllable given name; the syllables that begin many
     three-syllable entries of the name lists are the family names."""
@@ -310,6 +318,6 @@ def load() -> Gazetteers:
         job_titles=frozenset(data["job_titles"]),
         job_heads=frozenset(data["job_heads"]),
         word_zipf=data["word_zipf"],
-        hangul_family=frozenset(data["hangul_family"]),
+        hangul_family=frozenset(data["hangul_family"]) | KOREAN_FAMILY_NAMES,
         cities_other_scripts=data["cities_other_scripts"],
     )

@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 import numpy as np
+import regex
 
 from llm_assets.core.entities import (
     BANK_ACCOUNT,
@@ -37,51 +38,61 @@ def _words(spec: str) -> frozenset[str]:
 # head nouns -> entity type (multi-word heads are joined with "_" after the split)
 _HEADS: dict[str, str] = {}
 for _entity, _spec in {
-    "EMAIL_ADDRESS": "email e_mail mail mailaddress emailaddress courriel correo posta",
+    "EMAIL_ADDRESS": "email e_mail mail mailaddress emailaddress courriel correo posta 이메일 메일 メール "
+    "メールアドレス 邮箱 电子邮件 电子邮箱 ईमेल",
     "PHONE_NUMBER": "phone telephone tel mobile cell cellphone fax handy telefon telefone telefono teléfono "
-    "téléphone telefoon msisdn whatsapp tlf puhelin",
+    "téléphone telefoon msisdn whatsapp tlf puhelin telefonu komórka komórki 전화 전화번호 연락처 휴대폰 핸드폰 "
+    "휴대전화 휴대폰번호 電話 電話番号 携帯 携帯電話 电话 电话号码 手机 手机号 手机号码 联系电话 मोबाइल फ़ोन फोन",
     PERSON: "display_name firstname lastname surname forename fullname givenname familyname middlename vorname "
     "nachname prénom prenom nom nombre apellido apellidos cognome nome sobrenome voornaam achternaam imię imie "
     "nazwisko förnamn efternavn etternavn sukunimi etunimi 姓名 氏名 名前 이름 姓 名 "
     # the same in more of the languages the engine reads: "Ονοματεπώνυμο", "Ad Soyad", "ПІБ", "ФИО", "Họ tên"
     "ονοματεπώνυμο όνομα επώνυμο піб фио фіо имя ім'я прізвище фамилия ad_soyad adı_soyadı soyadı isim "
     "họ_tên họ_và_tên nama_lengkap ชื่อ นามสกุล ชื่อ_นามสกุล שם שם_מלא الاسم الاسم_الكامل نام نام_خانوادگی नाम "
-    "jméno příjmení jmeno prijmeni név teljes_név vezetéknév keresztnév nume prenume nume_complet efternamn",
+    "jméno příjmení jmeno prijmeni név teljes_név vezetéknév keresztnév nume prenume nume_complet efternamn "
+    # Korean, Japanese and Chinese compounds are written as one word: "고객명" (customer name), "収件人" (recipient)
+    "고객명 성명 성함 예금주 수령인 받는분 보내는분 신청인 氏名 お名前 姓名 收件人 收货人 联系人 客户姓名 पूरा_नाम",
     USERNAME: "user username user_name login userid user_id uid handle nick nickname screenname screen_name benutzer "
-    "benutzername utilisateur usuario utente gebruiker gebruikersnaam account_name accountname",
+    "benutzername utilisateur usuario utente gebruiker gebruikersnaam account_name accountname nazwa_użytkownika "
+    "아이디 ユーザー名 用户名 账号名",
     "ZIP_CODE": "zip zipcode postcode postalcode postal_code post_code plz postleitzahl cp cap cep codigo_postal "
-    "código_postal code_postal postnummer postinumero kod_pocztowy postcode_zip",
+    "código_postal code_postal postnummer postinumero kod_pocztowy postcode_zip 우편번호 郵便番号 邮编 邮政编码 "
+    "पिन_कोड पिनकोड",
     "STREET_ADDRESS": "address addr street adresse anschrift strasse straße rue calle direccion dirección indirizzo "
-    "endereco endereço adres ulica gatuadress address_line address1 address2 line1 line2 street_address",
+    "endereco endereço adres ulica gatuadress address_line address1 address2 line1 line2 street_address "
+    "adres_zamieszkania 주소 배송지 住所 地址 收货地址 पता",
     LOCATION: "city town ort stadt ville ciudad città citta cidade plaats miasto stad kaupunki municipality county "
-    "district suburb neighbourhood neighborhood",
+    "district suburb neighbourhood neighborhood miejscowość 도시 지역 거주지 城市 शहर",
     REGION: "country state region province land pays país paese bundesland estado provincia regione provincie "
     "country_name state_name",
     ORGANIZATION: "company employer organization organisation firma empresa entreprise azienda werkgever arbeitgeber "
-    "workplace",
+    "workplace pracodawca 회사 회사명 직장 勤務先 会社名 公司 工作单位 कंपनी",
     TITLE: "job_title jobtitle job occupation position profession beruf métier puesto",
     "URL": "website url homepage web web_site",
-    TRANSACTION_REFERENCE: "order tracking tracking_number awb invoice sku waybill",
+    TRANSACTION_REFERENCE: "order tracking tracking_number awb invoice sku waybill 주문번호 운송장번호 송장번호 "
+    "注文番号 订单号 运单号 快递单号",
     "REFERENCE_NUMBER": "kundennummer kundennr customer_number account_number "
     # a customer's number or code in more languages ("Κωδ. πελάτη", "Номер клієнта", "Müşteri No")
     "κωδ_πελάτη κωδικός_πελάτη αριθμός_πελάτη номер_клієнта номер_клиента müşteri_no müşteri_numarası numer_klienta "
     "číslo_zákazníka ügyfélszám mã_khách_hàng nomor_pelanggan رقم_العميل מספר_לקוח شماره_مشتری kundnummer "
-    "kundenr asiakasnumero",
+    "kundenr asiakasnumero 고객번호 회원번호 会員番号 お客様番号 客户号 会员号",
     DATE_OF_BIRTH: "dob birthdate birth_date date_birth birthday date_of_birth geburtsdatum geburtstag "
     "date_de_naissance fecha_de_nacimiento data_di_nascita data_de_nascimento geboortedatum data_urodzenia "
-    "födelsedatum",
-    "AGE": "age alter âge edad età eta idade leeftijd wiek ålder ikä",
+    "födelsedatum 생년월일 生年月日 出生日期 जन्म_तिथि जन्मतिथि",
+    "AGE": "age alter âge edad età eta idade leeftijd wiek ålder ikä 나이 年齢 年龄 उम्र",
     LICENSE_PLATE: "plate reg vrm vehicle licenseplate license_plate licence_plate number_plate numberplate "
     "registration vehicle_registration reg_number kennzeichen immatriculation plaque matricula matrícula targa "
-    "placa kenteken rejestracja registreringsnummer",
+    "placa kenteken rejestracja registreringsnummer rejestracyjny 차량번호 자동차번호 车牌 车牌号 ナンバープレート",
     "IP_ADDRESS": "ip ip_address ipaddress remote_addr remote_ip client_ip src_ip source_ip ipv4 ipv6",
     "CREDIT_CARD": "card card_number cardnumber credit_card creditcard cc_number pan",
     "IBAN_CODE": "iban",
-    BANK_ACCOUNT: "bban bank_account account_no sort_code routing_number routing aba bsb swift bic",
+    BANK_ACCOUNT: "bban bank_account account_no sort_code routing_number routing aba bsb swift bic konta "
+    "numer_konta 계좌 계좌번호 口座番号 银行账号 银行卡号 खाता_संख्या",
     NATIONAL_ID: "ssn social_security national_id nationalid nin nino tax_id taxid tin steuer_id steuernummer "
     "passport passport_number reisepass passeport pasaporte passaporto passaporte paszport dni nie nif cpf rg pesel "
     "bsn personnummer codice_fiscale aadhaar id_card idcard driver_license drivers_license driving_licence "
-    "licence_number license_number führerschein permis_de_conduire",
+    "licence_number license_number führerschein permis_de_conduire dowodu_osobistego dowód_osobisty nip regon "
+    "주민등록번호 주민번호 여권번호 운전면허번호 マイナンバー 身份证 身份证号 身份证号码 护照号 आधार आधार_नंबर पैन",
 }.items():
     for _w in _spec.split():
         _HEADS[_w] = _entity
@@ -96,6 +107,7 @@ _TRANSACTION_OWNERS = _words(
     "order tracking invoice sku item product shipment parcel package delivery return rma ticket case transaction "
     "payment booking reservation flight itinerary confirmation receipt purchase waybill consignment bestellung "
     "bestell sendung rechnung commande facture pedido factura ordine fattura encomenda bestelling zamówienie article "
+    "zamówienia faktury przesyłki "
     "artikel part model serial batch "
     # a call's, a claim's, a support case's: the system's own references ("Call ID", "Gesprek-ID", "ID llamada")
     "call conversation interaction session recording claim incident quote task llamada chamada gesprek samtals "
@@ -137,7 +149,8 @@ def split_key(key: str) -> list[str]:
     """``customerEmail`` / ``Customer E-mail`` / ``customer_email`` -> ["customer", "email"]."""
     key = unicodedata.normalize("NFKC", key)
     key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key)
-    words = [w for w in re.split(r"[^\w]+|_", key.casefold()) if w and not w.isdigit()]
+    # a word keeps its combining marks: Devanagari's and Thai's vowel signs are no separators ("पूरा नाम")
+    words = [w for w in regex.split(r"[^\p{L}\p{M}\p{N}]+", key.casefold()) if w and not w.isdigit()]
     return [w for w in words if w not in ("the", "of", "de", "du", "des", "di", "da", "do", "der", "des", "von")]
 
 

@@ -19,6 +19,8 @@ import json
 import re
 from dataclasses import dataclass
 
+import regex
+
 from llm_assets.core.anonymization.text import reads_as_speech
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -321,10 +323,12 @@ _PAIR = re.compile(
 _STAMPED = re.compile(r"[\[(][ \t]*\d{1,2}$")
 # (an abbreviation's point is none: "ul. Kwiatowa 15", "Str. 5", "St. Gallen"; a word of four letters or a number ends
 # a sentence: "... 02-495 Warszawa. Mój PESEL ...", "DOB: 02/11/1979. Bought ...")
-_SENTENCE_END = re.compile(r"(?:(?:(?<=\w{4})|(?<=\d))\.|[!?])(?=\s+\w)")
+# (two syllables of Korean or Chinese are a word's end too: "보내 주세요.")
+_SENTENCE_END = regex.compile(r"(?:(?:(?<=\w{4})|(?<=\d)|(?<=[\p{Hangul}\p{Han}]{2}))\.|[!?])(?=\s+\w)")
 # "Name: Ana", and a dump's "Name = Ana" / "USER_NAME = ana_03" (key=value without spaces is a pair, above)
-_LABEL = re.compile(
-    r"^[ \t>*-]*(?P<key>[^\W\d_][\w'’ ./()-]{0,38}?)(?:[ \t]*:|[ \t]+=)[ \t]+(?P<value>\S[^\n]*?)[ \t]*$"
+# (a key's letters keep their combining marks: Devanagari's and Thai's vowel signs, "पूरा नाम:")
+_LABEL = regex.compile(
+    r"^[ \t>*-]*(?P<key>[^\W\d_][\w\p{M}'’ ./()-]{0,38}?)(?:[ \t]*:|[ \t]+=)[ \t]+(?P<value>\S[^\n]*?)[ \t]*$"
 )
 
 

@@ -28,6 +28,30 @@ def normalize(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Korean writes its particles and endings onto the word before them, a number or a Latin name too ("47205요",
+# "Haeun Shin이고요", "010-3636-9260입니다"): to the patterns the value then runs on into a word. The copy the
+# recognizers read has them as spaces (the same length, so every offset holds); the text itself keeps them.
+_PARTICLES_AFTER = (
+    r"(?:이었습니다|였습니다|이었어요|였어요|이에요|입니다|이고요|인데요|이거든요|이요|예요|고요|으로요|으로|이랑|하고|요|로|랑|"
+    r"은|는|을|를|이|가|에|도|만)"
+)
+_GLUED_PARTICLE = regex.compile(
+    rf"(?:(?<=[0-9A-Za-z)]){_PARTICLES_AFTER}"
+    # after three or more digits read out in Sino-Korean ("영오칠일영요"): an ending without a digit's syllable
+    r"|(?<=(?<![\p{Hangul}])[공영일이삼사오육칠팔구]{3,})(?:입니다|인데요|예요|에요|고요|요|에|으로|로))(?![\p{Hangul}])"
+)
+
+
+def unglue_particles(text: str) -> str:
+    """``text`` with the Korean particles glued to a number or a Latin word as spaces (same length)."""
+    if not _HANGUL.search(text):
+        return text
+    return _GLUED_PARTICLE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_HANGUL = regex.compile(r"\p{Hangul}")
+
+
 # words with inner hyphens ("Jean-Luc") and a one-letter prefix's apostrophe ("O'Neil", "d'Ávila"); clitics ("'s",
 # "'m") stay outside
 WORD = re.compile(

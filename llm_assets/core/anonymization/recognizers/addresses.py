@@ -248,7 +248,8 @@ _ADDRESS_INTRO_OTHER = re.compile(
     rf"(?i:(?<![\p{{L}}])(?:{alternation(_ADDRESS_WORDS.split('|'))}))[ \t]*[:：]?[ \t]*"
     rf"(?P<addr>(?=[\p{{Lu}}\p{{N}}]|[^\p{{Lu}}\p{{Ll}}\s]|(?i:{_LOWER_DESIGNATORS})\.?[ \t])[\p{{L}}\p{{N}}][^\n;!?/]{{2,90}}?)"
     r"(?=(?<=[\p{L}\p{M}]{5})\.(?:\s|$)|[;!?]|\s/\s|[ \t]*$|[ \t]*\n|"
-    r",[ \t]+\p{Ll}[\p{L}\p{M}]*[ \t]+\p{Ll})"
+    # (a clause after the comma: ", to daleko", ", paczka ZAM-1 z InPost"; not a flat's ", piso 3")
+    r",[ \t]+\p{Ll}[\p{L}\p{M}]*[ \t]+\p{Ll}|,[ \t]+\p{Ll}[\p{L}\p{M}]{3,}[ \t]+(?![\p{N}]))"
 )
 
 
@@ -349,7 +350,7 @@ class StreetAddressRecognizer(SpanRecognizer):
             flags,
         )
         self.postcode_city = re.compile(
-            rf"(?:(?<=^)|(?<=[\n,]))[ \t]*(?P<code>{ANY_POSTCODE}),?[ \t]+(?P<city>{NAME}(?:[ \t-]+(?:[a-zà-ÿ]{{1,4}}[ \t-]+)?{NAME}){{0,4}})",
+            rf"(?:(?<=^)|(?<=[\n,]))[ \t]*(?:>+[ \t]*)*(?P<code>{ANY_POSTCODE}),?[ \t]+(?P<city>{NAME}(?:[ \t-]+(?:[a-zà-ÿ]{{1,4}}[ \t-]+)?{NAME}){{0,4}})",
             flags | re.MULTILINE,
         )
         # a street's name and number, its postcode and town on one line without commas, in any script that has

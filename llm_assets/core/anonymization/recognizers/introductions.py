@@ -75,7 +75,8 @@ _LOOSE_BEFORE = _alternation(
     "أنا|انا|هنا|אני|כאן|מדבר|מדברת|من|मैं|dengan|"
     # an agent's title before the name: "оператор Ярина", "asesora Lucía"
     "operator|operatore|opérateur|operador|operadora|asesor|asesora|atendente|consultor|consultora|оператор|"
-    "специалист|консультант|фахівець|менеджер"
+    "специалист|консультант|фахівець|менеджер|konsultant|konsultantka|doradca|doradczyni|operatorka|"
+    "berater|beraterin|conseiller|conseillère|consulente|adviseur|medewerker|handläggare|poradce|poradkyně"
 )
 # "Anna vagyok", "سجاد هستم", "Ahmet ben": the name comes first
 # (and a title after the name: "Tóth úr", "Ayşe Hanım", "Mehmet Bey")
@@ -122,10 +123,16 @@ _VOCATIVE = re.compile(
 _AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:(?P<sure>{_SURE_AFTER})|{_LOOSE_AFTER})(?![\p{{L}}\p{{M}}])")
 # an agent answering with the business, then their name between commas, then "listening" / "go ahead" ("Швидка Пошта
 # Плюс, Ірина, слухаю вас", "اتصالات النخيل، ريم، تفضل", "Energia Atlântica, Margarida, diga")
+# (or opening the sentence, "Andrzej, słucham."; or with the business after the name, "Dzień dobry, Grzegorz, Fala
+# Mobile, w czym mogę pomóc?")
 _BETWEEN_COMMAS = re.compile(
-    rf"[,،][ \t]*(?P<name>{_WORD})[ \t]*[,،][ \t]*(?i:слухаю|слушаю|تفضل|تفضلي|أتفضل|diga|dígame|mi dica|"
+    rf"(?:[,،]|[.!?:](?=[ \t])|^)[ \t]*(?P<name>{_WORD})[ \t]*[,،][ \t]*(?:\p{{Lu}}[^,،\n.!?]{{1,40}}[,،][ \t]*)?"
+    r"(?i:слухаю|слушаю|تفضل|تفضلي|أتفضل|diga|dígame|mi dica|"
     r"je vous écoute|vă ascult|ascult|słucham|poslouchám|prosím|buyurun|ακούω|σας ακούω|sprechen sie|"
-    r"how can i help|how may i help|what can i do)(?![\p{L}\p{M}])"
+    r"how can i help|how may i help|what can i do|w czym mogę|jak mogę pomóc|wie kann ich|en quoi puis-je|"
+    r"en qué puedo|come posso|como posso|hoe kan ik|hur kan jag|чем могу|чим можу|cu ce vă pot|jak vám mohu|"
+    r"size nasıl|πώς μπορώ)(?![\p{L}\p{M}])",
+    re.MULTILINE,
 )
 
 # Chinese, Japanese and Korean, written without spaces: an agent's title or "I am" before, a copula or "at your
@@ -138,7 +145,10 @@ _CJK = [
     re.compile(
         r"(?<![\p{Han}\p{Katakana}\p{Hiragana}])(?P<name>[\p{Han}\p{Katakana}ー]{2,4})(?:と申します|が承ります)"
     ),
-    re.compile(r"(?:상담사|상담원|담당자|저는)[ \t]?(?P<name>\p{Hangul}{2,3}?)(?:입니다|이에요|예요|라고)"),
+    # (also after the call: "상담원 양나래였습니다", "this was agent ...")
+    re.compile(
+        r"(?:상담사|상담원|담당자|저는)[ \t]?(?P<name>\p{Hangul}{2,3}?)(?:입니다|이에요|예요|라고|였습니다|이었습니다|였어요|이었어요)"
+    ),
     # "我姓罗" ("my family name is Luo"); a family name alone before "Mr", "Ms", "Miss" at a clause's start ("常女士，")
     re.compile(r"我姓(?P<name>\p{Han}{1,2}?)(?=[，,。\s]|$|想|叫|的)"),
     re.compile(

@@ -21,12 +21,14 @@ from llm_assets.core.entities import PERSON
 
 HONORIFICS = (
     "Mr Mrs Ms Miss Mx Dr Prof Sir Dame Lady Lord Rev Revd Fr Sr Sra Srta Herr Frau Mme Mlle Dott Ing Mag Hr Fru Pan "
-    "Pani Sig Signor Signora Señor Señora Senhor Senhora Monsieur Madame Mister Missus Doctor Professor Captain Capt "
+    "Pani Pana Panu Panem Panią Panie Sig Signor Signora Señor Señora Senhor Senhora Monsieur Madame Mister Missus Doctor Professor Captain Capt "
     "Col Gen Lt Sgt Hon Judge Justice Rabbi Imam Father Sister Brother Mrs. Ms. Doutor Doutora Dottore Dottoressa "
     "Doktor Doamna Domnul Doamnei Domnului Kyrios Kyria"
 ).split()
 _HONORIFIC = r"(?:" + "|".join(sorted({re.escape(h.rstrip(".")) for h in HONORIFICS}, key=len, reverse=True)) + r")"
-_NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’\-]|[A-ZÀ-ÖØ-Þ](?=[a-zß-öø-ÿ]))+"
+# a capitalized word of the Latin script, its extended letters too ("Łukasz", "Wiśniewską", "Şahin", "Dvořák")
+_UPPER, _LOWER = r"(?:(?=\p{Latin})\p{Lu})", r"(?:(?=\p{Latin})[\p{Ll}\p{M}])"
+_NAME_WORD = rf"{_UPPER}(?:{_LOWER}|['’\-]|{_UPPER}(?={_LOWER}))+"
 _INITIAL = r"[A-Z]\.?"
 NAME_RUN = rf"{_NAME_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+)?(?:{_NAME_WORD}|{_INITIAL})){{0,3}}"
 # Words that put a name right after them ("Hi Ana", "name is Ana", "call me Ana", "my daughter Ana").
@@ -85,6 +87,21 @@ def _everyday_words(name: str) -> bool:
     return all(g.zipf(w) >= 5.0 and not 0 < g.first_names.get(fold(w), 0) <= 2000 for w in name.split())
 
 
+_KINSHIP = "|".join(
+    (
+        "husband wife son daughter mother father mum mom dad brother sister partner grandmother grandfather mąż męża "
+        "mężem żona żony żoną syn syna synem córka córki córką mama mamy mamą tata taty tatą ojciec ojca matka matki "
+        "brat brata siostra siostry partnera partnerki babci dziadka ehemann ehefrau sohn tochter mutter vater bruder "
+        "schwester mari femme fils fille mère père frère sœur marido esposa hijo hija madre padre hermano hermana "
+        "marito moglie figlio figlia fratello sorella filho filha mãe pai irmão irmã vrouw zoon dochter moeder vader "
+        "broer zus"
+    ).split()
+)
+
+
+_FIELD_PATTERN = re.compile(rf"(?m)^[ \t>]*(?i:{FIELD_LABELS})[ \t]*:[ \t]*(?P<name>{NAME_RUN})")
+
+
 class StructuredNameRecognizer(SpanRecognizer):
     """Names where correspondence puts them: ``From:``/``To:``/``Cc:`` display names, ``Name <email>``, greetings
     ("Dear Ms. Ana Lima,"), the line after a valediction ("Best regards,\\nAna Lima"), quoted-reply attributions
@@ -134,11 +151,13 @@ class StructuredNameRecognizer(SpanRecognizer):
             re.compile(rf"(?i:\bon\b)[^\n]{{0,80}}?,[ \t]*(?P<name>{NAME_RUN})[ \t]*(?:<[^>\n]+>[ \t]*)?(?i:wrote):"),
             0.85,
         ),
-        (re.compile(rf"(?m)^[ \t>]*(?i:{FIELD_LABELS})[ \t]*:[ \t]*(?P<name>{NAME_RUN})"), 0.8),
+        (_FIELD_PATTERN, 0.8),
         (re.compile(rf"(?P<name>\b{_HONORIFIC}\.?[ \t]+{NAME_RUN})"), 0.85),
+        # a relative named after a comma: "on behalf of my husband, Tom Reilly", "w imieniu męża, Michała Kowalczyka"
+        (re.compile(rf"(?<![\p{{L}}])(?i:{_KINSHIP})[ \t]*,[ \t]*(?P<name>{NAME_RUN})"), 0.75),
     ]
 
-    _FIELD = _PATTERNS[-2][0]
+    _FIELD = _FIELD_PATTERN
 
     def find(self, text: str) -> Iterable:
         for pattern, score in self._PATTERNS:

@@ -16,6 +16,8 @@ from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, findi
 from llm_assets.core.anonymization.text import capitalized_runs, mostly_capitalized, words
 from llm_assets.core.entities import LOCATION
 
+_HANGUL = re.compile(r"\p{Hangul}")
+
 # World religions and their adherents, and the usual names of political leanings (capitalized uses only).
 # continental and regional origins, named as nationalities are
 ORIGINS = (
@@ -45,6 +47,38 @@ PLACE_LEAD = re.compile(
     r"at\s+|from\s+)?(?:the\s+)?)$"
 )
 
+# the same in the other languages the engine reads: where someone lives or comes from ("mieszkam w Białymstoku",
+# "u nas w Wieliczce", "ich wohne in Radebeul", "j'habite à Montauban", "я живу в Твери"); the town may be
+# inflected, so no list needs to know it
+RESIDENCE_LEAD = re.compile(
+    r"(?i:(?<![\p{L}])(?:mieszkam|mieszkamy|mieszka|jestem|jesteśmy|u nas|pochodzę|przeprowadziłe[mś] się|"
+    r"przeprowadziłam się|ich wohne|wir wohnen|wohne|bei uns|ich komme|ich bin|j'habite|on habite|nous habitons|"
+    r"je vis|je suis|chez nous|vivo|vivimos|soy|estoy|aquí|abito|vivo|sono|qui|da noi|moro|moramos|sou|"
+    r"ik woon|wij wonen|we wonen|bij ons|ik kom|jag bor|vi bor|här|bydlím|bydlíme|jsem|u nás|locuiesc|stau|sunt|"
+    r"я живу|живу|мы живём|мы живем|у нас|я из|я з|ми живемо|ζω|μένω|είμαι)"
+    r"\s+(?:w|we|na|z|ze|do|in|aus|à|au|en|a|di|em|no|na|uit|i|v|ve|în|din|в|у|із|з|από|στη|στην|στο|σε)\s+)$"
+)
+
+# Slavic locatives back to the town's own name: "w Krakowie" (Kraków), "w Białymstoku" (Białystok), "w Kielcach"
+# (Kielce), "w Wieliczce" (Wieliczka), "w Poznaniu" (Poznań), "w Łodzi" (Łódź), "в Москве" (Москва)
+_LOCATIVE_ENDINGS = (
+    ("ymstoku", "ystok"), ("owie", "ów"), ("owie", "ow"), ("ie", ""), ("ie", "a"), ("ie", "o"), ("nie", "no"),
+    ("ce", "ka"), ("dze", "ga"), ("rze", "ra"), ("le", "la"), ("iu", "ń"), ("niu", "ń"), ("u", ""), ("ach", "e"),
+    ("ach", "y"), ("ach", "a"), ("odzi", "ódź"), ("i", "ia"), ("y", ""), ("i", "ь"), ("e", "a"), ("е", "а"), ("е", ""), ("і", "а"), ("і", ""),
+)  # fmt: skip
+
+
+def inflected_place(g: Gazetteers, word: str) -> bool:
+    """Whether ``word`` is a town the place lists know, in a locative case of a Slavic language."""
+    key = fold(word)
+    for ending, base in _LOCATIVE_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3 and key[: len(key) - len(ending)] + base in g.places:
+            return True
+    return False
+
+
+# the score of a place no list knows, found by the words before it (a lower-case copy's check keeps it)
+LEAD_PLACE_SCORE = 0.61
 
 # Nationality nouns that English does not build from the adjective with "-s" (a Dane, the Swedes, a Scotswoman).
 NATIONALITY_NOUNS = (
@@ -109,6 +143,7 @@ class PlaceRecognizer(SpanRecognizer):
         ws = words(text)
         self._strict = mostly_capitalized(text)
         yield from self._labelled(text)
+        yield from self._korean_residence(text)
         yield from self._upper_and_lower(text, ws)
         for run in capitalized_runs(text, ws, max_len=5):
             n = len(run)
@@ -123,6 +158,22 @@ class PlaceRecognizer(SpanRecognizer):
                         break
                 else:
                     i += 1
+
+    # "저 역삼동 사는데요", "일산에 살고 있어요", "지금 수원시에서 삽니다": the place before the verb for living
+    _KOREAN_RESIDENCE = re.compile(
+        r"(?<![\p{Hangul}])(?P<place>\p{Hangul}{2,6}?)(?:에서|에)?[ \t]+(?:사는데|살아요|살고|삽니다|살거든요|살아서|거주)"
+    )
+
+    def _korean_residence(self, text: str) -> Iterable:
+        if not _HANGUL.search(text):
+            return
+        from llm_assets.core.anonymization.recognizers.scripts import korean_zipf
+
+        for m in self._KOREAN_RESIDENCE.finditer(text):
+            place = m.group("place")
+            division = place[-1] in "동구시군읍면리도" and len(place) >= 2
+            if self.g.cities_other_scripts.get(fold(place), 0) or division or korean_zipf(place) < 3.5:
+                yield finding(LOCATION, m.start("place"), m.end("place"), 0.65, self.name)
 
     _LABELLED = re.compile(
         r"(?im)^[ \t>]*(?:where|location|city|town|place|venue|country|state|region|province|hometown|birthplace)"
@@ -170,12 +221,15 @@ class PlaceRecognizer(SpanRecognizer):
             return None  # a speaker or field label ("Caller:", "Agent:"), not a town of that name
         if key in self.nrp:
             return ("NRP", 0.8)
-        lead = PLACE_LEAD.search(text[max(0, start - 30) : start]) is not None
+        before = text[max(0, start - 40) : start]
+        lead = PLACE_LEAD.search(before) is not None or RESIDENCE_LEAD.search(before) is not None
         population = self.g.places.get(key, 0)
         if population:
             z = max(self.g.zipf(w) for w in key.split())
-            if key in self.g.countries or population >= 10**9:
+            if key in self.g.countries:
                 return (LOCATION, 0.85)
+            if population >= 10**9:  # a region: not when it is an everyday word ("Tak", Polish "yes", a Thai province)
+                return None if single and z >= 5.5 and not lead else (LOCATION, 0.85)
             if single and (z >= 4.0 or (self._strict and z >= 3.0)) and not lead:
                 return None  # a common word that is also some town's name ("Nice", "Reading", "Order")
             if lead or population >= 100_000:
@@ -183,9 +237,11 @@ class PlaceRecognizer(SpanRecognizer):
             if z < 3.0:
                 return (LOCATION, 0.6)
             return None
+        if lead and single and inflected_place(self.g, key):
+            return (LOCATION, LEAD_PLACE_SCORE)  # "mieszkam w Krakowie": a known town, in its locative
         if lead:
             # a place no list knows: "moved here from Port Samuel", "lives in Malcolm Ville", "arrived at New Scott"
             parts = key.split()
             if self.g.zipf(parts[-1]) < 4.5 and not key.isdigit() and len(parts) <= 3:
-                return (LOCATION, 0.6)
+                return (LOCATION, LEAD_PLACE_SCORE)
         return None

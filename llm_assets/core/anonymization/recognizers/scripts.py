@@ -398,6 +398,8 @@ def word_zipf(gazetteers: Gazetteers, word: str) -> float:
     script = script_of(word)
     if script in ("LATIN", ""):
         return gazetteers.zipf(word)
+    if script == "HANGUL":  # (wordfreq reads Korean only through a tokenizer it does not ship: our own counts)
+        return max(gazetteers.zipf(word), korean_zipf(word))
     return max(gazetteers.zipf(word), zipf_of_script(word, script))
 
 

@@ -189,6 +189,10 @@ _COPULA_END = re.compile(r"[ \t]*(?:です(?:ね|よ)?|でございます|だよ
 _LEAD = re.compile(r"[ \t]*(?P<word>[^\s,.…،、:;!?]+)(?:[ \t]*[,.…،、:;!?]+[ \t]*|[ \t]+)")
 _NAME_WORD = re.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
 _LOGIN_TOKEN = re.compile(r"[\p{L}\p{N}][\p{L}\p{N}_.-]{2,30}[\p{L}\p{N}]")
+# a Korean name spelled syllable by syllable, alone or before its explanation ("최, 성, 민. 성은 어질 성 자요")
+_SPELLED_HANGUL = re.compile(
+    r"(?:(?:음|어|네|예)[.…,]*[ \t]+)?(?P<name>\p{Hangul}(?:[ \t]*[,·][ \t]*\p{Hangul}){1,3})(?=[ \t]*(?:[.。!]|$))"
+)
 # a Korean answer: the name, then the copula ("네, 윤하람입니다", "저는 강태오예요", "윤하람")
 _KOREAN_ANSWER = re.compile(
     r"(?:(?:네|예)[,.]?[ \t]+)?(?:저는[ \t]+|제 이름은[ \t]+)?(?P<name>\p{Hangul}{2,4}?)"
@@ -208,7 +212,8 @@ _BIRTH_QUESTION = re.compile(
     r"(?i:date of birth|birth ?date|\bdob\b|when were you born|geburtsdatum|geboren|date de naissance|"
     r"fecha de nacimiento|data di nascita|data de nascimento|geboortedatum|födelsedatum|fødselsdato|"
     r"data urodzenia|datum narození|data nașterii|doğum tarih|születési|дата рождения|дату рождения|"
-    r"дата народження|ημερομηνία γέννησης)"
+    r"дата народження|ημερομηνία γέννησης|ημερομηνία γεννήσεως|تاريخ الميلاد|תאריך לידה|تاریخ تولد|जन्म तिथि|"
+    r"जन्मतिथि|생년월일|생일|출생|生年月日|誕生日|出生日期|出生年月|生日)"
 )
 _POSTCODE_QUESTION = re.compile(
     r"(?i:post ?code|postal code|zip(?: code)?|plz|postleitzahl|code postal|código postal|codice postale|"
@@ -482,6 +487,12 @@ def _header_fields(text: str, turns: list) -> set[int]:
             out.update(range(k, j + 1))
         k = j + 1
     return out
+
+
+def _speaker_key(label: str) -> str:
+    """A turn's speaker without its time stamp and punctuation ("[00:01:22] 상담원:" -> "상담원")."""
+    label = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?|-->|[\[\]()<>:]", " ", label)
+    return " ".join(label.split()).casefold()
 
 
 class BareTurnRecognizer(SpanRecognizer):
@@ -787,6 +798,11 @@ class BareTurnRecognizer(SpanRecognizer):
                 return start, end
         return None
 
+    def _spelled_korean_name(self, spelled: str) -> bool:
+        """Two to four syllables said one by one, the first a family name ("이, 다, 은"; not "네, 네")."""
+        syllables = re.findall(r"\p{Hangul}", spelled)
+        return syllables[0] in self.g.hangul_family and len(set(syllables)) > 1
+
     def _lower_answer(self, name: str) -> bool:
         """Words in small letters that answer "your name?": a name the lists know among them, and no everyday word
         ("thabo naidoo", "lucy fletcher fletcher"; not "not sure", "the same one")."""
@@ -802,6 +818,7 @@ class BareTurnRecognizer(SpanRecognizer):
         # shape alone says something only in a longer conversation
         answers_only = len(turns) == 2
         asked_before: list[frozenset[str]] = [frozenset(), frozenset()]  # by the last two turns
+        asked_by = ["", ""]  # their speakers
         header = _header_fields(text, turns)
         for k, m in enumerate(turns):
             if k in header or _MAIL_HEADER.fullmatch(m.group("label").strip(" \t>:")):
@@ -811,8 +828,12 @@ class BareTurnRecognizer(SpanRecognizer):
             if mention:
                 turn, start = turn[mention.end() :], start + mention.end()
             # (a birth date, a postcode, a login is answered in the very next turn: the shape alone says too little)
-            wanted = (asked_before[0] - _NEXT_TURN_ONLY) | asked_before[1]
-            asked_before = [asked_before[1], asked(turn)]
+            # (never what the speaker asked themselves: "고객번호 아시면 말씀해 주세요" after the caller's name answers nothing)
+            speaker = _speaker_key(m.group("label"))
+            wanted = (asked_before[0] - _NEXT_TURN_ONLY if not speaker or asked_by[0] != speaker else frozenset()) | (
+                asked_before[1] if not speaker or asked_by[1] != speaker else frozenset()
+            )
+            asked_before, asked_by = [asked_before[1], asked(turn)], [asked_by[1], speaker]
             answers_age = "age" in asked_before[0]
             if wanted and not asked_before[1] - wanted:  # ("the reg is kp19 xwd" answers, though it says "reg")
                 yield from self._answers(turn, start, wanted)
@@ -820,6 +841,11 @@ class BareTurnRecognizer(SpanRecognizer):
                 continue
             if answers_age and age_in_words(turn):
                 yield finding("AGE", start, start + len(turn.rstrip(" .!")), 0.65, self.name)
+                continue
+            spelled = _SPELLED_HANGUL.match(turn)
+            if spelled and self._spelled_korean_name(spelled.group("name")):
+                # "최, 성, 민. 성은 어질 성 자요.": a name spelled syllable by syllable, then explained
+                yield finding(PERSON, start + spelled.start("name"), start + spelled.end("name"), 0.65, self.name)
                 continue
             found = list(self._bare_turn(turn, start, m.group("label")))
             for lead_end in [] if found else self._answer_starts(turn)[:2]:
