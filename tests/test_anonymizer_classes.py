@@ -1936,3 +1936,16 @@ def test_an_everyday_word_that_names_a_region_stays_and_spoken_numbers_keep_thei
     out, _ = anonymize(engine, call)
     placeholders = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Caller")]
     assert len(set(placeholders)) == 2 and all(p.startswith("<") for p in placeholders), out
+
+
+def test_a_domestic_card_number_goes_where_a_card_is_named_and_a_korean_answer_after_a_hesitation(engine):
+    call = (
+        "[00:00:20] 상담원: 성함 말씀해 주세요.\n[00:00:24] 고객: 음... 표하람이요.\n"
+        "[00:01:03] 상담원: 결제하신 카드 번호 불러 주시겠어요?\n"
+        "[00:01:07] 고객: 국민카드고요, 9445 2210 0381 7729요.\n"
+        "[00:01:12] 상담원: 사랑합니다 고객님, 확인됐습니다."
+    )
+    out, types = anonymize(engine, call)
+    assert "표하람" not in out and "7729" not in out and "CREDIT_CARD" in types, out
+    kept = "Order 9445 2210 0381 7729 shipped today."  # no card named: a reference, not a card
+    assert "CREDIT_CARD" not in anonymize(engine, kept)[1]

@@ -145,6 +145,12 @@ _CJK = [
     re.compile(
         r"(?<![\p{Han}\p{Katakana}\p{Hiragana}])(?P<name>[\p{Han}\p{Katakana}ー]{2,4})(?:と申します|が承ります)"
     ),
+    # an agent's greeting, the business, the agent's name: "사랑합니다 고객님, 하루마켓 한우진입니다."
+    re.compile(
+        r"(?:감사합니다|사랑합니다|안녕하십니까|안녕하세요|반갑습니다)[^.?!\n]{0,30}?[ \t]"
+        r"(?P<name>(?=[김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방공현함변염])"
+        r"\p{Hangul}{3})(?:입니다|이에요|예요)"
+    ),
     # (also after the call: "상담원 양나래였습니다", "this was agent ...")
     re.compile(
         r"(?:상담사|상담원|담당자|저는)[ \t]?(?P<name>\p{Hangul}{2,3}?)(?:입니다|이에요|예요|라고|였습니다|이었습니다|였어요|이었어요)"

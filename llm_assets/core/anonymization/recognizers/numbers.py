@@ -35,16 +35,24 @@ class CardNumberRecognizer(SpanRecognizer):
     issuers print them. A number written after ``+`` or grouped like a phone number is left to the phone recognizer."""
 
     ENTITIES = ("CREDIT_CARD",)
-    CUES = cue_pattern("card credit debit visa mastercard amex maestro jcb discover diners cc paid charged".split())
+    CUES = cue_pattern(
+        "card credit debit visa mastercard amex maestro jcb discover diners cc paid charged karta karty kartą kartu "
+        "carte tarjeta carta cartão kaart kort kart kartı kartu карта картка κάρτα".split()
+    )
+    # written without spaces: "카드번호는", "신한카드고요", "卡号", "カード番号"
+    CUES_UNSPACED = re.compile(r"카드|卡号|银行卡|信用卡|カード")
 
     def find(self, text: str) -> Iterable:
         for m in _CARD.finditer(text):
             raw = m.group(0)
             digits = re.sub(r"\D", "", raw)
-            if not 12 <= len(digits) <= 19 or digits[0] not in "123456" or not card_grouping_ok(raw):
+            if not 12 <= len(digits) <= 19 or digits[0] not in "1234569" or not card_grouping_ok(raw):
                 continue
             if luhn_valid(digits):
-                score = 0.9 if near(text, m.start(), m.end(), self.CUES) or len(digits) >= 15 else 0.75
+                cued = near(text, m.start(), m.end(), self.CUES) or near(text, m.start(), m.end(), self.CUES_UNSPACED)
+                if digits[0] == "9" and not cued:
+                    continue  # domestic schemes (Korea's 94.., Türkiye's Troy 9792): only where a card is named
+                score = 0.9 if cued or len(digits) >= 15 else 0.75
                 yield finding("CREDIT_CARD", m.start(), m.end(), score, self.name)
 
 

@@ -195,7 +195,9 @@ _SPELLED_HANGUL = re.compile(
 )
 # a Korean answer: the name, then the copula ("네, 윤하람입니다", "저는 강태오예요", "윤하람")
 _KOREAN_ANSWER = re.compile(
-    r"(?:(?:네|예)[,.]?[ \t]+)?(?:저는[ \t]+|제 이름은[ \t]+)?(?P<name>\p{Hangul}{2,4}?)"
+    # (after "yes", a hesitation or "wait a moment": "음... 신다은이요", "잠깐만요 강광수요")
+    r"(?:(?:네|예|음|어|아|그|저기|잠깐만요|잠시만요|잠깐만|잠시만)[,.…]*[ \t]+){0,2}(?:저는[ \t]+|제 이름은[ \t]+)?"
+    r"(?P<name>\p{Hangul}{2,4}?)"
     rf"(?:이라고 합니다|라고 합니다|이고요|{KOREAN_COPULAS})?(?=[ \t.,!?]|$)"
 )
 # the same typed or transcribed in small letters, after the fillers and the words that introduce it
