@@ -1949,3 +1949,10 @@ def test_a_domestic_card_number_goes_where_a_card_is_named_and_a_korean_answer_a
     assert "표하람" not in out and "7729" not in out and "CREDIT_CARD" in types, out
     kept = "Order 9445 2210 0381 7729 shipped today."  # no card named: a reference, not a card
     assert "CREDIT_CARD" not in anonymize(engine, kept)[1]
+
+
+def test_a_romanized_name_introduced_in_korean_goes_and_the_word_for_name_stays(engine):
+    out, _ = anonymize(engine, "고객: 안녕하세요 저는 Moon Garam입니다. 주문 확인 부탁드려요")
+    assert "Moon" not in out and "Garam" not in out and "주문 확인 부탁드려요" in out, out
+    out, _ = anonymize(engine, "[10:01] 상담사: 성함이 어떻게 되세요?\n[10:02] 고객: 제 이름은 Kim Minjun이에요")
+    assert "Minjun" not in out and "제 이름은 <PERSON_1>이에요" in out, out

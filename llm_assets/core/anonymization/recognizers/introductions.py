@@ -151,6 +151,11 @@ _CJK = [
         r"(?P<name>(?=[김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방공현함변염])"
         r"\p{Hangul}{3})(?:입니다|이에요|예요)"
     ),
+    # a romanized name introduced in Korean ("저는 Park Soyeon입니다": the copula is a space in the copy analysed)
+    re.compile(
+        r"(?:저는|제 이름은|이름은|성함은)[ \t]+(?P<name>\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){0,2})(?=[ \t]*[.,!?]|[ \t]*$|[ \t]{2})",
+        re.MULTILINE,
+    ),
     # (also after the call: "상담원 양나래였습니다", "this was agent ...")
     re.compile(
         r"(?:상담사|상담원|담당자|저는)[ \t]?(?P<name>\p{Hangul}{2,3}?)(?:입니다|이에요|예요|라고|였습니다|이었습니다|였어요|이었어요)"

@@ -399,7 +399,8 @@ def word_zipf(gazetteers: Gazetteers, word: str) -> float:
     if script in ("LATIN", ""):
         return gazetteers.zipf(word)
     if script == "HANGUL":  # (wordfreq reads Korean only through a tokenizer it does not ship: our own counts)
-        return max(gazetteers.zipf(word), korean_zipf(word))
+        stem = _KOREAN_PARTICLE.sub("", word) or word  # "이름은" is "이름" with its topic particle
+        return max(gazetteers.zipf(word), korean_zipf(word), korean_zipf(stem))
     return max(gazetteers.zipf(word), zipf_of_script(word, script))
 
 
