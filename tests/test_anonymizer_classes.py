@@ -1956,3 +1956,15 @@ def test_a_romanized_name_introduced_in_korean_goes_and_the_word_for_name_stays(
     assert "Moon" not in out and "Garam" not in out and "주문 확인 부탁드려요" in out, out
     out, _ = anonymize(engine, "[10:01] 상담사: 성함이 어떻게 되세요?\n[10:02] 고객: 제 이름은 Kim Minjun이에요")
     assert "Minjun" not in out and "제 이름은 <PERSON_1>이에요" in out, out
+
+
+def test_a_lower_case_name_with_a_particle_and_a_family_name_no_list_holds_goes(engine):
+    chat = (
+        "14:02 support: hoi, waarmee kan ik helpen?\n14:03 klant: mijn pakket is niet aangekomen\n"
+        "14:03 support: op welke naam staat de bestelling?\n14:04 klant: femke van der zwietering\n"
+        "14:05 support: dank je, ik kijk het na\n"
+    )
+    out, _ = anonymize(engine, chat)
+    assert "zwietering" not in out and "mijn pakket is niet aangekomen" in out, out
+    kept = "14:02 a: hoi\n14:03 b: mark as read\n14:04 a: ok\n14:05 b: done\n"
+    assert anonymize(engine, kept)[0] == kept

@@ -29,6 +29,7 @@ from llm_assets.core.anonymization.recognizers.scripts import (
     word_zipf,
 )
 from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, any_digit_words, spoken_symbol
+from llm_assets.core.anonymization.text import PARTICLES
 from llm_assets.core.entities import DATE_OF_BIRTH, PERSON, USERNAME
 
 _TURN = re.compile(
@@ -577,12 +578,21 @@ class BareTurnRecognizer(SpanRecognizer):
         """A full name typed in lower case: a first name and a family name the lists rank, one of them no everyday
         word or both among the most common names ("omar brown", "per andersson"; not "rose garden")."""
         words = turn.split()
-        if not 2 <= len(words) <= 3 or not all(w.isalpha() and w.islower() for w in words):
+        if not 2 <= len(words) <= 4 or not all(w.isalpha() and w.islower() for w in words):
             return False
         first = self.g.first_names.get(fold(words[0]), 0)
+        particles = len(words) >= 3 and all(w in PARTICLES for w in words[1:-1])
+        if particles and 0 < first <= 2000 and self._zipf(words[0]) < 4.5 and self._zipf(words[-1]) < 2.5:
+            return True  # a family name after its particle, one no list holds ("koen van goerle")
+        if len(words) > 3:
+            return False
         last = self.g.last_names.get(fold(words[-1]), 0)
         if not (0 < first <= 2000 and 0 < last <= 6000):
             return False
+        middle = words[1] if len(words) == 3 else ""
+        listed = fold(middle) in self.g.first_names and self._zipf(middle) < 4.5
+        if middle and not (particles or len(middle) == 1 or listed):
+            return False  # "mark as read": a function word is no middle name
         return min(self._zipf(words[0]), self._zipf(words[-1])) < 3.5 or (first <= 500 and last <= 500)
 
     def _place(self, turn: str) -> bool:
