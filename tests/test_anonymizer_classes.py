@@ -1968,3 +1968,13 @@ def test_a_lower_case_name_with_a_particle_and_a_family_name_no_list_holds_goes(
     assert "zwietering" not in out and "mijn pakket is niet aangekomen" in out, out
     kept = "14:02 a: hoi\n14:03 b: mark as read\n14:04 a: ok\n14:05 b: done\n"
     assert anonymize(engine, kept)[0] == kept
+
+
+def test_a_chat_speakers_full_name_in_a_script_without_capitals_goes_a_role_label_stays(engine):
+    chat = (
+        "[09:14] अनुराधा कुलकर्णी: नमस्ते, मेरा रिफंड अभी तक नहीं आया\n"
+        "[09:15] ग्राहक सेवा: कृपया ऑर्डर नंबर बताइए\n"
+        "[09:16] अनुराधा कुलकर्णी: ORD-88217\n"
+    )
+    out, _ = anonymize(engine, chat)
+    assert "कुलकर्णी" not in out and "ग्राहक सेवा: कृपया ऑर्डर नंबर बताइए" in out, out

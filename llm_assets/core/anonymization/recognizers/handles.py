@@ -29,10 +29,15 @@ _AFTER_STAMP = (
     r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?[\])]?)?"
 )
 _ONE_CJK = r"[\p{Han}\p{Hangul}\p{Katakana}\p{Hiragana}]"
+# two or three words of a script without capitals ("प्रिया शर्मा:", "สมศักดิ์ ใจดี:", "ليلى حداد:")
+_UNCASED_WORD = (
+    r"[\p{Devanagari}\p{Bengali}\p{Thai}\p{Arabic}\p{Hebrew}\p{Hangul}\p{Han}\p{Hiragana}\p{Katakana}\p{M}]{2,20}"
+)
+_UNCASED_WORDS = rf"{_UNCASED_WORD}(?:[ \t]{_UNCASED_WORD}){{1,2}}"
 SPEAKER_LABEL = re.compile(
     # (a Chinese, Japanese or Korean name may be one character: "<楠>", "[17:35] 翼:")
     rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}}|{_ONE_CJK})>|(?P<colon>[^\s:<>\[\](){{}}\"']{{2,32}}|{_ONE_CJK}|"
-    rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ \t]\p{{Lu}}[\p{{L}}'’.-]+){{1,2}}){_AFTER_STAMP}[ \t]*:(?=[ \t]|$))"
+    rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ \t]\p{{Lu}}[\p{{L}}'’.-]+){{1,2}}|{_UNCASED_WORDS}){_AFTER_STAMP}[ \t]*:(?=[ \t]|$))"
 )
 _ANNOUNCED = re.compile(
     r"(?i:\b(?:user[ -]?name|user[ -]?id|login(?:[ -]?(?:name|id))?|handle|nick(?:name)?|screen[ -]?name|"
@@ -87,7 +92,8 @@ ROLE_WORDS = frozenset(
     müşteri temsilci operatör kullanıcı
     клиент оператор агент менеджер консультант пользователь абонент клієнт користувач
     عميل موظف وكيل مستخدم خدمة לקוח נציג משתמש שירות
-    ग्राहक एजेंट प्रतिनिधि उपयोगकर्ता ลูกค้า พนักงาน เจ้าหน้าที่
+    ग्राहक एजेंट प्रतिनिधि उपयोगकर्ता सहायता सेवा टीम सपोर्ट ลูกค้า พนักงาน เจ้าหน้าที่ ฝ่าย บริการ ทีม ซัพพอร์ต
+    دعم الدعم فريق خدمة_العملاء תמיכה צוות
     客服 客户 顾客 用户 坐席 客服人员 お客様 顧客 担当 担当者 オペレーター 상담원 고객 상담사 사용자
     我 你 您 对方 對方 私 あなた 나 저 상대방""".split()
 )
@@ -189,6 +195,8 @@ class HandleRecognizer(SpanRecognizer):
             # "pink" too): a name unless it names a role
             chat_speaker = stamped[label.casefold()] >= 2 and lines_with_labels >= 3 and not self._role(label)
             if len(words) > 1:  # "Anna Berg:" speaking on several lines of a conversation
+                if any(fold(w) in ROLE_WORDS for w in words):
+                    continue  # "ग्राहक सेवा:", "Customer Service:": a role
                 if (
                     recurring[label.casefold()] >= 2
                     and lines_with_labels >= 3
