@@ -553,9 +553,12 @@ class AnonymizationEngine:
                 continue
             span = variant[r.start : r.end]
             known_place = r.entity_type == LOCATION and gazetteers.fold(span) in g.places
-            led = r.entity_type == LOCATION and r.score == LEAD_PLACE_SCORE
-            rare = [max(g.zipf(m.group(0)), gazetteers.zipf_any(m.group(0))) < 3.5 for m in tokens]
-            if led and all(r_ or inflected_place(g, m.group(0)) for r_, m in zip(rare, tokens, strict=True)):
+            token_words = [m.group(0) for m in tokens]
+            if (
+                r.entity_type == LOCATION
+                and r.score == LEAD_PLACE_SCORE
+                and all(max(g.zipf(w), gazetteers.zipf_any(w)) < 3.5 or inflected_place(g, w) for w in token_words)
+            ):
                 out.append(r)  # "ja jestem w białymstoku": the words before it say it is a place, inflected or not
                 continue
             common = [m for m in tokens if max(g.zipf(m.group(0)), gazetteers.zipf_any(m.group(0))) >= 4.0]

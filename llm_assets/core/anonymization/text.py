@@ -44,12 +44,12 @@ _GLUED_PARTICLE = regex.compile(
 
 def unglue_particles(text: str) -> str:
     """``text`` with the Korean particles glued to a number or a Latin word as spaces (same length)."""
-    if not _HANGUL.search(text):
+    if not HANGUL.search(text):
         return text
     return _GLUED_PARTICLE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-_HANGUL = regex.compile(r"\p{Hangul}")
+HANGUL = regex.compile(r"\p{Hangul}")
 
 
 # words with inner hyphens ("Jean-Luc") and a one-letter prefix's apostrophe ("O'Neil", "d'Ávila"); clitics ("'s",

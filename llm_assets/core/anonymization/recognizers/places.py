@@ -13,10 +13,9 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
-from llm_assets.core.anonymization.text import capitalized_runs, mostly_capitalized, words
+from llm_assets.core.anonymization.recognizers.scripts import korean_zipf
+from llm_assets.core.anonymization.text import HANGUL, capitalized_runs, mostly_capitalized, words
 from llm_assets.core.entities import LOCATION
-
-_HANGUL = re.compile(r"\p{Hangul}")
 
 # World religions and their adherents, and the usual names of political leanings (capitalized uses only).
 # continental and regional origins, named as nationalities are
@@ -62,7 +61,7 @@ RESIDENCE_LEAD = re.compile(
 # Slavic locatives back to the town's own name: "w Krakowie" (Kraków), "w Białymstoku" (Białystok), "w Kielcach"
 # (Kielce), "w Wieliczce" (Wieliczka), "w Poznaniu" (Poznań), "w Łodzi" (Łódź), "в Москве" (Москва)
 _LOCATIVE_ENDINGS = (
-    ("ymstoku", "ystok"), ("owie", "ów"), ("owie", "ow"), ("ie", ""), ("ie", "a"), ("ie", "o"), ("nie", "no"),
+    ("ymstoku", "ystok"), ("owie", "ów"), ("owie", "ow"), ("ie", ""), ("ie", "a"), ("ie", "o"),
     ("ce", "ka"), ("dze", "ga"), ("rze", "ra"), ("le", "la"), ("iu", "ń"), ("niu", "ń"), ("u", ""), ("ach", "e"),
     ("ach", "y"), ("ach", "a"), ("odzi", "ódź"), ("i", "ia"), ("y", ""), ("i", "ь"), ("e", "a"), ("е", "а"), ("е", ""), ("і", "а"), ("і", ""),
 )  # fmt: skip
@@ -165,10 +164,8 @@ class PlaceRecognizer(SpanRecognizer):
     )
 
     def _korean_residence(self, text: str) -> Iterable:
-        if not _HANGUL.search(text):
+        if not HANGUL.search(text):
             return
-        from llm_assets.core.anonymization.recognizers.scripts import korean_zipf
-
         for m in self._KOREAN_RESIDENCE.finditer(text):
             place = m.group("place")
             division = place[-1] in "동구시군읍면리도" and len(place) >= 2
