@@ -125,8 +125,8 @@ def test_the_prefix_is_shared_on_cpu_only_unless_asked_and_never_across_processe
 
 
 def test_measured_losses_share_the_prompt_prefix_and_equal_the_per_example_ones(tiny_model_dir, monkeypatch):
-    """example_losses (evaluation, validation, drift perplexity) runs the shared prefix once per batch on CPU: the
-    same per-example sums and token counts as running every example whole."""
+    """example_losses (evaluation, validation, drift perplexity) runs the prefix the set shares once on CPU: the
+    same per-example sums and token counts as without it."""
     import llm_assets.core.lm as lm
     from llm_assets.core.prompting import encode_example
 
@@ -144,3 +144,26 @@ def test_measured_losses_share_the_prompt_prefix_and_equal_the_per_example_ones(
     whole = lm.example_losses(model, examples, tok.eos_token_id, "cpu", None, batch_size=3)
     assert [n for _, n in shared] == [n for _, n in whole] and all(n > 0 for _, n in whole)
     assert [round(s, 4) for s, _ in shared] == [round(s, 4) for s, _ in whole]
+
+
+def test_measured_losses_are_each_examples_own_in_any_batch_order(tiny_model_dir):
+    """Batched by length, the LM head only at completion positions, the set's prefix once: each example's summed
+    loss and token count are those of running it alone through the whole model, in the order given."""
+    import llm_assets.core.lm as lm
+    from llm_assets.core.prompting import encode_example
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir).eval()
+    instruction = "Classify the support ticket and write the reply. Categories: billing, shipping, returns. "
+    examples = [
+        encode_example(tok, instruction + "Where is parcel" + " really" * (7 - i), f"Category: shipping {'x' * i}", 128)
+        for i in range(7)
+    ]
+    measured = lm.example_losses(model, examples, tok.eos_token_id, "cpu", None, batch_size=3)
+    for (ids, lab), (loss_sum, count) in zip(examples, measured, strict=True):
+        with torch.no_grad():
+            logits = model(input_ids=torch.tensor([ids])).logits[0, :-1]
+        target = torch.tensor(lab[1:])
+        alone = torch.nn.functional.cross_entropy(logits, target, ignore_index=-100, reduction="sum")
+        assert count == int((target != -100).sum()) > 0
+        assert abs(loss_sum - float(alone)) < 1e-3 * max(1.0, float(alone))

@@ -3,6 +3,8 @@ encoding, batching, and the loss on completion tokens only."""
 
 from __future__ import annotations
 
+import copy
+
 import torch
 
 from llm_assets.core.prompting import encode_example
@@ -87,23 +89,68 @@ def completion_loss(model, ids, att, lab, reduction: str = "mean", min_shared_pr
 
 # Measuring a loss shares the prompt prefix as training does: on CPU, where it saves compute (a quarter of the
 # evaluation's loss pass on the demo's test split), not on CUDA, where the extra pass costs more launches than it saves.
+# Below this many shared tokens the extra pass is not worth it.
 SHARED_PREFIX_MIN_TOKENS = 16
+
+
+def _prefix_cache(model, examples, pad_id: int, device):
+    """The leading tokens every example shares, run once (batch of one): their length and keys and values, or
+    (0, None) when they are fewer than ``SHARED_PREFIX_MIN_TOKENS`` (or there is one example)."""
+    if len(examples) < 2 or SHARED_PREFIX_MIN_TOKENS <= 0:
+        return 0, None
+    ids, att, lab = collate(examples, pad_id, device)
+    shared = shared_prefix_length(ids, att, lab)
+    if shared < SHARED_PREFIX_MIN_TOKENS:
+        return 0, None
+    return shared, model(input_ids=ids[:1, :shared], use_cache=True, logits_to_keep=1).past_key_values
+
+
+def _completion_token_losses(model, ids, att, lab, cache) -> torch.Tensor:
+    """Per example, its completion tokens' summed cross-entropy: the decoder's hidden states, and the LM head only at
+    the positions that predict a completion token (its vocabulary-sized product is a fifth of the model's work per
+    position, and a batch's prompts and padding are most of its positions)."""
+    decoder, head = getattr(model, "get_decoder", lambda: None)(), model.get_output_embeddings()
+    target = lab[:, 1:]
+    keep = target != -100
+    if decoder is None or head is None:  # a model without the usual parts: its logits, from the earliest completion
+        first = int((lab != -100).float().argmax(dim=1).min())
+        start = max(first - 1, 0)
+        logits = model(input_ids=ids, attention_mask=att, past_key_values=cache, logits_to_keep=ids.shape[1] - start)
+        losses = torch.nn.functional.cross_entropy(
+            logits.logits[:, :-1].float().transpose(1, 2), lab[:, start + 1 :], ignore_index=-100, reduction="none"
+        )
+        return losses.sum(dim=1)
+    hidden = decoder(input_ids=ids, attention_mask=att, past_key_values=cache).last_hidden_state
+    losses = torch.zeros(target.shape, dtype=torch.float32, device=ids.device)
+    losses[keep] = torch.nn.functional.cross_entropy(head(hidden[:, :-1][keep]).float(), target[keep], reduction="none")
+    return losses.sum(dim=1)
 
 
 @torch.no_grad()
 def example_losses(model, examples, pad_id: int, device, dtype, batch_size: int = 8) -> list[tuple[float, int]]:
-    """Per example, its completion tokens' summed cross-entropy and how many there are."""
+    """Per example, its completion tokens' summed cross-entropy and how many there are.
+
+    Examples are batched in order of length (less padding), and on CPU the prefix the whole set shares (the chat
+    template's system turn, the instruction, a few-shot baseline's shots) is run once for the set rather than once
+    per batch; the sums are the per-example ones up to the rounding of the batch they fall in."""
     model.eval()
     device = torch.device(device)
-    shared = SHARED_PREFIX_MIN_TOKENS if device.type == "cpu" else 0
-    out: list[tuple[float, int]] = []
-    for i in range(0, len(examples), batch_size):
-        ids, att, lab = collate(examples[i : i + batch_size], pad_id, device)
-        with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-            loss = completion_loss(model, ids, att, lab, reduction="none", min_shared_prefix=shared)
-        sums = loss.view(ids.shape[0], -1).sum(dim=1).tolist()
-        counts = (lab[:, 1:] != -100).sum(dim=1).tolist()
-        out.extend(zip(sums, counts, strict=True))
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
+    out: list[tuple[float, int]] = [(0.0, 0)] * len(examples)
+    with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
+        shared, prefix = _prefix_cache(model, examples, pad_id, device) if device.type == "cpu" else (0, None)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            ids, att, lab = collate([examples[i] for i in rows], pad_id, device)
+            cache = None
+            if prefix is not None:
+                cache = copy.deepcopy(prefix)
+                cache.batch_repeat_interleave(len(rows))
+                ids, lab = ids[:, shared:], lab[:, shared:]  # the attention mask keeps covering prefix + rest
+            sums = _completion_token_losses(model, ids, att, lab, cache).tolist()
+            counts = (lab[:, 1:] != -100).sum(dim=1).tolist()
+            for row, loss_sum, count in zip(rows, sums, counts, strict=True):
+                out[row] = (loss_sum, count)
     return out
 
 
