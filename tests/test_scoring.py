@@ -84,6 +84,25 @@ def test_bootstrap_intervals_hold_the_estimate_and_narrow_with_more_examples():
     assert intervals["rougeL"][0] < intervals["rougeL"][1] and intervals["bleu"][0] < intervals["bleu"][1]
 
 
+def test_bleu_of_a_resample_from_sentence_statistics_is_sacrebleus_corpus_bleu():
+    """The BLEU bootstrap sums each sentence's statistics: every resample, repeats included, scores as
+    sacrebleu.corpus_bleu of those sentences."""
+    import random
+
+    import sacrebleu
+
+    from llm_assets.core.scoring import corpus_bleu_of
+
+    refs = [f"Your refund of {i * 7} EUR for order {i} was sent to the card ending {i:04d} today." for i in range(20)]
+    gens = [r if i % 3 == 0 else r.replace("sent", "issued").split(" today")[0] for i, r in enumerate(refs)]
+    gens[4] = ""  # an empty answer counts too
+    bleu = corpus_bleu_of(gens, refs)
+    rng = random.Random(3)
+    for idx in [list(range(20)), [0, 0, 1], [4], *[rng.choices(range(20), k=20) for _ in range(5)]]:
+        expected = sacrebleu.corpus_bleu([gens[i] for i in idx], [[refs[i] for i in idx]]).score
+        assert abs(bleu(idx) - expected) < 1e-9
+
+
 def test_few_shot_prompts_show_solved_examples_as_earlier_turns():
     from llm_assets.core.prompting import chat_prompt
 

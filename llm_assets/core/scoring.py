@@ -256,8 +256,6 @@ def metric_intervals(
     per: dict[str, list] | None = None,
 ) -> dict[str, list[float]]:
     """Bootstrap 95 % intervals of the per-example metrics, and of corpus BLEU (examples resampled, BLEU recomputed)."""
-    import sacrebleu
-
     per = per or per_example_scores(generations, references, labels, prompts)
     intervals = {
         "rougeL": bootstrap_interval(per["rougeL"]),
@@ -268,12 +266,25 @@ def metric_intervals(
         intervals["fact_accuracy"] = bootstrap_interval([v for v in per["fact_accuracy"] if v is not None])
     gens = [parse_completion(g)[1] for g in generations]
     refs = [parse_completion(r)[1] for r in references]
-
-    def corpus_bleu(idx: list[int]) -> float:
-        return sacrebleu.corpus_bleu([gens[i] for i in idx], [[refs[i] for i in idx]]).score
-
-    intervals["bleu"] = bootstrap_interval(list(range(len(gens))), corpus_bleu, rounds=300)
+    intervals["bleu"] = bootstrap_interval(list(range(len(gens))), corpus_bleu_of(gens, refs), rounds=300)
     return intervals
+
+
+def corpus_bleu_of(generations: list[str], references: list[str]):
+    """A function of example indices: sacrebleu's corpus BLEU of those examples (repeats counted), from each
+    sentence's n-gram statistics computed once. Corpus BLEU is a function of the summed statistics, so a bootstrap
+    resample costs a sum instead of tokenizing and matching the corpus again (300 resamples of 48 examples: 4.5 s
+    per model before)."""
+    import numpy as np
+    from sacrebleu.metrics import BLEU
+
+    bleu = BLEU()  # sacrebleu.corpus_bleu's defaults
+    stats = np.asarray(bleu._extract_corpus_statistics(generations, [references]), dtype=np.int64)
+
+    def score_of(idx: list[int]) -> float:
+        return float(bleu._compute_score_from_stats(stats[list(idx)].sum(axis=0).tolist()).score)
+
+    return score_of
 
 
 def answer_examples(
