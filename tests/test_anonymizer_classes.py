@@ -1978,3 +1978,36 @@ def test_a_chat_speakers_full_name_in_a_script_without_capitals_goes_a_role_labe
     )
     out, _ = anonymize(engine, chat)
     assert "कुलकर्णी" not in out and "ग्राहक सेवा: कृपया ऑर्डर नंबर बताइए" in out, out
+
+
+def test_an_email_read_out_word_by_word_goes_whatever_its_local_part_holds(engine):
+    """Letters' names, numbers in words and a name before the word for "@", a domain of one to three words, an
+    ending spelled by its letters' names or glued to Korean's word for the dot."""
+    for text, kept in (
+        ("고객: 씨 오 에이치 점 제이 아이 엠 아이 엔 골뱅이 지메일 닷컴이요. 상담원: 네 확인했습니다.", "상담원: 네"),
+        ("Klient: lukasz kropka zajac sześć siedem małpa o dwa kropka pe el, wszystko małymi.", "wszystko małymi."),
+        ("Klientka: adres e-mail azalewski czterdzieści pięć małpa o dwa kropka pe el, dziękuję.", "adres e-mail"),
+        ("Клієнт: моя пошта olena крапка bondar собачка ukr крапка net, дякую.", "моя пошта"),
+    ):
+        out, types = anonymize(engine, text)
+        assert "EMAIL_ADDRESS" in types and kept in out, out
+        for gone in ("제이 아이", "zajac", "azalewski", "czterdzieści", "bondar", "o dwa", "pe el", "ukr"):
+            assert gone not in out, out
+    prose = "Kurier przyjedzie o dwunastej, proszę czekać przy bramie."
+    assert anonymize(engine, prose)[0] == prose
+
+
+def test_a_messenger_exports_handle_and_its_header_party_go_the_business_stays(engine):
+    telegram = (
+        "ElektroMarket, [13.04.2024 18:01]\nDzień dobry, tu sklep ElektroMarket. Jak mogę pomóc?\n"
+        "beata_c86, [13.04.2024 18:02]\nWitam, paczka nie doszła\n"
+    )
+    out, types = anonymize(engine, telegram)
+    assert "beata_c86" not in out and "USERNAME" in types
+    assert out.startswith("ElektroMarket, [13.04.2024 18:01]\nDzień dobry, tu sklep ElektroMarket.")
+    kakao = (
+        "달빛소나타 님과 카카오톡 대화\n저장한 날짜 : 2024-08-20 14:38:28\n"
+        "[달빛소나타] [오후 2:31] 주문한 물건이 안 왔어요\n[온누리마켓] [오후 2:32] 주문번호 알려주세요"
+    )
+    out, _ = anonymize(engine, kakao)
+    assert "달빛소나타" not in out and "[온누리마켓] [오후 2:32] 주문번호 알려주세요" in out, out

@@ -27,7 +27,11 @@ from llm_assets.core.anonymization.recognizers.scripts import ScriptNameRecogniz
 from llm_assets.core.anonymization.recognizers.spoken import SpokenSequenceRecognizer
 from llm_assets.core.anonymization.recognizers.titles import JobTitleRecognizer
 from llm_assets.core.anonymization.recognizers.turns import BareTurnRecognizer
-from llm_assets.core.anonymization.recognizers.web import GluedIpRecognizer, ObfuscatedEmailRecognizer
+from llm_assets.core.anonymization.recognizers.web import (
+    GluedIpRecognizer,
+    ObfuscatedEmailRecognizer,
+    SpokenEmailRecognizer,
+)
 
 # Presidio's predefined recognizers that the project's replace: libphonenumber matching per region (slow, and blind
 # to national formats outside its eight regions), card numbers without issuer grouping (it types phone numbers as
@@ -53,6 +57,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         AgeRecognizer(),
         DateTimeRecognizer(),
         ObfuscatedEmailRecognizer(),
+        SpokenEmailRecognizer(),
         GluedIpRecognizer(),
         StreetAddressRecognizer(gazetteers),
         StructuredNameRecognizer(),

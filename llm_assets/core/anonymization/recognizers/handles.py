@@ -105,6 +105,20 @@ _DIARIZED = re.compile(
 _SNAKE_HANDLE = re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d{2,}(?![\w@]|\.[A-Za-z])")
 
 
+# a messenger export's sender line: the sender, a comma and the message's date and time in brackets, the message on
+# the lines below (Telegram's copied messages: "beata_c86, [13.04.2024 18:02]")
+_SENDER_LINE = re.compile(
+    r"(?m)^[ \t]*(?P<name>[^\s,\[\]][^,\[\]\n]{0,40}?),[ \t]*"
+    r"\[\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?\][ \t]*$"
+)
+# the header of a saved conversation, which names the other party: KakaoTalk's ("달빛소나타 님과 카카오톡 대화",
+# "Talk with Minji"), LINE's ("[LINE] Chat history with Minji")
+_CONVERSATION_WITH = re.compile(
+    r"(?m)^[ \t]*(?:(?P<ko>[^\s\n][^\n]{0,30}?)[ \t]*님과[ \t]+카카오톡[ \t]+대화|"
+    r"(?:\[LINE\][ \t]*Chat history with|KakaoTalk Chats with|Talk with)[ \t]+(?P<en>[^\n]{1,30}?))[ \t]*$"
+)
+
+
 @functools.lru_cache(maxsize=256)
 def role_labels(text: str) -> frozenset[tuple[int, int]]:
     """Spans of speaker labels that are roles ("kunde:", "agent:"): no recognizer's name or place there stands.
@@ -139,6 +153,15 @@ class HandleRecognizer(SpanRecognizer):
             if self.g.zipf(value) < 5.0 and value.lower() not in ("is", "was", "the", "my"):
                 yield finding(USERNAME, m.start("value"), m.end("value"), 0.85, self.name)
         yield from self._labels(text)
+        for m in _SENDER_LINE.finditer(text):
+            # a handle ("beata_c86"); a sender that is a name is the name recognizers' and a business's stays
+            if _SYMBOLS.search(m.group("name")) and not _DIARIZED.fullmatch(m.group("name")):
+                yield finding(USERNAME, m.start("name"), m.end("name"), 0.8, self.name)
+        for m in _CONVERSATION_WITH.finditer(text):
+            # the party is also the sender of their messages below ("[달빛소나타] [오후 2:31] ...")
+            name = m.group("ko") or m.group("en")
+            for seen in re.finditer(rf"(?<![\p{{L}}\p{{N}}_]){re.escape(name)}(?![\p{{L}}\p{{N}}_])", text):
+                yield finding(USERNAME, seen.start(), seen.end(), 0.8, self.name)
         for m in _ROLE_WITH_NAME.finditer(text):
             name = m.group("name")
             if self._named(name):

@@ -108,3 +108,121 @@ class GluedIpRecognizer(SpanRecognizer):
             # (a free-standing one is Presidio's; "v1.2.3.4" is a version)
             if any(c.isalpha() and not c.isascii() for c in before + after):
                 yield finding("IP_ADDRESS", m.start(), m.end(), 0.8, self.name)
+
+
+# Latin letters as Korean says them, in a spelled address ("에이 에이치 엔 점 ..."), and what it says for "_" and "-"
+KOREAN_LETTER_NAMES = frozenset(
+    "에이 비 씨 디 이 에프 지 쥐 에이치 아이 제이 케이 엘 엠 엔 오 피 큐 알 에스 티 유 브이 더블유 엑스 와이 제트".split()
+)
+_KOREAN_JOIN = frozenset("언더바 언더스코어 밑줄 하이픈 대시 마이너스".split())
+_AT_WORDS = frozenset(w.lower() for w in SPOKEN_AT if " " not in w)
+_DOT_WORDS = frozenset(w.lower() for w in SPOKEN_DOT)
+_JOIN_WORDS = frozenset(w.lower() for w in SPOKEN_JOIN if " " not in w) | _KOREAN_JOIN
+_WORD = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
+_WRITTEN_DOMAIN = re.compile(r"[ \t]+[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+")
+_GLUED_KOREAN_ENDING = re.compile(r"닷\p{Hangul}{1,4}")  # "닷컴", "닷넷": the dot and the ending in one word
+_SPOKEN_GAP = re.compile(r"[ \t,-]*")
+_AMBIGUOUS_AT = frozenset({"at", "et"})  # everyday words too: the domain must then be one word
+
+
+class SpokenEmailRecognizer(SpanRecognizer):
+    """An e-mail address read out word by word in a call, whatever the local part is made of: letters or their
+    names ("pe el", "에이 에이치"), digits and numbers said in words ("siedemdziesiąt sześć", "칠구"), a name, the
+    words for "." and "_" ("kropka", "점", "언더바"); then the word for "@", the domain in one to three words ("o
+    dwa", "지메일") and, after the word for ".", its ending (a word, or two letters' names: "pe el"; or Korean's
+    "닷컴" in one word). ``ObfuscatedEmailRecognizer`` reads the written and the simply spelled forms."""
+
+    ENTITIES = ("EMAIL_ADDRESS",)
+
+    def find(self, text: str) -> Iterable:
+        from llm_assets.core.anonymization.gazetteers import current_language
+
+        words = list(_WORD.finditer(text))
+        ats = [k for k, w in enumerate(words) if w.group(0).lower() in _AT_WORDS]
+        if not ats:
+            return
+        language = current_language()
+        for k in ats:
+            if k == 0 or not self._adjacent(text, words[k - 1], words[k]):
+                continue
+            end = self._domain_end(text, words, k)
+            start = self._local_start(text, words, k, language) if end else None
+            if start is not None:
+                yield finding("EMAIL_ADDRESS", start, end, 0.8, self.name)
+
+    @staticmethod
+    def _adjacent(text: str, a: re.Match, b: re.Match) -> bool:
+        return _SPOKEN_GAP.fullmatch(text, a.end(), b.start()) is not None
+
+    def _domain_end(self, text: str, words: list, k: int) -> int | None:
+        """Where the address ends: after its ending (or a domain written with its dots), or None."""
+        written = _WRITTEN_DOMAIN.match(text, words[k].end())
+        if written:
+            return written.end()
+        one_word = words[k].group(0).lower() in _AMBIGUOUS_AT
+        j, domain = k + 1, 0
+        while j < len(words) and domain <= 3 and self._adjacent(text, words[j - 1], words[j]):
+            low = words[j].group(0).lower()
+            if _GLUED_KOREAN_ENDING.fullmatch(low) and domain:
+                return words[j].end()
+            if low in _DOT_WORDS and domain:
+                break
+            domain += 1
+            j += 1
+        else:
+            return None
+        if (one_word and domain > 1) or j + 1 >= len(words) or not self._adjacent(text, words[j], words[j + 1]):
+            return None
+        ending = words[j + 1]
+        if len(ending.group(0)) > 12 or not ending.group(0).isalpha():
+            return None
+        end = ending.end()
+        # an ending spelled by its letters' names: "kropka pe el"
+        nxt = words[j + 2] if j + 2 < len(words) else None
+        if (
+            len(ending.group(0)) <= 2
+            and nxt is not None
+            and len(nxt.group(0)) <= 2
+            and self._adjacent(text, ending, nxt)
+        ):
+            end = nxt.end()
+        elif len(ending.group(0)) > 4 and not one_word:
+            return None  # an address ends with a country's or a short generic ending: "com", "pl", "info"
+        return end
+
+    def _local_start(self, text: str, words: list, k: int, language: str) -> int | None:
+        """Where the local part begins: back over spelled symbols and numbers, and at most one name-like word (two,
+        joined by a spoken dot or underscore: "lukasz kropka zajac")."""
+        from llm_assets.core.anonymization.gazetteers import zipf_in
+        from llm_assets.core.anonymization.recognizers.spoken import KOREAN_DIGITS, number_word
+
+        start, names, joined = None, 0, False
+        i = k - 1
+        while i >= 0 and k - i <= 30:
+            if i < k - 1 and not self._adjacent(text, words[i], words[i + 1]):
+                break
+            tok = words[i].group(0)
+            low = tok.lower()
+            hangul = bool(re.match(r"\p{Hangul}", tok))
+            if low in _DOT_WORDS or low in _JOIN_WORDS:
+                joined = True
+            elif (
+                low in KOREAN_LETTER_NAMES
+                or (hangul and all(c in KOREAN_DIGITS for c in tok))
+                or tok.isdigit()
+                or (not hangul and len(tok) <= 2)
+                or number_word(tok, language)
+            ):
+                pass
+            elif not hangul and tok.isalpha() and zipf_in(low, language) < 3.5 and (names == 0 or joined):
+                names += 1
+                joined = False
+            else:
+                break
+            start = words[i].start()
+            i -= 1
+        # never open on a spoken dot or underscore
+        while start is not None and words[i + 1].group(0).lower() in _DOT_WORDS | _JOIN_WORDS and i + 1 < k - 1:
+            i += 1
+            start = words[i + 1].start()
+        return start
