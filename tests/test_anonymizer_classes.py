@@ -2011,3 +2011,14 @@ def test_a_messenger_exports_handle_and_its_header_party_go_the_business_stays(e
     )
     out, _ = anonymize(engine, kakao)
     assert "달빛소나타" not in out and "[온누리마켓] [오후 2:32] 주문번호 알려주세요" in out, out
+
+
+def test_a_number_read_out_in_three_groups_or_more_goes_without_a_cue_before_it(engine):
+    for text, gone in (
+        ("Klient: Tak, siedemdziesiąt pięć, dwanaście, dwanaście, sześćdziesiąt trzy siedemdziesiąt.", "dwanaście"),
+        ("Абонент: шістнадцять три, п'ятдесят два вісім, сорок дев'ять тридцять чотири.", "сорок"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert gone not in out and out.startswith(text.split(":")[0] + ":"), out
+    amount = "Klient: zapłaciłam dwieście czterdzieści dziewięć złotych i nic nie przyszło."
+    assert anonymize(engine, amount)[0] == amount

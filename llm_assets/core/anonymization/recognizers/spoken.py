@@ -292,10 +292,15 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     i = j
                     continue
                 bank = len(written) == 6 and cued and CUES[BANK_ACCOUNT].search(cued.group(0))
-                if opened or (cued and len(written) >= 7) or bank:
+                # three groups or more of six digits or more: an identifier read out, whatever was asked before it
+                # (the question may be turns away: "siedemdziesiąt pięć, dwanaście, dwanaście, sześćdziesiąt trzy")
+                read_out = len(groups) >= 3 and len(written) >= 6
+                if opened or (cued and len(written) >= 7) or bank or read_out:
                     if lead.endswith("+") or lead.lower().endswith("plus"):
                         start = len(text[:start].rstrip()) - (1 if lead.endswith("+") else 4)
                     entity = self._type(text, tokens[i].start(), written) or "PHONE_NUMBER"
+                    if read_out and not (opened or cued or bank) and entity == "PHONE_NUMBER" and len(written) < 7:
+                        entity = "REFERENCE_NUMBER"
                     yield finding(entity, start, tokens[j - 1].end(), 0.8, self.name)
                     i = j
                     continue
