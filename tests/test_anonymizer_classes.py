@@ -2022,3 +2022,30 @@ def test_a_number_read_out_in_three_groups_or_more_goes_without_a_cue_before_it(
         assert gone not in out and out.startswith(text.split(":")[0] + ":"), out
     amount = "Klient: zapłaciłam dwieście czterdzieści dziewięć złotych i nic nie przyszło."
     assert anonymize(engine, amount)[0] == amount
+
+
+def test_a_street_address_with_its_numbers_said_in_words_goes(engine):
+    for text, kept in (
+        (
+            "Klient: mieszkam ulica grunwaldzka sto trzydzieści dwa kod czterdzieści cztery trzysta pięćdziesiąt pięć",
+            "Klient",
+        ),
+        ("Müşteri: Zambak Sokak seksen dokuz numara, daire on bir. Posta kodu 34710.", "Posta kodu"),
+        (
+            "Клієнт: вулиця Миру, будинок сто сорок три, квартира дев'яносто шість, індекс десять нуль двадцять шість.",
+            "Клієнт",
+        ),
+        ("Клієнт: Соборна сорок п'ять, квартира тридцять сім.", "Клієнт"),
+        ("고객: 주소는 매영로 십이길 오십 백팔동 천오백삼호이고요, 우편번호 일육일구칠.", "주소는"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert kept in out, out
+        for gone in ("grunwaldzka", "pięćdziesiąt", "Zambak", "on bir", "34710", "Миру", "сорок", "десять", "Соборна",
+                     "тридцять", "매영로", "천오백삼호", "일육일구칠"):  # fmt: skip
+            assert gone not in out, out
+    for everyday in (
+        "Klient: na ulicy był korek, dwa razy dzwoniłem.",
+        "상담원: 금액 87,500원으로 이메일 발송해 드리겠습니다.",
+        "Konsultant: kurier dostarczy ją jutro między dziesiątą a dwunastą, zamówienie numer sto dwadzieścia.",
+    ):
+        assert anonymize(engine, everyday)[0] == everyday

@@ -25,6 +25,7 @@ from llm_assets.core.anonymization.recognizers.phones import PhoneNumberRecogniz
 from llm_assets.core.anonymization.recognizers.places import PlaceRecognizer
 from llm_assets.core.anonymization.recognizers.scripts import ScriptNameRecognizer
 from llm_assets.core.anonymization.recognizers.spoken import SpokenSequenceRecognizer
+from llm_assets.core.anonymization.recognizers.spoken_addresses import SpokenAddressRecognizer
 from llm_assets.core.anonymization.recognizers.titles import JobTitleRecognizer
 from llm_assets.core.anonymization.recognizers.turns import BareTurnRecognizer
 from llm_assets.core.anonymization.recognizers.web import (
@@ -60,6 +61,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         SpokenEmailRecognizer(),
         GluedIpRecognizer(),
         StreetAddressRecognizer(gazetteers),
+        SpokenAddressRecognizer(),
         StructuredNameRecognizer(),
         GazetteerNameRecognizer(gazetteers),
         PlaceRecognizer(gazetteers),

@@ -190,10 +190,11 @@ _POSTCODE_WORDS = (
     r"邮编|郵編|邮政编码|郵遞區號|郵便番号|〒|우편번호|почтовый индекс|индекс|поштовий індекс|індекс|Τ\.Κ\.|ΤΚ|"
     r"ταχυδρομικός κώδικας|الرمز البريدي|الرمز البريدى|מיקוד|کد پستی|पिन कोड|पिनकोड|รหัสไปรษณีย์|"
     r"mã bưu điện|mã bưu chính|kode pos|posta kodu|irányítószám|PSČ|cod poștal|cod postal|kod pocztowy|"
-    r"postnummer|postinumero|código postal|codigo postal|code postal|codice postale|CAP"
+    r"postnummer|postinumero|código postal|codigo postal|code postal|codice postale"
 )
 _POSTCODE_AFTER_WORD = re.compile(
-    rf"(?:{_POSTCODE_WORDS}){CUE_COPULA}[ \t]*"
+    # in any case ("Posta kodu 34710", "Kod pocztowy"), but Italy's CAP in capitals only ("cap" is a word)
+    rf"(?:(?i:{_POSTCODE_WORDS})|CAP){CUE_COPULA}[ \t]*"
     r"(?P<code>\d{3}(?:[ \t-]?\d{2,4})?)(?!\d)"
 )
 

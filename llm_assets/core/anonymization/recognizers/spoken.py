@@ -123,6 +123,11 @@ CUES = {
             "posta kodu",
             "irányítószám",
             "cod poștal",
+            # the word alone in a call ("kod czterdzieści cztery trzysta ...", "індекс десять нуль ...")
+            "kod",
+            "індекс",
+            "индекс",
+            "우편번호",
         ]
     ),  # fmt: skip
     "PHONE_NUMBER": cue_pattern("phone number mobile cell telephone tel landline call back ring handy".split()),

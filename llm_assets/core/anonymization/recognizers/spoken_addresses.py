@@ -1,0 +1,167 @@
+"""Street addresses read out in a call, their numbers said in words: "ulica grunwaldzka sto trzydzieści dwa",
+"вулиця Миру, будинок сто сорок три, квартира дев'яносто шість", "Zambak Sokak seksen dokuz numara, daire on bir",
+"Соборна сорок п'ять, квартира тридцять сім", "매영로 십이길 오십 백팔동 천오백삼호". ``StreetAddressRecognizer``'s
+patterns want the house number in digits; here a street word (before the name, or after it as in Turkish), or a
+flat's word after the number, marks the address, and the number is any run of the language's number words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+
+# the street's word before its name (Polish, Czech, Ukrainian, Russian; with or without its abbreviation's point)
+STREET_BEFORE = frozenset(
+    "ulica ulicy ul aleja aleje al plac pl osiedle os ulice třída nám náměstí вулиця вулиці вул проспект просп "
+    "провулок пров бульвар бульв площа узвіз улица ул переулок пер".split()
+)
+# ... and after it (Turkish)
+STREET_AFTER = frozenset(
+    "sokak sokağı sok sk cadde caddesi cad cd bulvar bulvarı blv mahalle mahallesi mah yolu".split()
+)
+HOUSE_WORDS = frozenset("numer nr dom numara no будинок буд д дом номер číslo čp".split())
+FLAT_WORDS = frozenset("mieszkanie mieszkania m lokal lok квартира кв daire byt офіс офис".split())
+_WORD = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*")
+_GAP = re.compile(r"[ \t]*[.,]?[ \t]*")  # between an address's words: spaces, an abbreviation's point, a comma
+
+# Sino-Korean numbers ("백구십", "천오백삼"), a road's name ("들안로", "매영로 십이길"), the building's number, its
+# block ("백팔동") and flat ("천오백삼호"); the district before it, if any ("대구 수성구")
+_SINO = r"[영공일이삼사오육칠팔구십백천]+"
+_SINO_NUMBER = r"[영공일이삼사오육칠팔구십백천]{2,}"  # a building's number: two syllables or more ("이" is "this" too)
+KOREAN_SPOKEN_STREET = re.compile(
+    rf"(?<![\p{{Hangul}}])(?:(?:\p{{Hangul}}{{2,3}}[ \t]+)?\p{{Hangul}}{{1,8}}(?:시|군|구)[ \t]+)?"
+    # (the road's word is no noun with the particle "(으)로": "87,500원으로 이메일 ...", "카드로 이 건은 ...")
+    rf"(?!\p{{Hangul}}*으로[ \t])\p{{Hangul}}{{1,10}}(?:로|길)(?:[ \t]+{_SINO}길)?"
+    rf"[ \t]+{_SINO_NUMBER}(?![\p{{Hangul}}])(?:,?[ \t]+{_SINO}동)?(?:[ \t]+{_SINO}호)?"
+)
+
+
+class SpokenAddressRecognizer(SpanRecognizer):
+    ENTITIES = ("STREET_ADDRESS",)
+
+    def find(self, text: str) -> Iterable:
+        from llm_assets.core.anonymization.gazetteers import current_language
+
+        for m in KOREAN_SPOKEN_STREET.finditer(text):
+            # the number after the road is said in Sino-Korean, not written: "테헤란로 123" is the written pattern's
+            if not re.search(r"\d", m.group(0)):
+                yield finding("STREET_ADDRESS", m.start(), m.end(), 0.7, self.name)
+        words = list(_WORD.finditer(text))
+        if not words:
+            return
+        language = current_language()
+        lows = [w.group(0).lower() for w in words]
+        for k, low in enumerate(lows):
+            if low in STREET_BEFORE:
+                span = self._before(text, words, lows, k, language)
+            elif low in STREET_AFTER:
+                span = self._after(text, words, lows, k, language)
+            elif low in FLAT_WORDS:
+                span = self._flat_only(text, words, lows, k, language)
+            else:
+                continue
+            if span:
+                yield finding("STREET_ADDRESS", span[0], span[1], 0.7, self.name)
+
+    @staticmethod
+    def _near(text: str, words: list, a: int, b: int) -> bool:
+        return _GAP.fullmatch(text, words[a].end(), words[b].start()) is not None
+
+    def _number(self, text: str, words: list, lows: list, j: int, language: str) -> int:
+        """The index after the run of number words (or digits) from ``j``; ``j`` when there is none."""
+        from llm_assets.core.anonymization.recognizers.spoken import number_word
+
+        k = j
+        while k < len(words) and (k == j or self._near(text, words, k - 1, k)):
+            tok = words[k].group(0)
+            if not (tok.isdigit() and len(tok) <= 4) and not number_word(tok, language):
+                break
+            k += 1
+        return k
+
+    def _tail(self, text: str, words: list, lows: list, k: int, language: str) -> int:
+        """From the house number's run ending before ``k``: the house word after it ("seksen dokuz numara") and the
+        flat ("kw. dwanaście", "daire on bir"); the index after the address."""
+        if k < len(words) and lows[k] in HOUSE_WORDS and self._near(text, words, k - 1, k):
+            k += 1
+        if k + 1 < len(words) and lows[k] in FLAT_WORDS and self._near(text, words, k - 1, k):
+            end = self._number(text, words, lows, k + 1, language)
+            if end > k + 1 and self._near(text, words, k, k + 1):
+                return end
+        return k
+
+    def _house(self, text: str, words: list, lows: list, j: int, language: str) -> int | None:
+        """The index after a house number (and its flat) from ``j``, or None."""
+        if j < len(words) and lows[j] in HOUSE_WORDS:
+            j += 1
+        end = self._number(text, words, lows, j, language)
+        if end == j or (j and not self._near(text, words, j - 1, j)):
+            return None
+        return self._tail(text, words, lows, end, language)
+
+    def _before(self, text: str, words: list, lows: list, k: int, language: str) -> tuple[int, int] | None:
+        from llm_assets.core.anonymization.gazetteers import zipf_in
+        from llm_assets.core.anonymization.recognizers.spoken import number_word
+
+        j, names = k + 1, 0
+        while (
+            j < len(words)
+            and names < 3
+            and self._near(text, words, j - 1, j)
+            and words[j].group(0).isalpha()
+            and lows[j] not in HOUSE_WORDS
+            and not number_word(words[j].group(0), language)
+        ):
+            names, j = names + 1, j + 1
+        if not names or any(zipf_in(lows[i], language) >= 5.0 for i in range(k + 1, j)):
+            return None  # "na ulicy był korek, dwa razy": everyday words, no street's name
+        # a number after a comma is the house's only with its word: "вулиця Миру, будинок сто сорок три"
+        if "," in text[words[j - 1].end() : words[j].start() if j < len(words) else len(text)] and (
+            j >= len(words) or lows[j] not in HOUSE_WORDS
+        ):
+            return None
+        end = self._house(text, words, lows, j, language)
+        return (words[k].start(), words[end - 1].end()) if end else None
+
+    def _after(self, text: str, words: list, lows: list, k: int, language: str) -> tuple[int, int] | None:
+        start, names = k, 0
+        while start > 0 and names < 3 and self._near(text, words, start - 1, start):
+            prev = words[start - 1].group(0)
+            if not prev[:1].isupper() or not prev.isalpha():
+                break
+            start, names = start - 1, names + 1
+        if not names:
+            return None
+        end = self._house(text, words, lows, k + 1, language)
+        if end:
+            return words[start].start(), words[end - 1].end()
+        # a quarter named before its street: "Atatürk Mahallesi, Cumhuriyet Caddesi, numara ..."
+        following = k + 1 < len(words) and self._near(text, words, k, k + 1)
+        if lows[k].startswith("mah") and following and any(w in STREET_AFTER for w in lows[k + 2 : k + 5]):
+            return words[start].start(), words[k].end()
+        return None
+
+    def _flat_only(self, text: str, words: list, lows: list, k: int, language: str) -> tuple[int, int] | None:
+        """No street word: a capitalized name, a number in words, then the flat ("Соборна сорок п'ять, квартира
+        тридцять сім")."""
+        from llm_assets.core.anonymization.recognizers.spoken import number_word
+
+        if k == 0 or not self._near(text, words, k - 1, k):
+            return None
+        i = k
+        while i > 0 and self._near(text, words, i - 1, i) and number_word(words[i - 1].group(0), language):
+            i -= 1
+        if i == k:
+            return None
+        start, names = i, 0
+        while start > 0 and names < 3 and self._near(text, words, start - 1, start):
+            prev = words[start - 1].group(0)
+            if not prev[:1].isupper() or not prev.isalpha() or lows[start - 1] in STREET_BEFORE | STREET_AFTER:
+                break
+            start, names = start - 1, names + 1
+        end = self._number(text, words, lows, k + 1, language)
+        if not names or end == k + 1:
+            return None
+        return words[start].start(), words[end - 1].end()
