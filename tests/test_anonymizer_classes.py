@@ -2049,3 +2049,15 @@ def test_a_street_address_with_its_numbers_said_in_words_goes(engine):
         "Konsultant: kurier dostarczy ją jutro między dziesiątą a dwunastą, zamówienie numer sto dwadzieścia.",
     ):
         assert anonymize(engine, everyday)[0] == everyday
+
+
+def test_an_east_slavic_full_name_goes_by_its_patronymic_in_any_case_and_order(engine):
+    for text, kept, gone in (
+        ("Клієнт: Бондаренко Софія Петрівна\nЛінія: СвітлоЕнерго", "Лінія: СвітлоЕнерго", "Софія"),
+        ("власник рахунку ковальчук людмила миколаївна а я просто допомагаю", "власник рахунку", "людмила"),
+        ("Клієнт: мене звати Олег Іванович, я телефоную щодо рахунку.", "мене звати", "Іванович"),
+    ):
+        out, types = anonymize(engine, text)
+        assert kept in out and gone not in out and "PERSON" in types, out
+    plain = "Оператор: Доброго дня, сервіс працює цілодобово, ремонт по вулиці триває."
+    assert anonymize(engine, plain)[0] == plain

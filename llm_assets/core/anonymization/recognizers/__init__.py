@@ -21,6 +21,7 @@ from llm_assets.core.anonymization.recognizers.numbers import (
     national_id_recognizers,
 )
 from llm_assets.core.anonymization.recognizers.organizations import OrganizationRecognizer
+from llm_assets.core.anonymization.recognizers.patronymics import PatronymicNameRecognizer
 from llm_assets.core.anonymization.recognizers.phones import PhoneNumberRecognizer
 from llm_assets.core.anonymization.recognizers.places import PlaceRecognizer
 from llm_assets.core.anonymization.recognizers.scripts import ScriptNameRecognizer
@@ -63,6 +64,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         StreetAddressRecognizer(gazetteers),
         SpokenAddressRecognizer(),
         StructuredNameRecognizer(),
+        PatronymicNameRecognizer(),
         GazetteerNameRecognizer(gazetteers),
         PlaceRecognizer(gazetteers),
         OrganizationRecognizer(),
