@@ -2061,3 +2061,14 @@ def test_an_east_slavic_full_name_goes_by_its_patronymic_in_any_case_and_order(e
         assert kept in out and gone not in out and "PERSON" in types, out
     plain = "Оператор: Доброго дня, сервіс працює цілодобово, ремонт по вулиці триває."
     assert anonymize(engine, plain)[0] == plain
+
+
+def test_the_town_before_a_street_and_the_district_and_city_after_it_go(engine):
+    out, _ = anonymize(engine, "Клієнт: Е-е, Житомир, вулиця Миру, будинок сто сорок три, квартира дев'яносто шість.")
+    assert "Житомир" not in out and out.startswith("Клієнт: Е-е, "), out
+    out, _ = anonymize(
+        engine, "Arayan: Gazi Bulvarı, numara otuz dokuz, daire on dokuz, Keçiören, Ankara, teşekkürler."
+    )
+    assert "Keçiören" not in out and "Ankara" not in out and out.endswith(", teşekkürler."), out
+    out, _ = anonymize(engine, "Mia Kovacs\n214 Broadway, Suite 926\nNew York")
+    assert "Suite 926" not in out

@@ -193,33 +193,64 @@ def _postcodes_beside_addresses(text: str, results: list[RecognizerResult]) -> l
 
 def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """A town (a city or region of the place lists, never a country, no everyday word) right after a street or a
-    postcode found on the line: the longest of its next one to three words that is one. Run over a whole text's
-    findings, from every pass (an address may be found across a mail client's wrapped lines)."""
+    postcode found on the line: the longest of its next one to three words that is one; then a second one after a
+    comma (a district and its city: "..., Keçiören, Ankara": a word the lists do not know, between the address and a
+    town they do, is the district). And the town a street follows after a comma ("Житомир, вулиця Миру, ..."). Run
+    over a whole text's findings, from every pass (an address may be found across a mail client's wrapped lines)."""
     g = gazetteers.load()
     taken = [(r.start, r.end) for r in results]
     out = []
+
+    def add(start: int, end: int) -> None:
+        if not any(s < end and start < e for s, e in taken):
+            out.append(
+                RecognizerResult(LOCATION, start, end, 0.6, recognition_metadata={"recognizer_name": "AddressTown"})
+            )
+            taken.append((start, end))
+
     for p in results:
         if p.entity_type not in ("STREET_ADDRESS", "ZIP_CODE"):
             continue
-        m = _WORDS_AFTER.match(text, p.end)
-        if not m:
-            continue
-        words = m.group("w").split()
-        for n in range(len(words), 0, -1):
-            town = " ".join(words[:n]).rstrip(".")
-            key = gazetteers.fold(town)
-            known = (key in g.places and key not in g.countries) or key in g.cities_other_scripts
-            if not known or any(_everyday(w, g) for w in town.split()):
+        before = _TOWN_BEFORE.search(text, 0, p.start) if p.entity_type == "STREET_ADDRESS" else None
+        # (not a street's own name after its number: "214 Broadway, Suite 926")
+        if before and _known_town(before.group("w"), g) and not text[: before.start()].rstrip(" \t")[-1:].isdigit():
+            add(before.start("w"), before.end("w"))
+        pos, district = p.end, None
+        for _ in range(2):
+            m = _WORDS_AFTER.match(text, pos)
+            town = _town_at_start(m.group("w"), g) if m else None
+            if town is None:
+                word = re.match(r"\p{Lu}[\p{L}\p{M}'’-]+", m.group("w")) if m and district is None else None
+                if not word or not text.startswith(",", m.start("w") + word.end()):
+                    break
+                district, pos = (m.start("w"), m.start("w") + word.end()), m.start("w") + word.end()
                 continue
             start = m.start("w")
-            end = start + len(town)
-            if not any(s < end and start < e for s, e in taken):
-                out.append(
-                    RecognizerResult(LOCATION, start, end, 0.6, recognition_metadata={"recognizer_name": "AddressTown"})
-                )
-                taken.append((start, end))
-            break
+            if district:
+                add(*district)
+            add(start, start + len(town))
+            pos = start + len(town)
     return out
+
+
+# a capitalized word and a comma right before a street ("Житомир, вулиця Миру, ...", "Харків, Соборна сорок п'ять")
+_TOWN_BEFORE = re.compile(r"(?<![\p{L}\p{M}])(?P<w>\p{Lu}[\p{L}\p{M}'’-]+)[ \t]*,[ \t]*\Z")
+
+
+def _known_town(town: str, g) -> bool:
+    key = gazetteers.fold(town)
+    known = (key in g.places and key not in g.countries) or key in g.cities_other_scripts
+    return known and not any(_everyday(w, g) for w in town.split())
+
+
+def _town_at_start(words: str, g) -> str | None:
+    """The longest of the first one to three words that is a town the lists know, or None."""
+    parts = words.split()
+    for n in range(len(parts), 0, -1):
+        town = " ".join(parts[:n]).rstrip(".")
+        if _known_town(town, g):
+            return town
+    return None
 
 
 def _everyday(word: str, g) -> bool:
