@@ -194,7 +194,7 @@ def _postcodes_beside_addresses(text: str, results: list[RecognizerResult]) -> l
 def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """A town (a city or region of the place lists, never a country, no everyday word) right after a street or a
     postcode found on the line: the longest of its next one to three words that is one; then a second one after a
-    comma (a district and its city: "..., Keçiören, Ankara": a word the lists do not know, between the address and a
+    comma (a district and its city: "..., Keçiören, Ankara": a word the lists do not know, between a street and a
     town they do, is the district). And the town a street follows after a comma ("Житомир, вулиця Миру, ..."). Run
     over a whole text's findings, from every pass (an address may be found across a mail client's wrapped lines)."""
     g = gazetteers.load()

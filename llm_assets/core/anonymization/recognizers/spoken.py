@@ -192,6 +192,11 @@ _NUMBER_CUE = re.compile(
     r"llam|chiam|appel|rappel|anruf|zurückruf|ligar|ligue|dzwoni|zadzwo|zavolej|zavolat|terugbel|bellen|ringa|"
     r"arayabil|arayın|ulaş)\w*"
 )
+# an enumeration goes on with "and" and another number ("twelve, twenty-four, thirty-six and forty-eight cups"): the
+# groups before it are quantities, not an identifier read out
+_LIST_GOES_ON = re.compile(
+    r"(?i)[ \t]*,?[ \t]*(?:and|und|et|y|e|i|и|і|та|ve|en|och|og|és|a|oraz|oder|or|lub|albo)[ \t]+[\p{L}\p{N}]"
+)
 _GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuenta y cuatro"
 
 
@@ -299,7 +304,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 bank = len(written) == 6 and cued and CUES[BANK_ACCOUNT].search(cued.group(0))
                 # three groups or more of six digits or more: an identifier read out, whatever was asked before it
                 # (the question may be turns away: "siedemdziesiąt pięć, dwanaście, dwanaście, sześćdziesiąt trzy")
-                read_out = len(groups) >= 3 and len(written) >= 6
+                read_out = len(groups) >= 3 and len(written) >= 6 and not _LIST_GOES_ON.match(text, tokens[j - 1].end())
                 if opened or (cued and len(written) >= 7) or bank or read_out:
                     if lead.endswith("+") or lead.lower().endswith("plus"):
                         start = len(text[:start].rstrip()) - (1 if lead.endswith("+") else 4)

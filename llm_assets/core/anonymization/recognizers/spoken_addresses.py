@@ -2,7 +2,7 @@
 "вулиця Миру, будинок сто сорок три, квартира дев'яносто шість", "Zambak Sokak seksen dokuz numara, daire on bir",
 "Соборна сорок п'ять, квартира тридцять сім", "매영로 십이길 오십 백팔동 천오백삼호". ``StreetAddressRecognizer``'s
 patterns want the house number in digits; here a street word (before the name, or after it as in Turkish), or a
-flat's word after the number, marks the address, and the number is any run of the language's number words."""
+flat's word after the number, marks an address, and the number is any run of the language's number words."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ class SpokenAddressRecognizer(SpanRecognizer):
 
     def _tail(self, text: str, words: list, lows: list, k: int, language: str) -> int:
         """From the house number's run ending before ``k``: the house word after it ("seksen dokuz numara") and the
-        flat ("kw. dwanaście", "daire on bir"); the index after the address."""
+        flat ("kw. dwanaście", "daire on bir"); the index after it all."""
         if k < len(words) and lows[k] in HOUSE_WORDS and self._near(text, words, k - 1, k):
             k += 1
         if k + 1 < len(words) and lows[k] in FLAT_WORDS and self._near(text, words, k - 1, k):

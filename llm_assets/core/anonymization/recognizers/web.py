@@ -155,7 +155,7 @@ class SpokenEmailRecognizer(SpanRecognizer):
         return _SPOKEN_GAP.fullmatch(text, a.end(), b.start()) is not None
 
     def _domain_end(self, text: str, words: list, k: int) -> int | None:
-        """Where the address ends: after its ending (or a domain written with its dots), or None."""
+        """Where a spoken address ends: after its ending (or a domain written with its dots), or None."""
         written = _WRITTEN_DOMAIN.match(text, words[k].end())
         if written:
             return written.end()
