@@ -2072,3 +2072,12 @@ def test_the_town_before_a_street_and_the_district_and_city_after_it_go(engine):
     assert "Keçiören" not in out and "Ankara" not in out and out.endswith(", teşekkürler."), out
     out, _ = anonymize(engine, "Mia Kovacs\n214 Broadway, Suite 926\nNew York")
     assert "Suite 926" not in out
+
+
+def test_a_town_in_small_letters_after_living_words_goes_in_a_capitalized_text(engine):
+    out, _ = anonymize(engine, "Klient: mieszkam w gdyni, ul. krótka 35/36, kod 32-020.")
+    for gone in ("gdyni", "krótka", "/36", "32-020"):
+        assert gone not in out, out
+    assert out.startswith("Klient: mieszkam w ")
+    for kept in ("Klient: Tak, jestem w domu, paczka nie przyszła.", "Klient: mieszkam w bloku na trzecim piętrze."):
+        assert anonymize(engine, kept)[0] == kept

@@ -143,6 +143,7 @@ class PlaceRecognizer(SpanRecognizer):
         self._strict = mostly_capitalized(text)
         yield from self._labelled(text)
         yield from self._korean_residence(text)
+        yield from self._lower_after_residence(text)
         yield from self._upper_and_lower(text, ws)
         for run in capitalized_runs(text, ws, max_len=5):
             n = len(run)
@@ -157,6 +158,17 @@ class PlaceRecognizer(SpanRecognizer):
                         break
                 else:
                     i += 1
+
+    # a town in small letters after the words for living somewhere, in a text that is not all in small letters (that
+    # one is read again title-cased): "Klient: mieszkam w gdyni, ul. ...", "mieszkam w wieliczce"
+    _RESIDENCE_THEN_WORD = re.compile(RESIDENCE_LEAD.pattern.removesuffix("$") + r"(?P<w>\p{Ll}[\p{L}\p{M}'’-]{2,})")
+
+    def _lower_after_residence(self, text: str) -> Iterable:
+        for m in self._RESIDENCE_THEN_WORD.finditer(text):
+            key = fold(m.group("w"))
+            known = self.g.places.get(key, 0) and self.g.zipf(key) < 4.0 and key not in self.g.countries
+            if known or inflected_place(self.g, key):
+                yield finding(LOCATION, m.start("w"), m.end("w"), LEAD_PLACE_SCORE, self.name)
 
     # "저 역삼동 사는데요", "일산에 살고 있어요", "지금 수원시에서 삽니다": the place before the verb for living
     _KOREAN_RESIDENCE = re.compile(

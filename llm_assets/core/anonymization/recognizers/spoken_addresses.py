@@ -24,6 +24,7 @@ STREET_AFTER = frozenset(
 HOUSE_WORDS = frozenset("numer nr dom numara no будинок буд д дом номер číslo čp".split())
 FLAT_WORDS = frozenset("mieszkanie mieszkania m lokal lok квартира кв daire byt офіс офис".split())
 _WORD = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*")
+_WRITTEN_FLAT = re.compile(r"(?:[/-]\d{1,5}\p{L}?)+(?![\p{L}\p{N}])")
 _GAP = re.compile(r"[ \t]*[.,]?[ \t]*")  # between an address's words: spaces, an abbreviation's point, a comma
 
 # Sino-Korean numbers ("백구십", "천오백삼"), a road's name ("들안로", "매영로 십이길"), the building's number, its
@@ -63,7 +64,9 @@ class SpokenAddressRecognizer(SpanRecognizer):
             else:
                 continue
             if span:
-                yield finding("STREET_ADDRESS", span[0], span[1], 0.7, self.name)
+                # a flat written after the house's number: "ul. krótka 35/36"
+                flat = _WRITTEN_FLAT.match(text, span[1])
+                yield finding("STREET_ADDRESS", span[0], flat.end() if flat else span[1], 0.7, self.name)
 
     @staticmethod
     def _near(text: str, words: list, a: int, b: int) -> bool:
