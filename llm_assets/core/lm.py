@@ -112,17 +112,13 @@ def _completion_token_losses(model, ids, att, lab, cache) -> torch.Tensor:
     decoder, head = getattr(model, "get_decoder", lambda: None)(), model.get_output_embeddings()
     target = lab[:, 1:]
     keep = target != -100
-    if decoder is None or head is None:  # a model without the usual parts: its logits, from the earliest completion
-        first = int((lab != -100).float().argmax(dim=1).min())
-        start = max(first - 1, 0)
-        logits = model(input_ids=ids, attention_mask=att, past_key_values=cache, logits_to_keep=ids.shape[1] - start)
-        losses = torch.nn.functional.cross_entropy(
-            logits.logits[:, :-1].float().transpose(1, 2), lab[:, start + 1 :], ignore_index=-100, reduction="none"
-        )
-        return losses.sum(dim=1)
-    hidden = decoder(input_ids=ids, attention_mask=att, past_key_values=cache).last_hidden_state
+    if decoder is not None and head is not None:
+        hidden = decoder(input_ids=ids, attention_mask=att, past_key_values=cache).last_hidden_state
+        logits = head(hidden[:, :-1][keep])
+    else:  # a model without the usual parts: its whole logits
+        logits = model(input_ids=ids, attention_mask=att, past_key_values=cache).logits[:, :-1][keep]
     losses = torch.zeros(target.shape, dtype=torch.float32, device=ids.device)
-    losses[keep] = torch.nn.functional.cross_entropy(head(hidden[:, :-1][keep]).float(), target[keep], reduction="none")
+    losses[keep] = torch.nn.functional.cross_entropy(logits.float(), target[keep], reduction="none")
     return losses.sum(dim=1)
 
 

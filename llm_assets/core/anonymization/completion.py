@@ -211,7 +211,8 @@ def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[Re
     for p in results:
         if p.entity_type not in ("STREET_ADDRESS", "ZIP_CODE"):
             continue
-        before = _TOWN_BEFORE.search(text, 0, p.start) if p.entity_type == "STREET_ADDRESS" else None
+        line_start = text.rfind("\n", 0, p.start) + 1
+        before = _TOWN_BEFORE.search(text, line_start, p.start) if p.entity_type == "STREET_ADDRESS" else None
         # (not a street's own name after its number: "214 Broadway, Suite 926")
         if before and _known_town(before.group("w"), g) and not text[: before.start()].rstrip(" \t")[-1:].isdigit():
             add(before.start("w"), before.end("w"))

@@ -112,10 +112,10 @@ _SENDER_LINE = re.compile(
     r"\[\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?\][ \t]*$"
 )
 # the header of a saved conversation, which names the other party: KakaoTalk's ("달빛소나타 님과 카카오톡 대화",
-# "Talk with Minji"), LINE's ("[LINE] Chat history with Minji")
+# "KakaoTalk Chats with Minji"), LINE's ("[LINE] Chat history with Minji"); never a sentence ("Talk with our team")
 _CONVERSATION_WITH = re.compile(
     r"(?m)^[ \t]*(?:(?P<ko>[^\s\n][^\n]{0,30}?)[ \t]*님과[ \t]+카카오톡[ \t]+대화|"
-    r"(?:\[LINE\][ \t]*Chat history with|KakaoTalk Chats with|Talk with)[ \t]+(?P<en>[^\n]{1,30}?))[ \t]*$"
+    r"(?:\[LINE\][ \t]*Chat history with|KakaoTalk Chats with)[ \t]+(?P<en>[^\n]{1,30}?))[ \t]*$"
 )
 
 

@@ -107,7 +107,9 @@ REPEAT = {"double": 2, "triple": 3, "doppel": 2, "doble": 2, "doppio": 2}
 JOINERS = {"dot": ".", "point": ".", "period": ".", "stop": ".", "punkt": ".", "punto": ".", "ponto": ".",
            "at": "@", "dash": "-", "hyphen": "-", "minus": "-", "underscore": "_", "slash": "/", "full": ""}  # fmt: skip
 JOINERS.update({word: "." for word in SPOKEN_DOT if " " not in word})  # "kropka", "tečka", "nokta"
-_TOKEN = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*|[-.,]")
+# a word as calls are read here (with an apostrophe inside: "п'ять", "l'un"), and a token: a word or a sign
+WORD = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*")
+_TOKEN = re.compile(rf"{WORD.pattern}|[-.,]")
 MIN_SYMBOLS = 5
 CUES = {
     BANK_ACCOUNT: cue_pattern("sort code account iban bsb routing konto compte cuenta conto rekening".split()),
@@ -195,7 +197,8 @@ _NUMBER_CUE = re.compile(
 # an enumeration goes on with "and" and another number ("twelve, twenty-four, thirty-six and forty-eight cups"): the
 # groups before it are quantities, not an identifier read out
 _LIST_GOES_ON = re.compile(
-    r"(?i)[ \t]*,?[ \t]*(?:and|und|et|y|e|i|и|і|та|ve|en|och|og|és|a|oraz|oder|or|lub|albo)[ \t]+[\p{L}\p{N}]"
+    r"(?i)[ \t]*,?[ \t]*(?:and|und|et|y|e|i|и|і|та|ve|en|och|og|és|a|oraz|oder|or|lub|albo)[ \t]+"
+    r"(?P<next>[\p{L}\p{N}]+)"
 )
 _GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuenta y cuatro"
 
@@ -304,7 +307,11 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 bank = len(written) == 6 and cued and CUES[BANK_ACCOUNT].search(cued.group(0))
                 # three groups or more of six digits or more: an identifier read out, whatever was asked before it
                 # (the question may be turns away: "siedemdziesiąt pięć, dwanaście, dwanaście, sześćdziesiąt trzy")
-                read_out = len(groups) >= 3 and len(written) >= 6 and not _LIST_GOES_ON.match(text, tokens[j - 1].end())
+                goes_on = _LIST_GOES_ON.match(text, tokens[j - 1].end())
+                enumeration = goes_on is not None and (
+                    goes_on.group("next").isdigit() or number_word(goes_on.group("next"), language)
+                )
+                read_out = len(groups) >= 3 and len(written) >= 6 and not enumeration
                 if opened or (cued and len(written) >= 7) or bank or read_out:
                     if lead.endswith("+") or lead.lower().endswith("plus"):
                         start = len(text[:start].rstrip()) - (1 if lead.endswith("+") else 4)

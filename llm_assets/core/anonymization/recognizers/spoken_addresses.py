@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import regex as re
 
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.spoken import WORD, number_word
 
 # the street's word before its name (Polish, Czech, Ukrainian, Russian; with or without its abbreviation's point)
 STREET_BEFORE = frozenset(
@@ -23,7 +24,6 @@ STREET_AFTER = frozenset(
 )
 HOUSE_WORDS = frozenset("numer nr dom numara no будинок буд д дом номер číslo čp".split())
 FLAT_WORDS = frozenset("mieszkanie mieszkania m lokal lok квартира кв daire byt офіс офис".split())
-_WORD = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*")
 _WRITTEN_FLAT = re.compile(r"(?:[/-]\d{1,5}\p{L}?)+(?![\p{L}\p{N}])")
 _GAP = re.compile(r"[ \t]*[.,]?[ \t]*")  # between an address's words: spaces, an abbreviation's point, a comma
 
@@ -49,7 +49,7 @@ class SpokenAddressRecognizer(SpanRecognizer):
             # the number after the road is said in Sino-Korean, not written: "테헤란로 123" is the written pattern's
             if not re.search(r"\d", m.group(0)):
                 yield finding("STREET_ADDRESS", m.start(), m.end(), 0.7, self.name)
-        words = list(_WORD.finditer(text))
+        words = list(WORD.finditer(text))
         if not words:
             return
         language = current_language()
@@ -74,7 +74,6 @@ class SpokenAddressRecognizer(SpanRecognizer):
 
     def _number(self, text: str, words: list, lows: list, j: int, language: str) -> int:
         """The index after the run of number words (or digits) from ``j``; ``j`` when there is none."""
-        from llm_assets.core.anonymization.recognizers.spoken import number_word
 
         k = j
         while k < len(words) and (k == j or self._near(text, words, k - 1, k)):
@@ -106,7 +105,6 @@ class SpokenAddressRecognizer(SpanRecognizer):
 
     def _before(self, text: str, words: list, lows: list, k: int, language: str) -> tuple[int, int] | None:
         from llm_assets.core.anonymization.gazetteers import zipf_in
-        from llm_assets.core.anonymization.recognizers.spoken import number_word
 
         j, names = k + 1, 0
         while (
@@ -149,7 +147,6 @@ class SpokenAddressRecognizer(SpanRecognizer):
     def _flat_only(self, text: str, words: list, lows: list, k: int, language: str) -> tuple[int, int] | None:
         """No street word: a capitalized name, a number in words, then the flat ("Соборна сорок п'ять, квартира
         тридцять сім")."""
-        from llm_assets.core.anonymization.recognizers.spoken import number_word
 
         if k == 0 or not self._near(text, words, k - 1, k):
             return None

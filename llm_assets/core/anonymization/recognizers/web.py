@@ -10,7 +10,7 @@ import regex as re
 
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, alternation, finding
 from llm_assets.core.anonymization.recognizers.signs import SPOKEN_AT, SPOKEN_DOT, SPOKEN_JOIN
-from llm_assets.core.anonymization.recognizers.spoken import number_word
+from llm_assets.core.anonymization.recognizers.spoken import KOREAN_DIGITS, WORD, number_word
 
 _AT_WORD = alternation(SPOKEN_AT)
 _DOT_WORD = alternation(SPOKEN_DOT)
@@ -118,7 +118,7 @@ _KOREAN_JOIN = frozenset("언더바 언더스코어 밑줄 하이픈 대시 마�
 _AT_WORDS = frozenset(w.lower() for w in SPOKEN_AT if " " not in w)
 _DOT_WORDS = frozenset(w.lower() for w in SPOKEN_DOT)
 _JOIN_WORDS = frozenset(w.lower() for w in SPOKEN_JOIN if " " not in w) | _KOREAN_JOIN
-_WORD = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
+_SIGN_WORDS = _DOT_WORDS | _JOIN_WORDS
 _WRITTEN_DOMAIN = re.compile(r"[ \t]+[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+")
 _GLUED_KOREAN_ENDING = re.compile(r"닷\p{Hangul}{1,4}")  # "닷컴", "닷넷": the dot and the ending in one word
 _SPOKEN_GAP = re.compile(r"[ \t,-]*")
@@ -137,7 +137,7 @@ class SpokenEmailRecognizer(SpanRecognizer):
     def find(self, text: str) -> Iterable:
         from llm_assets.core.anonymization.gazetteers import current_language
 
-        words = list(_WORD.finditer(text))
+        words = list(WORD.finditer(text))
         ats = [k for k, w in enumerate(words) if w.group(0).lower() in _AT_WORDS]
         if not ats:
             return
@@ -194,7 +194,6 @@ class SpokenEmailRecognizer(SpanRecognizer):
         """Where the local part begins: back over spelled symbols and numbers, and at most one name-like word (two,
         joined by a spoken dot or underscore: "lukasz kropka zajac")."""
         from llm_assets.core.anonymization.gazetteers import zipf_in
-        from llm_assets.core.anonymization.recognizers.spoken import KOREAN_DIGITS, number_word
 
         start, names, joined = None, 0, False
         i = k - 1
@@ -204,7 +203,7 @@ class SpokenEmailRecognizer(SpanRecognizer):
             tok = words[i].group(0)
             low = tok.lower()
             hangul = bool(re.match(r"\p{Hangul}", tok))
-            if low in _DOT_WORDS or low in _JOIN_WORDS:
+            if low in _SIGN_WORDS:
                 joined = True
             elif (
                 low in KOREAN_LETTER_NAMES
@@ -222,7 +221,7 @@ class SpokenEmailRecognizer(SpanRecognizer):
             start = words[i].start()
             i -= 1
         # never open on a spoken dot or underscore
-        while start is not None and words[i + 1].group(0).lower() in _DOT_WORDS | _JOIN_WORDS and i + 1 < k - 1:
+        while start is not None and words[i + 1].group(0).lower() in _SIGN_WORDS and i + 1 < k - 1:
             i += 1
             start = words[i + 1].start()
         return start
