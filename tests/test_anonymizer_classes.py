@@ -2081,3 +2081,20 @@ def test_a_town_in_small_letters_after_living_words_goes_in_a_capitalized_text(e
     assert out.startswith("Klient: mieszkam w ")
     for kept in ("Klient: Tak, jestem w domu, paczka nie przyszła.", "Klient: mieszkam w bloku na trzecim piętrze."):
         assert anonymize(engine, kept)[0] == kept
+
+
+def test_a_name_or_plate_spelled_with_the_letters_names_goes(engine):
+    for text, kept, gone in (
+        ("Temsilci: Soyadınız? Arayan: Tabii, ka, a, ye, a. Temsilci: Teşekkürler.", "Temsilci: Teşekkürler.", "ka, a"),
+        ("Клієнт: По літерах: ем, а, ел, и, ен, а. Оператор: Дякую.", "Оператор: Дякую.", "ем, а, ел"),
+        ("Numer rejestracyjny? Klient: de be, trzysta dwanaście ef ka. Konsultant: Dobrze.", "Dobrze", "ef ka"),
+        ("고객: 나비 할 때 나, 우유 할 때 우, 리본 할 때 리요. 상담원: 네.", "상담원: 네.", "나비 할 때"),
+    ):
+        out, types = anonymize(engine, text)
+        assert kept in out and gone not in out, out
+    # the same short words in sentences stay
+    for plain in (
+        "Klient: a te dwieście złotych to za co? Konsultant: to opłata, a i o tym pisaliśmy.",
+        "Müşteri: iki yüz elli ve üç yüz de ödedim, ne oldu? Temsilci: bakıyorum.",
+    ):
+        assert anonymize(engine, plain)[0] == plain

@@ -10,6 +10,7 @@ from llm_assets.core.anonymization.recognizers.addresses import StreetAddressRec
 from llm_assets.core.anonymization.recognizers.handles import HandleRecognizer
 from llm_assets.core.anonymization.recognizers.identity import AnnouncedIdentifierRecognizer, MultilingualAgeRecognizer
 from llm_assets.core.anonymization.recognizers.introductions import IntroductionRecognizer
+from llm_assets.core.anonymization.recognizers.letter_names import SpelledLetterNameRecognizer
 from llm_assets.core.anonymization.recognizers.names import GazetteerNameRecognizer, StructuredNameRecognizer
 from llm_assets.core.anonymization.recognizers.numbers import (
     AgeRecognizer,
@@ -73,6 +74,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         ScriptNameRecognizer(gazetteers),
         IntroductionRecognizer(gazetteers),
         SpokenSequenceRecognizer(),
+        SpelledLetterNameRecognizer(),
         BareTurnRecognizer(gazetteers),
         AnnouncedIdentifierRecognizer(),
         MultilingualAgeRecognizer(),

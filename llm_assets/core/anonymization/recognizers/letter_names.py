@@ -1,0 +1,164 @@
+"""Values spelled in a call with the names of the letters as a language says them: a surname letter by letter
+("ka, u, re, te", "ка, ел, и, ем, е, ен, ка, о"), a number plate in letters and numbers ("ka te te, czternaście igrek
+zero", "otuz beş, je a, on sekiz"), and a Korean name spelled syllable by syllable with a word for each
+("강아지 할 때 강, 미소 할 때 미, ..."). Single letters and the radio alphabet are ``spoken``'s; this module reads the
+letters' names, which in most languages are also short everyday words ("te", "de", "ne", "це"), so a run counts
+only when it holds a name no sentence uses and has the shape of a spelling: letters set apart by commas, or a block
+of letters beside a number read out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.core.anonymization.gazetteers import current_language
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.spoken import _TOKEN, SpokenSequenceRecognizer, digit_words
+from llm_assets.core.entities import LICENSE_PLATE, PERSON
+
+# The alphabet's letter names, written for this module from each language's usual names (several where usage
+# varies: Turkish "ka" beside "ke"); a letter that is its own name ("a", "o") is a single letter already.
+_NAMES: dict[str, str] = {
+    "pl": "a be ce cie de e ef gie ha i jot ka el em en o pe ku er es te u wu fau iks igrek zet żet",
+    "cs": "á bé cé čé dé ďé é ef gé há chá í jé ká el em en ó pé kvé er eř es eš té ťé ú vé iks ypsilon zet žet",
+    "tr": "be ce çe de fe ge he je ka ke le me ne pe re se şe te ve ye ze",
+    "uk": "бе ве ге ґе де же зе йот ка ел ем ен пе ер ес те еф ха це че ша ща",
+    "ru": "бэ вэ гэ дэ жэ зэ ка эль эл эм эн пэ эр эс тэ эф ха цэ че чэ ша ща",
+    "de": "be ce ze de ef ge ha jot ka el em en pe ku er es te vau we ix ypsilon zett",
+    "fr": "bé cé dé effe gé ache ji ka elle emme enne pé ku erre esse té vé ixe zède",
+    "es": "be ce de efe ge hache jota ka ele eme ene eñe pe cu erre ese te uve equis ye zeta",
+    "it": "bi ci di effe gi acca cappa elle emme enne pi cu erre esse ti vu vi ics ipsilon zeta",
+    "pt": "bê cê dê efe gê agá jota capa ele eme ene pê quê erre esse tê vê xis ípsilon zê",
+    "nl": "bee cee dee ef gee ha jee ka el em en pee kuu er es tee vee wee iks ypsilon zet",
+}
+# names of two words: Turkish "yumuşak ge" (ğ), "i grec", "doppia vu", "uve doble", Ukrainian "м'який знак"
+_TWO_WORD_NAMES: dict[str, tuple[str, ...]] = {
+    "tr": ("yumuşak ge",),
+    "fr": ("i grec", "double vé"),
+    "es": ("i griega", "uve doble"),
+    "it": ("doppia vu", "i lunga"),
+    "pt": ("dáblio",),
+    "cs": ("dvojité vé",),
+    "uk": ("м'який знак", "мʼякий знак"),
+    "ru": ("мягкий знак", "твёрдый знак"),
+}
+# letter names that are also everyday words of their language (a conjunction, a pronoun, a particle): they are
+# letters inside a spelling, never its evidence
+_EVERYDAY: dict[str, frozenset[str]] = {
+    "pl": frozenset("a i o u w z e te cie ku ha".split()),
+    "cs": frozenset("a i o u v s z k".split()),
+    "tr": frozenset("a o ne ve de he ye se me".split()),
+    "uk": frozenset("а і и у о е є я ю в з ж же це те ха де ге".split()),
+    "ru": frozenset("а и у о е я в с к ка ха че".split()),
+    "de": frozenset("a e i o u es er ha".split()),
+    "fr": frozenset("a e i o u y elle".split()),
+    "es": frozenset("a e i o u y de te ese ye".split()),
+    "it": frozenset("a e i o u di ci ti vi".split()),
+    "pt": frozenset("a e i o u ele esse dê quê capa".split()),
+    "nl": frozenset("a e i o u en er ha".split()),
+}
+# the words for a number plate, before a plate read out
+_PLATE_CUE = re.compile(
+    r"(?i)(?<![\p{L}])(?:plate|registration|reg|rejestracyjn|tablic|plak|kennzeichen|immatriculation|matr[ií]cula|"
+    r"targa|kenteken|spz|автомобіл|автомобил|машин|номерн|госномер|번호판|차량)"
+)
+_SPELLING_SEPARATOR = re.compile(r"[ \t]*[,\-][ \t]*")
+# a Korean name spelled syllable by syllable with a word that begins with it: "강아지 할 때 강, 미소 할 때 미"
+_KOREAN_AS_IN = r"\p{Hangul}{1,6}[ \t]*(?:할[ \t]*때|의)[ \t]+\p{Hangul}"
+_KOREAN_SPELLED = re.compile(rf"(?<!\p{{Hangul}}){_KOREAN_AS_IN}(?:[ \t]*,?[ \t]*{_KOREAN_AS_IN}){{2,}}")
+
+
+class SpelledLetterNameRecognizer(SpanRecognizer):
+    ENTITIES = (PERSON, LICENSE_PLATE, "REFERENCE_NUMBER")
+
+    def find(self, text: str) -> Iterable:
+        for m in _KOREAN_SPELLED.finditer(text):
+            yield finding(PERSON, m.start(), m.end(), 0.75, self.name)
+        language = current_language()
+        names = set(_NAMES.get(language, "").split())
+        if not names:
+            return
+        everyday = _EVERYDAY.get(language, frozenset())
+        two_words = _TWO_WORD_NAMES.get(language, ())
+        digit_map = digit_words(language)
+        languages = tuple(dict.fromkeys((language, "en")))
+        tokens = [t for t in _TOKEN.finditer(text) if t.group(0) not in "."]
+        i = 0
+        while i < len(tokens):
+            items, j = self._run(text, tokens, i, names, two_words, digit_map, languages)
+            hit = self._value(text, items, everyday)
+            if hit:
+                yield hit
+                i = max(j, i + 1)
+            else:
+                i += 1
+
+    @staticmethod
+    def _run(text, tokens, i, names, two_words, digit_map, languages) -> tuple[list, int]:
+        """The letters and numbers read from token ``i`` on one line, each ("L" or "N", its token text or digits,
+        start, end, the separator before it): a comma or a dash between items, or spaces."""
+        items: list[tuple[str, str, int, int, str]] = []
+        j = i
+        while j < len(tokens):
+            sep = ""
+            if items:
+                gap = text[items[-1][3] : tokens[j].start()]
+                if tokens[j].group(0) in ",-":
+                    if j + 1 >= len(tokens):
+                        break
+                    gap = text[items[-1][3] : tokens[j + 1].start()]
+                    if not _SPELLING_SEPARATOR.fullmatch(gap):
+                        break
+                    sep, j = ",", j + 1
+                elif not re.fullmatch(r"[ \t]+", gap):
+                    break
+            tok = tokens[j].group(0)
+            low = tok.lower()
+            pair = f"{low} {tokens[j + 1].group(0).lower()}" if j + 1 < len(tokens) else ""
+            if pair in two_words and re.fullmatch(r"[ \t]+", text[tokens[j].end() : tokens[j + 1].start()]):
+                items.append(("L", pair, tokens[j].start(), tokens[j + 1].end(), sep))
+                j += 2
+                continue
+            if low in names or (len(tok) == 1 and tok.isalpha()):
+                items.append(("L", low, tokens[j].start(), tokens[j].end(), sep))
+                j += 1
+                continue
+            group, k = SpokenSequenceRecognizer._group(text, tokens, j, digit_map, languages)
+            if group is None:
+                break
+            items.append(("N", group[0], tokens[j].start(), tokens[k - 1].end(), sep))
+            j = k
+        return items, j
+
+    def _value(self, text: str, items: list, everyday: frozenset[str]):
+        """A spelling among ``items``: letters set apart by commas (a name), or a block of letters beside numbers
+        (a plate, an identifier); None otherwise."""
+
+        def evidence(item) -> bool:
+            return item[0] == "L" and len(item[1]) > 1 and item[1] not in everyday
+
+        # a single letter joined by a space at the end is the next sentence's word ("... te, a potem")
+        while items and items[-1][0] == "L" and len(items[-1][1]) == 1 and items[-1][4] != ",":
+            items = items[:-1]
+        if not items or not any(evidence(it) for it in items):
+            return None
+        letters = [it for it in items if it[0] == "L"]
+        digits = "".join(it[1] for it in items if it[0] == "N")
+        start, end = items[0][2], items[-1][3]
+        if len(letters) == len(items) >= 3 and sum(it[4] == "," for it in items[1:]) >= len(items) - 2:
+            entity = SpokenSequenceRecognizer._type(text, start, "".join(it[1][:1] for it in letters)) or PERSON
+            return finding(entity, start, end, 0.75, self.name)
+        blocks, run = [], []
+        for it in items:
+            if it[0] == "L":
+                run.append(it)
+            else:
+                blocks.append(run)
+                run = []
+        blocks.append(run)
+        block = any(len(b) >= 2 and any(evidence(it) for it in b) for b in blocks)
+        if letters and digits and block and len(digits) >= 2 and len(letters) + len(digits) >= 5:
+            cued = _PLATE_CUE.search(text[max(0, start - 200) : start])
+            return finding(LICENSE_PLATE if cued else "REFERENCE_NUMBER", start, end, 0.75, self.name)
+        return None
