@@ -2098,3 +2098,22 @@ def test_a_name_or_plate_spelled_with_the_letters_names_goes(engine):
         "Müşteri: iki yüz elli ve üç yüz de ödedim, ne oldu? Temsilci: bakıyorum.",
     ):
         assert anonymize(engine, plain)[0] == plain
+
+
+def test_a_birth_date_said_in_words_goes_wherever_its_answer_stands(engine):
+    for text, gone in (
+        (
+            "петренко ігор\nдля перевірки назвіть будь ласка дату народження\n"
+            "двадцять третього травня тисяча дев'ятсот вісімдесят другого року\nдякую",
+            "травня",
+        ),
+        (
+            '[{"id": 3, "start": 12.5, "text": "Назвіть, будь ласка, дату народження."}, '
+            '{"id": 4, "start": 15.0, "text": "Так, сьомого липня дев\'яносто першого."}]',
+            "липня",
+        ),
+    ):
+        out, types = anonymize(engine, text)
+        assert gone not in out and "DATE_OF_BIRTH" in types, out
+    plain = "Klient: urodziny mamy są dwudziestego maja, a zamówienie przyjdzie trzeciego czerwca."
+    assert anonymize(engine, plain)[0] == plain

@@ -132,6 +132,11 @@ def window(text: str, start: int, end: int, before: int = 40, after: int = 0) ->
     return text[max(0, start - before) : start], text[end : end + after]
 
 
+def birth_cues(text: str):
+    """Each word for a birth or a birth date in ``text`` ("born", "DOB", "data urodzenia", "дату народження")."""
+    return _BIRTH.finditer(text)
+
+
 def is_birth_date(text: str, start: int, end: int, key: str = "") -> bool:
     """A birth cue right before the date (nothing but a few words and no other number between them: "born on 3 May
     1987 and ordered on 4 May" has one birth date), in its field's key, or right after it ("12.03.1987 (DOB)")."""

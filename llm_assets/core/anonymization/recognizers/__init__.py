@@ -28,6 +28,7 @@ from llm_assets.core.anonymization.recognizers.places import PlaceRecognizer
 from llm_assets.core.anonymization.recognizers.scripts import ScriptNameRecognizer
 from llm_assets.core.anonymization.recognizers.spoken import SpokenSequenceRecognizer
 from llm_assets.core.anonymization.recognizers.spoken_addresses import SpokenAddressRecognizer
+from llm_assets.core.anonymization.recognizers.spoken_dates import SpokenBirthDateRecognizer
 from llm_assets.core.anonymization.recognizers.titles import JobTitleRecognizer
 from llm_assets.core.anonymization.recognizers.turns import BareTurnRecognizer
 from llm_assets.core.anonymization.recognizers.web import (
@@ -75,6 +76,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         IntroductionRecognizer(gazetteers),
         SpokenSequenceRecognizer(),
         SpelledLetterNameRecognizer(),
+        SpokenBirthDateRecognizer(),
         BareTurnRecognizer(gazetteers),
         AnnouncedIdentifierRecognizer(),
         MultilingualAgeRecognizer(),

@@ -1,0 +1,93 @@
+"""A date of birth said in words after the question for it, wherever the answer stands: the next line of a plain
+transcript without speakers, a later segment of a JSON export, or after "yes, yes" in the same turn ("для перевірки
+назвіть дату народження" ... "тринадцятого квітня тисяча дев'ятсот сімдесят п'ятого року"). The turn reader
+(``turns``) takes the answer that opens the very next turn; this one reads the words themselves: a run of ordinals,
+numbers, month names and the words for a thousand and a year, soon after a birth cue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from llm_assets.core.anonymization import numerals
+from llm_assets.core.anonymization.context import birth_cues
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.entities import DATE_OF_BIRTH
+
+# month names as the languages the engine reads say them in a date (nominative and genitive where they differ)
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    januar februar märz april mai juni juli august september oktober november dezember
+    janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+    enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+    gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
+    janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro
+    januari februari maart april mei juni juli augustus september oktober november december
+    stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia
+    styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień
+    ledna února března dubna května června července srpna září října listopadu prosince
+    ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık
+    січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня
+    січень лютий березень квітень травень червень липень серпень вересень жовтень листопад грудень
+    января февраля марта апреля мая июня июля августа сентября октября ноября декабря""".split()
+)
+# a thousand (the year's first word) and the word for a year after it ("... шостого року", "... roku")
+_YEAR_WORDS = frozenset(
+    """thousand tausend mille mil mila duizend tysiąc tysiąca tisíc tisíce bin тисяча тисячі тысяча тысячи
+    року рік roku rok года год yılı yili""".split()
+)
+_WORD = re.compile(r"[\p{L}\p{M}]+(?:['’ʼ][\p{L}\p{M}]+)*")
+_GAP = re.compile(r"[ \t,-]*")
+_REACH = 240  # characters after the cue the answer may start in (a question, its speaker, a JSON segment's fields)
+
+
+def _date_word(word: str) -> str | None:
+    """ "month", "year", "number" (a number, an ordinal) or None."""
+    low = word.casefold().replace("’", "'").replace("ʼ", "'")
+    if low in _MONTHS:
+        return "month"
+    if low in _YEAR_WORDS:
+        return "year"
+    if len(low) >= 2 and (
+        numerals.is_ordinal(low) or any(numerals.group_value(low, lang) for lang in numerals.LANGUAGES)
+    ):
+        return "number"
+    from llm_assets.core.anonymization.recognizers.turns import _written_numbers
+
+    if len(low) >= 3 and any(w != low and any(c.isdigit() for c in w) for w in _written_numbers(low)):
+        return "number"
+    return None
+
+
+class SpokenBirthDateRecognizer(SpanRecognizer):
+    ENTITIES = (DATE_OF_BIRTH,)
+
+    def find(self, text: str) -> Iterable:
+        taken = -1
+        for cue in birth_cues(text):
+            if cue.end() <= taken:
+                continue
+            window_end = min(len(text), cue.end() + _REACH)
+            words = list(_WORD.finditer(text, cue.end(), window_end))
+            i = 0
+            while i < len(words):
+                run = [words[i]]
+                kinds = [_date_word(words[i].group(0))]
+                if kinds[0] is None:
+                    i += 1
+                    continue
+                j = i + 1
+                while j < len(words) and _GAP.fullmatch(text, run[-1].end(), words[j].start()):
+                    kind = _date_word(words[j].group(0))
+                    if kind is None:
+                        break
+                    run.append(words[j])
+                    kinds.append(kind)
+                    j += 1
+                numbers = kinds.count("number")
+                if numbers >= 2 and ("month" in kinds or numbers + kinds.count("year") >= 4) and len(run) <= 9:
+                    yield finding(DATE_OF_BIRTH, run[0].start(), run[-1].end(), 0.7, self.name)
+                    taken = run[-1].end()
+                    break
+                i = j
