@@ -63,6 +63,8 @@ _PLATE_CUE = re.compile(
     r"(?i)(?<![\p{L}])(?:plate|registration|reg|rejestracyjn|tablic|plak|kennzeichen|immatriculation|matr[ií]cula|"
     r"targa|kenteken|spz|автомобіл|автомобил|машин|номерн|госномер|번호판|차량)"
 )
+# tokens before a letter name that a spelling may start at (a plate's numbers first: 'otuz beş, je a ...')
+_REACH_BACK = 12
 _SPELLING_SEPARATOR = re.compile(r"[ \t]*[,\-][ \t]*")
 # a Korean name spelled syllable by syllable with a word that begins with it: "강아지 할 때 강, 미소 할 때 미"
 _KOREAN_AS_IN = r"\p{Hangul}{1,6}[ \t]*(?:할[ \t]*때|의)[ \t]+\p{Hangul}"
@@ -84,15 +86,23 @@ class SpelledLetterNameRecognizer(SpanRecognizer):
         digit_map = digit_words(language)
         languages = tuple(dict.fromkeys((language, "en")))
         tokens = [t for t in _TOKEN.finditer(text) if t.group(0) not in "."]
-        i = 0
-        while i < len(tokens):
+        # a spelling holds a letter name no sentence uses: runs are read only from a few tokens before one
+        evidence = [
+            k
+            for k, t in enumerate(tokens)
+            if ((low := t.group(0).lower()) in names and low not in everyday)
+            or (k + 1 < len(tokens) and f"{low} {tokens[k + 1].group(0).lower()}" in two_words)
+        ]
+        starts = sorted({i for k in evidence for i in range(max(0, k - _REACH_BACK), k + 1)})
+        done = 0
+        for i in starts:
+            if i < done:
+                continue
             items, j = self._run(text, tokens, i, names, two_words, digit_map, languages)
             hit = self._value(text, items, everyday)
             if hit:
                 yield hit
-                i = max(j, i + 1)
-            else:
-                i += 1
+                done = max(j, i + 1)
 
     @staticmethod
     def _run(text, tokens, i, names, two_words, digit_map, languages) -> tuple[list, int]:

@@ -6,6 +6,7 @@ numbers, month names and the words for a thousand and a year, soon after a birth
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import regex as re
@@ -42,6 +43,7 @@ _GAP = re.compile(r"[ \t,-]*")
 _REACH = 240  # characters after the cue the answer may start in (a question, its speaker, a JSON segment's fields)
 
 
+@functools.lru_cache(maxsize=65536)
 def _date_word(word: str) -> str | None:
     """ "month", "year", "number" (a number, an ordinal) or None."""
     low = word.casefold().replace("’", "'").replace("ʼ", "'")
