@@ -2117,3 +2117,20 @@ def test_a_birth_date_said_in_words_goes_wherever_its_answer_stands(engine):
         assert gone not in out and "DATE_OF_BIRTH" in types, out
     plain = "Klient: urodziny mamy są dwudziestego maja, a zamówienie przyjdzie trzeciego czerwca."
     assert anonymize(engine, plain)[0] == plain
+
+
+def test_a_pretty_printed_json_transcript_is_read_as_turns(engine):
+    segments = [
+        (0, "Як до вас звертатися?"),
+        (1, "Петро Гнатюк."),
+        (0, "Дякую. Скільки вам років?"),
+        (1, "Сорок два."),
+    ]
+    text = json.dumps(
+        [{"id": k, "channel": ch, "start": 2.5 * k, "text": said} for k, (ch, said) in enumerate(segments)],
+        ensure_ascii=False,
+        indent=2,
+    )
+    out, types = anonymize(engine, text)
+    assert "Петро" not in out and "Сорок два" not in out and "AGE" in types, out
+    assert json.loads(out)[2]["text"] == "Дякую. Скільки вам років?"

@@ -364,7 +364,7 @@ _SPEAKER_TIME_LINE = re.compile(
 # a speaker's label in brackets opening a line or a subtitle cue ("[Customer] yeah it's ...")
 _BRACKET_TURN = re.compile(r"(?m)^[ \t]*(?P<label>\[(?!\d)[^\[\]\n]{1,32}\])[ \t]+(?P<turn>\S[^\n]*?)[ \t]*$")
 # a speech-to-text service's segments as JSON: objects with a speaker and the words said
-_JSON_SEGMENT = re.compile(r"\{[^{}\n]*\}")
+_JSON_SEGMENT = re.compile(r"\{[^{}]*\}")  # one segment per line, or pretty-printed over several
 _JSON_SPEAKER = re.compile(r'"(?:speaker|speaker_label|speaker_id|channel|role)"[ \t]*:[ \t]*"?(?P<label>[^",}]{1,32})')
 _JSON_TEXT = re.compile(r'"(?:text|transcript|utterance|content)"[ \t]*:[ \t]*"(?P<turn>(?:[^"\\\n]|\\.)*)"')
 
