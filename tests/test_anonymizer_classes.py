@@ -2134,3 +2134,12 @@ def test_a_pretty_printed_json_transcript_is_read_as_turns(engine):
     out, types = anonymize(engine, text)
     assert "Петро" not in out and "Сорок два" not in out and "AGE" in types, out
     assert json.loads(out)[2]["text"] == "Дякую. Скільки вам років?"
+
+
+def test_a_turkish_surname_and_the_town_before_its_case_ending_go(engine):
+    out, _ = anonymize(engine, "Müşteri: Adım Elif, soyadım Yıldız. Temsilci: Teşekkürler.")
+    assert "Yıldız" not in out and out.endswith("Temsilci: Teşekkürler."), out
+    out, types = anonymize(engine, "Müşteri: Çengelköy'de oturuyoruz, kargo hâlâ gelmedi.")
+    assert "Çengelköy" not in out and "'de oturuyoruz" in out and "LOCATION" in types, out
+    plain = "Müşteri: Trendyol'dan aldım, kargo hâlâ gelmedi."
+    assert anonymize(engine, plain)[0] == plain

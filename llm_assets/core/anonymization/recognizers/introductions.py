@@ -41,6 +41,9 @@ _SURE_BEFORE = _alternation(
     "a nevem|"
     "mă numesc|ma numesc|numele meu este|numele meu e|"
     "benim adım|adım|"
+    # the surname said as surely: Turkish surnames are often everyday words ("soyadım Bulut", "soyadım Kaya")
+    "soyadım|benim soyadım|moje nazwisko to|moje nazwisko|моє прізвище|моя фамилия|my surname is|my last name is|"
+    "mein nachname ist|mein familienname ist|"
     "меня зовут|моё имя|мое имя|с вами говорит|"
     "мене звати|моє ім'я|моє ім’я|"
     "με λένε|ονομάζομαι|το όνομά μου είναι|"

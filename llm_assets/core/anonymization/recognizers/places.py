@@ -144,6 +144,7 @@ class PlaceRecognizer(SpanRecognizer):
         yield from self._labelled(text)
         yield from self._korean_residence(text)
         yield from self._lower_after_residence(text)
+        yield from self._turkish_residence(text)
         yield from self._upper_and_lower(text, ws)
         for run in capitalized_runs(text, ws, max_len=5):
             n = len(run)
@@ -169,6 +170,18 @@ class PlaceRecognizer(SpanRecognizer):
             known = self.g.places.get(key, 0) and self.g.zipf(key) < 4.0 and key not in self.g.countries
             if known or inflected_place(self.g, key):
                 yield finding(LOCATION, m.start("w"), m.end("w"), LEAD_PLACE_SCORE, self.name)
+
+    # Turkish writes a proper noun's case ending after an apostrophe: the place before a verb of living or calling
+    # from ("Kadıköy'de oturuyorum", "İzmir'den arıyorum")
+    _TURKISH_RESIDENCE = re.compile(
+        r"(?<![\p{L}])(?P<place>\p{Lu}[\p{L}\p{M}]+(?:[ \t]\p{Lu}[\p{L}\p{M}]+)?)['’](?:de|da|te|ta|den|dan|ten|tan)"
+        r"[ \t]+(?:oturuyorum|oturuyoruz|oturuyor|yaşıyorum|yaşıyoruz|yaşıyor|ikamet ediyorum|kalıyorum|kalıyoruz|"
+        r"arıyorum|arıyoruz|geliyorum|taşındım|taşındık)(?![\p{L}])"
+    )
+
+    def _turkish_residence(self, text: str) -> Iterable:
+        for m in self._TURKISH_RESIDENCE.finditer(text):
+            yield finding(LOCATION, m.start("place"), m.end("place"), LEAD_PLACE_SCORE, self.name)
 
     # "저 역삼동 사는데요", "일산에 살고 있어요", "지금 수원시에서 삽니다": the place before the verb for living
     _KOREAN_RESIDENCE = re.compile(
