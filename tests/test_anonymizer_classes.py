@@ -2143,3 +2143,15 @@ def test_a_turkish_surname_and_the_town_before_its_case_ending_go(engine):
     assert "Çengelköy" not in out and "'de oturuyoruz" in out and "LOCATION" in types, out
     plain = "Müşteri: Trendyol'dan aldım, kargo hâlâ gelmedi."
     assert anonymize(engine, plain)[0] == plain
+
+
+def test_an_agents_first_name_after_their_title_goes_however_common_the_word(engine):
+    call = (
+        "[00:00:01] Консультант: Добрий день, Кошик, оператор Володимир, слухаю вас.\n"
+        "[00:00:04] Абонент: Мені не прийшло замовлення, оплачене вчора.\n"
+        "[00:00:08] Консультант: Зараз перевірю, хвилинку."
+    )
+    out, _ = anonymize(engine, call)
+    assert "Володимир" not in out and "оператор <PERSON_1>, слухаю вас" in out, out
+    plain = "Клієнт: мій оператор Київстар не працює вже два дні."
+    assert anonymize(engine, plain)[0] == plain

@@ -75,8 +75,11 @@ _LOOSE_BEFORE = _alternation(
     # "sono", "sunt", "jsem" also make a past tense or "they are"; "saya" is "my" after a noun
     "i'm|i am|this is|habla|fala|ici|c'est|sono|qui è|qui parla|ich bin|hier ist|met|det är|mówi|jsem|sunt|aici|"
     "ben|я|это|це|saya|parla|"
-    "أنا|انا|هنا|אני|כאן|מדבר|מדברת|من|मैं|dengan|"
-    # an agent's title before the name: "оператор Ярина", "asesora Lucía"
+    "أنا|انا|هنا|אני|כאן|מדבר|מדברת|من|मैं|dengan"
+)
+# an agent's title before the name: "оператор Ярина", "asesora Lucía"; a capitalized first name after it is the
+# agent's, however often the language uses it as a word ("оператор Володимир")
+_TITLE_BEFORE = _alternation(
     "operator|operatore|opérateur|operador|operadora|asesor|asesora|atendente|consultor|consultora|оператор|"
     "специалист|консультант|фахівець|менеджер|konsultant|konsultantka|doradca|doradczyni|operatorka|"
     "berater|beraterin|conseiller|conseillère|consulente|adviseur|medewerker|handläggare|poradce|poradkyně"
@@ -102,7 +105,7 @@ _ARABIC_PARTICLE = re.compile(r"[ \t]+(?:آل|بن|بنت|ابن|أبو|ابو|�
 # never a code ("saya ORD-2024-...")
 _BEFORE = re.compile(
     rf"(?i:(?<![\p{{L}}\p{{M}}])(?:(?P<sure>{_SURE_BEFORE})|(?P<form>{_FORM_BEFORE})(?:'s|[ \t]+(?:is|was))?|"
-    rf"(?P<loose>{_LOOSE_BEFORE})))"
+    rf"(?P<loose>{_LOOSE_BEFORE})|(?P<title>{_TITLE_BEFORE})))"
     r"[ \t]+"
     rf"(?P<name>{_WORD}(?:[ \t]+{_WORD})?)(?![\p{{N}}-])"
 )
@@ -245,11 +248,18 @@ class IntroductionRecognizer(SpanRecognizer):
         rank = self.g.first_names.get(fold(word), 0)
         return bool(rank) and (self.g.zipf(word) < 4.5 or rank <= 300)
 
+    def _titled_name(self, word: str) -> bool:
+        """After an agent's title: a capitalized first name the lists hold, at any rank."""
+        return (
+            bool(_CASED.match(word)) and word[:1].isupper() and not word.isupper() and fold(word) in self.g.first_names
+        )
+
     def find(self, text: str) -> Iterable:
         for m in _BEFORE.finditer(text):
             sure = m.group("sure") is not None or m.group("form") is not None
             parts = m.group("name").split()
-            if not self._name_word(parts[0], sure):
+            titled = m.group("title") is not None and self._titled_name(parts[0])
+            if not titled and not self._name_word(parts[0], sure):
                 continue
             if m.group("form") is not None and not self._listed_or_rare(parts[0]):
                 continue
