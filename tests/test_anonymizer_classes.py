@@ -2155,3 +2155,15 @@ def test_an_agents_first_name_after_their_title_goes_however_common_the_word(eng
     assert "Володимир" not in out and "оператор <PERSON_1>, слухаю вас" in out, out
     plain = "Клієнт: мій оператор Київстар не працює вже два дні."
     assert anonymize(engine, plain)[0] == plain
+
+
+def test_a_full_name_answering_a_request_for_it_goes_however_common_its_words(engine):
+    call = (
+        "Консультант: Добрий день, чим можу допомогти?\n"
+        "Клієнт: Хочу змінити тариф.\n"
+        "Консультант: Як до вас звертатися? Прізвище та ім'я, будь ласка.\n"
+        "Клієнт: Андрій Савченко.\n"
+        "Консультант: Дякую, зараз перевірю."
+    )
+    out, types = anonymize(engine, call)
+    assert "Андрій" not in out and "Савченко" not in out and "Консультант: Дякую, зараз перевірю." in out, out

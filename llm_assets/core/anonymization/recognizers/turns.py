@@ -138,6 +138,10 @@ _NAME_QUESTION = re.compile(
     r"na koho|cum vă numiți|cum te numești|numele complet|numele dumneavoastră|pe numele cui|hogy hívják|hogy "
     r"hívnak|a neve|kinek a nevére|adınız|isminiz|kimin adına|tên (?:của )?(?:anh|chị|bạn|quý khách)|"
     r"dengan siapa|siapa nama|atas nama siapa|как вас зовут|ваше имя|на кого|як вас звати|ваше ім|на кого|"
+    # the surname asked for, or how to address the caller ("Прізвище та ім'я, будь ласка", "Як до вас звертатися?")
+    r"ваше прізвище|прізвище та ім|прізвище, ім|ім'я та прізвище|ім’я та прізвище|як до вас звертатися|"
+    r"як до вас можна звертатися|ваша фамилия|фамилия и имя|фамилию и имя|имя и фамилию|как к вам обращаться|"
+    r"soyadınız|adınız ve soyadınız|adınızı ve soyadınızı|"
     r"πώς σας λένε|το όνομά σας|ما اسمك|מה שמך|اسم شما|आपका नाम|คุณชื่อ|"
     # "who am I speaking with", as agents ask it in each language
     r"who(?:'s| is) calling|who do i have on the line|who am i talking (?:with|to)|met wie spreek ik|wat is uw naam|"
@@ -678,7 +682,15 @@ class BareTurnRecognizer(SpanRecognizer):
             if lead:
                 words = lead.group("name").split()
                 listed = any(fold(w) in self.g.first_names or fold(w) in self.g.last_names for w in words)
-                if listed and all(self._zipf(w) < 4.5 for w in words):
+                # a turn that is nothing but a full name, a first name the lists hold in it: common given names are
+                # frequent words ("Олег Лисенко.", "Іван Шевчук.")
+                full_name = (
+                    len(words) >= 2
+                    and lead.end("name") >= len(turn.rstrip(" .!"))
+                    and any(fold(w) in self.g.first_names for w in words)
+                    and all(self._zipf(w) < 6.0 for w in words)
+                )
+                if listed and (full_name or all(self._zipf(w) < 4.5 for w in words)):
                     yield finding(PERSON, start, start + lead.end("name"), 0.65, self.name)
             after = self._name_after_lead(turn)
             if after:
