@@ -9,12 +9,14 @@ of letters beside a number read out."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import regex as re
 
 from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
-from llm_assets.core.anonymization.recognizers.spoken import _TOKEN, SpokenSequenceRecognizer, digit_words
+from llm_assets.core.anonymization.recognizers.spoken import TOKEN, SpokenSequenceRecognizer, digit_words
+from llm_assets.core.anonymization.recognizers.turns import PLATE_QUESTION
 from llm_assets.core.entities import LICENSE_PLATE, PERSON
 
 # The alphabet's letter names, written for this module from each language's usual names (several where usage
@@ -58,17 +60,22 @@ _EVERYDAY: dict[str, frozenset[str]] = {
     "pt": frozenset("a e i o u ele esse dê quê capa".split()),
     "nl": frozenset("a e i o u en er ha".split()),
 }
-# the words for a number plate, before a plate read out
-_PLATE_CUE = re.compile(
-    r"(?i)(?<![\p{L}])(?:plate|registration|reg|rejestracyjn|tablic|plak|kennzeichen|immatriculation|matr[ií]cula|"
-    r"targa|kenteken|spz|автомобіл|автомобил|машин|номерн|госномер|번호판|차량)"
-)
 # tokens before a letter name that a spelling may start at (a plate's numbers first: 'otuz beş, je a ...')
 _REACH_BACK = 12
 _SPELLING_SEPARATOR = re.compile(r"[ \t]*[,\-][ \t]*")
 # a Korean name spelled syllable by syllable with a word that begins with it: "강아지 할 때 강, 미소 할 때 미"
 _KOREAN_AS_IN = r"\p{Hangul}{1,6}[ \t]*(?:할[ \t]*때|의)[ \t]+\p{Hangul}"
 _KOREAN_SPELLED = re.compile(rf"(?<!\p{{Hangul}}){_KOREAN_AS_IN}(?:[ \t]*,?[ \t]*{_KOREAN_AS_IN}){{2,}}")
+
+
+class _Item(NamedTuple):
+    """A letter (its name) or a number (its digits) read in a spelling, and the separator before it ("," or "")."""
+
+    kind: str  # "L" or "N"
+    value: str
+    start: int
+    end: int
+    sep: str
 
 
 class SpelledLetterNameRecognizer(SpanRecognizer):
@@ -85,7 +92,7 @@ class SpelledLetterNameRecognizer(SpanRecognizer):
         two_words = _TWO_WORD_NAMES.get(language, ())
         digit_map = digit_words(language)
         languages = tuple(dict.fromkeys((language, "en")))
-        tokens = [t for t in _TOKEN.finditer(text) if t.group(0) not in "."]
+        tokens = [t for t in TOKEN.finditer(text) if t.group(0) not in "."]
         # a spelling holds a letter name no sentence uses: runs are read only from a few tokens before one
         evidence = [
             k
@@ -105,19 +112,19 @@ class SpelledLetterNameRecognizer(SpanRecognizer):
                 done = max(j, i + 1)
 
     @staticmethod
-    def _run(text, tokens, i, names, two_words, digit_map, languages) -> tuple[list, int]:
-        """The letters and numbers read from token ``i`` on one line, each ("L" or "N", its token text or digits,
-        start, end, the separator before it): a comma or a dash between items, or spaces."""
-        items: list[tuple[str, str, int, int, str]] = []
+    def _run(text, tokens, i, names, two_words, digit_map, languages) -> tuple[list[_Item], int]:
+        """The letters and numbers read from token ``i`` on one line (a comma or a dash between them, or spaces),
+        and the index after them."""
+        items: list[_Item] = []
         j = i
         while j < len(tokens):
             sep = ""
             if items:
-                gap = text[items[-1][3] : tokens[j].start()]
+                gap = text[items[-1].end : tokens[j].start()]
                 if tokens[j].group(0) in ",-":
                     if j + 1 >= len(tokens):
                         break
-                    gap = text[items[-1][3] : tokens[j + 1].start()]
+                    gap = text[items[-1].end : tokens[j + 1].start()]
                     if not _SPELLING_SEPARATOR.fullmatch(gap):
                         break
                     sep, j = ",", j + 1
@@ -127,41 +134,42 @@ class SpelledLetterNameRecognizer(SpanRecognizer):
             low = tok.lower()
             pair = f"{low} {tokens[j + 1].group(0).lower()}" if j + 1 < len(tokens) else ""
             if pair in two_words and re.fullmatch(r"[ \t]+", text[tokens[j].end() : tokens[j + 1].start()]):
-                items.append(("L", pair, tokens[j].start(), tokens[j + 1].end(), sep))
+                items.append(_Item("L", pair, tokens[j].start(), tokens[j + 1].end(), sep))
                 j += 2
                 continue
             if low in names or (len(tok) == 1 and tok.isalpha()):
-                items.append(("L", low, tokens[j].start(), tokens[j].end(), sep))
+                items.append(_Item("L", low, tokens[j].start(), tokens[j].end(), sep))
                 j += 1
                 continue
-            group, k = SpokenSequenceRecognizer._group(text, tokens, j, digit_map, languages)
+            group, k = SpokenSequenceRecognizer.read_group(text, tokens, j, digit_map, languages)
             if group is None:
                 break
-            items.append(("N", group[0], tokens[j].start(), tokens[k - 1].end(), sep))
+            items.append(_Item("N", group[0], tokens[j].start(), tokens[k - 1].end(), sep))
             j = k
         return items, j
 
-    def _value(self, text: str, items: list, everyday: frozenset[str]):
+    def _value(self, text: str, items: list[_Item], everyday: frozenset[str]):
         """A spelling among ``items``: letters set apart by commas (a name), or a block of letters beside numbers
         (a plate, an identifier); None otherwise."""
 
-        def evidence(item) -> bool:
-            return item[0] == "L" and len(item[1]) > 1 and item[1] not in everyday
+        def evidence(item: _Item) -> bool:
+            return item.kind == "L" and len(item.value) > 1 and item.value not in everyday
 
         # a single letter joined by a space at the end is the next sentence's word ("... te, a potem")
-        while items and items[-1][0] == "L" and len(items[-1][1]) == 1 and items[-1][4] != ",":
+        while items and items[-1].kind == "L" and len(items[-1].value) == 1 and items[-1].sep != ",":
             items = items[:-1]
         if not items or not any(evidence(it) for it in items):
             return None
-        letters = [it for it in items if it[0] == "L"]
-        digits = "".join(it[1] for it in items if it[0] == "N")
-        start, end = items[0][2], items[-1][3]
-        if len(letters) == len(items) >= 3 and sum(it[4] == "," for it in items[1:]) >= len(items) - 2:
-            entity = SpokenSequenceRecognizer._type(text, start, "".join(it[1][:1] for it in letters)) or PERSON
+        letters = [it for it in items if it.kind == "L"]
+        digits = "".join(it.value for it in items if it.kind == "N")
+        start, end = items[0].start, items[-1].end
+        if len(letters) == len(items) >= 3 and sum(it.sep == "," for it in items[1:]) >= len(items) - 2:
+            written = "".join(it.value[:1] for it in letters)
+            entity = SpokenSequenceRecognizer.value_type(text, start, written) or PERSON
             return finding(entity, start, end, 0.75, self.name)
         blocks, run = [], []
         for it in items:
-            if it[0] == "L":
+            if it.kind == "L":
                 run.append(it)
             else:
                 blocks.append(run)
@@ -169,6 +177,6 @@ class SpelledLetterNameRecognizer(SpanRecognizer):
         blocks.append(run)
         block = any(len(b) >= 2 and any(evidence(it) for it in b) for b in blocks)
         if letters and digits and block and len(digits) >= 2 and len(letters) + len(digits) >= 5:
-            cued = _PLATE_CUE.search(text[max(0, start - 200) : start])
+            cued = PLATE_QUESTION.search(text[max(0, start - 200) : start])  # the plate's words before it
             return finding(LICENSE_PLATE if cued else "REFERENCE_NUMBER", start, end, 0.75, self.name)
         return None

@@ -109,7 +109,7 @@ JOINERS = {"dot": ".", "point": ".", "period": ".", "stop": ".", "punkt": ".", "
 JOINERS.update({word: "." for word in SPOKEN_DOT if " " not in word})  # "kropka", "tečka", "nokta"
 # a word as calls are read here (with an apostrophe inside: "п'ять", "l'un"), and a token: a word or a sign
 WORD = re.compile(r"[\p{L}\p{M}\p{N}]+(?:['’ʼ][\p{L}\p{M}]+)*")
-_TOKEN = re.compile(rf"{WORD.pattern}|[-.,]")
+TOKEN = re.compile(rf"{WORD.pattern}|[-.,]")
 MIN_SYMBOLS = 5
 CUES = {
     BANK_ACCOUNT: cue_pattern("sort code account iban bsb routing konto compte cuenta conto rekening".split()),
@@ -232,7 +232,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
             yield finding(PERSON, m.start(), m.end(), 0.8, self.name)
         yield from self._spelled_with_initials(text)
         # the "s" of "it's" is no spelled letter
-        tokens = [t for t in _TOKEN.finditer(text) if not (t.start() and text[t.start() - 1] in "'’")]
+        tokens = [t for t in TOKEN.finditer(text) if not (t.start() and text[t.start() - 1] in "'’")]
         language = current_language()
         digits = digit_words(language)
         yield from self._grouped(text, tokens, digits, language)
@@ -240,7 +240,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         while i < len(tokens):
             run, written, j = self._run(tokens, i, digits, language)
             if run:
-                entity = self._type(text, tokens[i].start(), written)
+                entity = self.value_type(text, tokens[i].start(), written)
                 if entity:
                     end = tokens[run - 1].end()
                     if run < len(tokens) and text_between(tokens[run - 1], tokens[run]) == " ":
@@ -275,7 +275,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     if dot:
                         dots.append(len(groups))
                     j = k
-                group, k = self._group(text, tokens, j, digit_map, languages)
+                group, k = self.read_group(text, tokens, j, digit_map, languages)
                 if group is None:
                     break
                 groups.append(group)
@@ -315,7 +315,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 if opened or (cued and len(written) >= 7) or bank or read_out:
                     if lead.endswith("+") or lead.lower().endswith("plus"):
                         start = len(text[:start].rstrip()) - (1 if lead.endswith("+") else 4)
-                    entity = self._type(text, tokens[i].start(), written) or "PHONE_NUMBER"
+                    entity = self.value_type(text, tokens[i].start(), written) or "PHONE_NUMBER"
                     if read_out and not (opened or cued or bank) and entity == "PHONE_NUMBER" and len(written) < 7:
                         entity = "REFERENCE_NUMBER"
                     yield finding(entity, start, tokens[j - 1].end(), 0.8, self.name)
@@ -324,7 +324,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
             i += 1
 
     @staticmethod
-    def _group(
+    def read_group(
         text: str, tokens: list, j: int, digit_map: dict[str, str], languages: tuple[str, ...]
     ) -> tuple[tuple[str, bool] | None, int]:
         """The longest group of number words from token ``j``: (its digits, whether it is a number above nine said
@@ -450,7 +450,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         return 0, "", max(j, i + 1)
 
     @staticmethod
-    def _type(text: str, start: int, written: str) -> str | None:
+    def value_type(text: str, start: int, written: str) -> str | None:
         left = text[max(0, start - 50) : start]
         for entity, cue in CUES.items():
             if cue.search(left):

@@ -14,6 +14,7 @@ import regex as re
 from llm_assets.core.anonymization import numerals
 from llm_assets.core.anonymization.context import birth_cues
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.turns import says_number
 from llm_assets.core.entities import DATE_OF_BIRTH
 
 # month names as the languages the engine reads say them in a date (nominative and genitive where they differ)
@@ -51,13 +52,8 @@ def _date_word(word: str) -> str | None:
         return "month"
     if low in _YEAR_WORDS:
         return "year"
-    if len(low) >= 2 and (
-        numerals.is_ordinal(low) or any(numerals.group_value(low, lang) for lang in numerals.LANGUAGES)
-    ):
-        return "number"
-    from llm_assets.core.anonymization.recognizers.turns import _written_numbers
-
-    if len(low) >= 3 and any(w != low and any(c.isdigit() for c in w) for w in _written_numbers(low)):
+    # a number or an ordinal (the turn reader's test), or a year's hundreds ("дев'ятсот", "dokuz yüz")
+    if says_number(low) or (len(low) >= 2 and any(numerals.group_value(low, lang) for lang in numerals.LANGUAGES)):
         return "number"
     return None
 

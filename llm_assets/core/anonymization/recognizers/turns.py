@@ -155,10 +155,11 @@ _NAME_QUESTION = re.compile(
     r"आपका (?:शुभ |पूरा )?नाम|नाम बताइए|किससे बात|עם מי אני מדבר|kivel beszélek|kenen kanssa puhun|mikä on nimesi)|"
     r"お名前|ご氏名|您贵姓|您貴姓|您的名字|你叫什么|怎么称呼|怎麼稱呼|姓名|성함|이름이"
 )
-_PLATE_QUESTION = re.compile(
+PLATE_QUESTION = re.compile(
     r"(?i:plate|registration|\breg\b|kennzeichen|immatriculation|plaque|matr[ií]cula|targa|placa|kenteken|"
     r"rejestracyj|registreringsnummer|regnummer|rekisterinumero|značk|\bspz\b|înmatriculare|rendszám|plaka|"
-    r"biển số|plat nomor|nomor polisi|госномер|номер машин|номер автомобил|номерний знак|πινακίδ|κυκλοφορίας|"
+    r"biển số|plat nomor|nomor polisi|госномер|номер машин|номер автомобил|номер автомобіл|номерний знак|πινακίδ|"
+    r"κυκλοφορίας|"
     r"לוחית|מספר הרכב|لوحة|پلاک|नंबर प्लेट|ทะเบียน)|ナンバー|车牌|車牌|번호판|차량 번호"
 )
 # a registration plate's shape: groups of capitals and digits, both present, five to nine of them ("NF 174 BR",
@@ -245,7 +246,7 @@ def asked(turn: str) -> frozenset[str]:
     for kind, question in (
         ("age", _AGE_QUESTION),
         ("name", _NAME_QUESTION),
-        ("plate", _PLATE_QUESTION),
+        ("plate", PLATE_QUESTION),
         ("birth", _BIRTH_QUESTION),
         ("postcode", _POSTCODE_QUESTION),
         ("login", _LOGIN_QUESTION),
@@ -275,7 +276,7 @@ def _spoken_date(turn: str) -> tuple[int, int] | None:
     words = clause.split()
     if not 2 <= len(words) <= 9:
         return None
-    if re.search(r"\d", clause) or any(_number_word(w) for w in re.findall(r"[\p{L}-]+", clause)):
+    if re.search(r"\d", clause) or any(says_number(w) for w in re.findall(r"[\p{L}-]+", clause)):
         return start, start + len(clause)
     return None
 
@@ -285,17 +286,17 @@ def _postcode_answer(turn: str) -> tuple[int, int] | None:
     return code.span("code") if code else None
 
 
-def _number_word(word: str) -> bool:
+def says_number(word: str) -> bool:
     """A word that says a number (a year's part, a day, an ordinal) in a language the number readers know."""
     word = word.strip("-").casefold()
     if len(word) < 3:
         return False
-    if any(re.search(r"\d", written) for written in _written_numbers(word)):
+    if any(re.search(r"\d", written) for written in written_numbers(word)):
         return True
     return any(numerals.value(word, language) for language in numerals.LANGUAGES) or numerals.is_ordinal(word)
 
 
-def _written_numbers(text: str) -> Iterable[str]:
+def written_numbers(text: str) -> Iterable[str]:
     """``text`` with its numbers said in words written in digits, by ``text2num`` in each language it reads."""
     from text_to_num import alpha2digit
 
@@ -313,7 +314,7 @@ def age_in_words(turn: str) -> bool:
         return 0 < int(turn) <= 120
     if re.search(r"\d", turn) or not 1 <= len(turn.split()) <= 4:
         return False
-    for written in _written_numbers(turn):
+    for written in written_numbers(turn):
         written = written.strip(" .!")
         if written.isdigit() and 0 < int(written) <= 120:
             return True
