@@ -56,9 +56,12 @@ class _SaysOneLabel(torch.nn.Module):
         return torch.cat([input_ids, tail], dim=1)
 
 
-def test_label_probe_scores_the_category_line(tiny_model_dir):
+def test_label_probe_scores_the_category_line(tiny_model_dir, monkeypatch):
     from transformers import AutoTokenizer
 
+    from llm_assets.modeling import label_probe
+
+    monkeypatch.setattr(label_probe, "SHARED_PREFIX_MIN_TOKENS", 10_000)  # the fake model only generates
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
     labels = ["refund"] * 6 + ["shipment_status"] * 2
     validation = ([f"ticket {i}" for i in range(8)], _completions({"refund": 6, "shipment_status": 2}))
@@ -80,3 +83,25 @@ def test_verdict_reads_the_curve():
     assert "flat" in verdict([(0, 0.3), (25, 0.31), (50, 0.3)], 0.3, 48)[1]
     assert "then lost" in verdict([(0, 0.1), (25, 0.8), (50, 0.3)], 0.3, 48)[1]
     assert verdict([], 0.3, 48) == (False, "no label-accuracy probe (no labels, or no labelled validation example)")
+
+
+def test_label_probe_runs_the_shared_prompt_prefix_once(tiny_model_dir, monkeypatch):
+    """On CPU the prompts' common prefix is computed once and reused by every batch: the greedy category lines are
+    the ones of the full prompts, batch by batch."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from llm_assets.modeling import label_probe
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    instruction = "Read the customer's ticket below, name its category on the first line and then write a short reply."
+    tickets = ["my parcel never came", "refund please", "the app crashes when I log in to pay", "hi", "wrong size"]
+    validation = ([f"{instruction}\n\n{t}" for t in tickets], _completions({"refund": 3, "shipment_status": 2}))
+    probe = LabelProbe.build(tokenizer, validation, _completions({"refund": 3, "shipment_status": 3}), 8, 384)
+    assert label_probe.common_prefix_length(probe.prompt_ids) >= label_probe.SHARED_PREFIX_MIN_TOKENS
+    pad = tokenizer.pad_token_id
+    shared = probe.answers(model, tokenizer, pad, "cpu", None, batch_size=2)
+    monkeypatch.setattr(label_probe, "SHARED_PREFIX_MIN_TOKENS", 10_000)  # every prompt run whole
+    assert probe.answers(model, tokenizer, pad, "cpu", None, batch_size=2) == shared
+    assert probe.answers(model, tokenizer, pad, "cpu", None, batch_size=5) == shared
+    assert label_probe.common_prefix_length([[1, 2, 3], [1, 2]]) == 1  # one token of the shortest left to run

@@ -8,12 +8,14 @@ about one forward pass over the probe's prompts.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from dataclasses import dataclass
 
 import torch
 
+from llm_assets.core.lm import SHARED_PREFIX_MIN_TOKENS
 from llm_assets.core.prompting import chat_prompt, completion_label, parse_completion
 from llm_assets.core.scoring import resolve_label
 
@@ -64,36 +66,71 @@ class LabelProbe:
         )
 
     @torch.no_grad()
-    def accuracy(self, model, tokenizer, pad_id: int, device, dtype, batch_size: int = 8) -> float:
-        """Greedy category lines for the probe's prompts (left-padded batches); the share naming the right label."""
+    def answers(self, model, tokenizer, pad_id: int, device, dtype, batch_size: int = 32) -> list[str]:
+        """The greedy category lines of the probe's prompts (left-padded batches). On CPU the prompts' shared
+        prefix (chat template and instruction, half of a prompt's tokens in the demo) is run once and its keys and
+        values are reused by every batch, as the loss passes do: the same greedy lines up to rounding."""
         was_training = model.training
         model.eval()
-        right = 0
+        device = torch.device(device)
+        shared = common_prefix_length(self.prompt_ids) if device.type == "cpu" else 0
+        shared = shared if shared >= SHARED_PREFIX_MIN_TOKENS else 0
+        texts: list[str] = []
         try:
-            for start in range(0, len(self.prompt_ids), batch_size):
-                batch = self.prompt_ids[start : start + batch_size]
-                width = max(len(ids) for ids in batch)
-                input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-                attention = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, ids in enumerate(batch):
-                    input_ids[row, width - len(ids) :] = torch.tensor(ids)
-                    attention[row, width - len(ids) :] = 1
-                with torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None):
+            with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
+                prefix = None
+                if shared:
+                    head = torch.tensor([self.prompt_ids[0][:shared]], device=device)
+                    prefix = model(input_ids=head, use_cache=True, logits_to_keep=1).past_key_values
+                for start in range(0, len(self.prompt_ids), batch_size):
+                    batch = [ids[shared:] for ids in self.prompt_ids[start : start + batch_size]]
+                    width = shared + max(len(ids) for ids in batch)
+                    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+                    attention = torch.zeros((len(batch), width), dtype=torch.long)
+                    if shared:  # the prefix, then each prompt's own tokens right-aligned: padding between the two
+                        input_ids[:, :shared] = torch.tensor(self.prompt_ids[0][:shared])
+                        attention[:, :shared] = 1
+                    for row, ids in enumerate(batch):
+                        input_ids[row, width - len(ids) :] = torch.tensor(ids)
+                        attention[row, width - len(ids) :] = 1
+                    cache = None
+                    if prefix is not None:
+                        cache = copy.deepcopy(prefix)
+                        cache.batch_repeat_interleave(len(batch))
                     out = model.generate(
                         input_ids=input_ids.to(device),
                         attention_mask=attention.to(device),
+                        past_key_values=cache,
                         max_new_tokens=self.new_tokens,
                         do_sample=False,
                         pad_token_id=pad_id,
                         use_cache=True,
                     )
-                for row, tokens in enumerate(out[:, width:].tolist()):
-                    text = tokenizer.decode(tokens, skip_special_tokens=True)
-                    category, _ = parse_completion(text)
-                    right += resolve_label(category, text, set(self.label_set)) == self.labels[start + row]
+                    texts += [tokenizer.decode(t, skip_special_tokens=True) for t in out[:, width:].tolist()]
         finally:
             model.train(was_training)
+        return texts
+
+    def accuracy(self, model, tokenizer, pad_id: int, device, dtype, batch_size: int = 32) -> float:
+        """The share of the probe's greedy category lines that name the right label."""
+        right = 0
+        answers = self.answers(model, tokenizer, pad_id, device, dtype, batch_size)
+        for text, label in zip(answers, self.labels, strict=True):
+            category, _ = parse_completion(text)
+            right += resolve_label(category, text, set(self.label_set)) == label
         return round(right / len(self.prompt_ids), 4)
+
+
+def common_prefix_length(prompts: list[list[int]]) -> int:
+    """How many leading tokens every prompt shares, kept short of the shortest prompt (generation needs at least one
+    token of each prompt after the cached prefix)."""
+    if len(prompts) < 2:
+        return 0
+    first, limit = prompts[0], min(len(ids) for ids in prompts) - 1
+    shared = 0
+    while shared < limit and all(ids[shared] == first[shared] for ids in prompts):
+        shared += 1
+    return shared
 
 
 def verdict(curve: list[tuple[int, float]], majority_share: float, examples: int) -> tuple[bool, str]:
