@@ -2167,3 +2167,12 @@ def test_a_full_name_answering_a_request_for_it_goes_however_common_its_words(en
     )
     out, types = anonymize(engine, call)
     assert "Андрій" not in out and "Савченко" not in out and "Консультант: Дякую, зараз перевірю." in out, out
+
+
+def test_a_number_glued_to_a_chinese_or_japanese_particle_goes_a_labelled_reference_stays(engine):
+    out, _ = anonymize(engine, "另外，我的证件号码是110105195008026375。谢谢！")
+    assert "110105195008026375" not in out and out.startswith("另外,我的证件号码是<") and out.endswith("。谢谢!"), out
+    out, _ = anonymize(engine, "免許証の番号は412099887766です。よろしくお願いします。")
+    assert "412099887766" not in out and out.endswith("です。よろしくお願いします。"), out
+    kept = "发票95123950已审批，将于月底付款。"
+    assert anonymize(engine, kept)[0] == unicodedata.normalize("NFKC", kept)

@@ -86,7 +86,13 @@ from llm_assets.core.anonymization.recognizers.places import LEAD_PLACE_SCORE, i
 from llm_assets.core.anonymization.registry import StableRegistry  # noqa: E402
 from llm_assets.core.anonymization.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
 from llm_assets.core.anonymization.structure import Cell, Layout, layout  # noqa: E402
-from llm_assets.core.anonymization.text import PARTICLES, case_variant, normalize, unglue_particles  # noqa: E402
+from llm_assets.core.anonymization.text import (  # noqa: E402
+    PARTICLES,
+    case_variant,
+    normalize,
+    unglue_cjk,
+    unglue_particles,
+)
 
 HONORIFIC_WORDS = frozenset(h.rstrip(".").lower() for h in HONORIFICS)
 
@@ -464,7 +470,7 @@ class AnonymizationEngine:
 
     def analyze_texts(self, texts: Sequence[str], batch_size: int = 64) -> list[list[RecognizerResult]]:
         """Findings per text (before known values and overlaps are resolved), long texts in overlapping chunks."""
-        texts = [unglue_particles(t) for t in texts]
+        texts = [unglue_cjk(unglue_particles(t)) for t in texts]
         pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
         found: list[list[RecognizerResult]] = [[] for _ in texts]
         for i, text in enumerate(texts):

@@ -51,6 +51,31 @@ def unglue_particles(text: str) -> str:
 
 HANGUL = regex.compile(r"\p{Hangul}")
 
+# Chinese and Japanese write a number or a code straight after the particle or copula before it and before the one
+# after it ("身份证号是110105195008026375。", "番号は300258880372です", "写着pdza745012502156000"): to a pattern's
+# word boundaries the value then runs on into the words. The copy the recognizers read has such a function character
+# on either side of a run of five digits or more as a space, as for Korean particles; the text itself keeps it. A
+# noun glued to the number stays ("发票95123950", "法人番号6869034080999"): it is the label the context rules read.
+_CJK_FUNCTION = r"\p{Hiragana}是为為叫在着著了的到和及或吗嗎呢吧啊呀哦"
+_CJK_GLUED_RUN = regex.compile(
+    rf"(?<=[{_CJK_FUNCTION}])[0-9A-Za-z][0-9A-Za-z./-]*[0-9A-Za-z]|[0-9A-Za-z][0-9A-Za-z./-]*[0-9A-Za-z](?=[{_CJK_FUNCTION}])"
+)
+
+
+def unglue_cjk(text: str) -> str:
+    """``text`` with a Chinese or Japanese particle or copula glued to a run of five digits or more as a space (same
+    length)."""
+    if not regex.search(r"[\p{Han}\p{Hiragana}]", text):
+        return text
+    chars = list(text)
+    for m in _CJK_GLUED_RUN.finditer(text):
+        if sum(c.isdigit() for c in m.group(0)) < 5:
+            continue
+        for i in (m.start() - 1, m.end()):
+            if 0 <= i < len(chars) and regex.match(rf"[{_CJK_FUNCTION}]", chars[i]):
+                chars[i] = " "
+    return "".join(chars)
+
 
 # words with inner hyphens ("Jean-Luc") and a one-letter prefix's apostrophe ("O'Neil", "d'Ávila"); clitics ("'s",
 # "'m") stay outside
