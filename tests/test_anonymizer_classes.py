@@ -2176,3 +2176,18 @@ def test_a_number_glued_to_a_chinese_or_japanese_particle_goes_a_labelled_refere
     assert "412099887766" not in out and out.endswith("です。よろしくお願いします。"), out
     kept = "发票95123950已审批，将于月底付款。"
     assert anonymize(engine, kept)[0] == unicodedata.normalize("NFKC", kept)
+
+
+def test_an_age_after_a_turning_verb_or_in_chinese_numerals_goes(engine):
+    cases = {
+        "Honestly I've just turned sixty-four, so go slowly with me.": "sixty-four",
+        "Je vais avoir quarante-deux ans en mars, c'est pour l'assurance.": "quarante-deux",
+        "La settimana prossima compio settantuno anni, quindi ho diritto allo sconto?": "settantuno",
+        "Mein Mann wird nächsten Monat 83, deshalb rufe ich an.": "83",
+        "客户说她明年就满七十二岁了，想换个套餐。": "七十二",
+    }
+    for text, age in cases.items():
+        out, types = anonymize(engine, text)
+        assert age not in out and "AGE" in types, out
+    plain = "We turned 2 orders around today; the courier turned up 3 days late. Ich werde 5 Minuten warten."
+    assert anonymize(engine, plain)[0] == plain

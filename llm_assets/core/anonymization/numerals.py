@@ -327,3 +327,20 @@ def spoken_number(text: str, language: str | None = None) -> int | None:
         if n is not None:
             return n
     return None
+
+
+_CJK_DIGITS = dict(zip("〇零一二两兩三四五六七八九", (0, 0, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_CJK_NUMBER = re.compile(
+    r"(?:(?P<h>[一二两兩三四五六七八九])?百[零〇]?)?(?:(?P<t>[一二三四五六七八九])?(?P<ten>十))?(?P<u>[一二三四五六七八九])?"
+)
+
+
+def cjk_value(text: str) -> int | None:
+    """A number from 1 to 999 in Chinese or Japanese numerals ("六十三", "二十一", "十五", "一百零五"), or None."""
+    m = _CJK_NUMBER.fullmatch(text)
+    if m is None or not text:
+        return None
+    hundreds = _CJK_DIGITS[m.group("h")] if m.group("h") else (1 if "百" in text else 0)
+    tens = (_CJK_DIGITS[m.group("t")] if m.group("t") else 1) if m.group("ten") else 0
+    total = hundreds * 100 + tens * 10 + (_CJK_DIGITS[m.group("u")] if m.group("u") else 0)
+    return total or None

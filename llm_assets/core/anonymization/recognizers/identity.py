@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 import regex as re
 
+from llm_assets.core.anonymization import numerals
 from llm_assets.core.anonymization.context import SAAS_ID, SAAS_LETTER_KEY, SAAS_PERSONAL_PREFIXES
 from llm_assets.core.anonymization.recognizers.base import CUE_COPULA, SpanRecognizer, finding
-from llm_assets.core.anonymization.recognizers.turns import age_in_words
+from llm_assets.core.anonymization.recognizers.turns import age_in_words, age_value
 from llm_assets.core.entities import BANK_ACCOUNT, LICENSE_PLATE, NATIONAL_ID, TRANSACTION_REFERENCE
 
 _SEP = (
@@ -255,6 +256,42 @@ def _adult_age(words: str) -> bool:
     return written.isdigit() and 13 <= int(written) <= 110
 
 
+# Turning or becoming an age, the verb before the number ("I've just turned thirty-eight", "je vais avoir 67 ans",
+# "il mese prossimo faccio ventinove anni", "ik word volgende maand vierenvijftig", "jag fyller 40 i maj", "kończę 50
+# lat"): the number is an age where a word for years follows it, or where the clause ends or a time word follows a
+# number from 13 up ("ich werde 5 Minuten warten", "il y a dix ans", "turned 2 days late" stay)
+_TURNING = re.compile(
+    r"(?i:(?<![\p{L}'’])(?:turn(?:s|ed|ing)?|(?:vais|va|vas|allons|vont|viens[ \t]+d['’])[ \t]*avoir|aurai|aura|"
+    r"cumplo|cumplí|cumplir|cumpliré|cumple|cumplió|compio|compie|compiuto|compirò|faccio|faço|fiz|fazer|completo|"
+    r"completei|werde|wird|wurde|word|wordt|fyller|fyllde|blir|kończę|kończy|skończył(?:em|am|a)?)"
+    r"(?:[ \t]+(?:just|only|soon|already|net|binnenkort|volgende[ \t]+maand|dit[ \t]+jaar|gerade|bald|schon|"
+    r"nächsten[ \t]+monat|dieses[ \t]+jahr|bientôt|ya|pronto|já|snart|i[ \t]+år|już|niedługo))?[ \t]+)"
+)
+_AFTER_TURNING = re.compile(
+    rf"[ \t]*(?:(?P<unit>(?i:{_YEARS})(?![\p{{L}}]))|[.,;:!?)\n]|$|"
+    r"(?i:(?:last|next|this|in|on|yesterday|today|tomorrow|le|la|el|il|im|am|i|w|op|den|nächste[nm]?|letzte[nm]?|"
+    r"volgende|vorige|idag|igår|imorgon)(?![\p{L}])))"
+)
+# an age in Chinese or Japanese numerals before its unit ("我今年六十三岁", "下个月就满二十一岁了", "四十五歳です")
+_CJK_AGE = re.compile(r"(?P<n>[一二两兩三四五六七八九十百]{1,5})(?=[ \t]?(?:岁|歲|歳))")
+
+
+def _turning_age(text: str, start: int) -> tuple[int, int] | None:
+    """The span of the age said at ``start`` after a turning verb, in digits or in words, or None."""
+    digits = re.match(r"\d{1,3}(?![\d.,:]\d)", text[start : start + 4])
+    if digits:
+        span, value = (start, start + digits.end()), int(digits.group(0))
+    else:
+        span = _age_words(text, start, start + 1)
+        value = age_value(text[span[0] : span[1]]) if span else None
+        if span is None or value is None:
+            return None
+    after = _AFTER_TURNING.match(text, span[1])
+    if after is None or not 0 < value <= 120 or (after.group("unit") is None and value < 13):
+        return None
+    return span
+
+
 class MultilingualAgeRecognizer(SpanRecognizer):
     ENTITIES = ("AGE",)
 
@@ -263,6 +300,14 @@ class MultilingualAgeRecognizer(SpanRecognizer):
             for m in pattern.finditer(text):
                 if int(m.group("n")) <= 120:
                     yield finding("AGE", m.start("n"), m.end("n"), 0.85, self.name)
+        for m in _TURNING.finditer(text):
+            span = _turning_age(text, m.end())
+            if span:
+                yield finding("AGE", span[0], span[1], 0.8, self.name)
+        for m in _CJK_AGE.finditer(text):
+            value = numerals.cjk_value(m.group("n"))
+            if value is not None and 0 < value <= 120:
+                yield finding("AGE", m.start("n"), m.end("n"), 0.85, self.name)
         for m in _IS_AGE.finditer(text):
             n = m.group("n")
             if age_in_words(n) and _adult_age(n):

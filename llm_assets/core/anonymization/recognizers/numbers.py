@@ -125,7 +125,7 @@ class DriverLicenceRecognizer(SpanRecognizer):
 
 class AgeRecognizer(SpanRecognizer):
     """Ages as English states them: "34 years old", "a 34-year-old", "34 y/o", "aged 34", "at the age of 34",
-    "turned 34", "she is 34."."""
+    "she is 34." ("turned 34" is the multilingual recognizer's: a turning verb's number is an age by what follows)."""
 
     ENTITIES = ("AGE",)
     _NUM = r"(?P<n>\d{1,3}(?:[.,]\d)?)"
@@ -134,7 +134,7 @@ class AgeRecognizer(SpanRecognizer):
         re.compile(rf"(?<![\w.,]){_NUM}(?=\s*-?\s*(?:(?i:years?|yrs?)[\s-]*(?i:old|of age)|(?i:yo|y/o|y\.o\.))(?!\w))"),
         re.compile(rf"(?<![\w.,]){_NUM}(?=[\s-]*(?i:year|yr)[\s-]*(?i:old))"),
         re.compile(
-            rf"(?i:\bage[ds]?|\baged|\bage of|\bturn(?:s|ed|ing)?|\bwill turn|'ll turn|\bage:)\s*{_NUM}(?![\w.,]\d|\s*%)"
+            rf"(?i:\bage[ds]?|\baged|\bage of|\bage:)\s*{_NUM}(?![\w.,]\d|\s*%)"
         ),
         re.compile(
             rf"(?i:\b(?:i|he|she|they|you|we|who)\s*(?:am|is|was|were|are|'m|'s|'re))\s+{_NUM}"

@@ -309,18 +309,23 @@ def written_numbers(text: str) -> Iterable[str]:
 
 def age_in_words(turn: str) -> bool:
     """A turn that is nothing but a number from 1 to 120, in digits or said in words ("thirty four", "soixante")."""
+    return age_value(turn) is not None
+
+
+def age_value(turn: str) -> int | None:
+    """The number from 1 to 120 that ``turn`` is, in digits or said in words, or None."""
     turn = turn.strip(" .!")
     if turn.isdigit():
-        return 0 < int(turn) <= 120
+        return int(turn) if 0 < int(turn) <= 120 else None
     if re.search(r"\d", turn) or not 1 <= len(turn.split()) <= 4:
-        return False
+        return None
     for written in written_numbers(turn):
         written = written.strip(" .!")
         if written.isdigit() and 0 < int(written) <= 120:
-            return True
+            return int(written)
     # the languages text2num does not read, the text's own first (any of them for a long word)
     language = current_language()
-    return numerals.spoken_number(turn, language if language in numerals.LANGUAGES else None) is not None
+    return numerals.spoken_number(turn, language if language in numerals.LANGUAGES else None)
 
 
 def _answer_end(turn: str) -> str:
