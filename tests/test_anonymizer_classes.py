@@ -2191,3 +2191,21 @@ def test_an_age_after_a_turning_verb_or_in_chinese_numerals_goes(engine):
         assert age not in out and "AGE" in types, out
     plain = "We turned 2 orders around today; the courier turned up 3 days late. Ich werde 5 Minuten warten."
     assert anonymize(engine, plain)[0] == plain
+
+
+def test_a_companys_register_number_in_its_footer_stays_a_sole_traders_tax_number_goes(engine):
+    footers = [
+        "Vriendelijke groet, Klantenservice\nHavenlicht B.V. - KvK 61234570 - Dit bericht is vertrouwelijk.",
+        "Cordialement,\nService clients\nMaisonVerte SAS - RCS Nantes 812 345 671",
+        "Registered in England and Wales, company number 09876543.",
+        "Saludos,\nAtención al cliente\nCasaluz S.L. - CIF B12345674",
+        "Pozdrawiamy,\nDział obsługi klienta\nZielony Dom Sp. z o.o., KRS 0000123456",
+    ]
+    numbers = ("61234570", "812 345 671", "09876543", "B12345674", "0000123456")
+    for footer, number in zip(footers, numbers, strict=True):
+        out, _ = anonymize(engine, footer)
+        assert number in out, out
+    out, _ = anonymize(engine, "Rachunek wystawił: Jan Kowal, NIP 7251801126, tel. 501 222 333")
+    assert "501 222 333" not in out
+    out, _ = anonymize(engine, "Enskild firma Anna Berg, org.nr 850312-4455")
+    assert "850312-4455" not in out

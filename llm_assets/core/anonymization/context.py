@@ -338,3 +338,54 @@ def reference_kind(text: str, start: int, end: int) -> str:
     if _TRANSACTION_PREFIX.match(token) or text[max(0, start - 1) : start] == "#":
         return "transaction"  # "#W1075114", "#48213": the number sign marks an order's or a ticket's number
     return ""
+
+
+# A company's register or tax number in a legal footer or a signature ("Tchibo AG, Registergericht: Amtsgericht Köln,
+# HRA 95274", "RCS Paris 651 571 733", "KvK 47877618", "法人番号 7156857396311"): the company's, which identifies
+# no person, and kept. Registers of businesses count alone; a tax number that a sole trader has too (VAT, P.IVA, NIP,
+# ABN, 사업자등록번호) counts only beside a company's legal form on the same line. Abbreviations match in capitals only.
+_BUSINESS_REGISTER = (
+    r"HRB|HRA|KRS|CNPJ|CIF|RCS|SIREN|SIRET|KvK|FN|REA|"
+    r"(?i:Handelsregister|Firmenbuch|Registro[ \t]+Mercantil|Companies[ \t]+House|organisationsnummer|"
+    r"org\.?[ \t]?nr\.?|(?:company|registered|registration)[ \t]+(?:number|no\.?|nr\.?)|"
+    r"company[ \t]+registration(?:[ \t]+(?:number|no\.?))?)|"
+    r"法人番号|统一社会信用代码|統一社會信用代碼"
+)
+_TAX_NUMBER = (
+    r"VAT(?:[ \t]+(?i:reg(?:istration)?\.?|number|no\.?|ID))?|USt-?IdNr\.?|UID(?:-Nr\.?)?|TVA|BTW(?:-?nummer)?|"
+    r"P\.?[ \t]?IVA|C\.F\.|NIF|NIPC|NIP|REGON|ABN|ACN|CIN|GSTIN|EIN|"
+    r"(?i:Partita[ \t]+IVA|Tax[ \t]+ID|(?:n\.?[º°o][ \t]*)?(?:de[ \t]+)?Contribuinte(?:[ \t]+n\.?[º°o]\.?)?)|"
+    r"사업자[ \t]?등록[ \t]?번호|税号|纳税人识别号"
+)
+_REGISTER_TAIL = (
+    r"(?:[ \t]*(?i:n\.?[ \t]?[º°o]\.?|no\.?|nr\.?|number|nummer|numéro|número|numero))?[ \t]*[:：#.]?[ \t]*"
+    # the register's town ("RCS Paris 651 571 733", "HRB Köln 40699") or a second label ("registration no. ABN ...")
+    r"(?:\p{Lu}\p{Ll}+[ \t]+|(?:ABN|ACN|CIN|HRB|HRA)[ \t]+)?"
+)
+_REGISTER_LABEL = rf"(?<![\p{{L}}])(?:(?P<register>{_BUSINESS_REGISTER})|(?P<tax>{_TAX_NUMBER})){_REGISTER_TAIL}"
+_REGISTER_BEFORE = re.compile(rf"{_REGISTER_LABEL}$")
+_REGISTER_OPENING = re.compile(rf"{_REGISTER_LABEL}(?=\d)")
+_LEGAL_FORM_ON_LINE = re.compile(
+    r"(?<![\p{L}])(?:GmbH|AG|SE|KG|S\.?A\.?S?|SARL|S\.r\.l\.|Srl|S\.p\.A\.|SpA|S\.L\.U?\.?|B\.V\.|BV|N\.V\.|NV|Ltd\.?|"
+    r"Ltda\.?|Limited|LLC|Inc\.?|plc|PLC|AB|ASA|A/S|ApS|Oyj?|Lda\.?|Sp\.[ \t]?z[ \t]?o\.?[ \t]?o\.?|s\.r\.o\.|a\.s\.|"
+    r"d\.o\.o\.)(?![\p{L}])|株式会社|有限会社|合同会社|有限公司|\(주\)|㈜|주식회사"
+)
+
+
+def company_register_number(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``start:end`` (its label may open the span: "HRA 95274") is a company's register or tax
+    number: right after a business register's label, or a tax number's beside a legal form on the same line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    opening = _REGISTER_OPENING.match(text, start, end)
+    labels = [m for m in (opening, _REGISTER_BEFORE.search(text, max(line_start, start - 60), start)) if m]
+    number = text[opening.end() if opening else start : end]
+    if not labels or not re.search(r"\d", number):
+        return False
+    registers = [m.group("register") for m in labels if m.group("register")]
+    if not registers:
+        return bool(_LEGAL_FORM_ON_LINE.search(text, line_start, line_end if line_end >= 0 else len(text)))
+    # a Swedish sole trader's "org.nr" is their personal number: a legal person's has a third digit of 2 or more
+    register = re.sub(r"[\s.]", "", registers[0].casefold())
+    digits = re.sub(r"\D", "", number)
+    return not (register in ("orgnr", "organisationsnummer") and len(digits) == 10 and digits[2] < "2")

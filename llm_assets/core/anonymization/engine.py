@@ -315,6 +315,12 @@ _SPREADING = frozenset(
 )
 
 
+# types whose values have a shape of their own, never a register's number
+_NOT_A_REGISTER_NUMBER = frozenset(
+    {PERSON, ORGANIZATION, LOCATION, TITLE, "EMAIL_ADDRESS", "URL", "IP_ADDRESS", "IBAN_CODE", "CREDIT_CARD", "AGE"}
+)
+
+
 # Presidio's national numbers found by a checksum or a shape alone (no context word needed)
 _CHECKSUM_ONLY_IDS = frozenset(
     {
@@ -774,6 +780,12 @@ class AnonymizationEngine:
             ):
                 continue
             by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey", "FlattenedColumn")
+            if (
+                entity not in _NOT_A_REGISTER_NUMBER
+                and not by_name
+                and context.company_register_number(text, r.start, r.end)
+            ):
+                continue  # a company's register or tax number in its footer ("KvK 47877618"): the company's
             cell_key = key or meta.get("key", "")
             if entity == DATE_TIME and (
                 context.is_birth_date(text, r.start, r.end, cell_key)
