@@ -133,9 +133,7 @@ class AgeRecognizer(SpanRecognizer):
         # "years" alone is a period ("2 years warranty", "a 3-year contract"): an age says "old" or "of age"
         re.compile(rf"(?<![\w.,]){_NUM}(?=\s*-?\s*(?:(?i:years?|yrs?)[\s-]*(?i:old|of age)|(?i:yo|y/o|y\.o\.))(?!\w))"),
         re.compile(rf"(?<![\w.,]){_NUM}(?=[\s-]*(?i:year|yr)[\s-]*(?i:old))"),
-        re.compile(
-            rf"(?i:\bage[ds]?|\baged|\bage of|\bage:)\s*{_NUM}(?![\w.,]\d|\s*%)"
-        ),
+        re.compile(rf"(?i:\bage[ds]?|\baged|\bage of|\bage:)\s*{_NUM}(?![\w.,]\d|\s*%)"),
         re.compile(
             rf"(?i:\b(?:i|he|she|they|you|we|who)\s*(?:am|is|was|were|are|'m|'s|'re))\s+{_NUM}"
             r"(?=\s*(?:[.,;!?)]|$|\s(?:and|but|when|now|today|this|next|last)\b))"
