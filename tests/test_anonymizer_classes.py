@@ -2209,3 +2209,14 @@ def test_a_companys_register_number_in_its_footer_stays_a_sole_traders_tax_numbe
     assert "501 222 333" not in out
     out, _ = anonymize(engine, "Enskild firma Anna Berg, org.nr 850312-4455")
     assert "850312-4455" not in out
+
+
+def test_a_business_mailboxs_display_name_stays_a_persons_goes(engine):
+    header = (
+        "Von: Jonas Weber <jonas.weber@gmx.de>\nAn: Lumora <kundenservice@lumora.de>\nBetreff: Rücksendung\n\n"
+        "Op zo 7 sep 2025 om 09:31 schreef Fietsplein <klantenservice@fietsplein.nl>:"
+    )
+    out, _ = anonymize(engine, header)
+    assert "Jonas Weber" not in out and "An: Lumora <" in out and "schreef Fietsplein <" in out, out
+    out, _ = anonymize(engine, "From: Maria Lopez <support@shopline.com>\nTo: Carey <carey@carey.net>")
+    assert "Maria Lopez" not in out and "Carey" not in out, out

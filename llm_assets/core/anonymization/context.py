@@ -265,11 +265,16 @@ def agent_after_business(text: str, start: int, end: int, first_names) -> int | 
 
 
 # a shared mailbox's local part: the business's own address ("support@", "kundenservice@", "info@")
-_ROLE_MAILBOX = re.compile(
-    r"(?i:support|info|service|services|help|helpdesk|servicedesk|contact|care|customercare|customerservice|hello|"
+_ROLE_WORDS = (
+    r"support|info|service|services|help|helpdesk|servicedesk|contact|care|customercare|customerservice|hello|"
     r"team|noreply|no-reply|kundenservice|kundendienst|kundtjanst|kundeservice|klantenservice|sav|assistance|"
-    r"soporte|atencion|atendimento|assistenza|obsluga|podpora|destek|suport|servicio|billing|orders|sales)"
+    r"soporte|atencion|atendimento|assistenza|obsluga|podpora|destek|suport|servicio|billing|orders|sales|"
+    r"customers?|clientes?|clienti|client|klant|kunden?|relation|servizio|claims|schade|sinistri|siniestros|"
+    r"reclamaciones|do-not-reply|donotreply|no_reply|nao-?responda|no-?responder|ne-?pas-?repondre|"
+    r"niet-?beantwoorden|center|centre|desk|office"
 )
+# a role's mailbox, its words alone, run together or joined ("noreply-support", "atencioncliente", "relation.client")
+_ROLE_MAILBOX = re.compile(rf"(?i:(?:{_ROLE_WORDS})(?:(?:{_ROLE_WORDS})|[._+-]\w+)?)")
 
 
 def _letters(text: str) -> str:
@@ -389,3 +394,19 @@ def company_register_number(text: str, start: int, end: int) -> bool:
     register = re.sub(r"[\s.]", "", registers[0].casefold())
     digits = re.sub(r"\D", "", number)
     return not (register in ("orgnr", "organisationsnummer") and len(digits) == 10 and digits[2] < "2")
+
+
+_MAILBOX_AFTER = re.compile(r"[\"']?[ \t]*<(?P<local>[^@\s<>]+)@(?P<domain>[^\s<>]+)>")
+
+
+def names_its_mailbox(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is the display name of a business's shared mailbox that spells it ("Tchibo
+    <service@tchibo.de>", "bol.com <contact@bolcom.nl>", "Home Depot <noreply-support@homedepot.com>"): the business
+    the mail goes to or comes from, not a person (an agent's own name before a role mailbox spells no domain)."""
+    m = _MAILBOX_AFTER.match(text, end)
+    if m is None or not _ROLE_MAILBOX.fullmatch(m.group("local")):
+        return False
+    labels = m.group("domain").casefold().split(".")
+    name = max(labels[:-1] or labels, key=len)
+    letters = _letters(text[start:end])
+    return len(letters) >= 4 and len(name) >= 4 and (name.startswith(letters) or letters.startswith(name))

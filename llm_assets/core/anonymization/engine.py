@@ -779,6 +779,8 @@ class AnonymizationEngine:
                 )
             ):
                 continue
+            if entity in (PERSON, ORGANIZATION, LOCATION, "URL") and context.names_its_mailbox(text, r.start, r.end):
+                continue  # "To: Tchibo <service@tchibo.de>": the business's mailbox, named
             by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey", "FlattenedColumn")
             if (
                 entity not in _NOT_A_REGISTER_NUMBER
