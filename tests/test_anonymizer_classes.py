@@ -2220,3 +2220,19 @@ def test_a_business_mailboxs_display_name_stays_a_persons_goes(engine):
     assert "Jonas Weber" not in out and "An: Lumora <" in out and "schreef Fietsplein <" in out, out
     out, _ = anonymize(engine, "From: Maria Lopez <support@shopline.com>\nTo: Carey <carey@carey.net>")
     assert "Maria Lopez" not in out and "Carey" not in out, out
+
+
+def test_a_table_a_reply_quotes_is_read_by_its_header(engine):
+    quoted = (
+        "> > Hier die Daten der Reisenden:\n"
+        "> >\n"
+        "> > | Namn | Födelsedatum | Passnr | Giltigt t.o.m. |\n"
+        "> > |------|--------------|--------|----------------|\n"
+        "> > | Karin Lund | 1961-04-12 | 58213904 | 11/10/2031 |\n"
+        "> > | Ola Lund | 3 mars 1959 | 77120458 | 02/07/2030 |\n"
+        "> >\n"
+        "> > Hälsningar"
+    )
+    out, types = anonymize(engine, quoted)
+    assert "58213904" not in out and "77120458" not in out and "Karin" not in out, out
+    assert "> > | Namn | Födelsedatum | Passnr | Giltigt t.o.m. |\n> > |------|" in out and "| 11/10/2031 |" in out, out

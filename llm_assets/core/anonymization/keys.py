@@ -50,6 +50,7 @@ for _entity, _spec in {
     "ονοματεπώνυμο όνομα επώνυμο піб фио фіо имя ім'я прізвище фамилия ad_soyad adı_soyadı soyadı isim "
     "họ_tên họ_và_tên nama_lengkap ชื่อ นามสกุล ชื่อ_นามสกุล שם שם_מלא الاسم الاسم_الكامل نام نام_خانوادگی नाम "
     "jméno příjmení jmeno prijmeni név teljes_név vezetéknév keresztnév nume prenume nume_complet efternamn "
+    "namn navn naam "
     # Korean, Japanese and Chinese compounds are written as one word: "고객명" (customer name), "収件人" (recipient)
     "고객명 성명 성함 예금주 수령인 받는분 보내는분 신청인 氏名 お名前 姓名 收件人 收货人 联系人 客户姓名 पूरा_नाम",
     USERNAME: "user username user_name login userid user_id uid handle nick nickname screenname screen_name benutzer "
@@ -92,7 +93,8 @@ for _entity, _spec in {
     "passport passport_number reisepass passeport pasaporte passaporto passaporte paszport dni nie nif cpf rg pesel "
     "bsn personnummer codice_fiscale aadhaar id_card idcard driver_license drivers_license driving_licence "
     "licence_number license_number führerschein permis_de_conduire dowodu_osobistego dowód_osobisty nip regon "
-    "주민등록번호 주민번호 여권번호 운전면허번호 マイナンバー 身份证 身份证号 身份证号码 护照号 आधार आधार_नंबर पैन",
+    "주민등록번호 주민번호 여권번호 운전면허번호 マイナンバー 身份证 身份证号 身份证号码 护照号 आधार आधार_नंबर पैन "
+    "passnr passnummer pass_nr paspoort paspoortnummer passaportnummer 旅券番号 パスポート番号 护照号码",
 }.items():
     for _w in _spec.split():
         _HEADS[_w] = _entity

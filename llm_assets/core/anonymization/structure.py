@@ -15,6 +15,7 @@ one column or key of one block. Offsets refer to the text as given.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -122,7 +123,8 @@ def _looks_like_header(text: str, row: list[tuple[int, int, bool]]) -> bool:
         c
         and len(c) <= 40
         and not re.search(r"\d{3}|[.!?]\s|[:：]\s|@", c)
-        and not (c[-1] in ".!?" and " " in c)
+        # (a sentence's end, not an abbreviation's point: "Giltigt t.o.m.", "Tel. Nr.")
+        and not (c[-1] in ".!?" and " " in c and not re.search(r"(?<!\S)(?:\w{1,4}\.){1,3}$", c))
         and len(c.split()) <= 4
         and c[0] not in "-+"
         for c in cells
@@ -180,7 +182,7 @@ def _tables(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple
             not _looks_like_header(text, rows[1]) or (_all_field_names(text, rows[0]) > _all_field_names(text, rows[1]))
         )
         # a Markdown table's rule row ("|---|:--:|") is layout, not data
-        rows = [r for r in rows if not all(re.fullmatch(r"\s*:?-{2,}:?\s*|", text[s:e]) for s, e, _ in r)]
+        rows = [r for r in rows if not all(re.fullmatch(r"\s*:?-{2,}:?\s*|", text[s:e].strip()) for s, e, _ in r)]
         names = [text[s:e].strip() for s, e, _ in (r[0] for r in rows)]
         if len(rows[0]) == 2 and len(set(names)) >= 3 and all(_looks_like_header(text, r[:1]) for r in rows):
             # two columns, the first one a label per row: a form or property sheet ("email<TAB>...")
@@ -204,6 +206,29 @@ def _tables(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple
             taken[k] = True
         block += 1
         i = nxt_line
+    return cells
+
+
+# a reply's quote markers before a line ("> > | Name | Passnr |"): no cell of the table they quote
+_QUOTE_MARKERS = re.compile(r"(?m)^[ \t]*>(?:[ \t]*>)*[ \t]?")
+
+
+def _unquoted_tables(text: str, lines: list[_Line], taken: list[bool], labels: list[tuple[int, int]]) -> list[Cell]:
+    """The tables of ``text``, those a reply quotes too: read with the quote markers as spaces (the same offsets), each
+    cell without the spaces around its value."""
+    if ">" not in text:
+        return _tables(text, lines, taken, labels)
+    plain = _QUOTE_MARKERS.sub(lambda m: " " * len(m.group(0)), text)
+    cells = []
+    for cell in _tables(plain, lines, taken, labels):
+        start, end = cell.start, cell.end
+        while start < end and plain[start] in " \t":
+            start += 1
+        while end > start and plain[end - 1] in " \t":
+            end -= 1
+        cells.append(
+            dataclasses.replace(cell, start=start, end=end) if (start, end) != (cell.start, cell.end) else cell
+        )
     return cells
 
 
@@ -622,7 +647,7 @@ def layout(text: str) -> Layout:
     taken = [False] * len(lines)
     labels: list[tuple[int, int]] = []
     cells = _json(text, lines, taken, labels)
-    cells += _tables(text, lines, taken, labels)
+    cells += _unquoted_tables(text, lines, taken, labels)
     cells += _flattened(text, lines, taken, labels)
     cells += _pairs(text, lines, taken, labels)
     return Layout(sorted(cells, key=lambda c: c.start), sorted(labels))
