@@ -2236,3 +2236,10 @@ def test_a_table_a_reply_quotes_is_read_by_its_header(engine):
     out, types = anonymize(engine, quoted)
     assert "58213904" not in out and "77120458" not in out and "Karin" not in out, out
     assert "> > | Namn | Födelsedatum | Passnr | Giltigt t.o.m. |\n> > |------|" in out and "| 11/10/2031 |" in out, out
+
+
+def test_a_polish_account_number_in_its_domestic_form_goes_without_a_cue(engine):
+    out, types = anonymize(engine, "Klient: dla pewności 61 1090 1014 0000 0712 1981 2874, dobrze?")
+    assert "1981 2874" not in out and "BANK_ACCOUNT" in types, out
+    plain = "Numer zamówienia 12 3456 7890 1234 5678 9012 3456 potwierdzony."
+    assert anonymize(engine, plain)[0] == plain

@@ -16,6 +16,7 @@ from llm_assets.core.anonymization.recognizers.numbers import (
     AgeRecognizer,
     CardNumberRecognizer,
     DateTimeRecognizer,
+    DomesticAccountRecognizer,
     DriverLicenceRecognizer,
     IdentifierRecognizer,
     luhn_valid,
@@ -56,6 +57,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
     return [
         PhoneNumberRecognizer(),
         CardNumberRecognizer(),
+        DomesticAccountRecognizer(),
         IdentifierRecognizer(),
         DriverLicenceRecognizer(),
         AgeRecognizer(),

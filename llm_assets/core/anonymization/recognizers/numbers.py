@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex as re
-from stdnum import luhn
+from stdnum import iban, luhn
 
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
 
@@ -54,6 +54,24 @@ class CardNumberRecognizer(SpanRecognizer):
                     continue  # domestic schemes (Korea's 94.., Türkiye's Troy 9792): only where a card is named
                 score = 0.9 if cued or len(digits) >= 15 else 0.75
                 yield finding("CREDIT_CARD", m.start(), m.end(), score, self.name)
+
+
+# Poland's and Hungary's domestic account numbers carry their IBAN's check digits ("86 6428 7221 4034 3138 9184
+# 8035"): the number with the country's letters before it is a valid IBAN, whatever the words around it
+_DOMESTIC_ACCOUNT = re.compile(r"(?<![\w+.,/-])\d{2}(?:[ -]?\d{4}){6}(?![\w]|[.,/-]\d)")
+
+
+class DomesticAccountRecognizer(SpanRecognizer):
+    """A Polish (NRB) or Hungarian account number in its domestic form: 26 digits that make a valid IBAN with the
+    country's letters (python-stdnum's IBAN check)."""
+
+    ENTITIES = ("BANK_ACCOUNT",)
+
+    def find(self, text: str) -> Iterable:
+        for m in _DOMESTIC_ACCOUNT.finditer(text):
+            digits = re.sub(r"\D", "", m.group(0))
+            if any(iban.is_valid(country + digits) for country in ("PL", "HU")):
+                yield finding("BANK_ACCOUNT", m.start(), m.end(), 0.85, self.name)
 
 
 ID_CUES = cue_pattern(
