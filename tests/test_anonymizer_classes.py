@@ -2243,3 +2243,12 @@ def test_a_polish_account_number_in_its_domestic_form_goes_without_a_cue(engine)
     assert "1981 2874" not in out and "BANK_ACCOUNT" in types, out
     plain = "Numer zamówienia 12 3456 7890 1234 5678 9012 3456 potwierdzony."
     assert anonymize(engine, plain)[0] == plain
+
+
+def test_an_email_read_out_in_japanese_katakana_or_with_a_handle_in_korean_goes(engine):
+    out, _ = anonymize(engine, "はい、sato ドット hiro55 アットマーク ヤフードットシーオードットジェーピーです。")
+    assert "hiro55" not in out and "ヤフー" not in out and out.endswith("です。"), out
+    out, _ = anonymize(engine, "えーと、tanaka88アットマークgmailドットコムでお願いします。")
+    assert "tanaka88" not in out and out.endswith("でお願いします。"), out
+    out, _ = anonymize(engine, "고객: 이메일은 minsu82 골뱅이 네이버 닷컴이에요.")
+    assert "minsu82" not in out, out

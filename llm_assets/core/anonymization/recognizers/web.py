@@ -125,6 +125,16 @@ _SPOKEN_GAP = re.compile(r"[ \t,-]*")
 _AMBIGUOUS_AT = frozenset({"at", "et"})  # everyday words too: the domain must then be one word
 
 
+_HANDLE_WORD = re.compile(r"[A-Za-z]{2,}\d{1,6}")
+# Japanese reads an address with katakana words and may run them together: "koji ドット kimura80 アットマーク
+# ドコモドットエヌイードットジェーピー", "kimura716アットマークgmailドットコム"
+_KANA_PART = r"(?:(?!ドット)[\p{Katakana}ーA-Za-z0-9])+"
+_JAPANESE_SPOKEN_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9_.-]*(?:[ \t]*(?:ドット|アンダーバー|アンダースコア|ハイフン)[ \t]*[A-Za-z0-9]+)*"
+    rf"[ \t]*(?:アットマーク|アット)[ \t]*{_KANA_PART}(?:[ \t]*ドット[ \t]*{_KANA_PART})+"
+)
+
+
 class SpokenEmailRecognizer(SpanRecognizer):
     """An e-mail address read out word by word in a call, whatever the local part is made of: letters or their
     names ("pe el", "에이 에이치"), digits and numbers said in words ("siedemdziesiąt sześć", "칠구"), a name, the
@@ -137,6 +147,9 @@ class SpokenEmailRecognizer(SpanRecognizer):
     def find(self, text: str) -> Iterable:
         from llm_assets.core.anonymization.gazetteers import current_language
 
+        if "ット" in text:
+            for m in _JAPANESE_SPOKEN_EMAIL.finditer(text):
+                yield finding("EMAIL_ADDRESS", m.start(), m.end(), 0.8, self.name)
         words = list(WORD.finditer(text))
         ats = [k for k, w in enumerate(words) if w.group(0).lower() in _AT_WORDS]
         if not ats:
@@ -213,8 +226,13 @@ class SpokenEmailRecognizer(SpanRecognizer):
                 or number_word(tok, language)
             ):
                 pass
-            elif not hangul and tok.isalpha() and zipf_in(low, language) < 3.5 and (names == 0 or joined):
-                names += 1
+            elif (
+                not hangul
+                and (tok.isalpha() or _HANDLE_WORD.fullmatch(tok))
+                and zipf_in(low, language) < 3.5
+                and (names == 0 or joined)
+            ):
+                names += 1  # a name, or a handle of letters and digits ("yoon758")
                 joined = False
             else:
                 break
