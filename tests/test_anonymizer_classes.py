@@ -2252,3 +2252,8 @@ def test_an_email_read_out_in_japanese_katakana_or_with_a_handle_in_korean_goes(
     assert "tanaka88" not in out and out.endswith("でお願いします。"), out
     out, _ = anonymize(engine, "고객: 이메일은 minsu82 골뱅이 네이버 닷컴이에요.")
     assert "minsu82" not in out, out
+
+
+def test_a_service_desks_ticket_number_stays(engine):
+    text = "Ich habe den Widerspruch SR-48120977 angelegt; Ihr Antrag hat die Nummer inc7730461, Schaden CLM-2025-0412."
+    assert anonymize(engine, text)[0] == text

@@ -109,9 +109,11 @@ _PERSONAL_CUE = cue_pattern(
         "member reference",
     ]
 )
-# reference prefixes that name the transaction they number ("ORD-4471", "INV/2024/0098", "RMA 5521")
+# reference prefixes that name the transaction they number ("ORD-4471", "INV/2024/0098", "RMA 5521"), and a service
+# desk's tickets ("INC0012345", "SR-83905258", "REQ-2291", "CLM-2025-071230": incident, service request, claim)
 _TRANSACTION_PREFIX = re.compile(
-    r"^(?i:ord|order|inv|trk|sku|rma|po|so|awb|shp|ship|tkt|case|cs|ret|rtn|bk|res)[-_#/ .:]?\d"
+    r"^(?i:ord|order|inv|trk|sku|rma|po|so|awb|shp|ship|tkt|case|cs|ret|rtn|bk|res|inc|sr|req|ritm|chg|prb|clm|sc|wo)"
+    r"[-_#/ .:]?\d"
 )
 # a SaaS object id: a short type prefix, an underscore, a random key ("cus_Q8xZ2mKf93", "acct_1Hk...")
 SAAS_ID = re.compile(
