@@ -256,7 +256,7 @@ def _adult_age(words: str) -> bool:
     return written.isdigit() and 13 <= int(written) <= 110
 
 
-# Turning or becoming an age, the verb before the number ("I've just turned thirty-eight", "je vais avoir 67 ans",
+# Turning or becoming an age, the verb before the number ("he turned seventy-one in May", "je vais avoir 67 ans",
 # "il mese prossimo faccio ventinove anni", "ik word volgende maand vierenvijftig", "jag fyller 40 i maj", "kończę 50
 # lat"): the number is an age where a word for years follows it, or where the clause ends or a time word follows a
 # number from 13 up ("ich werde 5 Minuten warten", "il y a dix ans", "turned 2 days late" stay)
