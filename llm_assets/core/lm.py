@@ -93,6 +93,30 @@ def completion_loss(model, ids, att, lab, reduction: str = "mean", min_shared_pr
 SHARED_PREFIX_MIN_TOKENS = 16
 
 
+def run_prefix(model, ids: torch.Tensor):
+    """The keys and values of a shared prefix (``ids``, batch of one), computed once."""
+    return model(input_ids=ids, use_cache=True, logits_to_keep=1).past_key_values
+
+
+def prefix_for_batch(prefix, rows: int):
+    """A copy of a prefix's keys and values repeated for a batch of ``rows`` (the model extends the copy in place)."""
+    cache = copy.deepcopy(prefix)
+    cache.batch_repeat_interleave(rows)
+    return cache
+
+
+def common_prefix_length(prompts: list[list[int]]) -> int:
+    """How many leading tokens every token list shares, kept short of the shortest one (each keeps at least one token
+    of its own after the prefix)."""
+    if len(prompts) < 2:
+        return 0
+    first, limit = prompts[0], min(len(ids) for ids in prompts) - 1
+    shared = 0
+    while shared < limit and all(ids[shared] == first[shared] for ids in prompts):
+        shared += 1
+    return shared
+
+
 def _prefix_cache(model, examples, pad_id: int, device):
     """The leading tokens every example shares, run once (batch of one): their length and keys and values, or
     (0, None) when they are fewer than ``SHARED_PREFIX_MIN_TOKENS`` (or there is one example)."""
@@ -102,7 +126,7 @@ def _prefix_cache(model, examples, pad_id: int, device):
     shared = shared_prefix_length(ids, att, lab)
     if shared < SHARED_PREFIX_MIN_TOKENS:
         return 0, None
-    return shared, model(input_ids=ids[:1, :shared], use_cache=True, logits_to_keep=1).past_key_values
+    return shared, run_prefix(model, ids[:1, :shared])
 
 
 def _completion_token_losses(model, ids, att, lab, cache) -> torch.Tensor:
@@ -140,8 +164,7 @@ def example_losses(model, examples, pad_id: int, device, dtype, batch_size: int 
             ids, att, lab = collate([examples[i] for i in rows], pad_id, device)
             cache = None
             if prefix is not None:
-                cache = copy.deepcopy(prefix)
-                cache.batch_repeat_interleave(len(rows))
+                cache = prefix_for_batch(prefix, len(rows))
                 ids, lab = ids[:, shared:], lab[:, shared:]  # the attention mask keeps covering prefix + rest
             sums = _completion_token_losses(model, ids, att, lab, cache).tolist()
             counts = (lab[:, 1:] != -100).sum(dim=1).tolist()

@@ -8,14 +8,13 @@ about one forward pass over the probe's prompts.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections import Counter
 from dataclasses import dataclass
 
 import torch
 
-from llm_assets.core.lm import SHARED_PREFIX_MIN_TOKENS
+from llm_assets.core.lm import SHARED_PREFIX_MIN_TOKENS, common_prefix_length, prefix_for_batch, run_prefix
 from llm_assets.core.prompting import chat_prompt, completion_label, parse_completion
 from llm_assets.core.scoring import resolve_label
 
@@ -78,25 +77,20 @@ class LabelProbe:
         texts: list[str] = []
         try:
             with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
-                prefix = None
-                if shared:
-                    head = torch.tensor([self.prompt_ids[0][:shared]], device=device)
-                    prefix = model(input_ids=head, use_cache=True, logits_to_keep=1).past_key_values
+                head = torch.tensor(self.prompt_ids[0][:shared], dtype=torch.long)
+                prefix = run_prefix(model, head[None].to(device)) if shared else None
                 for start in range(0, len(self.prompt_ids), batch_size):
                     batch = [ids[shared:] for ids in self.prompt_ids[start : start + batch_size]]
                     width = shared + max(len(ids) for ids in batch)
                     input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
                     attention = torch.zeros((len(batch), width), dtype=torch.long)
                     if shared:  # the prefix, then each prompt's own tokens right-aligned: padding between the two
-                        input_ids[:, :shared] = torch.tensor(self.prompt_ids[0][:shared])
+                        input_ids[:, :shared] = head
                         attention[:, :shared] = 1
                     for row, ids in enumerate(batch):
                         input_ids[row, width - len(ids) :] = torch.tensor(ids)
                         attention[row, width - len(ids) :] = 1
-                    cache = None
-                    if prefix is not None:
-                        cache = copy.deepcopy(prefix)
-                        cache.batch_repeat_interleave(len(batch))
+                    cache = prefix_for_batch(prefix, len(batch)) if prefix is not None else None
                     out = model.generate(
                         input_ids=input_ids.to(device),
                         attention_mask=attention.to(device),
@@ -119,18 +113,6 @@ class LabelProbe:
             category, _ = parse_completion(text)
             right += resolve_label(category, text, set(self.label_set)) == label
         return round(right / len(self.prompt_ids), 4)
-
-
-def common_prefix_length(prompts: list[list[int]]) -> int:
-    """How many leading tokens every prompt shares, kept short of the shortest prompt (generation needs at least one
-    token of each prompt after the cached prefix)."""
-    if len(prompts) < 2:
-        return 0
-    first, limit = prompts[0], min(len(ids) for ids in prompts) - 1
-    shared = 0
-    while shared < limit and all(ids[shared] == first[shared] for ids in prompts):
-        shared += 1
-    return shared
 
 
 def verdict(curve: list[tuple[int, float]], majority_share: float, examples: int) -> tuple[bool, str]:

@@ -284,15 +284,19 @@ def _letters(text: str) -> str:
     return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
 
 
+def _domain_name(domain: str) -> str:
+    """A mail domain's name: its longest label before the ending ("mail.cobaltwireless.co.uk": "cobaltwireless")."""
+    labels = domain.casefold().split(".")
+    return max(labels[:-1] or labels, key=len)
+
+
 def business_domains(text: str) -> set[str]:
     """The names of the domains a document's business writes from: one with a shared mailbox ("info@cobaltwireless
     .com"), or one that two people of the document write from; each as its name's letters ("cobaltwireless")."""
     locals_by_domain: dict[str, set[str]] = {}
     for address in EMAIL.findall(text):
         local, domain = address.casefold().rsplit("@", 1)
-        labels = domain.split(".")
-        name = max(labels[:-1] or labels, key=len)  # "mail.cobaltwireless.co.uk": its longest label
-        locals_by_domain.setdefault(name, set()).add(local)
+        locals_by_domain.setdefault(_domain_name(domain), set()).add(local)
     return {
         name
         for name, local_parts in locals_by_domain.items()
@@ -408,7 +412,4 @@ def names_its_mailbox(text: str, start: int, end: int) -> bool:
     m = _MAILBOX_AFTER.match(text, end)
     if m is None or not _ROLE_MAILBOX.fullmatch(m.group("local")):
         return False
-    labels = m.group("domain").casefold().split(".")
-    name = max(labels[:-1] or labels, key=len)
-    letters = _letters(text[start:end])
-    return len(letters) >= 4 and len(name) >= 4 and (name.startswith(letters) or letters.startswith(name))
+    return names_business(text[start:end], {_domain_name(m.group("domain"))})

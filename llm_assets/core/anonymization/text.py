@@ -57,6 +57,7 @@ HANGUL = regex.compile(r"\p{Hangul}")
 # on either side of a run of five digits or more as a space, as for Korean particles; the text itself keeps it. A
 # noun glued to the number stays ("发票95123950", "法人番号6869034080999"): it is the label the context rules read.
 _CJK_FUNCTION = r"\p{Hiragana}是为為叫在着著了的到和及或吗嗎呢吧啊呀哦"
+_CJK_FUNCTION_CHAR = regex.compile(rf"[{_CJK_FUNCTION}]")
 _CJK_GLUED_RUN = regex.compile(
     rf"(?<=[{_CJK_FUNCTION}])[0-9A-Za-z][0-9A-Za-z./-]*[0-9A-Za-z]|[0-9A-Za-z][0-9A-Za-z./-]*[0-9A-Za-z](?=[{_CJK_FUNCTION}])"
 )
@@ -72,7 +73,7 @@ def unglue_cjk(text: str) -> str:
         if sum(c.isdigit() for c in m.group(0)) < 5:
             continue
         for i in (m.start() - 1, m.end()):
-            if 0 <= i < len(chars) and regex.match(rf"[{_CJK_FUNCTION}]", chars[i]):
+            if 0 <= i < len(chars) and _CJK_FUNCTION_CHAR.fullmatch(chars[i]):
                 chars[i] = " "
     return "".join(chars)
 
