@@ -58,9 +58,8 @@ HANGUL = regex.compile(r"\p{Hangul}")
 # noun glued to the number stays ("发票95123950", "法人番号6869034080999"): it is the label the context rules read.
 _CJK_FUNCTION = r"\p{Hiragana}是为為叫在着著了的到和及或吗嗎呢吧啊呀哦"
 _CJK_FUNCTION_CHAR = regex.compile(rf"[{_CJK_FUNCTION}]")
-_CJK_GLUED_RUN = regex.compile(
-    rf"(?<=[{_CJK_FUNCTION}])[0-9A-Za-z][0-9A-Za-z./-]*[0-9A-Za-z]|[0-9A-Za-z][0-9A-Za-z./-]*[0-9A-Za-z](?=[{_CJK_FUNCTION}])"
-)
+# a run of Latin letters, digits and inner separators, read once from left to right (linear on a long token)
+_LATIN_RUN = regex.compile(r"[0-9A-Za-z][0-9A-Za-z./-]*+")
 
 
 def unglue_cjk(text: str) -> str:
@@ -69,10 +68,11 @@ def unglue_cjk(text: str) -> str:
     if not regex.search(r"[\p{Han}\p{Hiragana}]", text):
         return text
     chars = list(text)
-    for m in _CJK_GLUED_RUN.finditer(text):
-        if sum(c.isdigit() for c in m.group(0)) < 5:
+    for m in _LATIN_RUN.finditer(text):
+        run = m.group(0).rstrip("./-")
+        if sum(c.isdigit() for c in run) < 5:
             continue
-        for i in (m.start() - 1, m.end()):
+        for i in (m.start() - 1, m.start() + len(run)):
             if 0 <= i < len(chars) and _CJK_FUNCTION_CHAR.fullmatch(chars[i]):
                 chars[i] = " "
     return "".join(chars)
