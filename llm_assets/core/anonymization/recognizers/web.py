@@ -130,7 +130,8 @@ _HANDLE_WORD = re.compile(r"[A-Za-z]{2,}\d{1,6}")
 # ドコモドットエヌイードットジェーピー", "kimura716アットマークgmailドットコム"
 _KANA_PART = r"(?:(?!ドット)[\p{Katakana}ーA-Za-z0-9])+"
 _JAPANESE_SPOKEN_EMAIL = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9_.-]*(?:[ \t]*(?:ドット|アンダーバー|アンダースコア|ハイフン)[ \t]*[A-Za-z0-9]+)*"
+    # (possessive, from a token's start only: a long token never backtracks)
+    r"(?<![A-Za-z0-9_.-])[A-Za-z0-9][A-Za-z0-9_.-]*+(?:[ \t]*(?:ドット|アンダーバー|アンダースコア|ハイフン)[ \t]*[A-Za-z0-9]++)*+"
     rf"[ \t]*(?:アットマーク|アット)[ \t]*{_KANA_PART}(?:[ \t]*ドット[ \t]*{_KANA_PART})+"
 )
 
