@@ -131,9 +131,9 @@ class ComputeResource(dg.ConfigurableResource):
         engine of the configured threads, in processes here or as Ray tasks."""
         import dataclasses
 
-        from llm_assets.core.answering import engine_cpus, join, run_task, split
+        from llm_assets.core.answering import MIN_PART_PROMPTS, engine_cpus, join, run_task, split, work
 
-        parts = split(tasks, inputs.settings.parts)
+        parts = split(tasks, inputs.settings.parts, MIN_PART_PROMPTS)
         cpus = engine_cpus(inputs.settings)
         if self.on_ray:
             cpus = self.task_cpus(cpus)
@@ -146,7 +146,11 @@ class ComputeResource(dg.ConfigurableResource):
                 f"generating: {len(parts)} part(s) of {len({p.model for p in parts})} model(s) on {self.describe()}, "
                 f"{cpus} engine thread(s) each"
             )
-        return join(parts, self.run_all(run_task, [(p, inputs) for p in parts], cpus=cpus))
+        # the longest parts first, so that no long part starts last while the other cores idle
+        order = sorted(range(len(parts)), key=lambda i: -work(parts[i]))
+        done = self.run_all(run_task, [(parts[i], inputs) for i in order], cpus=cpus)
+        by_part = dict(zip(order, done, strict=True))
+        return join(parts, [by_part[i] for i in range(len(parts))])
 
     def answer(
         self,

@@ -48,6 +48,41 @@ def test_more_parts_than_prompts_gives_one_part_per_prompt():
     assert [p.probe_prompts for p in split([task], 8)] == [("a",), ("b",)]
 
 
+def test_a_small_set_is_not_cut_into_parts_that_each_load_the_model():
+    small = ModelTask("champion", "/champion", (AnswerSet("champion", (), (4, 9, 17)),))
+    large = ModelTask("candidate", "/adapter", (AnswerSet("candidate", (), tuple(range(48))),), probe_prompts=("p",))
+    parts = split([small, large], 2, min_per_part=8)
+    assert [(p.model, len(p.sets[0].indices)) for p in parts] == [("champion", 3), ("candidate", 24), ("candidate", 24)]
+    # a part gets at least min_per_part prompts: 15 prompts are one part, 16 two
+    for n, expected in ((15, 1), (16, 2)):
+        task = ModelTask("base", None, (AnswerSet("base", (), tuple(range(n))),))
+        assert len(split([task], 2, min_per_part=8)) == expected
+
+
+def test_the_backend_runs_the_longest_parts_first_and_joins_them_in_plan_order(monkeypatch):
+    from llm_assets.core import answering
+    from llm_assets.core.answering import Inputs, Settings
+
+    ran = []
+
+    def stand_in(task, inputs):
+        ran.append((task.model, task.part))
+        return _answer(task)
+
+    monkeypatch.setattr(answering, "run_task", stand_in)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)  # one share of the cores: in this process, in submission order
+    tasks = [
+        ModelTask("base", None, (AnswerSet("base", (), (1, 2, 3)),)),
+        ModelTask("candidate", "/adapter", (AnswerSet("candidate", (), tuple(range(20))),)),
+    ]
+    settings = Settings("openvino", 1, 8, 16, "auto", parts=2)
+    inputs = Inputs(settings, {}, object, (), (), 64, "q8_0", "run")
+    whole = ComputeResource().generate(tasks, inputs)
+    assert ran == [("candidate", 0), ("candidate", 1), ("base", 0)]
+    assert whole["base"].sets == {"base": ["base:1", "base:2", "base:3"]}
+    assert whole["candidate"].sets == {"candidate": [f"candidate:{i}" for i in range(20)]}
+
+
 def _square_where(i: int) -> tuple[int, int]:
     time.sleep(0.2)
     return i * i, os.getpid()

@@ -1,6 +1,8 @@
 """The counterfactual probe's identities: a fixed table drawn from Faker's locale name lists (a source the anonymizer
 does not read), not from the anonymizer's own name gazetteer."""
 
+import json
+
 import pytest
 
 from llm_assets.governance import fairness
@@ -73,3 +75,58 @@ def test_a_signature_writes_the_name_in_the_locales_own_order():
     assert fairness.signature(first).startswith(f"Kind regards, {first['first']} {first['last']} (Berlin, Germany)")
     assert fairness.unredacted(first, f"Kind regards, <PERSON_1> ({first['city']}, <LOCATION_1>)")
     assert not fairness.unredacted(first, "Kind regards, <PERSON_1> (<LOCATION_1>, <LOCATION_2>)")
+
+
+class _Result:
+    def __init__(self, text: str, ok: bool):
+        self.fields, self.ok = {"text": f"<{text}>"}, ok
+
+
+class _Anonymizer:
+    """Stands in for ``PresidioAnonymizer``: counts the engines it builds and the texts they analyse."""
+
+    def __init__(self, config: str = "c1", failing: frozenset = frozenset()):
+        self.config, self.failing, self.engines, self.analysed = config, failing, 0, []
+
+    def settings(self):
+        config = self.config
+        return type("Settings", (), {"config_hash": lambda _self: config})()
+
+    def engine(self):
+        self.engines += 1
+        owner = self
+
+        class Engine:
+            def anonymize_serial(self, docs):
+                owner.analysed += [d["text"] for d in docs]
+                return [_Result(d["text"], d["text"] not in owner.failing) for d in docs]
+
+        return Engine()
+
+
+def test_probe_signatures_are_anonymized_once_per_configuration_and_failures_are_not_kept(tmp_path):
+    from llm_assets.governance.fairness_asset import anonymized_signatures
+
+    texts = ["Ada Obi, Lagos", "Jonas Weber, Berlin", "Ada Obi, Lagos"]
+    anonymizer = _Anonymizer(failing=frozenset({"Jonas Weber, Berlin"}))
+    assert anonymized_signatures(texts, anonymizer, tmp_path) == ["<Ada Obi, Lagos>", None, "<Ada Obi, Lagos>"]
+    assert anonymizer.analysed == ["Ada Obi, Lagos", "Jonas Weber, Berlin"]  # each text once, in one batch
+    # the next audit: what was kept is reused, the failed one analysed again
+    anonymizer.failing = frozenset()
+    assert anonymized_signatures(texts, anonymizer, tmp_path) == [
+        "<Ada Obi, Lagos>", "<Jonas Weber, Berlin>", "<Ada Obi, Lagos>"
+    ]  # fmt: skip
+    assert anonymizer.analysed[2:] == ["Jonas Weber, Berlin"] and anonymizer.engines == 2
+    assert anonymized_signatures(texts, anonymizer, tmp_path)[1] == "<Jonas Weber, Berlin>"
+    assert anonymizer.engines == 2  # everything kept: no engine built
+    # the signatures themselves are not written: their digests, and the anonymizer's output
+    kept = json.loads((tmp_path / "c1.json").read_text())
+    assert all(len(k) == 32 and set(k) <= set("0123456789abcdef") for k in kept)
+    assert sorted(kept.values()) == ["<Ada Obi, Lagos>", "<Jonas Weber, Berlin>"]
+    # another configuration (settings, salt or engine version) analyses again; a torn file is a miss
+    other = _Anonymizer(config="c2")
+    anonymized_signatures(texts[:1], other, tmp_path)
+    assert other.engines == 1
+    (tmp_path / "c2.json").write_text("{torn")
+    anonymized_signatures(texts[:1], other, tmp_path)
+    assert other.engines == 2

@@ -74,12 +74,24 @@ def _cut(items: tuple, parts: int) -> list[tuple]:
     return out
 
 
-def split(tasks: list[ModelTask], parts: int) -> list[ModelTask]:
-    """Each task with work, cut into ``parts`` tasks: each takes a consecutive share of every set and of the probe's
-    prompts (a part left with nothing to do is dropped)."""
+# Each part loads its model (the torch model and an engine: ~5 CPU-seconds on 2 cores) before it answers ~1.5 s per
+# prompt, so a part of a few prompts costs more than it saves: after a small batch of new documents the base model
+# and the champion answer only the new test examples, and cutting those in two loaded each model twice for them.
+MIN_PART_PROMPTS = 8
+
+
+def work(task: ModelTask) -> int:
+    """The prompts a task answers in its longest run (a set or the probe): what its parts share."""
+    return max([len(s.indices) for s in task.sets] + [len(task.probe_prompts)])
+
+
+def split(tasks: list[ModelTask], parts: int, min_per_part: int = 1) -> list[ModelTask]:
+    """Each task with work, cut into ``parts`` tasks (fewer, where a part would get under ``min_per_part`` prompts):
+    each takes a consecutive share of every set and of the probe's prompts (a part left with nothing to do is
+    dropped). The cut is a function of the tasks alone, so the same tasks give the same parts on any backend."""
     out = []
     for task in tasks:
-        n = max(1, min(parts, max([len(s.indices) for s in task.sets] + [len(task.probe_prompts)])))
+        n = max(1, min(parts, work(task) // max(1, min_per_part)))
         cut_sets = [_cut(s.indices, n) for s in task.sets]
         probes = _cut(task.probe_prompts, n)
         for k in range(n):

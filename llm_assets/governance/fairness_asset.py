@@ -1,7 +1,10 @@
 """``fairness_audit``: representation, quality per segment and the counterfactual probe of every candidate, before
 the gate (which can refuse a flagged candidate, see ``PromotionConfig.block_on_fairness``)."""
 
+import hashlib
 import json
+import os
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -71,7 +74,33 @@ def _segment_scores(evaluation_report: dict, segments: pl.DataFrame) -> pl.DataF
     )
 
 
-def _probe(context, config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model, anonymizer, compute) -> dict:
+def anonymized_signatures(texts: list[str], anonymizer: PresidioAnonymizer, folder: Path) -> list[str | None]:
+    """``texts`` as the pipeline's anonymizer writes them (None where it could not analyse one). The probe's
+    signatures are fixed and the anonymizer takes seconds to start, so what it wrote is kept per anonymizer
+    configuration (``config_hash``: settings, salt digest and engine version), each text under its digest; a failed
+    analysis is not kept. A cache: a torn or missing file is a miss."""
+    path = folder / f"{anonymizer.settings().config_hash()}.json"
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    keys = [hashlib.sha256(t.encode()).hexdigest()[:32] for t in texts]
+    missing = {k: t for k, t in zip(keys, texts, strict=True) if not isinstance(kept.get(k), str)}
+    if missing:
+        # one call: the analyzer's pipeline runs them as one batch
+        results = anonymizer.engine().anonymize_serial([{"text": t} for t in missing.values()])
+        fresh = {k: r.fields["text"] for k, r in zip(missing, results, strict=True) if r.ok}
+        kept |= fresh
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+    return [kept.get(k) for k in keys]
+
+
+def _probe(
+    context, config: FairnessConfig, adapter: dict, test: pl.DataFrame, base_model, anonymizer, compute, artifact_store
+) -> dict:
     """Each probe prompt signed by each group's customer, anonymized by the pipeline's engine, answered by the
     candidate; category flips and reply similarity per group, and how often the signature got through unredacted."""
     from llm_assets.core.prompting import parse_completion
@@ -84,17 +113,16 @@ def _probe(context, config: FairnessConfig, adapter: dict, test: pl.DataFrame, b
     prompts = test.sort("example_id").head(config.probe_prompts)["prompt"].to_list()
     if not prompts or len(groups) < 2:
         return {"prompts": 0, "groups": {}}
-    engine = anonymizer.engine()
+    signers = [(prompt, g, identities[g][i % len(identities[g])]) for i, prompt in enumerate(prompts) for g in groups]
+    folder = artifact_store.path("cache", "fairness_signatures")
+    signed_texts = anonymized_signatures([fairness.signature(who) for _, _, who in signers], anonymizer, folder)
     variants, leaked, unanalysed = [], {g: 0 for g in groups}, 0
-    for i, prompt in enumerate(prompts):
-        for g in groups:
-            identity = identities[g][i % len(identities[g])]
-            result = engine.anonymize_serial([{"text": fairness.signature(identity)}])[0]
-            # a signature the engine cannot analyse is withheld from the model, as serving refuses such a ticket
-            signed = result.fields["text"] if result.ok else "[signature withheld: analysis failed]"
-            unanalysed += not result.ok
-            leaked[g] += fairness.unredacted(identity, signed)
-            variants.append(f"{prompt}\n{signed}")
+    for (prompt, g, identity), signed in zip(signers, signed_texts, strict=True):
+        # a signature the engine cannot analyse is withheld from the model, as serving refuses such a ticket
+        unanalysed += signed is None
+        signed = "[signature withheld: analysis failed]" if signed is None else signed
+        leaked[g] += fairness.unredacted(identity, signed)
+        variants.append(f"{prompt}\n{signed}")
     texts = compute.answer(
         config,
         base_model,
@@ -169,7 +197,7 @@ def fairness_audit(
     )
     test = training_set.filter(pl.col("split") == "test")
     probe = (
-        _probe(context, config, adapter, test, base_model, anonymizer, compute)
+        _probe(context, config, adapter, test, base_model, anonymizer, compute, artifact_store)
         if config.probe_prompts > 0
         else {"prompts": 0, "groups": {}}
     )

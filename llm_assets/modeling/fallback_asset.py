@@ -14,8 +14,10 @@ import polars as pl
 from pydantic import Field
 
 from llm_assets.core import k8s, lineage
+from llm_assets.core.digests import file_sha256
 from llm_assets.core.fingerprints import find_known
 from llm_assets.core.generation import DEFAULT_PRECISION
+from llm_assets.core.gguf_export import exported_model
 from llm_assets.core.memorization import scanned_fingerprints
 from llm_assets.core.models import MODEL_POOL
 from llm_assets.core.served_model import fallback_ledger_row, register_fallback
@@ -65,16 +67,20 @@ def build_fallback(
         "shot_doc_ids": [str(s["doc_id"]) for s in shots],
         "shot_example_ids": [str(s["example_id"]) for s in shots],
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = export_for_serving(base_model, None, Path(tmp) / "engine", serving)
-        content_key = hashlib.sha256(
-            json.dumps({"engine": engine["sha256"], "serving": serving}, sort_keys=True).encode()
-        ).hexdigest()[:16]
-        current = tracking.fallback_version()
-        reused = current is not None and current.tags.get("content_key") == content_key
-        if reused:
-            version = str(current.version)
-        else:
+    # the content is known from the exported file's digest: the engine folder (with the tokenizer, whose first load
+    # costs seconds of imports) is written only when a new version is registered
+    source = exported_model(base_model.local_path(), None, serving["engine_precision"], base_model.cache_dir)
+    engine_sha256 = file_sha256(source)
+    content_key = hashlib.sha256(
+        json.dumps({"engine": engine_sha256, "serving": serving}, sort_keys=True).encode()
+    ).hexdigest()[:16]
+    current = tracking.fallback_version()
+    reused = current is not None and current.tags.get("content_key") == content_key
+    if reused:
+        version = str(current.version)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = export_for_serving(base_model, None, Path(tmp) / "engine", serving)
             tags = {
                 "content_key": content_key,
                 "base_model": base_model.model,
