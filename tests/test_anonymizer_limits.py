@@ -3,8 +3,11 @@ fields, field names) goes through the engine or has a declared harmless shape, a
 without a space is replaced unanalysed, and the second look reads texts longer than spaCy's limit in pieces."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llm_assets.core.anonymization.engine import AnonymizationEngine
 from llm_assets.privacy.assets import second_look
@@ -59,3 +62,57 @@ def test_the_second_look_reads_a_text_over_spacy_s_limit_in_pieces(monkeypatch):
     found = second_look(rows)
     assert found[0] == ["text:PERSON"]  # the name at the very end was read
     assert found[1] == ["note:PHONE_NUMBER"]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)), max_size=30),
+    st.integers(0, 70),
+    st.integers(0, 12),
+)
+@settings(max_examples=300, deadline=None)
+def test_spans_find_exactly_what_a_scan_of_them_all_finds(items, start, width):
+    from llm_assets.core.anonymization.spans import Spans
+
+    spans = [SimpleNamespace(start=s, end=s + w, i=i) for i, (s, w) in enumerate(items)]
+    index, end = Spans(spans), start + width
+    assert index.overlapping(start, end) == [s for s in spans if s.start < end and start < s.end]
+    assert index.containing(start, end) == [s for s in spans if s.start <= start and end <= s.end]
+
+
+def _pasted_table(rows: int) -> str:
+    people = [
+        ("Aurelio Vantaggi", "a.vantaggi@post.example", "+1 415 555 01{:02d}"),
+        ("Brigitta Loewenherz", "b.loewenherz@mail.example", "+1 212 555 02{:02d}"),
+        ("Chidi Okonkwo-Reyes", "chidi.or@web.example", "+1 646 555 03{:02d}"),
+    ]
+    lines = ["ref,name,email,phone,amount"]
+    for i in range(rows):
+        name, mail, phone = people[i % 3]
+        lines.append(f"R{7000 + i},{name},{i}{mail},{phone.format(i % 100)},{i * 3 % 97}.50")
+    return "Hi, the export you asked for (phone numbers and e-mails of the callers):\n\n" + "\n".join(lines) + "\n"
+
+
+def test_the_context_enhancer_scores_as_presidio_s_without_scanning_the_document_per_finding(engine, monkeypatch):
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    from llm_assets.core.anonymization.context_words import IndexedLemmaContextEnhancer
+
+    text = _pasted_table(40)
+    assert isinstance(engine.analyzer.context_aware_enhancer, IndexedLemmaContextEnhancer)
+    assert isinstance(engine.case_analyzer.context_aware_enhancer, IndexedLemmaContextEnhancer)
+
+    def findings(enhancer) -> list[tuple]:
+        monkeypatch.setattr(engine.analyzer, "context_aware_enhancer", enhancer)
+        found = engine.analyzer.analyze(text, language="en")
+        return sorted((r.entity_type, r.start, r.end, round(r.score, 6)) for r in found)
+
+    stock = findings(LemmaContextAwareEnhancer())
+    assert any(score > 0.5 for *_, score in stock)  # context words raised some scores
+    monkeypatch.setattr(LemmaContextAwareEnhancer, "_add_n_words", None)  # the per-finding scans: never called
+    monkeypatch.setattr(LemmaContextAwareEnhancer, "_find_index_of_match_token", None)
+    assert findings(IndexedLemmaContextEnhancer()) == stock
+    # and through the whole engine, on a table of hundreds of rows
+    monkeypatch.setattr(engine.analyzer, "context_aware_enhancer", IndexedLemmaContextEnhancer())
+    (res,) = engine.anonymize_serial([{"text": _pasted_table(300)}])
+    assert res.ok and res.fields["text"].count("\n") == _pasted_table(300).count("\n")
+    assert "Loewenherz" not in res.fields["text"] and "post.example" not in res.fields["text"]

@@ -7,9 +7,17 @@
    1-CPU nodes: the same core count, every pool warmed up first (its engines loaded), rounds alternating between the
    set-ups, medians of ``--rounds``. Every worker runs one BLAS thread (``OMP_NUM_THREADS=1``, as Ray sets it).
 
-The documents are the bundled sample corpus's tickets (``generate_tickets``): this measures cost, not quality.
+3. One long document: a message holding a pasted table (CSV, or markdown quoted in a reply) of ``--table-rows``
+   rows of Faker people (en_US, seeded: no list of the engine's), CPU seconds of the engine per document, with its
+   context enhancer (``context_words.IndexedLemmaContextEnhancer``) and with Presidio's own
+   (``LemmaContextAwareEnhancer``) in the same analyzers, rounds alternating, medians; the two outputs compared.
+   Equal seconds per row at every size mean linear cost.
 
-    python -m benchmarks.scale.run [--small 1000] [--large 10000] [--throughput-docs 1000] [--rounds 3] [--out F]
+The documents of 1 and 2 are the bundled sample corpus's tickets (``generate_tickets``): this measures cost, not
+quality.
+
+    python -m benchmarks.scale.run [--small 1000] [--large 10000] [--throughput-docs 1000] [--rounds 3]
+                                   [--table-rows 50 100 200] [--out F]
 """
 
 from __future__ import annotations
@@ -116,15 +124,72 @@ def throughput(n: int, rounds: int) -> dict[str, dict]:
     return rows
 
 
+def pasted_table(rows: int, kind: str, seed: int = 7) -> str:
+    """A message with a table of ``rows`` customers pasted into it: ``csv``, or ``quoted`` (markdown in a reply)."""
+    import random
+
+    from faker import Faker
+
+    fake, rng = Faker("en_US"), random.Random(seed)
+    fake.seed_instance(seed)
+    people = [
+        (str(4100 + i), fake.name(), fake.email(), fake.city(), f"{rng.uniform(5, 900):.2f}") for i in range(rows)
+    ]
+    if kind == "csv":
+        lines = ["id,name,email,city,total"] + [",".join(p) for p in people]
+    else:
+        lines = ["> | id | name | email | city | total |", "> |---|---|---|---|---|"]
+        lines += ["> | " + " | ".join(p) + " |" for p in people]
+    return "Hello,\n\nthe export from last night:\n\n" + "\n".join(lines) + "\n\nRegards,\nDana"
+
+
+def long_documents(sizes: list[int], rounds: int) -> list[dict]:
+    """CPU seconds of the engine on one document holding a pasted table, per size and kind, with the indexed context
+    enhancer and with Presidio's own, rounds alternating, medians."""
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    from llm_assets.core.anonymization.context_words import IndexedLemmaContextEnhancer
+    from resources.anonymizer import PresidioAnonymizer
+
+    engine = PresidioAnonymizer().engine()
+    engine.anonymize_serial([{"text": pasted_table(5, "csv")}])  # loaded before the clock starts
+    enhancers = {"indexed": IndexedLemmaContextEnhancer, "presidio": LemmaContextAwareEnhancer}
+    rows = []
+    for n in sizes:
+        for kind in ("csv", "quoted"):
+            doc = [{"text": pasted_table(n, kind)}]
+            seconds: dict[str, list[float]] = {name: [] for name in enhancers}
+            outputs = {}
+            for _ in range(rounds):
+                for name, enhancer in enhancers.items():
+                    for analyzer in (engine.analyzer, engine.case_analyzer):
+                        analyzer.context_aware_enhancer = enhancer()
+                    start = time.process_time()
+                    outputs[name] = engine.anonymize_serial(doc)[0].fields
+                    seconds[name].append(time.process_time() - start)
+            row = {"rows": n, "kind": kind, "same_output": outputs["indexed"] == outputs["presidio"]}
+            for name, t in seconds.items():
+                row[f"{name}_cpu_s"] = round(statistics.median(t), 2)
+                row[f"{name}_ms_per_row"] = round(statistics.median(t) * 1000 / n, 1)
+            row["presidio_over_indexed"] = round(row["presidio_cpu_s"] / max(row["indexed_cpu_s"], 1e-9), 1)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    for analyzer in (engine.analyzer, engine.case_analyzer):
+        analyzer.context_aware_enhancer = IndexedLemmaContextEnhancer()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=10000)
     parser.add_argument("--throughput-docs", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--table-rows", type=int, nargs="*", default=[50, 100, 200])
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     result = {
+        "long_documents": long_documents(args.table_rows, args.rounds),
         "cpu_cost": cpu_per_thousand([args.small, args.large]),
         "throughput": throughput(args.throughput_docs, args.rounds),
         "cores": os.cpu_count(),

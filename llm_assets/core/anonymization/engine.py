@@ -73,6 +73,7 @@ with _without_transformers():
     from presidio_anonymizer.entities import OperatorConfig
 
 from llm_assets.core.anonymization import completion, context, gazetteers, rewrap  # noqa: E402
+from llm_assets.core.anonymization.context_words import IndexedLemmaContextEnhancer  # noqa: E402
 from llm_assets.core.anonymization.keys import KEEP, align, classify_key, resolve, shape_of  # noqa: E402
 from llm_assets.core.anonymization.recognizers import (  # noqa: E402
     CASE_SENSITIVE,
@@ -85,6 +86,7 @@ from llm_assets.core.anonymization.recognizers.ner import CleanSpacyRecognizer  
 from llm_assets.core.anonymization.recognizers.places import LEAD_PLACE_SCORE, inflected_place  # noqa: E402
 from llm_assets.core.anonymization.registry import StableRegistry  # noqa: E402
 from llm_assets.core.anonymization.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
+from llm_assets.core.anonymization.spans import Spans  # noqa: E402
 from llm_assets.core.anonymization.structure import Cell, Layout, layout  # noqa: E402
 from llm_assets.core.anonymization.text import (  # noqa: E402
     PARTICLES,
@@ -430,13 +432,21 @@ class AnonymizationEngine:
         )
         for recognizer in project_recognizers(gz):
             registry.add_recognizer(recognizer)
-        self.analyzer = AnalyzerEngine(nlp_engine=self.nlp_engine, registry=registry, supported_languages=["en"])
+        self.analyzer = AnalyzerEngine(
+            nlp_engine=self.nlp_engine,
+            registry=registry,
+            supported_languages=["en"],
+            context_aware_enhancer=IndexedLemmaContextEnhancer(),
+        )
         case_registry = StableRegistry(supported_languages=["en"])
         for recognizer in registry.recognizers:
             if recognizer.name == "SpacyRecognizer" or recognizer.name in CASE_SENSITIVE:
                 case_registry.add_recognizer(recognizer)
         self.case_analyzer = AnalyzerEngine(
-            nlp_engine=self.nlp_engine, registry=case_registry, supported_languages=["en"]
+            nlp_engine=self.nlp_engine,
+            registry=case_registry,
+            supported_languages=["en"],
+            context_aware_enhancer=IndexedLemmaContextEnhancer(),
         )
         self._rewrap_recognizers = [r for r in registry.recognizers if r.name in rewrap.RECOGNIZERS]
         self.anonymizer = AnonymizerEngine()
@@ -722,13 +732,14 @@ class AnonymizationEngine:
         lay, cells = _structure(text)
         if not lay.cells and not lay.labels:
             return resolve_overlaps(results)
-        results = [r for r in _clip_to_cells(text, results, cells) if not _code_in_cell(text, r, cells)]
+        cell_spans = Spans(cells)
+        results = [r for r in _clip_to_cells(text, results, cells) if not _code_in_cell(text, r, cell_spans)]
         results = _clip_to_cells(text, resolve_overlaps(results + _cell_findings(text, cells, results)), cells)
-        kept = [c for c in cells if c.key and self._kept_key(c.key)]
+        kept = Spans([c for c in cells if c.key and self._kept_key(c.key)])
         return [
             r
             for r in (_off_labels(text, r, lay.labels) for r in results)
-            if r is not None and not any(_kept_in(text, r, c) for c in kept)
+            if r is not None and not any(_kept_in(text, r, c) for c in kept.containing(r.start, r.end))
         ]
 
     def _kept_key(self, key: str) -> bool:
@@ -1014,6 +1025,7 @@ _AGE_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?!\d)")
 
 def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]) -> list[RecognizerResult]:
     extra = []
+    found = Spans(results)
     columns: dict[str, list[Cell]] = {}
     for cell in cells:
         columns.setdefault(cell.column, []).append(cell)
@@ -1027,7 +1039,9 @@ def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]
         recognizer = "StructuredKey"
         # a vote needs a column of values (tables, JSON); "Label: value" lines are prose under a label
         if entity is None and not column.startswith("kv:"):
-            votes = [_covers(c, text, results) for c in members if text[c.start : c.end].strip()]
+            votes = [
+                _covers(c, text, found.overlapping(c.start, c.end)) for c in members if text[c.start : c.end].strip()
+            ]
             top = max(set(votes) - {None}, key=votes.count, default=None)
             if top is not None and len(votes) >= COLUMN_MIN_VALUES and votes.count(top) >= COLUMN_SHARE * len(votes):
                 entity, recognizer = top, "ColumnVote"
@@ -1073,11 +1087,12 @@ def _flattened_findings(text: str, cells: list[Cell], results: list[RecognizerRe
         if entity and entity not in (KEEP, TRANSACTION_REFERENCE, REGION, "AGE") and entity not in candidates:
             candidates.append(resolve(entity, "x") if entity in ("PERSON_OR_ID", "CONTACT") else entity)
     extra = []
+    found = Spans(results)
     for c in cells:
         if c.loose:
             extra += _loose_findings(text, c, candidates, results, g)
             continue
-        if _covers(c, text, results):
+        if _covers(c, text, found.overlapping(c.start, c.end)):
             continue
         value = text[c.start : c.end]
         entity = classify_key(c.key) if c.aligned else None
@@ -1303,13 +1318,13 @@ def _usual_code_shapes(values: list[str], path: list[int]) -> dict[int, tuple]:
     return usual
 
 
-def _code_in_cell(text: str, r: RecognizerResult, cells: list[Cell]) -> bool:
+def _code_in_cell(text: str, r: RecognizerResult, cells: Spans[Cell]) -> bool:
     """A cell that holds nothing but a two- or three-letter capital code (an airport, a state, a currency) is no
     name, place or handle, whatever a recognizer made of it (a company may be called so)."""
     return (
         r.entity_type in _WEAK_IN_CELLS
         and r.entity_type != ORGANIZATION
-        and any(c.start <= r.start and r.end <= c.end and _CODE.fullmatch(text[c.start : c.end].strip()) for c in cells)
+        and any(_CODE.fullmatch(text[c.start : c.end].strip()) for c in cells.containing(r.start, r.end))
     )
 
 
@@ -1366,9 +1381,9 @@ def _off_labels(text: str, r: RecognizerResult, labels: list[tuple[int, int]]) -
 def _clip_to_cells(text: str, results: list[RecognizerResult], cells: list[Cell]) -> list[RecognizerResult]:
     """Every finding that touches a cell is cut to the cells it covers: delimiters, quotes and keys stay."""
     out = []
-    cells = [c for c in cells if not c.open_end]  # a value whose end is a guess bounds no finding
+    bounding = Spans([c for c in cells if not c.open_end])  # a value whose end is a guess bounds no finding
     for r in results:
-        touched = [c for c in cells if c.start < r.end and r.start < c.end]
+        touched = bounding.overlapping(r.start, r.end)
         if not touched:
             out.append(r)
             continue

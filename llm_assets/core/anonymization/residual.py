@@ -20,6 +20,7 @@ from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from llm_assets.core.anonymization.context import reference_kind
+from llm_assets.core.anonymization.context_words import IndexedLemmaContextEnhancer
 from llm_assets.core.anonymization.settings import HIGH_RISK_ENTITIES, SECOND_LOOK_SPACY_MODEL, resolve_spacy_model
 from llm_assets.core.entities import PERSON
 
@@ -65,7 +66,12 @@ class ResidualScanner:
         registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp)
         registry.remove_recognizer("PhoneRecognizer")
         registry.add_recognizer(DigitRunPhoneRecognizer(supported_regions=PHONE_REGIONS))
-        self.analyzer = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["en"])
+        self.analyzer = AnalyzerEngine(
+            nlp_engine=nlp,
+            registry=registry,
+            supported_languages=["en"],
+            context_aware_enhancer=IndexedLemmaContextEnhancer(),
+        )
         # Presidio's pattern recognizers read tokens and lemmas (context words); the parser and the NER feed only
         # its spaCy recognizer, whose types are not scanned here
         for pipe in UNUSED_PIPES:
