@@ -2257,3 +2257,19 @@ def test_an_email_read_out_in_japanese_katakana_or_with_a_handle_in_korean_goes(
 def test_a_service_desks_ticket_number_stays(engine):
     text = "Ich habe den Widerspruch SR-48120977 angelegt; Ihr Antrag hat die Nummer inc7730461, Schaden CLM-2025-0412."
     assert anonymize(engine, text)[0] == text
+
+
+def test_a_support_desk_signing_a_dotted_number_label_and_a_chinese_compound_noun_stay(engine):
+    out, _ = anonymize(engine, "Mit freundlichen Grüßen\nKundenservice\nLeuchtwerk Handels GmbH")
+    assert "\nKundenservice\n" in out, out
+    out, _ = anonymize(engine, "Vänliga hälsningar\nKundtjänst, Fjällbo AB, org.nr 556677-8899")
+    assert "org.nr 556677-8899" in out, out
+    out, _ = anonymize(engine, "Please quote the ref.no: 4411 on the invoice.")
+    assert "ref.no: 4411" in out, out
+    text = "请提供您的银行卡号后四位，以便我们核实身份。"
+    assert anonymize(engine, text)[0] == text.replace("，", ",")  # the engine's NFKC normalization
+    # a person after a valediction, a URL, and a Chinese name still go
+    out, _ = anonymize(engine, "Mit freundlichen Grüßen\nAnnelie Brandstätter\nKundenservice")
+    assert "Brandstätter" not in out and "Kundenservice" in out, out
+    out, _ = anonymize(engine, "我的银行卡被冻结了，我叫王建华，电话在订单里。")
+    assert "王建华" not in out and "银行卡" in out, out

@@ -90,6 +90,7 @@ from llm_assets.core.anonymization.spans import Spans  # noqa: E402
 from llm_assets.core.anonymization.structure import Cell, Layout, layout  # noqa: E402
 from llm_assets.core.anonymization.text import (  # noqa: E402
     PARTICLES,
+    SUPPORT_DESK,
     case_variant,
     normalize,
     unglue_cjk,
@@ -728,7 +729,11 @@ class AnonymizationEngine:
         results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
         results = [r for r in (_off_speaker_colon(text, r) for r in results) if r is not None]
         roles = role_labels(text)
-        results = [r for r in results if (r.start, r.end) not in roles and not _field_path(text, r)]
+        results = [
+            r
+            for r in results
+            if (r.start, r.end) not in roles and not _field_path(text, r) and not _number_label(text, r)
+        ]
         lay, cells = _structure(text)
         if not lay.cells and not lay.labels:
             return resolve_overlaps(results)
@@ -986,6 +991,18 @@ def _field_path(text: str, r: RecognizerResult) -> bool:
     return "_" in value or re.search(rf"(?<![\w.]){prefix}\.[a-z0-9]*_[a-z0-9_]*", text) is not None
 
 
+_SHORT_DOTTED = re.compile(r"[^\W\d_]{1,4}\.[^\W\d_]{1,3}\.?")
+_NUMBER_NEXT = re.compile(r"\.?[ \t]*:?[ \t]*\d")
+
+
+def _number_label(text: str, r: RecognizerResult) -> bool:
+    """A "URL" that is a label abbreviated with a dot right before its number ("org.nr 556677-8899", "Reg.No: 4411"):
+    two short words, and a number where a host name would be followed by a path or nothing."""
+    if r.entity_type != "URL" or not _SHORT_DOTTED.fullmatch(text[r.start : r.end]):
+        return False
+    return _NUMBER_NEXT.match(text, r.end) is not None
+
+
 def _word_char(c: str) -> bool:
     # Han, kana and Hangul are written without spaces: a word boundary can fall between any two of them
     return c.isalnum() and not ("\u2e80" <= c <= "\ud7ff" or "\uf900" <= c <= "\ufaff")
@@ -1170,18 +1187,6 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# a shop's support desk named in an agent's signature ("Служба підтримки ГаджетПро", "Sepetim Müşteri Hizmetleri"):
-# the company answering, no customer's employer
-_SUPPORT_DESK = re.compile(
-    r"(?i:customer (?:service|support|care)|support team|help ?desk|kundenservice|kundendienst|service client|"
-    r"servicio al cliente|atención al cliente|assistenza clienti|atendimento ao cliente|klantenservice|"
-    r"obsługa klienta|biuro obsługi|kundtjänst|kundeservice|asiakaspalvelu|zákaznick|ügyfélszolgálat|"
-    r"relații clienți|müşteri hizmetleri|служба підтримки|служба поддержки|εξυπηρέτηση πελατών|chăm sóc khách hàng|"
-    r"layanan pelanggan)|خدمة عملاء|خدمة العملاء|שירות הלקוחות|שירות לקוחות|پشتیبانی|ग्राहक सेवा|ฝ่ายบริการลูกค้า|"
-    r"客服|客戶服務|客户服务|カスタマー|サポート|고객센터|고객지원"
-)
-
-
 def _signature_companies(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """The company line of a signature: right below a line that is a name alone (a title line may come between), a
     short line of capitalized words, no digits, nothing found in it, not everyday words ("Corsair Memory",
@@ -1218,7 +1223,7 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
             continue
         if any(r.start < seg_end and seg_start < r.end for r in results):
             continue
-        if all(g.zipf(w) >= 4.5 for w in words) or _SUPPORT_DESK.search(body):
+        if all(g.zipf(w) >= 4.5 for w in words) or SUPPORT_DESK.search(body):
             continue  # "Customer Service", "Best Regards"; a shop's support desk signing for the shop
         start = seg_start + line.index(body)
         if cells is None:

@@ -187,3 +187,15 @@ def case_variant(text: str) -> tuple[str, list[tuple[int, int]]] | None:
         out.append(variant)
         pos += len(line) + 1
     return ("\n".join(out), changed) if changed else None
+
+
+# a shop's support desk named in an agent's signature ("Служба підтримки ГаджетПро", "Sepetim Müşteri Hizmetleri"):
+# the company answering, no customer's employer, and no person's name on the line after a valediction
+SUPPORT_DESK = regex.compile(
+    r"(?i:customer (?:service|support|care)|support team|help ?desk|kundenservice|kundendienst|service client|"
+    r"servicio al cliente|atención al cliente|assistenza clienti|atendimento ao cliente|klantenservice|"
+    r"obsługa klienta|biuro obsługi|kundtjänst|kundeservice|asiakaspalvelu|zákaznick|ügyfélszolgálat|"
+    r"relații clienți|müşteri hizmetleri|служба підтримки|служба поддержки|εξυπηρέτηση πελατών|chăm sóc khách hàng|"
+    r"layanan pelanggan)|خدمة عملاء|خدمة العملاء|שירות הלקוחות|שירות לקוחות|پشتیبانی|ग्राहक सेवा|ฝ่ายบริการลูกค้า|"
+    r"客服|客戶服務|客户服务|カスタマー|サポート|고객센터|고객지원"
+)

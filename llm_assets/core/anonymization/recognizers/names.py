@@ -11,6 +11,7 @@ from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.anonymization.text import (
     PARTICLES,
+    SUPPORT_DESK,
     Word,
     capitalized_runs,
     mostly_capitalized,
@@ -163,8 +164,8 @@ class StructuredNameRecognizer(SpanRecognizer):
         for pattern, score in self._PATTERNS:
             for m in pattern.finditer(text):
                 name = m.group("name").strip()
-                if not name or not any(c.isalpha() for c in name):
-                    continue
+                if not name or not any(c.isalpha() for c in name) or SUPPORT_DESK.search(name):
+                    continue  # a support desk signing ("Kundenservice" under a valediction) is no person
                 line_end = text.find("\n", m.start("name"))
                 line_end = len(text) if line_end < 0 else line_end
                 if pattern is self._FIELD and (
