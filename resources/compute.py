@@ -133,7 +133,10 @@ class ComputeResource(dg.ConfigurableResource):
 
         from llm_assets.core.answering import MIN_PART_PROMPTS, engine_cpus, join, run_task, split, work
 
-        parts = split(tasks, inputs.settings.parts, MIN_PART_PROMPTS)
+        # where several models share the cores, a model's few prompts are not cut into parts that each load it; a
+        # model alone (a probe, a drift window) is cut as configured, its parts on otherwise idle cores
+        several = sum(t.needed for t in tasks) > 1
+        parts = split(tasks, inputs.settings.parts, MIN_PART_PROMPTS if several else 1)
         cpus = engine_cpus(inputs.settings)
         if self.on_ray:
             cpus = self.task_cpus(cpus)

@@ -81,6 +81,10 @@ def test_the_backend_runs_the_longest_parts_first_and_joins_them_in_plan_order(m
     assert ran == [("candidate", 0), ("candidate", 1), ("base", 0)]
     assert whole["base"].sets == {"base": ["base:1", "base:2", "base:3"]}
     assert whole["candidate"].sets == {"candidate": [f"candidate:{i}" for i in range(20)]}
+    # a model alone (a probe, a drift window) is cut as configured: its parts have the cores to themselves
+    ran.clear()
+    assert ComputeResource().generate(tasks[:1], inputs)["base"].sets == {"base": ["base:1", "base:2", "base:3"]}
+    assert ran == [("base", 0), ("base", 1)]
 
 
 def _square_where(i: int) -> tuple[int, int]:

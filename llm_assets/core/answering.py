@@ -1,6 +1,6 @@
 """The generation work of an evaluation or a probe, as plain data: each model's answer sets and probe prompts, cut
-into a fixed number of parts, each part run by its own engine: here in spawned processes (one per core), on the
-cluster as Ray tasks (``ComputeResource.generate``).
+into parts (``split``: the configured number, fewer for a few prompts beside other models'), each part run by its own
+engine: here in spawned processes (one per core), on the cluster as Ray tasks (``ComputeResource.generate``).
 
 A part loads its model once (the torch model for the losses, the generation engine for the answers), answers its
 share of each set in order on that one engine (zero-shot, then few-shot: the prefix cache they share is the same
@@ -32,7 +32,8 @@ class GenerationPlan(dg.Config):
     generation_parts: int = Field(
         default=2,
         description="Each model's prompts are cut into this many parts, each answered by its own engine: in processes "
-        "of this machine (as many at once as there are cores) or as Ray tasks with the ray compute backend. The parts "
+        "of this machine (as many at once as there are cores) or as Ray tasks with the ray compute backend. Where "
+        "several models answer, a part gets at least 8 prompts (fewer parts: each part loads its model). The parts "
         "fix the answers: the same value gives the same answers on either backend and any number of workers; raise "
         "it to spread one model over more cores.",
     )
@@ -75,8 +76,9 @@ def _cut(items: tuple, parts: int) -> list[tuple]:
 
 
 # Each part loads its model (the torch model and an engine: ~5 CPU-seconds on 2 cores) before it answers ~1.5 s per
-# prompt, so a part of a few prompts costs more than it saves: after a small batch of new documents the base model
-# and the champion answer only the new test examples, and cutting those in two loaded each model twice for them.
+# prompt, so where other models' parts keep the cores busy a part of a few prompts costs more than it saves: after a
+# small batch of new documents the base model and the champion answer only the new test examples beside the
+# candidate's whole split, and cutting those in two loaded each model twice for them.
 MIN_PART_PROMPTS = 8
 
 
