@@ -271,17 +271,26 @@ def resolve_overlaps(results: Iterable[RecognizerResult]) -> list[RecognizerResu
             if r.entity_type != DATE_TIME or not any(a.start < r.end and r.start < a.end for a in ages)
         ]
     personal = _clusters([r for r in results if r.entity_type not in CONTEXTUAL_ENTITIES])
+    bounds = Spans([_Bounds(min(m.start for m in c), max(m.end for m in c), k) for k, c in enumerate(personal)])
+    claimed: set[int] = set()
     out = []
     for members in _clusters([r for r in results if r.entity_type in CONTEXTUAL_ENTITIES]):
         contextual = _merged(members)
-        overlapping = [
-            c for c in personal if min(m.start for m in c) < contextual.end and contextual.start < max(m.end for m in c)
-        ]
-        if all(_claims(contextual, c) for c in overlapping):
-            personal = [c for c in personal if c not in overlapping]
+        overlapping = [b.index for b in bounds.overlapping(contextual.start, contextual.end) if b.index not in claimed]
+        if all(_claims(contextual, personal[k]) for k in overlapping):
+            claimed.update(overlapping)
             out.append(contextual)
-    out += [_merged(members) for members in personal]
+    out += [_merged(members) for k, members in enumerate(personal) if k not in claimed]
     return sorted(out, key=lambda r: r.start)
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Where a cluster of personal findings starts and ends, and which cluster it is."""
+
+    start: int
+    end: int
+    index: int
 
 
 def _clusters(results: list[RecognizerResult]) -> list[list[RecognizerResult]]:
