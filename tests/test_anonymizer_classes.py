@@ -2273,3 +2273,19 @@ def test_a_support_desk_signing_a_dotted_number_label_and_a_chinese_compound_nou
     assert "Brandstätter" not in out and "Kundenservice" in out, out
     out, _ = anonymize(engine, "我的银行卡被冻结了，我叫王建华，电话在订单里。")
     assert "王建华" not in out and "银行卡" in out, out
+
+
+def test_a_business_registers_court_and_town_in_a_legal_footer_stay(engine):
+    for footer in (
+        "Lumenhaus GmbH · Sitz der Gesellschaft: Bonn · Registergericht: Amtsgericht Bonn, HRB 22187",
+        "Mit freundlichen Grüßen\nRegistergericht: Amtsgericht Köln, HRB 55123",
+        "Kloppers B.V., KvK Utrecht 30123456, BTW NL001234567B01",
+        "Verdalis, capital 10 000 €, RCS Lyon 812 345 678",
+    ):
+        out, _ = anonymize(engine, footer)
+        assert footer.split("\n")[-1].split(", capital")[-1] in out, out
+    # a town beside no register's number or legal form, and a sole trader's seat that is a street address, go
+    out, _ = anonymize(engine, "I moved to Lyon last year; my RCS Lyon contact said hi.")
+    assert "Lyon" not in out, out
+    out, _ = anonymize(engine, "Hans Köhler e.K., Inhaber Hans Köhler, Sitz: Gartenweg 4, Bonn")
+    assert "Gartenweg" not in out and "Köhler" not in out, out

@@ -402,6 +402,33 @@ def company_register_number(text: str, start: int, end: int) -> bool:
     return not (register in ("orgnr", "organisationsnummer") and len(digits) == 10 and digits[2] < "2")
 
 
+# A business register's seat, named with the register in a legal footer ("Registergericht: Amtsgericht Bonn", "RCS
+# Lyon 812 345 678", "KvK Utrecht 30123456", "Registro Imprese di Torino n. …", "Sitz der Gesellschaft: Bonn"): the
+# court's or chamber's town, no one's address, and the register's own words are no name.
+_SEAT_LABEL = (
+    r"(?:Registergericht|Handelsregister|Sitz[ \t]+der[ \t]+Gesellschaft|Sitz)[ \t]*:?[ \t]*(?:Amtsgericht[ \t]+)?|"
+    r"Amtsgericht[ \t]+|(?:RCS|R\.C\.S\.|KvK|HRB|HRA)[ \t]+|"
+    r"(?i:Registro[ \t]+(?:delle[ \t]+)?Imprese(?:[ \t]+di)?|Registro[ \t]+Mercantil[ \t]+de|"
+    r"Tribunal[ \t]+de[ \t]+commerce[ \t]+de|Kamer[ \t]+van[ \t]+Koophandel)[ \t]+"
+)
+_REGISTER_SEAT = re.compile(rf"(?<![\p{{L}}])(?:{_SEAT_LABEL})(?P<town>\p{{Lu}}[\p{{L}}-]+)")
+# the register's number after the town, its abbreviation between ("Amtsgericht Köln, HRB 55123", "di Torino n. 0987")
+_SEAT_NUMBER = re.compile(r"[ \t,]*(?:(?:HRB|HRA|n\.?)[ \t]*)?[:#]?[ \t]*\d")
+
+
+def register_seat(text: str, start: int, end: int) -> bool:
+    """Whether ``start:end`` lies in a business register's name and seat ("Amtsgericht Bonn", "RCS Lyon", "Registro
+    Imprese di Torino") on a line that holds a company's legal form or the register's number right after the town."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    for m in _REGISTER_SEAT.finditer(text, line_start, line_end):
+        if m.start() <= start and end <= m.end():
+            numbered = _SEAT_NUMBER.match(text, m.end(), line_end) is not None
+            return numbered or bool(_LEGAL_FORM_ON_LINE.search(text, line_start, line_end))
+    return False
+
+
 _MAILBOX_AFTER = re.compile(r"[\"']?[ \t]*<(?P<local>[^@\s<>]+)@(?P<domain>[^\s<>]+)>")
 
 

@@ -806,6 +806,8 @@ class AnonymizationEngine:
                 continue
             if entity in (PERSON, ORGANIZATION, LOCATION, "URL") and context.names_its_mailbox(text, r.start, r.end):
                 continue  # "To: Tchibo <service@tchibo.de>": the business's mailbox, named
+            if entity in (PERSON, ORGANIZATION, LOCATION) and context.register_seat(text, r.start, r.end):
+                continue  # "Registergericht: Amtsgericht Bonn", "RCS Lyon": a business register and its town
             by_name = meta.get("recognizer_name") in ("StructuredField", "StructuredKey", "FlattenedColumn")
             if (
                 entity not in _NOT_A_REGISTER_NUMBER
