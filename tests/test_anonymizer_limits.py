@@ -3,6 +3,7 @@ fields, field names) goes through the engine or has a declared harmless shape, a
 without a space is replaced unanalysed, and the second look reads texts longer than spaCy's limit in pieces."""
 
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -116,3 +117,24 @@ def test_the_context_enhancer_scores_as_presidio_s_without_scanning_the_document
     (res,) = engine.anonymize_serial([{"text": _pasted_table(300)}])
     assert res.ok and res.fields["text"].count("\n") == _pasted_table(300).count("\n")
     assert "Loewenherz" not in res.fields["text"] and "post.example" not in res.fields["text"]
+
+
+def test_a_register_seat_is_looked_for_around_the_finding_not_along_its_whole_line(monkeypatch):
+    from llm_assets.core.anonymization import context
+
+    line = "Visited " + ", ".join(f"Lyon on day {i}" for i in range(2000)) + ". Verdalis SAS, RCS Lyon 812 345 678"
+    seat = line.rindex("Lyon")
+    assert context.register_seat(line, seat, seat + 4)
+    assert not context.register_seat(line, 8, 12)  # the first "Lyon": a town in prose
+    read = []
+    pattern = context._REGISTER_SEAT
+
+    class Counting:
+        def finditer(self, text, pos, endpos):
+            read.append(endpos - pos)
+            return pattern.finditer(text, pos, endpos)
+
+    monkeypatch.setattr(context, "_REGISTER_SEAT", Counting())
+    for m in re.finditer("Lyon", line):
+        context.register_seat(line, m.start(), m.end())
+    assert max(read) < 200 < len(line) // 100  # a window around each finding, never the 30,000-character line

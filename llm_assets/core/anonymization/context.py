@@ -412,6 +412,7 @@ _SEAT_LABEL = (
     r"Tribunal[ \t]+de[ \t]+commerce[ \t]+de|Kamer[ \t]+van[ \t]+Koophandel)[ \t]+"
 )
 _REGISTER_SEAT = re.compile(rf"(?<![\p{{L}}])(?:{_SEAT_LABEL})(?P<town>\p{{Lu}}[\p{{L}}-]+)")
+_SEAT_REACH = 80  # the longest register label ("Sitz der Gesellschaft: Amtsgericht ") and its town, with room
 # the register's number after the town, its abbreviation between ("Amtsgericht Köln, HRB 55123", "di Torino n. 0987")
 _SEAT_NUMBER = re.compile(r"[ \t,]*(?:(?:HRB|HRA|n\.?)[ \t]*)?[:#]?[ \t]*\d")
 
@@ -422,7 +423,9 @@ def register_seat(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    for m in _REGISTER_SEAT.finditer(text, line_start, line_end):
+    # only around the finding (a register's words and town are a few dozen characters): a long line read whole for
+    # each of its findings cost a time that grew with the square of its length
+    for m in _REGISTER_SEAT.finditer(text, max(line_start, start - _SEAT_REACH), min(line_end, end + _SEAT_REACH)):
         if m.start() <= start and end <= m.end():
             numbered = _SEAT_NUMBER.match(text, m.end(), line_end) is not None
             return numbered or bool(_LEGAL_FORM_ON_LINE.search(text, line_start, line_end))
