@@ -2289,3 +2289,88 @@ def test_a_business_registers_court_and_town_in_a_legal_footer_stay(engine):
     assert "Lyon" not in out, out
     out, _ = anonymize(engine, "Hans Köhler e.K., Inhaber Hans Köhler, Sitz: Gartenweg 4, Bonn")
     assert "Gartenweg" not in out and "Köhler" not in out, out
+
+
+# -- numbers read out in calls: over a cue's line break, over two turns, in Han and katakana digits -------------------
+
+
+def test_a_number_read_out_over_a_subtitle_line_break_goes_whole(engine):
+    cue = "00:01:04.200 --> 00:01:09.900\n<v Caller>sure, it's four four one, seven zero, two six eight\nthree."
+    out, _ = anonymize(engine, cue)
+    assert "<v Caller>" in out and "three." not in out and "two six eight" not in out, out
+    srt = (
+        "17\n00:00:31,000 --> 00:00:36,500\n- Pode ligar no oito trinta e dois quarenta e um\nsessenta e sete noventa."
+    )
+    out, _ = anonymize(engine, srt)
+    assert "sessenta" not in out and "quarenta" not in out, out
+    # a line that opens with other words after a number is not the number's
+    out, _ = anonymize(engine, "We ordered two\nOne of them came broken.")
+    assert out == "We ordered two\nOne of them came broken.", out
+
+
+def test_a_number_split_over_two_turns_around_a_backchannel_goes_whole(engine):
+    calls = {
+        "Sprecher A [12.40 - 15.10]: Meine Handynummer ist null eins sieben.\n"
+        "Sprecher B [15.30 - 16.00]: Ja?\n"
+        "Sprecher A [16.20 - 19.80]: und dann sechs zwei acht vier vier null neun.\n"
+        "Sprecher B [20.00 - 21.10]: Danke schön.": "null eins sieben",
+        "agent: which number can we call you back on\n"
+        "caller: it's 0207\n"
+        "agent: mhm\n"
+        "caller: then nine four six one three eight two\n"
+        "agent: thanks": "0207",
+        "[02:10] votre numéro de client s'il vous plaît\n"
+        "[02:14] c'est 584201\n"
+        "[02:17] oui\n"
+        "[02:18] sept sept trois neuf deux un\n"
+        "[02:22] merci": "584201",
+    }
+    for call, half in calls.items():
+        out, _ = anonymize(engine, call)
+        assert half not in out, out
+    # a quantity that ends a sentence before a number is read out is no half of it
+    call = (
+        "agent: hold the power button for 10 seconds\n"
+        "caller: ok\n"
+        "agent: now your phone number please\n"
+        "caller: oh seven seven one two three four five six seven eight"
+    )
+    out, _ = anonymize(engine, call)
+    assert "for 10 seconds" in out and "seven eight" not in out, out
+
+
+def test_digits_read_out_in_figures_and_words_mixed(engine):
+    out, _ = anonymize(engine, "caller: mijn mobiel is nul zes 43 acht een 19 twee vijf\nagent: dank u")
+    assert "43 acht" not in out and "19 twee" not in out, out
+
+
+def test_han_and_katakana_digits_read_out_one_by_one(engine):
+    for text, value in (
+        ("担当: 口座番号をお願いします。\n顧客: 口座番号は三八一七七〇二です。", "三八一七七〇二"),
+        ("客服: 请报一下您的手机号\n用户: 幺三九 二八零幺 七七四六", "二八零幺"),
+        ("顧客: えっと、六二八四の五五〇一の三九七二です。", "六二八四の五五〇一"),
+        ("顧客: 電話番号はゼロキューサンニーハチハチナナです。", "ゼロキューサンニーハチハチナナ"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+    # a year, a quantity and an amount written with Han digits stay
+    for text in ("二〇二四年に注文しました。", "三百五十元を払いました。", "一二三四五六円の請求です。"):
+        assert anonymize(engine, text)[0] == text, text
+
+
+def test_a_card_number_read_back_in_the_speakers_own_groups(engine):
+    out, types = anonymize(engine, "AGENT: Also 45 3201 667 5021 872, richtig?")
+    assert "5021" not in out and "CREDIT_CARD" in types, out
+
+
+def test_a_callers_role_in_a_voice_tag_or_in_another_language_stays(engine):
+    call = (
+        "00:00:01.000 --> 00:00:03.000\n<v Caller>hi, I'm calling about my bill\n\n"
+        "00:00:03.500 --> 00:00:05.000\n<v Agent>sure, how can I help\n\n"
+        "00:00:05.500 --> 00:00:07.000\n<v Caller>it looks too high"
+    )
+    out, _ = anonymize(engine, call)
+    assert out.count("<v Caller>") == 2, out
+    call = "[00:01] Chiamante: buongiorno\n[00:03] Agente: mi dica\n[00:05] Chiamante: ho un problema"
+    out, _ = anonymize(engine, call)
+    assert out.count("Chiamante:") == 2, out

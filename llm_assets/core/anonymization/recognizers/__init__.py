@@ -7,6 +7,7 @@ from presidio_analyzer import EntityRecognizer
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers
 from llm_assets.core.anonymization.recognizers.addresses import StreetAddressRecognizer
+from llm_assets.core.anonymization.recognizers.cjk_numbers import CjkDigitRecognizer
 from llm_assets.core.anonymization.recognizers.handles import HandleRecognizer
 from llm_assets.core.anonymization.recognizers.identity import AnnouncedIdentifierRecognizer, MultilingualAgeRecognizer
 from llm_assets.core.anonymization.recognizers.introductions import IntroductionRecognizer
@@ -77,6 +78,7 @@ def project_recognizers(gazetteers: Gazetteers) -> list[EntityRecognizer]:
         ScriptNameRecognizer(gazetteers),
         IntroductionRecognizer(gazetteers),
         SpokenSequenceRecognizer(),
+        CjkDigitRecognizer(),
         SpelledLetterNameRecognizer(),
         SpokenBirthDateRecognizer(),
         BareTurnRecognizer(gazetteers),

@@ -25,8 +25,10 @@ _MENTION = re.compile(r"(?<![\w.@/+-])@(?P<h>[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]{0,3
 _STAMP = r"(?:[\[(]?[\d/.:\-T ,]{4,24}(?:[ \t]*-->[ \t]*[\d:.,]{4,14})?(?:\s?[AaPp]\.?[Mm]\.?)?[\])]?[ \t]*(?:-[ \t]+)?)?"  # (a diarized transcript's span: "[00:00:25.825 --> 00:00:27.198] SPEAKER_01:")
 # ... or after it: "nick (04:53:39):", "Name [10:01 AM]:", "Name, 9:41 PM:"
 _AFTER_STAMP = (
-    r"(?:[ \t]*,?[ \t]*[\[(]?(?:\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}[ \tT,]*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
-    r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?[\])]?)?"
+    r"(?:[ \t]*,?[ \t]*[\[(]?(?:(?:\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}[ \tT,]*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+    r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?"
+    # a diarized segment's start and end in seconds: "Speaker A [70.63 - 72.06]:"
+    r"|\d{1,5}[.,]\d{1,3}[ \t]*[-–][ \t]*\d{1,5}[.,]\d{1,3})[\])]?)?"
 )
 _ONE_CJK = r"[\p{Han}\p{Hangul}\p{Katakana}\p{Hiragana}]"
 # two or three words of a script without capitals ("प्रिया शर्मा:", "สมศักดิ์ ใจดี:", "ليلى حداد:")
@@ -95,7 +97,9 @@ ROLE_WORDS = frozenset(
     ग्राहक एजेंट प्रतिनिधि उपयोगकर्ता सहायता सेवा टीम सपोर्ट ลูกค้า พนักงาน เจ้าหน้าที่ ฝ่าย บริการ ทีม ซัพพอร์ต
     دعم الدعم فريق خدمة_العملاء תמיכה צוות
     客服 客户 顾客 用户 坐席 客服人员 お客様 顧客 担当 担当者 オペレーター 상담원 고객 상담사 사용자
-    我 你 您 对方 對方 私 あなた 나 저 상대방""".split()
+    我 你 您 对方 對方 私 あなた 나 저 상대방
+    chiamante llamante chamador dzwoniący uppringare opkalder innringer soittaja arayan звонящий абонентка
+    发信者 來電者 来电者 来电人 発信者 着信者 발신자 통화자 volající apelant""".split()
 )
 # the labels speech-to-text gives the voices it tells apart ("SPEAKER_00", "spk_1", "Speaker 2"): nobody's name
 _DIARIZED = re.compile(

@@ -21,6 +21,9 @@ _CARD_GROUPINGS = {(4, 6, 5), (4, 6, 4), (4, 4, 5), (4, 4, 4)}
 _CARD = re.compile(r"(?<![\w+.,/-])\d(?:[ -]?\d){11,18}(?![\w]|[.,/-]\d)")
 
 
+ODD_GROUPED_CARD_DIGITS = 15
+
+
 def card_grouping_ok(raw: str) -> bool:
     groups = [len(g) for g in re.split(r"[ -]", raw) if g]
     if len(groups) == 1:
@@ -46,10 +49,14 @@ class CardNumberRecognizer(SpanRecognizer):
         for m in _CARD.finditer(text):
             raw = m.group(0)
             digits = re.sub(r"\D", "", raw)
-            if not 12 <= len(digits) <= 19 or digits[0] not in "1234569" or not card_grouping_ok(raw):
+            if not 12 <= len(digits) <= 19 or digits[0] not in "1234569":
                 continue
             if luhn_valid(digits):
                 cued = near(text, m.start(), m.end(), self.CUES) or near(text, m.start(), m.end(), self.CUES_UNSPACED)
+                # a number read out is grouped by the speaker's pauses ("48 6717 193 7488 859"), not by the issuer:
+                # long enough, its check digit is the card's sign
+                if not card_grouping_ok(raw) and not (cued or len(digits) >= ODD_GROUPED_CARD_DIGITS):
+                    continue
                 if digits[0] == "9" and not cued:
                     continue  # domestic schemes (Korea's 94.., Türkiye's Troy 9792): only where a card is named
                 score = 0.9 if cued or len(digits) >= 15 else 0.75

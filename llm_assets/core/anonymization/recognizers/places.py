@@ -39,6 +39,7 @@ POLITICAL = (
 ).split()
 # lower-case words that are demonyms and, more often, something else
 HOMOGRAPHS = frozenset({"polish", "green", "greens", "liberal", "liberals", "conservative", "conservatives", "jersey"})
+_VOICE_TAG_OPEN = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+[^<>\n]*$")
 PLACE_LEAD = re.compile(
     r"(?i:\b(?:in|from|to|at|near|around|outside|visit|visiting|visited|moved|move|moving|relocated|live|lives|lived|"
     r"living|based|born|raised|grew up|located|situated|travel|travelling|traveling|flew|fly|flying|drove|trip|"
@@ -241,6 +242,8 @@ class PlaceRecognizer(SpanRecognizer):
         line_start = text.rfind("\n", 0, start) + 1
         if single and not text[line_start:start].strip() and text[end : end + 1] == ":":
             return None  # a speaker or field label ("Caller:", "Agent:"), not a town of that name
+        if _VOICE_TAG_OPEN.search(text, line_start, start) and text[end : end + 1] == ">":
+            return None  # a subtitle's speaker ("<v Caller>", "<v.agent Caller>") is someone, never a place
         if key in self.nrp:
             return ("NRP", 0.8)
         before = text[max(0, start - 40) : start]

@@ -144,6 +144,23 @@ def text_between(a, b) -> str:
     return a.string[a.end() : b.start()]
 
 
+_SAME_LINE = re.compile(r"[ \t,\-]*")
+_LINE_BREAK = re.compile(r"[ \t,]*\n[ \t]*")
+
+
+def joined(a, b, language: str) -> bool:
+    """Whether tokens ``a`` and ``b`` can be parts of one value said aloud: on one line, or across one line break
+    that a subtitle cue or a wrapped paragraph puts inside an utterance ("... nine seven one\nseven."), where the next
+    line opens with a number said in words (a timing line, a cue's number or a speaker's label opens with none)."""
+    between = text_between(a, b)
+    if _SAME_LINE.fullmatch(between):
+        return True
+    word = b.group(0)
+    return (
+        _LINE_BREAK.fullmatch(between) is not None and word.isalpha() and len(word) > 1 and number_word(word, language)
+    )
+
+
 def spoken_symbol(tok: str, digits: dict[str, str]) -> str | None:
     low = tok.lower()
     if low in digits:
@@ -258,6 +275,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         i = 0
         while i < len(tokens):
             groups: list[tuple[str, bool]] = []
+            figures = 0  # groups written in figures: an ASR mixing them with words ("nul zes 97 zeven drie 97")
             dots: list[int] = []  # where a spoken "dot" falls between groups: an IP address's octets
             j = i
             while j < len(tokens):
@@ -268,14 +286,13 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     ):
                         dot = dot or tokens[k].group(0) not in ",-"
                         k += 1
-                    if k == len(tokens) or any(
-                        not re.fullmatch(r"[ \t,\-]*", text_between(tokens[m - 1], tokens[m])) for m in range(j, k + 1)
-                    ):
+                    if k == len(tokens) or any(not joined(tokens[m - 1], tokens[m], language) for m in range(j, k + 1)):
                         break
                     if dot:
                         dots.append(len(groups))
                     j = k
                 group, k = self.read_group(text, tokens, j, digit_map, languages)
+                figures += tokens[j].group(0).isdigit()
                 if group is None:
                     break
                 groups.append(group)
@@ -291,7 +308,11 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     yield finding("IP_ADDRESS", start, tokens[j - 1].end(), 0.8, self.name)
                     i = j
                     continue
-            elif len(groups) >= 2 and len(written) >= 4 and any(word for _, word in groups):
+            elif (
+                len(groups) >= 2
+                and len(written) >= 4
+                and (any(word for _, word in groups) or 0 < figures < len(groups))
+            ):
                 lead = text[max(0, start - 6) : start].rstrip()
                 opened = len(written) >= 7 and (
                     written[0] == "0" or lead.endswith("+") or lead.lower().endswith("plus")
@@ -401,9 +422,10 @@ class SpokenSequenceRecognizer(SpanRecognizer):
 
         while j < len(tokens):
             tok = tokens[j].group(0)
-            # spoken symbols follow each other with spaces (or a comma, a dash): "12/31" or "9:41" is written; never
-            # across a line ("... zero sześć\nA: Dzięki": the next turn's speaker "A" is no spelled letter)
-            if j > i and not re.fullmatch(r"[ \t,\-]*", text_between(tokens[j - 1], tokens[j])):
+            # spoken symbols follow each other with spaces (or a comma, a dash): "12/31" or "9:41" is written; a
+            # line break only where a number word opens the next line ("... zero sześć\nA: Dzięki": the next turn's
+            # speaker "A" is no spelled letter)
+            if j > i and not joined(tokens[j - 1], tokens[j], language):
                 break
             low = tok.lower()
             if low in REPEAT:
