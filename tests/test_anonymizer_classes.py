@@ -2361,6 +2361,9 @@ def test_han_and_katakana_digits_read_out_one_by_one(engine):
 def test_a_card_number_read_back_in_the_speakers_own_groups(engine):
     out, types = anonymize(engine, "AGENT: Also 45 3201 667 5021 872, richtig?")
     assert "5021" not in out and "CREDIT_CARD" in types, out
+    # a dashed number is written, not read out: an order's, whatever its check digit says
+    text = "The refund for order 407-1938205-5166201 has been approved."
+    assert anonymize(engine, text)[0] == text
 
 
 def test_a_callers_role_in_a_voice_tag_or_in_another_language_stays(engine):
@@ -2374,3 +2377,47 @@ def test_a_callers_role_in_a_voice_tag_or_in_another_language_stays(engine):
     call = "[00:01] Chiamante: buongiorno\n[00:03] Agente: mi dica\n[00:05] Chiamante: ho un problema"
     out, _ = anonymize(engine, call)
     assert out.count("Chiamante:") == 2, out
+
+
+def test_japanese_speaker_labels_and_grammar_are_no_names(engine):
+    call = "[00:01] 担当者: お電話ありがとうございます。\n[00:04] 顧客: はい、注文の件です。\n[00:07] 担当者: はい。"
+    assert anonymize(engine, call)[0] == call
+    text = "それは私の名前です。"
+    assert anonymize(engine, text)[0] == text
+    # a field that names the person in charge still goes
+    out, _ = anonymize(engine, "担当者: 佐藤\n部署: 営業部")
+    assert "佐藤" not in out and "営業部" in out, out
+
+
+def test_names_introduced_in_cjk_calls(engine):
+    for text, name in (
+        ("担当: お電話ありがとうございます、ABCマートの佐藤と申します。", "佐藤"),
+        ("用户: 我叫刘洋。", "刘洋"),
+        ("顧客: えっと、ヤマダ タロウです。", "ヤマダ タロウ"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert name not in out, out
+    for text in ("我叫外卖了。", "担当: カスタマー サポートです。"):
+        assert anonymize(engine, text)[0] == text, text
+    vtt = (
+        "00:00:01.000 --> 00:00:03.000\n<v 서준>네, 한빛보험입니다.\n\n"
+        "00:00:04.000 --> 00:00:06.000\n<v 고객>사고 접수하려고요.\n\n"
+        "00:00:07.000 --> 00:00:09.000\n<v 서준>네, 말씀하세요."
+    )
+    out, _ = anonymize(engine, vtt)
+    assert "서준" not in out and "<v 고객>" in out, out
+
+
+def test_a_given_name_signing_a_cjk_mail_goes_a_chats_reply_stays(engine):
+    for text, name in (
+        (
+            "配送状況を確認しました。\n\n何卒よろしくお願いいたします。\n\n美咲\n\n2025年3月2日 田中 <t@example.jp>",
+            "美咲",
+        ),
+        ("배송 조사를 요청했습니다.\n\n잘 부탁드립니다.\n\n민호\n", "민호"),
+        ("> > 取り急ぎご連絡まで。\n> >\n> > -- \n> > 美咲\n", "美咲"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert name not in out, out
+    for text in ("谢谢\n好的", "감사합니다.\n네", "よろしくお願いいたします。\n以上"):
+        assert anonymize(engine, text)[0] == text, text

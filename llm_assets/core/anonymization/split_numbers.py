@@ -18,6 +18,7 @@ from presidio_analyzer import RecognizerResult
 
 from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import finding
+from llm_assets.core.anonymization.recognizers.scripts import EVERYDAY_KOREAN_ZIPF, korean_zipf
 from llm_assets.core.anonymization.recognizers.spoken import (
     CJK_DIGITS,
     KOREAN_DIGITS,
@@ -155,8 +156,8 @@ def _half(text: str, turn: _Turn, at_start: bool) -> tuple[int, int] | None:
 def _number(word: str, language: str, digits: dict[str, str]) -> bool:
     if word.isdigit():
         return True
-    if len(word) > 1 and all(c in CJK_DIGITS or c in KOREAN_DIGITS for c in word):
-        return True  # digits read in a group ("사삼팔육칠육"); one syllable alone is a word as often ("이", "일")
+    if _digit_syllables(word):
+        return True
     return word.isalpha() and (word.lower() in digits or number_word(word, language))
 
 
@@ -167,13 +168,19 @@ def _digits(said: str) -> int:
     count = 0
     for t in TOKEN.finditer(said):
         word = t.group(0)
-        if word.isdigit():
+        if word.isdigit() or _digit_syllables(word):
             count += len(word)
-        elif word.isalpha() and (word.lower() in digits or all(c in CJK_DIGITS or c in KOREAN_DIGITS for c in word)):
-            count += len(word) if len(word) > 1 and word.lower() not in digits else 1
-        elif word.isalpha() and number_word(word, language):
+        elif word.isalpha() and (word.lower() in digits or number_word(word, language)):
             count += 1
     return count
+
+
+def _digit_syllables(word: str) -> bool:
+    """Han or Hangul digits read in a group ("사삼팔육칠육", "七三一三"): two or more, and no everyday word ("사이" is
+    "between", "오일" "oil"; one syllable alone is a word as often: "이", "일")."""
+    if len(word) < 2 or not all(c in CJK_DIGITS or c in KOREAN_DIGITS for c in word):
+        return False
+    return len(word) > 2 or korean_zipf(word) < EVERYDAY_KOREAN_ZIPF
 
 
 def _words(said: str) -> int:

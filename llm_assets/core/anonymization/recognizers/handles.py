@@ -38,7 +38,8 @@ _UNCASED_WORD = (
 _UNCASED_WORDS = rf"{_UNCASED_WORD}(?:[ \t]{_UNCASED_WORD}){{1,2}}"
 SPEAKER_LABEL = re.compile(
     # (a Chinese, Japanese or Korean name may be one character: "<楠>", "[17:35] 翼:")
-    rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}}|{_ONE_CJK})>|(?P<colon>[^\s:<>\[\](){{}}\"']{{2,32}}|{_ONE_CJK}|"
+    # (a WebVTT cue's voice: "<v Callum Evans>", "<v.agent 민준>")
+    rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}}|{_ONE_CJK})>|<v(?:\.[\w.-]+)?[ \t]+(?P<voice>[^<>\n]{{1,40}}?)[ \t]*>|(?P<colon>[^\s:<>\[\](){{}}\"']{{2,32}}|{_ONE_CJK}|"
     rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ \t]\p{{Lu}}[\p{{L}}'’.-]+){{1,2}}|{_UNCASED_WORDS}){_AFTER_STAMP}[ \t]*:(?=[ \t]|$))"
 )
 _ANNOUNCED = re.compile(
@@ -123,13 +124,18 @@ _CONVERSATION_WITH = re.compile(
 )
 
 
+def label_group(m: re.Match) -> str:
+    """Which of ``SPEAKER_LABEL``'s groups holds the label: "angle" (a chat's nick), "voice" (a subtitle's), "colon"."""
+    return "angle" if m.group("angle") else "voice" if m.group("voice") else "colon"
+
+
 @functools.lru_cache(maxsize=256)
 def role_labels(text: str) -> frozenset[tuple[int, int]]:
     """Spans of speaker labels that are roles ("kunde:", "agent:"): no recognizer's name or place there stands.
     Cached: the policy shapes a text's findings more than once."""
     spans = set()
     for m in SPEAKER_LABEL.finditer(text):
-        group = "angle" if m.group("angle") else "colon"
+        group = label_group(m)
         if fold(m.group(group)) in ROLE_WORDS:
             spans.add((m.start(group), m.end(group)))
     return frozenset(spans)
@@ -204,7 +210,7 @@ class HandleRecognizer(SpanRecognizer):
         labels = []
         stamped: Counter = Counter()
         for m in SPEAKER_LABEL.finditer(text):
-            group = "angle" if m.group("angle") else "colon"
+            group = label_group(m)
             labels.append((m.start(group), m.end(group), m.group(group), group))
             # a time stamp before or after the label ("20:06 Yến:", "Hồng (16:08):"): a chat's speaker, not a header
             around = text[m.start() : m.start(group)] + text[m.end(group) : m.end()]
@@ -240,7 +246,7 @@ class HandleRecognizer(SpanRecognizer):
             speaker = group == "angle" or symbols or recurring[label.casefold()] >= 2 or lines_with_labels >= 3
             if not speaker:
                 continue
-            if group == "colon" and label[0].isupper() and not symbols:
+            if group != "angle" and label[0].isupper() and not symbols:
                 # "Note:", "Subject:": a capitalized word is a speaker's name in a conversation only when the lists
                 # know it as a first name and it is no everyday word ("Joel:", "Mikołaj:"); else the name
                 # recognizers decide

@@ -16,7 +16,7 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, alternation, finding
-from llm_assets.core.anonymization.recognizers.scripts import everyday_chinese
+from llm_assets.core.anonymization.recognizers.scripts import everyday_chinese, japanese_zipf
 from llm_assets.core.entities import PERSON
 
 
@@ -149,7 +149,8 @@ _CJK = [
     re.compile(r"我是(?!客服|专员|專員)(?P<name>\p{Han}{2,3})(?:，|,|。|$)"),
     re.compile(rf"(?:担当の|担当は|オペレーターの)(?P<name>{_CJK_NAME})(?:です|と申します|が承ります)"),
     re.compile(
-        r"(?<![\p{Han}\p{Katakana}\p{Hiragana}])(?P<name>[\p{Han}\p{Katakana}ー]{2,4})(?:と申します|が承ります)"
+        # (after the business's name and の: "ニトリの吉田と申します")
+        r"(?:(?<=の)|(?<![\p{Han}\p{Katakana}\p{Hiragana}]))(?P<name>[\p{Han}\p{Katakana}ー]{2,4})(?:と申します|が承ります)"
     ),
     # an agent's greeting, the business, the agent's name: "사랑합니다 고객님, 하루마켓 한우진입니다."
     re.compile(
@@ -178,6 +179,13 @@ _JAPANESE_ANSWERING = re.compile(
     r"(?:ありがとうございます|お待たせいたしました|お待たせしました)[、。,\s]*[^\n。]{1,30}の(?P<name>\p{Han}{1,3})でございます"
 )
 _CJK.append(_JAPANESE_ANSWERING)
+# a full name in katakana, as a caller spells it for the agent: two words before the copula or a title ("ヤマダ タロウです");
+# loanwords ("サポート センターです") are too common a word to be names
+_KATAKANA_FULL_NAME = re.compile(
+    r"(?<![\p{Katakana}ー])(?P<name>(?P<a>\p{Katakana}[\p{Katakana}ー]{1,6})[ \u3000・](?P<b>\p{Katakana}[\p{Katakana}ー]{1,6}))"
+    r"(?:です|と申します|でございます|様|さま|さん)"
+)
+KATAKANA_NAME_MAX_ZIPF = 4.0  # コバヤシ 2.5, ナナ 3.8; サポート 4.6, センター 4.9, メール 5.1
 _CHINESE_PATTERNS = frozenset([*_CJK[:2], _JAPANESE_ANSWERING])  # (tested against everyday words by jieba)
 # Thai: "ชื่อ" ("name") before, or a greeting's polite particle before and "from" after ("สวัสดีค่ะ มารุด จากฝ่าย...")
 _THAI = [
@@ -308,6 +316,9 @@ class IntroductionRecognizer(SpanRecognizer):
             for m in _HINDI.finditer(text):
                 # "मैं देखती हूँ" is "I look": a verb's present participle before the same "हूँ"
                 if not re.search(r"(?:ता|ती|ते|रहा|रही|रहे)$", m.group("name")):
+                    yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
+            for m in _KATAKANA_FULL_NAME.finditer(text):
+                if max(japanese_zipf(m.group("a")), japanese_zipf(m.group("b"))) < KATAKANA_NAME_MAX_ZIPF:
                     yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
             for pattern in (*_CJK, *_THAI):
                 for m in pattern.finditer(text):

@@ -9,6 +9,12 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.scripts import (
+    EVERYDAY_KOREAN_ZIPF,
+    everyday_chinese,
+    japanese_zipf,
+    korean_zipf,
+)
 from llm_assets.core.anonymization.text import (
     PARTICLES,
     SUPPORT_DESK,
@@ -78,6 +84,38 @@ VALEDICTIONS_OTHER = (
     r"よろしくお願いします|감사합니다|드림"
 )
 _ANY_SCRIPT_NAME = r"[\p{L}\p{M}][\p{L}\p{M}'’.-]*(?:[ \t]+[\p{L}\p{M}][\p{L}\p{M}'’.-]*){0,3}"
+# Chinese, Japanese and Korean close a mail with a sentence ("何卒よろしくお願いいたします。", "잘 부탁드립니다.",
+# "祝好，"), often after a word or two, and sign with a given name alone on the next line ("由美", "하은")
+CJK_VALEDICTIONS = (
+    r"よろしくお願いいたします|よろしくお願い致します|よろしくお願いします|宜しくお願いいたします|宜しくお願い致します|"
+    r"よろしくお願い申し上げます|ご確認ください|失礼いたします|"
+    r"부탁드립니다|부탁드려요|감사합니다|고맙습니다|수고하세요|수고하십시오|드림|올림|"
+    r"祝好|此致|敬礼|谢谢|謝謝|顺祝商祺|祝商祺|敬上|--"
+)
+_CJK_SIGNATURE_NAME = (
+    r"[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}々ー]{1,4}(?:[ \u3000][\p{Han}\p{Katakana}\p{Hangul}々ー]{1,3})?"
+)
+# a desk or a team signing: "お客様窓口", "人力资源部", "고객센터", "営業課"
+_CJK_DESK = re.compile(r"(?:部|課|科|窓口|係|室|组|組|团队|團隊|センター|チーム|센터|팀|부서|사무국|事務局)$")
+
+
+def _everyday_cjk(name: str, text: str) -> bool:
+    """Whether a short line in Chinese, Japanese or Korean is an everyday word rather than a given name: hiragana
+    (grammar), a common Korean or Japanese word ("以上", "了解") that the name lists do not hold, everyday Chinese;
+    False for any other script."""
+    from llm_assets.core.anonymization.gazetteers import load
+
+    compact = name.replace(" ", "").replace("\u3000", "")
+    if re.search(r"[\p{Hiragana}\p{Katakana}]", text) and re.fullmatch(r"[\p{Han}\p{Katakana}々ー]+", compact):
+        g = load()
+        return compact not in g.first_names and compact not in g.last_names and japanese_zipf(compact) >= 4.0
+    if re.fullmatch(r"[\p{Hiragana}ー]+", compact):
+        return True
+    if re.fullmatch(r"\p{Hangul}+", compact):
+        return len(compact) == 1 or korean_zipf(compact) >= EVERYDAY_KOREAN_ZIPF
+    if re.fullmatch(r"\p{Han}+", compact):
+        return everyday_chinese(compact)
+    return False
 
 
 def _everyday_words(name: str) -> bool:
@@ -149,6 +187,13 @@ class StructuredNameRecognizer(SpanRecognizer):
             0.85,
         ),
         (
+            re.compile(
+                rf"(?m)^[ \t>]*[^\n]{{0,12}}?(?:{CJK_VALEDICTIONS})[ \t]*[,，。.!！]?[ \t]*\n(?:[ \t>]*\n)?[ \t>]*"
+                rf"(?P<name>{_CJK_SIGNATURE_NAME})[ \t]*$"
+            ),
+            0.8,
+        ),
+        (
             re.compile(rf"(?i:\bon\b)[^\n]{{0,80}}?,[ \t]*(?P<name>{NAME_RUN})[ \t]*(?:<[^>\n]+>[ \t]*)?(?i:wrote):"),
             0.85,
         ),
@@ -164,8 +209,15 @@ class StructuredNameRecognizer(SpanRecognizer):
         for pattern, score in self._PATTERNS:
             for m in pattern.finditer(text):
                 name = m.group("name").strip()
-                if not name or not any(c.isalpha() for c in name) or SUPPORT_DESK.search(name):
+                if (
+                    not name
+                    or not any(c.isalpha() for c in name)
+                    or SUPPORT_DESK.search(name)
+                    or _CJK_DESK.search(name)
+                ):
                     continue  # a support desk signing ("Kundenservice" under a valediction) is no person
+                if _everyday_cjk(name, text):
+                    continue  # a chat's "谢谢 / 好的", "감사합니다 / 네": a reply, no signature
                 line_end = text.find("\n", m.start("name"))
                 line_end = len(text) if line_end < 0 else line_end
                 if pattern is self._FIELD and (

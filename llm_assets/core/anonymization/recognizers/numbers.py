@@ -54,8 +54,10 @@ class CardNumberRecognizer(SpanRecognizer):
             if luhn_valid(digits):
                 cued = near(text, m.start(), m.end(), self.CUES) or near(text, m.start(), m.end(), self.CUES_UNSPACED)
                 # a number read out is grouped by the speaker's pauses ("48 6717 193 7488 859"), not by the issuer:
-                # long enough, its check digit is the card's sign
-                if not card_grouping_ok(raw) and not (cued or len(digits) >= ODD_GROUPED_CARD_DIGITS):
+                # long enough, its check digit is the card's sign (a dashed number is written: "532-2202647-7748509"
+                # is an order's)
+                said = "-" not in raw and len(digits) >= ODD_GROUPED_CARD_DIGITS
+                if not card_grouping_ok(raw) and not (cued or said):
                     continue
                 if digits[0] == "9" and not cued:
                     continue  # domestic schemes (Korea's 94.., Türkiye's Troy 9792): only where a card is named

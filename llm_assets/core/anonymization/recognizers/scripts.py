@@ -97,6 +97,21 @@ def everyday_chinese(run: str) -> bool:
 _LINE_LABEL = re.compile(r"(?m)^(?:[\[(]?[\d:./ -]{4,24}[\])]?[ \t]*)?[^:\n]{1,40}:[ \t]")
 
 
+# what ends a clause after a name said alone ("我叫许洋。"): after "my name is" the whole run is the name
+_CLAUSE_END = re.compile(r"[ \t]*(?:[，,。.！!？?、；;]|$)", re.MULTILINE)
+
+
+def _speaker_label(text: str, m: re.Match) -> bool:
+    """Whether the label of ``_LABEL_BEFORE``'s match opens two lines or more of the text: a speaker's, in a
+    conversation."""
+    label = text[m.start() : m.start("name")].strip(" \t:：")
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    if not label or not re.fullmatch(r"[\s\[\]\d:.,-]*", text[line_start : m.start()]):
+        return False
+    opens = re.compile(rf"(?m)^[ \t]*(?:\[[^\]\n]*\][ \t]*)?{re.escape(label)}[ \t]*[:：]")
+    return len(opens.findall(text)) >= 2
+
+
 def _without_speakers(text: str) -> str:
     """The text without the labels of speakers who talk on several lines (a form's keys stay: they are the text's)."""
     labels = [m.group(0).split("]")[-1].strip(" \t:") for m in _LINE_LABEL.finditer(text)]
@@ -199,21 +214,30 @@ EVERYDAY_KOREAN_ENDING_ZIPF = 4.5  # "given names" that are verb endings (세요
 
 
 @functools.cache
-def _korean_frequencies() -> dict[str, float]:
-    """wordfreq's Korean words (MeCab-segmented morphemes), looked up as they are: its own lookup needs MeCab."""
+def _frequencies(language: str) -> dict[str, float]:
+    """wordfreq's Korean or Japanese words (MeCab-segmented morphemes), looked up as they are: its own lookup needs
+    MeCab."""
     try:
         from wordfreq import get_frequency_dict
 
-        return get_frequency_dict("ko")
+        return get_frequency_dict(language)
     except (ImportError, LookupError, ValueError):
         return {}
 
 
-def korean_zipf(word: str) -> float:
+def _zipf(word: str, language: str) -> float:
     import math
 
-    frequency = _korean_frequencies().get(word, 0.0)
+    frequency = _frequencies(language).get(word, 0.0)
     return math.log10(frequency * 1e9) if frequency else 0.0
+
+
+def korean_zipf(word: str) -> float:
+    return _zipf(word, "ko")
+
+
+def japanese_zipf(word: str) -> float:
+    return _zipf(word, "ja")
 
 
 def everyday_korean(candidate: str, given: str) -> bool:
@@ -281,13 +305,24 @@ class ScriptNameRecognizer(SpanRecognizer):
         for pattern in (_HONORIFIC_AFTER, _LABEL_BEFORE, _SELF_INTRO):
             for m in pattern.finditer(text):
                 start, end = m.start("name"), m.end("name")
+                if pattern is _LABEL_BEFORE and _speaker_label(text, m):
+                    continue  # "担当者: はい" is the person in charge speaking, not a field naming them
+                if re.fullmatch(r"[\p{Hiragana}ー]+", m.group("name")):
+                    continue  # names are written in kanji or katakana; a word in hiragana is grammar ("はい")
                 if _HANGUL.match(text, start) and (
                     _HANGUL.match(text, start - 1)
                     and start
                     or korean_zipf(m.group("name")) >= EVERYDAY_KOREAN_ENDING_ZIPF
                 ):
                     continue  # a Korean name is a word of its own, and no everyday one ("고객님": "customer" + title)
-                if chinese and re.fullmatch(r"\p{Han}+", m.group("name")):
+                said_alone = (
+                    pattern is _SELF_INTRO
+                    and len(m.group("name")) <= 3
+                    and _CLAUSE_END.match(text, end)
+                    # "我叫外卖了" ("I ordered a takeaway"): a verb or a particle is no part of a name
+                    and not any(flag in _FUNCTION_TAGS for *_, flag in chinese_words(m.group("name")) or ())
+                )
+                if chinese and re.fullmatch(r"\p{Han}+", m.group("name")) and not said_alone:
                     # Chinese runs on: of "谢谢伍" before 小姐 only "伍" is a name, "这位" ("this") before 女士 none
                     kept = _chinese_name_part(m.group("name"), from_end=pattern is _HONORIFIC_AFTER)
                     if kept is None:
