@@ -2421,3 +2421,12 @@ def test_a_given_name_signing_a_cjk_mail_goes_a_chats_reply_stays(engine):
         assert name not in out, out
     for text in ("谢谢\n好的", "감사합니다.\n네", "よろしくお願いいたします。\n以上"):
         assert anonymize(engine, text)[0] == text, text
+
+
+def test_a_name_with_a_capitalized_particle_inside(engine):
+    for text, name in (
+        ("Ho parlato con Giulia Di Stefano ieri.", "Di Stefano"),
+        ("[00:01:57] Cliente: Paolo De Santis", "De Santis"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert name not in out, out

@@ -303,8 +303,9 @@ class GazetteerNameRecognizer(SpanRecognizer):
                 i += 1
 
     def _score(self, text: str, window: list[Word]) -> float:
-        core = [w for w in window if w.text not in PARTICLES]
-        if not core or window[0].text in PARTICLES:
+        # a particle inside a name, capitalized or not ("Matteo De Luca", "Rafael dos Santos")
+        core = [window[0], *(w for w in window[1:] if w.text.casefold() not in PARTICLES)]
+        if window[0].text in PARTICLES:
             return 0.0
         first, last = core[0].text, core[-1].text
         left = text[max(0, window[0].start - 40) : window[0].start]
