@@ -2430,3 +2430,14 @@ def test_a_name_with_a_capitalized_particle_inside(engine):
     ):
         out, _ = anonymize(engine, text)
         assert name not in out, out
+
+
+def test_an_agent_naming_themselves_and_the_business_in_a_greeting(engine):
+    for text, name in (
+        ("Agent: Hej, tack för att du ringde, Göran på Comviq, vad gäller det?", "Göran"),
+        ("Agent: Hej och välkommen, Bo på Tele2, vad gäller det?", "Bo på"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert name not in out, out
+    out, _ = anonymize(engine, "Agent: Bonjour, Camille de chez Orange, que puis-je faire pour vous ?")
+    assert out.startswith("Agent: Bonjour, ") and "Camille" not in out, out

@@ -16,6 +16,7 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, alternation, finding
+from llm_assets.core.anonymization.recognizers.names import GREETINGS
 from llm_assets.core.anonymization.recognizers.scripts import everyday_chinese, japanese_zipf
 from llm_assets.core.entities import PERSON
 
@@ -131,13 +132,21 @@ _AFTER = re.compile(rf"(?P<name>{_WORD})[ \t]+(?i:(?P<sure>{_SURE_AFTER})|{_LOOS
 # Плюс, Ірина, слухаю вас", "اتصالات النخيل، ريم، تفضل", "Energia Atlântica, Margarida, diga")
 # (or opening the sentence, "Andrzej, słucham."; or with the business after the name, "Dzień dobry, Grzegorz, Fala
 # Mobile, w czym mogę pomóc?")
+_GREETING = re.compile(rf"(?i:{GREETINGS}|Bonsoir|Buongiorno|Buonasera|Hallå|Goedemiddag|Goedemorgen|Dzień dobry)")
 _BETWEEN_COMMAS = re.compile(
-    rf"(?:[,،]|[.!?:](?=[ \t])|^)[ \t]*(?P<name>{_WORD})[ \t]*[,،][ \t]*(?:\p{{Lu}}[^,،\n.!?]{{1,40}}[,،][ \t]*)?"
+    rf"(?:[,،]|[.!?:](?=[ \t])|^)[ \t]*(?P<name>{_WORD})"
+    # the business after the name ("Lars på Tre", "Wendell at Vodafone", "Jonas von der Telekom")
+    r"(?:[ \t]+(?i:at|from|with|på|från|hos|bei|von|von der|vom|de|de chez|chez|di|da|do|van|z|ze|из|от)"
+    r"[ \t]+\p{Lu}[^,،\n.!?]{0,30}?)?"
+    rf"[ \t]*[,،][ \t]*(?:\p{{Lu}}[^,،\n.!?]{{1,40}}[,،][ \t]*)?"
     r"(?i:слухаю|слушаю|تفضل|تفضلي|أتفضل|diga|dígame|mi dica|"
     r"je vous écoute|vă ascult|ascult|słucham|poslouchám|prosím|buyurun|ακούω|σας ακούω|sprechen sie|"
     r"how can i help|how may i help|what can i do|w czym mogę|jak mogę pomóc|wie kann ich|en quoi puis-je|"
     r"en qué puedo|come posso|como posso|hoe kan ik|hur kan jag|чем могу|чим можу|cu ce vă pot|jak vám mohu|"
-    r"size nasıl|πώς μπορώ)(?![\p{L}\p{M}])",
+    r"size nasıl|πώς μπορώ|"
+    # (what the call is about: "vad gäller det", "was kann ich für Sie tun", "que puis-je faire", "waarmee kan ik")
+    r"vad gäller det|vad kan jag hjälpa|was kann ich|que puis-je|waarmee kan ik|in cosa posso|em que posso|"
+    r"en qué le puedo|hva gjelder det|hvad drejer det sig)(?![\p{L}\p{M}])",
     re.MULTILINE,
 )
 
@@ -308,7 +317,9 @@ class IntroductionRecognizer(SpanRecognizer):
             if self._name_word(m.group("name"), sure=m.group("sure") is not None):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
         for m in _BETWEEN_COMMAS.finditer(text):
-            if self._name_word(m.group("name"), sure=True) and fold(m.group("name")) in self.g.first_names:
+            name = m.group("name")
+            # (a greeting the lists hold as a first name too is a greeting: "Bonjour, Camille de chez ...")
+            if self._name_word(name, sure=True) and fold(name) in self.g.first_names and not _GREETING.fullmatch(name):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.8, self.name)
         if not text.isascii():
             for m in _HINDI_SPEAKING.finditer(text):
