@@ -2441,3 +2441,16 @@ def test_an_agent_naming_themselves_and_the_business_in_a_greeting(engine):
         assert name not in out, out
     out, _ = anonymize(engine, "Agent: Bonjour, Camille de chez Orange, que puis-je faire pour vous ?")
     assert out.startswith("Agent: Bonjour, ") and "Camille" not in out, out
+
+
+def test_an_age_with_to_be_and_a_number_alone_and_an_age_to_come(engine):
+    for text in (
+        "Ich bin 47 und wohne seit Jahren allein, deshalb frage ich nach dem Tarif.",
+        "Ik ben 47 en ik woon alleen, daarom heb ik een vraag over het abonnement.",
+        "she will be 88 in June and needs the large-print bill",
+    ):
+        out, types = anonymize(engine, text)
+        assert "AGE" in types and ("47" not in out and "88" not in out), out
+        assert "June" in out or "88" not in text, out
+    for text in ("Ich bin 2. in der Schlange und warte.", "Wir sind 4 und kommen morgen.", "The refund lands in May."):
+        assert anonymize(engine, text)[0] == text, text

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.anonymization.recognizers.scripts import (
     EVERYDAY_KOREAN_ZIPF,
@@ -232,6 +232,9 @@ _CAMEL_CASE = re.compile(r"\p{Ll}{2,}\p{Lu}")
 _NAME_PREFIX = re.compile(r"(?:Mac|Fitz|Van|Von|Ter|Ten|Del|Della|Dos|Das|Ben|Abu|Al)\p{Lu}")
 
 
+_NOUNS_CAPITALIZED = frozenset({"de", "lb"})
+
+
 class GazetteerNameRecognizer(SpanRecognizer):
     """Capitalized words that name lists know as first and last names ("Inessa Samoylova", "Atso S. Myller"),
     weighed against how common each word is in English, and single names where the words around them say so
@@ -337,11 +340,13 @@ class GazetteerNameRecognizer(SpanRecognizer):
             return 0.75
         if known and z < 3.0 and not self._strict:
             return 0.7 if (lead or trail) else 0.55
+        # German capitalizes every noun: a capital inside its sentence says less ("nach dem Tarif")
+        everyday = 3.0 if current_language() in _NOUNS_CAPITALIZED else 4.5
         if (
             not self._strict
             and not sentence_start
             and 0 < self._first(word) <= 3000
-            and z < 4.5
+            and z < everyday
             and self.g.places.get(fold(word), 0) < 100_000
         ):
             return 0.6  # a first name inside a sentence: "Has Ingrid signed the form yet?"

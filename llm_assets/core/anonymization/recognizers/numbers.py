@@ -165,6 +165,19 @@ class AgeRecognizer(SpanRecognizer):
             rf"(?i:\b(?:i|he|she|they|you|we|who)\s*(?:am|is|was|were|are|'m|'s|'re))\s+{_NUM}"
             r"(?=\s*(?:[.,;!?)]|$|\s(?:and|but|when|now|today|this|next|last)\b))"
         ),
+        # "she'll be 65 in May", "he will be 40 next week": an age to come
+        re.compile(
+            rf"(?i:\b(?:i|he|she|they|you|we)(?:'ll|\s+will)\s+be)\s+{_NUM}"
+            r"(?=\s*(?:[.,;!?)]|$|\s(?:in|on|next|this|soon|tomorrow)\b))"
+        ),
+        # the same in the languages that state an age with "to be" and a number alone: "ich bin 34 und ...", "ik ben
+        # 34.", "hon är 7, ...", "jeg er 34"
+        re.compile(
+            rf"(?i:\b(?:ich bin|er ist|sie ist|ik ben|hij is|zij is|ze is|jag är|han är|hon är|jeg er|han er|hun er))"
+            rf"\s+{_NUM}"
+            # (not an ordinal: "ich bin 2. in der Schlange")
+            r"(?!\.\s*\p{Ll})(?=\s*(?:[.,;!?)]|$|\s(?:und|aber|jetzt|en|maar|nu|och|men|og)\b))"
+        ),
     ]
 
     def find(self, text: str) -> Iterable:

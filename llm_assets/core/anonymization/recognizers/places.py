@@ -39,6 +39,7 @@ POLITICAL = (
 ).split()
 # lower-case words that are demonyms and, more often, something else
 HOMOGRAPHS = frozenset({"polish", "green", "greens", "liberal", "liberals", "conservative", "conservatives", "jersey"})
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
 _VOICE_TAG_OPEN = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+[^<>\n]*$")
 PLACE_LEAD = re.compile(
     r"(?i:\b(?:in|from|to|at|near|around|outside|visit|visiting|visited|moved|move|moving|relocated|live|lives|lived|"
@@ -246,6 +247,8 @@ class PlaceRecognizer(SpanRecognizer):
             return None  # a subtitle's speaker ("<v Caller>", "<v.agent Caller>") is someone, never a place
         if key in self.nrp:
             return ("NRP", 0.8)
+        if single and key in _MONTHS:
+            return None  # "in May", "until March": a month, whatever town shares its name
         before = text[max(0, start - 40) : start]
         lead = PLACE_LEAD.search(before) is not None or RESIDENCE_LEAD.search(before) is not None
         population = self.g.places.get(key, 0)
