@@ -2454,3 +2454,24 @@ def test_an_age_with_to_be_and_a_number_alone_and_an_age_to_come(engine):
         assert "June" in out or "88" not in text, out
     for text in ("Ich bin 2. in der Schlange und warte.", "Wir sind 4 und kommen morgen.", "The refund lands in May."):
         assert anonymize(engine, text)[0] == text, text
+
+
+def test_a_chats_short_replies_under_role_labels_stay(engine):
+    chat = (
+        "agent: can I have your email\ncustomer: sure\nagent: go on\n"
+        "customer: dana.k@example.com\nagent: thanks\ncustomer: ok"
+    )
+    out, _ = anonymize(engine, chat)
+    assert out == chat.replace("dana.k@example.com", "<EMAIL_ADDRESS_1>"), out
+    # a form's field still names its value
+    out, _ = anonymize(engine, "Customer: Dana Kowalski\nCity: Leeds\nPhone: 0113 496 0000")
+    assert "Kowalski" not in out, out
+
+
+def test_a_login_said_with_an_underscore_or_its_word(engine):
+    for call, login in (
+        ("spk_0: cuál es su usuario\nspk_1: este marta_vidal eso es\nspk_0: gracias", "marta_vidal"),
+        ("agente: il suo nome utente?\ncliente: allora piero underscore galli\nagente: grazie", "galli"),
+    ):
+        out, _ = anonymize(engine, call)
+        assert login not in out, out

@@ -16,6 +16,7 @@ one column or key of one block. Offsets refer to the text as given.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -427,6 +428,17 @@ def _speakers(lines: list[tuple[str, str]]) -> set[str]:
             for label, said in values.items()
             if classify_key(label) is None and len(label.split()) == 1 and all(reads_as_speech(v) for v in said)
         }
+        # and a party whose short replies take turns with a speaker's lines ("agent: can I have your email" /
+        # "customer: sure" / "agent: go on" / "customer: ok"): a form names each field once per record
+        # (a party's name or role is a word: "Message-ID" or "items.name" repeat under a mail's or a record's
+        # headers)
+        order = [label.casefold() for label, _ in lines]
+        for label in {o for o in order if o.isalpha()} - out:
+            at = [k for k, other in enumerate(order) if other == label]
+            if len(at) >= 2 and all(
+                order[a + 1] in out and any(o in out for o in order[a + 1 : b]) for a, b in itertools.pairwise(at)
+            ):
+                out.add(label)
     return out
 
 

@@ -89,6 +89,7 @@ _DATE_OR_AMOUNT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d[.,]\d{2}(?!\d)|[$�
 
 # the languages ``text2num`` 2.5 reads numbers said in words in (not Italian or Dutch)
 ANY_LANGUAGE_EVERYDAY_ZIPF = 4.5
+GRAMMAR_WORD_ZIPF = 5.75  # "go" 6.0, "on" 6.9, "am" 5.8; "per" 5.5, "john" 5.4
 
 
 def _number_in_words(turn: str) -> str | None:
@@ -175,6 +176,14 @@ _SMALL_PLATE = re.compile(
     r"(?:[ -](?!and\b|the\b)[a-z0-9]{2,4})?(?![\w-])"
 )
 _SEGMENT = re.compile(r"[^.!?]+[.!?]*")
+# nobody says an underscore: small words joined by one in what a party says are a login typed or read out
+# ("ruben_gal"; a mixed-case key "cus_LNLAYDNk4" is an identifier the other rules type), or joined by the word for it ("chiara underscore ferri", "guion bajo", "unterstrich")
+_SPOKEN_HANDLE = re.compile(
+    r"(?<![\w@./#:-])\p{Ll}[\p{Ll}\d]*(?:_[\p{Ll}\d]+)+(?![\w@]|\.\w)"
+    r"|(?i:(?<![\p{L}])\p{L}[\p{L}\d]*(?:[ \t]+(?:underscore|under score|guion bajo|guión bajo|trait de soulignement|"
+    r"tiret bas|unterstrich|trattino basso|sottolineato|underline|sublinhado|podkreślnik|liggande streck)[ \t]+"
+    r"\p{L}[\p{L}\d]*)+)"
+)
 _NUMBER_AND_YEARS = re.compile(rf"(?<![\p{{L}}\p{{N}}])(?P<age>\d{{1,3}})[ \t]?(?:{YEARS})(?![\p{{L}}])", re.IGNORECASE)
 # what a spoken answer may open with: hesitations, "yes", "it's" ("um yeah it's ...", "euh oui c'est ...")
 _FILLERS = (
@@ -603,7 +612,9 @@ class BareTurnRecognizer(SpanRecognizer):
         listed = fold(middle) in self.g.first_names and self._zipf(middle) < 4.5
         if middle and not (particles or len(middle) == 1 or listed):
             return False  # "mark as read": a function word is no middle name
-        return min(self._zipf(words[0]), self._zipf(words[-1])) < 3.5 or (first <= 500 and last <= 500)
+        zipfs = (self._zipf(words[0]), self._zipf(words[-1]))
+        # (grammar words some name lists rank, "go on" of Go and On, are no name however common)
+        return min(zipfs) < 3.5 or (first <= 500 and last <= 500 and max(zipfs) < GRAMMAR_WORD_ZIPF)
 
     def _place(self, turn: str) -> bool:
         """A town given alone: one the place lists know, capitalized, no everyday word unless a large city
@@ -859,6 +870,8 @@ class BareTurnRecognizer(SpanRecognizer):
                 turn, start = turn[mention.end() :], start + mention.end()
             # (a birth date, a postcode, a login is answered in the very next turn: the shape alone says too little)
             # (never what the speaker asked themselves: "고객번호 아시면 말씀해 주세요" after the caller's name answers nothing)
+            for handle in _SPOKEN_HANDLE.finditer(turn):
+                yield finding(USERNAME, start + handle.start(), start + handle.end(), 0.75, self.name)
             speaker = _speaker_key(m.group("label"))
             wanted = (asked_before[0] - _NEXT_TURN_ONLY if not speaker or asked_by[0] != speaker else frozenset()) | (
                 asked_before[1] if not speaker or asked_by[1] != speaker else frozenset()
