@@ -2475,3 +2475,12 @@ def test_a_login_said_with_an_underscore_or_its_word(engine):
     ):
         out, _ = anonymize(engine, call)
         assert login not in out, out
+
+
+def test_a_birth_date_in_words_with_ordinal_endings_glued_years_and_little_words(engine):
+    for call, rest in (
+        ("A: och när är du född\nB: den tjugonde april nittonhundraåttiofyra\nA: tack", "åttiofyra"),
+        ("A: ¿Su fecha de nacimiento?\nB: el once de marzo de mil novecientos setenta y seis\nA: gracias", "seis"),
+    ):
+        out, types = anonymize(engine, call)
+        assert rest not in out and "DATE_OF_BIRTH" in types, out

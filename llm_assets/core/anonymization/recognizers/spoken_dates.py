@@ -55,7 +55,21 @@ def _date_word(word: str) -> str | None:
     # a number or an ordinal (the turn reader's test), or a year's hundreds ("дев'ятсот", "dokuz yüz")
     if says_number(low) or (len(low) >= 2 and any(numerals.group_value(low, lang) for lang in numerals.LANGUAGES)):
         return "number"
+    # an ordinal made of its number and an ending ("sextonde", "zwanzigste"), a year glued round its hundred
+    # ("nittonhundrasjuttiotvå", "neunzehnhundertneunzig")
+    if any(low.endswith(e) and len(low) > len(e) + 2 and says_number(low[: -len(e)]) for e in _ORDINAL_ENDINGS):
+        return "number"
+    for hundred in _HUNDREDS:
+        head, found, tail = low.partition(hundred)
+        if found and says_number(head) and (not tail or says_number(tail)):
+            return "number"
     return None
+
+
+_ORDINAL_ENDINGS = ("nde", "de", "ste", "te", "e")
+_HUNDREDS = ("hundra", "hundrede", "hundre", "hundert", "honderd", "hundred")
+# the little words between a date's words: "el doce de octubre de mil novecientos ochenta y cinco", "the third of May"
+_JOINERS = frozenset("de del y e et und och og i en of the di do da den der am el le la".split())
 
 
 class SpokenBirthDateRecognizer(SpanRecognizer):
@@ -78,13 +92,21 @@ class SpokenBirthDateRecognizer(SpanRecognizer):
                 j = i + 1
                 while j < len(words) and _GAP.fullmatch(text, run[-1].end(), words[j].start()):
                     kind = _date_word(words[j].group(0))
+                    if (
+                        kind is None
+                        and words[j].group(0).casefold() in _JOINERS
+                        and j + 1 < len(words)
+                        and _GAP.fullmatch(text, words[j].end(), words[j + 1].start())
+                        and _date_word(words[j + 1].group(0))
+                    ):
+                        kind = "joiner"
                     if kind is None:
                         break
                     run.append(words[j])
                     kinds.append(kind)
                     j += 1
                 numbers = kinds.count("number")
-                if numbers >= 2 and ("month" in kinds or numbers + kinds.count("year") >= 4) and len(run) <= 9:
+                if numbers >= 2 and ("month" in kinds or numbers + kinds.count("year") >= 4) and len(run) <= 12:
                     yield finding(DATE_OF_BIRTH, run[0].start(), run[-1].end(), 0.7, self.name)
                     taken = run[-1].end()
                     break
