@@ -2484,3 +2484,37 @@ def test_a_birth_date_in_words_with_ordinal_endings_glued_years_and_little_words
     ):
         out, types = anonymize(engine, call)
         assert rest not in out and "DATE_OF_BIRTH" in types, out
+
+
+def test_digits_of_other_scripts_spoken_dots_long_vowels_and_repeats(engine):
+    for text, value in (
+        ("اكتب عندك رقم الهوية: ٢٨٤٠٣١٩٥٧٦.", "٢٨٤٠٣١٩٥٧٦"),
+        ('고객: "그러니까, 81점77점203점14이에요."', "81점77점203"),
+        ("発信者: プラスハチイチーキューゼローサンゴーヨンイチーナナニー", "キューゼロー"),
+        ("Het is zeven drie één dubbel vijf dubbel twee nul.", "dubbel vijf"),
+        ("Caller: mera number hai nau aath saat chhah paanch chaar teen do", "saat chhah"),
+    ):
+        out, _ = anonymize(engine, text)
+        assert value not in out, out
+    text = "I do one thing every day and two on Sunday."
+    assert anonymize(engine, text)[0] == text
+
+
+def test_a_number_neither_half_of_which_was_found_alone(engine):
+    call = (
+        "OP: Mi lascia un numero di cellulare?\nCliente: Allora, tre quarantadue, diciotto...\nOP: Prego.\n"
+        "Cliente: ... ventisei sette cinquantuno.\nOP: Grazie."
+    )
+    out, types = anonymize(engine, call)
+    assert "quarantadue" not in out and "cinquantuno" not in out and "PHONE_NUMBER" in types, out
+    call = (
+        "Operator: And your social security number?\nCaller: uh, 6613, four nine... [laughs]\n"
+        "Operator: (overlap) um, mhm.\nCaller: and then two eight, 7720. [inaudible]\nOperator: Thanks."
+    )
+    out, _ = anonymize(engine, call)
+    assert "6613" not in out and "7720" not in out, out
+    # quantities given over two turns stay
+    call = (
+        "Agent: how many items?\nCaller: three hundred twenty\nAgent: ok\nCaller: and forty five boxes\nAgent: thanks"
+    )
+    assert anonymize(engine, call)[0] == call

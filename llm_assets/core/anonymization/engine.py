@@ -91,6 +91,7 @@ from llm_assets.core.anonymization.structure import Cell, Layout, layout  # noqa
 from llm_assets.core.anonymization.text import (  # noqa: E402
     PARTICLES,
     SUPPORT_DESK,
+    ascii_digits,
     case_variant,
     normalize,
     unglue_cjk,
@@ -496,7 +497,7 @@ class AnonymizationEngine:
 
     def analyze_texts(self, texts: Sequence[str], batch_size: int = 64) -> list[list[RecognizerResult]]:
         """Findings per text (before known values and overlaps are resolved), long texts in overlapping chunks."""
-        texts = [unglue_cjk(unglue_particles(t)) for t in texts]
+        texts = [unglue_cjk(unglue_particles(ascii_digits(t))) for t in texts]
         pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
         found: list[list[RecognizerResult]] = [[] for _ in texts]
         for i, text in enumerate(texts):

@@ -20,9 +20,11 @@ from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import finding
 from llm_assets.core.anonymization.recognizers.scripts import EVERYDAY_KOREAN_ZIPF, korean_zipf
 from llm_assets.core.anonymization.recognizers.spoken import (
+    _NUMBER_CUE,
     CJK_DIGITS,
     KOREAN_DIGITS,
     TOKEN,
+    _group_digits,
     digit_words,
     number_word,
 )
@@ -40,6 +42,12 @@ _MAX_BETWEEN = 2
 _STAMP_CHARACTERS = re.compile(
     r"[\[(][^\[\]()\n]*\d[^\[\]()\n]*[\])]|(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?|-->|[:<>\[\]()]"
 )
+_PHONE_CUE = re.compile(
+    r"(?i)phone|mobile|cell|call|ring|whatsapp|handy|telef|teléf|téléph|portable|cellulare|celular|móvil|movil|"
+    r"komórk|mobil|puhelin|τηλ|κινητ|телеф|моб|llam|chiam|appel|anruf|ligar|ligue|dzwoni|bellen|ringa"
+)
+# a transcriber's note in brackets: "[laughs]", "(overlap)", "[inaudible]"
+_NOISE_TAG = re.compile(r"[\[(][^\[\]()\n]{1,30}[\])]")
 _APART = re.compile(r"[^ \t,\-]")
 # a line's time stamp, where the lines are the turns ("[00:55] ...", "00:01:12 ...")
 _LINE_STAMP = re.compile(r"[ \t]*\[?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]?[ \t]+")
@@ -55,7 +63,7 @@ class _Turn:
 def numbers_across_turns(text: str, results: Sequence[RecognizerResult]) -> list[RecognizerResult]:
     """Findings for the halves of numbers said over two turns, typed as the other half (see the module)."""
     numbers = [r for r in results if r.entity_type not in _NOT_NUMBERS and _digits(text[r.start : r.end]) >= 3]
-    if not numbers:
+    if not numbers and not _NUMBER_CUE.search(text):
         return []
     turns = _turns(text)
     if len(turns) < 3:
@@ -64,6 +72,7 @@ def numbers_across_turns(text: str, results: Sequence[RecognizerResult]) -> list
     for k, turn in enumerate(turns):
         inside = [r for r in numbers if turn.start <= r.start and r.end <= turn.end]
         if not inside:
+            out += _unfound_halves(text, turns, k, results)
             continue
         closing = max(inside, key=lambda r: r.end)
         opening = min(inside, key=lambda r: r.start)
@@ -77,6 +86,33 @@ def numbers_across_turns(text: str, results: Sequence[RecognizerResult]) -> list
                         out.append(finding(number.entity_type, *half, number.score, "SplitNumberCompletion"))
                     break
     return out
+
+
+def _unfound_halves(text: str, turns: list[_Turn], k: int, results: Sequence[RecognizerResult]) -> list:
+    """Both halves of a number neither of which the recognizers found, each too short alone ("my mobile is three
+    thirty-three, thirty-one..." / "go on" / "... fourteen three fifty-nine"): together seven digits or more, asked
+    for or announced by a word for a phone or a number in the turn or the one before."""
+    first = _half(text, turns[k], at_start=False)
+    if first is None or _covered(first, results):
+        return []
+    # what the parties said, not their labels ("Caller:" is no word for calling)
+    said = (text[turns[k - 1].start : turns[k - 1].end] if k else "") + " " + text[turns[k].start : first[0]]
+    if not _NUMBER_CUE.search(said):
+        return []
+    for other in _partners(turns, k, text, +1):
+        second = _half(text, other, at_start=True)
+        if second is None:
+            continue
+        rest = text[second[1] : other.end]
+        if (
+            _covered(second, results)
+            or _words(_NOISE_TAG.sub(" ", rest)) > 0  # "... and forty five boxes": a quantity
+            or _digits(text[first[0] : first[1]]) + _digits(text[second[0] : second[1]]) < 7
+        ):
+            return []
+        entity = "PHONE_NUMBER" if _PHONE_CUE.search(said) else "REFERENCE_NUMBER"
+        return [finding(entity, *span, 0.7, "SplitNumberCompletion") for span in (first, second)]
+    return []
 
 
 def _turns(text: str) -> list[_Turn]:
@@ -121,7 +157,12 @@ def _partners(turns: list[_Turn], k: int, text: str, step: int) -> list[_Turn]:
 def _half(text: str, turn: _Turn, at_start: bool) -> tuple[int, int] | None:
     """The number words opening the turn (``at_start``: after at most two other words, before at most two) or
     closing it: its span, or None where there is none of three digits or more."""
-    tokens = [t for t in TOKEN.finditer(text, turn.start, turn.end) if t.group(0) not in ".,"]
+    tags = [m.span() for m in _NOISE_TAG.finditer(text, turn.start, turn.end)]
+    tokens = [
+        t
+        for t in TOKEN.finditer(text, turn.start, turn.end)
+        if t.group(0) not in ".," and not any(a <= t.start() < b for a, b in tags)
+    ]
     language = current_language()
     digits = digit_words(language)
     order = tokens if at_start else tokens[::-1]
@@ -170,8 +211,11 @@ def _digits(said: str) -> int:
         word = t.group(0)
         if word.isdigit() or _digit_syllables(word):
             count += len(word)
-        elif word.isalpha() and (word.lower() in digits or number_word(word, language)):
+        elif word.isalpha() and word.lower() in digits:
             count += 1
+        elif word.isalpha() and number_word(word, language):
+            said_as = _group_digits(word.lower(), language) or _group_digits(word.lower(), "en")
+            count += len(said_as) if said_as else 1  # "trentatré": two digits
     return count
 
 

@@ -42,6 +42,17 @@ _GLUED_PARTICLE = regex.compile(
 )
 
 
+def ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit of another script as its ASCII digit (same length): Arabic-Indic,
+    Persian, Devanagari and the others ("١٢١٥٤٩٣٤١٠" is a national ID to the patterns that read 0-9)."""
+    if text.isascii() or not _OTHER_DIGIT.search(text):
+        return text
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
+
+
+_OTHER_DIGIT = regex.compile(r"(?![0-9])\p{Nd}")
+
+
 def unglue_particles(text: str) -> str:
     """``text`` with the Korean particles glued to a number or a Latin word as spaces (same length)."""
     if not HANGUL.search(text):

@@ -29,7 +29,8 @@ _HAN_RUN = re.compile(
     rf"(?:[ \t]?[の\-－ー—][ \t]?[{''.join(_HAN_DIGITS)}\d]{{2,}}|[ \t][{''.join(_HAN_DIGITS)}]{{2,}})*"
 )
 _KATAKANA_DIGIT = re.compile(alternation(_KATAKANA_DIGITS))
-_KATAKANA_RUN = re.compile(rf"(?:{_KATAKANA_DIGIT.pattern})+")
+# (a long vowel after a digit, "イチー", and "プラス" before a country code)
+_KATAKANA_RUN = re.compile(rf"(?:プラス)?(?:(?:{_KATAKANA_DIGIT.pattern})ー?)+")
 MIN_DIGITS = 6
 # what follows a quantity's or a date's digits
 _UNIT_AFTER = re.compile(r"[ \t]?[年月日時分秒円元块塊万萬億亿人名個个件回度歳岁才号號%％倍]")

@@ -58,6 +58,10 @@ DIGITS_BY_LANGUAGE: dict[str, str] = {
 # other spellings and the usual stand-ins (oh, nought, zwo, the apostrophes of Ukrainian, Hebrew's masculine forms)
 VARIANTS: dict[str, dict[str, str]] = {
     "en": {"oh": "0", "o": "0", "nought": "0"},
+    # Hindi read in Latin letters in an Indian call ("chhah chhah nau do do")
+    "hi-latn": {"shunya": "0", "ek": "1", "do": "2", "teen": "3", "tin": "3", "chaar": "4", "char": "4",
+                "paanch": "5", "panch": "5", "chhah": "6", "chhe": "6", "cheh": "6", "saat": "7", "aath": "8",
+                "nau": "9", "nao": "9"},
     "de": {"zwo": "2"},
     "uk": {"пʼять": "5", "девʼять": "9", "п’ять": "5", "дев’ять": "9"},
     "he": {"אחד": "1", "שניים": "2", "שתים": "2", "שלושה": "3", "ארבעה": "4", "חמישה": "5", "שישה": "6", "שבעה": "7",
@@ -68,6 +72,7 @@ VARIANTS: dict[str, dict[str, str]] = {
     "ja": {"ゼロ": "0", "〇": "0"},
     "nb": {"syv": "7", "åtte": "8"},
     "sv": {"en": "1"},
+    "nl": {"één": "1"},
 }  # fmt: skip
 # Sino-Korean digit syllables, read one per digit and grouped without spaces
 KOREAN_DIGITS = {"영": "0", "공": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5", "육": "6", "륙": "6",
@@ -90,7 +95,7 @@ def any_digit_words() -> dict[str, str]:
 def digit_words(language: str) -> dict[str, str]:
     """word -> digit for English and ``language``."""
     out: dict[str, str] = {}
-    for lang in dict.fromkeys(["en", language, *(["ja", "zh"] if language in ("ja", "zh") else [])]):
+    for lang in dict.fromkeys(["en", language, *(["ja", "zh"] if language in ("ja", "zh") else []), "hi-latn"]):
         for value, word in enumerate(DIGITS_BY_LANGUAGE.get(lang, "").split()):
             out.setdefault(word, str(value))
         out.update(VARIANTS.get(lang, {}))
@@ -102,7 +107,8 @@ SPELLING_ALPHABET = {w: w[0].upper() for w in (
     "alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima mike november oscar papa "
     "quebec romeo sierra tango uniform victor whiskey whisky xray yankee zulu"
 ).split()}  # fmt: skip
-REPEAT = {"double": 2, "triple": 3, "doppel": 2, "doble": 2, "doppio": 2}
+REPEAT = {"double": 2, "triple": 3, "doppel": 2, "doppelt": 2, "doble": 2, "doppio": 2, "dubbel": 2, "dubbele": 2,
+          "dubbla": 2, "dobbel": 2, "dobbelt": 2, "tripel": 3, "trippel": 3}  # fmt: skip
 # what is said for the punctuation of an e-mail or an identifier; a run of them joins two symbols ("full stop")
 JOINERS = {"dot": ".", "point": ".", "period": ".", "stop": ".", "punkt": ".", "punto": ".", "ponto": ".",
            "at": "@", "dash": "-", "hyphen": "-", "minus": "-", "underscore": "_", "slash": "/", "full": ""}  # fmt: skip

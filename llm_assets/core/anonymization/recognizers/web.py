@@ -97,6 +97,8 @@ class ObfuscatedEmailRecognizer(SpanRecognizer):
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _GLUED_IP = re.compile(rf"(?<![\d.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\d]|\.\d)")
+# the dot said in Korean, Chinese or Japanese between the octets: "92점35점204점29"
+_SPOKEN_DOT_IP = re.compile(rf"(?<![\d.]){_OCTET}(?:[ \t]?(?:점|点|點|ドット)[ \t]?{_OCTET}){{3}}(?!\d)")
 
 
 class GluedIpRecognizer(SpanRecognizer):
@@ -108,6 +110,8 @@ class GluedIpRecognizer(SpanRecognizer):
             # (a free-standing one is Presidio's; "v1.2.3.4" is a version)
             if any(c.isalpha() and not c.isascii() for c in before + after):
                 yield finding("IP_ADDRESS", m.start(), m.end(), 0.8, self.name)
+        for m in _SPOKEN_DOT_IP.finditer(text):
+            yield finding("IP_ADDRESS", m.start(), m.end(), 0.8, self.name)
 
 
 # Latin letters as Korean says them, in a spelled address ("에이 에이치 엔 점 ..."), and what it says for "_" and "-"
