@@ -2491,6 +2491,10 @@ def test_digits_of_other_scripts_spoken_dots_long_vowels_and_repeats(engine):
         ("اكتب عندك رقم الهوية: ٢٨٤٠٣١٩٥٧٦.", "٢٨٤٠٣١٩٥٧٦"),
         ('고객: "그러니까, 81점77점203점14이에요."', "81점77점203"),
         ("発信者: プラスハチイチーキューゼローサンゴーヨンイチーナナニー", "キューゼロー"),
+        (
+            "受付: お電話番号をお願いします。\n発信者: 携帯はゼロキューサンヨンイチーナナハチです。\n受付: はい。",
+            "サンヨン",
+        ),
         ("Het is zeven drie één dubbel vijf dubbel twee nul.", "dubbel vijf"),
         ("Caller: mera number hai nau aath saat chhah paanch chaar teen do", "saat chhah"),
     ):

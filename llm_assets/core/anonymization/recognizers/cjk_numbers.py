@@ -36,6 +36,7 @@ MIN_DIGITS = 6
 _UNIT_AFTER = re.compile(r"[ \t]?[年月日時分秒円元块塊万萬億亿人名個个件回度歳岁才号號%％倍]")
 _ACCOUNT_CUE = re.compile(r"口座|账号|帳號|账户|帳戶|卡号|銀行|银行")
 _CARD_CUE = re.compile(r"カード|信用卡|银行卡|卡号")
+_PHONE_CUE = re.compile(r"電話|携帯|ケータイ|連絡先|手机|手機|电话|联系方式|聯絡|回电|回電")
 _ORDER_CUE = re.compile(r"注文|订单|訂單|快递|快遞|运单|運單|物流|追跡|伝票|お問い合わせ番号")
 _CUE_WINDOW = 16
 
@@ -71,6 +72,8 @@ class CjkDigitRecognizer(SpanRecognizer):
             return "CREDIT_CARD"
         if _ACCOUNT_CUE.search(before):
             return BANK_ACCOUNT
+        if _PHONE_CUE.search(before):
+            return "PHONE_NUMBER"
         if len(written) >= 10 and written[0] in "01":
             return "PHONE_NUMBER"
         return "REFERENCE_NUMBER"

@@ -100,7 +100,7 @@ ROLE_WORDS = frozenset(
     客服 客户 顾客 用户 坐席 客服人员 お客様 顧客 担当 担当者 オペレーター 상담원 고객 상담사 사용자
     我 你 您 对方 對方 私 あなた 나 저 상대방
     chiamante llamante chamador dzwoniący uppringare opkalder innringer soittaja arayan звонящий абонентка
-    发信者 來電者 来电者 来电人 発信者 着信者 발신자 통화자 volající apelant""".split()
+    发信者 來電者 来电者 来电人 発信者 着信者 受付 係員 案内係 발신자 통화자 volající apelant""".split()
 )
 # the labels speech-to-text gives the voices it tells apart ("SPEAKER_00", "spk_1", "Speaker 2"): nobody's name
 _DIARIZED = re.compile(
