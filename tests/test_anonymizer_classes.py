@@ -2522,3 +2522,12 @@ def test_a_number_neither_half_of_which_was_found_alone(engine):
         "Agent: how many items?\nCaller: three hundred twenty\nAgent: ok\nCaller: and forty five boxes\nAgent: thanks"
     )
     assert anonymize(engine, call)[0] == call
+
+
+def test_an_email_read_out_with_at_sign_or_at_the_rate(engine):
+    for call in (
+        "Agent: and your email?\nCaller: rmokoena12 at sign outlook dot com, all lower case.\nAgent: thanks",
+        "Caller: my email is anil dot v at the rate yahoo dot co dot in",
+    ):
+        out, types = anonymize(engine, call)
+        assert "EMAIL_ADDRESS" in types and "outlook dot" not in out and "yahoo dot" not in out, out
