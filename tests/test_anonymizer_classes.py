@@ -2531,3 +2531,19 @@ def test_an_email_read_out_with_at_sign_or_at_the_rate(engine):
     ):
         out, types = anonymize(engine, call)
         assert "EMAIL_ADDRESS" in types and "outlook dot" not in out and "yahoo dot" not in out, out
+
+
+def test_an_age_said_in_english_words_or_typed_without_apostrophes(engine):
+    for text, age in (
+        ("Agent: and your father?\nCaller: He's sixty-three now.", "sixty-three"),
+        ("[09:08] jo: shes eighty now isnt she, crazy", "eighty"),
+        ("im thirty one and still renting", "thirty one"),
+    ):
+        out, types = anonymize(engine, text)
+        assert age not in out and "AGE" in types, out
+    for text in (
+        "It is five now, we close at six.",
+        "I am one of the owners.",
+        "There are two of us and we are ten now.",
+    ):
+        assert anonymize(engine, text)[0] == text, text

@@ -150,6 +150,14 @@ class DriverLicenceRecognizer(SpanRecognizer):
                 yield finding("US_DRIVER_LICENSE", start, start + len(value), 0.85, self.name)
 
 
+_UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_ENGLISH_NUMBER = (
+    rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:{_UNITS_WORDS}))?|"
+    r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred|a hundred|"
+    rf"{_UNITS_WORDS}"
+)
+
+
 class AgeRecognizer(SpanRecognizer):
     """Ages as English states them: "34 years old", "a 34-year-old", "34 y/o", "aged 34", "at the age of 34",
     "she is 34." ("turned 34" is the multilingual recognizer's: a turning verb's number is an age by what follows)."""
@@ -164,6 +172,13 @@ class AgeRecognizer(SpanRecognizer):
         re.compile(
             rf"(?i:\b(?:i|he|she|they|you|we|who)\s*(?:am|is|was|were|are|'m|'s|'re))\s+{_NUM}"
             r"(?=\s*(?:[.,;!?)]|$|\s(?:and|but|when|now|today|this|next|last)\b))"
+        ),
+        # the same in words, and as chats type it ("shes ninety now", "He's fifty now.", "im 43")
+        re.compile(
+            # (not "we are ten now": a group counts itself)
+            rf"(?i:\b(?:i|he|she|you|who)\s*(?:am|is|was|were|are|'m|'s|'re|’m|’s|’re)|\b(?:im|hes|shes))\s+"
+            rf"(?P<n>{_ENGLISH_NUMBER})"
+            r"(?=\s*(?:[.,;!?)]|$|\s(?:and|but|when|now|today|this|next|last|already|soon|tomorrow)\b))"
         ),
         # "she'll be 65 in May", "he will be 40 next week": an age to come
         re.compile(
@@ -184,7 +199,7 @@ class AgeRecognizer(SpanRecognizer):
         for pattern in self._PATTERNS:
             for m in pattern.finditer(text):
                 value = m.group("n")
-                if float(value.replace(",", ".")) <= 130:
+                if not value[0].isdigit() or float(value.replace(",", ".")) <= 130:
                     yield finding("AGE", m.start("n"), m.end("n"), 0.9, self.name)
 
 
