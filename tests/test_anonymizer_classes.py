@@ -2547,3 +2547,20 @@ def test_an_age_said_in_english_words_or_typed_without_apostrophes(engine):
         "There are two of us and we are ten now.",
     ):
         assert anonymize(engine, text)[0] == text, text
+
+
+def test_a_street_address_with_its_number_said_in_words_before_or_after_the_name(engine):
+    for text, value in (
+        (
+            "Rep: And the first line of your address?\nCustomer: forty-one twelve Birch Hollow Lane, the new place.",
+            "Birch",
+        ),
+        ("Kunde: Ich wohne in der Lindenstraße dreiundvierzig, in Köln.", "dreiundvierzig"),
+    ):
+        out, types = anonymize(engine, text)
+        assert value not in out and "STREET_ADDRESS" in types, out
+    for text in (
+        "We waited two hours on the road to the coast.",
+        "Die Lieferung kam in die Hauptstraße zwei Tage später.",
+    ):
+        assert anonymize(engine, text)[0] == text, text

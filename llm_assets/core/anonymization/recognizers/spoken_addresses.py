@@ -22,6 +22,14 @@ STREET_BEFORE = frozenset(
 STREET_AFTER = frozenset(
     "sokak sokağı sok sk cadde caddesi cad cd bulvar bulvarı blv mahalle mahallesi mah yolu".split()
 )
+# the kind of street after its name in English ("Old Mill Road"), and a street's compound ending in Dutch and German
+STREET_KINDS = frozenset(
+    "road street avenue lane drive way close court crescent place boulevard terrace grove gardens row square rd st "
+    "ave ln dr blvd".split()
+)
+_NUMBER_GAP = re.compile(r"[ \t]*[-,]?[ \t]*")  # between a number's words: "twenty-nine eighteen"
+_ADDRESS_END = re.compile(r"[ \t]*(?:[,.;!?\n)]|$)|[ \t]+(?i:huis|huisnummer|hausnummer|bus|hoog|[a-d])(?![\p{L}])")
+STREET_SUFFIXES = ("straat", "laan", "weg", "gracht", "plein", "kade", "straße", "strasse", "gasse", "allee", "ring")
 HOUSE_WORDS = frozenset("numer nr dom numara no будинок буд д дом номер číslo čp".split())
 FLAT_WORDS = frozenset("mieszkanie mieszkania m lokal lok квартира кв daire byt офіс офис".split())
 _WRITTEN_FLAT = re.compile(r"(?:[/-]\d{1,5}\p{L}?)+(?![\p{L}\p{N}])")
@@ -54,6 +62,7 @@ class SpokenAddressRecognizer(SpanRecognizer):
             return
         language = current_language()
         lows = [w.group(0).lower() for w in words]
+        yield from self._number_first(text, words, lows, language)
         for k, low in enumerate(lows):
             if low in STREET_BEFORE:
                 span = self._before(text, words, lows, k, language)
@@ -67,6 +76,36 @@ class SpokenAddressRecognizer(SpanRecognizer):
                 # a flat written after the house's number: "ul. krótka 35/36"
                 flat = _WRITTEN_FLAT.match(text, span[1])
                 yield finding("STREET_ADDRESS", span[0], flat.end() if flat else span[1], 0.7, self.name)
+
+    def _number_first(self, text: str, words: list, lows: list[str], language: str) -> Iterable:
+        """English order, the number before the name and the street's kind after it ("twenty-nine eighteen Old Mill
+        Road"); Dutch and German order, a street's compound word before the number ("Beatrixstraat
+        honderdvierenzestig")."""
+        for k, low in enumerate(lows):
+            if low in STREET_KINDS:
+                # one to three name words before the kind, then the number's words before them
+                for names in (1, 2, 3):
+                    first = k - names
+                    j = first
+                    while (
+                        j > 0
+                        and number_word(lows[j - 1], language)
+                        and _NUMBER_GAP.fullmatch(text, words[j - 1].end(), words[j].start())
+                    ):
+                        j -= 1
+                    if j < first and first > 0 and all(self._near(text, words, i, i + 1) for i in range(first, k)):
+                        # the street's name is a name: capitalized words ("on the Road" is no street)
+                        named = all(words[i].group(0)[:1].isupper() for i in range(first, k + 1))
+                        if named and not any(number_word(w, language) for w in lows[first:k]):
+                            yield finding("STREET_ADDRESS", words[j].start(), words[k].end(), 0.7, self.name)
+                            break
+            elif low.endswith(STREET_SUFFIXES) and len(low) > 6 and k + 1 < len(lows):
+                j = k
+                while j + 1 < len(lows) and number_word(lows[j + 1], language) and self._near(text, words, j, j + 1):
+                    j += 1
+                # the number ends the address ("Hauptstraße zwei Tage später" is a count of days)
+                if j > k and _ADDRESS_END.match(text, words[j].end()):
+                    yield finding("STREET_ADDRESS", words[k].start(), words[j].end(), 0.7, self.name)
 
     @staticmethod
     def _near(text: str, words: list, a: int, b: int) -> bool:
