@@ -103,7 +103,7 @@ class SpokenAddressRecognizer(SpanRecognizer):
                 j = k
                 while j + 1 < len(lows) and number_word(lows[j + 1], language) and self._near(text, words, j, j + 1):
                     j += 1
-                # the number ends the address ("Hauptstraße zwei Tage später" is a count of days)
+                # the number is last in what is said ("Hauptstraße zwei Tage später" is a count of days)
                 if j > k and _ADDRESS_END.match(text, words[j].end()):
                     yield finding("STREET_ADDRESS", words[k].start(), words[j].end(), 0.7, self.name)
 
