@@ -20,15 +20,16 @@ from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import finding
 from llm_assets.core.anonymization.recognizers.scripts import EVERYDAY_KOREAN_ZIPF, korean_zipf
 from llm_assets.core.anonymization.recognizers.spoken import (
-    _NUMBER_CUE,
     CJK_DIGITS,
     KOREAN_DIGITS,
+    NUMBER_CUE,
+    PHONE_CUE,
     TOKEN,
-    _group_digits,
     digit_words,
+    group_digits,
     number_word,
 )
-from llm_assets.core.anonymization.recognizers.turns import utterances
+from llm_assets.core.anonymization.recognizers.turns import speaker_key, utterances
 from llm_assets.core.entities import DATE_OF_BIRTH, DATE_TIME
 
 # what a number is not, though said in number words: a date, a time, an age, an amount
@@ -39,13 +40,6 @@ _LEAD_WORDS = 2  # words a half may follow or be followed by in its turn ("and t
 _SHORT_TURN_WORDS = 4
 MIN_HALF_DIGITS = 3
 _MAX_BETWEEN = 2
-_STAMP_CHARACTERS = re.compile(
-    r"[\[(][^\[\]()\n]*\d[^\[\]()\n]*[\])]|(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?|-->|[:<>\[\]()]"
-)
-_PHONE_CUE = re.compile(
-    r"(?i)phone|mobile|cell|call|ring|whatsapp|handy|telef|teléf|téléph|portable|cellulare|celular|móvil|movil|"
-    r"komórk|mobil|puhelin|τηλ|κινητ|телеф|моб|llam|chiam|appel|anruf|ligar|ligue|dzwoni|bellen|ringa"
-)
 # a transcriber's note in brackets: "[laughs]", "(overlap)", "[inaudible]"
 _NOISE_TAG = re.compile(r"[\[(][^\[\]()\n]{1,30}[\])]")
 _APART = re.compile(r"[^ \t,\-]")
@@ -63,7 +57,7 @@ class _Turn:
 def numbers_across_turns(text: str, results: Sequence[RecognizerResult]) -> list[RecognizerResult]:
     """Findings for the halves of numbers said over two turns, typed as the other half (see the module)."""
     numbers = [r for r in results if r.entity_type not in _NOT_NUMBERS and _digits(text[r.start : r.end]) >= 3]
-    if not numbers and not _NUMBER_CUE.search(text):
+    if not numbers and not NUMBER_CUE.search(text):
         return []
     turns = _turns(text)
     if len(turns) < 3:
@@ -97,7 +91,7 @@ def _unfound_halves(text: str, turns: list[_Turn], k: int, results: Sequence[Rec
         return []
     # what the parties said, not their labels ("Caller:" is no word for calling)
     said = (text[turns[k - 1].start : turns[k - 1].end] if k else "") + " " + text[turns[k].start : first[0]]
-    if not _NUMBER_CUE.search(said):
+    if not NUMBER_CUE.search(said):
         return []
     for other in _partners(turns, k, text, +1):
         second = _half(text, other, at_start=True)
@@ -110,7 +104,7 @@ def _unfound_halves(text: str, turns: list[_Turn], k: int, results: Sequence[Rec
             or _digits(text[first[0] : first[1]]) + _digits(text[second[0] : second[1]]) < 7
         ):
             return []
-        entity = "PHONE_NUMBER" if _PHONE_CUE.search(said) else "REFERENCE_NUMBER"
+        entity = "PHONE_NUMBER" if PHONE_CUE.search(said) else "REFERENCE_NUMBER"
         return [finding(entity, *span, 0.7, "SplitNumberCompletion") for span in (first, second)]
     return []
 
@@ -118,7 +112,7 @@ def _unfound_halves(text: str, turns: list[_Turn], k: int, results: Sequence[Rec
 def _turns(text: str) -> list[_Turn]:
     found = utterances(text)
     if len(found) >= 3:
-        return [_Turn(_speaker(m.group("label")), m.start("turn"), m.end("turn")) for m in found]
+        return [_Turn(speaker_key(m.group("label")), m.start("turn"), m.end("turn")) for m in found]
     out = []
     for line in re.finditer(r"[^\n]+", text):
         stamp = _LINE_STAMP.match(line.group(0))
@@ -127,11 +121,6 @@ def _turns(text: str) -> list[_Turn]:
         if text[line.start() + stamp.end() : line.end()].strip():
             out.append(_Turn("", line.start() + stamp.end(), line.end()))
     return out
-
-
-def _speaker(label: str) -> str:
-    """A turn's speaker without its time stamps and punctuation ("Speaker B [65.86 - 70.02]:" -> "speaker b")."""
-    return " ".join(_STAMP_CHARACTERS.sub(" ", label).split()).casefold()
 
 
 def _partners(turns: list[_Turn], k: int, text: str, step: int) -> list[_Turn]:
@@ -214,7 +203,7 @@ def _digits(said: str) -> int:
         elif word.isalpha() and word.lower() in digits:
             count += 1
         elif word.isalpha() and number_word(word, language):
-            said_as = _group_digits(word.lower(), language) or _group_digits(word.lower(), "en")
+            said_as = group_digits(word.lower(), language) or group_digits(word.lower(), "en")
             count += len(said_as) if said_as else 1  # "trentatré": two digits
     return count
 

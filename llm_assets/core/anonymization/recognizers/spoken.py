@@ -208,14 +208,19 @@ def _korean_last_digit(token: str) -> int:
 
 # a number is being asked for or given: the words for a phone or a number, and for calling, in the engine's languages
 # (stems: "telefonu", "Handynummer", "τηλέφωνο")
-_NUMBER_CUE = re.compile(
-    r"(?i)(?<!\w)(?:phone|telephone|mobile|cell|number|call|ring|reach|contact|whatsapp|nummer|rufnummer|handy|"
-    r"numéro|numero|número|telef|teléf|téléph|portable|cellulare|celular|móvil|movil|numer|komórk|komork|puhelin|"
-    r"tlf|mobil|číslo|cislo|szám|număr|numara|τηλ|κινητ|αριθμ|телеф|номер|мобіл|моб|sort code|account|iban|bsb|"
-    r"routing|konto|compte|cuenta|conto|rekening|"
-    # calling back: "llamada", "chiamarmi", "rappeler", "zurückrufen", "ligar", "zadzwonić", "zavolat", "terugbellen"
+# the words for a phone and for calling (back), in the engine's languages (stems: "telefonu", "Handynummer", "τηλέφωνο";
+# "llamada", "chiamarmi", "rappeler", "zurückrufen", "ligar", "zadzwonić", "zavolat", "terugbellen")
+_PHONE_WORDS = (
+    r"phone|telephone|mobile|cell|call|ring|whatsapp|handy|telef|teléf|téléph|portable|cellulare|celular|móvil|movil|"
+    r"komórk|komork|puhelin|tlf|mobil|τηλ|κινητ|телеф|мобіл|моб|"
     r"llam|chiam|appel|rappel|anruf|zurückruf|ligar|ligue|dzwoni|zadzwo|zavolej|zavolat|terugbel|bellen|ringa|"
-    r"arayabil|arayın|ulaş)\w*"
+    r"arayabil|arayın"
+)
+PHONE_CUE = re.compile(rf"(?i)(?<!\w)(?:{_PHONE_WORDS})\w*")
+# a number is being asked for or given: those, the words for a number, and for an account
+NUMBER_CUE = re.compile(
+    rf"(?i)(?<!\w)(?:{_PHONE_WORDS}|number|reach|contact|nummer|rufnummer|numéro|numero|número|numer|číslo|cislo|"
+    r"szám|număr|numara|αριθμ|номер|sort code|account|iban|bsb|routing|konto|compte|cuenta|conto|rekening|ulaş)\w*"
 )
 # an enumeration goes on with "and" and another number ("twelve, twenty-four, thirty-six and forty-eight cups"): the
 # groups before it are quantities, not an identifier read out
@@ -227,7 +232,7 @@ _GROUP_WORDS = 7  # tokens one group may span: "soixante - dix - huit", "cincuen
 
 
 @functools.lru_cache(maxsize=65536)
-def _group_digits(words: str, language: str) -> str | None:
+def group_digits(words: str, language: str) -> str | None:
     """The digits a group of number words says, at most three ("cinquante-six" -> "56", "pięćset szesnaście" ->
     "516", "zéro six" -> "06"), or None."""
     if language in numerals.TEXT2NUM_LANGUAGES:
@@ -243,7 +248,7 @@ def _group_digits(words: str, language: str) -> str | None:
 def number_word(word: str, language: str) -> bool:
     """Whether ``word`` is a digit or a number said in ``language`` or English ("soixante", "setenta", "nittio")."""
     low = word.lower()
-    return low in digit_words(language) or any(_group_digits(low, lang) for lang in dict.fromkeys((language, "en")))
+    return low in digit_words(language) or any(group_digits(low, lang) for lang in dict.fromkeys((language, "en")))
 
 
 class SpokenSequenceRecognizer(SpanRecognizer):
@@ -323,7 +328,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 opened = len(written) >= 7 and (
                     written[0] == "0" or lead.endswith("+") or lead.lower().endswith("plus")
                 )
-                cued = _NUMBER_CUE.search(text[max(0, start - 80) : start])
+                cued = NUMBER_CUE.search(text[max(0, start - 80) : start])
                 # a sort code has six digits ("twenty, thirty-two, fifteen"), a phone seven or more, a postcode four
                 # to six after its word ("kod pocztowy? - osiemdziesiąt jeden, trzysta dwadzieścia")
                 postcode = 4 <= len(written) <= 6 and CUES["ZIP_CODE"].search(text[max(0, start - 60) : start])
@@ -359,7 +364,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
 
         def number_word(m: int) -> bool:
             tok = tokens[m].group(0)
-            return tok.lower() in digit_map or any(_group_digits(tok, lang) for lang in languages)
+            return tok.lower() in digit_map or any(group_digits(tok, lang) for lang in languages)
 
         tok = tokens[j].group(0)
         if tok.isdigit() and len(tok) <= 4:
@@ -378,13 +383,13 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 continue
             words = text[tokens[j].start() : tokens[k - 1].end()]
             for language in languages:
-                digits = _group_digits(words, language)
+                digits = group_digits(words, language)
                 if digits is not None:
                     return (digits, True), k
         if tok.lower() in digit_map:
             return (digit_map[tok.lower()], False), j + 1
         for language in languages:
-            digits = _group_digits(tok, language)
+            digits = group_digits(tok, language)
             if digits is not None:
                 return (digits, len(digits) > 1), j + 1
         return None, j
@@ -422,7 +427,7 @@ class SpokenSequenceRecognizer(SpanRecognizer):
             sym = spoken_symbol(tok, digit_map)
             if sym is None and digits >= 3 and repeat == 1:
                 # a run of digits may go on in a number's words: "... one dot forty-five", "... oh nine, twelve"
-                sym = next(filter(None, (_group_digits(tok, lang) for lang in languages)), None)
+                sym = next(filter(None, (group_digits(tok, lang) for lang in languages)), None)
                 return sym if sym and len(sym) > 1 else None
             return sym
 

@@ -511,9 +511,12 @@ def _header_fields(text: str, turns: list) -> set[int]:
     return out
 
 
-def _speaker_key(label: str) -> str:
-    """A turn's speaker without its time stamp and punctuation ("[00:01:22] 상담원:" -> "상담원")."""
-    label = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?|-->|[\[\]()<>:]", " ", label)
+def speaker_key(label: str) -> str:
+    """A turn's speaker without its time stamps and punctuation ("[00:01:22] 상담원:" -> "상담원", "Speaker B [65.86 -
+    70.02]:" -> "speaker b")."""
+    label = re.sub(
+        r"[\[(][^\[\]()\n]*\d[^\[\]()\n]*[\])]|\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?|-->|[\[\]()<>:]", " ", label
+    )
     return " ".join(label.split()).casefold()
 
 
@@ -872,7 +875,7 @@ class BareTurnRecognizer(SpanRecognizer):
             # (never what the speaker asked themselves: "고객번호 아시면 말씀해 주세요" after the caller's name answers nothing)
             for handle in _SPOKEN_HANDLE.finditer(turn):
                 yield finding(USERNAME, start + handle.start(), start + handle.end(), 0.75, self.name)
-            speaker = _speaker_key(m.group("label"))
+            speaker = speaker_key(m.group("label"))
             wanted = (asked_before[0] - _NEXT_TURN_ONLY if not speaker or asked_by[0] != speaker else frozenset()) | (
                 asked_before[1] if not speaker or asked_by[1] != speaker else frozenset()
             )
