@@ -2564,3 +2564,35 @@ def test_a_street_address_with_its_number_said_in_words_before_or_after_the_name
         "Die Lieferung kam in die Hauptstraße zwei Tage später.",
     ):
         assert anonymize(engine, text)[0] == text, text
+
+
+def test_a_name_far_into_a_long_lower_case_line_and_the_everyday_words_around_it(engine):
+    # an ASR export that writes a whole call as one line: the name comes long after the line's sixth word
+    call = (
+        "dzień dobry tu infolinia sklepu w czym mogę pomóc chciałem zapytać o przesyłkę bo nie dotarła "
+        "proszę podać na kogo było zamówienie na mnie tomasz wróblewski a numer zamówienia to 552190 "
+        "zablokowało mi konto w aplikacji więc dzwonię trzy razy już próbowałem"
+    )
+    out, types = anonymize(engine, call)
+    assert "tomasz" not in out and "wróblewski" not in out and types == {"PERSON"}, out
+    assert "mi konto w aplikacji" in out and "trzy razy" in out and "552190" in out, out
+    for line in (
+        "[10:02] lena_k: hi, wie geht es dir? ich hoffe alles ist gut bei euch",
+        "marco (18:40): rien de nouveau ici, et de ton coté? tout va bien chez vous",
+        "[11:15] sam: tried the parcel with dpd again but nobody was home, will try with seur next time",
+    ):
+        message = line.split(": ", 1)[1]  # the speaker's handle goes, what they wrote stays
+        assert anonymize(engine, line)[0].endswith(": " + message), line
+
+
+def test_a_short_date_keeps_its_month_and_a_clock_time_is_no_number_read_out(engine):
+    for text in (
+        "Agent: We moved your visit to 17 Mar, 10:00–12:00.\nCaller: Great, thanks for that.",
+        "The courier comes on 8 Jun between 9:00 and 13:00; the refund follows on Jun 12.",
+        "Date: Mon, 30 Sep 2024 05:14:00 +0000",
+        "W dniu 3 gru 2024 o 13:52 obsługa klienta napisała:",
+    ):
+        out, types = anonymize(engine, text)
+        assert "17 Mar" in out or "8 Jun" in out or "Mon, 30 Sep" in out or "2024 o 13:52" in out, out
+        assert "Jun 12" in out or "Jun" not in text, out
+        assert "PHONE_NUMBER" not in types, out

@@ -94,6 +94,7 @@ from llm_assets.core.anonymization.text import (  # noqa: E402
     ascii_digits,
     case_variant,
     normalize,
+    title_cased_lines,
     unglue_cjk,
     unglue_particles,
 )
@@ -536,7 +537,7 @@ class AnonymizationEngine:
                 variants, self._nlp([v for _, _, (v, _) in variants], batch_size), strict=True
             ):
                 variant, lines = variant
-                with gazetteers.language_scope(languages[i]):
+                with gazetteers.language_scope(languages[i]), title_cased_lines(lines):
                     results = self._analyze(variant, nlp_artifacts, self.case_analyzer)
                 # only what lies on the lines the copy changed: the others had their look in the first pass
                 results = [r for r in results if any(s <= r.start and r.end <= e for s, e in lines)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -159,7 +161,7 @@ def capitalized_runs(text: str, ws: list[Word] | None = None, max_len: int = 6) 
         while run and run[-1].text in PARTICLES:
             run = run[:-1]
         if run:
-            out.append(run[:max_len] if len(run) > max_len else run)
+            out.append(run)
     return out
 
 
@@ -198,6 +200,25 @@ def case_variant(text: str) -> tuple[str, list[tuple[int, int]]] | None:
         out.append(variant)
         pos += len(line) + 1
     return ("\n".join(out), changed) if changed else None
+
+
+# The lines of the text under analysis that its case variant title-cased, set by the engine for that second look:
+# there capitals say nothing, even where the other lines of a chat or a form keep theirs.
+_TITLE_CASED: contextvars.ContextVar[tuple[tuple[int, int], ...]] = contextvars.ContextVar("title_cased", default=())
+
+
+@contextlib.contextmanager
+def title_cased_lines(lines: Iterable[tuple[int, int]]) -> Iterator[None]:
+    token = _TITLE_CASED.set(tuple(lines))
+    try:
+        yield
+    finally:
+        _TITLE_CASED.reset(token)
+
+
+def title_cased_at(pos: int) -> bool:
+    """Whether ``pos`` lies on a line that the case variant title-cased."""
+    return any(s <= pos < e for s, e in _TITLE_CASED.get())
 
 
 # a shop's support desk named in an agent's signature ("Служба підтримки ГаджетПро", "Sepetim Müşteri Hizmetleri"):

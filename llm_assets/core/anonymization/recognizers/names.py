@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold
+from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.anonymization.recognizers.scripts import (
     EVERYDAY_KOREAN_ZIPF,
@@ -15,6 +15,7 @@ from llm_assets.core.anonymization.recognizers.scripts import (
     japanese_zipf,
     korean_zipf,
 )
+from llm_assets.core.anonymization.recognizers.spoken_dates import is_month_word
 from llm_assets.core.anonymization.text import (
     PARTICLES,
     SUPPORT_DESK,
@@ -22,6 +23,7 @@ from llm_assets.core.anonymization.text import (
     capitalized_runs,
     mostly_capitalized,
     reads_as_speech,
+    title_cased_at,
     words,
 )
 from llm_assets.core.entities import PERSON
@@ -235,6 +237,13 @@ _NAME_PREFIX = re.compile(r"(?:Mac|Fitz|Van|Von|Ter|Ten|Del|Della|Dos|Das|Ben|Ab
 _NOUNS_CAPITALIZED = frozenset({"de", "lb"})
 
 
+_DAY_BEFORE = re.compile(r"(?<![\d.,])[0-3]?\d(?:st|nd|rd|th)?\.?[ \t]+$")
+_DAY_AFTER = re.compile(r"\.?,?[ \t]+(?:[0-3]?\d(?:st|nd|rd|th)?|(?:1[89]|20)\d\d)(?![\d.,:]\d)")
+# first names this common in the name lists' ranking ("Katarzyna" 6, "Tobias" 23; the lists' noise: "Konto" 790,
+# "Kropka" 1383) start a name in a title-cased copy without a cue
+_STRICT_FIRST_RANK = 500
+
+
 class GazetteerNameRecognizer(SpanRecognizer):
     """Capitalized words that name lists know as first and last names ("Inessa Samoylova", "Atso S. Myller"),
     weighed against how common each word is in English, and single names where the words around them say so
@@ -268,8 +277,9 @@ class GazetteerNameRecognizer(SpanRecognizer):
     def find(self, text: str) -> Iterable:
         ws = words(text)
         # where every word is capitalized, capitals say nothing: single words need a cue
-        self._strict = mostly_capitalized(text)
+        strict_text = mostly_capitalized(text)
         for run in capitalized_runs(text, ws):
+            self._strict = strict_text or title_cased_at(run[0].start)
             yield from self._in_run(text, run)
         yield from self._lists(text)
 
@@ -325,6 +335,15 @@ class GazetteerNameRecognizer(SpanRecognizer):
             if any(self.g.zipf(w.text) >= 5.0 for w in core):
                 return 0.0
             f_rank, l_rank = self._first(first), self._last(last)
+            # where capitals say nothing, two rare or unknown words are as often a phrase ("odblokowałam konto",
+            # "kropka pe"): without a cue only a common first name starts a name, and one that is also an everyday
+            # word ("spring semsesters") only before a listed surname
+            if (
+                self._strict
+                and not cue
+                and not (0 < f_rank <= _STRICT_FIRST_RANK and (l_rank or self.g.zipf(first) < 4.5))
+            ):
+                return 0.0
             if f_rank and (l_rank or self._unknown(last)):
                 return 0.85 if f_rank <= 1500 and self.g.zipf(first) < 4.5 else 0.7
             if (self._unknown(first) and l_rank) or (self._unknown(first) and self._unknown(last) and (lead or trail)):
@@ -333,10 +352,14 @@ class GazetteerNameRecognizer(SpanRecognizer):
         word = first
         if len(word) < 3:
             return 0.0
+        if is_month_word(word) and (_DAY_BEFORE.search(left) or _DAY_AFTER.match(text, window[-1].end)):
+            return 0.0  # a date's month beside its day ("from 17 Mar", "Jun 8", "Mar 2024"), whatever name it also is
         known = self._first(word) or self._last(word)
         z = self.g.zipf(word)
         sentence_start = re.search(r"(?:^|[.!?:\n\"“]\s*)$", text[max(0, window[0].start - 3) : window[0].start])
-        if cue and (known or self._unknown(word) or z < 4.5):
+        # a cue is English: in a title-cased copy of another language's line its word means something else
+        # ("met wie" is Dutch for "with whom")
+        if cue and (known or self._unknown(word) or z < 4.5) and not (self._strict and zipf_any(word) >= 5.0):
             return 0.75
         if known and z < 3.0 and not self._strict:
             return 0.7 if (lead or trail) else 0.55
@@ -350,6 +373,9 @@ class GazetteerNameRecognizer(SpanRecognizer):
             and self.g.places.get(fold(word), 0) < 100_000
         ):
             return 0.6  # a first name inside a sentence: "Has Ingrid signed the form yet?"
-        if (lead or trail) and ((known and z < 4.5) or self._unknown(word)):
+        # where capitals say nothing (a title-cased copy), a weak cue before an unknown word or a surname is more
+        # often an everyday word, a brand or a typo ("with Dpd", "mi Konto"): only a first name counts there
+        evidence = 0 < self._first(word) <= _STRICT_FIRST_RANK if self._strict else known or self._unknown(word)
+        if (lead or trail) and evidence and (z < 4.5 or not known):
             return 0.6
         return 0.0

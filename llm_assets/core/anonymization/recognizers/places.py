@@ -14,7 +14,7 @@ import regex as re
 from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
 from llm_assets.core.anonymization.recognizers.scripts import korean_zipf
-from llm_assets.core.anonymization.text import HANGUL, capitalized_runs, mostly_capitalized, words
+from llm_assets.core.anonymization.text import HANGUL, capitalized_runs, mostly_capitalized, title_cased_at, words
 from llm_assets.core.entities import LOCATION
 
 # World religions and their adherents, and the usual names of political leanings (capitalized uses only).
@@ -40,6 +40,8 @@ POLITICAL = (
 # lower-case words that are demonyms and, more often, something else
 HOMOGRAPHS = frozenset({"polish", "green", "greens", "liberal", "liberals", "conservative", "conservatives", "jersey"})
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
+_WEEKDAYS = frozenset("mon tue wed thu fri sat sun".split())
+_DATE_AFTER = re.compile(r",?[ \t]+[0-3]?\d\b")
 _VOICE_TAG_OPEN = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+[^<>\n]*$")
 PLACE_LEAD = re.compile(
     r"(?i:\b(?:in|from|to|at|near|around|outside|visit|visiting|visited|moved|move|moving|relocated|live|lives|lived|"
@@ -249,6 +251,8 @@ class PlaceRecognizer(SpanRecognizer):
             return ("NRP", 0.8)
         if single and key in _MONTHS:
             return None  # "in May", "until March": a month, whatever town shares its name
+        if single and key in _WEEKDAYS and _DATE_AFTER.match(text, end):
+            return None  # "Date: Mon, 30 Sep 2024": a weekday before its date
         before = text[max(0, start - 40) : start]
         lead = PLACE_LEAD.search(before) is not None or RESIDENCE_LEAD.search(before) is not None
         population = self.g.places.get(key, 0)
@@ -262,8 +266,8 @@ class PlaceRecognizer(SpanRecognizer):
                 return None  # a common word that is also some town's name ("Nice", "Reading", "Order")
             if lead or population >= 100_000:
                 return (LOCATION, 0.8)
-            if z < 3.0:
-                return (LOCATION, 0.6)
+            if z < 3.0 and not (single and title_cased_at(start)):
+                return (LOCATION, 0.6)  # not a small town's name alone in a lower-case line: "con seur", "mam taryfa"
             return None
         if lead and single and inflected_place(self.g, key):
             return (LOCATION, LEAD_PLACE_SCORE)  # "mieszkam w Krakowie": a known town, in its locative

@@ -251,6 +251,9 @@ def number_word(word: str, language: str) -> bool:
     return low in digit_words(language) or any(group_digits(low, lang) for lang in dict.fromkeys((language, "en")))
 
 
+_CLOCK_MINUTES = re.compile(r":[0-5]\d(?!\d)")
+
+
 class SpokenSequenceRecognizer(SpanRecognizer):
     ENTITIES = (BANK_ACCOUNT, "PHONE_NUMBER", "ZIP_CODE", "CREDIT_CARD", "EMAIL_ADDRESS", "IP_ADDRESS", PERSON,
                 "REFERENCE_NUMBER", TRANSACTION_REFERENCE)  # fmt: skip
@@ -302,6 +305,8 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                     if dot:
                         dots.append(len(groups))
                     j = k
+                if _CLOCK_MINUTES.match(text, tokens[j].end()) and tokens[j].group(0).isdigit():
+                    break  # the hour of a time of day ("15 lut 2024 o 14:14"): no digit of a number read out
                 group, k = self.read_group(text, tokens, j, digit_map, languages)
                 figures += tokens[j].group(0).isdigit()
                 if group is None:

@@ -34,6 +34,15 @@ _MONTHS = frozenset(
     січень лютий березень квітень травень червень липень серпень вересень жовтень листопад грудень
     января февраля марта апреля мая июня июля августа сентября октября ноября декабря""".split()
 )
+# and as they are cut short ("17 Mar", "8 Jun", "15 lut 2024", "3 gru"): their first three letters
+_MONTH_ABBREVIATIONS = frozenset(m[:3] for m in _MONTHS) | {"sept"}
+
+
+def is_month_word(word: str) -> bool:
+    low = word.casefold().rstrip(".")
+    return low in _MONTHS or low in _MONTH_ABBREVIATIONS
+
+
 # a thousand (the year's first word) and the word for a year after it ("... шостого року", "... roku")
 _YEAR_WORDS = frozenset(
     """thousand tausend mille mil mila duizend tysiąc tysiąca tisíc tisíce bin тисяча тисячі тысяча тысячи
