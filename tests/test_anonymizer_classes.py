@@ -2596,3 +2596,38 @@ def test_a_short_date_keeps_its_month_and_a_clock_time_is_no_number_read_out(eng
         assert "17 Mar" in out or "8 Jun" in out or "Mon, 30 Sep" in out or "2024 o 13:52" in out, out
         assert "Jun 12" in out or "Jun" not in text, out
         assert "PHONE_NUMBER" not in types, out
+
+
+def test_an_email_address_read_out_over_two_turns(engine):
+    for call, parts in (
+        (
+            "Agent: And your e-mail, please?\nCustomer: it's marta underscore lind snabel-a ...\nAgent: Mm.\n"
+            "Customer: ... telia punkt se\nAgent: Thank you.",
+            ("marta underscore lind", "telia punkt se"),
+        ),
+        (
+            "SPEAKER_01: Cho em xin email ạ?\nSPEAKER_00: hoanganh a còng ...\nSPEAKER_01: Dạ.\n"
+            "SPEAKER_00: ... yahoo chấm com\nSPEAKER_01: Em cảm ơn.",
+            ("hoanganh", "yahoo chấm com"),
+        ),
+    ):
+        out, types = anonymize(engine, call)
+        assert types == {"EMAIL_ADDRESS"} and not any(p in out for p in parts), out
+
+
+def test_vietnamese_digits_and_names_and_family_name_first_in_hungarian(engine):
+    out, types = anonymize(
+        engine,
+        "SPEAKER_01: Anh cho em xin họ tên đầy đủ và số điện thoại ạ?\n"
+        "SPEAKER_00: Ừ, Trần Minh Khoa, số của tôi là không chín một, ba bốn năm, sáu bảy tám chín.\n"
+        "SPEAKER_01: Dạ, em cảm ơn.",
+    )
+    assert "Trần" not in out and "sáu bảy tám chín" not in out and types == {"PERSON", "PHONE_NUMBER"}, out
+    # a name whose words are everyday ones in its language ("kiss" is "small"), family name first; a Czech first
+    # name as frequent as a common word; a Hungarian age after the relative it is about
+    out, types = anonymize(engine, "Ügyfél: A lányomról van szó, Kiss Gábor, 16 éves, ő használja a számlát.")
+    assert "Kiss" not in out and "16" not in out and types == {"PERSON", "AGE"}, out
+    out, types = anonymize(engine, "Zákazník: Objednávku dělal můj syn Tomáš Svoboda, ne já.")
+    assert "Tomáš" not in out and types == {"PERSON"}, out
+    out, types = anonymize(engine, "נציג: אפשר את השם המלא שלך?\nלקוח: כן, דנה לוי.\nנציג: תודה רבה.")
+    assert "דנה" not in out and types == {"PERSON"}, out

@@ -72,7 +72,7 @@ with _without_transformers():
     from presidio_anonymizer import AnonymizerEngine
     from presidio_anonymizer.entities import OperatorConfig
 
-from llm_assets.core.anonymization import completion, context, gazetteers, rewrap, split_numbers  # noqa: E402
+from llm_assets.core.anonymization import completion, context, gazetteers, rewrap, split_values  # noqa: E402
 from llm_assets.core.anonymization.context_words import IndexedLemmaContextEnhancer  # noqa: E402
 from llm_assets.core.anonymization.keys import KEEP, align, classify_key, resolve, shape_of  # noqa: E402
 from llm_assets.core.anonymization.recognizers import (  # noqa: E402
@@ -545,7 +545,8 @@ class AnonymizationEngine:
         for i, text in enumerate(texts):
             with gazetteers.language_scope(languages[i]):
                 found[i] += completion.towns_after_addresses(text, found[i])
-                found[i] += split_numbers.numbers_across_turns(text, found[i])
+                found[i] += split_values.numbers_across_turns(text, found[i])
+                found[i] += split_values.emails_across_turns(text, found[i])
         return found
 
     def _plausible_lower_case(self, variant: str, results: list[RecognizerResult]) -> list[RecognizerResult]:

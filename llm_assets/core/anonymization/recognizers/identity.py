@@ -205,6 +205,17 @@ _AGE_PATTERNS = [
     re.compile(r"(?<![\w])(?:בן|בת)\s+(?P<n>\d{1,3})(?!\d)"),
     re.compile(r"(?<![\d.,])(?P<n>\d{1,3})\s+(?:साल|वर्ष)\s+(?:का|की|के)(?![\w])"),
     re.compile(r"(?i:(?<![\d.,])(?P<n>\d{1,3})\s+éves\s+(?:vagyok|vagy|volt|lett|múlt|lesz)\b)"),
+    # Hungarian "<n> years" after a relative named in the same sentence ("a fiamról van szó, ..., 14 éves")
+    re.compile(
+        r"(?i:(?<![\p{L}])(?:fi[aáu]|lány|apá|anyá|apu|anyu|férj|feleség|gyerek|unoká|nagymam|nagypap)[\p{L}]*"
+        r"[^.\n]{0,60}?(?<![\d.,])(?P<n>\d{1,3})\s+éves(?![\p{L}]))"
+    ),
+    # Swedish, Danish, Norwegian "he is <n> years" ("han är 67 år", "min mor er 81 år"): a person, then the verb
+    re.compile(
+        r"(?i:(?<![\p{L}])(?:jag|han|hon|hen|jeg|hun|mamma|pappa|mor|far|farmor|mormor|farfar|morfar|sonen|"
+        r"dottern|datteren|sønnen|barnet)[ \t]+(?:är|er|blir|bliver|fyller|fyldte|fyllde)[ \t]+(?:nu[ \t]+)?)"
+        r"(?P<n>\d{1,3})[ \t]+år(?![\p{L}])"
+    ),
 ]
 
 

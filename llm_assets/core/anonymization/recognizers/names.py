@@ -235,6 +235,12 @@ _NAME_PREFIX = re.compile(r"(?:Mac|Fitz|Van|Von|Ter|Ten|Del|Della|Dos|Das|Ben|Ab
 
 
 _NOUNS_CAPITALIZED = frozenset({"de", "lb"})
+# languages whose names come family name first in Latin letters
+_FAMILY_NAME_FIRST = frozenset({"hu"})
+_WEEKDAY = re.compile(
+    r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|pazartesi|salı|çarşamba|perşembe|cuma|"
+    r"cumartesi|pazar)"
+)
 
 
 _DAY_BEFORE = re.compile(r"(?<![\d.,])[0-3]?\d(?:st|nd|rd|th)?\.?[ \t]+$")
@@ -315,6 +321,32 @@ class GazetteerNameRecognizer(SpanRecognizer):
             if not matched:
                 i += 1
 
+    def _listed_mid_sentence(self, text: str, core: list[Word], window: list[Word]) -> bool:
+        """A first and a last name from the lists, capitalized inside a sentence of normally cased text: a name
+        there though its words are everyday ones in its language ("u telefonu Tomáš Pokorný", Hungarian's family
+        name first: "a fiamról van szó, Nagy László"), where capitals are no heading's and no German noun's."""
+        if self._strict or current_language() in _NOUNS_CAPITALIZED:
+            return False
+        if re.search(r"(?:^|[.!?:\n\"“>]\s*)$", text[max(0, window[0].start - 3) : window[0].start]):
+            return False  # a sentence's first word is capitalized whatever it is
+        if any(w.text.isupper() for w in core):
+            return False  # an abbreviation ("PO Box") is no name's word
+        if current_language() == "vi":
+            # every syllable of a Vietnamese name is a word too ("Lê Thành Long"): a family name the lists rank,
+            # then one to three capitalized syllables
+            return 2 <= len(core) <= 4 and 0 < self._last(core[0].text) <= 1000
+        if len(core) != 2:
+            return False
+        a, b = core[0].text, core[1].text
+        paired = (0 < self._first(a) <= 1000 and 0 < self._last(b) <= 2000) or (
+            current_language() in _FAMILY_NAME_FIRST and 0 < self._last(a) <= 2000 and 0 < self._first(b) <= 1000
+        )
+        if not paired or is_month_word(a) or is_month_word(b) or _WEEKDAY.fullmatch(b):
+            return False  # "15 Mart Cuma": a date's month and weekday
+        # a name's words are everyday words in Hungarian ("Nagy" is "big"); elsewhere not the most common ones
+        # ("You Only Live Once")
+        return max(self.g.zipf(a), self.g.zipf(b)) < (6.5 if current_language() in _FAMILY_NAME_FIRST else 5.5)
+
     def _score(self, text: str, window: list[Word]) -> float:
         # a particle inside a name, capitalized or not ("Matteo De Luca", "Rafael dos Santos")
         core = [window[0], *(w for w in window[1:] if w.text.casefold() not in PARTICLES)]
@@ -332,9 +364,9 @@ class GazetteerNameRecognizer(SpanRecognizer):
         if len(core) >= 2:
             if not all(self._namish(w) for w in core) or len(last) == 1:
                 return 0.0
-            if any(self.g.zipf(w.text) >= 5.0 for w in core):
-                return 0.0
             f_rank, l_rank = self._first(first), self._last(last)
+            if any(self.g.zipf(w.text) >= 5.0 for w in core) and not self._listed_mid_sentence(text, core, window):
+                return 0.0
             # where capitals say nothing, two rare or unknown words are as often a phrase ("odblokowałam konto",
             # "kropka pe"): without a cue only a common first name starts a name, and one that is also an everyday
             # word ("spring semsesters") only before a listed surname

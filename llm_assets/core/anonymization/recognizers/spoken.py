@@ -42,6 +42,7 @@ DIGITS_BY_LANGUAGE: dict[str, str] = {
     "hu": "nulla egy kettő három négy öt hat hét nyolc kilenc",
     "tr": "sıfır bir iki üç dört beş altı yedi sekiz dokuz",
     "id": "nol satu dua tiga empat lima enam tujuh delapan sembilan",
+    "vi": "không một hai ba bốn năm sáu bảy tám chín",
     "ru": "ноль один два три четыре пять шесть семь восемь девять",
     "uk": "нуль один два три чотири п'ять шість сім вісім дев'ять",
     "bg": "нула едно две три четири пет шест седем осем девет",

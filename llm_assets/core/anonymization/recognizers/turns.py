@@ -153,7 +153,11 @@ _NAME_QUESTION = re.compile(
     r"c'est de la part de qui|qui est à l'appareil|wie ist ihr name|wie war ihr name|mit wem habe ich|"
     r"как к вам обращаться|с кем я говорю|как ваше имя|як до вас звертатися|з ким я розмовляю|"
     r"με ποιον μιλ(?:άω|ώ)|πώς λέγεστε|ονοματεπώνυμο|مع مين|مع من أتحدث|اسمك|الاسم الكريم|"
-    r"आपका (?:शुभ |पूरा )?नाम|नाम बताइए|किससे बात|עם מי אני מדבר|kivel beszélek|kenen kanssa puhun|mikä on nimesi)|"
+    r"आपका (?:शुभ |पूरा )?नाम|नाम बताइए|किससे बात|עם מי אני מדבר|kivel beszélek|kenen kanssa puhun|mikä on nimesi|"
+    # the full name asked for ("nama lengkap", "celé jméno", "שם מלא", "họ và tên", "ФИО")
+    r"full name|fulde navn|fulla namn|fullständiga namn|fulle navn|koko nimi|koko nimesi|nimenne|celé jméno|"
+    r"celého jména|teljes nev|nama lengkap|nama anda|họ tên|họ và tên|фио|полное имя|повне ім|שם מלא|השם המלא|"
+    r"השם שלך|שמך)|"
     r"お名前|ご氏名|您贵姓|您貴姓|您的名字|你叫什么|怎么称呼|怎麼稱呼|姓名|성함|이름이"
 )
 PLATE_QUESTION = re.compile(

@@ -1,7 +1,10 @@
-"""A number said over two turns of a call: one party gives part of it, the other says "okay" or "go on", and the
-first goes on with the rest ("my mobile is oh two sixty-two." / "right..." / "and then twenty-five twenty sixty-one").
-Where the recognizers found one half as a number (a phone, an account, an identifier), the other half — too short to
-be anything alone — is the same number's, and takes its type.
+"""A value said over two turns of a call: one party gives part of it, the other says "okay" or "go on", and the
+first goes on with the rest ("my mobile is oh two sixty-two." / "right..." / "and then twenty-five twenty sixty-one";
+"longle a còng ..." / "Dạ." / "... outlook chấm com").
+
+Numbers: where the recognizers found one half as a number (a phone, an account, an identifier), the other half — too
+short to be anything alone — is the same number's, and takes its type. E-mail addresses: the two turns are read as
+one text by the e-mail recognizers, and an address that crosses from one into the other is found in both.
 
 The halves are the same party's turns with at most two short turns of the other party between them (a few words,
 no number); one half closes its turn, the other opens its own (after a word or two: "and then", "poi", "다음은").
@@ -19,6 +22,7 @@ from presidio_analyzer import RecognizerResult
 from llm_assets.core.anonymization.gazetteers import current_language
 from llm_assets.core.anonymization.recognizers.base import finding
 from llm_assets.core.anonymization.recognizers.scripts import EVERYDAY_KOREAN_ZIPF, korean_zipf
+from llm_assets.core.anonymization.recognizers.signs import SPOKEN_AT
 from llm_assets.core.anonymization.recognizers.spoken import (
     CJK_DIGITS,
     KOREAN_DIGITS,
@@ -30,6 +34,7 @@ from llm_assets.core.anonymization.recognizers.spoken import (
     number_word,
 )
 from llm_assets.core.anonymization.recognizers.turns import speaker_key, utterances
+from llm_assets.core.anonymization.recognizers.web import ObfuscatedEmailRecognizer, SpokenEmailRecognizer
 from llm_assets.core.entities import DATE_OF_BIRTH, DATE_TIME
 
 # what a number is not, though said in number words: a date, a time, an age, an amount
@@ -79,6 +84,46 @@ def numbers_across_turns(text: str, results: Sequence[RecognizerResult]) -> list
                     if not _covered(half, results):
                         out.append(finding(number.entity_type, *half, number.score, "SplitNumberCompletion"))
                     break
+    return out
+
+
+# the word for "@" somewhere in the text: only then may an address be split
+_AT_WORDS = "|".join(re.escape(w) for w in sorted(SPOKEN_AT, key=len, reverse=True))
+_AT_SAID = re.compile(rf"(?<![\p{{L}}])(?:{_AT_WORDS})(?![\p{{L}}])", re.I)
+# where a speaker breaks off or picks up again: an ellipsis, a dash, spaces
+_TRAILING = re.compile(r"[\s.…,–—-]+$")
+_LEADING = re.compile(r"^[\s.…,–—-]+")
+_EMAIL_RECOGNIZERS = (ObfuscatedEmailRecognizer(), SpokenEmailRecognizer())
+
+
+def emails_across_turns(text: str, results: Sequence[RecognizerResult]) -> list[RecognizerResult]:
+    """Findings for the two parts of an e-mail address read out over two turns of one party (see the module)."""
+    if not _AT_SAID.search(text):
+        return []
+    turns = _turns(text)
+    if len(turns) < 3:
+        return []
+    out: list[RecognizerResult] = []
+    for k, turn in enumerate(turns):
+        head = _TRAILING.sub("", text[turn.start : turn.end])
+        if not head:
+            continue
+        for other in _partners(turns, k, text, +1):
+            tail = text[other.start : other.end]
+            skip = len(tail) - len(_LEADING.sub("", tail))
+            joined = f"{head} {tail[skip:]}"
+            for recognizer in _EMAIL_RECOGNIZERS:
+                for r in recognizer.find(joined):
+                    if not (r.start < len(head) < r.end - 1):
+                        continue  # an address inside one turn: the recognizers found it there
+                    cut = len(head) + 1  # where the second turn's text starts in the joined one
+                    parts = (
+                        (turn.start + r.start, turn.start + len(head)),
+                        (other.start + skip, other.start + skip + r.end - cut),
+                    )
+                    for part in parts:
+                        if not _covered(part, results):
+                            out.append(finding("EMAIL_ADDRESS", *part, 0.8, "SplitEmailCompletion"))
     return out
 
 
