@@ -2631,3 +2631,21 @@ def test_vietnamese_digits_and_names_and_family_name_first_in_hungarian(engine):
     assert "Tomáš" not in out and types == {"PERSON"}, out
     out, types = anonymize(engine, "נציג: אפשר את השם המלא שלך?\nלקוח: כן, דנה לוי.\nנציג: תודה רבה.")
     assert "דנה" not in out and types == {"PERSON"}, out
+
+
+def test_a_town_after_a_postcode_read_out_and_labels_of_plates_and_ids_in_more_languages(engine):
+    out, types = anonymize(
+        engine,
+        "Operátor: A adresa trvalého bydliště?\nZákazník: Ano, je to Na Výsluní 48, šest dva nula, nula nula Brno.\n"
+        "Operátor: Děkuji.",
+    )
+    assert "Brno" not in out and "Výsluní" not in out and "LOCATION" in types, out
+    assert "> <LOCATION_1>." in out, out  # the space after the postcode read out stays
+    out, types = anonymize(engine, "Som aftalt:\nNummerplade: CX 48 211\nMed venlig hilsen")
+    assert "48 211" not in out and types == {"LICENSE_PLATE"}, out
+    out, types = anonymize(engine, "Az adataim:\nTAJ-szám: 126 449 873\nKöszönöm")
+    assert "449" not in out and types == {"NATIONAL_ID"}, out
+    # a number read out keeps the space after it ("... eight four two commercial at ...")
+    call = "Agent: Your mobile?\nCaller: oh seven seven one two, three four five six seven eight then"
+    out, _ = anonymize(engine, call)
+    assert "> then" in out, out

@@ -191,6 +191,10 @@ def _postcodes_beside_addresses(text: str, results: list[RecognizerResult]) -> l
     return out
 
 
+# what a postcode read out in words is taken for
+_READ_OUT = frozenset({"ZIP_CODE", "PHONE_NUMBER", "REFERENCE_NUMBER"})
+
+
 def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """A town (a city or region of the place lists, never a country, no everyday word) right after a street or a
     postcode found on the line: the longest of its next one to three words that is one; then a second one after a
@@ -217,6 +221,10 @@ def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[Re
         if before and _known_town(before.group("w"), g) and not text[: before.start()].rstrip(" \t")[-1:].isdigit():
             add(before.start("w"), before.end("w"))
         pos, district = p.end, None
+        if p.entity_type == "STREET_ADDRESS":
+            # a postcode read out after the street ("U Školy 125, tři osm čtyři, osm čtyři Plzeň"): the town after it
+            said = [q.end for q in results if q.entity_type in _READ_OUT and p.start < q.start <= p.end + 2]
+            pos = max([pos, *said])
         for _ in range(2):
             m = _WORDS_AFTER.match(text, pos)
             town = _town_at_start(m.group("w"), g) if m else None

@@ -83,7 +83,8 @@ for _entity, _spec in {
     "AGE": "age alter âge edad età eta idade leeftijd wiek ålder ikä 나이 年齢 年龄 उम्र",
     LICENSE_PLATE: "plate reg vrm vehicle licenseplate license_plate licence_plate number_plate numberplate "
     "registration vehicle_registration reg_number kennzeichen immatriculation plaque matricula matrícula targa "
-    "placa kenteken rejestracja registreringsnummer rejestracyjny 차량번호 자동차번호 车牌 车牌号 ナンバープレート",
+    "placa kenteken rejestracja registreringsnummer rejestracyjny 차량번호 자동차번호 车牌 车牌号 ナンバープレート "
+    "nummerplade nummerplate rendszám spz rekisterinumero înmatriculare plaka πινακίδα госномер",
     "IP_ADDRESS": "ip ip_address ipaddress remote_addr remote_ip client_ip src_ip source_ip ipv4 ipv6",
     "CREDIT_CARD": "card card_number cardnumber credit_card creditcard cc_number pan",
     "IBAN_CODE": "iban",
@@ -94,7 +95,9 @@ for _entity, _spec in {
     "bsn personnummer codice_fiscale aadhaar id_card idcard driver_license drivers_license driving_licence "
     "licence_number license_number führerschein permis_de_conduire dowodu_osobistego dowód_osobisty nip regon "
     "주민등록번호 주민번호 여권번호 운전면허번호 マイナンバー 身份证 身份证号 身份证号码 护照号 आधार आधार_नंबर पैन "
-    "passnr passnummer pass_nr paspoort paspoortnummer passaportnummer 旅券番号 パスポート番号 护照号码",
+    "passnr passnummer pass_nr paspoort paspoortnummer passaportnummer 旅券番号 パスポート番号 护照号码 "
+    "taj taj_szám tajszám adóazonosító_jel adóazonosító személyi_szám rodné_číslo rč cnp snils снилс инн рнокпп "
+    "henkilötunnus hetu cpr cpr_nummer amka αφμ cccd nik teudat_zehut",
 }.items():
     for _w in _spec.split():
         _HEADS[_w] = _entity

@@ -45,7 +45,9 @@ _PLATE_CUES = (
     r"licen[cs]e plate|number plate|plate(?: number)?|registration(?: number| no\.?)?|reg(?:istration)?\.? (?:no|number)|"
     r"(?<=\b(?:the|my|his|her|your|car|vehicle)\s)reg|"
     r"car reg|vehicle reg(?:istration)?|kennzeichen|nummernschild|immatriculation|plaque|matr[ií]cula|targa|"
-    r"placa|kenteken|rejestracja|numer rejestracyjny|registreringsnummer|rekisterinumero|车牌|번호판|ナンバー"
+    r"placa|kenteken|rejestracja|numer rejestracyjny|registreringsnummer|rekisterinumero|车牌|번호판|ナンバー|"
+    r"nummerplade|nummerplate|nummerskilt|rendszám|spz|registrační značk\w*|înmatriculare|plaka|πινακίδα|"
+    r"госномер|номерной знак|номерний знак|biển số|plat nomor|nomor polisi|לוחית רישוי|מספר רכב|차량번호|차량 번호"
 )
 _BANK_CUES = (
     r"sort code|routing(?: number)?|aba|bsb|transit(?: number)?|branch(?: code| number)?|ag[eê]ncia|agencia|"
@@ -213,7 +215,7 @@ _AGE_PATTERNS = [
     # Swedish, Danish, Norwegian "he is <n> years" ("han är 67 år", "min mor er 81 år"): a person, then the verb
     re.compile(
         r"(?i:(?<![\p{L}])(?:jag|han|hon|hen|jeg|hun|mamma|pappa|mor|far|farmor|mormor|farfar|morfar|sonen|"
-        r"dottern|datteren|sønnen|barnet)[ \t]+(?:är|er|blir|bliver|fyller|fyldte|fyllde)[ \t]+(?:nu[ \t]+)?)"
+        r"dottern|datteren|sønnen|barnet)\s+(?:är|er|blir|bliver|fyller|fyldte|fyllde)[ \t]+(?:nu[ \t]+)?)"
         r"(?P<n>\d{1,3})[ \t]+år(?![\p{L}])"
     ),
 ]

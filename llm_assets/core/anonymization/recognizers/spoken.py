@@ -275,8 +275,9 @@ class SpokenSequenceRecognizer(SpanRecognizer):
                 entity = self.value_type(text, tokens[i].start(), written)
                 if entity:
                     end = tokens[run - 1].end()
-                    if run < len(tokens) and text_between(tokens[run - 1], tokens[run]) == " ":
-                        end = tokens[run].start() + _korean_last_digit(tokens[run].group(0))
+                    glued = _korean_last_digit(tokens[run].group(0)) if run < len(tokens) else 0
+                    if glued and text_between(tokens[run - 1], tokens[run]) == " ":
+                        end = tokens[run].start() + glued
                     yield finding(entity, tokens[i].start(), max(end, tokens[run - 1].end()), 0.8, self.name)
                 i = run
             else:
