@@ -2649,3 +2649,23 @@ def test_a_town_after_a_postcode_read_out_and_labels_of_plates_and_ids_in_more_l
     call = "Agent: Your mobile?\nCaller: oh seven seven one two, three four five six seven eight then"
     out, _ = anonymize(engine, call)
     assert "> then" in out, out
+
+
+def test_chat_senders_on_header_lines(engine):
+    for chat, names in (
+        (
+            "[03/02/2025 09:12] Henrike\nkannst du kurz auf das Ticket schauen?\n"
+            "[03/02/2025 09:14] Mats Okafor\nklar, welche Bestellung?\n[03/02/2025 09:15] Henrike\ndie vom Montag",
+            ("Henrike", "Mats Okafor"),
+        ),
+        (
+            "Joris, [12.05.2024 18:02]\nwie betaalt de taart?\n\nFemke, [12.05.2024 18:05]\nik doe het wel",
+            ("Joris", "Femke"),
+        ),
+        ("지민  10:02\n환불 건 확인 부탁드려요\n\n도윤  10:05\n네 확인할게요", ("지민", "도윤")),
+    ):
+        out, types = anonymize(engine, chat)
+        assert types == {"PERSON"} and not any(n in out for n in names), out
+    # a tracking log's status lines are no senders
+    log = "[03/02/2025 09:12] Delivered\n[02/02/2025 18:40] Out for delivery\n[01/02/2025 07:05] Shipped"
+    assert anonymize(engine, log)[0] == log

@@ -16,8 +16,10 @@ from collections.abc import Iterable
 
 import regex as re
 
-from llm_assets.core.anonymization.gazetteers import Gazetteers, fold
+from llm_assets.core.anonymization.gazetteers import Gazetteers, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import CUE_COPULA, SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.scripts import chinese_zipf, japanese_zipf, korean_zipf
+from llm_assets.core.anonymization.text import SUPPORT_DESK
 from llm_assets.core.entities import PERSON, USERNAME
 
 _MENTION = re.compile(r"(?<![\w.@/+-])@(?P<h>[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]{0,38}[\p{L}\p{N}_])?)(?![\p{L}\p{N}_@])")
@@ -124,6 +126,18 @@ _CONVERSATION_WITH = re.compile(
 )
 
 
+# a chat's header line: the sender and the message's time alone on a line, the message below it, as Teams
+# ("[06/06/2024 16:50] Sabine"), Slack ("陽介  12:20", "Ana Lima  9:41 AM") and Telegram copies write it
+_HEADER_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp]\.?[Mm]\.?)?"
+_HEADER_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+_HEADER_SENDER = re.compile(
+    rf"(?m)^[ \t]*(?:\[(?:{_HEADER_DATE}[ \t,]+)?{_HEADER_TIME}\][ \t]+(?P<after>[^\s\[\]:@<>][^\n\[\]:@<>]{{0,40}}?)"
+    rf"|(?P<before>[^\s\d\[\]:@<>,][^\n\d\[\]:@<>,]{{0,40}}?)(?:,[ \t]*\[{_HEADER_DATE},?[ \t]+{_HEADER_TIME}\]"
+    rf"|[ \t]{{1,4}}{_HEADER_TIME}))[ \t]*$"
+)
+_CJK_NAME = re.compile(r"[\p{Han}\p{Hangul}\p{Katakana}\p{Hiragana}]{2,4}")
+
+
 def label_group(m: re.Match) -> str:
     """Which of ``SPEAKER_LABEL``'s groups holds the label: "angle" (a chat's nick), "voice" (a subtitle's), "colon"."""
     return "angle" if m.group("angle") else "voice" if m.group("voice") else "colon"
@@ -167,6 +181,7 @@ class HandleRecognizer(SpanRecognizer):
             # a handle ("beata_c86"); a sender that is a name is the name recognizers' and a business's stays
             if _SYMBOLS.search(m.group("name")) and not _DIARIZED.fullmatch(m.group("name")):
                 yield finding(USERNAME, m.start("name"), m.end("name"), 0.8, self.name)
+        yield from self._header_senders(text)
         for m in _CONVERSATION_WITH.finditer(text):
             # the party is also the sender of their messages below ("[달빛소나타] [오후 2:31] ...")
             name = m.group("ko") or m.group("en")
@@ -176,6 +191,29 @@ class HandleRecognizer(SpanRecognizer):
             name = m.group("name")
             if self._named(name):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.75, self.name)
+
+    def _header_senders(self, text: str) -> Iterable:
+        """The senders of a chat's header lines (two or more such lines): a name, unless a role, a desk or an
+        everyday word ("[06/06/2024 16:50] Delivered" is a status); a handle is ``_SENDER_LINE``'s."""
+        headers = list(_HEADER_SENDER.finditer(text))
+        if len(headers) < 2:
+            return
+        for m in headers:
+            group = "after" if m.group("after") else "before"
+            name = m.group(group)
+            if _SYMBOLS.search(name) or fold(name) in ROLE_WORDS or SUPPORT_DESK.search(name):
+                continue
+            if self._sender_named(name):
+                yield finding(PERSON, m.start(group), m.end(group), 0.75, self.name)
+
+    def _sender_named(self, name: str) -> bool:
+        if _CJK_NAME.fullmatch(name):
+            return max(korean_zipf(name), japanese_zipf(name), chinese_zipf(name)) < 4.0
+        words = name.split()
+        if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            return False
+        listed = [self.g.first_names.get(fold(w), 0) or self.g.last_names.get(fold(w), 0) for w in words]
+        return all((rank and zipf_any(w) < 5.5) or zipf_any(w) < 3.5 for w, rank in zip(words, listed, strict=True))
 
     def _named(self, name: str) -> bool:
         """A name in a role's label ("Agent (Thomas):"): capitalized words, the first a first name the lists know
