@@ -2669,3 +2669,10 @@ def test_chat_senders_on_header_lines(engine):
     # a tracking log's status lines are no senders
     log = "[03/02/2025 09:12] Delivered\n[02/02/2025 18:40] Out for delivery\n[01/02/2025 07:05] Shipped"
     assert anonymize(engine, log)[0] == log
+
+
+def test_a_child_turning_an_age_on_a_day(engine):
+    out, types = anonymize(engine, "Hi all! Our Mila is turning six next Sunday, cake at four.")
+    assert "six" not in out and "AGE" in types, out
+    for text in ("The dial turned 2 and stopped.", "We turned 3 pages on Monday."):
+        assert anonymize(engine, text)[0] == text, text

@@ -282,8 +282,8 @@ _TURNING = re.compile(
 )
 _AFTER_TURNING = re.compile(
     rf"[ \t]*(?:(?P<unit>(?i:{_YEARS})(?![\p{{L}}]))|[.,;:!?)\n]|$|"
-    r"(?i:(?:last|next|this|in|on|yesterday|today|tomorrow|le|la|el|il|im|am|i|w|op|den|nächste[nm]?|letzte[nm]?|"
-    r"volgende|vorige|idag|igår|imorgon)(?![\p{L}])))"
+    r"(?P<when>(?i:last|next|this|in|on|yesterday|today|tomorrow|le|la|el|il|im|am|i|w|op|den|nächste[nm]?|"
+    r"letzte[nm]?|volgende|vorige|idag|igår|imorgon)(?![\p{L}])))"
 )
 # an age in Chinese or Japanese numerals before its unit ("我今年六十三岁", "下个月就满二十一岁了", "四十五歳です")
 _CJK_AGE = re.compile(r"(?P<n>[一二两兩三四五六七八九十百]{1,5})(?=[ \t]?(?:岁|歲|歳))")
@@ -300,7 +300,11 @@ def _turning_age(text: str, start: int) -> tuple[int, int] | None:
         if span is None or value is None:
             return None
     after = _AFTER_TURNING.match(text, span[1])
-    if after is None or not 0 < value <= 120 or (after.group("unit") is None and value < 13):
+    if after is None or not 0 < value <= 120:
+        return None
+    # a child's age needs its unit or the day it is turned ("is turning eleven next Saturday"); a small number
+    # before a stop is anything turned ("it turned 2.")
+    if value < 13 and after.group("unit") is None and not after.group("when"):
         return None
     return span
 
