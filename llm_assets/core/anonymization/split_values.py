@@ -8,7 +8,8 @@ one text by the e-mail recognizers, and an address that crosses from one into th
 
 The halves are the same party's turns with at most two short turns of the other party between them (a few words,
 no number); one half closes its turn, the other opens its own (after a word or two: "and then", "poi", "다음은").
-Where a transcript names no speakers, its lines are its turns if each opens with a time stamp (an ASR export).
+Where a transcript names no speakers, its lines are its turns if each opens with a time stamp or all are in small
+letters without labels (an ASR export).
 """
 
 from __future__ import annotations

@@ -399,11 +399,37 @@ def utterances(text: str) -> list:
     found = list(_TURN.finditer(text))
     if len(found) >= 3:
         return found
-    for parse in (_vtt_voices, _subtitle_cues, _meeting_turns, _speaker_time_lines, _bracket_turns, _json_segments):
+    for parse in (
+        _vtt_voices,
+        _subtitle_cues,
+        _meeting_turns,
+        _speaker_time_lines,
+        _bracket_turns,
+        _json_segments,
+        _lower_case_lines,
+    ):
         turns = parse(text)
         if len(turns) >= 3:
             return turns
     return found
+
+
+# a line of a speech-to-text export written in small letters without labels, one turn a line
+_ASR_LINE = re.compile(r"[^\p{Lu}:\n]*\p{Ll}[^\p{Lu}:\n]*")
+MIN_ASR_LINES = 6
+ASR_LINE = "asr_line"  # the span key that marks such a turn: without punctuation, only answers tell a value there
+
+
+def _lower_case_lines(text: str) -> list:
+    """The lines of a text of six lines or more, every one in small letters and none a label's: an ASR export's
+    turns, whose speakers it does not name."""
+    lines = list(re.finditer(r"[^\n]+", text))
+    if len(lines) < MIN_ASR_LINES or not all(_ASR_LINE.fullmatch(m.group(0)) for m in lines):
+        return []
+    turns = [t for t in (_utterance(text, (m.start(), m.start()), m.span()) for m in lines) if t is not None]
+    for t in turns:
+        t.spans[ASR_LINE] = t.spans["turn"]
+    return turns
 
 
 def _utterance(text: str, label: tuple[int, int], turn: tuple[int, int]) -> Utterance | None:
@@ -864,7 +890,8 @@ class BareTurnRecognizer(SpanRecognizer):
             return
         # two turns are a question and its answer at most ("Bot: Your date of birth?" / "Caller: ..."): a turn's
         # shape alone says something only in a longer conversation
-        answers_only = len(turns) == 2
+        # (an unpunctuated line of small letters is no bare answer by its shape: "za zamówienie 1 249 zł")
+        answers_only = len(turns) == 2 or all(isinstance(t, Utterance) and ASR_LINE in t.spans for t in turns)
         asked_before: list[frozenset[str]] = [frozenset(), frozenset()]  # by the last two turns
         asked_by = ["", ""]  # their speakers
         header = _header_fields(text, turns)
