@@ -2696,3 +2696,14 @@ def test_a_lower_case_asr_export_one_turn_a_line_without_labels(engine):
     # the first half of the mobile number is a number's, whole ("noll" too), not covered by chance readings as places
     assert "noll sjuttiotre" not in out and "är noll" not in out, out
     assert types <= {"REFERENCE_NUMBER", "PHONE_NUMBER", "DATE_OF_BIRTH"}, types
+
+
+def test_digits_read_in_the_language_the_call_says_them_in_whatever_language_was_guessed():
+    # a short transcript's language is easily guessed wrong (Swedish names and English labels read as Danish)
+    from llm_assets.core.anonymization.gazetteers import language_scope
+    from llm_assets.core.anonymization.recognizers.spoken import SpokenSequenceRecognizer
+
+    line = "frida: sju två noll ett ett fyra, fyra fem noll sex"
+    with language_scope("da"):
+        found = [line[r.start : r.end] for r in SpokenSequenceRecognizer().find(line)]
+    assert any("noll ett ett fyra" in f and "fyra fem noll sex" in f for f in found), found

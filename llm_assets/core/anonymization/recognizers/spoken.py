@@ -17,7 +17,7 @@ import regex as re
 from text_to_num import alpha2digit
 
 from llm_assets.core.anonymization import numerals
-from llm_assets.core.anonymization.gazetteers import current_language
+from llm_assets.core.anonymization.gazetteers import current_language, language_scope
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding
 from llm_assets.core.anonymization.recognizers.scripts import KOREAN_COPULAS, KOREAN_PARTICLES
 from llm_assets.core.anonymization.recognizers.signs import SPOKEN_DOT
@@ -252,6 +252,33 @@ def number_word(word: str, language: str) -> bool:
     return low in digit_words(language) or any(group_digits(low, lang) for lang in dict.fromkeys((language, "en")))
 
 
+@functools.cache
+def _languages_of_digit_words() -> dict[str, frozenset[str]]:
+    """digit word -> the languages that say a digit so (English's stand-ins and Hindi's Latin spellings left out)."""
+    out: dict[str, set[str]] = {}
+    for language, words in DIGITS_BY_LANGUAGE.items():
+        for word in words.split():
+            out.setdefault(word, set()).add(language)
+        for word in VARIANTS.get(language, {}):
+            out.setdefault(word, set()).add(language)
+    return {w: frozenset(langs) for w, langs in out.items()}
+
+
+def _digit_language(tokens: list) -> str | None:
+    """The language whose digit words a text says most, where six or more are that language's alone."""
+    own: dict[str, int] = {}
+    languages = _languages_of_digit_words()
+    for t in tokens:
+        said = languages.get(t.group(0).lower())
+        if said and len(said) == 1:
+            (language,) = said
+            own[language] = own.get(language, 0) + 1
+    if not own:
+        return None
+    language, count = max(own.items(), key=lambda item: item[1])
+    return language if count >= 6 else None
+
+
 _CLOCK_MINUTES = re.compile(r":[0-5]\d(?!\d)")
 
 
@@ -265,7 +292,14 @@ class SpokenSequenceRecognizer(SpanRecognizer):
         yield from self._spelled_with_initials(text)
         # the "s" of "it's" is no spelled letter
         tokens = [t for t in TOKEN.finditer(text) if not (t.start() and text[t.start() - 1] in "'’")]
-        language = current_language()
+        guessed = current_language()
+        # a short transcript's language is often guessed wrong ("sex fyra noll sju" is no Danish): the digits are
+        # also read in the language whose digit words the text says most
+        for language in dict.fromkeys((guessed, _digit_language(tokens) or guessed)):
+            with language_scope(language):
+                yield from self._digits_in(text, tokens, language)
+
+    def _digits_in(self, text: str, tokens: list, language: str) -> Iterable:
         digits = digit_words(language)
         yield from self._grouped(text, tokens, digits, language)
         i = 0
