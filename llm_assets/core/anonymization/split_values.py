@@ -65,9 +65,7 @@ def numbers_across_turns(text: str, results: Sequence[RecognizerResult]) -> list
     numbers = [r for r in results if r.entity_type not in _NOT_NUMBERS and _digits(text[r.start : r.end]) >= 3]
     if not numbers and not NUMBER_CUE.search(text):
         return []
-    turns = _turns(text)
-    if len(turns) < 3:
-        return []
+    turns = _conversation(text)
     out: list[RecognizerResult] = []
     for k, turn in enumerate(turns):
         inside = [r for r in numbers if turn.start <= r.start and r.end <= turn.end]
@@ -101,9 +99,7 @@ def emails_across_turns(text: str, results: Sequence[RecognizerResult]) -> list[
     """Findings for the two parts of an e-mail address read out over two turns of one party (see the module)."""
     if not _AT_SAID.search(text):
         return []
-    turns = _turns(text)
-    if len(turns) < 3:
-        return []
+    turns = _conversation(text)
     out: list[RecognizerResult] = []
     for k, turn in enumerate(turns):
         head = _TRAILING.sub("", text[turn.start : turn.end])
@@ -153,6 +149,12 @@ def _unfound_halves(text: str, turns: list[_Turn], k: int, results: Sequence[Rec
         entity = "PHONE_NUMBER" if PHONE_CUE.search(said) else "REFERENCE_NUMBER"
         return [finding(entity, *span, 0.7, "SplitNumberCompletion") for span in (first, second)]
     return []
+
+
+def _conversation(text: str) -> list[_Turn]:
+    """The turns of a text, where it has three or more (fewer are no conversation to split a value over)."""
+    turns = _turns(text)
+    return turns if len(turns) >= 3 else []
 
 
 def _turns(text: str) -> list[_Turn]:

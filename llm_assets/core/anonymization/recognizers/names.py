@@ -9,6 +9,7 @@ import regex as re
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold, zipf_any
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding
+from llm_assets.core.anonymization.recognizers.numbers import WEEKDAYS
 from llm_assets.core.anonymization.recognizers.scripts import (
     EVERYDAY_KOREAN_ZIPF,
     everyday_chinese,
@@ -237,10 +238,8 @@ _NAME_PREFIX = re.compile(r"(?:Mac|Fitz|Van|Von|Ter|Ten|Del|Della|Dos|Das|Ben|Ab
 _NOUNS_CAPITALIZED = frozenset({"de", "lb"})
 # languages whose names come family name first in Latin letters
 _FAMILY_NAME_FIRST = frozenset({"hu"})
-_WEEKDAY = re.compile(
-    r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|pazartesi|salı|çarşamba|perşembe|cuma|"
-    r"cumartesi|pazar)"
-)
+# (Turkish's weekdays only beside a month here: alone, "Cuma" and "Pazar" are names and words as often)
+_WEEKDAY = re.compile(rf"(?i:{WEEKDAYS}|pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar)")
 
 
 _DAY_BEFORE = re.compile(r"(?<![\d.,])[0-3]?\d(?:st|nd|rd|th)?\.?[ \t]+$")

@@ -207,7 +207,7 @@ _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_WEEKDAYS = (
+WEEKDAYS = (
     "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
     "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|"
@@ -257,12 +257,12 @@ class DateTimeRecognizer(SpanRecognizer):
         (re.compile(r"(?<![\w./-])\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?(?![\w/-])"), 0.8),
         (
             re.compile(
-                rf"\b(?:(?:{_WEEKDAYS}),?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\.?"
+                rf"\b(?:(?:{WEEKDAYS}),?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\.?"
                 rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?\b"
             ),
             0.6,
         ),
-        (re.compile(rf"(?<!\w)(?i:{_WEEKDAYS})(?!\w)"), 0.55),
+        (re.compile(rf"(?<!\w)(?i:{WEEKDAYS})(?!\w)"), 0.55),
         (re.compile(r"(?<![\w:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?(?![\w:])"), 0.6),
         (
             re.compile(
