@@ -179,7 +179,12 @@ def _postcodes_beside_addresses(text: str, results: list[RecognizerResult]) -> l
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         after = any(
-            p.end <= m.start() and re.fullmatch(r"[ \t]*,?[ \t]*(?:in[ \t]+)?", text[p.end : m.start()]) for p in parts
+            p.end <= m.start()
+            and (
+                re.fullmatch(r"[ \t]*,?[ \t]*(?:in[ \t]+)?", text[p.end : m.start()])
+                or _country_between(text[p.end : m.start()])
+            )
+            for p in parts
         )
         before = any(m.end() <= p.start and re.fullmatch(r"[ \t]*,?[ \t]*", text[m.end() : p.start]) for p in parts)
         if after or before:
@@ -189,6 +194,16 @@ def _postcodes_beside_addresses(text: str, results: list[RecognizerResult]) -> l
                 )
             )
     return out
+
+
+def _country_between(between: str) -> bool:
+    """A town's country or state between it and its postcode: "Denver, USA, 80273", "Austin, TX 78701"."""
+    m = re.fullmatch(r"[ \t]*,[ \t]*(?P<c>[\p{L}][\p{L}. ]{1,30}?)[ \t]*,?[ \t]*", between)
+    if not m:
+        return False
+    g = gazetteers.load()
+    name = m.group("c").strip(". ")
+    return gazetteers.fold(name) in g.countries or name in g.us_states or name.replace(".", "") in ("USA", "UK", "US")
 
 
 # what a postcode read out in words is taken for

@@ -171,7 +171,8 @@ def is_old_full_date(span: str, this_year: int) -> bool:
             return False
         yy = int(short.group(1))
         year = 2000 + yy if 2000 + yy <= this_year else 1900 + yy
-    has_day_month = len(digits) >= 3 or (len(digits) >= 2 and re.search(r"[^\W\d_]{3,}", span))
+    # (a month's word of three letters, or of two in a script without capitals: "1 मई 1981")
+    has_day_month = len(digits) >= 3 or (len(digits) >= 2 and re.search(r"[^\W\d_]{3,}|[^\W\d_A-Za-z]{2}", span))
     return bool(has_day_month) and 1900 <= year <= this_year - BIRTH_YEARS_BACK
 
 

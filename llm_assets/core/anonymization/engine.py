@@ -82,7 +82,7 @@ from llm_assets.core.anonymization.recognizers import (  # noqa: E402
 )
 from llm_assets.core.anonymization.recognizers.handles import role_labels  # noqa: E402
 from llm_assets.core.anonymization.recognizers.names import HONORIFICS  # noqa: E402
-from llm_assets.core.anonymization.recognizers.ner import CleanSpacyRecognizer  # noqa: E402
+from llm_assets.core.anonymization.recognizers.ner import COMMON_WORD_PLACE_MIN, CleanSpacyRecognizer  # noqa: E402
 from llm_assets.core.anonymization.recognizers.places import LEAD_PLACE_SCORE, inflected_place  # noqa: E402
 from llm_assets.core.anonymization.registry import StableRegistry  # noqa: E402
 from llm_assets.core.anonymization.settings import CONTEXTUAL_ENTITIES, AnonymizerSettings, resolve_spacy_model  # noqa: E402
@@ -349,6 +349,22 @@ _CHECKSUM_ONLY_IDS = frozenset(
         "AU_TFN",
     }
 )
+
+
+def _without_ids_inside_cards(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """A number a checksum alone calls an ID, read off the first groups of a card number that passes its own check
+    ("6259 0706 2288" of "6259 0706 2288 4417" as an Aadhaar): the card's, not an ID."""
+    cards = [r for r in results if r.entity_type == "CREDIT_CARD"]
+    if not cards:
+        return results
+    return [
+        r
+        for r in results
+        if not (
+            r.entity_type in _CHECKSUM_ONLY_IDS
+            and any(c.start <= r.start and r.end <= c.end and r.end - r.start < c.end - c.start for c in cards)
+        )
+    ]
 
 
 def _spreads(value: str) -> bool:
@@ -741,6 +757,7 @@ class AnonymizationEngine:
         a Message-ID, an order number) nothing is taken."""
         results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
         results = [r for r in (_off_speaker_colon(text, r) for r in results) if r is not None]
+        results = _without_ids_inside_cards(results)
         roles = role_labels(text)
         results = [
             r
@@ -768,6 +785,7 @@ class AnonymizationEngine:
         """Context decides whether a date, an organization or a reference is about a person (``context.py``);
         then the types the policy keeps (``settings.entities``) stay in the text."""
         results = results + _signature_companies(text, results)
+        results = results + _postal_lines_below_name(text, results)
         person_lines = {text.count("\n", 0, r.start) for r in results if r.entity_type in (PERSON, TITLE)}
         people = [r for r in results if r.entity_type == PERSON]
         # "thank you for calling Brightcart": the business that answers, not a person's, wherever the document names
@@ -807,6 +825,8 @@ class AnonymizationEngine:
                     or (entity == ORGANIZATION and text[r.start : r.end].casefold() in business)
                 )
             ):
+                continue
+            if entity in (PERSON, LOCATION) and _greeting_line(text, r):
                 continue
             if entity in (PERSON, ORGANIZATION, LOCATION, "URL") and context.names_its_mailbox(text, r.start, r.end):
                 continue  # "To: Tchibo <service@tchibo.de>": the business's mailbox, named
@@ -1193,6 +1213,35 @@ def _loose_findings(text: str, cell: Cell, candidates: list[str], results: list[
 _SEGMENT_BREAK = re.compile(r"\n| \| ")  # a line, or a block of a page flattened with " | " between blocks
 
 
+# who reads a word alone at a line's start as a name or a place by its capital and the lists alone
+_GUESSING_RECOGNIZERS = frozenset({"SpacyRecognizer", "GazetteerNameRecognizer"})
+# first names this common stay names alone on a line, even where they are words too ("Maria", "Jan", "Anna")
+_LINE_NAME_RANK = 300
+
+
+def _greeting_line(text: str, r: RecognizerResult) -> bool:
+    """A line that opens with everyday words of some common language, alone or before a comma or a stop ("Hej",
+    "Hallå", "Guten Morgen", "Salut, ..."), though a mail quotes it in another language than the text's: a
+    greeting, not a name or a place, unless a common first name or a large town."""
+    if (r.recognition_metadata or {}).get("recognizer_name") not in _GUESSING_RECOGNIZERS:
+        return False
+    line_start = text.rfind("\n", 0, r.start) + 1
+    if text[line_start : r.start].strip(" \t>"):
+        return False
+    g = gazetteers.load()
+    rest = re.match(
+        r"[ \t]*(?:[,.!?]|(?P<words>[^\W\d_]+(?:[ \t]+[^\W\d_]+){0,2})[ \t]*[,.!?]?[ \t]*$|$)", text[r.end :], re.M
+    )
+    if not rest:
+        return False
+    words = text[r.start : r.end].split() + (rest.group("words") or "").split()
+    if not words or any(max(g.zipf(w), gazetteers.zipf_any(w)) < 4.5 for w in words):
+        return False
+    if any(0 < g.first_names.get(gazetteers.fold(w), 0) <= _LINE_NAME_RANK for w in words):
+        return False
+    return g.places.get(gazetteers.fold(text[r.start : r.end]), 0) < COMMON_WORD_PLACE_MIN
+
+
 def _segments(text: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
     for m in _SEGMENT_BREAK.finditer(text):
@@ -1202,11 +1251,8 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _signature_companies(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """The company line of a signature: right below a line that is a name alone (a title line may come between), a
-    short line of capitalized words, no digits, nothing found in it, not everyday words ("Corsair Memory",
-    "Blanc"). An employer, so an organization the policy replaces. A page flattened with " | " between its blocks
-    has its signature's lines as blocks ("Franklin Martin | AECOM | +1-562-...")."""
+def _whole_segments(text: str, results: list[RecognizerResult]) -> tuple[list[tuple[int, int]], dict[int, str]]:
+    """The text's segments, and which of them one finding covers whole (its type)."""
     segments = _segments(text)
     starts = [s for s, _ in segments]
     whole = {}
@@ -1215,6 +1261,77 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
         seg_start, seg_end = segments[n]
         if text[seg_start : r.start].strip(" \t>-–") == "" and text[r.end : seg_end].strip(" \t,.") == "":
             whole[n] = r.entity_type
+    return segments, whole
+
+
+# a postcode and a town alone on a line ("968990 明市", "6822259 אטרש", "087611 मुंबई"): 4 to 10 digits as countries
+# write them, then up to four words
+_POSTCODE_TOWN = re.compile(r"[ \t>]*(?P<code>\d{4,10})[ \t]+(?P<town>[^\W\d_][^\n\d@:;.?!]{0,40}?)[ \t]*")
+_STREET_LINE = re.compile(r"[ \t>]*(?=[^\n]*[^\W\d_])(?=[^\n]*(?<!\d)\d{1,5}(?!\d))[^\n@:;?!]{3,60}?[ \t]*")
+_POSTAL_BLOCK_LINES = 5
+
+
+def _town_words(town: str, g: gazetteers.Gazetteers) -> bool:
+    """Up to four words that may be a town: a place the lists know, or a word no common language uses every day."""
+    words = town.split()
+    if not 1 <= len(words) <= 4:
+        return False
+    return gazetteers.fold(town) in g.places or any(max(g.zipf(w), gazetteers.zipf_any(w)) < 4.0 for w in words)
+
+
+def _postal_lines_below_name(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """A postal address in a block below a line that is a name alone (a signature, a letter's address): a line
+    that is a postcode and a town, and a street with its number on the line above it, in any script and wherever
+    the recognizers missed them."""
+    segments, whole = _whole_segments(text, results)
+    g = gazetteers.load()
+    meta = {"recognizer_name": "PostalBlock"}
+    out: list[RecognizerResult] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(r.start < end and start < r.end for r in results + out)
+
+    for n, entity in whole.items():
+        if entity != PERSON:
+            continue
+        for k in range(n + 1, min(n + 1 + _POSTAL_BLOCK_LINES, len(segments))):
+            seg_start, seg_end = segments[k]
+            line = text[seg_start:seg_end]
+            if not line.strip(" \t>"):
+                break
+            m = _POSTCODE_TOWN.fullmatch(line)
+            if not m or not _town_words(m.group("town"), g) or re.fullmatch(r"(?:19|20)\d\d", m.group("code")):
+                continue
+            code, town = (
+                (seg_start + m.start("code"), seg_start + m.end("code")),
+                (
+                    seg_start + m.start("town"),
+                    seg_start + m.end("town"),
+                ),
+            )
+            if free(*code):
+                out.append(RecognizerResult("ZIP_CODE", *code, 0.6, recognition_metadata=meta))
+            if free(*town):
+                out.append(RecognizerResult(LOCATION, *town, 0.6, recognition_metadata=meta))
+            above_start, above_end = segments[k - 1]
+            street = _STREET_LINE.fullmatch(text[above_start:above_end])
+            if k - 1 > n and street and sum(c.isalpha() for c in street.group(0)) >= 5:
+                body = text[above_start:above_end].strip(" \t>")
+                start = above_start + text[above_start:above_end].index(body)
+                if free(start, start + len(body)):
+                    out.append(
+                        RecognizerResult("STREET_ADDRESS", start, start + len(body), 0.6, recognition_metadata=meta)
+                    )
+            break
+    return out
+
+
+def _signature_companies(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """The company line of a signature: right below a line that is a name alone (a title line may come between), a
+    short line of capitalized words, no digits, nothing found in it, not everyday words ("Corsair Memory",
+    "Blanc"). An employer, so an organization the policy replaces. A page flattened with " | " between its blocks
+    has its signature's lines as blocks ("Franklin Martin | AECOM | +1-562-...")."""
+    segments, whole = _whole_segments(text, results)
     g = gazetteers.load()
     out = []
     cells: list[Cell] | None = None
@@ -1227,7 +1344,8 @@ def _signature_companies(text: str, results: list[RecognizerResult]) -> list[Rec
         seg_start, seg_end = segments[k]
         line = text[seg_start:seg_end]
         body = line.strip(" \t>")
-        words = re.findall(r"[^\W\d_]+", body)
+        # (words of scripts with combining marks whole: "भट्टाचार्य-जेटली" is two)
+        words = [w for w in re.split(r"[\s\-–/,&.]+", body) if re.search(r"[^\W\d_]", w)]
         if (
             not body
             or re.search(r"\d|@|:|https?|[?!？！。]", body)  # a question or a sentence is no company

@@ -42,7 +42,9 @@ for _entity, _spec in {
     "メールアドレス 邮箱 电子邮件 电子邮箱 ईमेल",
     "PHONE_NUMBER": "phone telephone tel mobile cell cellphone fax handy telefon telefone telefono teléfono "
     "téléphone telefoon msisdn whatsapp tlf puhelin telefonu komórka komórki 전화 전화번호 연락처 휴대폰 핸드폰 "
-    "휴대전화 휴대폰번호 電話 電話番号 携帯 携帯電話 电话 电话号码 手机 手机号 手机号码 联系电话 मोबाइल फ़ोन फोन",
+    "휴대전화 휴대폰번호 電話 電話番号 携帯 携帯電話 电话 电话号码 手机 手机号 手机号码 联系电话 मोबाइल फ़ोन फोन "
+    "телефон тел моб мобільний мобильный الجوال الهاتف جوال هاتف טלפון נייד تلفن موبایل τηλέφωνο κινητό "
+    "telefonnummer mobilnummer",
     PERSON: "display_name firstname lastname surname forename fullname givenname familyname middlename vorname "
     "nachname prénom prenom nom nombre apellido apellidos cognome nome sobrenome voornaam achternaam imię imie "
     "nazwisko förnamn efternavn etternavn sukunimi etunimi 姓名 氏名 名前 이름 姓 名 "
@@ -61,7 +63,10 @@ for _entity, _spec in {
     "पिन_कोड पिनकोड",
     "STREET_ADDRESS": "address addr street adresse anschrift strasse straße rue calle direccion dirección indirizzo "
     "endereco endereço adres ulica gatuadress address_line address1 address2 line1 line2 street_address "
-    "adres_zamieszkania 주소 배송지 住所 地址 收货地址 पता",
+    "adres_zamieszkania 주소 배송지 住所 地址 收货地址 पता "
+    # the same in the other scripts the engine reads: "Адрес", "Адреса", "العنوان", "כתובת", "نشانی", "Διεύθυνση"
+    "адрес адреса адрес_доставки адреса_доставки العنوان عنوان כתובת نشانی آدرس διεύθυνση ที่อยู่ adresa cím "
+    "adresă địa_chỉ alamat 联系地址 ご住所 お届け先",
     LOCATION: "city town ort stadt ville ciudad città citta cidade plaats miasto stad kaupunki municipality county "
     "district suburb neighbourhood neighborhood miejscowość 도시 지역 거주지 城市 शहर",
     REGION: "country state region province land pays país paese bundesland estado provincia regione provincie "
@@ -86,7 +91,8 @@ for _entity, _spec in {
     "placa kenteken rejestracja registreringsnummer rejestracyjny 차량번호 자동차번호 车牌 车牌号 ナンバープレート "
     "nummerplade nummerplate rendszám spz rekisterinumero înmatriculare plaka πινακίδα госномер",
     "IP_ADDRESS": "ip ip_address ipaddress remote_addr remote_ip client_ip src_ip source_ip ipv4 ipv6",
-    "CREDIT_CARD": "card card_number cardnumber credit_card creditcard cc_number pan",
+    "CREDIT_CARD": "card card_number cardnumber credit_card creditcard cc_number pan 信用卡 信用卡号 银行卡 "
+    "クレジットカード カード番号 신용카드 카드번호",
     "IBAN_CODE": "iban",
     BANK_ACCOUNT: "bban bank_account account_no sort_code routing_number routing aba bsb swift bic konta "
     "numer_konta 계좌 계좌번호 口座番号 银行账号 银行卡号 खाता_संख्या",
@@ -96,6 +102,7 @@ for _entity, _spec in {
     "licence_number license_number führerschein permis_de_conduire dowodu_osobistego dowód_osobisty nip regon "
     "주민등록번호 주민번호 여권번호 운전면허번호 マイナンバー 身份证 身份证号 身份证号码 护照号 आधार आधार_नंबर पैन "
     "passnr passnummer pass_nr paspoort paspoortnummer passaportnummer 旅券番号 パスポート番号 护照号码 "
+    "驾驶证 驾驶证号 驾照 驾驶执照 運転免許証 運転免許証番号 免許証番号 운전면허 운전면허증 社保卡号 医保卡号 "
     "taj taj_szám tajszám adóazonosító_jel adóazonosító személyi_szám rodné_číslo rč cnp snils снилс инн рнокпп "
     "henkilötunnus hetu cpr cpr_nummer amka αφμ cccd nik teudat_zehut",
 }.items():
@@ -180,6 +187,9 @@ _STRONG = {"EMAIL_ADDRESS", "PHONE_NUMBER", "IP_ADDRESS", "IBAN_CODE", "CREDIT_C
            "ZIP_CODE", LICENSE_PLATE, USERNAME, "STREET_ADDRESS"}  # fmt: skip
 
 
+_CJK_KEY = regex.compile(r"[\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}ー]+")
+
+
 def classify_key(key: str) -> str | None:
     """The entity type a field named ``key`` holds (``KEEP`` for fields whose values stay), or None when the
     name does not say."""
@@ -189,6 +199,11 @@ def classify_key(key: str) -> str | None:
     joined = "_".join(words)
     if joined in _HEADS:
         return _HEADS[joined]
+    if len(words) == 1 and _CJK_KEY.fullmatch(joined):
+        # Chinese, Japanese and Korean join a key's words: the longest known key it opens with ("驾驶证档案编号")
+        for n in range(len(joined) - 1, 1, -1):
+            if _CJK_KEY.fullmatch(joined[:n]) and joined[:n] in _HEADS:
+                return _HEADS[joined[:n]]
     if joined in _KEEP_KEYS:
         return KEEP
     if words[-1] in ("name", "title", "label") and set(words[:-1]) & _PRODUCT_OWNERS:

@@ -353,8 +353,10 @@ _STAMPED = re.compile(r"[\[(][ \t]*\d{1,2}$")
 _SENTENCE_END = regex.compile(r"(?:(?:(?<=\w{4})|(?<=\d)|(?<=[\p{Hangul}\p{Han}]{2}))\.|[!?])(?=\s+\w)")
 # "Name: Ana", and a dump's "Name = Ana" / "USER_NAME = ana_03" (key=value without spaces is a pair, above)
 # (a key's letters keep their combining marks: Devanagari's and Thai's vowel signs, "पूरा नाम:")
+# (Chinese, Japanese and Korean write the value right after a full-width colon: "身份证：3301...", NFKC ":")
 _LABEL = regex.compile(
-    r"^[ \t>*-]*(?P<key>[^\W\d_][\w\p{M}'’ ./()-]{0,38}?)(?:[ \t]*:|[ \t]+=)[ \t]+(?P<value>\S[^\n]*?)[ \t]*$"
+    r"^[ \t>*-]*(?P<key>[^\W\d_][\w\p{M}'’ ./()-]{0,38}?)(?:[ \t]*:|[ \t]+=)"
+    r"(?:[ \t]+|(?<=[\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}ー][\w)]{0,4}:)(?=[^\s:/]))(?P<value>\S[^\n]*?)[ \t]*$"
 )
 
 

@@ -41,13 +41,14 @@ _UNCASED_WORDS = rf"{_UNCASED_WORD}(?:[ \t]{_UNCASED_WORD}){{1,2}}"
 SPEAKER_LABEL = re.compile(
     # (a Chinese, Japanese or Korean name may be one character: "<楠>", "[17:35] 翼:")
     # (a WebVTT cue's voice: "<v Callum Evans>", "<v.agent 민준>")
-    rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}}|{_ONE_CJK})>|<v(?:\.[\w.-]+)?[ \t]+(?P<voice>[^<>\n]{{1,40}}?)[ \t]*>|(?P<colon>[^\s:<>\[\](){{}}\"']{{2,32}}|{_ONE_CJK}|"
+    rf"(?m)^[ \t]*{_STAMP}(?:<(?P<angle>[^<>\s]{{2,32}}|{_ONE_CJK})>|<v(?:\.[\w.-]+)?[ \t]+(?P<voice>[^<>\n]{{1,40}}?)[ \t]*>|(?P<colon>(?:[^\s:<>\[\](){{}}\"'’]|(?<=\p{{L}})['’](?=\p{{L}})){{2,32}}|{_ONE_CJK}|"
     rf"\p{{Lu}}[\p{{L}}'’-]+(?:[ \t]\p{{Lu}}[\p{{L}}'’.-]+){{1,2}}|{_UNCASED_WORDS}){_AFTER_STAMP}[ \t]*:(?=[ \t]|$))"
 )
 _ANNOUNCED = re.compile(
     r"(?i:\b(?:user[ -]?name|user[ -]?id|login(?:[ -]?(?:name|id))?|handle|nick(?:name)?|screen[ -]?name|"
     r"gamertag|account[ -]?name|benutzer(?:name|kennung)?|nom d'utilisateur|identifiant|usuario|nome utente|"
-    r"gebruikersnaam|nazwa użytkownika|användarnamn|brugernavn|brukernavn|käyttäjätunnus|utilizatorul|utilizator)"
+    r"gebruikersnaam|inlognaam|loginnaam|accountnaam|nazwa użytkownika|användarnamn|brugernavn|brukernavn|"
+    r"käyttäjätunnus|utilizatorul|utilizator)"
     # "mitt användarnamn är ...", "utilizatorul meu este ...": a possessive, then the copula
     r"(?:\s+(?:meu|mea|mio|mine|min|mitt|mijn|mein|moj|mój|saya))?"
     r"(?:\s+(?:is|was|ist|est|es|è|é|är|er|on|jest|je|este|is\s+just))?\s*[:=]?\s*)"
@@ -61,7 +62,8 @@ _ANNOUNCED_OTHER_SCRIPTS = re.compile(
     r"اسم المستخدم|يوزر|שם משתמש|שם המשתמש|نام کاربری|یوزرنیم|यूज़रनेम|यूजरनेम|उपयोगकर्ता नाम|ชื่อผู้ใช้|"
     r"tên đăng nhập|tên người dùng|tên tài khoản|nama pengguna|kullanıcı adı(?:m)?|uživatelské jméno|"
     r"felhasználónév|felhasználónevem|nume de utilizator|nome de usuário|nome de utilizador|"
-    r"用户名|用戶名|帳號|帐号|账号|賬號|ユーザー名|ユーザーID|ログインID|アカウント名|아이디|사용자 이름|사용자명)"
+    r"用户名|用戶名|帳號|帐号|账号|賬號|会员|會員|ユーザー名|ユーザーID|ログインID|マイページID|アカウント名|アカウント|"
+    r"아이디|계정|사용자 이름|사용자명)"
     r"(?:[ \t]+(?:của tôi|của em|saya|μου))?"
     # words of the same script between the cue and the value ("اسم المستخدم حقي في التطبيق rshdal-hsyn"): a login is
     # written in Latin letters
@@ -71,14 +73,21 @@ _ANNOUNCED_OTHER_SCRIPTS = re.compile(
 )
 # the cue, a few words ("in the app", "w aplikacji", "i appen"), the copula, a login with a digit or a separator
 _ANNOUNCED_LATER = re.compile(
-    r"(?i:\b(?:user[ -]?name|login|benutzername|nom d'utilisateur|usuario|nome utente|gebruikersnaam|"
+    r"(?i:\b(?:user[ -]?name|login|benutzername|nom d'utilisateur|usuario|nome utente|gebruikersnaam|inlognaam|"
     r"nazwa użytkownika|användarnamn|brugernavn|brukernavn|käyttäjätunnus|utilizator|felhasználónév|"
     r"kullanıcı adı|uživatelské jméno|tên đăng nhập|nama pengguna)"
-    r"(?:[ \t]+[\p{L}'’]{1,12}){1,3}?[ \t]+(?:is|är|er|to|ist|est|es|è|é|jest|je|este|on|adalah|là|az)[ \t]*[:=]?[ \t]*)"
+    # ("Inlognaam Mijn Kabelnet: ivandijk_zzp": the service's name, then a colon)
+    r"(?:[ \t]+[\p{L}'’]{1,12}){1,3}?(?:[ \t]+(?:is|är|er|to|ist|est|es|è|é|jest|je|este|on|adalah|là|az)[ \t]*[:=]?"
+    r"|[ \t]*:)[ \t]*)"
     r"(?P<value>(?=[\p{L}\p{N}_.-]*?(?:\d|[_.-][\p{L}\p{N}]))[\p{L}\p{N}][\p{L}\p{N}_.-]{1,38}[\p{L}\p{N}])"
     r"(?![\p{L}\p{N}_@])"
 )
 _SYMBOLS = re.compile(r"[\d_.]")
+# a speaker's full name in small letters after a turn's time stamp ("[00:16] juan cruz: ...", "00:50 maria helena:")
+_STAMPED_LOWER_LABEL = re.compile(
+    r"(?m)^[ \t]*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]+"
+    r"(?P<name>\p{Ll}[\p{Ll}\p{M}'’-]+(?:[ \t]\p{Ll}[\p{Ll}\p{M}'’-]+){1,2})[ \t]*:(?=[ \t]|$)"
+)
 # a party's role and its name in brackets, as call centres label turns: "AGENT (Thomas):", "Soporte (Noa):",
 # "Suport clienți (Florica):"
 _ROLE_WITH_NAME = re.compile(
@@ -108,8 +117,9 @@ ROLE_WORDS = frozenset(
 _DIARIZED = re.compile(
     r"(?i:speaker|spk|spkr|sprecher|locuteur|hablante|parlante|falante|mówca|talare|voice)[ _-]?\d{1,2}"
 )
-# a user name by its shape alone: words joined by underscores with a number ("noah_brown_6181", "jill_2059")
-_SNAKE_HANDLE = re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d{2,}(?![\w@]|\.[A-Za-z])")
+# a user name by its shape alone: words joined by underscores with a number ("noah_brown_6181", "jill_2059",
+# "ogawa_kaikei01")
+_SNAKE_HANDLE = re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*_[a-z]*\d{2,}(?![\w@]|\.[A-Za-z])")
 
 
 # a messenger export's sender line: the sender, a comma and the message's date and time in brackets, the message on
@@ -177,6 +187,7 @@ class HandleRecognizer(SpanRecognizer):
             if self.g.zipf(value) < 5.0 and value.lower() not in ("is", "was", "the", "my"):
                 yield finding(USERNAME, m.start("value"), m.end("value"), 0.85, self.name)
         yield from self._labels(text)
+        yield from self._lower_case_speakers(text)
         for m in _SENDER_LINE.finditer(text):
             # a handle ("beata_c86"); a sender that is a name is the name recognizers' and a business's stays
             if _SYMBOLS.search(m.group("name")) and not _DIARIZED.fullmatch(m.group("name")):
@@ -191,6 +202,25 @@ class HandleRecognizer(SpanRecognizer):
             name = m.group("name")
             if self._named(name):
                 yield finding(PERSON, m.start("name"), m.end("name"), 0.75, self.name)
+
+    def _lower_case_speakers(self, text: str) -> Iterable:
+        """Full names in small letters labelling the turns of a time-stamped log ("[00:16] juan cruz: ..."), on two
+        lines or more: a first name and family names the lists know, no role among them."""
+        found = [(m, m.group("name").split()) for m in _STAMPED_LOWER_LABEL.finditer(text)]
+        recurring = Counter(m.group("name") for m, _ in found)
+        for m, words in found:
+            if recurring[m.group("name")] < 2 or any(fold(w) in ROLE_WORDS for w in words):
+                continue
+            first = self.g.first_names.get(fold(words[0]), 0)
+            if 0 < first <= 2000 and all(fold(w) in self.g.first_names or fold(w) in self.g.last_names for w in words):
+                yield finding(PERSON, m.start("name"), m.end("name"), 0.7, self.name)
+
+    def _family_name_label(self, label: str) -> bool:
+        """A chat speaker's label that is one of the commonest family names, though an English word too
+        ("palmer", "baker"); not a role or a desk's word ("sales", "billing")."""
+        key = fold(label)
+        rank = self.g.last_names.get(key, 0)
+        return key not in ROLE_WORDS and " " not in key and 0 < rank <= 200 and self.g.word_zipf.get(key, 0.0) < 4.5
 
     def _header_senders(self, text: str) -> Iterable:
         """The senders of a chat's header lines (two or more such lines): a name, unless a role, a desk or an
@@ -264,7 +294,11 @@ class HandleRecognizer(SpanRecognizer):
             words = label.split()
             # a time-stamped speaker of a chat is a participant whatever its words mean in its language ("Hồng" is
             # "pink" too): a name unless it names a role
-            chat_speaker = stamped[label.casefold()] >= 2 and lines_with_labels >= 3 and not self._role(label)
+            chat_speaker = (
+                stamped[label.casefold()] >= 2
+                and lines_with_labels >= 3
+                and (not self._role(label) or self._family_name_label(label))
+            )
             if len(words) > 1:  # "Anna Berg:" speaking on several lines of a conversation
                 if any(fold(w) in ROLE_WORDS for w in words):
                     continue  # "ग्राहक सेवा:", "Customer Service:": a role
@@ -278,6 +312,9 @@ class HandleRecognizer(SpanRecognizer):
             cased_or_uncased_name = label[0].isupper() or (label[0].isalpha() and not label[0].islower())
             if chat_speaker and cased_or_uncased_name and not _SYMBOLS.search(label):
                 yield finding(PERSON, start, end, 0.7, self.name)
+                continue
+            if chat_speaker and self._family_name_label(label):
+                yield finding(PERSON, start, end, 0.7, self.name)  # "palmer:", a family name that is a word too
                 continue
             symbols = bool(_SYMBOLS.search(label))
             # in a log of three or more turns, a label that speaks once is a speaker too

@@ -68,7 +68,11 @@ VALEDICTIONS = (
     "Many thanks|Thanks|Thank you|Cheers|Sincerely|Yours sincerely|Yours truly|Yours faithfully|Sincerely yours|"
     "Respectfully|Cordially|Take care|Talk soon|Love|Warmly|BR|Rgds|Mit freundlichen Grüßen|Viele Grüße|"
     "Cordialement|Bien à vous|Saludos|Atentamente|Cordiali saluti|Met vriendelijke groet|Med vänlig hälsning|"
-    "Venlig hilsen|Med vennlig hilsen|Pozdrawiam|S pozdravem|Ystävällisin terveisin|--|—"
+    "Venlig hilsen|Med vennlig hilsen|Pozdrawiam|S pozdravem|Ystävällisin terveisin|Un saludo|Un cordial saludo|"
+    "Saludos cordiales|Un abrazo|Atte|Atenciosamente|Abraços|Um abraço|Cumprimentos|Distinti saluti|Un saluto|"
+    "Cari saluti|Met vriendelijke groeten|Hartelijke groet|Groeten|Groetjes|Liebe Grüße|Beste Grüße|Herzliche Grüße|"
+    "Freundliche Grüße|Schöne Grüße|Bien cordialement|Salutations|Amitiés|Hälsningar|Mvh|Hilsen|Z poważaniem|"
+    "Pozdrowienia|--|—"
 )
 GREETINGS = r"Hi|Hello|Hey|Dear|Good morning|Good afternoon|Good evening|Greetings|Hallo|Hej|Hola|Bonjour|Ciao|Olá"
 FIELD_LABELS = (
@@ -100,6 +104,8 @@ _CJK_SIGNATURE_NAME = (
 )
 # a desk or a team signing: "お客様窓口", "人力资源部", "고객센터", "営業課"
 _CJK_DESK = re.compile(r"(?:部|課|科|窓口|係|室|组|組|团队|團隊|センター|チーム|센터|팀|부서|사무국|事務局)$")
+# an agent's title after their name below a desk's line
+_CJK_AGENT_TITLES = "매니저|팀장|대리|과장|상담사|상담원|担当|担当者|主管|经理|經理|专员|專員"
 
 
 def _everyday_cjk(name: str, text: str) -> bool:
@@ -192,9 +198,17 @@ class StructuredNameRecognizer(SpanRecognizer):
         (
             re.compile(
                 rf"(?m)^[ \t>]*[^\n]{{0,12}}?(?:{CJK_VALEDICTIONS})[ \t]*[,，。.!！]?[ \t]*\n(?:[ \t>]*\n)?[ \t>]*"
-                rf"(?P<name>{_CJK_SIGNATURE_NAME})[ \t]*$"
+                rf"(?P<name>{_CJK_SIGNATURE_NAME})(?:[ \t]*[(（][^()（）\n]{{1,8}}[)）])?[ \t]*$"
             ),
             0.8,
+        ),
+        # a desk's line, then its agent's name and title: "누리텔레콤 해지방어팀\n서지안 매니저", "…センター\n山田"
+        (
+            re.compile(
+                rf"(?m)^[ \t>]*[^\n]{{0,30}}?{_CJK_DESK.pattern}[ \t]*\n[ \t>]*"
+                rf"(?P<name>{_CJK_SIGNATURE_NAME}?)(?:[ \t]*(?:{_CJK_AGENT_TITLES}))?[ \t]*$"
+            ),
+            0.75,
         ),
         (
             re.compile(rf"(?i:\bon\b)[^\n]{{0,80}}?,[ \t]*(?P<name>{NAME_RUN})[ \t]*(?:<[^>\n]+>[ \t]*)?(?i:wrote):"),

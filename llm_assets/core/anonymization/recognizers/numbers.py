@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
 from collections.abc import Iterable
 
 import regex as re
@@ -201,6 +203,23 @@ class AgeRecognizer(SpanRecognizer):
                 value = m.group("n")
                 if not value[0].isdigit() or float(value.replace(",", ".")) <= 130:
                     yield finding("AGE", m.start("n"), m.end("n"), 0.9, self.name)
+        if "(" in text:
+            this_year = datetime.date.today().year
+            for m in _age_after_date().finditer(text):
+                # the age the date gives, today or in a document up to 15 years old
+                if int(m.group("n")) >= 5 and 0 <= this_year - int(m.group("year")) - int(m.group("n")) <= 15:
+                    yield finding("AGE", m.start("n"), m.end("n"), 0.85, self.name)
+
+
+@functools.cache
+def _age_after_date() -> re.Pattern:
+    """An age in brackets right after a full date, in any language: "12/03/1961 (64 anos)", "3 мая 1958 (67 лет)"."""
+    from llm_assets.core.anonymization.recognizers.turns import YEARS
+
+    return re.compile(
+        r"(?<![\w./-])\d{1,2}(?:[./-]\d{1,2}[./-]|\.?[ \t]+\p{L}[\p{L}\p{M}.]{1,11}[ \t]+)(?P<year>(?:19|20)\d\d)"
+        rf"[ \t]*\([ \t]*(?P<n>\d{{1,3}})[ \t]*(?i:{YEARS})\.?[ \t]*\)"
+    )
 
 
 _MONTHS = (
@@ -242,7 +261,9 @@ class DateTimeRecognizer(SpanRecognizer):
         # ค.ศ. 1994", "6 de dezembro de 1981"), month word, day, year ("november 5, 1968"), and the East Asian year-month-day
         (
             re.compile(
-                r"(?<![\w.])\d{1,2}\.?[ \t]+(?:del?[ \t]+)?\p{L}[\p{L}\p{M}]{2,11}\.?(?:[ \t]+\p{L}[\p{L}.]{0,4}\.)?"
+                # (a month of two letters in a script without capitals: "1 मई 1981")
+                r"(?<![\w.])\d{1,2}\.?[ \t]+(?:del?[ \t]+)?(?:\p{L}[\p{L}\p{M}]{2,11}|\p{Lo}[\p{Lo}\p{M}])\.?"
+                r"(?:[ \t]+\p{L}[\p{L}.]{0,4}\.)?"
                 r"(?:[ \t]+de)?,?[ \t]+(?:1[89]|20)\d{2}(?![\w])(?:[ \t]?(?:р\.|г\.|r\.))?"
             ),
             0.6,

@@ -10,6 +10,8 @@ text that has at least three such lines. A code starting with ``#`` names an ord
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,13 +19,15 @@ import regex as re
 
 from llm_assets.core.anonymization import numerals
 from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold, zipf_any
-from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, finding, phone_shaped
+from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, alternation, finding, phone_shaped
 from llm_assets.core.anonymization.recognizers.handles import _AFTER_STAMP, _STAMP
 from llm_assets.core.anonymization.recognizers.scripts import (
     EVERYDAY_KOREAN_ZIPF,
     KOREAN_COPULAS,
+    chinese_zipf,
     east_asian,
     has_frequencies,
+    japanese_zipf,
     korean_zipf,
     script_of,
     word_zipf,
@@ -32,15 +36,17 @@ from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, any_dig
 from llm_assets.core.anonymization.text import PARTICLES
 from llm_assets.core.entities import DATE_OF_BIRTH, PERSON, USERNAME
 
+# a label's character; an apostrophe only inside a word ("мар'яна:", "O'Brien:")
+_LABEL_CHAR = r"(?:[^\s:<>\[\](){}\"'’]|(?<=\p{L})['’](?=\p{L}))"
 _TURN = re.compile(
     # "Speaker 2:", "A:" (a letter or a number is a speaker's label too)
-    rf"(?m)^[ \t]*{_STAMP}(?P<label><[^<>\s]{{2,32}}>|[^\s:<>\[\](){{}}\"']{{1,32}}(?:[ \t][^\s:<>\[\](){{}}\"']{{1,32}}){{0,2}}"
+    rf"(?m)^[ \t]*{_STAMP}(?P<label><[^<>\s]{{2,32}}>|{_LABEL_CHAR}{{1,32}}(?:[ \t]{_LABEL_CHAR}{{1,32}}){{0,2}}"
     rf"(?:[ \t]\([^()\n:]{{1,32}}\))?{_AFTER_STAMP}[ \t]*:)[ \t]+(?P<turn>[^\n]+?)[ \t]*$"
 )
 _CODE = re.compile(r"(?=[^\s]*\d)[\p{L}\p{N}][\p{L}\p{N} ·./-]{2,18}[\p{L}\p{N}]")
 # the word for years of age after a number, in the languages of the largest markets
 YEARS = (
-    r"years?|yrs?|jahre?n?|ans?|años|anos|anni|jaar|lat|lata|år|vuotta|let|roků|ετών|χρονών|лет|года|год|років|роки|"
+    r"years?|yrs?|jahre?n?|ans?|años|anos|anni|jaar|lat|lata|år|vuotta|let|roků|ετών|έτη|χρονών|χρόνια|лет|года|год|років|роки|"
     r"рік|שנים|שנה|سنة|سنوات|عاما|عامًا|سال|साल|वर्ष|ปี|yaşında|yaş|歳|才|岁|歲|年|살|세"
 )
 _AGE_TURN = re.compile(
@@ -541,6 +547,23 @@ def _header_fields(text: str, turns: list) -> set[int]:
     return out
 
 
+@functools.cache
+def _prefixed_street() -> re.Pattern:
+    """A turn that is a street alone, its designator first, a house number or "no number" after its name or none:
+    "calle feria 12", "avenida san juan n° 67", "r. de gomes, 509", "boulevard evéquoz". ("R." only before a number.)"""
+    from llm_assets.core.anonymization.recognizers.addresses import UNAMBIGUOUS_PREFIXES
+
+    designators = alternation([*UNAMBIGUOUS_PREFIXES, "Boulevard", "Avenue"])
+    number = r"(?:,?[ \t]*(?:n[°ºo]\.?[ \t]*)?\d{1,5}[\p{L}]?|,[ \t]*s/n)"
+    name = r"[\p{L}\p{M}'’-]+(?:[ \t]+[\p{L}\p{M}'’.-]+){0,4}"
+    return re.compile(rf"(?i:(?:{designators})\.?[ \t]+{name}{number}?|r\.[ \t]*{name}{number})")
+
+
+def _stamped(text: str, label_start: int) -> bool:
+    """Whether a time stamp stands on the label's line before it ("[01:37] von:")."""
+    return bool(re.search(r"\d:\d\d", text[text.rfind("\n", 0, label_start) + 1 : label_start]))
+
+
 def speaker_key(label: str) -> str:
     """A turn's speaker without its time stamps and punctuation ("[00:01:22] 상담원:" -> "상담원", "Speaker B [65.86 -
     70.02]:" -> "speaker b")."""
@@ -565,7 +588,10 @@ class BareTurnRecognizer(SpanRecognizer):
 
     def _address(self, turn: str) -> bool:
         """A house number and words, no sentence: a street and house given alone, in any script. Not when
-        every word is an everyday word of its language ("2 more", "page 3") or the number is a year or an amount."""
+        every word is an everyday word of its language ("2 more", "page 3") or the number is a year or an amount.
+        A street's designator before its name says so without a number ("avenida da figueira, s/n")."""
+        if _prefixed_street().fullmatch(turn):
+            return True
         shape = _STREET_COMMA_TOWN.fullmatch(turn)
         if shape:
             # a street and a town are names, not everyday words ("Page 3, Chapter two", "Terminal 2, Gate B")
@@ -619,12 +645,21 @@ class BareTurnRecognizer(SpanRecognizer):
         compact = "".join(parts)
         if len(parts) > 2 or not 2 <= len(compact) <= 5 or not all(east_asian(c) for c in compact):
             return False
-        if any(c in CJK_DIGITS for c in compact[:1]):
-            return False
         family = parts[0] if len(parts) == 2 else compact[:2]
+        if all(c in CJK_DIGITS for c in family):
+            return False  # digits read out ("五 三"); a family name may open with one ("五十嵐", "三浦")
         if 0 < self.g.last_names.get(family, 0) <= 2000 and 1 <= len(compact) - len(family) <= 3:
             return True
-        return len(compact) == 3 and compact[1:] in self.g.first_names
+        if len(compact) == 3 and compact[1:] in self.g.first_names:
+            return True
+        if not re.fullmatch(r"\p{Han}+", compact) or max(japanese_zipf(compact), chinese_zipf(compact)) >= 3.0:
+            return False
+        if len(parts) == 2 and len(compact) >= 3 and all(len(p) <= 3 for p in parts):
+            # ideographs alone, a space between (a sentence has none): a family name, then a given name
+            # ("大須賀 刹那"), unless the first part is an everyday word ("東京 大学")
+            return max(japanese_zipf(family), chinese_zipf(family)) < 4.5
+        # four ideographs, the first two a family name the lists know, less common ones too ("植田宗将")
+        return len(compact) == 4 and 0 < self.g.last_names.get(family, 0) <= 6000
 
     def _lower_case_name(self, turn: str) -> bool:
         """A full name typed in lower case: a first name and a family name the lists rank, one of them no everyday
@@ -895,8 +930,11 @@ class BareTurnRecognizer(SpanRecognizer):
         asked_before: list[frozenset[str]] = [frozenset(), frozenset()]  # by the last two turns
         asked_by = ["", ""]  # their speakers
         header = _header_fields(text, turns)
+        # (a time-stamped label that speaks three times or more is a speaker, though a mail header's word too: "von")
+        speaking = Counter(speaker_key(m.group("label")) for m in turns if _stamped(text, m.start("label")))
         for k, m in enumerate(turns):
-            if k in header or _MAIL_HEADER.fullmatch(m.group("label").strip(" \t>:")):
+            label = m.group("label").strip(" \t>:")
+            if k in header or (_MAIL_HEADER.fullmatch(label) and speaking[speaker_key(m.group("label"))] < 3):
                 continue  # a call's header ("Direction: Inbound", "Queue: Billing"): fields, whose keys decide
             turn, start = m.group("turn"), m.start("turn")
             mention = re.match(r"@\S+\s+", turn)  # "@ana 52 Jahre": the answer after the mention
