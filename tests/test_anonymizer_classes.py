@@ -2838,3 +2838,40 @@ def test_an_agent_signing_below_a_valediction_or_a_desk(engine):
         assert name not in out, out
     text = "Hola Marta,\n\nLe confirmamos el reembolso.\n\nUn cordial saludo,\nNerea\nAtención al cliente"
     assert "Atención al cliente" in anonymize(engine, text)[0]
+
+
+def test_a_street_alone_after_an_abbreviated_or_everyday_designator(engine):
+    call = (
+        "[00:01] agente: dirección\n[00:04] cliente: av. corrientes n° 1380\n[00:06] agente: y la otra\n"
+        "[00:09] cliente: diagonal norte n° 95\n[00:12] agente: gracias\n[00:14] cliente: diagonal"
+    )
+    out, types = anonymize(engine, call)
+    assert "corrientes" not in out and "norte n° 95" not in out and "cliente: diagonal" in out, out
+    assert types == {"STREET_ADDRESS"}, types
+
+
+def test_a_street_closing_a_signature_block(engine):
+    out, _ = anonymize(engine, "Klopt.\n\n> Pieter Smit\n> 06 4418 2290\n> Lindelaan 37\n")
+    assert "Lindelaan 37" not in out, out
+    text = "Thanks,\n\nJohn Miller\nSales\nRoom 2024\n"
+    assert anonymize(engine, text)[0].endswith("Sales\nRoom 2024\n")
+
+
+def test_a_raw_mails_multipart_boundaries_and_its_greetings_stay(engine):
+    mail = (
+        'Content-Type: multipart/mixed; boundary="===============4417206338815529031=="\n\n'
+        "--===============4417206338815529031==\nSubject: Fwd: Guten Morgen!\n\nGuten Morgen!\n\n"
+        "> Hallo\n> Hallo\n\nAnke Vogelsang\n--===============4417206338815529031==--\n"
+    )
+    out, _ = anonymize(engine, mail)
+    assert out.count("4417206338815529031") == 3 and "Vogelsang" not in out, out
+    assert "Subject: Fwd: Guten Morgen!" in out and "> Hallo\n> Hallo" in out, out
+
+
+def test_short_chinese_clauses_in_a_mostly_latin_mail_are_no_names(engine):
+    mail = (
+        "From: support@example.com\nSubject: Re: order 5521\n\nThanks for your message, we will check it.\n\n"
+        "你不相信我\n那可能是吧\n\n> order_id: 5521\n> status: shipped\n\n祝好\n邵文静\n"
+    )
+    out, _ = anonymize(engine, mail)
+    assert "你不相信我\n那可能是吧" in out and "邵文静" not in out, out

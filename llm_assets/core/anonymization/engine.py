@@ -351,6 +351,20 @@ _CHECKSUM_ONLY_IDS = frozenset(
 )
 
 
+_DECLARED_BOUNDARY = re.compile(r"""boundary=["']?(?P<b>[0-9A-Za-z'()+_,./:=?-]{6,70}?)["';\s]""")
+# a boundary line as mail programs write it when no header declares it: "--===============6045530461327140596=="
+_BOUNDARY_LINE = re.compile(r"(?m)^[ \t>]*--(?P<b>={3,}[0-9A-Za-z_.]{6,40}={1,3})(?:--)?[ \t]*$")
+
+
+def _mime_boundaries(text: str) -> list[tuple[int, int]]:
+    """Where the multipart boundaries of a raw mail stand: structure, however much their digits look like an id."""
+    if "--" not in text:
+        return []
+    marks = {m.group("b") for m in _DECLARED_BOUNDARY.finditer(text)}
+    marks |= {m.group("b") for m in _BOUNDARY_LINE.finditer(text)}
+    return [(m.start(), m.end()) for b in marks for m in re.finditer(re.escape(b), text)]
+
+
 def _without_ids_inside_cards(results: list[RecognizerResult]) -> list[RecognizerResult]:
     """A number a checksum alone calls an ID, read off the first groups of a card number that passes its own check
     ("6259 0706 2288" of "6259 0706 2288 4417" as an Aadhaar): the card's, not an ID."""
@@ -758,6 +772,9 @@ class AnonymizationEngine:
         results = [r for r in (_to_word_boundaries(text, r) for r in results) if r is not None]
         results = [r for r in (_off_speaker_colon(text, r) for r in results) if r is not None]
         results = _without_ids_inside_cards(results)
+        boundaries = _mime_boundaries(text)
+        if boundaries:
+            results = [r for r in results if not any(s < r.end and r.start < e for s, e in boundaries)]
         roles = role_labels(text)
         results = [
             r
@@ -796,6 +813,14 @@ class AnonymizationEngine:
             if r.entity_type in (PERSON, ORGANIZATION, LOCATION) and context.answering_business(text, r.start)
         }
         organization_starts = {r.start for r in results if r.entity_type == ORGANIZATION}
+        # names the document gives as names (a mail's sender, a signature under its valediction), found again alone
+        named = {
+            text[r.start : r.end].casefold()
+            for r in results
+            if r.entity_type == PERSON
+            and r.score >= 0.85
+            and (r.recognition_metadata or {}).get("recognizer_name") not in _GUESSING_RECOGNIZERS
+        }
         domains = context.business_domains(text) if "@" in text else set()
         # a number a cue names as an order's once is that order's wherever the document repeats it ("[FAC-26177]")
         kinds = {
@@ -826,7 +851,7 @@ class AnonymizationEngine:
                 )
             ):
                 continue
-            if entity in (PERSON, LOCATION) and _greeting_line(text, r):
+            if entity in (PERSON, LOCATION) and _greeting_line(text, r, named):
                 continue
             if entity in (PERSON, ORGANIZATION, LOCATION, "URL") and context.names_its_mailbox(text, r.start, r.end):
                 continue  # "To: Tchibo <service@tchibo.de>": the business's mailbox, named
@@ -1214,19 +1239,26 @@ _SEGMENT_BREAK = re.compile(r"\n| \| ")  # a line, or a block of a page flattene
 
 
 # who reads a word alone at a line's start as a name or a place by its capital and the lists alone
-_GUESSING_RECOGNIZERS = frozenset({"SpacyRecognizer", "GazetteerNameRecognizer"})
+_GUESSING_RECOGNIZERS = frozenset({"SpacyRecognizer", "GazetteerNameRecognizer", "PlaceRecognizer", "KnownValues"})
+# a mail's subject, its reply and forward marks: "Subject: Fwd: Guten Morgen!"
+_SUBJECT_PREFIX = re.compile(
+    r"[ \t>]*(?i:subject|betreff|objet|asunto|oggetto|assunto|onderwerp|ämne|emne|temat|konu)[ \t]*:[ \t]*"
+    r"(?:(?i:re|fwd?|aw|wg|tr|sv|vs|odp|ynt)[ \t]*:[ \t]*)*"
+)
 # first names this common stay names alone on a line, even where they are words too ("Maria", "Jan", "Anna")
 _LINE_NAME_RANK = 300
 
 
-def _greeting_line(text: str, r: RecognizerResult) -> bool:
-    """A line that opens with everyday words of some common language, alone or before a comma or a stop ("Hej",
-    "Hallå", "Guten Morgen", "Salut, ..."), though a mail quotes it in another language than the text's: a
-    greeting, not a name or a place, unless a common first name or a large town."""
+def _greeting_line(text: str, r: RecognizerResult, named: set[str] = frozenset()) -> bool:
+    """A line (or a mail's subject) that opens with everyday words of some common language, alone or before a comma
+    or a stop ("Hej", "Hallå", "Guten Morgen", "Salut, ..."), though a mail quotes it in another language than the
+    text's: a greeting, not a name or a place, unless a common first name or a large town."""
     if (r.recognition_metadata or {}).get("recognizer_name") not in _GUESSING_RECOGNIZERS:
         return False
+    if text[r.start : r.end].casefold() in named:
+        return False
     line_start = text.rfind("\n", 0, r.start) + 1
-    if text[line_start : r.start].strip(" \t>"):
+    if text[line_start : r.start].strip(" \t>") and not _SUBJECT_PREFIX.fullmatch(text, line_start, r.start):
         return False
     g = gazetteers.load()
     rest = re.match(
@@ -1269,6 +1301,9 @@ def _whole_segments(text: str, results: list[RecognizerResult]) -> tuple[list[tu
 _POSTCODE_TOWN = re.compile(r"[ \t>]*(?P<code>\d{4,10})[ \t]+(?P<town>[^\W\d_][^\n\d@:;.?!]{0,40}?)[ \t]*")
 _STREET_LINE = re.compile(r"[ \t>]*(?=[^\n]*[^\W\d_])(?=[^\n]*(?<!\d)\d{1,5}(?!\d))[^\n@:;?!]{3,60}?[ \t]*")
 _POSTAL_BLOCK_LINES = 5
+# a street and its number alone, the number after the name or before it: "Niekpad 418", "Popular 605", "12 Elm Row"
+_STREET_WORDS = r"[^\W\d_][^\W\d]*(?:[ \t]+[^\W\d_][^\W\d]*){0,3}"
+_LAST_STREET = re.compile(rf"[ \t>]*(?:{_STREET_WORDS}[ \t]+\d{{1,5}}[a-zA-Z]?|\d{{1,5}}[ \t]+{_STREET_WORDS})[ \t]*")
 
 
 def _town_words(town: str, g: gazetteers.Gazetteers) -> bool:
@@ -1282,7 +1317,8 @@ def _town_words(town: str, g: gazetteers.Gazetteers) -> bool:
 def _postal_lines_below_name(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """A postal address in a block below a line that is a name alone (a signature, a letter's address): a line
     that is a postcode and a town, and a street with its number on the line above it, in any script and wherever
-    the recognizers missed them."""
+    the recognizers missed them; or, closing a block whose other lines hold a phone, a company or the like, a street
+    and its number alone ("Niekpad 418")."""
     segments, whole = _whole_segments(text, results)
     g = gazetteers.load()
     meta = {"recognizer_name": "PostalBlock"}
@@ -1291,38 +1327,47 @@ def _postal_lines_below_name(text: str, results: list[RecognizerResult]) -> list
     def free(start: int, end: int) -> bool:
         return not any(r.start < end and start < r.end for r in results + out)
 
+    def street_at(k: int) -> None:
+        seg_start, seg_end = segments[k]
+        street = _STREET_LINE.fullmatch(text[seg_start:seg_end])
+        if street and sum(c.isalpha() for c in street.group(0)) >= 5:
+            body = text[seg_start:seg_end].strip(" \t>")
+            start = seg_start + text[seg_start:seg_end].index(body)
+            if free(start, start + len(body)):
+                out.append(RecognizerResult("STREET_ADDRESS", start, start + len(body), 0.6, recognition_metadata=meta))
+
     for n, entity in whole.items():
         if entity != PERSON:
             continue
+        last = None
         for k in range(n + 1, min(n + 1 + _POSTAL_BLOCK_LINES, len(segments))):
             seg_start, seg_end = segments[k]
             line = text[seg_start:seg_end]
             if not line.strip(" \t>"):
                 break
+            last = k
             m = _POSTCODE_TOWN.fullmatch(line)
             if not m or not _town_words(m.group("town"), g) or re.fullmatch(r"(?:19|20)\d\d", m.group("code")):
                 continue
-            code, town = (
-                (seg_start + m.start("code"), seg_start + m.end("code")),
-                (
-                    seg_start + m.start("town"),
-                    seg_start + m.end("town"),
-                ),
-            )
+            code = (seg_start + m.start("code"), seg_start + m.end("code"))
+            town = (seg_start + m.start("town"), seg_start + m.end("town"))
             if free(*code):
                 out.append(RecognizerResult("ZIP_CODE", *code, 0.6, recognition_metadata=meta))
             if free(*town):
                 out.append(RecognizerResult(LOCATION, *town, 0.6, recognition_metadata=meta))
-            above_start, above_end = segments[k - 1]
-            street = _STREET_LINE.fullmatch(text[above_start:above_end])
-            if k - 1 > n and street and sum(c.isalpha() for c in street.group(0)) >= 5:
-                body = text[above_start:above_end].strip(" \t>")
-                start = above_start + text[above_start:above_end].index(body)
-                if free(start, start + len(body)):
-                    out.append(
-                        RecognizerResult("STREET_ADDRESS", start, start + len(body), 0.6, recognition_metadata=meta)
-                    )
+            if k - 1 > n:
+                street_at(k - 1)
+            last = None
             break
+        # the block's other lines are a contact's: something found fills each of them whole
+        if (
+            last is not None
+            and last > n + 1
+            and whole.get(last) is None
+            and _LAST_STREET.fullmatch(text[slice(*segments[last])])
+            and all(k in whole for k in range(n + 1, last))
+        ):
+            street_at(last)
     return out
 
 

@@ -337,6 +337,7 @@ class ScriptNameRecognizer(SpanRecognizer):
                 and 2 <= len(compact) <= 5
                 and _among_latin(text, m.start(), m.end())
                 and not everyday_chinese(run)
+                and not _chinese_clause(run)
             ):
                 # among Latin text a short run of Han, kana or Hangul is a name (or a place: either way it goes)
                 yield finding(PERSON, m.start(), m.end(), 0.75, self.name)
@@ -456,6 +457,21 @@ def zipf_of_script(word: str, script: str) -> float:
 # after a speaker label ("ana (12:50): ", "<ana> "); a sentence's punctuation, in either script
 _TURN_START = re.compile(r"(?:[:>\]）：][ \t\u3000]+|\t)")
 _SENTENCE_MARK = re.compile(r"[.!?。！？，、…~]")
+
+
+# a pronoun, an adverb, a preposition, a conjunction, a particle or a verb: a clause's words, no name's
+_CLAUSE_TAGS = frozenset({"r", "rr", "rz", "d", "p", "c", "u", "uj", "ul", "v"})
+
+
+def _chinese_clause(run: str) -> bool:
+    """Whether a short run of Han characters is a clause ("你不诚实", "那也许是"): it opens with a common pronoun,
+    or two of its words are common pronouns, adverbs, prepositions, conjunctions, particles or verbs (not
+    "加古川市", whose first character is a verb too)."""
+    if not re.fullmatch(r"\p{Han}+", run):
+        return False
+    words = [(word, flag) for _, _, word, flag in chinese_words(run) or () if chinese_zipf(word) >= 4.5]
+    clause = [word for word, flag in words if flag in _CLAUSE_TAGS]
+    return len(clause) >= 2 or bool(words and words[0][1] in ("r", "rr", "rz") and run.startswith(words[0][0]))
 
 
 def _among_latin(text: str, start: int, end: int) -> bool:

@@ -28,7 +28,11 @@ STREET_KINDS = frozenset(
     "ave ln dr blvd".split()
 )
 _NUMBER_GAP = re.compile(r"[ \t]*[-,]?[ \t]*")  # between a number's words: "twenty-nine eighteen"
-_ADDRESS_END = re.compile(r"[ \t]*(?:[,.;!?\n)]|$)|[ \t]+(?i:huis|huisnummer|hausnummer|bus|hoog|[a-d])(?![\p{L}])")
+# (what may follow the number: the end of what is said, a flat or a building's part, the town after "in")
+_ADDRESS_END = re.compile(
+    r"[ \t]*(?:[,.;!?\n)]|$)|[ \t]+(?i:huis|huisnummer|hausnummer|bus|hoog|in|te|hinterhaus|vorderhaus|"
+    r"seitenflügel|wohnung|etage|stock|[a-d])(?![\p{L}])"
+)
 STREET_SUFFIXES = ("straat", "laan", "weg", "gracht", "plein", "kade", "straße", "strasse", "gasse", "allee", "ring")
 HOUSE_WORDS = frozenset("numer nr dom numara no будинок буд д дом номер číslo čp".split())
 FLAT_WORDS = frozenset("mieszkanie mieszkania m lokal lok квартира кв daire byt офіс офис".split())

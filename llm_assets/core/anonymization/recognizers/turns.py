@@ -550,13 +550,15 @@ def _header_fields(text: str, turns: list) -> set[int]:
 @functools.cache
 def _prefixed_street() -> re.Pattern:
     """A turn that is a street alone, its designator first, a house number or "no number" after its name or none:
-    "calle feria 12", "avenida san juan n° 67", "r. de gomes, 509", "boulevard evéquoz". ("R." only before a number.)"""
+    "calle feria 12", "avenida san juan n° 67", "r. de gomes, 509", "boulevard evéquoz", "av. misiones n° 584"."""
     from llm_assets.core.anonymization.recognizers.addresses import UNAMBIGUOUS_PREFIXES
 
     designators = alternation([*UNAMBIGUOUS_PREFIXES, "Boulevard", "Avenue"])
+    # (words that are streets before a name and everyday words too: only with the house's number after the name)
+    numbered = alternation(["R.", "Av.", "Av", "Diagonal", "Viela", "Beco", "Ladeira", "Rambla", "Ronda", "Pasaje"])
     number = r"(?:,?[ \t]*(?:n[°ºo]\.?[ \t]*)?\d{1,5}[\p{L}]?|,[ \t]*s/n)"
     name = r"[\p{L}\p{M}'’-]+(?:[ \t]+[\p{L}\p{M}'’.-]+){0,4}"
-    return re.compile(rf"(?i:(?:{designators})\.?[ \t]+{name}{number}?|r\.[ \t]*{name}{number})")
+    return re.compile(rf"(?i:(?:{designators})\.?[ \t]+{name}{number}?|(?:{numbered})[ \t]*{name}{number})")
 
 
 def _stamped(text: str, label_start: int) -> bool:
@@ -590,8 +592,6 @@ class BareTurnRecognizer(SpanRecognizer):
         """A house number and words, no sentence: a street and house given alone, in any script. Not when
         every word is an everyday word of its language ("2 more", "page 3") or the number is a year or an amount.
         A street's designator before its name says so without a number ("avenida da figueira, s/n")."""
-        if _prefixed_street().fullmatch(turn):
-            return True
         shape = _STREET_COMMA_TOWN.fullmatch(turn)
         if shape:
             # a street and a town are names, not everyday words ("Page 3, Chapter two", "Terminal 2, Gate B")
@@ -788,6 +788,9 @@ class BareTurnRecognizer(SpanRecognizer):
         spoken = self._spoken(turn) or _number_in_words(turn)  # before the sentence test: "k i m" holds an "i"
         if spoken:
             yield finding(spoken, start, start + len(turn), 0.6, self.name)
+            return
+        if not after_lead and _prefixed_street().fullmatch(turn):  # before the sentence test: "avenida g. brown"
+            yield finding("STREET_ADDRESS", start, start + len(turn), 0.6, self.name)
             return
         if not turn or turn.startswith(("#", "@", "http")) or _SENTENCE.search(f" {_answer_end(turn)} "):
             return
