@@ -2875,3 +2875,16 @@ def test_short_chinese_clauses_in_a_mostly_latin_mail_are_no_names(engine):
     )
     out, _ = anonymize(engine, mail)
     assert "你不相信我\n那可能是吧" in out and "邵文静" not in out, out
+
+
+def test_digits_read_in_kana_or_in_spoken_arabic_with_their_commas(engine):
+    call = (
+        "[00:00:10] 話者1:お電話番号をお願いします。\n[00:00:14] 話者2:ぜろきゅうぜろ、よんよんにいろく、"
+        "さんはちごういちです。\n[00:00:20] 話者1:ありがとうございます。"
+    )
+    out, types = anonymize(engine, call)
+    assert "きゅうぜろ" not in out and "PHONE_NUMBER" in types and "ありがとうございます" in out, out
+    arabic = "الموظف: رقم جوالك؟\nالعميل: صفر خمسة اتنين، سبعة سبعة تسعة، اثنين ستة، واحد صفر\nالموظف: شكرا"
+    out, types = anonymize(engine, arabic)
+    assert "سبعة سبعة تسعة" not in out and "PHONE_NUMBER" in types, out
+    assert anonymize(engine, "いちにちに三回、にさんにち")[0] == "いちにちに三回、にさんにち"

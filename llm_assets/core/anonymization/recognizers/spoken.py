@@ -71,6 +71,9 @@ VARIANTS: dict[str, dict[str, str]] = {
     "ko": {"공": "0"},
     "zh": {"〇": "0", "两": "2", "兩": "2"},
     "ja": {"ゼロ": "0", "〇": "0"},
+    # the spoken forms of Arabic's digits, in the Gulf and Egypt too ("اثنين", "اتنين", "تلاتة", "تمانية")
+    "ar": {"اثنين": "2", "إثنين": "2", "اتنين": "2", "تلاتة": "3", "ثلاث": "3", "اربعة": "4", "أربع": "4",
+           "خمس": "5", "ست": "6", "سبع": "7", "تمانية": "8", "ثمان": "8", "تسع": "9"},
     "nb": {"syv": "7", "åtte": "8"},
     "sv": {"en": "1"},
     "nl": {"één": "1"},
@@ -151,7 +154,7 @@ def text_between(a, b) -> str:
     return a.string[a.end() : b.start()]
 
 
-_SAME_LINE = re.compile(r"[ \t,\-]*")
+_SAME_LINE = re.compile(r"[ \t,\-、，،]*")  # (the comma of Chinese and Japanese, of Arabic)
 _LINE_BREAK = re.compile(r"[ \t,]*\n[ \t]*")
 
 
@@ -180,7 +183,25 @@ def spoken_symbol(tok: str, digits: dict[str, str]) -> str | None:
         return "".join(CJK_DIGITS[c] for c in tok)
     if len(tok) >= 3 and all(c in KOREAN_DIGITS for c in tok):  # a Korean phone read in groups: 공일공 일이삼사
         return "".join(KOREAN_DIGITS[c] for c in tok)
+    if len(tok) >= 4 and "\u3040" <= tok[0] <= "\u309f":
+        return kana_digits(tok)
     return None
+
+
+# Japanese digits written in kana as they are read, glued in groups: "ぜろはちぜろ、さんさんいちよん"
+KANA_DIGITS = {"ぜろ": "0", "れい": "0", "まる": "0", "いち": "1", "にい": "2", "に": "2", "さん": "3", "よん": "4",
+               "ごう": "5", "ご": "5", "ろく": "6", "なな": "7", "しち": "7", "はち": "8", "きゅう": "9"}  # fmt: skip
+_KANA_DIGIT_RUN = re.compile(rf"(?:{'|'.join(sorted(KANA_DIGITS, key=len, reverse=True))}){{3,}}")
+_KANA_COPULA = re.compile(r"(?:です|でした|で|になります|だ)$")
+
+
+def kana_digits(tok: str) -> str | None:
+    """The digits a run of three or more kana readings says ("ななきゅうぜろご" -> "7905"), the copula after the
+    last one allowed; None for anything else."""
+    body = _KANA_COPULA.sub("", tok)
+    if not _KANA_DIGIT_RUN.fullmatch(body):
+        return None
+    return "".join(KANA_DIGITS[m] for m in re.findall("|".join(sorted(KANA_DIGITS, key=len, reverse=True)), body))
 
 
 # a name spelled with a word for each letter, three letters or more: "c as in charlie a as in alpha r as in romeo",
