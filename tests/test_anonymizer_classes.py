@@ -2888,3 +2888,17 @@ def test_digits_read_in_kana_or_in_spoken_arabic_with_their_commas(engine):
     out, types = anonymize(engine, arabic)
     assert "سبعة سبعة تسعة" not in out and "PHONE_NUMBER" in types, out
     assert anonymize(engine, "いちにちに三回、にさんにち")[0] == "いちにちに三回、にさんにち"
+
+
+def test_the_other_party_of_a_two_speaker_log_whatever_its_name_means(engine):
+    log = "[09:05] olivia: are you there\n[09:06] harmony: yes\n[09:08] olivia: ok\n[09:09] harmony: bye"
+    out, _ = anonymize(engine, log)
+    assert "harmony" not in out and "olivia" not in out and "are you there" in out, out
+    desk = "[09:01] fisher: is it shipped\n[09:02] sales: yes today\n[09:04] fisher: great\n[09:05] sales: ok"
+    assert "sales: yes today" in anonymize(engine, desk)[0]
+
+
+def test_a_postcode_in_brackets_after_its_town(engine):
+    out, types = anonymize(engine, "You just moved from Tampa (33602) to Boise (83702). Since 2019 (5 years).")
+    assert "33602" not in out and "83702" not in out and "Since 2019 (5 years)." in out, out
+    assert "ZIP_CODE" in types

@@ -183,6 +183,8 @@ def _postcodes_beside_addresses(text: str, results: list[RecognizerResult]) -> l
             and (
                 re.fullmatch(r"[ \t]*,?[ \t]*(?:in[ \t]+)?", text[p.end : m.start()])
                 or _country_between(text[p.end : m.start()])
+                # in brackets after its town: "moved from Tampa (32169)"
+                or (re.fullmatch(r"[ \t]*\([ \t]*", text[p.end : m.start()]) and re.match(r"[ \t]*\)", text[m.end() :]))
             )
             for p in parts
         )

@@ -98,6 +98,7 @@ _ROLE_WITH_NAME = re.compile(
 ROLE_WORDS = frozenset(
     """agent customer caller callee operator user bot chatbot assistant support client system admin administrator
     moderator host guest rep representative advisor adviser technician tech staff team helpdesk service me you
+    sales billing reception desk shop store
     kunde kundin mitarbeiter berater beraterin anrufer kundendienst
     conseiller conseillère opérateur opératrice appelant utilisateur
     cliente agente operador operadora asesor asesora usuario atendente usuário
@@ -288,6 +289,19 @@ class HandleRecognizer(SpanRecognizer):
             return
         recurring = Counter(label.casefold() for _, _, label, _ in labels)
         lines_with_labels = len(labels)
+        # two time-stamped parties, one of them no role: the other is a participant too, whatever its word means
+        # ("[00:23] harmony:", "[00:24] merrill:" beside a caller's name)
+        parties = [label for label, n in stamped.items() if n >= 2]
+        counterpart = {
+            label
+            for label in parties
+            if len(parties) == 2
+            and lines_with_labels >= 3
+            and fold(label) not in ROLE_WORDS
+            and " " not in label
+            and self.g.zipf(label) < 6.0
+            and not self._role(next(p for p in parties if p != label))
+        }
         for start, end, label, group in labels:
             if "@" in label or "://" in label or label.replace(".", "").isdigit() or _DIARIZED.fullmatch(label):
                 continue
@@ -315,6 +329,10 @@ class HandleRecognizer(SpanRecognizer):
                 continue
             if chat_speaker and self._family_name_label(label):
                 yield finding(PERSON, start, end, 0.7, self.name)  # "palmer:", a family name that is a word too
+                continue
+            if label.casefold() in counterpart and self._role(label) and not _SYMBOLS.search(label):
+                listed = fold(label) in self.g.first_names or fold(label) in self.g.last_names
+                yield finding(PERSON if listed else USERNAME, start, end, 0.7, self.name)
                 continue
             symbols = bool(_SYMBOLS.search(label))
             # in a log of three or more turns, a label that speaks once is a speaker too
