@@ -2902,3 +2902,14 @@ def test_a_postcode_in_brackets_after_its_town(engine):
     out, types = anonymize(engine, "You just moved from Tampa (33602) to Boise (83702). Since 2019 (5 years).")
     assert "33602" not in out and "83702" not in out and "Since 2019 (5 years)." in out, out
     assert "ZIP_CODE" in types
+
+
+def test_streets_alone_in_a_turn_in_more_scripts_and_a_turns_stamp_kept(engine):
+    call = (
+        "[00:01] A: адрес\n[00:02] B: ул. Садовая, д. 14 корп. 2\n[00:03] A: спасибо\n[00:04] B: 41/2207 शर्मा\n"
+        "[00:05] A: ठीक\n[00:06] B: 松江路5号\n[00:07] A: 一路顺风\n[00:08] B: 2 किलो"
+    )
+    out, types = anonymize(engine, call)
+    for gone in ("Садовая", "41/2207", "松江路5号"):
+        assert gone not in out, out
+    assert "[00:07] A: 一路顺风\n[00:08] B: 2 किलो" in out and "STREET_ADDRESS" in types, out

@@ -199,6 +199,12 @@ _POSTCODE_AFTER_WORD = re.compile(
 )
 
 
+# a time-stamped turn, whatever its speaker's label: "[00:08] B: ..."
+_STAMPED_TURN = re.compile(
+    r"[ \t>]*[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t]+[^\s:]{1,32}(?:[ \t][^\s:]{1,32}){0,2}:[ \t]"
+)
+
+
 # A letter of a script without case (Han, Kana, Hangul, Thai, Hebrew, Arabic, Devanagari ...): no capital marks a name.
 def _uncased(ch: str) -> bool:
     return ch.isalpha() and not ch.isupper() and not ch.islower()
@@ -459,6 +465,8 @@ class StreetAddressRecognizer(SpanRecognizer):
         s = re.sub(r"^[^\w(+]+", "", line).strip(" ,.")
         if not s or len(s) > 70 or s.endswith(("?", "!")) or _SALUTATION_LINE.fullmatch(s):
             return None
+        if SPEAKER_LABEL.match(line) or _STAMPED_TURN.match(line):
+            return None  # a conversation's turn ("[00:08] B: 57/8889 ..."): the turn recognizers read what is said
         words_ = s.replace(",", " ").split()
         if re.fullmatch(UNIT_ALONE.replace("(?<![\\w])", ""), s):
             return "unit"

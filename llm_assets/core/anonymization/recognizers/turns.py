@@ -547,6 +547,12 @@ def _header_fields(text: str, turns: list) -> set[int]:
     return out
 
 
+# a Chinese street and its number or block alone: "辽阳路J座", "人民路88号", "中山大道3栋"
+_HAN_STREET_TURN = re.compile(
+    r"\p{Han}{1,8}(?:路|街|道|巷|弄|大道|胡同)(?:\d{1,5}|[A-Za-z]|[一二三四五六七八九十]{1,3})(?:号|號|座|栋|棟|幢|楼|樓)"
+)
+
+
 @functools.cache
 def _prefixed_street() -> re.Pattern:
     """A turn that is a street alone, its designator first, a house number or "no number" after its name or none:
@@ -555,8 +561,13 @@ def _prefixed_street() -> re.Pattern:
 
     designators = alternation([*UNAMBIGUOUS_PREFIXES, "Boulevard", "Avenue"])
     # (words that are streets before a name and everyday words too: only with the house's number after the name)
-    numbered = alternation(["R.", "Av.", "Av", "Diagonal", "Viela", "Beco", "Ladeira", "Rambla", "Ronda", "Pasaje"])
-    number = r"(?:,?[ \t]*(?:n[°ºo]\.?[ \t]*)?\d{1,5}[\p{L}]?|,[ \t]*s/n)"
+    numbered = alternation(
+        ["R.", "Av.", "Av", "Diagonal", "Viela", "Beco", "Ladeira", "Rambla", "Ronda", "Pasaje"]
+        + ["ул.", "пр.", "просп.", "пер.", "бул.", "наб.", "ш.", "вул.", "пров."]
+    )
+    # (a house word before the number, a building's or flat's after it: "д. 962 стр. 4/6", "n° 67")
+    unit = r"(?:[ \t,]+(?:стр|корп|кв|к|apto|apt|depto|piso)\.?[ \t]*\d{1,5}(?:/\d{1,4})?)*"
+    number = rf"(?:,?[ \t]*(?:n[°ºo]\.?|д\.|дом)?[ \t]*\d{{1,5}}[\p{{L}}]?(?:/\d{{1,4}})?{unit}|,[ \t]*s/n)"
     name = r"[\p{L}\p{M}'’-]+(?:[ \t]+[\p{L}\p{M}'’.-]+){0,4}"
     return re.compile(rf"(?i:(?:{designators})\.?[ \t]+{name}{number}?|(?:{numbered})[ \t]*{name}{number})")
 
@@ -592,6 +603,8 @@ class BareTurnRecognizer(SpanRecognizer):
         """A house number and words, no sentence: a street and house given alone, in any script. Not when
         every word is an everyday word of its language ("2 more", "page 3") or the number is a year or an amount.
         A street's designator before its name says so without a number ("avenida da figueira, s/n")."""
+        if _HAN_STREET_TURN.fullmatch(turn):
+            return True
         shape = _STREET_COMMA_TOWN.fullmatch(turn)
         if shape:
             # a street and a town are names, not everyday words ("Page 3, Chapter two", "Terminal 2, Gate B")
@@ -613,6 +626,10 @@ class BareTurnRecognizer(SpanRecognizer):
             # no frequencies to tell words from names ("ซื้อ 2 ชิ้น" is "buy two"): an address's own shape is needed,
             # two numbers, a number with a slash, or a locality after a comma
             return len(numbers) == 2 or any("/" in n for n in numbers) or "," in turn
+        # a house and its flat with a slash, four digits or more, whatever the words ("69/3856 प्रधान": Hindi's
+        # family names are frequent words)
+        if any("/" in n and sum(c.isdigit() for c in n) >= 4 for n in numbers):
+            return True
         return any(self._zipf(w) < 4.0 for w in words)
 
     def _rare(self, word: str) -> bool:
