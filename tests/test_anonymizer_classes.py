@@ -2913,3 +2913,9 @@ def test_streets_alone_in_a_turn_in_more_scripts_and_a_turns_stamp_kept(engine):
     for gone in ("Садовая", "41/2207", "松江路5号"):
         assert gone not in out, out
     assert "[00:07] A: 一路顺风\n[00:08] B: 2 किलो" in out and "STREET_ADDRESS" in types, out
+
+
+def test_a_postcode_and_town_after_a_street_in_a_flattened_page(engine):
+    page = "merchant | Rozetka | +380 44 765 2210 | вул. Франка, 8 | 79012 Винники"
+    out, _ = anonymize(engine, page)
+    assert "79012" not in out and "Винники" not in out and "merchant | Rozetka" in out, out

@@ -1336,6 +1336,23 @@ def _postal_lines_below_name(text: str, results: list[RecognizerResult]) -> list
             if free(start, start + len(body)):
                 out.append(RecognizerResult("STREET_ADDRESS", start, start + len(body), 0.6, recognition_metadata=meta))
 
+    def postal_at(k: int) -> bool:
+        seg_start, seg_end = segments[k]
+        m = _POSTCODE_TOWN.fullmatch(text[seg_start:seg_end])
+        if not m or not _town_words(m.group("town"), g) or re.fullmatch(r"(?:19|20)\d\d", m.group("code")):
+            return False
+        code = (seg_start + m.start("code"), seg_start + m.end("code"))
+        town = (seg_start + m.start("town"), seg_start + m.end("town"))
+        if free(*code):
+            out.append(RecognizerResult("ZIP_CODE", *code, 0.6, recognition_metadata=meta))
+        if free(*town):
+            out.append(RecognizerResult(LOCATION, *town, 0.6, recognition_metadata=meta))
+        return True
+
+    # a postcode and town right below (or after " | ") a street found whole: "вул. Шевченка, 12 | 299447 Срібне"
+    for n, entity in list(whole.items()):
+        if entity == "STREET_ADDRESS" and n + 1 < len(segments) and n + 1 not in whole:
+            postal_at(n + 1)
     for n, entity in whole.items():
         if entity != PERSON:
             continue
@@ -1346,15 +1363,8 @@ def _postal_lines_below_name(text: str, results: list[RecognizerResult]) -> list
             if not line.strip(" \t>"):
                 break
             last = k
-            m = _POSTCODE_TOWN.fullmatch(line)
-            if not m or not _town_words(m.group("town"), g) or re.fullmatch(r"(?:19|20)\d\d", m.group("code")):
+            if not postal_at(k):
                 continue
-            code = (seg_start + m.start("code"), seg_start + m.end("code"))
-            town = (seg_start + m.start("town"), seg_start + m.end("town"))
-            if free(*code):
-                out.append(RecognizerResult("ZIP_CODE", *code, 0.6, recognition_metadata=meta))
-            if free(*town):
-                out.append(RecognizerResult(LOCATION, *town, 0.6, recognition_metadata=meta))
             if k - 1 > n:
                 street_at(k - 1)
             last = None
