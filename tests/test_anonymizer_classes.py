@@ -2919,3 +2919,21 @@ def test_a_postcode_and_town_after_a_street_in_a_flattened_page(engine):
     page = "merchant | Rozetka | +380 44 765 2210 | вул. Франка, 8 | 79012 Винники"
     out, _ = anonymize(engine, page)
     assert "79012" not in out and "Винники" not in out and "merchant | Rozetka" in out, out
+
+
+def test_korean_and_japanese_licence_plates_by_their_shape(engine):
+    out, types = anonymize(engine, "사고 차량은 47머 2291이고 2024년 1234원 결제했어요.")
+    assert "47머 2291" not in out and "2024년 1234원" in out and "LICENSE_PLATE" in types, out
+    out, types = anonymize(engine, "お車は 横浜 330 ね 45-07 です。2024 年 3月 12日に受け取りました。")
+    assert "45-07" not in out and "2024 年 3月 12日" in out and "LICENSE_PLATE" in types, out
+
+
+def test_a_full_name_in_small_letters_with_a_family_name_no_list_holds(engine):
+    chat = "[10:01] <ana_823> hi\n[10:02] <ana_823> sandro vezzolini\n[10:03] <bo_771> ok thanks"
+    out, _ = anonymize(engine, chat)
+    assert "vezzolini" not in out and "ok thanks" in out, out
+
+
+def test_a_settlement_after_a_street_by_its_designator(engine):
+    out, _ = anonymize(engine, "Доставка на ул. Садовая, д. 3, ст. Каневская, пожалуйста.")
+    assert "Каневская" not in out and "Доставка на" in out, out

@@ -212,6 +212,13 @@ def _country_between(between: str) -> bool:
 _READ_OUT = frozenset({"ZIP_CODE", "PHONE_NUMBER", "REFERENCE_NUMBER"})
 
 
+# the designators of a settlement before its name, in Russian and Ukrainian ("г. Казань", "ст. Хасан", "селище ...")
+_SETTLEMENT = re.compile(
+    r"[ \t]*,[ \t]*(?P<w>(?:г|гор|город|с|село|пос|посёлок|поселок|ст|станица|д|деревня|пгт|х|хутор|м|місто|смт|"
+    r"селище|хутір)\.?[ \t]+\p{Lu}[\p{L}'’-]+(?:[ \t-]\p{Lu}[\p{L}'’-]+)?)"
+)
+
+
 def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """A town (a city or region of the place lists, never a country, no everyday word) right after a street or a
     postcode found on the line: the longest of its next one to three words that is one; then a second one after a
@@ -245,6 +252,11 @@ def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[Re
         for _ in range(2):
             m = _WORDS_AFTER.match(text, pos)
             town = _town_at_start(m.group("w"), g) if m else None
+            settled = _SETTLEMENT.match(text, pos) if town is None else None
+            if settled:
+                # a settlement's designator, then its name: "…, ст. Хасан", "…, селище Радивилів", "…, с. Зоряне"
+                add(settled.start("w"), settled.end("w"))
+                break
             if town is None:
                 word = re.match(r"\p{Lu}[\p{L}\p{M}'’-]+", m.group("w")) if m and district is None else None
                 if not word or not text.startswith(",", m.start("w") + word.end()):

@@ -121,6 +121,15 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
     ]
     # a plate of the Chinese mainland: province character, letter, five or six characters
     _CN_PLATE = re.compile(r"(?<![\p{L}\p{N}])\p{Han}[A-Z][·\s]?[A-Z0-9]{5,6}(?![\p{L}\p{N}])")
+    # Korea's: two or three digits, the use's syllable, four digits ("38누 7401", "123가4567")
+    _KR_PLATE = re.compile(
+        r"(?<![\p{L}\p{N}])\d{2,3}[가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주하허호배][ \t]?\d{4}(?![\p{N}])"
+    )
+    # Japan's: the office's name, the class's number, a kana, the number with its hyphen or its dots for missing
+    # digits ("品川 300 さ 12-34", "神戸 045 す ・967")
+    _JP_PLATE = re.compile(
+        r"(?<![\p{L}\p{N}])\p{Han}{1,4}[ \t]?\d{2,3}[ \t]?\p{Hiragana}[ \t]?(?:\d{1,2}-\d{2}|[・･]{0,3}[ \t]?\d{1,4})(?![\p{N}])"
+    )
 
     def find(self, text: str) -> Iterable:
         for pattern, entity, score in self._PATTERNS:
@@ -131,8 +140,9 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
                 if sum(c.isdigit() for c in value) < 2 or len(value) < 4:
                     continue
                 yield finding(entity, m.start("value"), m.start("value") + len(value), score, self.name)
-        for m in self._CN_PLATE.finditer(text):
-            yield finding(LICENSE_PLATE, m.start(), m.end(), 0.7, self.name)
+        for plate in (self._CN_PLATE, self._KR_PLATE, self._JP_PLATE):
+            for m in plate.finditer(text):
+                yield finding(LICENSE_PLATE, m.start(), m.end(), 0.7, self.name)
         for m in _VEHICLE_PLATE.finditer(text):
             value = m.group("value").rstrip(" -")
             alnum = sum(c.isalnum() for c in value)
