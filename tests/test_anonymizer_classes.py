@@ -2937,3 +2937,13 @@ def test_a_full_name_in_small_letters_with_a_family_name_no_list_holds(engine):
 def test_a_settlement_after_a_street_by_its_designator(engine):
     out, _ = anonymize(engine, "Доставка на ул. Садовая, д. 3, ст. Каневская, пожалуйста.")
     assert "Каневская" not in out and "Доставка на" in out, out
+
+
+def test_a_large_town_in_small_letters_right_after_its_postcode(engine):
+    out, _ = anonymize(engine, "adres to mickiewicza osiem kod zero jeden pięć dwa trzy gdańsk dziękuję")
+    assert "gdańsk" not in out and "dziękuję" in out, out
+
+
+def test_a_name_after_the_arabic_words_for_registered_in_the_name_of(engine):
+    out, types = anonymize(engine, "الموظف: الحساب مسجل باسم خالد العتيبي. كيف أساعدك؟")
+    assert "خالد" not in out and "كيف أساعدك" in out and "PERSON" in types, out

@@ -251,7 +251,7 @@ def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[Re
             pos = max([pos, *said])
         for _ in range(2):
             m = _WORDS_AFTER.match(text, pos)
-            town = _town_at_start(m.group("w"), g) if m else None
+            town = _town_at_start(m.group("w"), g, p.entity_type == "ZIP_CODE") if m else None
             settled = _SETTLEMENT.match(text, pos) if town is None else None
             if settled:
                 # a settlement's designator, then its name: "…, ст. Хасан", "…, селище Радивилів", "…, с. Зоряне"
@@ -275,25 +275,27 @@ def towns_after_addresses(text: str, results: list[RecognizerResult]) -> list[Re
 _TOWN_BEFORE = re.compile(r"(?<![\p{L}\p{M}])(?P<w>\p{Lu}[\p{L}\p{M}'’-]+)[ \t]*,[ \t]*\Z")
 
 
-def _known_town(town: str, g) -> bool:
+def _known_town(town: str, g, after_postcode: bool = False) -> bool:
     key = gazetteers.fold(town)
     known = (key in g.places and key not in g.countries) or key in g.cities_other_scripts
-    return known and not any(_everyday(w, g) for w in town.split())
+    return known and not any(_everyday(w, g, after_postcode) for w in town.split())
 
 
-def _town_at_start(words: str, g) -> str | None:
+def _town_at_start(words: str, g, after_postcode: bool = False) -> str | None:
     """The longest of the first one to three words that is a town the lists know, or None."""
     parts = words.split()
     for n in range(len(parts), 0, -1):
         town = " ".join(parts[:n]).rstrip(".")
-        if _known_town(town, g):
+        if _known_town(town, g, after_postcode):
             return town
     return None
 
 
-def _everyday(word: str, g) -> bool:
+def _everyday(word: str, g, after_postcode: bool = False) -> bool:
     """A word too common to be taken for a town by its place alone: a capitalized one only if it is among a
-    language's commonest ("Como" is Spanish for "how"); in small letters, any frequent one ("como", "bath")."""
+    language's commonest ("Como" is Spanish for "how"); in small letters, any frequent one ("como", "bath"), unless
+    a postcode stands right before it, where a large town's name is frequent too ("kod 02-716 warszawa")."""
     if not re.search(r"[\p{Lu}\p{Ll}]", word):
         return False  # a script without capitals: the place lists decide
-    return g.zipf(word) >= (6.0 if word[0].isupper() else 5.0)
+    lenient = word[0].isupper() or (after_postcode and g.word_zipf.get(word.casefold(), 0.0) < 4.5)
+    return g.zipf(word) >= (6.0 if lenient else 5.0)
