@@ -2947,3 +2947,12 @@ def test_a_large_town_in_small_letters_right_after_its_postcode(engine):
 def test_a_name_after_the_arabic_words_for_registered_in_the_name_of(engine):
     out, types = anonymize(engine, "الموظف: الحساب مسجل باسم خالد العتيبي. كيف أساعدك؟")
     assert "خالد" not in out and "كيف أساعدك" in out and "PERSON" in types, out
+
+
+def test_an_employer_in_brackets_and_plates_after_a_few_words_or_by_their_russian_shape(engine):
+    out, types = anonymize(engine, "Mein Arbeitgeber (Dachdeckerei Wolanski GmbH) braucht die Bescheinigung.")
+    assert "Wolanski" not in out and "ORGANIZATION" in types, out
+    out, _ = anonymize(engine, "Kennzeichen meines Wagens für die Tiefgarage: KA-RM 2047\n\nDanke")
+    assert "KA-RM 2047" not in out and "Danke" in out, out
+    out, _ = anonymize(engine, "Царапина на двери машины (Е735ВН178), которую я арендовал.")
+    assert "Е735ВН178" not in out and "которую я арендовал" in out, out

@@ -43,7 +43,7 @@ _EMPLOYER_BEFORE = re.compile(
     r"trabaj[oa]\s+(?:en|para)|empleador\s*:?|lavoro\s+(?:presso|per|da)|trabalho\s+(?:na|no|em|para)|"
     r"werk(?:t)?\s+(?:bij|voor)|werkgever\s*:?|pracuj[eę]\s+w|jobbar\s+(?:på|hos)|arbejder\s+(?:hos|på)|"
     r"работа(?:ю|ет|ем|ла|л)\s+в|працю(?:ю|є)\s+в|làm\s+việc\s+(?:tại|ở|cho)|bekerja\s+(?:di|pada|untuk)|"
-    r"εργάζ(?:ομαι|εται)\s+στην?)\s*$)"
+    r"εργάζ(?:ομαι|εται)\s+στην?)\s*\(?\s*$)"  # (the company in brackets after the word: "Arbeitgeber (… GmbH)")
 )
 # a parcel's tracking words (compounds and phrases too: "Trackingnummer", "spårningsnummer", "nyomkövetési szám"):
 # what they number is a transaction's, and a name right before them is its carrier's (``completion.py``)

@@ -121,6 +121,14 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
     ]
     # a plate of the Chinese mainland: province character, letter, five or six characters
     _CN_PLATE = re.compile(r"(?<![\p{L}\p{N}])\p{Han}[A-Z][·\s]?[A-Z0-9]{5,6}(?![\p{L}\p{N}])")
+    # Russia's: a letter, three digits, two letters of the twelve that look Latin too, the region ("Т412ОК93")
+    _RU_PLATE = re.compile(r"(?<![\p{L}\p{N}])[АВЕКМНОРСТУХ]\d{3}[АВЕКМНОРСТУХ]{2}[ \t]?\d{2,3}(?![\p{L}\p{N}])")
+    # a plate's word, a few words, a colon, the plate: "Kennzeichen meines Autos für den Parkplatz: LA-TB 481"
+    _PLATE_AFTER_WORDS = re.compile(
+        rf"(?i:\b(?:{_PLATE_CUES}))\b(?:[ \t]+[\p{{L}}'’]{{1,15}}){{1,5}}[ \t]*:[ \t]*"
+        r"(?P<value>(?=[\p{L}\p{N} -]{4,12}(?![\p{L}\p{N}]))(?=[^\n]{0,12}\p{N})(?=[^\n]{0,12}\p{Lu})"
+        r"[\p{Lu}\p{N}]{1,4}(?:[ -][\p{Lu}\p{N}]{1,4}){1,3})(?![\p{L}\p{N}])"
+    )
     # Korea's: two or three digits, the use's syllable, four digits ("38누 7401", "123가4567")
     _KR_PLATE = re.compile(
         r"(?<![\p{L}\p{N}])\d{2,3}[가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주하허호배][ \t]?\d{4}(?![\p{N}])"
@@ -140,9 +148,11 @@ class AnnouncedIdentifierRecognizer(SpanRecognizer):
                 if sum(c.isdigit() for c in value) < 2 or len(value) < 4:
                     continue
                 yield finding(entity, m.start("value"), m.start("value") + len(value), score, self.name)
-        for plate in (self._CN_PLATE, self._KR_PLATE, self._JP_PLATE):
+        for plate in (self._CN_PLATE, self._KR_PLATE, self._JP_PLATE, self._RU_PLATE):
             for m in plate.finditer(text):
                 yield finding(LICENSE_PLATE, m.start(), m.end(), 0.7, self.name)
+        for m in self._PLATE_AFTER_WORDS.finditer(text):
+            yield finding(LICENSE_PLATE, m.start("value"), m.end("value"), 0.75, self.name)
         for m in _VEHICLE_PLATE.finditer(text):
             value = m.group("value").rstrip(" -")
             alnum = sum(c.isalnum() for c in value)
