@@ -2716,6 +2716,8 @@ def test_a_phone_with_its_area_code_in_brackets_then_a_hyphen(engine):
     out, types = anonymize(engine, "Groeten,\nEls Wouters\n(0513)-772091\n\nOrder 4471 shipped in 2023-2024.")
     assert "772091" not in out and "PHONE_NUMBER" in types, out
     assert "Order 4471 shipped in 2023-2024." in out, out
+    out, _ = anonymize(engine, "Bel me op (06)-48213377 of +31(0)104412290.")
+    assert "48213377" not in out and "104412290" not in out, out
 
 
 def test_speakers_named_in_small_letters_after_time_stamps(engine):
