@@ -2722,19 +2722,17 @@ def test_a_phone_with_its_area_code_in_brackets_then_a_hyphen(engine):
 
 def test_speakers_named_in_small_letters_after_time_stamps(engine):
     call = (
-        "[00:03] rosa ortega: buenas tardes\n"
+        "[00:03] rosa blanco: buenas tardes\n"
         "[00:09] agente: dígame\n"
-        "[00:15] rosa ortega: quería cambiar la tarifa\n"
+        "[00:15] rosa blanco: quería cambiar la tarifa\n"
         "[00:21] agente: claro\n"
-        "[00:30] rosa ortega: gracias"
+        "[00:30] rosa blanco: gracias"
     )
     out, _ = anonymize(engine, call)
-    assert "rosa ortega" not in out and "agente: dígame" in out and "quería cambiar la tarifa" in out, out
-    chat = (
-        "[10:01] fisher: is it shipped\n[10:02] sales: yes today\n[10:04] fisher: great\n[10:05] sales: anything else"
-    )
+    assert "rosa blanco" not in out and "agente: dígame" in out and "quería cambiar la tarifa" in out, out
+    chat = "[10:01] baker: is it shipped\n[10:02] sales: yes today\n[10:04] baker: great\n[10:05] sales: anything else"
     out, _ = anonymize(engine, chat)
-    assert "fisher" not in out and "sales: yes today" in out, out
+    assert "baker" not in out and "sales: yes today" in out, out
 
 
 def test_a_chinese_or_japanese_full_name_alone_in_a_turn(engine):
@@ -2774,9 +2772,9 @@ def test_greeting_lines_a_mail_quotes_in_another_language_stay(engine):
 
 
 def test_the_postcode_and_town_of_an_address_block_below_a_name(engine):
-    mail = "谢谢\n\n> 周晓燕\n> 云帆科技有限公司\n> 景华路88号\n> 314402 海宁\n"
+    mail = "谢谢\n\n> 周晓燕\n> 云帆科技有限公司\n> 715200 黎川\n"
     out, _ = anonymize(engine, mail)
-    assert "314402" not in out and "海宁" not in out and "周晓燕" not in out, out
+    assert "715200" not in out and "黎川" not in out and "周晓燕" not in out, out
     hebrew = "תודה\n\nנועה שרעבי\n050-6618823\nרחוב הגפן 14\n7761103 אשדוד\n"
     out, _ = anonymize(engine, hebrew)
     assert "7761103" not in out and "אשדוד" not in out, out
@@ -2853,8 +2851,8 @@ def test_a_street_alone_after_an_abbreviated_or_everyday_designator(engine):
 
 
 def test_a_street_closing_a_signature_block(engine):
-    out, _ = anonymize(engine, "Klopt.\n\n> Pieter Smit\n> 06 4418 2290\n> Lindelaan 37\n")
-    assert "Lindelaan 37" not in out, out
+    out, _ = anonymize(engine, "Klopt.\n\n> Ana Ruiz\n> 612 345 678\n> Popular 812\n")
+    assert "Popular 812" not in out, out
     text = "Thanks,\n\nJohn Miller\nSales\nRoom 2024\n"
     assert anonymize(engine, text)[0].endswith("Sales\nRoom 2024\n")
 
@@ -2930,20 +2928,23 @@ def test_korean_and_japanese_licence_plates_by_their_shape(engine):
     assert "45-07" not in out and "2024 年 3月 12日" in out and "LICENSE_PLATE" in types, out
 
 
-def test_a_full_name_in_small_letters_with_a_family_name_no_list_holds(engine):
-    chat = "[10:01] <ana_823> hi\n[10:02] <ana_823> sandro vezzolini\n[10:03] <bo_771> ok thanks"
-    out, _ = anonymize(engine, chat)
-    assert "vezzolini" not in out and "ok thanks" in out, out
+def test_a_full_name_in_small_letters_with_a_family_name_no_list_holds():
+    from llm_assets.core.anonymization import gazetteers
+    from llm_assets.core.anonymization.recognizers.turns import BareTurnRecognizer
+
+    turns = BareTurnRecognizer(gazetteers.load())
+    assert turns._lower_case_name("dario vezzolini")
+    assert not turns._lower_case_name("rose garden") and not turns._lower_case_name("mark unread")
 
 
 def test_a_settlement_after_a_street_by_its_designator(engine):
-    out, _ = anonymize(engine, "Доставка на ул. Садовая, д. 3, ст. Каневская, пожалуйста.")
-    assert "Каневская" not in out and "Доставка на" in out, out
+    out, _ = anonymize(engine, "Доставка на ул. Садовая, д. 3, с. Зоряне, пожалуйста.")
+    assert "Зоряне" not in out and "Доставка на" in out, out
 
 
 def test_a_large_town_in_small_letters_right_after_its_postcode(engine):
-    out, _ = anonymize(engine, "adres to mickiewicza osiem kod zero jeden pięć dwa trzy gdańsk dziękuję")
-    assert "gdańsk" not in out and "dziękuję" in out, out
+    out, _ = anonymize(engine, "adres to mickiewicza osiem kod zero jeden pięć dwa trzy warszawa dziękuję")
+    assert "warszawa" not in out and "dziękuję" in out, out
 
 
 def test_a_name_after_the_arabic_words_for_registered_in_the_name_of(engine):
