@@ -21,7 +21,7 @@ from presidio_analyzer import RecognizerResult
 from llm_assets.core.anonymization import gazetteers
 from llm_assets.core.anonymization.context import TRACKING_WORDS
 from llm_assets.core.anonymization.recognizers.base import alternation
-from llm_assets.core.anonymization.recognizers.turns import YEARS
+from llm_assets.core.anonymization.recognizers.vocabulary import YEARS
 from llm_assets.core.entities import LOCATION, ORGANIZATION, PERSON
 
 _NEXT_WORD = re.compile(r"[ \t]+(?P<w>\p{Lu}[\p{Ll}\p{M}'’-]*\p{Ll}[\p{Ll}\p{M}'’-]*)(?![\p{L}\p{M}\p{N}])")

@@ -28,6 +28,7 @@ from llm_assets.core.anonymization.recognizers.base import (
 )
 from llm_assets.core.anonymization.recognizers.handles import SPEAKER_LABEL
 from llm_assets.core.anonymization.recognizers.names import GREETINGS, VALEDICTIONS
+from llm_assets.core.anonymization.recognizers.vocabulary import UNAMBIGUOUS_PREFIXES
 from llm_assets.core.entities import PERSON
 
 # Designators written after the street's name, as a word of their own (USPS Publication 28 suffixes and their
@@ -58,12 +59,6 @@ PREFIX_WORDS = (
     "Bd Chemin Impasse Allée Place Quai Cours Route Sentier Ulica Ul Aleja Al Plac Osiedle Os Bulevardul Bulevard Calea "
     "Piața Aleea Strada Str Šetalište Trg Ulice Náměstí Třída Na Pod Nad U V Ve Ulitsa Prospekt Odos Leoforos"
 ).split()
-# Designators that can only be an address when written before a name (the others also mean other things).
-UNAMBIGUOUS_PREFIXES = set(
-    "Rue Avenida Avda Calle Carrer Carretera Paseo Travesía Viale Piazza Piazzale Vicolo Contrada Lungomare Rua "
-    "Travessa Praça Alameda Estrada Rodovia Chemin Impasse Allée Quai Ulica Ul Aleja Plac Osiedle Bulevardul Calea "
-    "Piața Aleea Ulice Náměstí Třída Ulitsa Prospekt Odos Leoforos".split()
-)
 # Designators fused to the name's end in one word.
 FUSED_SUFFIXES = (
     "straße strasse str. weg gasse platz allee ring damm ufer steig pfad chaussee markt graben laan straat gracht "

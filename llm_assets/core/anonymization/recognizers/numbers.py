@@ -10,6 +10,7 @@ import regex as re
 from stdnum import iban, luhn
 
 from llm_assets.core.anonymization.recognizers.base import SpanRecognizer, cue_pattern, finding, near
+from llm_assets.core.anonymization.recognizers.vocabulary import YEARS
 
 
 def luhn_valid(number: str) -> bool:
@@ -214,8 +215,6 @@ class AgeRecognizer(SpanRecognizer):
 @functools.cache
 def _age_after_date() -> re.Pattern:
     """An age in brackets right after a full date, in any language: "12/03/1961 (64 anos)", "3 мая 1958 (67 лет)"."""
-    from llm_assets.core.anonymization.recognizers.turns import YEARS
-
     return re.compile(
         r"(?<![\w./-])\d{1,2}(?:[./-]\d{1,2}[./-]|\.?[ \t]+\p{L}[\p{L}\p{M}.]{1,11}[ \t]+)(?P<year>(?:19|20)\d\d)"
         rf"[ \t]*\([ \t]*(?P<n>\d{{1,3}})[ \t]*(?i:{YEARS})\.?[ \t]*\)"

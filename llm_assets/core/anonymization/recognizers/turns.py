@@ -33,6 +33,7 @@ from llm_assets.core.anonymization.recognizers.scripts import (
     word_zipf,
 )
 from llm_assets.core.anonymization.recognizers.spoken import CJK_DIGITS, any_digit_words, spoken_symbol
+from llm_assets.core.anonymization.recognizers.vocabulary import UNAMBIGUOUS_PREFIXES, YEARS
 from llm_assets.core.anonymization.text import PARTICLES
 from llm_assets.core.entities import DATE_OF_BIRTH, PERSON, USERNAME
 
@@ -44,11 +45,6 @@ _TURN = re.compile(
     rf"(?:[ \t]\([^()\n:]{{1,32}}\))?{_AFTER_STAMP}[ \t]*:)[ \t]+(?P<turn>[^\n]+?)[ \t]*$"
 )
 _CODE = re.compile(r"(?=[^\s]*\d)[\p{L}\p{N}][\p{L}\p{N} ·./-]{2,18}[\p{L}\p{N}]")
-# the word for years of age after a number, in the languages of the largest markets
-YEARS = (
-    r"years?|yrs?|jahre?n?|ans?|años|anos|anni|jaar|lat|lata|år|vuotta|let|roků|ετών|έτη|χρονών|χρόνια|лет|года|год|років|роки|"
-    r"рік|שנים|שנה|سنة|سنوات|عاما|عامًا|سال|साल|वर्ष|ปี|yaşında|yaş|歳|才|岁|歲|年|살|세"
-)
 _AGE_TURN = re.compile(
     rf"(?P<age>\d{{1,3}}|[\p{{L}}\p{{M}}'’ʼ-]+(?:[ \t][\p{{L}}\p{{M}}'’ʼ-]+){{0,3}})"
     rf"(?:[ \t]+(?:{YEARS})|(?<=[\d零〇一二三四五六七八九十百两兩])[ \t]?(?:{YEARS}))\.?"
@@ -557,8 +553,6 @@ _HAN_STREET_TURN = re.compile(
 def _prefixed_street() -> re.Pattern:
     """A turn that is a street alone, its designator first, a house number or "no number" after its name or none:
     "calle feria 12", "avenida san juan n° 67", "r. de gomes, 509", "boulevard evéquoz", "av. misiones n° 584"."""
-    from llm_assets.core.anonymization.recognizers.addresses import UNAMBIGUOUS_PREFIXES
-
     designators = alternation([*UNAMBIGUOUS_PREFIXES, "Boulevard", "Avenue"])
     # (words that are streets before a name and everyday words too: only with the house's number after the name)
     numbered = alternation(
