@@ -2959,3 +2959,10 @@ def test_an_employer_in_brackets_and_plates_after_a_few_words_or_by_their_russia
     assert "KA-RM 2047" not in out and "Danke" in out, out
     out, _ = anonymize(engine, "Царапина на двери машины (Е735ВН178), которую я арендовал.")
     assert "Е735ВН178" not in out and "которую я арендовал" in out, out
+
+
+def test_a_postcode_block_then_a_town_block_in_a_flattened_row(engine):
+    row = "pending | Desk Lamp | Eleni Vlachou | eleni.v@example.gr | +30 694 551 2093 | 651 10 | Καβάλα | 02/11/1979"
+    out, _ = anonymize(engine, row)
+    assert "651 10" not in out and "Καβάλα" not in out and out.startswith("pending | Desk Lamp"), out
+    assert anonymize(engine, "Order | 2024 | 10 | Items | 12345 | Total")[0] == "Order | 2024 | 10 | Items | 12345 | Total"

@@ -1301,6 +1301,10 @@ def _whole_segments(text: str, results: list[RecognizerResult]) -> tuple[list[tu
 _POSTCODE_TOWN = re.compile(r"[ \t>]*(?P<code>\d{4,10})[ \t]+(?P<town>[^\W\d_][^\n\d@:;.?!]{0,40}?)[ \t]*")
 _STREET_LINE = re.compile(r"[ \t>]*(?=[^\n]*[^\W\d_])(?=[^\n]*(?<!\d)\d{1,5}(?!\d))[^\n@:;?!]{3,60}?[ \t]*")
 _POSTAL_BLOCK_LINES = 5
+# a postcode alone in a block, as countries write them: "309 53", "71264", "463544"
+_BLOCK_POSTCODE = re.compile(r"\d{3}[ ]?\d{2}|\d{4,6}")
+# a town's name alone in a block: one to three capitalized words (or words of a script without capitals)
+_TOWN_BLOCK = re.compile(r"(?:[^\W\d_][\w'’.-]*)(?:[ -][^\W\d_][\w'’.-]*){0,2}")
 # a street and its number alone, the number after the name or before it: "Niekpad 418", "Popular 605", "12 Elm Row"
 _STREET_WORDS = r"[^\W\d_][^\W\d]*(?:[ \t]+[^\W\d_][^\W\d]*){0,3}"
 _LAST_STREET = re.compile(rf"[ \t>]*(?:{_STREET_WORDS}[ \t]+\d{{1,5}}[a-zA-Z]?|\d{{1,5}}[ \t]+{_STREET_WORDS})[ \t]*")
@@ -1353,6 +1357,24 @@ def _postal_lines_below_name(text: str, results: list[RecognizerResult]) -> list
     for n, entity in list(whole.items()):
         if entity == "STREET_ADDRESS" and n + 1 < len(segments) and n + 1 not in whole:
             postal_at(n + 1)
+    # a flattened table's row of someone's values: a block that is a postcode, or ends with one found, then a block
+    # that is a town ("… | <phone> | 309 53 | Καβάλα | …")
+    for k in range(1, len(segments) - 1):
+        seg_start, seg_end = segments[k]
+        town_start, town_end = segments[k + 1]
+        if text[seg_end:town_start] != " | " or not (k - 1 in whole or k in whole):
+            continue
+        code = _BLOCK_POSTCODE.fullmatch(text, seg_start, seg_end)
+        ends_with_code = any(r.entity_type == "ZIP_CODE" and r.end == seg_end for r in results)
+        town = text[town_start:town_end].strip()
+        known = gazetteers.fold(town) in g.places or gazetteers.fold(town) in g.cities_other_scripts
+        if not (code or ends_with_code) or not _TOWN_BLOCK.fullmatch(town) or not known or town.isupper():
+            continue  # (a town the lists know: "MCO", "reservation_id" after a number are an airport and a key)
+        if code and free(seg_start, seg_end):
+            out.append(RecognizerResult("ZIP_CODE", seg_start, seg_end, 0.6, recognition_metadata=meta))
+        start = town_start + text[town_start:town_end].index(town)
+        if free(start, start + len(town)):
+            out.append(RecognizerResult(LOCATION, start, start + len(town), 0.6, recognition_metadata=meta))
     for n, entity in whole.items():
         if entity != PERSON:
             continue
