@@ -2933,7 +2933,7 @@ def test_a_full_name_in_small_letters_with_a_family_name_no_list_holds():
     from llm_assets.core.anonymization.recognizers.turns import BareTurnRecognizer
 
     turns = BareTurnRecognizer(gazetteers.load())
-    assert turns._lower_case_name("dario vezzolini")
+    assert turns._lower_case_name("dario vezzolini") and turns._lower_case_name("faith macdwyer")
     assert not turns._lower_case_name("rose garden") and not turns._lower_case_name("mark unread")
 
 

@@ -685,9 +685,13 @@ class BareTurnRecognizer(SpanRecognizer):
         if len(words) > 3:
             return False
         last = self.g.last_names.get(fold(words[-1]), 0)
-        if len(words) == 2 and 0 < first <= 1000 and not last and self._zipf(words[0]) < 4.5:
-            # a common first name and a family name no list holds and no language uses ("milo giradello")
-            return len(words[-1]) >= 4 and zipf_any(words[-1]) < 2.0
+        common_first = (0 < first <= 2000 and self._zipf(words[0]) < 4.5) or (
+            0 < first <= 300 and self._zipf(words[0]) < 5.0
+        )
+        if len(words) == 2 and common_first and not last:
+            # a common first name and a family name no list holds and no language uses every day ("milo giradello",
+            # "faith macdwyer")
+            return len(words[-1]) >= 4 and zipf_any(words[-1]) < 3.0
         if not (0 < first <= 2000 and 0 < last <= 6000):
             return False
         middle = words[1] if len(words) == 3 else ""
