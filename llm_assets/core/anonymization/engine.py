@@ -802,7 +802,7 @@ class AnonymizationEngine:
         """Context decides whether a date, an organization or a reference is about a person (``context.py``);
         then the types the policy keeps (``settings.entities``) stay in the text."""
         results = results + _signature_companies(text, results)
-        results = results + _postal_lines_below_name(text, results)
+        results = results + _postal_addresses(text, results)
         person_lines = {text.count("\n", 0, r.start) for r in results if r.entity_type in (PERSON, TITLE)}
         people = [r for r in results if r.entity_type == PERSON]
         # "thank you for calling Brightcart": the business that answers, not a person's, wherever the document names
@@ -1318,11 +1318,12 @@ def _town_words(town: str, g: gazetteers.Gazetteers) -> bool:
     return gazetteers.fold(town) in g.places or any(max(g.zipf(w), gazetteers.zipf_any(w)) < 4.0 for w in words)
 
 
-def _postal_lines_below_name(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """A postal address in a block below a line that is a name alone (a signature, a letter's address): a line
-    that is a postcode and a town, and a street with its number on the line above it, in any script and wherever
-    the recognizers missed them; or, closing a block whose other lines hold a phone, a company or the like, a street
-    and its number alone ("Niekpad 418")."""
+def _postal_addresses(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Postal addresses the recognizers missed, by where they stand, in any script: a postcode and town on the line
+    (or flattened block) right after a street found whole; in a flattened table's row, a postcode block then a town
+    block; in a block below a line that is a name alone (a signature, a letter's address), a line that is a postcode
+    and a town with the street on the line above it, or, closing a block whose other lines hold a phone, a company or
+    the like, a street and its number alone ("Niekpad 418")."""
     segments, whole = _whole_segments(text, results)
     g = gazetteers.load()
     meta = {"recognizer_name": "PostalBlock"}
@@ -1359,13 +1360,14 @@ def _postal_lines_below_name(text: str, results: list[RecognizerResult]) -> list
             postal_at(n + 1)
     # a flattened table's row of someone's values: a block that is a postcode, or ends with one found, then a block
     # that is a town ("… | <phone> | 309 53 | Καβάλα | …")
+    postcode_ends = {r.end for r in results if r.entity_type == "ZIP_CODE"}
     for k in range(1, len(segments) - 1):
         seg_start, seg_end = segments[k]
         town_start, town_end = segments[k + 1]
         if text[seg_end:town_start] != " | " or not (k - 1 in whole or k in whole):
             continue
         code = _BLOCK_POSTCODE.fullmatch(text, seg_start, seg_end)
-        ends_with_code = any(r.entity_type == "ZIP_CODE" and r.end == seg_end for r in results)
+        ends_with_code = seg_end in postcode_ends
         town = text[town_start:town_end].strip()
         known = gazetteers.fold(town) in g.places or gazetteers.fold(town) in g.cities_other_scripts
         if not (code or ends_with_code) or not _TOWN_BLOCK.fullmatch(town) or not known or town.isupper():
