@@ -2965,4 +2965,46 @@ def test_a_postcode_block_then_a_town_block_in_a_flattened_row(engine):
     row = "pending | Desk Lamp | Eleni Vlachou | eleni.v@example.gr | +30 694 551 2093 | 651 10 | Καβάλα | 02/11/1979"
     out, _ = anonymize(engine, row)
     assert "651 10" not in out and "Καβάλα" not in out and out.startswith("pending | Desk Lamp"), out
-    assert anonymize(engine, "Order | 2024 | 10 | Items | 12345 | Total")[0] == "Order | 2024 | 10 | Items | 12345 | Total"
+    assert (
+        anonymize(engine, "Order | 2024 | 10 | Items | 12345 | Total")[0] == "Order | 2024 | 10 | Items | 12345 | Total"
+    )
+
+
+# -- ordinary text under words that usually announce a value ----------------------------------------------------------
+
+
+def test_a_group_greeted_stays_a_person_greeted_goes(engine):
+    text = "Hallo Team,\ndie Palette geht morgen raus, bitte den Eingang bestätigen."
+    assert anonymize(engine, text) == (text, set())
+    text = "Dear Customer, your parcel left the depot this morning."
+    assert anonymize(engine, text) == (text, set())
+    out, types = anonymize(engine, "Hello Ottilie,\nyour parcel is on its way.")
+    assert "Ottilie" not in out and types == {"PERSON"}
+
+
+def test_a_plate_key_over_a_word_or_a_date_keeps_the_value(engine):
+    text = "Kennzeichen der Woche: Zuversicht.\nRegistration date: 2023-11-30\nPlate expiry: 2026-05-31"
+    out, types = anonymize(engine, text)
+    assert out == text and not types
+    out, types = anonymize(engine, "Kennzeichen der Woche: KA-RT 715")
+    assert "715" not in out and types == {"LICENSE_PLATE"}
+
+
+def test_a_year_opening_the_line_below_a_street_is_no_postcode(engine):
+    out, _ = anonymize(engine, "Dispatched from Calle Mayor 8\n2023 Budget figures follow in the appendix.")
+    assert "Calle Mayor" not in out and "2023 Budget figures follow" in out
+    out, _ = anonymize(engine, "Dispatched from Calle Mayor 8\n2000 Antwerpen")
+    assert "Antwerpen" not in out and "2000" not in out
+
+
+def test_a_valediction_of_another_language_is_no_name(engine):
+    out, _ = anonymize(engine, "Got the invoice, will pay on Monday.\nGroeten,\nTel 0612345678")
+    assert "\nGroeten,\n" in out and "0612345678" not in out
+    out, _ = anonymize(engine, "Thanks for the quick fix.\nHälsningar,\nmobile 0701234567")
+    assert "\nHälsningar,\n" in out and "0701234567" not in out
+
+
+def test_an_address_under_a_key_keeps_its_postcode_and_town_lines(engine):
+    out, _ = anonymize(engine, "Please send it here.\nAddress: Lindenallee 23\n50667 Köln\nThank you")
+    assert "Lindenallee" not in out and "50667" not in out and "Köln" not in out
+    assert out.startswith("Please send it here.\nAddress: ") and out.endswith("\nThank you")

@@ -1131,6 +1131,8 @@ def _cell_findings(text: str, cells: list[Cell], results: list[RecognizerResult]
                 tail = len(value.rstrip())
                 meta = {"recognizer_name": recognizer, "key": c.key}
                 typed = resolve(entity, value)
+                if typed == LICENSE_PLATE and not any(ch.isdigit() for ch in value):
+                    continue  # a plate has a number: "Kennzeichen des Tages: Geduld" is a motto under a plate's word
                 number = _AGE_NUMBER.search(value) if typed == "AGE" else None
                 if number:  # "Age: 25 years", "उम्र: 25 साल": the number is the age, its unit stays
                     lead, tail = number.span()
@@ -1614,6 +1616,15 @@ def _clip_to_cells(text: str, results: list[RecognizerResult], cells: list[Cell]
                 if c.key:
                     meta.setdefault("key", c.key)
                 out.append(RecognizerResult(r.entity_type, start, end, r.score, recognition_metadata=meta))
+        last = max(touched, key=lambda c: c.end)
+        rest = text[last.end : r.end]
+        if last.column.startswith("kv:") and rest.startswith("\n") and rest.strip():
+            # an address under a key goes on below its line ("Address: Hauptstraße 14" / "10115 Berlin"), where
+            # no cell bounds it: the lines below stay found
+            start = last.end + len(rest) - len(rest.lstrip())
+            out.append(
+                RecognizerResult(r.entity_type, start, r.end, r.score, recognition_metadata=r.recognition_metadata)
+            )
     return out
 
 

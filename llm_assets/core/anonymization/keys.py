@@ -250,8 +250,15 @@ def classify_key(key: str) -> str | None:
             return DATE_OF_BIRTH
     if "birth" in words and head in ("date", "day", "place"):
         return DATE_OF_BIRTH if head != "place" else LOCATION
+    if head in _WHEN_WORDS:
+        return None  # when something happened to it: "registration date", "plate expiry", "email sent at"
     strong = [_HEADS[w] for w in reversed(words) if w in _HEADS and _HEADS[w] in _STRONG]
     return strong[0] if strong else None
+
+
+_WHEN_WORDS = _words(
+    "date datum day time timestamp datetime since until expiry expires expiration year month fecha"
+)
 
 
 _PERSON_OR_ID_KEYS = _words(

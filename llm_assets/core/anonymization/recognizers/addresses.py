@@ -418,7 +418,10 @@ class StreetAddressRecognizer(SpanRecognizer):
             # right after a street found on the line, a postcode and a word are its town, however well known
             after_street = any(m.start() - 2 <= e <= m.start() for e in street_ends)
             city_end = _town_end(text, m.start("city"), m.end("city"))
-            if after_street or self._is_place_or_unknown(text[m.start("city") : city_end]):
+            town = text[m.start("city") : city_end]
+            if after_street and _YEAR.fullmatch(m.group("code")) and not self._is_place_or_unknown(town):
+                continue  # a year and an everyday word opening the next line: "2024 Annual report"
+            if after_street or self._is_place_or_unknown(town):
                 spans.append((m.start("code"), city_end, 0.65))
         for m in self.state_zip.finditer(text):
             if m.group("state") in self.g.us_states:

@@ -127,12 +127,18 @@ def _everyday_cjk(name: str, text: str) -> bool:
     return False
 
 
-def _everyday_words(name: str) -> bool:
-    """Everyday words, no name: each very common in English and no first name the lists rank high ("Yes", "Okay")."""
+def _everyday_words(name: str, min_zipf: float = 5.0) -> bool:
+    """Everyday words, no name: each very common in English (or the text's language) and no first name the lists
+    rank high ("Yes", "Okay")."""
     from llm_assets.core.anonymization.gazetteers import load
 
     g = load()
-    return all(g.zipf(w) >= 5.0 and not 0 < g.first_names.get(fold(w), 0) <= 2000 for w in name.split())
+    return all(g.zipf(w) >= min_zipf and not 0 < g.first_names.get(fold(w), 0) <= 2000 for w in name.split())
+
+
+# a greeting addresses a group as often as a person ("Hallo Team,", "Hi Folks,", "Dear Customer,"): the words are
+# common ones, a notch below a labelled field's bar since nothing but the greeting asks for a name there
+_GROUP_ZIPF = 4.5
 
 
 _KINSHIP = "|".join(
@@ -148,6 +154,10 @@ _KINSHIP = "|".join(
 
 
 _FIELD_PATTERN = re.compile(rf"(?m)^[ \t>]*(?i:{FIELD_LABELS})[ \t]*:[ \t]*(?P<name>{NAME_RUN})")
+_GREETING_PATTERN = re.compile(
+    rf"(?:^|(?<=[\n.!?]))[ \t>]*(?i:{GREETINGS})[ \t,]+(?:{_HONORIFIC}\.?[ \t]+)?(?P<name>{NAME_RUN})"
+    rf"[ \t]*(?=[,!:\n]|$)"
+)
 
 
 class StructuredNameRecognizer(SpanRecognizer):
@@ -175,13 +185,7 @@ class StructuredNameRecognizer(SpanRecognizer):
             ),
             0.8,
         ),
-        (
-            re.compile(
-                rf"(?:^|(?<=[\n.!?]))[ \t>]*(?i:{GREETINGS})[ \t,]+(?:{_HONORIFIC}\.?[ \t]+)?(?P<name>{NAME_RUN})"
-                rf"[ \t]*(?=[,!:\n]|$)"
-            ),
-            0.8,
-        ),
+        (_GREETING_PATTERN, 0.8),
         (
             re.compile(
                 rf"(?m)^[ \t>]*(?i:{VALEDICTIONS})[ \t]*[,!.]?[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?P<name>{NAME_RUN})[ \t]*$"
@@ -241,6 +245,8 @@ class StructuredNameRecognizer(SpanRecognizer):
                     reads_as_speech(text[m.start("name") : line_end]) or _everyday_words(name)
                 ):
                     continue  # "Customer: Hi, I wanted to ask about ...", "Customer: Yes.": a party speaking
+                if pattern is _GREETING_PATTERN and _everyday_words(name, _GROUP_ZIPF):
+                    continue
                 start = m.start("name") + m.group("name").index(name)
                 yield finding(PERSON, start, start + len(name), score, self.name)
 

@@ -14,6 +14,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold
+from llm_assets.core.anonymization.recognizers.names import GREETINGS, VALEDICTIONS, VALEDICTIONS_OTHER
 from llm_assets.core.anonymization.recognizers.scripts import word_zipf
 from llm_assets.core.anonymization.text import PARTICLES, WORD
 from llm_assets.core.entities import LOCATION, ORGANIZATION, PERSON
@@ -47,6 +48,9 @@ def _after_digits(text: str, start: int, end: int) -> tuple[int, int] | None:
         return start, end
     s = last.end()
     return (s, end) if end - s >= 2 and any(c.isalpha() for c in text[s:end]) else None
+
+
+_SALUTATION = re.compile(rf"(?i:{VALEDICTIONS}|{VALEDICTIONS_OTHER}|{GREETINGS})")
 
 
 class CleanSpacyRecognizer(SpacyRecognizer):
@@ -112,6 +116,8 @@ class CleanSpacyRecognizer(SpacyRecognizer):
         core = [w for w in words if w not in PARTICLES]
         if not core:
             return False
+        if entity == PERSON and _SALUTATION.fullmatch(span.strip(" ,.!:")):
+            return False  # a valediction of another language than the one guessed: "Groeten," above a signature
         if current_language() != "en" and not self._plausible_in_other_language(entity, core):
             return False
         capitalized = [w for w in core if w[0].isupper() or w[0].isdigit()]
