@@ -3008,3 +3008,14 @@ def test_an_address_under_a_key_keeps_its_postcode_and_town_lines(engine):
     out, _ = anonymize(engine, "Please send it here.\nAddress: Lindenallee 23\n50667 Köln\nThank you")
     assert "Lindenallee" not in out and "50667" not in out and "Köln" not in out
     assert out.startswith("Please send it here.\nAddress: ") and out.endswith("\nThank you")
+
+
+def test_airport_codes_on_a_route_or_beside_air_travel_words_stay(engine):
+    text = (
+        "Rebooked: outbound SEA to BOS on the 14th, return BOS–SEA. The JFK terminal moved, and the flight from DEN "
+        "left late."
+    )
+    out, types = anonymize(engine, text)
+    assert out == text and not types
+    out, types = anonymize(engine, "My colleague Ottilie KIM will call you about the invoice.")
+    assert "Ottilie" not in out and "KIM" not in out

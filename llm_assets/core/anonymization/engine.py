@@ -779,7 +779,10 @@ class AnonymizationEngine:
         results = [
             r
             for r in results
-            if (r.start, r.end) not in roles and not _field_path(text, r) and not _number_label(text, r)
+            if (r.start, r.end) not in roles
+            and not _field_path(text, r)
+            and not _number_label(text, r)
+            and not _airport_code(text, r)
         ]
         lay, cells = _structure(text)
         if not lay.cells and not lay.labels:
@@ -1061,6 +1064,29 @@ def _number_label(text: str, r: RecognizerResult) -> bool:
     if r.entity_type != "URL" or not _SHORT_DOTTED.fullmatch(text[r.start : r.end]):
         return False
     return _NUMBER_NEXT.match(text, r.end) is not None
+
+
+# an airport's three capitals (IATA) on a route or after a word of air travel: business text of a travel desk, no
+# person and no one's whereabouts
+_CODE_JOIN = r"[ \t]*(?:-|–|—|→|->|>|/|to|nach|à|a|para|naar|till|do|в)[ \t]*"
+_ROUTE_AFTER = re.compile(_CODE_JOIN + r"[A-Z]{3}(?![\w])")
+_ROUTE_BEFORE = re.compile(r"(?<![\w])[A-Z]{3}" + _CODE_JOIN + r"$")
+_AIR_TRAVEL = re.compile(
+    r"(?i:\b(?:flights?|fly|flying|flew|airports?|departs?|departing|departure|arrives?|arriving|arrival|layover|"
+    r"stopover|connecting|route|boarding|terminal|itinerary|airline|vuelos?|aeropuerto|flug|flughafen|vol|aéroport|"
+    r"volo|aeroporto|voo|vlucht|luchthaven|lot|lotnisko|flyg|flygplats|рейс|аэропорт|аеропорт)\b)"
+)
+
+
+def _airport_code(text: str, r: RecognizerResult) -> bool:
+    """A "place" or "name" that is three capitals on a route ("ORD to PHL", "JFK–DFW") or shortly after or right
+    before a word of air travel ("flight from ORD", "JFK airport"): an airport's code."""
+    if r.entity_type not in (LOCATION, PERSON, ORGANIZATION) or not re.fullmatch(r"[A-Z]{3}", text[r.start : r.end]):
+        return False
+    before = text[max(0, r.start - 40) : r.start]
+    if _ROUTE_AFTER.match(text, r.end) or _ROUTE_BEFORE.search(before):
+        return True
+    return _AIR_TRAVEL.search(before) is not None or _AIR_TRAVEL.match(text[r.end : r.end + 16].lstrip()) is not None
 
 
 def _word_char(c: str) -> bool:
