@@ -256,9 +256,7 @@ def classify_key(key: str) -> str | None:
     return strong[0] if strong else None
 
 
-_WHEN_WORDS = _words(
-    "date datum day time timestamp datetime since until expiry expires expiration year month fecha"
-)
+_WHEN_WORDS = _words("date datum day time timestamp datetime since until expiry expires expiration year month fecha")
 
 
 _PERSON_OR_ID_KEYS = _words(
