@@ -251,7 +251,7 @@ def classify_key(key: str) -> str | None:
     if "birth" in words and head in ("date", "day", "place"):
         return DATE_OF_BIRTH if head != "place" else LOCATION
     if head in _WHEN_WORDS:
-        return None  # when something happened to it: "registration date", "plate expiry", "email sent at"
+        return None  # when something happened to it: "registration date", "plate expiry", "phone since"
     strong = [_HEADS[w] for w in reversed(words) if w in _HEADS and _HEADS[w] in _STRONG]
     return strong[0] if strong else None
 

@@ -136,7 +136,7 @@ def _everyday_words(name: str, min_zipf: float = 5.0) -> bool:
     return all(g.zipf(w) >= min_zipf and not 0 < g.first_names.get(fold(w), 0) <= 2000 for w in name.split())
 
 
-# a greeting addresses a group as often as a person ("Hallo Team,", "Hi Folks,", "Dear Customer,"): the words are
+# a greeting addresses a group as often as a person ("Hallo Team,", "Hi Team,", "Dear Customer,"): the words are
 # common ones, a notch below a labelled field's bar since nothing but the greeting asks for a name there
 _GROUP_ZIPF = 4.5
 
