@@ -3019,3 +3019,14 @@ def test_airport_codes_on_a_route_or_beside_air_travel_words_stay(engine):
     assert out == text and not types
     out, types = anonymize(engine, "My colleague Ottilie KIM will call you about the invoice.")
     assert "Ottilie" not in out and "KIM" not in out
+
+
+def test_lines_of_another_language_in_an_english_text_are_no_names(engine):
+    text = (
+        "Hi all, quick update on the pallet for Ottilie Brandt.\n"
+        "Die Lieferung kommt morgen früh.\n"
+        "Estoy esperando la factura."
+    )
+    out, types = anonymize(engine, text)
+    assert "Ottilie" not in out and "Brandt" not in out and types == {"PERSON"}
+    assert out.endswith("\nDie Lieferung kommt morgen früh.\nEstoy esperando la factura.")

@@ -13,7 +13,7 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from llm_assets.core.anonymization.gazetteers import Gazetteers, current_language, fold
+from llm_assets.core.anonymization.gazetteers import COMMON_LANGUAGES, Gazetteers, current_language, fold, zipf_in
 from llm_assets.core.anonymization.recognizers.names import GREETINGS, VALEDICTIONS, VALEDICTIONS_OTHER
 from llm_assets.core.anonymization.recognizers.scripts import word_zipf
 from llm_assets.core.anonymization.text import PARTICLES, WORD
@@ -87,6 +87,16 @@ class CleanSpacyRecognizer(SpacyRecognizer):
                 return False
         return True
 
+    def _words_of_another_language(self, core: list[str]) -> bool:
+        """A text guessed English may hold lines of another ("Hallo Team,\ndie Lieferung kommt morgen"): words each
+        common in one other language, none a name the lists know, are that language's words, not a name."""
+        for w in core:
+            key = fold(w)
+            if 0 < self.g.first_names.get(key, 0) <= 4000 or 0 < self.g.last_names.get(key, 0) <= 6000:
+                return False
+        folded = [w.casefold() for w in core]
+        return any(all(zipf_in(w, lang) >= 4.0 for w in folded) for lang in COMMON_LANGUAGES if lang != "en")
+
     @staticmethod
     def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pieces = []
@@ -131,6 +141,8 @@ class CleanSpacyRecognizer(SpacyRecognizer):
         common = all(word_zipf(self.g, w) >= 4.0 for w in core)
         known_name = any(0 < self.g.first_names.get(fold(w), 0) <= 500 for w in core)
         if entity == PERSON and common and not known_name:
+            return False
+        if entity == PERSON and current_language() == "en" and self._words_of_another_language(core):
             return False
         if entity == LOCATION and common and self.g.places.get(fold(" ".join(core)), 0) < COMMON_WORD_PLACE_MIN:
             return False  # "Thanks, see ...", "Добрый день!": everyday words, no town of that name worth the doubt
