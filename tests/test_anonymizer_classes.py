@@ -3030,3 +3030,11 @@ def test_lines_of_another_language_in_an_english_text_are_no_names(engine):
     out, types = anonymize(engine, text)
     assert "Ottilie" not in out and "Brandt" not in out and types == {"PERSON"}
     assert out.endswith("\nDie Lieferung kommt morgen früh.\nEstoy esperando la factura.")
+
+
+def test_phones_without_separators_after_their_label_or_in_international_form_are_phones(engine):
+    out, types = anonymize(engine, "Paid the invoice today.\nTel 0612345678\nor call +4915112345678 after five.")
+    assert "0612345678" not in out and "4915112345678" not in out and "+<" not in out
+    assert types == {"PHONE_NUMBER"} and out.startswith("Paid the invoice today.\nTel <PHONE_NUMBER_1>")
+    text = "Invoice 2024001234 is paid; order 1234567890 ships Monday."
+    assert anonymize(engine, text) == (text, set())

@@ -6,7 +6,9 @@ trunk or area code in parentheses, groups joined by a space, dot, hyphen or slas
 - written in groups (``0xxx xxx xxxx``, ``xx xxx xxx``, ``(xxx)xxx-xxxx``, ``xx.xx.xx.xx.xx``), the grouping itself
   is how phone numbers are written, not prices, dates or versions, which are excluded by shape;
 - a bare run of digits is a phone when libphonenumber finds it valid in one of the most populous numbering plans,
-  or when a phone word (call, mobile, fax, tel ...) stands next to it.
+  or when a phone word (call, mobile, fax, tel ...) stands next to it;
+- a longer run without separators is a phone right after a phone's own label ("Tel 0612345678"), or with its ``+``
+  when libphonenumber accepts it ("+4915112345678"); elsewhere it is left to the identifier recognizers.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ PHONE_CUES = cue_pattern(
     "phone telephone tel tel. mobile mob cell cellphone fax call called calling reach text sms whatsapp signal "
     "number contact office desk landline hotline ring dial direct extension ext".split()
 )
+# a run of digits without separators right after a phone's own label ("Tel 0612345678", "Handy: 01761234567"): the
+# candidates above hold at most six digits before a separator, so such a run was only ever a reference
+_LABELLED_BARE = re.compile(
+    r"(?i:(?<![\p{L}])(?:tel|tel\.|telephone|phone|mobile|mob|mob\.|cell|fax|handy|gsm|telefon|telefono|teléfono|"
+    r"téléphone|portable|móvil|celular|whatsapp)(?:[ \t]*(?:no|nr|nº)\.?)?)[ \t]*[:.]?[ \t]*"
+    r"(?P<number>\+?\d{8,15})(?![\w@]|[.,]\d|-\d)"
+)
+# the international format without separators ("+4915112345678"), as address books and CRMs store it
+_E164 = re.compile(r"(?<![\w+@/.,-])\+[1-9]\d{7,14}(?![\w@]|[.,]\d|-\d)")
 # Chinese, Japanese and Korean write a number right against the words around it ("我的电话是13812345678")
 _CJK_CHAR = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
 EAST_ASIAN_REGIONS = ("CN", "TW", "HK", "JP", "KR")
@@ -86,6 +97,12 @@ class PhoneNumberRecognizer(SpanRecognizer):
                 score = min(0.95, score + 0.3)
             if score >= 0.35:
                 yield finding("PHONE_NUMBER", start, end, score, "PhoneNumberRecognizer")
+        # (above a transaction's context score: "Tel 0612345678" under "the invoice" is no invoice number)
+        for m in _LABELLED_BARE.finditer(text):
+            yield finding("PHONE_NUMBER", m.start("number"), m.end("number"), 0.9, "PhoneNumberRecognizer")
+        for m in _E164.finditer(text):
+            if self._score(m.group(0), _digits(m.group(0)), [m.group(0)], True) >= 0.8:
+                yield finding("PHONE_NUMBER", m.start(), m.end(), 1.0, "PhoneNumberRecognizer")
         if re.search(f"[{_CJK_CHAR}]", text):
             for m in _CJK_BARE.finditer(text):
                 # against Chinese, Japanese or Korean words: a number those countries dial, or not a phone; after
