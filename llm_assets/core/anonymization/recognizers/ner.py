@@ -81,19 +81,21 @@ class CleanSpacyRecognizer(SpacyRecognizer):
             return False
         for w in core:
             key = fold(w)
-            name = 0 < self.g.first_names.get(key, 0) <= 4000 or 0 < self.g.last_names.get(key, 0) <= 6000
+            name = self._listed_name(key)
             place = entity == "LOCATION" and key in self.g.places
             if not (name or place or self.g.zipf(w) < 2.5) or self.g.zipf(w) >= 5.0:
                 return False
         return True
 
+    def _listed_name(self, key: str) -> bool:
+        """A first or family name the lists rank high enough to outweigh the word's other meanings."""
+        return 0 < self.g.first_names.get(key, 0) <= 4000 or 0 < self.g.last_names.get(key, 0) <= 6000
+
     def _words_of_another_language(self, core: list[str]) -> bool:
-        """A text guessed English may hold lines of another ("Hallo Team,\ndie Lieferung kommt morgen"): words each
+        """A text guessed English may hold lines of another ("Hallo Team, die Lieferung kommt morgen"): words each
         common in one other language, none a name the lists know, are that language's words, not a name."""
-        for w in core:
-            key = fold(w)
-            if 0 < self.g.first_names.get(key, 0) <= 4000 or 0 < self.g.last_names.get(key, 0) <= 6000:
-                return False
+        if any(self._listed_name(fold(w)) for w in core):
+            return False
         folded = [w.casefold() for w in core]
         return any(all(zipf_in(w, lang) >= 4.0 for w in folded) for lang in COMMON_LANGUAGES if lang != "en")
 
